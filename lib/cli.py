@@ -1,0 +1,127 @@
+"""Command line: ``python -m lib.cli COMMAND ...`` (contract in docs/cli.md).
+
+Exit codes: 0 ok, 1 the input or data is at fault, 2 usage, 3 database busy.
+Every command honours ``EDU_DB`` and ``--as-of``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from lib import config, store
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+
+
+class DataError(Exception):
+    """The input or the stored data is at fault (exit 1)."""
+
+
+def _print_json(obj: Any) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+# ------------------------------------------------------------------ commands
+def cmd_demo(args: argparse.Namespace) -> int:
+    from lib import demo
+
+    path = Path(args.out) if args.out else config.db_path()
+    started = time.perf_counter()
+    counts = demo.build_demo(path, scale=args.scale, seed=args.seed, as_of=args.as_of or config.DEMO_AS_OF)
+    result = {"path": str(path), "scale": args.scale, "seed": args.seed,
+              "seconds": round(time.perf_counter() - started, 1), "rows": counts}
+    if args.json:
+        _print_json(result)
+    else:
+        print(f"演示数据已生成：{path}（{result['seconds']} 秒）")
+        for name, n in counts.items():
+            print(f"  {name:<20} {n:>10,}")
+    return EXIT_OK
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    path = config.db_path()
+    if not path.exists():
+        raise DataError(f"数据库文件不存在：{path}（先运行 python -m lib.cli demo）")
+    counts = store.row_counts(path)
+    with store.connect(path) as con:
+        meta = dict(con.execute("SELECT key, value FROM meta ORDER BY key").fetchall())
+    result = {"path": str(path), "schema_version": int(meta.get("schema_version", 0)),
+              "demo": meta.get("demo") == "true", "as_of": meta.get("as_of"), "tables": counts}
+    if args.json:
+        _print_json(result)
+    else:
+        print(f"数据库：{path}（结构版本 {result['schema_version']}，"
+              f"{'演示数据' if result['demo'] else '正式数据'}，数据日期 {result['as_of']}）")
+        for name, n in counts.items():
+            print(f"  {name:<20} {n:>10,}")
+    return EXIT_OK
+
+
+Handler = Callable[[argparse.Namespace], int]
+Configure = Callable[[argparse.ArgumentParser], Handler]
+
+#: name -> (function that adds the command's arguments and returns its handler, help).
+#: Later issues add their commands with :func:`command`.
+COMMANDS: dict[str, tuple[Configure, str]] = {}
+
+
+def command(name: str, help_text: str) -> Callable[[Configure], Configure]:
+    """Register a subcommand: ``@command("info", "...")`` on a parser-configuring function."""
+    def wrap(configure: Configure) -> Configure:
+        COMMANDS[name] = (configure, help_text)
+        return configure
+    return wrap
+
+
+@command("demo", "生成演示数据库 (build the synthetic demo county)")
+def _demo_parser(p: argparse.ArgumentParser) -> Handler:
+    p.add_argument("--scale", choices=["district", "city"], default="district")
+    p.add_argument("--seed", type=int, default=config.DEMO_SEED)
+    p.add_argument("--out", help="数据库文件 (default: EDU_DB or data/edu.duckdb)")
+    return cmd_demo
+
+
+@command("info", "各表行数 (row counts per table)")
+def _info_parser(p: argparse.ArgumentParser) -> Handler:
+    return cmd_info
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m lib.cli", description="控辍保学与学生资助 命令行")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (configure, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--json", action="store_true", help="JSON output")
+        p.add_argument("--as-of", type=date.fromisoformat, default=None,
+                       help="统计日期 YYYY-MM-DD (default: the data's date)")
+        p.set_defaults(handler=configure(p))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: usage errors exit 2, --help exits 0
+        return int(exc.code or 0)
+    try:
+        return int(args.handler(args))
+    except store.StoreBusy as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_BUSY
+    except (DataError, store.StoreError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_DATA
+
+
+if __name__ == "__main__":
+    sys.exit(main())

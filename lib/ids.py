@@ -1,0 +1,162 @@
+"""ID numbers (GB 11643-1999), 学籍号 and school codes: validation and masking."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pandas as pd
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+_FULLWIDTH = str.maketrans("０１２３４５６７８９ＸｘＧＪＬｇｊｌ", "0123456789XXGJLGJL")
+_SCI = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
+
+
+def check_char(first17: str) -> str:
+    """Check character for the first 17 digits."""
+    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+
+
+def is_valid_id(value: str | None) -> bool:
+    """True for an 18-character ID with a valid checksum and birth date."""
+    if not isinstance(value, str) or len(value) != 18 or not value[:17].isdigit():
+        return False
+    if value[17] not in "0123456789X":
+        return False
+    try:
+        date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return False
+    return check_char(value[:17]) == value[17]
+
+
+def id_from_15(old: str) -> str:
+    """Convert a 15-digit first-generation ID (19 century prefix added, checksum computed)."""
+    body = old[:6] + "19" + old[6:15]
+    return body + check_char(body)
+
+
+def normalise_id(value: object) -> str | None:
+    """Normalise an ID as written in a file: spaces, full-width digits, lower-case x,
+    a 学籍号 'G'+ID, and a 15-digit old ID.  Returns None for empty cells.
+
+    Damaged values are returned as written (never "repaired"); judge them with
+    :func:`id_damage`.
+    """
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    s = str(value).translate(_FULLWIDTH).strip().replace(" ", "").upper()
+    if not s:
+        return None
+    if s.startswith("G") and len(s) == 19:
+        s = s[1:]
+    if len(s) == 15 and s.isdigit():
+        s = id_from_15(s)
+    return s
+
+
+def id_damage(value: str | None) -> str | None:
+    """Why an ID is unusable, or None if it is valid.
+
+    ``scientific``: written in scientific notation by Excel (always destroyed);
+    ``excel_zeros``: ends in 000 and fails the checksum (Excel kept only 15
+    significant digits); ``checksum``/``format``: otherwise invalid.
+    """
+    if value is None:
+        return "missing"
+    if _SCI.match(value):
+        return "scientific"
+    if is_valid_id(value):
+        return None
+    if len(value) == 18 and value.endswith("000") and value[:17].isdigit():
+        return "excel_zeros"
+    if len(value) == 18 and value[:17].isdigit():
+        return "checksum"
+    return "format"
+
+
+def sex_from_id(value: str) -> str:
+    return "男" if int(value[16]) % 2 == 1 else "女"
+
+
+def birth_date_from_id(value: str) -> date:
+    return date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+
+
+# ------------------------------------------------------------------ masking
+def mask_id(value: str | None) -> str | None:
+    """Area code plus the last four: 411503********123X (also for 学籍号 G+ID)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    s = str(value)
+    prefix = ""
+    if s[:1] in ("G", "J", "L") and len(s) > 6:
+        prefix, s = s[0], s[1:]
+    if len(s) <= 10:
+        return prefix + "*" * len(s)
+    return prefix + s[:6] + "*" * (len(s) - 10) + s[-4:]
+
+
+def mask_name(value: str | None) -> str | None:
+    """张*三 for three or more characters, 李* for two."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    s = str(value)
+    if len(s) <= 1:
+        return s
+    if len(s) == 2:
+        return s[0] + "*"
+    return s[0] + "*" * (len(s) - 2) + s[-1]
+
+
+def mask_phone(value: str | None) -> str | None:
+    """138****5678."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    s = str(value)
+    if len(s) < 7:
+        return "*" * len(s)
+    return s[:3] + "*" * (len(s) - 7) + s[-4:]
+
+
+_MASKERS = {"id": mask_id, "name": mask_name, "phone": mask_phone}
+#: Which masker applies to which column name.
+MASKED_COLUMNS = {
+    "id_number": "id",
+    "xueji_number": "id",
+    "name": "name",
+    "guardian_name": "name",
+    "actor": "name",
+    "phone": "phone",
+    "guardian_phone": "phone",
+}
+
+
+def mask_frame(df: pd.DataFrame, *, columns: dict[str, str] | None = None) -> pd.DataFrame:
+    """A copy of ``df`` with personal columns masked (done server-side)."""
+    out = df.copy()
+    for col, kind in (columns or MASKED_COLUMNS).items():
+        if col in out.columns:
+            out[col] = out[col].map(_MASKERS[kind], na_action="ignore")
+    return out
+
+
+SCHOOL_CODE = re.compile(r"^(1[1-9]|2[1-9]|3[1-9]|4[1-9]|5[1-9]|6[1-9])\d{8}$")
+
+
+def is_valid_school_code(value: str | None) -> bool:
+    """学校标识码: 10 digits, type (21 小学, 31 初中, 51 特殊教育 ...) + province + 6."""
+    return isinstance(value, str) and bool(SCHOOL_CODE.match(value))
+
+
+def is_valid_xueji(value: str | None) -> bool:
+    """学籍号: G+ID; J+area(6)+birth(8)+3+1; L+area+birth+4 (temporary)."""
+    if not isinstance(value, str) or not value:
+        return False
+    head, rest = value[0], value[1:]
+    if head == "G":
+        return is_valid_id(rest)
+    if head in ("J", "L") and len(rest) == 18 and rest[:14].isdigit():
+        return True
+    return False

@@ -1,0 +1,98 @@
+"""What the 总览 page shows, built from :class:`lib.metrics.Overview` (pure; no streamlit)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+import pandas as pd
+
+from lib import fmt, maps, metrics
+from lib.i18n import t
+
+
+@dataclass(frozen=True)
+class Card:
+    """One big number."""
+
+    label: str
+    value: str
+    delta: str | None = None
+    help: str | None = None
+    inverse: bool = False  # a rise is bad (dropouts)
+
+
+#: Measures the map can show: (format, higher_is_better or None for plain counts).
+MAP_MEASURES: dict[str, str] = {
+    "consolidation": "{:.1%}",
+    "aid_coverage": "{:.1%}",
+    "aid_on_time": "{:.1%}",
+    "open_cases_per_1000": "{:.2f}‰",
+    "students": "{:,.0f}",
+    "population": "{:,.0f}",
+}
+
+
+def cards(data: metrics.Overview, *, lang: str = "zh") -> list[Card]:
+    """The headline numbers with their change and exact formula."""
+    c, p = data.county, data.previous
+    week, year = t("vs_last_week", lang), t("vs_last_year", lang)
+
+    def delta(text: str | None, suffix: str) -> str | None:
+        return f"{text} {suffix}" if text else None
+
+    return [
+        Card(t("students", lang), fmt.fmt_count(c["students"]),
+             delta(fmt.fmt_delta_count(c["students"], p.get("students")), year), metrics.FORMULAS["students"]),
+        Card(t("population", lang), fmt.fmt_count(c["population"]),
+             delta(fmt.fmt_delta_count(c["population"], p.get("population")), year),
+             metrics.FORMULAS["population"]),
+        Card(t("schools", lang), fmt.fmt_count(c["schools"]), None, metrics.FORMULAS["schools"]),
+        Card(t("suspected", lang), fmt.fmt_count(c["suspected"]),
+             delta(fmt.fmt_delta_count(c["suspected"], p.get("suspected")), week),
+             metrics.FORMULAS["suspected"], inverse=True),
+        Card(t("dropouts", lang), fmt.fmt_count(c["dropouts"]),
+             delta(fmt.fmt_delta_count(c["dropouts"], p.get("dropouts")), week),
+             metrics.FORMULAS["dropouts"], inverse=True),
+        Card(t("consolidation", lang), fmt.fmt_pct(c["consolidation"]),
+             delta(fmt.fmt_delta_pct(c["consolidation"], p.get("consolidation")), year),
+             metrics.FORMULAS["consolidation"]),
+        Card(t("aid_coverage", lang), fmt.fmt_pct(c["aid_coverage"]), None, metrics.FORMULAS["aid_coverage"]),
+        Card(t("aid_on_time", lang), fmt.fmt_pct(c["aid_on_time"]), None, metrics.FORMULAS["aid_on_time"]),
+        Card(t("at_risk", lang), fmt.fmt_count(c["at_risk"]), None, metrics.FORMULAS["at_risk"]),
+    ]
+
+
+def township_table(data: metrics.Overview) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """The township table (ranked by attention), its cell colours and its formats."""
+    cols = list(metrics.TOWNSHIP_COLUMNS)
+    table = data.townships[cols].rename(columns=metrics.TOWNSHIP_COLUMNS)
+    colours = pd.DataFrame("none", index=table.index, columns=table.columns)
+    for m in ("consolidation", "aid_coverage", "aid_on_time"):
+        colours[metrics.TOWNSHIP_COLUMNS[m]] = data.townships[m].map(lambda v, m=m: metrics.status_colour(m, v))
+    open_colour = data.townships["open_cases_per_1000"].map(
+        lambda v: metrics.status_colour("open_cases_per_1000", v))
+    for m in ("suspected", "dropouts"):
+        colours[metrics.TOWNSHIP_COLUMNS[m]] = open_colour
+    pct = lambda v: fmt.fmt_pct(v)  # noqa: E731
+    formats = {metrics.TOWNSHIP_COLUMNS[m]: pct for m in ("consolidation", "aid_coverage", "aid_on_time")}
+    for m in ("students", "population", "schools", "suspected", "dropouts", "at_risk"):
+        formats[metrics.TOWNSHIP_COLUMNS[m]] = "{:,}"
+    return table, colours, formats
+
+
+def choropleth(data: metrics.Overview, shapes: dict, *, measure: str) -> folium.Map:
+    """Township choropleth of ``measure`` (target measures coloured red/amber/green)."""
+    values = dict(zip(data.townships.code, data.townships[measure], strict=True))
+    values = {k: (None if pd.isna(v) else float(v)) for k, v in values.items()}
+    label = metrics.MEASURE_LABELS[measure]
+    title = f"{label} · 截至{fmt.fmt_date(data.scope.as_of)}"
+    rule = metrics.config.SETTINGS["targets"].get(measure)
+    kw: dict[str, Any] = {}
+    if rule:
+        lo, hi = (rule["red"], rule["green"]) if rule["higher_is_better"] else (rule["green"], rule["red"])
+        order = [maps.RED, maps.AMBER, maps.GREEN] if rule["higher_is_better"] else [maps.GREEN, maps.AMBER, maps.RED]
+        kw = {"bins": [lo, hi], "colors": order}
+    return maps.build_choropleth(shapes["townships"], values, title=title, fmt=MAP_MEASURES[measure],
+                                 boundary=shapes.get("county"), **kw)

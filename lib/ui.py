@@ -1,0 +1,164 @@
+"""Shared chrome, written once: banner, headers, metric cards, scope sidebar, tables.
+
+With :mod:`lib.loaders`, the only lib module that imports streamlit.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from lib import config, fmt, schema
+from lib.i18n import LANGUAGES, t
+from lib.scope import Scope, role_scope
+
+# Session-state keys (one place).
+LANG = "lang"
+SCOPE = "scope"
+ROLE_SCOPE = "role_scope"
+
+COLOURS = {"red": "#fbe3e1", "amber": "#fff1d6", "green": "#e3f4e8", "grey": "#f0f0f0", "none": ""}
+
+
+def lang() -> str:
+    return st.session_state.get(LANG, "zh")
+
+
+def tr(key: str) -> str:
+    return t(key, lang())
+
+
+def current_scope() -> Scope:
+    """The Scope computed by the frame (app.py) for this run."""
+    return st.session_state[SCOPE]
+
+
+# ------------------------------------------------------------------ frame
+def language_switch() -> None:
+    params = st.query_params
+    if LANG not in st.session_state:
+        st.session_state[LANG] = params.get("lang", "zh") if params.get("lang") in LANGUAGES else "zh"
+    st.sidebar.radio(t("language", lang()), list(LANGUAGES), key=LANG,
+                     format_func=LANGUAGES.get, horizontal=True)
+
+
+def _param_list(name: str) -> list[str]:
+    raw = st.query_params.get_all(name)
+    out: list[str] = []
+    for item in raw:
+        out += [x for x in item.split(",") if x]
+    return out
+
+
+def sidebar_scope(info: dict[str, Any], allowed: Scope) -> Scope:
+    """Scope filters in the sidebar, initialised from and mirrored to the URL.
+
+    The result is ``allowed`` (what the role may see) narrowed by the sidebar,
+    which is itself initialised from the URL: a URL can narrow, never widen.
+    """
+    towns: pd.DataFrame = info["townships"]
+    towns = towns[towns.code.str.startswith(allowed.county)]
+    if allowed.townships is not None:
+        towns = towns[towns.code.isin(allowed.townships)]
+    names = dict(zip(towns.code, towns.name, strict=True))
+    years: list[int] = info["years"] or [allowed.school_year]
+    data_as_of: date = info["as_of"]
+
+    st.sidebar.subheader(tr("filters"))
+    if "f_towns" not in st.session_state:
+        st.session_state["f_towns"] = [c for c in _param_list("township") if c in names]
+        st.session_state["f_levels"] = [x for x in _param_list("level") if x in schema.LEVELS]
+        y = st.query_params.get("year")
+        st.session_state["f_year"] = int(y) if y and y.isdigit() and int(y) in years else years[0]
+    chosen = st.sidebar.multiselect(tr("township"), list(names), key="f_towns",
+                                    format_func=names.get, placeholder=tr("all"))
+    levels = st.sidebar.multiselect(tr("level"), list(schema.LEVELS), key="f_levels",
+                                    placeholder=tr("all"))
+    year = st.sidebar.selectbox(tr("school_year"), years, key="f_year",
+                                format_func=lambda y: f"{y}-{y + 1}学年")
+    start, end = date(year, 9, 1), min(date(year + 1, 8, 31), data_as_of)
+    a = st.query_params.get("as_of")
+    default = end
+    if a:
+        try:
+            default = min(max(date.fromisoformat(a), start), end)
+        except ValueError:
+            pass
+    as_of = st.sidebar.date_input(tr("as_of"), value=default, min_value=start, max_value=end,
+                                  key=f"f_as_of_{year}", format="YYYY-MM-DD")
+
+    scope = allowed.narrow(
+        townships=tuple(chosen) if chosen else None,
+        levels=tuple(levels) if levels else None,
+        as_of=as_of,
+        school_year=year,
+    )
+    _mirror_to_url(chosen, levels, year, as_of, data_as_of)
+    return scope
+
+
+def _mirror_to_url(towns: list[str], levels: list[str], year: int, as_of: date, data_as_of: date) -> None:
+    want: dict[str, Any] = {}
+    if towns:
+        want["township"] = ",".join(towns)
+    if levels:
+        want["level"] = ",".join(levels)
+    want["year"] = str(year)
+    if as_of != data_as_of:
+        want["as_of"] = as_of.isoformat()
+    if lang() != "zh":
+        want["lang"] = lang()
+    current = {k: ",".join(st.query_params.get_all(k)) for k in st.query_params}
+    if current != want:
+        st.query_params.from_dict(want)
+
+
+def allowed_scope() -> Scope:
+    """What the user's role allows.  Until accounts exist: whole county, masked."""
+    if ROLE_SCOPE not in st.session_state:
+        st.session_state[ROLE_SCOPE] = role_scope("county", user="local")
+    return st.session_state[ROLE_SCOPE]
+
+
+def demo_banner(is_demo: bool) -> None:
+    if is_demo:
+        st.warning(tr("demo_banner"), icon="🧪")
+
+
+def page_header(title: str, scope: Scope, *, towns: dict[str, str] | None = None) -> None:
+    """Title plus one line saying for whom (the Scope) and as of when."""
+    st.title(title)
+    if scope.townships is None:
+        where = config.COUNTY_NAME + ("全区" if lang() == "zh" else " (whole district)")
+    else:
+        where = "、".join((towns or {}).get(c, c) for c in scope.townships) or "—"
+    if scope.levels is not None:
+        where += " · " + "、".join(scope.levels)
+    st.caption(f"{where} · {scope.school_year}-{scope.school_year + 1}学年 · "
+               f"{tr('as_of_caption')} {fmt.fmt_date(scope.as_of)}")
+
+
+def metric_cards(cards: list[Any], *, per_row: int = 5) -> None:
+    """Big-number cards (objects with label, value, delta, help, inverse: lib.overview.Card)."""
+    for i in range(0, len(cards), per_row):
+        cols = st.columns(per_row)
+        for col, card in zip(cols, cards[i:i + per_row], strict=False):
+            col.metric(card.label, card.value, delta=card.delta, help=card.help, border=True,
+                       delta_color="inverse" if card.inverse else "normal")
+
+
+def coloured_table(df: pd.DataFrame, colours: pd.DataFrame, *, formats: dict[str, Any],
+                   height: int | None = None) -> None:
+    """A table whose cells are tinted by the house palette (``colours`` holds red/amber/...)."""
+    styler = df.style.format(formats, na_rep="—").apply(
+        lambda _: colours.map(lambda c: f"background-color: {COLOURS.get(c, '')}" if COLOURS.get(c) else ""),
+        axis=None,
+    )
+    st.dataframe(styler, hide_index=True, width="stretch", height=height)
+
+
+def note(text: str) -> None:
+    st.caption("ⓘ " + text)
