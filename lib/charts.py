@@ -36,7 +36,9 @@ def plot_case_trend(trend: pd.DataFrame, *, title: str) -> go.Figure:
     for status, colour in (("辍学", RED), ("疑似辍学", AMBER)):
         y = wide[status] if status in wide else [0] * len(wide)
         fig.add_bar(x=x, y=y, name=f"{status}(未结)", marker_color=colour)
-    returned = wide["已返校"] if "已返校" in wide else [0] * len(wide)
-    fig.add_scatter(x=x, y=returned, name="累计已返校", mode="lines+markers", line={"color": GREEN})
+    returned = wide["已返校"] if "已返校" in wide else pd.Series(0, index=wide.index)
+    # returns in each week (the cumulative count would dwarf the open cases)
+    weekly_returns = returned.diff().fillna(0).clip(lower=0)
+    fig.add_scatter(x=x, y=weekly_returns, name="当周返校", mode="lines+markers", line={"color": GREEN})
     fig.update_layout(barmode="stack")
     return _layout(fig, title)

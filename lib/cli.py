@@ -7,6 +7,7 @@ Every command honours ``EDU_DB`` and ``--as-of``.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 import time
@@ -95,7 +96,13 @@ def _info_parser(p: argparse.ArgumentParser) -> Handler:
     return cmd_info
 
 
+#: Modules whose import registers further commands (one per domain, in lib/commands/).
+COMMAND_MODULES: tuple[str, ...] = ("lib.commands.aid", "lib.commands.dropout", "lib.commands.ingest")
+
+
 def build_parser() -> argparse.ArgumentParser:
+    for module in COMMAND_MODULES:
+        importlib.import_module(module)
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description="控辍保学与学生资助 命令行")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (configure, help_text) in COMMANDS.items():
@@ -124,4 +131,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run through the canonical module so that commands registered by lib/commands/*
+    # (which import lib.cli) land in the same registry.
+    sys.exit(importlib.import_module("lib.cli").main())

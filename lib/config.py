@@ -52,6 +52,28 @@ DEFAULTS: dict[str, Any] = {
         "followup_interval_days": 7,
         "escalate_after_overdue_days": 3,
         "retention_check_days": [30, 90],
+        # ---- issue 5 (控辍保学)
+        # follow-ups due within this many days are listed in 我的待办 as 即将到期
+        "due_soon_days": 2,
+        # notices a case can issue, in the order they escalate (文书)
+        "notices": ["入学通知书", "限期复学通知书", "行政处罚告知书", "行政处罚决定书"],
+        # a 限期复学/入学 notice gives this many days; after it, the 告知书 is due
+        "notice_deadline_days": 15,
+        # after the 告知书, the 决定书 is due when this many days have passed (陈述申辩期)
+        "notice_hearing_days": 5,
+        # 送教上门: visits each child must receive per week; 一教一帮: sessions per week
+        "home_teaching_visits_per_week": 1,
+        "mentoring_sessions_per_week": 1,
+        # the weekly report (每周填报): [field, header] in the provincial module's column order
+        "weekly_template": [
+            ["row_no", "序号"], ["case_id", "台账编号"], ["name", "学生姓名"], ["id_number", "身份证号"],
+            ["sex", "性别"], ["township", "户籍乡镇"], ["village", "户籍村(社区)"], ["school", "就读学校"],
+            ["grade", "年级"], ["reason", "辍学原因"], ["reported_on", "上报日期"],
+            ["chief_bureau", "教体局局长"], ["chief_township", "镇长"], ["chief_school", "校长"],
+            ["chief_village", "村长"], ["chief_parent", "家长"], ["chief_teacher", "师长"],
+            ["actions_week", "本周劝返措施"], ["notices_week", "本周文书"], ["status", "状态"],
+            ["returned_on", "返校日期"],
+        ],
     },
     "layout": {
         "standard_class": {"primary": 45, "junior": 50},
@@ -71,6 +93,36 @@ DEFAULTS: dict[str, Any] = {
         ],
         "nutrition_per_day": [{"from": "2021-09-01", "yuan": 5}],
         "henan_provincial": [{"from": "2021-09-01", "yuan": 800}],
+        # ---- issue 6 (学生资助): programme standards beyond compulsory education,
+        # yuan per year by stage, each with its effective-from date (a later entry
+        # replaces an earlier one from its date on).  Loans: the yearly ceiling.
+        "non_boarder_share": 0.5,
+        "tuition_waiver": [{"from": "2019-09-01", "普通高中": 1200, "中职": 2000}],
+        "grant": [
+            {"from": "2019-09-01", "普通高中": 2000, "中职": 2000, "大学": 3300},
+            {"from": "2024-09-01", "普通高中": 2300, "中职": 2300, "大学": 3700},
+        ],
+        "scholarship": [{"from": "2019-09-01", "大学": 5000}, {"from": "2024-09-01", "大学": 6000}],
+        "student_loan": [
+            {"from": "2019-09-01", "大学": 8000},
+            {"from": "2021-09-01", "大学": 12000},
+            {"from": "2024-09-01", "大学": 20000},
+        ],
+        # Due dates by programme (month-day in term 1, term 2); others use "default".
+        "due_dates": {
+            "生活补助": ["10-31", "04-30"],
+            "省级资助": ["11-30", "05-31"],
+            "default": ["11-30", "05-31"],
+        },
+        # The nutrition programme covers students at school (在校) in rural schools
+        # (not in a 街道); False = every school.
+        "nutrition_rural_only": True,
+        # Applications waiting longer than this at one stage are shown red.
+        "approval_stale_days": 14,
+        # Verification tasks (入户核实) from reconciliation are due this many days later.
+        "verification_due_days": 14,
+        # August campaign for university freshmen from poor families (社会帮扶).
+        "freshman_campaign": {"month": 8, "grant_yuan": 3000},
     },
     "risk": {
         "weights": {

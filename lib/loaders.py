@@ -84,3 +84,318 @@ def _township_geojson(db: str, version: tuple[int, ...], scope_key: tuple, _scop
 def load_township_geojson(scope: Scope) -> dict:
     """Simplified township polygons (and the county outline) as GeoJSON dicts."""
     return _township_geojson(*_key(), scope.cache_key(), scope)
+
+
+# ------------------------------------------------------------------ 学生资助 (issue 6)
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _ensure_aid_demo(db: str, version: tuple[int, ...]) -> bool:
+    from lib import aid_demo
+
+    return aid_demo.ensure_aid_demo()
+
+
+def ensure_aid_demo() -> bool:
+    """Fill the aid tables lib/demo.py leaves empty (demo stores only; once)."""
+    return _ensure_aid_demo(*_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _aid_report(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> Any:
+    from lib import aid_data, aid_view
+
+    with store.connect() as con:
+        data = aid_data.load_all(con, _scope)
+    return aid_view.compute_report(data)
+
+
+def load_aid_report(scope: Scope) -> Any:
+    """The 学生资助 page's :class:`lib.aid_view.AidReport` for ``scope``."""
+    ensure_aid_demo()
+    return _aid_report(*_key(), scope.cache_key(), scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _reconcile(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope, data: bytes,
+               filename: str, kind: str) -> Any:
+    from lib import reconcile
+
+    frame = reconcile.read_registry(data, filename, kind=kind)
+    with store.connect() as con:
+        students = reconcile.load_students(con, _scope)
+        places = reconcile.load_places(con, _scope)
+    return reconcile.reconcile(frame, students, places, _scope, kind=kind, source=filename)
+
+
+def run_reconcile(scope: Scope, data: bytes, filename: str, kind: str) -> Any:
+    """:func:`lib.reconcile.reconcile` of an uploaded list (cached by its bytes and the Scope)."""
+    return _reconcile(*_key(), scope.cache_key(), scope, data, filename, kind)
+
+
+def load_aid_tasks(scope: Scope) -> pd.DataFrame:
+    """Open verification tasks of ``scope`` (not cached: they change as people work)."""
+    from lib import aid_tasks
+
+    with store.connect() as con:
+        return aid_tasks.open_tasks(con, scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _sample_registry(db: str, version: tuple[int, ...], kind: str, as_of: date) -> bytes:
+    from lib import aid_demo, reports
+
+    with store.connect() as con:
+        return reports.to_csv_bytes(aid_demo.sample_registry(con, kind=kind, as_of=as_of))
+
+
+def sample_registry_csv(kind: str, as_of: date) -> bytes:
+    """A demo list of ``kind`` with planted faults, as a UTF-8-BOM CSV."""
+    return _sample_registry(*_key(), kind, as_of)
+
+
+# ------------------------------------------------------------------ 控辍保学 (issue 5)
+@st.cache_data(show_spinner=False, max_entries=4)
+def _dropout_demo(db: str, version: tuple[int, ...]) -> bool:
+    from lib import dropout_demo
+
+    return dropout_demo.ensure_dropout_demo()
+
+
+def ensure_dropout_demo() -> bool:
+    """Fill the 控辍保学 demo rows (rosters, notices, weekly filings) of a demo store once."""
+    return _dropout_demo(*_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _dropout_monitoring(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> Any:
+    from lib import dropout_monitor
+
+    with store.connect() as con:
+        return dropout_monitor.compute_monitoring(con, _scope)
+
+
+def load_dropout_monitoring(scope: Scope) -> Any:
+    """:class:`lib.dropout_monitor.Monitoring` for ``scope``."""
+    return _dropout_monitoring(*_key(), scope.cache_key(), scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _dropout_ledger(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> dict[str, pd.DataFrame]:
+    from lib import dropout_data
+
+    with store.connect() as con:
+        cases = dropout_data.cases(con, _scope)
+        ids_ = cases["case_id"].tolist()
+        return {"cases": cases, "responsibles": dropout_data.responsibles(con, _scope, ids_),
+                "notices": dropout_data.notices(con, _scope, ids_)}
+
+
+def load_dropout_ledger(scope: Scope) -> dict[str, pd.DataFrame]:
+    """Cases in Scope with their 六长 and notices (unmasked: mask before display)."""
+    return _dropout_ledger(*_key(), scope.cache_key(), scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _dropout_proposals(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope
+                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from lib import dropout_data
+
+    with store.connect() as con:
+        return dropout_data.proposals(con, _scope)
+
+
+def load_dropout_proposals(scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Suspected dropouts proposed from absences, and their students (unmasked)."""
+    return _dropout_proposals(*_key(), scope.cache_key(), scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _dropout_case(db: str, version: tuple[int, ...], scope_key: tuple, case_id: str, _scope: Scope
+                  ) -> dict[str, Any] | None:
+    from lib import dropout_cases, dropout_data
+
+    with store.connect() as con:
+        try:
+            case = dropout_cases.current_case(con, _scope, case_id)
+        except dropout_cases.CaseError:
+            return None
+        return {"case": case, "actions": dropout_data.actions(con, _scope, [case_id]),
+                "notices": dropout_data.notices(con, _scope, [case_id])}
+
+
+def load_dropout_case(scope: Scope, case_id: str) -> dict[str, Any] | None:
+    """One case (with its 六长, actions and notices), or None outside the Scope."""
+    return _dropout_case(*_key(), scope.cache_key(), case_id, scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _dropout_rosters(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> dict[str, pd.DataFrame]:
+    from lib import dropout_rosters
+
+    with store.connect() as con:
+        return dropout_rosters.load_rosters(con, _scope)
+
+
+def load_dropout_rosters(scope: Scope) -> dict[str, pd.DataFrame]:
+    """一教一帮 and 送教上门 rosters (unmasked: mask with lib.dropout_rosters.display)."""
+    return _dropout_rosters(*_key(), scope.cache_key(), scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _weekly_report(db: str, version: tuple[int, ...], scope_key: tuple, week: str, unmask: bool,
+                   _scope: Scope) -> Any:
+    from lib import weekly_report
+
+    with store.connect() as con:
+        return weekly_report.build_weekly_report(con, _scope, week, unmask=unmask)
+
+
+def load_weekly_report(scope: Scope, week: str, *, unmask: bool = False) -> Any:
+    """:class:`lib.weekly_report.WeeklyReport` for ``week`` (masked unless ``unmask``)."""
+    return _weekly_report(*_key(), scope.cache_key(), week, unmask, scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _dropout_contacts(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> pd.DataFrame:
+    from lib import dropout_data
+
+    with store.connect() as con:
+        return dropout_data.contacts(con, _scope)
+
+
+def load_dropout_contacts(scope: Scope) -> pd.DataFrame:
+    """六长 contacts of the places in Scope (unmasked: mask before display)."""
+    return _dropout_contacts(*_key(), scope.cache_key(), scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _todo(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> pd.DataFrame:
+    from lib import dropout_data, dropout_ledger, todo
+
+    with store.connect() as con:
+        found, students = dropout_data.proposals(con, _scope)
+        return todo.todo_items(con, _scope, dropout_ledger.proposals_display(found, students))
+
+
+def load_todo(scope: Scope) -> pd.DataFrame:
+    """我的待办 lines for ``scope`` (names masked)."""
+    return _todo(*_key(), scope.cache_key(), scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _dropout_places(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> dict[str, pd.DataFrame]:
+    from lib import dropout_data
+
+    with store.connect() as con:
+        return {"villages": dropout_data.villages(con, _scope), "schools": dropout_data.schools(con, _scope)}
+
+
+def load_dropout_places(scope: Scope) -> dict[str, pd.DataFrame]:
+    """Villages and schools in Scope (for pickers)."""
+    return _dropout_places(*_key(), scope.cache_key(), scope)
+
+
+# ------------------------------------------------------------------ 数据导入 / 自由探索 (issue 8)
+def _mapping_key(mapping: dict[str, str | None] | None) -> tuple[tuple[str, str | None], ...]:
+    return tuple(sorted((mapping or {}).items(), key=lambda kv: kv[0]))
+
+
+@st.cache_data(show_spinner=False, max_entries=6)
+def _parsed_upload(data: bytes, filename: str, kind: str | None, mapping: tuple, sheet: str | None) -> Any:
+    from lib import ingest
+
+    return ingest.read_upload(data, filename, kind=kind, mapping=dict(mapping) or None, sheet=sheet)
+
+
+def read_upload(data: bytes, filename: str, *, kind: str | None, mapping: dict[str, str | None] | None = None,
+                sheet: str | None = None) -> Any:
+    """:func:`lib.ingest.read_upload`, cached by the file's bytes (raises ``IngestError``, never cached)."""
+    return _parsed_upload(data, filename, kind, _mapping_key(mapping), sheet)
+
+
+@st.cache_data(show_spinner=False, max_entries=6)
+def _upload_report(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope, data: bytes, filename: str,
+                   kind: str, mapping: tuple, mode: str, crs: str | None, sheet: str | None) -> Any:
+    from lib import ingest
+
+    parsed = _parsed_upload(data, filename, kind, mapping, sheet)
+    with store.connect() as con:
+        return ingest.validate(parsed, kind, con_or_reference=con, scope=_scope, mode=mode, crs=crs)
+
+
+def validate_upload(scope: Scope, data: bytes, filename: str, *, kind: str, mapping: dict[str, str | None] | None,
+                    mode: str, crs: str | None, sheet: str | None = None) -> Any:
+    """The validation :class:`lib.ingest.Report` of an upload against the store, for ``scope``."""
+    return _upload_report(*_key(), scope.cache_key(), scope, data, filename, kind, _mapping_key(mapping), mode,
+                          crs, sheet)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _remembered_mapping(db: str, version: tuple[int, ...], kind: str, signature: str) -> dict | None:
+    from lib import ingest
+
+    with store.connect() as con:
+        return ingest.remembered_mapping(con, kind, signature)
+
+
+def load_remembered_mapping(kind: str, signature: str) -> dict[str, str | None] | None:
+    """The column mapping chosen last time for files of this layout (kind and headers)."""
+    return _remembered_mapping(*_key(), kind, signature)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _imports(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> tuple:
+    from lib import ingest
+
+    with store.connect() as con:
+        history = ingest.list_imports(con)
+        last, reason = ingest.undo_check(con, _scope)
+    return history, last, reason
+
+
+def load_imports(scope: Scope) -> tuple[pd.DataFrame, dict[str, Any] | None, str | None]:
+    """Recent imports, the one an undo would revert, and why it cannot be undone (or None)."""
+    return _imports(*_key(), scope.cache_key(), scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _explore(data: bytes, filename: str, sheet: str | None) -> dict[str, Any]:
+    from lib import explore, ingest
+
+    parsed = ingest.read_upload(data, filename, kind=None, sheet=sheet)
+    frame = parsed.frame.drop(columns=ingest.ROW)
+    personal = explore.detect_personal(frame)
+    return {"parsed": parsed, "frame": frame, "personal": personal,
+            "types": explore.column_types(frame, personal), "profile": explore.profile(frame, personal)}
+
+
+def explore_file(data: bytes, filename: str, *, sheet: str | None = None) -> dict[str, Any]:
+    """An uploaded file read without a kind: frame, personal columns, types and profile (not stored)."""
+    return _explore(data, filename, sheet)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _places(db: str, version: tuple[int, ...], county: str) -> dict[str, Any]:
+    with store.connect() as con:
+        towns = con.execute("SELECT code, name FROM townships WHERE code LIKE ?", [county + "%"]).df()
+        villages = con.execute("SELECT code, township_code FROM villages WHERE township_code LIKE ?",
+                               [county + "%"]).df()
+    return {"township_codes": set(towns["code"]), "township_names": dict(zip(towns["name"], towns["code"], strict=True)),
+            "village_codes": dict(zip(villages["code"], villages["township_code"], strict=True))}
+
+
+def load_places(scope: Scope) -> dict[str, Any]:
+    """The county's township codes, township name -> code and village code -> township code."""
+    return _places(*_key(), scope.county)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _villages(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> pd.DataFrame:
+    where, params = _scope.village_where("v")
+    with store.connect() as con:
+        return con.execute(f"SELECT v.code, v.name, v.township_code FROM villages v WHERE {where} ORDER BY v.code",
+                           params).df()
+
+
+def load_villages(scope: Scope) -> pd.DataFrame:
+    """Villages (code, name, township_code) of the Scope's townships."""
+    return _villages(*_key(), scope.cache_key(), scope)

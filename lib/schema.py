@@ -102,6 +102,21 @@ SIX_CHIEFS: dict[str, str] = {
 
 CASE_ACTIONS = ("家访", "电话", "约谈", "一教一帮", "送教上门", "资助核查", "发放通知书", "其他")
 
+# ---- 控辍保学 (issue 5): interventions, notices, detection decisions
+#: Interventions (帮扶措施) assigned to a student: 一教一帮 pairs a struggling student
+#: with a teacher; 送教上门 sends a teacher to a severely disabled child at home.
+INTERVENTION_KINDS: dict[str, str] = {
+    "一教一帮": "One-to-one teacher mentoring",
+    "送教上门": "Home teaching",
+    "家访": "Home visits",
+    "资助核查": "Aid check",
+}
+INTERVENTION_STATUS: dict[str, str] = {"进行中": "Active", "已结束": "Ended"}
+#: A person's decision on a suspected case proposed from absences (缺勤监测).
+DETECTION_DECISIONS: dict[str, str] = {"确认": "Confirmed", "排除": "Dismissed"}
+#: Where a case came from.
+CASE_SOURCES = ("缺勤监测", "学校上报", "花名册核查", "名单比对")
+
 POVERTY_CATEGORIES: dict[str, str] = {
     "脱贫户": "Lifted from poverty",
     "监测对象": "Monitored household",
@@ -132,6 +147,32 @@ PROGRAMMES: dict[str, str] = {
     "生源地信用助学贷款": "Student-origin credit loan",
 }
 FUNDING_SOURCES = ("中央", "省级", "市级", "县级", "社会")
+
+#: Approval stages of an aid application (资助审批), in order; an application's
+#: status is the last stage it passed, or 已退回 (rejected, with a reason).
+AID_STAGES: dict[str, str] = {
+    "已申请": "Applied",
+    "学校初审": "School review passed",
+    "资助中心核对": "Aid centre check passed",
+    "已批准": "Approved",
+    "已发放": "Paid",
+}
+AID_REJECTED = "已退回"
+#: Aid recipients who are not compulsory-school students (非义务教育阶段受助学生).
+AID_RECIPIENT_STAGES: dict[str, str] = {
+    "普通高中": "High school",
+    "中职": "Vocational school",
+    "大学": "University",
+}
+#: Outside lists reconciled against the students (精准识别比对).
+REGISTRY_KINDS: dict[str, str] = {
+    "poverty": "脱贫户/防返贫监测对象(乡村振兴部门)",
+    "minimal_living": "低保/特困供养(民政部门)",
+    "disability": "残疾人(残联)",
+    "aid_system": "全国学生资助管理系统导出",
+}
+#: Verification task status (核实任务).
+AID_TASK_STATUS: dict[str, str] = {"待核实": "Open", "已核实": "Verified", "无需处理": "Dismissed"}
 
 SEX = {"男": "Male", "女": "Female"}
 
@@ -379,6 +420,88 @@ TABLES: dict[str, Table] = {
             ),
             ("action_id",),
         ),
+        # ---- 控辍保学 (issue 5)
+        Table(
+            "case_status_log",
+            "台账状态变更",
+            (
+                _c("case_id", "VARCHAR", "案件编号"),
+                _c("from_status", "VARCHAR", "原状态"),
+                _c("to_status", "VARCHAR", "新状态"),
+                _c("changed_on", "DATE", "变更日期"),
+                _c("changed_by", "VARCHAR", "变更人"),
+                _c("reason", "VARCHAR", "说明"),
+            ),
+        ),
+        Table(
+            "notices",
+            "通知书",
+            (
+                _c("notice_id", "VARCHAR", "文书编号"),
+                _c("case_id", "VARCHAR", "案件编号"),
+                _c("kind", "VARCHAR", "文书"),
+                _c("issued_on", "DATE", "签发日期"),
+                _c("issued_by", "VARCHAR", "签发人"),
+                _c("deadline_on", "DATE", "限期"),
+            ),
+            ("notice_id",),
+        ),
+        Table(
+            "detection_decisions",
+            "缺勤监测确认",
+            (
+                _c("student_id", "VARCHAR", "学生编号"),
+                _c("run_start", "DATE", "连续缺勤起始日"),
+                _c("decision", "VARCHAR", "结论"),
+                _c("reason", "VARCHAR", "理由"),
+                _c("decided_by", "VARCHAR", "确认人"),
+                _c("decided_on", "DATE", "确认日期"),
+                _c("case_id", "VARCHAR", "案件编号"),
+            ),
+            ("student_id", "run_start"),
+        ),
+        Table(
+            "interventions",
+            "帮扶措施",
+            (
+                _c("intervention_id", "VARCHAR", "措施编号"),
+                _c("student_id", "VARCHAR", "学生编号"),
+                _c("kind", "VARCHAR", "措施"),
+                _c("teacher", "VARCHAR", "帮扶教师", personal=True),
+                _c("started_on", "DATE", "开始日期"),
+                _c("ended_on", "DATE", "结束日期"),
+                _c("status", "VARCHAR", "状态"),
+                _c("note", "VARCHAR", "说明"),
+                _c("created_by", "VARCHAR", "安排人"),
+                _c("version", "INTEGER", "版本"),
+            ),
+            ("intervention_id",),
+        ),
+        Table(
+            "intervention_visits",
+            "帮扶记录",
+            (
+                _c("visit_id", "VARCHAR", "记录编号"),
+                _c("intervention_id", "VARCHAR", "措施编号"),
+                _c("visited_on", "DATE", "日期"),
+                _c("teacher", "VARCHAR", "教师", personal=True),
+                _c("content", "VARCHAR", "内容"),
+                _c("recorded_by", "VARCHAR", "登记人"),
+            ),
+            ("visit_id",),
+        ),
+        Table(
+            "weekly_submissions",
+            "每周填报",
+            (
+                _c("iso_week", "VARCHAR", "周次"),
+                _c("school_code", "VARCHAR", "学校标识码"),
+                _c("submitted_on", "DATE", "填报日期"),
+                _c("submitted_by", "VARCHAR", "填报人"),
+                _c("note", "VARCHAR", "说明"),
+            ),
+            ("iso_week", "school_code"),
+        ),
         Table(
             "aid_records",
             "资助台账",
@@ -396,6 +519,223 @@ TABLES: dict[str, Table] = {
                 _c("funding_source", "VARCHAR", "资金来源"),
             ),
             ("record_id",),
+        ),
+        # ---- 学生资助 (issue 6): approvals, funds, non-compulsory recipients, social aid, tasks
+        Table(
+            "aid_applications",
+            "资助申请",
+            (
+                _c("application_id", "VARCHAR", "申请编号"),
+                _c("student_id", "VARCHAR", "学生编号"),
+                _c("recipient_id", "VARCHAR", "受助人编号"),
+                _c("school_code", "VARCHAR", "学校标识码"),
+                _c("township_code", "VARCHAR", "乡镇代码"),
+                _c("programme", "VARCHAR", "资助项目"),
+                _c("school_year", "INTEGER", "学年"),
+                _c("term", "INTEGER", "学期"),
+                _c("amount", "DOUBLE", "申请金额"),
+                _c("status", "VARCHAR", "审批状态"),
+                _c("applied_on", "DATE", "申请日期"),
+                _c("stage_on", "DATE", "最近办理日期"),
+                _c("reject_reason", "VARCHAR", "退回原因"),
+                _c("version", "INTEGER", "版本"),
+                _c("updated_by", "VARCHAR", "更新人"),
+            ),
+            ("application_id",),
+        ),
+        Table(
+            "aid_approval_steps",
+            "资助审批记录",
+            (
+                _c("step_id", "VARCHAR", "记录编号"),
+                _c("application_id", "VARCHAR", "申请编号"),
+                _c("stage", "VARCHAR", "环节"),
+                _c("decision", "VARCHAR", "结果"),
+                _c("reason", "VARCHAR", "意见/退回原因"),
+                _c("actor", "VARCHAR", "经办人", personal=True),
+                _c("acted_on", "DATE", "办理日期"),
+            ),
+            ("step_id",),
+        ),
+        Table(
+            "aid_funds",
+            "资助资金下达",
+            (
+                _c("allocation_id", "VARCHAR", "指标编号"),
+                _c("school_year", "INTEGER", "学年"),
+                _c("programme", "VARCHAR", "资助项目"),
+                _c("funding_source", "VARCHAR", "资金来源"),
+                _c("township_code", "VARCHAR", "乡镇代码"),
+                _c("amount", "DOUBLE", "下达金额"),
+                _c("allocated_on", "DATE", "下达日期"),
+                _c("document_no", "VARCHAR", "文号"),
+            ),
+            ("allocation_id",),
+        ),
+        Table(
+            "aid_recipients",
+            "非义务教育受助学生",
+            (
+                _c("recipient_id", "VARCHAR", "受助人编号"),
+                _c("id_number", "VARCHAR", "身份证号", personal=True),
+                _c("name", "VARCHAR", "姓名", personal=True),
+                _c("sex", "VARCHAR", "性别"),
+                _c("stage", "VARCHAR", "学段"),
+                _c("institution", "VARCHAR", "就读学校"),
+                _c("entry_year", "INTEGER", "入学年份"),
+                _c("village_code", "VARCHAR", "户籍村(社区)"),
+                _c("township_code", "VARCHAR", "户籍乡镇"),
+                _c("poverty_category", "VARCHAR", "困难类别", personal=True),
+                _c("phone", "VARCHAR", "联系电话", personal=True),
+            ),
+            ("recipient_id",),
+        ),
+        Table(
+            "aid_recipient_awards",
+            "非义务教育资助台账",
+            (
+                _c("award_id", "VARCHAR", "记录编号"),
+                _c("recipient_id", "VARCHAR", "受助人编号"),
+                _c("programme", "VARCHAR", "资助项目"),
+                _c("school_year", "INTEGER", "学年"),
+                _c("term", "INTEGER", "学期"),
+                _c("standard_amount", "DOUBLE", "标准金额"),
+                _c("paid_amount", "DOUBLE", "实发金额"),
+                _c("due_date", "DATE", "应发日期"),
+                _c("paid_date", "DATE", "实发日期"),
+                _c("funding_source", "VARCHAR", "资金来源"),
+            ),
+            ("award_id",),
+        ),
+        Table(
+            "aid_donations",
+            "社会捐赠",
+            (
+                _c("donation_id", "VARCHAR", "捐赠编号"),
+                _c("donor", "VARCHAR", "捐赠方"),
+                _c("donor_kind", "VARCHAR", "捐赠方类型"),
+                _c("amount", "DOUBLE", "金额"),
+                _c("received_on", "DATE", "到账日期"),
+                _c("purpose", "VARCHAR", "用途"),
+                _c("campaign_year", "INTEGER", "新生助学活动年份"),
+                _c("recorded_by", "VARCHAR", "登记人"),
+            ),
+            ("donation_id",),
+        ),
+        Table(
+            "aid_donation_grants",
+            "捐赠发放",
+            (
+                _c("grant_id", "VARCHAR", "发放编号"),
+                _c("donation_id", "VARCHAR", "捐赠编号"),
+                _c("student_id", "VARCHAR", "学生编号"),
+                _c("recipient_id", "VARCHAR", "受助人编号"),
+                _c("township_code", "VARCHAR", "乡镇代码"),
+                _c("amount", "DOUBLE", "金额"),
+                _c("granted_on", "DATE", "发放日期"),
+            ),
+            ("grant_id",),
+        ),
+        Table(
+            "aid_campaign_applications",
+            "大学新生助学申请",
+            (
+                _c("application_id", "VARCHAR", "申请编号"),
+                _c("campaign_year", "INTEGER", "活动年份"),
+                _c("recipient_id", "VARCHAR", "受助人编号"),
+                _c("applied_on", "DATE", "申请日期"),
+                _c("university", "VARCHAR", "录取院校"),
+                _c("status", "VARCHAR", "状态"),
+                _c("grant_id", "VARCHAR", "发放编号"),
+                _c("note", "VARCHAR", "备注"),
+            ),
+            ("application_id",),
+        ),
+        Table(
+            "aid_verification_tasks",
+            "资助核实任务",
+            (
+                _c("task_id", "VARCHAR", "任务编号"),
+                _c("kind", "VARCHAR", "名单类型"),
+                _c("category", "VARCHAR", "比对结果"),
+                _c("student_id", "VARCHAR", "学生编号"),
+                _c("id_number", "VARCHAR", "身份证号", personal=True),
+                _c("name", "VARCHAR", "姓名", personal=True),
+                _c("school_code", "VARCHAR", "学校标识码"),
+                _c("township_code", "VARCHAR", "乡镇代码"),
+                _c("detail", "VARCHAR", "核实内容"),
+                _c("source_file", "VARCHAR", "来源文件"),
+                _c("created_on", "DATE", "下发日期"),
+                _c("created_by", "VARCHAR", "下发人"),
+                _c("due_on", "DATE", "完成期限"),
+                _c("status", "VARCHAR", "状态"),
+                _c("result", "VARCHAR", "核实结果"),
+                _c("closed_on", "DATE", "办结日期"),
+                _c("closed_by", "VARCHAR", "办结人"),
+                _c("version", "INTEGER", "版本"),
+            ),
+            ("task_id",),
+        ),
+        # ---- 数据导入 (issue 8): the import log, the rows each import replaced (for undo),
+        # the keys it wrote, and column mappings remembered per source layout
+        Table(
+            "imports",
+            "导入记录",
+            (
+                _c("import_id", "VARCHAR", "导入编号"),
+                _c("seq", "INTEGER", "序号"),
+                _c("kind", "VARCHAR", "数据类型"),
+                _c("table_name", "VARCHAR", "目标表"),
+                _c("mode", "VARCHAR", "导入方式"),
+                _c("filename", "VARCHAR", "文件名"),
+                _c("file_sha256", "VARCHAR", "文件指纹"),
+                _c("rows_in_file", "INTEGER", "文件行数"),
+                _c("rows_written", "INTEGER", "写入行数"),
+                _c("rows_new", "INTEGER", "新增行数"),
+                _c("rows_removed", "INTEGER", "替换前删除行数"),
+                _c("rows_skipped", "INTEGER", "跳过的错误行"),
+                _c("scope", "VARCHAR", "范围"),
+                _c("as_of", "DATE", "统计日期"),
+                _c("user_name", "VARCHAR", "导入人"),
+                _c("committed_at", "TIMESTAMP", "导入时间"),
+                _c("after_count", "INTEGER", "导入后行数"),
+                _c("after_hash", "VARCHAR", "导入后内容指纹"),
+                _c("status", "VARCHAR", "状态"),
+                _c("undone_by", "VARCHAR", "撤销人"),
+                _c("undone_at", "TIMESTAMP", "撤销时间"),
+            ),
+            ("import_id",),
+        ),
+        Table(
+            "import_snapshots",
+            "导入前快照",
+            (
+                _c("import_id", "VARCHAR", "导入编号"),
+                _c("table_name", "VARCHAR", "表"),
+                _c("row_key", "VARCHAR", "行键"),
+                _c("row_json", "VARCHAR", "原行内容", personal=True),
+            ),
+        ),
+        Table(
+            "import_keys",
+            "导入写入的行",
+            (
+                _c("import_id", "VARCHAR", "导入编号"),
+                _c("table_name", "VARCHAR", "表"),
+                _c("row_key", "VARCHAR", "行键"),
+            ),
+        ),
+        Table(
+            "import_mappings",
+            "列对应关系(按来源记忆)",
+            (
+                _c("kind", "VARCHAR", "数据类型"),
+                _c("signature", "VARCHAR", "表头指纹"),
+                _c("mapping_json", "VARCHAR", "对应关系"),
+                _c("updated_by", "VARCHAR", "更新人"),
+                _c("updated_at", "TIMESTAMP", "更新时间"),
+            ),
+            ("kind", "signature"),
         ),
         Table(
             "audit_log",

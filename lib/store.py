@@ -9,6 +9,7 @@ then raises :class:`StoreBusy` with a plain message, never a traceback.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Iterator, Mapping
@@ -57,6 +58,13 @@ MIGRATIONS = (_migration_1, _migration_2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def schema_fingerprint() -> str:
+    """Hash of every table's DDL: when lib/schema.py gains a table or column, the
+    store adds it on next open (additive changes only; renames need a migration)."""
+    ddl = ";".join(_ddl_create(t) for t in schema.TABLES.values())
+    return hashlib.sha256(ddl.encode()).hexdigest()[:16]
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
@@ -74,13 +82,18 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         raise StoreError(
             f"数据库版本 {current} 比本程序支持的版本 {SCHEMA_VERSION} 新，请升级程序。"
         )
+    fingerprint = schema_fingerprint()
     if current == SCHEMA_VERSION:
-        return current
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_hash'").fetchone()
+        if row and row[0] == fingerprint:
+            return current
     con.execute("BEGIN TRANSACTION")
     try:
         for step in MIGRATIONS[current:]:
             step(con)
+        _migration_2(con)  # additive: tables/columns added to lib/schema.py since
         _set_meta(con, "schema_version", str(SCHEMA_VERSION))
+        _set_meta(con, "schema_hash", fingerprint)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -32,7 +32,18 @@ def tr(key: str) -> str:
 
 
 def current_scope() -> Scope:
-    """The Scope computed by the frame (app.py) for this run."""
+    """The Scope computed by the frame (app.py) for this run.
+
+    If a page runs without the frame, it is Streamlit's legacy ``pages/``-folder
+    mode, which a fresh server uses for its very first run when that run opens a
+    page URL directly (streamlit PR #10276 discussion): switch the server to
+    ``st.navigation`` mode and rerun, so the frame (login, scope) always runs first.
+    """
+    if SCOPE not in st.session_state:
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     return st.session_state[SCOPE]
 
 
@@ -125,7 +136,7 @@ def allowed_scope() -> Scope:
 
 def demo_banner(is_demo: bool) -> None:
     if is_demo:
-        st.warning(tr("demo_banner"), icon="🧪")
+        st.warning(tr("demo_banner"), icon=":material/science:")
 
 
 def page_header(title: str, scope: Scope, *, towns: dict[str, str] | None = None) -> None:
@@ -162,3 +173,40 @@ def coloured_table(df: pd.DataFrame, colours: pd.DataFrame, *, formats: dict[str
 
 def note(text: str) -> None:
     st.caption("ⓘ " + text)
+
+
+# ------------------------------------------------------------------ audit and export
+def audit_once(scope: Scope, action: str, **detail: Any) -> None:
+    """Record a view once per session and (scope, filters), not once per rerun."""
+    from lib import audit
+
+    key = ("audited", action, scope.cache_key(), tuple(sorted((k, str(v)) for k, v in detail.items())))
+    seen: set = st.session_state.setdefault("_audited", set())
+    token = repr(key)
+    if token not in seen:
+        audit.record(scope, action, **detail)
+        seen.add(token)
+
+
+def download_buttons(df: pd.DataFrame, *, name: str, scope: Scope, key: str,
+                     sheets: dict[str, pd.DataFrame] | None = None, title: str | None = None) -> None:
+    """xlsx + UTF-8 CSV (with BOM) buttons; each download is recorded in the audit log.
+
+    ``df`` must already be masked as the user's rights require.
+    """
+    from lib import audit, reports
+
+    stem = f"{name}_{scope.as_of.isoformat()}"
+    c1, c2 = st.columns(2)
+    book = sheets or {name: df}
+    c1.download_button(
+        "下载 Excel (.xlsx)", reports.to_xlsx_bytes(book, titles={k: title for k in book} if title else None),
+        file_name=f"{stem}.xlsx", key=f"{key}_xlsx", width="stretch",
+        on_click=audit.record, args=(scope, "export"), kwargs={"what": name, "rows": len(df), "format": "xlsx"},
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    c2.download_button(
+        "下载 CSV", reports.to_csv_bytes(df), file_name=f"{stem}.csv", key=f"{key}_csv", width="stretch",
+        on_click=audit.record, args=(scope, "export"), kwargs={"what": name, "rows": len(df), "format": "csv"},
+        mime="text/csv",
+    )

@@ -14,18 +14,19 @@ ui.page_header(ui.tr("nav_overview"), scope, towns=towns)
 ui.metric_cards(overview_view.cards(data, lang=ui.lang()))
 ui.note(ui.tr("scope_rule"))
 
-left, right = st.columns([3, 2], gap="medium")
+st.subheader(ui.tr("township_table"))
+table, colours, formats = overview_view.township_table(data)
+ui.coloured_table(table, colours, formats=formats, height=min(36 * (len(table) + 1) + 4, 420))
+
+left, right = st.columns([1, 1], gap="medium")
 with left:
-    st.subheader(ui.tr("township_table"))
-    table, colours, formats = overview_view.township_table(data)
-    ui.coloured_table(table, colours, formats=formats, height=460)
-with right:
     measure = st.selectbox(ui.tr("map_measure"), list(overview_view.MAP_MEASURES),
                            format_func=metrics.MEASURE_LABELS.get, key="ov_measure")
     shapes = loaders.load_township_geojson(scope)
     m = overview_view.choropleth(data, shapes, measure=measure)
-    st_folium(m, key=f"ov_map_{measure}", returned_objects=[], height=430, use_container_width=True)
-
-fig = charts.plot_case_trend(
-    data.trend, title=f"{ui.tr('case_trend')}(截至{fmt.fmt_date(scope.as_of)})")
-st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
+    st_folium(m, key=f"ov_map_{measure}", returned_objects=[], height=440, use_container_width=True)
+with right:
+    fig = charts.plot_case_trend(
+        data.trend, title=f"{ui.tr('case_trend')}(截至{fmt.fmt_date(scope.as_of)})")
+    fig.update_layout(height=500)
+    st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})

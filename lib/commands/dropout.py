@@ -1,0 +1,91 @@
+"""控辍保学 commands: ``weekly-report`` (每周填报) and ``dropout-detect`` (缺勤监测)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from lib import config, dropout, dropout_data, dropout_demo, dropout_ledger, store, weekly_report
+from lib.cli import EXIT_OK, DataError, Handler, command
+from lib.scope import Scope, default_scope
+
+
+def _scope(args: argparse.Namespace) -> Scope:
+    db = config.db_path()
+    if not db.exists():
+        raise DataError(f"数据库文件不存在：{db}（先运行 python -m lib.cli demo）")
+    with store.connect(db) as con:
+        as_of = args.as_of or date.fromisoformat(store.get_meta(con, "as_of") or config.DEMO_AS_OF.isoformat())
+    scope = default_scope(as_of=as_of).narrow(user="cli")
+    if getattr(args, "township", None):
+        scope = scope.narrow(townships=tuple(args.township))
+    return scope
+
+
+def _dump(obj: object) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+@command("weekly-report", "控辍保学每周填报 (the weekly dropout report, .xlsx or .csv, masked)")
+def _weekly_parser(p: argparse.ArgumentParser) -> Handler:
+    p.add_argument("--week", help="ISO 周次，如 2026-W47 (default: the week of --as-of)")
+    p.add_argument("--out", required=True, help="输出文件：.xlsx(三张表) 或 .csv(台账，UTF-8 带 BOM)")
+    p.add_argument("--township", action="append", default=None, metavar="CODE", help="只含这些乡镇 (可重复)")
+    return cmd_weekly_report
+
+
+def cmd_weekly_report(args: argparse.Namespace) -> int:
+    scope = _scope(args)
+    out = Path(args.out)
+    if out.suffix.lower() not in (".xlsx", ".csv"):
+        raise DataError(f"输出文件须为 .xlsx 或 .csv：{out}")
+    week = args.week or dropout.iso_week_of(scope.as_of)
+    dropout_demo.ensure_dropout_demo()  # a demo store gets the same rows the app shows
+    try:
+        with store.connect() as con:
+            report = weekly_report.build_weekly_report(con, scope, week)
+    except ValueError as exc:
+        raise DataError(str(exc)) from exc
+    data = weekly_report.to_xlsx(report) if out.suffix.lower() == ".xlsx" else weekly_report.to_csv(report)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    with store.connect() as con:
+        store.audit(con, user=scope.user, action="export", scope=scope.describe(),
+                    detail=json.dumps({"what": "每周填报", "week": report.week, "rows": len(report.rows),
+                                       "file": out.name}, ensure_ascii=False))
+    total = report.summary.iloc[-1]
+    result = {"path": str(out.resolve()), "week": report.week, "start": report.start, "end": report.end,
+              "rows": len(report.rows), "masked": report.masked, "missing_schools": len(report.missing),
+              "summary": {k: int(v) for k, v in total.items() if k != "乡镇(街道)"}}
+    if args.json:
+        _dump(result)
+    else:
+        print(f"{report.title}\n已写入 {out}：{len(report.rows)} 条台账，{len(report.missing)} 所学校未填报。",
+              file=sys.stderr)
+    return EXIT_OK
+
+
+@command("dropout-detect", "缺勤监测：列出待确认的疑似辍学 (suspected dropouts from absences, masked)")
+def _detect_parser(p: argparse.ArgumentParser) -> Handler:
+    p.add_argument("--township", action="append", default=None, metavar="CODE", help="只含这些乡镇 (可重复)")
+    return cmd_detect
+
+
+def cmd_detect(args: argparse.Namespace) -> int:
+    scope = _scope(args)
+    with store.connect() as con:
+        found, students = dropout_data.proposals(con, scope)
+    shown = dropout_ledger.proposals_display(found, students, mask=True)
+    rows = [{"student_id": r.student_id, "name": r.name, "school": r.school_name, "grade": r.grade,
+             "run_start": r.run_start, "days": int(r.days), "level": r.level} for r in shown.itertuples(index=False)]
+    if args.json:
+        _dump({"as_of": scope.as_of, "count": len(rows), "proposals": rows})
+    else:
+        print(f"截至 {scope.as_of.isoformat()}，待确认 {len(rows)} 人：", file=sys.stderr)
+        for r in rows:
+            print(f"  {r['student_id']} {r['name']} {r['school']} {r['grade']} 连续{r['days']}天 {r['level']}")
+    return EXIT_OK

@@ -1,0 +1,60 @@
+"""控辍保学 figures in the house look (lib.charts palette and layout; pure plotly)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from lib import charts, dropout_monitor
+
+
+def plot_weekly_trend(trend: pd.DataFrame, *, title: str) -> go.Figure:
+    """This term week by week: new suspected, confirmed, returned (bars) and still open (line)."""
+    x = [f"{w[-3:]}\n{d.month}/{d.day}" for w, d in zip(trend["week"], trend["week_start"], strict=True)]
+    fig = go.Figure()
+    for col, colour in (("new_suspected", charts.AMBER), ("confirmed", charts.RED), ("returned", charts.GREEN),
+                        ("dismissed", charts.GREY)):
+        fig.add_bar(x=x, y=trend[col], name=dropout_monitor.TREND_COLUMNS[col], marker_color=colour)
+    fig.add_scatter(x=x, y=trend["open_end"], name=dropout_monitor.TREND_COLUMNS["open_end"], mode="lines+markers",
+                    line={"color": charts.BLUE, "width": 3}, yaxis="y2")
+    fig.update_layout(barmode="group", yaxis={"title": "本周件数"},
+                      yaxis2={"title": "仍未返校", "overlaying": "y", "side": "right", "rangemode": "tozero",
+                              "showgrid": False})
+    return charts._layout(fig, title, height=360)
+
+
+def plot_reasons(reasons: pd.DataFrame, *, title: str) -> go.Figure:
+    """Cases of the school year by reason (grouped under the four risks), open vs returned."""
+    df = reasons.iloc[::-1]
+    y = [f"{g} · {r}" if g != r else r for g, r in zip(df["group"], df["reason"], strict=True)]
+    fig = go.Figure()
+    fig.add_bar(y=y, x=df["open"], name="未返校", orientation="h", marker_color=charts.RED)
+    fig.add_bar(y=y, x=df["returned"], name="已返校", orientation="h", marker_color=charts.GREEN)
+    fig.add_bar(y=y, x=df["cases"] - df["open"] - df["returned"], name="其他(已巩固等)", orientation="h",
+                marker_color=charts.GREY)
+    fig.update_layout(barmode="stack", hovermode="y unified")
+    fig = charts._layout(fig, title, height=380)
+    fig.update_layout(hovermode="y unified")
+    return fig
+
+
+def plot_township_bars(table: pd.DataFrame, measure: str, *, county: float | None, target: float | None,
+                       title: str, pct: bool) -> go.Figure:
+    """Townships compared on ``measure``: horizontal bars sorted by it, the county value and
+    the target as reference lines; bars coloured red/amber/green by ``colour`` when given."""
+    df = table.dropna(subset=[measure]).sort_values(measure)
+    colours = df["colour"].map({"red": charts.RED, "amber": charts.AMBER, "green": charts.GREEN,
+                                "grey": charts.GREY}).fillna(charts.BLUE) if "colour" in df else charts.BLUE
+    fig = go.Figure()
+    fig.add_bar(y=df["name"], x=df[measure], orientation="h", marker_color=colours, name="",
+                hovertemplate="%{y}: %{x:.1%}<extra></extra>" if pct else "%{y}: %{x:.2f}<extra></extra>")
+    for value, label, dash in ((county, "全区", "solid"), (target, "目标", "dash")):
+        if value is not None and not pd.isna(value):
+            fig.add_vline(x=value, line_dash=dash, line_color=charts.BLUE if dash == "solid" else charts.RED,
+                          annotation_text=f"{label} {value:.1%}" if pct else f"{label} {value:.2f}",
+                          annotation_position="top")
+    fig = charts._layout(fig, title, height=max(320, 22 * len(df) + 90))
+    fig.update_layout(showlegend=False, hovermode="closest")
+    if pct:
+        fig.update_xaxes(tickformat=".0%")
+    return fig

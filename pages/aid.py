@@ -1,0 +1,120 @@
+"""学生资助: coverage and its gaps, payments and funds, approvals, social aid."""
+
+import streamlit as st
+
+from lib import aid_approvals, fmt, loaders, ui
+from lib import aid_view as view
+
+
+def show(styled: tuple, **kw) -> None:
+    """A (table, colours, formats) triple from lib.aid_view as a tinted table."""
+    table, colours, formats = styled
+    kw.setdefault("height", min(35 * (len(table) + 1) + 3, 420))  # ui.coloured_table needs a height
+    ui.coloured_table(table, colours, formats=formats, **kw)
+
+
+scope = ui.current_scope()
+r = loaders.load_aid_report(scope)
+ui.page_header(ui.tr("nav_aid"), scope, towns=r.towns)
+ui.metric_cards(view.cards(r), per_row=6)
+ui.note(ui.tr("aid_scope_rule"))
+when = f"截至{fmt.fmt_date(scope.as_of)}"
+cov, pay, appr, social = st.tabs([ui.tr("aid_tab_coverage"), ui.tr("aid_tab_payments"),
+                                  ui.tr("aid_tab_approvals"), ui.tr("aid_tab_social")])
+
+with cov:
+    left, right = st.columns([1, 1], gap="medium")
+    programme = right.selectbox(ui.tr("aid_programme"), r.programmes, key="aid_programme")
+    towns = view.township_coverage(r, programme)
+    left.plotly_chart(view.plot_township_rate(
+        towns, measure="aid_coverage", rate="coverage", county=view.county_rate(towns),
+        title=f"{programme}：{ui.tr('aid_township_cov')}({when}，已发放÷应助)"),
+        width="stretch", config={"displayModeBar": False})
+    with right:
+        st.caption(ui.tr("aid_by_programme"))
+        show(view.programme_table(r))
+        st.caption(f"{programme}：{ui.tr('aid_by_category')}")
+        show(view.category_table(r, programme))
+    st.subheader(ui.tr("aid_drill"))
+    c1, c2 = st.columns(2)
+    town = c1.selectbox(ui.tr("township"), [None, *r.towns], key="aid_town",
+                        format_func=lambda c: r.towns.get(c, ui.tr("aid_all_towns")))
+    schools = view.schools_of(r, town)
+    school = c2.selectbox(ui.tr("schools"), [None, *schools], key=f"aid_school_{town}",
+                          format_func=lambda c: schools.get(c, ui.tr("aid_all_schools")))
+    if town and not school:
+        show(view.school_coverage(r, programme, town), height=240)
+    gaps = view.gap_students(r, programme, township=town, school=school, mask=scope.mask)
+    ui.audit_once(scope, "view_list", list="aid_gaps", programme=programme, township=town, school=school)
+    st.dataframe(gaps, hide_index=True, width="stretch", height=300)
+    ui.download_buttons(gaps, name="应助未助名单", scope=scope, key="aid_gaps_dl", title=f"{programme}应助未助名单 {when}")
+    with st.expander(f"{ui.tr('aid_wrong')}({len(r.paid_not_eligible) + len(r.duplicates)})"):
+        wrong = view.wrong_payments(r, mask=scope.mask)
+        ui.audit_once(scope, "view_list", list="aid_wrong_payments")
+        st.dataframe(wrong, hide_index=True, width="stretch")
+        ui.download_buttons(wrong, name="疑似错发重复发放", scope=scope, key="aid_wrong_dl")
+
+with pay:
+    left, right = st.columns([1, 1], gap="medium")
+    towns_pay = view.township_payments(r)
+    left.plotly_chart(view.plot_township_rate(
+        towns_pay, measure="aid_on_time", rate="on_time_rate", county=r.county["on_time_rate"],
+        title=f"{ui.tr('aid_township_ontime')}({scope.school_year}学年已到期记录，{when})"),
+        width="stretch", config={"displayModeBar": False})
+    right.plotly_chart(view.plot_terms(r.terms, title=f"{ui.tr('aid_terms')}({when})"),
+                       width="stretch", config={"displayModeBar": False})
+    show(view.payments_table(r))
+    st.subheader(ui.tr("aid_problems"))
+    problems = view.problem_list(r, mask=scope.mask)
+    ui.audit_once(scope, "view_list", list="aid_problem_payments")
+    st.dataframe(problems, hide_index=True, width="stretch", height=280)
+    ui.download_buttons(problems, name="逾期未足额发放", scope=scope, key="aid_problems_dl")
+    st.subheader(ui.tr("aid_ledger"))
+    ledger = view.ledger_table(r)
+    if ledger is None:
+        ui.note(ui.tr("aid_ledger_none"))
+    else:
+        st.dataframe(ledger.style.format(view.LEDGER_FORMATS, na_rep="—"), hide_index=True, width="stretch")
+
+with appr:
+    if msg := st.session_state.pop("aid_flash", None):
+        st.success(msg)
+    st.subheader(ui.tr("aid_stuck"))
+    show(view.stuck_table(r))
+    st.subheader(ui.tr("aid_waiting"))
+    a_town = st.selectbox(ui.tr("township"), [None, *r.towns], key="aid_appr_town",
+                          format_func=lambda c: r.towns.get(c, ui.tr("aid_all_towns")))
+    waiting = view.waiting_list(r, mask=scope.mask, township=a_town)
+    ui.audit_once(scope, "view_list", list="aid_applications", township=a_town)
+    st.dataframe(waiting.drop(columns="版本"), hide_index=True, width="stretch", height=260)
+    with st.form("aid_decide"):
+        st.markdown(f"**{ui.tr('aid_decide')}**")
+        labels = view.application_labels(waiting)
+        app_id = st.selectbox(ui.tr("aid_application"), list(labels), format_func=labels.get)
+        reason = st.text_input(ui.tr("aid_reason"), key="aid_reason")
+        b1, b2 = st.columns(2)
+        approve = b1.form_submit_button(ui.tr("aid_approve"), type="primary", width="stretch")
+        reject = b2.form_submit_button(ui.tr("aid_reject"), width="stretch")
+    if (approve or reject) and app_id:
+        try:
+            status = aid_approvals.decide(scope, app_id, approve=approve, reason=reason,
+                                          expected_version=view.version_of(waiting, app_id))
+        except aid_approvals.ApprovalError as exc:
+            st.error(str(exc))
+        else:
+            st.session_state["aid_flash"] = f"申请 {app_id} 已办理：{status}"
+            del st.session_state["aid_reason"]
+            st.rerun()
+
+with social:
+    st.subheader(ui.tr("aid_donations"))
+    st.dataframe(view.donations_table(r).style.format(view.MONEY_FORMATS, na_rep="—"),
+                 hide_index=True, width="stretch", height=260)
+    st.subheader(f"{r.campaign_year}年{ui.tr('aid_campaign')}")
+    ui.metric_cards(view.campaign_cards(r), per_row=4)
+    campaign = view.campaign_list(r, mask=scope.mask)
+    ui.audit_once(scope, "view_list", list="aid_campaign", year=r.campaign_year)
+    st.dataframe(campaign, hide_index=True, width="stretch", height=300)
+    ui.download_buttons(campaign, name="大学新生助学名单", scope=scope, key="aid_campaign_dl")
+    with st.expander(ui.tr("aid_standards")):
+        st.dataframe(view.standards(r), hide_index=True, width="stretch")

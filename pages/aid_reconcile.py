@@ -1,0 +1,100 @@
+"""精准识别: reconcile an outside list against the students; verification tasks (入户核实)."""
+
+import streamlit as st
+
+from lib import aid_tasks, loaders, reconcile, schema, ui
+from lib import aid_view as view
+
+scope = ui.current_scope()
+info = loaders.store_info()
+ui.page_header(ui.tr("nav_aid_reconcile"), scope, towns=dict(zip(info["townships"].code, info["townships"].name,
+                                                                 strict=True)))
+if msg := st.session_state.pop("rec_flash", None):
+    st.success(msg)
+
+c1, c2 = st.columns([1, 2])
+kind = c1.selectbox(ui.tr("rec_kind"), list(schema.REGISTRY_KINDS), format_func=schema.REGISTRY_KINDS.get,
+                    key="rec_kind")
+upload = c2.file_uploader(ui.tr("rec_upload"), type=["csv", "xlsx"], key="rec_file")
+if info["demo"]:
+    s1, s2 = st.columns(2)
+    if s1.button(ui.tr("rec_sample"), key="rec_sample"):
+        st.session_state["rec_use_sample"] = True
+    s2.download_button(ui.tr("rec_sample_download"), loaders.sample_registry_csv(kind, scope.as_of),
+                       file_name=f"演示名单_{kind}.csv", mime="text/csv", key="rec_sample_dl")
+if upload is not None:
+    data, filename = upload.getvalue(), upload.name
+elif st.session_state.get("rec_use_sample"):
+    data, filename = loaders.sample_registry_csv(kind, scope.as_of), f"演示名单_{kind}.csv"
+else:
+    data, filename = None, None
+
+result = None
+if data is None:
+    ui.note(ui.tr("rec_help"))
+else:
+    try:
+        result = loaders.run_reconcile(scope, data, filename, kind)
+    except reconcile.RegistryFileError as exc:
+        st.error(str(exc))
+if result is not None:
+    st.caption(f"{filename} · {schema.REGISTRY_KINDS[kind]} · {len(result.rows)} 行")
+    ui.metric_cards(view.reconcile_cards(result), per_row=7)
+    counts = result.counts
+    category = st.radio(ui.tr("rec_category"), list(reconcile.CATEGORIES), horizontal=True, key="rec_category",
+                        format_func=lambda c: f"{reconcile.CATEGORIES[c]} {counts[c]}")
+    rows = result.category(category)
+    shown = reconcile.display_frame(rows, mask=scope.mask)
+    ui.audit_once(scope, "view_list", list="reconcile", kind=kind, category=category, file=filename)
+    st.dataframe(shown, hide_index=True, width="stretch", height=320)
+    ui.download_buttons(reconcile.display_frame(result.rows, mask=scope.mask), name="精准识别比对结果",
+                        scope=scope, key="rec_dl", sheets=reconcile.workbook_sheets(result, mask=scope.mask))
+    if category == "not_enrolled" and len(rows):
+        st.markdown(f"**{ui.tr('rec_case_offer')}**")
+        k1, k2, k3 = st.columns(3)
+        labels = view.row_labels(shown)
+        pick = k1.selectbox(ui.tr("rec_case_row"), list(labels), format_func=labels.get, key="rec_case_pick")
+        row = rows[rows["row"] == pick].iloc[0]
+        villages = reconcile.village_choices(loaders.load_villages(scope), row)
+        village = k2.selectbox(ui.tr("rec_case_village"), list(villages), format_func=villages.get,
+                               key=f"rec_case_village_{pick}")
+        reason = k3.selectbox(ui.tr("rec_case_reason"), list(schema.REASONS), key="rec_case_reason")
+        opener = reconcile.case_opener()
+        if opener is None:
+            ui.note(ui.tr("rec_case_unavailable"))
+        if st.button(ui.tr("rec_open_case"), key="rec_open_case", disabled=opener is None, type="primary"):
+            try:
+                case_id = reconcile.open_case_for_row(scope, row, village_code=village, reason=reason)
+            except (ValueError, RuntimeError) as exc:
+                st.error(str(exc))
+            else:
+                st.session_state["rec_flash"] = f"已开立控辍保学台账 {case_id}（名单第 {pick} 行）"
+                st.rerun()
+    if st.button(ui.tr("rec_tasks_button"), key="rec_make_tasks"):
+        made = aid_tasks.record_tasks(scope, aid_tasks.tasks_from_result(result, scope, source_file=filename))
+        st.session_state["rec_flash"] = f"已生成 {made} 条入户核实任务（已存在的未重复生成）"
+        st.rerun()
+
+st.subheader(ui.tr("rec_tasks"))
+tasks = loaders.load_aid_tasks(scope)
+if tasks.empty:
+    ui.note(ui.tr("rec_no_tasks"))
+else:
+    table = view.task_table(tasks, mask=scope.mask, as_of=scope.as_of)
+    ui.audit_once(scope, "view_list", list="aid_tasks", n=len(tasks))
+    st.dataframe(table, hide_index=True, width="stretch", height=260)
+    with st.form("rec_close_task"):
+        labels = view.task_labels(table)
+        task_id = st.selectbox(ui.tr("rec_task"), list(labels), format_func=labels.get)
+        outcome = st.text_input(ui.tr("rec_outcome"), key="rec_outcome")
+        status = st.radio(ui.tr("rec_task_status"), ["已核实", "无需处理"], horizontal=True)
+        if st.form_submit_button(ui.tr("rec_close")):
+            try:
+                aid_tasks.close_task(scope, task_id, result=outcome, status=status,
+                                     expected_version=view.task_version(tasks, task_id))
+            except aid_tasks.TaskError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state["rec_flash"] = f"任务 {task_id} 已办结"
+                del st.session_state["rec_outcome"]
+                st.rerun()

@@ -1,0 +1,123 @@
+"""数据导入: upload, fix the column mapping, validate, preview, commit; undo the last import."""
+
+import streamlit as st
+
+from lib import config, ingest, loaders, ui
+from lib import ingest_view as view
+
+scope = ui.current_scope()
+ui.page_header(ui.tr("nav_import"), scope)
+if msg := st.session_state.pop("imp_flash", None):
+    st.success(msg)
+allowed, why = ingest.may_import(scope)
+if not allowed:
+    st.warning(why)
+
+c1, c2 = st.columns([1, 2])
+kind = c1.selectbox(ui.tr("imp_kind"), view.KIND_CHOICES, format_func=view.kind_label, key="imp_kind",
+                    help="；".join(f"{view.kind_label(k)}：{ingest.KINDS[k].description}" for k in view.KIND_CHOICES))
+upload = c2.file_uploader(ui.tr("imp_upload"), type=["csv", "xlsx"], key="imp_file",
+                          max_upload_size=int(config.SETTINGS["ingest"]["max_upload_mb"]))
+handoff = st.session_state.get("imp_handoff")
+data = name = parsed = report = None
+if upload is not None:
+    data, name = upload.getvalue(), upload.name
+elif handoff:
+    data, name = handoff["data"], handoff["name"]
+    st.caption(f"{ui.tr('imp_from_explore')}：{name}")
+else:
+    ui.note(ui.tr("imp_help"))
+
+if data is not None:
+    sheets = ingest.sheet_names(data)
+    sheet = st.selectbox(ui.tr("imp_sheet"), sheets, key="imp_sheet") if len(sheets) > 1 else None
+    try:
+        parsed = loaders.read_upload(data, name, kind=kind, sheet=sheet)
+    except ingest.IngestError as exc:
+        st.error(str(exc))
+
+if parsed is not None:
+    remembered = loaders.load_remembered_mapping(kind, parsed.signature()) or {}
+    base = ingest.remap(parsed, remembered)
+    missing = [c for c in ingest.KINDS[kind].required if c not in base.headers]
+    with st.expander(ui.tr("imp_mapping"), expanded=bool(missing)):
+        options = view.field_options(kind)
+        grid, chosen = st.columns(3), {}
+        for r in view.mapping_rows(base):
+            chosen[r["header"]] = grid[r["i"] % 3].selectbox(
+                r["header"], list(options), index=list(options).index(r["field"]), format_func=options.get,
+                key=f"imp_map_{parsed.signature()}_{r['i']}", help=f"示例：{r['examples'] or '(空)'}")
+    mapping = {**remembered, **view.overrides(base, chosen)}
+    o1, o2 = st.columns([2, 1])
+    mode = o1.radio(ui.tr("imp_mode"), ingest.MODES, format_func=ingest.MODE_LABELS.get, horizontal=True,
+                    key="imp_mode", help=view.mode_help(kind))
+    crs = None
+    if "lon" in ingest.KINDS[kind].names:
+        crs = o2.selectbox(ui.tr("imp_crs"), list(ingest.CRS), format_func=ingest.CRS.get, key="imp_crs",
+                           index=list(ingest.CRS).index(parsed.crs_hint or "wgs84"))
+    with st.spinner("正在校验…"):
+        report = loaders.validate_upload(scope, data, name, kind=kind, mapping=mapping, mode=mode, crs=crs,
+                                         sheet=sheet)
+
+if report is not None:
+    st.subheader(ui.tr("imp_report"))
+    ui.metric_cards(view.summary_cards(report), per_row=4)
+    if report.problems:
+        left, right = st.columns([2, 3])
+        with left:
+            st.markdown(f"**{ui.tr('imp_by_code')}**")
+            table, colours = view.code_table(report)
+            ui.coloured_table(table, colours, formats={}, height=min(36 * (len(table) + 1) + 4, 320))
+        with right:
+            st.markdown(f"**{ui.tr('imp_problems')}**")
+            table, colours = view.problem_table(report)
+            ui.coloured_table(table, colours, formats={"行": "{:.0f}"}, height=320)
+            if len(report.problems) > len(table):
+                ui.note(f"只显示前 {len(table):,} 条，共 {len(report.problems):,} 条；用命令行 validate --json 可得全部。")
+    if report.valid_rows:
+        st.markdown(f"**{ui.tr('imp_preview')}**")
+        ui.audit_once(scope, "view_list", list="导入预览", kind=kind, file=name)
+        st.dataframe(view.preview(report, mask=scope.mask), hide_index=True, width="stretch", height=260)
+    drop = False
+    if report.fatal:
+        st.error(ui.tr("imp_fatal"))
+    elif report.errors:
+        drop = st.checkbox(f"{ui.tr('imp_drop_bad')}({len(report.bad_rows):,} 行有错误，"
+                           f"可导入 {report.valid_rows:,} 行)", key="imp_drop_bad")
+        if not drop:
+            ui.note(ui.tr("imp_has_errors"))
+    ready = allowed and not report.fatal and report.valid_rows > 0 and (drop or not report.errors)
+    if st.button(f"{ui.tr('imp_commit')} {report.valid_rows:,} 行", type="primary", disabled=not ready,
+                 key="imp_commit"):
+        bar = st.progress(0.0, text="开始导入…")
+        try:
+            result = ingest.commit(loaders.read_upload(data, name, kind=kind, mapping=mapping, sheet=sheet), kind,
+                                   scope=scope, mode=mode, drop_bad_rows=drop, crs=crs,
+                                   progress=lambda f, t: bar.progress(f, text=t))
+        except ingest.ImportRefused as exc:
+            st.error(exc.reason)
+        else:
+            if mapping:
+                ingest.remember_mapping(kind, parsed.signature(), mapping, scope=scope)
+            st.session_state["imp_flash"] = view.commit_message(result)
+            st.session_state.pop("imp_handoff", None)
+            st.rerun()
+
+st.subheader(ui.tr("imp_history"))
+history, last, reason = loaders.load_imports(scope)
+st.dataframe(view.history_table(history), hide_index=True, width="stretch", height=200)
+if last is not None:
+    if reason:
+        ui.note(f"最近一次导入 {last['import_id']} 不能撤销：{reason}")
+    if st.button(f"{ui.tr('imp_undo')}（{last['import_id']}，{view.kind_label(last['kind'])}）", key="imp_undo",
+                 disabled=reason is not None):
+        try:
+            res = ingest.undo_last_import(scope=scope, import_id=last["import_id"])
+        except ingest.UndoRefused as exc:
+            st.error(exc.reason)
+        else:
+            st.session_state["imp_flash"] = (f"已撤销 {res.import_id}：删除导入的 {res.rows_removed:,} 行，"
+                                             f"恢复原有的 {res.rows_restored:,} 行。")
+            st.rerun()
+with st.expander(ui.tr("imp_codes")):
+    st.dataframe(view.problem_codes_table(), hide_index=True, width="stretch")

@@ -1,0 +1,45 @@
+"""控辍保学: who is out of school now, where, why, and this term week by week."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from lib import dropout_charts, fmt, loaders, ui
+from lib import dropout_monitor as dm
+
+scope = ui.current_scope()
+loaders.ensure_dropout_demo()
+data = loaders.load_dropout_monitoring(scope)
+found, _ = loaders.load_dropout_proposals(scope)
+towns = dict(zip(data.townships.code, data.townships.name, strict=True))
+where, when = dm.scope_label(scope, towns), f"截至{fmt.fmt_date(scope.as_of)}"
+ui.page_header(ui.tr("nav_dropout"), scope, towns=towns)
+
+ui.metric_cards(dm.cards(data, proposals=len(found)), per_row=6)
+ui.note(ui.tr("do_case_rule"))
+c1, c2, c3 = st.columns(3)
+c1.page_link("pages/dropout_cases.py", label=f"{ui.tr('nav_dropout_cases')}：确认疑似、登记劝返", icon="📋")
+c2.page_link("pages/todo.py", label=ui.tr("nav_todo"), icon="✅")
+c3.page_link("pages/dropout_weekly.py", label=f"{ui.tr('nav_dropout_weekly')}(导出)", icon="🗓️")
+
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    by = st.radio(ui.tr("do_breakdown"), list(dm.BREAKDOWNS), format_func=dm.BREAKDOWNS.get, horizontal=True,
+                  key="do_by")
+    table, colours, formats = dm.breakdown_display(data, by)
+    st.caption(f"{dm.BREAKDOWNS[by]}分组 · {where} · {when}")
+    ui.coloured_table(table, colours, formats=formats, height=430)
+with right:
+    measure = st.selectbox("地图指标", list(dm.MAP_MEASURES), format_func=lambda m: dm.MAP_MEASURES[m][0],
+                           key="do_measure")
+    shapes = loaders.load_township_geojson(scope)
+    st_folium(dm.choropleth(data, shapes, measure=measure, where=where), key=f"do_map_{measure}",
+              returned_objects=[], height=430, use_container_width=True)
+
+left, right = st.columns(2, gap="medium")
+with left:
+    fig = dropout_charts.plot_weekly_trend(data.trend, title=f"{ui.tr('do_trend')} · {where} · {when}")
+    st.plotly_chart(fig, width="stretch", config={"displayModeBar": False}, key="do_trend_chart")
+with right:
+    reasons = dm.reasons_table(data.cases, year=int(scope.school_year), as_of=scope.as_of)
+    fig = dropout_charts.plot_reasons(reasons, title=f"{ui.tr('do_reasons')} · {where} · {when}")
+    st.plotly_chart(fig, width="stretch", config={"displayModeBar": False}, key="do_reason_chart")

@@ -1,0 +1,52 @@
+"""每周填报: the week's dropout report for the Scope, as .xlsx and CSV (the CLI writes the same)."""
+
+import streamlit as st
+
+from lib import dropout, dropout_cases, fmt, loaders, ui, weekly_report
+
+scope = ui.current_scope()
+loaders.ensure_dropout_demo()
+ui.page_header(ui.tr("nav_dropout_weekly"), scope)
+if msg := st.session_state.pop("do_weekly_flash", None):
+    st.success(msg)
+
+start = loaders.load_dropout_monitoring(scope).notes["term_start"]
+weeks = weekly_report.term_weeks(scope.as_of, start)
+c1, c2 = st.columns([1, 2])
+week = c1.selectbox(ui.tr("do_week"), weeks, key="do_week", format_func=dropout.week_label)
+unmask = c2.toggle(ui.tr("do_unmask"), key="do_unmask_weekly", disabled=not dropout_cases.may_unmask(scope))
+if unmask:
+    ui.audit_once(scope, "unmask", list="每周填报", week=week)
+report = loaders.load_weekly_report(scope, week, unmask=unmask)
+ui.audit_once(scope, "view_list", list="每周填报", week=week, masked=not unmask)
+
+st.subheader(report.title)
+total = report.summary.iloc[-1]
+cols = st.columns(5)
+for col, label in zip(cols, ("本周台账(条)", "新增疑似", "新核实辍学", "本周返校", "周末仍未返校"), strict=True):
+    col.metric(label, fmt.fmt_count(total[label]), border=True)
+st.caption(f"一案一行：{fmt.fmt_date(report.start)}至{fmt.fmt_date(report.end)}期间在册(未返校)或有变动的台账；"
+           "列的顺序和表头取自设置项 dropout.weekly_template，可与省级系统的模板对齐。")
+ui.download_buttons(report.rows, name=f"控辍保学每周填报_{report.week}", scope=scope, key="do_weekly_dl",
+                    sheets=report.sheets(), title=report.title)
+
+tab_rows, tab_sum, tab_missing = st.tabs(["周报台账", "乡镇汇总", f"{ui.tr('do_missing')}({len(report.missing)})"])
+with tab_rows:
+    st.dataframe(report.rows, hide_index=True, width="stretch", height=420)
+with tab_sum:
+    st.dataframe(report.summary, hide_index=True, width="stretch", height=420)
+with tab_missing:
+    st.dataframe(report.missing, hide_index=True, width="stretch", height=360)
+    if len(report.missing) and dropout_cases.may_write(scope):
+        with st.form("do_submit_week"):
+            names = dict(zip(report.missing["学校标识码"], report.missing["学校名称"], strict=True))
+            chosen = st.multiselect("登记为本周已填报(含零报告)", list(names), format_func=names.get,
+                                    key="do_submit_schools")
+            note = st.text_input("说明", value="零报告", key="do_submit_note")
+            if st.form_submit_button("登记") and chosen:
+                try:
+                    n = weekly_report.submit_week(scope, chosen, week, note=note)
+                    st.session_state["do_weekly_flash"] = f"已登记 {n} 所学校本周填报。"
+                    st.rerun()
+                except (PermissionError, ValueError) as exc:
+                    st.error(str(exc))

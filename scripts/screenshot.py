@@ -1,0 +1,43 @@
+"""Screenshot pages of the running app in headless Debian chromium (for looking, not testing).
+
+    .venv/bin/python scripts/screenshot.py http://127.0.0.1:8599 overview dropout ... [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.browser.helpers import wait_for_app  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("base")
+    ap.add_argument("pages", nargs="+")
+    ap.add_argument("--out", default="screenshots")
+    ap.add_argument("--width", type=int, default=1440)
+    ap.add_argument("--height", type=int, default=2000)
+    args = ap.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": args.width, "height": args.height})
+        for name in args.pages:
+            page.goto(f"{args.base}/{name}")
+            wait_for_app(page)
+            page.wait_for_timeout(2500)  # let maps and charts draw
+            path = out / f"{name}.png"
+            page.screenshot(path=str(path), full_page=True)
+            print(path)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""Helpers for the Playwright tests: wait for Streamlit, fence the network, look inside the map.
+
+Import them in a test module: ``from tests.browser.helpers import wait_for_app, ...``.
+The fixtures (server, browser launch) live in ``conftest.py``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from playwright.sync_api import BrowserContext, FrameLocator, Page, Route, expect
+
+#: Hosts a test may talk to: the Streamlit server under test.
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+#: The streamlit-folium component's iframe (the dot is escaped for CSS).
+MAP_IFRAME = 'iframe[title="streamlit_folium\\.st_folium"]'
+APP_TIMEOUT_MS = 60_000
+
+
+def wait_for_app(page: Page, *, timeout_ms: int = APP_TIMEOUT_MS) -> None:
+    """Wait until the script has finished running and nothing is still loading.
+
+    Call after ``page.goto`` and after every interaction.  Never use
+    ``networkidle``: the app keeps a websocket open.
+    """
+    app = page.locator("[data-testid='stApp']")
+    expect(app).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=timeout_ms)
+    # The attribute reads "initial" until the first run starts, so this cannot pass too early.
+    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout_ms)
+    expect(page.locator("[data-testid='stSkeleton']")).to_have_count(0, timeout=timeout_ms)
+
+
+def is_local(url: str) -> bool:
+    """True for requests that stay on this machine (and for data:/blob: URLs)."""
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about", "chrome-extension"):
+        return True
+    return (parts.hostname or "") in LOCAL_HOSTS
+
+
+def block_outside_network(target: Page | BrowserContext) -> list[str]:
+    """Abort every request to another host and record its URL.
+
+    Call before ``page.goto``.  Routing on a page covers its iframes (the map);
+    on a context it covers every page.  Returns the list that fills as
+    requests are blocked, so a test can assert it stays empty.
+    """
+    blocked: list[str] = []
+
+    def handle(route: Route) -> None:
+        url = route.request.url
+        if is_local(url):
+            route.fallback()
+        else:
+            blocked.append(url)
+            route.abort("blockedbyclient")
+
+    target.route("**/*", handle)
+    return blocked
+
+
+def map_frame(page: Page) -> FrameLocator:
+    """The inside of the (first) st_folium map iframe."""
+    return page.frame_locator(MAP_IFRAME).first
+
+
+def assert_map_drawn(page: Page, *, timeout_ms: int = APP_TIMEOUT_MS) -> FrameLocator:
+    """Fail unless Leaflet drew inside the map iframe (the iframe alone proves nothing).
+
+    Offline with CDN links the iframe is there but stays blank, with no error:
+    so look for the Leaflet container and at least one drawn SVG path.
+    """
+    frame = map_frame(page)
+    expect(frame.locator(".leaflet-container")).to_be_visible(timeout=timeout_ms)
+    expect(frame.locator("svg path.leaflet-interactive").first).to_be_visible(timeout=timeout_ms)
+    return frame
+
+
+def login_as(page: Page, role: str) -> None:
+    """Log the browser in as a user with ``role``: the one place tests log in.
+
+    A no-op for now: accounts do not exist yet and every page is open.  When
+    the login issue lands, fill in its form here (e.g. demo users per role),
+    and every browser test that calls this logs in the same way.
+    """
+    del page, role

@@ -1,0 +1,57 @@
+import copy
+
+import pandas as pd
+import pytest
+
+from lib import config, risk
+
+
+def _student(**kw):
+    base = {"student_id": "S", "grade": 5, "boarding": False, "learning_difficulty": False, "score_trend": 0.0,
+            "disability": False, "disabled_parent": False, "poverty_category": None, "left_behind": False,
+            "orphan": False, "unsupported": False, "prisoner_child": False, "home_km": 0.5, "unexcused_recent": 0}
+    base.update(kw)
+    return base
+
+
+def test_no_factor_scores_zero_with_no_reasons():
+    out = risk.score_students(pd.DataFrame([_student()]))
+    assert out.score[0] == 0 and out.band[0] == "低" and out.reasons[0] == []
+
+
+@pytest.mark.parametrize(
+    ("kw", "word"),
+    [({"learning_difficulty": True}, "学习困难"), ({"home_km": 4.0}, "公里"), ({"poverty_category": "低保"}, "低保"),
+     ({"disability": True}, "本人残疾"), ({"unexcused_recent": 4}, "缺勤4天"), ({"orphan": True}, "监护")],
+)
+def test_each_factor_gives_its_reason(kw, word):
+    out = risk.score_students(pd.DataFrame([_student(**kw)]))
+    assert out.score[0] > 0
+    assert any(word in r for r in out.reasons[0])
+
+
+def test_boarder_far_from_school_is_not_at_distance_risk():
+    out = risk.score_students(pd.DataFrame([_student(home_km=8.0, grade=8, boarding=True)]))
+    assert out.score[0] == 0
+
+
+def test_junior_threshold_is_longer_than_primary():
+    df = pd.DataFrame([_student(home_km=3.0, grade=3), _student(home_km=3.0, grade=8)])
+    out = risk.score_students(df)
+    assert out.distance[0] > 0 and out.distance[1] == 0
+
+
+def test_many_factors_reach_high_band_and_order_by_contribution():
+    s = _student(learning_difficulty=True, poverty_category="特困", unexcused_recent=6, orphan=True)
+    out = risk.score_students(pd.DataFrame([s]))
+    assert out.band[0] == "高"
+    assert len(out.reasons[0]) == 3
+    assert risk.high_mask(pd.DataFrame([s]))[0]
+
+
+def test_score_changes_when_a_weight_changes():
+    df = pd.DataFrame([_student(learning_difficulty=True, left_behind=True)])
+    settings = copy.deepcopy(config.SETTINGS)
+    before = risk.score_students(df, settings=settings).score[0]
+    settings["risk"]["weights"]["learning"] *= 2
+    assert risk.score_students(df, settings=settings).score[0] > before
