@@ -1,11 +1,13 @@
 """The frame: page config, language, scope filters, navigation.  Pages do the rest."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from lib import loaders, store, ui
 from lib.i18n import t
 
-st.set_page_config(page_title="控辍保学与学生资助", page_icon=":material/school:", layout="wide")
+st.set_page_config(page_title="控辍保学与学生资助", page_icon=str(Path(__file__).parent / "static" / "favicon.png"), layout="wide")
 
 ui.language_switch()
 try:
@@ -42,6 +44,9 @@ pages = {
         st.Page("pages/aid.py", title=ui.tr("nav_aid"), icon=":material/payments:", url_path="aid"),
         st.Page("pages/aid_reconcile.py", title=ui.tr("nav_aid_reconcile"), icon=":material/fact_check:",
                 url_path="aid_reconcile"),
+    ],
+    ui.tr("sec_layout"): [
+        st.Page("pages/layout.py", title=ui.tr("nav_layout"), icon=":material/school:", url_path="layout"),
     ],
     ui.tr("sec_data"): [
         st.Page("pages/data_import.py", title=ui.tr("nav_import"), icon=":material/upload_file:",

@@ -25,11 +25,25 @@ sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "_out"
 
 HEADERS = {
-    "id_number": "身份证号", "xueji_number": "学籍号", "name": "姓名", "sex": "性别", "birth_date": "出生日期",
-    "grade": "年级", "class_no": "班级", "school_code": "学校标识码", "village_code": "户籍村(社区)",
-    "boarding": "是否寄宿", "placement": "安置方式", "status": "学籍状态", "enrolled_on": "入学日期",
-    "poverty_category": "困难类别", "left_behind": "留守儿童", "orphan": "孤儿", "disability": "残疾",
-    "guardian_name": "监护人", "guardian_phone": "监护人电话",
+    "id_number": "身份证号",
+    "xueji_number": "学籍号",
+    "name": "姓名",
+    "sex": "性别",
+    "birth_date": "出生日期",
+    "grade": "年级",
+    "class_no": "班级",
+    "school_code": "学校标识码",
+    "village_code": "户籍村(社区)",
+    "boarding": "是否寄宿",
+    "placement": "安置方式",
+    "status": "学籍状态",
+    "enrolled_on": "入学日期",
+    "poverty_category": "困难类别",
+    "left_behind": "留守儿童",
+    "orphan": "孤儿",
+    "disability": "残疾",
+    "guardian_name": "监护人",
+    "guardian_phone": "监护人电话",
 }
 
 
@@ -123,8 +137,10 @@ def main() -> None:
     med, med_base, med_read = statistics.median(total), statistics.median(base), statistics.median(read_t)
     print(f"pandas.read_csv (baseline)            median {med_base:6.2f} s")
     print(f"read_upload (bytes -> text cells)     median {med_read:6.2f} s")
-    print(f"read + validate + commit (append)     median {med:6.2f} s  ({med / med_base:.0f}x read_csv; "
-          f"target 10 s)")
+    print(
+        f"read + validate + commit (append)     median {med:6.2f} s  ({med / med_base:.0f}x read_csv; "
+        f"target 10 s)"
+    )
 
 
 if __name__ == "__main__":

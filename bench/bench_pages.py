@@ -33,8 +33,11 @@ def _build(scale: str) -> tuple[Path, float | None]:
 
 
 def _median_rerun(script: str, page: str | None, runs: int) -> float:
+    from streamlit import config as st_config
     from streamlit.testing.v1 import AppTest
 
+    # AppTest keeps an unpicklable internal value in session state (see tests/app/conftest.py).
+    st_config.set_option("runner.enforceSerializableSessionState", False)
     at = AppTest.from_file(script, default_timeout=600)
     at.run()
     if page:

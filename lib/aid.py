@@ -326,14 +326,14 @@ def coverage_by_category(marked: pd.DataFrame, students: pd.DataFrame) -> pd.Dat
 
 
 def gap_reasons(gaps: pd.DataFrame, records: pd.DataFrame, applications: pd.DataFrame, *,
-                as_of: date) -> pd.Series:
-    """Why each eligible, unaided student (``gaps``) has not been paid.
+                as_of: date, key: str = "student_id") -> pd.Series:
+    """Why each eligible, unaided person (``gaps``) has not been paid.
 
     In order: a record exists but is unpaid (not yet due / overdue by n days);
     an application was rejected (reason) or is waiting at a stage; no
-    application at all.
+    application at all.  ``key``: ``student_id`` or ``recipient_id``.
     """
-    keys = ["student_id", "programme"]
+    keys = [key, "programme"]
     rec = (records.sort_values("due_date").drop_duplicates(keys, keep="last")[[*keys, "due_date"]]
            .assign(_rec=True))
     apps = (applications.sort_values("applied_on").drop_duplicates(keys, keep="last")

@@ -101,31 +101,44 @@ def problem_payments(classified: pd.DataFrame) -> pd.DataFrame:
 
 
 def funds_ledger(allocations: pd.DataFrame, payments: pd.DataFrame, *, as_of: date) -> pd.DataFrame:
-    """Allocated, paid (by ``as_of``) and balance by funding source.
+    """Allocated, paid (by ``as_of``) and balance by funding source and programme.
 
     Parameters
     ----------
     allocations
-        ``funding_source``, ``amount``, ``allocated_on`` (allocations after
-        ``as_of`` are not counted yet).
+        ``funding_source``, ``programme``, ``amount``, ``allocated_on``
+        (allocations after ``as_of`` are not counted yet).
     payments
-        Records with ``funding_source``, ``paid_amount``, ``paid_date``.
+        Records with ``funding_source``, ``programme``, ``paid_amount``, ``paid_date``.
+
+    Returns
+    -------
+    DataFrame
+        ``funding_source``, ``programme``, ``allocated``, ``paid``, ``balance``,
+        ``execution`` (paid ÷ allocated): one row per source and programme, a
+        小计 row per source and a 合计 row, sources in :data:`lib.schema.FUNDING_SOURCES` order.
     """
+    keys = ["funding_source", "programme"]
     day = pd.Timestamp(as_of)
     alloc = allocations[(_as_date(allocations["allocated_on"]) <= day).fillna(False)]
     paid = payments[(_as_date(payments["paid_date"]) <= day).fillna(False)]
-    a = alloc.groupby("funding_source")["amount"].sum().rename("allocated")
-    p = paid.groupby("funding_source")["paid_amount"].sum().rename("paid")
-    out = pd.concat([a, p], axis=1).fillna(0.0)
-    out = out.reindex([s for s in schema.FUNDING_SOURCES if s in out.index]
-                      + [s for s in out.index if s not in schema.FUNDING_SOURCES])
+    a = alloc.groupby(keys)["amount"].sum().rename("allocated")
+    p = paid.groupby(keys)["paid_amount"].sum().rename("paid")
+    rows = pd.concat([a, p], axis=1).fillna(0.0).reset_index()
+    order = {s: i for i, s in enumerate(schema.FUNDING_SOURCES)}
+    rows = rows.sort_values(keys, key=lambda c: c.map(order).fillna(99) if c.name == "funding_source" else c)
+    parts = []
+    for source, group in rows.groupby("funding_source", sort=False):
+        parts.append(group)
+        if len(group) > 1:
+            parts.append(pd.DataFrame([{"funding_source": source, "programme": "小计",
+                                        "allocated": group["allocated"].sum(), "paid": group["paid"].sum()}]))
+    parts.append(pd.DataFrame([{"funding_source": "合计", "programme": "",
+                                "allocated": rows["allocated"].sum(), "paid": rows["paid"].sum()}]))
+    out = pd.concat(parts, ignore_index=True)
     out["balance"] = out["allocated"] - out["paid"]
     out["execution"] = out["paid"] / out["allocated"].where(out["allocated"] > 0)
-    out = out.reset_index(names="funding_source")
-    total = {"funding_source": "合计", "allocated": out["allocated"].sum(), "paid": out["paid"].sum()}
-    total["balance"] = total["allocated"] - total["paid"]
-    total["execution"] = total["paid"] / total["allocated"] if total["allocated"] else np.nan
-    return pd.concat([out, pd.DataFrame([total])], ignore_index=True)
+    return out
 
 
 def term_series(classified: pd.DataFrame) -> pd.DataFrame:

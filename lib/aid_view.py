@@ -53,7 +53,8 @@ class AidReport:
     schools: dict[str, str]
     marked: pd.DataFrame  # (student, programme) owed this term, with covered (compulsory)
     recipient_marked: pd.DataFrame  # (recipient, programme) owed this term, with covered
-    gaps: pd.DataFrame  # owed and unpaid, with reason
+    gaps: pd.DataFrame  # owed and unpaid, with reason (compulsory-school students)
+    recipient_gaps: pd.DataFrame  # the same for non-compulsory recipients
     paid_not_eligible: pd.DataFrame
     duplicates: pd.DataFrame
     payments: pd.DataFrame  # this school year's records of the Scope's schools, classified
@@ -94,6 +95,11 @@ def compute_report(data: AidData) -> AidReport:
     rec_marked = aid.mark_covered(rec_owed, cur_awards, key="recipient_id", as_of=scope.as_of).merge(
         data.recipients[["recipient_id", "township_code"]], on="recipient_id", how="left")
 
+    rec_gaps = rec_marked[~rec_marked["covered"] & ~rec_marked["pending"]].merge(
+        data.recipients[["recipient_id", "name", "stage", "institution"]], on="recipient_id", how="left")
+    rec_gaps["reason"] = aid.gap_reasons(rec_gaps, cur_awards, data.applications, as_of=scope.as_of,
+                                         key="recipient_id")
+
     people = pd.concat([students, data.record_students], ignore_index=True).drop_duplicates("student_id")
     in_scope = current[current["in_scope"].astype(bool)]
     wrong = aid.paid_not_eligible(in_scope, owed, people)
@@ -110,7 +116,7 @@ def compute_report(data: AidData) -> AidReport:
     stuck = aid_approvals.stuck_by_township(data.applications, data.townships, as_of=scope.as_of)
     ledger = None
     if data.recipients_in_scope:
-        paid_cols = ["funding_source", "paid_amount", "paid_date"]
+        paid_cols = ["funding_source", "programme", "paid_amount", "paid_date"]
         ledger = aid_payments.funds_ledger(
             data.funds, pd.concat([payments[paid_cols], awards[paid_cols]], ignore_index=True), as_of=scope.as_of)
     cy = aid_social.campaign_year(scope.as_of)
@@ -118,7 +124,8 @@ def compute_report(data: AidData) -> AidReport:
         scope=scope,
         towns=dict(zip(data.townships["code"], data.townships["name"], strict=True)),
         schools=dict(zip(data.schools["code"], data.schools["name"], strict=True)),
-        marked=marked, recipient_marked=rec_marked, gaps=gaps, paid_not_eligible=wrong, duplicates=dup,
+        marked=marked, recipient_marked=rec_marked, gaps=gaps, recipient_gaps=rec_gaps,
+        paid_not_eligible=wrong, duplicates=dup,
         payments=payments, awards=awards, terms=terms, waiting=waiting, stuck=stuck, ledger=ledger,
         donations=aid_social.donations_ledger(data.donations, data.grants, as_of=scope.as_of),
         campaign=aid_social.campaign_table(data.campaign, data.recipients, data.grants, year=cy),
@@ -156,12 +163,12 @@ def cards(r: AidReport) -> list[Card]:
         Card("审批中(件)", fmt.fmt_count(c["open_applications"]),
              f"超期 {c['stale_applications']}" if c["stale_applications"] else None, FORMULAS["stuck"],
              inverse=True),
-        Card("疑似错发/重复(笔)", fmt.fmt_count(c["misdirected"]), None, FORMULAS["misdirected"]),
+        Card("疑似错发(笔)", fmt.fmt_count(c["misdirected"]), None, FORMULAS["misdirected"]),
     ]
 
 
 # ------------------------------------------------------------------ coverage
-_COV_LABELS = {"eligible": "应助人数", "covered": "已发放", "pending": "待发(未到期)", "gap": "应助未助",
+_COV_LABELS = {"eligible": "应助", "covered": "已发放", "pending": "待发(未到期)", "gap": "应助未助",
                "coverage": "覆盖率", "listed": "纳入率"}
 
 
@@ -207,14 +214,26 @@ def school_coverage(r: AidReport, programme: str, township: str) -> tuple[pd.Dat
 
 def gap_students(r: AidReport, programme: str, *, township: str | None = None, school: str | None = None,
                  mask: bool = True) -> pd.DataFrame:
-    """Who is owed ``programme`` and unpaid, and why (names masked unless ``mask`` is False)."""
-    g = r.gaps[r.gaps["programme"] == programme]
-    if township:
-        g = g[g["township_code"] == township]
-    if school:
-        g = g[g["school_code"] == school]
+    """Who is owed ``programme`` and unpaid, and why (names masked unless ``mask`` is False).
+
+    For high-school, vocational and university programmes the people are the
+    recipients (their stage and institution in place of grade and school).
+    """
+    if programme in aid.OTHER_PROGRAMMES:
+        g = r.recipient_gaps[r.recipient_gaps["programme"] == programme]
+        g = g[g["township_code"] == township] if township else g
+        g = g.assign(student_id=g["recipient_id"], grade=g["stage"], school_name=g["institution"],
+                     school_code=None)
+        if school:
+            g = g.iloc[0:0]
+    else:
+        g = r.gaps[r.gaps["programme"] == programme]
+        if township:
+            g = g[g["township_code"] == township]
+        if school:
+            g = g[g["school_code"] == school]
     out = pd.DataFrame({
-        "学生编号": g["student_id"], "姓名": g["name"], "年级": g["grade"].map(schema.GRADE_LABELS),
+        "学生编号": g["student_id"], "姓名": g["name"], "年级": g["grade"].map(lambda v: schema.GRADE_LABELS.get(v, v)),
         "学校": g["school_name"], "资助依据": g["why"].map(lambda w: _mask_why(w, mask)),
         "标准(元)": g["standard_amount"], "未发原因": g["reason"],
     })
@@ -286,7 +305,7 @@ def problem_list(r: AidReport, *, mask: bool = True, limit: int = 500) -> pd.Dat
     out = pd.DataFrame({
         "问题": bad["problem"], "学生编号": bad["student_id"], "姓名": bad["student_id"].map(names),
         "学校": bad["school_name"], "资助项目": bad["programme"], "标准(元)": bad["standard_amount"],
-        "实发(元)": bad["paid_amount"], "应发日期": bad["due_date"].map(_iso), "实发日期": bad["paid_date"].map(_iso),
+        "实发(元)": bad["paid_amount"].fillna(0.0), "应发日期": bad["due_date"].map(_iso), "实发日期": bad["paid_date"].map(_iso),
         "逾期天数": bad["days_overdue"],
     })
     if mask:
@@ -301,8 +320,8 @@ def _iso(value: Any) -> str:
 def ledger_table(r: AidReport) -> pd.DataFrame | None:
     if r.ledger is None:
         return None
-    return r.ledger.rename(columns={"funding_source": "资金来源", "allocated": "已下达(元)", "paid": "已发放(元)",
-                                    "balance": "结余(元)", "execution": "执行率"})
+    return r.ledger.rename(columns={"funding_source": "资金来源", "programme": "资助项目", "allocated": "已下达(元)",
+                                    "paid": "已发放(元)", "balance": "结余(元)", "execution": "执行率"})
 
 
 # ------------------------------------------------------------------ approvals
@@ -347,7 +366,7 @@ def campaign_list(r: AidReport, *, mask: bool = True) -> pd.DataFrame:
     out = pd.DataFrame({
         "申请日期": c["applied_on"].map(_iso), "姓名": c["name"], "身份证号": c["id_number"],
         "户籍乡镇": c["township_code"].map(r.towns), "录取院校": c["university"], "状态": c["status"],
-        "受助金额(元)": c["amount"], "备注": c["note"],
+        "受助金额(元)": c["amount"], "备注": c["note"].fillna(""),
     })
     if mask:
         out = ids.mask_frame(out, columns={"姓名": "name", "身份证号": "id"})
@@ -366,7 +385,7 @@ def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
 def plot_township_rate(table: pd.DataFrame, *, measure: str, rate: str, title: str,
                        county: float | None) -> go.Figure:
     """Horizontal bars sorted by the rate, coloured by target; county and target as lines."""
-    t = table.sort_values(rate, ascending=True, na_position="first")
+    t = table.sort_values(rate, ascending=False, na_position="first")  # plotly stacks upward: worst on top
     colours = [_HUE[metrics.status_colour(measure, v)] for v in t[rate]]
     fig = go.Figure(go.Bar(x=t[rate].fillna(0), y=t["name"], orientation="h", marker_color=colours,
                            text=[fmt.fmt_pct(v) for v in t[rate]], textposition="outside", cliponaxis=False,
@@ -376,23 +395,28 @@ def plot_township_rate(table: pd.DataFrame, *, measure: str, rate: str, title: s
         fig.add_vline(x=county, line={"color": "#555555", "dash": "dot"},
                       annotation_text=f"全区 {fmt.fmt_pct(county)}", annotation_position="top")
     fig.add_vline(x=rule["green"], line={"color": GREEN, "dash": "dash"},
-                  annotation_text=f"目标 {fmt.fmt_pct(rule['green'])}", annotation_position="bottom right")
+                  annotation_text=f"目标 {fmt.fmt_pct(rule['green'])}", annotation_position="bottom left")
     lo = min([v for v in t[rate].dropna()] + [rule["red"]]) if t[rate].notna().any() else 0.0
     fig.update_xaxes(range=[max(0.0, lo - 0.08), 1.04], tickformat=".0%")
     return _layout(fig, title, height=max(300, 22 * len(t) + 90))
 
 
 def plot_terms(series: pd.DataFrame, *, title: str) -> go.Figure:
-    """On-time-in-full and in-full rates per term (lines), due records (bars, right axis)."""
+    """On-time-in-full and in-full rates per term, with the on-time target as a line."""
+    rule = metrics.config.SETTINGS["targets"]["aid_on_time"]
     fig = go.Figure()
-    fig.add_bar(x=series["label"], y=series["due"], name="应发笔数", marker_color="#dfe6f2", yaxis="y2")
-    fig.add_scatter(x=series["label"], y=series["on_time_rate"], name="按时足额率", mode="lines+markers",
-                    line={"color": BLUE}, text=[fmt.fmt_pct(v) for v in series["on_time_rate"]])
+    fig.add_scatter(x=series["label"], y=series["on_time_rate"], name="按时足额率", mode="lines+markers+text",
+                    line={"color": BLUE}, text=[fmt.fmt_pct(v) for v in series["on_time_rate"]],
+                    textposition="bottom center",
+                    customdata=series["due"], hovertemplate="%{x}: %{text}(应发 %{customdata:,} 笔)<extra></extra>")
     fig.add_scatter(x=series["label"], y=series["in_full_rate"], name="足额率", mode="lines+markers",
                     line={"color": GREEN, "dash": "dot"})
-    fig.update_layout(yaxis={"tickformat": ".0%", "range": [0, 1.05]},
-                      yaxis2={"overlaying": "y", "side": "right", "showgrid": False})
-    fig = _layout(fig, title, height=320)
+    fig.add_hline(y=rule["green"], line={"color": GREEN, "dash": "dash"},
+                  annotation_text=f"目标 {fmt.fmt_pct(rule['green'])}", annotation_position="top left")
+    rates = pd.concat([series["on_time_rate"], series["in_full_rate"]]).dropna()
+    low = min([*rates.tolist(), rule["red"]]) if len(rates) else rule["red"]
+    fig.update_layout(yaxis={"tickformat": ".0%", "range": [max(0.0, low - 0.05), 1.01]})
+    fig = _layout(fig, title, height=340)
     fig.update_layout(showlegend=True)
     return fig
 
@@ -400,7 +424,7 @@ def plot_terms(series: pd.DataFrame, *, title: str) -> go.Figure:
 # ------------------------------------------------------------------ shared
 def _coloured(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """Coverage colours: the rate by target once nothing is pending (else the 纳入率), gaps red."""
-    counts = ("应助人数", "已发放", "待发(未到期)", "应助未助")
+    counts = ("应助", "已发放", "待发(未到期)", "应助未助")
     for col in counts:
         table[col] = table[col].fillna(0).astype("int64")
     colours = pd.DataFrame("none", index=table.index, columns=table.columns)
@@ -415,6 +439,7 @@ def _coloured(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, dict[str
 
 
 # ------------------------------------------------------------------ small helpers for the page
+PROBLEM_FORMATS: dict[str, str] = {"标准(元)": "{:,.1f}", "实发(元)": "{:,.1f}"}
 MONEY_FORMATS: dict[str, str] = {"金额(元)": "{:,.0f}", "已发放(元)": "{:,.0f}", "结余(元)": "{:,.0f}"}
 LEDGER_FORMATS: dict[str, Any] = {"已下达(元)": "{:,.0f}", "已发放(元)": "{:,.0f}", "结余(元)": "{:,.0f}",
                                   "执行率": fmt.fmt_pct}
@@ -462,10 +487,6 @@ def standards(r: AidReport) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ 精准识别 page
-_REC_COLOURS = {"matched": "green", "not_enrolled": "red", "not_in_registry": "red", "name_mismatch": "amber",
-                "invalid_id": "amber", "duplicate": "grey", "out_of_scope": "grey"}
-
-
 def reconcile_cards(result: Any) -> list[Card]:
     """One card per category of a :class:`lib.reconcile.ReconcileResult`."""
     from lib import reconcile
@@ -479,8 +500,15 @@ def reconcile_cards(result: Any) -> list[Card]:
         "invalid_id": "身份证号为空、校验位错误，或被 Excel 改成科学计数法/末位补0。",
         "duplicate": "与名单中前面某行身份证号相同。",
     }
-    return [Card(label, fmt.fmt_count(result.counts[c]), None, help_text[c],
-                 inverse=_REC_COLOURS[c] == "red") for c, label in reconcile.CATEGORIES.items()]
+    return [Card(REC_SHORT[c], fmt.fmt_count(result.counts[c]), None, f"{reconcile.CATEGORIES[c]}：{help_text[c]}")
+            for c in REC_ORDER]
+
+
+#: Categories in the order of urgency (what to act on first) and their short card labels.
+REC_ORDER = ("not_enrolled", "not_in_registry", "name_mismatch", "invalid_id", "duplicate", "out_of_scope",
+             "matched")
+REC_SHORT = {"not_enrolled": "适龄未在校", "not_in_registry": "未列入名单", "name_mismatch": "姓名不符",
+             "invalid_id": "号码无效", "duplicate": "重复行", "out_of_scope": "范围外", "matched": "匹配成功"}
 
 
 def row_labels(shown: pd.DataFrame) -> dict[int, str]:

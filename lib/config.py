@@ -136,6 +136,18 @@ DEFAULTS: dict[str, Any] = {
         "band_high": 60,
         "band_medium": 35,
         "absence_window_days": 20,
+        # ---- issue 7 (重点关注学生)
+        # an aid gap (priority-group student, no living subsidy paid this term) adds this to 因贫
+        "aid_gap_boost": 0.3,
+        # unexcused absence rising against the window before adds this to 缺勤
+        "absence_rising_boost": 0.2,
+        # which model orders the list: "rules" (explainable, the default) or "logistic"
+        # (scikit-learn, trained on the last complete term); the 高/中/低 band is always the rules'
+        "model": "rules",
+        # the budget control's default ("we can pair N students with a teacher this term")
+        "budget_default": 50,
+        # back-test: top k of each ranking
+        "backtest_k": [25, 50, 100],
     },
     # Colour rules: red below ``red``, green at or above ``green``, amber between
     # (for "lower is better" measures the comparison is reversed).
@@ -145,7 +157,9 @@ DEFAULTS: dict[str, Any] = {
         "aid_on_time": {"red": 0.90, "green": 0.97, "higher_is_better": True},
         "open_cases_per_1000": {"red": 1.5, "green": 0.5, "higher_is_better": False},
     },
-    "ingest": {"max_upload_mb": 50, "max_rows": 500_000},
+    "ingest": {"max_upload_mb": 50, "max_rows": 500_000,
+               # roles that may import (the accounts issue narrows this)
+               "import_roles": ["county", "township", "school", "admin"]},
     "presentation": {"high_contrast": True},
 }
 

@@ -65,11 +65,14 @@ def status_on(cases: pd.DataFrame, day: date) -> pd.Series:
     ret, close = _ts(cases["returned_on"].to_numpy()), _ts(cases["closed_on"].to_numpy())
     status = cases["status"].to_numpy()
     out = np.select(
-        [(rep > d).to_numpy(),
-         ((status == "误报") & (close <= d)).to_numpy(),
-         (ret <= d).to_numpy(),
-         (ver <= d).to_numpy()],
-        [None, "误报", "已返校", "辍学"], default="疑似辍学",
+        [
+            (rep > d).to_numpy(),
+            ((status == "误报") & (close <= d)).to_numpy(),
+            (ret <= d).to_numpy(),
+            (ver <= d).to_numpy(),
+        ],
+        [None, "误报", "已返校", "辍学"],
+        default="疑似辍学",
     )
     return pd.Series(out, index=cases.index, dtype=object)
 
@@ -93,8 +96,9 @@ def retention_days(settings: dict[str, Any] | None = None) -> tuple[int, ...]:
     return tuple(sorted(int(d) for d in s["dropout"]["retention_check_days"]))
 
 
-def allowed_moves(status: str, *, returned_on: date | None = None, as_of: date,
-                  settings: dict[str, Any] | None = None) -> tuple[str, ...]:
+def allowed_moves(
+    status: str, *, returned_on: date | None = None, as_of: date, settings: dict[str, Any] | None = None
+) -> tuple[str, ...]:
     """The statuses a case in ``status`` may move to on ``as_of``.
 
     巩固 is offered only once the last retention check (90 days after return
@@ -164,19 +168,27 @@ def absence_runs(absences: pd.DataFrame, school_days: list[date] | pd.Series, *,
         return pd.DataFrame(columns=cols)
     brk = (ongoing["student_id"] != ongoing["student_id"].shift()) | (ongoing["pos"].diff() != 1)
     ongoing = ongoing.assign(run=brk.cumsum())
-    runs = ongoing.groupby("run").agg(student_id=("student_id", "first"), start=("pos", "min"),
-                                      end=("pos", "max"), days=("pos", "size"))
+    runs = ongoing.groupby("run").agg(
+        student_id=("student_id", "first"), start=("pos", "min"), end=("pos", "max"), days=("pos", "size")
+    )
     runs = runs[runs["end"] == last]
-    return pd.DataFrame({
-        "student_id": runs["student_id"].to_numpy(),
-        "run_start": [days[i] for i in runs["start"]],
-        "run_end": [days[i] for i in runs["end"]],
-        "days": runs["days"].astype("int64").to_numpy(),
-    }).sort_values(["days", "student_id"], ascending=[False, True], ignore_index=True)
+    return pd.DataFrame(
+        {
+            "student_id": runs["student_id"].to_numpy(),
+            "run_start": [days[i] for i in runs["start"]],
+            "run_end": [days[i] for i in runs["end"]],
+            "days": runs["days"].astype("int64").to_numpy(),
+        }
+    ).sort_values(["days", "student_id"], ascending=[False, True], ignore_index=True)
 
 
-def proposals(runs: pd.DataFrame, cases: pd.DataFrame, decisions: pd.DataFrame, *,
-              settings: dict[str, Any] | None = None) -> pd.DataFrame:
+def proposals(
+    runs: pd.DataFrame,
+    cases: pd.DataFrame,
+    decisions: pd.DataFrame,
+    *,
+    settings: dict[str, Any] | None = None,
+) -> pd.DataFrame:
     """Suspected dropouts to propose: runs at or above the threshold that nobody has
     handled yet.
 
@@ -200,12 +212,16 @@ def proposals(runs: pd.DataFrame, cases: pd.DataFrame, decisions: pd.DataFrame, 
         open_ids = set(cases.loc[cases["status"].isin(OPEN_STATUS), "student_id"].dropna())
         rep = cases.dropna(subset=["student_id"])[["student_id", "reported_on"]]
         merged = out[["student_id", "run_start"]].merge(rep, on="student_id", how="left")
-        handled = merged[_ts(merged["reported_on"].to_numpy()).to_numpy()
-                         >= _ts(merged["run_start"].to_numpy()).to_numpy()]["student_id"]
+        handled = merged[
+            _ts(merged["reported_on"].to_numpy()).to_numpy() >= _ts(merged["run_start"].to_numpy()).to_numpy()
+        ]["student_id"]
         out = out[~out["student_id"].isin(open_ids | set(handled))]
     if len(decisions):
         seen = set(zip(decisions["student_id"], (_as_date(d) for d in decisions["run_start"]), strict=True))
-        keep = [(sid, _as_date(rs)) not in seen for sid, rs in zip(out["student_id"], out["run_start"], strict=True)]
+        keep = [
+            (sid, _as_date(rs)) not in seen
+            for sid, rs in zip(out["student_id"], out["run_start"], strict=True)
+        ]
         out = out[keep]
     out["level"] = np.where(out["days"] >= high, "辍学", "疑似辍学")
     out["colour"] = np.where(out["days"] >= high, "red", "amber")
@@ -217,8 +233,9 @@ def proposals(runs: pd.DataFrame, cases: pd.DataFrame, decisions: pd.DataFrame, 
 ESCALATION_CHAIN: tuple[str, ...] = ("师长", "校长", "村长", "镇长", "教体局局长")
 
 
-def escalation(next_followup_on: pd.Series, *, as_of: date, settings: dict[str, Any] | None = None
-               ) -> pd.DataFrame:
+def escalation(
+    next_followup_on: pd.Series, *, as_of: date, settings: dict[str, Any] | None = None
+) -> pd.DataFrame:
     """Who answers for each follow-up on ``as_of``.
 
     A follow-up overdue by ``escalate_after_overdue_days`` (default 3) moves
@@ -242,15 +259,19 @@ def escalation(next_followup_on: pd.Series, *, as_of: date, settings: dict[str, 
     level = np.where(overdue.isna().to_numpy(), 0, level)
     colour = np.select(
         [overdue.isna().to_numpy(), level > 0, overdue.fillna(-999).to_numpy() >= -soon],
-        ["grey", "red", "amber"], default="green",
+        ["grey", "red", "amber"],
+        default="green",
     )
-    return pd.DataFrame({
-        "overdue_days": pd.array(overdue.to_numpy(), dtype="Int64"),
-        "level": level,
-        "responsible": np.array(ESCALATION_CHAIN, dtype=object)[level],
-        "escalated": level > 0,
-        "colour": colour,
-    }, index=next_followup_on.index)
+    return pd.DataFrame(
+        {
+            "overdue_days": pd.array(overdue.to_numpy(), dtype="Int64"),
+            "level": level,
+            "responsible": np.array(ESCALATION_CHAIN, dtype=object)[level],
+            "escalated": level > 0,
+            "colour": colour,
+        },
+        index=next_followup_on.index,
+    )
 
 
 def days_open(cases: pd.DataFrame, *, as_of: date) -> pd.Series:
@@ -276,8 +297,15 @@ def notice_sequence(*, enrolled: bool, settings: dict[str, Any] | None = None) -
     return tuple(k for k in kinds if k != skip)
 
 
-def next_notice(issued: pd.DataFrame, *, status: str, enrolled: bool, verified_on: date | None,
-                as_of: date, settings: dict[str, Any] | None = None) -> tuple[str, date] | None:
+def next_notice(
+    issued: pd.DataFrame,
+    *,
+    status: str,
+    enrolled: bool,
+    verified_on: date | None,
+    as_of: date,
+    settings: dict[str, Any] | None = None,
+) -> tuple[str, date] | None:
     """The next notice a case needs and the day it is due, or None.
 
     Only confirmed cases not yet back (已核实, 劝返中) need notices.  The
@@ -294,12 +322,18 @@ def next_notice(issued: pd.DataFrame, *, status: str, enrolled: bool, verified_o
         return None
     s = (settings or config.SETTINGS)["dropout"]
     seq = notice_sequence(enrolled=enrolled, settings=settings)
-    done = {k: _as_date(d) for k, d in zip(issued["kind"], issued["issued_on"], strict=True)} if len(issued) else {}
+    done = (
+        {k: _as_date(d) for k, d in zip(issued["kind"], issued["issued_on"], strict=True)}
+        if len(issued)
+        else {}
+    )
     for i, kind in enumerate(seq):
         if kind in done:
             continue
         if i == 0:
-            return kind, _as_date(verified_on) if verified_on is not None and not pd.isna(verified_on) else as_of
+            return kind, _as_date(verified_on) if verified_on is not None and not pd.isna(
+                verified_on
+            ) else as_of
         prev = done.get(seq[i - 1])
         if prev is None:
             return None
@@ -341,8 +375,7 @@ def week_label(week: str) -> str:
     """2026年第47周(2026年11月16日—11月22日)."""
     monday, sunday = parse_iso_week(week)
     y, w, _ = monday.isocalendar()
-    return (f"{y}年第{w}周({monday.year}年{monday.month}月{monday.day}日—"
-            f"{sunday.month}月{sunday.day}日)")
+    return f"{y}年第{w}周({monday.year}年{monday.month}月{monday.day}日—{sunday.month}月{sunday.day}日)"
 
 
 def open_case_for_child(*args: Any, **kwargs: Any) -> str:

@@ -94,8 +94,9 @@ def _isna(v: Any) -> bool:
         return False
 
 
-def _related(con: duckdb.DuckDBPyConnection, scope: Scope, table: str, order: str,
-             case_ids: list[str] | None) -> pd.DataFrame:
+def _related(
+    con: duckdb.DuckDBPyConnection, scope: Scope, table: str, order: str, case_ids: list[str] | None
+) -> pd.DataFrame:
     where, params = case_where(scope)
     extra = ""
     if case_ids is not None:
@@ -103,10 +104,14 @@ def _related(con: duckdb.DuckDBPyConnection, scope: Scope, table: str, order: st
         params = params + list(case_ids)
     return con.execute(
         f"SELECT r.* FROM {table} r JOIN dropout_cases c ON c.case_id = r.case_id "
-        f"WHERE {where}{extra} ORDER BY {order}", params).df()
+        f"WHERE {where}{extra} ORDER BY {order}",
+        params,
+    ).df()
 
 
-def responsibles(con: duckdb.DuckDBPyConnection, scope: Scope, case_ids: list[str] | None = None) -> pd.DataFrame:
+def responsibles(
+    con: duckdb.DuckDBPyConnection, scope: Scope, case_ids: list[str] | None = None
+) -> pd.DataFrame:
     """The 六长 of cases in Scope: ``case_id``, ``role``, ``name``, ``phone``."""
     return _related(con, scope, "case_responsibles", "r.case_id, r.role", case_ids)
 
@@ -126,7 +131,9 @@ def notices(con: duckdb.DuckDBPyConnection, scope: Scope, case_ids: list[str] | 
     return df
 
 
-def status_log(con: duckdb.DuckDBPyConnection, scope: Scope, case_ids: list[str] | None = None) -> pd.DataFrame:
+def status_log(
+    con: duckdb.DuckDBPyConnection, scope: Scope, case_ids: list[str] | None = None
+) -> pd.DataFrame:
     """Status changes of cases in Scope (made in the app; the demo's history is in the dates)."""
     df = _related(con, scope, "case_status_log", "r.case_id, r.changed_on", case_ids)
     df["changed_on"] = pd.to_datetime(df["changed_on"]).dt.date
@@ -139,7 +146,8 @@ def school_days(con: duckdb.DuckDBPyConnection, *, until: date, since: date | No
     since = since or until - timedelta(days=400)
     rows = con.execute(
         "SELECT day FROM school_calendar WHERE is_school_day AND day BETWEEN ?::DATE AND ?::DATE ORDER BY day",
-        [since.isoformat(), until.isoformat()]).fetchall()
+        [since.isoformat(), until.isoformat()],
+    ).fetchall()
     return [r[0] for r in rows]
 
 
@@ -152,7 +160,8 @@ def detection_inputs(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, 
     absences = con.execute(
         f"SELECT a.student_id, a.day, a.excused FROM absences a JOIN students st ON st.student_id = a.student_id "
         f"WHERE NOT a.excused AND a.day BETWEEN ?::DATE AND ?::DATE AND st.status IN {_ENROLLED} AND {sw}",
-        [since.isoformat(), scope.as_of.isoformat(), *sp]).df()
+        [since.isoformat(), scope.as_of.isoformat(), *sp],
+    ).df()
     absences["day"] = pd.to_datetime(absences["day"]).dt.date
     ids_ = absences["student_id"].unique().tolist()
     case_rows = pd.DataFrame(columns=["student_id", "status", "reported_on"])
@@ -162,16 +171,22 @@ def detection_inputs(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, 
         try:
             case_rows = con.execute(
                 "SELECT student_id, status, reported_on FROM dropout_cases WHERE student_id IN "
-                "(SELECT student_id FROM _ids)").df()
+                "(SELECT student_id FROM _ids)"
+            ).df()
             decisions = con.execute(
                 "SELECT student_id, run_start, decision FROM detection_decisions WHERE student_id IN "
-                "(SELECT student_id FROM _ids)").df()
+                "(SELECT student_id FROM _ids)"
+            ).df()
         finally:
             con.unregister("_ids")
     case_rows["reported_on"] = pd.to_datetime(case_rows["reported_on"]).dt.date
     decisions["run_start"] = pd.to_datetime(decisions["run_start"]).dt.date
-    return {"absences": absences, "school_days": school_days(con, until=scope.as_of, since=since),
-            "cases": case_rows, "decisions": decisions}
+    return {
+        "absences": absences,
+        "school_days": school_days(con, until=scope.as_of, since=since),
+        "cases": case_rows,
+        "decisions": decisions,
+    }
 
 
 def students(con: duckdb.DuckDBPyConnection, scope: Scope, student_ids: list[str]) -> pd.DataFrame:
@@ -185,7 +200,8 @@ def students(con: duckdb.DuckDBPyConnection, scope: Scope, student_ids: list[str
         f"LEFT JOIN schools sc ON sc.code = st.school_code LEFT JOIN villages v ON v.code = st.village_code "
         f"LEFT JOIN townships t ON t.code = v.township_code "
         f"WHERE st.student_id IN ({', '.join('?' * len(student_ids))}) AND {sw} ORDER BY st.student_id",
-        [*student_ids, *sp]).df()
+        [*student_ids, *sp],
+    ).df()
 
 
 # ------------------------------------------------------------------ contacts and 六长
@@ -204,14 +220,21 @@ def contacts(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
         LEFT JOIN villages v ON v.code = k.place_code AND {vw}
         LEFT JOIN schools sc ON sc.code = k.place_code AND {sw}
         WHERE k.place_code = ? OR t.code IS NOT NULL OR v.code IS NOT NULL OR sc.code IS NOT NULL
-        ORDER BY k.place_code, k.role
+        ORDER BY CASE k.role WHEN '教体局局长' THEN 0 WHEN '镇长' THEN 1 WHEN '村长' THEN 2 WHEN '校长' THEN 3
+                 ELSE 4 END, k.place_code
         """,
-        [*tp, *vp, *sp, scope.county]).df()
+        [*tp, *vp, *sp, scope.county],
+    ).df()
 
 
-def default_chiefs(con: duckdb.DuckDBPyConnection, *, county: str, village_code: str | None,
-                   school_code: str | None, guardian: tuple[str | None, str | None] = (None, None)
-                   ) -> dict[str, tuple[str | None, str | None]]:
+def default_chiefs(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    county: str,
+    village_code: str | None,
+    school_code: str | None,
+    guardian: tuple[str | None, str | None] = (None, None),
+) -> dict[str, tuple[str | None, str | None]]:
     """The 六长 a new case starts with: the 教体局局长 of the county, the 镇长 of the child's
     home township and the 村长 of the home village, the 校长 of the school (from
     ``contacts``), the guardian as 家长; the 师长 (class teacher) is left for the school."""
@@ -225,8 +248,9 @@ def default_chiefs(con: duckdb.DuckDBPyConnection, *, county: str, village_code:
         place = want.get(role)
         person: tuple[str | None, str | None] = (None, None)
         if place:
-            row = con.execute("SELECT name, phone FROM contacts WHERE role = ? AND place_code = ?",
-                              [role, place]).fetchall()
+            row = con.execute(
+                "SELECT name, phone FROM contacts WHERE role = ? AND place_code = ?", [role, place]
+            ).fetchall()
             if row:
                 person = (row[0][0], row[0][1])
         if role == "家长":
@@ -236,22 +260,26 @@ def default_chiefs(con: duckdb.DuckDBPyConnection, *, county: str, village_code:
 
 
 # ------------------------------------------------------------------ monitoring inputs
-def enrolment_history_by_school(con: duckdb.DuckDBPyConnection, scope: Scope, years: tuple[int, int]
-                                ) -> pd.DataFrame:
+def enrolment_history_by_school(
+    con: duckdb.DuckDBPyConnection, scope: Scope, years: tuple[int, int]
+) -> pd.DataFrame:
     """``enrolment_counts`` of the schools in Scope for two school years: ``school_year``,
     ``school_code``, ``school_name``, ``code`` (the school's township), ``grade``, ``students``."""
     where, params = scope.school_where("sc")
     return con.execute(
         f"SELECT ec.school_year, ec.school_code, sc.name AS school_name, sc.township_code AS code, ec.grade, "
         f"ec.students FROM enrolment_counts ec JOIN schools sc ON sc.code = ec.school_code "
-        f"WHERE {where} AND ec.school_year IN (?, ?)", [*params, *years]).df()
+        f"WHERE {where} AND ec.school_year IN (?, ?)",
+        [*params, *years],
+    ).df()
 
 
 def term_start(con: duckdb.DuckDBPyConnection, scope: Scope) -> date:
     """First school day of the term containing ``as_of``."""
     row = con.execute(
         "SELECT min(day) FROM school_calendar WHERE school_year = ? AND term = ? AND is_school_day",
-        [scope.school_year, scope.term]).fetchall()
+        [scope.school_year, scope.term],
+    ).fetchall()
     return row[0][0] if row and row[0][0] else scope.as_of - timedelta(days=7 * 12)
 
 
@@ -261,7 +289,8 @@ def enrolled_by_township(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Dat
     return con.execute(
         f"SELECT sc.township_code AS code, count(*) AS students FROM students st "
         f"JOIN schools sc ON sc.code = st.school_code WHERE st.status IN {_ENROLLED} AND {where} GROUP BY 1",
-        params).df()
+        params,
+    ).df()
 
 
 def enrolled_by_school(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
@@ -269,7 +298,9 @@ def enrolled_by_school(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataF
     where, params = scope.school_where("sc")
     return con.execute(
         f"SELECT sc.code, count(*) AS students FROM students st JOIN schools sc ON sc.code = st.school_code "
-        f"WHERE st.status IN {_ENROLLED} AND {where} GROUP BY 1", params).df()
+        f"WHERE st.status IN {_ENROLLED} AND {where} GROUP BY 1",
+        params,
+    ).df()
 
 
 def schools(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
@@ -278,7 +309,8 @@ def schools(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     return con.execute(
         f"SELECT sc.code, sc.name, sc.level, sc.township_code, t.name AS township_name FROM schools sc "
         f"LEFT JOIN townships t ON t.code = sc.township_code WHERE {where} ORDER BY sc.township_code, sc.code",
-        params).df()
+        params,
+    ).df()
 
 
 def villages(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
@@ -286,7 +318,9 @@ def villages(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     where, params = scope.village_where("v")
     return con.execute(
         f"SELECT v.code, v.name, v.township_code, t.name AS township_name FROM villages v "
-        f"LEFT JOIN townships t ON t.code = v.township_code WHERE {where} ORDER BY v.code", params).df()
+        f"LEFT JOIN townships t ON t.code = v.township_code WHERE {where} ORDER BY v.code",
+        params,
+    ).df()
 
 
 # ------------------------------------------------------------------ rosters
@@ -302,13 +336,17 @@ def interventions(con: duckdb.DuckDBPyConnection, scope: Scope, *, kind: str | N
         f"v.name AS village_name, v.township_code, t.name AS township_name FROM interventions i "
         f"JOIN students st ON st.student_id = i.student_id LEFT JOIN schools sc ON sc.code = st.school_code "
         f"LEFT JOIN villages v ON v.code = st.village_code LEFT JOIN townships t ON t.code = v.township_code "
-        f"WHERE {cond} AND {sw} ORDER BY i.started_on, i.intervention_id", [*params, *sp]).df()
+        f"WHERE {cond} AND {sw} ORDER BY i.started_on, i.intervention_id",
+        [*params, *sp],
+    ).df()
     for col in ("started_on", "ended_on"):
         df[col] = pd.to_datetime(df[col]).dt.date
     return df
 
 
-def intervention_visits(con: duckdb.DuckDBPyConnection, scope: Scope, *, since: date | None = None) -> pd.DataFrame:
+def intervention_visits(
+    con: duckdb.DuckDBPyConnection, scope: Scope, *, since: date | None = None
+) -> pd.DataFrame:
     """Visits/sessions of interventions of students in Scope (from ``since``, up to ``as_of``)."""
     sw, sp = scope.student_where("st")
     since = since or date(1900, 1, 1)
@@ -316,7 +354,8 @@ def intervention_visits(con: duckdb.DuckDBPyConnection, scope: Scope, *, since: 
         f"SELECT w.* FROM intervention_visits w JOIN interventions i ON i.intervention_id = w.intervention_id "
         f"JOIN students st ON st.student_id = i.student_id "
         f"WHERE w.visited_on BETWEEN ?::DATE AND ?::DATE AND {sw} ORDER BY w.visited_on",
-        [since.isoformat(), scope.as_of.isoformat(), *sp]).df()
+        [since.isoformat(), scope.as_of.isoformat(), *sp],
+    ).df()
     df["visited_on"] = pd.to_datetime(df["visited_on"]).dt.date
     return df
 
@@ -329,11 +368,14 @@ def home_taught_students(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Dat
         f"sc.name AS school_name, v.name AS village_name, v.township_code, t.name AS township_name "
         f"FROM students st LEFT JOIN schools sc ON sc.code = st.school_code "
         f"LEFT JOIN villages v ON v.code = st.village_code LEFT JOIN townships t ON t.code = v.township_code "
-        f"WHERE st.placement = '送教上门' AND st.status IN {_ENROLLED} AND {sw} ORDER BY st.student_id", sp).df()
+        f"WHERE st.placement = '送教上门' AND st.status IN {_ENROLLED} AND {sw} ORDER BY st.student_id",
+        sp,
+    ).df()
 
 
-def unexcused_since(con: duckdb.DuckDBPyConnection, student_ids: list[str], since: pd.Series | None,
-                    *, until: date) -> pd.Series:
+def unexcused_since(
+    con: duckdb.DuckDBPyConnection, student_ids: list[str], since: pd.Series | None, *, until: date
+) -> pd.Series:
     """Unexcused absent days of each student from their own ``since`` date to ``until``."""
     if not student_ids:
         return pd.Series(dtype="int64")
@@ -342,7 +384,9 @@ def unexcused_since(con: duckdb.DuckDBPyConnection, student_ids: list[str], sinc
     try:
         df = con.execute(
             "SELECT s.student_id, count(a.day) AS n FROM _since s LEFT JOIN absences a ON a.student_id = s.student_id "
-            "AND NOT a.excused AND a.day >= s.since AND a.day <= ?::DATE GROUP BY 1", [until.isoformat()]).df()
+            "AND NOT a.excused AND a.day >= s.since AND a.day <= ?::DATE GROUP BY 1",
+            [until.isoformat()],
+        ).df()
     finally:
         con.unregister("_since")
     return df.set_index("student_id")["n"].astype("int64")

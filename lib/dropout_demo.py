@@ -33,7 +33,12 @@ _SEED = (config.DEMO_SEED, 5)
 _SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈彭吕苏卢蒋蔡余潘杜"
 _GIVEN = "丽芳敏静秀娟英华慧巧美娜红霞玲桂琴云艳凤洁梅琳雪燕建国明军平刚伟强磊洋勇杰涛超"
 _SESSION = ("个别辅导数学", "个别辅导语文", "检查作业并谈心", "学习方法指导", "与家长沟通学习情况")
-_VISIT = ("入户送教：生活自理训练", "入户送教：语文识字", "入户送教：数学认知", "入户送教：康复训练与家长指导")
+_VISIT = (
+    "入户送教：生活自理训练",
+    "入户送教：语文识字",
+    "入户送教：数学认知",
+    "入户送教：康复训练与家长指导",
+)
 
 
 def _rng(stage: int) -> np.random.Generator:
@@ -78,23 +83,32 @@ def build_frames(con: Any, as_of: date) -> dict[str, pd.DataFrame]:
     days = [d for d in _school_days(con, as_of) if d >= year_start]
     home = con.execute(
         "SELECT student_id FROM students WHERE placement = '送教上门' AND status IN ('在校', '送教上门') "
-        "ORDER BY student_id").df()
+        "ORDER BY student_id"
+    ).df()
     struggling = con.execute(
         "SELECT DISTINCT st.student_id FROM students st LEFT JOIN dropout_cases c ON c.student_id = st.student_id "
         "WHERE st.status = '在校' AND st.learning_difficulty AND (c.reason = '学习困难/厌学' OR c.case_id IS NULL) "
-        "ORDER BY st.student_id").df()
-    case_ld = set(con.execute(
-        "SELECT student_id FROM dropout_cases WHERE reason = '学习困难/厌学' AND status IN ('已核实', '劝返中', '已返校')"
-    ).df()["student_id"])
-    inter, visits = _interventions(home["student_id"].tolist(), struggling["student_id"].tolist(), case_ld,
-                                   days=days, as_of=as_of)
+        "ORDER BY st.student_id"
+    ).df()
+    case_ld = set(
+        con.execute(
+            "SELECT student_id FROM dropout_cases WHERE reason = '学习困难/厌学' AND status IN ('已核实', '劝返中', '已返校')"
+        ).df()["student_id"]
+    )
+    inter, visits = _interventions(
+        home["student_id"].tolist(), struggling["student_id"].tolist(), case_ld, days=days, as_of=as_of
+    )
     schools = con.execute("SELECT code FROM schools ORDER BY code").df()["code"].tolist()
     sent = con.execute(
         "SELECT c.case_id, c.status, min(a.acted_on) AS sent_on FROM dropout_cases c JOIN case_actions a "
-        "ON a.case_id = c.case_id AND a.action = '发放通知书' GROUP BY 1, 2 ORDER BY 1").df()
-    return {"interventions": inter, "intervention_visits": visits,
-            "weekly_submissions": _submissions(schools, days=days, as_of=as_of),
-            "notices": _notices(sent, as_of=as_of)}
+        "ON a.case_id = c.case_id AND a.action = '发放通知书' GROUP BY 1, 2 ORDER BY 1"
+    ).df()
+    return {
+        "interventions": inter,
+        "intervention_visits": visits,
+        "weekly_submissions": _submissions(schools, days=days, as_of=as_of),
+        "notices": _notices(sent, as_of=as_of),
+    }
 
 
 def _notices(sent: pd.DataFrame, *, as_of: date) -> pd.DataFrame:
@@ -116,17 +130,22 @@ def _notices(sent: pd.DataFrame, *, as_of: date) -> pd.DataFrame:
                 break
             deadline = day + timedelta(days=wait) if i < len(kinds) - 1 else None
             rows.append((f"WS{case_id[2:]}-{i + 1:02d}", case_id, kind, day, MARK, deadline))
-    return pd.DataFrame(rows, columns=["notice_id", "case_id", "kind", "issued_on", "issued_by", "deadline_on"])
+    return pd.DataFrame(
+        rows, columns=["notice_id", "case_id", "kind", "issued_on", "issued_by", "deadline_on"]
+    )
 
 
 def _school_days(con: Any, as_of: date) -> list[date]:
-    rows = con.execute("SELECT day FROM school_calendar WHERE is_school_day AND day <= ?::DATE ORDER BY day",
-                       [as_of.isoformat()]).fetchall()
+    rows = con.execute(
+        "SELECT day FROM school_calendar WHERE is_school_day AND day <= ?::DATE ORDER BY day",
+        [as_of.isoformat()],
+    ).fetchall()
     return [r[0] for r in rows]
 
 
-def _interventions(home: list[str], struggling: list[str], case_ld: set[str], *, days: list[date],
-                   as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _interventions(
+    home: list[str], struggling: list[str], case_ld: set[str], *, days: list[date], as_of: date
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     rng = _rng(1)
     first = days[0] if days else as_of
     rows, visits = [], []
@@ -147,24 +166,50 @@ def _interventions(home: list[str], struggling: list[str], case_ld: set[str], *,
             d += timedelta(days=7)
     # 一教一帮: every struggling pupil with a 学困 case, and a sample of the others
     others = [s for s in struggling if s not in case_ld]
-    pick = sorted(case_ld & set(struggling)) + sorted(rng.choice(others, size=min(140, len(others)),
-                                                               replace=False).tolist() if others else [])
+    pick = sorted(case_ld & set(struggling)) + sorted(
+        rng.choice(others, size=min(140, len(others)), replace=False).tolist() if others else []
+    )
     teachers = _names(rng, len(pick))
     for k, (sid, teacher) in enumerate(zip(pick, teachers, strict=True)):
         iid = f"BF{k + 1:05d}"
         start = days[int(rng.integers(0, max(len(days) - 10, 1)))] if days else as_of
         ended = rng.random() < 0.08
         end = min(start + timedelta(days=int(rng.integers(30, 60))), as_of) if ended else None
-        rows.append((iid, sid, "一教一帮", teacher, start, end, "已结束" if ended else "进行中",
-                     "结对帮扶，每周个别辅导", MARK, 1))
+        rows.append(
+            (
+                iid,
+                sid,
+                "一教一帮",
+                teacher,
+                start,
+                end,
+                "已结束" if ended else "进行中",
+                "结对帮扶，每周个别辅导",
+                MARK,
+                1,
+            )
+        )
         behind = rng.random() < 0.15
         d = start + timedelta(days=int(rng.integers(1, 5)))
         while d <= (end or as_of):
             if d.weekday() < 5 and not (behind and (as_of - d).days < 21):
                 visits.append((iid, d, teacher, _SESSION[int(rng.integers(0, len(_SESSION)))]))
             d += timedelta(days=int(rng.integers(3, 8)))
-    inter = pd.DataFrame(rows, columns=["intervention_id", "student_id", "kind", "teacher", "started_on", "ended_on",
-                                        "status", "note", "created_by", "version"])
+    inter = pd.DataFrame(
+        rows,
+        columns=[
+            "intervention_id",
+            "student_id",
+            "kind",
+            "teacher",
+            "started_on",
+            "ended_on",
+            "status",
+            "note",
+            "created_by",
+            "version",
+        ],
+    )
     vis = pd.DataFrame(visits, columns=["intervention_id", "visited_on", "teacher", "content"])
     vis.insert(0, "visit_id", [f"{i}-{n + 1:03d}" for n, i in enumerate(vis["intervention_id"])])
     vis["recorded_by"] = MARK
@@ -177,7 +222,11 @@ def _submissions(schools: list[str], *, days: list[date], as_of: date) -> pd.Dat
     weeks = sorted({dropout.iso_week_of(d) for d in days})
     current = dropout.iso_week_of(as_of)
     rows = []
-    lagging = set(rng.choice(schools, size=max(1, len(schools) // 25), replace=False).tolist()) if schools else set()
+    lagging = (
+        set(rng.choice(schools, size=max(1, len(schools) // 25), replace=False).tolist())
+        if schools
+        else set()
+    )
     for week in weeks:
         monday, _ = dropout.parse_iso_week(week)
         for code in schools:

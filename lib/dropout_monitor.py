@@ -32,15 +32,16 @@ BREAKDOWNS: dict[str, str] = {"township": "乡镇(街道)", "school": "学校", 
 COLUMNS: dict[str, str] = {
     "suspected": "疑似辍学",
     "dropouts": "辍学",
-    "returned": "本学年已返校",
-    "dismissed": "本学年误报",
+    "returned": "返校(本学年)",
+    "dismissed": "误报(本学年)",
     "grade9": "九年级在校生",
     "grade1_base": "八年前一年级在校生",
     "consolidation": "巩固率",
 }
 #: The bureau's four named risks first, then the other reason codes.
 OTHER_REASONS: tuple[str, ...] = tuple(
-    r for r in schema.REASONS if not any(r in codes for codes in schema.RISK_GROUPS.values()))
+    r for r in schema.REASONS if not any(r in codes for codes in schema.RISK_GROUPS.values())
+)
 TREND_COLUMNS: dict[str, str] = {
     "new_suspected": "新增疑似",
     "confirmed": "新核实辍学",
@@ -55,7 +56,9 @@ class Monitoring:
     """Dropout monitoring for one Scope on its ``as_of`` date."""
 
     scope: Scope
-    cases: pd.DataFrame  # every case in Scope with ``now`` (derived status on as_of) and ``before`` (7 days earlier)
+    cases: (
+        pd.DataFrame
+    )  # every case in Scope with ``now`` (derived status on as_of) and ``before`` (7 days earlier)
     townships: pd.DataFrame  # one row per township in Scope: counts, consolidation, per 1,000
     schools: pd.DataFrame  # one row per school in Scope with its enrolled students
     county: dict[str, float | None]
@@ -71,8 +74,10 @@ def school_year_start(year: int) -> date:
 
 def with_status(cases: pd.DataFrame, *, as_of: date) -> pd.DataFrame:
     """Cases with ``now`` (derived status on ``as_of``) and ``before`` (seven days earlier)."""
-    return cases.assign(now=dropout.status_on(cases, as_of).to_numpy(),
-                        before=dropout.status_on(cases, as_of - timedelta(days=7)).to_numpy())
+    return cases.assign(
+        now=dropout.status_on(cases, as_of).to_numpy(),
+        before=dropout.status_on(cases, as_of - timedelta(days=7)).to_numpy(),
+    )
 
 
 def _in_year(values: pd.Series, year: int, as_of: date) -> np.ndarray:
@@ -83,13 +88,15 @@ def _in_year(values: pd.Series, year: int, as_of: date) -> np.ndarray:
 def case_counts(cases: pd.DataFrame, by: str, *, year: int, as_of: date) -> pd.DataFrame:
     """Per value of ``by``: ``suspected`` and ``dropouts`` on ``as_of`` (column ``now``), and
     ``returned`` / ``dismissed`` during the school year up to ``as_of``."""
-    flags = pd.DataFrame({
-        by: cases[by].to_numpy(),
-        "suspected": (cases["now"] == "疑似辍学").to_numpy(),
-        "dropouts": (cases["now"] == "辍学").to_numpy(),
-        "returned": _in_year(cases["returned_on"], year, as_of),
-        "dismissed": (cases["status"] == "误报").to_numpy() & _in_year(cases["closed_on"], year, as_of),
-    })
+    flags = pd.DataFrame(
+        {
+            by: cases[by].to_numpy(),
+            "suspected": (cases["now"] == "疑似辍学").to_numpy(),
+            "dropouts": (cases["now"] == "辍学").to_numpy(),
+            "returned": _in_year(cases["returned_on"], year, as_of),
+            "dismissed": (cases["status"] == "误报").to_numpy() & _in_year(cases["closed_on"], year, as_of),
+        }
+    )
     cols = ["suspected", "dropouts", "returned", "dismissed"]
     if flags.empty:
         return pd.DataFrame(columns=[by, *cols])
@@ -104,6 +111,11 @@ def consolidation(history: pd.DataFrame, year: int, by: str = "code") -> pd.Data
     out = pd.DataFrame({"grade9": g9, "grade1_base": g1}).fillna(0).astype("int64")
     out["consolidation"] = out["grade9"] / out["grade1_base"].where(out["grade1_base"] > 0)
     return out.reset_index(names=by)
+
+
+def consolidation_target(settings: dict[str, Any] | None = None) -> float:
+    """The 巩固率 target (``dropout.consolidation_target``, default 96%)."""
+    return float((settings or config.SETTINGS)["dropout"]["consolidation_target"])
 
 
 def consolidation_colour(value: float | None, *, settings: dict[str, Any] | None = None) -> str:
@@ -130,9 +142,15 @@ def reasons_table(cases: pd.DataFrame, *, year: int, as_of: date) -> pd.DataFram
     for group, codes in [*schema.RISK_GROUPS.items(), ("其他原因", OTHER_REASONS)]:
         for code in codes:
             sub = year_cases[year_cases["reason"] == code]
-            rows.append({"group": group, "reason": code, "cases": len(sub),
-                         "open": int(sub["now"].isin(dropout.OPEN_DERIVED).sum()),
-                         "returned": int((sub["now"] == "已返校").sum())})
+            rows.append(
+                {
+                    "group": group,
+                    "reason": code,
+                    "cases": len(sub),
+                    "open": int(sub["now"].isin(dropout.OPEN_DERIVED).sum()),
+                    "returned": int((sub["now"] == "已返校").sum()),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -149,8 +167,10 @@ def weekly_trend(cases: pd.DataFrame, *, start: date, as_of: date) -> pd.DataFra
     """
     monday = start - timedelta(days=start.weekday())
     rows = []
-    dates = {c: pd.to_datetime(pd.Series(cases[c].to_numpy()), errors="coerce")
-             for c in ("reported_on", "verified_on", "returned_on", "closed_on")}
+    dates = {
+        c: pd.to_datetime(pd.Series(cases[c].to_numpy()), errors="coerce")
+        for c in ("reported_on", "verified_on", "returned_on", "closed_on")
+    }
     false_alarm = (cases["status"] == "误报").to_numpy()
     while monday <= as_of:
         end = min(monday + timedelta(days=6), as_of)
@@ -159,14 +179,18 @@ def weekly_trend(cases: pd.DataFrame, *, start: date, as_of: date) -> pd.DataFra
         def within(col: str, lo: pd.Timestamp = lo, hi: pd.Timestamp = hi) -> np.ndarray:
             return ((dates[col] >= lo) & (dates[col] <= hi)).to_numpy()
 
-        rows.append({
-            "week": dropout.iso_week_of(monday), "week_start": monday, "week_end": end,
-            "new_suspected": int(within("reported_on").sum()),
-            "confirmed": int(within("verified_on").sum()),
-            "returned": int(within("returned_on").sum()),
-            "dismissed": int((within("closed_on") & false_alarm).sum()),
-            "open_end": int(dropout.status_on(cases, end).isin(dropout.OPEN_DERIVED).sum()),
-        })
+        rows.append(
+            {
+                "week": dropout.iso_week_of(monday),
+                "week_start": monday,
+                "week_end": end,
+                "new_suspected": int(within("reported_on").sum()),
+                "confirmed": int(within("verified_on").sum()),
+                "returned": int(within("returned_on").sum()),
+                "dismissed": int((within("closed_on") & false_alarm).sum()),
+                "open_end": int(dropout.status_on(cases, end).isin(dropout.OPEN_DERIVED).sum()),
+            }
+        )
         monday += timedelta(days=7)
     return pd.DataFrame(rows, columns=["week", "week_start", "week_end", *TREND_COLUMNS])
 
@@ -187,7 +211,9 @@ def breakdown(data: Monitoring, by: str) -> pd.DataFrame:
         return data.townships[cols].rename(columns={"name": "label"})
     if by == "school":
         cases = data.cases.assign(school_code=data.cases["school_code"].fillna(""))
-        counts = case_counts(cases, "school_code", year=year, as_of=as_of).rename(columns={"school_code": "code"})
+        counts = case_counts(cases, "school_code", year=year, as_of=as_of).rename(
+            columns={"school_code": "code"}
+        )
         # a child of the Scope may attend a school outside it (cases go by the home township)
         names = cases.drop_duplicates("school_code").set_index("school_code")["school_name"].to_dict()
         out = data.schools.merge(counts, on="code", how="outer")
@@ -196,19 +222,24 @@ def breakdown(data: Monitoring, by: str) -> pd.DataFrame:
         num = ["suspected", "dropouts", "returned", "dismissed", "students"]
         out[num] = out[num].fillna(0).astype("int64")
         out["open_per_1000"] = (out.suspected + out.dropouts) / out.students.where(out.students > 0) * 1000
-        out = out.sort_values(["dropouts", "suspected", "code"], ascending=[False, False, True], ignore_index=True)
+        out = out.sort_values(
+            ["dropouts", "suspected", "code"], ascending=[False, False, True], ignore_index=True
+        )
         return out[["code", "name", "township_name", *num, "open_per_1000"]].rename(columns={"name": "label"})
     if by == "grade":
-        counts = case_counts(data.cases.dropna(subset=["grade"]).astype({"grade": "int64"}), "grade",
-                             year=year, as_of=as_of)
+        counts = case_counts(
+            data.cases.dropna(subset=["grade"]).astype({"grade": "int64"}), "grade", year=year, as_of=as_of
+        )
         base = pd.DataFrame({"grade": list(schema.GRADE_LABELS)})
         out = base.merge(counts, on="grade", how="left").fillna(0)
         out["label"] = out["grade"].map(schema.GRADE_LABELS)
-        return out.rename(columns={"grade": "code"})[["code", "label", "suspected", "dropouts", "returned",
-                                                     "dismissed"]].astype({"suspected": "int64", "dropouts": "int64",
-                                                                           "returned": "int64", "dismissed": "int64"})
+        return out.rename(columns={"grade": "code"})[
+            ["code", "label", "suspected", "dropouts", "returned", "dismissed"]
+        ].astype({"suspected": "int64", "dropouts": "int64", "returned": "int64", "dismissed": "int64"})
     if by == "sex":
-        counts = case_counts(data.cases.assign(sex=data.cases["sex"].fillna("未知")), "sex", year=year, as_of=as_of)
+        counts = case_counts(
+            data.cases.assign(sex=data.cases["sex"].fillna("未知")), "sex", year=year, as_of=as_of
+        )
         base = pd.DataFrame({"sex": [*schema.SEX, *(["未知"] if (counts["sex"] == "未知").any() else [])]})
         out = base.merge(counts, on="sex", how="left").fillna(0)
         num = ["suspected", "dropouts", "returned", "dismissed"]
@@ -217,13 +248,24 @@ def breakdown(data: Monitoring, by: str) -> pd.DataFrame:
     raise ValueError(f"unknown breakdown {by!r}; choose one of {list(BREAKDOWNS)}")
 
 
-def _township_table(towns: pd.DataFrame, cases: pd.DataFrame, history: pd.DataFrame, enrolled: pd.DataFrame,
-                    *, year: int, as_of: date) -> pd.DataFrame:
-    counts = case_counts(cases, "township_code", year=year, as_of=as_of).rename(columns={"township_code": "code"})
-    out = (towns[["code", "name"]]
-           .merge(counts, on="code", how="left")
-           .merge(consolidation(history, year, "code"), on="code", how="left")
-           .merge(enrolled, on="code", how="left"))
+def _township_table(
+    towns: pd.DataFrame,
+    cases: pd.DataFrame,
+    history: pd.DataFrame,
+    enrolled: pd.DataFrame,
+    *,
+    year: int,
+    as_of: date,
+) -> pd.DataFrame:
+    counts = case_counts(cases, "township_code", year=year, as_of=as_of).rename(
+        columns={"township_code": "code"}
+    )
+    out = (
+        towns[["code", "name"]]
+        .merge(counts, on="code", how="left")
+        .merge(consolidation(history, year, "code"), on="code", how="left")
+        .merge(enrolled, on="code", how="left")
+    )
     num = ["suspected", "dropouts", "returned", "dismissed", "grade9", "grade1_base", "students"]
     out[num] = out[num].fillna(0).astype("int64")
     out["open_per_1000"] = (out.suspected + out.dropouts) / out.students.where(out.students > 0) * 1000
@@ -232,11 +274,14 @@ def _township_table(towns: pd.DataFrame, cases: pd.DataFrame, history: pd.DataFr
 
 def county_figures(towns: pd.DataFrame) -> dict[str, float | None]:
     """County figures from the township table: counts summed, 巩固率 recomputed from the sums."""
-    tot = {k: float(towns[k].sum()) for k in ("suspected", "dropouts", "returned", "dismissed", "grade9",
-                                             "grade1_base", "students")}
+    tot = {
+        k: float(towns[k].sum())
+        for k in ("suspected", "dropouts", "returned", "dismissed", "grade9", "grade1_base", "students")
+    }
     tot["consolidation"] = tot["grade9"] / tot["grade1_base"] if tot["grade1_base"] else None
-    tot["open_per_1000"] = ((tot["suspected"] + tot["dropouts"]) / tot["students"] * 1000
-                            if tot["students"] else None)
+    tot["open_per_1000"] = (
+        (tot["suspected"] + tot["dropouts"]) / tot["students"] * 1000 if tot["students"] else None
+    )
     return tot
 
 
@@ -264,14 +309,25 @@ def compute_monitoring(con: duckdb.DuckDBPyConnection, scope: Scope) -> Monitori
     enrolled = dropout_data.enrolled_by_township(con, scope)
     table = _township_table(towns, cases, history, enrolled, year=year, as_of=as_of)
     schools = dropout_data.schools(con, scope)[["code", "name", "township_name"]].merge(
-        dropout_data.enrolled_by_school(con, scope), on="code", how="left")
+        dropout_data.enrolled_by_school(con, scope), on="code", how="left"
+    )
     county = county_figures(table)
-    previous = {"suspected": float((cases["before"] == "疑似辍学").sum()),
-                "dropouts": float((cases["before"] == "辍学").sum())}
+    previous = {
+        "suspected": float((cases["before"] == "疑似辍学").sum()),
+        "dropouts": float((cases["before"] == "辍学").sum()),
+    }
     start = dropout_data.term_start(con, scope)
     trend = weekly_trend(cases, start=start, as_of=as_of)
-    return Monitoring(scope=scope, cases=cases, townships=table, schools=schools, county=county,
-                      previous=previous, trend=trend, notes={"term_start": start})
+    return Monitoring(
+        scope=scope,
+        cases=cases,
+        townships=table,
+        schools=schools,
+        county=county,
+        previous=previous,
+        trend=trend,
+        notes={"term_start": start},
+    )
 
 
 def township_values(data: Monitoring, measure: str) -> dict[str, float | None]:
@@ -305,8 +361,14 @@ def choropleth(data: Monitoring, shapes: dict, *, measure: str, where: str) -> A
         kw = maps.target_scale({"red": target, "green": target + 0.01, "higher_is_better": True})
     elif measure == "open_per_1000":
         kw = maps.target_scale(config.SETTINGS["targets"]["open_cases_per_1000"])
-    return maps.build_choropleth(shapes["townships"], township_values(data, measure), title=title, fmt=number,
-                                 boundary=shapes.get("county"), **kw)
+    return maps.build_choropleth(
+        shapes["townships"],
+        township_values(data, measure),
+        title=title,
+        fmt=number,
+        boundary=shapes.get("county"),
+        **kw,
+    )
 
 
 # ------------------------------------------------------------------ display
@@ -340,20 +402,46 @@ def cards(data: Monitoring, *, proposals: int) -> list[Any]:
         return f"{d} 较上周" if d else None
 
     return [
-        Card("疑似辍学", fmt.fmt_count(c["suspected"]), delta(c["suspected"], p["suspected"]),
-             "统计日当天状态为疑似辍学(已上报、未核实、未返校、未判误报)的台账数，按户籍乡镇统计。", inverse=True),
-        Card("辍学", fmt.fmt_count(c["dropouts"]), delta(c["dropouts"], p["dropouts"]),
-             "统计日当天已核实辍学(已核实、劝返中)且尚未返校的台账数，按户籍乡镇统计。", inverse=True),
-        Card("本学年已返校", fmt.fmt_count(c["returned"]), None,
-             "返校日期在本学年(9月1日起)且不晚于统计日的台账数。"),
-        Card(f"巩固率(目标{fmt.fmt_pct(target)})", fmt.fmt_pct(c["consolidation"]), None,
-             "九年义务教育巩固率 = 本学年九年级在校生数 ÷ 八年前一年级在校生数，按学校所在乡镇统计；"
-             f"目标 {fmt.fmt_pct(target)}(设置项 dropout.consolidation_target)。"),
-        Card("待确认(缺勤监测)", fmt.fmt_count(proposals), None,
-             "连续无故缺勤达到设置的上课日数(默认5天)、尚无未结台账、也未被确认或排除过的学生。"),
-        Card("升级督办", fmt.fmt_count(escalated_count(data.cases, as_of=data.scope.as_of)), None,
-             "下次跟进逾期达到设置天数(默认3天)、责任已沿 师长→校长→村长→镇长→教体局局长 上移的案件。",
-             inverse=True),
+        Card(
+            "疑似辍学",
+            fmt.fmt_count(c["suspected"]),
+            delta(c["suspected"], p["suspected"]),
+            "统计日当天状态为疑似辍学(已上报、未核实、未返校、未判误报)的台账数，按户籍乡镇统计。",
+            inverse=True,
+        ),
+        Card(
+            "辍学",
+            fmt.fmt_count(c["dropouts"]),
+            delta(c["dropouts"], p["dropouts"]),
+            "统计日当天已核实辍学(已核实、劝返中)且尚未返校的台账数，按户籍乡镇统计。",
+            inverse=True,
+        ),
+        Card(
+            "本学年返校",
+            fmt.fmt_count(c["returned"]),
+            None,
+            "返校日期在本学年(9月1日起)且不晚于统计日的台账数。",
+        ),
+        Card(
+            "巩固率",
+            fmt.fmt_pct(c["consolidation"]),
+            None,
+            "九年义务教育巩固率 = 本学年九年级在校生数 ÷ 八年前一年级在校生数，按学校所在乡镇统计；"
+            f"目标 {fmt.fmt_pct(target)}(设置项 dropout.consolidation_target)。",
+        ),
+        Card(
+            "待确认",
+            fmt.fmt_count(proposals),
+            None,
+            "连续无故缺勤达到设置的上课日数(默认5天)、尚无未结台账、也未被确认或排除过的学生。",
+        ),
+        Card(
+            "升级督办",
+            fmt.fmt_count(escalated_count(data.cases, as_of=data.scope.as_of)),
+            None,
+            "下次跟进逾期达到设置天数(默认3天)、责任已沿 师长→校长→村长→镇长→教体局局长 上移的案件。",
+            inverse=True,
+        ),
     ]
 
 
@@ -362,19 +450,31 @@ def breakdown_display(data: Monitoring, by: str) -> tuple[pd.DataFrame, pd.DataF
     from lib import fmt, metrics
 
     table = breakdown(data, by)
-    labels = {"label": BREAKDOWNS[by], "township_name": "乡镇(街道)", "students": "在校生",
-              "open_per_1000": "每千名在校生未结台账", **COLUMNS}
-    shown = table.drop(columns=["code"]).rename(columns=labels)
+    labels = {
+        "label": BREAKDOWNS[by],
+        "township_name": "乡镇(街道)",
+        "students": "在校生",
+        "open_per_1000": "未结台账‰",
+        **COLUMNS,
+    }
+    # the 巩固率 inputs stay in the data (and the help text), not on a laptop-wide table
+    shown = table.drop(columns=["code", "grade9", "grade1_base"], errors="ignore").rename(columns=labels)
     colours = pd.DataFrame("none", index=shown.index, columns=shown.columns)
     formats: dict[str, Any] = {}
     if "consolidation" in table:
         colours["巩固率"] = table["consolidation"].map(consolidation_colour).to_numpy()
         formats["巩固率"] = fmt.fmt_pct
     if "open_per_1000" in table:
-        colours["每千名在校生未结台账"] = table["open_per_1000"].map(
-            lambda v: metrics.status_colour("open_cases_per_1000", None if pd.isna(v) else v)).to_numpy()
-        formats["每千名在校生未结台账"] = lambda v: "—" if pd.isna(v) else f"{v:.2f}‰"
+        colours["未结台账‰"] = (
+            table["open_per_1000"]
+            .map(lambda v: metrics.status_colour("open_cases_per_1000", None if pd.isna(v) else v))
+            .to_numpy()
+        )
+        formats["未结台账‰"] = lambda v: "—" if pd.isna(v) else f"{v:.2f}‰"
     for col in ("疑似辍学", "辍学"):
-        colours[col] = np.where(table[{"疑似辍学": "suspected", "辍学": "dropouts"}[col]] > 0, "amber"
-                                if col == "疑似辍学" else "red", "none")
+        colours[col] = np.where(
+            table[{"疑似辍学": "suspected", "辍学": "dropouts"}[col]] > 0,
+            "amber" if col == "疑似辍学" else "red",
+            "none",
+        )
     return shown, colours, formats

@@ -10,6 +10,7 @@ personal columns or many rows.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -54,8 +55,11 @@ def detect_personal(frame: pd.DataFrame) -> dict[str, str]:
             out[col] = "phone"
         elif any(w in h for w in _ADDRESS_WORDS):
             out[col] = "text"
-        elif any(w in h for w in _NAME_WORDS) or ("名" in h and _share(values, _NAME_VALUE) >= 0.6
-                                                   and not any(w in h for w in ("学校", "村", "乡", "镇", "单位"))):
+        elif any(w in h for w in _NAME_WORDS) or (
+            "名" in h
+            and _share(values, _NAME_VALUE) >= 0.6
+            and not any(w in h for w in ("学校", "村", "乡", "镇", "单位"))
+        ):
             out[col] = "name"
     return out
 
@@ -75,8 +79,19 @@ def mask_columns(frame: pd.DataFrame, personal: dict[str, str]) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ column types and profile
-TYPE_LABELS = {"number": "数字", "date": "日期", "bool": "是/否", "code": "代码", "text": "文本", "empty": "空列",
-               "id": "身份证号(已脱敏)", "name": "姓名(已脱敏)", "phone": "电话(已脱敏)", "lon": "经度", "lat": "纬度"}
+TYPE_LABELS = {
+    "number": "数字",
+    "date": "日期",
+    "bool": "是/否",
+    "code": "代码",
+    "text": "文本",
+    "empty": "空列",
+    "id": "身份证号(已脱敏)",
+    "name": "姓名(已脱敏)",
+    "phone": "电话(已脱敏)",
+    "lon": "经度",
+    "lat": "纬度",
+}
 _BOOL_WORDS = {"是", "否", "有", "无", "y", "n", "yes", "no", "true", "false", "√", "×"}
 
 
@@ -130,19 +145,41 @@ def profile(frame: pd.DataFrame, personal: dict[str, str]) -> pd.DataFrame:
             d = parse_dates(v)[0]
             if d.notna().any():
                 rng = f"{d.min():%Y-%m-%d} ~ {d.max():%Y-%m-%d}"
-        rows.append({"列": col, "类型": TYPE_LABELS[typ], "缺失": missing,
-                     "缺失率": missing / n if n else None, "不同值": int(v.nunique(dropna=True)),
-                     "示例": "、".join(examples), "范围": rng})
+        rows.append(
+            {
+                "列": col,
+                "类型": TYPE_LABELS[typ],
+                "缺失": missing,
+                "缺失率": missing / n if n else None,
+                "不同值": int(v.nunique(dropna=True)),
+                "示例": "、".join(examples),
+                "范围": rng,
+            }
+        )
     return pd.DataFrame(rows, columns=["列", "类型", "缺失", "缺失率", "不同值", "示例", "范围"])
 
 
 # ------------------------------------------------------------------ pivot
-AGGREGATES = {"count": "行数", "sum": "合计", "mean": "平均", "median": "中位数", "min": "最小", "max": "最大",
-              "nunique": "不同值个数"}
+AGGREGATES = {
+    "count": "行数",
+    "sum": "合计",
+    "mean": "平均",
+    "median": "中位数",
+    "min": "最小",
+    "max": "最大",
+    "nunique": "不同值个数",
+}
 
 
-def pivot(frame: pd.DataFrame, by: list[str], *, measure: str | None = None, agg: str = "count",
-          personal: dict[str, str] | None = None, top: int = 50) -> pd.DataFrame:
+def pivot(
+    frame: pd.DataFrame,
+    by: list[str],
+    *,
+    measure: str | None = None,
+    agg: str = "count",
+    personal: dict[str, str] | None = None,
+    top: int = 50,
+) -> pd.DataFrame:
     """Group by one or two columns and aggregate a measure (``count`` needs none).
 
     Returns a long table: the group columns (masked when personal, blanks as
@@ -153,8 +190,9 @@ def pivot(frame: pd.DataFrame, by: list[str], *, measure: str | None = None, agg
         raise ValueError("至少选择一个分组列")
     if agg not in AGGREGATES:
         raise ValueError(f"agg must be one of {list(AGGREGATES)}")
-    df = mask_columns(frame[[*by, *([measure] if measure else [])]], {c: h for c, h in (personal or {}).items()
-                                                                     if c in by})
+    df = mask_columns(
+        frame[[*by, *([measure] if measure else [])]], {c: h for c, h in (personal or {}).items() if c in by}
+    )
     for c in by:
         df[c] = df[c].astype("object").where(df[c].notna(), "(空)").astype(str)
     if agg == "count":
@@ -167,17 +205,22 @@ def pivot(frame: pd.DataFrame, by: list[str], *, measure: str | None = None, agg
         df["_v"] = parse_numbers(df[measure])[0]
         out = df.groupby(by, sort=False)["_v"].agg(agg).rename("value").reset_index()
     first = by[0]
-    totals = out.groupby(first)["value"].sum().sort_values(ascending=False)
+    totals = out.groupby(first)["value"].sum().sort_index().sort_values(ascending=False, kind="stable")
     if len(totals) > top:
         keep = set(totals.index[:top])
         rest = out[~out[first].isin(keep)]
-        other = rest.groupby(by[1:], as_index=False)["value"].sum() if len(by) > 1 else pd.DataFrame(
-            {"value": [rest["value"].sum()]})
+        other = (
+            rest.groupby(by[1:], as_index=False)["value"].sum()
+            if len(by) > 1
+            else pd.DataFrame({"value": [rest["value"].sum()]})
+        )
         other[first] = "其他"
         out = pd.concat([out[out[first].isin(keep)], other[out.columns]], ignore_index=True)
-        totals = out.groupby(first)["value"].sum().sort_values(ascending=False)
-    order = {k: i for i, k in enumerate(totals.index)}
-    return out.sort_values([first], key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+        totals = totals[totals.index.isin(keep)]
+    order = {k: i for i, k in enumerate(totals.index)}  # "其他" (not in it) goes last
+    return out.sort_values([first], key=lambda s: s.map(order).fillna(len(order)), kind="stable").reset_index(
+        drop=True
+    )
 
 
 def pivot_title(by: list[str], measure: str | None, agg: str) -> str:
@@ -200,20 +243,34 @@ def plot_pivot(table: pd.DataFrame, by: list[str], *, title: str, date_like: boo
         height = max(320, min(900, 24 * len(table) + 90)) if not date_like else 360
     else:
         second = by[1]
-        wide = table.pivot_table(index=first, columns=second, values="value", aggfunc="sum", fill_value=0,
-                                 sort=False)
+        wide = table.pivot_table(
+            index=first, columns=second, values="value", aggfunc="sum", fill_value=0, sort=False
+        )
         if wide.shape[1] > 8:
-            fig.add_heatmap(z=wide.to_numpy(), x=[str(c) for c in wide.columns], y=[str(i) for i in wide.index],
-                            colorscale="Blues")
+            fig.add_heatmap(
+                z=wide.to_numpy(),
+                x=[str(c) for c in wide.columns],
+                y=[str(i) for i in wide.index],
+                colorscale="Blues",
+            )
         else:
             for col in wide.columns:
-                fig.add_bar(y=[str(i) for i in wide.index][::-1], x=wide[col].to_numpy()[::-1], orientation="h",
-                            name=str(col))
+                fig.add_bar(
+                    y=[str(i) for i in wide.index][::-1],
+                    x=wide[col].to_numpy()[::-1],
+                    orientation="h",
+                    name=str(col),
+                )
             fig.update_layout(barmode="stack")
         height = max(340, min(900, 26 * wide.shape[0] + 110))
-    fig.update_layout(title={"text": title, "x": 0, "font": {"size": 15}}, font={"family": charts.FONT, "size": 13},
-                      height=height, margin={"l": 10, "r": 10, "t": 50, "b": 10}, plot_bgcolor="white",
-                      legend={"orientation": "h", "y": -0.12})
+    fig.update_layout(
+        title={"text": title, "x": 0, "font": {"size": 15}},
+        font={"family": charts.FONT, "size": 13},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        plot_bgcolor="white",
+        legend={"orientation": "h", "y": -0.12},
+    )
     fig.update_xaxes(gridcolor="#eeeeee")
     return fig
 
@@ -228,8 +285,14 @@ class Geo:
     swapped: bool = False
 
 
-def detect_geo(frame: pd.DataFrame, types: dict[str, str], *, township_codes: set[str],
-               township_names: dict[str, str], village_codes: dict[str, str]) -> Geo:
+def detect_geo(
+    frame: pd.DataFrame,
+    types: dict[str, str],
+    *,
+    township_codes: set[str],
+    township_names: dict[str, str],
+    village_codes: dict[str, str],
+) -> Geo:
     """Longitude/latitude columns (swapped ones recognised), else a column of township or
     village codes (or township names) of the county."""
     lon = next((c for c, t in types.items() if t == "lon"), None)
@@ -251,8 +314,9 @@ def detect_geo(frame: pd.DataFrame, types: dict[str, str], *, township_codes: se
     return Geo("none")
 
 
-def township_counts(frame: pd.DataFrame, geo: Geo, *, township_names: dict[str, str],
-                    village_codes: dict[str, str]) -> dict[str, float]:
+def township_counts(
+    frame: pd.DataFrame, geo: Geo, *, township_names: dict[str, str], village_codes: dict[str, str]
+) -> dict[str, float]:
     """Rows per township code (villages rolled up to their township)."""
     col = frame[geo.columns[0]].dropna().astype(str)
     if geo.how == "villages":
@@ -277,22 +341,32 @@ def grid_points(frame: pd.DataFrame, geo: Geo, *, cell_deg: float = 0.01) -> pd.
 
 def point_map(cells: pd.DataFrame, *, title: str, boundary: dict | None = None) -> folium.Map:
     """Aggregated points as one GeoJson layer of circles sized by rows (never one marker per person)."""
-    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [float(r.lon), float(r.lat)]},
-                 "properties": {"rows": int(r.rows), "label": f"{int(r.rows):,} 行"}}
-                for r in cells.itertuples()]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(r.lon), float(r.lat)]},
+            "properties": {"rows": int(r.rows), "label": f"{int(r.rows):,} 行"},
+        }
+        for r in cells.itertuples()
+    ]
     data = {"type": "FeatureCollection", "features": features}
     bounds = maps.geojson_bounds(data, boundary) if features or boundary else [[31.5, 113.5], [32.5, 114.5]]
     centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     m = maps.offline_map(location=centre, zoom_start=10, attribution="位置按约 1 公里网格汇总")
     if boundary is not None:
-        folium.GeoJson(boundary, name="边界", style_function=lambda _: {"color": maps.OUTLINE, "weight": 1.5,
-                                                                       "fillOpacity": 0}).add_to(m)
-    biggest = max((f["properties"]["rows"] for f in features), default=1)
+        folium.GeoJson(
+            boundary,
+            name="边界",
+            style_function=lambda _: {"color": maps.OUTLINE, "weight": 1.5, "fillOpacity": 0},
+        ).add_to(m)
     folium.GeoJson(
-        data, name=title,
-        marker=folium.CircleMarker(radius=6, fill=True, fill_opacity=0.7, weight=1, color="#08519c",
-                                   fill_color="#3182bd"),
-        style_function=lambda f: {"radius": 4 + 14 * (f["properties"]["rows"] / biggest) ** 0.5},
+        data,
+        name=title,
+        marker=folium.CircleMarker(
+            radius=6, fill=True, fill_opacity=0.7, weight=1, color="#08519c", fill_color="#3182bd"
+        ),
+        # radius grows with the log of the rows: one row 5 px, a thousand about 24 px
+        style_function=lambda f: {"radius": 3 + min(21.0, 2.1 * math.log2(1 + f["properties"]["rows"]))},
         tooltip=folium.GeoJsonTooltip(fields=["label"], aliases=[title]),
     ).add_to(m)
     m.fit_bounds(bounds)

@@ -401,3 +401,142 @@ def simplified_geojson(
         for code, geom in zip(codes, geoms, strict=True)
     ]
     return {"type": "FeatureCollection", "features": features}
+
+
+# ---------------------------------------------------------------- accessibility (issue 3)
+# One definition, used by the layout page, the planner and the CLI: a village's children of a
+# band are *within reach* when the straight-line distance in the metric CRS to the nearest school
+# teaching that band, times the detour factor, is at most the band's threshold.
+
+
+def reach_settings(band: str, *, km: float | None = None, detour: float | None = None) -> tuple[float, float]:
+    """The threshold (km, road estimate) and detour factor for ``band``, from config unless given."""
+    layout = config.SETTINGS["layout"]
+    if band not in layout["reach_km"]:
+        raise ValueError(f"unknown band {band!r}; expected one of {sorted(layout['reach_km'])}")
+    threshold = float(km if km is not None else layout["reach_km"][band])
+    factor = float(detour if detour is not None else layout["detour_factor"])
+    if threshold <= 0 or factor < 1:
+        raise ValueError(f"threshold must be > 0 km and detour factor >= 1 (got {threshold}, {factor})")
+    return threshold, factor
+
+
+def band_schools(schools: Any, band: str) -> Any:
+    """The schools that teach ``band`` (lib.schema.BAND_LEVELS; special schools never count)."""
+    from lib import schema
+
+    return schools[schools["level"].isin(schema.BAND_LEVELS[band])].reset_index(drop=True)
+
+
+def metric_distance_km(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike) -> np.ndarray:
+    """Straight-line distance in km between WGS-84 points, measured in the metric CRS."""
+    x1, y1 = to_metric(np.atleast_1d(lon1), np.atleast_1d(lat1))
+    x2, y2 = to_metric(np.atleast_1d(lon2), np.atleast_1d(lat2))
+    return np.hypot(np.asarray(x1) - np.asarray(x2), np.asarray(y1) - np.asarray(y2)) / 1000.0
+
+
+def village_reach(
+    villages: Any, schools: Any, *, band: str, km: float | None = None, detour: float | None = None
+) -> Any:
+    """Each village's nearest school of ``band`` and whether its children are within reach.
+
+    Parameters
+    ----------
+    villages : pandas.DataFrame
+        ``code``, ``lon``, ``lat`` (WGS-84) and ``children`` (of the band); other columns kept.
+    schools : pandas.DataFrame
+        ``code``, ``level``, ``lon``, ``lat``: every school of the county (any township counts).
+    band : {"primary", "junior"}
+    km, detour : float, optional
+        Threshold on the road estimate and detour factor (default ``config`` layout block).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The villages with ``school_code`` (nearest band school), ``straight_km``,
+        ``road_km`` (straight x detour) and ``within`` (road_km <= threshold).
+        With no band school at all, ``school_code`` is None and nobody is within reach.
+    """
+    import pandas as pd
+
+    threshold, factor = reach_settings(band, km=km, detour=detour)
+    out = villages.copy()
+    cands = band_schools(schools, band)
+    if len(out) == 0 or len(cands) == 0:
+        out["school_code"] = None
+        out["straight_km"] = np.nan
+        out["road_km"] = np.nan
+        out["within"] = False
+        return out
+    sx, sy = to_metric(cands["lon"].to_numpy(float), cands["lat"].to_numpy(float))
+    vx, vy = to_metric(out["lon"].to_numpy(float), out["lat"].to_numpy(float))
+    pts = np.column_stack([np.atleast_1d(sx), np.atleast_1d(sy)])
+    tgt = np.column_stack([np.atleast_1d(vx), np.atleast_1d(vy)])
+    if _HAVE_SCIPY:
+        dist_m, idx = cKDTree(pts).query(tgt, k=1)
+    else:
+        idx = _nearest_brute(pts, tgt)
+        dist_m = np.hypot(*(tgt - pts[idx]).T)
+    out["school_code"] = cands["code"].to_numpy()[np.asarray(idx, dtype=np.intp)]
+    out["straight_km"] = np.asarray(dist_m, dtype=float) / 1000.0
+    out["road_km"] = out["straight_km"] * factor
+    out["within"] = out["road_km"] <= threshold + 1e-9
+    return pd.DataFrame(out)
+
+
+def weighted_quantile(values: ArrayLike, weights: ArrayLike, q: float) -> float:
+    """The ``q`` quantile of ``values`` with integer-like ``weights`` (each child counts once).
+
+    The smallest value at which the cumulative weight reaches ``q`` of the total; NaN when
+    the total weight is 0.
+    """
+    v = np.asarray(values, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    keep = (w > 0) & ~np.isnan(v)
+    v, w = v[keep], w[keep]
+    if w.sum() <= 0:
+        return float("nan")
+    order = np.argsort(v, kind="stable")
+    cum = np.cumsum(w[order])
+    pos = int(np.searchsorted(cum, q * cum[-1] - 1e-9, side="left"))
+    return float(v[order][min(pos, len(v) - 1)])
+
+
+def two_step_fca(
+    villages: Any, schools: Any, *, km: float, detour: float, supply: str = "capacity"
+) -> np.ndarray:
+    """Seats per child within reach by a two-step floating catchment (2SFCA, Luo & Wang 2003).
+
+    Step 1: each school's ratio = its seats / the children living within reach of it.
+    Step 2: each village's access = the sum of the ratios of the schools within its reach.
+    Reach is the same rule as :func:`village_reach` (straight metric distance x detour <= km).
+
+    Parameters
+    ----------
+    villages : pandas.DataFrame
+        ``lon``, ``lat``, ``children``.
+    schools : pandas.DataFrame
+        ``lon``, ``lat`` and the ``supply`` column (seats for the band).
+
+    Returns
+    -------
+    numpy.ndarray
+        Seats per child for each village (0 where no school is within reach).
+    """
+    if len(villages) == 0 or len(schools) == 0:
+        return np.zeros(len(villages))
+    vx, vy = to_metric(villages["lon"].to_numpy(float), villages["lat"].to_numpy(float))
+    sx, sy = to_metric(schools["lon"].to_numpy(float), schools["lat"].to_numpy(float))
+    d_km = (
+        np.hypot(
+            np.atleast_1d(vx)[:, None] - np.atleast_1d(sx)[None, :],
+            np.atleast_1d(vy)[:, None] - np.atleast_1d(sy)[None, :],
+        )
+        / 1000.0
+    )
+    inside = d_km * detour <= km + 1e-9
+    children = villages["children"].to_numpy(float)
+    seats = schools[supply].fillna(0).to_numpy(float)
+    demand = inside.T.astype(float) @ children
+    ratio = np.divide(seats, demand, out=np.zeros_like(seats), where=demand > 0)
+    return inside.astype(float) @ ratio

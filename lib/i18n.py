@@ -173,7 +173,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "imp_preview": ("将导入的数据(前 100 行，已脱敏)", "Rows to import (first 100, masked)"),
     "imp_drop_bad": ("跳过有错误的行，只导入其余行", "Skip the rows with errors and import the rest"),
     "imp_commit": ("导入", "Import"),
-    "imp_fatal": ("文件不能导入，请按上面的说明修正后重新上传。", "The file cannot be imported; fix it and upload again."),
+    "imp_fatal": ("文件不能导入：缺少的列请在上面的“列对应关系”中指定，其他问题请修正文件后重新上传。",
+                  "The file cannot be imported: map the missing columns above, or fix the file and upload again."),
     "imp_has_errors": ("文件有错误：请修正后重新上传，或勾选“跳过有错误的行”。",
                        "The file has errors: fix them, or choose to skip the rows with errors."),
     "imp_history": ("最近的导入", "Recent imports"),
@@ -194,6 +195,26 @@ TEXT: dict[str, tuple[str, str]] = {
     "exp_no_map": ("文件没有经纬度列，也没有本区乡镇、村(社区)代码或乡镇名称列，无法制图。",
                    "No longitude/latitude and no township or village codes: nothing to map."),
     "exp_to_import": ("转到数据导入", "Pass on to Data import"),
+    # ---- 学校布局 (issue 3)
+    "nav_layout": ("学校布局", "School layout"),
+    "nav_planning": ("布局规划", "Layout planner"),
+    "lay_band": ("学段", "Band"),
+    "lay_km": ("就近距离阈值(km，道路估算)", "Reach threshold (km, road estimate)"),
+    "lay_year": ("儿童年份", "Children of year"),
+    "lay_measure": ("乡镇着色", "Township colour"),
+    "lay_base": ("底图", "Base map"),
+    "lay_layers": ("初始显示的图层", "Layers shown"),
+    "lay_card": ("学校卡片", "School card"),
+    "lay_card_hint": ("点击地图上的学校查看：各年级在校生、学位、班额、寄宿床位、历年与预测。",
+                      "Click a school on the map: enrolment by grade, capacity, class size, beds, trend and projection."),
+    "lay_townships": ("各乡镇学校布局", "Townships"),
+    "lay_flags": ("五年内需关注的学校", "Schools to watch within five years"),
+    "lay_rule": ("就近可达：村到最近的该学段学校直线距离(米制投影)×绕行系数 ≤ 阈值；教学点计入小学段，特殊教育学校不计；"
+                 "学位不影响是否可达，只进入人均学位；寄宿另列。儿童年龄按学年9月1日计。",
+                 "Within reach: straight-line distance (metric CRS) to the nearest school of the band x detour "
+                 "factor <= threshold; special schools do not count; seats enter seats-per-child only; boarding "
+                 "is reported beside. Ages on 1 September."),
+    "lay_demo_geo": ("乡镇边界、村和学校位置为合成示意数据。", "Township boundaries, villages and school sites are synthetic."),
 }
 
 

@@ -35,12 +35,24 @@ COMMITTED, UNDONE = "已导入", "已撤销"
 
 #: parent table -> (child table, child column, parent column): rows that must keep their parent.
 FOREIGN_KEYS: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "students": (("dropout_cases", "student_id", "student_id"), ("aid_records", "student_id", "student_id"),
-                 ("absences", "student_id", "student_id"), ("aid_applications", "student_id", "student_id")),
-    "schools": (("students", "school_code", "code"), ("aid_records", "school_code", "code"),
-                ("dropout_cases", "school_code", "code"), ("enrolment_counts", "school_code", "code")),
-    "villages": (("students", "village_code", "code"), ("dropout_cases", "village_code", "code"),
-                 ("village_population", "village_code", "code"), ("schools", "village_code", "code")),
+    "students": (
+        ("dropout_cases", "student_id", "student_id"),
+        ("aid_records", "student_id", "student_id"),
+        ("absences", "student_id", "student_id"),
+        ("aid_applications", "student_id", "student_id"),
+    ),
+    "schools": (
+        ("students", "school_code", "code"),
+        ("aid_records", "school_code", "code"),
+        ("dropout_cases", "school_code", "code"),
+        ("enrolment_counts", "school_code", "code"),
+    ),
+    "villages": (
+        ("students", "village_code", "code"),
+        ("dropout_cases", "village_code", "code"),
+        ("village_population", "village_code", "code"),
+        ("schools", "village_code", "code"),
+    ),
     "dropout_cases": (("case_responsibles", "case_id", "case_id"), ("case_actions", "case_id", "case_id")),
 }
 
@@ -117,7 +129,8 @@ def _fingerprint(con: duckdb.DuckDBPyConnection, kind: Kind, import_id: str) -> 
     n, h = con.execute(
         f"SELECT count(*), CAST(coalesce(bit_xor({_content_sql(t, 'o')}), 0) AS VARCHAR) FROM {_q(t)} o "
         f"WHERE {key_sql(kind, 'o')} IN (SELECT row_key FROM import_keys WHERE import_id = ?)",
-        [import_id]).fetchone()
+        [import_id],
+    ).fetchone()
     return int(n), str(h)
 
 
@@ -265,8 +278,16 @@ def commit(
         tell(0.9, "正在记录导入…")
         import_id = _record(con, k, parsed, report, scope, mode, written)
         tell(1.0, "完成")
-    return CommitResult(import_id, kind, mode, rows_written=written["written"], rows_new=written["new"],
-                        rows_removed=written["removed"], rows_skipped=len(report.bad_rows), report=report)
+    return CommitResult(
+        import_id,
+        kind,
+        mode,
+        rows_written=written["written"],
+        rows_new=written["new"],
+        rows_removed=written["removed"],
+        rows_skipped=len(report.bad_rows),
+        report=report,
+    )
 
 
 def _refuse_if_needed(report: Report, drop_bad_rows: bool) -> None:
@@ -276,13 +297,22 @@ def _refuse_if_needed(report: Report, drop_bad_rows: bool) -> None:
     if report.errors and not drop_bad_rows:
         raise ImportRefused(
             f"文件有 {len(report.errors):,} 处错误(涉及 {len(report.bad_rows):,} 行)：请修正后重新上传，"
-            f"或选择“跳过有错误的行”只导入其余 {report.valid_rows:,} 行。", report)
+            f"或选择“跳过有错误的行”只导入其余 {report.valid_rows:,} 行。",
+            report,
+        )
     if report.valid_rows == 0:
         raise ImportRefused("没有可以导入的行。", report)
 
 
-def _write(con: duckdb.DuckDBPyConnection, kind: Kind, good: pd.DataFrame, report: Report, scope: Scope,
-           mode: str, tell: Progress) -> dict[str, int]:
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    kind: Kind,
+    good: pd.DataFrame,
+    report: Report,
+    scope: Scope,
+    mode: str,
+    tell: Progress,
+) -> dict[str, int]:
     t = _q(kind.table)
     names = schema.TABLES[kind.table].names
     provided = tuple(c for c in report.provided if c in good)
@@ -297,12 +327,16 @@ def _write(con: duckdb.DuckDBPyConnection, kind: Kind, good: pd.DataFrame, repor
         con.unregister("_src")
     select, params = _select_new(kind, provided)
     params = [scope.user if p is None else p for p in params]
-    con.execute(f"CREATE TEMP TABLE _new AS SELECT {select} FROM _in i LEFT JOIN {t} o ON {_key_eq(kind, 'i', 'o')}",
-                params)
+    con.execute(
+        f"CREATE TEMP TABLE _new AS SELECT {select} FROM _in i LEFT JOIN {t} o ON {_key_eq(kind, 'i', 'o')}",
+        params,
+    )
     cond, cparams = _removal_condition(kind, scope, mode)
     con.execute(f"CREATE TEMP TABLE _old AS SELECT * FROM {t} o WHERE {cond}", cparams)
     tell(0.55, "正在保存导入前快照…")
-    con.execute(f"DELETE FROM {t} WHERE {key_sql(kind, kind.table)} IN (SELECT {key_sql(kind, 'd')} FROM _old d)")
+    con.execute(
+        f"DELETE FROM {t} WHERE {key_sql(kind, kind.table)} IN (SELECT {key_sql(kind, 'd')} FROM _old d)"
+    )
     cols = ", ".join(_q(c) for c in names)
     con.execute(f"INSERT INTO {t} ({cols}) SELECT {cols} FROM _new")
     tell(0.75, "正在检查关联记录…")
@@ -310,35 +344,83 @@ def _write(con: duckdb.DuckDBPyConnection, kind: Kind, good: pd.DataFrame, repor
     if lost:
         raise ImportRefused(
             f"导入会使 {'、'.join(lost)}失去对应的{kind.label}(它们引用了将被替换掉的行)：未做任何修改。"
-            f"请把这些{kind.label}也列入文件，或改用“追加并更新已有行”。", report)
+            f"请把这些{kind.label}也列入文件，或改用“追加并更新已有行”。",
+            report,
+        )
     removed = con.execute("SELECT count(*) FROM _old").fetchone()[0]
-    kept = con.execute(f"SELECT count(*) FROM _old d WHERE EXISTS (SELECT 1 FROM _new n WHERE "
-                       f"{_key_eq(kind, 'n', 'd')})").fetchone()[0]
+    kept = con.execute(
+        f"SELECT count(*) FROM _old d WHERE EXISTS (SELECT 1 FROM _new n WHERE {_key_eq(kind, 'n', 'd')})"
+    ).fetchone()[0]
     # removed: stored rows that are gone after the import (replaced rows the file did not list)
     return {"written": len(src), "new": len(src) - int(kept), "removed": int(removed) - int(kept)}
 
 
-def _record(con: duckdb.DuckDBPyConnection, kind: Kind, parsed: ParsedFile, report: Report, scope: Scope,
-            mode: str, written: dict[str, int]) -> str:
+def _record(
+    con: duckdb.DuckDBPyConnection,
+    kind: Kind,
+    parsed: ParsedFile,
+    report: Report,
+    scope: Scope,
+    mode: str,
+    written: dict[str, int],
+) -> str:
     seq = con.execute("SELECT coalesce(max(seq), 0) + 1 FROM imports").fetchone()[0]
     import_id = f"IMP{seq:06d}"
     t = kind.table
-    con.execute(f"INSERT INTO import_snapshots SELECT ?, ?, {key_sql(kind, 'd')}, to_json(d)::VARCHAR FROM _old d",
-                [import_id, t])
+    con.execute(
+        f"INSERT INTO import_snapshots SELECT ?, ?, {key_sql(kind, 'd')}, to_json(d)::VARCHAR FROM _old d",
+        [import_id, t],
+    )
     con.execute(f"INSERT INTO import_keys SELECT ?, ?, {key_sql(kind, 'n')} FROM _new n", [import_id, t])
     count, digest = _fingerprint(con, kind, import_id)
     con.execute(
         "INSERT INTO imports (import_id, seq, kind, table_name, mode, filename, file_sha256, rows_in_file, "
         "rows_written, rows_new, rows_removed, rows_skipped, scope, as_of, user_name, committed_at, after_count, "
         "after_hash, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?)",
-        [import_id, seq, kind.name, t, mode, parsed.filename, parsed.sha256, report.rows, written["written"],
-         written["new"], written["removed"], len(report.bad_rows), scope.describe(), scope.as_of, scope.user,
-         count, digest, COMMITTED])
-    store.audit(con, user=scope.user, action="import", scope=scope.describe(), detail=json.dumps({
-        "import_id": import_id, "kind": kind.name, "mode": mode, "file": parsed.filename,
-        "sha256": parsed.sha256, "rows": report.rows, "written": written["written"], "new": written["new"],
-        "removed": written["removed"], "skipped": len(report.bad_rows), "warnings": len(report.warnings),
-    }, ensure_ascii=False, sort_keys=True))
+        [
+            import_id,
+            seq,
+            kind.name,
+            t,
+            mode,
+            parsed.filename,
+            parsed.sha256,
+            report.rows,
+            written["written"],
+            written["new"],
+            written["removed"],
+            len(report.bad_rows),
+            scope.describe(),
+            scope.as_of,
+            scope.user,
+            count,
+            digest,
+            COMMITTED,
+        ],
+    )
+    store.audit(
+        con,
+        user=scope.user,
+        action="import",
+        scope=scope.describe(),
+        detail=json.dumps(
+            {
+                "import_id": import_id,
+                "kind": kind.name,
+                "mode": mode,
+                "file": parsed.filename,
+                "sha256": parsed.sha256,
+                "rows": report.rows,
+                "written": written["written"],
+                "new": written["new"],
+                "removed": written["removed"],
+                "skipped": len(report.bad_rows),
+                "warnings": len(report.warnings),
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+        ),
+    )
     _drop_temp(con)
     return import_id
 
@@ -364,20 +446,27 @@ def undo_check(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[dict[str, 
     count, digest = _fingerprint(con, kind, last["import_id"])
     if count != int(last["after_count"]) or digest != str(last["after_hash"]):
         when = _later_edit(con, last)
-        return last, (f"导入后这些{kind.label}记录已被修改或删除{when}，撤销会丢失之后录入的内容，因此不能撤销。"
-                      f"如需更正，请导入修正后的文件。")
+        return last, (
+            f"导入后这些{kind.label}记录已被修改或删除{when}，撤销会丢失之后录入的内容，因此不能撤销。"
+            f"如需更正，请导入修正后的文件。"
+        )
     back = con.execute(
         f"SELECT count(*) FROM import_snapshots s WHERE s.import_id = ? AND s.row_key NOT IN "
         f"(SELECT row_key FROM import_keys WHERE import_id = ?) AND s.row_key IN "
-        f"(SELECT {key_sql(kind, 'o')} FROM {_q(kind.table)} o)", [last["import_id"], last["import_id"]]).fetchone()[0]
+        f"(SELECT {key_sql(kind, 'o')} FROM {_q(kind.table)} o)",
+        [last["import_id"], last["import_id"]],
+    ).fetchone()[0]
     if back:
         return last, f"导入时替换掉的 {back:,} 条记录之后又被重新录入，撤销会产生重复，因此不能撤销。"
     return last, None
 
 
 def _later_edit(con: duckdb.DuckDBPyConnection, last: dict[str, Any]) -> str:
-    row = con.execute("SELECT at, user_name, action FROM audit_log WHERE at > ? AND action NOT IN "
-                      "('view_list', 'export', 'search') ORDER BY at LIMIT 1", [last["committed_at"]]).fetchone()
+    row = con.execute(
+        'SELECT "at", user_name, action FROM audit_log WHERE "at" > ? AND action NOT IN '
+        "('view_list', 'export', 'search') ORDER BY 1 LIMIT 1",
+        [last["committed_at"]],
+    ).fetchone()
     if not row:
         return ""
     return f"(例如 {row[0]:%Y-%m-%d %H:%M} {row[1]} 的“{row[2]}”操作)"
@@ -403,30 +492,52 @@ def undo_last_import(*, scope: Scope, path: Path | None = None, import_id: str |
     with store.transaction(path) as con:
         last, reason = undo_check(con, scope)
         if last is not None and import_id and last["import_id"] != import_id:
-            raise UndoRefused(f"{import_id} 不是最近一次导入(最近一次是 {last['import_id']})，只能撤销最近一次。")
+            raise UndoRefused(
+                f"{import_id} 不是最近一次导入(最近一次是 {last['import_id']})，只能撤销最近一次。"
+            )
         if reason:
             raise UndoRefused(reason)
         kind = KINDS[last["kind"]]
         iid, t = last["import_id"], _q(kind.table)
         _drop_temp(con)
-        con.execute(f"CREATE TEMP TABLE _old AS SELECT * FROM {t} o WHERE {key_sql(kind, 'o')} IN "
-                    f"(SELECT row_key FROM import_keys WHERE import_id = ?)", [iid])
-        con.execute(f"DELETE FROM {t} WHERE {key_sql(kind, kind.table)} IN "
-                    f"(SELECT row_key FROM import_keys WHERE import_id = ?)", [iid])
+        con.execute(
+            f"CREATE TEMP TABLE _old AS SELECT * FROM {t} o WHERE {key_sql(kind, 'o')} IN "
+            f"(SELECT row_key FROM import_keys WHERE import_id = ?)",
+            [iid],
+        )
+        con.execute(
+            f"DELETE FROM {t} WHERE {key_sql(kind, kind.table)} IN "
+            f"(SELECT row_key FROM import_keys WHERE import_id = ?)",
+            [iid],
+        )
         structure = json.dumps({c.name: c.dtype for c in schema.TABLES[kind.table].columns})
         cols = ", ".join(_q(c) for c in schema.TABLES[kind.table].names)
         restored = con.execute(
             f"INSERT INTO {t} ({cols}) SELECT {cols} FROM (SELECT unnest(json_transform(row_json, ?)) "
-            f"FROM import_snapshots WHERE import_id = ?)", [structure, iid]).fetchone()[0]
+            f"FROM import_snapshots WHERE import_id = ?)",
+            [structure, iid],
+        ).fetchone()[0]
         lost = _orphans(con, kind.table)
         if lost:
-            raise UndoRefused(f"导入后已有 {'、'.join(lost)}引用了这次导入的{kind.label}，撤销会使它们失去对应记录，因此不能撤销。")
+            raise UndoRefused(
+                f"导入后已有 {'、'.join(lost)}引用了这次导入的{kind.label}，撤销会使它们失去对应记录，因此不能撤销。"
+            )
         removed = con.execute("SELECT count(*) FROM _old").fetchone()[0]
-        con.execute("UPDATE imports SET status = ?, undone_by = ?, undone_at = now()::TIMESTAMP WHERE import_id = ?",
-                    [UNDONE, scope.user, iid])
-        store.audit(con, user=scope.user, action="undo_import", scope=scope.describe(),
-                    detail=json.dumps({"import_id": iid, "kind": kind.name, "removed": int(removed),
-                                       "restored": int(restored)}, ensure_ascii=False, sort_keys=True))
+        con.execute(
+            "UPDATE imports SET status = ?, undone_by = ?, undone_at = now()::TIMESTAMP WHERE import_id = ?",
+            [UNDONE, scope.user, iid],
+        )
+        store.audit(
+            con,
+            user=scope.user,
+            action="undo_import",
+            scope=scope.describe(),
+            detail=json.dumps(
+                {"import_id": iid, "kind": kind.name, "removed": int(removed), "restored": int(restored)},
+                ensure_ascii=False,
+                sort_keys=True,
+            ),
+        )
         _drop_temp(con)
     return UndoResult(iid, int(removed), int(restored))
 
@@ -437,25 +548,45 @@ def list_imports(con: duckdb.DuckDBPyConnection, *, limit: int = 20) -> pd.DataF
     return con.execute(
         "SELECT import_id, kind, mode, filename, rows_in_file, rows_written, rows_new, rows_removed, "
         "rows_skipped, user_name, committed_at, status, undone_by, undone_at FROM imports "
-        f"ORDER BY seq DESC LIMIT {int(limit)}").df()
+        f"ORDER BY seq DESC LIMIT {int(limit)}"
+    ).df()
 
 
-def remembered_mapping(con: duckdb.DuckDBPyConnection, kind: str, signature: str) -> dict[str, str | None] | None:
+def remembered_mapping(
+    con: duckdb.DuckDBPyConnection, kind: str, signature: str
+) -> dict[str, str | None] | None:
     """The column mapping a user chose last time for files of this layout."""
-    row = con.execute("SELECT mapping_json FROM import_mappings WHERE kind = ? AND signature = ?",
-                      [kind, signature]).fetchone()
+    row = con.execute(
+        "SELECT mapping_json FROM import_mappings WHERE kind = ? AND signature = ?", [kind, signature]
+    ).fetchone()
     return json.loads(row[0]) if row else None
 
 
-def remember_mapping(kind: str, signature: str, mapping: dict[str, str | None], *, scope: Scope,
-                     path: Path | None = None) -> None:
+def remember_mapping(
+    kind: str, signature: str, mapping: dict[str, str | None], *, scope: Scope, path: Path | None = None
+) -> None:
     """Store the mapping for files of this layout (one transaction, with who and when)."""
     with store.transaction(path) as con:
         con.execute("DELETE FROM import_mappings WHERE kind = ? AND signature = ?", [kind, signature])
-        con.execute("INSERT INTO import_mappings VALUES (?, ?, ?, ?, now()::TIMESTAMP)",
-                    [kind, signature, json.dumps(mapping, ensure_ascii=False), scope.user])
+        con.execute(
+            "INSERT INTO import_mappings VALUES (?, ?, ?, ?, now()::TIMESTAMP)",
+            [kind, signature, json.dumps(mapping, ensure_ascii=False), scope.user],
+        )
 
 
-__all__ = ["ROW", "FOREIGN_KEYS", "CommitResult", "ImportRefused", "UndoRefused", "UndoResult", "commit",
-           "last_import", "list_imports", "may_import", "remember_mapping", "remembered_mapping", "undo_check",
-           "undo_last_import"]
+__all__ = [
+    "FOREIGN_KEYS",
+    "ROW",
+    "CommitResult",
+    "ImportRefused",
+    "UndoRefused",
+    "UndoResult",
+    "commit",
+    "last_import",
+    "list_imports",
+    "may_import",
+    "remember_mapping",
+    "remembered_mapping",
+    "undo_check",
+    "undo_last_import",
+]

@@ -278,7 +278,7 @@ def _delimiter(text: str) -> str:
         widths = [len(r) for r in csv.reader(lines, delimiter=d)]
         if not widths:
             continue
-        tail = sorted(widths[len(widths) // 5:]) or widths
+        tail = sorted(widths[len(widths) // 5 :]) or widths
         median = tail[len(tail) // 2]
         if median > 1 and median > best_score:
             best, best_score = d, median
@@ -354,8 +354,11 @@ def sheet_names(data: bytes) -> list[str]:
 # ------------------------------------------------------------------ header and mapping
 _HEADER_SCAN = 30
 _PAREN = re.compile(r"\(.*?\)")
-_CRS_HINTS = (("bd09", ("百度", "bd09")), ("gcj02", ("高德", "腾讯", "gcj", "火星")),
-              ("wgs84", ("wgs", "gps", "天地图", "cgcs")))
+_CRS_HINTS = (
+    ("bd09", ("百度", "bd09")),
+    ("gcj02", ("高德", "腾讯", "gcj", "火星")),
+    ("wgs84", ("wgs", "gps", "天地图", "cgcs")),
+)
 
 
 def _lookup(header: str, index: dict[str, str]) -> str | None:
@@ -448,8 +451,9 @@ def guess_mapping(columns: list[str], kind: str | Kind) -> dict[str, str | None]
     return out
 
 
-def apply_mapping(guess: dict[str, str | None], override: dict[str, str | None] | None,
-                  kind: Kind) -> dict[str, str | None]:
+def apply_mapping(
+    guess: dict[str, str | None], override: dict[str, str | None] | None, kind: Kind
+) -> dict[str, str | None]:
     """The guess with the user's choices on top; a field chosen by the user for one
     column is taken away from any other column."""
     if not override:
@@ -468,16 +472,23 @@ def apply_mapping(guess: dict[str, str | None], override: dict[str, str | None] 
     return out
 
 
-def _mapping_notes(columns: list[str], mapping: dict[str, str | None], kind: Kind,
-                   header_row: int) -> list[Problem]:
+def _mapping_notes(
+    columns: list[str], mapping: dict[str, str | None], kind: Kind, header_row: int
+) -> list[Problem]:
     index = synonym_index(kind)
     notes = []
     for h in columns:
         if mapping.get(h) is None:
             canon = _lookup(h, index)
             if canon and canon in mapping.values():
-                notes.append(Problem(header_row, h, "duplicate_column",
-                                     f"“{h}”与另一列都对应“{kind.field(canon).label}”，只导入第一列"))
+                notes.append(
+                    Problem(
+                        header_row,
+                        h,
+                        "duplicate_column",
+                        f"“{h}”与另一列都对应“{kind.field(canon).label}”，只导入第一列",
+                    )
+                )
             else:
                 notes.append(Problem(header_row, h, "unmapped_column", f"“{h}”未对应任何字段，不导入"))
     return notes
@@ -525,8 +536,11 @@ def read_upload(
         k = KINDS[kind]
     max_bytes, max_rows = _limits()
     if len(data) > max_bytes:
-        raise _refuse(filename, "too_large",
-                      f"{len(data) / 1024 / 1024:.1f} MB，上限 {max_bytes / 1024 / 1024:.0f} MB(设置 ingest.max_upload_mb)")
+        raise _refuse(
+            filename,
+            "too_large",
+            f"{len(data) / 1024 / 1024:.1f} MB，上限 {max_bytes / 1024 / 1024:.0f} MB(设置 ingest.max_upload_mb)",
+        )
     ftype = file_type(data, filename)
     encoding, sheet_used = None, None
     if ftype == "xlsx":
@@ -535,7 +549,9 @@ def read_upload(
         text, encoding = decode(data, filename)
         grid = _csv_grid(text)
     if len(grid) > max_rows + _HEADER_SCAN:
-        raise _refuse(filename, "too_many_rows", f"约 {len(grid):,} 行，上限 {max_rows:,} 行(设置 ingest.max_rows)")
+        raise _refuse(
+            filename, "too_many_rows", f"约 {len(grid):,} 行，上限 {max_rows:,} 行(设置 ingest.max_rows)"
+        )
     h = _find_header(grid, k)
     if h < 0:
         raise _no_header(grid, k, filename)
@@ -543,7 +559,9 @@ def read_upload(
     raw = _frame(grid, h, columns)
     frame = raw
     if len(frame) > max_rows:
-        raise _refuse(filename, "too_many_rows", f"{len(frame):,} 行，上限 {max_rows:,} 行(设置 ingest.max_rows)")
+        raise _refuse(
+            filename, "too_many_rows", f"{len(frame):,} 行，上限 {max_rows:,} 行(设置 ingest.max_rows)"
+        )
     title = [" ".join(str(c) for c in r if c) for r in grid[:h] if any(c for c in r)]
     notes: list[Problem] = []
     if k is None:
@@ -553,9 +571,21 @@ def read_upload(
         frame = _rename(frame, mapping_used, k)
         notes = _mapping_notes(columns, mapping_used, k, h + 1)
     return ParsedFile(
-        filename=filename, kind=kind, file_type=ftype, encoding=encoding, sheet=sheet_used,
-        header_row=h + 1, columns=columns, mapping=mapping_used, frame=frame, raw=raw, title=title,
-        crs_hint=crs_hint(columns), sha256=hashlib.sha256(data).hexdigest(), size=len(data), notes=notes,
+        filename=filename,
+        kind=kind,
+        file_type=ftype,
+        encoding=encoding,
+        sheet=sheet_used,
+        header_row=h + 1,
+        columns=columns,
+        mapping=mapping_used,
+        frame=frame,
+        raw=raw,
+        title=title,
+        crs_hint=crs_hint(columns),
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        notes=notes,
     )
 
 
@@ -565,15 +595,21 @@ def remap(parsed: ParsedFile, mapping: dict[str, str | None]) -> ParsedFile:
         return parsed
     k = KINDS[parsed.kind]
     new = apply_mapping(parsed.mapping, mapping, k)
-    return ParsedFile(**{**parsed.__dict__, "mapping": new, "frame": _rename(parsed.raw, new, k),
-                         "notes": _mapping_notes(parsed.columns, new, k, parsed.header_row)})
+    return ParsedFile(
+        **{
+            **parsed.__dict__,
+            "mapping": new,
+            "frame": _rename(parsed.raw, new, k),
+            "notes": _mapping_notes(parsed.columns, new, k, parsed.header_row),
+        }
+    )
 
 
 def _frame(grid: list[list[str | None]], h: int, columns: list[str]) -> pd.DataFrame:
     """The rows under the header as trimmed text (<NA> for empty), blank rows dropped,
     with each row's number in the file."""
     width = len(columns)
-    body = grid[h + 1:]
+    body = grid[h + 1 :]
     padded = [r if len(r) == width else (r + [None] * (width - len(r)))[:width] for r in body]
     cols = list(zip(*padded, strict=True)) if padded else [() for _ in columns]
     import pyarrow as pa
@@ -607,12 +643,18 @@ def _rename(frame: pd.DataFrame, mapping: dict[str, str | None], kind: Kind) -> 
 def _no_header(grid: list[list[str | None]], kind: Kind | None, filename: str) -> IngestError:
     other, n = guess_kind(grid)
     if kind is not None and other and other != kind.name and n >= 3:
-        return _refuse(filename, "wrong_kind",
-                       f"表头像是“{KINDS[other].label}”，不是所选的“{kind.label}”，请重新选择数据类型")
+        return _refuse(
+            filename,
+            "wrong_kind",
+            f"表头像是“{KINDS[other].label}”，不是所选的“{kind.label}”，请重新选择数据类型",
+        )
     if kind is None:
         return _refuse(filename, "no_header", "前 30 行都是空行")
-    return _refuse(filename, "no_header",
-                   f"前 {_HEADER_SCAN} 行中没有“{kind.label}”表的列名(如 {'、'.join(kind.field(r).label for r in kind.required[:3])})")
+    return _refuse(
+        filename,
+        "no_header",
+        f"前 {_HEADER_SCAN} 行中没有“{kind.label}”表的列名(如 {'、'.join(kind.field(r).label for r in kind.required[:3])})",
+    )
 
 
 def as_kind(parsed: ParsedFile, kind: str) -> ParsedFile:
@@ -620,5 +662,13 @@ def as_kind(parsed: ParsedFile, kind: str) -> ParsedFile:
     k = get_kind(kind)
     raw = parsed.raw if parsed.raw is not None else parsed.frame
     mapping = guess_mapping(parsed.columns, k)
-    return ParsedFile(**{**parsed.__dict__, "kind": kind, "mapping": mapping, "frame": _rename(raw, mapping, k),
-                         "raw": raw, "notes": _mapping_notes(parsed.columns, mapping, k, parsed.header_row)})
+    return ParsedFile(
+        **{
+            **parsed.__dict__,
+            "kind": kind,
+            "mapping": mapping,
+            "frame": _rename(raw, mapping, k),
+            "raw": raw,
+            "notes": _mapping_notes(parsed.columns, mapping, k, parsed.header_row),
+        }
+    )

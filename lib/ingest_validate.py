@@ -44,11 +44,26 @@ from lib.scope import Scope
 KEY = "_key"
 SEP = "\x1f"
 MODES = ("append", "update", "replace")
-MODE_LABELS = {"append": "追加(已有的记录报错)", "update": "追加并更新已有行", "replace": "替换文件涉及的范围"}
+MODE_LABELS = {
+    "append": "追加(已有的记录报错)",
+    "update": "追加并更新已有行",
+    "replace": "替换文件涉及的范围",
+}
 CRS = {"wgs84": "WGS-84 / CGCS2000(GPS、天地图)", "gcj02": "GCJ-02(高德、腾讯)", "bd09": "BD-09(百度)"}
-_CRS_WORDS = {"wgs84": "wgs84", "wgs": "wgs84", "gps": "wgs84", "cgcs2000": "wgs84", "天地图": "wgs84",
-              "gcj02": "gcj02", "gcj": "gcj02", "高德": "gcj02", "腾讯": "gcj02", "火星": "gcj02",
-              "bd09": "bd09", "百度": "bd09"}
+_CRS_WORDS = {
+    "wgs84": "wgs84",
+    "wgs": "wgs84",
+    "gps": "wgs84",
+    "cgcs2000": "wgs84",
+    "天地图": "wgs84",
+    "gcj02": "gcj02",
+    "gcj": "gcj02",
+    "高德": "gcj02",
+    "腾讯": "gcj02",
+    "火星": "gcj02",
+    "bd09": "bd09",
+    "百度": "bd09",
+}
 
 
 # ------------------------------------------------------------------ reference data
@@ -89,9 +104,12 @@ def _frame_of(*cols: str) -> pd.DataFrame:
 
 def empty_reference(county: str = "411503") -> Reference:
     """A reference with nothing in it (every code is unknown)."""
-    return Reference(county, _frame_of("code", "name", "in_scope"),
-                     _frame_of("code", "name", "township_code", "in_scope"),
-                     _frame_of("code", "name", "township_code", "level", "in_scope"))
+    return Reference(
+        county,
+        _frame_of("code", "name", "in_scope"),
+        _frame_of("code", "name", "township_code", "in_scope"),
+        _frame_of("code", "name", "township_code", "level", "in_scope"),
+    )
 
 
 def key_sql(kind: Kind, alias: str) -> str:
@@ -124,7 +142,10 @@ def scope_sql(kind: Kind, scope: Scope, alias: str = "o") -> tuple[str, list[Any
     if t in ("students", "aid_records"):
         return f"{a}.school_code IN {schools_in}", sp
     if t == "absences":
-        return f"{a}.student_id IN (SELECT _st.student_id FROM students _st WHERE _st.school_code IN {schools_in})", sp
+        return (
+            f"{a}.student_id IN (SELECT _st.student_id FROM students _st WHERE _st.school_code IN {schools_in})",
+            sp,
+        )
     if t == "dropout_cases":
         cond, params = f"{a}.village_code IN {villages_in}", list(vp)
         if scope.schools is not None or scope.levels is not None:
@@ -150,16 +171,20 @@ def load_reference(con: duckdb.DuckDBPyConnection, kind: str | Kind, scope: Scop
     k = KINDS[kind] if isinstance(kind, str) else kind
     like = scope.county + "%"
     tw, tp = scope.township_where("t.code")
-    towns = con.execute(f"SELECT t.code, t.name, ({tw}) AS in_scope FROM townships t WHERE t.code LIKE ?",
-                        [*tp, like]).df()
+    towns = con.execute(
+        f"SELECT t.code, t.name, ({tw}) AS in_scope FROM townships t WHERE t.code LIKE ?", [*tp, like]
+    ).df()
     vw, vp = scope.village_where("v")
     villages = con.execute(
         f"SELECT v.code, v.name, v.township_code, ({vw}) AS in_scope FROM villages v WHERE v.township_code LIKE ?",
-        [*vp, like]).df()
+        [*vp, like],
+    ).df()
     sw, sp = scope.school_where("sc")
     schools = con.execute(
         f"SELECT sc.code, sc.name, sc.township_code, sc.level, ({sw}) AS in_scope FROM schools sc "
-        f"WHERE sc.township_code LIKE ?", [*sp, like]).df()
+        f"WHERE sc.township_code LIKE ?",
+        [*sp, like],
+    ).df()
     boundary = None
     row = con.execute("SELECT geometry FROM counties WHERE code = ?", [scope.county]).fetchone()
     if row and row[0]:
@@ -167,25 +192,41 @@ def load_reference(con: duckdb.DuckDBPyConnection, kind: str | Kind, scope: Scop
 
         boundary = shapely.from_wkt(row[0])
         shapely.prepare(boundary)
-    ref = Reference(scope.county, towns, villages, schools, boundary,
-                    scope_restricts_schools=scope.schools is not None or scope.levels is not None)
+    ref = Reference(
+        scope.county,
+        towns,
+        villages,
+        schools,
+        boundary,
+        scope_restricts_schools=scope.schools is not None or scope.levels is not None,
+    )
     if k.table in ("students", "absences", "dropout_cases", "aid_records"):
-        ref.students = _objects(con.execute(
-            f"SELECT st.student_id, st.id_number, st.xueji_number, st.school_code, "
-            f"coalesce(st.school_code IN (SELECT sc.code FROM schools sc WHERE {sw}), FALSE) AS in_scope "
-            f"FROM students st LEFT JOIN schools s2 ON s2.code = st.school_code "
-            f"WHERE s2.township_code LIKE ? OR st.village_code LIKE ?", [*sp, like, like]).df())
+        ref.students = _objects(
+            con.execute(
+                f"SELECT st.student_id, st.id_number, st.xueji_number, st.school_code, "
+                f"coalesce(st.school_code IN (SELECT sc.code FROM schools sc WHERE {sw}), FALSE) AS in_scope "
+                f"FROM students st LEFT JOIN schools s2 ON s2.code = st.school_code "
+                f"WHERE s2.township_code LIKE ? OR st.village_code LIKE ?",
+                [*sp, like, like],
+            ).df()
+        )
         ids_ = con.execute(
             "SELECT ident, min(student_id) AS student_id FROM (SELECT id_number AS ident, student_id FROM students "
             "UNION ALL SELECT xueji_number, student_id FROM students) WHERE ident IS NOT NULL "
-            "GROUP BY ident HAVING count(DISTINCT student_id) = 1").df()
-        ref.identities = pd.Series(ids_["student_id"].to_numpy(dtype=object),
-                                   index=pd.Index(ids_["ident"].to_numpy(dtype=object), dtype=object))
+            "GROUP BY ident HAVING count(DISTINCT student_id) = 1"
+        ).df()
+        ref.identities = pd.Series(
+            ids_["student_id"].to_numpy(dtype=object),
+            index=pd.Index(ids_["ident"].to_numpy(dtype=object), dtype=object),
+        )
     if k.table:
         cond, params = scope_sql(k, scope, "o")
         part = "".join(f', o."{p}"' for p in k.partition if p not in k.key)
-        ref.existing = _objects(con.execute(
-            f'SELECT {key_sql(k, "o")} AS {KEY}{part}, ({cond}) AS in_scope FROM "{k.table}" o', params).df())
+        ref.existing = _objects(
+            con.execute(
+                f'SELECT {key_sql(k, "o")} AS {KEY}{part}, ({cond}) AS in_scope FROM "{k.table}" o', params
+            ).df()
+        )
     return ref
 
 
@@ -222,8 +263,9 @@ class Report:
 
     def __post_init__(self) -> None:
         data_rows = set(self.clean[ROW].tolist()) if ROW in self.clean else set()
-        self.bad_rows = frozenset(p.row for p in self.problems
-                                  if p.severity == "error" and p.row is not None and p.row in data_rows)
+        self.bad_rows = frozenset(
+            p.row for p in self.problems if p.severity == "error" and p.row is not None and p.row in data_rows
+        )
 
     @property
     def errors(self) -> list[Problem]:
@@ -249,19 +291,29 @@ class Report:
 
     def to_json(self) -> dict[str, Any]:
         """The CLI contract (docs/cli.md): rows, valid_rows, errors, warnings."""
-        return {"rows": self.rows, "valid_rows": self.valid_rows,
-                "errors": [p.to_dict() for p in self.errors], "warnings": [p.to_dict() for p in self.warnings]}
+        return {
+            "rows": self.rows,
+            "valid_rows": self.valid_rows,
+            "errors": [p.to_dict() for p in self.errors],
+            "warnings": [p.to_dict() for p in self.warnings],
+        }
 
     def problems_frame(self) -> pd.DataFrame:
         """One line per problem (row, column, code, message, severity): errors first, then by row."""
-        df = pd.DataFrame([(p.row, p.column, p.code, p.message, p.severity) for p in self.problems],
-                          columns=["row", "column", "code", "message", "severity"])
+        df = pd.DataFrame(
+            [(p.row, p.column, p.code, p.message, p.severity) for p in self.problems],
+            columns=["row", "column", "code", "message", "severity"],
+        )
         if df.empty:
             return df
         df["row"] = df["row"].astype("Int64")
         order = (df["severity"] != "error").astype(int)
-        return df.assign(_o=order).sort_values(["_o", "row"], na_position="first", kind="stable").drop(
-            columns="_o").reset_index(drop=True)
+        return (
+            df.assign(_o=order)
+            .sort_values(["_o", "row"], na_position="first", kind="stable")
+            .drop(columns="_o")
+            .reset_index(drop=True)
+        )
 
     def counts_by_code(self) -> pd.DataFrame:
         """Problems per code with the code's meaning (what to fix first)."""
@@ -271,7 +323,8 @@ class Report:
         out = df.groupby(["code", "severity"], as_index=False).size().rename(columns={"size": "count"})
         out["meaning"] = out["code"].map(lambda c: CODES.get(c, ("", c))[1])
         return out.sort_values(["severity", "count"], ascending=[True, False], ignore_index=True)[
-            ["code", "severity", "meaning", "count"]]
+            ["code", "severity", "meaning", "count"]
+        ]
 
 
 # ------------------------------------------------------------------ the problem sink
@@ -291,12 +344,21 @@ class _Sink:
         """A problem of the file as a whole (at the header row unless told otherwise)."""
         self.items.append(Problem(row if row is not None else self.parsed.header_row, column, code, message))
 
-    def cells(self, mask: pd.Series | np.ndarray, column: str | None, code: str, message: str, *,
-              values: pd.Series | None = None, personal: bool = False) -> None:
+    def cells(
+        self,
+        mask: pd.Series | np.ndarray,
+        column: str | None,
+        code: str,
+        message: str,
+        *,
+        values: pd.Series | None = None,
+        personal: bool | str = False,
+    ) -> None:
         """One problem per row where ``mask``.
 
-        ``message`` may hold ``{v}``, filled from ``values`` (masked when
-        ``personal``) for the flagged rows only.
+        ``message`` may hold ``{v}``, filled from ``values`` for the flagged rows
+        only: masked like an ID number when ``personal == "id"``, hidden for
+        any other personal value (a birth date, a name).
         """
         m = np.asarray(pd.Series(mask).fillna(False).to_numpy(), dtype=bool)
         if not m.any():
@@ -307,8 +369,10 @@ class _Sink:
             texts = [message] * len(rows)
         else:
             shown = pd.Series(values).astype("object").to_numpy()[m]
-            if personal:
+            if personal == "id":
                 shown = [ids.mask_id(str(v)) for v in shown]
+            elif personal:
+                shown = ["***"] * len(shown)
             texts = [message.format(v=v) for v in shown]
         self.items.extend(Problem(int(r), col, code, t) for r, t in zip(rows, texts, strict=True))
 
@@ -347,8 +411,11 @@ def _check_columns(parsed: ParsedFile, kind: Kind, sink: _Sink) -> bool:
             return False
     for c in missing:
         f = kind.field(c)
-        sink.file("missing_column", f"缺少必需的列“{f.label}”(可用列名：{'、'.join(f.synonyms[:4])})",
-                  column=f.label)
+        sink.file(
+            "missing_column",
+            f"缺少必需的列“{f.label}”(可用列名：{'、'.join(f.synonyms[:4])})",
+            column=f.label,
+        )
     for g in groups:
         labels = "、".join(kind.field(c).label for c in g)
         sink.file("missing_column", f"至少需要以下一列：{labels}", column=kind.field(g[0]).label)
@@ -356,13 +423,39 @@ def _check_columns(parsed: ParsedFile, kind: Kind, sink: _Sink) -> bool:
 
 
 _CODE_ALIASES = {
-    "在读": "在校", "在籍": "在校", "正常": "在校", "休学中": "休学", "转学": "转出", "已毕业": "毕业", "失学": "辍学",
-    "男性": "男", "女性": "女", "m": "男", "f": "女", "male": "男", "female": "女",
-    "脱贫家庭": "脱贫户", "脱贫人口": "脱贫户", "建档立卡": "脱贫户", "建档立卡户": "脱贫户",
-    "防返贫监测对象": "监测对象", "监测户": "监测对象", "低保户": "低保", "最低生活保障": "低保",
-    "特困供养": "特困", "特困人员": "特困", "九年制": "九年一贯制", "九年一贯制学校": "九年一贯制",
-    "初级中学": "初中", "特殊教育学校": "特殊教育", "特教": "特殊教育", "完小": "小学", "村小": "小学",
-    "中心小学": "小学", "随班": "随班就读", "普通": "普通班",
+    "在读": "在校",
+    "在籍": "在校",
+    "正常": "在校",
+    "休学中": "休学",
+    "转学": "转出",
+    "已毕业": "毕业",
+    "失学": "辍学",
+    "男性": "男",
+    "女性": "女",
+    "m": "男",
+    "f": "女",
+    "male": "男",
+    "female": "女",
+    "脱贫家庭": "脱贫户",
+    "脱贫人口": "脱贫户",
+    "建档立卡": "脱贫户",
+    "建档立卡户": "脱贫户",
+    "防返贫监测对象": "监测对象",
+    "监测户": "监测对象",
+    "低保户": "低保",
+    "最低生活保障": "低保",
+    "特困供养": "特困",
+    "特困人员": "特困",
+    "九年制": "九年一贯制",
+    "九年一贯制学校": "九年一贯制",
+    "初级中学": "初中",
+    "特殊教育学校": "特殊教育",
+    "特教": "特殊教育",
+    "完小": "小学",
+    "村小": "小学",
+    "中心小学": "小学",
+    "随班": "随班就读",
+    "普通": "普通班",
 }
 #: Values that mean "none" in an optional code column (困难类别 = 无).
 _NONE_WORDS = {"无", "否", "非困难", "一般", "/", "-"}
@@ -385,9 +478,16 @@ def _canonical_unique(values: pd.Series, codes: tuple[str, ...]) -> pd.Series:
 
 
 #: Grades as schools write them (一年级, 初一 ...) -> 1-9.
-_GRADE_WORDS = {**{label: str(g) for g, label in schema.GRADE_LABELS.items()},
-                **{label.removesuffix("级"): str(g) for g, label in schema.GRADE_LABELS.items()},
-                "初一": "7", "初二": "8", "初三": "9", "七年级(初一)": "7", "八年级(初二)": "8", "九年级(初三)": "9"}
+_GRADE_WORDS = {
+    **{label: str(g) for g, label in schema.GRADE_LABELS.items()},
+    **{label.removesuffix("级"): str(g) for g, label in schema.GRADE_LABELS.items()},
+    "初一": "7",
+    "初二": "8",
+    "初三": "9",
+    "七年级(初一)": "7",
+    "八年级(初二)": "8",
+    "九年级(初三)": "9",
+}
 
 
 def _type_columns(frame: pd.DataFrame, kind: Kind, sink: _Sink) -> pd.DataFrame:
@@ -396,24 +496,33 @@ def _type_columns(frame: pd.DataFrame, kind: Kind, sink: _Sink) -> pd.DataFrame:
         if f.name not in frame.columns:
             continue
         raw = frame[f.name]
+        personal = "id" if f.type in ("id", "xueji") else f.personal
         if f.type == "date":
             values, bad = parse_dates(raw)
-            sink.cells(bad, f.name, "bad_date", "“{v}”不是可识别的日期(如 2025-09-01、2025/9/1、2025年9月1日)",
-                       values=raw, personal=f.personal)
+            sink.cells(
+                bad,
+                f.name,
+                "bad_date",
+                "“{v}”不是可识别的日期(如 2025-09-01、2025/9/1、2025年9月1日)",
+                values=raw,
+                personal=personal,
+            )
         elif f.type in ("int", "float"):
             if f.name == "grade":
                 words = raw.astype("object").map(_GRADE_WORDS)
                 raw = words.where(words.notna(), raw.astype("object"))
             values, bad = parse_numbers(raw, integer=f.type == "int")
-            sink.cells(bad, f.name, "bad_number", "“{v}”不是可识别的数字", values=raw, personal=f.personal)
+            sink.cells(bad, f.name, "bad_number", "“{v}”不是可识别的数字", values=raw, personal=personal)
             if f.range is not None:
                 lo, hi = f.range
                 out_of = _flag(values.notna() & ((values < lo) | (values > hi)))
-                sink.cells(out_of, f.name, "out_of_range", f"{{v}} 超出合理范围({lo:g}-{hi:g})", values=values)
+                sink.cells(
+                    out_of, f.name, "out_of_range", f"{{v}} 超出合理范围({lo:g}-{hi:g})", values=values
+                )
                 values = values.where(~out_of)
         elif f.type == "bool":
             values, bad = parse_bools(raw)
-            sink.cells(bad, f.name, "bad_bool", "“{v}”应为 是/否", values=raw, personal=f.personal)
+            sink.cells(bad, f.name, "bad_bool", "“{v}”应为 是/否", values=raw, personal=personal)
             if kind.table:
                 values = values.fillna(False)  # a blank flag in a ledger means "no"
         elif f.type == "id":
@@ -429,8 +538,13 @@ def _type_columns(frame: pd.DataFrame, kind: Kind, sink: _Sink) -> pd.DataFrame:
         if f.codes is not None and f.type == "text":
             values = _canonical_code(values, f.codes)
             bad = _flag(values.notna() & ~values.isin(f.codes))
-            sink.cells(bad, f.name, "bad_code", f"“{{v}}”不是有效的{f.label}(可选：{'、'.join(f.codes)})",
-                       values=values)
+            sink.cells(
+                bad,
+                f.name,
+                "bad_code",
+                f"“{{v}}”不是有效的{f.label}(可选：{'、'.join(f.codes)})",
+                values=values,
+            )
             values = values.where(~bad, None)
         if f.type in ("id", "xueji", "code", "phone", "text"):
             values = values.astype("object").where(values.notna(), None)
@@ -442,8 +556,9 @@ def _clean_names(names: pd.Series) -> pd.Series:
     return names.astype("string").str.normalize("NFKC").str.replace(r"\s+", "", regex=True)
 
 
-def _lookup_names(names: pd.Series, table: pd.DataFrame, *, within: pd.Series | None = None
-                  ) -> tuple[pd.Series, pd.Series]:
+def _lookup_names(
+    names: pd.Series, table: pd.DataFrame, *, within: pd.Series | None = None
+) -> tuple[pd.Series, pd.Series]:
     """(code, ambiguous) for each name: an exact match on the place's name, narrowed
     to ``within`` (a township code per row) when the name repeats."""
     key = _clean_names(table["name"])
@@ -464,18 +579,26 @@ def _lookup_names(names: pd.Series, table: pd.DataFrame, *, within: pd.Series | 
     return code.where(code.notna(), None), ambiguous
 
 
-_PLACES = {"township_code": ("township_name", "乡镇", "unknown_township"),
-           "village_code": ("village_name", "村(社区)", "unknown_village"),
-           "school_code": ("school_name", "学校", "unknown_school"),
-           "place_code": ("place_name", "单位", "unknown_place")}
+_PLACES = {
+    "township_code": ("township_name", "乡镇", "unknown_township"),
+    "village_code": ("village_name", "村(社区)", "unknown_village"),
+    "school_code": ("school_name", "学校", "unknown_school"),
+    "place_code": ("place_name", "单位", "unknown_place"),
+}
 
 
 def _resolve_names(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) -> None:
     """Fill a code column from a name column (学校名称 -> 学校标识码 ...) where the code is
     blank, and read a code column written with names (户籍村 = 王湾村) the same way."""
-    tables = {"township_code": ref.townships, "village_code": ref.villages, "school_code": ref.schools,
-              "place_code": pd.concat([ref.townships[["code", "name"]], ref.villages[["code", "name"]],
-                                       ref.schools[["code", "name"]]], ignore_index=True)}
+    tables = {
+        "township_code": ref.townships,
+        "village_code": ref.villages,
+        "school_code": ref.schools,
+        "place_code": pd.concat(
+            [ref.townships[["code", "name"]], ref.villages[["code", "name"]], ref.schools[["code", "name"]]],
+            ignore_index=True,
+        ),
+    }
     resolved = 0
     for code_col, (name_col, label, unknown) in _PLACES.items():
         if code_col not in kind.names or (code_col not in df and name_col not in df):
@@ -489,8 +612,12 @@ def _resolve_names(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) ->
         within = df["township_code"] if code_col == "village_code" and "township_code" in df else None
         found, ambiguous = _lookup_names(names.where(need), tables[code_col], within=within)
         where = name_col if name_col in df else code_col
-        sink.cells(need & ambiguous, where, "ambiguous_name", "名称“{v}”对应多个代码：请填写代码", values=names)
-        sink.cells(need & ~ambiguous & found.isna(), where, unknown, f"找不到名为“{{v}}”的{label}", values=names)
+        sink.cells(
+            need & ambiguous, where, "ambiguous_name", "名称“{v}”对应多个代码：请填写代码", values=names
+        )
+        sink.cells(
+            need & ~ambiguous & found.isna(), where, unknown, f"找不到名为“{{v}}”的{label}", values=names
+        )
         df[code_col] = codes.where(~need, found).astype("object")
         resolved += int((need & found.notna()).sum())
     if resolved:
@@ -498,8 +625,14 @@ def _resolve_names(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) ->
 
 
 _DAMAGE = {
-    "scientific": ("id_scientific", "身份证号被 Excel 改成科学计数法，后几位已丢失，无法恢复：请从原系统重新导出(设为文本格式)"),
-    "excel_zeros": ("id_excel_zeros", "身份证号末三位为000且校验位不符：Excel 只保留了前 15 位，请从原系统重新导出"),
+    "scientific": (
+        "id_scientific",
+        "身份证号被 Excel 改成科学计数法，后几位已丢失，无法恢复：请从原系统重新导出(设为文本格式)",
+    ),
+    "excel_zeros": (
+        "id_excel_zeros",
+        "身份证号末三位为000且校验位不符：Excel 只保留了前 15 位，请从原系统重新导出",
+    ),
     "checksum": ("id_checksum", "身份证号校验位错误"),
     "format": ("id_format", "身份证号格式错误(应为 18 位，最后一位可为 X)"),
 }
@@ -511,27 +644,47 @@ def _check_ids(df: pd.DataFrame, kind: Kind, sink: _Sink) -> None:
     if "id_number" in df:
         damage = id_damage(df["id_number"])
         for what, (code, text) in _DAMAGE.items():
-            sink.cells(damage == what, "id_number", code, text + "({v})", values=df["id_number"], personal=True)
+            sink.cells(
+                damage == what, "id_number", code, text + "({v})", values=df["id_number"], personal="id"
+            )
         df["id_number"] = df["id_number"].where(damage.isna(), None)
         idn = df["id_number"].astype("string")
         if "sex" in df:
-            from_id = np.where(pd.to_numeric(idn.str[16], errors="coerce") % 2 == 1, "男", "女")
-            sink.cells(idn.notna() & df["sex"].notna() & (df["sex"] != from_id), "sex", "sex_mismatch",
-                       "性别与身份证号第17位不符")
+            odd = (pd.to_numeric(idn.str[16], errors="coerce") % 2 == 1).fillna(False).to_numpy(dtype=bool)
+            from_id = np.where(odd, "男", "女")
+            sink.cells(
+                idn.notna() & df["sex"].notna() & (df["sex"] != from_id),
+                "sex",
+                "sex_mismatch",
+                "性别与身份证号第17位不符",
+            )
         if "birth_date" in df:
             born = pd.to_datetime(idn.str[6:14], format="%Y%m%d", errors="coerce")
-            sink.cells(idn.notna() & df["birth_date"].notna() & (df["birth_date"] != born), "birth_date",
-                       "birth_mismatch", "出生日期与身份证号中的日期不符")
+            sink.cells(
+                idn.notna() & df["birth_date"].notna() & (df["birth_date"] != born),
+                "birth_date",
+                "birth_mismatch",
+                "出生日期与身份证号中的日期不符",
+            )
     if "xueji_number" in df:
         bad = _flag(df["xueji_number"].notna() & ~valid_xueji(df["xueji_number"]))
-        sink.cells(bad, "xueji_number", "xueji_format", "学籍号格式错误({v})：应为 G+身份证号，或 J、L 开头的 19 位",
-                   values=df["xueji_number"], personal=True)
+        sink.cells(
+            bad,
+            "xueji_number",
+            "xueji_format",
+            "学籍号格式错误({v})：应为 G+身份证号，或 J、L 开头的 19 位",
+            values=df["xueji_number"],
+            personal="id",
+        )
         df["xueji_number"] = df["xueji_number"].where(~bad, None)
 
 
 _FORMATS = {
-    "school_code": (r"(1[1-9]|2[1-9]|3[1-9]|4[1-9]|5[1-9]|6[1-9])\d{8}", "school_code_format",
-                    "学校标识码应为 10 位数字(类型 2 位 + 省 2 位 + 6 位)"),
+    "school_code": (
+        r"(1[1-9]|2[1-9]|3[1-9]|4[1-9]|5[1-9]|6[1-9])\d{8}",
+        "school_code_format",
+        "学校标识码应为 10 位数字(类型 2 位 + 省 2 位 + 6 位)",
+    ),
     "village_code": (r"\d{12}", "village_code_format", "村(社区)代码应为 12 位数字"),
     "township_code": (r"\d{9}", "township_code_format", "乡镇代码应为 9 位数字"),
 }
@@ -550,9 +703,11 @@ def _check_codes(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) -> N
             bad = _flag(v.notna() & ~v.astype("string").str.fullmatch(pattern).fillna(False).astype(bool))
             sink.cells(bad, col, code, "“{v}”：" + text, values=v)
             df[col] = v.where(~bad, None)
-    exist = [("township_code", ref.townships, "unknown_township", "乡镇"),
-             ("village_code", ref.villages, "unknown_village", "村(社区)"),
-             ("school_code", ref.schools, "unknown_school", "学校")]
+    exist = [
+        ("township_code", ref.townships, "unknown_township", "乡镇"),
+        ("village_code", ref.villages, "unknown_village", "村(社区)"),
+        ("school_code", ref.schools, "unknown_school", "学校"),
+    ]
     for col, table, code, label in exist:
         if col in df and col in kind.names:
             v = df[col]
@@ -560,11 +715,16 @@ def _check_codes(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) -> N
             sink.cells(bad, col, code, f"{label}代码“{{v}}”在系统中不存在", values=v)
             df[col] = v.where(~bad, None)
     if kind.table == "villages" and "township_code" in df and "code" in df:
-        wrong = _flag(df["code"].notna() & df["township_code"].notna()
-                      & (df["code"].astype("string").str[:9] != df["township_code"].astype("string")))
+        wrong = _flag(
+            df["code"].notna()
+            & df["township_code"].notna()
+            & (df["code"].astype("string").str[:9] != df["township_code"].astype("string"))
+        )
         sink.cells(wrong, "code", "village_code_format", "村(社区)代码的前 9 位应为所属乡镇代码")
     if kind.table == "contacts" and "place_code" in df:
-        known = set(ref.townships["code"]) | set(ref.villages["code"]) | set(ref.schools["code"]) | {ref.county}
+        known = (
+            set(ref.townships["code"]) | set(ref.villages["code"]) | set(ref.schools["code"]) | {ref.county}
+        )
         v = df["place_code"]
         bad = _flag(v.notna() & ~_member(v, known))
         sink.cells(bad, "place_code", "unknown_place", "单位代码“{v}”不是本县区的乡镇、村或学校", values=v)
@@ -592,8 +752,9 @@ def _declared_crs(df: pd.DataFrame, default: str) -> tuple[pd.Series, pd.Series]
 def _inside(boundary: Any, lon: pd.Series, lat: pd.Series) -> pd.Series:
     import shapely
 
-    return pd.Series(shapely.contains_xy(boundary, lon.fillna(0).to_numpy(), lat.fillna(0).to_numpy()),
-                     index=lon.index)
+    return pd.Series(
+        shapely.contains_xy(boundary, lon.fillna(0).to_numpy(), lat.fillna(0).to_numpy()), index=lon.index
+    )
 
 
 def _check_coords(df: pd.DataFrame, kind: Kind, ref: Reference, crs: str, sink: _Sink) -> None:
@@ -606,8 +767,13 @@ def _check_coords(df: pd.DataFrame, kind: Kind, ref: Reference, crs: str, sink: 
     half = lon.isna() != lat.isna()
     sink.cells(half, "lon" if "lon" in df else "lat", "coords_incomplete", "经度、纬度只填了一个")
     row_crs, bad_crs = _declared_crs(df, crs)
-    sink.cells(bad_crs, "crs", "bad_crs", "坐标系“{v}”无法识别(可填 WGS84、GCJ02/高德、BD09/百度)",
-               values=_col(df, "crs"))
+    sink.cells(
+        bad_crs,
+        "crs",
+        "bad_crs",
+        "坐标系“{v}”无法识别(可填 WGS84、GCJ02/高德、BD09/百度)",
+        values=_col(df, "crs"),
+    )
     both = lon.notna() & lat.notna() & ~bad_crs
     # a swap is judged on the raw numbers: the ~500 m datum shift cannot turn lat/lon around
     if ref.boundary is not None and both.any():
@@ -643,10 +809,18 @@ def new_student_ids(identities: pd.Series, county: str) -> list[str]:
 
 def identity_index(students: pd.DataFrame) -> pd.Series:
     """Normalised ID number or 学籍号 -> student_id, for identities that name exactly one student."""
-    pairs = pd.concat([
-        students[[c, "student_id"]].rename(columns={c: "ident"}) for c in ("id_number", "xueji_number")
-        if c in students
-    ], ignore_index=True).dropna().drop_duplicates()
+    pairs = (
+        pd.concat(
+            [
+                students[[c, "student_id"]].rename(columns={c: "ident"})
+                for c in ("id_number", "xueji_number")
+                if c in students
+            ],
+            ignore_index=True,
+        )
+        .dropna()
+        .drop_duplicates()
+    )
     n = pairs.groupby("ident")["student_id"].nunique()
     pairs = pairs[(pairs["ident"].map(n) == 1).to_numpy()].drop_duplicates("ident")
     return pd.Series(pairs["student_id"].to_numpy(), index=pairs["ident"].to_numpy())
@@ -678,39 +852,69 @@ def _derive_keys(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) -> N
         derived = _flag(new & ident.notna())
         if derived.any():
             df.loc[derived, "student_id"] = new_student_ids(ident[derived], ref.county)
-            sink.file("derived_key", f"{int(derived.sum()):,} 名学生在系统中没有记录，已按身份证号/学籍号生成学生编号")
-        sink.cells(new & ident.isna() & ~sink.errored(), "student_id" if "student_id" in df else None,
-                   "no_identity", "没有学生编号、有效身份证号或学籍号，无法确定是哪一名学生")
+            sink.file(
+                "derived_key",
+                f"{int(derived.sum()):,} 名学生在系统中没有记录，已按身份证号/学籍号生成学生编号",
+            )
+        sink.cells(
+            new & ident.isna() & ~sink.errored(),
+            "student_id" if "student_id" in df else None,
+            "no_identity",
+            "没有学生编号、有效身份证号或学籍号，无法确定是哪一名学生",
+        )
         if "id_number" in df:
-            sink.cells(df["id_number"].isna() & _col(df, "xueji_number").isna() & df["student_id"].notna()
-                       & ~sink.errored(), "id_number", "id_missing", "未填身份证号")
+            sink.cells(
+                df["id_number"].isna()
+                & _col(df, "xueji_number").isna()
+                & df["student_id"].notna()
+                & ~sink.errored(),
+                "id_number",
+                "id_missing",
+                "未填身份证号",
+            )
     if t in ("absences", "aid_records"):
         written = pd.Series(False, index=df.index)
         for c in ("student_id", "id_number", "xueji_number"):
             if c in sink.parsed.headers:
                 written |= sink.parsed.frame[c].notna().to_numpy()
         known = ref.students["student_id"] if ref.students is not None else []
-        missing = _flag(written & (df["student_id"].isna() | ~_member(df["student_id"], known)) & ~sink.errored())
+        missing = _flag(
+            written & (df["student_id"].isna() | ~_member(df["student_id"], known)) & ~sink.errored()
+        )
         col = next((c for c in ("student_id", "id_number", "xueji_number") if c in sink.parsed.headers), None)
-        sink.cells(missing, col, "unknown_student", "找不到该学生(学生编号、身份证号或学籍号均未匹配到在册学生)")
+        sink.cells(
+            missing, col, "unknown_student", "找不到该学生(学生编号、身份证号或学籍号均未匹配到在册学生)"
+        )
         df.loc[missing, "student_id"] = None
         sink.cells(~written, col, "no_identity", "没有学生编号、身份证号或学籍号")
     if t == "aid_records":
         if ref.students is not None:
-            by_student = pd.Series(ref.students["school_code"].to_numpy(), index=ref.students["student_id"].to_numpy())
+            by_student = pd.Series(
+                ref.students["school_code"].to_numpy(), index=ref.students["student_id"].to_numpy()
+            )
             sc = _col(df, "school_code")
             df["school_code"] = sc.where(sc.notna(), df["student_id"].map(by_student)).astype("object")
         rid = _col(df, "record_id")
         if rid.isna().any():
-            made = [f"A{_short_hash(*r)[:12]}" if r[0] is not None else None for r in zip(
-                df["student_id"], _col(df, "programme"), _col(df, "school_year"), _col(df, "term"), strict=True)]
+            made = [
+                f"A{_short_hash(*r)[:12]}" if r[0] is not None else None
+                for r in zip(
+                    df["student_id"],
+                    _col(df, "programme"),
+                    _col(df, "school_year"),
+                    _col(df, "term"),
+                    strict=True,
+                )
+            ]
             df["record_id"] = rid.where(rid.notna(), pd.Series(made, index=df.index, dtype="object"))
     if t == "dropout_cases":
         cid = _col(df, "case_id")
         if cid.isna().any():
             who = _col(df, "id_number").where(_col(df, "id_number").notna(), df["student_id"])
-            made = [f"C{_short_hash(w, r)[:12]}" if w is not None and w is not pd.NA else None
-                    for w, r in zip(who, _col(df, "reported_on"), strict=True)]
+            made = [
+                f"C{_short_hash(w, r)[:12]}" if w is not None and w is not pd.NA else None
+                for w, r in zip(who, _col(df, "reported_on"), strict=True)
+            ]
             df["case_id"] = cid.where(cid.notna(), pd.Series(made, index=df.index, dtype="object"))
 
 
@@ -720,7 +924,7 @@ def _check_required(df: pd.DataFrame, kind: Kind, sink: _Sink) -> None:
             sink.cells(df[c].isna() & ~sink.errored(), c, "missing_value", f"“{kind.field(c).label}”不能为空")
     for group in kind.one_of:
         present = [c for c in group if c in df]
-        if not present or "student_id" in group and kind.table in ("students", "absences", "aid_records"):
+        if not present or ("student_id" in group and kind.table in ("students", "absences", "aid_records")):
             continue  # identities are checked (no_identity) when the student is looked up
         empty = pd.concat([df[c].isna() for c in present], axis=1).all(axis=1)
         labels = "、".join(kind.field(c).label for c in group)
@@ -728,7 +932,9 @@ def _check_required(df: pd.DataFrame, kind: Kind, sink: _Sink) -> None:
     if kind.table:
         for k in kind.key:
             if k in df and k not in kind.required:
-                sink.cells(df[k].isna() & ~sink.errored(), k, "missing_value", f"“{kind.field(k).label}”不能为空")
+                sink.cells(
+                    df[k].isna() & ~sink.errored(), k, "missing_value", f"“{kind.field(k).label}”不能为空"
+                )
 
 
 def _key_part(s: pd.Series) -> pd.Series:
@@ -767,6 +973,7 @@ def _check_duplicates(df: pd.DataFrame, kind: Kind, sink: _Sink) -> None:
 
 def _in_scope_rows(df: pd.DataFrame, kind: Kind, ref: Reference) -> pd.Series:
     """Each incoming row is inside the Scope (may be written by this user)."""
+
     def flags(table: pd.DataFrame, key: str = "code") -> pd.Series:
         return pd.Series(table["in_scope"].astype(bool).to_numpy(), index=table[key].to_numpy())
 
@@ -792,7 +999,9 @@ def _in_scope_rows(df: pd.DataFrame, kind: Kind, ref: Reference) -> pd.Series:
         return ok & look("school_code", flags(ref.schools)) if ref.scope_restricts_schools else ok
     if t == "contacts":
         whole = pd.Series([bool(ref.townships["in_scope"].astype(bool).all())], index=[ref.county])
-        return look("place_code", pd.concat([flags(ref.townships), flags(ref.villages), flags(ref.schools), whole]))
+        return look(
+            "place_code", pd.concat([flags(ref.townships), flags(ref.villages), flags(ref.schools), whole])
+        )
     return pd.Series(True, index=df.index)
 
 
@@ -800,8 +1009,14 @@ def _check_scope(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) -> N
     if not kind.table:
         return
     inside = _in_scope_rows(df, kind, ref)
-    col = next((c for c in ("school_code", "village_code", "township_code", "place_code", "student_id")
-                if c in df and c in kind.names), None)
+    col = next(
+        (
+            c
+            for c in ("school_code", "village_code", "township_code", "place_code", "student_id")
+            if c in df and c in kind.names
+        ),
+        None,
+    )
     sink.cells(~inside, col, "out_of_scope", "该行属于您权限范围以外的乡镇或学校，不能导入")
 
 
@@ -818,7 +1033,8 @@ def _check_existing(df: pd.DataFrame, kind: Kind, ref: Reference, mode: str, sin
     parts = [p for p in kind.partition if p not in kind.key]
     ex = ref.existing.drop_duplicates(KEY)
     hit = pd.DataFrame({KEY: row_keys(df, kind).astype("object").to_numpy()}).merge(
-        ex[[KEY, "in_scope", *[p for p in parts if p in ex]]], on=KEY, how="left", indicator=True)
+        ex[[KEY, "in_scope", *[p for p in parts if p in ex]]], on=KEY, how="left", indicator=True
+    )
     hit.index = df.index
     present = hit["_merge"] == "both"
     if not present.any():
@@ -827,18 +1043,28 @@ def _check_existing(df: pd.DataFrame, kind: Kind, ref: Reference, mode: str, sin
     if kind.table == "students" and "student_id" not in sink.parsed.headers:
         col = next((c for c in ("id_number", "xueji_number") if c in sink.parsed.headers), None)
     if mode == "append":
-        sink.cells(present & ~sink.errored(), col, "key_exists",
-                   f"该{kind.label}记录已存在：如需覆盖请选择“追加并更新已有行”或“替换”")
+        sink.cells(
+            present & ~sink.errored(),
+            col,
+            "key_exists",
+            f"该{kind.label}记录已存在：如需覆盖请选择“追加并更新已有行”或“替换”",
+        )
         return
     inside = hit["in_scope"].fillna(True).astype(bool)
-    sink.cells(present & ~inside, col, "out_of_scope", f"已有的这条{kind.label}记录在您权限范围之外，不能覆盖")
+    sink.cells(
+        present & ~inside, col, "out_of_scope", f"已有的这条{kind.label}记录在您权限范围之外，不能覆盖"
+    )
     if mode != "replace" or not parts or not all(p in df and p in hit for p in parts):
         return
     incoming = set(_tuples(df[parts]))
     stored = pd.Series([s not in incoming for s in _tuples(hit[parts])], index=df.index)
     where = "、".join(kind.field(p).label for p in parts)
-    sink.cells(present & inside & stored, col, "key_elsewhere",
-               f"该记录已存在于本文件范围({where})之外：请先处理原记录(如办理转学)，或选择“追加并更新已有行”")
+    sink.cells(
+        present & inside & stored,
+        col,
+        "key_elsewhere",
+        f"该记录已存在于本文件范围({where})之外：请先处理原记录(如办理转学)，或选择“追加并更新已有行”",
+    )
 
 
 def _defaults(kind: Kind, parsed: ParsedFile, sink: _Sink) -> None:
@@ -857,7 +1083,8 @@ def _provided(kind: Kind, parsed: ParsedFile) -> tuple[str, ...]:
             out.add(code_col)
     out |= set(kind.key)
     if kind.table in ("students", "absences", "dropout_cases", "aid_records") and (
-            have & {"id_number", "xueji_number", "student_id"}):
+        have & {"id_number", "xueji_number", "student_id"}
+    ):
         out.add("student_id")
     if kind.table == "aid_records":
         out.add("school_code")
@@ -910,8 +1137,11 @@ def validate(
     k = KINDS[kind]
     if parsed.kind != kind:
         parsed = as_kind(parsed, kind)
-    ref = con_or_reference if isinstance(con_or_reference, Reference) else load_reference(
-        con_or_reference, k, scope)
+    ref = (
+        con_or_reference
+        if isinstance(con_or_reference, Reference)
+        else load_reference(con_or_reference, k, scope)
+    )
     frame = parsed.frame
     sink = _Sink(parsed, frame)
     sink.items.extend(parsed.notes)
@@ -932,8 +1162,16 @@ def validate(
     _check_existing(df, k, ref, mode, sink)
     _defaults(k, parsed, sink)
     problems = sorted(sink.items, key=lambda p: (p.row is not None, p.row or 0))
-    return Report(kind, parsed.filename, mode, len(frame), problems, df, provided=_provided(k, parsed),
-                  notes={"crs": crs, "header_row": parsed.header_row})
+    return Report(
+        kind,
+        parsed.filename,
+        mode,
+        len(frame),
+        problems,
+        df,
+        provided=_provided(k, parsed),
+        notes={"crs": crs, "header_row": parsed.header_row},
+    )
 
 
 def problem_codes() -> pd.DataFrame:

@@ -399,3 +399,38 @@ def _villages(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope
 def load_villages(scope: Scope) -> pd.DataFrame:
     """Villages (code, name, township_code) of the Scope's townships."""
     return _villages(*_key(), scope.cache_key(), scope)
+
+
+# ------------------------------------------------------------------ 学校布局 (issue 3)
+@st.cache_data(show_spinner=False, max_entries=8)
+def _layout_data(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> Any:
+    from lib import layout
+
+    with store.connect() as con:
+        return layout.load_layout_data(con, _scope)
+
+
+def load_layout_data(scope: Scope) -> Any:
+    """:class:`lib.layout.LayoutData` of ``scope`` (townships, villages, population, schools)."""
+    return _layout_data(*_key(), scope.cache_key(), scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _layout_view(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope, band: str,
+                 km: float | None, year: int | None) -> Any:
+    from lib import layout
+
+    return layout.compute_layout(load_layout_data(_scope), band=band, km=km, year=year)
+
+
+def load_layout_view(scope: Scope, *, band: str, km: float | None = None, year: int | None = None) -> Any:
+    """:class:`lib.layout.LayoutView`: coverage and projection of ``band`` (cached per Scope and options)."""
+    return _layout_view(*_key(), scope.cache_key(), scope, band, km, year)
+
+
+def tianditu_key() -> str | None:
+    """The user's 天地图 key from ``.streamlit/secrets.toml`` (``tianditu_tk``), if any."""
+    try:
+        return st.secrets.get("tianditu_tk") or None
+    except Exception:  # no secrets file at all: Streamlit raises instead of returning nothing
+        return None

@@ -419,6 +419,7 @@ def build_choropleth(
     area_label: str = "乡镇",
     value_label: str | None = None,
     no_data_label: str = NO_DATA_LABEL,
+    legend_position: str = "bottomright",
     static_url: str = STATIC_URL,
 ) -> folium.Map:
     """Areas coloured by a value, with a tooltip, the county outline and a legend.
@@ -452,6 +453,9 @@ def build_choropleth(
         Tooltip label of the value (a shorter title); default ``title``.
     no_data_label : str, default :data:`NO_DATA_LABEL`
         Legend and tooltip text for no data.
+    legend_position : str, default "bottomright"
+        A Leaflet control corner ("topright", "bottomleft", ...): choose the
+        emptiest corner of the area's shape.
     static_url : str, default :data:`STATIC_URL`
         See :func:`offline_map`.
 
@@ -500,7 +504,7 @@ def build_choropleth(
     entries = _legend_entries(colors, bins, format_value, right=right, lo=lo, hi=hi)
     if GREY in fills.values():
         entries.append((GREY, no_data_label))
-    Legend(title, entries).add_to(m)
+    Legend(title, entries, position=legend_position).add_to(m)
     m.fit_bounds(bounds, padding=(12, 12))
     return m
 
@@ -568,3 +572,348 @@ def external_links(m: folium.Map) -> set[str]:
             urls.update(url for _, url in getattr(element, "default_js", []) if _is_outside(url))
             urls.update(url for _, url in getattr(element, "default_css", []) if _is_outside(url))
     return urls
+
+
+# ---------------------------------------------------------------- 学校布局 map (issue 3)
+#: Optional base layers.  None of them is used unless chosen: intranets have no tile server.
+#: 高德 tiles are in GCJ-02: every overlay is shifted to it when that base is chosen.
+BASE_LAYERS: dict[str, str] = {
+    "none": "无底图(仅本系统边界)",
+    "tianditu": "天地图(矢量+注记，需密钥 tk)",
+    "gaode": "高德地图(GCJ-02)",
+    "osm": "OpenStreetMap",
+}
+TIANDITU_HELP = (
+    "天地图底图需要密钥(tk)：在 https://console.tianditu.gov.cn 注册并申请“浏览器端”密钥，"
+    '写入 .streamlit/secrets.toml 的 tianditu_tk = "..."。'
+)
+_TIANDITU_URL = (
+    "https://t{{s}}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+    "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={{z}}&TILEROW={{y}}"
+    "&TILECOL={{x}}&tk={tk}"
+)
+_GAODE_URL = (
+    "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
+)
+_OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+#: Symbol by school level (CSS shape of the marker).
+LEVEL_SHAPES: dict[str, str] = {
+    "小学": "border-radius:50%",
+    "教学点": "border-radius:50%;border-style:dashed",
+    "初中": "border-radius:2px",
+    "九年一贯制": "border-radius:2px;transform:rotate(45deg)",
+    "完全中学": "border-radius:2px",
+    "特殊教育": "border-radius:30%",
+}
+LEVEL_SYMBOL_NAMES: dict[str, str] = {
+    "小学": "● 小学",
+    "教学点": "◌ 教学点",
+    "初中": "■ 初中",
+    "九年一贯制": "◆ 九年一贯制",
+    "特殊教育": "▢ 特殊教育",
+}
+CATCHMENT_COLOUR = "#6baed6"
+CHILDREN_COLOUR = "#3182bd"
+
+
+def shift_coords(lon: Any, lat: Any, base: str) -> tuple[Any, Any]:
+    """WGS-84 coordinates as drawn on ``base`` (GCJ-02 on 高德, unchanged otherwise)."""
+    if base == "gaode":
+        from lib import geo
+
+        return geo.wgs84_to_gcj02(lon, lat)
+    return lon, lat
+
+
+def shift_geojson(data: Mapping[str, Any], base: str) -> dict[str, Any]:
+    """A copy of a FeatureCollection with coordinates shifted for ``base`` (see :func:`shift_coords`)."""
+    out = copy.deepcopy(dict(data))
+    if base != "gaode":
+        return out
+
+    def walk(node: Any) -> Any:
+        if len(node) and isinstance(node[0], int | float):
+            x, y = shift_coords(float(node[0]), float(node[1]), base)
+            return [round(x, 5), round(y, 5)]
+        return [walk(child) for child in node]
+
+    for feature in out.get("features", []):
+        geom = feature.get("geometry") or {}
+        if "coordinates" in geom:
+            geom["coordinates"] = walk(geom["coordinates"])
+    return out
+
+
+def add_base_layer(m: folium.Map, base: str, *, tianditu_key: str | None = None) -> bool:
+    """Add the chosen tile base to ``m``; False when it cannot be (天地图 without a key)."""
+    if base == "none":
+        return True
+    if base == "tianditu":
+        if not tianditu_key:
+            return False
+        for layer, name in (("vec", "天地图矢量"), ("cva", "天地图注记")):
+            folium.TileLayer(
+                _TIANDITU_URL.format(layer=layer, tk=tianditu_key),
+                attr="天地图",
+                name=name,
+                subdomains="01234567",
+                overlay=layer == "cva",
+                control=False,
+            ).add_to(m)
+        return True
+    if base == "gaode":
+        folium.TileLayer(_GAODE_URL, attr="高德地图", name="高德", subdomains="1234", control=False).add_to(m)
+        return True
+    if base == "osm":
+        folium.TileLayer(_OSM_URL, attr="© OpenStreetMap contributors", name="OSM", control=False).add_to(m)
+        return True
+    raise ValueError(f"unknown base layer {base!r}; expected one of {sorted(BASE_LAYERS)}")
+
+
+def school_icon_html(level: str, colour: str, size: int) -> str:
+    """The HTML of a school's marker: shape by level, fill by utilisation, size by enrolment."""
+    shape = LEVEL_SHAPES.get(level, "border-radius:50%")
+    return (
+        f'<div class="edu-school" style="width:{size}px;height:{size}px;background:{html_lib.escape(colour)};'
+        f'border:2px solid #222;{shape};opacity:0.9;box-sizing:border-box"></div>'
+    )
+
+
+def school_marker_size(enrolled: float) -> int:
+    """Marker width in pixels: grows with the square root of enrolment, 10-28 px."""
+    return int(np.clip(8 + math.sqrt(max(float(enrolled), 0.0)) * 0.55, 10, 28))
+
+
+def _village_features(villages: Any, base: str, *, radius_for: Callable[[float], float]) -> dict[str, Any]:
+    lon, lat = shift_coords(villages["lon"].to_numpy(float), villages["lat"].to_numpy(float), base)
+    feats = []
+    for i, row in enumerate(villages.itertuples()):
+        feats.append(
+            {
+                "type": "Feature",
+                "id": str(row.code),
+                "properties": {
+                    "name": html_lib.escape(str(row.name)),
+                    "children_text": f"{int(round(row.children)):,}",
+                    "km_text": "—" if np.isnan(row.road_km) else f"{row.road_km:.1f} km",
+                    "radius": round(radius_for(row.children), 1),
+                },
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(float(lon[i]), 5), round(float(lat[i]), 5)],
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def build_layout_map(
+    townships: Mapping[str, Any],
+    *,
+    schools: Any,
+    villages: Any,
+    values: Mapping[str, float | None],
+    measure_title: str,
+    measure_fmt: str | Callable[[float], str] = "{:.1%}",
+    measure_colors: Sequence[str] | None = None,
+    measure_bins: Sequence[float] | None = None,
+    county: Mapping[str, Any] | None = None,
+    ring_km: float | None = None,
+    base: str = "none",
+    tianditu_key: str | None = None,
+    show: Sequence[str] = ("schools", "children", "out_of_reach"),
+    static_url: str = STATIC_URL,
+) -> folium.Map:
+    """The 学校布局 map: township choropleth, schools, children by village, reach and catchments.
+
+    Parameters
+    ----------
+    townships : Mapping
+        WGS-84 township FeatureCollection (``properties["code"]``, ``name``).
+    schools : pandas.DataFrame
+        ``code``, ``name``, ``level``, ``lon``, ``lat``, ``enrolled``, ``capacity``, ``status``
+        (one of :data:`lib.layout.STATUS_COLOURS`' keys).  One marker per school.
+    villages : pandas.DataFrame
+        Per village (never per child): ``code``, ``name``, ``lon``, ``lat``, ``children``,
+        ``road_km``, ``within`` and ``school_lon``/``school_lat`` of its nearest school.
+    values : Mapping[str, float | None]
+        The choropleth measure by township code.
+    measure_title : str
+        Legend title of the measure: what, for whom, as of when.
+    measure_fmt, measure_colors, measure_bins
+        As in :func:`build_choropleth`.
+    county : Mapping, optional
+        County outline FeatureCollection.
+    ring_km : float, optional
+        Straight-line radius of the service rings (threshold / detour factor).
+    base : str, default "none"
+        A key of :data:`BASE_LAYERS`; ``"gaode"`` shifts every overlay to GCJ-02.
+    tianditu_key : str, optional
+        The user's 天地图 key.
+    show : sequence of str
+        Layers shown at first (the others can be switched on in the layer control):
+        ``schools``, ``children``, ``out_of_reach``, ``rings``, ``catchment``.
+
+    Returns
+    -------
+    folium.Map
+    """
+    from lib.layout import STATUS_COLOURS, STATUS_LABELS
+
+    format_value = _formatter(measure_fmt)
+    present = [float(v) for v in values.values() if not _missing(v)]
+    colors, bins, lo, hi = _classes(present, measure_colors, measure_bins)
+    layer_data, fills = _styled_features(
+        townships, values, colors, bins, format_value, right=False, labels=None, no_data_label=NO_DATA_LABEL
+    )
+    layer_data = shift_geojson(layer_data, base)
+    outline = shift_geojson(_as_feature_collection(county), base) if county is not None else None
+    bounds = geojson_bounds(layer_data, outline)
+    centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
+    m = offline_map(location=centre, zoom_start=10, static_url=static_url, zoom_snap=0.25, zoom_delta=0.5)
+    add_base_layer(m, base, tianditu_key=tianditu_key)
+    opacity = 0.3 if base != "none" else 0.4  # light, so that the school markers stand out
+
+    def fill(feature: Mapping[str, Any]) -> dict[str, Any]:
+        return {"fillColor": fills[feature["id"]], "color": "#ffffff", "weight": 1, "fillOpacity": opacity}
+
+    folium.GeoJson(
+        layer_data,
+        name=f"乡镇：{measure_title}",
+        style_function=fill,
+        highlight_function=_highlight_style,
+        tooltip=folium.GeoJsonTooltip(fields=["name", "value_text"], aliases=["乡镇", "指标"], sticky=True),
+    ).add_to(m)
+    if outline is not None:
+        folium.GeoJson(
+            outline, name="区界", style_function=_outline_style, interactive=False, control=False
+        ).add_to(m)
+
+    vill = villages[villages["children"] > 0]
+    top = float(vill["children"].max()) if len(vill) else 1.0
+
+    def radius(n: float) -> float:
+        return 3.0 + 14.0 * math.sqrt(max(n, 0.0) / top)
+
+    if len(vill) and "school_lon" in vill:
+        lines = []
+        vlon, vlat = shift_coords(vill["lon"].to_numpy(float), vill["lat"].to_numpy(float), base)
+        slon, slat = shift_coords(
+            vill["school_lon"].to_numpy(float), vill["school_lat"].to_numpy(float), base
+        )
+        for i in range(len(vill)):
+            if np.isnan(slon[i]):
+                continue
+            lines.append(
+                {
+                    "type": "Feature",
+                    "properties": {},
+                    "geometry": {
+                        "type": "LineString",
+                        "coordinates": [
+                            [round(float(vlon[i]), 5), round(float(vlat[i]), 5)],
+                            [round(float(slon[i]), 5), round(float(slat[i]), 5)],
+                        ],
+                    },
+                }
+            )
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": lines},
+            name="就近学校(服务范围连线)",
+            show="catchment" in show,
+            interactive=False,
+            style_function=lambda f: {"color": "#555555", "weight": 1, "opacity": 0.6},
+        ).add_to(m)
+
+    if ring_km:
+        rings = folium.FeatureGroup(name=f"服务半径(直线 {ring_km:.1f} km)", show="rings" in show)
+        slon, slat = shift_coords(schools["lon"].to_numpy(float), schools["lat"].to_numpy(float), base)
+        for i in range(len(schools)):
+            folium.Circle(
+                [round(float(slat[i]), 5), round(float(slon[i]), 5)],
+                radius=ring_km * 1000,
+                color=CATCHMENT_COLOUR,
+                weight=1,
+                fill=False,
+                interactive=False,
+            ).add_to(rings)
+        rings.add_to(m)
+
+    if len(vill):
+        folium.GeoJson(
+            _village_features(vill, base, radius_for=radius),
+            name="学龄儿童(按村)",
+            show="children" in show,
+            marker=folium.CircleMarker(radius=4, fill=True),
+            style_function=lambda f: {
+                "radius": f["properties"]["radius"],
+                "color": CHILDREN_COLOUR,
+                "weight": 1,
+                "fillColor": CHILDREN_COLOUR,
+                "fillOpacity": 0.35,
+            },
+            tooltip=folium.GeoJsonTooltip(
+                fields=["name", "children_text", "km_text"],
+                aliases=["村(社区)", "学龄儿童", "到最近学校(估算)"],
+            ),
+        ).add_to(m)
+        far = vill[~vill["within"].astype(bool)]
+        if len(far):
+            folium.GeoJson(
+                _village_features(far, base, radius_for=radius),
+                name="超出就近范围的村",
+                show="out_of_reach" in show,
+                marker=folium.CircleMarker(radius=4, fill=True),
+                style_function=lambda f: {
+                    "radius": f["properties"]["radius"] + 2,
+                    "color": RED,
+                    "weight": 3,
+                    "fillColor": RED,
+                    "fillOpacity": 0.25,
+                },
+                tooltip=folium.GeoJsonTooltip(
+                    fields=["name", "children_text", "km_text"],
+                    aliases=["超出范围的村", "学龄儿童", "到最近学校(估算)"],
+                ),
+            ).add_to(m)
+
+    groups: dict[str, folium.FeatureGroup] = {}
+    slon, slat = shift_coords(schools["lon"].to_numpy(float), schools["lat"].to_numpy(float), base)
+    for i, row in enumerate(schools.itertuples()):
+        level = str(row.level)
+        if level not in groups:
+            groups[level] = folium.FeatureGroup(name=f"学校：{level}", show="schools" in show)
+        size = school_marker_size(row.enrolled)
+        colour = STATUS_COLOURS.get(row.status, GREY)
+        cap = "—" if _missing(row.capacity) else f"{int(row.capacity):,}"
+        tip = (
+            f"{html_lib.escape(str(row.name))}<br>{html_lib.escape(level)} · 在校 {int(row.enrolled):,} / "
+            f"学位 {cap} · {STATUS_LABELS.get(row.status, '')}<br><i>点击查看学校卡片</i>"
+        )
+        folium.Marker(
+            [round(float(slat[i]), 5), round(float(slon[i]), 5)],
+            icon=folium.DivIcon(
+                html=school_icon_html(level, colour, size),
+                icon_size=(size, size),
+                icon_anchor=(size // 2, size // 2),
+                class_name="edu-school-icon",
+            ),
+            tooltip=tip,
+        ).add_to(groups[level])
+    for level in sorted(groups, key=lambda x: list(LEVEL_SHAPES).index(x) if x in LEVEL_SHAPES else 99):
+        groups[level].add_to(m)
+
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    entries = _legend_entries(colors, bins, format_value, right=False, lo=lo, hi=hi)
+    if GREY in fills.values():
+        entries.append((GREY, NO_DATA_LABEL))
+    Legend(measure_title, entries, position="bottomleft").add_to(m)
+    Legend(
+        "学校(形状=类型，大小=在校生)",
+        [(STATUS_COLOURS[k], STATUS_LABELS[k]) for k in STATUS_COLOURS]
+        + [("#ffffff", " ".join(LEVEL_SYMBOL_NAMES[x] for x in ("小学", "教学点", "初中", "九年一贯制")))],
+        position="bottomright",
+    ).add_to(m)
+    m.fit_bounds(bounds, padding=(12, 12))
+    return m

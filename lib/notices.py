@@ -88,7 +88,9 @@ def _when(value: Any) -> str:
     return fmt.fmt_date(value if isinstance(value, date) else pd.Timestamp(value).date())
 
 
-def notice_fields(case: dict[str, Any], notice: dict[str, Any], *, previous: str | None = None) -> dict[str, str]:
+def notice_fields(
+    case: dict[str, Any], notice: dict[str, Any], *, previous: str | None = None
+) -> dict[str, str]:
     """The values a notice fills in, from the case (unmasked) and the notice row."""
     guardian = case.get("guardian_name") or (case.get("responsibles") or {}).get("家长", (None, None))[0]
     id_number = case.get("id_number")
@@ -96,20 +98,24 @@ def notice_fields(case: dict[str, Any], notice: dict[str, Any], *, previous: str
     if (birth is None or pd.isna(birth)) and ids.is_valid_id(id_number):
         birth = ids.birth_date_from_id(id_number)
     grade = case.get("grade")
-    return _Blank({
-        "guardian": guardian or "________",
-        "name": case.get("name") or "________",
-        "sex": case.get("sex") or "____",
-        "id_number": id_number or "________",
-        "birth": _when(birth),
-        "township": case.get("township_name") or "",
-        "village": case.get("village_name") or "",
-        "school": case.get("school_name") or "户籍所在地学区学校",
-        "grade": schema.GRADE_LABELS.get(int(grade), "") if grade is not None and not pd.isna(grade) else "",
-        "reported": _when(case.get("reported_on")),
-        "deadline": _when(notice.get("deadline_on")),
-        "previous": previous or "限期复学通知",
-    })
+    return _Blank(
+        {
+            "guardian": guardian or "________",
+            "name": case.get("name") or "________",
+            "sex": case.get("sex") or "____",
+            "id_number": id_number or "________",
+            "birth": _when(birth),
+            "township": case.get("township_name") or "",
+            "village": case.get("village_name") or "",
+            "school": case.get("school_name") or "户籍所在地学区学校",
+            "grade": schema.GRADE_LABELS.get(int(grade), "")
+            if grade is not None and not pd.isna(grade)
+            else "",
+            "reported": _when(case.get("reported_on")),
+            "deadline": _when(notice.get("deadline_on")),
+            "previous": previous or "限期复学通知",
+        }
+    )
 
 
 def render_notice(case: dict[str, Any], notice: dict[str, Any], *, previous: str | None = None) -> str:
@@ -128,12 +134,13 @@ def render_notice(case: dict[str, Any], notice: dict[str, Any], *, previous: str
     values = {k: html.escape(str(v)) for k, v in notice_fields(case, notice, previous=previous).items()}
     paras = TEMPLATES.get(kind, GENERAL_TEMPLATE)
     body = "\n".join(
-        f'<p class="{"to" if i == 0 else ""}">{p.format_map(_Blank(values))}</p>' for i, p in enumerate(paras))
+        f'<p class="{"to" if i == 0 else ""}">{p.format_map(_Blank(values))}</p>' for i, p in enumerate(paras)
+    )
     issued = notice.get("issued_on")
     year = issued.year if isinstance(issued, date) else ""
     no = html.escape(f"{config.COUNTY_NAME}教体控辍〔{year}〕{notice['notice_id']}号")
     return f"""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(kind)} {html.escape(notice['notice_id'])}</title>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(kind)} {html.escape(notice["notice_id"])}</title>
 <style>{_CSS}</style></head>
 <body>
 <h1>{html.escape(kind)}</h1>
@@ -156,3 +163,20 @@ def previous_notice(issued: pd.DataFrame, kind: str) -> str | None:
         return None
     last = earlier.iloc[-1]
     return f"《{last['kind']}》({last['notice_id']})"
+
+
+def documents(case: dict[str, Any], issued: pd.DataFrame) -> list[dict[str, str]]:
+    """Every issued notice of a case as a printable document: ``notice_id``, ``label``,
+    ``file_name``, ``html`` (personal data: offer only to a user who may unmask)."""
+    out = []
+    for n in issued.sort_values("issued_on").to_dict("records"):
+        earlier = previous_notice(issued[issued["issued_on"] <= n["issued_on"]], n["kind"])
+        out.append(
+            {
+                "notice_id": n["notice_id"],
+                "label": f"打印《{n['kind']}》{n['notice_id']}",
+                "file_name": f"{n['notice_id']}.html",
+                "html": render_notice(case, n, previous=earlier),
+            }
+        )
+    return out

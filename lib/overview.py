@@ -89,10 +89,6 @@ def choropleth(data: metrics.Overview, shapes: dict, *, measure: str) -> folium.
     label = metrics.MEASURE_LABELS[measure]
     title = f"{label} · 截至{fmt.fmt_date(data.scope.as_of)}"
     rule = metrics.config.SETTINGS["targets"].get(measure)
-    kw: dict[str, Any] = {}
-    if rule:
-        lo, hi = (rule["red"], rule["green"]) if rule["higher_is_better"] else (rule["green"], rule["red"])
-        order = [maps.RED, maps.AMBER, maps.GREEN] if rule["higher_is_better"] else [maps.GREEN, maps.AMBER, maps.RED]
-        kw = {"bins": [lo, hi], "colors": order}
+    kw: dict[str, Any] = maps.target_scale(rule) if rule else {}
     return maps.build_choropleth(shapes["townships"], values, title=title, fmt=MAP_MEASURES[measure],
-                                 boundary=shapes.get("county"), **kw)
+                                 boundary=shapes.get("county"), legend_position="topright", **kw)

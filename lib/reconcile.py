@@ -598,7 +598,10 @@ def display_frame(frame: pd.DataFrame, *, mask: bool = True) -> pd.DataFrame:
     df = frame.assign(category_label=frame["category"].map(CATEGORIES))
     if mask:
         df = ids.mask_frame(df, columns=_MASK)
-    return df[list(DISPLAY_COLUMNS)].rename(columns=DISPLAY_COLUMNS)
+    out = df[list(DISPLAY_COLUMNS)].rename(columns=DISPLAY_COLUMNS)
+    text = [c for c in out.columns if c != DISPLAY_COLUMNS["row"]]
+    out[text] = out[text].astype(object).where(out[text].notna(), "")
+    return out
 
 
 def workbook_sheets(result: ReconcileResult, *, mask: bool = True) -> dict[str, pd.DataFrame]:

@@ -737,6 +737,18 @@ TABLES: dict[str, Table] = {
             ),
             ("kind", "signature"),
         ),
+        # ---- 重点关注学生 (issue 7): an administrator's overrides of lib/config.py settings
+        Table(
+            "settings",
+            "系统设置(管理员修改)",
+            (
+                _c("key", "VARCHAR", "设置项"),
+                _c("value", "VARCHAR", "取值(JSON)"),
+                _c("changed_by", "VARCHAR", "修改人"),
+                _c("changed_at", "TIMESTAMP", "修改时间"),
+            ),
+            ("key",),
+        ),
         Table(
             "audit_log",
             "审计日志",

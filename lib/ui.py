@@ -162,7 +162,7 @@ def metric_cards(cards: list[Any], *, per_row: int = 5) -> None:
 
 
 def coloured_table(df: pd.DataFrame, colours: pd.DataFrame, *, formats: dict[str, Any],
-                   height: int | None = None) -> None:
+                   height: int | str = "auto") -> None:
     """A table whose cells are tinted by the house palette (``colours`` holds red/amber/...)."""
     styler = df.style.format(formats, na_rep="—").apply(
         lambda _: colours.map(lambda c: f"background-color: {COLOURS.get(c, '')}" if COLOURS.get(c) else ""),
@@ -188,25 +188,38 @@ def audit_once(scope: Scope, action: str, **detail: Any) -> None:
         seen.add(token)
 
 
+def _export_bytes(make, scope: Scope, what: str, rows: int, fmt_name: str) -> bytes:
+    """Build an export when the user clicks, and record it in the audit log."""
+    from lib import audit
+
+    data = make()
+    audit.record(scope, "export", what=what, rows=rows, format=fmt_name)
+    return data
+
+
 def download_buttons(df: pd.DataFrame, *, name: str, scope: Scope, key: str,
                      sheets: dict[str, pd.DataFrame] | None = None, title: str | None = None) -> None:
     """xlsx + UTF-8 CSV (with BOM) buttons; each download is recorded in the audit log.
 
-    ``df`` must already be masked as the user's rights require.
+    The files are built only when a button is clicked (deferred ``data``), so a
+    page with several exports stays fast.  ``df`` must already be masked as the
+    user's rights require.
     """
-    from lib import audit, reports
+    from functools import partial
+
+    from lib import reports
 
     stem = f"{name}_{scope.as_of.isoformat()}"
     c1, c2 = st.columns(2)
     book = sheets or {name: df}
+    titles = {k: title for k in book} if title else None
     c1.download_button(
-        "下载 Excel (.xlsx)", reports.to_xlsx_bytes(book, titles={k: title for k in book} if title else None),
-        file_name=f"{stem}.xlsx", key=f"{key}_xlsx", width="stretch",
-        on_click=audit.record, args=(scope, "export"), kwargs={"what": name, "rows": len(df), "format": "xlsx"},
+        "下载 Excel (.xlsx)",
+        partial(_export_bytes, partial(reports.to_xlsx_bytes, book, titles=titles), scope, name, len(df), "xlsx"),
+        file_name=f"{stem}.xlsx", key=f"{key}_xlsx", width="stretch", on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     c2.download_button(
-        "下载 CSV", reports.to_csv_bytes(df), file_name=f"{stem}.csv", key=f"{key}_csv", width="stretch",
-        on_click=audit.record, args=(scope, "export"), kwargs={"what": name, "rows": len(df), "format": "csv"},
-        mime="text/csv",
+        "下载 CSV", partial(_export_bytes, partial(reports.to_csv_bytes, df), scope, name, len(df), "csv"),
+        file_name=f"{stem}.csv", key=f"{key}_csv", width="stretch", on_click="ignore", mime="text/csv",
     )

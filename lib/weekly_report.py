@@ -34,23 +34,59 @@ from lib.scope import Scope
 
 #: Every field a template may name, with its default header.
 FIELDS: dict[str, str] = {
-    "row_no": "序号", "case_id": "台账编号", "name": "学生姓名", "id_number": "身份证号", "sex": "性别",
-    "township": "户籍乡镇", "village": "户籍村(社区)", "school": "就读学校", "grade": "年级", "reason": "辍学原因",
-    "risk_group": "风险类型", "source": "来源", "reported_on": "上报日期", "verified_on": "核实日期",
-    "chief_bureau": "教体局局长", "chief_township": "镇长", "chief_school": "校长", "chief_village": "村长",
-    "chief_parent": "家长", "chief_teacher": "师长", "actions_week": "本周劝返措施", "notices_week": "本周文书",
-    "status": "状态", "returned_on": "返校日期", "next_followup_on": "下次跟进",
+    "row_no": "序号",
+    "case_id": "台账编号",
+    "name": "学生姓名",
+    "id_number": "身份证号",
+    "sex": "性别",
+    "township": "户籍乡镇",
+    "village": "户籍村(社区)",
+    "school": "就读学校",
+    "grade": "年级",
+    "reason": "辍学原因",
+    "risk_group": "风险类型",
+    "source": "来源",
+    "reported_on": "上报日期",
+    "verified_on": "核实日期",
+    "chief_bureau": "教体局局长",
+    "chief_township": "镇长",
+    "chief_school": "校长",
+    "chief_village": "村长",
+    "chief_parent": "家长",
+    "chief_teacher": "师长",
+    "actions_week": "本周劝返措施",
+    "notices_week": "本周文书",
+    "status": "状态",
+    "returned_on": "返校日期",
+    "next_followup_on": "下次跟进",
 }
-_CHIEF_FIELDS = {"chief_bureau": "教体局局长", "chief_township": "镇长", "chief_school": "校长",
-                 "chief_village": "村长", "chief_parent": "家长", "chief_teacher": "师长"}
+_CHIEF_FIELDS = {
+    "chief_bureau": "教体局局长",
+    "chief_township": "镇长",
+    "chief_school": "校长",
+    "chief_village": "村长",
+    "chief_parent": "家长",
+    "chief_teacher": "师长",
+}
 SUMMARY_COLUMNS: dict[str, str] = {
-    "township": "乡镇(街道)", "cases": "本周台账(条)", "new_suspected": "新增疑似", "confirmed": "新核实辍学",
-    "returned": "本周返校", "dismissed": "本周误报", "open_end": "周末仍未返校", "actions": "本周措施(次)",
+    "township": "乡镇(街道)",
+    "cases": "本周台账(条)",
+    "new_suspected": "新增疑似",
+    "confirmed": "新核实辍学",
+    "returned": "本周返校",
+    "dismissed": "本周误报",
+    "open_end": "周末仍未返校",
+    "actions": "本周措施(次)",
     "notices": "本周文书(份)",
 }
 MISSING_COLUMNS: dict[str, str] = {
-    "township_name": "乡镇(街道)", "code": "学校标识码", "name": "学校名称", "level": "办学类型",
-    "head": "校长", "head_phone": "校长电话", "open_cases": "本校未结台账",
+    "township_name": "乡镇(街道)",
+    "code": "学校标识码",
+    "name": "学校名称",
+    "level": "办学类型",
+    "head": "校长",
+    "head_phone": "校长电话",
+    "open_cases": "本校未结台账",
 }
 SHEETS = ("周报台账", "乡镇汇总", "未填报学校")
 
@@ -118,8 +154,16 @@ def _week_text(frame: pd.DataFrame, day_col: str, text: Any, start: date, end: d
     return pd.Series(lines, index=sub.index).groupby(sub["case_id"]).agg("；".join)
 
 
-def report_rows(cases: pd.DataFrame, responsibles: pd.DataFrame, actions: pd.DataFrame, notices: pd.DataFrame, *,
-                start: date, end: date, as_of: date) -> pd.DataFrame:
+def report_rows(
+    cases: pd.DataFrame,
+    responsibles: pd.DataFrame,
+    actions: pd.DataFrame,
+    notices: pd.DataFrame,
+    *,
+    start: date,
+    end: date,
+    as_of: date,
+) -> pd.DataFrame:
     """One row per selected case with every field of :data:`FIELDS` (unmasked).
 
     ``status`` is the stored status when the week reaches ``as_of``, else the
@@ -130,23 +174,37 @@ def report_rows(cases: pd.DataFrame, responsibles: pd.DataFrame, actions: pd.Dat
     nots = _week_text(notices, "issued_on", lambda s: "《" + s["kind"] + "》", start, end)
     people = {}
     if len(responsibles):
-        r = responsibles.assign(text=[_person(n, p) for n, p in zip(responsibles["name"], responsibles["phone"],
-                                                                      strict=True)])
+        r = responsibles.assign(
+            text=[_person(n, p) for n, p in zip(responsibles["name"], responsibles["phone"], strict=True)]
+        )
         people = {role: dict(zip(g["case_id"], g["text"], strict=True)) for role, g in r.groupby("role")}
     status = out["status"] if end >= as_of else dropout.status_on(out, end)
     group = {code: g for g, codes in schema.RISK_GROUPS.items() for code in codes}
-    rows = pd.DataFrame({
-        "row_no": np.arange(1, len(out) + 1),
-        "case_id": out["case_id"], "name": out["name"], "id_number": out["id_number"], "sex": out["sex"],
-        "township": out["township_name"], "village": out["village_name"], "school": out["school_name"],
-        "grade": out["grade"].map(lambda g: schema.GRADE_LABELS.get(int(g)) if pd.notna(g) else None),
-        "reason": out["reason"], "risk_group": out["reason"].map(group).fillna("其他原因"),
-        "source": out["source"], "reported_on": out["reported_on"], "verified_on": out["verified_on"],
-        **{f: out["case_id"].map(people.get(role, {})) for f, role in _CHIEF_FIELDS.items()},
-        "actions_week": out["case_id"].map(acts), "notices_week": out["case_id"].map(nots),
-        "status": status.to_numpy(), "returned_on": out["returned_on"], "next_followup_on": out["next_followup_on"],
-        "township_code": out["township_code"],
-    })
+    rows = pd.DataFrame(
+        {
+            "row_no": np.arange(1, len(out) + 1),
+            "case_id": out["case_id"],
+            "name": out["name"],
+            "id_number": out["id_number"],
+            "sex": out["sex"],
+            "township": out["township_name"],
+            "village": out["village_name"],
+            "school": out["school_name"],
+            "grade": out["grade"].map(lambda g: schema.GRADE_LABELS.get(int(g)) if pd.notna(g) else None),
+            "reason": out["reason"],
+            "risk_group": out["reason"].map(group).fillna("其他原因"),
+            "source": out["source"],
+            "reported_on": out["reported_on"],
+            "verified_on": out["verified_on"],
+            **{f: out["case_id"].map(people.get(role, {})) for f, role in _CHIEF_FIELDS.items()},
+            "actions_week": out["case_id"].map(acts),
+            "notices_week": out["case_id"].map(nots),
+            "status": status.to_numpy(),
+            "returned_on": out["returned_on"],
+            "next_followup_on": out["next_followup_on"],
+            "township_code": out["township_code"],
+        }
+    )
     return rows
 
 
@@ -193,25 +251,45 @@ def apply_template(rows: pd.DataFrame, template: list[list[str]] | list[tuple[st
     return out
 
 
-def summary_by_township(rows: pd.DataFrame, towns: pd.DataFrame, cases: pd.DataFrame, actions: pd.DataFrame,
-                        notices: pd.DataFrame, *, start: date, end: date) -> pd.DataFrame:
+def summary_by_township(
+    rows: pd.DataFrame,
+    towns: pd.DataFrame,
+    cases: pd.DataFrame,
+    actions: pd.DataFrame,
+    notices: pd.DataFrame,
+    *,
+    start: date,
+    end: date,
+) -> pd.DataFrame:
     """Per township in Scope (code order), counts over the report's rows, then a 合计 row.
 
     Every column of the 合计 row is the sum of the township rows, and its
     ``cases`` equals the number of report rows.
     """
     sel = cases[cases["case_id"].isin(rows["case_id"])]
-    per = pd.DataFrame({
-        "code": sel["township_code"].to_numpy(),
-        "cases": 1,
-        "new_suspected": _between(sel["reported_on"], start, end).astype(int),
-        "confirmed": _between(sel["verified_on"], start, end).astype(int),
-        "returned": _between(sel["returned_on"], start, end).astype(int),
-        "dismissed": (_between(sel["closed_on"], start, end) & (sel["status"] == "误报").to_numpy()).astype(int),
-        "open_end": dropout.status_on(sel, end).isin(dropout.OPEN_DERIVED).astype(int).to_numpy(),
-        "actions": sel["case_id"].map(_count_in(actions, "acted_on", start, end)).fillna(0).astype(int).to_numpy(),
-        "notices": sel["case_id"].map(_count_in(notices, "issued_on", start, end)).fillna(0).astype(int).to_numpy(),
-    })
+    per = pd.DataFrame(
+        {
+            "code": sel["township_code"].to_numpy(),
+            "cases": 1,
+            "new_suspected": _between(sel["reported_on"], start, end).astype(int),
+            "confirmed": _between(sel["verified_on"], start, end).astype(int),
+            "returned": _between(sel["returned_on"], start, end).astype(int),
+            "dismissed": (
+                _between(sel["closed_on"], start, end) & (sel["status"] == "误报").to_numpy()
+            ).astype(int),
+            "open_end": dropout.status_on(sel, end).isin(dropout.OPEN_DERIVED).astype(int).to_numpy(),
+            "actions": sel["case_id"]
+            .map(_count_in(actions, "acted_on", start, end))
+            .fillna(0)
+            .astype(int)
+            .to_numpy(),
+            "notices": sel["case_id"]
+            .map(_count_in(notices, "issued_on", start, end))
+            .fillna(0)
+            .astype(int)
+            .to_numpy(),
+        }
+    )
     num = [c for c in SUMMARY_COLUMNS if c != "township"]
     grouped = per.groupby("code")[num].sum() if len(per) else pd.DataFrame(columns=num)
     out = towns[["code", "name"]].set_index("code").join(grouped).fillna(0)
@@ -228,8 +306,14 @@ def _count_in(frame: pd.DataFrame, col: str, start: date, end: date) -> pd.Serie
     return frame[_between(frame[col], start, end)].groupby("case_id").size()
 
 
-def missing_schools(schools: pd.DataFrame, submitted: set[str], contacts: pd.DataFrame, cases: pd.DataFrame, *,
-                    mask: bool = True) -> pd.DataFrame:
+def missing_schools(
+    schools: pd.DataFrame,
+    submitted: set[str],
+    contacts: pd.DataFrame,
+    cases: pd.DataFrame,
+    *,
+    mask: bool = True,
+) -> pd.DataFrame:
     """Schools in Scope with no weekly submission, with their head's contact and open cases."""
     out = schools[~schools["code"].isin(submitted)].copy()
     heads = contacts[contacts["role"] == "校长"].set_index("place_code")
@@ -243,8 +327,14 @@ def missing_schools(schools: pd.DataFrame, submitted: set[str], contacts: pd.Dat
 
 
 # ------------------------------------------------------------------ building
-def build_weekly_report(con: duckdb.DuckDBPyConnection, scope: Scope, week: str, *, unmask: bool = False,
-                        template: list[list[str]] | None = None) -> WeeklyReport:
+def build_weekly_report(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    week: str,
+    *,
+    unmask: bool = False,
+    template: list[list[str]] | None = None,
+) -> WeeklyReport:
     """The weekly report for ``week`` (``2026-W47``) and ``scope``.
 
     Parameters
@@ -277,23 +367,50 @@ def build_weekly_report(con: duckdb.DuckDBPyConnection, scope: Scope, week: str,
     actions = dropout_data.actions(con, scope, ids_)
     notices = dropout_data.notices(con, scope, ids_)
     changes = dropout_data.status_log(con, scope, ids_)
-    events = pd.concat([actions[["case_id", "acted_on"]].rename(columns={"acted_on": "day"}),
-                        notices[["case_id", "issued_on"]].rename(columns={"issued_on": "day"}),
-                        changes[["case_id", "changed_on"]].rename(columns={"changed_on": "day"})], ignore_index=True)
+    events = pd.concat(
+        [
+            actions[["case_id", "acted_on"]].rename(columns={"acted_on": "day"}),
+            notices[["case_id", "issued_on"]].rename(columns={"issued_on": "day"}),
+            changes[["case_id", "changed_on"]].rename(columns={"changed_on": "day"}),
+        ],
+        ignore_index=True,
+    )
     chosen = select_cases(cases, events, start=start, end=end)
-    raw = report_rows(chosen, dropout_data.responsibles(con, scope, chosen["case_id"].tolist()), actions, notices,
-                      start=start, end=end, as_of=scope.as_of)
+    raw = report_rows(
+        chosen,
+        dropout_data.responsibles(con, scope, chosen["case_id"].tolist()),
+        actions,
+        notices,
+        start=start,
+        end=end,
+        as_of=scope.as_of,
+    )
     shown = raw if unmask else mask_rows(raw)
     towns = queries.townships(con, scope)
     summary = summary_by_township(raw, towns, chosen, actions, notices, start=start, end=end)
-    submitted = {r[0] for r in con.execute("SELECT school_code FROM weekly_submissions WHERE iso_week = ?",
-                                           [dropout.iso_week_of(start)]).fetchall()}
-    missing = missing_schools(dropout_data.schools(con, scope), submitted, dropout_data.contacts(con, scope), cases,
-                              mask=not unmask)
-    title = (f"{config.CITY_NAME}{config.COUNTY_NAME}控辍保学每周填报 · {dropout.week_label(week)}"
-             f" · 截至{end.month}月{end.day}日")
-    return WeeklyReport(week=dropout.iso_week_of(start), start=start, end=end, title=title,
-                        rows=apply_template(shown, template), summary=summary, missing=missing, masked=not unmask)
+    submitted = {
+        r[0]
+        for r in con.execute(
+            "SELECT school_code FROM weekly_submissions WHERE iso_week = ?", [dropout.iso_week_of(start)]
+        ).fetchall()
+    }
+    missing = missing_schools(
+        dropout_data.schools(con, scope), submitted, dropout_data.contacts(con, scope), cases, mask=not unmask
+    )
+    title = (
+        f"{config.CITY_NAME}{config.COUNTY_NAME}控辍保学每周填报 · {dropout.week_label(week)}"
+        f" · 截至{end.month}月{end.day}日"
+    )
+    return WeeklyReport(
+        week=dropout.iso_week_of(start),
+        start=start,
+        end=end,
+        title=title,
+        rows=apply_template(shown, template),
+        summary=summary,
+        missing=missing,
+        masked=not unmask,
+    )
 
 
 def to_xlsx(report: WeeklyReport) -> bytes:
@@ -317,8 +434,9 @@ def term_weeks(as_of: date, term_start: date) -> list[str]:
 
 
 # ------------------------------------------------------------------ filing
-def submit_week(scope: Scope, school_codes: list[str], week: str, *, note: str | None = None,
-                path: Path | None = None) -> int:
+def submit_week(
+    scope: Scope, school_codes: list[str], week: str, *, note: str | None = None, path: Path | None = None
+) -> int:
     """Record that schools in Scope filed their report for ``week`` (one transaction).
     Schools already recorded are skipped.  Returns how many were recorded."""
     if not dropout_cases.may_write(scope):
@@ -330,12 +448,23 @@ def submit_week(scope: Scope, school_codes: list[str], week: str, *, note: str |
         outside = [c for c in school_codes if c not in visible]
         if outside:
             raise PermissionError(f"学校 {', '.join(outside)} 不在您的权限范围内。")
-        done = {r[0] for r in con.execute("SELECT school_code FROM weekly_submissions WHERE iso_week = ?",
-                                          [iso]).fetchall()}
+        done = {
+            r[0]
+            for r in con.execute(
+                "SELECT school_code FROM weekly_submissions WHERE iso_week = ?", [iso]
+            ).fetchall()
+        }
         new = [c for c in dict.fromkeys(school_codes) if c not in done]
         for code in new:
-            con.execute("INSERT INTO weekly_submissions VALUES (?, ?, ?, ?, ?)",
-                        [iso, code, scope.as_of, scope.user, (note or "").strip() or None])
-        store.audit(con, user=scope.user, action="weekly_submitted", scope=scope.describe(),
-                    detail=json.dumps({"week": iso, "schools": len(new)}, ensure_ascii=False))
+            con.execute(
+                "INSERT INTO weekly_submissions VALUES (?, ?, ?, ?, ?)",
+                [iso, code, scope.as_of, scope.user, (note or "").strip() or None],
+            )
+        store.audit(
+            con,
+            user=scope.user,
+            action="weekly_submitted",
+            scope=scope.describe(),
+            detail=json.dumps({"week": iso, "schools": len(new)}, ensure_ascii=False),
+        )
     return len(new)

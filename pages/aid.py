@@ -23,7 +23,7 @@ cov, pay, appr, social = st.tabs([ui.tr("aid_tab_coverage"), ui.tr("aid_tab_paym
                                   ui.tr("aid_tab_approvals"), ui.tr("aid_tab_social")])
 
 with cov:
-    left, right = st.columns([1, 1], gap="medium")
+    left, right = st.columns([5, 6], gap="medium")
     programme = right.selectbox(ui.tr("aid_programme"), r.programmes, key="aid_programme")
     towns = view.township_coverage(r, programme)
     left.plotly_chart(view.plot_township_rate(
@@ -53,6 +53,8 @@ with cov:
         ui.audit_once(scope, "view_list", list="aid_wrong_payments")
         st.dataframe(wrong, hide_index=True, width="stretch")
         ui.download_buttons(wrong, name="疑似错发重复发放", scope=scope, key="aid_wrong_dl")
+    with st.expander(ui.tr("aid_standards")):
+        st.dataframe(view.standards(r), hide_index=True, width="stretch")
 
 with pay:
     left, right = st.columns([1, 1], gap="medium")
@@ -67,7 +69,8 @@ with pay:
     st.subheader(ui.tr("aid_problems"))
     problems = view.problem_list(r, mask=scope.mask)
     ui.audit_once(scope, "view_list", list="aid_problem_payments")
-    st.dataframe(problems, hide_index=True, width="stretch", height=280)
+    st.dataframe(problems.style.format(view.PROBLEM_FORMATS, na_rep="—"), hide_index=True, width="stretch",
+                 height=280)
     ui.download_buttons(problems, name="逾期未足额发放", scope=scope, key="aid_problems_dl")
     st.subheader(ui.tr("aid_ledger"))
     ledger = view.ledger_table(r)
@@ -116,5 +119,3 @@ with social:
     ui.audit_once(scope, "view_list", list="aid_campaign", year=r.campaign_year)
     st.dataframe(campaign, hide_index=True, width="stretch", height=300)
     ui.download_buttons(campaign, name="大学新生助学名单", scope=scope, key="aid_campaign_dl")
-    with st.expander(ui.tr("aid_standards")):
-        st.dataframe(view.standards(r), hide_index=True, width="stretch")

@@ -17,7 +17,7 @@ kind = c1.selectbox(ui.tr("rec_kind"), list(schema.REGISTRY_KINDS), format_func=
                     key="rec_kind")
 upload = c2.file_uploader(ui.tr("rec_upload"), type=["csv", "xlsx"], key="rec_file")
 if info["demo"]:
-    s1, s2 = st.columns(2)
+    s1, s2, _ = st.columns([1, 1, 3])
     if s1.button(ui.tr("rec_sample"), key="rec_sample"):
         st.session_state["rec_use_sample"] = True
     s2.download_button(ui.tr("rec_sample_download"), loaders.sample_registry_csv(kind, scope.as_of),
@@ -41,12 +41,12 @@ if result is not None:
     st.caption(f"{filename} · {schema.REGISTRY_KINDS[kind]} · {len(result.rows)} 行")
     ui.metric_cards(view.reconcile_cards(result), per_row=7)
     counts = result.counts
-    category = st.radio(ui.tr("rec_category"), list(reconcile.CATEGORIES), horizontal=True, key="rec_category",
+    category = st.radio(ui.tr("rec_category"), list(view.REC_ORDER), horizontal=True, key="rec_category",
                         format_func=lambda c: f"{reconcile.CATEGORIES[c]} {counts[c]}")
     rows = result.category(category)
     shown = reconcile.display_frame(rows, mask=scope.mask)
     ui.audit_once(scope, "view_list", list="reconcile", kind=kind, category=category, file=filename)
-    st.dataframe(shown, hide_index=True, width="stretch", height=320)
+    st.dataframe(shown, hide_index=True, width="stretch", height=min(35 * (len(shown) + 1) + 3, 320))
     ui.download_buttons(reconcile.display_frame(result.rows, mask=scope.mask), name="精准识别比对结果",
                         scope=scope, key="rec_dl", sheets=reconcile.workbook_sheets(result, mask=scope.mask))
     if category == "not_enrolled" and len(rows):

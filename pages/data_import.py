@@ -14,10 +14,19 @@ if not allowed:
     st.warning(why)
 
 c1, c2 = st.columns([1, 2])
-kind = c1.selectbox(ui.tr("imp_kind"), view.KIND_CHOICES, format_func=view.kind_label, key="imp_kind",
-                    help="；".join(f"{view.kind_label(k)}：{ingest.KINDS[k].description}" for k in view.KIND_CHOICES))
-upload = c2.file_uploader(ui.tr("imp_upload"), type=["csv", "xlsx"], key="imp_file",
-                          max_upload_size=int(config.SETTINGS["ingest"]["max_upload_mb"]))
+kind = c1.selectbox(
+    ui.tr("imp_kind"),
+    view.KIND_CHOICES,
+    format_func=view.kind_label,
+    key="imp_kind",
+    help=view.kind_help(),
+)
+upload = c2.file_uploader(
+    ui.tr("imp_upload"),
+    type=["csv", "xlsx"],
+    max_upload_size=int(config.SETTINGS["ingest"]["max_upload_mb"]),
+    key=f"imp_file_{st.session_state.get('imp_n', 0)}",
+)  # a new key empties it
 handoff = st.session_state.get("imp_handoff")
 data = name = parsed = report = None
 if upload is not None:
@@ -39,41 +48,54 @@ if data is not None:
 if parsed is not None:
     remembered = loaders.load_remembered_mapping(kind, parsed.signature()) or {}
     base = ingest.remap(parsed, remembered)
-    missing = [c for c in ingest.KINDS[kind].required if c not in base.headers]
-    with st.expander(ui.tr("imp_mapping"), expanded=bool(missing)):
+    with st.expander(ui.tr("imp_mapping"), expanded=view.needs_mapping(base)):
         options = view.field_options(kind)
         grid, chosen = st.columns(3), {}
         for r in view.mapping_rows(base):
             chosen[r["header"]] = grid[r["i"] % 3].selectbox(
-                r["header"], list(options), index=list(options).index(r["field"]), format_func=options.get,
-                key=f"imp_map_{parsed.signature()}_{r['i']}", help=f"示例：{r['examples'] or '(空)'}")
+                r["header"],
+                list(options),
+                index=list(options).index(r["field"]),
+                format_func=options.get,
+                key=f"imp_map_{parsed.signature()}_{r['i']}",
+                help=f"示例：{r['examples'] or '(空)'}",
+            )
     mapping = {**remembered, **view.overrides(base, chosen)}
     o1, o2 = st.columns([2, 1])
-    mode = o1.radio(ui.tr("imp_mode"), ingest.MODES, format_func=ingest.MODE_LABELS.get, horizontal=True,
-                    key="imp_mode", help=view.mode_help(kind))
+    mode = o1.radio(
+        ui.tr("imp_mode"),
+        ingest.MODES,
+        format_func=ingest.MODE_LABELS.get,
+        horizontal=True,
+        key="imp_mode",
+        help=view.mode_help(kind),
+    )
     crs = None
     if "lon" in ingest.KINDS[kind].names:
-        crs = o2.selectbox(ui.tr("imp_crs"), list(ingest.CRS), format_func=ingest.CRS.get, key="imp_crs",
-                           index=list(ingest.CRS).index(parsed.crs_hint or "wgs84"))
+        crs = o2.selectbox(
+            ui.tr("imp_crs"),
+            list(ingest.CRS),
+            format_func=ingest.CRS.get,
+            key="imp_crs",
+            index=list(ingest.CRS).index(parsed.crs_hint or "wgs84"),
+        )
     with st.spinner("正在校验…"):
-        report = loaders.validate_upload(scope, data, name, kind=kind, mapping=mapping, mode=mode, crs=crs,
-                                         sheet=sheet)
+        report = loaders.validate_upload(
+            scope, data, name, kind=kind, mapping=mapping, mode=mode, crs=crs, sheet=sheet
+        )
 
 if report is not None:
     st.subheader(ui.tr("imp_report"))
     ui.metric_cards(view.summary_cards(report), per_row=4)
     if report.problems:
-        left, right = st.columns([2, 3])
-        with left:
-            st.markdown(f"**{ui.tr('imp_by_code')}**")
-            table, colours = view.code_table(report)
-            ui.coloured_table(table, colours, formats={}, height=min(36 * (len(table) + 1) + 4, 320))
-        with right:
-            st.markdown(f"**{ui.tr('imp_problems')}**")
-            table, colours = view.problem_table(report)
-            ui.coloured_table(table, colours, formats={"行": "{:.0f}"}, height=320)
-            if len(report.problems) > len(table):
-                ui.note(f"只显示前 {len(table):,} 条，共 {len(report.problems):,} 条；用命令行 validate --json 可得全部。")
+        st.markdown(f"**{ui.tr('imp_by_code')}**")
+        table, colours = view.code_table(report)
+        ui.coloured_table(table, colours, formats={}, height=view.table_height(len(table), 250))
+        st.markdown(f"**{ui.tr('imp_problems')}**")
+        table, colours = view.problem_table(report)
+        ui.coloured_table(table, colours, formats={"行": "{:.0f}"}, height=view.table_height(len(table), 320))
+        if len(report.problems) > len(table):
+            ui.note(view.truncated_note(report, len(table)))
     if report.valid_rows:
         st.markdown(f"**{ui.tr('imp_preview')}**")
         ui.audit_once(scope, "view_list", list="导入预览", kind=kind, file=name)
@@ -82,18 +104,27 @@ if report is not None:
     if report.fatal:
         st.error(ui.tr("imp_fatal"))
     elif report.errors:
-        drop = st.checkbox(f"{ui.tr('imp_drop_bad')}({len(report.bad_rows):,} 行有错误，"
-                           f"可导入 {report.valid_rows:,} 行)", key="imp_drop_bad")
+        drop = st.checkbox(view.drop_label(ui.tr("imp_drop_bad"), report), key="imp_drop_bad")
         if not drop:
             ui.note(ui.tr("imp_has_errors"))
     ready = allowed and not report.fatal and report.valid_rows > 0 and (drop or not report.errors)
-    if st.button(f"{ui.tr('imp_commit')} {report.valid_rows:,} 行", type="primary", disabled=not ready,
-                 key="imp_commit"):
+    if st.button(
+        f"{ui.tr('imp_commit')} {report.valid_rows:,} 行",
+        type="primary",
+        disabled=not ready,
+        key="imp_commit",
+    ):
         bar = st.progress(0.0, text="开始导入…")
         try:
-            result = ingest.commit(loaders.read_upload(data, name, kind=kind, mapping=mapping, sheet=sheet), kind,
-                                   scope=scope, mode=mode, drop_bad_rows=drop, crs=crs,
-                                   progress=lambda f, t: bar.progress(f, text=t))
+            result = ingest.commit(
+                loaders.read_upload(data, name, kind=kind, mapping=mapping, sheet=sheet),
+                kind,
+                scope=scope,
+                mode=mode,
+                drop_bad_rows=drop,
+                crs=crs,
+                progress=lambda f, t: bar.progress(f, text=t),
+            )
         except ingest.ImportRefused as exc:
             st.error(exc.reason)
         else:
@@ -101,23 +132,30 @@ if report is not None:
                 ingest.remember_mapping(kind, parsed.signature(), mapping, scope=scope)
             st.session_state["imp_flash"] = view.commit_message(result)
             st.session_state.pop("imp_handoff", None)
+            st.session_state["imp_n"] = st.session_state.get("imp_n", 0) + 1  # a fresh, empty uploader
             st.rerun()
 
 st.subheader(ui.tr("imp_history"))
 history, last, reason = loaders.load_imports(scope)
-st.dataframe(view.history_table(history), hide_index=True, width="stretch", height=200)
+if history.empty:
+    ui.note("还没有导入记录。")
+else:
+    table = view.history_table(history)
+    st.dataframe(table, hide_index=True, width="stretch", height=view.table_height(len(table), 250))
 if last is not None:
     if reason:
         ui.note(f"最近一次导入 {last['import_id']} 不能撤销：{reason}")
-    if st.button(f"{ui.tr('imp_undo')}（{last['import_id']}，{view.kind_label(last['kind'])}）", key="imp_undo",
-                 disabled=reason is not None):
+    if st.button(
+        f"{ui.tr('imp_undo')}（{last['import_id']}，{view.kind_label(last['kind'])}）",
+        key="imp_undo",
+        disabled=reason is not None,
+    ):
         try:
             res = ingest.undo_last_import(scope=scope, import_id=last["import_id"])
         except ingest.UndoRefused as exc:
             st.error(exc.reason)
         else:
-            st.session_state["imp_flash"] = (f"已撤销 {res.import_id}：删除导入的 {res.rows_removed:,} 行，"
-                                             f"恢复原有的 {res.rows_restored:,} 行。")
+            st.session_state["imp_flash"] = view.undo_message(res)
             st.rerun()
 with st.expander(ui.tr("imp_codes")):
     st.dataframe(view.problem_codes_table(), hide_index=True, width="stretch")

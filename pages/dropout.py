@@ -15,25 +15,36 @@ where, when = dm.scope_label(scope, towns), f"截至{fmt.fmt_date(scope.as_of)}"
 ui.page_header(ui.tr("nav_dropout"), scope, towns=towns)
 
 ui.metric_cards(dm.cards(data, proposals=len(found)), per_row=6)
-ui.note(ui.tr("do_case_rule"))
+ui.note(f"{ui.tr('do_case_rule')} 巩固率目标 {fmt.fmt_pct(dm.consolidation_target())}。")
 c1, c2, c3 = st.columns(3)
-c1.page_link("pages/dropout_cases.py", label=f"{ui.tr('nav_dropout_cases')}：确认疑似、登记劝返", icon="📋")
-c2.page_link("pages/todo.py", label=ui.tr("nav_todo"), icon="✅")
-c3.page_link("pages/dropout_weekly.py", label=f"{ui.tr('nav_dropout_weekly')}(导出)", icon="🗓️")
+c1.page_link("pages/dropout_cases.py", label=f"{ui.tr('nav_dropout_cases')}：确认疑似、登记劝返", icon=":material/folder_shared:")
+c2.page_link("pages/todo.py", label=ui.tr("nav_todo"), icon=":material/checklist:")
+c3.page_link("pages/dropout_weekly.py", label=f"{ui.tr('nav_dropout_weekly')}(导出)", icon=":material/event_note:")
 
-left, right = st.columns([3, 2], gap="medium")
+left, right = st.columns([7, 4], gap="medium")
 with left:
-    by = st.radio(ui.tr("do_breakdown"), list(dm.BREAKDOWNS), format_func=dm.BREAKDOWNS.get, horizontal=True,
-                  key="do_by")
+    by = st.radio(
+        ui.tr("do_breakdown"),
+        list(dm.BREAKDOWNS),
+        format_func=dm.BREAKDOWNS.get,
+        horizontal=True,
+        key="do_by",
+    )
     table, colours, formats = dm.breakdown_display(data, by)
-    st.caption(f"{dm.BREAKDOWNS[by]}分组 · {where} · {when}")
+    st.caption(f"{dm.BREAKDOWNS[by]}分组 · {where} · {when} · 未结台账‰ = (疑似辍学+辍学)÷在校生×1000")
     ui.coloured_table(table, colours, formats=formats, height=430)
 with right:
-    measure = st.selectbox("地图指标", list(dm.MAP_MEASURES), format_func=lambda m: dm.MAP_MEASURES[m][0],
-                           key="do_measure")
+    measure = st.selectbox(
+        "地图指标", list(dm.MAP_MEASURES), format_func=lambda m: dm.MAP_MEASURES[m][0], key="do_measure"
+    )
     shapes = loaders.load_township_geojson(scope)
-    st_folium(dm.choropleth(data, shapes, measure=measure, where=where), key=f"do_map_{measure}",
-              returned_objects=[], height=430, use_container_width=True)
+    st_folium(
+        dm.choropleth(data, shapes, measure=measure, where=where),
+        key=f"do_map_{measure}",
+        returned_objects=[],
+        height=430,
+        use_container_width=True,
+    )
 
 left, right = st.columns(2, gap="medium")
 with left:

@@ -4,7 +4,6 @@ import streamlit as st
 
 from lib import audit, dropout, dropout_cases, loaders, notices, schema, ui
 from lib import dropout_ledger as dl
-from lib.overview import Card
 
 scope = ui.current_scope()
 case_id = st.session_state.get(dl.SELECTED_CASE)
@@ -12,7 +11,7 @@ ui.page_header(f"{ui.tr('nav_dropout_case')} {case_id or ''}", scope)
 detail = loaders.load_dropout_case(scope, case_id) if case_id else None
 if detail is None:
     st.info(ui.tr("do_no_case"))
-    st.page_link("pages/dropout_cases.py", label=ui.tr("nav_dropout_cases"), icon="📋")
+    st.page_link("pages/dropout_cases.py", label=ui.tr("nav_dropout_cases"), icon=":material/folder_shared:")
     st.stop()
 case, version = detail["case"], int(detail["case"]["version"])
 # A write must check the version the user *saw* (the previous run's), not the one this
@@ -30,8 +29,7 @@ def submit(form: str, values: dict, expected: int) -> None:
     try:
         dropout_cases.apply_edit(scope, case_id, form, values, expected_version=expected)
     except dropout_cases.CaseConflict as exc:
-        st.session_state[dl.CONFLICT] = {"case_id": case_id, "form": form, "current": exc.current,
-                                         "mine": exc.mine, "version": exc.version, "message": str(exc)}
+        st.session_state[dl.CONFLICT] = exc.as_state(form)
         st.rerun()
     except dropout_cases.CaseError as exc:
         st.error(str(exc))
@@ -43,7 +41,7 @@ def submit(form: str, values: dict, expected: int) -> None:
 
 conflict = st.session_state.get(dl.CONFLICT)
 if conflict and conflict["case_id"] == case_id:
-    st.error(conflict["message"], icon="⚠️")
+    st.error(conflict["message"], icon=":material/warning:")
     st.dataframe(dl.conflict_table(conflict["current"], conflict["mine"], mask=not unmask), hide_index=True)
     b1, b2 = st.columns(2)
     if b1.button(ui.tr("do_reapply"), key="do_reapply", type="primary"):
@@ -53,33 +51,33 @@ if conflict and conflict["case_id"] == case_id:
         st.rerun()
 
 facts = dl.case_facts(case, as_of=scope.as_of, mask=not unmask)
-ui.metric_cards([Card("状态", case["status"]), Card("在册天数", facts["在册天数"]),
-                 Card("下次跟进", facts["下次跟进"]), Card("当前责任人", facts["当前责任人"])], per_row=4)
-st.caption(" · ".join(f"{k}：{facts[k]}" for k in ("学生", "身份证号", "学校", "年级", "户籍", "原因", "来源", "上报")))
+cards, line = dl.case_cards(case, facts)
+ui.metric_cards(cards, per_row=4)
+st.caption(line)
 tab_status, tab_actions, tab_chiefs, tab_notices = st.tabs(["状态与跟进", "劝返记录", "六长", "文书"])
 
 with tab_status:
     moves = dropout.allowed_moves(case["status"], returned_on=case.get("returned_on"), as_of=scope.as_of)
     if moves:
         with st.form("do_move"):
-            to = st.selectbox("改为", moves, key="do_move_to")
-            on = st.date_input("日期", value=scope.as_of, max_value=scope.as_of, key="do_move_on")
-            code = st.selectbox("核实的辍学原因(改为已核实时)", list(schema.REASONS),
-                                index=list(schema.REASONS).index(case["reason"]) if case["reason"] in schema.REASONS
-                                else 0, key="do_move_code")
-            note = st.text_input("误报理由(改为误报时必填) / 说明", key="do_move_note")
+            c1, c2 = st.columns(2)
+            to = c1.selectbox("改为", moves, key="do_move_to")
+            on = c2.date_input("日期", value=scope.as_of, max_value=scope.as_of, key="do_move_on")
+            code = c1.selectbox("核实的辍学原因(改为已核实时)", list(schema.REASONS), index=dl.reason_index(case),
+                                key="do_move_code")
+            note = c2.text_input("误报理由(改为误报时必填) / 说明", key="do_move_note")
             if st.form_submit_button("保存状态", type="primary", disabled=not writable):
-                submit("status", {"to": to, "on": on, "note": note,
-                                  "reason": code if to == "已核实" else note if to == "误报" else None}, seen)
+                submit("status", dl.status_values(to, on, code, note), seen)
     else:
         st.info(f"“{case['status']}”没有可做的状态变更。")
     with st.form("do_details"):
         c1, c2 = st.columns(2)
-        reason = c1.selectbox("辍学原因", list(schema.REASONS), key="do_det_reason",
-                              index=list(schema.REASONS).index(case["reason"]) if case["reason"] in schema.REASONS
-                              else 0)
-        follow = c2.date_input("下次跟进日期", value=case.get("next_followup_on") or scope.as_of,
-                               key="do_det_follow")
+        reason = c1.selectbox(
+            "辍学原因", list(schema.REASONS), index=dl.reason_index(case), key="do_det_reason"
+        )
+        follow = c2.date_input(
+            "下次跟进日期", value=case.get("next_followup_on") or scope.as_of, key="do_det_follow"
+        )
         if st.form_submit_button("保存", disabled=not writable):
             submit("details", {"reason": reason, "next_followup_on": follow}, seen)
 
@@ -96,37 +94,45 @@ with tab_actions:
 
 with tab_chiefs:
     st.dataframe(dl.chiefs_table(case["responsibles"], mask=not unmask), hide_index=True, width="stretch")
-    if unmask:
+    if not unmask:
+        st.caption("打开“显示完整姓名和证件号”后可修改六长。镇长、村长、校长默认取自“六长联系人”。")
+    else:
         with st.form("do_chiefs"):
             people = {}
             for role in schema.SIX_CHIEFS:
                 name, phone = case["responsibles"].get(role, (None, None))
                 c1, c2 = st.columns(2)
-                people[role] = [c1.text_input(f"{role} 姓名", value=name or "", key=f"do_chief_{role}_n"),
-                                c2.text_input(f"{role} 电话", value=phone or "", key=f"do_chief_{role}_p")]
+                people[role] = [
+                    c1.text_input(f"{role} 姓名", value=name or "", key=f"do_chief_{role}_n"),
+                    c2.text_input(f"{role} 电话", value=phone or "", key=f"do_chief_{role}_p"),
+                ]
             if st.form_submit_button("保存六长", disabled=not writable):
                 submit("chiefs", {"responsibles": people}, seen)
-    else:
-        st.caption("打开“显示完整姓名和证件号”后可修改六长。镇长、村长、校长默认取自“六长联系人”。")
 
 with tab_notices:
-    issued = detail["notices"]
-    nxt = dropout.next_notice(issued, status=case["status"], enrolled=bool(case.get("student_id")),
-                              verified_on=case.get("verified_on"), as_of=scope.as_of)
-    st.caption(f"下一份应发：《{nxt[0]}》(应于{nxt[1].isoformat()}前)" if nxt else "当前无需签发文书(已核实、未返校的案件才签发)。")
+    due, text = dl.next_notice_text(case, detail["notices"], as_of=scope.as_of)
+    st.caption(text)
     with st.form("do_notice"):
         kinds = list(dropout.notice_kinds())
-        kind = st.selectbox("文书", kinds, index=kinds.index(nxt[0]) if nxt and nxt[0] in kinds else 0,
-                            key=f"do_notice_kind_{nxt[0] if nxt else ''}")  # follows the next one due
+        # keyed by the notice due, so the choice follows it once one is issued
+        kind = st.selectbox(
+            "文书", kinds, index=kinds.index(due) if due in kinds else 0, key=f"do_notice_{due}"
+        )
         if st.form_submit_button("签发并登记", type="primary", disabled=not writable):
             submit("notice", {"kind": kind, "issued_on": scope.as_of}, seen)
-    st.dataframe(dl.notices_table(issued), hide_index=True, width="stretch")
-    for n in issued.sort_values("issued_on").to_dict("records"):
-        earlier = notices.previous_notice(issued[issued.issued_on <= n["issued_on"]], n["kind"])
-        doc = notices.render_notice(case, n, previous=earlier) if unmask else ""  # nothing personal sent masked
-        st.download_button(f"打印《{n['kind']}》{n['notice_id']}", doc.encode("utf-8"), file_name=f"{n['notice_id']}.html",
-                           mime="text/html", key=f"do_print_{n['notice_id']}", disabled=not unmask,
-                           on_click=audit.record, args=(scope, "print_notice"),
-                           kwargs={"case": case_id, "notice": n["notice_id"]},
-                           help=None if unmask else "文书载有儿童及监护人完整信息：请先打开“显示完整姓名和证件号”。")
+    st.dataframe(dl.notices_table(detail["notices"]), hide_index=True, width="stretch")
+    for doc in notices.documents(case, detail["notices"]):
+        st.download_button(  # personal data: only when unmasked, and every print is recorded
+            doc["label"],
+            doc["html"].encode("utf-8") if unmask else b"",
+            file_name=doc["file_name"],
+            mime="text/html",
+            key=f"do_print_{doc['notice_id']}",
+            disabled=not unmask,
+            on_click=audit.record,
+            args=(scope, "print_notice"),
+            kwargs={"case": case_id, "notice": doc["notice_id"]},
+        )
+    if len(detail["notices"]) and not unmask:
+        st.caption("文书载有儿童及监护人完整信息：打开“显示完整姓名和证件号”后可打印(打印记入审计日志)。")
 st.session_state[f"do_seen_{case_id}"] = version  # what this run showed

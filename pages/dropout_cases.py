@@ -18,8 +18,9 @@ writable = dropout_cases.may_write(scope)
 frames = loaders.load_dropout_ledger(scope)
 found, students = loaders.load_dropout_proposals(scope)
 props = dl.proposals_display(found, students, mask=not unmask)
-tab_ledger, tab_props, tab_new = st.tabs([ui.tr("do_ledger"), f"{ui.tr('do_proposals')}({len(props)})",
-                                          ui.tr("do_new_case")])
+tab_ledger, tab_props, tab_new = st.tabs(
+    [ui.tr("do_ledger"), f"{ui.tr('do_proposals')}({len(props)})", ui.tr("do_new_case")]
+)
 
 
 def opened(case_id: str, text: str) -> None:
@@ -31,20 +32,26 @@ def opened(case_id: str, text: str) -> None:
 
 with tab_ledger:
     c1, c2, c3 = st.columns([3, 1, 2])
-    statuses = c1.multiselect("状态", list(schema.CASE_STATUS), default=list(schema.OPEN_CASE_STATUS),
-                              key="do_status_filter")
+    statuses = c1.multiselect(
+        "状态", list(schema.CASE_STATUS), default=list(schema.OPEN_CASE_STATUS), key="do_status_filter"
+    )
     attention = c2.toggle("只看红黄", key="do_attention")
     text = c3.text_input("查找(台账编号/学校/乡镇)", key="do_find")
-    ledger = dl.ledger_table(frames["cases"], frames["responsibles"], frames["notices"], as_of=scope.as_of,
-                             mask=not unmask)
+    ledger = dl.ledger_table(
+        frames["cases"], frames["responsibles"], frames["notices"], as_of=scope.as_of, mask=not unmask
+    )
     view = dl.filter_ledger(ledger, statuses=statuses, attention_only=attention, text=text)
     ui.audit_once(scope, "view_list", list="控辍保学台账", statuses=",".join(statuses), masked=not unmask)
     table, colours, formats = dl.ledger_display(view)
     st.caption(f"共 {len(view)} 件 · 红 = 跟进逾期已升级，黄 = 逾期或即将到期 · 按紧急程度排序")
     ui.coloured_table(table, colours, formats=formats, height=420)
     if len(view):
-        pick = st.selectbox("选择案件", view["case_id"].tolist(), key="do_pick",
-                            format_func=lambda c: f"{c} {view.set_index('case_id').at[c, 'name']}")
+        pick = st.selectbox(
+            "选择案件",
+            view["case_id"].tolist(),
+            key="do_pick",
+            format_func=lambda c: f"{c} {view.set_index('case_id').at[c, 'name']}",
+        )
         if st.button(ui.tr("do_open_case"), key="do_open", type="primary"):
             st.session_state[dl.SELECTED_CASE] = pick
             st.switch_page("pages/dropout_case.py")
@@ -58,12 +65,15 @@ with tab_props:
         shown, colours = dl.proposals_table(props)
         ui.coloured_table(shown, colours, formats={}, height=300)
         keys = [f"{s}|{r}" for s, r in zip(props["student_id"], props["run_start"], strict=True)]
-        labels = {k: f"{n}（{sc}，连续{d}天）" for k, n, sc, d in
-                  zip(keys, props["name"], props["school_name"], props["days"], strict=True)}
+        labels = {
+            k: f"{n}（{sc}，连续{d}天）"
+            for k, n, sc, d in zip(keys, props["name"], props["school_name"], props["days"], strict=True)
+        }
         with st.form("do_decide"):
             key = st.selectbox("学生", keys, format_func=labels.get, key="do_prop_pick")
-            reason = st.selectbox("初步判断的原因", list(schema.REASONS), index=len(schema.REASONS) - 1,
-                                  key="do_prop_reason")
+            reason = st.selectbox(
+                "初步判断的原因", list(schema.REASONS), index=len(schema.REASONS) - 1, key="do_prop_reason"
+            )
             note = st.text_input("说明 / 排除理由(排除时必填)", key="do_prop_note")
             b1, b2 = st.columns(2)
             confirm = b1.form_submit_button("确认为疑似辍学，建立台账", type="primary", disabled=not writable)
@@ -97,8 +107,15 @@ with tab_new:
         if st.form_submit_button("建立台账", type="primary", disabled=not writable):
             try:
                 new_id = dropout_cases.open_case_for_child(
-                    scope, id_number=id_number, name=name, village_code=village, reason=reason, source=source,
-                    guardian_name=guardian, guardian_phone=phone)
+                    scope,
+                    id_number=id_number,
+                    name=name,
+                    village_code=village,
+                    reason=reason,
+                    source=source,
+                    guardian_name=guardian,
+                    guardian_phone=phone,
+                )
                 opened(new_id, f"已建立台账 {new_id}。")
             except dropout_cases.CaseError as exc:
                 st.error(str(exc))

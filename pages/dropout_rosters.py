@@ -40,7 +40,9 @@ for tab, key, columns, rule in (
         shown = dr.display(roster, columns, mask=not unmask)
         colours = dr.roster_colours(roster, shown)
         behind = int((roster["colour"] == "red").sum())
-        st.caption(f"{rule}(设置项)；近四周 = 统计日前28天。红 = 落后较多或未安排教师({behind}人)，黄 = 略有落后。")
+        st.caption(
+            f"{rule}(设置项)；近四周 = 统计日前28天。红 = 落后较多或未安排教师({behind}人)，黄 = 略有落后。"
+        )
         ui.coloured_table(shown, colours, formats={}, height=380)
         ui.download_buttons(shown, name=f"帮扶名册_{ui.tr('do_' + key)}", scope=scope, key=f"do_{key}_dl")
         active = roster.dropna(subset=["intervention_id"])
@@ -49,7 +51,9 @@ for tab, key, columns, rule in (
             with st.form(f"do_visit_{key}"):
                 c1, c2 = st.columns(2)
                 iid = c1.selectbox("学生", list(labels), format_func=labels.get, key=f"do_visit_{key}_who")
-                day = c2.date_input("日期", value=scope.as_of, max_value=scope.as_of, key=f"do_visit_{key}_on")
+                day = c2.date_input(
+                    "日期", value=scope.as_of, max_value=scope.as_of, key=f"do_visit_{key}_on"
+                )
                 content = st.text_input("内容", key=f"do_visit_{key}_text")
                 if st.form_submit_button("登记一次辅导/送教"):
                     record(dr.log_visit, iid, content=content, visited_on=day)
@@ -58,7 +62,9 @@ for tab, key, columns, rule in (
             labels = dict(zip(waiting["student_id"], shown.loc[waiting.index, "学生"], strict=True))
             with st.form("do_assign_home"):
                 c1, c2 = st.columns(2)
-                sid = c1.selectbox("未安排教师的学生", list(labels), format_func=labels.get, key="do_assign_who")
+                sid = c1.selectbox(
+                    "未安排教师的学生", list(labels), format_func=labels.get, key="do_assign_who"
+                )
                 teacher = c2.text_input("送教教师", key="do_assign_teacher")
                 if st.form_submit_button("安排送教教师"):
                     record(dr.assign_intervention, sid, kind="送教上门", teacher=teacher)

@@ -20,17 +20,29 @@ if unmask:
 report = loaders.load_weekly_report(scope, week, unmask=unmask)
 ui.audit_once(scope, "view_list", list="每周填报", week=week, masked=not unmask)
 
-st.subheader(report.title)
+st.markdown(f"**{report.title}**")
 total = report.summary.iloc[-1]
 cols = st.columns(5)
-for col, label in zip(cols, ("本周台账(条)", "新增疑似", "新核实辍学", "本周返校", "周末仍未返校"), strict=True):
+for col, label in zip(
+    cols, ("本周台账(条)", "新增疑似", "新核实辍学", "本周返校", "周末仍未返校"), strict=True
+):
     col.metric(label, fmt.fmt_count(total[label]), border=True)
-st.caption(f"一案一行：{fmt.fmt_date(report.start)}至{fmt.fmt_date(report.end)}期间在册(未返校)或有变动的台账；"
-           "列的顺序和表头取自设置项 dropout.weekly_template，可与省级系统的模板对齐。")
-ui.download_buttons(report.rows, name=f"控辍保学每周填报_{report.week}", scope=scope, key="do_weekly_dl",
-                    sheets=report.sheets(), title=report.title)
+st.caption(
+    f"一案一行：{fmt.fmt_date(report.start)}至{fmt.fmt_date(report.end)}期间在册(未返校)或有变动的台账；"
+    "列的顺序和表头取自设置项 dropout.weekly_template，可与省级系统的模板对齐。"
+)
+ui.download_buttons(
+    report.rows,
+    name=f"控辍保学每周填报_{report.week}",
+    scope=scope,
+    key="do_weekly_dl",
+    sheets=report.sheets(),
+    title=report.title,
+)
 
-tab_rows, tab_sum, tab_missing = st.tabs(["周报台账", "乡镇汇总", f"{ui.tr('do_missing')}({len(report.missing)})"])
+tab_rows, tab_sum, tab_missing = st.tabs(
+    ["周报台账", "乡镇汇总", f"{ui.tr('do_missing')}({len(report.missing)})"]
+)
 with tab_rows:
     st.dataframe(report.rows, hide_index=True, width="stretch", height=420)
 with tab_sum:
@@ -40,8 +52,9 @@ with tab_missing:
     if len(report.missing) and dropout_cases.may_write(scope):
         with st.form("do_submit_week"):
             names = dict(zip(report.missing["学校标识码"], report.missing["学校名称"], strict=True))
-            chosen = st.multiselect("登记为本周已填报(含零报告)", list(names), format_func=names.get,
-                                    key="do_submit_schools")
+            chosen = st.multiselect(
+                "登记为本周已填报(含零报告)", list(names), format_func=names.get, key="do_submit_schools"
+            )
             note = st.text_input("说明", value="零报告", key="do_submit_note")
             if st.form_submit_button("登记") and chosen:
                 try:

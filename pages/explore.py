@@ -7,8 +7,12 @@ from lib import config, explore, fmt, ingest, loaders, maps, ui
 
 scope = ui.current_scope()
 ui.page_header(ui.tr("nav_explore"), scope)
-upload = st.file_uploader(ui.tr("exp_upload"), type=["csv", "xlsx"], key="exp_file",
-                          max_upload_size=int(config.SETTINGS["ingest"]["max_upload_mb"]))
+upload = st.file_uploader(
+    ui.tr("exp_upload"),
+    type=["csv", "xlsx"],
+    key="exp_file",
+    max_upload_size=int(config.SETTINGS["ingest"]["max_upload_mb"]),
+)
 ui.note(ui.tr("exp_help"))
 info = None
 if upload is not None:
@@ -24,33 +28,52 @@ if info is not None:
     frame, personal, types = info["frame"], info["personal"], info["types"]
     parsed = info["parsed"]
     masked_note = f"；已脱敏：{'、'.join(personal)}" if personal else ""
-    st.caption(f"{name} · 表头在第 {parsed.header_row} 行 · {fmt.fmt_count(len(frame))} 行 × {len(types)} 列"
-               f"{' · 编码 ' + parsed.encoding if parsed.encoding else ''}{masked_note} · 未保存")
+    st.caption(
+        f"{name} · 表头在第 {parsed.header_row} 行 · {fmt.fmt_count(len(frame))} 行 × {len(types)} 列"
+        f"{' · 编码 ' + parsed.encoding if parsed.encoding else ''}{masked_note} · 未保存"
+    )
     if personal:
         ui.audit_once(scope, "view_list", list="自由探索", file=name, columns=",".join(personal))
 
     st.subheader(ui.tr("exp_profile"))
-    st.dataframe(info["profile"], hide_index=True, width="stretch", height=min(38 * (len(types) + 1), 360),
-                 column_config={"缺失率": st.column_config.NumberColumn(format="percent")})
+    st.dataframe(
+        info["profile"],
+        hide_index=True,
+        width="stretch",
+        height=min(35 * (len(types) + 1) + 3, 360),
+        column_config={"缺失率": st.column_config.NumberColumn(format="percent")},
+    )
 
     st.subheader(ui.tr("exp_pivot"))
     cols = list(types)
     p1, p2, p3 = st.columns([2, 1, 1])
     default_by = [c for c, t in types.items() if t in ("text", "code", "bool")][:1] or cols[:1]
     by = p1.multiselect(ui.tr("exp_by"), cols, default=default_by, max_selections=2, key="exp_by")
-    agg = p2.selectbox(ui.tr("exp_agg"), list(explore.AGGREGATES), format_func=explore.AGGREGATES.get,
-                       key="exp_agg")
+    agg = p2.selectbox(
+        ui.tr("exp_agg"), list(explore.AGGREGATES), format_func=explore.AGGREGATES.get, key="exp_agg"
+    )
     numeric = [c for c, t in types.items() if t in ("number", "lon", "lat")]
-    measure = p3.selectbox(ui.tr("exp_measure"), numeric if agg != "nunique" else cols, key="exp_measure",
-                           disabled=agg == "count", index=None if agg == "count" or not numeric else 0)
+    measure = p3.selectbox(
+        ui.tr("exp_measure"),
+        numeric if agg != "nunique" else cols,
+        key="exp_measure",
+        disabled=agg == "count",
+        index=None if agg == "count" or not numeric else 0,
+    )
     if by and (agg == "count" or measure):
         table = explore.pivot(frame, by, measure=measure, agg=agg, personal=personal)
-        title = f"{explore.pivot_title(by, measure, agg)} · 文件 {name}(未入库)· {fmt.fmt_date(scope.as_of)}查看"
+        title = (
+            f"{explore.pivot_title(by, measure, agg)} · 文件 {name}(未入库)· {fmt.fmt_date(scope.as_of)}查看"
+        )
         chart, values = st.columns([3, 2])
         fig = explore.plot_pivot(table, by, title=title, date_like=types.get(by[0]) == "date")
         chart.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
-        values.dataframe(table.rename(columns={"value": explore.AGGREGATES[agg]}), hide_index=True,
-                         width="stretch", height=min(fig.layout.height or 400, 480))
+        values.dataframe(
+            table.rename(columns={"value": explore.AGGREGATES[agg]}),
+            hide_index=True,
+            width="stretch",
+            height=min(35 * (len(table) + 1) + 3, fig.layout.height or 400, 480),
+        )
     elif by:
         ui.note("请选择数值列。")
 
@@ -64,11 +87,17 @@ if info is not None:
         m = explore.point_map(cells, title=f"{name} 行数", boundary=shapes.get("county"))
         st_folium(m, key="exp_map_points", returned_objects=[], height=460, use_container_width=True)
     elif geo.how in ("townships", "villages"):
-        counts = explore.township_counts(frame, geo, township_names=places["township_names"],
-                                         village_codes=places["village_codes"])
+        counts = explore.township_counts(
+            frame, geo, township_names=places["township_names"], village_codes=places["village_codes"]
+        )
         st.caption(explore.map_caption(geo, rows=len(frame), mapped=int(sum(counts.values()))))
-        m = maps.build_choropleth(shapes["townships"], counts, title=f"{name} 行数 · 按乡镇", fmt="{:,.0f}",
-                                  boundary=shapes.get("county"))
+        m = maps.build_choropleth(
+            shapes["townships"],
+            counts,
+            title=f"{name} 行数 · 按乡镇",
+            fmt="{:,.0f}",
+            boundary=shapes.get("county"),
+        )
         st_folium(m, key="exp_map_towns", returned_objects=[], height=460, use_container_width=True)
     else:
         ui.note(ui.tr("exp_no_map"))

@@ -18,7 +18,9 @@ def _scope(args: argparse.Namespace) -> Scope:
     if not db.exists():
         raise DataError(f"数据库文件不存在：{db}（先运行 python -m lib.cli demo）")
     with store.connect(db) as con:
-        as_of = args.as_of or date.fromisoformat(store.get_meta(con, "as_of") or config.DEMO_AS_OF.isoformat())
+        as_of = args.as_of or date.fromisoformat(
+            store.get_meta(con, "as_of") or config.DEMO_AS_OF.isoformat()
+        )
     scope = default_scope(as_of=as_of).narrow(user="cli")
     if getattr(args, "township", None):
         scope = scope.narrow(townships=tuple(args.township))
@@ -54,18 +56,34 @@ def cmd_weekly_report(args: argparse.Namespace) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     with store.connect() as con:
-        store.audit(con, user=scope.user, action="export", scope=scope.describe(),
-                    detail=json.dumps({"what": "每周填报", "week": report.week, "rows": len(report.rows),
-                                       "file": out.name}, ensure_ascii=False))
+        store.audit(
+            con,
+            user=scope.user,
+            action="export",
+            scope=scope.describe(),
+            detail=json.dumps(
+                {"what": "每周填报", "week": report.week, "rows": len(report.rows), "file": out.name},
+                ensure_ascii=False,
+            ),
+        )
     total = report.summary.iloc[-1]
-    result = {"path": str(out.resolve()), "week": report.week, "start": report.start, "end": report.end,
-              "rows": len(report.rows), "masked": report.masked, "missing_schools": len(report.missing),
-              "summary": {k: int(v) for k, v in total.items() if k != "乡镇(街道)"}}
+    result = {
+        "path": str(out.resolve()),
+        "week": report.week,
+        "start": report.start,
+        "end": report.end,
+        "rows": len(report.rows),
+        "masked": report.masked,
+        "missing_schools": len(report.missing),
+        "summary": {k: int(v) for k, v in total.items() if k != "乡镇(街道)"},
+    }
     if args.json:
         _dump(result)
     else:
-        print(f"{report.title}\n已写入 {out}：{len(report.rows)} 条台账，{len(report.missing)} 所学校未填报。",
-              file=sys.stderr)
+        print(
+            f"{report.title}\n已写入 {out}：{len(report.rows)} 条台账，{len(report.missing)} 所学校未填报。",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -80,12 +98,24 @@ def cmd_detect(args: argparse.Namespace) -> int:
     with store.connect() as con:
         found, students = dropout_data.proposals(con, scope)
     shown = dropout_ledger.proposals_display(found, students, mask=True)
-    rows = [{"student_id": r.student_id, "name": r.name, "school": r.school_name, "grade": r.grade,
-             "run_start": r.run_start, "days": int(r.days), "level": r.level} for r in shown.itertuples(index=False)]
+    rows = [
+        {
+            "student_id": r.student_id,
+            "name": r.name,
+            "school": r.school_name,
+            "grade": r.grade,
+            "run_start": r.run_start,
+            "days": int(r.days),
+            "level": r.level,
+        }
+        for r in shown.itertuples(index=False)
+    ]
     if args.json:
         _dump({"as_of": scope.as_of, "count": len(rows), "proposals": rows})
     else:
         print(f"截至 {scope.as_of.isoformat()}，待确认 {len(rows)} 人：", file=sys.stderr)
         for r in rows:
-            print(f"  {r['student_id']} {r['name']} {r['school']} {r['grade']} 连续{r['days']}天 {r['level']}")
+            print(
+                f"  {r['student_id']} {r['name']} {r['school']} {r['grade']} 连续{r['days']}天 {r['level']}"
+            )
     return EXIT_OK

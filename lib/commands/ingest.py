@@ -45,7 +45,13 @@ def _read(args: argparse.Namespace) -> tuple[bytes, str]:
 def _mode(args: argparse.Namespace) -> str:
     if getattr(args, "replace", False) and getattr(args, "update", False):
         raise DataError("--replace 与 --update 只能选一个")
-    return "replace" if getattr(args, "replace", False) else "update" if getattr(args, "update", False) else "append"
+    return (
+        "replace"
+        if getattr(args, "replace", False)
+        else "update"
+        if getattr(args, "update", False)
+        else "append"
+    )
 
 
 def _dump(obj: Any) -> None:
@@ -62,8 +68,11 @@ def _unreadable(exc: ingest.IngestError, args: argparse.Namespace) -> int:
 
 def _print_problems(report: ingest.Report, *, limit: int = 30) -> None:
     err = sys.stderr
-    print(f"{report.filename}：共 {report.rows:,} 行，可导入 {report.valid_rows:,} 行；"
-          f"错误 {len(report.errors):,} 处，警告 {len(report.warnings):,} 处。", file=err)
+    print(
+        f"{report.filename}：共 {report.rows:,} 行，可导入 {report.valid_rows:,} 行；"
+        f"错误 {len(report.errors):,} 处，警告 {len(report.warnings):,} 处。",
+        file=err,
+    )
     for p in (report.errors + report.warnings)[:limit]:
         where = f"第 {p.row} 行" if p.row is not None else "文件"
         col = f"“{p.column}”列" if p.column else ""
@@ -84,8 +93,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if not config.db_path().exists():
         raise DataError(f"数据库文件不存在：{config.db_path()}（先运行 python -m lib.cli demo）")
     with store.connect() as con:
-        report = ingest.validate(parsed, args.kind, con_or_reference=con, scope=scope, mode=_mode(args),
-                                 crs=args.crs)
+        report = ingest.validate(
+            parsed, args.kind, con_or_reference=con, scope=scope, mode=_mode(args), crs=args.crs
+        )
     if args.json:
         _dump(report.to_json())
     else:
@@ -119,25 +129,39 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not config.db_path().exists():
         raise DataError(f"数据库文件不存在：{config.db_path()}（先运行 python -m lib.cli demo）")
     try:
-        result = ingest.commit(parsed, args.kind, scope=scope, mode=_mode(args), drop_bad_rows=args.drop_bad_rows,
-                               crs=args.crs)
+        result = ingest.commit(
+            parsed, args.kind, scope=scope, mode=_mode(args), drop_bad_rows=args.drop_bad_rows, crs=args.crs
+        )
     except ingest.ImportRefused as exc:
         if args.json:
-            body = exc.report.to_json() if exc.report else {"rows": 0, "valid_rows": 0, "errors": [], "warnings": []}
+            body = (
+                exc.report.to_json()
+                if exc.report
+                else {"rows": 0, "valid_rows": 0, "errors": [], "warnings": []}
+            )
             _dump({**body, "imported": False, "reason": exc.reason})
         elif exc.report:
             _print_problems(exc.report)
         print(f"未导入：{exc.reason}", file=sys.stderr)
         return EXIT_DATA
-    out = {**result.report.to_json(), "imported": True, "import_id": result.import_id, "mode": result.mode,
-           "written": result.rows_written, "new": result.rows_new, "removed": result.rows_removed,
-           "skipped": result.rows_skipped}
+    out = {
+        **result.report.to_json(),
+        "imported": True,
+        "import_id": result.import_id,
+        "mode": result.mode,
+        "written": result.rows_written,
+        "new": result.rows_new,
+        "removed": result.rows_removed,
+        "skipped": result.rows_skipped,
+    }
     if args.json:
         _dump(out)
     else:
-        print(f"已导入 {result.import_id}：写入 {result.rows_written:,} 行(新增 {result.rows_new:,}，"
-              f"替换时删除 {result.rows_removed:,}，跳过错误行 {result.rows_skipped:,})。"
-              f"撤销：python -m lib.cli undo-import")
+        print(
+            f"已导入 {result.import_id}：写入 {result.rows_written:,} 行(新增 {result.rows_new:,}，"
+            f"替换时删除 {result.rows_removed:,}，跳过错误行 {result.rows_skipped:,})。"
+            f"撤销：python -m lib.cli undo-import"
+        )
     return EXIT_OK
 
 
@@ -159,10 +183,18 @@ def cmd_undo(args: argparse.Namespace) -> int:
         print(f"未撤销：{exc.reason}", file=sys.stderr)
         return EXIT_DATA
     if args.json:
-        _dump({"undone": True, "import_id": res.import_id, "removed": res.rows_removed,
-               "restored": res.rows_restored})
+        _dump(
+            {
+                "undone": True,
+                "import_id": res.import_id,
+                "removed": res.rows_removed,
+                "restored": res.rows_restored,
+            }
+        )
     else:
-        print(f"已撤销 {res.import_id}：删除导入的 {res.rows_removed:,} 行，恢复原有的 {res.rows_restored:,} 行。")
+        print(
+            f"已撤销 {res.import_id}：删除导入的 {res.rows_removed:,} 行，恢复原有的 {res.rows_restored:,} 行。"
+        )
     return EXIT_OK
 
 
@@ -181,8 +213,10 @@ def cmd_imports(args: argparse.Namespace) -> int:
         _dump(df.astype(object).where(df.notna(), None).to_dict("records"))
     else:
         for r in df.itertuples():
-            print(f"{r.import_id}  {r.status}  {r.kind:<18} {r.mode:<8} {r.rows_written:>8,} 行  "
-                  f"{r.user_name}  {r.committed_at:%Y-%m-%d %H:%M}  {r.filename}")
+            print(
+                f"{r.import_id}  {r.status}  {r.kind:<18} {r.mode:<8} {r.rows_written:>8,} 行  "
+                f"{r.user_name}  {r.committed_at:%Y-%m-%d %H:%M}  {r.filename}"
+            )
     return EXIT_OK
 
 

@@ -156,10 +156,13 @@ def test_reconcile_with_the_demo_list_then_tasks(aid_db):
     _ok(at)
     expected = truth["_expected"].value_counts()
     assert _metric(at, "匹配成功") == fmt.fmt_count(expected["matched"])
-    assert _metric(at, "适龄未在校(疑似失学)") == fmt.fmt_count(expected["not_enrolled"])
-    assert _metric(at, "不在范围内") == fmt.fmt_count(expected["out_of_scope"])
-    assert _metric(at, "身份证号无效") == fmt.fmt_count(expected["invalid_id"])
-    assert _metric(at, "在册未列入名单(需入户核实)") == fmt.fmt_count(len(truth.attrs["not_in_registry"]))
+    assert _metric(at, "适龄未在校") == fmt.fmt_count(expected["not_enrolled"])
+    assert _metric(at, "范围外") == fmt.fmt_count(expected["out_of_scope"])
+    assert _metric(at, "号码无效") == fmt.fmt_count(expected["invalid_id"])
+    assert _metric(at, "重复行") == fmt.fmt_count(expected["duplicate"])
+    assert _metric(at, "姓名不符") == fmt.fmt_count(expected["name_mismatch"])
+    assert _metric(at, "未列入名单") == fmt.fmt_count(len(truth.attrs["not_in_registry"]))
+    assert at.radio(key="rec_category").value == "not_enrolled"  # the most urgent category first
     at.radio(key="rec_category").set_value("invalid_id").run()
     shown = at.dataframe[0].value
     assert len(shown) == expected["invalid_id"]

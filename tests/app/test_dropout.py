@@ -16,7 +16,15 @@ from lib.scope import Scope
 from .conftest import open_page
 
 AS_OF = date(2026, 11, 20)
-PAGES = ("dropout", "dropout_cases", "dropout_case", "dropout_weekly", "dropout_rosters", "dropout_contacts", "todo")
+PAGES = (
+    "dropout",
+    "dropout_cases",
+    "dropout_case",
+    "dropout_weekly",
+    "dropout_rosters",
+    "dropout_contacts",
+    "todo",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -67,14 +75,18 @@ def test_every_page_renders(fresh_db, page):
 def test_monitoring_numbers_equal_sql(fresh_db, township_kind):
     query, home = None, "TRUE"
     if township_kind:
-        town = _sql(fresh_db, "SELECT code FROM townships WHERE kind = ? ORDER BY code LIMIT 1", [township_kind])[0][0]
+        town = _sql(
+            fresh_db, "SELECT code FROM townships WHERE kind = ? ORDER BY code LIMIT 1", [township_kind]
+        )[0][0]
         query, home = {"township": town}, f"v.township_code = '{town}'"
     at = _ok(open_page("dropout", query=query))
     cases = f"dropout_cases c JOIN villages v ON v.code = c.village_code WHERE {home} AND c.reported_on <= DATE '2026-11-20'"
     expected = {
         "疑似辍学": _sql(fresh_db, f"SELECT count(*) FROM {cases} AND c.status = '疑似辍学'")[0][0],
         "辍学": _sql(fresh_db, f"SELECT count(*) FROM {cases} AND c.status IN ('已核实', '劝返中')")[0][0],
-        "本学年已返校": _sql(fresh_db, f"SELECT count(*) FROM {cases} AND c.returned_on >= DATE '2026-09-01'")[0][0],
+        "本学年返校": _sql(
+            fresh_db, f"SELECT count(*) FROM {cases} AND c.returned_on >= DATE '2026-09-01'"
+        )[0][0],
     }
     for label, n in expected.items():
         assert _metric(at, label) == fmt.fmt_count(n), label
@@ -95,8 +107,12 @@ def test_confirm_visit_notice_ledger_and_weekly_report(fresh_db):
     at.selectbox(key="do_prop_reason").set_value("外出打工")
     _button(at, "确认为疑似辍学，建立台账").click().run()
     _ok(at)
-    case_id = _sql(fresh_db, "SELECT case_id FROM dropout_cases WHERE student_id = ? AND source = '缺勤监测' "
-                             "AND reported_on = DATE '2026-11-20'", [student])[0][0]
+    case_id = _sql(
+        fresh_db,
+        "SELECT case_id FROM dropout_cases WHERE student_id = ? AND source = '缺勤监测' "
+        "AND reported_on = DATE '2026-11-20'",
+        [student],
+    )[0][0]
     assert _sql(fresh_db, "SELECT count(*) FROM dropout_cases")[0][0] == before + 1
     assert any(case_id in s.value for s in at.success)
     assert at.session_state["do_case"] == case_id
@@ -124,8 +140,14 @@ def test_confirm_visit_notice_ledger_and_weekly_report(fresh_db):
     assert not _button(at, f"打印《限期复学通知书》{notice_id}").disabled
     _button(at, f"打印《限期复学通知书》{notice_id}").click().run()
     _ok(at)
-    assert _sql(fresh_db, "SELECT count(*) FROM audit_log WHERE action = 'print_notice' AND detail LIKE ?",
-                [f"%{notice_id}%"])[0][0] == 1
+    assert (
+        _sql(
+            fresh_db,
+            "SELECT count(*) FROM audit_log WHERE action = 'print_notice' AND detail LIKE ?",
+            [f"%{notice_id}%"],
+        )[0][0]
+        == 1
+    )
 
     at.switch_page("pages/dropout_cases.py").run()
     _ok(at)
@@ -145,15 +167,22 @@ def test_confirm_visit_notice_ledger_and_weekly_report(fresh_db):
 
 
 def test_a_conflicting_edit_keeps_what_was_typed(fresh_db):
-    case_id = _sql(fresh_db, "SELECT case_id FROM dropout_cases WHERE status = '劝返中' ORDER BY case_id LIMIT 1")[0][0]
+    case_id = _sql(
+        fresh_db, "SELECT case_id FROM dropout_cases WHERE status = '劝返中' ORDER BY case_id LIMIT 1"
+    )[0][0]
     at = open_page("dropout_cases")
     at.session_state["do_case"] = case_id
     at.switch_page("pages/dropout_case.py").run()
     _ok(at)
     version = _sql(fresh_db, "SELECT version FROM dropout_cases WHERE case_id = ?", [case_id])[0][0]
     # someone else logs a call on the same case meanwhile
-    dropout_cases.log_action(Scope(user="另一位老师"), case_id, expected_version=version, action="电话",
-                             result="另一位老师：电话联系家长")
+    dropout_cases.log_action(
+        Scope(user="另一位老师"),
+        case_id,
+        expected_version=version,
+        action="电话",
+        result="另一位老师：电话联系家长",
+    )
     typed = "本人：约谈家长，签订送返承诺书"
     at.selectbox(key="do_act_kind").set_value("约谈")
     at.text_area(key="do_act_result").input(typed)
@@ -163,7 +192,9 @@ def test_a_conflicting_edit_keeps_what_was_typed(fresh_db):
     assert at.text_area(key="do_act_result").value == typed  # nothing typed is lost
     table = at.dataframe[0].value.set_index("字段")
     assert table.at["结果", "您填写的"] == typed and table.at["版本", "最新版本"] == str(version + 1)
-    assert typed not in [r[0] for r in _sql(fresh_db, "SELECT result FROM case_actions WHERE case_id = ?", [case_id])]
+    assert typed not in [
+        r[0] for r in _sql(fresh_db, "SELECT result FROM case_actions WHERE case_id = ?", [case_id])
+    ]
     _button(at, "在最新版本上重新提交我的修改").click().run()
     _ok(at)
     results = [r[0] for r in _sql(fresh_db, "SELECT result FROM case_actions WHERE case_id = ?", [case_id])]
@@ -191,8 +222,11 @@ def test_open_a_case_for_a_child_not_enrolled(fresh_db):
     at.text_input(key="do_new_name").input("王小花")
     _button(at, "建立台账").click().run()
     _ok(at)
-    assert _sql(fresh_db, "SELECT name, student_id FROM dropout_cases WHERE id_number = ?",
-                [body + ids.check_char(body)]) == [("王小花", None)]
+    assert _sql(
+        fresh_db,
+        "SELECT name, student_id FROM dropout_cases WHERE id_number = ?",
+        [body + ids.check_char(body)],
+    ) == [("王小花", None)]
 
 
 def test_read_only_role_sees_but_cannot_write(fresh_db):
@@ -203,13 +237,20 @@ def test_read_only_role_sees_but_cannot_write(fresh_db):
 
 
 def test_township_user_sees_only_home_township_cases(fresh_db):
-    town = _sql(fresh_db, "SELECT v.township_code FROM dropout_cases c JOIN villages v ON v.code = c.village_code "
-                          "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")[0][0]
+    town = _sql(
+        fresh_db,
+        "SELECT v.township_code FROM dropout_cases c JOIN villages v ON v.code = c.village_code "
+        "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1",
+    )[0][0]
     at = _ok(open_page("dropout_cases", role="township", townships=(town,)))
     at.multiselect(key="do_status_filter").set_value([]).run()
     ledger = at.dataframe[0].value
-    expected = _sql(fresh_db, "SELECT count(*) FROM dropout_cases c JOIN villages v ON v.code = c.village_code "
-                              "WHERE v.township_code = ?", [town])[0][0]
+    expected = _sql(
+        fresh_db,
+        "SELECT count(*) FROM dropout_cases c JOIN villages v ON v.code = c.village_code "
+        "WHERE v.township_code = ?",
+        [town],
+    )[0][0]
     assert len(ledger) == expected
 
 
@@ -217,10 +258,16 @@ def test_weekly_report_numbers_equal_sql(fresh_db):
     at = _ok(open_page("dropout_weekly"))
     at.selectbox(key="do_week").set_value("2026-W46").run()
     _ok(at)
-    new = _sql(fresh_db, "SELECT count(*) FROM dropout_cases WHERE reported_on BETWEEN DATE '2026-11-09' AND "
-                         "DATE '2026-11-15'")[0][0]
-    back = _sql(fresh_db, "SELECT count(*) FROM dropout_cases WHERE returned_on BETWEEN DATE '2026-11-09' AND "
-                          "DATE '2026-11-15'")[0][0]
+    new = _sql(
+        fresh_db,
+        "SELECT count(*) FROM dropout_cases WHERE reported_on BETWEEN DATE '2026-11-09' AND "
+        "DATE '2026-11-15'",
+    )[0][0]
+    back = _sql(
+        fresh_db,
+        "SELECT count(*) FROM dropout_cases WHERE returned_on BETWEEN DATE '2026-11-09' AND "
+        "DATE '2026-11-15'",
+    )[0][0]
     assert _metric(at, "新增疑似") == fmt.fmt_count(new)
     assert _metric(at, "本周返校") == fmt.fmt_count(back)
 
@@ -235,17 +282,20 @@ def test_todo_opens_a_case(fresh_db):
     assert pick in at.title[0].value
 
 
+def _form_button(at, form):
+    return next(b for b in at.button if b.form_id == form)
+
+
 def test_rosters_log_a_visit(fresh_db):
     at = _ok(open_page("dropout_rosters"))
     n = _sql(fresh_db, "SELECT count(*) FROM intervention_visits")[0][0]
-    at.text_input(key="do_visit_home_text").input("入户送教：识字卡片")
-    _button(at, "登记一次辅导/送教").click()  # the first form: 一教一帮 has no text yet
-    at.run()
+    _form_button(at, "do_visit_mentoring").click().run()  # nothing typed: refused, nothing written
     _ok(at)
     assert any("内容" in e.value for e in at.error)
-    for b in at.button:
-        if b.label == "登记一次辅导/送教" and b.form_id.endswith("do_visit_home"):
-            b.click()
-    at.run()
+    at.text_input(key="do_visit_home_text").input("入户送教：识字卡片")
+    _form_button(at, "do_visit_home").click().run()
     _ok(at)
     assert _sql(fresh_db, "SELECT count(*) FROM intervention_visits")[0][0] == n + 1
+    assert _sql(
+        fresh_db, "SELECT content, visited_on FROM intervention_visits WHERE recorded_by = 'test-county'"
+    ) == [("入户送教：识字卡片", AS_OF)]

@@ -65,16 +65,22 @@ def test_problem_list_puts_longest_overdue_first():
     assert bad["days_overdue"].tolist()[:2] == [51, 5]
 
 
-def test_funds_ledger_by_source():
-    alloc = pd.DataFrame({"funding_source": ["中央", "中央", "省级", "中央"], "amount": [1000.0, 500.0, 300.0, 9999.0],
-                          "allocated_on": pd.to_datetime(["2026-09-10", "2026-10-01", "2026-09-10", "2027-03-10"])})
-    pays = pd.DataFrame({"funding_source": ["中央", "省级", "省级"], "paid_amount": [1200.0, 350.0, 50.0],
+def test_funds_ledger_by_source_and_programme():
+    alloc = pd.DataFrame({"funding_source": ["中央", "中央", "省级", "中央", "中央"],
+                          "programme": ["生活补助", "生活补助", "省级资助", "生活补助", "营养改善计划"],
+                          "amount": [1000.0, 500.0, 300.0, 9999.0, 800.0],
+                          "allocated_on": pd.to_datetime(["2026-09-10", "2026-10-01", "2026-09-10", "2027-03-10",
+                                                          "2026-09-10"])})
+    pays = pd.DataFrame({"funding_source": ["中央", "省级", "省级"], "programme": ["生活补助", "省级资助", "省级资助"],
+                         "paid_amount": [1200.0, 350.0, 50.0],
                          "paid_date": pd.to_datetime(["2026-10-20", "2026-10-20", "2026-12-01"])})
-    led = aid_payments.funds_ledger(alloc, pays, as_of=AS_OF).set_index("funding_source")
-    assert led.loc["中央", ["allocated", "paid", "balance"]].tolist() == [1500.0, 1200.0, 300.0]
-    assert led.loc["省级", "balance"] == -50.0  # overspent: shows as a negative balance
-    assert led.loc["合计", "allocated"] == 1800.0
-    assert list(led.index) == ["中央", "省级", "合计"]
+    led = aid_payments.funds_ledger(alloc, pays, as_of=AS_OF).set_index(["funding_source", "programme"])
+    assert led.loc[("中央", "生活补助"), ["allocated", "paid", "balance"]].tolist() == [1500.0, 1200.0, 300.0]
+    assert led.loc[("中央", "营养改善计划"), "execution"] == 0.0
+    assert led.loc[("中央", "小计"), "allocated"] == 2300.0
+    assert led.loc[("省级", "省级资助"), "balance"] == -50.0  # overspent: shows as a negative balance
+    assert led.loc[("合计", ""), ["allocated", "paid"]].tolist() == [2600.0, 1550.0]
+    assert [k[0] for k in led.index] == ["中央", "中央", "中央", "省级", "合计"]
 
 
 def test_term_series_in_order_with_labels():

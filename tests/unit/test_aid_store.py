@@ -77,7 +77,7 @@ def test_coverage_and_on_time_equal_independent_sql(aid_db, which, request):
         SELECT count(*) FROM students st JOIN schools sc ON sc.code = st.school_code
         WHERE st.status IN ('在校', '送教上门') AND st.poverty_category IN ('脱贫户', '监测对象') {t_filter}""")[0][0]
     by_prog = aid_view.programme_table(r)[0].set_index("资助项目")
-    assert by_prog.loc["省级资助", "应助人数"] == prov
+    assert by_prog.loc["省级资助", "应助"] == prov
 
 
 def test_page_figures_equal_the_overview(aid_db, county):
@@ -236,3 +236,13 @@ def test_cli_reconcile_json(aid_db, tmp_path, planted, monkeypatch, capsys):
     assert all("*" in v for v in shown if v[:1].isdigit() and len(v) == 18)
     assert cli.main(["reconcile", str(tmp_path / "missing.csv")]) == 1
     assert cli.main(["reconcile", str(f), "--kind", "nonsense"]) == 2
+
+
+def test_gap_list_of_a_non_compulsory_programme_lists_recipients(county):
+    gaps = aid_view.gap_students(county, "助学金")
+    cov = aid_view.programme_table(county)[0].set_index("资助项目")
+    assert len(gaps) == cov.loc["助学金", "应助未助"] > 0
+    assert gaps["学生编号"].str.startswith("R").all()
+    assert set(gaps["年级"]) <= {"普通高中", "中职", "大学"}
+    town = county.recipient_gaps.loc[county.recipient_gaps["programme"] == "助学金", "township_code"].iloc[0]
+    assert 0 < len(aid_view.gap_students(county, "助学金", township=town)) < len(gaps)

@@ -23,11 +23,31 @@ def _cases():
         ("t1", "s2", 3, "男", "已返校", "学习困难/厌学", D(2026, 9, 10), None, D(2026, 9, 20), None),
         ("t2", "s2", 3, "女", "误报", "其他", D(2026, 11, 2), None, None, D(2026, 11, 5)),
         ("t2", None, None, "男", "已核实", "外出打工", D(2026, 11, 16), D(2026, 11, 19), None, None),
-        ("t2", "s3", 9, "女", "巩固", "身体原因(残疾/疾病)", D(2025, 10, 1), D(2025, 10, 20), D(2025, 11, 1),
-         D(2026, 1, 30)),
+        (
+            "t2",
+            "s3",
+            9,
+            "女",
+            "巩固",
+            "身体原因(残疾/疾病)",
+            D(2025, 10, 1),
+            D(2025, 10, 20),
+            D(2025, 11, 1),
+            D(2026, 1, 30),
+        ),
     ]
-    cols = ["township_code", "school_code", "grade", "sex", "status", "reason", "reported_on", "verified_on",
-            "returned_on", "closed_on"]
+    cols = [
+        "township_code",
+        "school_code",
+        "grade",
+        "sex",
+        "status",
+        "reason",
+        "reported_on",
+        "verified_on",
+        "returned_on",
+        "closed_on",
+    ]
     return dm.with_status(pd.DataFrame(rows, columns=cols), as_of=AS_OF)
 
 
@@ -44,22 +64,46 @@ def test_case_counts_by_township():
 
 
 def test_consolidation_formula():
-    history = pd.DataFrame({"school_year": [2026, 2026, 2018, 2018, 2026], "code": ["a", "a", "a", "b", "b"],
-                            "grade": [9, 8, 1, 1, 9], "students": [96, 50, 100, 0, 10]})
+    history = pd.DataFrame(
+        {
+            "school_year": [2026, 2026, 2018, 2018, 2026],
+            "code": ["a", "a", "a", "b", "b"],
+            "grade": [9, 8, 1, 1, 9],
+            "students": [96, 50, 100, 0, 10],
+        }
+    )
     got = dm.consolidation(history, 2026).set_index("code")
     assert got.at["a", "consolidation"] == pytest.approx(0.96)
     assert pd.isna(got.at["b", "consolidation"])  # no base: no rate
 
 
-@pytest.mark.parametrize(("value", "colour"), [(0.95, "red"), (0.96, "amber"), (0.965, "amber"), (0.97, "green"),
-                                               (None, "grey"), (float("nan"), "grey")])
+@pytest.mark.parametrize(
+    ("value", "colour"),
+    [
+        (0.95, "red"),
+        (0.96, "amber"),
+        (0.965, "amber"),
+        (0.97, "green"),
+        (None, "grey"),
+        (float("nan"), "grey"),
+    ],
+)
 def test_consolidation_colour_against_target(value, colour):
     assert dm.consolidation_colour(value) == colour
 
 
 def test_county_figures_recompute_rates_from_sums():
-    towns = pd.DataFrame({"suspected": [1, 2], "dropouts": [0, 2], "returned": [1, 0], "dismissed": [0, 0],
-                          "grade9": [90, 10], "grade1_base": [100, 20], "students": [1000, 1000]})
+    towns = pd.DataFrame(
+        {
+            "suspected": [1, 2],
+            "dropouts": [0, 2],
+            "returned": [1, 0],
+            "dismissed": [0, 0],
+            "grade9": [90, 10],
+            "grade1_base": [100, 20],
+            "students": [1000, 1000],
+        }
+    )
     tot = dm.county_figures(towns)
     assert tot["consolidation"] == pytest.approx(100 / 120)  # not the mean of 0.9 and 0.5
     assert tot["open_per_1000"] == pytest.approx(2.5)
@@ -110,8 +154,11 @@ def test_monitoring_equals_independent_sql(demo_db, township_kind):
 
     towns = None
     if township_kind:
-        towns = (_sql(demo_db, "SELECT code FROM townships WHERE kind = ? ORDER BY code LIMIT 1",
-                      [township_kind])[0][0],)
+        towns = (
+            _sql(demo_db, "SELECT code FROM townships WHERE kind = ? ORDER BY code LIMIT 1", [township_kind])[
+                0
+            ][0],
+        )
     with store.connect(demo_db) as con:
         m = dm.compute_monitoring(con, Scope(townships=towns))
     expected = _independent(demo_db, towns)

@@ -25,13 +25,31 @@ def _cases():
         # case, township, status, reported, verified, returned, closed
         ("k1", "t1", "劝返中", D(2026, 10, 1), D(2026, 10, 20), None, None),  # open all week
         ("k2", "t1", "已返校", D(2026, 10, 1), None, D(2026, 11, 18), None),  # returned this week
-        ("k3", "t2", "已返校", D(2026, 9, 1), None, D(2026, 9, 20), None),  # long closed, touched by an action
+        (
+            "k3",
+            "t2",
+            "已返校",
+            D(2026, 9, 1),
+            None,
+            D(2026, 9, 20),
+            None,
+        ),  # long closed, touched by an action
         ("k4", "t2", "已返校", D(2026, 9, 1), None, D(2026, 9, 20), None),  # long closed, untouched
         ("k5", "t2", "误报", D(2026, 11, 2), None, None, D(2026, 11, 9)),  # closed last week
         ("k6", "t1", "疑似辍学", D(2026, 11, 19), None, None, None),  # new this week
     ]
-    return pd.DataFrame(rows, columns=["case_id", "township_code", "status", "reported_on", "verified_on",
-                                       "returned_on", "closed_on"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "case_id",
+            "township_code",
+            "status",
+            "reported_on",
+            "verified_on",
+            "returned_on",
+            "closed_on",
+        ],
+    )
 
 
 EVENTS = pd.DataFrame({"case_id": ["k3", "k4"], "day": [D(2026, 11, 17), D(2026, 11, 13)]})
@@ -46,7 +64,9 @@ def test_summary_adds_up():
     cases = wr.select_cases(_cases(), EVENTS, start=MON, end=FRI)
     rows = pd.DataFrame({"case_id": cases["case_id"]})
     towns = pd.DataFrame({"code": ["t1", "t2", "t3"], "name": ["甲镇", "乙乡", "丙街道"]})
-    actions = pd.DataFrame({"case_id": ["k3", "k1", "k1"], "acted_on": [D(2026, 11, 17), D(2026, 11, 18), MON]})
+    actions = pd.DataFrame(
+        {"case_id": ["k3", "k1", "k1"], "acted_on": [D(2026, 11, 17), D(2026, 11, 18), MON]}
+    )
     notices = pd.DataFrame({"case_id": ["k1"], "issued_on": [D(2026, 11, 19)]})
     s = wr.summary_by_township(rows, towns, cases, actions, notices, start=MON, end=FRI)
     assert s["乡镇(街道)"].tolist() == ["甲镇", "乙乡", "丙街道", "合计"]
@@ -66,9 +86,18 @@ def test_template_orders_and_names_columns():
 
 
 def test_mask_rows_masks_children_and_the_six_chiefs():
-    rows = pd.DataFrame({"name": ["张小明"], "id_number": ["34052419800101001X"], "chief_bureau": ["蒋丹 18725899868"],
-                         "chief_township": [None], "chief_school": ["李华"], "chief_village": ["13812345678"],
-                         "chief_parent": ["王芳 13800001111"], "chief_teacher": [None]})
+    rows = pd.DataFrame(
+        {
+            "name": ["张小明"],
+            "id_number": ["34052419800101001X"],
+            "chief_bureau": ["蒋丹 18725899868"],
+            "chief_township": [None],
+            "chief_school": ["李华"],
+            "chief_village": ["13812345678"],
+            "chief_parent": ["王芳 13800001111"],
+            "chief_teacher": [None],
+        }
+    )
     m = wr.mask_rows(rows).iloc[0]
     assert m["name"] == "张*明" and m["id_number"] == "340524********001X"
     assert m["chief_bureau"] == "蒋* 187****9868" and m["chief_village"] == "138****5678"
@@ -110,12 +139,16 @@ def _expected_case_ids(db, mon, end, towns=None):
     return sorted(r[0] for r in _sql(db, sql, params))
 
 
-@pytest.mark.parametrize(("week", "end", "kind"), [("2026-W47", FRI, None), ("2026-W44", D(2026, 11, 1), None),
-                                                   ("2026-W47", FRI, "乡")])
+@pytest.mark.parametrize(
+    ("week", "end", "kind"),
+    [("2026-W47", FRI, None), ("2026-W44", D(2026, 11, 1), None), ("2026-W47", FRI, "乡")],
+)
 def test_one_row_per_case_open_or_changed(demo_db, week, end, kind):
     towns = None
     if kind:
-        towns = (_sql(demo_db, "SELECT code FROM townships WHERE kind = ? ORDER BY code LIMIT 1", [kind])[0][0],)
+        towns = (
+            _sql(demo_db, "SELECT code FROM townships WHERE kind = ? ORDER BY code LIMIT 1", [kind])[0][0],
+        )
     monday, _ = wr.week_window(week, FRI)
     with store.connect(demo_db) as con:
         report = wr.build_weekly_report(con, Scope(townships=towns), week)
@@ -200,6 +233,8 @@ def test_cli_csv_and_errors(fresh_db, tmp_path, capsys):
     printed = capsys.readouterr().out
     assert '"week": "2026-W47"' in printed and '"masked": true' in printed
     assert cli.main(["weekly-report", "--week", "2026-W60", "--out", str(out)]) == cli.EXIT_DATA
-    assert cli.main(["weekly-report", "--week", "2026-W47", "--out", str(tmp_path / "x.pdf")]) == cli.EXIT_DATA
+    assert (
+        cli.main(["weekly-report", "--week", "2026-W47", "--out", str(tmp_path / "x.pdf")]) == cli.EXIT_DATA
+    )
     assert cli.main(["weekly-report", "--out", str(out), "--as-of", "2026-11-13"]) == cli.EXIT_OK
     assert cli.main(["weekly-report"]) == cli.EXIT_USAGE

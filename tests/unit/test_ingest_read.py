@@ -13,8 +13,14 @@ from lib.ingest_read import ROW, crs_hint, decode, file_type
 from tests.fixtures.ingest.samples import csv_bytes, valid_id, xlsx_bytes
 
 A, B = valid_id(seq=1), valid_id(seq=2, male=False)
-FRAME = pd.DataFrame({"学校名称": ["平桥区第一小学", "五里店中心小学"], "姓名": ["张三", "李四"], "身份证号": [A, B],
-                      "年级": ["3", "4"]})
+FRAME = pd.DataFrame(
+    {
+        "学校名称": ["平桥区第一小学", "五里店中心小学"],
+        "姓名": ["张三", "李四"],
+        "身份证号": [A, B],
+        "年级": ["3", "4"],
+    }
+)
 TITLES = ("平桥区2026年秋季学期学生名单", "制表单位：教体局")
 
 
@@ -30,7 +36,9 @@ def _variants() -> dict[str, bytes]:
 
 @pytest.mark.parametrize("variant", list(_variants()))
 def test_every_encoding_reads_the_same_cells_and_rows(variant):
-    parsed = ingest.read_upload(_variants()[variant], f"f.{'xlsx' if variant == 'xlsx' else 'csv'}", kind="students")
+    parsed = ingest.read_upload(
+        _variants()[variant], f"f.{'xlsx' if variant == 'xlsx' else 'csv'}", kind="students"
+    )
     assert parsed.header_row == 3
     assert parsed.frame[ROW].tolist() == [4, 5]
     assert parsed.frame["id_number"].tolist() == [A, B]
@@ -44,13 +52,16 @@ def test_signature_is_the_same_for_every_encoding():
     assert len(sigs) == 1
 
 
-@pytest.mark.parametrize(("data", "encoding"), [
-    ("学校".encode("utf-8-sig"), "utf-8-sig"),
-    ("学校".encode(), "utf-8"),
-    ("学校".encode("gbk"), "gb18030"),
-    (b"\xff\xfe" + "学校".encode("utf-16-le"), "utf-16"),
-    ("学校".encode("gbk"), "gb18030"),  # also valid UTF-8 ("ѧУ"): must not be read as such
-])
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        ("学校".encode("utf-8-sig"), "utf-8-sig"),
+        ("学校".encode(), "utf-8"),
+        ("学校".encode("gbk"), "gb18030"),
+        (b"\xff\xfe" + "学校".encode("utf-16-le"), "utf-16"),
+        ("学校".encode("gbk"), "gb18030"),  # also valid UTF-8 ("ѧУ"): must not be read as such
+    ],
+)
 def test_decode_respects_bom_then_strict_utf8_then_gb18030(data, encoding):
     assert decode(data, "f.csv") == ("学校", encoding)
 
@@ -61,13 +72,16 @@ def test_bytes_that_are_neither_utf8_nor_gb18030_are_refused_not_garbled():
     assert err.value.problem.code == "encoding"
 
 
-@pytest.mark.parametrize(("data", "code"), [
-    (b"", "empty_file"),
-    (b"   \n\n", "empty_file"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary_file"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "old_excel"),
-    (b"PK\x03\x04garbage", "unreadable"),
-])
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b"", "empty_file"),
+        (b"   \n\n", "empty_file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary_file"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "old_excel"),
+        (b"PK\x03\x04garbage", "unreadable"),
+    ],
+)
 def test_unreadable_files_are_refused_with_a_reason(data, code):
     with pytest.raises(ingest.IngestError) as err:
         ingest.read_upload(data, "upload.csv", kind="students")
@@ -123,8 +137,9 @@ def test_delimiter_is_detected(sep, name):
 
 
 def test_cells_keep_leading_zeros_and_x():
-    frame = pd.DataFrame({"姓名": ["甲"], "身份证号": ["11010519491231002x"], "学校标识码": ["0210000001"],
-                          "年级": ["3"]})
+    frame = pd.DataFrame(
+        {"姓名": ["甲"], "身份证号": ["11010519491231002x"], "学校标识码": ["0210000001"], "年级": ["3"]}
+    )
     parsed = ingest.read_upload(csv_bytes(frame), "a.csv", kind="students")
     assert parsed.frame["id_number"].iloc[0] == "11010519491231002x"
     assert parsed.frame["school_code"].iloc[0] == "0210000001"
@@ -137,38 +152,41 @@ def test_xlsx_number_cells_are_written_out_as_excel_stored_them():
     assert parsed.frame["grade"].iloc[0] == "3"
 
 
-@pytest.mark.parametrize(("header", "kind", "field"), [
-    ("学校名称", "schools", "name"),
-    ("School_Name", "schools", "name"),
-    ("学校", "schools", "name"),
-    ("学校", "students", "school_name"),
-    ("学校 名称*", "students", "school_name"),
-    ("公民身份号码", "students", "id_number"),
-    ("身份证号码（必填）", "students", "id_number"),
-    ("全国学籍号", "students", "xueji_number"),
-    ("经度(高德)", "schools", "lon"),
-    ("latitude", "villages", "lat"),
-    ("缺勤日期", "absences", "day"),
-    ("实发金额", "aid_records", "paid_amount"),
-    ("手机号码", "contacts", "phone"),
-    ("成员身份证号", "poverty", "id_number"),
-    ("户籍乡镇", "minimal_living", "township"),
-    ("残疾类别", "disability", "category"),
-    ("户主姓名", "roster", "guardian_name"),
-])
+@pytest.mark.parametrize(
+    ("header", "kind", "field"),
+    [
+        ("学校名称", "schools", "name"),
+        ("School_Name", "schools", "name"),
+        ("学校", "schools", "name"),
+        ("学校", "students", "school_name"),
+        ("学校 名称*", "students", "school_name"),
+        ("公民身份号码", "students", "id_number"),
+        ("身份证号码（必填）", "students", "id_number"),
+        ("全国学籍号", "students", "xueji_number"),
+        ("经度(高德)", "schools", "lon"),
+        ("latitude", "villages", "lat"),
+        ("缺勤日期", "absences", "day"),
+        ("实发金额", "aid_records", "paid_amount"),
+        ("手机号码", "contacts", "phone"),
+        ("成员身份证号", "poverty", "id_number"),
+        ("户籍乡镇", "minimal_living", "township"),
+        ("残疾类别", "disability", "category"),
+        ("户主姓名", "roster", "guardian_name"),
+    ],
+)
 def test_headers_map_by_synonyms(header, kind, field):
     assert ingest.guess_mapping([header], kind)[header] == field
 
 
 def test_first_column_wins_a_field_and_the_second_is_reported():
-    data = "姓名,学生姓名,身份证号,年级\n甲,甲,{},3\n".format(A).encode()
+    data = f"姓名,学生姓名,身份证号,年级\n甲,甲,{A},3\n".encode()
     parsed = ingest.read_upload(data, "a.csv", kind="students")
     assert parsed.mapping == {"姓名": "name", "学生姓名": None, "身份证号": "id_number", "年级": "grade"}
     assert [p.code for p in parsed.notes] == ["duplicate_column"]
 
 
 def test_user_mapping_overrides_the_guess_and_moves_the_field():
-    data = "姓名,代码,身份证号,年级\n甲,2141031133,{},3\n".format(A).encode()
+    data = f"姓名,代码,身份证号,年级\n甲,2141031133,{A},3\n".encode()
     parsed = ingest.read_upload(data, "a.csv", kind="students", mapping={"代码": "school_code", "姓名": None})
     assert parsed.mapping["代码"] == "school_code"
     assert parsed.mapping["姓名"] is None

@@ -26,19 +26,22 @@ def _one(fn, value):
     return values.iloc[0], bool(bad.iloc[0])
 
 
-@pytest.mark.parametrize(("cell", "expected"), [
-    ("2025-09-01", date(2025, 9, 1)),
-    ("2025/9/1", date(2025, 9, 1)),
-    ("2025.9.1", date(2025, 9, 1)),
-    ("2025年9月1日", date(2025, 9, 1)),
-    ("2025年09月01号", date(2025, 9, 1)),
-    ("20250901", date(2025, 9, 1)),
-    ("45901", date(2025, 9, 1)),  # Excel serial number
-    ("45901.0", date(2025, 9, 1)),
-    ("2025-09-01 08:30:00", date(2025, 9, 1)),
-    ("２０２５－０９－０１", date(2025, 9, 1)),  # full-width
-    (" 2025-9-1 ", date(2025, 9, 1)),
-])
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("2025-09-01", date(2025, 9, 1)),
+        ("2025/9/1", date(2025, 9, 1)),
+        ("2025.9.1", date(2025, 9, 1)),
+        ("2025年9月1日", date(2025, 9, 1)),
+        ("2025年09月01号", date(2025, 9, 1)),
+        ("20250901", date(2025, 9, 1)),
+        ("45901", date(2025, 9, 1)),  # Excel serial number
+        ("45901.0", date(2025, 9, 1)),
+        ("2025-09-01 08:30:00", date(2025, 9, 1)),
+        ("２０２５－０９－０１", date(2025, 9, 1)),  # full-width
+        (" 2025-9-1 ", date(2025, 9, 1)),
+    ],
+)
 def test_dates_in_every_common_spelling(cell, expected):
     value, bad = _one(parse_dates, cell)
     assert not bad
@@ -58,25 +61,48 @@ def test_empty_cells_are_empty_not_bad(cell):
         assert not bad and pd.isna(value)
 
 
-@pytest.mark.parametrize(("cell", "expected"), [
-    ("1,234", 1234.0), ("1.2万", 12000.0), ("3 人", 3.0), ("¥1,250.50", 1250.5), ("500元", 500.0),
-    ("１２", 12.0), ("-3", -3.0), ("1e3", 1000.0),
-])
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("1,234", 1234.0),
+        ("1.2万", 12000.0),
+        ("3 人", 3.0),
+        ("¥1,250.50", 1250.5),
+        ("500元", 500.0),
+        ("１２", 12.0),
+        ("-3", -3.0),
+        ("1e3", 1000.0),
+    ],
+)
 def test_numbers_with_separators_units_and_wan(cell, expected):
     value, bad = _one(parse_numbers, cell)
     assert not bad and value == expected
 
 
-@pytest.mark.parametrize(("cell", "integer", "bad"), [("12.5", True, True), ("12.0", True, False),
-                                                      ("abc", False, True), ("1,2,3x", False, True)])
+@pytest.mark.parametrize(
+    ("cell", "integer", "bad"),
+    [("12.5", True, True), ("12.0", True, False), ("abc", False, True), ("1,2,3x", False, True)],
+)
 def test_bad_numbers(cell, integer, bad):
     _, is_bad = parse_numbers(pd.Series([cell], dtype="object"), integer=integer)
     assert bool(is_bad.iloc[0]) is bad
 
 
-@pytest.mark.parametrize(("cell", "expected"), [("是", True), ("否", False), ("Y", True), ("no", False),
-                                                ("1", True), ("0", False), ("√", True), ("×", False),
-                                                ("住校", True), ("走读", False)])
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("是", True),
+        ("否", False),
+        ("Y", True),
+        ("no", False),
+        ("1", True),
+        ("0", False),
+        ("√", True),
+        ("×", False),
+        ("住校", True),
+        ("走读", False),
+    ],
+)
 def test_yes_no(cell, expected):
     value, bad = _one(parse_bools, cell)
     assert not bad and bool(value) is expected
@@ -116,27 +142,46 @@ def test_a_valid_id_ending_in_000_is_not_flagged():
     assert pd.isna(id_damage(pd.Series([idn])).iloc[0])
 
 
-@pytest.mark.parametrize("value", ["G" + GOOD, "G" + GOOD[:-1] + "0", "J41150320150301" + "123X",
-                                   "L4115032015030112345", "X" + GOOD, "G123", "J4115032015A30112X"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "G" + GOOD,
+        "G" + GOOD[:-1] + "0",
+        "J41150320150301" + "123X",
+        "L4115032015030112345",
+        "X" + GOOD,
+        "G123",
+        "J4115032015A30112X",
+    ],
+)
 def test_vectorised_xueji_equals_lib_ids(value):
     assert bool(valid_xueji(pd.Series([value])).iloc[0]) == ids.is_valid_xueji(value)
 
 
-@pytest.mark.parametrize(("cell", "expected"), [
-    (" 34052419800101001x ", "34052419800101001X"),
-    ("'" + GOOD, GOOD),
-    ("G" + GOOD, GOOD),
-    ("３４０５２４１９８００１０１００１Ｘ", "34052419800101001X"),
-    ("340524800101001", ids.id_from_15("340524800101001")),
-    ("4.11503E+17", "4.11503E+17"),  # damaged: kept as written
-    ("3405 2419 8001 0100 1X", "34052419800101001X"),
-])
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        (" 34052419800101001x ", "34052419800101001X"),
+        ("'" + GOOD, GOOD),
+        ("G" + GOOD, GOOD),
+        ("３４０５２４１９８００１０１００１Ｘ", "34052419800101001X"),
+        ("340524800101001", ids.id_from_15("340524800101001")),
+        ("4.11503E+17", "4.11503E+17"),  # damaged: kept as written
+        ("3405 2419 8001 0100 1X", "34052419800101001X"),
+    ],
+)
 def test_ids_are_normalised_never_repaired(cell, expected):
     assert normalise_ids(pd.Series([cell])).iloc[0] == expected
 
 
 def test_codes_and_phones_are_text():
     assert normalise_codes(pd.Series(["2141031133.0", " 411503100 ", "'0210000001"])).tolist() == [
-        "2141031133", "411503100", "0210000001"]
+        "2141031133",
+        "411503100",
+        "0210000001",
+    ]
     assert normalise_phones(pd.Series(["138-1234-5678", "+8613812345678", "0376 1234567"])).tolist() == [
-        "13812345678", "13812345678", "03761234567"]
+        "13812345678",
+        "13812345678",
+        "03761234567",
+    ]

@@ -26,20 +26,47 @@ def reference(*, scoped: bool = False, existing: pd.DataFrame | None = None) -> 
     return Reference(
         "411503",
         townships=pd.DataFrame({"code": [T1, T2], "name": ["明港镇", "五里镇"], "in_scope": inside}),
-        villages=pd.DataFrame({"code": [V1, V2, V3], "name": ["王湾村", "李庄村", "王湾村"],
-                               "township_code": [T1, T1, T2], "in_scope": [True, True, not scoped]}),
-        schools=pd.DataFrame({"code": [S1, S2], "name": ["明港镇中心小学", "五里镇中心小学"], "township_code": [T1, T2],
-                              "level": ["小学", "小学"], "in_scope": inside}),
+        villages=pd.DataFrame(
+            {
+                "code": [V1, V2, V3],
+                "name": ["王湾村", "李庄村", "王湾村"],
+                "township_code": [T1, T1, T2],
+                "in_scope": [True, True, not scoped],
+            }
+        ),
+        schools=pd.DataFrame(
+            {
+                "code": [S1, S2],
+                "name": ["明港镇中心小学", "五里镇中心小学"],
+                "township_code": [T1, T2],
+                "level": ["小学", "小学"],
+                "in_scope": inside,
+            }
+        ),
         boundary=COUNTY,
-        students=pd.DataFrame({"student_id": ["S1", "S2"], "id_number": [A, B], "xueji_number": ["G" + A, "G" + B],
-                               "school_code": [S1, S2], "in_scope": inside}),
+        students=pd.DataFrame(
+            {
+                "student_id": ["S1", "S2"],
+                "id_number": [A, B],
+                "xueji_number": ["G" + A, "G" + B],
+                "school_code": [S1, S2],
+                "in_scope": inside,
+            }
+        ),
         existing=existing,
         scope_restricts_schools=False,
     )
 
 
-def check(text: str, kind: str, *, ref: Reference | None = None, mode: str = "append", crs: str | None = None,
-          titles: int = 0) -> ingest.Report:
+def check(
+    text: str,
+    kind: str,
+    *,
+    ref: Reference | None = None,
+    mode: str = "append",
+    crs: str | None = None,
+    titles: int = 0,
+) -> ingest.Report:
     data = ("标题\n" * titles + text).encode("gbk")
     parsed = ingest.read_upload(data, "f.csv", kind=kind)
     return ingest.validate(parsed, con_or_reference=ref or reference(), scope=Scope(), mode=mode, crs=crs)
@@ -52,21 +79,24 @@ def found(report: ingest.Report) -> set[tuple[int | None, str | None, str]]:
 STUDENTS = "姓名,身份证号,学校标识码,年级,出生日期,性别\n"
 
 
-@pytest.mark.parametrize(("row", "expected"), [
-    (f"甲,4.11503E+17,{S1},3,,", (2, "身份证号", "id_scientific")),
-    (f"甲,411503200801011000,{S1},3,,", (2, "身份证号", "id_excel_zeros")),
-    (f"甲,110101199003077890,{S1},3,,", (2, "身份证号", "id_checksum")),
-    (f"甲,41150320080101,{S1},3,,", (2, "身份证号", "id_format")),
-    (f"甲,{C},{S1},3,2017-13-01,", (2, "出生日期", "bad_date")),
-    (f"甲,{C},{S1},三年级半,,", (2, "年级", "bad_number")),
-    (f"甲,{C},{S1},12,,", (2, "年级", "out_of_range")),
-    (f"甲,{C},2141039999,3,,", (2, "学校标识码", "unknown_school")),
-    (f"甲,{C},123,3,,", (2, "学校标识码", "school_code_format")),
-    (f",{C},{S1},3,,", (2, "姓名", "missing_value")),
-    (f"甲,{C},{S1},3,,女", (2, "性别", "sex_mismatch")),
-    (f"甲,{C},{S1},3,2015-03-02,", (2, "出生日期", "birth_mismatch")),
-    (f"甲,{C},{S1},3,,未知", (2, "性别", "bad_code")),
-])
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (f"甲,4.11503E+17,{S1},3,,", (2, "身份证号", "id_scientific")),
+        (f"甲,411503200801011000,{S1},3,,", (2, "身份证号", "id_excel_zeros")),
+        (f"甲,110101199003077890,{S1},3,,", (2, "身份证号", "id_checksum")),
+        (f"甲,41150320080101,{S1},3,,", (2, "身份证号", "id_format")),
+        (f"甲,{C},{S1},3,2017-13-01,", (2, "出生日期", "bad_date")),
+        (f"甲,{C},{S1},三年级半,,", (2, "年级", "bad_number")),
+        (f"甲,{C},{S1},12,,", (2, "年级", "out_of_range")),
+        (f"甲,{C},2141039999,3,,", (2, "学校标识码", "unknown_school")),
+        (f"甲,{C},123,3,,", (2, "学校标识码", "school_code_format")),
+        (f",{C},{S1},3,,", (2, "姓名", "missing_value")),
+        (f"甲,{C},{S1},3,,女", (2, "性别", "sex_mismatch")),
+        (f"甲,{C},{S1},3,2015-03-02,", (2, "出生日期", "birth_mismatch")),
+        (f"甲,{C},{S1},3,,未知", (2, "性别", "bad_code")),
+    ],
+)
 def test_student_faults_name_their_row_and_column(row, expected):
     assert expected in found(check(STUDENTS + row + "\n", "students"))
 
@@ -80,7 +110,9 @@ def test_rows_count_title_rows_and_columns_are_headers_as_written():
 
 
 def test_grades_written_in_words():
-    report = check(f"姓名,身份证号,学校标识码,年级\n甲,{C},{S1},三年级\n乙,{A},{S1},初二\n", "students", mode="update")
+    report = check(
+        f"姓名,身份证号,学校标识码,年级\n甲,{C},{S1},三年级\n乙,{A},{S1},初二\n", "students", mode="update"
+    )
     assert report.clean["grade"].tolist() == [3, 8]
 
 
@@ -123,8 +155,10 @@ def test_student_identity_comes_from_the_store_or_is_derived_stably():
 
 
 def test_names_resolve_to_codes_and_ambiguity_is_an_error():
-    report = check(f"学校标识码,学校名称,办学类型,乡镇\n2141031111,新小学,小学,明港镇\n2141031112,另一小学,小学,不存在镇\n",
-                   "schools")
+    report = check(
+        "学校标识码,学校名称,办学类型,乡镇\n2141031111,新小学,小学,明港镇\n2141031112,另一小学,小学,不存在镇\n",
+        "schools",
+    )
     assert report.clean["township_code"].tolist() == [T1, None]
     assert (3, "乡镇", "unknown_township") in found(report)
     vil = check(f"村(社区)代码,村(社区)名称,乡镇代码\n411503100299,新村,{T1}\n", "villages")
@@ -163,19 +197,33 @@ def test_declared_gcj02_and_bd09_are_converted_to_wgs84(crs, convert):
 
 def test_a_crs_header_or_column_declares_the_system():
     lon, lat = geo.wgs84_to_gcj02(114.1, 32.2)
-    by_header = check(f"学校标识码,学校名称,办学类型,乡镇代码,经度(高德),纬度(高德)\n2141031111,新小学,小学,{T1},{lon},{lat}\n",
-                      "schools")
-    assert np.allclose(by_header.clean[["lon", "lat"]].iloc[0].to_numpy(dtype=float), [114.1, 32.2], atol=1e-7)
-    by_column = check(SCHOOLS.replace("\n", ",坐标系\n") + f"2141031111,新小学,小学,{T1},{lon},{lat},高德\n"
-                      f"2141031112,二小学,小学,{T1},114.1,32.2,火星坐标系统X\n", "schools")
-    assert np.allclose(by_column.clean[["lon", "lat"]].iloc[0].to_numpy(dtype=float), [114.1, 32.2], atol=1e-7)
+    by_header = check(
+        f"学校标识码,学校名称,办学类型,乡镇代码,经度(高德),纬度(高德)\n2141031111,新小学,小学,{T1},{lon},{lat}\n",
+        "schools",
+    )
+    assert np.allclose(
+        by_header.clean[["lon", "lat"]].iloc[0].to_numpy(dtype=float), [114.1, 32.2], atol=1e-7
+    )
+    by_column = check(
+        SCHOOLS.replace("\n", ",坐标系\n") + f"2141031111,新小学,小学,{T1},{lon},{lat},高德\n"
+        f"2141031112,二小学,小学,{T1},114.1,32.2,火星坐标系统X\n",
+        "schools",
+    )
+    assert np.allclose(
+        by_column.clean[["lon", "lat"]].iloc[0].to_numpy(dtype=float), [114.1, 32.2], atol=1e-7
+    )
     assert (3, "坐标系", "bad_crs") in found(by_column)
 
 
 def test_codes_must_exist_for_cases_and_aid():
-    cases = check(f"身份证号,户籍村(社区),状态,上报日期\n{C},411503100999,疑似辍学,2026-10-09\n", "dropout_cases")
+    cases = check(
+        f"身份证号,户籍村(社区),状态,上报日期\n{C},411503100999,疑似辍学,2026-10-09\n", "dropout_cases"
+    )
     assert (2, "户籍村(社区)", "unknown_village") in found(cases)
-    aid = check(f"身份证号,资助项目,学年,学期,实发金额\n{C},生活补助,2026,1,500\n{A},生活补助,2026,1,500\n", "aid_records")
+    aid = check(
+        f"身份证号,资助项目,学年,学期,实发金额\n{C},生活补助,2026,1,500\n{A},生活补助,2026,1,500\n",
+        "aid_records",
+    )
     assert (2, "身份证号", "unknown_student") in found(aid)
     assert aid.clean["school_code"].tolist()[1] == S1  # the student's school
     absent = check("日期,已请假\n2026-11-02,否\n", "absences")
@@ -183,9 +231,12 @@ def test_codes_must_exist_for_cases_and_aid():
 
 
 def test_scope_keeps_other_townships_out():
-    report = check(SCHOOLS + f"2141031111,新小学,小学,{T2},114.1,32.2\n2141031112,二小,小学,{T1},114.1,32.2\n",
-                   "schools", ref=reference(scoped=True))
-    assert [p for p in report.errors if p.code == "out_of_scope"][0].row == 2
+    report = check(
+        SCHOOLS + f"2141031111,新小学,小学,{T2},114.1,32.2\n2141031112,二小,小学,{T1},114.1,32.2\n",
+        "schools",
+        ref=reference(scoped=True),
+    )
+    assert next(p for p in report.errors if p.code == "out_of_scope").row == 2
     assert report.valid_rows == 1
 
 
@@ -194,12 +245,12 @@ def _existing(keys: list[str], schools: list[str], inside: list[bool]) -> pd.Dat
 
 
 def test_existing_keys_by_mode():
-    text = "学生编号,姓名,学校标识码,年级\nS1,甲,{},3\n".format(S1)
+    text = f"学生编号,姓名,学校标识码,年级\nS1,甲,{S1},3\n"
     ref = reference(existing=_existing(["S1", "S2"], [S1, S2], [True, True]))
     assert [p.code for p in check(text, "students", ref=ref).errors] == ["key_exists"]
     assert check(text, "students", ref=ref, mode="update").ok
     assert check(text, "students", ref=ref, mode="replace").ok
-    moved = "学生编号,姓名,学校标识码,年级\nS2,乙,{},3\n".format(S1)  # S2 is stored at S2's school
+    moved = f"学生编号,姓名,学校标识码,年级\nS2,乙,{S1},3\n"  # S2 is stored at S2's school
     assert [p.code for p in check(moved, "students", ref=ref, mode="replace").errors] == ["key_elsewhere"]
     assert check(moved, "students", ref=ref, mode="update").ok
     outside = reference(scoped=True, existing=_existing(["S1", "S2"], [S1, S2], [True, False]))
@@ -217,7 +268,9 @@ def test_report_json_contract():
 
 
 def test_registry_kinds_validate_ids_and_duplicates():
-    report = check(f"序号,姓名,身份证号码,乡镇\n1,甲,{A},明港镇\n2,乙,{A},明港镇\n3,丙,4.11503E+17,明港镇\n", "poverty")
+    report = check(
+        f"序号,姓名,身份证号码,乡镇\n1,甲,{A},明港镇\n2,乙,{A},明港镇\n3,丙,4.11503E+17,明港镇\n", "poverty"
+    )
     assert {(p.row, p.code) for p in report.errors} == {(3, "duplicate_key"), (4, "id_scientific")}
 
 

@@ -250,6 +250,12 @@ def test_legend_has_title_classes_and_no_data(choropleth):
     assert "edu-map-legend" in html and "L.control(" in html
 
 
+def test_legend_can_move_to_another_corner(townships):
+    m = maps.build_choropleth(townships, {}, title="t", legend_position="topright")
+    assert _children(m, maps.Legend)[0].position == "topright"
+    assert 'L.control({position: "topright"})' in maps.map_html(m)
+
+
 def test_legend_for_lower_is_better_uses_closed_right_ends(townships):
     m = maps.build_choropleth(
         townships, dict.fromkeys(CODES, 1.0), title="t", fmt="{:.1f}", **maps.target_scale(OPEN_CASES)
