@@ -39,6 +39,7 @@ pages = {
                 url_path="dropout_rosters"),
         st.Page("pages/dropout_contacts.py", title=ui.tr("nav_dropout_contacts"), icon=":material/contact_phone:",
                 url_path="dropout_contacts"),
+        st.Page("pages/risk.py", title=ui.tr("nav_risk"), icon=":material/crisis_alert:", url_path="risk"),
     ],
     ui.tr("sec_aid"): [
         st.Page("pages/aid.py", title=ui.tr("nav_aid"), icon=":material/payments:", url_path="aid"),
@@ -47,6 +48,8 @@ pages = {
     ],
     ui.tr("sec_layout"): [
         st.Page("pages/layout.py", title=ui.tr("nav_layout"), icon=":material/school:", url_path="layout"),
+        st.Page("pages/planning.py", title=ui.tr("nav_planning"), icon=":material/architecture:",
+                url_path="planning"),
     ],
     ui.tr("sec_data"): [
         st.Page("pages/data_import.py", title=ui.tr("nav_import"), icon=":material/upload_file:",

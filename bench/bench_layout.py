@@ -1,4 +1,4 @@
-"""学校布局 figures at district scale: map HTML size and build time, coverage compute time, page warm rerun.
+"""学校布局/布局规划 figures at district scale: map HTML size, compute times, page warm reruns, p-median solve time.
 
     .venv/bin/python bench/bench_layout.py [--runs 7] [--db PATH]
 
@@ -44,6 +44,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--db")
+    parser.add_argument("--time-limit", type=float, default=60.0, help="p-median solver limit (s)")
     args = parser.parse_args()
     db = _db(args.db)
     os.environ["EDU_DB"] = str(db)
@@ -71,6 +72,18 @@ def main() -> None:
 
     rerun = _median_rerun(str(ROOT / "app.py"), "pages/layout.py", args.runs)
     print(f"学校布局 page warm rerun (AppTest script time, median of {args.runs}): {rerun * 1000:.0f} ms")
+    rerun = _median_rerun(str(ROOT / "app.py"), "pages/planning.py", args.runs)
+    print(f"布局规划 page warm rerun (AppTest script time, median of {args.runs}): {rerun * 1000:.0f} ms")
+
+    from lib import planning
+
+    k = len(layout.band_supply(data.schools, "primary"))
+    for capacitated in (False, True):
+        sol = planning.optimize(data, model="pmedian", band="primary", k=k, capacitated=capacitated,
+                                time_limit_s=args.time_limit)
+        print(f"p-median primary k={k} {'capacitated' if capacitated else 'uncapacitated'} "
+              f"(schools + village centres): {sol.seconds:.1f} s, {sol.status}, objective {sol.objective} "
+              f"vs current {sol.current_objective} child-km, gap {sol.gap}")
 
 
 if __name__ == "__main__":

@@ -98,7 +98,7 @@ def _info_parser(p: argparse.ArgumentParser) -> Handler:
 
 #: Modules whose import registers further commands (one per domain, in lib/commands/).
 COMMAND_MODULES: tuple[str, ...] = ("lib.commands.aid", "lib.commands.dropout", "lib.commands.ingest",
-                                   "lib.commands.layout")
+                                   "lib.commands.layout", "lib.commands.risk")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -147,7 +147,7 @@ DEFAULTS: dict[str, Any] = {
         # the budget control's default ("we can pair N students with a teacher this term")
         "budget_default": 50,
         # back-test: top k of each ranking
-        "backtest_k": [25, 50, 100],
+        "backtest_k": [50, 200, 1000],
     },
     # Colour rules: red below ``red``, green at or above ``green``, amber between
     # (for "lower is better" measures the comparison is reversed).

@@ -119,43 +119,62 @@ def _key_eq(kind: Kind, a: str, b: str) -> str:
 
 
 def _content_sql(table: str, alias: str) -> str:
-    cols = ", ".join(f"{_q(c)} := {alias}.{_q(c)}" for c in schema.TABLES[table].names)
-    return f"md5_number(to_json(struct_pack({cols}))::VARCHAR)"
+    cols = ", ".join(f"{alias}.{_q(c)}" for c in schema.TABLES[table].names)
+    return f"hash({cols})"
 
 
 def _fingerprint(con: duckdb.DuckDBPyConnection, kind: Kind, import_id: str) -> tuple[int, str]:
-    """(rows, content hash) of the stored rows whose keys the import wrote."""
+    """(rows, content hash) of the stored rows whose keys the import wrote.
+
+    DuckDB's ``hash`` of every column, XOR-ed over the rows; it is stable within
+    one DuckDB version, so the version is part of the fingerprint.
+    """
     t = kind.table
     n, h = con.execute(
         f"SELECT count(*), CAST(coalesce(bit_xor({_content_sql(t, 'o')}), 0) AS VARCHAR) FROM {_q(t)} o "
         f"WHERE {key_sql(kind, 'o')} IN (SELECT row_key FROM import_keys WHERE import_id = ?)",
         [import_id],
     ).fetchone()
-    return int(n), str(h)
+    return int(n), f"duckdb-{duckdb.__version__}:{h}"
 
 
-def _frame_for_store(good: pd.DataFrame, kind: Kind, provided: tuple[str, ...]) -> pd.DataFrame:
-    """The good rows' provided columns with types DuckDB reads without guessing."""
+def _arrow_for_store(good: pd.DataFrame, kind: Kind, provided: tuple[str, ...]) -> Any:
+    """The good rows' provided columns as an Arrow table DuckDB reads without guessing
+    (text as Arrow strings, dates as timestamps, nullable integers and booleans)."""
+    import pyarrow as pa
+
     table = schema.TABLES[kind.table]
-    out = {}
+    arrays, names = [], []
     for c in provided:
         if c not in good:
             continue
-        dtype = table.column(c).dtype
-        v = good[c]
+        dtype, v = table.column(c).dtype, good[c]
         if dtype == "VARCHAR":
-            out[c] = v.astype("object").where(v.notna(), None)
+            arr = (
+                pa.array(v.astype("string").to_numpy(dtype=object, na_value=None), type=pa.string())
+                if not (isinstance(v.dtype, pd.StringDtype) and v.dtype.storage == "pyarrow")
+                else pa.array(v.array)
+            )
         elif dtype == "DATE":
-            out[c] = pd.to_datetime(v.astype("object"), errors="coerce").astype("datetime64[us]")
+            arr = pa.array(
+                pd.to_datetime(v, errors="coerce").astype("datetime64[us]"), type=pa.timestamp("us")
+            )
         elif dtype == "INTEGER":
-            out[c] = pd.array(pd.to_numeric(v, errors="coerce"), dtype="Int64")
+            arr = pa.array(pd.array(pd.to_numeric(v, errors="coerce"), dtype="Int64"), type=pa.int64())
         elif dtype == "DOUBLE":
-            out[c] = pd.to_numeric(v, errors="coerce").astype("float64")
+            arr = pa.array(
+                pd.to_numeric(v, errors="coerce").astype("float64"), type=pa.float64(), from_pandas=True
+            )
         elif dtype == "BOOLEAN":
-            out[c] = v.astype("boolean")
+            arr = pa.array(v.astype("boolean"), type=pa.bool_())
         else:
-            out[c] = v
-    return pd.DataFrame(out, index=good.index).reset_index(drop=True)
+            arr = pa.array(v.astype("string").to_numpy(dtype=object, na_value=None), type=pa.string())
+        arrays.append(arr)
+        names.append(c)
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+_USER = object()  # placeholder for the importing user in _select_new's parameters
 
 
 def _select_new(kind: Kind, provided: tuple[str, ...]) -> tuple[str, list[Any]]:
@@ -170,7 +189,7 @@ def _select_new(kind: Kind, provided: tuple[str, ...]) -> tuple[str, list[Any]]:
             exprs.append(f"i.{c}")
         elif col.name == "updated_by":
             exprs.append("CAST(? AS VARCHAR)")
-            params.append(None)  # filled by the caller (the user)
+            params.append(_USER)  # filled by the caller
         elif col.name == "updated_at":
             exprs.append("now()::TIMESTAMP")
         elif col.name == "version":
@@ -316,7 +335,7 @@ def _write(
     t = _q(kind.table)
     names = schema.TABLES[kind.table].names
     provided = tuple(c for c in report.provided if c in good)
-    src = _frame_for_store(good, kind, provided)
+    src = _arrow_for_store(good, kind, provided)
     table = schema.TABLES[kind.table]
     _drop_temp(con)
     con.register("_src", src)
@@ -326,7 +345,7 @@ def _write(
     finally:
         con.unregister("_src")
     select, params = _select_new(kind, provided)
-    params = [scope.user if p is None else p for p in params]
+    params = [scope.user if p is _USER else p for p in params]
     con.execute(
         f"CREATE TEMP TABLE _new AS SELECT {select} FROM _in i LEFT JOIN {t} o ON {_key_eq(kind, 'i', 'o')}",
         params,
@@ -352,7 +371,7 @@ def _write(
         f"SELECT count(*) FROM _old d WHERE EXISTS (SELECT 1 FROM _new n WHERE {_key_eq(kind, 'n', 'd')})"
     ).fetchone()[0]
     # removed: stored rows that are gone after the import (replaced rows the file did not list)
-    return {"written": len(src), "new": len(src) - int(kept), "removed": int(removed) - int(kept)}
+    return {"written": src.num_rows, "new": src.num_rows - int(kept), "removed": int(removed) - int(kept)}
 
 
 def _record(
@@ -444,6 +463,8 @@ def undo_check(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[dict[str, 
         return last, f"这次导入由 {last['user_name']} 完成，只有本人或全县权限的用户可以撤销。"
     kind = KINDS[last["kind"]]
     count, digest = _fingerprint(con, kind, last["import_id"])
+    if digest.split(":")[0] != str(last["after_hash"]).split(":")[0]:
+        return last, "导入后数据库程序已升级，无法核对导入的行是否被修改过，因此不能撤销。"
     if count != int(last["after_count"]) or digest != str(last["after_hash"]):
         when = _later_edit(con, last)
         return last, (

@@ -495,6 +495,56 @@ def _mapping_notes(
 
 
 # ------------------------------------------------------------------ public entry
+def _kind(kind: str | None, filename: str) -> Kind | None:
+    if kind is not None and kind not in KINDS:
+        raise _refuse(filename, "unknown_kind", f"{kind}（可选 {', '.join(KINDS)}）")
+    return KINDS[kind] if kind else None
+
+
+def _check_size(data: bytes, filename: str) -> None:
+    max_bytes, _ = _limits()
+    if len(data) > max_bytes:
+        raise _refuse(
+            filename,
+            "too_large",
+            f"{len(data) / 1024 / 1024:.1f} MB，上限 {max_bytes / 1024 / 1024:.0f} MB(设置 ingest.max_upload_mb)",
+        )
+
+
+def _read_table(
+    data: bytes, filename: str, ftype: str, kind: Kind | None, sheet: str | None
+) -> tuple[list[list[str | None]], int, pd.DataFrame, str | None, str | None]:
+    """(rows down to the header, header index, data rows as text, encoding, worksheet)."""
+    _, max_rows = _limits()
+    encoding = sheet_used = None
+    if ftype == "xlsx":
+        grid, sheet_used = _xlsx_grid(data, filename, sheet=sheet)
+    else:
+        text, encoding = decode(data, filename)
+        fast = _csv_fast(text, kind, max_rows)
+        if fast is not None:
+            grid, h, raw = fast
+            return grid, h, _limit_rows(raw, filename), encoding, sheet_used
+        grid = _csv_grid(text)
+    if len(grid) > max_rows + _HEADER_SCAN:
+        raise _refuse(
+            filename, "too_many_rows", f"约 {len(grid):,} 行，上限 {max_rows:,} 行(设置 ingest.max_rows)"
+        )
+    h = _find_header(grid, kind)
+    if h < 0:
+        raise _no_header(grid, kind, filename)
+    return grid, h, _limit_rows(_frame(grid, h, _unique(grid[h])), filename), encoding, sheet_used
+
+
+def _limit_rows(frame: pd.DataFrame, filename: str) -> pd.DataFrame:
+    _, max_rows = _limits()
+    if len(frame) > max_rows:
+        raise _refuse(
+            filename, "too_many_rows", f"{len(frame):,} 行，上限 {max_rows:,} 行(设置 ingest.max_rows)"
+        )
+    return frame
+
+
 def read_upload(
     data: bytes,
     filename: str,
@@ -529,46 +579,16 @@ def read_upload(
         The file is empty, binary, too large, too long, undecodable, has no
         recognisable header, or is clearly another kind of table.
     """
-    k = None
-    if kind is not None:
-        if kind not in KINDS:
-            raise _refuse(filename, "unknown_kind", f"{kind}（可选 {', '.join(KINDS)}）")
-        k = KINDS[kind]
-    max_bytes, max_rows = _limits()
-    if len(data) > max_bytes:
-        raise _refuse(
-            filename,
-            "too_large",
-            f"{len(data) / 1024 / 1024:.1f} MB，上限 {max_bytes / 1024 / 1024:.0f} MB(设置 ingest.max_upload_mb)",
-        )
+    k = _kind(kind, filename)
+    _check_size(data, filename)
     ftype = file_type(data, filename)
-    encoding, sheet_used = None, None
-    if ftype == "xlsx":
-        grid, sheet_used = _xlsx_grid(data, filename, sheet=sheet)
-    else:
-        text, encoding = decode(data, filename)
-        grid = _csv_grid(text)
-    if len(grid) > max_rows + _HEADER_SCAN:
-        raise _refuse(
-            filename, "too_many_rows", f"约 {len(grid):,} 行，上限 {max_rows:,} 行(设置 ingest.max_rows)"
-        )
-    h = _find_header(grid, k)
-    if h < 0:
-        raise _no_header(grid, k, filename)
+    grid, h, raw, encoding, sheet_used = _read_table(data, filename, ftype, k, sheet)
     columns = _unique(grid[h])
-    raw = _frame(grid, h, columns)
-    frame = raw
-    if len(frame) > max_rows:
-        raise _refuse(
-            filename, "too_many_rows", f"{len(frame):,} 行，上限 {max_rows:,} 行(设置 ingest.max_rows)"
-        )
     title = [" ".join(str(c) for c in r if c) for r in grid[:h] if any(c for c in r)]
-    notes: list[Problem] = []
-    if k is None:
-        mapping_used: dict[str, str | None] = {c: None for c in columns}
-    else:
+    frame, mapping_used, notes = raw, {c: None for c in columns}, []
+    if k is not None:
         mapping_used = apply_mapping(guess_mapping(columns, k), mapping, k)
-        frame = _rename(frame, mapping_used, k)
+        frame = _rename(raw, mapping_used, k)
         notes = _mapping_notes(columns, mapping_used, k, h + 1)
     return ParsedFile(
         filename=filename,
@@ -608,22 +628,76 @@ def remap(parsed: ParsedFile, mapping: dict[str, str | None]) -> ParsedFile:
 def _frame(grid: list[list[str | None]], h: int, columns: list[str]) -> pd.DataFrame:
     """The rows under the header as trimmed text (<NA> for empty), blank rows dropped,
     with each row's number in the file."""
+    import pyarrow as pa
+
     width = len(columns)
     body = grid[h + 1 :]
     padded = [r if len(r) == width else (r + [None] * (width - len(r)))[:width] for r in body]
     cols = list(zip(*padded, strict=True)) if padded else [() for _ in columns]
+    arrays = [pa.array(values, type=pa.string()) for values in cols]
+    return _text_frame(columns, arrays, list(range(h + 2, h + 2 + len(body))))
+
+
+def _text_frame(columns: list[str], arrays: list[Any], rows: list[int]) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.compute as pc
 
     data = {}
-    for name, values in zip(columns, cols, strict=True):
-        arr = pc.utf8_trim_whitespace(pa.array(values, type=pa.string()))
+    for name, arr in zip(columns, arrays, strict=True):
+        arr = pc.utf8_trim_whitespace(arr)
         arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
         data[name] = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([arr])))
     frame = pd.DataFrame(data)
-    frame[ROW] = pd.Series(range(h + 2, h + 2 + len(body)), dtype="int64")
+    frame[ROW] = pd.Series(rows, dtype="int64")
     keep = frame[columns].notna().any(axis=1) if columns else pd.Series(False, index=frame.index)
     return frame[keep].reset_index(drop=True)
+
+
+def _csv_fast(
+    text: str, kind: Kind | None, max_rows: int
+) -> tuple[list[list[str]], int, pd.DataFrame] | None:
+    """The common case, read by Arrow's CSV parser: no quote characters (so one line is
+    one record) and every line under the header as wide as it.  Returns (the rows above
+    and including the header, the header's index, the frame) or None for the general path."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    if '"' in text:
+        return None
+    lines = text.lstrip("\ufeff").split("\n")
+    if len(lines) > max_rows + _HEADER_SCAN + 1:
+        return None  # the general path refuses it with the figures
+    delim = _delimiter(text)
+    head = [ln.rstrip("\r").split(delim) for ln in lines[:_HEADER_SCAN]]
+    h = _find_header(head, kind)
+    if h < 0:
+        return None
+    columns = _unique(head[h])
+    body = lines[h + 1 :]
+    keep = [i for i, ln in enumerate(body) if ln.strip()]
+    payload = "\n".join(body[i].rstrip("\r") for i in keep).encode("utf-8")
+    if not payload:
+        return None
+    names = [f"c{i}" for i in range(len(columns))]
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(payload),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=True),
+            parse_options=pacsv.ParseOptions(delimiter=delim, quote_char=False, newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None  # ragged rows: the general path pads them
+    if table.num_rows != len(keep):
+        return None
+    frame = _text_frame(columns, [table.column(n) for n in names], [h + 2 + i for i in keep])
+    return head[: h + 1], h, frame
 
 
 def _rename(frame: pd.DataFrame, mapping: dict[str, str | None], kind: Kind) -> pd.DataFrame:

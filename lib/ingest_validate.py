@@ -205,9 +205,8 @@ def load_reference(con: duckdb.DuckDBPyConnection, kind: str | Kind, scope: Scop
             con.execute(
                 f"SELECT st.student_id, st.id_number, st.xueji_number, st.school_code, "
                 f"coalesce(st.school_code IN (SELECT sc.code FROM schools sc WHERE {sw}), FALSE) AS in_scope "
-                f"FROM students st LEFT JOIN schools s2 ON s2.code = st.school_code "
-                f"WHERE s2.township_code LIKE ? OR st.village_code LIKE ?",
-                [*sp, like, like],
+                f"FROM students st",
+                sp,
             ).df()
         )
         ids_ = con.execute(
@@ -219,7 +218,11 @@ def load_reference(con: duckdb.DuckDBPyConnection, kind: str | Kind, scope: Scop
             ids_["student_id"].to_numpy(dtype=object),
             index=pd.Index(ids_["ident"].to_numpy(dtype=object), dtype=object),
         )
-    if k.table:
+    if k.table == "students":  # the students just read are the stored rows (key student_id)
+        ref.existing = ref.students[["student_id", "school_code", "in_scope"]].rename(
+            columns={"student_id": KEY}
+        )
+    elif k.table:
         cond, params = scope_sql(k, scope, "o")
         part = "".join(f', o."{p}"' for p in k.partition if p not in k.key)
         ref.existing = _objects(
@@ -389,10 +392,32 @@ def _flag(s: pd.Series) -> pd.Series:
     return s.fillna(False).astype(bool)
 
 
+def _arrow(values: Any) -> Any:
+    """Text as an Arrow large-string array (zero-copy for an Arrow-backed Series)."""
+    import pyarrow as pa
+
+    s = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype="object")
+    return pa.array(s.astype("string").array).cast(pa.large_string())
+
+
 def _member(values: pd.Series, allowed: Any) -> pd.Series:
-    """``values.isin(allowed)`` by hashing (Arrow-backed ``isin`` is slow on long lists)."""
-    lookup = pd.Series(True, index=pd.Index(pd.unique(pd.Series(list(allowed), dtype="object"))))
-    return values.astype("object").map(lookup).fillna(False).astype(bool)
+    """``values.isin(allowed)``, hashed in Arrow (pandas' ``isin`` on Arrow strings is slow)."""
+    import pyarrow.compute as pc
+
+    found = pc.is_in(_arrow(values), value_set=pc.drop_null(_arrow(allowed)))
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index).fillna(False).astype(bool)
+
+
+def _lookup(values: pd.Series, table: pd.Series) -> pd.Series:
+    """``table[value]`` for each value (None when absent), hashed in Arrow; ``table`` has unique keys."""
+    import pyarrow.compute as pc
+
+    where = pc.index_in(_arrow(values), value_set=_arrow(pd.Series(table.index, dtype="object")))
+    idx = where.to_numpy(zero_copy_only=False)
+    out = np.full(len(values), None, dtype=object)
+    hit = ~np.isnan(idx)
+    out[hit] = table.to_numpy(dtype=object)[idx[hit].astype(np.int64)]
+    return pd.Series(out, index=values.index, dtype="object")
 
 
 # ------------------------------------------------------------------ steps
@@ -465,7 +490,7 @@ def _canonical_code(values: pd.Series, codes: tuple[str, ...]) -> pd.Series:
     """Common spellings of code-list values mapped to the list's own words."""
     uniq = pd.Series(values.dropna().unique(), dtype="object")
     fixed = pd.Series(_canonical_unique(uniq, codes).to_numpy(), index=uniq.to_numpy(), dtype="object")
-    return values.astype("object").map(fixed).where(values.notna(), None)
+    return _lookup(values, fixed)
 
 
 def _canonical_unique(values: pd.Series, codes: tuple[str, ...]) -> pd.Series:
@@ -509,7 +534,7 @@ def _type_columns(frame: pd.DataFrame, kind: Kind, sink: _Sink) -> pd.DataFrame:
             )
         elif f.type in ("int", "float"):
             if f.name == "grade":
-                words = raw.astype("object").map(_GRADE_WORDS)
+                words = _lookup(raw, pd.Series(_GRADE_WORDS))
                 raw = words.where(words.notna(), raw.astype("object"))
             values, bad = parse_numbers(raw, integer=f.type == "int")
             sink.cells(bad, f.name, "bad_number", "“{v}”不是可识别的数字", values=raw, personal=personal)
@@ -546,8 +571,6 @@ def _type_columns(frame: pd.DataFrame, kind: Kind, sink: _Sink) -> pd.DataFrame:
                 values=values,
             )
             values = values.where(~bad, None)
-        if f.type in ("id", "xueji", "code", "phone", "text"):
-            values = values.astype("object").where(values.notna(), None)
         out[f.name] = values
     return out
 
@@ -566,14 +589,14 @@ def _lookup_names(
     unique = pd.Series(table["code"].to_numpy(), index=key.to_numpy())
     unique = unique[_member(pd.Series(unique.index), counts[counts == 1].index).to_numpy()]
     wanted = _clean_names(names)
-    code = wanted.map(unique).astype("object")
+    code = _lookup(wanted, unique)
     ambiguous = _member(wanted, counts[counts > 1].index)
     if within is not None and "township_code" in table and ambiguous.any():
         pair = key + SEP + table["township_code"].astype("string")
-        pc = pair.value_counts()
+        pair_counts = pair.value_counts()
         by_pair = pd.Series(table["code"].to_numpy(), index=pair.to_numpy())
-        by_pair = by_pair[_member(pd.Series(by_pair.index), pc[pc == 1].index).to_numpy()]
-        narrowed = (wanted + SEP + within.astype("string")).map(by_pair)
+        by_pair = by_pair[_member(pd.Series(by_pair.index), pair_counts[pair_counts == 1].index).to_numpy()]
+        narrowed = _lookup(wanted + SEP + within.astype("string"), by_pair)
         code = code.where(code.notna(), narrowed.astype("object"))
         ambiguous = ambiguous & narrowed.isna()
     return code.where(code.notna(), None), ambiguous
@@ -834,7 +857,7 @@ def _find_students(df: pd.DataFrame, ref: Reference) -> pd.Series:
     index = ref.identities if ref.identities is not None else identity_index(ref.students)
     for c in ("id_number", "xueji_number"):
         if c in df:
-            sid = sid.where(sid.notna(), df[c].map(index).astype("object"))
+            sid = sid.where(sid.notna(), _lookup(df[c], index))
     return sid.where(sid.notna(), None)
 
 
@@ -893,11 +916,11 @@ def _derive_keys(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) -> N
                 ref.students["school_code"].to_numpy(), index=ref.students["student_id"].to_numpy()
             )
             sc = _col(df, "school_code")
-            df["school_code"] = sc.where(sc.notna(), df["student_id"].map(by_student)).astype("object")
+            df["school_code"] = sc.where(sc.notna(), _lookup(df["student_id"], by_student)).astype("object")
         rid = _col(df, "record_id")
         if rid.isna().any():
             made = [
-                f"A{_short_hash(*r)[:12]}" if r[0] is not None else None
+                f"A{_short_hash(*r)[:12]}" if pd.notna(r[0]) else None
                 for r in zip(
                     df["student_id"],
                     _col(df, "programme"),
@@ -980,7 +1003,7 @@ def _in_scope_rows(df: pd.DataFrame, kind: Kind, ref: Reference) -> pd.Series:
     def look(col: str, table: pd.Series, *, unknown: bool = True) -> pd.Series:
         if col not in df:
             return pd.Series(True, index=df.index)
-        return df[col].map(table).fillna(unknown).astype(bool)
+        return _lookup(df[col], table).fillna(unknown).astype(bool)
 
     t = kind.table
     if t == "schools":

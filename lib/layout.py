@@ -291,7 +291,7 @@ def _summarise(reach: pd.DataFrame, schools: pd.DataFrame) -> dict[str, Any]:
         "mean_km": float(np.average(d, weights=w)) if children > 0 else None,
         "p95_km": geo.weighted_quantile(d, w, 0.95) if children > 0 else None,
         "seats_per_child": float(np.average(reach["access"], weights=w)) if children > 0 else None,
-        "schools": int(len(schools)),
+        "schools": len(schools),
         "over_capacity": int((schools["band_enrolled"] > schools["seats"]).sum()
                              if len(schools) else 0),
         "small_schools": int((schools["enrolled"] < lay["small_school"]).sum()),
@@ -345,7 +345,8 @@ def coverage_json(view: LayoutView) -> dict[str, Any]:
 def township_table(view: LayoutView) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The township table with Chinese headers, and its cell colours (red/amber/green/none)."""
     t = view.townships
-    table = t[list(TOWNSHIP_COLUMNS)].rename(columns=TOWNSHIP_COLUMNS)
+    shown = [c for c in TOWNSHIP_COLUMNS if c not in ("schools", "boarding_beds")]  # fit a laptop screen
+    table = t[shown].rename(columns=TOWNSHIP_COLUMNS)
     colours = pd.DataFrame("none", index=table.index, columns=table.columns)
     colours[TOWNSHIP_COLUMNS["share"]] = t["share"].map(
         lambda v: "grey" if v is None or pd.isna(v) else "green" if v >= 0.95 else "amber" if v >= 0.85 else "red")
@@ -447,12 +448,12 @@ def cards(view: LayoutView) -> list[Any]:
     from lib.overview import Card
 
     c = view.county
-    km = lambda v: "—" if v is None else f"{v:.1f} km"  # noqa: E731
+    num = lambda v: "—" if v is None else f"{v:.1f}"  # noqa: E731
     return [
         Card("学龄儿童", fmt.fmt_count(c["children"]), help=f"{BAND_LABELS[view.band]}，按户籍村，{view.year}年"),
         Card("就近可达比例", fmt.fmt_pct(c["share"]),
              help=f"直线距离×绕行系数{view.detour:g} ≤ {view.km:g} km 的儿童占比"),
-        Card("平均/95%上学距离", f"{km(c['mean_km'])} / {km(c['p95_km'])}",
+        Card("平均 / 95%距离(km)", f"{num(c['mean_km'])} / {num(c['p95_km'])}",
              help="到最近的该学段学校，道路估算(直线×绕行系数)，按儿童加权"),
         Card("人均可达学位", "—" if c["seats_per_child"] is None else f"{c['seats_per_child']:.2f}",
              help="两步移动搜索法(2SFCA)：服务范围内学位/儿童"),
@@ -499,7 +500,7 @@ def plot_projection(view: LayoutView, *, title: str) -> Any:
                     line={"color": charts.AMBER})
     seats = float(view.schools["seats"].sum())
     fig.add_hline(y=seats, line_dash="dot", line_color=charts.GREY, annotation_text=f"学位 {seats:,.0f}")
-    fig.update_xaxes(dtick=1, title="年份(9月1日)")
+    fig.update_xaxes(dtick=1)
     return charts._layout(fig, title)
 
 
@@ -555,3 +556,11 @@ def plot_school_trend(card: dict[str, Any]) -> Any:
     fig = charts._layout(fig, "在校生：历年与五年预测", height=280)
     fig.update_layout(legend={"orientation": "h", "y": -0.25}, margin={"l": 10, "r": 10, "t": 40, "b": 10})
     return fig
+
+
+def township_export(view: LayoutView) -> pd.DataFrame:
+    """Every township column (with the county as a last row) for the downloads."""
+    rows = view.townships[["code", *TOWNSHIP_COLUMNS]].copy()
+    county = {"code": "合计", "name": "全区", **{k: view.county.get(k) for k in TOWNSHIP_COLUMNS if k != "name"}}
+    out = pd.concat([rows, pd.DataFrame([county])], ignore_index=True)
+    return out.rename(columns={"code": "乡镇代码", **TOWNSHIP_COLUMNS})

@@ -434,3 +434,72 @@ def tianditu_key() -> str | None:
         return st.secrets.get("tianditu_tk") or None
     except Exception:  # no secrets file at all: Streamlit raises instead of returning nothing
         return None
+
+
+# ---- 重点关注学生 (issue 7)
+@st.cache_data(show_spinner=False, max_entries=16)
+def _risk_list(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> pd.DataFrame:
+    from lib import risk_list, settings_store
+
+    with store.connect() as con:
+        return risk_list.load_list(con, _scope, settings_store.effective_settings(con))
+
+
+def load_risk_list(scope: Scope) -> pd.DataFrame:
+    """Every enrolled student in Scope, scored with the effective settings (unmasked: mask
+    before display with lib.risk_list.display_frame)."""
+    return _risk_list(*_key(), scope.cache_key(), scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _risk_backtest(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> Any:
+    from lib import risk_backtest, settings_store
+
+    with store.connect() as con:
+        return risk_backtest.run_backtest(con, _scope, settings_store.effective_settings(con))
+
+
+def load_risk_backtest(scope: Scope) -> Any:
+    """The back-test (lib.risk_backtest.Backtest) for the Scope with the effective settings."""
+    return _risk_backtest(*_key(), scope.cache_key(), scope)
+
+
+def load_effective_settings() -> dict[str, Any]:
+    """DEFAULTS ∘ TOML ∘ the administrator's stored overrides."""
+    return _effective_settings(*_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _effective_settings(db: str, version: tuple[int, ...]) -> dict[str, Any]:
+    from lib import settings_store
+
+    with store.connect() as con:
+        return settings_store.effective_settings(con)
+
+
+# ------------------------------------------------------------------ 布局规划 (issue 4)
+@st.cache_data(show_spinner=False, max_entries=32)
+def _plan_effect(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope, changes_json: str,
+                 band: str, km: float | None, year: int | None) -> Any:
+    import json
+
+    from lib import planning
+
+    return planning.evaluate(load_layout_data(_scope), json.loads(changes_json), band=band, km=km, year=year)
+
+
+def load_plan_effect(scope: Scope, changes: list[dict], *, band: str, km: float | None = None,
+                     year: int | None = None) -> Any:
+    """:class:`lib.planning.Effect` of a scenario's changes (cached by their JSON)."""
+    import json
+
+    return _plan_effect(*_key(), scope.cache_key(), scope, json.dumps(changes, sort_keys=True, ensure_ascii=False),
+                        band, km, year)
+
+
+def load_scenarios() -> pd.DataFrame:
+    """Saved scenarios (not cached: planners edit them)."""
+    from lib import planning
+
+    with store.connect() as con:
+        return planning.list_scenarios(con)

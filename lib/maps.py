@@ -685,27 +685,77 @@ def school_marker_size(enrolled: float) -> int:
     return int(np.clip(8 + math.sqrt(max(float(enrolled), 0.0)) * 0.55, 10, 28))
 
 
-def _village_features(villages: Any, base: str, *, radius_for: Callable[[float], float]) -> dict[str, Any]:
+class PointLayer(MacroElement):
+    """Many markers (or rings) drawn by one loop in JavaScript, added to the parent layer.
+
+    One ``folium.Marker`` per school costs a Jinja template compilation per
+    marker, tooltip and icon each time the map is rendered (about 1 s for 200
+    schools, on every rerun); one element holding the points as data costs
+    next to nothing.  ``kind="school"``: a ``L.divIcon`` per point (``html``,
+    ``size``, ``tip``); ``kind="bubble"``: a ``L.circleMarker`` (``radius`` px,
+    ``tip``); ``kind="ring"``: a ``L.circle`` of ``radius`` metres.
+    streamlit-folium reports clicks on these markers like on any other layer.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var group = {{ this._parent.get_name() }};
+            {{ this.points|tojson }}.forEach(function (p) {
+                {% if this.kind == "school" %}
+                var icon = L.divIcon({html: p.html, iconSize: [p.size, p.size],
+                                      iconAnchor: [p.size / 2, p.size / 2], className: "edu-school-icon"});
+                L.marker([p.lat, p.lon], {icon: icon}).bindTooltip(p.tip).addTo(group);
+                {% elif this.kind == "bubble" %}
+                L.circleMarker([p.lat, p.lon], {radius: p.radius, color: {{ this.colour|tojson }},
+                    weight: {{ this.weight }}, fillColor: {{ this.colour|tojson }},
+                    fillOpacity: {{ this.fill_opacity }}}).bindTooltip(p.tip).addTo(group);
+                {% else %}
+                L.circle([p.lat, p.lon], {radius: p.radius, color: {{ this.colour|tojson }}, weight: 1,
+                                          fill: false, interactive: false}).addTo(group);
+                {% endif %}
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        points: Sequence[Mapping[str, Any]],
+        *,
+        kind: str = "school",
+        colour: str = "#6baed6",
+        weight: float = 1,
+        fill_opacity: float = 0.35,
+    ) -> None:
+        super().__init__()
+        self._name = "PointLayer"
+        self.points = [dict(p) for p in points]
+        self.kind = kind
+        self.colour = colour
+        self.weight = float(weight)
+        self.fill_opacity = float(fill_opacity)
+
+
+def _village_points(
+    villages: Any, base: str, *, radius_for: Callable[[float], float], label: str = ""
+) -> list[dict[str, Any]]:
+    """Village bubbles as PointLayer data: aggregate children, distance, a tooltip (never a child)."""
     lon, lat = shift_coords(villages["lon"].to_numpy(float), villages["lat"].to_numpy(float), base)
-    feats = []
+    out = []
     for i, row in enumerate(villages.itertuples()):
-        feats.append(
-            {
-                "type": "Feature",
-                "id": str(row.code),
-                "properties": {
-                    "name": html_lib.escape(str(row.name)),
-                    "children_text": f"{int(round(row.children)):,}",
-                    "km_text": "—" if np.isnan(row.road_km) else f"{row.road_km:.1f} km",
-                    "radius": round(radius_for(row.children), 1),
-                },
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [round(float(lon[i]), 5), round(float(lat[i]), 5)],
-                },
-            }
+        km = "—" if np.isnan(row.road_km) else f"{row.road_km:.1f} km"
+        tip = (
+            f"{html_lib.escape(str(row.name))}{(' · ' + label) if label else ''}<br>"
+            f"学龄儿童 {int(round(row.children)):,} · 到最近学校(估算) {km}"
         )
-    return {"type": "FeatureCollection", "features": feats}
+        out.append(
+            {"lat": round(float(lat[i]), 5), "lon": round(float(lon[i]), 5), "radius": round(radius_for(row.children), 1),
+             "tip": tip}
+        )
+    return out
 
 
 def build_layout_map(
@@ -829,61 +879,33 @@ def build_layout_map(
     if ring_km:
         rings = folium.FeatureGroup(name=f"服务半径(直线 {ring_km:.1f} km)", show="rings" in show)
         slon, slat = shift_coords(schools["lon"].to_numpy(float), schools["lat"].to_numpy(float), base)
-        for i in range(len(schools)):
-            folium.Circle(
-                [round(float(slat[i]), 5), round(float(slon[i]), 5)],
-                radius=ring_km * 1000,
-                color=CATCHMENT_COLOUR,
-                weight=1,
-                fill=False,
-                interactive=False,
-            ).add_to(rings)
+        PointLayer(
+            [
+                {"lat": round(float(slat[i]), 5), "lon": round(float(slon[i]), 5), "radius": ring_km * 1000}
+                for i in range(len(schools))
+            ],
+            kind="ring",
+            colour=CATCHMENT_COLOUR,
+        ).add_to(rings)
         rings.add_to(m)
 
     if len(vill):
-        folium.GeoJson(
-            _village_features(vill, base, radius_for=radius),
-            name="学龄儿童(按村)",
-            show="children" in show,
-            marker=folium.CircleMarker(radius=4, fill=True),
-            style_function=lambda f: {
-                "radius": f["properties"]["radius"],
-                "color": CHILDREN_COLOUR,
-                "weight": 1,
-                "fillColor": CHILDREN_COLOUR,
-                "fillOpacity": 0.35,
-            },
-            tooltip=folium.GeoJsonTooltip(
-                fields=["name", "children_text", "km_text"],
-                aliases=["村(社区)", "学龄儿童", "到最近学校(估算)"],
-            ),
-        ).add_to(m)
+        children = folium.FeatureGroup(name="学龄儿童(按村)", show="children" in show)
+        PointLayer(_village_points(vill, base, radius_for=radius), kind="bubble", colour=CHILDREN_COLOUR).add_to(
+            children
+        )
+        children.add_to(m)
         far = vill[~vill["within"].astype(bool)]
         if len(far):
-            folium.GeoJson(
-                _village_features(far, base, radius_for=radius),
-                name="超出就近范围的村",
-                show="out_of_reach" in show,
-                marker=folium.CircleMarker(radius=4, fill=True),
-                style_function=lambda f: {
-                    "radius": f["properties"]["radius"] + 2,
-                    "color": RED,
-                    "weight": 3,
-                    "fillColor": RED,
-                    "fillOpacity": 0.25,
-                },
-                tooltip=folium.GeoJsonTooltip(
-                    fields=["name", "children_text", "km_text"],
-                    aliases=["超出范围的村", "学龄儿童", "到最近学校(估算)"],
-                ),
-            ).add_to(m)
+            group = folium.FeatureGroup(name="超出就近范围的村", show="out_of_reach" in show)
+            points = _village_points(far, base, radius_for=lambda n: radius(n) + 2, label="超出就近范围")
+            PointLayer(points, kind="bubble", colour=RED, weight=3, fill_opacity=0.25).add_to(group)
+            group.add_to(m)
 
-    groups: dict[str, folium.FeatureGroup] = {}
+    points: dict[str, list[dict[str, Any]]] = {}
     slon, slat = shift_coords(schools["lon"].to_numpy(float), schools["lat"].to_numpy(float), base)
     for i, row in enumerate(schools.itertuples()):
         level = str(row.level)
-        if level not in groups:
-            groups[level] = folium.FeatureGroup(name=f"学校：{level}", show="schools" in show)
         size = school_marker_size(row.enrolled)
         colour = STATUS_COLOURS.get(row.status, GREY)
         cap = "—" if _missing(row.capacity) else f"{int(row.capacity):,}"
@@ -891,18 +913,19 @@ def build_layout_map(
             f"{html_lib.escape(str(row.name))}<br>{html_lib.escape(level)} · 在校 {int(row.enrolled):,} / "
             f"学位 {cap} · {STATUS_LABELS.get(row.status, '')}<br><i>点击查看学校卡片</i>"
         )
-        folium.Marker(
-            [round(float(slat[i]), 5), round(float(slon[i]), 5)],
-            icon=folium.DivIcon(
-                html=school_icon_html(level, colour, size),
-                icon_size=(size, size),
-                icon_anchor=(size // 2, size // 2),
-                class_name="edu-school-icon",
-            ),
-            tooltip=tip,
-        ).add_to(groups[level])
-    for level in sorted(groups, key=lambda x: list(LEVEL_SHAPES).index(x) if x in LEVEL_SHAPES else 99):
-        groups[level].add_to(m)
+        points.setdefault(level, []).append(
+            {
+                "lat": round(float(slat[i]), 5),
+                "lon": round(float(slon[i]), 5),
+                "size": size,
+                "tip": tip,
+                "html": school_icon_html(level, colour, size),
+            }
+        )
+    for level in sorted(points, key=lambda x: list(LEVEL_SHAPES).index(x) if x in LEVEL_SHAPES else 99):
+        group = folium.FeatureGroup(name=f"学校：{level}", show="schools" in show)
+        PointLayer(points[level], kind="school").add_to(group)
+        group.add_to(m)
 
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     entries = _legend_entries(colors, bins, format_value, right=False, lo=lo, hi=hi)

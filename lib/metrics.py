@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib import config, queries, risk, schema
+from lib import config, queries, risk, schema, settings_store
 from lib.scope import Scope
 
 #: Township-table columns in display order, with Chinese labels.
@@ -79,10 +79,10 @@ def _cases_wide(cases: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
-def _risk_by_township(inputs: pd.DataFrame) -> pd.DataFrame:
+def _risk_by_township(inputs: pd.DataFrame, settings: dict[str, Any]) -> pd.DataFrame:
     if inputs.empty:
         return pd.DataFrame(columns=["code", "at_risk"])
-    high = risk.high_mask(inputs)
+    high = risk.high_mask(inputs, settings=settings)
     return inputs.assign(at_risk=high).groupby("code", as_index=False)["at_risk"].sum()
 
 
@@ -175,7 +175,8 @@ def compute_overview(con: duckdb.DuckDBPyConnection, scope: Scope) -> Overview:
     last_week = scope.as_of - timedelta(days=7)
     history = queries.enrolment_history(con, scope)
     pop = queries.population_by_township(con, scope, years=(year, year - 1), ages=schema.COMPULSORY_AGES)
-    window = int(config.SETTINGS["risk"]["absence_window_days"])
+    settings = settings_store.effective_settings(con)  # an administrator's weights count here too
+    window = int(settings["risk"]["absence_window_days"])
     parts = [
         queries.schools_by_township(con, scope),
         queries.enrolled_by_township(con, scope),
@@ -183,7 +184,7 @@ def compute_overview(con: duckdb.DuckDBPyConnection, scope: Scope) -> Overview:
         _cases_wide(queries.cases_by_township(con, scope, day=scope.as_of)),
         _consolidation(history, year),
         queries.aid_by_township(con, scope),
-        _risk_by_township(queries.risk_inputs(con, scope, window_days=window)),
+        _risk_by_township(queries.risk_inputs(con, scope, window_days=window), settings),
     ]
     table = base
     for p in parts:

@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib import ids, queries, risk, schema
+from lib import config, ids, queries, risk, schema
 from lib.scope import Scope
 
 #: Columns of the list as shown on screen and in exports (Chinese headers).
@@ -40,7 +40,7 @@ def _details(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
         LEFT JOIN townships t ON t.code = sc.township_code
         WHERE st.status IN ({", ".join("'" + s + "'" for s in schema.ENROLLED_STATUS)}) AND {where}
         """,
-        [scope.as_of.isoformat()] + params,
+        [scope.as_of.isoformat(), *params],
     ).df()
 
 
@@ -55,7 +55,31 @@ def load_list(con: duckdb.DuckDBPyConnection, scope: Scope, settings: dict[str, 
     out = base.merge(scored, on="student_id").merge(_details(con, scope), on="student_id", how="left")
     out["grade_label"] = out["grade"].map(schema.GRADE_LABELS)
     out["aid_gap"] = out["aid_gap"].astype("boolean").fillna(False).astype(bool)
-    return out.sort_values(["score", "student_id"], ascending=[False, True], ignore_index=True)
+    # the order: the rules' score, or (if the administrator chose it) the learned model's
+    out["rank_score"] = out["score"]
+    if settings["risk"].get("model") == "logistic":
+        learned = _learned_scores(con, scope, settings, inputs.set_index("student_id").loc[out["student_id"]]
+                                  .reset_index())
+        if learned is not None:
+            out["rank_score"] = learned
+    return out.sort_values(["rank_score", "score", "student_id"], ascending=[False, False, True],
+                           ignore_index=True)
+
+
+def _learned_scores(con: duckdb.DuckDBPyConnection, scope: Scope, settings: dict[str, Any],
+                    inputs: pd.DataFrame) -> np.ndarray | None:
+    """The logistic regression trained on the last complete fold (all before ``as_of``)."""
+    from lib import risk_backtest as rb
+
+    fs = rb.folds(con, as_of=scope.as_of)
+    if not fs:
+        return None
+    fold = fs[-1]
+    train = rb.inputs_at(con, scope.narrow(townships=None), fold,
+                         window_days=int(settings["risk"]["absence_window_days"]))
+    y = train["student_id"].isin(rb.outcomes(con, fold)).to_numpy().astype(int)
+    model = rb.fit_logistic(train, y, settings)
+    return None if model is None else rb.logistic_scores(model, inputs, settings)
 
 
 def factor_names(scored: pd.DataFrame) -> list[list[str]]:
@@ -99,22 +123,29 @@ def filter_list(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
         keep &= df["open_case"].fillna(False).astype(bool).to_numpy()
     if f.aid_gap:
         keep &= df["aid_gap"].to_numpy()
-    out = df[keep].sort_values(["score", "student_id"], ascending=[False, True])
+    by = ["rank_score", "score", "student_id"] if "rank_score" in df else ["score", "student_id"]
+    out = df[keep].sort_values(by, ascending=[False] * (len(by) - 1) + [True])
     if f.budget is not None:
         out = out.head(int(f.budget))
     return out.reset_index(drop=True)
 
 
-def display_frame(df: pd.DataFrame, *, mask: bool = True) -> pd.DataFrame:
+#: Columns left out on screen so that the table fits a laptop (the exports keep them).
+WIDE_ONLY = ("sex", "township_name")
+
+
+def display_frame(df: pd.DataFrame, *, mask: bool = True, compact: bool = False) -> pd.DataFrame:
     """The list as people see it: masked names and ID numbers, one reason chip per row
-    (the reasons joined), Chinese headers.  Only these columns leave the server."""
+    (the reasons joined), Chinese headers.  Only these columns leave the server;
+    ``compact`` drops :data:`WIDE_ONLY` for the screen."""
     out = pd.DataFrame({
         "rank": np.arange(1, len(df) + 1),
         "name": df["name"].to_numpy(),
         "id_number": df["id_number"].to_numpy(),
         "sex": df["sex"].to_numpy(),
         "grade_label": df["grade_label"].to_numpy(),
-        "school_name": df["school_name"].to_numpy(),
+        # the county's name prefixes most school names: drop it on the list
+        "school_name": df["school_name"].str.removeprefix(config.COUNTY_NAME).to_numpy(),
         "township_name": df["township_name"].to_numpy(),
         "score": df["score"].to_numpy(),
         "band": df["band"].to_numpy(),
@@ -123,6 +154,8 @@ def display_frame(df: pd.DataFrame, *, mask: bool = True) -> pd.DataFrame:
     })
     if mask:
         out = ids.mask_frame(out)
+    if compact:
+        out = out.drop(columns=list(WIDE_ONLY))
     return out.rename(columns=DISPLAY_COLUMNS)
 
 
@@ -166,7 +199,7 @@ def search(con: duckdb.DuckDBPyConnection, scope: Scope, text: str, *, limit: in
         f"FROM students st LEFT JOIN schools sc ON sc.code = st.school_code "
         f"WHERE {sw} AND (st.id_number = ? OR upper(st.xueji_number) = ? OR st.name = ? "
         f"OR (length(?) >= 2 AND st.name LIKE ? || '%')) ORDER BY st.name, st.student_id LIMIT {int(limit)}",
-        sp + [norm, text, text, text, text],
+        [*sp, norm, text, text, text, text],
     ).df()
     return ids.mask_frame(df) if scope.mask else df
 
@@ -180,7 +213,7 @@ def profile(con: duckdb.DuckDBPyConnection, scope: Scope, student_id: str) -> di
         f"SELECT st.student_id, st.name, st.id_number, st.sex, st.grade, st.status, st.boarding, "
         f"sc.name AS school_name, v.name AS village_name FROM students st "
         f"LEFT JOIN schools sc ON sc.code = st.school_code LEFT JOIN villages v ON v.code = st.village_code "
-        f"WHERE st.student_id = ? AND {sw}", [student_id] + sp).df()
+        f"WHERE st.student_id = ? AND {sw}", [student_id, *sp]).df()
     if st.empty:
         return None
     day = scope.as_of.isoformat()
@@ -205,8 +238,115 @@ def profile(con: duckdb.DuckDBPyConnection, scope: Scope, student_id: str) -> di
         "SELECT kind AS 措施, teacher AS 帮扶教师, started_on AS 开始日期, status AS 状态, note AS 说明 "
         "FROM interventions WHERE student_id = ? AND started_on <= ?::DATE ORDER BY started_on DESC",
         [student_id, day]).df()
+    for frame in (aid_rows, cases, actions, inter):
+        for col in frame.columns:
+            if pd.api.types.is_datetime64_any_dtype(frame[col]):
+                frame[col] = frame[col].dt.date
     if scope.mask:
         st = ids.mask_frame(st)
         inter = ids.mask_frame(inter, columns={"帮扶教师": "name"})
     return {"student": st.iloc[0].to_dict(), "absences": absences, "aid": aid_rows, "cases": cases,
             "actions": actions, "interventions": inter}
+
+
+# ------------------------------------------------------------------ for the page (own connections)
+def find_students(scope: Scope, text: str) -> pd.DataFrame:
+    """:func:`search` in its own connection; every search is recorded in the audit log
+    (with the query masked: the log must not become a list of names and ID numbers)."""
+    from lib import audit, store
+
+    with store.connect() as con:
+        hits = search(con, scope, text)
+    q = (text or "").strip()
+    masked = ids.mask_id(q) if any(ch.isdigit() for ch in q) else ids.mask_name(q)
+    audit.record(scope, "search", list="risk", query=masked, hits=len(hits))
+    return hits
+
+
+def student_profile(scope: Scope, student_id: str) -> dict[str, Any] | None:
+    """:func:`profile` in its own connection."""
+    from lib import store
+
+    with store.connect() as con:
+        return profile(con, scope, student_id)
+
+
+def plot_absences(absences: pd.DataFrame, *, title: str) -> Any:
+    """Monthly unexcused (red) and excused (grey) absence days, stacked."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    if not absences.empty:
+        fig.add_bar(x=absences["month"], y=absences["无故缺勤"], name="无故缺勤", marker_color="#c0392b")
+        fig.add_bar(x=absences["month"], y=absences["请假"], name="请假", marker_color="#9e9e9e")
+    fig.update_layout(barmode="stack", title=title, height=260, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      legend={"orientation": "h", "y": -0.25}, yaxis_title="天")
+    return fig
+
+
+def options(df: pd.DataFrame) -> dict[str, dict[Any, str]]:
+    """Choices for the filters, from the scored list: township, school and grade labels."""
+    t = df.drop_duplicates("code").sort_values("code")
+    s = df.drop_duplicates("school_code").sort_values(["code", "school_code"])
+    return {
+        "townships": dict(zip(t["code"], t["township_name"], strict=True)),
+        "schools": dict(zip(s["school_code"], s["school_name"], strict=True)),
+        "grades": {g: schema.GRADE_LABELS.get(g, str(g)) for g in sorted(df["grade"].dropna().unique())},
+    }
+
+
+def styled(shown: pd.DataFrame, palette: dict[str, str]) -> Any:
+    """A pandas Styler of the displayed list tinted by :func:`band_colours` (house palette)."""
+    colours = band_colours(shown)
+    return shown.style.format({"风险分": "{:.1f}"}, na_rep="—").apply(
+        lambda _: colours.map(lambda c: f"background-color: {palette[c]}" if palette.get(c) else ""), axis=None)
+
+
+#: On-screen column widths (px) so that the list fits a laptop screen.
+COLUMN_WIDTHS: dict[str, int] = {"序号": 40, "姓名": 56, "身份证号": 138, "年级": 56, "学校": 150,
+                                 "风险分": 52, "风险等级": 64, "主要原因": 350, "帮扶/台账": 96}
+
+
+def backtest_view(table: pd.DataFrame) -> pd.DataFrame:
+    """The back-test table with a 较随机提升 column (precision ÷ base rate)."""
+    out = table.copy()
+    lift = out["精确率"] / out["随机抽取精确率"].where(out["随机抽取精确率"] > 0)
+    out["较随机提升"] = lift.map(lambda v: "—" if pd.isna(v) else f"{v:.0f}倍")
+    return out
+
+
+def cards(df: pd.DataFrame, settings: dict[str, Any]) -> list[Any]:
+    """The page's big numbers (lib.overview.Card)."""
+    from lib import fmt
+    from lib.overview import Card
+
+    s = summary(df)
+    r = settings["risk"]
+    return [
+        Card("在校学生(已评分)", fmt.fmt_count(s["students"])),
+        Card("高风险", fmt.fmt_count(s["high"]), help=f"风险分 ≥ {r['band_high']}"),
+        Card("中风险", fmt.fmt_count(s["medium"]), help=f"风险分 ≥ {r['band_medium']}"),
+        Card("高风险且未安排帮扶", fmt.fmt_count(s["high_unassigned"]), help="无进行中的帮扶措施，也无在办台账"),
+    ]
+
+
+def profile_heading(prof: dict[str, Any], scored: pd.DataFrame) -> tuple[str, str]:
+    """Two markdown lines: who (masked as the profile is) and the score with its reasons."""
+    s = prof["student"]
+    who = (f"**{s['name']}** · {s['id_number']} · {s['sex']} · {schema.GRADE_LABELS.get(s['grade'], s['grade'])}"
+           f" · {s['school_name']} · {s['status']}")
+    row = scored[scored["student_id"] == s["student_id"]]
+    if row.empty:
+        return who, "不在当前范围的在校生名单中，未评分。"
+    r = row.iloc[0]
+    return who, f"风险分 **{r['score']:.1f}**（{r['band']}）：" + ("；".join(r["reasons"]) or "无风险因素")
+
+
+def student_choices(hits: list[dict[str, Any]], shown: pd.DataFrame, *, top: int = 20) -> dict[str, str]:
+    """student_id -> masked label, search hits first, then the list's first ``top``."""
+    out = {h["student_id"]: f"{h['name']} {h['id_number']} {h['school_name']}" for h in hits}
+    head = display_frame(shown.head(top), mask=True)
+    for sid, n, i, sc in zip(shown.head(top)["student_id"], head["姓名"], head["身份证号"], head["学校"],
+                             strict=True):
+        out.setdefault(sid, f"{n} {i} {sc}")
+    return out

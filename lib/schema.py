@@ -749,6 +749,19 @@ TABLES: dict[str, Table] = {
             ),
             ("key",),
         ),
+        # ---- 布局规划 (issue 4): what-if scenarios, saved by name
+        Table(
+            "scenarios",
+            "布局规划方案",
+            (
+                _c("name", "VARCHAR", "方案名称"),
+                _c("changes", "VARCHAR", "调整(JSON)"),
+                _c("created_by", "VARCHAR", "创建人"),
+                _c("updated_at", "TIMESTAMP", "更新时间"),
+                _c("version", "INTEGER", "版本"),
+            ),
+            ("name",),
+        ),
         Table(
             "audit_log",
             "审计日志",

@@ -109,6 +109,13 @@ def save_overrides(scope: Scope, changes: dict[str, Any], *, path: Path | None =
     if not may_edit(scope):
         raise SettingsError("只有管理员可以修改设置。")
     checked = {k: _check(k, v) for k, v in changes.items()}
+    merged = apply_overrides(config.SETTINGS, checked)
+    if merged["risk"]["band_medium"] >= merged["risk"]["band_high"]:
+        raise SettingsError("中档线必须低于高档线。")
+    if merged["risk"].get("model") not in ("rules", "logistic"):
+        raise SettingsError("名单排序模型只能是 rules 或 logistic。")
+    if sum(merged["risk"]["weights"].values()) <= 0:
+        raise SettingsError("权重之和必须大于 0。")
     with store.transaction(path) as con:
         for key, value in checked.items():
             con.execute("DELETE FROM settings WHERE key = ?", [key])

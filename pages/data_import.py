@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import config, ingest, loaders, ui
+from lib import config, ingest, loaders, store, ui
 from lib import ingest_view as view
 
 scope = ui.current_scope()
@@ -17,6 +17,7 @@ c1, c2 = st.columns([1, 2])
 kind = c1.selectbox(
     ui.tr("imp_kind"),
     view.KIND_CHOICES,
+    index=view.KIND_CHOICES.index("students"),
     format_func=view.kind_label,
     key="imp_kind",
     help=view.kind_help(),
@@ -127,6 +128,8 @@ if report is not None:
             )
         except ingest.ImportRefused as exc:
             st.error(exc.reason)
+        except store.StoreBusy as exc:
+            st.error(str(exc))
         else:
             if mapping:
                 ingest.remember_mapping(kind, parsed.signature(), mapping, scope=scope)
@@ -154,6 +157,8 @@ if last is not None:
             res = ingest.undo_last_import(scope=scope, import_id=last["import_id"])
         except ingest.UndoRefused as exc:
             st.error(exc.reason)
+        except store.StoreBusy as exc:
+            st.error(str(exc))
         else:
             st.session_state["imp_flash"] = view.undo_message(res)
             st.rerun()

@@ -63,7 +63,7 @@ with right:
 st.subheader(ui.tr("lay_townships"))
 table, colours = layout.township_table(view)
 ui.coloured_table(table, colours, formats=layout.TABLE_FORMATS, height=min(36 * (len(table) + 1) + 4, 460))
-ui.download_buttons(table, name=f"学校布局_{band}_{year}", scope=scope, key="lay_dl",
+ui.download_buttons(layout.township_export(view), name=f"学校布局_{band}_{year}", scope=scope, key="lay_dl",
                     title=f"各乡镇学校布局 · {layout.BAND_LABELS[band]} · {year}年")
 
 g1, g2 = st.columns(2)

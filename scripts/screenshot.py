@@ -12,7 +12,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.browser.helpers import wait_for_app  # noqa: E402
+from tests.browser.helpers import wait_for_app
 
 
 def main() -> None:

@@ -56,3 +56,76 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         share = "—" if t["share"] is None else f"{t['share'] * 100:.1f}%"
         print(f"  {t['code']} {t['name']:<8} {t['children']:>7,} {t['within_reach']:>7,} {share:>7}")
     return EXIT_OK
+
+
+# ---------------------------------------------------------------- 布局规划 (issue 4)
+@command("plan", "布局规划：撤并学校前后的对比 (before/after closing schools)")
+def _plan_parser(p: argparse.ArgumentParser) -> Handler:
+    p.add_argument("--close", action="append", default=[], metavar="CODE", help="撤并的学校标识码 (可重复)")
+    p.add_argument("--level", choices=["primary", "junior"], default="primary", help="学段")
+    p.add_argument("--km", type=float, default=None, help="阈值(道路估算 km)")
+    p.add_argument("--scenario", default=None, help="使用已保存的方案(名称)，与 --close 合并")
+    return cmd_plan
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from lib import planning
+
+    scope = _scope(args)
+    with store.connect() as con:
+        data = layout.load_layout_data(con, scope)
+        changes: list[dict] = []
+        if args.scenario:
+            saved = planning.list_scenarios(con)
+            row = saved[saved["name"] == args.scenario]
+            if row.empty:
+                raise DataError(f"方案不存在：{args.scenario}")
+            changes = list(row.iloc[0]["changes"])
+    changes += [{"op": "close", "code": c} for c in args.close]
+    try:
+        doc = planning.plan_json(data, changes, band=args.level, km=args.km)
+    except planning.ScenarioError as exc:
+        raise DataError(str(exc)) from exc
+    if args.json:
+        json.dump(doc, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        for key in doc["before"]:
+            print(f"{key:24s} {doc['before'][key]!s:>10} -> {doc['after'][key]!s:>10}")
+    return EXIT_OK
+
+
+@command("optimize", "布局规划：p-median / MCLP / LSCP 选址优化 (spopt, offline)")
+def _optimize_parser(p: argparse.ArgumentParser) -> Handler:
+    p.add_argument("--model", choices=["pmedian", "mclp", "lscp"], default="pmedian")
+    p.add_argument("--level", choices=["primary", "junior"], default="primary")
+    p.add_argument("--k", type=int, default=None, help="学校数 (默认：现有该学段学校数)")
+    p.add_argument("--km", type=float, default=None, help="阈值(道路估算 km)")
+    p.add_argument("--capacitated", action="store_true", help="p-median 考虑学位")
+    p.add_argument("--keep-existing", action="store_true", help="保留现有学校")
+    p.add_argument("--candidates", choices=["schools", "schools+villages"], default="schools+villages")
+    p.add_argument("--time-limit", type=float, default=60.0, help="求解时限(秒)")
+    return cmd_optimize
+
+
+def cmd_optimize(args: argparse.Namespace) -> int:
+    from lib import planning
+
+    scope = _scope(args)
+    with store.connect() as con:
+        data = layout.load_layout_data(con, scope)
+    sol = planning.optimize(data, model=args.model, band=args.level, k=args.k, km=args.km,
+                            capacitated=args.capacitated, keep_existing=args.keep_existing,
+                            candidates=args.candidates, time_limit_s=args.time_limit)
+    doc = {"model": sol.model, "status": sol.status, "optimal": sol.optimal, "objective": sol.objective,
+           "current_objective": sol.current_objective, "seconds": sol.seconds,
+           "sites": [s["code"] for s in sol.sites], "new_sites": [s for s in sol.sites if not s["existing"]]}
+    if not sol.optimal:
+        doc["gap"] = sol.gap
+    if args.json:
+        json.dump(doc, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        print(f"{sol.model}: {sol.status}，目标值 {sol.objective}，现状 {sol.current_objective}，"
+              f"{len(sol.sites)} 个点，{sol.seconds} 秒")
+    return EXIT_OK

@@ -45,7 +45,16 @@ def test_page_renders_without_a_file(fresh_db):
     at = open_page("data_import")
     assert not at.exception, at.exception
     assert any(s.value == "最近的导入" for s in at.subheader)
-    assert at.selectbox(key="imp_kind").value == "schools"
+    assert at.selectbox(key="imp_kind").value == "students"
+
+
+def test_english_interface(fresh_db):
+    at = open_page("data_import", query={"lang": "en"})
+    assert not at.exception, at.exception
+    assert any(t.value == "Data import" for t in at.title)
+    at = open_page("explore", query={"lang": "en"})
+    assert not at.exception, at.exception
+    assert any(t.value == "Explore a file" for t in at.title)
 
 
 def test_gbk_upload_fix_mapping_commit_overview_changes_undo_restores(fresh_db):

@@ -211,3 +211,20 @@ def test_duplicate_and_blank_headers_are_made_unique():
     data = "姓名,,备注,备注\n甲,1,a,b\n".encode()
     parsed = ingest.read_upload(data, "a.csv", kind=None)
     assert parsed.columns == ["姓名", "第2列", "备注", "备注(2)"]
+
+
+@pytest.mark.parametrize(
+    ("text", "rows", "names"),
+    [
+        # quoted cells (one with a line break): the general csv path, one record = one row
+        ('姓名,年级,备注\n"甲",3,"两\n行"\n乙,4,"a,b"\n', [2, 3], ["甲", "乙"]),
+        # a ragged row (trailing cells left out): padded, not refused
+        ("姓名,年级,备注\n甲,3\n乙,4,x\n", [2, 3], ["甲", "乙"]),
+        # the fast path: plain lines, CRLF, a blank line in between
+        ("姓名,年级,备注\r\n甲,3,x\r\n\r\n乙,4,y\r\n", [2, 4], ["甲", "乙"]),
+    ],
+)
+def test_general_and_fast_csv_paths_agree_on_rows(text, rows, names):
+    parsed = ingest.read_upload(text.encode("gbk"), "a.csv", kind="students")
+    assert parsed.frame[ROW].tolist() == rows
+    assert parsed.frame["name"].tolist() == names

@@ -1,0 +1,86 @@
+"""AppTest of 重点关注学生: the list renders masked, sorted, with a reason per row; actions write."""
+
+from __future__ import annotations
+
+import duckdb
+
+from lib import ids
+
+from .conftest import open_page
+
+
+def _table(at):
+    frames = [d.value for d in at.dataframe]
+    for f in frames:
+        data = getattr(f, "data", f)
+        if "风险分" in getattr(data, "columns", []):
+            return data
+    raise AssertionError("no risk table")
+
+
+def test_list_renders_masked_sorted_with_reasons(demo_db):
+    at = open_page("risk")
+    assert not at.exception, at.exception
+    assert any(m.label == "高风险" for m in at.metric)
+    table = _table(at)
+    assert len(table) > 0
+    assert list(table["风险分"]) == sorted(table["风险分"], reverse=True)
+    assert all(r for r in table["主要原因"])
+    con = duckdb.connect(str(demo_db), read_only=True)
+    full = {r[0] for r in con.execute("SELECT id_number FROM students").fetchall()}
+    names = {r[0] for r in con.execute("SELECT name FROM students WHERE length(name) >= 2").fetchall()}
+    con.close()
+    assert not set(table["身份证号"]) & full
+    assert not set(table["姓名"]) & names
+    assert all(v == ids.mask_id(v) or "*" in v for v in table["身份证号"])
+
+
+def test_budget_shows_top_n(demo_db):
+    at = open_page("risk")
+    at.number_input(key="rk_budget").set_value(5).run()
+    assert not at.exception, at.exception
+    assert len(_table(at)) == 5
+
+
+def test_search_is_recorded_and_assignment_saved(fresh_db):
+    con = duckdb.connect(str(fresh_db), read_only=True)
+    sid, xueji, id_number = con.execute(
+        "SELECT student_id, xueji_number, id_number FROM students WHERE status = '在校' ORDER BY student_id LIMIT 1"
+    ).fetchone()
+    con.close()
+    at = open_page("risk")
+    at.text_input(key="rk_query").input(xueji)
+    next(b for b in at.get("form_submit_button") if b.label == "查找").click().run()
+    assert not at.exception, at.exception
+    assert any(ids.mask_id(id_number) in o for o in at.selectbox(key="rk_sid").options)
+    at.selectbox(key="rk_sid").set_value(sid).run()
+    at.text_input(key="rk_teacher").input("王老师")
+    next(b for b in at.get("form_submit_button") if b.label == "保存帮扶安排").click().run()
+    assert not at.exception, at.exception
+    con = duckdb.connect(str(fresh_db), read_only=True)
+    try:
+        searches = con.execute("SELECT detail FROM audit_log WHERE action = 'search'").fetchall()
+        saved = con.execute("SELECT kind, teacher, created_by FROM interventions WHERE student_id = ?", [sid]).fetchall()
+    finally:
+        con.close()
+    assert searches and xueji not in searches[-1][0]
+    assert ("一教一帮", "王老师", "test-county") in saved
+
+
+def test_admin_weight_change_rescores_the_list(fresh_db):
+    at = open_page("risk")
+    before = list(_table(at)["风险分"])
+    at.number_input(key="rk_budget").set_value(5).run()
+    weight = next(n for n in at.number_input if n.label == "缺勤")
+    weight.set_value(100)
+    next(b for b in at.get("form_submit_button") if b.label == "保存设置").click().run()
+    assert not at.exception, at.exception
+    after = list(_table(at)["风险分"])
+    assert after != before[:5]
+    con = duckdb.connect(str(fresh_db), read_only=True)
+    try:
+        stored = con.execute("SELECT value, changed_by FROM settings WHERE key = 'risk.weights.attendance'"
+                             ).fetchall()
+    finally:
+        con.close()
+    assert stored == [("100", "test-county")]

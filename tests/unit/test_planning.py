@@ -1,0 +1,144 @@
+"""布局规划 (lib.planning): scenarios conserve children, never widen reach; the store keeps them; spopt solves."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lib import layout, planning, store
+from lib.scope import default_scope
+
+
+@pytest.fixture(scope="module")
+def data(demo_db):
+    with store.connect(demo_db) as con:
+        return layout.load_layout_data(con, default_scope())
+
+
+def _some(data, level, n=1):
+    return list(data.schools[data.schools.level == level].code.iloc[:n])
+
+
+@pytest.mark.parametrize(("level", "band"), [
+    ("小学", "primary"), ("教学点", "primary"), ("初中", "junior"), ("九年一贯制", "primary"), ("九年一贯制", "junior"),
+])
+def test_closing_conserves_children_and_never_increases_reach(data, level, band):
+    changes = [{"op": "close", "code": c} for c in _some(data, level, 3)]
+    before = planning.evaluate(data, [], band=band).county
+    after = planning.evaluate(data, changes, band=band).county
+    assert after["children_total"] == before["children_total"] > 0
+    assert after["children_within_reach"] <= before["children_within_reach"]
+    assert after["mean_km"] >= before["mean_km"]
+
+
+def test_closing_a_nine_year_school_affects_both_bands(data):
+    code = _some(data, "九年一贯制")[0]
+    for band in ("primary", "junior"):
+        b = planning.evaluate(data, [], band=band)
+        a = planning.evaluate(data, [{"op": "close", "code": code}], band=band)
+        assert code in set(b.schools.code) and code not in set(a.schools.code)
+
+
+def test_pupils_of_a_closed_school_are_reassigned_not_dropped(data):
+    code = _some(data, "小学")[0]
+    b = planning.evaluate(data, [], band="primary").schools["pupils"].sum()
+    a = planning.evaluate(data, [{"op": "close", "code": code}], band="primary").schools["pupils"].sum()
+    assert a == pytest.approx(b)
+
+
+def test_merge_sends_pupils_to_the_target(data):
+    a_code, b_code = _some(data, "小学", 2)
+    eff = planning.evaluate(data, [{"op": "merge", "code": a_code, "into": b_code}], band="primary")
+    s = data.schools.set_index("code")
+    assert eff.schools.set_index("code").loc[b_code, "pupils"] == s.loc[a_code, "enrolled_primary"] + s.loc[
+        b_code, "enrolled_primary"]
+
+
+def test_adding_a_school_where_children_are_far_brings_them_within_reach(data):
+    base = planning.evaluate(data, [], band="junior")
+    far = base.reach[~base.reach.within].sort_values("children").iloc[-1]
+    add = {"op": "add", "code": "NEW1", "name": "新校", "level": "初中", "lon": far.lon, "lat": far.lat,
+           "capacity": 600, "boarding_beds": 100}
+    after = planning.evaluate(data, [add], band="junior").county
+    assert after["children_within_reach"] >= base.county["children_within_reach"] + int(far.children)
+    assert after["children_total"] == base.county["children_total"]
+
+
+@pytest.mark.parametrize(("change", "match"), [
+    ({"op": "close", "code": "nope"}, "不存在"), ({"op": "demolish", "code": "x"}, "未知操作"),
+    ({"op": "add", "code": "N", "level": "大学", "lon": 114, "lat": 32}, "办学类型"),
+])
+def test_bad_changes_are_named(data, change, match):
+    with pytest.raises(planning.ScenarioError, match=match):
+        planning.apply_changes(data.schools, [change])
+
+
+def test_scenarios_survive_in_the_store_and_conflict_on_stale_versions(fresh_db):
+    scope = default_scope().narrow(user="planner")
+    changes = [{"op": "close", "code": "X"}]
+    assert planning.save_scenario(scope, "方案一", changes) == 1
+    with pytest.raises(planning.ScenarioConflict):
+        planning.save_scenario(scope, "方案一", changes)
+    assert planning.save_scenario(scope, "方案一", changes + changes, version=1) == 2
+    with pytest.raises(planning.ScenarioConflict):
+        planning.save_scenario(scope, "方案一", changes, version=1)
+    planning.duplicate_scenario(scope, "方案一", "方案二")
+    planning.rename_scenario(scope, "方案二", "方案三")
+    planning.delete_scenario(scope, "方案一")
+    with store.connect() as con:
+        saved = planning.list_scenarios(con)
+        audit = con.execute("SELECT action FROM audit_log WHERE user_name = 'planner'").fetchall()
+    assert list(saved.name) == ["方案三"] and saved.iloc[0]["changes"] == changes + changes
+    assert saved.iloc[0]["created_by"] == "planner"
+    assert {a[0] for a in audit} >= {"scenario_save", "scenario_rename", "scenario_delete"}
+
+
+def test_uncapacitated_pmedian_is_no_worse_than_today(data):
+    k = int(layout.band_supply(data.schools, "junior").shape[0])
+    sol = planning.optimize(data, model="pmedian", band="junior", k=k, time_limit_s=60)
+    assert sol.status.startswith("Optimal") and len(sol.sites) == k
+    assert sol.objective <= sol.current_objective + 1e-6
+    changes = planning.solution_changes(data, sol, band="junior")
+    assert all(c["op"] in ("close", "add") for c in changes)
+
+
+@pytest.mark.parametrize("model", ["mclp", "lscp"])
+def test_coverage_models_solve(data, model):
+    sol = planning.optimize(data, model=model, band="junior", k=20, candidates="schools", time_limit_s=30)
+    assert sol.sites and sol.objective is not None
+    if model == "lscp":  # every child some school could reach is within reach of a chosen one
+        eff = planning.evaluate(data, planning.solution_changes(data, sol, band="junior"), band="junior").county
+        assert sol.uncoverable > 0  # the demo has villages beyond 5 km of every junior school
+        assert eff["children_within_reach"] == eff["children_total"] - sol.uncoverable
+        assert len(sol.sites) <= 32
+
+
+def test_cli_plan_json(demo_db, capsys, monkeypatch, data):
+    from lib import cli
+
+    monkeypatch.setenv("EDU_DB", str(demo_db))
+    code = _some(data, "九年一贯制")[0]
+    assert cli.main(["plan", "--close", code, "--level", "junior", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    for key in ("children_total", "children_within_reach", "mean_km", "p95_km", "schools_over_capacity"):
+        assert key in doc["before"] and key in doc["after"]
+    assert doc["before"]["children_total"] == doc["after"]["children_total"]
+    assert doc["after"]["children_within_reach"] <= doc["before"]["children_within_reach"]
+    assert cli.main(["plan", "--close", "nope", "--json"]) == cli.EXIT_DATA
+
+
+def test_cli_optimize_json(demo_db, capsys, monkeypatch):
+    from lib import cli
+
+    monkeypatch.setenv("EDU_DB", str(demo_db))
+    assert cli.main(["optimize", "--model", "mclp", "--level", "junior", "--k", "10", "--candidates", "schools",
+                     "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert len(doc["sites"]) == 10 and doc["status"] and doc["objective"] is not None
+
+
+def test_capacitated_pmedian_that_cannot_seat_everyone_says_so(data):
+    sol = planning.optimize(data, model="pmedian", band="junior", k=2, capacitated=True, candidates="schools",
+                            time_limit_s=10)
+    assert sol.status.startswith("Infeasible") and not sol.sites and not sol.optimal

@@ -1,0 +1,188 @@
+"""重点关注学生 list, settings overrides, search and CLI against the demo store."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pandas as pd
+import pytest
+
+from lib import cli, config, ids, risk, risk_list, settings_store, store
+from lib.scope import Scope
+
+
+def _scored(**over):
+    base = {"student_id": ["A", "B", "C"], "code": ["t1", "t2", "t1"], "school_code": ["s1", "s2", "s1"],
+            "grade": [3, 8, 5], "band": ["高", "中", "高"], "score": [70.0, 40.0, 90.0],
+            "factors": [["学困"], ["路远"], ["因贫", "缺勤"]], "open_case": [False, True, False],
+            "aid_gap": [True, False, False], "interventions": [None, None, "一教一帮"],
+            "name": ["张三丰", "李四", "王五六"], "id_number": ["411503200001010011"] * 3, "sex": ["男"] * 3,
+            "grade_label": ["三年级", "八年级", "五年级"], "school_name": ["x"] * 3, "township_name": ["y"] * 3,
+            "reasons": [["学习困难"], ["路远"], ["低保", "缺勤"]]}
+    base.update(over)
+    return pd.DataFrame(base)
+
+
+@pytest.mark.parametrize(("filters", "expected"), [
+    (risk_list.Filters(bands=()), ["C", "A", "B"]),
+    (risk_list.Filters(), ["C", "A"]),
+    (risk_list.Filters(bands=(), townships=("t2",)), ["B"]),
+    (risk_list.Filters(bands=(), grades=(3,)), ["A"]),
+    (risk_list.Filters(bands=(), factors=("缺勤",)), ["C"]),
+    (risk_list.Filters(bands=(), open_case=True), ["B"]),
+    (risk_list.Filters(bands=(), aid_gap=True), ["A"]),
+    (risk_list.Filters(bands=(), budget=2), ["C", "A"]),
+    (risk_list.Filters(bands=(), schools=("s2",)), ["B"]),
+])
+def test_filter_list(filters, expected):
+    assert list(risk_list.filter_list(_scored(), filters)["student_id"]) == expected
+
+
+def test_display_frame_masks_and_has_reason_chip():
+    shown = risk_list.display_frame(_scored())
+    assert list(shown["姓名"]) == ["张*丰", "李*", "王*六"]
+    assert set(shown["身份证号"]) == {ids.mask_id("411503200001010011")}
+    assert all(shown["主要原因"])
+    assert list(shown["帮扶/台账"]) == ["未安排", "有在办台账", "一教一帮"]
+    assert list(risk_list.band_colours(shown)["风险等级"]) == ["red", "amber", "red"]
+
+
+def test_factor_names_only_contributing():
+    df = pd.DataFrame([{"student_id": "S", "grade": 5, "boarding": False, "learning_difficulty": True,
+                        "score_trend": 0.0, "disability": False, "disabled_parent": False,
+                        "poverty_category": None, "left_behind": False, "orphan": False, "unsupported": False,
+                        "prisoner_child": False, "home_km": 0.5, "unexcused_recent": 0}])
+    assert risk_list.factor_names(risk.score_students(df)) == [["学困"]]
+
+
+def test_aid_gap_and_rising_absence_raise_the_score():
+    row = {"student_id": "S", "grade": 5, "boarding": False, "learning_difficulty": False, "score_trend": 0.0,
+           "disability": False, "disabled_parent": False, "poverty_category": "脱贫户", "left_behind": False,
+           "orphan": False, "unsupported": False, "prisoner_child": False, "home_km": 0.5,
+           "unexcused_recent": 2, "unexcused_prior": 2, "aid_gap": False}
+    base = risk.score_students(pd.DataFrame([row]))
+    gap = risk.score_students(pd.DataFrame([{**row, "aid_gap": True}]))
+    rising = risk.score_students(pd.DataFrame([{**row, "unexcused_prior": 0}]))
+    assert gap.poverty[0] > base.poverty[0] and any("未发放" in r for r in gap.reasons[0])
+    assert rising.attendance[0] > base.attendance[0] and any("增加" in r for r in rising.reasons[0])
+
+
+# ------------------------------------------------------------------ settings overrides
+def test_apply_overrides_is_dotted_and_skips_unknown():
+    out = settings_store.apply_overrides(config.DEFAULTS, {"risk.weights.care": 99, "no.such": 1})
+    assert out["risk"]["weights"]["care"] == 99 and config.DEFAULTS["risk"]["weights"]["care"] != 99
+
+
+@pytest.mark.parametrize(("changes", "match"), [
+    ({"risk.weights.nope": 1}, "未知"), ({"risk.weights.care": "x"}, "数字"), ({"risk.weights.care": -1}, "负数"),
+    ({"risk.band_medium": 90}, "中档线"), ({"risk.model": "forest"}, "模型"), ({"risk.weights": 3}, "一组"),
+])
+def test_bad_overrides_are_refused_and_nothing_written(fresh_db, changes, match):
+    with pytest.raises(settings_store.SettingsError, match=match):
+        settings_store.save_overrides(Scope(user="admin1", role="admin"), changes)
+    with store.connect() as con:
+        assert settings_store.load_overrides(con) == {}
+
+
+def test_viewer_may_not_change_settings(fresh_db):
+    with pytest.raises(settings_store.SettingsError, match="管理员"):
+        settings_store.save_overrides(Scope(role="viewer"), {"risk.weights.care": 1})
+
+
+def test_stored_weight_changes_scores_and_is_audited(fresh_db):
+    scope = Scope(user="admin1", role="admin")
+    with store.connect() as con:
+        before = risk_list.load_list(con, scope, settings_store.effective_settings(con))
+    settings_store.save_overrides(scope, {"risk.weights.attendance": 90})
+    with store.connect() as con:
+        eff = settings_store.effective_settings(con)
+        after = risk_list.load_list(con, scope, eff)
+        who = con.execute("SELECT changed_by, changed_at FROM settings WHERE key = 'risk.weights.attendance'"
+                          ).fetchall()
+        audited = con.execute("SELECT count(*) FROM audit_log WHERE action = 'settings_changed'").fetchone()[0]
+    assert eff["risk"]["weights"]["attendance"] == 90
+    merged = before.merge(after, on="student_id")
+    assert (merged.score_x != merged.score_y).any()
+    assert who[0][0] == "admin1" and who[0][1] is not None and audited == 1
+    assert settings_store.reset_overrides(scope, "risk") == 1
+
+
+# ------------------------------------------------------------------ the store
+def test_list_every_high_student_has_a_reason_and_matches_high_mask(demo_db):
+    scope = Scope()
+    with store.connect(demo_db) as con:
+        df = risk_list.load_list(con, scope, config.SETTINGS)
+        inputs = __import__("lib.queries", fromlist=["x"]).risk_inputs(con, scope, window_days=20)
+    assert (df["score"].diff().dropna() <= 0).all()
+    assert df.loc[df.score > 0, "reasons"].map(len).gt(0).all()
+    assert int((df["band"] == "高").sum()) == int(risk.high_mask(inputs).sum())
+
+
+def test_search_by_xueji_id_and_name_within_scope(demo_db):
+    with store.connect(demo_db) as con:
+        sid, name, idn, xj, town = con.execute(
+            "SELECT st.student_id, st.name, st.id_number, st.xueji_number, sc.township_code FROM students st "
+            "JOIN schools sc ON sc.code = st.school_code WHERE st.status = '在校' ORDER BY 1 LIMIT 1").fetchone()
+        other = con.execute("SELECT code FROM townships WHERE code != ? LIMIT 1", [town]).fetchone()[0]
+        for q in (idn, xj, name):
+            hits = risk_list.search(con, Scope(), q)
+            assert sid in set(hits["student_id"]), q
+            assert idn not in set(hits["id_number"])  # masked
+        outside = risk_list.search(con, Scope(townships=(other,)).narrow(schools=()), idn)
+    assert outside.empty
+
+
+def test_cli_risk_json_is_masked_and_ordered(demo_db, capsys):
+    assert cli.main(["risk", "--top", "5", "--json"]) == cli.EXIT_OK
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 5
+    assert set(rows[0]) == {"student_id", "masked_id", "score", "band", "reasons"}
+    assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
+    assert all(r["reasons"] and "*" in r["masked_id"] for r in rows)
+    con = duckdb.connect(str(demo_db), read_only=True)
+    full = {r[0] for r in con.execute("SELECT id_number FROM students").fetchall()}
+    con.close()
+    text = json.dumps(rows, ensure_ascii=False)
+    assert not any(i in text for i in full)
+
+
+def test_cli_risk_rejects_bad_top(demo_db):
+    assert cli.main(["risk", "--top", "0"]) == cli.EXIT_DATA
+
+
+def test_docs_worked_example():
+    """docs/risk.md's worked example, step by step."""
+    b = {"student_id": "S", "grade": 2, "boarding": False, "learning_difficulty": True, "score_trend": 0.0,
+         "disability": False, "disabled_parent": False, "poverty_category": "脱贫户", "left_behind": False,
+         "orphan": False, "unsupported": False, "prisoner_child": False, "home_km": 0.5, "unexcused_recent": 2,
+         "unexcused_prior": 0, "aid_gap": False}
+    rows = [b, {**b, "left_behind": True}, {**b, "left_behind": True, "aid_gap": True},
+            {**b, "left_behind": True, "aid_gap": True, "unexcused_recent": 3}]
+    out = risk.score_students(pd.DataFrame(rows), settings=config.DEFAULTS)
+    assert list(out.score) == [49.2, 55.4, 58.8, 63.8]
+    assert list(out.band) == ["中", "中", "中", "高"]
+
+
+def test_export_is_masked_and_formula_safe():
+    from lib import reports
+
+    df = _scored(name=["=HYPERLINK(1)", "+李四", "@王五"], reasons=[["-1"], ["a"], ["b"]])
+    csv = reports.to_csv_bytes(risk_list.display_frame(df)).decode("utf-8-sig")
+    assert "411503200001010011" not in csv and "HYPERLINK(1)" not in csv
+    assert "\n" + "1,=" not in csv and "'-1" in csv
+
+
+def test_assigned_intervention_appears_in_the_dropout_rosters(fresh_db):
+    from lib import dropout_rosters
+
+    scope = Scope(user="t1")
+    with store.connect() as con:
+        df = risk_list.load_list(con, scope, config.SETTINGS)
+    sid = df.loc[df["interventions"].isna(), "student_id"].iloc[0]
+    iid = dropout_rosters.assign_intervention(scope, sid, kind="一教一帮", teacher="王老师", note="重点关注")
+    with store.connect() as con:
+        rosters = dropout_rosters.load_rosters(con, scope)
+        again = risk_list.load_list(con, scope, config.SETTINGS)
+    assert iid in set(rosters["mentoring"]["intervention_id"])
+    assert again.set_index("student_id").loc[sid, "interventions"] == "一教一帮"
