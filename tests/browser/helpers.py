@@ -6,9 +6,12 @@ The fixtures (server, browser launch) live in ``conftest.py``.
 
 from __future__ import annotations
 
+import re
+import time
 from urllib.parse import urlsplit
 
 from playwright.sync_api import BrowserContext, FrameLocator, Page, Route, expect
+from playwright.sync_api import Error as PlaywrightError
 
 #: Hosts a test may talk to: the Streamlit server under test.
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
@@ -84,3 +87,29 @@ def login_as(page: Page, role: str) -> None:
     and every browser test that calls this logs in the same way.
     """
     del page, role
+
+
+def settle(page: Page, *, pause_s: float = 0.5, timeout_ms: int = APP_TIMEOUT_MS) -> None:
+    """After an interaction: let the rerun start, wait for it to end and for no stale element to remain.
+
+    wait_for_app alone can pass before the rerun that a click or Enter triggers has begun.
+    """
+    time.sleep(pause_s)
+    wait_for_app(page, timeout_ms=timeout_ms)
+    expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=timeout_ms)
+
+
+def expect_choice(scope, label: str, value: str | re.Pattern, *, timeout_s: float = 30.0) -> None:
+    """Wait until exactly one selectbox labelled ``label`` shows ``value`` (a rerun may briefly show two)."""
+    boxes = scope.get_by_role("combobox", name=label, exact=True)
+    deadline = time.monotonic() + timeout_s
+    seen: list[str] = []
+    while time.monotonic() < deadline:
+        try:
+            seen = [b.input_value(timeout=1_000) for b in boxes.all()]
+        except PlaywrightError:  # an element replaced while read: look again
+            seen = []
+        if len(seen) == 1 and (value.search(seen[0]) if isinstance(value, re.Pattern) else seen[0] == value):
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"selectbox {label!r} shows {seen}, expected {value!r}")

@@ -16,11 +16,12 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from lib import aid_demo, fmt, reconcile, reports, store
 from tests.browser.helpers import block_outside_network, login_as, wait_for_app
+from tests.browser.helpers import expect_choice as _expect_choice
+from tests.browser.helpers import settle as _settle
 
 pytestmark = pytest.mark.browser
 
@@ -77,27 +78,8 @@ def _sql(db: Path, sql: str, params: list | tuple = ()) -> list[tuple]:
     raise AssertionError("unreachable")
 
 
-def _settle(page: Page) -> None:
-    """After an interaction: let the rerun start, wait for it to end and for no stale element to remain."""
-    time.sleep(0.4)
-    wait_for_app(page)
-    expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=30_000)
 
 
-def _expect_choice(scope, label: str, value: str | re.Pattern, *, timeout_s: float = 30.0) -> None:
-    """Wait until exactly one selectbox labelled ``label`` shows ``value`` (a rerun may briefly show two)."""
-    boxes = scope.get_by_role("combobox", name=label, exact=True)
-    deadline = time.monotonic() + timeout_s
-    seen: list[str] = []
-    while time.monotonic() < deadline:
-        try:
-            seen = [b.input_value(timeout=1_000) for b in boxes.all()]
-        except PlaywrightError:  # an element replaced while read: look again
-            seen = []
-        if len(seen) == 1 and (value.search(seen[0]) if isinstance(value, re.Pattern) else seen[0] == value):
-            return
-        time.sleep(0.25)
-    raise AssertionError(f"selectbox {label!r} shows {seen}, expected {value!r}")
 
 
 def _pick(page: Page, label: str, option: str) -> None:

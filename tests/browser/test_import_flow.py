@@ -17,7 +17,8 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
 from lib import fmt
-from tests.browser.helpers import block_outside_network, login_as, wait_for_app
+from tests.browser.helpers import block_outside_network, login_as
+from tests.browser.helpers import settle as _settle
 from tests.fixtures.ingest.samples import csv_bytes, new_students, store_rows
 
 pytestmark = pytest.mark.browser
@@ -40,11 +41,6 @@ def app_url(streamlit_server, db_copy: Path) -> str:
     return streamlit_server("app.py", env={"EDU_DB": str(db_copy)})
 
 
-def _settle(page: Page) -> None:
-    """After an interaction: let the rerun start, wait for it to end and for no stale element to remain."""
-    time.sleep(0.5)
-    wait_for_app(page, timeout_ms=TIMEOUT_MS)
-    expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=TIMEOUT_MS)
 
 
 def _open(page: Page, url: str) -> None:
