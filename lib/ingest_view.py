@@ -222,3 +222,32 @@ def problem_codes_table() -> pd.DataFrame:
         [(c, "错误" if s == "error" else "警告", m) for c, (s, m) in CODES.items()],
         columns=["代码", "级别", "含义"],
     )
+
+
+def ready_to_commit(report: Report, *, allowed: bool, drop: bool) -> bool:
+    """The commit button is live: allowed, nothing fatal, rows to write, errors dropped or none."""
+    return allowed and not report.fatal and report.valid_rows > 0 and (drop or not report.errors)
+
+
+def commit_file(data: bytes, name: str, *, kind: str, mapping: dict[str, str | None], sheet: str | None,
+                signature: Any, scope: Any, mode: str, drop_bad_rows: bool, crs: str | None,
+                progress: Any = None) -> str:
+    """Read, commit (one transaction) and remember the mapping; the message to show.
+
+    Raises ``ImportRefused`` or ``StoreBusy`` as :func:`lib.ingest.commit` does.
+    """
+    from lib import ingest
+
+    parsed = ingest.read_upload(data, name, kind=kind, mapping=mapping, sheet=sheet)
+    result = ingest.commit(parsed, kind, scope=scope, mode=mode, drop_bad_rows=drop_bad_rows, crs=crs,
+                           progress=progress)
+    if mapping:
+        ingest.remember_mapping(kind, signature, mapping, scope=scope)
+    return commit_message(result)
+
+
+def undo_file(scope: Any, import_id: str) -> str:
+    """Undo the last import; the message to show (raises ``UndoRefused`` / ``StoreBusy``)."""
+    from lib import ingest
+
+    return undo_message(ingest.undo_last_import(scope=scope, import_id=import_id))

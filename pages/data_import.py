@@ -108,7 +108,7 @@ if report is not None:
         drop = st.checkbox(view.drop_label(ui.tr("imp_drop_bad"), report), key="imp_drop_bad")
         if not drop:
             ui.note(ui.tr("imp_has_errors"))
-    ready = allowed and not report.fatal and report.valid_rows > 0 and (drop or not report.errors)
+    ready = view.ready_to_commit(report, allowed=allowed, drop=drop)
     if st.button(
         f"{ui.tr('imp_commit')} {report.valid_rows:,} 行",
         type="primary",
@@ -117,23 +117,14 @@ if report is not None:
     ):
         bar = st.progress(0.0, text="开始导入…")
         try:
-            result = ingest.commit(
-                loaders.read_upload(data, name, kind=kind, mapping=mapping, sheet=sheet),
-                kind,
-                scope=scope,
-                mode=mode,
-                drop_bad_rows=drop,
-                crs=crs,
-                progress=lambda f, t: bar.progress(f, text=t),
-            )
-        except ingest.ImportRefused as exc:
-            st.error(exc.reason)
-        except store.StoreBusy as exc:
-            st.error(str(exc))
+            message = view.commit_file(data, name, kind=kind, mapping=mapping, sheet=sheet,
+                                       signature=parsed.signature(), scope=scope, mode=mode,
+                                       drop_bad_rows=drop, crs=crs,
+                                       progress=lambda f, t: bar.progress(f, text=t))
+        except (ingest.ImportRefused, store.StoreBusy) as exc:
+            st.error(getattr(exc, "reason", str(exc)))
         else:
-            if mapping:
-                ingest.remember_mapping(kind, parsed.signature(), mapping, scope=scope)
-            st.session_state["imp_flash"] = view.commit_message(result)
+            st.session_state["imp_flash"] = message
             st.session_state.pop("imp_handoff", None)
             st.session_state["imp_n"] = st.session_state.get("imp_n", 0) + 1  # a fresh, empty uploader
             st.rerun()
@@ -154,13 +145,11 @@ if last is not None:
         disabled=reason is not None,
     ):
         try:
-            res = ingest.undo_last_import(scope=scope, import_id=last["import_id"])
-        except ingest.UndoRefused as exc:
-            st.error(exc.reason)
-        except store.StoreBusy as exc:
-            st.error(str(exc))
+            message = view.undo_file(scope, last["import_id"])
+        except (ingest.UndoRefused, store.StoreBusy) as exc:
+            st.error(getattr(exc, "reason", str(exc)))
         else:
-            st.session_state["imp_flash"] = view.undo_message(res)
+            st.session_state["imp_flash"] = message
             st.rerun()
 with st.expander(ui.tr("imp_codes")):
     st.dataframe(view.problem_codes_table(), hide_index=True, width="stretch")
