@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import assert_map_drawn, block_outside_network, login_as, wait_for_app
+from tests.browser.helpers import assert_map_drawn, block_outside_network, login_as, settle, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -42,8 +42,11 @@ def test_add_a_school_by_clicking_the_map(page: Page, app_url: str, screenshot_d
     expect(page.get_by_text("已选位置").first).to_be_visible(timeout=30_000)
 
     page.get_by_role("button", name="加入方案").click()
-    wait_for_app(page)
+    settle(page)
     expect(page.get_by_text("规划新校1").first).to_be_visible(timeout=30_000)
-    assert int(_metric(page, "方案学校数").replace(",", "")) == int(schools_before.replace(",", "")) + 1
+    # the change list is drawn before the cards further down: wait for the card, do not read it once
+    expected = f"{int(schools_before.replace(',', '')) + 1:,}"
+    card = page.locator("[data-testid='stMetric']").filter(has_text="方案学校数").first
+    expect(card.locator("[data-testid='stMetricValue']")).to_have_text(expected, timeout=30_000)
     page.screenshot(path=str(screenshot_dir / "planning.png"), full_page=True)
     assert blocked == [], f"requests to outside hosts: {blocked}"
