@@ -57,6 +57,9 @@ pages = {
         st.Page("pages/explore.py", title=ui.tr("nav_explore"), icon=":material/query_stats:", url_path="explore"),
     ],
 }
+# 系统管理 (administration): pages are appended here, one line each.
+pages[ui.tr("sec_admin")] = []
+pages = {section: entries for section, entries in pages.items() if entries}  # a role may leave a section empty
 nav = st.navigation(pages)
 ui.demo_banner(info["demo"])
 nav.run()
