@@ -23,7 +23,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "sec_layout": ("学校布局", "School layout"),
     "sec_data": ("数据", "Data"),
     "sec_admin": ("系统管理", "Administration"),
-    "sec_admin": ("系统管理", "Administration"),
     "filters": ("范围筛选", "Scope"),
     "township": ("乡镇(街道)", "Township"),
     "level": ("办学类型", "School level"),
