@@ -62,7 +62,7 @@ def main() -> None:
     for band in ("primary", "junior"):
         t_view, view = _timed(lambda band=band: layout.compute_layout(data, band=band), args.runs)
         every = ("schools", "children", "out_of_reach", "rings", "catchment")
-        t_map, m = _timed(lambda view=view: maps.build_layout_map(
+        t_map, m = _timed(lambda view=view, every=every: maps.build_layout_map(
             shapes, county=county, show=every, **layout.map_inputs(data, view, measure="share")), args.runs)
         size = maps.map_size_bytes(m)
         print(f"{band:8s} coverage+projection {t_view * 1000:7.0f} ms | map build {t_map * 1000:5.0f} ms | "

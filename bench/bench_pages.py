@@ -39,6 +39,11 @@ def _median_rerun(script: str, page: str | None, runs: int) -> float:
     # AppTest keeps an unpicklable internal value in session state (see tests/app/conftest.py).
     st_config.set_option("runner.enforceSerializableSessionState", False)
     at = AppTest.from_file(script, default_timeout=600)
+    if script.endswith("app.py"):  # every page is behind the login: log in as a county user
+        from lib import ui_login
+        from tests.accounts import ensure_test_account
+
+        at.session_state[ui_login.AUTH] = ui_login.auth_session(ensure_test_account("county"))
     at.run()
     if page:
         at.switch_page(page)
@@ -53,7 +58,11 @@ def _median_rerun(script: str, page: str | None, runs: int) -> float:
 
 
 def pages() -> list[str]:
-    return sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))
+    """The pages a county user may open (administration pages are measured by nobody)."""
+    from lib import permissions
+
+    return sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py")
+                  if permissions.visible("county", p.stem))
 
 
 def main() -> None:

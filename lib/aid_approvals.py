@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from lib import aid, aid_payments, config, schema, store
+from lib import aid, aid_payments, config, permissions, schema, store
 from lib.scope import Scope
 
 STAGES: tuple[str, ...] = tuple(schema.AID_STAGES)
@@ -24,8 +24,8 @@ OPEN_STATUS: tuple[str, ...] = STAGES[:-1]
 PAID = STAGES[-1]
 REJECTED = schema.AID_REJECTED
 
-#: Roles that may pass an application through each stage.  Until accounts exist
-#: every user is the county role; the security issue maps its roles here.
+#: Roles that may pass an application through each stage; the role must also hold
+#: ``approve_aid`` (lib.permissions).  资助中心 ('aid_centre') staff are county users.
 STAGE_ROLES: dict[str, tuple[str, ...]] = {
     "学校初审": ("school", "county", "aid_centre", "admin"),
     "资助中心核对": ("county", "aid_centre", "admin"),
@@ -100,7 +100,10 @@ def stuck_by_township(applications: pd.DataFrame, townships: pd.DataFrame, *, as
 
 def can_act(scope: Scope, stage: str) -> bool:
     """May the user of ``scope`` pass an application through ``stage``?"""
-    return scope.role in STAGE_ROLES.get(stage, ())
+    if not permissions.can(scope, "approve_aid"):
+        return False
+    allowed = {"county" if r == "aid_centre" else r for r in STAGE_ROLES.get(stage, ())}
+    return bool(permissions.roles_of(scope) & allowed & permissions.MATRIX["approve_aid"])
 
 
 # ------------------------------------------------------------------ writing

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from lib import schema
+from lib import permissions, schema
 from lib.scope import Scope
 
 _ENROLLED = "(" + ", ".join(f"'{s}'" for s in schema.ENROLLED_STATUS) + ")"
@@ -187,6 +187,7 @@ def load_grants(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
 
 def load_all(con: duckdb.DuckDBPyConnection, scope: Scope) -> AidData:
     """Every frame of :class:`AidData` in one unit of work."""
+    permissions.require(scope, "view_named")  # named list: not for planner/admin-only
     year = int(scope.school_year)
     tw, tp = scope.township_where("t.code")
     sw, sp = scope.school_where("sc")

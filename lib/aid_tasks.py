@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from lib import config, reconcile, schema, store
+from lib import config, permissions, reconcile, schema, store
 from lib.scope import Scope
 
 #: Task categories with their Chinese labels (what is to be verified).
@@ -98,6 +98,7 @@ def _task_where(scope: Scope, alias: str = "k") -> tuple[str, list[Any]]:
 
 def open_tasks(con: Any, scope: Scope) -> pd.DataFrame:
     """Open verification tasks of the Scope (by the student's school), the oldest deadline first."""
+    permissions.require(scope, "view_named")  # named list: not for planner/admin-only
     where, params = _task_where(scope)
     return con.execute(
         f"SELECT k.*, sc.name AS school_name, t.name AS township_name FROM aid_verification_tasks k "

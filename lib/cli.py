@@ -98,19 +98,26 @@ def _info_parser(p: argparse.ArgumentParser) -> Handler:
 
 #: Modules whose import registers further commands (one per domain, in lib/commands/).
 COMMAND_MODULES: tuple[str, ...] = ("lib.commands.aid", "lib.commands.dropout", "lib.commands.ingest",
-                                   "lib.commands.layout", "lib.commands.risk")
+                                   "lib.commands.layout", "lib.commands.risk", "lib.commands.users",
+                                   "lib.commands.roster")  # 学籍核查 (issue 11)
+COMMAND_MODULES += ("lib.commands.briefing",)  # 汇报简报 (issue 10)
+COMMAND_MODULES += ("lib.commands.ops",)  # 运行维护: backup, restore, ... (issue 12)
 
 
 def build_parser() -> argparse.ArgumentParser:
     for module in COMMAND_MODULES:
         importlib.import_module(module)
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description="控辍保学与学生资助 命令行")
+    parser.add_argument("--user", default=None, metavar="NAME",
+                        help="以该账号的角色、范围和脱敏规则执行 (default: 本机操作员，全区，脱敏)")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (configure, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--json", action="store_true", help="JSON output")
         p.add_argument("--as-of", type=date.fromisoformat, default=None,
                        help="统计日期 YYYY-MM-DD (default: the data's date)")
+        p.add_argument("--user", default=argparse.SUPPRESS, metavar="NAME",
+                       help="以该账号的角色、范围和脱敏规则执行")
         p.set_defaults(handler=configure(p))
     return parser
 

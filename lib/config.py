@@ -43,6 +43,12 @@ def db_path() -> Path:
     return Path(os.environ.get("EDU_DB", DATA_DIR / "edu.duckdb")).resolve()
 
 
+def initial_admin_password_file() -> Path:
+    """Where the first start writes the ``admin`` password: beside the store's file
+    (``data/initial_admin_password.txt`` for the default database), owner-only."""
+    return db_path().parent / "initial_admin_password.txt"
+
+
 DEFAULTS: dict[str, Any] = {
     "dropout": {
         # No national number exists; DESIGN.md §4 defaults.
@@ -84,6 +90,9 @@ DEFAULTS: dict[str, Any] = {
         "detour_factor": 1.3,
         "projection_years": 5,
         "decline_flag_share": 0.2,
+        # net migration rate per year by township code for the projection (0.01 = +1 % a
+        # year; a township not listed: 0), e.g. {"411503101": -0.02} in data/settings.toml
+        "migration_rates": {},
     },
     "aid": {
         "on_time_grace_days": 0,
@@ -161,6 +170,49 @@ DEFAULTS: dict[str, Any] = {
                # roles that may import (the accounts issue narrows this)
                "import_roles": ["county", "township", "school", "admin"]},
     "presentation": {"high_contrast": True},
+    # ---- 账号与登录 (issue 9)
+    "security": {
+        # wrong passwords in a row before the account is locked, and for how long
+        "max_failed_logins": 5,
+        "lockout_minutes": 15,
+        # a session with no interaction for this long must log in again
+        "session_idle_minutes": 30,
+        "min_password_length": 8,
+        # length of the temporary passwords of a reset or of the first admin
+        "temporary_password_length": 12,
+    },
+    # ---- 学籍核查 (issue 11): the school-age roster, transfers, problem records
+    "roster": {
+        # a transfer out not confirmed by the receiving school this many days after it is overdue
+        "transfer_confirm_days": 30,
+        # over age for the grade: age on 1 September minus (grade + 5) greater than this
+        "over_age_years": 2,
+        # 空挂学籍: unexcused absence on at least this many school days of the current term
+        "absent_school_days": 20,
+    },
+    # ---- 运行维护 (issue 12): backups (docs/operations.md)
+    "backup": {
+        # folder of backups; "" = backups/ beside the store's file
+        "dir": "",
+        # how many backups to keep (the oldest beyond this are deleted after each backup)
+        "keep": 14,
+        # a scheduled backup is due when the newest one is older than this; 0 = only on demand
+        "schedule_hours": 24,
+    },
+    # ---- 学年升级 (issue 12): the last grade each school level teaches; a student in it
+    # leaves the level at the rollover (毕业), everyone else on the roll moves up one grade
+    "rollover": {
+        "last_grade": {"教学点": 3, "小学": 6, "九年一贯制": 9, "初中": 9, "特殊教育": 9},
+    },
+    # ---- 数据保留期 (issue 12): how long personal data of children who left is kept
+    "retention": {
+        # identifying fields of a student who left (status below) are removed this many
+        # years after the status date; aggregates and the student's non-identifying row stay
+        "leaver_years": 3,
+        "leaver_status": ["毕业", "转出"],
+        # audit-log entries older than this are deleted by the retention run; never below 3
+        "audit_years": 5,
+    },
 }
 
 

@@ -1550,6 +1550,9 @@ class _County:
                 "disabled_parent": st.dparent.to_numpy(),
                 "guardian_name": self.guardian_name,
                 "guardian_phone": self.guardian_phone,
+                # issue 12: set by the school-year rollover and by retention, not by the generator
+                "leave_reason": None,
+                "deidentified_on": None,
             }
         )
 

@@ -2,7 +2,7 @@
 
 Writes take the user's :class:`lib.scope.Scope`: the case must be inside it and
 the role must be allowed to write (:func:`may_write`; the security issue maps
-its roles in :data:`WRITE_ROLES`).  Every change to a case checks the version
+its roles in :mod:`lib.permissions`).  Every change to a case checks the version
 the user saw (optimistic concurrency): when someone else changed the case in
 between, nothing is written and :class:`CaseConflict` carries the newer
 version *and* what the user typed, so that the page can show both and offer
@@ -21,13 +21,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from lib import config, dropout, dropout_data, ids, schema, store
+from lib import config, dropout, dropout_data, ids, permissions, schema, store
 from lib.scope import Scope
 
-#: Roles that may change cases, and roles that may see personal data unmasked (on
-#: request, recorded).  Until accounts exist every user is "county".
-WRITE_ROLES: tuple[str, ...] = ("county", "township", "school", "admin")
-UNMASK_ROLES: tuple[str, ...] = ("county", "admin")
+# Who may change cases and who may unmask: lib.permissions ("write_cases", "unmask").
 
 
 class CaseError(RuntimeError):
@@ -84,12 +81,12 @@ def _rebuild_conflict(case_id: str, current: dict[str, Any], mine: dict[str, Any
 
 def may_write(scope: Scope) -> bool:
     """May the user of ``scope`` change cases?"""
-    return scope.role in WRITE_ROLES
+    return permissions.can(scope, "write_cases")
 
 
 def may_unmask(scope: Scope) -> bool:
     """May the user of ``scope`` ask to see names and ID numbers in full?"""
-    return scope.role in UNMASK_ROLES
+    return permissions.can(scope, "unmask")
 
 
 def _require_write(scope: Scope) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from lib import ids, schema
+from lib import ids, permissions, schema
 from lib.scope import Scope
 
 _ENROLLED = "(" + ", ".join(f"'{s}'" for s in schema.ENROLLED_STATUS) + ")"
@@ -81,6 +81,7 @@ def cases(con: duckdb.DuckDBPyConnection, scope: Scope, *, case_ids: list[str] |
 
 def one_case(con: duckdb.DuckDBPyConnection, scope: Scope, case_id: str) -> dict[str, Any] | None:
     """One case as a dict (None when it does not exist or is outside the Scope)."""
+    permissions.require(scope, "view_named")  # named list: not for planner/admin-only
     df = cases(con, scope, case_ids=[case_id])
     if df.empty:
         return None
@@ -113,11 +114,13 @@ def responsibles(
     con: duckdb.DuckDBPyConnection, scope: Scope, case_ids: list[str] | None = None
 ) -> pd.DataFrame:
     """The 六长 of cases in Scope: ``case_id``, ``role``, ``name``, ``phone``."""
+    permissions.require(scope, "view_named")  # named list: not for planner/admin-only
     return _related(con, scope, "case_responsibles", "r.case_id, r.role", case_ids)
 
 
 def actions(con: duckdb.DuckDBPyConnection, scope: Scope, case_ids: list[str] | None = None) -> pd.DataFrame:
     """Action log of cases in Scope, oldest first."""
+    permissions.require(scope, "view_named")  # named list: not for planner/admin-only
     df = _related(con, scope, "case_actions", "r.case_id, r.acted_on, r.action_id", case_ids)
     df["acted_on"] = pd.to_datetime(df["acted_on"]).dt.date
     return df
@@ -125,6 +128,7 @@ def actions(con: duckdb.DuckDBPyConnection, scope: Scope, case_ids: list[str] | 
 
 def notices(con: duckdb.DuckDBPyConnection, scope: Scope, case_ids: list[str] | None = None) -> pd.DataFrame:
     """Notices issued for cases in Scope."""
+    permissions.require(scope, "view_named")  # named list: not for planner/admin-only
     df = _related(con, scope, "notices", "r.case_id, r.issued_on, r.notice_id", case_ids)
     for col in ("issued_on", "deadline_on"):
         df[col] = pd.to_datetime(df[col]).dt.date
@@ -191,6 +195,7 @@ def detection_inputs(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, 
 
 def students(con: duckdb.DuckDBPyConnection, scope: Scope, student_ids: list[str]) -> pd.DataFrame:
     """Students in Scope among ``student_ids``, with school, village and township names."""
+    permissions.require(scope, "view_named")  # named list: not for planner/admin-only
     sw, sp = scope.student_where("st")
     if not student_ids:
         student_ids = ["\x00"]
@@ -208,6 +213,7 @@ def students(con: duckdb.DuckDBPyConnection, scope: Scope, student_ids: list[str
 def contacts(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Contacts of the county, and of the townships, villages and schools in Scope,
     with the place's name: ``role``, ``place_code``, ``place_name``, ``name``, ``phone``."""
+    permissions.require(scope, "view_named")  # named list: not for planner/admin-only
     tw, tp = scope.township_where("t.code")
     vw, vp = scope.village_where("v")
     sw, sp = scope.school_where("sc")
@@ -395,6 +401,7 @@ def unexcused_since(
 def proposals(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Suspected dropouts to propose in Scope (:func:`lib.dropout.proposals`), and the
     students they concern (:func:`students`)."""
+    permissions.require(scope, "view_named")  # named list: not for planner/admin-only
     from lib import dropout
 
     inputs = detection_inputs(con, scope)

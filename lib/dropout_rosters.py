@@ -22,7 +22,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib import config, dropout_cases, dropout_data, ids, schema, store
+from lib import config, dropout_cases, dropout_data, ids, permissions, schema, store
 from lib.scope import Scope
 
 WINDOW_DAYS = 28  # "the last four weeks"
@@ -193,6 +193,7 @@ def display(roster: pd.DataFrame, columns: dict[str, str], *, mask: bool = True)
 # ------------------------------------------------------------------ reading
 def load_rosters(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, pd.DataFrame]:
     """Both rosters for ``scope`` on ``as_of`` (unmasked: mask with :func:`display`)."""
+    permissions.require(scope, "view_named")  # named list: not for planner/admin-only
     inter = dropout_data.interventions(con, scope)
     visits = dropout_data.intervention_visits(con, scope)
     mentoring = inter[inter["kind"] == "一教一帮"]

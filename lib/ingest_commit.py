@@ -24,7 +24,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from lib import config, schema, store
+from lib import config, permissions, schema, store
 from lib.ingest_kinds import KINDS, Kind
 from lib.ingest_read import ROW, ParsedFile
 from lib.ingest_validate import Report, key_sql, scope_sql, validate
@@ -100,12 +100,12 @@ class UndoResult:
 def may_import(scope: Scope) -> tuple[bool, str]:
     """Whether the Scope's role may import, with the reason when not.
 
-    Until accounts exist every session is the county role; the accounts issue
-    sets ``ingest.import_roles`` in the settings.
+    The role must have the ``import`` permission (:mod:`lib.permissions`); the
+    settings' ``ingest.import_roles`` may narrow that further, never widen it.
     """
-    roles = config.SETTINGS["ingest"].get("import_roles", ["county", "township", "school", "admin"])
-    if scope.role not in roles:
-        return False, f"您的角色({scope.role})没有导入数据的权限"
+    roles = set(config.SETTINGS["ingest"].get("import_roles", list(permissions.MATRIX["import"])))
+    if not permissions.can(scope, "import") or not (permissions.roles_of(scope) & roles & permissions.MATRIX["import"]):
+        return False, f"您的角色({permissions.describe_roles(scope)})没有导入数据的权限"
     return True, ""
 
 

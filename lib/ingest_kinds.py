@@ -846,11 +846,21 @@ _ROSTER = Kind(
         _f("address", "户籍地址", "text", "户籍地址", "住址", "家庭住址", "address", personal=True),
         _f("guardian_name", "监护人", "text", "监护人", "监护人姓名", "户主姓名", "家长姓名", personal=True),
         _f("guardian_phone", "监护人电话", "phone", "监护人电话", "联系电话", "手机号码", personal=True),
+        # 学籍核查 (issue 11): optional placement, exemption and studying-elsewhere columns
+        _f("placement", "安置方式", "text", "安置方式", "安置情况", "特殊安置", "placement",
+           codes=("特教学校", "送教上门")),
+        _f("exemption_reason", "免缓学原因", "text", "免缓学原因", "免学原因", "缓学原因", "免(缓)学原因",
+           "exemptionreason"),
+        _f("elsewhere_school", "异地就读学校", "text", "异地就读学校", "外县就读学校", "县外就读学校",
+           "elsewhereschool"),
+        _f("elsewhere_county", "就读地", "text", "就读地", "就读县区", "异地就读县区", "elsewherecounty"),
+        _f("elsewhere_confirmed_on", "异地就学确认日期", "date", "异地就学确认日期", "确认日期",
+           "elsewhereconfirmedon"),
     ),
     key=("id_number",),
     required=("id_number", "name"),
     registry=True,
-    description="适龄儿童花名册(户籍数据)：与学籍比对，不直接写入数据库。",
+    description="适龄儿童花名册(户籍数据)：在“学籍核查”页导入，与学籍比对。",
 )
 
 KINDS: dict[str, Kind] = {

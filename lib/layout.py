@@ -220,7 +220,7 @@ def compute_layout(
     year : int, optional
         Year of the children counted (base year .. base year + projection years); default the base year.
     migration : dict, optional
-        Net migration rate per year by township code.
+        Net migration rate per year by township code (default: the ``layout.migration_rates`` setting).
 
     Returns
     -------
@@ -234,6 +234,7 @@ def compute_layout(
     if not base <= year <= base + horizon:
         raise ValueError(f"year {year} outside {base}..{base + horizon}")
     v2t = dict(zip(data.villages["code"], data.villages["township_code"], strict=True))
+    migration = lay.get("migration_rates") or None if migration is None else migration
     proj = (population.project_population(data.population, base_year=base, years=horizon,
                                           migration=migration, village_township=v2t)
             if not data.population.empty else data.population.assign(projected=False))

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from lib import config, demo, geo, metrics, queries, store
+from lib import config, demo, metrics, queries, store
 from lib.scope import Scope
 
 
@@ -72,13 +72,7 @@ def load_overview(scope: Scope) -> metrics.Overview:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _township_geojson(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> dict:
     with store.connect() as con:
-        towns = queries.townships(con, _scope)
-        county = queries.county_geometry(con, _scope)
-    props = {r.code: {"code": r.code, "name": r.name, "kind": r.kind} for r in towns.itertuples()}
-    shapes = geo.simplified_geojson(dict(zip(towns.code, towns.geometry, strict=True)), props)
-    outline = geo.simplified_geojson({"county": county}, {"county": {"code": "county"}},
-                                     tolerance_m=80) if county else None
-    return {"townships": shapes, "county": outline}
+        return queries.township_geojson(con, _scope)
 
 
 def load_township_geojson(scope: Scope) -> dict:
@@ -503,3 +497,76 @@ def load_scenarios() -> pd.DataFrame:
 
     with store.connect() as con:
         return planning.list_scenarios(con)
+
+
+# ------------------------------------------------------------------ 账号 (issue 9)
+@st.cache_data(show_spinner=False, max_entries=4)
+def _school_choices(db: str, version: tuple[int, ...], county: str) -> pd.DataFrame:
+    with store.connect() as con:
+        return con.execute("SELECT code, name, township_code FROM schools WHERE township_code LIKE ? "
+                           "ORDER BY township_code, name", [county + "%"]).df()
+
+
+def load_school_choices(county: str) -> pd.DataFrame:
+    """Schools (code, name, township_code) of the county, for choosing an account's school.
+
+    Not scoped: only administrators (``manage_accounts``) call it, and names of
+    schools are not personal data.
+    """
+    return _school_choices(*_key(), county)
+
+
+# ------------------------------------------------------------------ 汇报模式与简报 (issue 10)
+def load_briefing(scope: Scope) -> Any:
+    """:class:`lib.briefing.Briefing` of ``scope`` from the overview's cached figures (one computation)."""
+    from lib import briefing
+
+    schools = briefing.schools_in_scope(load_layout_data(scope))
+    return briefing.build_briefing(load_overview(scope), schools, briefing.load_last_snapshot(scope),
+                                   demo=store_info()["demo"])
+
+
+# ------------------------------------------------------------------ 学籍核查 (issue 11)
+@st.cache_data(show_spinner=False, max_entries=16)
+def _roster_check(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> dict[str, pd.DataFrame]:
+    from lib import roster, roster_checks
+
+    with store.connect() as con:
+        return {"roster": roster.classify(con, _scope), "double": roster_checks.double_enrolment(con, _scope),
+                "transfers": roster_checks.transfers(con, _scope),
+                "overdue": roster_checks.overdue_transfers(con, _scope),
+                "elsewhere": roster_checks.elsewhere(con, _scope), "problems": roster_checks.problems(con, _scope)}
+
+
+def load_roster_check(scope: Scope) -> dict[str, pd.DataFrame]:
+    """The stored roster classified and the 学籍核查 lists for ``scope`` (unmasked: mask before display)."""
+    return _roster_check(*_key(), scope.cache_key(), scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _roster_file(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope, data: bytes,
+                 filename: str) -> tuple[pd.DataFrame, int, list[str]]:
+    from lib import roster
+
+    with store.connect() as con:
+        frame, report, problems = roster.read_file(data, filename, con, _scope)
+    return frame, report.rows, [f"第{e.row}行：{e.message}" for e in report.errors] + problems
+
+
+def read_roster_file(scope: Scope, data: bytes, filename: str) -> tuple[pd.DataFrame, int, list[str]]:
+    """A roster file read and checked (:func:`lib.roster.read_file`): (good rows with places
+    resolved, rows in the file, problems in Chinese).  Raises ``lib.roster.RosterError``."""
+    return _roster_file(*_key(), scope.cache_key(), scope, data, filename)
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _demo_roster(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> bytes:
+    from lib import roster_demo
+
+    roster_demo.plant_faults(scope=_scope)  # once per store (recorded in meta)
+    return roster_demo.demo_roster_csv(scope=_scope)
+
+
+def demo_roster_csv(scope: Scope) -> bytes:
+    """The demo store's synthetic roster with planted faults (plants the store's faults first)."""
+    return _demo_roster(*_key(), scope.cache_key(), scope)

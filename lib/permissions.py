@@ -103,6 +103,51 @@ def require(scope: Scope, action: str) -> None:
         raise NotPermitted(f"您的角色({describe_roles(scope)})无权{label}。")
 
 
+#: url_path -> the action needed to see the page (the overview's url_path is '').  A page not
+#: listed here is hidden from everyone (fail closed): add new pages here.
+PAGE_ACTIONS: dict[str, str] = {
+    "": "view_aggregates",  # 总览
+    "present": "briefing",  # 汇报模式 (issue 10): aggregates only, whatever the role
+    "overview": "view_aggregates",
+    "todo": "view_named",
+    "dropout": "view_named",  # counts suspected dropouts from the named proposals
+    "dropout_cases": "view_named",
+    "dropout_case": "view_named",
+    "dropout_weekly": "view_named",
+    "dropout_rosters": "view_named",
+    "dropout_contacts": "view_named",
+    "roster_check": "view_named",  # 学籍核查 (issue 11): named lists, masked
+    "risk": "view_named",
+    "aid": "view_named",
+    "aid_reconcile": "view_named",
+    "layout": "view_aggregates",  # schools and village populations: no child is named
+    "planning": "view_planning",
+    "data_import": "import",
+    "explore": "view_aggregates",  # the user's own file; personal columns masked (lib.explore)
+    # 系统管理
+    "account": "view_aggregates",  # one's own password: everyone
+    "admin_accounts": "manage_accounts",
+    "admin_audit": "view_audit",
+    "admin_backup": "backup",  # 备份与恢复 (issue 12)
+    "corrections": "correct_records",  # 更正记录 (issue 12)
+    "admin_rollover": "rollover",  # 学年升级 (issue 12)
+    "admin_retention": "retention",  # 数据保留期 (issue 12)
+    "admin_health": "health",  # 系统状态 (issue 12)
+}
+
+
+def visible(scope_or_role: Scope | str, url_path: str) -> bool:
+    """May the user see the page at ``url_path``?  Unknown pages are hidden (fail closed)."""
+    action = PAGE_ACTIONS.get(url_path.strip("/"))
+    return action is not None and can(scope_or_role, action)
+
+
+def masked(scope: Scope) -> bool:
+    """Must personal fields be masked for ``scope``?  True unless the Scope asks for them
+    unmasked *and* the user may unmask (a Scope cannot unmask itself past the role)."""
+    return bool(scope.mask) or not can(scope, "unmask")
+
+
 def describe_roles(scope_or_role: Scope | str) -> str:
     """Chinese names of the user's roles, e.g. ``管理员、县级业务``."""
     order = list(ROLES)

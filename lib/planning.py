@@ -24,7 +24,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib import config, geo, layout, population, schema, store
+from lib import config, geo, layout, permissions, population, schema, store
 from lib.scope import Scope
 
 OPS = ("close", "merge", "add", "capacity")
@@ -174,7 +174,10 @@ def evaluate(data: layout.LayoutData, changes: list[dict[str, Any]], *, band: st
     year = base if year is None else int(year)
     open_net, closed = apply_changes(data.schools, changes)
     if not data.population.empty and year != base:
-        proj = population.project_population(data.population, base_year=base, years=year - base)
+        proj = population.project_population(
+            data.population, base_year=base, years=year - base,
+            migration=config.SETTINGS["layout"].get("migration_rates") or None,
+            village_township=dict(zip(data.villages["code"], data.villages["township_code"], strict=True)))
     else:
         proj = data.population
     villages = data.villages.copy()
@@ -222,13 +225,34 @@ def _effect_row(reach: pd.DataFrame, sup: pd.DataFrame, small: int, board_share:
     }
 
 
-def compare(before: Effect, after: Effect) -> pd.DataFrame:
-    """County numbers side by side with the change."""
+def compare(before: Effect, after: Effect, *, names: tuple[str, str] = ("现状", "方案")) -> pd.DataFrame:
+    """County numbers side by side with the change (``names``: the two networks' column titles)."""
     labels = EFFECT_LABELS
-    rows = [{"指标": labels[k], "现状": before.county[k], "方案": after.county[k],
+    rows = [{"指标": labels[k], names[0]: before.county[k], names[1]: after.county[k],
              "变化": None if before.county[k] is None or after.county[k] is None
              else round(after.county[k] - before.county[k], 3)} for k in labels]
     return pd.DataFrame(rows)
+
+
+#: Township columns of :func:`compare_townships` (the measures a township head asks about).
+TOWNSHIP_MEASURES: tuple[str, ...] = ("children_total", "children_within_reach", "children_beyond", "mean_km",
+                                      "schools", "schools_over_capacity", "boarding_missing")
+
+
+def compare_townships(before: Effect, after: Effect) -> pd.DataFrame:
+    """Per township: each measure of :data:`TOWNSHIP_MEASURES` after the change and its change,
+    townships whose numbers moved first (the county's rows are in :func:`compare`)."""
+    b = before.townships.set_index("code")
+    a = after.townships.set_index("code").reindex(b.index)
+    out = pd.DataFrame({"乡镇": b["name"]})
+    moved = pd.Series(False, index=b.index)
+    for key in TOWNSHIP_MEASURES:
+        diff = (a[key].astype(float) - b[key].astype(float)).round(3)
+        out[EFFECT_LABELS[key]] = a[key]
+        out[f"{EFFECT_LABELS[key]}变化"] = diff
+        moved |= diff.fillna(0).ne(0)
+    out.insert(1, "有变化", moved.map({True: "是", False: ""}))
+    return out.sort_values("有变化", ascending=False, kind="stable").reset_index(drop=True)
 
 
 EFFECT_LABELS: dict[str, str] = {
@@ -413,6 +437,14 @@ def solution_changes(data: layout.LayoutData, sol: Solution, *, band: str) -> li
 # ---------------------------------------------------------------- the store
 
 
+def _require_save(scope: Scope) -> None:
+    """Only roles with ``save_scenario`` change saved scenarios (as a ScenarioError, for the page)."""
+    try:
+        permissions.require(scope, "save_scenario")
+    except permissions.NotPermitted as exc:
+        raise ScenarioError(str(exc)) from exc
+
+
 def list_scenarios(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Saved scenarios: name, changes (list), created_by, updated_at, version."""
     df = con.execute("SELECT name, changes, created_by, updated_at, version FROM scenarios ORDER BY name").df()
@@ -429,6 +461,7 @@ def save_scenario(scope: Scope, name: str, changes: list[dict[str, Any]], *, ver
     ScenarioConflict
         The name exists (on create) or was changed since ``version`` was read.
     """
+    _require_save(scope)
     name = name.strip()
     if not name:
         raise ScenarioError("方案名称不能为空")
@@ -452,6 +485,7 @@ def save_scenario(scope: Scope, name: str, changes: list[dict[str, Any]], *, ver
 
 
 def rename_scenario(scope: Scope, old: str, new: str, *, path: Any = None) -> None:
+    _require_save(scope)
     new = new.strip()
     with store.transaction(path) as con:
         if not new or con.execute("SELECT 1 FROM scenarios WHERE name = ?", [new]).fetchone():
@@ -471,6 +505,7 @@ def duplicate_scenario(scope: Scope, name: str, new: str, *, path: Any = None) -
 
 
 def delete_scenario(scope: Scope, name: str, *, path: Any = None) -> None:
+    _require_save(scope)
     with store.transaction(path) as con:
         con.execute("DELETE FROM scenarios WHERE name = ?", [name])
         store.audit(con, user=scope.user, action="scenario_delete", scope=scope.describe(),
@@ -524,7 +559,7 @@ def click_point(click: dict[str, Any] | None, *, base: str = "none") -> tuple[fl
 
 
 def cards(before: Effect, after: Effect) -> list[Any]:
-    """The scenario's headline numbers with their change against today (lib.overview.Card)."""
+    """The scenario's headline numbers with their change against the base network (lib.overview.Card)."""
     from lib import fmt
     from lib.overview import Card
 

@@ -12,7 +12,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from lib import aid, dropout, schema
+from lib import aid, dropout, geo, schema
 from lib.scope import Scope
 
 _ENROLLED = "(" + ", ".join(f"'{s}'" for s in schema.ENROLLED_STATUS) + ")"
@@ -75,7 +75,7 @@ def population_by_township(
         f"SELECT v.township_code AS code, p.year, sum(p.persons) AS population "
         f"FROM village_population p JOIN villages v ON v.code = p.village_code "
         f"WHERE {where} AND p.year IN ({yrs}) AND p.age BETWEEN ? AND ? GROUP BY 1, 2",
-        params + [ages[0], ages[1]],
+        [*params, ages[0], ages[1]],
     ).df()
 
 
@@ -122,14 +122,14 @@ def aid_by_township(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFram
         f"AND a.programme = ? AND a.school_year = ? AND a.term = ? AND a.paid_amount > 0)) AS aid_covered "
         f"FROM students st JOIN schools sc ON sc.code = st.school_code "
         f"WHERE st.status IN {_ENROLLED} AND {prio} AND {where} GROUP BY 1",
-        [aid.LIVING_SUBSIDY, scope.school_year, scope.term] + params,
+        [aid.LIVING_SUBSIDY, scope.school_year, scope.term, *params],
     ).df()
     pay = con.execute(
         f"SELECT sc.township_code AS code, count(*) AS aid_due, "
         f"count(*) FILTER (WHERE {ontime} AND a.paid_date <= ?::DATE) AS aid_ontime "
         f"FROM aid_records a JOIN schools sc ON sc.code = a.school_code "
         f"WHERE a.school_year = ? AND a.due_date <= ?::DATE AND {where} GROUP BY 1",
-        [scope.as_of.isoformat(), scope.school_year, scope.as_of.isoformat()] + params,
+        [scope.as_of.isoformat(), scope.school_year, scope.as_of.isoformat(), *params],
     ).df()
     return cov.merge(pay, on="code", how="outer")
 
@@ -177,6 +177,16 @@ def risk_inputs(con: duckdb.DuckDBPyConnection, scope: Scope, *, window_days: in
         LEFT JOIN paid pd ON pd.student_id = st.student_id
         WHERE st.status IN {_ENROLLED} AND {where}
         """,
-        [scope.as_of.isoformat(), window_days, window_days, window_days,
-         aid.LIVING_SUBSIDY, scope.school_year, scope.term] + params,
+        [scope.as_of.isoformat(), window_days, window_days, window_days, aid.LIVING_SUBSIDY, scope.school_year, scope.term, *params],
     ).df()
+
+
+def township_geojson(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:
+    """Simplified township polygons and the county outline as GeoJSON dicts (maps and the briefing)."""
+    towns = townships(con, scope)
+    county = county_geometry(con, scope)
+    props = {r.code: {"code": r.code, "name": r.name, "kind": r.kind} for r in towns.itertuples()}
+    shapes = geo.simplified_geojson(dict(zip(towns.code, towns.geometry, strict=True)), props)
+    outline = (geo.simplified_geojson({"county": county}, {"county": {"code": "county"}}, tolerance_m=80)
+               if county else None)
+    return {"townships": shapes, "county": outline}

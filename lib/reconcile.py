@@ -41,7 +41,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib import aid, ids, reports, schema
+from lib import aid, ids, permissions, reports, schema
 from lib.scope import Scope
 
 #: Result categories, in display order, with their Chinese labels.
@@ -254,6 +254,7 @@ def load_students(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     All students of the county are needed to tell a child who is not a student
     anywhere (``not_enrolled``) from one who studies outside the Scope.
     """
+    permissions.require(scope, "view_named")  # named list: not for planner/admin-only
     where, params = scope.student_where("st")
     return con.execute(
         f"SELECT st.student_id, st.id_number, st.xueji_number, st.name, st.status, st.school_code, "

@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib import config, ids, queries, risk, schema
+from lib import config, ids, permissions, queries, risk, schema
 from lib.scope import Scope
 
 #: Columns of the list as shown on screen and in exports (Chinese headers).
@@ -48,6 +48,7 @@ def load_list(con: duckdb.DuckDBPyConnection, scope: Scope, settings: dict[str, 
     """Every enrolled student in Scope with score, band, reasons and the list's columns,
     sorted by score (highest first).  Personal columns are **not** masked here: callers
     mask with :func:`display_frame` (the cache below the page keeps one copy)."""
+    permissions.require(scope, "view_named")  # named list: not for planner/admin-only
     inputs = queries.risk_inputs(con, scope, window_days=int(settings["risk"]["absence_window_days"]))
     scored = risk.score_students(inputs, settings=settings)
     scored["factors"] = factor_names(scored)
@@ -189,6 +190,7 @@ def search(con: duckdb.DuckDBPyConnection, scope: Scope, text: str, *, limit: in
     """Students in Scope whose full name, ID number or 学籍号 equals ``text``
     (or whose name starts with it when at least two characters are given).
     Returns ``student_id``, masked ``name``/``id_number``, school, grade, status."""
+    permissions.require(scope, "view_named")  # named list: not for planner/admin-only
     text = (text or "").strip().upper()
     if not text:
         return pd.DataFrame(columns=["student_id", "name", "id_number", "school_name", "grade", "status"])
@@ -201,13 +203,14 @@ def search(con: duckdb.DuckDBPyConnection, scope: Scope, text: str, *, limit: in
         f"OR (length(?) >= 2 AND st.name LIKE ? || '%')) ORDER BY st.name, st.student_id LIMIT {int(limit)}",
         [*sp, norm, text, text, text, text],
     ).df()
-    return ids.mask_frame(df) if scope.mask else df
+    return ids.mask_frame(df) if permissions.masked(scope) else df
 
 
 def profile(con: duckdb.DuckDBPyConnection, scope: Scope, student_id: str) -> dict[str, Any] | None:
     """One student in Scope: ``student`` (masked unless the Scope unmasks), monthly
     ``absences`` up to ``as_of``, ``aid`` records, ``cases`` with their ``actions``,
     and ``interventions``.  None when the student is not in Scope."""
+    permissions.require(scope, "view_named")  # named list: not for planner/admin-only
     sw, sp = scope.student_where("st")
     st = con.execute(
         f"SELECT st.student_id, st.name, st.id_number, st.sex, st.grade, st.status, st.boarding, "
@@ -242,7 +245,7 @@ def profile(con: duckdb.DuckDBPyConnection, scope: Scope, student_id: str) -> di
         for col in frame.columns:
             if pd.api.types.is_datetime64_any_dtype(frame[col]):
                 frame[col] = frame[col].dt.date
-    if scope.mask:
+    if permissions.masked(scope):
         st = ids.mask_frame(st)
         inter = ids.mask_frame(inter, columns={"帮扶教师": "name"})
     return {"student": st.iloc[0].to_dict(), "absences": absences, "aid": aid_rows, "cases": cases,

@@ -311,6 +311,10 @@ TABLES: dict[str, Table] = {
                 _c("disabled_parent", "BOOLEAN", "残疾人子女", personal=True),
                 _c("guardian_name", "VARCHAR", "监护人", personal=True),
                 _c("guardian_phone", "VARCHAR", "监护人电话", personal=True),
+                # ---- issue 12: why a student left the active roll (学年升级: 毕业 ...), and when
+                # retention de-identified the row's personal fields
+                _c("leave_reason", "VARCHAR", "离校原因"),
+                _c("deidentified_on", "DATE", "去标识化日期"),
             ),
             ("student_id",),
         ),
@@ -762,6 +766,97 @@ TABLES: dict[str, Table] = {
             ),
             ("name",),
         ),
+        # ---- 学籍核查 (issue 11): the school-age roster (一册), transfers, studying elsewhere
+        Table(
+            "school_age_roster",
+            "适龄儿童花名册",
+            (
+                _c("id_number", "VARCHAR", "身份证号", personal=True),
+                _c("name", "VARCHAR", "姓名", personal=True),
+                _c("sex", "VARCHAR", "性别"),
+                _c("birth_date", "DATE", "出生日期", personal=True),
+                _c("township_code", "VARCHAR", "户籍乡镇"),
+                _c("village_code", "VARCHAR", "户籍村(社区)"),
+                _c("address", "VARCHAR", "户籍地址", personal=True),
+                _c("guardian_name", "VARCHAR", "监护人", personal=True),
+                _c("guardian_phone", "VARCHAR", "监护人电话", personal=True),
+                _c("placement", "VARCHAR", "安置方式"),
+                _c("exemption_reason", "VARCHAR", "免缓学原因"),
+                _c("loaded_on", "DATE", "导入日期"),
+                _c("loaded_by", "VARCHAR", "导入人"),
+            ),
+            ("id_number",),
+        ),
+        Table(
+            "transfers",
+            "转学台账",
+            (
+                _c("transfer_id", "VARCHAR", "转学编号"),
+                _c("student_id", "VARCHAR", "学生编号"),
+                _c("direction", "VARCHAR", "方向"),
+                _c("from_school", "VARCHAR", "转出学校"),
+                _c("to_school", "VARCHAR", "转入学校"),
+                _c("other_school_name", "VARCHAR", "县外学校"),
+                _c("other_county", "VARCHAR", "县外学校所在地"),
+                _c("transfer_on", "DATE", "转学日期"),
+                _c("confirmed_on", "DATE", "对方确认日期"),
+                _c("confirmed_by", "VARCHAR", "确认人"),
+            ),
+            ("transfer_id",),
+        ),
+        Table(
+            "study_elsewhere",
+            "异地就学",
+            (
+                _c("id_number", "VARCHAR", "身份证号", personal=True),
+                _c("name", "VARCHAR", "姓名", personal=True),
+                _c("village_code", "VARCHAR", "户籍村(社区)"),
+                _c("school_name", "VARCHAR", "就读学校"),
+                _c("county_name", "VARCHAR", "就读地"),
+                _c("confirmed_on", "DATE", "最近确认日期"),
+            ),
+            ("id_number",),
+        ),
+        # ---- 汇报模式与简报 (issue 10): the numbers of each saved briefing, to compare with the next
+        Table(
+            "briefing_snapshots",
+            "汇报快照",
+            (
+                _c("snapshot_id", "VARCHAR", "快照编号"),
+                _c("scope_key", "VARCHAR", "范围键(JSON)"),
+                _c("scope_text", "VARCHAR", "范围"),
+                _c("as_of", "DATE", "统计日期"),
+                _c("saved_at", "TIMESTAMP", "保存时间"),
+                _c("saved_by", "VARCHAR", "保存人"),
+                _c("numbers", "VARCHAR", "指标(JSON，仅汇总数字)"),
+            ),
+            ("snapshot_id",),
+        ),
+        # ---- 账号与权限 (issue 9): who may log in, with which roles and scope
+        Table(
+            "accounts",
+            "账号",
+            (
+                _c("name", "VARCHAR", "用户名"),
+                _c("display_name", "VARCHAR", "姓名"),
+                _c("roles", "VARCHAR", "角色(+连接)"),
+                _c("townships", "VARCHAR", "乡镇范围(逗号分隔)"),
+                _c("school", "VARCHAR", "学校范围"),
+                _c("password_hash", "VARCHAR", "密码摘要(argon2)"),
+                _c("must_change", "BOOLEAN", "须修改密码"),
+                _c("disabled", "BOOLEAN", "已停用"),
+                _c("failed_count", "INTEGER", "连续失败次数"),
+                _c("locked_until", "TIMESTAMP", "锁定至"),
+                _c("password_changed_at", "TIMESTAMP", "密码修改时间"),
+                _c("last_login_at", "TIMESTAMP", "最近登录"),
+                _c("tokens_revoked_at", "TIMESTAMP", "登录保持凭证作废时间(退出登录)"),
+                _c("created_at", "TIMESTAMP", "创建时间"),
+                _c("created_by", "VARCHAR", "创建人"),
+                _c("updated_at", "TIMESTAMP", "更新时间"),
+                _c("updated_by", "VARCHAR", "更新人"),
+            ),
+            ("name",),
+        ),
         Table(
             "audit_log",
             "审计日志",
@@ -777,7 +872,8 @@ TABLES: dict[str, Table] = {
 }
 
 #: Tables whose rows describe the county (filled by the demo or imports).
-DATA_TABLES = tuple(n for n in TABLES if n not in ("meta", "audit_log"))
+# (accounts are not county data: rebuilding the demo keeps them)
+DATA_TABLES = tuple(n for n in TABLES if n not in ("meta", "audit_log", "accounts"))
 
 
 def label(table: str, column: str) -> str:

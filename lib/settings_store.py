@@ -15,12 +15,10 @@ from typing import Any
 
 import duckdb
 
-from lib import config, store
+from lib import config, permissions, store
 from lib.scope import Scope
 
-#: Roles that may change settings.  Until accounts exist the only role is "county"
-#: (whole county); the security issue narrows this to "admin".
-ADMIN_ROLES: tuple[str, ...] = ("admin", "county")
+# Who may change settings: lib.permissions ("edit_settings").
 
 
 class SettingsError(ValueError):
@@ -29,7 +27,7 @@ class SettingsError(ValueError):
 
 def may_edit(scope: Scope) -> bool:
     """May the user of ``scope`` change settings?"""
-    return scope.role in ADMIN_ROLES
+    return permissions.can(scope, "edit_settings")
 
 
 def _leaf(tree: dict[str, Any], key: str) -> Any:

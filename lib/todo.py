@@ -17,7 +17,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib import config, dropout, dropout_data, dropout_ledger, ids, schema
+from lib import config, dropout, dropout_data, dropout_ledger, ids, permissions, schema
 from lib.scope import Scope
 
 COLUMNS = [
@@ -180,8 +180,21 @@ def _aid_items(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     )[COLUMNS]
 
 
+# ---- 学籍核查 (issue 11): transfers, double enrolment, studying elsewhere, problem records
+ROSTER_KINDS = ("去向不明", "转学未确认", "重复在籍", "异地就学核查", "问题学籍")
+
+
+def _roster_items(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    try:
+        from lib import roster_actions
+    except ImportError:
+        return pd.DataFrame(columns=COLUMNS)
+    return roster_actions.todo_items(con, scope)[COLUMNS]
+
+
 def todo_items(con: duckdb.DuckDBPyConnection, scope: Scope, proposals: pd.DataFrame) -> pd.DataFrame:
     """Every to-do line for ``scope``: 控辍保学 (ledger and ``proposals``) and 学生资助 tasks."""
+    permissions.require(scope, "view_named")  # named list: not for planner/admin-only
     cases = dropout_data.cases(con, scope)
     ids_ = cases["case_id"].tolist()
     mine = dropout_items(
@@ -190,16 +203,16 @@ def todo_items(con: duckdb.DuckDBPyConnection, scope: Scope, proposals: pd.DataF
         dropout_data.notices(con, scope, ids_),
         proposals,
         as_of=scope.as_of,
-        mask=scope.mask,
+        mask=permissions.masked(scope),
     )
-    parts = [p for p in (mine, _aid_items(con, scope)) if len(p)]
+    parts = [p for p in (mine, _aid_items(con, scope), _roster_items(con, scope)) if len(p)]
     items = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
     return sort_items(items)
 
 
 def counts(items: pd.DataFrame) -> dict[str, int]:
     """Lines per kind (every kind listed, zero included) plus 合计."""
-    out = {k: int((items["kind"] == k).sum()) for k in (*KINDS, "资助核实")}
+    out = {k: int((items["kind"] == k).sum()) for k in (*KINDS, "资助核实", *ROSTER_KINDS)}
     out["合计"] = len(items)
     return out
 

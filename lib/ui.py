@@ -13,7 +13,7 @@ import streamlit as st
 
 from lib import config, fmt, schema
 from lib.i18n import LANGUAGES, t
-from lib.scope import Scope, role_scope
+from lib.scope import Scope
 
 # Session-state keys (one place).
 LANG = "lang"
@@ -128,9 +128,12 @@ def _mirror_to_url(towns: list[str], levels: list[str], year: int, as_of: date, 
 
 
 def allowed_scope() -> Scope:
-    """What the user's role allows.  Until accounts exist: whole county, masked."""
+    """What the logged-in user's roles allow (set by :func:`login_gate`).
+
+    Nobody logged in means nothing to show: the run stops (fail closed).
+    """
     if ROLE_SCOPE not in st.session_state:
-        st.session_state[ROLE_SCOPE] = role_scope("county", user="local")
+        st.stop()
     return st.session_state[ROLE_SCOPE]
 
 
@@ -223,3 +226,73 @@ def download_buttons(df: pd.DataFrame, *, name: str, scope: Scope, key: str,
         "下载 CSV", partial(_export_bytes, partial(reports.to_csv_bytes, df), scope, name, len(df), "csv"),
         file_name=f"{stem}.csv", key=f"{key}_csv", width="stretch", on_click="ignore", mime="text/csv",
     )
+
+
+# ------------------------------------------------------------------ permissions (issue 9, enforcement)
+UNMASK = "_unmask_grant"  # session: {"user": ..., "reason": ...} once a reason was typed
+
+
+def require_page(scope: Scope, action: str) -> None:
+    """Stop the page (with a Chinese message) unless the user may do ``action``.
+
+    Every page calls this first, so a direct URL to a page hidden from the
+    navigation shows no data.
+    """
+    from lib import permissions
+
+    if not permissions.can(scope, action):
+        st.error(f"您的角色({permissions.describe_roles(scope)})无权查看本页"
+                 f"(需要“{permissions.ACTION_LABELS.get(action, action)}”权限)。如需开通，请联系管理员。",
+                 icon=":material/lock:")
+        st.stop()
+
+
+def unmask_control(scope: Scope, list_name: str) -> Scope:
+    """The one way a page shows a named list unmasked; returns the Scope to read and show with.
+
+    Masked by default.  A user whose role may unmask types a reason once; the
+    grant lasts for the session (every named list), is recorded in the audit log
+    (``unmask_granted`` with the reason, then ``unmask`` once per list and
+    filters), and can be ended with a button.  Without the right: always masked.
+    """
+    from dataclasses import replace
+
+    from lib import audit, permissions
+
+    masked = replace(scope, mask=True)
+    if not permissions.can(scope, "unmask"):
+        st.caption("ⓘ 姓名、证件号、电话已脱敏(您的角色无权查看完整信息)。")
+        return masked
+    grant = st.session_state.get(UNMASK)
+    if grant and grant.get("user") == scope.user:
+        c1, c2 = st.columns([4, 1], vertical_alignment="center")
+        c1.caption(f"🔓 正在显示完整姓名、证件号和电话(理由：{grant['reason']})，本次登录有效，已记入审计日志。")
+        if c2.button("恢复脱敏", key=f"unmask_end_{list_name}"):
+            st.session_state.pop(UNMASK, None)
+            audit.record(scope, "unmask_ended", list=list_name)
+            st.rerun()
+        audit_once(scope, "unmask", list=list_name, reason=grant["reason"])
+        return replace(scope, mask=False)
+    with st.expander("🔒 姓名、证件号、电话已脱敏：显示完整信息(需填写理由)"):
+        reason = st.text_input("查看理由(如：入户家访、核对资助名单)", key="unmask_reason", max_chars=200)
+        if st.button("显示完整信息", key="unmask_go"):
+            reason = (reason or "").strip()
+            if len(reason) < 2:
+                st.error("请填写查看理由(至少两个字)。")
+            else:
+                st.session_state[UNMASK] = {"user": scope.user, "reason": reason}
+                audit.record(scope, "unmask_granted", list=list_name, reason=reason)
+                st.rerun()
+    return masked
+
+
+def named_download_buttons(df: pd.DataFrame, *, name: str, scope: Scope, key: str,
+                           sheets: dict[str, pd.DataFrame] | None = None, title: str | None = None) -> None:
+    """:func:`download_buttons` for a list that names children: only with ``export_named``;
+    ``df`` must already be masked as :func:`unmask_control` decided."""
+    from lib import permissions
+
+    if not permissions.can(scope, "export_named"):
+        st.caption("ⓘ 您的角色无权导出学生名单。")
+        return
+    download_buttons(df, name=name, scope=scope, key=key, sheets=sheets, title=title)

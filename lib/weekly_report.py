@@ -29,7 +29,18 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib import config, dropout, dropout_cases, dropout_data, ids, queries, reports, schema, store
+from lib import (
+    config,
+    dropout,
+    dropout_cases,
+    dropout_data,
+    ids,
+    permissions,
+    queries,
+    reports,
+    schema,
+    store,
+)
 from lib.scope import Scope
 
 #: Every field a template may name, with its default header.
@@ -358,6 +369,7 @@ def build_weekly_report(
     PermissionError
         ``unmask`` asked by a role that may not unmask.
     """
+    permissions.require(scope, "view_named")  # named list: not for planner/admin-only
     if unmask and not dropout_cases.may_unmask(scope):
         raise PermissionError("您的角色不能查看完整的个人信息。")
     start, end = week_window(week, scope.as_of)

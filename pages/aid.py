@@ -14,8 +14,10 @@ def show(styled: tuple, **kw) -> None:
 
 
 scope = ui.current_scope()
+ui.require_page(scope, "view_named")
 r = loaders.load_aid_report(scope)
 ui.page_header(ui.tr("nav_aid"), scope, towns=r.towns)
+scope = ui.unmask_control(scope, "学生资助名单")
 ui.metric_cards(view.cards(r), per_row=6)
 ui.note(ui.tr("aid_scope_rule"))
 when = f"截至{fmt.fmt_date(scope.as_of)}"
@@ -47,12 +49,12 @@ with cov:
     gaps = view.gap_students(r, programme, township=town, school=school, mask=scope.mask)
     ui.audit_once(scope, "view_list", list="aid_gaps", programme=programme, township=town, school=school)
     st.dataframe(gaps, hide_index=True, width="stretch", height=300)
-    ui.download_buttons(gaps, name="应助未助名单", scope=scope, key="aid_gaps_dl", title=f"{programme}应助未助名单 {when}")
+    ui.named_download_buttons(gaps, name="应助未助名单", scope=scope, key="aid_gaps_dl", title=f"{programme}应助未助名单 {when}")
     with st.expander(f"{ui.tr('aid_wrong')}({len(r.paid_not_eligible) + len(r.duplicates)})"):
         wrong = view.wrong_payments(r, mask=scope.mask)
         ui.audit_once(scope, "view_list", list="aid_wrong_payments")
         st.dataframe(wrong, hide_index=True, width="stretch")
-        ui.download_buttons(wrong, name="疑似错发重复发放", scope=scope, key="aid_wrong_dl")
+        ui.named_download_buttons(wrong, name="疑似错发重复发放", scope=scope, key="aid_wrong_dl")
     with st.expander(ui.tr("aid_standards")):
         st.dataframe(view.standards(r), hide_index=True, width="stretch")
 
@@ -71,7 +73,7 @@ with pay:
     ui.audit_once(scope, "view_list", list="aid_problem_payments")
     st.dataframe(problems.style.format(view.PROBLEM_FORMATS, na_rep="—"), hide_index=True, width="stretch",
                  height=280)
-    ui.download_buttons(problems, name="逾期未足额发放", scope=scope, key="aid_problems_dl")
+    ui.named_download_buttons(problems, name="逾期未足额发放", scope=scope, key="aid_problems_dl")
     st.subheader(ui.tr("aid_ledger"))
     ledger = view.ledger_table(r)
     if ledger is None:
@@ -118,4 +120,4 @@ with social:
     campaign = view.campaign_list(r, mask=scope.mask)
     ui.audit_once(scope, "view_list", list="aid_campaign", year=r.campaign_year)
     st.dataframe(campaign, hide_index=True, width="stretch", height=300)
-    ui.download_buttons(campaign, name="大学新生助学名单", scope=scope, key="aid_campaign_dl")
+    ui.named_download_buttons(campaign, name="大学新生助学名单", scope=scope, key="aid_campaign_dl")

@@ -2,29 +2,32 @@
 
 import streamlit as st
 
-from lib import aid_tasks, loaders, reconcile, schema, ui
+from lib import aid_tasks, loaders, permissions, reconcile, schema, ui
 from lib import aid_view as view
 
 scope = ui.current_scope()
+ui.require_page(scope, "view_named")
 info = loaders.store_info()
 ui.page_header(ui.tr("nav_aid_reconcile"), scope, towns=dict(zip(info["townships"].code, info["townships"].name,
                                                                  strict=True)))
 if msg := st.session_state.pop("rec_flash", None):
     st.success(msg)
+scope = ui.unmask_control(scope, "精准识别")
 
 c1, c2 = st.columns([1, 2])
 kind = c1.selectbox(ui.tr("rec_kind"), list(schema.REGISTRY_KINDS), format_func=schema.REGISTRY_KINDS.get,
                     key="rec_kind")
 upload = c2.file_uploader(ui.tr("rec_upload"), type=["csv", "xlsx"], key="rec_file")
-if info["demo"]:
-    s1, s2, _ = st.columns([1, 1, 3])
+if info["demo"] and permissions.can(scope, "unmask") and scope.townships is None and scope.schools is None:
+    s1, s2, _ = st.columns([1, 1, 3])  # the demo list is county-wide with full IDs: county users only
     if s1.button(ui.tr("rec_sample"), key="rec_sample"):
         st.session_state["rec_use_sample"] = True
-    s2.download_button(ui.tr("rec_sample_download"), loaders.sample_registry_csv(kind, scope.as_of),
-                       file_name=f"演示名单_{kind}.csv", mime="text/csv", key="rec_sample_dl")
+    if not scope.mask:  # the file itself: only once unmasked (with a reason)
+        s2.download_button(ui.tr("rec_sample_download"), loaders.sample_registry_csv(kind, scope.as_of),
+                           file_name=f"演示名单_{kind}.csv", mime="text/csv", key="rec_sample_dl")
 if upload is not None:
     data, filename = upload.getvalue(), upload.name
-elif st.session_state.get("rec_use_sample"):
+elif st.session_state.get("rec_use_sample") and permissions.can(scope, "unmask") and scope.townships is None:
     data, filename = loaders.sample_registry_csv(kind, scope.as_of), f"演示名单_{kind}.csv"
 else:
     data, filename = None, None
@@ -47,7 +50,7 @@ if result is not None:
     shown = reconcile.display_frame(rows, mask=scope.mask)
     ui.audit_once(scope, "view_list", list="reconcile", kind=kind, category=category, file=filename)
     st.dataframe(shown, hide_index=True, width="stretch", height=min(35 * (len(shown) + 1) + 3, 320))
-    ui.download_buttons(reconcile.display_frame(result.rows, mask=scope.mask), name="精准识别比对结果",
+    ui.named_download_buttons(reconcile.display_frame(result.rows, mask=scope.mask), name="精准识别比对结果",
                         scope=scope, key="rec_dl", sheets=reconcile.workbook_sheets(result, mask=scope.mask))
     if category == "not_enrolled" and len(rows):
         st.markdown(f"**{ui.tr('rec_case_offer')}**")

@@ -6,9 +6,11 @@ from lib import config, ingest, loaders, store, ui
 from lib import ingest_view as view
 
 scope = ui.current_scope()
+ui.require_page(scope, "import")
 ui.page_header(ui.tr("nav_import"), scope)
 if msg := st.session_state.pop("imp_flash", None):
     st.success(msg)
+scope = ui.unmask_control(scope, "导入预览")
 allowed, why = ingest.may_import(scope)
 if not allowed:
     st.warning(why)

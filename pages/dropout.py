@@ -7,6 +7,7 @@ from lib import dropout_charts, fmt, loaders, ui
 from lib import dropout_monitor as dm
 
 scope = ui.current_scope()
+ui.require_page(scope, "view_named")
 loaders.ensure_dropout_demo()
 data = loaders.load_dropout_monitoring(scope)
 found, _ = loaders.load_dropout_proposals(scope)

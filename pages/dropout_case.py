@@ -6,6 +6,7 @@ from lib import audit, dropout, dropout_cases, loaders, notices, schema, ui
 from lib import dropout_ledger as dl
 
 scope = ui.current_scope()
+ui.require_page(scope, "view_named")
 case_id = st.session_state.get(dl.SELECTED_CASE)
 ui.page_header(f"{ui.tr('nav_dropout_case')} {case_id or ''}", scope)
 detail = loaders.load_dropout_case(scope, case_id) if case_id else None
@@ -17,7 +18,8 @@ case, version = detail["case"], int(detail["case"]["version"])
 # A write must check the version the user *saw* (the previous run's), not the one this
 # run has just loaded: another user's change in between must be caught, not absorbed.
 seen = int(st.session_state.get(f"do_seen_{case_id}", version))
-unmask = st.toggle(ui.tr("do_unmask"), key="do_unmask_case", disabled=not dropout_cases.may_unmask(scope))
+scope = ui.unmask_control(scope, f"案件{case_id}")
+unmask = not scope.mask
 ui.audit_once(scope, "view_case", case=case_id, masked=not unmask)
 writable = dropout_cases.may_write(scope)
 if msg := st.session_state.pop(dl.FLASH, None):

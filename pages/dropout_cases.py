@@ -6,13 +6,13 @@ from lib import dropout_cases, loaders, schema, ui
 from lib import dropout_ledger as dl
 
 scope = ui.current_scope()
+ui.require_page(scope, "view_named")
 loaders.ensure_dropout_demo()
 ui.page_header(ui.tr("nav_dropout_cases"), scope)
 if msg := st.session_state.pop(dl.FLASH, None):
     st.success(msg)
-unmask = st.toggle(ui.tr("do_unmask"), key="do_unmask_cases", disabled=not dropout_cases.may_unmask(scope))
-if unmask:
-    ui.audit_once(scope, "unmask", list="控辍保学台账")
+scope = ui.unmask_control(scope, "控辍保学台账")
+unmask = not scope.mask
 writable = dropout_cases.may_write(scope)
 
 frames = loaders.load_dropout_ledger(scope)
@@ -55,7 +55,7 @@ with tab_ledger:
         if st.button(ui.tr("do_open_case"), key="do_open", type="primary"):
             st.session_state[dl.SELECTED_CASE] = pick
             st.switch_page("pages/dropout_case.py")
-    ui.download_buttons(table, name="控辍保学台账", scope=scope, key="do_ledger_dl")
+    ui.named_download_buttons(table, name="控辍保学台账", scope=scope, key="do_ledger_dl")
 
 with tab_props:
     if props.empty:

@@ -5,10 +5,12 @@ import streamlit as st
 from lib import dropout_cases, dropout_ledger, ids, loaders, ui
 
 scope = ui.current_scope()
+ui.require_page(scope, "view_named")
 ui.page_header(ui.tr("nav_dropout_contacts"), scope)
 if msg := st.session_state.pop("do_contacts_flash", None):
     st.success(msg)
-unmask = st.toggle(ui.tr("do_unmask"), key="do_unmask_contacts", disabled=not dropout_cases.may_unmask(scope))
+scope = ui.unmask_control(scope, "六长联系人")
+unmask = not scope.mask
 contacts = loaders.load_dropout_contacts(scope)
 roles = st.multiselect(
     "角色", sorted(contacts["role"].unique()), key="do_contact_roles", placeholder=ui.tr("all")

@@ -6,13 +6,13 @@ from lib import config, dropout_cases, loaders, ui
 from lib import dropout_rosters as dr
 
 scope = ui.current_scope()
+ui.require_page(scope, "view_named")
 loaders.ensure_dropout_demo()
 ui.page_header(ui.tr("nav_dropout_rosters"), scope)
 if msg := st.session_state.pop("do_roster_flash", None):
     st.success(msg)
-unmask = st.toggle(ui.tr("do_unmask"), key="do_unmask_rosters", disabled=not dropout_cases.may_unmask(scope))
-if unmask:
-    ui.audit_once(scope, "unmask", list="帮扶名册")
+scope = ui.unmask_control(scope, "帮扶名册")
+unmask = not scope.mask
 writable = dropout_cases.may_write(scope)
 rosters = loaders.load_dropout_rosters(scope)
 s = config.SETTINGS["dropout"]
@@ -44,7 +44,7 @@ for tab, key, columns, rule in (
             f"{rule}(设置项)；近四周 = 统计日前28天。红 = 落后较多或未安排教师({behind}人)，黄 = 略有落后。"
         )
         ui.coloured_table(shown, colours, formats={}, height=380)
-        ui.download_buttons(shown, name=f"帮扶名册_{ui.tr('do_' + key)}", scope=scope, key=f"do_{key}_dl")
+        ui.named_download_buttons(shown, name=f"帮扶名册_{ui.tr('do_' + key)}", scope=scope, key=f"do_{key}_dl")
         active = roster.dropna(subset=["intervention_id"])
         if writable and len(active):
             labels = dict(zip(active["intervention_id"], shown.loc[active.index, "学生"], strict=True))

@@ -5,6 +5,7 @@ import streamlit as st
 from lib import dropout, dropout_cases, fmt, loaders, ui, weekly_report
 
 scope = ui.current_scope()
+ui.require_page(scope, "view_named")
 loaders.ensure_dropout_demo()
 ui.page_header(ui.tr("nav_dropout_weekly"), scope)
 if msg := st.session_state.pop("do_weekly_flash", None):
@@ -14,9 +15,9 @@ start = loaders.load_dropout_monitoring(scope).notes["term_start"]
 weeks = weekly_report.term_weeks(scope.as_of, start)
 c1, c2 = st.columns([1, 2])
 week = c1.selectbox(ui.tr("do_week"), weeks, key="do_week", format_func=dropout.week_label)
-unmask = c2.toggle(ui.tr("do_unmask"), key="do_unmask_weekly", disabled=not dropout_cases.may_unmask(scope))
-if unmask:
-    ui.audit_once(scope, "unmask", list="每周填报", week=week)
+with c2:
+    scope = ui.unmask_control(scope, "每周填报")
+unmask = not scope.mask
 report = loaders.load_weekly_report(scope, week, unmask=unmask)
 ui.audit_once(scope, "view_list", list="每周填报", week=week, masked=not unmask)
 
@@ -31,7 +32,7 @@ st.caption(
     f"一案一行：{fmt.fmt_date(report.start)}至{fmt.fmt_date(report.end)}期间在册(未返校)或有变动的台账；"
     "列的顺序和表头取自设置项 dropout.weekly_template，可与省级系统的模板对齐。"
 )
-ui.download_buttons(
+ui.named_download_buttons(
     report.rows,
     name=f"控辍保学每周填报_{report.week}",
     scope=scope,

@@ -6,6 +6,7 @@ from streamlit_folium import st_folium
 from lib import config, explore, fmt, ingest, loaders, maps, ui
 
 scope = ui.current_scope()
+ui.require_page(scope, "view_aggregates")
 ui.page_header(ui.tr("nav_explore"), scope)
 upload = st.file_uploader(
     ui.tr("exp_upload"),

@@ -6,6 +6,7 @@ from streamlit_folium import st_folium
 from lib import config, fmt, layout, loaders, maps, ui
 
 scope = ui.current_scope()
+ui.require_page(scope, "view_aggregates")
 data = loaders.load_layout_data(scope)
 towns = dict(zip(data.townships.code, data.townships.name, strict=True))
 ui.page_header(ui.tr("nav_layout"), scope, towns=towns)

@@ -7,6 +7,7 @@ from lib import charts, fmt, loaders, metrics, ui
 from lib import overview as overview_view
 
 scope = ui.current_scope()
+ui.require_page(scope, "view_aggregates")
 data = loaders.load_overview(scope)
 towns = dict(zip(data.townships.code, data.townships.name, strict=True))
 ui.page_header(ui.tr("nav_overview"), scope, towns=towns)

@@ -5,10 +5,12 @@ import streamlit as st
 from lib import dropout_rosters, fmt, loaders, risk, risk_backtest, risk_list, schema, settings_store, ui
 
 scope = ui.current_scope()
+ui.require_page(scope, "view_named")
 data = loaders.load_risk_list(scope)
 settings = loaders.load_effective_settings()
 opts = risk_list.options(data)
 ui.page_header(ui.tr("nav_risk"), scope, towns=opts["townships"])
+scope = ui.unmask_control(scope, "重点关注学生")
 ui.metric_cards(risk_list.cards(data, settings), per_row=4)
 
 tab_list, tab_student, tab_card, tab_settings = st.tabs(
@@ -33,14 +35,14 @@ with tab_list:
                             bands=tuple(bands), factors=tuple(factors), open_case=open_case, aid_gap=aid_gap,
                             budget=int(budget))
     shown = risk_list.filter_list(data, flt)
-    table = risk_list.display_frame(shown, mask=True, compact=True)
+    table = risk_list.display_frame(shown, mask=scope.mask, compact=True)
     ui.audit_once(scope, "view_list", list="risk", filters=repr(flt), rows=len(table))
     order = "逻辑回归概率" if settings["risk"].get("model") == "logistic" else "风险分"
-    st.caption(f"按{order}从高到低，显示前 {len(table)} 名(预算 {int(budget)} 人)；姓名、身份证号已脱敏。")
+    st.caption(f"按{order}从高到低，显示前 {len(table)} 名(预算 {int(budget)} 人)" + ("；姓名、身份证号已脱敏。" if scope.mask else "。"))
     st.dataframe(risk_list.styled(table, ui.COLOURS), hide_index=True, height=min(36 * (len(table) + 1) + 4, 520),
                  column_config={c: st.column_config.Column(width=w) for c, w in risk_list.COLUMN_WIDTHS.items()})
     ui.note(ui.tr("risk_rule"))
-    ui.download_buttons(risk_list.display_frame(shown, mask=True), name="重点关注学生", scope=scope, key="rk_dl",
+    ui.named_download_buttons(risk_list.display_frame(shown, mask=scope.mask), name="重点关注学生", scope=scope, key="rk_dl",
                         title=f"重点关注学生(截至{fmt.fmt_date(scope.as_of)})")
 
 with tab_student:

@@ -7,6 +7,7 @@ from lib import dropout_ledger as dl
 from lib import loaders, todo, ui
 
 scope = ui.current_scope()
+ui.require_page(scope, "view_named")
 loaders.ensure_dropout_demo()
 ui.page_header(ui.tr("nav_todo"), scope)
 items = loaders.load_todo(scope)
@@ -23,7 +24,8 @@ for col, kind in zip(
 ):
     col.metric(kind, counts[kind], border=True)
 kinds = st.multiselect(
-    "事项", [k for k in (*todo.KINDS, "资助核实") if counts[k]], key="do_todo_kinds", placeholder=ui.tr("all")
+    "事项", [k for k in (*todo.KINDS, "资助核实", *todo.ROSTER_KINDS) if counts[k]], key="do_todo_kinds",
+    placeholder=ui.tr("all"),
 )
 view = items[items["kind"].isin(kinds)] if kinds else items
 ui.audit_once(scope, "view_list", list="我的待办", kinds=",".join(kinds))
@@ -38,5 +40,7 @@ if cases:
     if c2.button("打开案件", key="do_todo_open", type="primary"):
         st.session_state[dl.SELECTED_CASE] = pick
         st.switch_page("pages/dropout_case.py")
+if (view["page"] == "roster_check").any():  # 学籍核查 (issue 11)
+    st.page_link("pages/roster_check.py", label="去学籍核查处理花名册、转学与问题学籍", icon=":material/how_to_reg:")
 if (view["kind"] == "待确认").any():
     st.page_link("pages/dropout_cases.py", label="去确认缺勤监测发现的疑似辍学", icon=":material/folder_shared:")

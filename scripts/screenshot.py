@@ -1,6 +1,10 @@
 """Screenshot pages of the running app in headless Debian chromium (for looking, not testing).
 
     .venv/bin/python scripts/screenshot.py http://127.0.0.1:8599 overview dropout ... [--out DIR]
+        [--role county --db PATH_OF_THE_SERVERS_EDU_DB]
+
+With ``--db`` it first logs in as a test account of ``--role`` (created in that
+database, see tests/accounts.py), as the browser tests do.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.browser.helpers import wait_for_app
+from tests.browser.helpers import login_as, wait_for_app
 
 
 def main() -> None:
@@ -22,6 +26,9 @@ def main() -> None:
     ap.add_argument("--out", default="screenshots")
     ap.add_argument("--width", type=int, default=1440)
     ap.add_argument("--height", type=int, default=2000)
+    ap.add_argument("--role", default="county", help="role of the test account to log in as")
+    ap.add_argument("--township", action="append", default=None, help="narrow the account to townships")
+    ap.add_argument("--db", default=None, help="the server's EDU_DB: log in first (needed since accounts exist)")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -29,6 +36,8 @@ def main() -> None:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         page = browser.new_page(viewport={"width": args.width, "height": args.height})
+        if args.db:
+            login_as(page, args.role, args.base, db=Path(args.db), townships=args.township)
         for name in args.pages:
             page.goto(f"{args.base}/{name}")
             wait_for_app(page)

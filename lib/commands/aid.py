@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
-from lib import config, reconcile, schema, store
+from lib import reconcile, schema, store
 from lib.cli import EXIT_OK, DataError, Handler, command
-from lib.scope import default_scope
+from lib.cli_access import operator_scope
 
 
 @command("reconcile", "名单比对(精准识别)：外部名单与学籍逐行比对 (reconcile an outside list)")
@@ -27,23 +26,16 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise DataError(f"名单文件不存在：{path}")
-    db = config.db_path()
-    if not db.exists():
-        raise DataError(f"数据库文件不存在：{db}（先运行 python -m lib.cli demo）")
+    scope = operator_scope(args, "view_named")
     try:
         frame = reconcile.read_registry(path.read_bytes(), path.name, kind=args.kind)
     except reconcile.RegistryFileError as exc:
         raise DataError(str(exc)) from exc
-    with store.connect(db) as con:
-        as_of = args.as_of or date.fromisoformat(store.get_meta(con, "as_of") or config.DEMO_AS_OF.isoformat())
-        scope = default_scope(as_of=as_of)
-        if args.township:
-            scope = scope.narrow(townships=tuple(args.township))
-        scope = scope.narrow(user="cli")
+    with store.connect() as con:
         students = reconcile.load_students(con, scope)
         places = reconcile.load_places(con, scope)
     result = reconcile.reconcile(frame, students, places, scope, kind=args.kind, source=path.name)
-    with store.connect(db) as con:
+    with store.connect() as con:
         store.audit(con, user=scope.user, action="reconcile", scope=scope.describe(),
                     detail=json.dumps({"file": path.name, "kind": args.kind, "counts": result.counts},
                                       ensure_ascii=False))
@@ -53,7 +45,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
                   default=str)
         sys.stdout.write("\n")
     else:
-        print(f"{path.name}（{schema.REGISTRY_KINDS[args.kind]}，{len(frame)} 行，截至 {as_of.isoformat()}）")
+        print(f"{path.name}（{schema.REGISTRY_KINDS[args.kind]}，{len(frame)} 行，截至 {scope.as_of.isoformat()}）")
         for cat, label in reconcile.CATEGORIES.items():
             print(f"  {label:<20} {result.counts[cat]:>8,}")
     return EXIT_OK

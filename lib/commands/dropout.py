@@ -5,26 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
-from lib import config, dropout, dropout_data, dropout_demo, dropout_ledger, store, weekly_report
+from lib import dropout, dropout_data, dropout_demo, dropout_ledger, store, weekly_report
 from lib.cli import EXIT_OK, DataError, Handler, command
-from lib.scope import Scope, default_scope
-
-
-def _scope(args: argparse.Namespace) -> Scope:
-    db = config.db_path()
-    if not db.exists():
-        raise DataError(f"数据库文件不存在：{db}（先运行 python -m lib.cli demo）")
-    with store.connect(db) as con:
-        as_of = args.as_of or date.fromisoformat(
-            store.get_meta(con, "as_of") or config.DEMO_AS_OF.isoformat()
-        )
-    scope = default_scope(as_of=as_of).narrow(user="cli")
-    if getattr(args, "township", None):
-        scope = scope.narrow(townships=tuple(args.township))
-    return scope
+from lib.cli_access import operator_scope
 
 
 def _dump(obj: object) -> None:
@@ -41,7 +26,7 @@ def _weekly_parser(p: argparse.ArgumentParser) -> Handler:
 
 
 def cmd_weekly_report(args: argparse.Namespace) -> int:
-    scope = _scope(args)
+    scope = operator_scope(args, "export_named")
     out = Path(args.out)
     if out.suffix.lower() not in (".xlsx", ".csv"):
         raise DataError(f"输出文件须为 .xlsx 或 .csv：{out}")
@@ -94,7 +79,7 @@ def _detect_parser(p: argparse.ArgumentParser) -> Handler:
 
 
 def cmd_detect(args: argparse.Namespace) -> int:
-    scope = _scope(args)
+    scope = operator_scope(args, "view_named")
     with store.connect() as con:
         found, students = dropout_data.proposals(con, scope)
     shown = dropout_ledger.proposals_display(found, students, mask=True)

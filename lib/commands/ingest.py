@@ -9,30 +9,14 @@ changes nothing in the store.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from lib import config, ingest, store
 from lib.cli import EXIT_DATA, EXIT_OK, DataError, command
-from lib.scope import Scope
-
-
-def _scope(args: argparse.Namespace) -> Scope:
-    """The whole county, as the user running the command (recorded with every write)."""
-    as_of = args.as_of
-    if as_of is None and config.db_path().exists():
-        with store.connect() as con:
-            meta = store.get_meta(con, "as_of")
-        as_of = date.fromisoformat(meta) if meta else None
-    try:
-        who = getpass.getuser()
-    except Exception:  # no user name in some containers
-        who = "unknown"
-    return Scope(as_of=as_of or config.DEMO_AS_OF, user=f"cli:{who}")
+from lib.cli_access import operator_scope
 
 
 def _read(args: argparse.Namespace) -> tuple[bytes, str]:
@@ -85,7 +69,7 @@ def _print_problems(report: ingest.Report, *, limit: int = 30) -> None:
 # ------------------------------------------------------------------ validate
 def cmd_validate(args: argparse.Namespace) -> int:
     data, name = _read(args)
-    scope = _scope(args)
+    scope = operator_scope(args, "import")
     try:
         parsed = ingest.read_upload(data, name, kind=args.kind, sheet=args.sheet)
     except ingest.IngestError as exc:
@@ -121,7 +105,7 @@ def _file_args(p: argparse.ArgumentParser) -> None:
 # ------------------------------------------------------------------ import
 def cmd_import(args: argparse.Namespace) -> int:
     data, name = _read(args)
-    scope = _scope(args)
+    scope = operator_scope(args, "import")
     try:
         parsed = ingest.read_upload(data, name, kind=args.kind, sheet=args.sheet)
     except ingest.IngestError as exc:
@@ -174,7 +158,7 @@ def _import_parser(p: argparse.ArgumentParser) -> Any:
 
 # ------------------------------------------------------------------ undo and history
 def cmd_undo(args: argparse.Namespace) -> int:
-    scope = _scope(args)
+    scope = operator_scope(args, "import")
     try:
         res = ingest.undo_last_import(scope=scope, import_id=args.import_id)
     except ingest.UndoRefused as exc:

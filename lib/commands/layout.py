@@ -5,23 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 
-from lib import config, layout, store
+from lib import layout, store
 from lib.cli import EXIT_OK, DataError, Handler, command
-from lib.scope import Scope, default_scope
-
-
-def _scope(args: argparse.Namespace) -> Scope:
-    db = config.db_path()
-    if not db.exists():
-        raise DataError(f"数据库文件不存在：{db}（先运行 python -m lib.cli demo）")
-    with store.connect(db) as con:
-        as_of = args.as_of or date.fromisoformat(store.get_meta(con, "as_of") or config.DEMO_AS_OF.isoformat())
-    scope = default_scope(as_of=as_of).narrow(user="cli")
-    if getattr(args, "township", None):
-        scope = scope.narrow(townships=tuple(args.township))
-    return scope
+from lib.cli_access import operator_scope
 
 
 @command("coverage", "学校布局：就近可达的学龄儿童 (children within reach, by township)")
@@ -34,7 +21,7 @@ def _coverage_parser(p: argparse.ArgumentParser) -> Handler:
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    scope = _scope(args)
+    scope = operator_scope(args, "view_aggregates")
     if args.km is not None and args.km <= 0:
         raise DataError(f"--km 须大于 0：{args.km}")
     with store.connect() as con:
@@ -71,7 +58,7 @@ def _plan_parser(p: argparse.ArgumentParser) -> Handler:
 def cmd_plan(args: argparse.Namespace) -> int:
     from lib import planning
 
-    scope = _scope(args)
+    scope = operator_scope(args, "view_planning")
     with store.connect() as con:
         data = layout.load_layout_data(con, scope)
         changes: list[dict] = []
@@ -111,7 +98,7 @@ def _optimize_parser(p: argparse.ArgumentParser) -> Handler:
 def cmd_optimize(args: argparse.Namespace) -> int:
     from lib import planning
 
-    scope = _scope(args)
+    scope = operator_scope(args, "view_planning")
     with store.connect() as con:
         data = layout.load_layout_data(con, scope)
     sol = planning.optimize(data, model=args.model, band=args.level, k=args.k, km=args.km,

@@ -5,25 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from typing import Any
 
-from lib import config, ids, risk_backtest, risk_list, settings_store, store
+from lib import ids, risk_backtest, risk_list, settings_store, store
 from lib.cli import EXIT_OK, DataError, Handler, command
-from lib.scope import Scope, default_scope
-
-
-def _open_scope(args: argparse.Namespace) -> Scope:
-    db = config.db_path()
-    if not db.exists():
-        raise DataError(f"数据库文件不存在：{db}（先运行 python -m lib.cli demo）")
-    with store.connect(db) as con:
-        as_of = args.as_of or date.fromisoformat(store.get_meta(con, "as_of") or config.DEMO_AS_OF.isoformat())
-    # the CLI's role until accounts exist: whole county, masked
-    scope = default_scope(as_of=as_of).narrow(user="cli")
-    if args.township:
-        scope = scope.narrow(townships=tuple(args.township))
-    return scope
+from lib.cli_access import operator_scope
+from lib.scope import Scope
 
 
 @command("risk", "重点关注学生：风险分最高的 N 名 (top N students at risk, masked)")
@@ -49,7 +36,7 @@ def top_records(scope: Scope, top: int) -> list[dict[str, Any]]:
 def cmd_risk(args: argparse.Namespace) -> int:
     if args.top < 1:
         raise DataError("--top 必须是正整数")
-    scope = _open_scope(args)
+    scope = operator_scope(args, "view_named")
     rows = top_records(scope, args.top)
     with store.connect() as con:
         store.audit(con, user=scope.user, action="view_list", scope=scope.describe(),
@@ -71,7 +58,7 @@ def _backtest_parser(p: argparse.ArgumentParser) -> Handler:
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
-    scope = _open_scope(args)
+    scope = operator_scope(args, "view_aggregates")
     with store.connect() as con:
         bt = risk_backtest.run_backtest(con, scope, settings_store.effective_settings(con))
     if args.json:

@@ -6,18 +6,25 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib import config
-from lib.scope import role_scope
+from tests.accounts import ensure_test_account
 
 APP = str(config.ROOT / "app.py")
 TIMEOUT = 120  # the first run imports geopandas/folium and may build caches
 
 
 def login_as(at: AppTest, role: str = "county", **scope_kw) -> AppTest:
-    """Put a user of ``role`` into the session (accounts arrive with the security issue;
-    until then every role is the whole county, masked)."""
-    from lib import ui
+    """Log ``at`` in as a user of ``role`` the way the login form does.
 
-    at.session_state[ui.ROLE_SCOPE] = role_scope(role, user=f"test-{role}", **scope_kw)
+    The account (see :func:`ensure_test_account`) is created in the test database,
+    and the session gets the same value :func:`lib.ui_login.login_gate` keeps after
+    a good password, so the gate lets every page test through with that
+    account's Scope (``townships=``/``schools=`` narrow it).
+    """
+    from lib import auth, ui, ui_login
+
+    account = ensure_test_account(role, **scope_kw)
+    at.session_state[ui_login.AUTH] = ui_login.auth_session(account)
+    at.session_state[ui.ROLE_SCOPE] = auth.scope_for(account)
     return at
 
 

@@ -10,5 +10,5 @@ def test_app_session_values_are_serializable(demo_db):
     assert not at.exception
     items = dict(at.session_state.items())
     assert "scope" in items
-    for key, value in items.items():
+    for _key, value in items.items():
         pickle.dumps(value)  # raises if a page stored something unserializable (key in the traceback)

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import duckdb
 from playwright.sync_api import BrowserContext, FrameLocator, Page, Route, expect
 from playwright.sync_api import Error as PlaywrightError
+
+from tests.accounts import TEST_PASSWORD, ensure_test_account
 
 #: Hosts a test may talk to: the Streamlit server under test.
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
@@ -79,14 +83,24 @@ def assert_map_drawn(page: Page, *, timeout_ms: int = APP_TIMEOUT_MS) -> FrameLo
     return frame
 
 
-def login_as(page: Page, role: str) -> None:
-    """Log the browser in as a user with ``role``: the one place tests log in.
+def login_as(page: Page, role: str, url: str, *, db: Path, townships: tuple[str, ...] | None = None,
+             schools: tuple[str, ...] | None = None) -> str:
+    """Log the browser in as a user with ``role`` through the real login form: the one place
+    browser tests log in.  Returns the account name.
 
-    A no-op for now: accounts do not exist yet and every page is open.  When
-    the login issue lands, fill in its form here (e.g. demo users per role),
-    and every browser test that calls this logs in the same way.
+    The account (tests/accounts.py) is created in ``db``, the database the server
+    at ``url`` runs on.  The login sets the signed refresh cookie, so later
+    ``page.goto`` calls on the same server stay logged in.
     """
-    del page, role
+    account = ensure_test_account(role, townships=townships, schools=schools, path=db)
+    page.goto(url)
+    wait_for_app(page)
+    page.get_by_label("用户名").fill(account.name)
+    page.get_by_label("密码", exact=True).fill(TEST_PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+    expect(page.get_by_role("button", name="退出登录")).to_be_visible(timeout=APP_TIMEOUT_MS)
+    wait_for_app(page)
+    return account.name
 
 
 def settle(page: Page, *, pause_s: float = 0.5, timeout_ms: int = APP_TIMEOUT_MS) -> None:
@@ -113,3 +127,20 @@ def expect_choice(scope, label: str, value: str | re.Pattern, *, timeout_s: floa
             return
         time.sleep(0.25)
     raise AssertionError(f"selectbox {label!r} shows {seen}, expected {value!r}")
+
+
+def read_sql(db: Path, sql: str, params: list | tuple = ()) -> list[tuple]:
+    """Read the database a test server runs on; the app holds it only per unit of work, so retry if locked."""
+    for attempt in range(40):
+        try:
+            con = duckdb.connect(str(db), read_only=True)
+        except duckdb.IOException:
+            if attempt == 39:
+                raise
+            time.sleep(0.25)
+            continue
+        try:
+            return con.execute(sql, list(params)).fetchall()
+        finally:
+            con.close()
+    raise AssertionError("unreachable")

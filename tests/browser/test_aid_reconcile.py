@@ -9,17 +9,15 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import time
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
 from lib import aid_demo, fmt, reconcile, reports, store
-from tests.browser.helpers import block_outside_network, login_as, wait_for_app
+from tests.browser.helpers import block_outside_network, login_as, read_sql, wait_for_app
 from tests.browser.helpers import expect_choice as _expect_choice
 from tests.browser.helpers import settle as _settle
 
@@ -61,21 +59,6 @@ def app_url(streamlit_server, db_copy: Path, registry) -> str:
     return streamlit_server("app.py", env={"EDU_DB": str(db_copy)})
 
 
-def _sql(db: Path, sql: str, params: list | tuple = ()) -> list[tuple]:
-    """Read the copied database; the app holds it only per unit of work, so retry if locked."""
-    for attempt in range(40):
-        try:
-            con = duckdb.connect(str(db), read_only=True)
-        except duckdb.IOException:
-            if attempt == 39:
-                raise
-            time.sleep(0.25)
-            continue
-        try:
-            return con.execute(sql, list(params)).fetchall()
-        finally:
-            con.close()
-    raise AssertionError("unreachable")
 
 
 
@@ -114,7 +97,7 @@ def test_upload_categories_workbook_and_open_a_case(
     expected["not_in_registry"] = len(truth.attrs["not_in_registry"])
     blocked = block_outside_network(page)
     page.set_viewport_size({"width": 1440, "height": 1800})
-    login_as(page, "county")
+    login_as(page, "county", app_url, db=db_copy)
     page.goto(f"{app_url}/aid_reconcile")
     wait_for_app(page)
     _expect_choice(page, "名单类型", reconcile.schema.REGISTRY_KINDS["poverty"])
@@ -152,7 +135,7 @@ def test_upload_categories_workbook_and_open_a_case(
     case_id, file_row = found.group(1), int(found.group(2))
     child = truth[truth["序号"].astype(int) + 1 == file_row].iloc[0]  # file row = 序号 + the header row
     assert child["_expected"] == "not_enrolled"
-    assert _sql(
+    assert read_sql(
         db_copy,
         "SELECT id_number, name, reason, source, status FROM dropout_cases WHERE case_id = ?",
         [case_id],

@@ -11,12 +11,11 @@ import shutil
 import time
 from pathlib import Path
 
-import duckdb
 import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import block_outside_network, login_as, wait_for_app
+from tests.browser.helpers import block_outside_network, login_as, read_sql, wait_for_app
 from tests.browser.helpers import expect_choice as _expect_choice
 from tests.browser.helpers import settle as _settle
 
@@ -37,21 +36,6 @@ def app_url(streamlit_server, db_copy: Path) -> str:
     return streamlit_server("app.py", env={"EDU_DB": str(db_copy)})
 
 
-def _sql(db: Path, sql: str, params: list | tuple = ()) -> list[tuple]:
-    """Read the copied database; the app holds it only per unit of work, so retry if locked."""
-    for attempt in range(40):
-        try:
-            con = duckdb.connect(str(db), read_only=True)
-        except duckdb.IOException:
-            if attempt == 39:
-                raise
-            time.sleep(0.25)
-            continue
-        try:
-            return con.execute(sql, list(params)).fetchall()
-        finally:
-            con.close()
-    raise AssertionError("unreachable")
 
 
 
@@ -92,10 +76,10 @@ def test_confirm_visit_notice_ledger_and_week(
 ) -> None:
     blocked = block_outside_network(page)
     page.set_viewport_size({"width": 1440, "height": 1800})
-    login_as(page, "county")
+    login_as(page, "county", app_url, db=db_copy)
     page.goto(f"{app_url}/dropout_cases")
     wait_for_app(page)
-    before = _sql(db_copy, "SELECT count(*) FROM dropout_cases")[0][0]
+    before = read_sql(db_copy, "SELECT count(*) FROM dropout_cases")[0][0]
 
     # 1. confirm the first proposed suspected case
     _tab(page, re.compile("缺勤监测：待确认的疑似辍学"))
@@ -107,8 +91,8 @@ def test_confirm_visit_notice_ledger_and_week(
     expect(success).to_be_visible()
     _settle(page)  # the success shows at the top of the run that follows st.rerun()
     case_id = CASE_ID.search(success.inner_text()).group(1)
-    assert _sql(db_copy, "SELECT count(*) FROM dropout_cases")[0][0] == before + 1
-    assert _sql(db_copy, "SELECT status, source, reason FROM dropout_cases WHERE case_id = ?", [case_id]) == [
+    assert read_sql(db_copy, "SELECT count(*) FROM dropout_cases")[0][0] == before + 1
+    assert read_sql(db_copy, "SELECT status, source, reason FROM dropout_cases WHERE case_id = ?", [case_id]) == [
         ("疑似辍学", "缺勤监测", "外出打工")
     ]
 
@@ -132,7 +116,7 @@ def test_confirm_visit_notice_ledger_and_week(
     _settle(page)
     expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text="已保存。")).to_be_visible()
     _settle(page)  # the success shows at the top of the run that follows st.rerun()
-    assert _sql(db_copy, "SELECT action, result FROM case_actions WHERE case_id = ?", [case_id]) == [
+    assert read_sql(db_copy, "SELECT action, result FROM case_actions WHERE case_id = ?", [case_id]) == [
         ("家访", "入户家访：孩子在外地亲戚家，家长同意月底前送回")
     ]
 
@@ -144,7 +128,7 @@ def test_confirm_visit_notice_ledger_and_week(
     _settle(page)
     expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text="已保存。")).to_be_visible()
     _settle(page)  # the success shows at the top of the run that follows st.rerun()
-    assert _sql(db_copy, "SELECT status FROM dropout_cases WHERE case_id = ?", [case_id]) == [("已核实",)]
+    assert read_sql(db_copy, "SELECT status FROM dropout_cases WHERE case_id = ?", [case_id]) == [("已核实",)]
 
     # 5. issue the notice due, then print it (only when unmasked)
     _tab(page, "文书")
@@ -154,12 +138,14 @@ def test_confirm_visit_notice_ledger_and_week(
     _settle(page)
     expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text="已保存。")).to_be_visible()
     _settle(page)  # the success shows at the top of the run that follows st.rerun()
-    ((notice_id, kind),) = _sql(db_copy, "SELECT notice_id, kind FROM notices WHERE case_id = ?", [case_id])
+    ((notice_id, kind),) = read_sql(db_copy, "SELECT notice_id, kind FROM notices WHERE case_id = ?", [case_id])
     assert kind == "限期复学通知书"
     _tab(page, "文书")
     print_button = page.get_by_role("button", name=f"打印《限期复学通知书》{notice_id}")
     expect(print_button).to_be_disabled()
-    page.get_by_text("显示完整姓名和证件号(将记录在审计日志)").click()
+    page.get_by_text("显示完整信息(需填写理由)").click()  # the unmask panel: a reason, then the names
+    page.get_by_label("查看理由(如：入户家访、核对资助名单)").fill("送达限期复学通知书")
+    page.get_by_role("button", name="显示完整信息", exact=True).click()
     _settle(page)
     _tab(page, "文书")
     expect(print_button).to_be_enabled()
@@ -171,7 +157,7 @@ def test_confirm_visit_notice_ledger_and_week(
     _settle(page)
     for _ in range(40):  # the click's rerun records the print
         if (
-            _sql(
+            read_sql(
                 db_copy,
                 "SELECT count(*) FROM audit_log WHERE action = 'print_notice' AND detail LIKE ?",
                 [f"%{notice_id}%"],
@@ -194,6 +180,8 @@ def test_confirm_visit_notice_ledger_and_week(
     _settle(page)
     expect(page.get_by_text("共 1 件")).to_be_visible()
     _expect_choice(page, "选择案件", re.compile(re.escape(case_id)))
+    page.get_by_role("button", name="恢复脱敏").click()  # the unmasking of step 5 lasts until ended
+    _settle(page)
 
     # 7. the week's report (2026-W47) has the case's row with the visit and the notice
     _nav(page, "每周填报")
@@ -211,7 +199,7 @@ def test_confirm_visit_notice_ledger_and_week(
     assert len(mine) == 1, mine
     assert mine[0]["状态"] == "已核实"
     assert "家访" in mine[0]["本周劝返措施"] and "限期复学通知书" in mine[0]["本周文书"]
-    assert "*" in mine[0]["身份证号"]  # masked: the page was not unmasked
+    assert "*" in mine[0]["身份证号"]  # masked again
 
     _settle(page)
     page.screenshot(path=str(screenshot_dir / "dropout_weekly.png"), full_page=True)

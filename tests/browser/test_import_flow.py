@@ -113,7 +113,7 @@ def test_gbk_upload_fix_mapping_commit_then_undo(
     page.set_default_timeout(TIMEOUT_MS)
     blocked = block_outside_network(page)
     page.set_viewport_size({"width": 1440, "height": 1800})
-    login_as(page, "county")
+    login_as(page, "county", app_url, db=db_copy)
 
     # 1. the overview before
     _open(page, app_url + "/")

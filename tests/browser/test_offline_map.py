@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import assert_map_drawn, block_outside_network, login_as, wait_for_app
+from tests.browser.helpers import assert_map_drawn, block_outside_network, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,6 @@ def test_map_draws_offline(page: Page, mini_app_url: str, screenshot_dir: Path) 
         "response",
         lambda r: vendor_responses.append((r.url, r.status)) if "/app/static/vendor/" in r.url else None,
     )
-    login_as(page, "county")
 
     page.goto(mini_app_url)
     wait_for_app(page)

@@ -17,10 +17,10 @@ def app_url(streamlit_server, demo_db) -> str:
     return streamlit_server("app.py", env={"EDU_DB": str(demo_db)})
 
 
-def test_overview_numbers_and_map(page: Page, app_url: str, screenshot_dir: Path) -> None:
+def test_overview_numbers_and_map(page: Page, app_url: str, demo_db: Path, screenshot_dir: Path) -> None:
     blocked = block_outside_network(page)
     page.set_viewport_size({"width": 1440, "height": 1800})
-    login_as(page, "county")
+    login_as(page, "county", app_url, db=demo_db)
     page.goto(app_url)
     wait_for_app(page)
 
@@ -39,8 +39,9 @@ def test_overview_numbers_and_map(page: Page, app_url: str, screenshot_dir: Path
     assert blocked == [], f"requests to outside hosts: {blocked}"
 
 
-def test_township_filter_from_url_narrows_the_map(page: Page, app_url: str) -> None:
+def test_township_filter_from_url_narrows_the_map(page: Page, app_url: str, demo_db: Path) -> None:
     block_outside_network(page)
+    login_as(page, "county", app_url, db=demo_db)
     page.goto(f"{app_url}/?township=411503101")
     wait_for_app(page)
     expect(page.get_by_text("明港镇").first).to_be_visible()

@@ -22,10 +22,10 @@ def _metric(page: Page, label: str) -> str:
     return card.locator("[data-testid='stMetricValue']").inner_text()
 
 
-def test_add_a_school_by_clicking_the_map(page: Page, app_url: str, screenshot_dir: Path) -> None:
+def test_add_a_school_by_clicking_the_map(page: Page, app_url: str, demo_db: Path, screenshot_dir: Path) -> None:
     blocked = block_outside_network(page)
     page.set_viewport_size({"width": 1440, "height": 1400})
-    login_as(page, "county")
+    login_as(page, "county", app_url, db=demo_db)
     page.goto(f"{app_url}/planning")
     wait_for_app(page)
     expect(page.get_by_role("heading", name="布局规划").first).to_be_visible()

@@ -64,7 +64,7 @@ def test_import_then_undo(capsys, files, fresh_db):
     assert (
         code == 0
         and listed[0]["import_id"] == body["import_id"]
-        and listed[0]["user_name"].startswith("cli:")
+        and listed[0]["user_name"] == "local-operator"
     )
     code, undone, _ = run(capsys, "undo-import", "--json")
     assert code == 0 and undone == {

@@ -142,3 +142,36 @@ def test_capacitated_pmedian_that_cannot_seat_everyone_says_so(data):
     sol = planning.optimize(data, model="pmedian", band="junior", k=2, capacitated=True, candidates="schools",
                             time_limit_s=10)
     assert sol.status.startswith("Infeasible") and not sol.sites and not sol.optimal
+
+
+def test_township_comparison_adds_up_to_the_county_and_lists_changed_townships_first(data):
+    school = data.schools[data.schools.level == "初中"].iloc[0]
+    before = planning.evaluate(data, [], band="junior")
+    after = planning.evaluate(data, [{"op": "close", "code": school.code}], band="junior")
+    towns = planning.compare_townships(before, after)
+    assert len(towns) == len(data.townships)
+    assert towns["学校数变化"].sum() == -1
+    own = towns[towns["乡镇"] == data.townships.set_index("code").loc[school.township_code, "name"]].iloc[0]
+    assert own["学校数变化"] == -1 and own["有变化"] == "是"
+    flags = list(towns["有变化"])
+    assert flags == sorted(flags, key=lambda f: f != "是")  # changed townships first
+    assert towns["学龄儿童"].sum() == after.county["children_total"]  # per township sums to the county
+    assert towns["学龄儿童变化"].abs().sum() == 0  # nobody dropped
+
+
+def test_migration_rate_setting_moves_the_projection(data, monkeypatch):
+    from lib import config
+
+    year = data.base_year + 3
+    town = data.townships.code.iloc[0]
+    plain = planning.evaluate(data, [], band="primary", year=year).townships.set_index("code")
+    monkeypatch.setitem(config.SETTINGS["layout"], "migration_rates", {town: -0.10})
+    moved = planning.evaluate(data, [], band="primary", year=year).townships.set_index("code")
+    assert moved.loc[town, "children_total"] < plain.loc[town, "children_total"]
+    others = plain.index != town
+    assert (moved.loc[others, "children_total"] == plain.loc[others, "children_total"]).all()
+    trend = layout.compute_layout(data, band="primary", year=year).township_trend  # the layout page: same setting
+    monkeypatch.setitem(config.SETTINGS["layout"], "migration_rates", {})
+    still = layout.compute_layout(data, band="primary", year=year).township_trend
+    mine = (trend.code == town) & (trend.year == year)
+    assert trend[mine].children.iloc[0] < still[mine].children.iloc[0]

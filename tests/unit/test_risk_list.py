@@ -91,7 +91,7 @@ def test_viewer_may_not_change_settings(fresh_db):
 
 
 def test_stored_weight_changes_scores_and_is_audited(fresh_db):
-    scope = Scope(user="admin1", role="admin")
+    scope = Scope(user="admin1", role="admin+county")  # admin alone sees no children
     with store.connect() as con:
         before = risk_list.load_list(con, scope, settings_store.effective_settings(con))
     settings_store.save_overrides(scope, {"risk.weights.attendance": 90})

@@ -1,0 +1,106 @@
+"""账号 commands: ``user add | list | update | disable | enable | reset`` (contract in docs/cli.md).
+
+Run at the server's console by whoever holds the database file: without
+``--user`` the local operator acts as an administrator (audited as
+``local-operator``), so that a locked-out bureau can always get back in; with
+``--user NAME`` that account must hold ``manage_accounts``.  ``user add`` reads
+the new password from standard input (one line; an empty line = a random
+temporary password, printed once); the user must change it at first login
+unless ``--no-change`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+
+from lib import auth, permissions
+from lib.cli import EXIT_OK, DataError, Handler, command
+from lib.cli_access import admin_scope, require_db
+
+
+def _roles(value: list[str]) -> list[str]:
+    return [r for v in value for r in v.replace("+", ",").split(",") if r]
+
+
+def _read_password() -> str | None:
+    line = getpass.getpass("新密码(回车=随机临时密码)：") if sys.stdin.isatty() else sys.stdin.readline()
+    return line.rstrip("\r\n") or None
+
+
+@command("user", "账号管理：add / list / update / disable / enable / reset (accounts)")
+def _user_parser(p: argparse.ArgumentParser) -> Handler:
+    sub = p.add_subparsers(dest="user_command", required=True)
+    add = sub.add_parser("add", help="新建账号(密码从标准输入读一行)")
+    add.add_argument("name")
+    add.add_argument("--role", action="append", required=True, metavar="ROLE",
+                     help=f"角色，可重复或用 + 连接：{', '.join(permissions.ROLES)}")
+    add.add_argument("--township", action="append", default=None, metavar="CODE", help="乡镇代码 (可重复)")
+    add.add_argument("--school", default=None, metavar="CODE", help="学校代码")
+    add.add_argument("--display-name", default="", help="姓名")
+    add.add_argument("--no-change", action="store_true", help="首次登录不强制改密")
+    sub.add_parser("list", help="列出账号")
+    upd = sub.add_parser("update", help="修改角色与范围")
+    upd.add_argument("name")
+    upd.add_argument("--role", action="append", default=None, metavar="ROLE")
+    upd.add_argument("--township", action="append", default=None, metavar="CODE")
+    upd.add_argument("--all-townships", action="store_true", help="取消乡镇限制")
+    upd.add_argument("--school", default=None, metavar="CODE")
+    for verb, text in (("disable", "停用账号"), ("enable", "启用账号"), ("reset", "重置为随机临时密码并解锁")):
+        sub.add_parser(verb, help=text).add_argument("name")
+    for each in sub.choices.values():  # `user add NAME ... --json` as well as `user --json add NAME`
+        each.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="JSON output")
+    return cmd_user
+
+
+def _out(args: argparse.Namespace, obj: dict, text: str) -> None:
+    if args.json:
+        json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        print(text)
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    require_db()
+    actor = admin_scope(args, "manage_accounts")
+    verb = args.user_command
+    try:
+        if verb == "add":
+            password = _read_password()
+            temp = auth.create_user(actor, args.name, roles=_roles(args.role), password=password,
+                                    display_name=args.display_name, townships=args.township, school=args.school,
+                                    must_change=not args.no_change)
+            account = auth.get_account(args.name)
+            _out(args, {"name": account.name, "roles": list(account.roles), "townships": account.townships,
+                        "school": account.school, "must_change": account.must_change,
+                        **({"temporary_password": temp} if temp else {})},
+                 f"已创建账号 {auth.describe_account(account)}" + (f"；临时密码 {temp}(首次登录须修改)" if temp else ""))
+        elif verb == "list":
+            table = auth.list_accounts(actor)
+            rows = table.to_dict(orient="records")
+            _out(args, {"accounts": rows}, table.to_string(index=False) if len(table) else "(没有账号)")
+        elif verb == "update":
+            kw = {}
+            if args.all_townships:
+                kw["townships"] = None
+            elif args.township:
+                kw["townships"] = args.township
+            if args.school is not None:
+                kw["school"] = args.school or None
+            account = auth.update_user(actor, args.name, roles=_roles(args.role) if args.role else None, **kw)
+            _out(args, {"name": account.name, "roles": list(account.roles), "townships": account.townships,
+                        "school": account.school}, f"已更新 {auth.describe_account(account)}")
+        elif verb in ("disable", "enable"):
+            auth.disable(actor, args.name, disabled=verb == "disable")
+            _out(args, {"name": args.name, "disabled": verb == "disable"},
+                 f"已{'停用' if verb == 'disable' else '启用'}账号 {args.name}")
+        elif verb == "reset":
+            temp = auth.reset(actor, args.name)
+            _out(args, {"name": args.name, "temporary_password": temp},
+                 f"账号 {args.name} 的临时密码：{temp}(首次登录须修改；已解锁)")
+    except (auth.AuthError, permissions.NotPermitted) as exc:
+        raise DataError(str(exc)) from exc
+    return EXIT_OK

@@ -1,0 +1,136 @@
+"""汇报模式 chrome (issue 10): the switch, the URL parameter, the meeting look and the step buttons.
+
+With :mod:`lib.ui`, :mod:`lib.ui_login` and :mod:`lib.loaders`, one of the few
+lib modules that import streamlit.  What a slide shows is :mod:`lib.briefing`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from lib.scope import Scope
+
+#: Session keys: presentation mode on (from ``?present=1``), and the slide shown.
+PRESENT = "present_mode"
+STEP = "present_step"
+#: The page of the presentation mode (its url_path in app.py and permissions.PAGE_ACTIONS).
+PAGE = "pages/present.py"
+URL_PATH = "present"
+_TRUE = ("1", "true", "yes", "on")
+
+#: The meeting look: no sidebar, no toolbar, large type, high contrast (a projector washes out greys).
+CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stSidebarNav"], header[data-testid="stHeader"], [data-testid="stToolbar"] {display: none !important;}
+[data-testid="stMainBlockContainer"], .block-container {padding-top: 0.8rem !important; max-width: 100% !important;
+  padding-left: 2rem !important; padding-right: 2rem !important;}
+[data-testid="stAppViewContainer"], [data-testid="stMain"] {background: #ffffff; color: #000000;}
+[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label {font-size: 1.15rem;}
+[data-testid="stMain"] button p {font-size: 1.2rem; font-weight: 600;}
+.pm-title {font-size: 2.3rem; font-weight: 800; color: #0b2545; margin: 0.2rem 0 0;}
+.pm-sub {font-size: 1.15rem; color: #111; margin-bottom: 0.6rem;}
+.pm .cards {display: grid; grid-template-columns: repeat(3, 1fr); gap: 14px;}
+.pm .card {border: 2px solid #333; border-left: 14px solid #444; border-radius: 8px; padding: 10px 16px;}
+.pm .card .label {font-size: 1.35rem; color: #000; font-weight: 600;}
+.pm .card .value {font-size: 3.2rem; font-weight: 800; line-height: 1.15; color: #000;}
+.pm .card .sub {font-size: 1.1rem; color: #111;}
+.pm .note {font-size: 1.05rem; color: #111;}
+.pm table.red {border-collapse: collapse; width: 100%; font-size: 1.35rem;}
+.pm table.red th, .pm table.red td {border: 2px solid #333; padding: 6px 12px; text-align: left;}
+.pm table.red th {background: #0b2545; color: #fff;}
+.pm td.s-red {background: #f8d0cc; color: #8b0000; font-weight: 800;}
+.pm td.s-amber {background: #ffe3a8;} .pm td.s-green {background: #cdebd6;}
+</style>
+"""
+
+
+def from_url() -> None:
+    """``?present=1`` switches presentation mode on for this session (call before the sidebar
+    mirrors the filters to the URL, which drops parameters it does not know)."""
+    if str(st.query_params.get("present", "")).lower() in _TRUE:
+        st.session_state[PRESENT] = True
+
+
+def redirect(nav: Any, scope: Scope) -> None:
+    """In presentation mode every page is the meeting view (when the role may use it)."""
+    from lib import permissions
+
+    if st.session_state.get(PRESENT) and nav.url_path != URL_PATH and permissions.visible(scope, URL_PATH):
+        st.switch_page(PAGE)
+
+
+def chrome() -> None:
+    """Hide the sidebar and the toolbar; large, high-contrast type."""
+    st.markdown(CSS, unsafe_allow_html=True)
+
+
+def _step(delta: int, count: int) -> None:
+    st.session_state[STEP] = (int(st.session_state.get(STEP, 0)) + delta) % count
+
+
+def _jump(titles: list[str]) -> None:
+    st.session_state[STEP] = titles.index(st.session_state["present_jump"])
+
+
+def step_bar(titles: list[str]) -> int:
+    """◀ / ▶ buttons (keys ← and →), a slide picker and the exit button; returns the slide index."""
+    n = len(titles)
+    step = int(st.session_state.get(STEP, 0)) % n
+    st.session_state[STEP] = step
+    st.session_state["present_jump"] = titles[step]
+    c1, c2, c3, c4 = st.columns([1, 3, 1, 1], vertical_alignment="center")
+    c1.button(
+        "◀ 上一页",
+        key="present_prev",
+        on_click=_step,
+        args=(-1, n),
+        shortcut="Left",
+        width="stretch",
+        help="键盘 ← 键",
+    )
+    c2.selectbox(
+        "页",
+        titles,
+        key="present_jump",
+        on_change=_jump,
+        args=(titles,),
+        label_visibility="collapsed",
+        format_func=lambda t: f"{titles.index(t) + 1} / {n} · {t}",
+    )
+    c3.button(
+        "下一页 ▶",
+        key="present_next",
+        on_click=_step,
+        args=(1, n),
+        shortcut="Right",
+        type="primary",
+        width="stretch",
+        help="键盘 → 键",
+    )
+    if c4.button("退出汇报模式", key="present_exit", width="stretch"):
+        st.session_state[PRESENT] = False
+        st.session_state.pop(STEP, None)
+        st.switch_page("pages/overview.py")
+    return step
+
+
+def file_button(
+    label: str, make: Callable[[], bytes], *, scope: Scope, what: str, file_name: str, mime: str, key: str
+) -> None:
+    """A download built when clicked and recorded in the audit log (as :func:`lib.ui.download_buttons`)."""
+    from functools import partial
+
+    from lib import audit
+
+    def build() -> bytes:
+        data = make()
+        audit.record(scope, "export", what=what, rows=0, format=file_name.rsplit(".", 1)[-1])
+        return data
+
+    st.download_button(
+        label, partial(build), file_name=file_name, mime=mime, key=key, width="stretch", on_click="ignore"
+    )

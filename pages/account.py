@@ -1,0 +1,33 @@
+"""我的账号: who I am, my roles and scope, what they allow; change my own password."""
+
+import streamlit as st
+
+from lib import auth, fmt, loaders, permissions, ui, ui_login
+
+scope = ui.current_scope()
+ui.require_page(scope, "view_aggregates")
+account = ui_login.current_account()
+st.title(ui.tr("nav_account"))
+if account is None:
+    st.stop()
+
+info = loaders.store_info()
+towns = dict(zip(info["townships"].code, info["townships"].name, strict=True))
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.markdown(f"### {account.display_name}（{account.name}）")
+    st.markdown(f"**{ui.tr('acct_roles')}**：{permissions.describe_roles(account.role)}")
+    where = "、".join(towns.get(c, c) for c in account.townships) if account.townships else ui.tr("acct_whole_county")
+    if account.school:
+        schools = loaders.load_school_choices(scope.county)
+        where += " · " + dict(zip(schools.code, schools.name, strict=True)).get(account.school, account.school)
+    st.markdown(f"**{ui.tr('acct_scope')}**：{where}")
+    if account.last_login_at is not None:
+        st.markdown(f"**{ui.tr('acct_last_login')}**：{fmt.fmt_date(account.last_login_at.date())} "
+                    f"{account.last_login_at:%H:%M}")
+    st.markdown(f"**{ui.tr('acct_rights')}**：")
+    st.dataframe(auth.rights_table(scope), hide_index=True, width="stretch")
+with right:
+    st.subheader(ui.tr("pw_button"))
+    if ui_login.password_change_form(account, key="own_pw"):
+        st.success(ui.tr("pw_changed"))

@@ -1,0 +1,40 @@
+"""系统状态 (administrators): database size, backups, last import per table, data freshness per
+township, failures in the last day."""
+
+import streamlit as st
+
+from lib import audit_view, health, permissions, ui
+
+scope = ui.current_scope()
+ui.require_page(scope, "health")
+ui.page_header(ui.tr("nav_admin_health"), scope)
+try:
+    h = health.system_health(scope)
+except permissions.NotPermitted as exc:
+    st.error(str(exc))
+    st.stop()
+
+c1, c2, c3, c4 = st.columns([1, 1.6, 1, 1])
+c1.metric(ui.tr("hl_size"), f"{(h.db_bytes + h.wal_bytes) / 1e6:,.1f} MB")
+c2.metric(ui.tr("bk_last"), h.last_backup.strftime("%Y-%m-%d %H:%M") if h.last_backup else ui.tr("bk_none"))
+c3.metric(ui.tr("hl_failures"), f"{int(h.failures['n'].sum()) if not h.failures.empty else 0}")
+c4.metric(ui.tr("hl_year"), f"{h.school_year}-{h.school_year + 1}" if h.school_year else "—")
+if h.backup_overdue:
+    st.error(ui.tr("hl_backup_overdue"), icon=":material/warning:")
+if h.restored_from:
+    st.caption(ui.tr("hl_restored").format(name=h.restored_from))
+
+st.subheader(ui.tr("hl_freshness"))
+ui.coloured_table(h.freshness, health.freshness_colours(h.freshness), formats={})
+st.subheader(ui.tr("hl_imports"))
+if h.imports.empty:
+    st.caption(ui.tr("hl_no_imports"))
+else:
+    st.dataframe(h.imports, hide_index=True, width="stretch")
+st.subheader(ui.tr("hl_fail_title"))
+if h.failures.empty:
+    st.caption(ui.tr("hl_no_failures"))
+else:
+    st.dataframe(h.failures.assign(action=h.failures["action"].map(lambda a: audit_view.ACTION_LABELS.get(a, a)))
+                 .rename(columns={"action": "操作", "n": "次数"}), hide_index=True)
+ui.note(ui.tr("hl_note").format(path=h.db_path, as_of=h.as_of or "—"))

@@ -1,0 +1,69 @@
+"""汇报模式: the overview's numbers for a meeting, one screen at a time, no personal data."""
+
+from dataclasses import replace
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from lib import briefing, loaders, ui, ui_present
+from lib.i18n import t
+
+scope = ui.current_scope()
+ui.require_page(scope, "briefing")
+scope = replace(scope, mask=True)  # aggregates only: nothing personal is read or shown, whatever the role
+ui_present.chrome()
+b = loaders.load_briefing(scope)
+
+titles = list(briefing.SLIDES.values())
+slide = list(briefing.SLIDES)[ui_present.step_bar(titles)]
+st.html(briefing.slide_header_html(b, slide))
+
+if slide == "numbers":
+    st.html(briefing.present_html(briefing.cards_html(briefing.headlines(b), b.last)))
+elif slide == "red_list":
+    st.html(briefing.present_html(briefing.red_list_html(b)))
+elif slide == "map":
+    m = briefing.school_map(b, loaders.load_township_geojson(scope))
+    st_folium(m, key="present_map", returned_objects=[], height=660, use_container_width=True)
+elif slide in ("dropout", "aid"):
+    figs = briefing.figures(b, font_size=18, height=560)
+    left, right = st.columns(2, gap="large")
+    first, second = ("case_trend", "consolidation") if slide == "dropout" else ("aid_coverage", "aid_on_time")
+    for col, key in ((left, first), (right, second)):  # theme=None: our fonts and colours, not pale greys
+        col.plotly_chart(
+            figs[key], width="stretch", config={"displayModeBar": False}, key=f"present_{key}", theme=None
+        )
+else:
+    lang = ui.lang()
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        ui_present.file_button(
+            t("present_export", lang),
+            lambda: briefing.render_html(b, loaders.load_township_geojson(scope)).encode(),
+            scope=scope,
+            what="简报",
+            file_name=briefing.file_stem(b) + ".html",
+            mime="text/html",
+            key="present_html",
+        )
+    with c2:
+        ui_present.file_button(
+            t("present_xlsx", lang),
+            lambda: briefing.summary_xlsx(b),
+            scope=scope,
+            what="简报汇总表",
+            file_name=briefing.file_stem(b) + ".xlsx",
+            key="present_xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    if c3.button(t("present_save", lang), key="present_save", type="primary", width="stretch"):
+        st.session_state["present_saved"] = briefing.save(b)
+        st.rerun()
+    if saved := st.session_state.pop("present_saved", None):
+        st.success(f"已保存本次汇报数据(编号 {saved})。下次汇报(统计日期更晚时)将显示与本次相比的变化。")
+    ui.note(
+        "简报是一个 HTML 文件：断网也能用任何浏览器打开，图表与地图都在文件里；打印时按 A4 横向分页。"
+        "简报与汇总表只含汇总数字，不含学生姓名或证件号。"
+    )
+    st.subheader("已保存的汇报")
+    st.dataframe(briefing.load_snapshots(scope), hide_index=True, width="stretch")

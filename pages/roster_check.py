@@ -1,0 +1,147 @@
+"""学籍核查: the school-age roster against the students, transfers, studying elsewhere, problem records."""
+
+import streamlit as st
+
+from lib import dropout_cases, loaders, permissions, roster, schema, ui
+from lib import roster_actions as actions
+from lib import roster_checks as rc
+from lib import roster_view as view
+
+scope = ui.current_scope()
+ui.require_page(scope, "view_named")
+info = loaders.store_info()
+ui.page_header(ui.tr("nav_roster_check"), scope)
+if msg := st.session_state.pop("rc_flash", None):
+    st.success(msg)
+scope = ui.unmask_control(scope, "学籍核查")
+writable = dropout_cases.may_write(scope)
+
+
+def done(text: str) -> None:
+    st.session_state["rc_flash"] = text
+    st.rerun()
+
+
+checked = loaders.load_roster_check(scope)
+classified = checked["roster"]
+with st.expander(ui.tr("rc_upload"), expanded=classified.empty):  # open until a roster is stored
+    ui.note(ui.tr("rc_help"))
+    upload = st.file_uploader(
+        ui.tr("rc_upload"), type=["csv", "xlsx"], key="rc_file", label_visibility="collapsed"
+    )
+    data, filename = (upload.getvalue(), upload.name) if upload is not None else (None, None)
+    if data is None and info["demo"] and scope.townships is None and permissions.can(scope, "import"):
+        if st.button(ui.tr("rc_sample"), key="rc_sample"):
+            st.session_state["rc_use_sample"] = True
+        if st.session_state.get("rc_use_sample"):
+            data, filename = loaders.demo_roster_csv(scope), "演示花名册.csv"
+    if data is not None:
+        try:
+            frame, n_rows, problems = loaders.read_roster_file(scope, data, filename)
+        except roster.RosterError as exc:
+            st.error(str(exc))
+            frame, n_rows, problems = None, 0, []
+        if frame is not None:
+            st.caption(
+                f"{filename}：{n_rows:,} 行，可导入 {len(frame):,} 行，跳过 {n_rows - len(frame):,} 行"
+            )
+            if problems:
+                st.warning(
+                    "\n".join(f"- {p}" for p in problems[:10]) + ("\n- …" if len(problems) > 10 else "")
+                )
+            if st.button(ui.tr("rc_import"), key="rc_import", type="primary", disabled=frame.empty):
+                try:
+                    got = roster.save(frame, scope)
+                    st.session_state.pop("rc_use_sample", None)
+                    done(f"已导入花名册 {got['rows']:,} 人(涉及 {got['townships']} 个乡镇)。")
+                except (roster.RosterError, permissions.NotPermitted) as exc:
+                    st.error(str(exc))
+
+ui.metric_cards(view.cards(checked), per_row=5)
+st.subheader("花名册覆盖情况(按户籍乡镇)")
+if classified.empty:
+    ui.note(ui.tr("rc_no_roster"))
+else:
+    coverage = view.by_township(classified)
+    st.dataframe(coverage, hide_index=True, width="stretch", height=min(35 * (len(coverage) + 1) + 3, 360),
+                 column_config={"已掌握去向": st.column_config.NumberColumn(format="percent")})
+    ui.download_buttons(coverage, name="花名册覆盖情况", scope=scope, key="rc_cov_dl")
+
+lists = {
+    "unaccounted": "去向不明",
+    "transfer": "转学台账",
+    "double": "重复在籍",
+    "elsewhere": "异地就学",
+    "problem": "问题学籍",
+    "all": "全部花名册",
+}
+which = st.radio("名单", list(lists), horizontal=True, key="rc_list", format_func=lists.get)
+ui.audit_once(scope, "view_list", list=f"学籍核查·{lists[which]}", masked=scope.mask)
+if which in ("unaccounted", "all"):
+    rows = classified[classified["category"] == "unaccounted"] if which == "unaccounted" else classified
+    shown = view.display(rows, mask=scope.mask)
+else:
+    rows = {
+        "transfer": checked["transfers"],
+        "double": checked["double"],
+        "elsewhere": checked["elsewhere"],
+        "problem": checked["problems"],
+    }[which]
+    shown = rc.display(rows, which, mask=scope.mask)
+st.caption(f"共 {len(shown):,} 行" + (f" · 建议措施：{rc.ACTIONS[which]}" if which in rc.ACTIONS else ""))
+if len(shown) > view.MAX_ROWS:
+    st.caption(f"仅显示前 {view.MAX_ROWS:,} 行，完整名单请下载。")
+if len(shown):
+    st.dataframe(shown.head(view.MAX_ROWS), hide_index=True, width="stretch",
+                 height=min(35 * len(shown) + 38, 420))
+    ui.named_download_buttons(shown, name=f"学籍核查_{lists[which]}", scope=scope, key=f"rc_dl_{which}")
+
+if which == "unaccounted" and len(rows := rows[rows["open_case"].isna()]):
+    st.markdown(f"**{ui.tr('rc_open_case')}**")
+    labels = view.child_labels(rows, mask=scope.mask)
+    c1, c2, c3 = st.columns([3, 2, 1], vertical_alignment="bottom")
+    pick = c1.selectbox("儿童", list(labels), format_func=labels.get, key="rc_case_pick")
+    reason = c2.selectbox(
+        "初步判断的原因", list(schema.REASONS), index=len(schema.REASONS) - 1, key="rc_reason"
+    )
+    if c3.button(ui.tr("rc_open_case"), key="rc_case_go", type="primary", disabled=not writable):
+        try:
+            case_id = roster.open_case(scope, pick, reason=reason)
+            done(f"已建立控辍保学台账 {case_id}(来源：花名册核查)，请尽快入户核实。")
+        except (dropout_cases.CaseError, permissions.NotPermitted) as exc:
+            st.error(str(exc))
+if which == "transfer" and (pending := checked["transfers"][checked["transfers"]["state"] != "已确认"]).shape[0]:
+    with st.form("rc_tr_confirm"):
+        c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
+        tid = c1.selectbox("转学记录", pending["transfer_id"].tolist(), key="rc_tr_id")
+        on = c2.date_input("对方确认日期", value=scope.as_of, max_value=scope.as_of, key="rc_tr_on")
+        if c3.form_submit_button("登记已确认", disabled=not permissions.can(scope, "correct_records")):
+            try:
+                actions.confirm_transfer(scope, tid, on=on)
+                done(f"已登记 {tid} 由转入学校确认。")
+            except (ValueError, permissions.NotPermitted) as exc:
+                st.error(str(exc))
+if which == "elsewhere" and len(checked["elsewhere"]):
+    with st.form("rc_ew_check"):
+        labels = view.elsewhere_labels(checked["elsewhere"], mask=scope.mask)
+        c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
+        who = c1.selectbox("儿童", list(labels), format_func=labels.get, key="rc_ew_pick")
+        on = c2.date_input("核查日期", value=scope.as_of, max_value=scope.as_of, key="rc_ew_on")
+        school = st.text_input("就读学校有变化时填写", key="rc_ew_school")
+        if c3.form_submit_button("登记已核查", disabled=not writable):
+            try:
+                actions.confirm_elsewhere(scope, who, on=on, school_name=school)
+                done("已登记异地就学核查。")
+            except (ValueError, permissions.NotPermitted) as exc:
+                st.error(str(exc))
+if which == "transfer" and len(checked["overdue"]):
+    st.markdown("**逾期未确认的转出：按疑似辍学建立台账(由您确认，不会自动建立)**")
+    labels = view.transfer_labels(checked["overdue"], mask=scope.mask)
+    c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+    pick = c1.selectbox("学生", list(labels), format_func=labels.get, key="rc_tr_pick")
+    if c2.button("建立台账", key="rc_tr_go", disabled=not writable):
+        try:
+            case_id = dropout_cases.open_case_for_student(scope, pick, reason="其他", source="花名册核查")
+            done(f"已建立控辍保学台账 {case_id}。")
+        except (dropout_cases.CaseError, permissions.NotPermitted) as exc:
+            st.error(str(exc))
