@@ -30,6 +30,14 @@ def _print_json(obj: Any) -> None:
     sys.stdout.write("\n")
 
 
+def emit(args: argparse.Namespace, obj: Any, text: str) -> None:
+    """``obj`` as JSON with ``--json``, else ``text`` for people."""
+    if getattr(args, "json", False):
+        _print_json(obj)
+    else:
+        print(text)
+
+
 # ------------------------------------------------------------------ commands
 def cmd_demo(args: argparse.Namespace) -> int:
     from lib import demo

@@ -10,13 +10,10 @@ None of these commands prints personal data.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
-from typing import Any
 
 from lib import backup
-from lib.cli import EXIT_OK, DataError, Handler, command
+from lib.cli import EXIT_OK, DataError, Handler, command, emit
 from lib.cli_access import admin_scope, require_db
 from lib.scope import Scope
 
@@ -24,14 +21,6 @@ from lib.scope import Scope
 def actor(args: argparse.Namespace, action: str) -> Scope:
     """The local operator as administrator, or the ``--user`` account if it may do ``action``."""
     return admin_scope(args, action)
-
-
-def _emit(args: argparse.Namespace, obj: Any, text: str) -> None:
-    if args.json:
-        json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
-    else:
-        print(text)
 
 
 # ------------------------------------------------------------------ backup
@@ -52,7 +41,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
                 for r in listed.itertuples(index=False)]
         lines = [f"备份目录：{folder}（{len(rows)} 个）"] + [
             f"  {r['name']}  {r['size_bytes'] / 1e6:>8.1f} MB" for r in rows]
-        _emit(args, {"folder": str(folder), "backups": rows}, "\n".join(lines))
+        emit(args, {"folder": str(folder), "backups": rows}, "\n".join(lines))
         return EXIT_OK
     require_db()
     scope = actor(args, "backup")
@@ -62,7 +51,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
             settings = {"backup": {**conf, "dir": str(folder)}}
             info = backup.run_if_due(settings=settings)
             if info is None:
-                _emit(args, {"taken": False, "folder": str(folder)},
+                emit(args, {"taken": False, "folder": str(folder)},
                       f"未到定时备份时间（每 {conf['schedule_hours']} 小时；0 = 不定时），未备份。")
                 return EXIT_OK
         else:
@@ -75,7 +64,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
             f"{sum(info.tables.values()):,} 行）")
     if info.pruned:
         text += f"\n按保留数量删除旧备份：{'、'.join(info.pruned)}"
-    _emit(args, obj, text)
+    emit(args, obj, text)
     return EXIT_OK
 
 
@@ -109,7 +98,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         text += f"\n恢复前的数据库已备份为 {result.safety_backup.name}。"
     if result.moved_aside:
         text += f"\n原数据库无法打开，已移至 {result.moved_aside}。"
-    _emit(args, obj, text)
+    emit(args, obj, text)
     return EXIT_OK
 
 
@@ -144,7 +133,7 @@ def cmd_rollover(args: argparse.Namespace) -> int:
                      f"不升级(休学/辍学) {t['不升级']:,}；升级后在册 {t['on_roll_after']:,} 人")
         lines.append(f"  结转未结案台账 {t['open_cases_carried']:,} 件，进行中帮扶措施 "
                      f"{t['active_interventions_carried']:,} 项")
-    _emit(args, {"dry_run": bool(args.dry_run), **plan.to_json()}, "\n".join(lines))
+    emit(args, {"dry_run": bool(args.dry_run), **plan.to_json()}, "\n".join(lines))
     return EXIT_OK
 
 
@@ -179,5 +168,5 @@ def cmd_retention(args: argparse.Namespace) -> int:
     by_year = plan.by_school_year()
     for r in by_year.itertuples(index=False):
         text += f"\n    {r[0]} {r[1]} 年离校：{r[2]:,} 人"
-    _emit(args, {"dry_run": bool(args.dry_run), **t, "by_year": by_year.to_dict(orient="records")}, text)
+    emit(args, {"dry_run": bool(args.dry_run), **t, "by_year": by_year.to_dict(orient="records")}, text)
     return EXIT_OK

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import sys
 
 from lib import auth, permissions
-from lib.cli import EXIT_OK, DataError, Handler, command
+from lib.cli import EXIT_OK, DataError, Handler, command, emit
 from lib.cli_access import admin_scope, require_db
 
 
@@ -55,14 +54,6 @@ def _user_parser(p: argparse.ArgumentParser) -> Handler:
     return cmd_user
 
 
-def _out(args: argparse.Namespace, obj: dict, text: str) -> None:
-    if args.json:
-        json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
-    else:
-        print(text)
-
-
 def cmd_user(args: argparse.Namespace) -> int:
     require_db()
     actor = admin_scope(args, "manage_accounts")
@@ -74,14 +65,14 @@ def cmd_user(args: argparse.Namespace) -> int:
                                     display_name=args.display_name, townships=args.township, school=args.school,
                                     must_change=not args.no_change)
             account = auth.get_account(args.name)
-            _out(args, {"name": account.name, "roles": list(account.roles), "townships": account.townships,
+            emit(args, {"name": account.name, "roles": list(account.roles), "townships": account.townships,
                         "school": account.school, "must_change": account.must_change,
                         **({"temporary_password": temp} if temp else {})},
                  f"已创建账号 {auth.describe_account(account)}" + (f"；临时密码 {temp}(首次登录须修改)" if temp else ""))
         elif verb == "list":
             table = auth.list_accounts(actor)
             rows = table.to_dict(orient="records")
-            _out(args, {"accounts": rows}, table.to_string(index=False) if len(table) else "(没有账号)")
+            emit(args, {"accounts": rows}, table.to_string(index=False) if len(table) else "(没有账号)")
         elif verb == "update":
             kw = {}
             if args.all_townships:
@@ -91,15 +82,15 @@ def cmd_user(args: argparse.Namespace) -> int:
             if args.school is not None:
                 kw["school"] = args.school or None
             account = auth.update_user(actor, args.name, roles=_roles(args.role) if args.role else None, **kw)
-            _out(args, {"name": account.name, "roles": list(account.roles), "townships": account.townships,
+            emit(args, {"name": account.name, "roles": list(account.roles), "townships": account.townships,
                         "school": account.school}, f"已更新 {auth.describe_account(account)}")
         elif verb in ("disable", "enable"):
             auth.disable(actor, args.name, disabled=verb == "disable")
-            _out(args, {"name": args.name, "disabled": verb == "disable"},
+            emit(args, {"name": args.name, "disabled": verb == "disable"},
                  f"已{'停用' if verb == 'disable' else '启用'}账号 {args.name}")
         elif verb == "reset":
             temp = auth.reset(actor, args.name)
-            _out(args, {"name": args.name, "temporary_password": temp},
+            emit(args, {"name": args.name, "temporary_password": temp},
                  f"账号 {args.name} 的临时密码：{temp}(首次登录须修改；已解锁)")
     except (auth.AuthError, permissions.NotPermitted) as exc:
         raise DataError(str(exc)) from exc
