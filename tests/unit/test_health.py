@@ -17,6 +17,7 @@ ADMIN = Scope(user="管理员甲", role="admin")
 def test_health_figures(fresh_db: Path, tmp_path: Path):
     now = datetime(2026, 11, 29, 12, 0)
     with store.connect(fresh_db) as con:
+        con.execute("DELETE FROM audit_log")  # only this test's entries (other tests log in and fail on purpose)
         con.execute("INSERT INTO audit_log VALUES (?, 'x', 'login_failed', '', '{}'), (?, 'x', 'login_failed', '', '{}'),"
                     " (?, 'x', 'login_failed', '', '{}')",
                     [now - timedelta(hours=1), now - timedelta(hours=2), now - timedelta(days=2)])
