@@ -73,6 +73,8 @@ pages = {
                 url_path="admin_accounts"),
         st.Page("pages/admin_audit.py", title=ui.tr("nav_admin_audit"), icon=":material/policy:",
                 url_path="admin_audit"),
+        st.Page("pages/admin_settings.py", title=ui.tr("nav_admin_settings"), icon=":material/tune:",
+                url_path="admin_settings"),
         st.Page("pages/admin_backup.py", title=ui.tr("nav_admin_backup"), icon=":material/backup:",
                 url_path="admin_backup"),
         st.Page("pages/admin_rollover.py", title=ui.tr("nav_admin_rollover"), icon=":material/upgrade:",

@@ -273,6 +273,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "nav_account": ("我的账号", "My account"),
     "nav_admin_accounts": ("账号管理", "Accounts"),
     "nav_admin_audit": ("审计日志", "Audit log"),
+    "nav_admin_settings": ("系统设置", "Settings"),
     "acct_roles": ("角色", "Roles"),
     "acct_scope": ("可见范围", "Scope"),
     "acct_whole_county": ("全区", "Whole district"),

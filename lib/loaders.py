@@ -431,7 +431,9 @@ def tianditu_key() -> str | None:
 
 
 # ---- 重点关注学生 (issue 7)
-@st.cache_data(show_spinner=False, max_entries=16)
+# cache_resource, not cache_data: the scored list of every student is large, and cache_data
+# unpickles a copy on every rerun (~350 ms at district scale).  Callers only read it.
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _risk_list(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> pd.DataFrame:
     from lib import risk_list, settings_store
 

@@ -128,6 +128,7 @@ PAGE_ACTIONS: dict[str, str] = {
     "account": "view_aggregates",  # one's own password: everyone
     "admin_accounts": "manage_accounts",
     "admin_audit": "view_audit",
+    "admin_settings": "edit_settings",
     "admin_backup": "backup",  # 备份与恢复 (issue 12)
     "corrections": "correct_records",  # 更正记录 (issue 12)
     "admin_rollover": "rollover",  # 学年升级 (issue 12)

@@ -50,7 +50,8 @@ def _locked(at) -> bool:
 
 
 #: Pages worth checking for each role (named lists, planning, import, administration).
-PAGES = ("risk", "dropout_cases", "aid", "planning", "data_import", "admin_accounts", "admin_audit")
+PAGES = ("risk", "dropout_cases", "aid", "planning", "data_import", "admin_accounts", "admin_audit",
+         "admin_settings")
 DENIED = [(role, page) for role in permissions.ROLES for page in PAGES
           if not permissions.visible(role, page)]
 

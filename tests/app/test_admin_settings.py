@@ -1,0 +1,49 @@
+"""AppTest of 系统设置: an administrator changes a threshold; it is stored with who and when,
+overrides the default at once (the lockout uses it), is audited, and can be reset."""
+
+from __future__ import annotations
+
+import duckdb
+
+from lib import auth, settings_store
+
+from .conftest import open_page
+
+
+def test_admin_changes_the_lockout_threshold_and_resets_it(fresh_db):
+    at = open_page("admin_settings", role="admin")
+    assert not at.exception, at.exception
+    at.segmented_control(key="set_section").set_value("security").run()
+    at.number_input(key="set_security.max_failed_logins").set_value(3)
+    next(b for b in at.get("form_submit_button") if b.label == "保存修改").click().run()
+    assert not at.exception, at.exception
+    assert any("已保存 1 项设置" in s.value for s in at.success)
+    assert auth.security_settings()["max_failed_logins"] == 3
+    con = duckdb.connect(str(fresh_db), read_only=True)
+    row = con.execute("SELECT value, changed_by FROM settings WHERE key = 'security.max_failed_logins'").fetchone()
+    audited = con.execute("SELECT count(*) FROM audit_log WHERE action = 'settings_changed' "
+                          "AND user_name = 'test-admin'").fetchone()[0]
+    con.close()
+    assert row == ("3", "test-admin") and audited == 1
+    shown = next(d.value for d in at.dataframe if "设置项" in d.value.columns)
+    assert list(shown["设置项"]) == ["security.max_failed_logins"]
+    at.button(key="set_reset").click().run()
+    assert not at.exception, at.exception
+    assert auth.security_settings()["max_failed_logins"] == 5
+
+
+def test_editable_leaves_are_the_scalars_of_a_section():
+    tree = {"security": {"max_failed_logins": 5, "flag": True, "name": "x", "pairs": [1, 2], "sub": {"a": 1.5}}}
+    assert settings_store.editable_leaves(tree, "security") == [
+        ("security.max_failed_logins", 5), ("security.flag", True), ("security.name", "x"), ("security.sub.a", 1.5)]
+    assert settings_store.changed_values(tree, {"security.max_failed_logins": 5, "security.sub.a": 2.0}) == {
+        "security.sub.a": 2.0}
+
+
+def test_every_setting_the_page_offers_has_a_chinese_name():
+    from lib import config
+
+    missing = [key for section in settings_store.SECTION_LABELS
+               for key, _ in settings_store.editable_leaves(config.DEFAULTS, section)
+               if key not in settings_store.SETTING_LABELS]
+    assert missing == []
