@@ -461,6 +461,24 @@ def _holidays(y: int) -> set[date]:
     return days
 
 
+def year_calendar(school_year: int) -> pd.DataFrame:
+    """A draft calendar of one whole school year (1 September to 31 August) by the rules of
+    :func:`build_calendar` (term dates and public holidays); the rollover opens the new
+    year with it until the county's own 校历 is imported."""
+    days = pd.date_range(date(school_year, 9, 1), date(school_year + 1, 8, 31), freq="D")
+    holidays = _holidays(school_year)
+    is_school = np.zeros(len(days), dtype=bool)
+    for first, last in _terms_of_year(school_year):
+        inside = (days.date >= first) & (days.date <= last)
+        is_school |= inside & (days.weekday < 5) & ~np.isin(days.date, list(holidays))
+    return pd.DataFrame({
+        "day": days.values.astype("datetime64[D]"),
+        "school_year": np.full(len(days), school_year, dtype="int64"),
+        "term": np.where((days.month >= 9) | (days.month == 1), 1, 2).astype("int64"),
+        "is_school_day": is_school,
+    })
+
+
 def build_calendar(as_of: date = config.DEMO_AS_OF) -> pd.DataFrame:
     """School calendar from 1 September of the previous school year to the end of
     the term that contains ``as_of``: day, school_year, term, is_school_day.

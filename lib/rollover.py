@@ -9,7 +9,9 @@ Every student on the roll (status not 毕业/转出) gets one outcome:
   case is still being followed).
 
 Open dropout cases and active interventions are carried forward unchanged (they
-are not tied to a school year).  The new year's first-term snapshot is written to
+are not tied to a school year).  The new year's 校历 is opened with a draft by
+national rules for the days not imported yet; the programmes' standards carry
+over by their effective-from dates.  The new year's first-term snapshot is written to
 ``enrolments``; the previous year's snapshots and ``enrolment_counts`` are never
 touched, so every figure of past years stays readable.  The store's
 ``meta.school_year`` records the year the roll is in: a rollover to a year the
@@ -224,11 +226,27 @@ def apply_rollover(scope: Scope, *, to_year: int, as_of: date, path: Path | None
         staying = s[s["outcome"] != "毕业"]
         _snapshot(con, staying.assign(grade=staying["new_grade"], status=staying["new_status"])
                   [["student_id", "school_code", "grade", "status"]], to_year, 1)
+        opened = _open_calendar(con, to_year)
         store.set_meta(con, "school_year", str(to_year))
         store.audit(con, user=scope.user, action="rollover", scope=scope.describe(),
-                    detail=json.dumps({"from_year": plan.from_year, "to_year": to_year, **plan.totals()},
-                                      ensure_ascii=False))
+                    detail=json.dumps({"from_year": plan.from_year, "to_year": to_year, **plan.totals(),
+                                       "calendar_days_added": opened}, ensure_ascii=False))
     return plan
+
+
+def _open_calendar(con: duckdb.DuckDBPyConnection, year: int) -> int:
+    """Open the new year's 校历: the draft by national rules (:func:`lib.demo.year_calendar`)
+    for the days the store does not hold yet (an imported calendar is never overwritten).
+    Returns the number of days added.  The programmes' standards need no opening: each has
+    an effective-from date and holds until a later one replaces it (settings)."""
+    from lib import demo
+
+    draft = demo.year_calendar(year)
+    have = {d for (d,) in con.execute("SELECT day FROM school_calendar WHERE school_year = ?", [year]).fetchall()}
+    new = draft[~draft["day"].dt.date.isin(have)]
+    if len(new):
+        store.write_table(con, "school_calendar", new)
+    return len(new)
 
 
 def _snapshot(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, year: int, term: int) -> None:

@@ -61,6 +61,12 @@ def test_rollover_dry_run_and_real_run_agree_conserve_totals_and_repeat_safely(f
     # the previous year stays readable; the new year has its snapshot of the roll
     snaps = _q(fresh_db, "SELECT school_year, term, count(*) AS n FROM enrolments GROUP BY ALL")
     assert set(snaps.itertuples(index=False, name=None)) >= {(2026, 1, 81691)} | {(2027, 1, t["on_roll_after"])}
+    # the new year's calendar is open: a whole year, two terms, school days on weekdays only
+    cal = _q(fresh_db, "SELECT day, term, is_school_day FROM school_calendar WHERE school_year = 2027")
+    assert len(cal) == 366 and set(cal["term"]) == {1, 2}  # 2027-09-01 .. 2028-08-31 (2028 is a leap year)
+    days = pd.to_datetime(cal["day"])
+    assert 180 <= cal["is_school_day"].sum() <= 200 and not cal.loc[days.dt.weekday >= 5, "is_school_day"].any()
+    assert not cal.loc[days.dt.month.isin([7, 8]) & (days.dt.day > 10), "is_school_day"].any()  # summer
     # open cases are carried forward untouched
     assert t["open_cases_carried"] == len(_q(fresh_db, "SELECT * FROM dropout_cases WHERE status IN "
                                                        "('疑似辍学', '已核实', '劝返中')"))
