@@ -64,6 +64,10 @@ class RetentionPlan:
         Table -> rows about those students whose identifying fields are removed too.
     audit_cutoff, audit_entries
         Audit entries before ``audit_cutoff`` (store clock) are deleted; how many.
+    snapshot_rows
+        Rows kept for undoing imports committed on or before ``cutoff``: deleted (they hold
+        the replaced rows as they were, personal fields included; an import that old can
+        no longer be undone anyway, since only the latest import of a kind can be).
     """
 
     as_of: date
@@ -72,11 +76,13 @@ class RetentionPlan:
     related: dict[str, int]
     audit_cutoff: datetime
     audit_entries: int
+    snapshot_rows: int = 0
 
     def totals(self) -> dict[str, Any]:
         return {"as_of": self.as_of.isoformat(), "leaver_cutoff": self.cutoff.isoformat(),
                 "students_deidentified": len(self.students), **{f"{t}_rows": n for t, n in self.related.items()},
-                "audit_cutoff": self.audit_cutoff.isoformat(sep=" "), "audit_entries_deleted": self.audit_entries}
+                "audit_cutoff": self.audit_cutoff.isoformat(sep=" "), "audit_entries_deleted": self.audit_entries,
+                "import_snapshot_rows_deleted": self.snapshot_rows}
 
     def by_school_year(self) -> pd.DataFrame:
         """Students to de-identify per status and year they left (the report)."""
@@ -146,7 +152,13 @@ def plan_retention(con: duckdb.DuckDBPyConnection, *, as_of: date, settings: dic
     clock = now or con.execute("SELECT now()::TIMESTAMP").fetchall()[0][0]
     audit_cutoff = datetime.combine(_years_before(clock.date(), float(conf["audit_years"])), clock.time())
     entries = int(con.execute('SELECT count(*) FROM audit_log WHERE "at" < ?', [audit_cutoff]).fetchall()[0][0])
-    return RetentionPlan(as_of, cutoff, students, related, audit_cutoff, entries)
+    snapshots = int(con.execute(_OLD_SNAPSHOTS.replace("DELETE", "SELECT count(*)", 1), [cutoff]).fetchall()[0][0])
+    return RetentionPlan(as_of, cutoff, students, related, audit_cutoff, entries, snapshots)
+
+
+#: Undo snapshots of imports committed on or before the leaver cutoff.
+_OLD_SNAPSHOTS = ("DELETE FROM import_snapshots WHERE import_id IN "
+                  "(SELECT import_id FROM imports WHERE CAST(committed_at AS DATE) <= ?)")
 
 
 def apply_retention(scope: Scope, *, as_of: date, path: Path | None = None,
@@ -175,6 +187,8 @@ def apply_retention(scope: Scope, *, as_of: date, path: Path | None = None,
                 con.unregister("_leavers")
         if plan.audit_entries:
             con.execute('DELETE FROM audit_log WHERE "at" < ?', [plan.audit_cutoff])
+        if plan.snapshot_rows:
+            con.execute(_OLD_SNAPSHOTS, [plan.cutoff])
         store.audit(con, user=scope.user, action="retention", scope=scope.describe(),
                     detail=json.dumps(plan.totals(), ensure_ascii=False))
     return plan

@@ -20,14 +20,15 @@ conf = settings["retention"]
 st.caption(ui.tr("rt_rules").format(years=conf["leaver_years"], statuses="、".join(conf["leaver_status"]),
                                      audit=conf["audit_years"], min=retention.AUDIT_MIN_YEARS))
 t = plan.totals()
-c1, c2, c3 = st.columns(3)
+c1, c2, c3, c4 = st.columns(4)
 c1.metric(ui.tr("rt_students").format(day=t["leaver_cutoff"]), f"{t['students_deidentified']:,}")
 c2.metric(ui.tr("rt_related"), f"{t['dropout_cases_rows'] + t['aid_verification_tasks_rows']:,}")
 c3.metric(ui.tr("rt_audit").format(day=t["audit_cutoff"][:10]), f"{t['audit_entries_deleted']:,}")
+c4.metric("导入撤销快照(行)", f"{plan.snapshot_rows:,}", help="早于离校保留期的导入已不能撤销，其快照中的原行内容一并删除")
 if not plan.students.empty:
     st.dataframe(plan.by_school_year(), hide_index=True, width="stretch")
 
-nothing = plan.students.empty and not plan.audit_entries
+nothing = plan.students.empty and not plan.audit_entries and not plan.snapshot_rows
 if nothing:
     st.success(ui.tr("rt_nothing"))
 sure = st.checkbox(ui.tr("rt_confirm"), key="rt_confirm", disabled=nothing)

@@ -177,3 +177,17 @@ def test_cli_retention(fresh_db: Path, capsys):
     assert '"dry_run": true' in capsys.readouterr().out
     assert cli.main(["retention", "--json"]) == 0
     assert '"students_deidentified": 0' in capsys.readouterr().out
+
+
+def test_old_import_undo_snapshots_go_recent_ones_stay(fresh_db: Path):
+    with store.connect(fresh_db) as con:
+        for import_id, day in (("IMPOLD", "2022-09-01 10:00:00"), ("IMPNEW", "2026-11-01 10:00:00")):
+            con.execute("INSERT INTO imports (import_id, kind, committed_at, status) VALUES (?, 'students', ?, '已导入')",
+                        [import_id, day])
+            con.execute("INSERT INTO import_snapshots VALUES (?, 'students', 'k1', '{\"name\": \"张三\"}')", [import_id])
+    with store.connect(fresh_db) as con:
+        report = retention.plan_retention(con, as_of=AS_OF)  # default: leavers after 3 years
+    assert report.snapshot_rows == 1
+    retention.apply_retention(ADMIN, as_of=AS_OF, path=fresh_db)
+    left = _q(fresh_db, "SELECT import_id FROM import_snapshots WHERE import_id IN ('IMPOLD', 'IMPNEW')")
+    assert left["import_id"].tolist() == ["IMPNEW"]
