@@ -4,8 +4,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from lib import loaders, permissions, store, ui, ui_login, ui_ops, ui_present
+from lib import loaders, permissions, store, ui
 from lib.i18n import t
+from lib.ui import login as ui_login
+from lib.ui import ops as ui_ops
+from lib.ui import present as ui_present
 
 st.set_page_config(page_title="控辍保学与学生资助", page_icon=str(Path(__file__).parent / "static" / "favicon.png"), layout="wide")
 

@@ -40,7 +40,7 @@ def _median_rerun(script: str, page: str | None, runs: int) -> float:
     st_config.set_option("runner.enforceSerializableSessionState", False)
     at = AppTest.from_file(script, default_timeout=600)
     if script.endswith("app.py"):  # every page is behind the login: log in as a county user
-        from lib import ui_login
+        from lib.ui import login as ui_login
         from tests.accounts import ensure_test_account
 
         at.session_state[ui_login.AUTH] = ui_login.auth_session(ensure_test_account("county"))

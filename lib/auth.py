@@ -8,7 +8,7 @@ a password hash never enters the log.
 
 Time: lockouts and password stamps use the store's clock (like the audit
 log's timestamp); functions take ``now`` so that tests can set it.  Nothing
-here imports streamlit: the login form is :func:`lib.ui_login.login_gate`.
+here imports streamlit: the login form is :func:`lib.ui.login.login_gate`.
 """
 
 from __future__ import annotations

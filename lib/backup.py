@@ -11,7 +11,7 @@ backups beyond ``backup.keep`` are then deleted.
 
 Restore replaces the store's file with a verified copy of a backup.  A
 maintenance flag file beside the store tells every user it is happening
-(:func:`maintenance_status`; the frame shows it and stops, ``lib.ui_ops``).
+(:func:`maintenance_status`; the frame shows it and stops, ``lib.ui.ops``).
 The current store is first backed up itself (or, when it is too damaged to
 open, moved aside as ``*.damaged-…``), the copy is migrated, and renamed
 over the store in one step (``os.replace``); the file's new modification

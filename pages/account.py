@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from lib import auth, fmt, loaders, permissions, ui, ui_login
+from lib import auth, fmt, loaders, permissions, ui
+from lib.ui import login as ui_login
 
 scope = ui.current_scope()
 ui.require_page(scope, "view_aggregates")

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from lib import backup, permissions, store, ui, ui_ops
+from lib import backup, permissions, store, ui
+from lib.ui import ops as ui_ops
 
 scope = ui.current_scope()
 ui.require_page(scope, "backup")

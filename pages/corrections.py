@@ -3,7 +3,8 @@ re-import (the import's rules, the user's Scope, the audit log with old and new 
 
 import streamlit as st
 
-from lib import corrections, permissions, ui, ui_ops
+from lib import corrections, permissions, ui
+from lib.ui import ops as ui_ops
 
 scope = ui.current_scope()
 ui.require_page(scope, "correct_records")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from lib import config, ingest, loaders, store, ui
 from lib import ingest_view as view
+from lib.ui import imports as ui_imports
 
 scope = ui.current_scope()
 ui.require_page(scope, "import")
@@ -51,18 +52,7 @@ if data is not None:
 if parsed is not None:
     remembered = loaders.load_remembered_mapping(kind, parsed.signature()) or {}
     base = ingest.remap(parsed, remembered)
-    with st.expander(ui.tr("imp_mapping"), expanded=view.needs_mapping(base)):
-        options = view.field_options(kind)
-        grid, chosen = st.columns(3), {}
-        for r in view.mapping_rows(base):
-            chosen[r["header"]] = grid[r["i"] % 3].selectbox(
-                r["header"],
-                list(options),
-                index=list(options).index(r["field"]),
-                format_func=options.get,
-                key=f"imp_map_{parsed.signature()}_{r['i']}",
-                help=f"示例：{r['examples'] or '(空)'}",
-            )
+    chosen = ui_imports.mapping_editor(base, kind, parsed.signature())
     mapping = {**remembered, **view.overrides(base, chosen)}
     o1, o2 = st.columns([2, 1])
     mode = o1.radio(
@@ -88,21 +78,7 @@ if parsed is not None:
         )
 
 if report is not None:
-    st.subheader(ui.tr("imp_report"))
-    ui.metric_cards(view.summary_cards(report), per_row=4)
-    if report.problems:
-        st.markdown(f"**{ui.tr('imp_by_code')}**")
-        table, colours = view.code_table(report)
-        ui.coloured_table(table, colours, formats={}, height=view.table_height(len(table), 250))
-        st.markdown(f"**{ui.tr('imp_problems')}**")
-        table, colours = view.problem_table(report)
-        ui.coloured_table(table, colours, formats={"行": "{:.0f}"}, height=view.table_height(len(table), 320))
-        if len(report.problems) > len(table):
-            ui.note(view.truncated_note(report, len(table)))
-    if report.valid_rows:
-        st.markdown(f"**{ui.tr('imp_preview')}**")
-        ui.audit_once(scope, "view_list", list="导入预览", kind=kind, file=name)
-        st.dataframe(view.preview(report, mask=scope.mask), hide_index=True, width="stretch", height=260)
+    ui_imports.show_report(report, scope, kind=kind, name=name)
     drop = False
     if report.fatal:
         st.error(ui.tr("imp_fatal"))
@@ -131,27 +107,4 @@ if report is not None:
             st.session_state["imp_n"] = st.session_state.get("imp_n", 0) + 1  # a fresh, empty uploader
             st.rerun()
 
-st.subheader(ui.tr("imp_history"))
-history, last, reason = loaders.load_imports(scope)
-if history.empty:
-    ui.note("还没有导入记录。")
-else:
-    table = view.history_table(history)
-    st.dataframe(table, hide_index=True, width="stretch", height=view.table_height(len(table), 250))
-if last is not None:
-    if reason:
-        ui.note(f"最近一次导入 {last['import_id']} 不能撤销：{reason}")
-    if st.button(
-        f"{ui.tr('imp_undo')}（{last['import_id']}，{view.kind_label(last['kind'])}）",
-        key="imp_undo",
-        disabled=reason is not None,
-    ):
-        try:
-            message = view.undo_file(scope, last["import_id"])
-        except (ingest.UndoRefused, store.StoreBusy) as exc:
-            st.error(getattr(exc, "reason", str(exc)))
-        else:
-            st.session_state["imp_flash"] = message
-            st.rerun()
-with st.expander(ui.tr("imp_codes")):
-    st.dataframe(view.problem_codes_table(), hide_index=True, width="stretch")
+ui_imports.history_and_undo(scope)

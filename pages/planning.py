@@ -3,7 +3,8 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lib import config, layout, loaders, maps, planning, schema, ui, ui_planning
+from lib import config, layout, loaders, maps, planning, schema, ui
+from lib.ui import planning as ui_planning
 
 CHANGES = ui_planning.CHANGES
 POINT = "plan_point"

@@ -15,12 +15,6 @@ from pathlib import Path
 from lib import backup
 from lib.cli import EXIT_OK, DataError, Handler, command, emit
 from lib.cli_access import admin_scope, require_db
-from lib.scope import Scope
-
-
-def actor(args: argparse.Namespace, action: str) -> Scope:
-    """The local operator as administrator, or the ``--user`` account if it may do ``action``."""
-    return admin_scope(args, action)
 
 
 # ------------------------------------------------------------------ backup
@@ -44,7 +38,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         emit(args, {"folder": str(folder), "backups": rows}, "\n".join(lines))
         return EXIT_OK
     require_db()
-    scope = actor(args, "backup")
+    scope = admin_scope(args, "backup")
     try:
         if args.if_due:
             conf = backup.backup_settings()
@@ -81,7 +75,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     file = Path(args.file)
     if not file.exists() and not file.is_absolute():
         file = backup.backup_dir() / args.file  # a bare name from `backup --list`
-    scope = actor(args, "backup")
+    scope = admin_scope(args, "backup")
     try:
         tables = backup.verify_backup(file)
         if not args.yes:
@@ -114,7 +108,7 @@ def cmd_rollover(args: argparse.Namespace) -> int:
     from lib import rollover, store
 
     require_db()
-    scope = actor(args, "rollover")
+    scope = admin_scope(args, "rollover")
     try:
         if args.dry_run:
             with store.connect() as con:
@@ -149,7 +143,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
     from lib.cli_access import data_as_of
 
     require_db()
-    scope = actor(args, "retention")
+    scope = admin_scope(args, "retention")
     as_of = data_as_of(args)
     try:
         with store.connect() as con:

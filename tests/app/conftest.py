@@ -16,11 +16,12 @@ def login_as(at: AppTest, role: str = "county", **scope_kw) -> AppTest:
     """Log ``at`` in as a user of ``role`` the way the login form does.
 
     The account (see :func:`ensure_test_account`) is created in the test database,
-    and the session gets the same value :func:`lib.ui_login.login_gate` keeps after
+    and the session gets the same value :func:`lib.ui.login.login_gate` keeps after
     a good password, so the gate lets every page test through with that
     account's Scope (``townships=``/``schools=`` narrow it).
     """
-    from lib import auth, ui, ui_login
+    from lib import auth, ui
+    from lib.ui import login as ui_login
 
     account = ensure_test_account(role, **scope_kw)
     at.session_state[ui_login.AUTH] = ui_login.auth_session(account)

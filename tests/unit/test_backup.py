@@ -225,8 +225,8 @@ def test_cli_backup_if_due(fresh_db: Path, tmp_path: Path, capsys):
 
 
 def test_the_app_takes_a_due_backup_at_most_once_per_interval(fresh_db: Path, monkeypatch):
-    """lib.ui_ops.scheduled_backup, as the frame calls it on every run."""
-    from lib import ui_ops
+    """lib.ui.ops.scheduled_backup, as the frame calls it on every run."""
+    from lib.ui import ops as ui_ops
 
     state = ui_ops._schedule_state(str(fresh_db))
     assert ui_ops.scheduled_backup() is None  # a process that just started does not look yet

@@ -1,6 +1,6 @@
 """汇报模式 chrome (issue 10): the switch, the URL parameter, the meeting look and the step buttons.
 
-With :mod:`lib.ui`, :mod:`lib.ui_login` and :mod:`lib.loaders`, one of the few
+With :mod:`lib.ui`, :mod:`lib.ui.login` and :mod:`lib.loaders`, one of the few
 lib modules that import streamlit.  What a slide shows is :mod:`lib.briefing`.
 """
 
