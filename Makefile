@@ -30,12 +30,12 @@ browser-deps:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null; \
 	else echo "browser tests need: apt-get install chromium chromium-driver fonts-noto-cjk"; fi
 
-## All tests: unit, AppTest and browser
-test: install-test browser-deps
+## All tests: lint first, then unit, AppTest and browser
+test: install-test browser-deps lint
 	$(PY) -m pytest -q
 
-## Unit and AppTest only (no browser)
-test-fast: install-test
+## Lint, then unit and AppTest only (no browser)
+test-fast: install-test lint
 	$(PY) -m pytest -q -m "not browser"
 
 lint: install-test

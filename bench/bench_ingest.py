@@ -48,7 +48,8 @@ HEADERS = {
 
 
 def _demo() -> Path:
-    from lib import demo, store
+    from lib.core import store
+    from lib.demo import county as demo
 
     path = OUT / "district.duckdb"
     if not (path.exists() and not store.is_empty(path)):
@@ -63,7 +64,7 @@ def student_file(db: Path, rows: int) -> bytes:
     import numpy as np
     import pandas as pd
 
-    from lib import ids
+    from lib.core import ids
 
     con = duckdb.connect(str(db), read_only=True)
     try:
@@ -115,7 +116,7 @@ def main() -> None:
         base.append(time.perf_counter() - t)
 
     from lib import ingest
-    from lib.scope import Scope
+    from lib.core.scope import Scope
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     total, read_t = [], []

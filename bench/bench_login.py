@@ -33,7 +33,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     os.environ.setdefault("EDU_DB", str(ROOT / "bench" / "_out" / "district.duckdb"))
-    from lib import auth, auth_tokens, store
+    from lib.access import auth
+    from lib.access import tokens as auth_tokens
+    from lib.core import store
     from tests.accounts import TEST_PASSWORD, ensure_test_account
 
     account = ensure_test_account("county")
@@ -45,10 +47,12 @@ def main() -> None:
 
     rows = {
         "bare store read (baseline)": _median(bare, args.runs),
-        "session check per rerun": _median(lambda: auth.session_account(account.name, account.session_stamp),
-                                           args.runs),
-        "cookie resume (refresh)": _median(lambda: auth_tokens.account_from_token(token, now=time.time()),
-                                           args.runs),
+        "session check per rerun": _median(
+            lambda: auth.session_account(account.name, account.session_stamp), args.runs
+        ),
+        "cookie resume (refresh)": _median(
+            lambda: auth_tokens.account_from_token(token, now=time.time()), args.runs
+        ),
         "password check (login)": _median(lambda: auth.verify(account.name, TEST_PASSWORD), args.runs),
     }
     base = rows["bare store read (baseline)"]

@@ -21,7 +21,8 @@ OUT = ROOT / "bench" / "_out"
 
 
 def _build(scale: str) -> tuple[Path, float | None]:
-    from lib import demo, store
+    from lib.core import store
+    from lib.demo import county as demo
 
     path = OUT / f"{scale}.duckdb"
     if path.exists() and not store.is_empty(path):
@@ -59,10 +60,13 @@ def _median_rerun(script: str, page: str | None, runs: int) -> float:
 
 def pages() -> list[str]:
     """The pages a county user may open (administration pages are measured by nobody)."""
-    from lib import permissions
+    from lib.core import permissions
 
-    return sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py")
-                  if permissions.visible("county", p.stem))
+    return sorted(
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "pages").glob("*.py")
+        if permissions.visible("county", p.stem)
+    )
 
 
 def main() -> None:

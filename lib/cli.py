@@ -16,12 +16,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from lib import config, store
+from lib.core import config, store
+from lib.core.errors import AppError
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 
 
-class DataError(Exception):
+class DataError(AppError):
     """The input or the stored data is at fault (exit 1)."""
 
 
@@ -40,13 +41,18 @@ def emit(args: argparse.Namespace, obj: Any, text: str) -> None:
 
 # ------------------------------------------------------------------ commands
 def cmd_demo(args: argparse.Namespace) -> int:
-    from lib import demo
+    from lib.demo import county as demo  # when the command runs: a CLI call loads only its own domain
 
     path = Path(args.out) if args.out else config.db_path()
     started = time.perf_counter()
     counts = demo.build_demo(path, scale=args.scale, seed=args.seed, as_of=args.as_of or config.DEMO_AS_OF)
-    result = {"path": str(path), "scale": args.scale, "seed": args.seed,
-              "seconds": round(time.perf_counter() - started, 1), "rows": counts}
+    result = {
+        "path": str(path),
+        "scale": args.scale,
+        "seed": args.seed,
+        "seconds": round(time.perf_counter() - started, 1),
+        "rows": counts,
+    }
     if args.json:
         _print_json(result)
     else:
@@ -63,13 +69,20 @@ def cmd_info(args: argparse.Namespace) -> int:
     counts = store.row_counts(path)
     with store.connect(path) as con:
         meta = dict(con.execute("SELECT key, value FROM meta ORDER BY key").fetchall())
-    result = {"path": str(path), "schema_version": int(meta.get("schema_version", 0)),
-              "demo": meta.get("demo") == "true", "as_of": meta.get("as_of"), "tables": counts}
+    result = {
+        "path": str(path),
+        "schema_version": int(meta.get("schema_version", 0)),
+        "demo": meta.get("demo") == "true",
+        "as_of": meta.get("as_of"),
+        "tables": counts,
+    }
     if args.json:
         _print_json(result)
     else:
-        print(f"数据库：{path}（结构版本 {result['schema_version']}，"
-              f"{'演示数据' if result['demo'] else '正式数据'}，数据日期 {result['as_of']}）")
+        print(
+            f"数据库：{path}（结构版本 {result['schema_version']}，"
+            f"{'演示数据' if result['demo'] else '正式数据'}，数据日期 {result['as_of']}）"
+        )
         for name, n in counts.items():
             print(f"  {name:<20} {n:>10,}")
     return EXIT_OK
@@ -85,9 +98,11 @@ COMMANDS: dict[str, tuple[Configure, str]] = {}
 
 def command(name: str, help_text: str) -> Callable[[Configure], Configure]:
     """Register a subcommand: ``@command("info", "...")`` on a parser-configuring function."""
+
     def wrap(configure: Configure) -> Configure:
         COMMANDS[name] = (configure, help_text)
         return configure
+
     return wrap
 
 
@@ -105,27 +120,42 @@ def _info_parser(p: argparse.ArgumentParser) -> Handler:
 
 
 #: Modules whose import registers further commands (one per domain, in lib/commands/).
-COMMAND_MODULES: tuple[str, ...] = ("lib.commands.aid", "lib.commands.dropout", "lib.commands.ingest",
-                                   "lib.commands.layout", "lib.commands.risk", "lib.commands.users",
-                                   "lib.commands.roster")  # 学籍核查 (issue 11)
-COMMAND_MODULES += ("lib.commands.briefing",)  # 汇报简报 (issue 10)
-COMMAND_MODULES += ("lib.commands.ops",)  # 运行维护: backup, restore, ... (issue 12)
+COMMAND_MODULES: tuple[str, ...] = (
+    "lib.commands.aid",
+    "lib.commands.dropout",
+    "lib.commands.ingest",
+    "lib.commands.layout",
+    "lib.commands.risk",
+    "lib.commands.users",
+    "lib.commands.roster",
+)  # 学籍核查
+COMMAND_MODULES += ("lib.commands.briefing",)  # 汇报简报
+COMMAND_MODULES += ("lib.commands.ops",)  # 运行维护: backup, restore, ...
 
 
 def build_parser() -> argparse.ArgumentParser:
     for module in COMMAND_MODULES:
         importlib.import_module(module)
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description="控辍保学与学生资助 命令行")
-    parser.add_argument("--user", default=None, metavar="NAME",
-                        help="以该账号的角色、范围和脱敏规则执行 (default: 本机操作员，全区，脱敏)")
+    parser.add_argument(
+        "--user",
+        default=None,
+        metavar="NAME",
+        help="以该账号的角色、范围和脱敏规则执行 (default: 本机操作员，全区，脱敏)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (configure, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--json", action="store_true", help="JSON output")
-        p.add_argument("--as-of", type=date.fromisoformat, default=None,
-                       help="统计日期 YYYY-MM-DD (default: the data's date)")
-        p.add_argument("--user", default=argparse.SUPPRESS, metavar="NAME",
-                       help="以该账号的角色、范围和脱敏规则执行")
+        p.add_argument(
+            "--as-of",
+            type=date.fromisoformat,
+            default=None,
+            help="统计日期 YYYY-MM-DD (default: the data's date)",
+        )
+        p.add_argument(
+            "--user", default=argparse.SUPPRESS, metavar="NAME", help="以该账号的角色、范围和脱敏规则执行"
+        )
         p.set_defaults(handler=configure(p))
     return parser
 

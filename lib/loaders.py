@@ -14,8 +14,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from lib import config, demo, metrics, queries, store
-from lib.scope import Scope
+from lib.core import config, places, store
+from lib.core.scope import Scope
+from lib.demo import county as demo
+from lib.overview import metrics
 
 
 def _key() -> tuple[str, tuple[int, ...]]:
@@ -41,8 +43,12 @@ def ensure_store() -> bool:
 def _store_info(db: str, version: tuple[int, ...]) -> dict[str, Any]:
     with store.connect() as con:
         as_of = store.get_meta(con, "as_of")
-        years = [r[0] for r in con.execute(
-            "SELECT DISTINCT school_year FROM enrolment_counts ORDER BY 1 DESC").fetchall()]
+        years = [
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT school_year FROM enrolment_counts ORDER BY 1 DESC"
+            ).fetchall()
+        ]
         towns = con.execute("SELECT code, name, county_code FROM townships ORDER BY code").df()
         county = store.get_meta(con, "county_code", config.COUNTY_CODE)
         return {
@@ -72,7 +78,7 @@ def load_overview(scope: Scope) -> metrics.Overview:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _township_geojson(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> dict:
     with store.connect() as con:
-        return queries.township_geojson(con, _scope)
+        return places.township_geojson(con, _scope)
 
 
 def load_township_geojson(scope: Scope) -> dict:
@@ -80,10 +86,10 @@ def load_township_geojson(scope: Scope) -> dict:
     return _township_geojson(*_key(), scope.cache_key(), scope)
 
 
-# ------------------------------------------------------------------ 学生资助 (issue 6)
+# ------------------------------------------------------------------ 学生资助
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _ensure_aid_demo(db: str, version: tuple[int, ...]) -> bool:
-    from lib import aid_demo
+    from lib.demo import aid as aid_demo  # on first use: a page loads only its own domain
 
     return aid_demo.ensure_aid_demo()
 
@@ -95,7 +101,8 @@ def ensure_aid_demo() -> bool:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _aid_report(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> Any:
-    from lib import aid_data, aid_view
+    from lib.aid import data as aid_data  # on first use: a page loads only its own domain
+    from lib.aid import view as aid_view  # on first use: a page loads only its own domain
 
     with store.connect() as con:
         data = aid_data.load_all(con, _scope)
@@ -103,15 +110,16 @@ def _aid_report(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Sco
 
 
 def load_aid_report(scope: Scope) -> Any:
-    """The 学生资助 page's :class:`lib.aid_view.AidReport` for ``scope``."""
+    """The 学生资助 page's :class:`lib.aid.view.AidReport` for ``scope``."""
     ensure_aid_demo()
     return _aid_report(*_key(), scope.cache_key(), scope)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _reconcile(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope, data: bytes,
-               filename: str, kind: str) -> Any:
-    from lib import reconcile
+def _reconcile(
+    db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope, data: bytes, filename: str, kind: str
+) -> Any:
+    from lib.aid import reconcile  # on first use: a page loads only its own domain
 
     frame = reconcile.read_registry(data, filename, kind=kind)
     with store.connect() as con:
@@ -121,13 +129,13 @@ def _reconcile(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scop
 
 
 def run_reconcile(scope: Scope, data: bytes, filename: str, kind: str) -> Any:
-    """:func:`lib.reconcile.reconcile` of an uploaded list (cached by its bytes and the Scope)."""
+    """:func:`lib.aid.reconcile.reconcile` of an uploaded list (cached by its bytes and the Scope)."""
     return _reconcile(*_key(), scope.cache_key(), scope, data, filename, kind)
 
 
 def load_aid_tasks(scope: Scope) -> pd.DataFrame:
     """Open verification tasks of ``scope`` (not cached: they change as people work)."""
-    from lib import aid_tasks
+    from lib.aid import tasks as aid_tasks  # on first use: a page loads only its own domain
 
     with store.connect() as con:
         return aid_tasks.open_tasks(con, scope)
@@ -135,7 +143,8 @@ def load_aid_tasks(scope: Scope) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _sample_registry(db: str, version: tuple[int, ...], kind: str, as_of: date) -> bytes:
-    from lib import aid_demo, reports
+    from lib.demo import aid as aid_demo  # on first use: a page loads only its own domain
+    from lib.present import reports  # on first use: a page loads only its own domain
 
     with store.connect() as con:
         return reports.to_csv_bytes(aid_demo.sample_registry(con, kind=kind, as_of=as_of))
@@ -146,10 +155,10 @@ def sample_registry_csv(kind: str, as_of: date) -> bytes:
     return _sample_registry(*_key(), kind, as_of)
 
 
-# ------------------------------------------------------------------ 控辍保学 (issue 5)
+# ------------------------------------------------------------------ 控辍保学
 @st.cache_data(show_spinner=False, max_entries=4)
 def _dropout_demo(db: str, version: tuple[int, ...]) -> bool:
-    from lib import dropout_demo
+    from lib.demo import dropout as dropout_demo  # on first use: a page loads only its own domain
 
     return dropout_demo.ensure_dropout_demo()
 
@@ -161,26 +170,31 @@ def ensure_dropout_demo() -> bool:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _dropout_monitoring(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> Any:
-    from lib import dropout_monitor
+    from lib.dropout import monitor as dropout_monitor  # on first use: a page loads only its own domain
 
     with store.connect() as con:
         return dropout_monitor.compute_monitoring(con, _scope)
 
 
 def load_dropout_monitoring(scope: Scope) -> Any:
-    """:class:`lib.dropout_monitor.Monitoring` for ``scope``."""
+    """:class:`lib.dropout.monitor.Monitoring` for ``scope``."""
     return _dropout_monitoring(*_key(), scope.cache_key(), scope)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _dropout_ledger(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> dict[str, pd.DataFrame]:
-    from lib import dropout_data
+def _dropout_ledger(
+    db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope
+) -> dict[str, pd.DataFrame]:
+    from lib.dropout import data as dropout_data  # on first use: a page loads only its own domain
 
     with store.connect() as con:
         cases = dropout_data.cases(con, _scope)
         ids_ = cases["case_id"].tolist()
-        return {"cases": cases, "responsibles": dropout_data.responsibles(con, _scope, ids_),
-                "notices": dropout_data.notices(con, _scope, ids_)}
+        return {
+            "cases": cases,
+            "responsibles": dropout_data.responsibles(con, _scope, ids_),
+            "notices": dropout_data.notices(con, _scope, ids_),
+        }
 
 
 def load_dropout_ledger(scope: Scope) -> dict[str, pd.DataFrame]:
@@ -189,9 +203,10 @@ def load_dropout_ledger(scope: Scope) -> dict[str, pd.DataFrame]:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _dropout_proposals(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope
-                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from lib import dropout_data
+def _dropout_proposals(
+    db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from lib.dropout import data as dropout_data  # on first use: a page loads only its own domain
 
     with store.connect() as con:
         return dropout_data.proposals(con, _scope)
@@ -203,17 +218,22 @@ def load_dropout_proposals(scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _dropout_case(db: str, version: tuple[int, ...], scope_key: tuple, case_id: str, _scope: Scope
-                  ) -> dict[str, Any] | None:
-    from lib import dropout_cases, dropout_data
+def _dropout_case(
+    db: str, version: tuple[int, ...], scope_key: tuple, case_id: str, _scope: Scope
+) -> dict[str, Any] | None:
+    from lib.dropout import cases as dropout_cases  # on first use: a page loads only its own domain
+    from lib.dropout import data as dropout_data  # on first use: a page loads only its own domain
 
     with store.connect() as con:
         try:
             case = dropout_cases.current_case(con, _scope, case_id)
         except dropout_cases.CaseError:
             return None
-        return {"case": case, "actions": dropout_data.actions(con, _scope, [case_id]),
-                "notices": dropout_data.notices(con, _scope, [case_id])}
+        return {
+            "case": case,
+            "actions": dropout_data.actions(con, _scope, [case_id]),
+            "notices": dropout_data.notices(con, _scope, [case_id]),
+        }
 
 
 def load_dropout_case(scope: Scope, case_id: str) -> dict[str, Any] | None:
@@ -222,35 +242,38 @@ def load_dropout_case(scope: Scope, case_id: str) -> dict[str, Any] | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _dropout_rosters(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> dict[str, pd.DataFrame]:
-    from lib import dropout_rosters
+def _dropout_rosters(
+    db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope
+) -> dict[str, pd.DataFrame]:
+    from lib.dropout import rosters as dropout_rosters  # on first use: a page loads only its own domain
 
     with store.connect() as con:
         return dropout_rosters.load_rosters(con, _scope)
 
 
 def load_dropout_rosters(scope: Scope) -> dict[str, pd.DataFrame]:
-    """一教一帮 and 送教上门 rosters (unmasked: mask with lib.dropout_rosters.display)."""
+    """一教一帮 and 送教上门 rosters (unmasked: mask with lib.dropout.rosters.display)."""
     return _dropout_rosters(*_key(), scope.cache_key(), scope)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _weekly_report(db: str, version: tuple[int, ...], scope_key: tuple, week: str, unmask: bool,
-                   _scope: Scope) -> Any:
-    from lib import weekly_report
+def _weekly_report(
+    db: str, version: tuple[int, ...], scope_key: tuple, week: str, unmask: bool, _scope: Scope
+) -> Any:
+    from lib.dropout import weekly as weekly_report  # on first use: a page loads only its own domain
 
     with store.connect() as con:
         return weekly_report.build_weekly_report(con, _scope, week, unmask=unmask)
 
 
 def load_weekly_report(scope: Scope, week: str, *, unmask: bool = False) -> Any:
-    """:class:`lib.weekly_report.WeeklyReport` for ``week`` (masked unless ``unmask``)."""
+    """:class:`lib.dropout.weekly.WeeklyReport` for ``week`` (masked unless ``unmask``)."""
     return _weekly_report(*_key(), scope.cache_key(), week, unmask, scope)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _dropout_contacts(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> pd.DataFrame:
-    from lib import dropout_data
+    from lib.dropout import data as dropout_data  # on first use: a page loads only its own domain
 
     with store.connect() as con:
         return dropout_data.contacts(con, _scope)
@@ -263,7 +286,9 @@ def load_dropout_contacts(scope: Scope) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _todo(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> pd.DataFrame:
-    from lib import dropout_data, dropout_ledger, todo
+    from lib.dropout import data as dropout_data  # on first use: a page loads only its own domain
+    from lib.dropout import ledger as dropout_ledger  # on first use: a page loads only its own domain
+    from lib.overview import todo  # on first use: a page loads only its own domain
 
     with store.connect() as con:
         found, students = dropout_data.proposals(con, _scope)
@@ -276,8 +301,10 @@ def load_todo(scope: Scope) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _dropout_places(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> dict[str, pd.DataFrame]:
-    from lib import dropout_data
+def _dropout_places(
+    db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope
+) -> dict[str, pd.DataFrame]:
+    from lib.dropout import data as dropout_data  # on first use: a page loads only its own domain
 
     with store.connect() as con:
         return {"villages": dropout_data.villages(con, _scope), "schools": dropout_data.schools(con, _scope)}
@@ -288,44 +315,71 @@ def load_dropout_places(scope: Scope) -> dict[str, pd.DataFrame]:
     return _dropout_places(*_key(), scope.cache_key(), scope)
 
 
-# ------------------------------------------------------------------ 数据导入 / 自由探索 (issue 8)
+# ------------------------------------------------------------------ 数据导入 / 自由探索
 def _mapping_key(mapping: dict[str, str | None] | None) -> tuple[tuple[str, str | None], ...]:
     return tuple(sorted((mapping or {}).items(), key=lambda kv: kv[0]))
 
 
 @st.cache_data(show_spinner=False, max_entries=6)
 def _parsed_upload(data: bytes, filename: str, kind: str | None, mapping: tuple, sheet: str | None) -> Any:
-    from lib import ingest
+    from lib import ingest  # on first use: a page loads only its own domain
 
     return ingest.read_upload(data, filename, kind=kind, mapping=dict(mapping) or None, sheet=sheet)
 
 
-def read_upload(data: bytes, filename: str, *, kind: str | None, mapping: dict[str, str | None] | None = None,
-                sheet: str | None = None) -> Any:
+def read_upload(
+    data: bytes,
+    filename: str,
+    *,
+    kind: str | None,
+    mapping: dict[str, str | None] | None = None,
+    sheet: str | None = None,
+) -> Any:
     """:func:`lib.ingest.read_upload`, cached by the file's bytes (raises ``IngestError``, never cached)."""
     return _parsed_upload(data, filename, kind, _mapping_key(mapping), sheet)
 
 
 @st.cache_data(show_spinner=False, max_entries=6)
-def _upload_report(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope, data: bytes, filename: str,
-                   kind: str, mapping: tuple, mode: str, crs: str | None, sheet: str | None) -> Any:
-    from lib import ingest
+def _upload_report(
+    db: str,
+    version: tuple[int, ...],
+    scope_key: tuple,
+    _scope: Scope,
+    data: bytes,
+    filename: str,
+    kind: str,
+    mapping: tuple,
+    mode: str,
+    crs: str | None,
+    sheet: str | None,
+) -> Any:
+    from lib import ingest  # on first use: a page loads only its own domain
 
     parsed = _parsed_upload(data, filename, kind, mapping, sheet)
     with store.connect() as con:
         return ingest.validate(parsed, kind, con_or_reference=con, scope=_scope, mode=mode, crs=crs)
 
 
-def validate_upload(scope: Scope, data: bytes, filename: str, *, kind: str, mapping: dict[str, str | None] | None,
-                    mode: str, crs: str | None, sheet: str | None = None) -> Any:
+def validate_upload(
+    scope: Scope,
+    data: bytes,
+    filename: str,
+    *,
+    kind: str,
+    mapping: dict[str, str | None] | None,
+    mode: str,
+    crs: str | None,
+    sheet: str | None = None,
+) -> Any:
     """The validation :class:`lib.ingest.Report` of an upload against the store, for ``scope``."""
-    return _upload_report(*_key(), scope.cache_key(), scope, data, filename, kind, _mapping_key(mapping), mode,
-                          crs, sheet)
+    return _upload_report(
+        *_key(), scope.cache_key(), scope, data, filename, kind, _mapping_key(mapping), mode, crs, sheet
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _remembered_mapping(db: str, version: tuple[int, ...], kind: str, signature: str) -> dict | None:
-    from lib import ingest
+    from lib import ingest  # on first use: a page loads only its own domain
 
     with store.connect() as con:
         return ingest.remembered_mapping(con, kind, signature)
@@ -338,7 +392,7 @@ def load_remembered_mapping(kind: str, signature: str) -> dict[str, str | None] 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _imports(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> tuple:
-    from lib import ingest
+    from lib import ingest  # on first use: a page loads only its own domain
 
     with store.connect() as con:
         history = ingest.list_imports(con)
@@ -353,13 +407,19 @@ def load_imports(scope: Scope) -> tuple[pd.DataFrame, dict[str, Any] | None, str
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _explore(data: bytes, filename: str, sheet: str | None) -> dict[str, Any]:
-    from lib import explore, ingest
+    from lib import ingest  # on first use: a page loads only its own domain
+    from lib.ingest import explore  # on first use: a page loads only its own domain
 
     parsed = ingest.read_upload(data, filename, kind=None, sheet=sheet)
     frame = parsed.frame.drop(columns=ingest.ROW)
     personal = explore.detect_personal(frame)
-    return {"parsed": parsed, "frame": frame, "personal": personal,
-            "types": explore.column_types(frame, personal), "profile": explore.profile(frame, personal)}
+    return {
+        "parsed": parsed,
+        "frame": frame,
+        "personal": personal,
+        "types": explore.column_types(frame, personal),
+        "profile": explore.profile(frame, personal),
+    }
 
 
 def explore_file(data: bytes, filename: str, *, sheet: str | None = None) -> dict[str, Any]:
@@ -371,10 +431,14 @@ def explore_file(data: bytes, filename: str, *, sheet: str | None = None) -> dic
 def _places(db: str, version: tuple[int, ...], county: str) -> dict[str, Any]:
     with store.connect() as con:
         towns = con.execute("SELECT code, name FROM townships WHERE code LIKE ?", [county + "%"]).df()
-        villages = con.execute("SELECT code, township_code FROM villages WHERE township_code LIKE ?",
-                               [county + "%"]).df()
-    return {"township_codes": set(towns["code"]), "township_names": dict(zip(towns["name"], towns["code"], strict=True)),
-            "village_codes": dict(zip(villages["code"], villages["township_code"], strict=True))}
+        villages = con.execute(
+            "SELECT code, township_code FROM villages WHERE township_code LIKE ?", [county + "%"]
+        ).df()
+    return {
+        "township_codes": set(towns["code"]),
+        "township_names": dict(zip(towns["name"], towns["code"], strict=True)),
+        "village_codes": dict(zip(villages["code"], villages["township_code"], strict=True)),
+    }
 
 
 def load_places(scope: Scope) -> dict[str, Any]:
@@ -386,8 +450,9 @@ def load_places(scope: Scope) -> dict[str, Any]:
 def _villages(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> pd.DataFrame:
     where, params = _scope.village_where("v")
     with store.connect() as con:
-        return con.execute(f"SELECT v.code, v.name, v.township_code FROM villages v WHERE {where} ORDER BY v.code",
-                           params).df()
+        return con.execute(
+            f"SELECT v.code, v.name, v.township_code FROM villages v WHERE {where} ORDER BY v.code", params
+        ).df()
 
 
 def load_villages(scope: Scope) -> pd.DataFrame:
@@ -395,30 +460,37 @@ def load_villages(scope: Scope) -> pd.DataFrame:
     return _villages(*_key(), scope.cache_key(), scope)
 
 
-# ------------------------------------------------------------------ 学校布局 (issue 3)
+# ------------------------------------------------------------------ 学校布局
 @st.cache_data(show_spinner=False, max_entries=8)
 def _layout_data(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> Any:
-    from lib import layout
+    from lib.layout import coverage as layout  # on first use: a page loads only its own domain
 
     with store.connect() as con:
         return layout.load_layout_data(con, _scope)
 
 
 def load_layout_data(scope: Scope) -> Any:
-    """:class:`lib.layout.LayoutData` of ``scope`` (townships, villages, population, schools)."""
+    """:class:`lib.layout.coverage.LayoutData` of ``scope`` (townships, villages, population, schools)."""
     return _layout_data(*_key(), scope.cache_key(), scope)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _layout_view(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope, band: str,
-                 km: float | None, year: int | None) -> Any:
-    from lib import layout
+def _layout_view(
+    db: str,
+    version: tuple[int, ...],
+    scope_key: tuple,
+    _scope: Scope,
+    band: str,
+    km: float | None,
+    year: int | None,
+) -> Any:
+    from lib.layout import coverage as layout  # on first use: a page loads only its own domain
 
     return layout.compute_layout(load_layout_data(_scope), band=band, km=km, year=year)
 
 
 def load_layout_view(scope: Scope, *, band: str, km: float | None = None, year: int | None = None) -> Any:
-    """:class:`lib.layout.LayoutView`: coverage and projection of ``band`` (cached per Scope and options)."""
+    """:class:`lib.layout.coverage.LayoutView`: coverage and projection of ``band`` (cached per Scope and options)."""
     return _layout_view(*_key(), scope.cache_key(), scope, band, km, year)
 
 
@@ -430,12 +502,13 @@ def tianditu_key() -> str | None:
         return None
 
 
-# ---- 重点关注学生 (issue 7)
+# ---- 重点关注学生
 # cache_resource, not cache_data: the scored list of every student is large, and cache_data
 # unpickles a copy on every rerun (~350 ms at district scale).  Callers only read it.
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _risk_list(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> pd.DataFrame:
-    from lib import risk_list, settings_store
+    from lib.core import settings as settings_store  # on first use: a page loads only its own domain
+    from lib.risk import listing as risk_list  # on first use: a page loads only its own domain
 
     with store.connect() as con:
         return risk_list.load_list(con, _scope, settings_store.effective_settings(con))
@@ -443,20 +516,21 @@ def _risk_list(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scop
 
 def load_risk_list(scope: Scope) -> pd.DataFrame:
     """Every enrolled student in Scope, scored with the effective settings (unmasked: mask
-    before display with lib.risk_list.display_frame)."""
+    before display with lib.risk.listing.display_frame)."""
     return _risk_list(*_key(), scope.cache_key(), scope)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _risk_backtest(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> Any:
-    from lib import risk_backtest, settings_store
+    from lib.core import settings as settings_store  # on first use: a page loads only its own domain
+    from lib.risk import backtest as risk_backtest  # on first use: a page loads only its own domain
 
     with store.connect() as con:
         return risk_backtest.run_backtest(con, _scope, settings_store.effective_settings(con))
 
 
 def load_risk_backtest(scope: Scope) -> Any:
-    """The back-test (lib.risk_backtest.Backtest) for the Scope with the effective settings."""
+    """The back-test (lib.risk.backtest.Backtest) for the Scope with the effective settings."""
     return _risk_backtest(*_key(), scope.cache_key(), scope)
 
 
@@ -467,46 +541,65 @@ def load_effective_settings() -> dict[str, Any]:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _effective_settings(db: str, version: tuple[int, ...]) -> dict[str, Any]:
-    from lib import settings_store
+    from lib.core import settings as settings_store  # on first use: a page loads only its own domain
 
     with store.connect() as con:
         return settings_store.effective_settings(con)
 
 
-# ------------------------------------------------------------------ 布局规划 (issue 4)
+# ------------------------------------------------------------------ 布局规划
 @st.cache_data(show_spinner=False, max_entries=32)
-def _plan_effect(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope, changes_json: str,
-                 band: str, km: float | None, year: int | None) -> Any:
+def _plan_effect(
+    db: str,
+    version: tuple[int, ...],
+    scope_key: tuple,
+    _scope: Scope,
+    changes_json: str,
+    band: str,
+    km: float | None,
+    year: int | None,
+) -> Any:
     import json
 
-    from lib import planning
+    from lib.layout import planning  # on first use: a page loads only its own domain
 
     return planning.evaluate(load_layout_data(_scope), json.loads(changes_json), band=band, km=km, year=year)
 
 
-def load_plan_effect(scope: Scope, changes: list[dict], *, band: str, km: float | None = None,
-                     year: int | None = None) -> Any:
-    """:class:`lib.planning.Effect` of a scenario's changes (cached by their JSON)."""
+def load_plan_effect(
+    scope: Scope, changes: list[dict], *, band: str, km: float | None = None, year: int | None = None
+) -> Any:
+    """:class:`lib.layout.planning.Effect` of a scenario's changes (cached by their JSON)."""
     import json
 
-    return _plan_effect(*_key(), scope.cache_key(), scope, json.dumps(changes, sort_keys=True, ensure_ascii=False),
-                        band, km, year)
+    return _plan_effect(
+        *_key(),
+        scope.cache_key(),
+        scope,
+        json.dumps(changes, sort_keys=True, ensure_ascii=False),
+        band,
+        km,
+        year,
+    )
 
 
 def load_scenarios() -> pd.DataFrame:
     """Saved scenarios (not cached: planners edit them)."""
-    from lib import planning
+    from lib.layout import planning  # on first use: a page loads only its own domain
 
     with store.connect() as con:
         return planning.list_scenarios(con)
 
 
-# ------------------------------------------------------------------ 账号 (issue 9)
+# ------------------------------------------------------------------ 账号
 @st.cache_data(show_spinner=False, max_entries=4)
 def _school_choices(db: str, version: tuple[int, ...], county: str) -> pd.DataFrame:
     with store.connect() as con:
-        return con.execute("SELECT code, name, township_code FROM schools WHERE township_code LIKE ? "
-                           "ORDER BY township_code, name", [county + "%"]).df()
+        return con.execute(
+            "SELECT code, name, township_code FROM schools WHERE township_code LIKE ? "
+            "ORDER BY township_code, name",
+            [county + "%"],
+        ).df()
 
 
 def load_school_choices(county: str) -> pd.DataFrame:
@@ -518,26 +611,34 @@ def load_school_choices(county: str) -> pd.DataFrame:
     return _school_choices(*_key(), county)
 
 
-# ------------------------------------------------------------------ 汇报模式与简报 (issue 10)
+# ------------------------------------------------------------------ 汇报模式与简报
 def load_briefing(scope: Scope) -> Any:
-    """:class:`lib.briefing.Briefing` of ``scope`` from the overview's cached figures (one computation)."""
-    from lib import briefing
+    """:class:`lib.overview.briefing.Briefing` of ``scope`` from the overview's cached figures (one computation)."""
+    from lib.overview import briefing  # on first use: a page loads only its own domain
 
     schools = briefing.schools_in_scope(load_layout_data(scope))
-    return briefing.build_briefing(load_overview(scope), schools, briefing.load_last_snapshot(scope),
-                                   demo=store_info()["demo"])
+    return briefing.build_briefing(
+        load_overview(scope), schools, briefing.load_last_snapshot(scope), demo=store_info()["demo"]
+    )
 
 
-# ------------------------------------------------------------------ 学籍核查 (issue 11)
+# ------------------------------------------------------------------ 学籍核查
 @st.cache_data(show_spinner=False, max_entries=16)
-def _roster_check(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> dict[str, pd.DataFrame]:
-    from lib import roster, roster_checks
+def _roster_check(
+    db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope
+) -> dict[str, pd.DataFrame]:
+    from lib.roster import checks as roster_checks  # on first use: a page loads only its own domain
+    from lib.roster import register as roster  # on first use: a page loads only its own domain
 
     with store.connect() as con:
-        return {"roster": roster.classify(con, _scope), "double": roster_checks.double_enrolment(con, _scope),
-                "transfers": roster_checks.transfers(con, _scope),
-                "overdue": roster_checks.overdue_transfers(con, _scope),
-                "elsewhere": roster_checks.elsewhere(con, _scope), "problems": roster_checks.problems(con, _scope)}
+        return {
+            "roster": roster.classify(con, _scope),
+            "double": roster_checks.double_enrolment(con, _scope),
+            "transfers": roster_checks.transfers(con, _scope),
+            "overdue": roster_checks.overdue_transfers(con, _scope),
+            "elsewhere": roster_checks.elsewhere(con, _scope),
+            "problems": roster_checks.problems(con, _scope),
+        }
 
 
 def load_roster_check(scope: Scope) -> dict[str, pd.DataFrame]:
@@ -546,9 +647,10 @@ def load_roster_check(scope: Scope) -> dict[str, pd.DataFrame]:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _roster_file(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope, data: bytes,
-                 filename: str) -> tuple[pd.DataFrame, int, list[str]]:
-    from lib import roster
+def _roster_file(
+    db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope, data: bytes, filename: str
+) -> tuple[pd.DataFrame, int, list[str]]:
+    from lib.roster import register as roster  # on first use: a page loads only its own domain
 
     with store.connect() as con:
         frame, report, problems = roster.read_file(data, filename, con, _scope)
@@ -556,14 +658,14 @@ def _roster_file(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Sc
 
 
 def read_roster_file(scope: Scope, data: bytes, filename: str) -> tuple[pd.DataFrame, int, list[str]]:
-    """A roster file read and checked (:func:`lib.roster.read_file`): (good rows with places
-    resolved, rows in the file, problems in Chinese).  Raises ``lib.roster.RosterError``."""
+    """A roster file read and checked (:func:`lib.roster.register.read_file`): (good rows with places
+    resolved, rows in the file, problems in Chinese).  Raises ``lib.roster.register.RosterError``."""
     return _roster_file(*_key(), scope.cache_key(), scope, data, filename)
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
 def _demo_roster(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> bytes:
-    from lib import roster_demo
+    from lib.demo import roster as roster_demo  # on first use: a page loads only its own domain
 
     roster_demo.plant_faults(scope=_scope)  # once per store (recorded in meta)
     return roster_demo.demo_roster_csv(scope=_scope)
@@ -572,3 +674,11 @@ def _demo_roster(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Sc
 def demo_roster_csv(scope: Scope) -> bytes:
     """The demo store's synthetic roster with planted faults (plants the store's faults first)."""
     return _demo_roster(*_key(), scope.cache_key(), scope)
+
+
+def load_settings_overrides(section: str | None = None) -> pd.DataFrame:
+    """Stored setting overrides with who and when (not cached: the settings page writes them)."""
+    from lib.core import settings as settings_store  # on first use: a page loads only its own domain
+
+    with store.connect() as con:
+        return settings_store.overrides_table(con, section)

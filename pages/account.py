@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from lib import auth, fmt, loaders, permissions, ui
+from lib import loaders, ui
+from lib.access import auth
+from lib.core import fmt, permissions
 from lib.ui import login as ui_login
 
 scope = ui.current_scope()
@@ -18,14 +20,22 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     st.markdown(f"### {account.display_name}（{account.name}）")
     st.markdown(f"**{ui.tr('acct_roles')}**：{permissions.describe_roles(account.role)}")
-    where = "、".join(towns.get(c, c) for c in account.townships) if account.townships else ui.tr("acct_whole_county")
+    where = (
+        "、".join(towns.get(c, c) for c in account.townships)
+        if account.townships
+        else ui.tr("acct_whole_county")
+    )
     if account.school:
         schools = loaders.load_school_choices(scope.county)
-        where += " · " + dict(zip(schools.code, schools.name, strict=True)).get(account.school, account.school)
+        where += " · " + dict(zip(schools.code, schools.name, strict=True)).get(
+            account.school, account.school
+        )
     st.markdown(f"**{ui.tr('acct_scope')}**：{where}")
     if account.last_login_at is not None:
-        st.markdown(f"**{ui.tr('acct_last_login')}**：{fmt.fmt_date(account.last_login_at.date())} "
-                    f"{account.last_login_at:%H:%M}")
+        st.markdown(
+            f"**{ui.tr('acct_last_login')}**：{fmt.fmt_date(account.last_login_at.date())} "
+            f"{account.last_login_at:%H:%M}"
+        )
     st.markdown(f"**{ui.tr('acct_rights')}**：")
     st.dataframe(auth.rights_table(scope), hide_index=True, width="stretch")
 with right:

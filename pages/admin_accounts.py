@@ -2,14 +2,17 @@
 
 import streamlit as st
 
-from lib import auth, loaders, permissions, ui
+from lib import loaders, ui
+from lib.access import auth
+from lib.core import permissions
+from lib.core.errors import AppError
 
 scope = ui.current_scope()
 ui.require_page(scope, "manage_accounts")
 ui.page_header(ui.tr("nav_admin_accounts"), scope)
 try:
     accounts = auth.list_accounts(scope)
-except permissions.NotPermitted as exc:
+except AppError as exc:
     st.error(str(exc))
     st.stop()
 
@@ -27,13 +30,30 @@ def _school_label(code: str | None) -> str:
 def _territory_inputs(prefix: str, *, roles=(), townships=None, school=None):
     """Roles, townships and school widgets; returns their values."""
     c1, c2, c3 = st.columns(3)
-    picked = c1.multiselect(ui.tr("acct_roles"), list(role_names), default=list(roles), key=f"{prefix}_roles",
-                            format_func=lambda r: f"{role_names[r]} ({r})", placeholder="请选择")
-    chosen = c2.multiselect(ui.tr("acct_townships"), list(towns), default=list(townships or []),
-                            key=f"{prefix}_towns", format_func=towns.get, placeholder="全区")
+    picked = c1.multiselect(
+        ui.tr("acct_roles"),
+        list(role_names),
+        default=list(roles),
+        key=f"{prefix}_roles",
+        format_func=lambda r: f"{role_names[r]} ({r})",
+        placeholder="请选择",
+    )
+    chosen = c2.multiselect(
+        ui.tr("acct_townships"),
+        list(towns),
+        default=list(townships or []),
+        key=f"{prefix}_towns",
+        format_func=towns.get,
+        placeholder="全区",
+    )
     options = [None, *schools.code]
-    school = c3.selectbox(ui.tr("acct_school"), options, index=options.index(school) if school in options else 0,
-                          key=f"{prefix}_school", format_func=_school_label)
+    school = c3.selectbox(
+        ui.tr("acct_school"),
+        options,
+        index=options.index(school) if school in options else 0,
+        key=f"{prefix}_school",
+        format_func=_school_label,
+    )
     return picked, chosen, school
 
 
@@ -43,10 +63,15 @@ def _show_temp(password: str) -> None:
 
 
 st.subheader(ui.tr("acct_list"))
-st.dataframe(auth.accounts_table(accounts, township_names=towns, school_names=school_names, now=auth.clock()),
-             hide_index=True, width="stretch")
+st.dataframe(
+    auth.accounts_table(accounts, township_names=towns, school_names=school_names, now=auth.clock()),
+    hide_index=True,
+    width="stretch",
+)
 
-new_tab, edit_tab, status_tab = st.tabs([ui.tr("acct_tab_new"), ui.tr("acct_tab_edit"), ui.tr("acct_tab_status")])
+new_tab, edit_tab, status_tab = st.tabs(
+    [ui.tr("acct_tab_new"), ui.tr("acct_tab_edit"), ui.tr("acct_tab_status")]
+)
 with new_tab, st.form("acct_new"):
     c1, c2 = st.columns(2)
     name = c1.text_input(ui.tr("acct_name"), key="acct_new_name")
@@ -54,8 +79,10 @@ with new_tab, st.form("acct_new"):
     roles, chosen, school = _territory_inputs("acct_new")
     if st.form_submit_button(ui.tr("acct_create"), type="primary"):
         try:
-            temp = auth.create_user(scope, name, roles=roles, display_name=display, townships=chosen, school=school)
-        except (auth.AuthError, permissions.NotPermitted) as exc:
+            temp = auth.create_user(
+                scope, name, roles=roles, display_name=display, townships=chosen, school=school
+            )
+        except AppError as exc:
             st.error(str(exc))
         else:
             _show_temp(temp)
@@ -66,14 +93,18 @@ with edit_tab:
     current = auth.get_account(who) if who else None
     if current is not None:
         with st.form(f"acct_edit_{who}"):
-            display = st.text_input(ui.tr("acct_display"), value=current.display_name, key=f"acct_edit_display_{who}")
-            roles, chosen, school = _territory_inputs(f"acct_edit_{who}", roles=current.roles,
-                                                      townships=current.townships, school=current.school)
+            display = st.text_input(
+                ui.tr("acct_display"), value=current.display_name, key=f"acct_edit_display_{who}"
+            )
+            roles, chosen, school = _territory_inputs(
+                f"acct_edit_{who}", roles=current.roles, townships=current.townships, school=current.school
+            )
             if st.form_submit_button(ui.tr("acct_save"), type="primary"):
                 try:
-                    auth.update_user(scope, who, roles=roles, display_name=display, townships=chosen or None,
-                                     school=school)
-                except (auth.AuthError, permissions.NotPermitted) as exc:
+                    auth.update_user(
+                        scope, who, roles=roles, display_name=display, townships=chosen or None, school=school
+                    )
+                except AppError as exc:
                     st.error(str(exc))
                 else:
                     st.success(ui.tr("acct_saved"))
@@ -90,5 +121,5 @@ with status_tab:
                 st.rerun()
             if c2.button(ui.tr("acct_reset"), key="acct_reset", width="stretch"):
                 _show_temp(auth.reset(scope, who))
-        except (auth.AuthError, permissions.NotPermitted) as exc:
+        except AppError as exc:
             st.error(str(exc))

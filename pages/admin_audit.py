@@ -2,14 +2,16 @@
 
 import streamlit as st
 
-from lib import audit_view, permissions, ui
+from lib import ui
+from lib.access import audit_view
+from lib.core.errors import AppError
 
 scope = ui.current_scope()
 ui.require_page(scope, "view_audit")
 ui.page_header(ui.tr("nav_admin_audit"), scope)
 try:
     users, actions = audit_view.filter_choices(scope)
-except permissions.NotPermitted as exc:
+except AppError as exc:
     st.error(str(exc))
     st.stop()
 
@@ -17,8 +19,13 @@ c1, c2, c3, c4 = st.columns([1, 1, 2, 2])
 start = c1.date_input(ui.tr("audit_from"), value=None, key="audit_from", format="YYYY-MM-DD")
 end = c2.date_input(ui.tr("audit_to"), value=None, key="audit_to", format="YYYY-MM-DD")
 who = c3.multiselect(ui.tr("audit_users"), users, key="audit_users", placeholder=ui.tr("all"))
-what = c4.multiselect(ui.tr("audit_actions"), actions, key="audit_actions", placeholder=ui.tr("all"),
-                      format_func=lambda a: audit_view.ACTION_LABELS.get(a, a))
+what = c4.multiselect(
+    ui.tr("audit_actions"),
+    actions,
+    key="audit_actions",
+    placeholder=ui.tr("all"),
+    format_func=lambda a: audit_view.ACTION_LABELS.get(a, a),
+)
 
 limit = 5000
 entries = audit_view.load_entries(scope, start=start, end=end, users=who, actions=what, limit=limit)

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from lib import backup, permissions, store, ui
+from lib import ui
+from lib.core.errors import AppError
+from lib.ops import backup
 from lib.ui import ops as ui_ops
 
 scope = ui.current_scope()
@@ -10,7 +12,7 @@ ui.require_page(scope, "backup")
 ui.page_header(ui.tr("nav_admin_backup"), scope)
 try:
     status = backup.backup_status(scope)
-except permissions.NotPermitted as exc:
+except AppError as exc:
     st.error(str(exc))
     st.stop()
 
@@ -21,8 +23,12 @@ last = status["last"]
 c1, c2, c3, c4 = st.columns([1, 2, 1.3, 1])
 c1.metric(ui.tr("bk_count"), f"{status['count']}")
 c2.metric(ui.tr("bk_last"), last.strftime("%Y-%m-%d %H:%M") if last else ui.tr("bk_none"))
-c3.metric(ui.tr("bk_schedule"), ui.tr("bk_every").format(h=f"{status['schedule_hours']:g}")
-          if status["schedule_hours"] > 0 else ui.tr("bk_off"))
+c3.metric(
+    ui.tr("bk_schedule"),
+    ui.tr("bk_every").format(h=f"{status['schedule_hours']:g}")
+    if status["schedule_hours"] > 0
+    else ui.tr("bk_off"),
+)
 c4.metric(ui.tr("bk_keep"), f"{status['keep']}")
 if ui_ops.scheduled_backup_error():
     st.warning(ui.tr("bk_sched_failed") + ui_ops.scheduled_backup_error())
@@ -32,7 +38,7 @@ if st.button(ui.tr("bk_now"), type="primary", icon=":material/backup:", key="bk_
         with st.spinner(ui.tr("bk_now") + "…"):
             info = backup.take_backup(scope)
         flash = ("ok", ui.tr("bk_done").format(name=info.path.name, mb=f"{info.size_bytes / 1e6:.1f}"))
-    except (backup.BackupError, store.StoreBusy) as exc:
+    except AppError as exc:
         flash = ("error", ui.tr("bk_failed") + str(exc))
     st.session_state["bk_flash"] = [flash]
     st.rerun()
@@ -47,18 +53,22 @@ if status["names"]:
     try:
         rows = backup.verify_backup(chosen)
         st.caption(f"{name}：{len(rows)} 张表，{sum(rows.values()):,} 行")
-    except backup.BackupError as exc:
+    except AppError as exc:
         rows = None
         st.error(str(exc))
     sure = st.checkbox(ui.tr("bk_confirm"), key="bk_confirm", disabled=rows is None)
-    if st.button(ui.tr("bk_restore_btn"), icon=":material/settings_backup_restore:", key="bk_restore",
-                 disabled=not sure or rows is None):
+    if st.button(
+        ui.tr("bk_restore_btn"),
+        icon=":material/settings_backup_restore:",
+        key="bk_restore",
+        disabled=not sure or rows is None,
+    ):
         try:
             with st.spinner(ui.tr("maintenance_banner")):
                 result = backup.restore(scope, chosen)
             safety = result.safety_backup.name if result.safety_backup else "—"
             flash = ("ok", ui.tr("bk_restored").format(name=name, safety=safety))
-        except (backup.BackupError, store.StoreBusy) as exc:
+        except AppError as exc:
             flash = ("error", ui.tr("bk_failed") + str(exc))
         st.session_state["bk_flash"] = [flash]
         st.session_state.pop("bk_confirm", None)

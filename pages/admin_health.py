@@ -3,14 +3,17 @@ township, failures in the last day."""
 
 import streamlit as st
 
-from lib import audit_view, health, permissions, ui
+from lib import ui
+from lib.access import audit_view
+from lib.core.errors import AppError
+from lib.ops import health
 
 scope = ui.current_scope()
 ui.require_page(scope, "health")
 ui.page_header(ui.tr("nav_admin_health"), scope)
 try:
     h = health.system_health(scope)
-except permissions.NotPermitted as exc:
+except AppError as exc:
     st.error(str(exc))
     st.stop()
 
@@ -35,6 +38,10 @@ st.subheader(ui.tr("hl_fail_title"))
 if h.failures.empty:
     st.caption(ui.tr("hl_no_failures"))
 else:
-    st.dataframe(h.failures.assign(action=h.failures["action"].map(lambda a: audit_view.ACTION_LABELS.get(a, a)))
-                 .rename(columns={"action": "操作", "n": "次数"}), hide_index=True)
+    st.dataframe(
+        h.failures.assign(
+            action=h.failures["action"].map(lambda a: audit_view.ACTION_LABELS.get(a, a))
+        ).rename(columns={"action": "操作", "n": "次数"}),
+        hide_index=True,
+    )
 ui.note(ui.tr("hl_note").format(path=h.db_path, as_of=h.as_of or "—"))

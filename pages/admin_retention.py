@@ -2,14 +2,16 @@
 
 import streamlit as st
 
-from lib import permissions, retention, store, ui
+from lib import ui
+from lib.core.errors import AppError
+from lib.ops import retention
 
 scope = ui.current_scope()
 ui.require_page(scope, "retention")
 ui.page_header(ui.tr("nav_admin_retention"), scope)
 try:
     plan, settings = retention.report(scope)
-except (permissions.NotPermitted, retention.RetentionError) as exc:
+except AppError as exc:
     st.error(str(exc))
     st.stop()
 
@@ -17,14 +19,24 @@ for kind, text in st.session_state.pop("rt_flash", []):
     (st.success if kind == "ok" else st.error)(text)
 
 conf = settings["retention"]
-st.caption(ui.tr("rt_rules").format(years=conf["leaver_years"], statuses="、".join(conf["leaver_status"]),
-                                     audit=conf["audit_years"], min=retention.AUDIT_MIN_YEARS))
+st.caption(
+    ui.tr("rt_rules").format(
+        years=conf["leaver_years"],
+        statuses="、".join(conf["leaver_status"]),
+        audit=conf["audit_years"],
+        min=retention.AUDIT_MIN_YEARS,
+    )
+)
 t = plan.totals()
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(ui.tr("rt_students").format(day=t["leaver_cutoff"]), f"{t['students_deidentified']:,}")
 c2.metric(ui.tr("rt_related"), f"{t['dropout_cases_rows'] + t['aid_verification_tasks_rows']:,}")
 c3.metric(ui.tr("rt_audit").format(day=t["audit_cutoff"][:10]), f"{t['audit_entries_deleted']:,}")
-c4.metric("导入撤销快照(行)", f"{plan.snapshot_rows:,}", help="早于离校保留期的导入已不能撤销，其快照中的原行内容一并删除")
+c4.metric(
+    "导入撤销快照(行)",
+    f"{plan.snapshot_rows:,}",
+    help="早于离校保留期的导入已不能撤销，其快照中的原行内容一并删除",
+)
 if not plan.students.empty:
     st.dataframe(plan.by_school_year(), hide_index=True, width="stretch")
 
@@ -32,13 +44,20 @@ nothing = plan.students.empty and not plan.audit_entries and not plan.snapshot_r
 if nothing:
     st.success(ui.tr("rt_nothing"))
 sure = st.checkbox(ui.tr("rt_confirm"), key="rt_confirm", disabled=nothing)
-if st.button(ui.tr("rt_run"), type="primary", disabled=nothing or not sure, key="rt_run",
-             icon=":material/auto_delete:"):
+if st.button(
+    ui.tr("rt_run"), type="primary", disabled=nothing or not sure, key="rt_run", icon=":material/auto_delete:"
+):
     try:
         done = retention.apply_retention(scope, as_of=scope.as_of, settings=settings)
-        st.session_state["rt_flash"] = [("ok", ui.tr("rt_done").format(
-            n=f"{done.totals()['students_deidentified']:,}", a=f"{done.audit_entries:,}"))]
-    except (retention.RetentionError, store.StoreBusy) as exc:
+        st.session_state["rt_flash"] = [
+            (
+                "ok",
+                ui.tr("rt_done").format(
+                    n=f"{done.totals()['students_deidentified']:,}", a=f"{done.audit_entries:,}"
+                ),
+            )
+        ]
+    except AppError as exc:
         st.session_state["rt_flash"] = [("error", str(exc))]
     st.session_state.pop("rt_confirm", None)
     st.rerun()

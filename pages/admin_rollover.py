@@ -2,14 +2,16 @@
 
 import streamlit as st
 
-from lib import permissions, rollover, store, ui
+from lib import ui
+from lib.core.errors import AppError
+from lib.ops import rollover
 
 scope = ui.current_scope()
 ui.require_page(scope, "rollover")
 ui.page_header(ui.tr("nav_admin_rollover"), scope)
 try:
     plan = rollover.next_rollover(scope)
-except (permissions.NotPermitted, rollover.RolloverError) as exc:
+except AppError as exc:
     st.error(str(exc))
     st.stop()
 year = plan.from_year
@@ -20,9 +22,17 @@ for kind, text in st.session_state.pop("ro_flash", []):
 st.subheader(ui.tr("ro_dry").format(a=f"{year}-{year + 1}", b=f"{year + 1}-{year + 2}"))
 t = plan.totals()
 c = st.columns(5)
-for col, (label, value) in zip(c, [(ui.tr("ro_before"), t["on_roll_before"]), ("升级", t["升级"]),
-                                   ("毕业离册", t["毕业"]), ("不升级(休学/辍学)", t["不升级"]),
-                                   (ui.tr("ro_after"), t["on_roll_after"])], strict=True):
+for col, (label, value) in zip(
+    c,
+    [
+        (ui.tr("ro_before"), t["on_roll_before"]),
+        ("升级", t["升级"]),
+        ("毕业离册", t["毕业"]),
+        ("不升级(休学/辍学)", t["不升级"]),
+        (ui.tr("ro_after"), t["on_roll_after"]),
+    ],
+    strict=True,
+):
     col.metric(label, f"{value:,}")
 st.caption(ui.tr("ro_carried").format(cases=t["open_cases_carried"], helps=t["active_interventions_carried"]))
 for note in plan.notes:
@@ -32,15 +42,30 @@ ui.download_buttons(plan.by_grade(), name="学年升级预演", scope=scope, key
 
 early = scope.as_of < rollover.opens_on(plan.to_year)
 if early:
-    st.info(ui.tr("ro_early").format(day=rollover.opens_on(plan.to_year).isoformat(), as_of=scope.as_of.isoformat()))
+    st.info(
+        ui.tr("ro_early").format(
+            day=rollover.opens_on(plan.to_year).isoformat(), as_of=scope.as_of.isoformat()
+        )
+    )
 sure = st.checkbox(ui.tr("ro_confirm").format(b=f"{year + 1}-{year + 2}"), key="ro_confirm", disabled=early)
-if st.button(ui.tr("ro_run"), type="primary", disabled=early or not sure, key="ro_run", icon=":material/upgrade:"):
+if st.button(
+    ui.tr("ro_run"), type="primary", disabled=early or not sure, key="ro_run", icon=":material/upgrade:"
+):
     try:
         with st.spinner(ui.tr("ro_run") + "…"):
             done = rollover.apply_rollover(scope, to_year=plan.to_year, as_of=scope.as_of)
-        st.session_state["ro_flash"] = [("ok", ui.tr("ro_done").format(**{k: f"{v:,}" for k, v in {
-            "up": done.totals()["升级"], "out": done.totals()["毕业"]}.items()}))]
-    except (rollover.RolloverError, store.StoreBusy) as exc:
+        st.session_state["ro_flash"] = [
+            (
+                "ok",
+                ui.tr("ro_done").format(
+                    **{
+                        k: f"{v:,}"
+                        for k, v in {"up": done.totals()["升级"], "out": done.totals()["毕业"]}.items()
+                    }
+                ),
+            )
+        ]
+    except AppError as exc:
         st.session_state["ro_flash"] = [("error", str(exc))]
     st.session_state.pop("ro_confirm", None)
     st.rerun()

@@ -3,7 +3,9 @@ they override the defaults file (data/settings.toml) until reset."""
 
 import streamlit as st
 
-from lib import loaders, settings_store, store, ui
+from lib import loaders, ui
+from lib.core import settings as settings_store
+from lib.core.errors import AppError
 
 scope = ui.current_scope()
 ui.require_page(scope, "edit_settings")
@@ -13,8 +15,16 @@ if msg := st.session_state.pop("set_flash", None):
 
 settings = loaders.load_effective_settings()
 sections = [s for s in settings_store.SECTION_LABELS if settings_store.editable_leaves(settings, s)]
-section = st.segmented_control("设置类别", sections, format_func=settings_store.SECTION_LABELS.get,
-                               default=sections[0], key="set_section") or sections[0]
+section = (
+    st.segmented_control(
+        "设置类别",
+        sections,
+        format_func=settings_store.SECTION_LABELS.get,
+        default=sections[0],
+        key="set_section",
+    )
+    or sections[0]
+)
 with st.form(f"set_form_{section}"):
     cols = st.columns(3)
     submitted = {}
@@ -24,8 +34,14 @@ with st.form(f"set_form_{section}"):
         if isinstance(value, bool):
             submitted[key] = col.checkbox(label, value=value, key=f"set_{key}", help=key)
         elif isinstance(value, (int, float)):
-            submitted[key] = col.number_input(label, value=value, min_value=type(value)(0), key=f"set_{key}", help=key,
-                                              step=1 if isinstance(value, int) else 0.01)
+            submitted[key] = col.number_input(
+                label,
+                value=value,
+                min_value=type(value)(0),
+                key=f"set_{key}",
+                help=key,
+                step=1 if isinstance(value, int) else 0.01,
+            )
         else:
             submitted[key] = col.text_input(label, value=value, key=f"set_{key}", help=key)
     saved = st.form_submit_button("保存修改", type="primary")
@@ -37,12 +53,11 @@ if saved:
             st.cache_data.clear()  # every cached figure depends on the settings
         st.session_state["set_flash"] = f"已保存 {len(changes)} 项设置。" if changes else "没有改动。"
         st.rerun()
-    except settings_store.SettingsError as exc:
+    except AppError as exc:
         st.error(str(exc))
 
 st.subheader("已修改的设置(覆盖默认值)")
-with store.connect() as con:
-    table = settings_store.overrides_table(con, section)
+table = loaders.load_settings_overrides(section)
 if table.empty:
     ui.note("本类设置均为默认值(data/settings.toml 或程序默认)。")
 else:

@@ -2,12 +2,15 @@
 
 import streamlit as st
 
-from lib import aid_approvals, fmt, loaders, ui
-from lib import aid_view as view
+from lib import loaders, ui
+from lib.aid import approvals as aid_approvals
+from lib.aid import view
+from lib.core import fmt
+from lib.core.errors import AppError
 
 
 def show(styled: tuple, **kw) -> None:
-    """A (table, colours, formats) triple from lib.aid_view as a tinted table."""
+    """A (table, colours, formats) triple from lib.aid.view as a tinted table."""
     table, colours, formats = styled
     kw.setdefault("height", min(35 * (len(table) + 1) + 3, 420))  # ui.coloured_table needs a height
     ui.coloured_table(table, colours, formats=formats, **kw)
@@ -21,17 +24,30 @@ scope = ui.unmask_control(scope, "学生资助名单")
 ui.metric_cards(view.cards(r), per_row=6)
 ui.note(ui.tr("aid_scope_rule"))
 when = f"截至{fmt.fmt_date(scope.as_of)}"
-cov, pay, appr, social = st.tabs([ui.tr("aid_tab_coverage"), ui.tr("aid_tab_payments"),
-                                  ui.tr("aid_tab_approvals"), ui.tr("aid_tab_social")])
+cov, pay, appr, social = st.tabs(
+    [
+        ui.tr("aid_tab_coverage"),
+        ui.tr("aid_tab_payments"),
+        ui.tr("aid_tab_approvals"),
+        ui.tr("aid_tab_social"),
+    ]
+)
 
 with cov:
     left, right = st.columns([5, 6], gap="medium")
     programme = right.selectbox(ui.tr("aid_programme"), r.programmes, key="aid_programme")
     towns = view.township_coverage(r, programme)
-    left.plotly_chart(view.plot_township_rate(
-        towns, measure="aid_coverage", rate="coverage", county=view.county_rate(towns),
-        title=f"{programme}：{ui.tr('aid_township_cov')}({when}，已发放÷应助)"),
-        width="stretch", config={"displayModeBar": False})
+    left.plotly_chart(
+        view.plot_township_rate(
+            towns,
+            measure="aid_coverage",
+            rate="coverage",
+            county=view.county_rate(towns),
+            title=f"{programme}：{ui.tr('aid_township_cov')}({when}，已发放÷应助)",
+        ),
+        width="stretch",
+        config={"displayModeBar": False},
+    )
     with right:
         st.caption(ui.tr("aid_by_programme"))
         show(view.programme_table(r))
@@ -39,17 +55,27 @@ with cov:
         show(view.category_table(r, programme))
     st.subheader(ui.tr("aid_drill"))
     c1, c2 = st.columns(2)
-    town = c1.selectbox(ui.tr("township"), [None, *r.towns], key="aid_town",
-                        format_func=lambda c: r.towns.get(c, ui.tr("aid_all_towns")))
+    town = c1.selectbox(
+        ui.tr("township"),
+        [None, *r.towns],
+        key="aid_town",
+        format_func=lambda c: r.towns.get(c, ui.tr("aid_all_towns")),
+    )
     schools = view.schools_of(r, town)
-    school = c2.selectbox(ui.tr("schools"), [None, *schools], key=f"aid_school_{town}",
-                          format_func=lambda c: schools.get(c, ui.tr("aid_all_schools")))
+    school = c2.selectbox(
+        ui.tr("schools"),
+        [None, *schools],
+        key=f"aid_school_{town}",
+        format_func=lambda c: schools.get(c, ui.tr("aid_all_schools")),
+    )
     if town and not school:
         show(view.school_coverage(r, programme, town), height=240)
     gaps = view.gap_students(r, programme, township=town, school=school, mask=scope.mask)
     ui.audit_once(scope, "view_list", list="aid_gaps", programme=programme, township=town, school=school)
     st.dataframe(gaps, hide_index=True, width="stretch", height=300)
-    ui.named_download_buttons(gaps, name="应助未助名单", scope=scope, key="aid_gaps_dl", title=f"{programme}应助未助名单 {when}")
+    ui.named_download_buttons(
+        gaps, name="应助未助名单", scope=scope, key="aid_gaps_dl", title=f"{programme}应助未助名单 {when}"
+    )
     with st.expander(f"{ui.tr('aid_wrong')}({len(r.paid_not_eligible) + len(r.duplicates)})"):
         wrong = view.wrong_payments(r, mask=scope.mask)
         ui.audit_once(scope, "view_list", list="aid_wrong_payments")
@@ -61,18 +87,29 @@ with cov:
 with pay:
     left, right = st.columns([1, 1], gap="medium")
     towns_pay = view.township_payments(r)
-    left.plotly_chart(view.plot_township_rate(
-        towns_pay, measure="aid_on_time", rate="on_time_rate", county=r.county["on_time_rate"],
-        title=f"{ui.tr('aid_township_ontime')}({scope.school_year}学年已到期记录，{when})"),
-        width="stretch", config={"displayModeBar": False})
-    right.plotly_chart(view.plot_terms(r.terms, title=f"{ui.tr('aid_terms')}({when})"),
-                       width="stretch", config={"displayModeBar": False})
+    left.plotly_chart(
+        view.plot_township_rate(
+            towns_pay,
+            measure="aid_on_time",
+            rate="on_time_rate",
+            county=r.county["on_time_rate"],
+            title=f"{ui.tr('aid_township_ontime')}({scope.school_year}学年已到期记录，{when})",
+        ),
+        width="stretch",
+        config={"displayModeBar": False},
+    )
+    right.plotly_chart(
+        view.plot_terms(r.terms, title=f"{ui.tr('aid_terms')}({when})"),
+        width="stretch",
+        config={"displayModeBar": False},
+    )
     show(view.payments_table(r))
     st.subheader(ui.tr("aid_problems"))
     problems = view.problem_list(r, mask=scope.mask)
     ui.audit_once(scope, "view_list", list="aid_problem_payments")
-    st.dataframe(problems.style.format(view.PROBLEM_FORMATS, na_rep="—"), hide_index=True, width="stretch",
-                 height=280)
+    st.dataframe(
+        problems.style.format(view.PROBLEM_FORMATS, na_rep="—"), hide_index=True, width="stretch", height=280
+    )
     ui.named_download_buttons(problems, name="逾期未足额发放", scope=scope, key="aid_problems_dl")
     st.subheader(ui.tr("aid_ledger"))
     ledger = view.ledger_table(r)
@@ -87,8 +124,12 @@ with appr:
     st.subheader(ui.tr("aid_stuck"))
     show(view.stuck_table(r))
     st.subheader(ui.tr("aid_waiting"))
-    a_town = st.selectbox(ui.tr("township"), [None, *r.towns], key="aid_appr_town",
-                          format_func=lambda c: r.towns.get(c, ui.tr("aid_all_towns")))
+    a_town = st.selectbox(
+        ui.tr("township"),
+        [None, *r.towns],
+        key="aid_appr_town",
+        format_func=lambda c: r.towns.get(c, ui.tr("aid_all_towns")),
+    )
     waiting = view.waiting_list(r, mask=scope.mask, township=a_town)
     ui.audit_once(scope, "view_list", list="aid_applications", township=a_town)
     st.dataframe(waiting.drop(columns="版本"), hide_index=True, width="stretch", height=260)
@@ -102,9 +143,14 @@ with appr:
         reject = b2.form_submit_button(ui.tr("aid_reject"), width="stretch")
     if (approve or reject) and app_id:
         try:
-            status = aid_approvals.decide(scope, app_id, approve=approve, reason=reason,
-                                          expected_version=view.version_of(waiting, app_id))
-        except aid_approvals.ApprovalError as exc:
+            status = aid_approvals.decide(
+                scope,
+                app_id,
+                approve=approve,
+                reason=reason,
+                expected_version=view.version_of(waiting, app_id),
+            )
+        except AppError as exc:
             st.error(str(exc))
         else:
             st.session_state["aid_flash"] = f"申请 {app_id} 已办理：{status}"
@@ -113,8 +159,12 @@ with appr:
 
 with social:
     st.subheader(ui.tr("aid_donations"))
-    st.dataframe(view.donations_table(r).style.format(view.MONEY_FORMATS, na_rep="—"),
-                 hide_index=True, width="stretch", height=260)
+    st.dataframe(
+        view.donations_table(r).style.format(view.MONEY_FORMATS, na_rep="—"),
+        hide_index=True,
+        width="stretch",
+        height=260,
+    )
     st.subheader(f"{r.campaign_year}年{ui.tr('aid_campaign')}")
     ui.metric_cards(view.campaign_cards(r), per_row=4)
     campaign = view.campaign_list(r, mask=scope.mask)

@@ -2,29 +2,41 @@
 
 import streamlit as st
 
-from lib import aid_tasks, loaders, permissions, reconcile, schema, ui
-from lib import aid_view as view
+from lib import loaders, ui
+from lib.aid import reconcile, view
+from lib.aid import tasks as aid_tasks
+from lib.core import permissions, schema
+from lib.core.errors import AppError
 
 scope = ui.current_scope()
 ui.require_page(scope, "view_named")
 info = loaders.store_info()
-ui.page_header(ui.tr("nav_aid_reconcile"), scope, towns=dict(zip(info["townships"].code, info["townships"].name,
-                                                                 strict=True)))
+ui.page_header(
+    ui.tr("nav_aid_reconcile"),
+    scope,
+    towns=dict(zip(info["townships"].code, info["townships"].name, strict=True)),
+)
 if msg := st.session_state.pop("rec_flash", None):
     st.success(msg)
 scope = ui.unmask_control(scope, "精准识别")
 
 c1, c2 = st.columns([1, 2])
-kind = c1.selectbox(ui.tr("rec_kind"), list(schema.REGISTRY_KINDS), format_func=schema.REGISTRY_KINDS.get,
-                    key="rec_kind")
+kind = c1.selectbox(
+    ui.tr("rec_kind"), list(schema.REGISTRY_KINDS), format_func=schema.REGISTRY_KINDS.get, key="rec_kind"
+)
 upload = c2.file_uploader(ui.tr("rec_upload"), type=["csv", "xlsx"], key="rec_file")
 if info["demo"] and permissions.can(scope, "unmask") and scope.townships is None and scope.schools is None:
     s1, s2, _ = st.columns([1, 1, 3])  # the demo list is county-wide with full IDs: county users only
     if s1.button(ui.tr("rec_sample"), key="rec_sample"):
         st.session_state["rec_use_sample"] = True
     if not scope.mask:  # the file itself: only once unmasked (with a reason)
-        s2.download_button(ui.tr("rec_sample_download"), loaders.sample_registry_csv(kind, scope.as_of),
-                           file_name=f"演示名单_{kind}.csv", mime="text/csv", key="rec_sample_dl")
+        s2.download_button(
+            ui.tr("rec_sample_download"),
+            loaders.sample_registry_csv(kind, scope.as_of),
+            file_name=f"演示名单_{kind}.csv",
+            mime="text/csv",
+            key="rec_sample_dl",
+        )
 if upload is not None:
     data, filename = upload.getvalue(), upload.name
 elif st.session_state.get("rec_use_sample") and permissions.can(scope, "unmask") and scope.townships is None:
@@ -38,20 +50,30 @@ if data is None:
 else:
     try:
         result = loaders.run_reconcile(scope, data, filename, kind)
-    except reconcile.RegistryFileError as exc:
+    except AppError as exc:
         st.error(str(exc))
 if result is not None:
     st.caption(f"{filename} · {schema.REGISTRY_KINDS[kind]} · {len(result.rows)} 行")
     ui.metric_cards(view.reconcile_cards(result), per_row=7)
     counts = result.counts
-    category = st.radio(ui.tr("rec_category"), list(view.REC_ORDER), horizontal=True, key="rec_category",
-                        format_func=lambda c: f"{reconcile.CATEGORIES[c]} {counts[c]}")
+    category = st.radio(
+        ui.tr("rec_category"),
+        list(view.REC_ORDER),
+        horizontal=True,
+        key="rec_category",
+        format_func=lambda c: f"{reconcile.CATEGORIES[c]} {counts[c]}",
+    )
     rows = result.category(category)
     shown = reconcile.display_frame(rows, mask=scope.mask)
     ui.audit_once(scope, "view_list", list="reconcile", kind=kind, category=category, file=filename)
     st.dataframe(shown, hide_index=True, width="stretch", height=min(35 * (len(shown) + 1) + 3, 320))
-    ui.named_download_buttons(reconcile.display_frame(result.rows, mask=scope.mask), name="精准识别比对结果",
-                        scope=scope, key="rec_dl", sheets=reconcile.workbook_sheets(result, mask=scope.mask))
+    ui.named_download_buttons(
+        reconcile.display_frame(result.rows, mask=scope.mask),
+        name="精准识别比对结果",
+        scope=scope,
+        key="rec_dl",
+        sheets=reconcile.workbook_sheets(result, mask=scope.mask),
+    )
     if category == "not_enrolled" and len(rows):
         st.markdown(f"**{ui.tr('rec_case_offer')}**")
         k1, k2, k3 = st.columns(3)
@@ -59,16 +81,17 @@ if result is not None:
         pick = k1.selectbox(ui.tr("rec_case_row"), list(labels), format_func=labels.get, key="rec_case_pick")
         row = rows[rows["row"] == pick].iloc[0]
         villages = reconcile.village_choices(loaders.load_villages(scope), row)
-        village = k2.selectbox(ui.tr("rec_case_village"), list(villages), format_func=villages.get,
-                               key=f"rec_case_village_{pick}")
+        village = k2.selectbox(
+            ui.tr("rec_case_village"),
+            list(villages),
+            format_func=villages.get,
+            key=f"rec_case_village_{pick}",
+        )
         reason = k3.selectbox(ui.tr("rec_case_reason"), list(schema.REASONS), key="rec_case_reason")
-        opener = reconcile.case_opener()
-        if opener is None:
-            ui.note(ui.tr("rec_case_unavailable"))
-        if st.button(ui.tr("rec_open_case"), key="rec_open_case", disabled=opener is None, type="primary"):
+        if st.button(ui.tr("rec_open_case"), key="rec_open_case", type="primary"):
             try:
                 case_id = reconcile.open_case_for_row(scope, row, village_code=village, reason=reason)
-            except (ValueError, RuntimeError) as exc:
+            except AppError as exc:
                 st.error(str(exc))
             else:
                 st.session_state["rec_flash"] = f"已开立控辍保学台账 {case_id}（名单第 {pick} 行）"
@@ -93,9 +116,14 @@ else:
         status = st.radio(ui.tr("rec_task_status"), ["已核实", "无需处理"], horizontal=True)
         if st.form_submit_button(ui.tr("rec_close")):
             try:
-                aid_tasks.close_task(scope, task_id, result=outcome, status=status,
-                                     expected_version=view.task_version(tasks, task_id))
-            except aid_tasks.TaskError as exc:
+                aid_tasks.close_task(
+                    scope,
+                    task_id,
+                    result=outcome,
+                    status=status,
+                    expected_version=view.task_version(tasks, task_id),
+                )
+            except AppError as exc:
                 st.error(str(exc))
             else:
                 st.session_state["rec_flash"] = f"任务 {task_id} 已办结"

@@ -3,15 +3,26 @@ re-import (the import's rules, the user's Scope, the audit log with old and new 
 
 import streamlit as st
 
-from lib import corrections, permissions, ui
+from lib import ui
+from lib.core import permissions
+from lib.core.errors import AppError
+from lib.ingest import corrections
 from lib.ui import ops as ui_ops
 
 scope = ui.current_scope()
 ui.require_page(scope, "correct_records")
 ui.page_header(ui.tr("nav_corrections"), scope)
 
-table = st.segmented_control(ui.tr("cr_kind"), list(corrections.RECORD_LABELS), default="schools",
-                             format_func=corrections.RECORD_LABELS.get, key="cr_table") or "schools"
+table = (
+    st.segmented_control(
+        ui.tr("cr_kind"),
+        list(corrections.RECORD_LABELS),
+        default="schools",
+        format_func=corrections.RECORD_LABELS.get,
+        key="cr_table",
+    )
+    or "schools"
+)
 if table == "students":
     scope = ui.unmask_control(scope, "更正学生记录")
 masked = permissions.masked(scope)
@@ -22,8 +33,12 @@ if table in ("students", "aid_records"):
 if found.empty:
     st.info(ui.tr("cr_none"))
     st.stop()
-pick = st.selectbox(ui.tr("cr_pick"), range(len(found)), key=f"cr_pick_{table}",
-                    format_func=lambda i: corrections.describe_row(found.iloc[i], table))
+pick = st.selectbox(
+    ui.tr("cr_pick"),
+    range(len(found)),
+    key=f"cr_pick_{table}",
+    format_func=lambda i: corrections.describe_row(found.iloc[i], table),
+)
 key = corrections.key_of(found.iloc[pick], table)
 record = corrections.load_record(scope, table, key)
 form_key = "cr_" + table + "_" + "_".join(str(v) for v in key.values())
@@ -53,6 +68,6 @@ if check or save:
             st.dataframe(fix.changes_frame(masked=masked), hide_index=True, width="stretch")
         for p in fix.notes:
             st.warning(ui.tr("cr_existing") + p.message)
-    except corrections.CorrectionError as exc:
+    except AppError as exc:
         st.error(str(exc))
 ui.note(ui.tr("cr_note"))

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from lib import config, ingest, loaders, store, ui
-from lib import ingest_view as view
+from lib import ingest, loaders, ui
+from lib.core import config
+from lib.core.errors import AppError
+from lib.ingest import view
 from lib.ui import imports as ui_imports
 
 scope = ui.current_scope()
@@ -46,7 +48,7 @@ if data is not None:
     sheet = st.selectbox(ui.tr("imp_sheet"), sheets, key="imp_sheet") if len(sheets) > 1 else None
     try:
         parsed = loaders.read_upload(data, name, kind=kind, sheet=sheet)
-    except ingest.IngestError as exc:
+    except AppError as exc:
         st.error(str(exc))
 
 if parsed is not None:
@@ -95,11 +97,20 @@ if report is not None:
     ):
         bar = st.progress(0.0, text="开始导入…")
         try:
-            message = view.commit_file(data, name, kind=kind, mapping=mapping, sheet=sheet,
-                                       signature=parsed.signature(), scope=scope, mode=mode,
-                                       drop_bad_rows=drop, crs=crs,
-                                       progress=lambda f, t: bar.progress(f, text=t))
-        except (ingest.ImportRefused, store.StoreBusy) as exc:
+            message = view.commit_file(
+                data,
+                name,
+                kind=kind,
+                mapping=mapping,
+                sheet=sheet,
+                signature=parsed.signature(),
+                scope=scope,
+                mode=mode,
+                drop_bad_rows=drop,
+                crs=crs,
+                progress=lambda f, t: bar.progress(f, text=t),
+            )
+        except AppError as exc:
             st.error(getattr(exc, "reason", str(exc)))
         else:
             st.session_state["imp_flash"] = message

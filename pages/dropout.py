@@ -3,8 +3,10 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lib import dropout_charts, fmt, loaders, ui
-from lib import dropout_monitor as dm
+from lib import loaders, ui
+from lib.core import fmt
+from lib.dropout import charts as dropout_charts
+from lib.dropout import monitor as dm
 
 scope = ui.current_scope()
 ui.require_page(scope, "view_named")
@@ -18,9 +20,15 @@ ui.page_header(ui.tr("nav_dropout"), scope, towns=towns)
 ui.metric_cards(dm.cards(data, proposals=len(found)), per_row=6)
 ui.note(f"{ui.tr('do_case_rule')} 巩固率目标 {fmt.fmt_pct(dm.consolidation_target())}。")
 c1, c2, c3 = st.columns(3)
-c1.page_link("pages/dropout_cases.py", label=f"{ui.tr('nav_dropout_cases')}：确认疑似、登记劝返", icon=":material/folder_shared:")
+c1.page_link(
+    "pages/dropout_cases.py",
+    label=f"{ui.tr('nav_dropout_cases')}：确认疑似、登记劝返",
+    icon=":material/folder_shared:",
+)
 c2.page_link("pages/todo.py", label=ui.tr("nav_todo"), icon=":material/checklist:")
-c3.page_link("pages/dropout_weekly.py", label=f"{ui.tr('nav_dropout_weekly')}(导出)", icon=":material/event_note:")
+c3.page_link(
+    "pages/dropout_weekly.py", label=f"{ui.tr('nav_dropout_weekly')}(导出)", icon=":material/event_note:"
+)
 
 left, right = st.columns([7, 4], gap="medium")
 with left:

@@ -2,8 +2,13 @@
 
 import streamlit as st
 
-from lib import audit, dropout, dropout_cases, loaders, notices, schema, ui
-from lib import dropout_ledger as dl
+from lib import loaders, ui
+from lib.core import audit, schema
+from lib.core.errors import AppError
+from lib.dropout import cases as dropout_cases
+from lib.dropout import ledger as dl
+from lib.dropout import notices
+from lib.dropout import rules as dropout
 
 scope = ui.current_scope()
 ui.require_page(scope, "view_named")
@@ -33,7 +38,7 @@ def submit(form: str, values: dict, expected: int) -> None:
     except dropout_cases.CaseConflict as exc:
         st.session_state[dl.CONFLICT] = exc.as_state(form)
         st.rerun()
-    except dropout_cases.CaseError as exc:
+    except AppError as exc:
         st.error(str(exc))
     else:
         st.session_state.pop(dl.CONFLICT, None)
@@ -65,8 +70,12 @@ with tab_status:
             c1, c2 = st.columns(2)
             to = c1.selectbox("改为", moves, key="do_move_to")
             on = c2.date_input("日期", value=scope.as_of, max_value=scope.as_of, key="do_move_on")
-            code = c1.selectbox("核实的辍学原因(改为已核实时)", list(schema.REASONS), index=dl.reason_index(case),
-                                key="do_move_code")
+            code = c1.selectbox(
+                "核实的辍学原因(改为已核实时)",
+                list(schema.REASONS),
+                index=dl.reason_index(case),
+                key="do_move_code",
+            )
             note = c2.text_input("误报理由(改为误报时必填) / 说明", key="do_move_note")
             if st.form_submit_button("保存状态", type="primary", disabled=not writable):
                 submit("status", dl.status_values(to, on, code, note), seen)

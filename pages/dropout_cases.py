@@ -2,8 +2,11 @@
 
 import streamlit as st
 
-from lib import dropout_cases, loaders, schema, ui
-from lib import dropout_ledger as dl
+from lib import loaders, ui
+from lib.core import schema
+from lib.core.errors import AppError
+from lib.dropout import cases as dropout_cases
+from lib.dropout import ledger as dl
 
 scope = ui.current_scope()
 ui.require_page(scope, "view_named")
@@ -88,7 +91,7 @@ with tab_props:
                 dropout_cases.dismiss_proposal(scope, sid, run_start, reason=note)
                 st.session_state[dl.FLASH] = "已排除，不再提示。"
                 st.rerun()
-            except dropout_cases.CaseError as exc:
+            except AppError as exc:
                 st.error(str(exc))
 
 with tab_new:
@@ -117,5 +120,5 @@ with tab_new:
                     guardian_phone=phone,
                 )
                 opened(new_id, f"已建立台账 {new_id}。")
-            except dropout_cases.CaseError as exc:
+            except AppError as exc:
                 st.error(str(exc))

@@ -2,7 +2,11 @@
 
 import streamlit as st
 
-from lib import dropout_cases, dropout_ledger, ids, loaders, ui
+from lib import loaders, ui
+from lib.core import ids
+from lib.core.errors import AppError
+from lib.dropout import cases as dropout_cases
+from lib.dropout import ledger as dropout_ledger
 
 scope = ui.current_scope()
 ui.require_page(scope, "view_named")
@@ -47,5 +51,5 @@ else:
             n = dropout_cases.save_contacts(scope, changed)
             st.session_state["do_contacts_flash"] = f"已保存 {n} 行。"
             st.rerun()
-        except dropout_cases.CaseError as exc:
+        except AppError as exc:
             st.error(str(exc))

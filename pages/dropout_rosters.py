@@ -2,8 +2,11 @@
 
 import streamlit as st
 
-from lib import config, dropout_cases, loaders, ui
-from lib import dropout_rosters as dr
+from lib import loaders, ui
+from lib.core import config
+from lib.core.errors import AppError
+from lib.dropout import cases as dropout_cases
+from lib.dropout import rosters as dr
 
 scope = ui.current_scope()
 ui.require_page(scope, "view_named")
@@ -22,7 +25,7 @@ def record(call, *args, **kw) -> None:
     """Write, then show the fresh roster; a refused write keeps what was typed."""
     try:
         call(scope, *args, **kw)
-    except dr.RosterError as exc:
+    except AppError as exc:
         st.error(str(exc))
     else:
         st.session_state["do_roster_flash"] = "已登记。"
@@ -44,7 +47,9 @@ for tab, key, columns, rule in (
             f"{rule}(设置项)；近四周 = 统计日前28天。红 = 落后较多或未安排教师({behind}人)，黄 = 略有落后。"
         )
         ui.coloured_table(shown, colours, formats={}, height=380)
-        ui.named_download_buttons(shown, name=f"帮扶名册_{ui.tr('do_' + key)}", scope=scope, key=f"do_{key}_dl")
+        ui.named_download_buttons(
+            shown, name=f"帮扶名册_{ui.tr('do_' + key)}", scope=scope, key=f"do_{key}_dl"
+        )
         active = roster.dropna(subset=["intervention_id"])
         if writable and len(active):
             labels = dict(zip(active["intervention_id"], shown.loc[active.index, "学生"], strict=True))

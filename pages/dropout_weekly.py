@@ -2,7 +2,12 @@
 
 import streamlit as st
 
-from lib import dropout, dropout_cases, fmt, loaders, ui, weekly_report
+from lib import loaders, ui
+from lib.core import fmt
+from lib.core.errors import AppError
+from lib.dropout import cases as dropout_cases
+from lib.dropout import rules as dropout
+from lib.dropout import weekly as weekly_report
 
 scope = ui.current_scope()
 ui.require_page(scope, "view_named")
@@ -62,5 +67,5 @@ with tab_missing:
                     n = weekly_report.submit_week(scope, chosen, week, note=note)
                     st.session_state["do_weekly_flash"] = f"已登记 {n} 所学校本周填报。"
                     st.rerun()
-                except (PermissionError, ValueError) as exc:
+                except AppError as exc:
                     st.error(str(exc))

@@ -3,7 +3,11 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lib import config, explore, fmt, ingest, loaders, maps, ui
+from lib import ingest, loaders, ui
+from lib.core import config, fmt
+from lib.core.errors import AppError
+from lib.ingest import explore
+from lib.present import maps
 
 scope = ui.current_scope()
 ui.require_page(scope, "view_aggregates")
@@ -22,7 +26,7 @@ if upload is not None:
     sheet = st.selectbox(ui.tr("imp_sheet"), sheets, key="exp_sheet") if len(sheets) > 1 else None
     try:
         info = loaders.explore_file(data, name, sheet=sheet)
-    except ingest.IngestError as exc:
+    except AppError as exc:
         st.error(str(exc))
 
 if info is not None:

@@ -3,7 +3,10 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lib import config, fmt, layout, loaders, maps, ui
+from lib import loaders, ui
+from lib.core import config, fmt
+from lib.layout import coverage as layout
+from lib.present import maps
 
 scope = ui.current_scope()
 ui.require_page(scope, "view_aggregates")
@@ -12,16 +15,37 @@ towns = dict(zip(data.townships.code, data.townships.name, strict=True))
 ui.page_header(ui.tr("nav_layout"), scope, towns=towns)
 
 c1, c2, c3, c4, c5 = st.columns([1.1, 1, 1, 1.2, 1.3])
-band = c1.radio(ui.tr("lay_band"), list(layout.BAND_LABELS), format_func=layout.BAND_LABELS.get,
-                horizontal=True, key="lay_band")
-km = c2.number_input(ui.tr("lay_km"), min_value=0.5, max_value=30.0, step=0.5, key=f"lay_km_{band}",
-                     value=float(config.SETTINGS["layout"]["reach_km"][band]))
+band = c1.radio(
+    ui.tr("lay_band"),
+    list(layout.BAND_LABELS),
+    format_func=layout.BAND_LABELS.get,
+    horizontal=True,
+    key="lay_band",
+)
+km = c2.number_input(
+    ui.tr("lay_km"),
+    min_value=0.5,
+    max_value=30.0,
+    step=0.5,
+    key=f"lay_km_{band}",
+    value=float(config.SETTINGS["layout"]["reach_km"][band]),
+)
 years = list(range(data.base_year, data.base_year + config.SETTINGS["layout"]["projection_years"] + 1))
-year = c3.selectbox(ui.tr("lay_year"), years, key="lay_year",
-                    format_func=lambda y: f"{y}年" + ("(当前)" if y == data.base_year else "(预测)"))
-measure = c4.selectbox(ui.tr("lay_measure"), list(layout.MAP_MEASURES), key="lay_measure",
-                       format_func=lambda m: layout.MAP_MEASURES[m]["label"])
-base = c5.selectbox(ui.tr("lay_base"), list(maps.BASE_LAYERS), format_func=maps.BASE_LAYERS.get, key="lay_base")
+year = c3.selectbox(
+    ui.tr("lay_year"),
+    years,
+    key="lay_year",
+    format_func=lambda y: f"{y}年" + ("(当前)" if y == data.base_year else "(预测)"),
+)
+measure = c4.selectbox(
+    ui.tr("lay_measure"),
+    list(layout.MAP_MEASURES),
+    key="lay_measure",
+    format_func=lambda m: layout.MAP_MEASURES[m]["label"],
+)
+base = c5.selectbox(
+    ui.tr("lay_base"), list(maps.BASE_LAYERS), format_func=maps.BASE_LAYERS.get, key="lay_base"
+)
 
 view = loaders.load_layout_view(scope, band=band, km=km, year=year)
 ui.metric_cards(layout.cards(view), per_row=4)
@@ -31,14 +55,25 @@ key = loaders.tianditu_key() if base == "tianditu" else None
 if base == "tianditu" and not key:
     st.info(maps.TIANDITU_HELP, icon=":material/key:")
 shapes = loaders.load_township_geojson(scope)
-m = maps.build_layout_map(shapes["townships"], county=shapes.get("county"), base=base, tianditu_key=key,
-                          **layout.map_inputs(data, view, measure=measure))
+m = maps.build_layout_map(
+    shapes["townships"],
+    county=shapes.get("county"),
+    base=base,
+    tianditu_key=key,
+    **layout.map_inputs(data, view, measure=measure),
+)
 left, right = st.columns([2.2, 1], gap="medium")
 with left:
-    st.caption(f"学校与{layout.BAND_LABELS[band]}学龄儿童 · {fmt.fmt_date(scope.as_of)} · "
-               f"{ui.tr('lay_demo_geo')}")
-    out = st_folium(m, key=f"lay_map_{band}_{km}_{year}_{measure}_{base}", height=560, use_container_width=True,
-                    returned_objects=["last_object_clicked"])
+    st.caption(
+        f"学校与{layout.BAND_LABELS[band]}学龄儿童 · {fmt.fmt_date(scope.as_of)} · {ui.tr('lay_demo_geo')}"
+    )
+    out = st_folium(
+        m,
+        key=f"lay_map_{band}_{km}_{year}_{measure}_{base}",
+        height=560,
+        use_container_width=True,
+        returned_objects=["last_object_clicked"],
+    )
 clicked = layout.school_at_click(view.schools, (out or {}).get("last_object_clicked"), base=base)
 if clicked:
     st.session_state["lay_school"] = clicked
@@ -49,30 +84,49 @@ with right:
         st.caption(ui.tr("lay_card_hint"))
     else:
         card = layout.school_card(data, view, code)
-        st.markdown(f"**{card['name']}**  \n{card['level']} · {towns.get(card['township_code'], '')} · "
-                    f"{layout.STATUS_LABELS[card['status']]}")
+        st.markdown(
+            f"**{card['name']}**  \n{card['level']} · {towns.get(card['township_code'], '')} · "
+            f"{layout.STATUS_LABELS[card['status']]}"
+        )
         a, b = st.columns(2)
         a.metric("在校生", f"{card['enrolled']:,}")
         b.metric("核定学位", "—" if card["capacity"] is None else f"{card['capacity']:,}")
-        a.metric("班级数 / 平均班额",
-                 f"{card['classes'] or '—'} / {card['mean_class']:.0f}" if card["mean_class"] else "—")
+        a.metric(
+            "班级数 / 平均班额",
+            f"{card['classes'] or '—'} / {card['mean_class']:.0f}" if card["mean_class"] else "—",
+        )
         b.metric("寄宿生 / 床位", f"{card['boarders']:,} / {card['boarding_beds']:,}")
         st.dataframe(card["by_grade"], hide_index=True, width="stretch", height=250)
-        st.plotly_chart(layout.plot_school_trend(card), width="stretch", config={"displayModeBar": False},
-                        key="lay_card_chart")
+        st.plotly_chart(
+            layout.plot_school_trend(card),
+            width="stretch",
+            config={"displayModeBar": False},
+            key="lay_card_chart",
+        )
 
 st.subheader(ui.tr("lay_townships"))
 table, colours = layout.township_table(view)
 ui.coloured_table(table, colours, formats=layout.TABLE_FORMATS, height=min(36 * (len(table) + 1) + 4, 460))
-ui.download_buttons(layout.township_export(view), name=f"学校布局_{band}_{year}", scope=scope, key="lay_dl",
-                    title=f"各乡镇学校布局 · {layout.BAND_LABELS[band]} · {year}年")
+ui.download_buttons(
+    layout.township_export(view),
+    name=f"学校布局_{band}_{year}",
+    scope=scope,
+    key="lay_dl",
+    title=f"各乡镇学校布局 · {layout.BAND_LABELS[band]} · {year}年",
+)
 
 g1, g2 = st.columns(2)
 stamp = f"{'全区' if scope.townships is None else '所选乡镇'} · 截至{fmt.fmt_date(scope.as_of)}"
-g1.plotly_chart(layout.plot_distance(view, title=f"学龄儿童上学距离分布({year}年，{stamp})"), width="stretch",
-                config={"displayModeBar": False})
-g2.plotly_chart(layout.plot_projection(view, title=f"{layout.BAND_LABELS[band]}五年预测({stamp})"),
-                width="stretch", config={"displayModeBar": False})
+g1.plotly_chart(
+    layout.plot_distance(view, title=f"学龄儿童上学距离分布({year}年，{stamp})"),
+    width="stretch",
+    config={"displayModeBar": False},
+)
+g2.plotly_chart(
+    layout.plot_projection(view, title=f"{layout.BAND_LABELS[band]}五年预测({stamp})"),
+    width="stretch",
+    config={"displayModeBar": False},
+)
 
 flags = layout.school_flags(view, data)
 st.subheader(ui.tr("lay_flags"))

@@ -3,8 +3,11 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lib import charts, fmt, loaders, metrics, ui
-from lib import overview as overview_view
+from lib import loaders, ui
+from lib.core import fmt
+from lib.overview import metrics
+from lib.overview import view as overview_view
+from lib.present import charts
 
 scope = ui.current_scope()
 ui.require_page(scope, "view_aggregates")
@@ -21,13 +24,16 @@ ui.coloured_table(table, colours, formats=formats, height=min(36 * (len(table) +
 
 left, right = st.columns([1, 1], gap="medium")
 with left:
-    measure = st.selectbox(ui.tr("map_measure"), list(overview_view.MAP_MEASURES),
-                           format_func=metrics.MEASURE_LABELS.get, key="ov_measure")
+    measure = st.selectbox(
+        ui.tr("map_measure"),
+        list(overview_view.MAP_MEASURES),
+        format_func=metrics.MEASURE_LABELS.get,
+        key="ov_measure",
+    )
     shapes = loaders.load_township_geojson(scope)
     m = overview_view.choropleth(data, shapes, measure=measure)
     st_folium(m, key=f"ov_map_{measure}", returned_objects=[], height=440, use_container_width=True)
 with right:
-    fig = charts.plot_case_trend(
-        data.trend, title=f"{ui.tr('case_trend')}(截至{fmt.fmt_date(scope.as_of)})")
+    fig = charts.plot_case_trend(data.trend, title=f"{ui.tr('case_trend')}(截至{fmt.fmt_date(scope.as_of)})")
     fig.update_layout(height=500)
     st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})

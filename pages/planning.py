@@ -3,7 +3,12 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lib import config, layout, loaders, maps, planning, schema, ui
+from lib import loaders, ui
+from lib.core import config, schema
+from lib.core.errors import AppError
+from lib.layout import coverage as layout
+from lib.layout import planning
+from lib.present import maps
 from lib.ui import planning as ui_planning
 
 CHANGES = ui_planning.CHANGES
@@ -19,14 +24,26 @@ st.session_state.setdefault(CHANGES, [])
 
 saved = loaders.load_scenarios()
 c1, c2, c3, c4 = st.columns([1.2, 1, 1, 1])
-band = c1.radio(ui.tr("lay_band"), list(layout.BAND_LABELS), format_func=layout.BAND_LABELS.get,
-                horizontal=True, key="plan_band")
-km = c2.number_input(ui.tr("lay_km"), min_value=0.5, max_value=30.0, step=0.5, key=f"plan_km_{band}",
-                     value=float(config.SETTINGS["layout"]["reach_km"][band]))
+band = c1.radio(
+    ui.tr("lay_band"),
+    list(layout.BAND_LABELS),
+    format_func=layout.BAND_LABELS.get,
+    horizontal=True,
+    key="plan_band",
+)
+km = c2.number_input(
+    ui.tr("lay_km"),
+    min_value=0.5,
+    max_value=30.0,
+    step=0.5,
+    key=f"plan_km_{band}",
+    value=float(config.SETTINGS["layout"]["reach_km"][band]),
+)
 years = list(range(data.base_year, data.base_year + config.SETTINGS["layout"]["projection_years"] + 1))
 year = c3.selectbox(ui.tr("lay_year"), years, key="plan_year", format_func=lambda y: f"{y}年")
-base_name = c4.selectbox("对比基准", ["现状", *saved.name], key="plan_base",
-                         help="方案与现状比较，或与另一个已保存的方案并排比较")
+base_name = c4.selectbox(
+    "对比基准", ["现状", *saved.name], key="plan_base", help="方案与现状比较，或与另一个已保存的方案并排比较"
+)
 
 ui_planning.scenario_manager(scope, saved)
 
@@ -34,7 +51,9 @@ band_codes = list(layout.band_supply(data.schools, band).code)
 left, right = st.columns([2, 1], gap="medium")
 with right:
     st.subheader("调整")
-    kind = st.radio("操作", ["撤并学校", "并入另一所学校", "新建学校(点击地图选址)", "调整学位/床位"], key="plan_kind")
+    kind = st.radio(
+        "操作", ["撤并学校", "并入另一所学校", "新建学校(点击地图选址)", "调整学位/床位"], key="plan_kind"
+    )
     if kind == "撤并学校":
         code = st.selectbox("学校", band_codes, format_func=names.get, key="plan_close")
         if st.button("加入方案", key="plan_add_close"):
@@ -49,19 +68,31 @@ with right:
         cap = st.number_input("核定学位", min_value=0, step=50, key="plan_cap")
         beds = st.number_input("寄宿床位", min_value=0, step=10, key="plan_beds")
         if st.button("加入方案", key="plan_add_cap"):
-            st.session_state[CHANGES].append({"op": "capacity", "code": code, "capacity": cap, "boarding_beds": beds})
+            st.session_state[CHANGES].append(
+                {"op": "capacity", "code": code, "capacity": cap, "boarding_beds": beds}
+            )
     else:
         point = st.session_state.get(POINT)
         st.caption("在地图上点击新校址。" if not point else f"已选位置：{point[0]:.4f}, {point[1]:.4f}")
-        level = st.selectbox("办学类型", [lv for lv in schema.BAND_LEVELS[band] if lv in schema.LEVELS],
-                             key="plan_new_level")
+        level = st.selectbox(
+            "办学类型", [lv for lv in schema.BAND_LEVELS[band] if lv in schema.LEVELS], key="plan_new_level"
+        )
         cap = st.number_input("核定学位", min_value=0, value=600, step=50, key="plan_new_cap")
         beds = st.number_input("寄宿床位", min_value=0, value=0, step=10, key="plan_new_beds")
         if st.button("加入方案", key="plan_add_new", disabled=point is None):
             n = sum(1 for c in st.session_state[CHANGES] if c["op"] == "add") + 1
-            st.session_state[CHANGES].append({"op": "add", "code": f"NEW{n:03d}", "name": f"规划新校{n}",
-                                              "level": level, "lon": point[0], "lat": point[1],
-                                              "capacity": cap, "boarding_beds": beds})
+            st.session_state[CHANGES].append(
+                {
+                    "op": "add",
+                    "code": f"NEW{n:03d}",
+                    "name": f"规划新校{n}",
+                    "level": level,
+                    "lon": point[0],
+                    "lat": point[1],
+                    "capacity": cap,
+                    "boarding_beds": beds,
+                }
+            )
             st.session_state.pop(POINT, None)
     for i, change in enumerate(st.session_state[CHANGES]):
         r1, r2 = st.columns([5, 1])
@@ -75,17 +106,23 @@ base_changes = [] if base_name == "现状" else list(saved[saved.name == base_na
 try:
     before = loaders.load_plan_effect(scope, base_changes, band=band, km=km, year=year)
     after = loaders.load_plan_effect(scope, changes, band=band, km=km, year=year)
-except planning.ScenarioError as exc:
+except AppError as exc:
     st.error(str(exc))
     st.stop()
 with left:
     show_after = st.toggle(f"地图显示方案(关闭则显示{base_name})", value=True, key="plan_show_after")
     shapes = loaders.load_township_geojson(scope)
     effect = after if show_after else before
-    m = maps.build_layout_map(shapes["townships"], county=shapes.get("county"),
-                              **planning.map_inputs(effect, band=band, km=km))
-    out = st_folium(m, key=f"plan_map_{band}_{km}_{show_after}_{len(changes)}_{base_name}", height=520,
-                    use_container_width=True, returned_objects=["last_clicked"])
+    m = maps.build_layout_map(
+        shapes["townships"], county=shapes.get("county"), **planning.map_inputs(effect, band=band, km=km)
+    )
+    out = st_folium(
+        m,
+        key=f"plan_map_{band}_{km}_{show_after}_{len(changes)}_{base_name}",
+        height=520,
+        use_container_width=True,
+        returned_objects=["last_clicked"],
+    )
 point = planning.click_point((out or {}).get("last_clicked"))
 if point and point != st.session_state.get(POINT) and kind.startswith("新建"):
     st.session_state[POINT] = point
@@ -99,7 +136,12 @@ tab_county.dataframe(county_table, hide_index=True, width="stretch", height=36 *
 towns_table = planning.compare_townships(before, after)
 tab_towns.dataframe(towns_table, hide_index=True, width="stretch", height=36 * 12 + 4)
 with tab_towns:
-    ui.download_buttons(towns_table, name=f"方案效果_分乡镇_{band}_{year}", scope=scope, key="plan_towns_dl",
-                        sheets={"全区": county_table, "分乡镇": towns_table})
+    ui.download_buttons(
+        towns_table,
+        name=f"方案效果_分乡镇_{band}_{year}",
+        scope=scope,
+        key="plan_towns_dl",
+        sheets={"全区": county_table, "分乡镇": towns_table},
+    )
 
 ui_planning.optimizer(data, band=band, km=km, year=year, band_codes=band_codes)

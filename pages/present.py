@@ -5,8 +5,9 @@ from dataclasses import replace
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lib import briefing, loaders, ui
-from lib.i18n import t
+from lib import loaders, ui
+from lib.core.i18n import t
+from lib.overview import briefing
 from lib.ui import present as ui_present
 
 scope = ui.current_scope()

@@ -2,10 +2,13 @@
 
 import streamlit as st
 
-from lib import dropout_cases, loaders, permissions, roster, schema, ui
-from lib import roster_actions as actions
-from lib import roster_checks as rc
-from lib import roster_view as view
+from lib import loaders, ui
+from lib.core import permissions, schema
+from lib.core.errors import AppError
+from lib.dropout import cases as dropout_cases
+from lib.roster import actions, view
+from lib.roster import checks as rc
+from lib.roster import register as roster
 
 scope = ui.current_scope()
 ui.require_page(scope, "view_named")
@@ -38,7 +41,7 @@ with st.expander(ui.tr("rc_upload"), expanded=classified.empty):  # open until a
     if data is not None:
         try:
             frame, n_rows, problems = loaders.read_roster_file(scope, data, filename)
-        except roster.RosterError as exc:
+        except AppError as exc:
             st.error(str(exc))
             frame, n_rows, problems = None, 0, []
         if frame is not None:
@@ -54,7 +57,7 @@ with st.expander(ui.tr("rc_upload"), expanded=classified.empty):  # open until a
                     got = roster.save(frame, scope)
                     st.session_state.pop("rc_use_sample", None)
                     done(f"已导入花名册 {got['rows']:,} 人(涉及 {got['townships']} 个乡镇)。")
-                except (roster.RosterError, permissions.NotPermitted) as exc:
+                except AppError as exc:
                     st.error(str(exc))
 
 ui.metric_cards(view.cards(checked), per_row=5)
@@ -63,8 +66,13 @@ if classified.empty:
     ui.note(ui.tr("rc_no_roster"))
 else:
     coverage = view.by_township(classified)
-    st.dataframe(coverage, hide_index=True, width="stretch", height=min(35 * (len(coverage) + 1) + 3, 360),
-                 column_config={"已掌握去向": st.column_config.NumberColumn(format="percent")})
+    st.dataframe(
+        coverage,
+        hide_index=True,
+        width="stretch",
+        height=min(35 * (len(coverage) + 1) + 3, 360),
+        column_config={"已掌握去向": st.column_config.NumberColumn(format="percent")},
+    )
     ui.download_buttons(coverage, name="花名册覆盖情况", scope=scope, key="rc_cov_dl")
 
 lists = {
@@ -92,8 +100,9 @@ st.caption(f"共 {len(shown):,} 行" + (f" · 建议措施：{rc.ACTIONS[which]}
 if len(shown) > view.MAX_ROWS:
     st.caption(f"仅显示前 {view.MAX_ROWS:,} 行，完整名单请下载。")
 if len(shown):
-    st.dataframe(shown.head(view.MAX_ROWS), hide_index=True, width="stretch",
-                 height=min(35 * len(shown) + 38, 420))
+    st.dataframe(
+        shown.head(view.MAX_ROWS), hide_index=True, width="stretch", height=min(35 * len(shown) + 38, 420)
+    )
     ui.named_download_buttons(shown, name=f"学籍核查_{lists[which]}", scope=scope, key=f"rc_dl_{which}")
 
 if which == "unaccounted" and len(rows := rows[rows["open_case"].isna()]):
@@ -108,9 +117,12 @@ if which == "unaccounted" and len(rows := rows[rows["open_case"].isna()]):
         try:
             case_id = roster.open_case(scope, pick, reason=reason)
             done(f"已建立控辍保学台账 {case_id}(来源：花名册核查)，请尽快入户核实。")
-        except (dropout_cases.CaseError, permissions.NotPermitted) as exc:
+        except AppError as exc:
             st.error(str(exc))
-if which == "transfer" and (pending := checked["transfers"][checked["transfers"]["state"] != "已确认"]).shape[0]:
+if (
+    which == "transfer"
+    and (pending := checked["transfers"][checked["transfers"]["state"] != "已确认"]).shape[0]
+):
     with st.form("rc_tr_confirm"):
         c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
         tid = c1.selectbox("转学记录", pending["transfer_id"].tolist(), key="rc_tr_id")
@@ -119,7 +131,7 @@ if which == "transfer" and (pending := checked["transfers"][checked["transfers"]
             try:
                 actions.confirm_transfer(scope, tid, on=on)
                 done(f"已登记 {tid} 由转入学校确认。")
-            except (ValueError, permissions.NotPermitted) as exc:
+            except AppError as exc:
                 st.error(str(exc))
 if which == "elsewhere" and len(checked["elsewhere"]):
     with st.form("rc_ew_check"):
@@ -132,7 +144,7 @@ if which == "elsewhere" and len(checked["elsewhere"]):
             try:
                 actions.confirm_elsewhere(scope, who, on=on, school_name=school)
                 done("已登记异地就学核查。")
-            except (ValueError, permissions.NotPermitted) as exc:
+            except AppError as exc:
                 st.error(str(exc))
 if which == "transfer" and len(checked["overdue"]):
     st.markdown("**逾期未确认的转出：按疑似辍学建立台账(由您确认，不会自动建立)**")
@@ -143,5 +155,5 @@ if which == "transfer" and len(checked["overdue"]):
         try:
             case_id = dropout_cases.open_case_for_student(scope, pick, reason="其他", source="花名册核查")
             done(f"已建立控辍保学台账 {case_id}。")
-        except (dropout_cases.CaseError, permissions.NotPermitted) as exc:
+        except AppError as exc:
             st.error(str(exc))

@@ -3,8 +3,9 @@ the aid verification tasks), within the user's Scope."""
 
 import streamlit as st
 
-from lib import dropout_ledger as dl
-from lib import loaders, todo, ui
+from lib import loaders, ui
+from lib.dropout import ledger as dl
+from lib.overview import todo
 
 scope = ui.current_scope()
 ui.require_page(scope, "view_named")
@@ -24,7 +25,9 @@ for col, kind in zip(
 ):
     col.metric(kind, counts[kind], border=True)
 kinds = st.multiselect(
-    "事项", [k for k in (*todo.KINDS, "资助核实", *todo.ROSTER_KINDS) if counts[k]], key="do_todo_kinds",
+    "事项",
+    [k for k in (*todo.KINDS, "资助核实", *todo.ROSTER_KINDS) if counts[k]],
+    key="do_todo_kinds",
     placeholder=ui.tr("all"),
 )
 view = items[items["kind"].isin(kinds)] if kinds else items
@@ -40,7 +43,11 @@ if cases:
     if c2.button("打开案件", key="do_todo_open", type="primary"):
         st.session_state[dl.SELECTED_CASE] = pick
         st.switch_page("pages/dropout_case.py")
-if (view["page"] == "roster_check").any():  # 学籍核查 (issue 11)
-    st.page_link("pages/roster_check.py", label="去学籍核查处理花名册、转学与问题学籍", icon=":material/how_to_reg:")
+if (view["page"] == "roster_check").any():  # 学籍核查
+    st.page_link(
+        "pages/roster_check.py", label="去学籍核查处理花名册、转学与问题学籍", icon=":material/how_to_reg:"
+    )
 if (view["kind"] == "待确认").any():
-    st.page_link("pages/dropout_cases.py", label="去确认缺勤监测发现的疑似辍学", icon=":material/folder_shared:")
+    st.page_link(
+        "pages/dropout_cases.py", label="去确认缺勤监测发现的疑似辍学", icon=":material/folder_shared:"
+    )

@@ -28,13 +28,18 @@ def main() -> None:
     ap.add_argument("--height", type=int, default=2000)
     ap.add_argument("--role", default="county", help="role of the test account to log in as")
     ap.add_argument("--township", action="append", default=None, help="narrow the account to townships")
-    ap.add_argument("--db", default=None, help="the server's EDU_DB: log in first (needed since accounts exist)")
+    ap.add_argument(
+        "--db", default=None, help="the server's EDU_DB: log in first (needed since accounts exist)"
+    )
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         page = browser.new_page(viewport={"width": args.width, "height": args.height})
         if args.db:
             login_as(page, args.role, args.base, db=Path(args.db), townships=args.township)

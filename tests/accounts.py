@@ -15,23 +15,30 @@ TEST_PASSWORD = "Edu-test-2026"
 DEFAULT_TOWNSHIP = "411503101"
 
 
-def ensure_test_account(role: str = "county", *, townships: Iterable[str] | None = None,
-                        schools: Iterable[str] | None = None, path: Path | None = None):
+def ensure_test_account(
+    role: str = "county",
+    *,
+    townships: Iterable[str] | None = None,
+    schools: Iterable[str] | None = None,
+    path: Path | None = None,
+):
     """The account ``test-<role>[-<codes>]`` in the database at ``path`` (default: EDU_DB),
-    created or updated to this scope; returns the :class:`lib.auth.Account`.
+    created or updated to this scope; returns the :class:`lib.access.auth.Account`.
 
     ``role`` may join several roles with ``+`` (``"admin+county"``); ``schools`` holds
     at most one school (an account has one).  Writes only when the account differs.
     """
-    from lib import auth, store
+    from lib.access import auth
+    from lib.core import store
 
     roles = role.split("+")
     if "township" in roles and not townships:
         townships = (DEFAULT_TOWNSHIP,)  # a township account always has its township
     if "school" in roles and not schools:
         with store.connect(path) as con:
-            schools = con.execute("SELECT min(code) FROM schools WHERE township_code = ?",
-                                  [DEFAULT_TOWNSHIP]).fetchone()
+            schools = con.execute(
+                "SELECT min(code) FROM schools WHERE township_code = ?", [DEFAULT_TOWNSHIP]
+            ).fetchone()
     school = None
     if schools:
         schools = tuple(schools)
@@ -40,5 +47,12 @@ def ensure_test_account(role: str = "county", *, townships: Iterable[str] | None
         school = schools[0]
     codes = "-".join([*(townships or ()), *([school] if school else [])])
     name = f"test-{role.replace('+', '.')}" + (f"-{codes}" if codes else "")
-    return auth.ensure_account(name[:64], roles=roles, password=TEST_PASSWORD, townships=townships,
-                               school=school, strict_roles=False, path=path)
+    return auth.ensure_account(
+        name[:64],
+        roles=roles,
+        password=TEST_PASSWORD,
+        townships=townships,
+        school=school,
+        strict_roles=False,
+        path=path,
+    )

@@ -18,7 +18,8 @@ os.environ.setdefault("EDU_SETTINGS", str(_RUN_DIR / "settings.toml"))
 @pytest.fixture(scope="session")
 def demo_db() -> Path:
     """The district demo county, built once per run at the run's EDU_DB."""
-    from lib import demo, store
+    from lib.core import store
+    from lib.demo import county as demo
 
     path = Path(os.environ["EDU_DB"])
     if store.is_empty(path):

@@ -7,18 +7,24 @@ import json
 import sys
 from pathlib import Path
 
-from lib import reconcile, schema, store
+from lib.aid import reconcile
 from lib.cli import EXIT_OK, DataError, Handler, command
-from lib.cli_access import operator_scope
+from lib.commands.access import operator_scope
+from lib.core import schema, store
 
 
 @command("reconcile", "名单比对(精准识别)：外部名单与学籍逐行比对 (reconcile an outside list)")
 def _reconcile_parser(p: argparse.ArgumentParser) -> Handler:
     p.add_argument("file", help="名单文件 (CSV 或 XLSX；中文表头；GBK 或 UTF-8)")
-    p.add_argument("--kind", choices=list(schema.REGISTRY_KINDS), default=reconcile.DEFAULT_KIND,
-                   help="名单类型 (default: poverty)")
-    p.add_argument("--township", action="append", default=None, metavar="CODE",
-                   help="只比对这些乡镇 (9 位代码，可重复)")
+    p.add_argument(
+        "--kind",
+        choices=list(schema.REGISTRY_KINDS),
+        default=reconcile.DEFAULT_KIND,
+        help="名单类型 (default: poverty)",
+    )
+    p.add_argument(
+        "--township", action="append", default=None, metavar="CODE", help="只比对这些乡镇 (9 位代码，可重复)"
+    )
     return cmd_reconcile
 
 
@@ -36,16 +42,29 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
         places = reconcile.load_places(con, scope)
     result = reconcile.reconcile(frame, students, places, scope, kind=args.kind, source=path.name)
     with store.connect() as con:
-        store.audit(con, user=scope.user, action="reconcile", scope=scope.describe(),
-                    detail=json.dumps({"file": path.name, "kind": args.kind, "counts": result.counts},
-                                      ensure_ascii=False))
+        store.audit(
+            con,
+            user=scope.user,
+            action="reconcile",
+            scope=scope.describe(),
+            detail=json.dumps(
+                {"file": path.name, "kind": args.kind, "counts": result.counts}, ensure_ascii=False
+            ),
+        )
     out = reconcile.to_json(result)
     if args.json:
-        json.dump({"counts": out["counts"], "rows": out["rows"]}, sys.stdout, ensure_ascii=False, indent=2,
-                  default=str)
+        json.dump(
+            {"counts": out["counts"], "rows": out["rows"]},
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+            default=str,
+        )
         sys.stdout.write("\n")
     else:
-        print(f"{path.name}（{schema.REGISTRY_KINDS[args.kind]}，{len(frame)} 行，截至 {scope.as_of.isoformat()}）")
+        print(
+            f"{path.name}（{schema.REGISTRY_KINDS[args.kind]}，{len(frame)} 行，截至 {scope.as_of.isoformat()}）"
+        )
         for cat, label in reconcile.CATEGORIES.items():
             print(f"  {label:<20} {result.counts[cat]:>8,}")
     return EXIT_OK

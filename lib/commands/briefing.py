@@ -7,9 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from lib import briefing, store
 from lib.cli import EXIT_OK, DataError, Handler, command
-from lib.cli_access import operator_scope
+from lib.commands.access import operator_scope
+from lib.core import store
+from lib.overview import briefing
 
 
 @command("briefing", "汇报简报：离线可打开的 HTML 简报 (offline briefing file, aggregates only)")

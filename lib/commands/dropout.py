@@ -7,9 +7,14 @@ import json
 import sys
 from pathlib import Path
 
-from lib import dropout, dropout_data, dropout_demo, dropout_ledger, store, weekly_report
 from lib.cli import EXIT_OK, DataError, Handler, command
-from lib.cli_access import operator_scope
+from lib.commands.access import operator_scope
+from lib.core import store
+from lib.demo import dropout as dropout_demo
+from lib.dropout import data as dropout_data
+from lib.dropout import ledger as dropout_ledger
+from lib.dropout import rules as dropout
+from lib.dropout import weekly as weekly_report
 
 
 def _dump(obj: object) -> None:

@@ -14,9 +14,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from lib import config, ingest, store
+from lib import ingest
 from lib.cli import EXIT_DATA, EXIT_OK, DataError, command
-from lib.cli_access import operator_scope
+from lib.commands.access import operator_scope
+from lib.core import config, store
 
 
 def _read(args: argparse.Namespace) -> tuple[bytes, str]:

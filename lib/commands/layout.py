@@ -6,9 +6,10 @@ import argparse
 import json
 import sys
 
-from lib import layout, store
 from lib.cli import EXIT_OK, DataError, Handler, command
-from lib.cli_access import operator_scope
+from lib.commands.access import operator_scope
+from lib.core import store
+from lib.layout import coverage as layout
 
 
 @command("coverage", "学校布局：就近可达的学龄儿童 (children within reach, by township)")
@@ -36,16 +37,19 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return EXIT_OK
     c = doc["county"]
-    print(f"{layout.BAND_LABELS[args.level]}，阈值 {doc['km']:g} km(绕行系数 {doc['detour_factor']:g})，{doc['year']}年")
-    print(f"全区：学龄儿童 {c['children']:,}，就近可达 {c['within_reach']:,}"
-          f"（{(c['share'] or 0) * 100:.1f}%）")
+    print(
+        f"{layout.BAND_LABELS[args.level]}，阈值 {doc['km']:g} km(绕行系数 {doc['detour_factor']:g})，{doc['year']}年"
+    )
+    print(
+        f"全区：学龄儿童 {c['children']:,}，就近可达 {c['within_reach']:,}（{(c['share'] or 0) * 100:.1f}%）"
+    )
     for t in doc["townships"]:
         share = "—" if t["share"] is None else f"{t['share'] * 100:.1f}%"
         print(f"  {t['code']} {t['name']:<8} {t['children']:>7,} {t['within_reach']:>7,} {share:>7}")
     return EXIT_OK
 
 
-# ---------------------------------------------------------------- 布局规划 (issue 4)
+# ---------------------------------------------------------------- 布局规划
 @command("plan", "布局规划：撤并学校前后的对比 (before/after closing schools)")
 def _plan_parser(p: argparse.ArgumentParser) -> Handler:
     p.add_argument("--close", action="append", default=[], metavar="CODE", help="撤并的学校标识码 (可重复)")
@@ -56,7 +60,7 @@ def _plan_parser(p: argparse.ArgumentParser) -> Handler:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from lib import planning
+    from lib.layout import planning  # when the command runs: a CLI call loads only its own domain
 
     scope = operator_scope(args, "view_planning")
     with store.connect() as con:
@@ -96,23 +100,40 @@ def _optimize_parser(p: argparse.ArgumentParser) -> Handler:
 
 
 def cmd_optimize(args: argparse.Namespace) -> int:
-    from lib import planning
+    from lib.layout import planning  # when the command runs: a CLI call loads only its own domain
 
     scope = operator_scope(args, "view_planning")
     with store.connect() as con:
         data = layout.load_layout_data(con, scope)
-    sol = planning.optimize(data, model=args.model, band=args.level, k=args.k, km=args.km,
-                            capacitated=args.capacitated, keep_existing=args.keep_existing,
-                            candidates=args.candidates, time_limit_s=args.time_limit)
-    doc = {"model": sol.model, "status": sol.status, "optimal": sol.optimal, "objective": sol.objective,
-           "current_objective": sol.current_objective, "seconds": sol.seconds,
-           "sites": [s["code"] for s in sol.sites], "new_sites": [s for s in sol.sites if not s["existing"]]}
+    sol = planning.optimize(
+        data,
+        model=args.model,
+        band=args.level,
+        k=args.k,
+        km=args.km,
+        capacitated=args.capacitated,
+        keep_existing=args.keep_existing,
+        candidates=args.candidates,
+        time_limit_s=args.time_limit,
+    )
+    doc = {
+        "model": sol.model,
+        "status": sol.status,
+        "optimal": sol.optimal,
+        "objective": sol.objective,
+        "current_objective": sol.current_objective,
+        "seconds": sol.seconds,
+        "sites": [s["code"] for s in sol.sites],
+        "new_sites": [s for s in sol.sites if not s["existing"]],
+    }
     if not sol.optimal:
         doc["gap"] = sol.gap
     if args.json:
         json.dump(doc, sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")
     else:
-        print(f"{sol.model}: {sol.status}，目标值 {sol.objective}，现状 {sol.current_objective}，"
-              f"{len(sol.sites)} 个点，{sol.seconds} 秒")
+        print(
+            f"{sol.model}: {sol.status}，目标值 {sol.objective}，现状 {sol.current_objective}，"
+            f"{len(sol.sites)} 个点，{sol.seconds} 秒"
+        )
     return EXIT_OK

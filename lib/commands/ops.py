@@ -1,4 +1,4 @@
-"""运行维护 commands (issue 12): ``backup`` and ``restore`` (contract in docs/cli.md, docs/operations.md).
+"""运行维护 commands: ``backup`` and ``restore`` (contract in docs/cli.md, docs/operations.md).
 
 Run at the server's console by whoever holds the database file: without
 ``--user`` the local operator acts as an administrator (audited as
@@ -12,9 +12,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from lib import backup
 from lib.cli import EXIT_OK, DataError, Handler, command, emit
-from lib.cli_access import admin_scope, require_db
+from lib.commands.access import admin_scope, data_as_of, require_db
+from lib.ops import backup
 
 
 # ------------------------------------------------------------------ backup
@@ -22,8 +22,11 @@ from lib.cli_access import admin_scope, require_db
 def _backup_parser(p: argparse.ArgumentParser) -> Handler:
     p.add_argument("--out", default=None, metavar="DIR", help="备份目录 (default: settings backup.dir)")
     p.add_argument("--list", action="store_true", help="列出已有备份，不备份")
-    p.add_argument("--if-due", action="store_true",
-                   help="仅当距上次备份已超过 backup.schedule_hours 时备份 (供 cron 定时调用)")
+    p.add_argument(
+        "--if-due",
+        action="store_true",
+        help="仅当距上次备份已超过 backup.schedule_hours 时备份 (供 cron 定时调用)",
+    )
     return cmd_backup
 
 
@@ -31,10 +34,18 @@ def cmd_backup(args: argparse.Namespace) -> int:
     folder = Path(args.out) if args.out else backup.backup_dir()
     if args.list:
         listed = backup.list_backups(folder)
-        rows = [{"name": r.name, "path": r.path, "taken_at": r.taken_at.isoformat(), "size_bytes": int(r.size_bytes)}
-                for r in listed.itertuples(index=False)]
+        rows = [
+            {
+                "name": r.name,
+                "path": r.path,
+                "taken_at": r.taken_at.isoformat(),
+                "size_bytes": int(r.size_bytes),
+            }
+            for r in listed.itertuples(index=False)
+        ]
         lines = [f"备份目录：{folder}（{len(rows)} 个）"] + [
-            f"  {r['name']}  {r['size_bytes'] / 1e6:>8.1f} MB" for r in rows]
+            f"  {r['name']}  {r['size_bytes'] / 1e6:>8.1f} MB" for r in rows
+        ]
         emit(args, {"folder": str(folder), "backups": rows}, "\n".join(lines))
         return EXIT_OK
     require_db()
@@ -45,17 +56,28 @@ def cmd_backup(args: argparse.Namespace) -> int:
             settings = {"backup": {**conf, "dir": str(folder)}}
             info = backup.run_if_due(settings=settings)
             if info is None:
-                emit(args, {"taken": False, "folder": str(folder)},
-                      f"未到定时备份时间（每 {conf['schedule_hours']} 小时；0 = 不定时），未备份。")
+                emit(
+                    args,
+                    {"taken": False, "folder": str(folder)},
+                    f"未到定时备份时间（每 {conf['schedule_hours']} 小时；0 = 不定时），未备份。",
+                )
                 return EXIT_OK
         else:
             info = backup.take_backup(scope, out_dir=folder)
     except backup.BackupError as exc:
         raise DataError(str(exc)) from exc
-    obj = {"taken": True, "path": str(info.path), "taken_at": info.taken_at.isoformat(),
-           "size_bytes": info.size_bytes, "tables": info.tables, "pruned": list(info.pruned)}
-    text = (f"已备份：{info.path}（{info.size_bytes / 1e6:.1f} MB，{len(info.tables)} 张表，"
-            f"{sum(info.tables.values()):,} 行）")
+    obj = {
+        "taken": True,
+        "path": str(info.path),
+        "taken_at": info.taken_at.isoformat(),
+        "size_bytes": info.size_bytes,
+        "tables": info.tables,
+        "pruned": list(info.pruned),
+    }
+    text = (
+        f"已备份：{info.path}（{info.size_bytes / 1e6:.1f} MB，{len(info.tables)} 张表，"
+        f"{sum(info.tables.values()):,} 行）"
+    )
     if info.pruned:
         text += f"\n按保留数量删除旧备份：{'、'.join(info.pruned)}"
     emit(args, obj, text)
@@ -79,14 +101,18 @@ def cmd_restore(args: argparse.Namespace) -> int:
     try:
         tables = backup.verify_backup(file)
         if not args.yes:
-            raise DataError(f"恢复会用 {file.name}（{sum(tables.values()):,} 行）替换当前数据库；"
-                            "确认请加 --yes。")
+            raise DataError(
+                f"恢复会用 {file.name}（{sum(tables.values()):,} 行）替换当前数据库；确认请加 --yes。"
+            )
         result = backup.restore(scope, file, safety_backup=not args.no_safety_backup)
     except backup.BackupError as exc:
         raise DataError(str(exc)) from exc
-    obj = {"restored_from": str(result.restored_from),
-           "safety_backup": str(result.safety_backup) if result.safety_backup else None,
-           "moved_aside": str(result.moved_aside) if result.moved_aside else None, "tables": result.tables}
+    obj = {
+        "restored_from": str(result.restored_from),
+        "safety_backup": str(result.safety_backup) if result.safety_backup else None,
+        "moved_aside": str(result.moved_aside) if result.moved_aside else None,
+        "tables": result.tables,
+    }
     text = f"已从 {result.restored_from.name} 恢复（{sum(result.tables.values()):,} 行）。"
     if result.safety_backup:
         text += f"\n恢复前的数据库已备份为 {result.safety_backup.name}。"
@@ -105,7 +131,8 @@ def _rollover_parser(p: argparse.ArgumentParser) -> Handler:
 
 
 def cmd_rollover(args: argparse.Namespace) -> int:
-    from lib import rollover, store
+    from lib.core import store  # when the command runs: a CLI call loads only its own domain
+    from lib.ops import rollover  # when the command runs: a CLI call loads only its own domain
 
     require_db()
     scope = admin_scope(args, "rollover")
@@ -114,19 +141,24 @@ def cmd_rollover(args: argparse.Namespace) -> int:
             with store.connect() as con:
                 plan = rollover.plan_rollover(con, to_year=args.to)
         else:
-            from lib.cli_access import data_as_of
-
             plan = rollover.apply_rollover(scope, to_year=args.to, as_of=data_as_of(args))
     except rollover.RolloverError as exc:
         raise DataError(str(exc)) from exc
     t = plan.totals()
     head = "学年升级(预演，未写入)" if args.dry_run else "学年升级已完成"
-    lines = [f"{head}：{plan.from_year}-{plan.from_year + 1} → {plan.to_year}-{plan.to_year + 1} 学年", *plan.notes]
+    lines = [
+        f"{head}：{plan.from_year}-{plan.from_year + 1} → {plan.to_year}-{plan.to_year + 1} 学年",
+        *plan.notes,
+    ]
     if not plan.already_done:
-        lines.append(f"  在册 {t['on_roll_before']:,} 人：升级 {t['升级']:,}，毕业离册 {t['毕业']:,}，"
-                     f"不升级(休学/辍学) {t['不升级']:,}；升级后在册 {t['on_roll_after']:,} 人")
-        lines.append(f"  结转未结案台账 {t['open_cases_carried']:,} 件，进行中帮扶措施 "
-                     f"{t['active_interventions_carried']:,} 项")
+        lines.append(
+            f"  在册 {t['on_roll_before']:,} 人：升级 {t['升级']:,}，毕业离册 {t['毕业']:,}，"
+            f"不升级(休学/辍学) {t['不升级']:,}；升级后在册 {t['on_roll_after']:,} 人"
+        )
+        lines.append(
+            f"  结转未结案台账 {t['open_cases_carried']:,} 件，进行中帮扶措施 "
+            f"{t['active_interventions_carried']:,} 项"
+        )
     emit(args, {"dry_run": bool(args.dry_run), **plan.to_json()}, "\n".join(lines))
     return EXIT_OK
 
@@ -139,8 +171,10 @@ def _retention_parser(p: argparse.ArgumentParser) -> Handler:
 
 
 def cmd_retention(args: argparse.Namespace) -> int:
-    from lib import retention, settings_store, store
-    from lib.cli_access import data_as_of
+    # when the command runs: a CLI call loads only its own domain
+    from lib.core import settings as settings_store
+    from lib.core import store  # when the command runs: a CLI call loads only its own domain
+    from lib.ops import retention  # when the command runs: a CLI call loads only its own domain
 
     require_db()
     scope = admin_scope(args, "retention")
@@ -155,10 +189,12 @@ def cmd_retention(args: argparse.Namespace) -> int:
         raise DataError(str(exc)) from exc
     t = plan.totals()
     head = "数据保留期(报告，未写入)" if args.dry_run else "数据保留期处理已完成"
-    text = (f"{head}：数据日期 {t['as_of']}，{t['leaver_cutoff']} 及以前离校的学生\n"
-            f"  去标识化学生 {t['students_deidentified']:,} 人(相关台账 {t['dropout_cases_rows']:,} 条、"
-            f"核实任务 {t['aid_verification_tasks_rows']:,} 条)\n"
-            f"  删除 {t['audit_cutoff'][:10]} 以前的审计日志 {t['audit_entries_deleted']:,} 条")
+    text = (
+        f"{head}：数据日期 {t['as_of']}，{t['leaver_cutoff']} 及以前离校的学生\n"
+        f"  去标识化学生 {t['students_deidentified']:,} 人(相关台账 {t['dropout_cases_rows']:,} 条、"
+        f"核实任务 {t['aid_verification_tasks_rows']:,} 条)\n"
+        f"  删除 {t['audit_cutoff'][:10]} 以前的审计日志 {t['audit_entries_deleted']:,} 条"
+    )
     by_year = plan.by_school_year()
     for r in by_year.itertuples(index=False):
         text += f"\n    {r[0]} {r[1]} 年离校：{r[2]:,} 人"

@@ -7,10 +7,13 @@ import json
 import sys
 from typing import Any
 
-from lib import ids, risk_backtest, risk_list, settings_store, store
 from lib.cli import EXIT_OK, DataError, Handler, command
-from lib.cli_access import operator_scope
-from lib.scope import Scope
+from lib.commands.access import operator_scope
+from lib.core import ids, store
+from lib.core import settings as settings_store
+from lib.core.scope import Scope
+from lib.risk import backtest as risk_backtest
+from lib.risk import listing as risk_list
 
 
 @command("risk", "重点关注学生：风险分最高的 N 名 (top N students at risk, masked)")
@@ -27,8 +30,13 @@ def top_records(scope: Scope, top: int) -> list[dict[str, Any]]:
         df = risk_list.load_list(con, scope, settings)
     df = df.head(max(int(top), 0))
     return [
-        {"student_id": r.student_id, "masked_id": ids.mask_id(r.id_number), "score": float(r.score),
-         "band": r.band, "reasons": list(r.reasons)}
+        {
+            "student_id": r.student_id,
+            "masked_id": ids.mask_id(r.id_number),
+            "score": float(r.score),
+            "band": r.band,
+            "reasons": list(r.reasons),
+        }
         for r in df.itertuples(index=False)
     ]
 
@@ -39,15 +47,22 @@ def cmd_risk(args: argparse.Namespace) -> int:
     scope = operator_scope(args, "view_named")
     rows = top_records(scope, args.top)
     with store.connect() as con:
-        store.audit(con, user=scope.user, action="view_list", scope=scope.describe(),
-                    detail=json.dumps({"list": "risk", "top": args.top, "rows": len(rows)}, ensure_ascii=False))
+        store.audit(
+            con,
+            user=scope.user,
+            action="view_list",
+            scope=scope.describe(),
+            detail=json.dumps({"list": "risk", "top": args.top, "rows": len(rows)}, ensure_ascii=False),
+        )
     if args.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         print(f"重点关注学生 前{args.top}名（{scope.describe()}）")
         for i, r in enumerate(rows, 1):
-            print(f"{i:>4} {r['masked_id'] or '—':<20} {r['score']:>5.1f} {r['band']}  {'；'.join(r['reasons'])}")
+            print(
+                f"{i:>4} {r['masked_id'] or '—':<20} {r['score']:>5.1f} {r['band']}  {'；'.join(r['reasons'])}"
+            )
     return EXIT_OK
 
 

@@ -7,9 +7,11 @@ import json
 import sys
 from pathlib import Path
 
-from lib import roster, roster_view, store
 from lib.cli import EXIT_OK, DataError, Handler, command
-from lib.cli_access import operator_scope
+from lib.commands.access import operator_scope
+from lib.core import store
+from lib.roster import register as roster
+from lib.roster import view as roster_view
 
 
 @command("roster-check", "学籍核查：适龄儿童花名册与学籍比对 (classify a school-age roster, masked)")

@@ -15,9 +15,10 @@ import argparse
 import getpass
 import sys
 
-from lib import auth, permissions
+from lib.access import auth
 from lib.cli import EXIT_OK, DataError, Handler, command, emit
-from lib.cli_access import admin_scope, require_db
+from lib.commands.access import admin_scope, require_db
+from lib.core import permissions
 
 
 def _roles(value: list[str]) -> list[str]:
@@ -34,8 +35,13 @@ def _user_parser(p: argparse.ArgumentParser) -> Handler:
     sub = p.add_subparsers(dest="user_command", required=True)
     add = sub.add_parser("add", help="新建账号(密码从标准输入读一行)")
     add.add_argument("name")
-    add.add_argument("--role", action="append", required=True, metavar="ROLE",
-                     help=f"角色，可重复或用 + 连接：{', '.join(permissions.ROLES)}")
+    add.add_argument(
+        "--role",
+        action="append",
+        required=True,
+        metavar="ROLE",
+        help=f"角色，可重复或用 + 连接：{', '.join(permissions.ROLES)}",
+    )
     add.add_argument("--township", action="append", default=None, metavar="CODE", help="乡镇代码 (可重复)")
     add.add_argument("--school", default=None, metavar="CODE", help="学校代码")
     add.add_argument("--display-name", default="", help="姓名")
@@ -47,7 +53,11 @@ def _user_parser(p: argparse.ArgumentParser) -> Handler:
     upd.add_argument("--township", action="append", default=None, metavar="CODE")
     upd.add_argument("--all-townships", action="store_true", help="取消乡镇限制")
     upd.add_argument("--school", default=None, metavar="CODE")
-    for verb, text in (("disable", "停用账号"), ("enable", "启用账号"), ("reset", "重置为随机临时密码并解锁")):
+    for verb, text in (
+        ("disable", "停用账号"),
+        ("enable", "启用账号"),
+        ("reset", "重置为随机临时密码并解锁"),
+    ):
         sub.add_parser(verb, help=text).add_argument("name")
     for each in sub.choices.values():  # `user add NAME ... --json` as well as `user --json add NAME`
         each.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="JSON output")
@@ -61,14 +71,30 @@ def cmd_user(args: argparse.Namespace) -> int:
     try:
         if verb == "add":
             password = _read_password()
-            temp = auth.create_user(actor, args.name, roles=_roles(args.role), password=password,
-                                    display_name=args.display_name, townships=args.township, school=args.school,
-                                    must_change=not args.no_change)
+            temp = auth.create_user(
+                actor,
+                args.name,
+                roles=_roles(args.role),
+                password=password,
+                display_name=args.display_name,
+                townships=args.township,
+                school=args.school,
+                must_change=not args.no_change,
+            )
             account = auth.get_account(args.name)
-            emit(args, {"name": account.name, "roles": list(account.roles), "townships": account.townships,
-                        "school": account.school, "must_change": account.must_change,
-                        **({"temporary_password": temp} if temp else {})},
-                 f"已创建账号 {auth.describe_account(account)}" + (f"；临时密码 {temp}(首次登录须修改)" if temp else ""))
+            emit(
+                args,
+                {
+                    "name": account.name,
+                    "roles": list(account.roles),
+                    "townships": account.townships,
+                    "school": account.school,
+                    "must_change": account.must_change,
+                    **({"temporary_password": temp} if temp else {}),
+                },
+                f"已创建账号 {auth.describe_account(account)}"
+                + (f"；临时密码 {temp}(首次登录须修改)" if temp else ""),
+            )
         elif verb == "list":
             table = auth.list_accounts(actor)
             rows = table.to_dict(orient="records")
@@ -82,16 +108,30 @@ def cmd_user(args: argparse.Namespace) -> int:
             if args.school is not None:
                 kw["school"] = args.school or None
             account = auth.update_user(actor, args.name, roles=_roles(args.role) if args.role else None, **kw)
-            emit(args, {"name": account.name, "roles": list(account.roles), "townships": account.townships,
-                        "school": account.school}, f"已更新 {auth.describe_account(account)}")
+            emit(
+                args,
+                {
+                    "name": account.name,
+                    "roles": list(account.roles),
+                    "townships": account.townships,
+                    "school": account.school,
+                },
+                f"已更新 {auth.describe_account(account)}",
+            )
         elif verb in ("disable", "enable"):
             auth.disable(actor, args.name, disabled=verb == "disable")
-            emit(args, {"name": args.name, "disabled": verb == "disable"},
-                 f"已{'停用' if verb == 'disable' else '启用'}账号 {args.name}")
+            emit(
+                args,
+                {"name": args.name, "disabled": verb == "disable"},
+                f"已{'停用' if verb == 'disable' else '启用'}账号 {args.name}",
+            )
         elif verb == "reset":
             temp = auth.reset(actor, args.name)
-            emit(args, {"name": args.name, "temporary_password": temp},
-                 f"账号 {args.name} 的临时密码：{temp}(首次登录须修改；已解锁)")
+            emit(
+                args,
+                {"name": args.name, "temporary_password": temp},
+                f"账号 {args.name} 的临时密码：{temp}(首次登录须修改；已解锁)",
+            )
     except (auth.AuthError, permissions.NotPermitted) as exc:
         raise DataError(str(exc)) from exc
     return EXIT_OK

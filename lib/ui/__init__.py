@@ -1,6 +1,9 @@
 """Shared chrome, written once: banner, headers, metric cards, scope sidebar, tables.
 
-With :mod:`lib.loaders`, the only lib module that imports streamlit.
+With :mod:`lib.loaders`, the only place in lib that imports streamlit.  The widget blocks
+of some wings live beside it: login (the login gate, password change, account box),
+present (汇报模式 chrome), ops (maintenance notice, scheduled backup, the correction form),
+planning (布局规划 scenario widgets), imports (数据导入 mapping editor, report, history).
 """
 
 from __future__ import annotations
@@ -11,9 +14,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from lib import config, fmt, schema
-from lib.i18n import LANGUAGES, t
-from lib.scope import Scope
+from lib.core import config, fmt, schema
+from lib.core.i18n import LANGUAGES, t
+from lib.core.scope import Scope
 
 # Session-state keys (one place).
 LANG = "lang"
@@ -52,8 +55,9 @@ def language_switch() -> None:
     params = st.query_params
     if LANG not in st.session_state:
         st.session_state[LANG] = params.get("lang", "zh") if params.get("lang") in LANGUAGES else "zh"
-    st.sidebar.radio(t("language", lang()), list(LANGUAGES), key=LANG,
-                     format_func=LANGUAGES.get, horizontal=True)
+    st.sidebar.radio(
+        t("language", lang()), list(LANGUAGES), key=LANG, format_func=LANGUAGES.get, horizontal=True
+    )
 
 
 def _param_list(name: str) -> list[str]:
@@ -84,12 +88,13 @@ def sidebar_scope(info: dict[str, Any], allowed: Scope) -> Scope:
         st.session_state["f_levels"] = [x for x in _param_list("level") if x in schema.LEVELS]
         y = st.query_params.get("year")
         st.session_state["f_year"] = int(y) if y and y.isdigit() and int(y) in years else years[0]
-    chosen = st.sidebar.multiselect(tr("township"), list(names), key="f_towns",
-                                    format_func=names.get, placeholder=tr("all"))
-    levels = st.sidebar.multiselect(tr("level"), list(schema.LEVELS), key="f_levels",
-                                    placeholder=tr("all"))
-    year = st.sidebar.selectbox(tr("school_year"), years, key="f_year",
-                                format_func=lambda y: f"{y}-{y + 1}学年")
+    chosen = st.sidebar.multiselect(
+        tr("township"), list(names), key="f_towns", format_func=names.get, placeholder=tr("all")
+    )
+    levels = st.sidebar.multiselect(tr("level"), list(schema.LEVELS), key="f_levels", placeholder=tr("all"))
+    year = st.sidebar.selectbox(
+        tr("school_year"), years, key="f_year", format_func=lambda y: f"{y}-{y + 1}学年"
+    )
     start, end = date(year, 9, 1), min(date(year + 1, 8, 31), data_as_of)
     a = st.query_params.get("as_of")
     default = end
@@ -98,8 +103,9 @@ def sidebar_scope(info: dict[str, Any], allowed: Scope) -> Scope:
             default = min(max(date.fromisoformat(a), start), end)
         except ValueError:
             pass
-    as_of = st.sidebar.date_input(tr("as_of"), value=default, min_value=start, max_value=end,
-                                  key=f"f_as_of_{year}", format="YYYY-MM-DD")
+    as_of = st.sidebar.date_input(
+        tr("as_of"), value=default, min_value=start, max_value=end, key=f"f_as_of_{year}", format="YYYY-MM-DD"
+    )
 
     scope = allowed.narrow(
         townships=tuple(chosen) if chosen else None,
@@ -151,21 +157,30 @@ def page_header(title: str, scope: Scope, *, towns: dict[str, str] | None = None
         where = "、".join((towns or {}).get(c, c) for c in scope.townships) or "—"
     if scope.levels is not None:
         where += " · " + "、".join(scope.levels)
-    st.caption(f"{where} · {scope.school_year}-{scope.school_year + 1}学年 · "
-               f"{tr('as_of_caption')} {fmt.fmt_date(scope.as_of)}")
+    st.caption(
+        f"{where} · {scope.school_year}-{scope.school_year + 1}学年 · "
+        f"{tr('as_of_caption')} {fmt.fmt_date(scope.as_of)}"
+    )
 
 
 def metric_cards(cards: list[Any], *, per_row: int = 5) -> None:
-    """Big-number cards (objects with label, value, delta, help, inverse: lib.overview.Card)."""
+    """Big-number cards (objects with label, value, delta, help, inverse: lib.overview.view.Card)."""
     for i in range(0, len(cards), per_row):
         cols = st.columns(per_row)
-        for col, card in zip(cols, cards[i:i + per_row], strict=False):
-            col.metric(card.label, card.value, delta=card.delta, help=card.help, border=True,
-                       delta_color="inverse" if card.inverse else "normal")
+        for col, card in zip(cols, cards[i : i + per_row], strict=False):
+            col.metric(
+                card.label,
+                card.value,
+                delta=card.delta,
+                help=card.help,
+                border=True,
+                delta_color="inverse" if card.inverse else "normal",
+            )
 
 
-def coloured_table(df: pd.DataFrame, colours: pd.DataFrame, *, formats: dict[str, Any],
-                   height: int | str = "auto") -> None:
+def coloured_table(
+    df: pd.DataFrame, colours: pd.DataFrame, *, formats: dict[str, Any], height: int | str = "auto"
+) -> None:
     """A table whose cells are tinted by the house palette (``colours`` holds red/amber/...)."""
     styler = df.style.format(formats, na_rep="—").apply(
         lambda _: colours.map(lambda c: f"background-color: {COLOURS.get(c, '')}" if COLOURS.get(c) else ""),
@@ -181,7 +196,7 @@ def note(text: str) -> None:
 # ------------------------------------------------------------------ audit and export
 def audit_once(scope: Scope, action: str, **detail: Any) -> None:
     """Record a view once per session and (scope, filters), not once per rerun."""
-    from lib import audit
+    from lib.core import audit  # on first use: the frame's first paint loads only what it draws
 
     key = ("audited", action, scope.cache_key(), tuple(sorted((k, str(v)) for k, v in detail.items())))
     seen: set = st.session_state.setdefault("_audited", set())
@@ -193,15 +208,22 @@ def audit_once(scope: Scope, action: str, **detail: Any) -> None:
 
 def _export_bytes(make, scope: Scope, what: str, rows: int, fmt_name: str) -> bytes:
     """Build an export when the user clicks, and record it in the audit log."""
-    from lib import audit
+    from lib.core import audit  # on first use: the frame's first paint loads only what it draws
 
     data = make()
     audit.record(scope, "export", what=what, rows=rows, format=fmt_name)
     return data
 
 
-def download_buttons(df: pd.DataFrame, *, name: str, scope: Scope, key: str,
-                     sheets: dict[str, pd.DataFrame] | None = None, title: str | None = None) -> None:
+def download_buttons(
+    df: pd.DataFrame,
+    *,
+    name: str,
+    scope: Scope,
+    key: str,
+    sheets: dict[str, pd.DataFrame] | None = None,
+    title: str | None = None,
+) -> None:
     """xlsx + UTF-8 CSV (with BOM) buttons; each download is recorded in the audit log.
 
     The files are built only when a button is clicked (deferred ``data``), so a
@@ -210,7 +232,7 @@ def download_buttons(df: pd.DataFrame, *, name: str, scope: Scope, key: str,
     """
     from functools import partial
 
-    from lib import reports
+    from lib.present import reports  # on first use: the frame's first paint loads only what it draws
 
     stem = f"{name}_{scope.as_of.isoformat()}"
     c1, c2 = st.columns(2)
@@ -218,17 +240,27 @@ def download_buttons(df: pd.DataFrame, *, name: str, scope: Scope, key: str,
     titles = {k: title for k in book} if title else None
     c1.download_button(
         "下载 Excel (.xlsx)",
-        partial(_export_bytes, partial(reports.to_xlsx_bytes, book, titles=titles), scope, name, len(df), "xlsx"),
-        file_name=f"{stem}.xlsx", key=f"{key}_xlsx", width="stretch", on_click="ignore",
+        partial(
+            _export_bytes, partial(reports.to_xlsx_bytes, book, titles=titles), scope, name, len(df), "xlsx"
+        ),
+        file_name=f"{stem}.xlsx",
+        key=f"{key}_xlsx",
+        width="stretch",
+        on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     c2.download_button(
-        "下载 CSV", partial(_export_bytes, partial(reports.to_csv_bytes, df), scope, name, len(df), "csv"),
-        file_name=f"{stem}.csv", key=f"{key}_csv", width="stretch", on_click="ignore", mime="text/csv",
+        "下载 CSV",
+        partial(_export_bytes, partial(reports.to_csv_bytes, df), scope, name, len(df), "csv"),
+        file_name=f"{stem}.csv",
+        key=f"{key}_csv",
+        width="stretch",
+        on_click="ignore",
+        mime="text/csv",
     )
 
 
-# ------------------------------------------------------------------ permissions (issue 9, enforcement)
+# ------------------------------------------------------------------ permissions (enforcement)
 UNMASK = "_unmask_grant"  # session: {"user": ..., "reason": ...} once a reason was typed
 
 
@@ -238,12 +270,14 @@ def require_page(scope: Scope, action: str) -> None:
     Every page calls this first, so a direct URL to a page hidden from the
     navigation shows no data.
     """
-    from lib import permissions
+    from lib.core import permissions  # on first use: the frame's first paint loads only what it draws
 
     if not permissions.can(scope, action):
-        st.error(f"您的角色({permissions.describe_roles(scope)})无权查看本页"
-                 f"(需要“{permissions.ACTION_LABELS.get(action, action)}”权限)。如需开通，请联系管理员。",
-                 icon=":material/lock:")
+        st.error(
+            f"您的角色({permissions.describe_roles(scope)})无权查看本页"
+            f"(需要“{permissions.ACTION_LABELS.get(action, action)}”权限)。如需开通，请联系管理员。",
+            icon=":material/lock:",
+        )
         st.stop()
 
 
@@ -257,7 +291,7 @@ def unmask_control(scope: Scope, list_name: str) -> Scope:
     """
     from dataclasses import replace
 
-    from lib import audit, permissions
+    from lib.core import audit, permissions  # on first use: the frame's first paint loads only what it draws
 
     masked = replace(scope, mask=True)
     if not permissions.can(scope, "unmask"):
@@ -266,7 +300,9 @@ def unmask_control(scope: Scope, list_name: str) -> Scope:
     grant = st.session_state.get(UNMASK)
     if grant and grant.get("user") == scope.user:
         c1, c2 = st.columns([4, 1], vertical_alignment="center")
-        c1.caption(f"🔓 正在显示完整姓名、证件号和电话(理由：{grant['reason']})，本次登录有效，已记入审计日志。")
+        c1.caption(
+            f"🔓 正在显示完整姓名、证件号和电话(理由：{grant['reason']})，本次登录有效，已记入审计日志。"
+        )
         if c2.button("恢复脱敏", key=f"unmask_end_{list_name}"):
             st.session_state.pop(UNMASK, None)
             audit.record(scope, "unmask_ended", list=list_name)
@@ -286,11 +322,18 @@ def unmask_control(scope: Scope, list_name: str) -> Scope:
     return masked
 
 
-def named_download_buttons(df: pd.DataFrame, *, name: str, scope: Scope, key: str,
-                           sheets: dict[str, pd.DataFrame] | None = None, title: str | None = None) -> None:
+def named_download_buttons(
+    df: pd.DataFrame,
+    *,
+    name: str,
+    scope: Scope,
+    key: str,
+    sheets: dict[str, pd.DataFrame] | None = None,
+    title: str | None = None,
+) -> None:
     """:func:`download_buttons` for a list that names children: only with ``export_named``;
     ``df`` must already be masked as :func:`unmask_control` decided."""
-    from lib import permissions
+    from lib.core import permissions  # on first use: the frame's first paint loads only what it draws
 
     if not permissions.can(scope, "export_named"):
         st.caption("ⓘ 您的角色无权导出学生名单。")

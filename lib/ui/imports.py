@@ -1,13 +1,14 @@
 """数据导入's widget blocks (the page stays thin): the column-mapping editor, the validation
-report, the import history with undo.  Logic is :mod:`lib.ingest_view` and :mod:`lib.ingest`."""
+report, the import history with undo.  Logic is :mod:`lib.ingest.view` and :mod:`lib.ingest`."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from lib import ingest, loaders, store, ui
-from lib import ingest_view as view
-from lib.scope import Scope
+from lib import ingest, loaders, ui
+from lib.core.errors import AppError
+from lib.core.scope import Scope
+from lib.ingest import view
 
 
 def mapping_editor(base: ingest.ParsedFile, kind: str, signature: str) -> dict[str, str]:
@@ -65,7 +66,7 @@ def history_and_undo(scope: Scope) -> None:
         ):
             try:
                 message = view.undo_file(scope, last["import_id"])
-            except (ingest.UndoRefused, store.StoreBusy) as exc:
+            except AppError as exc:
                 st.error(getattr(exc, "reason", str(exc)))
             else:
                 st.session_state["imp_flash"] = message

@@ -1,9 +1,9 @@
-"""The login gate, the forced password change and the account box in the sidebar (issue 9).
+"""The login gate, the forced password change and the account box in the sidebar.
 
 :func:`login_gate` runs in ``app.py`` before any page: it lets a logged-in
 session through with its account's Scope, resumes a session from the signed
-cookie after a browser refresh (:mod:`lib.auth_tokens`), or shows the login
-form and stops the run.  Accounts, passwords and lockouts are :mod:`lib.auth`.
+cookie after a browser refresh (:mod:`lib.access.tokens`), or shows the login
+form and stops the run.  Accounts, passwords and lockouts are :mod:`lib.access.auth`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from typing import Any
 
 import streamlit as st
 
-from lib import auth, auth_tokens, config, store
-from lib.scope import Scope
+from lib.access import auth
+from lib.access import tokens as auth_tokens
+from lib.core import config, store
+from lib.core.scope import Scope
 from lib.ui import LANG, ROLE_SCOPE, demo_banner, note, tr
 
 #: Set after logout: the next run deletes the cookie in the browser.
@@ -28,12 +30,16 @@ LOGIN_NOTICE = "login_notice"
 
 def auth_session(account: Any, *, method: str = "password", now: float | None = None) -> dict[str, Any]:
     """The session value :func:`login_gate` keeps for a logged-in ``account`` (tests use it too)."""
-    return {"user": account.name, "stamp": account.session_stamp, "method": method,
-            "last_seen": time.time() if now is None else now}
+    return {
+        "user": account.name,
+        "stamp": account.session_stamp,
+        "method": method,
+        "last_seen": time.time() if now is None else now,
+    }
 
 
 def _security() -> dict[str, Any]:
-    from lib import loaders
+    from lib import loaders  # on first use: the frame's first paint loads only what it draws
 
     return {**config.DEFAULTS["security"], **loaders.load_effective_settings().get("security", {})}
 
@@ -120,8 +126,9 @@ def login_gate(info: dict[str, Any]) -> Scope:
     try:
         sess = st.session_state.get(AUTH) or _resume_from_cookie()
         if sess:
-            if auth.session_expired(sess["last_seen"], time.time(),
-                                    idle_minutes=float(_security()["session_idle_minutes"])):
+            if auth.session_expired(
+                sess["last_seen"], time.time(), idle_minutes=float(_security()["session_idle_minutes"])
+            ):
                 end_session("idle", "长时间未操作，会话已结束，请重新登录。")
             elif (account := _session_account(sess)) is None:
                 end_session("revoked", "账号已停用或密码已更改，请重新登录。")
@@ -129,7 +136,9 @@ def login_gate(info: dict[str, Any]) -> Scope:
                 sess["last_seen"] = time.time()
                 if account.must_change:
                     _only_page(lambda: _forced_password_change(account), tr("pw_forced_title"), info["demo"])
-                scope = auth.scope_for(account, as_of=info["as_of"], county=info.get("county") or config.COUNTY_CODE)
+                scope = auth.scope_for(
+                    account, as_of=info["as_of"], county=info.get("county") or config.COUNTY_CODE
+                )
                 st.session_state[ROLE_SCOPE] = scope
                 _sidebar_account(account)
                 _keep_cookie(sess, account)
@@ -192,8 +201,12 @@ def password_change_form(account: Any, *, key: str) -> bool:
     """Current password, new password twice; True when changed (the session stays valid)."""
     with st.form(key, clear_on_submit=True):
         current = st.text_input(tr("pw_current"), type="password", autocomplete="current-password")
-        new = st.text_input(tr("pw_new"), type="password", autocomplete="new-password",
-                            help=tr("pw_rule").format(n=_security()["min_password_length"]))
+        new = st.text_input(
+            tr("pw_new"),
+            type="password",
+            autocomplete="new-password",
+            help=tr("pw_rule").format(n=_security()["min_password_length"]),
+        )
         again = st.text_input(tr("pw_again"), type="password", autocomplete="new-password")
         submitted = st.form_submit_button(tr("pw_button"), type="primary")
     if not submitted:
@@ -224,10 +237,14 @@ def _forced_password_change(account: Any) -> None:
 
 
 def _sidebar_account(account: Any) -> None:
-    from lib import permissions
+    from lib.core import permissions  # on first use: the frame's first paint loads only what it draws
 
     with st.sidebar:
-        who = account.name if account.display_name == account.name else f"{account.display_name}（{account.name}）"
+        who = (
+            account.name
+            if account.display_name == account.name
+            else f"{account.display_name}（{account.name}）"
+        )
         st.caption(f"{tr('logged_in_as')}：**{who}** · {permissions.describe_roles(account.role)}")
         st.button(tr("logout"), key="logout", icon=":material/logout:", on_click=end_session)
 
@@ -236,5 +253,3 @@ def current_account() -> Any:
     """The logged-in account, read fresh from the store (None if nobody is logged in)."""
     sess = st.session_state.get(AUTH)
     return auth.get_account(sess["user"]) if sess else None
-
-

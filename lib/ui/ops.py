@@ -1,7 +1,7 @@
-"""运行维护 chrome (issue 12): the maintenance notice during a restore, and the backup schedule.
+"""运行维护 chrome: the maintenance notice during a restore, and the backup schedule.
 
 With :mod:`lib.ui` and :mod:`lib.loaders`, one of the few lib modules that
-import streamlit.  What a backup or restore does is :mod:`lib.backup`.
+import streamlit.  What a backup or restore does is :mod:`lib.ops.backup`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from typing import Any
 
 import streamlit as st
 
-from lib import backup, config, ui
+from lib import ui
+from lib.core import config
+from lib.ops import backup
 
 #: How often (seconds) one server process looks whether a scheduled backup is due.
 CHECK_EVERY_S = 600
@@ -39,7 +41,7 @@ def _schedule_state(db: str) -> dict[str, Any]:
 
 
 def scheduled_backup() -> str | None:
-    """Take a scheduled backup when one is due (:func:`lib.backup.run_if_due`).
+    """Take a scheduled backup when one is due (:func:`lib.ops.backup.run_if_due`).
 
     Called by the frame on every run; costs one clock read except once every
     :data:`CHECK_EVERY_S` seconds per process, when it lists the backup folder.
@@ -59,7 +61,7 @@ def scheduled_backup() -> str | None:
         with st.spinner(ui.tr("bk_scheduled_running")):
             backup.run_if_due(path=Path(db))
         state["error"] = None
-    except Exception as exc:  # any failure: recorded by lib.backup, shown on the backup page
+    except Exception as exc:  # any failure: recorded by lib.ops.backup, shown on the backup page
         state["error"] = str(exc)
     finally:
         state["lock"].release()
@@ -71,7 +73,7 @@ def scheduled_backup_error() -> str | None:
     return _schedule_state(str(config.db_path()))["error"]
 
 
-# ------------------------------------------------------------------ 更正记录: the form (issue 12)
+# ------------------------------------------------------------------ 更正记录: the form
 _BOOL_CHOICES = (None, True, False)
 
 
@@ -80,15 +82,16 @@ def _bool_text(v: Any) -> str:
 
 
 def record_form_fields(table: str, record: dict[str, Any], *, masked: bool, key: str) -> dict[str, Any]:
-    """One widget per editable column of ``table`` (:data:`lib.corrections.EDITABLE`), filled with
+    """One widget per editable column of ``table`` (:data:`lib.ingest.corrections.EDITABLE`), filled with
     ``record``; returns column -> value as entered.  Call inside an ``st.form``.
 
     Personal columns are shown masked and read-only when ``masked`` (they are not returned).
     The widget follows the import's field type: a code list is a select box, numbers are
     number inputs, dates date inputs, yes/no a select box with "—" for unknown.
     """
-    from lib import corrections, schema
-    from lib.ingest_kinds import KINDS
+    from lib.core import schema  # on first use: the frame's first paint loads only what it draws
+    from lib.ingest import corrections  # on first use: the frame's first paint loads only what it draws
+    from lib.ingest.kinds import KINDS  # on first use: the frame's first paint loads only what it draws
 
     kind = KINDS[table]
     _, editable = corrections.EDITABLE[table]
@@ -101,23 +104,45 @@ def record_form_fields(table: str, record: dict[str, Any], *, masked: bool, key:
         box = cols[i % 3]
         wkey = f"{key}_{name}"
         if masked and schema.TABLES[table].column(name).personal:
-            box.text_input(label, value=corrections.show_value(table, name, v, True), disabled=True, key=wkey + "_masked", help="已脱敏：显示完整信息后可更正")
+            box.text_input(
+                label,
+                value=corrections.show_value(table, name, v, True),
+                disabled=True,
+                key=wkey + "_masked",
+                help="已脱敏：显示完整信息后可更正",
+            )
             continue
         if f.type == "bool":
-            values[name] = box.selectbox(label, _BOOL_CHOICES, index=_BOOL_CHOICES.index(v), key=wkey,
-                                         format_func=_bool_text)
+            values[name] = box.selectbox(
+                label, _BOOL_CHOICES, index=_BOOL_CHOICES.index(v), key=wkey, format_func=_bool_text
+            )
         elif f.codes:
             options = [None, *f.codes] if v in (None, *f.codes) else [None, v, *f.codes]
-            values[name] = box.selectbox(label, options, index=options.index(v), key=wkey,
-                                         format_func=lambda c: "—" if c is None else str(c))
+            values[name] = box.selectbox(
+                label,
+                options,
+                index=options.index(v),
+                key=wkey,
+                format_func=lambda c: "—" if c is None else str(c),
+            )
         elif f.type == "int":
             values[name] = box.number_input(label, value=None if v is None else int(v), step=1, key=wkey)
         elif f.type == "float":
-            values[name] = box.number_input(label, value=None if v is None else float(v), key=wkey,
-                                            format="%.6f" if name in ("lon", "lat") else "%.2f")
+            values[name] = box.number_input(
+                label,
+                value=None if v is None else float(v),
+                key=wkey,
+                format="%.6f" if name in ("lon", "lat") else "%.2f",
+            )
         elif f.type == "date":
-            values[name] = box.date_input(label, value=v, key=wkey, format="YYYY-MM-DD",
-                                          min_value=date(1950, 1, 1), max_value=date(2100, 12, 31))
+            values[name] = box.date_input(
+                label,
+                value=v,
+                key=wkey,
+                format="YYYY-MM-DD",
+                min_value=date(1950, 1, 1),
+                max_value=date(2100, 12, 31),
+            )
         else:
             values[name] = box.text_input(label, value="" if v is None else str(v), key=wkey) or None
     return values

@@ -1,5 +1,5 @@
 """布局规划's widget blocks (the page stays thin): open/save/duplicate/rename/delete a scenario,
-and the optimisation panel.  Logic is :mod:`lib.planning`."""
+and the optimisation panel.  Logic is :mod:`lib.layout.planning`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from lib import planning
-from lib.scope import Scope
+from lib.core.errors import AppError
+from lib.core.scope import Scope
+from lib.layout import planning
 
 #: The scenario being edited (kept in the session: a failed save loses nothing).
 CHANGES = "plan_changes"
@@ -30,8 +31,9 @@ def scenario_manager(scope: Scope, saved: pd.DataFrame) -> None:
         try:
             if b1.button("保存", key="plan_save"):
                 version = st.session_state.get("plan_version") if name in set(saved.name) else None
-                st.session_state["plan_version"] = planning.save_scenario(scope, name, st.session_state[CHANGES],
-                                                                          version=version)
+                st.session_state["plan_version"] = planning.save_scenario(
+                    scope, name, st.session_state[CHANGES], version=version
+                )
                 st.success(f"已保存“{name}”")
             if b2.button("复制", key="plan_dup") and pick != "(新方案)":
                 planning.duplicate_scenario(scope, pick, f"{pick}(副本)")
@@ -42,9 +44,8 @@ def scenario_manager(scope: Scope, saved: pd.DataFrame) -> None:
             if b4.button("删除", key="plan_delete") and pick != "(新方案)":
                 planning.delete_scenario(scope, pick)
                 st.rerun()
-        except (planning.ScenarioError, planning.ScenarioConflict) as exc:
+        except AppError as exc:
             st.error(str(exc))
-
 
 
 def optimizer(data: Any, *, band: str, km: float, year: int, band_codes: list[str]) -> None:
@@ -57,11 +58,21 @@ def optimizer(data: Any, *, band: str, km: float, year: int, band_codes: list[st
         capacitated = q4.checkbox("考虑学位(p-median)", key="plan_capacitated")
         if st.button("求解", key="plan_solve"):
             with st.spinner(f"正在求解 {model}(最长 {limit} 秒)…"):
-                sol = planning.optimize(data, model=model, band=band, k=int(k), km=km, capacitated=capacitated,
-                                        time_limit_s=float(limit), year=year)
+                sol = planning.optimize(
+                    data,
+                    model=model,
+                    band=band,
+                    k=int(k),
+                    km=km,
+                    capacitated=capacitated,
+                    time_limit_s=float(limit),
+                    year=year,
+                )
             st.session_state["plan_solution"] = planning.solution_changes(data, sol, band=band)
-            st.info(f"状态：{sol.status} · 目标值 {sol.objective} · 现状 {sol.current_objective} · "
-                    f"{len(sol.sites)} 个点 · {sol.seconds} 秒" + ("" if sol.optimal else f" · 差距 {sol.gap}"))
+            st.info(
+                f"状态：{sol.status} · 目标值 {sol.objective} · 现状 {sol.current_objective} · "
+                f"{len(sol.sites)} 个点 · {sol.seconds} 秒" + ("" if sol.optimal else f" · 差距 {sol.gap}")
+            )
         if st.session_state.get("plan_solution") and st.button("把结果作为当前方案", key="plan_use_solution"):
             st.session_state[CHANGES] = list(st.session_state["plan_solution"])
             st.rerun()

@@ -1,7 +1,7 @@
-"""汇报模式 chrome (issue 10): the switch, the URL parameter, the meeting look and the step buttons.
+"""汇报模式 chrome: the switch, the URL parameter, the meeting look and the step buttons.
 
 With :mod:`lib.ui`, :mod:`lib.ui.login` and :mod:`lib.loaders`, one of the few
-lib modules that import streamlit.  What a slide shows is :mod:`lib.briefing`.
+lib modules that import streamlit.  What a slide shows is :mod:`lib.overview.briefing`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from lib.scope import Scope
+from lib.core.scope import Scope
 
 #: Session keys: presentation mode on (from ``?present=1``), and the slide shown.
 PRESENT = "present_mode"
@@ -57,7 +57,7 @@ def from_url() -> None:
 
 def redirect(nav: Any, scope: Scope) -> None:
     """In presentation mode every page is the meeting view (when the role may use it)."""
-    from lib import permissions
+    from lib.core import permissions  # on first use: the frame's first paint loads only what it draws
 
     if st.session_state.get(PRESENT) and nav.url_path != URL_PATH and permissions.visible(scope, URL_PATH):
         st.switch_page(PAGE)
@@ -124,7 +124,7 @@ def file_button(
     """A download built when clicked and recorded in the audit log (as :func:`lib.ui.download_buttons`)."""
     from functools import partial
 
-    from lib import audit
+    from lib.core import audit  # on first use: the frame's first paint loads only what it draws
 
     def build() -> bytes:
         data = make()

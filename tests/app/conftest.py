@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import config
+from lib.core import config
 from tests.accounts import ensure_test_account
 
 APP = str(config.ROOT / "app.py")
@@ -20,7 +20,8 @@ def login_as(at: AppTest, role: str = "county", **scope_kw) -> AppTest:
     a good password, so the gate lets every page test through with that
     account's Scope (``townships=``/``schools=`` narrow it).
     """
-    from lib import auth, ui
+    from lib import ui
+    from lib.access import auth
     from lib.ui import login as ui_login
 
     account = ensure_test_account(role, **scope_kw)
@@ -38,7 +39,9 @@ def _allow_apptest_state() -> None:
     st_config.set_option("runner.enforceSerializableSessionState", False)
 
 
-def open_page(page: str | None = None, *, role: str = "county", query: dict | None = None, **scope_kw) -> AppTest:
+def open_page(
+    page: str | None = None, *, role: str = "county", query: dict | None = None, **scope_kw
+) -> AppTest:
     """Run app.py (the frame) on ``page`` (its url_path) as ``role``."""
     _allow_apptest_state()
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)

@@ -15,7 +15,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import config, ids, permissions, ui
+from lib import ui
+from lib.core import config, ids, permissions
 
 from .conftest import TIMEOUT, open_page
 
@@ -50,10 +51,17 @@ def _locked(at) -> bool:
 
 
 #: Pages worth checking for each role (named lists, planning, import, administration).
-PAGES = ("risk", "dropout_cases", "aid", "planning", "data_import", "admin_accounts", "admin_audit",
-         "admin_settings")
-DENIED = [(role, page) for role in permissions.ROLES for page in PAGES
-          if not permissions.visible(role, page)]
+PAGES = (
+    "risk",
+    "dropout_cases",
+    "aid",
+    "planning",
+    "data_import",
+    "admin_accounts",
+    "admin_audit",
+    "admin_settings",
+)
+DENIED = [(role, page) for role in permissions.ROLES for page in PAGES if not permissions.visible(role, page)]
 
 
 @pytest.mark.parametrize(("role", "page"), DENIED)
@@ -74,7 +82,9 @@ def test_a_page_the_role_may_not_use_is_not_offered_and_shows_no_data(fresh_db, 
 
 def _people(db) -> tuple[set[str], set[str]]:
     con = duckdb.connect(str(db), read_only=True)
-    ids_ = {r[0] for r in con.execute("SELECT id_number FROM students WHERE id_number IS NOT NULL").fetchall()}
+    ids_ = {
+        r[0] for r in con.execute("SELECT id_number FROM students WHERE id_number IS NOT NULL").fetchall()
+    }
     names = {r[0] for r in con.execute("SELECT name FROM students WHERE length(name) >= 2").fetchall()}
     con.close()
     return ids_, names
@@ -103,7 +113,8 @@ def _masked_ids_of_township(db, town: str) -> set[str]:
     rows = con.execute(
         "SELECT st.id_number FROM students st LEFT JOIN schools s ON s.code = st.school_code "
         "LEFT JOIN villages v ON v.code = st.village_code WHERE s.township_code = ? OR v.township_code = ?",
-        [town, town]).fetchall()
+        [town, town],
+    ).fetchall()
     con.close()
     return {ids.mask_id(r[0]) for r in rows if r[0]}
 
@@ -129,8 +140,12 @@ def test_unmask_needs_a_reason_and_is_recorded(fresh_db):
     table = next(f for f in _frames(at) if "风险分" in f.columns)
     assert set(table["身份证号"]) & full_ids
     con = duckdb.connect(str(fresh_db), read_only=True)
-    actions = [r[0] for r in con.execute(
-        "SELECT action FROM audit_log WHERE user_name = 'test-county' ORDER BY \"at\"").fetchall()]
+    actions = [
+        r[0]
+        for r in con.execute(
+            "SELECT action FROM audit_log WHERE user_name = 'test-county' ORDER BY \"at\""
+        ).fetchall()
+    ]
     con.close()
     assert "unmask_granted" in actions and "unmask" in actions
 
@@ -154,7 +169,7 @@ def test_admin_creates_an_account_on_the_page(fresh_db):
     next(b for b in at.get("form_submit_button") if b.label == "新建").click().run()
     assert not at.exception, at.exception
     assert any("临时密码" in s.value for s in at.success)
-    from lib import auth
+    from lib.access import auth
 
     account = auth.get_account("wang.t")
     assert account.townships == (TOWN,) and account.must_change
@@ -173,6 +188,6 @@ def test_my_account_page_changes_my_password(fresh_db):
     next(b for b in at.get("form_submit_button") if b.label == "修改密码").click().run()
     assert not at.exception, at.exception
     assert any("已修改" in s.value for s in at.success)
-    from lib import auth
+    from lib.access import auth
 
     assert auth.verify("test-county", "Brand-new-pass-7").name == "test-county"

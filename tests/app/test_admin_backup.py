@@ -1,10 +1,11 @@
-"""备份与恢复 page (issue 12): an administrator backs up, sees the list, restores after confirming."""
+"""备份与恢复 page: an administrator backs up, sees the list, restores after confirming."""
 
 from __future__ import annotations
 
 import pytest
 
-from lib import backup, store
+from lib.core import store
+from lib.ops import backup
 
 from .conftest import open_page
 

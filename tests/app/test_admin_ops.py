@@ -1,4 +1,4 @@
-"""学年升级 and 数据保留期 pages (issue 12): the dry run / report first, the run after a confirmation."""
+"""学年升级 and 数据保留期 pages: the dry run / report first, the run after a confirmation."""
 
 from __future__ import annotations
 

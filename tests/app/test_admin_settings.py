@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import duckdb
 
-from lib import auth, settings_store
+from lib.access import auth
+from lib.core import settings as settings_store
 
 from .conftest import open_page
 
@@ -20,9 +21,12 @@ def test_admin_changes_the_lockout_threshold_and_resets_it(fresh_db):
     assert any("已保存 1 项设置" in s.value for s in at.success)
     assert auth.security_settings()["max_failed_logins"] == 3
     con = duckdb.connect(str(fresh_db), read_only=True)
-    row = con.execute("SELECT value, changed_by FROM settings WHERE key = 'security.max_failed_logins'").fetchone()
-    audited = con.execute("SELECT count(*) FROM audit_log WHERE action = 'settings_changed' "
-                          "AND user_name = 'test-admin'").fetchone()[0]
+    row = con.execute(
+        "SELECT value, changed_by FROM settings WHERE key = 'security.max_failed_logins'"
+    ).fetchone()
+    audited = con.execute(
+        "SELECT count(*) FROM audit_log WHERE action = 'settings_changed' AND user_name = 'test-admin'"
+    ).fetchone()[0]
     con.close()
     assert row == ("3", "test-admin") and audited == 1
     shown = next(d.value for d in at.dataframe if "设置项" in d.value.columns)
@@ -33,17 +37,27 @@ def test_admin_changes_the_lockout_threshold_and_resets_it(fresh_db):
 
 
 def test_editable_leaves_are_the_scalars_of_a_section():
-    tree = {"security": {"max_failed_logins": 5, "flag": True, "name": "x", "pairs": [1, 2], "sub": {"a": 1.5}}}
+    tree = {
+        "security": {"max_failed_logins": 5, "flag": True, "name": "x", "pairs": [1, 2], "sub": {"a": 1.5}}
+    }
     assert settings_store.editable_leaves(tree, "security") == [
-        ("security.max_failed_logins", 5), ("security.flag", True), ("security.name", "x"), ("security.sub.a", 1.5)]
+        ("security.max_failed_logins", 5),
+        ("security.flag", True),
+        ("security.name", "x"),
+        ("security.sub.a", 1.5),
+    ]
     assert settings_store.changed_values(tree, {"security.max_failed_logins": 5, "security.sub.a": 2.0}) == {
-        "security.sub.a": 2.0}
+        "security.sub.a": 2.0
+    }
 
 
 def test_every_setting_the_page_offers_has_a_chinese_name():
-    from lib import config
+    from lib.core import config
 
-    missing = [key for section in settings_store.SECTION_LABELS
-               for key, _ in settings_store.editable_leaves(config.DEFAULTS, section)
-               if key not in settings_store.SETTING_LABELS]
+    missing = [
+        key
+        for section in settings_store.SECTION_LABELS
+        for key, _ in settings_store.editable_leaves(config.DEFAULTS, section)
+        if key not in settings_store.SETTING_LABELS
+    ]
     assert missing == []

@@ -9,7 +9,8 @@ import duckdb
 import pytest
 from streamlit import config as st_config
 
-from lib import aid_demo, fmt, store
+from lib.core import fmt, store
+from lib.demo import aid as aid_demo
 
 from .conftest import open_page
 
@@ -65,15 +66,21 @@ def _ok(at):
 def test_aid_page_figures_equal_sql(aid_db):
     at = open_page("aid")
     _ok(at)
-    eligible, covered = _sql(aid_db, """
+    eligible, covered = _sql(
+        aid_db,
+        """
         SELECT count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM aid_records a WHERE a.student_id = st.student_id
             AND a.programme = '生活补助' AND a.school_year = 2026 AND a.term = 1 AND a.paid_amount > 0))
         FROM students st WHERE st.status IN ('在校', '送教上门') AND (st.poverty_category IS NOT NULL OR st.orphan
-            OR st.unsupported OR st.disability OR st.disabled_parent OR st.martyr_child)""")[0]
-    due, on_time = _sql(aid_db, """
+            OR st.unsupported OR st.disability OR st.disabled_parent OR st.martyr_child)""",
+    )[0]
+    due, on_time = _sql(
+        aid_db,
+        """
         SELECT count(*), count(*) FILTER (WHERE paid_date <= due_date AND paid_date <= DATE '2026-11-20'
             AND paid_amount >= standard_amount)
-        FROM aid_records WHERE school_year = 2026 AND due_date <= DATE '2026-11-20'""")[0]
+        FROM aid_records WHERE school_year = 2026 AND due_date <= DATE '2026-11-20'""",
+    )[0]
     assert _metric(at, "生活补助覆盖率") == fmt.fmt_pct(covered / eligible)
     assert _metric(at, "按时足额发放率") == fmt.fmt_pct(on_time / due)
     assert len(at.tabs) == 4
@@ -81,7 +88,7 @@ def test_aid_page_figures_equal_sql(aid_db):
 
 
 def test_drill_down_township_school_student(aid_db):
-    from lib import demo
+    from lib.demo import county as demo
 
     town = demo.AID_DEFECT_TOWNSHIPS[0]
     at = open_page("aid")
@@ -116,11 +123,14 @@ def test_approve_an_application_from_the_page(aid_db):
     at = open_page("aid")
     picker = next(s for s in at.selectbox if s.label == "申请")
     app_id = picker.options[0].split(" · ")[0]
-    before = _sql(aid_db, "SELECT status, version FROM aid_applications WHERE application_id = ?", [app_id])[0]
+    before = _sql(aid_db, "SELECT status, version FROM aid_applications WHERE application_id = ?", [app_id])[
+        0
+    ]
     _decide_buttons(at)[0].click().run()  # the first (longest waiting) application is preselected
     _ok(at)
-    after = _sql(aid_db, "SELECT status, version, updated_by FROM aid_applications WHERE application_id = ?",
-                 [app_id])[0]
+    after = _sql(
+        aid_db, "SELECT status, version, updated_by FROM aid_applications WHERE application_id = ?", [app_id]
+    )[0]
     assert after[1] == before[1] + 1 and after[2] == "test-county"
     assert any(app_id in s.value for s in at.success)
 
@@ -129,11 +139,16 @@ def test_reject_without_a_reason_writes_nothing_and_keeps_the_form(aid_db):
     at = open_page("aid")
     picker = next(s for s in at.selectbox if s.label == "申请")
     app_id = picker.options[0].split(" · ")[0]
-    before = _sql(aid_db, "SELECT status, version FROM aid_applications WHERE application_id = ?", [app_id])[0]
+    before = _sql(aid_db, "SELECT status, version FROM aid_applications WHERE application_id = ?", [app_id])[
+        0
+    ]
     _decide_buttons(at)[1].click().run()
     _ok(at)
     assert any("原因" in e.value for e in at.error)
-    assert _sql(aid_db, "SELECT status, version FROM aid_applications WHERE application_id = ?", [app_id])[0] == before
+    assert (
+        _sql(aid_db, "SELECT status, version FROM aid_applications WHERE application_id = ?", [app_id])[0]
+        == before
+    )
 
 
 def test_english_title(aid_db):
@@ -172,7 +187,9 @@ def test_reconcile_with_the_demo_list_then_tasks(aid_db):
     n = _sql(aid_db, "SELECT count(*) FROM aid_verification_tasks WHERE status = '待核实'")[0][0]
     assert n >= len(truth.attrs["not_in_registry"])
     assert any(f"已生成 {n} 条" in s.value for s in at.success)
-    audit = _sql(aid_db, "SELECT count(*) FROM audit_log WHERE action = 'view_list' AND detail LIKE '%reconcile%'")
+    audit = _sql(
+        aid_db, "SELECT count(*) FROM audit_log WHERE action = 'view_list' AND detail LIKE '%reconcile%'"
+    )
     assert audit[0][0] >= 1
 
 
@@ -190,21 +207,30 @@ def test_open_a_case_for_a_child_not_in_school(aid_db):
     at.button(key="rec_open_case").click().run()
     _ok(at)
     assert any("已开立控辍保学台账" in s.value for s in at.success), [e.value for e in at.error]
-    case = _sql(aid_db, "SELECT id_number, name, village_code, reason, source, status, updated_by FROM dropout_cases "
-                        "WHERE source = '资助名单比对'")
-    assert case == [(child["身份证号码"], child["姓名"], village, "家庭经济困难", "资助名单比对", "疑似辍学",
-                     "test-county")]
+    case = _sql(
+        aid_db,
+        "SELECT id_number, name, village_code, reason, source, status, updated_by FROM dropout_cases "
+        "WHERE source = '资助名单比对'",
+    )
+    assert case == [
+        (
+            child["身份证号码"],
+            child["姓名"],
+            village,
+            "家庭经济困难",
+            "资助名单比对",
+            "疑似辍学",
+            "test-county",
+        )
+    ]
     at.button(key="rec_open_case").click().run()  # the same child again: refused, nothing written
     assert any("未结案件" in e.value for e in at.error)
     assert len(_sql(aid_db, "SELECT 1 FROM dropout_cases WHERE source = '资助名单比对'")) == 1
 
 
-def test_case_offer_is_disabled_until_the_dropout_module_offers_it(aid_db, monkeypatch):
-    from lib import dropout
-
-    monkeypatch.delattr(dropout, "open_case_for_child", raising=False)
+def test_case_offer_is_ready_for_a_child_not_enrolled(aid_db):
     at = open_page("aid_reconcile")
     at.button(key="rec_sample").click().run()
     at.radio(key="rec_category").set_value("not_enrolled").run()
     _ok(at)
-    assert at.button(key="rec_open_case").disabled
+    assert not at.button(key="rec_open_case").disabled

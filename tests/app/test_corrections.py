@@ -1,4 +1,4 @@
-"""更正记录 page (issue 12): pick a record, check it, save it; the import's rules apply."""
+"""更正记录 page: pick a record, check it, save it; the import's rules apply."""
 
 from __future__ import annotations
 
@@ -25,8 +25,10 @@ def test_township_user_corrects_a_school_of_its_own(fresh_db):
     at = open_page("corrections", role="township", townships=(TOWN,))
     assert not at.exception
     con = duckdb.connect(str(fresh_db), read_only=True)
-    code, other = (con.execute("SELECT min(code) FILTER (township_code = ?), min(code) FILTER (township_code <> ?) "
-                               "FROM schools", [TOWN, TOWN]).fetchone())
+    code, other = con.execute(
+        "SELECT min(code) FILTER (township_code = ?), min(code) FILTER (township_code <> ?) FROM schools",
+        [TOWN, TOWN],
+    ).fetchone()
     con.close()
     assert at.selectbox(key="cr_pick_schools").value == 0  # the first school of the township, by code
     form = f"cr_schools_{code}"

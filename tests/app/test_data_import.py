@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit import config as st_config
 
-from lib import fmt
+from lib.core import fmt
 from tests.fixtures.ingest.samples import csv_bytes, new_students, store_rows
 
 from .conftest import open_page

@@ -10,8 +10,9 @@ import duckdb
 import pytest
 from streamlit import config as st_config
 
-from lib import dropout_cases, fmt
-from lib.scope import Scope
+from lib.core import fmt
+from lib.core.scope import Scope
+from lib.dropout import cases as dropout_cases
 
 from .conftest import open_page
 
@@ -84,9 +85,9 @@ def test_monitoring_numbers_equal_sql(fresh_db, township_kind):
     expected = {
         "疑似辍学": _sql(fresh_db, f"SELECT count(*) FROM {cases} AND c.status = '疑似辍学'")[0][0],
         "辍学": _sql(fresh_db, f"SELECT count(*) FROM {cases} AND c.status IN ('已核实', '劝返中')")[0][0],
-        "本学年返校": _sql(
-            fresh_db, f"SELECT count(*) FROM {cases} AND c.returned_on >= DATE '2026-09-01'"
-        )[0][0],
+        "本学年返校": _sql(fresh_db, f"SELECT count(*) FROM {cases} AND c.returned_on >= DATE '2026-09-01'")[
+            0
+        ][0],
     }
     for label, n in expected.items():
         assert _metric(at, label) == fmt.fmt_count(n), label
@@ -219,7 +220,7 @@ def test_dismiss_needs_a_reason_and_keeps_the_input(fresh_db):
 
 
 def test_open_a_case_for_a_child_not_enrolled(fresh_db):
-    from lib import ids
+    from lib.core import ids
 
     body = "41150320150101123"
     at = _ok(open_page("dropout_cases"))

@@ -6,7 +6,7 @@ from unittest import mock
 
 import duckdb
 
-from lib import fmt
+from lib.core import fmt
 
 from .conftest import open_page
 
@@ -21,8 +21,11 @@ def _metric(at, label):
 def _primary_children(db) -> int:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return int(con.execute("SELECT sum(persons) FROM village_population WHERE year = 2026 "
-                               "AND age BETWEEN 6 AND 11").fetchone()[0])
+        return int(
+            con.execute(
+                "SELECT sum(persons) FROM village_population WHERE year = 2026 AND age BETWEEN 6 AND 11"
+            ).fetchone()[0]
+        )
     finally:
         con.close()
 
@@ -49,8 +52,9 @@ def test_junior_band_and_projected_year(demo_db):
 
 def test_a_click_on_a_school_shows_its_card(demo_db):
     con = duckdb.connect(str(demo_db), read_only=True)
-    name, lon, lat = con.execute("SELECT name, lon, lat FROM schools WHERE level = '小学' "
-                                 "ORDER BY code LIMIT 1").fetchone()
+    name, lon, lat = con.execute(
+        "SELECT name, lon, lat FROM schools WHERE level = '小学' ORDER BY code LIMIT 1"
+    ).fetchone()
     con.close()
     click = {"last_object_clicked": {"lat": lat, "lng": lon}}
     with mock.patch("streamlit_folium.st_folium", return_value=click):

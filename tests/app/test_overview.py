@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from lib import fmt
-from lib.scope import Scope
+from lib.core import fmt
+from lib.core.scope import Scope
 
 from .conftest import open_page
 
@@ -32,20 +32,30 @@ def _sql_counts(db, townships=None):
     t_filter = "TRUE" if townships is None else f"township_code IN ({', '.join(repr(t) for t in townships)})"
     students = con.execute(
         f"SELECT count(*) FROM students WHERE status IN ('在校','送教上门') AND school_code IN "
-        f"(SELECT code FROM schools WHERE {t_filter})").fetchone()[0]
+        f"(SELECT code FROM schools WHERE {t_filter})"
+    ).fetchone()[0]
     schools = con.execute(f"SELECT count(*) FROM schools WHERE {t_filter}").fetchone()[0]
     population = con.execute(
         f"SELECT coalesce(sum(persons),0) FROM village_population WHERE year = 2026 AND age BETWEEN 6 AND 14 "
-        f"AND village_code IN (SELECT code FROM villages WHERE {t_filter})").fetchone()[0]
+        f"AND village_code IN (SELECT code FROM villages WHERE {t_filter})"
+    ).fetchone()[0]
     home = f"village_code IN (SELECT code FROM villages WHERE {t_filter})"
     suspected = con.execute(
         f"SELECT count(*) FROM dropout_cases WHERE status = '疑似辍学' AND reported_on <= DATE '2026-11-20' "
-        f"AND {home}").fetchone()[0]
+        f"AND {home}"
+    ).fetchone()[0]
     dropouts = con.execute(
         f"SELECT count(*) FROM dropout_cases WHERE status IN ('已核实','劝返中') AND reported_on <= DATE '2026-11-20' "
-        f"AND {home}").fetchone()[0]
+        f"AND {home}"
+    ).fetchone()[0]
     con.close()
-    return {"在校学生": students, "学校": schools, "学龄人口": population, "疑似辍学": suspected, "辍学": dropouts}
+    return {
+        "在校学生": students,
+        "学校": schools,
+        "学龄人口": population,
+        "疑似辍学": suspected,
+        "辍学": dropouts,
+    }
 
 
 def test_overview_renders_whole_county(demo_db):
@@ -91,7 +101,8 @@ def test_map_measure_switch(demo_db, measure):
 
 def test_scope_figures_from_lib_match_sql(demo_db):
     """The lib pipeline itself (no UI) gives the SQL counts for a township Scope."""
-    from lib import metrics, store
+    from lib.core import store
+    from lib.overview import metrics
 
     town = _rows(demo_db, "SELECT code FROM townships WHERE kind = '乡' ORDER BY code LIMIT 1")[0][0]
     with store.connect(demo_db) as c:

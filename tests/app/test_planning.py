@@ -49,11 +49,13 @@ def test_a_map_click_places_a_new_school(demo_db):
 
 
 def test_a_scenario_is_compared_with_another_and_by_township(fresh_db):
-    from lib import planning
-    from lib.scope import Scope
+    from lib.core.scope import Scope
+    from lib.layout import planning
 
     with duckdb.connect(str(fresh_db), read_only=True) as con:
-        code = con.execute("SELECT code FROM schools WHERE level = '初中' ORDER BY code LIMIT 1").fetchone()[0]
+        code = con.execute("SELECT code FROM schools WHERE level = '初中' ORDER BY code LIMIT 1").fetchone()[
+            0
+        ]
     planning.save_scenario(Scope(user="p", role="planner"), "撤一所初中", [{"op": "close", "code": code}])
     at = open_page("planning")
     at.radio(key="plan_band").set_value("junior").run()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from lib import briefing, fmt, metrics, store
-from lib.scope import Scope
+from lib.core import fmt, store
+from lib.core.scope import Scope
+from lib.overview import briefing, metrics
 
 from .conftest import open_page
 
@@ -80,7 +81,7 @@ def test_previous_wraps_to_the_last_slide(demo_db):
 
 
 def test_admin_alone_may_not_present(demo_db):
-    from lib import permissions
+    from lib.core import permissions
 
     assert permissions.visible("leader", "present") and not permissions.visible("admin", "present")
     at = open_page(role="admin", query={"present": "1"})  # no redirect to a page the role cannot see

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from lib import ids
+from lib.core import ids
 
 from .conftest import open_page
 
@@ -60,7 +60,9 @@ def test_search_is_recorded_and_assignment_saved(fresh_db):
     con = duckdb.connect(str(fresh_db), read_only=True)
     try:
         searches = con.execute("SELECT detail FROM audit_log WHERE action = 'search'").fetchall()
-        saved = con.execute("SELECT kind, teacher, created_by FROM interventions WHERE student_id = ?", [sid]).fetchall()
+        saved = con.execute(
+            "SELECT kind, teacher, created_by FROM interventions WHERE student_id = ?", [sid]
+        ).fetchall()
     finally:
         con.close()
     assert searches and xueji not in searches[-1][0]
@@ -79,8 +81,9 @@ def test_admin_weight_change_rescores_the_list(fresh_db):
     assert after != before[:5]
     con = duckdb.connect(str(fresh_db), read_only=True)
     try:
-        stored = con.execute("SELECT value, changed_by FROM settings WHERE key = 'risk.weights.attendance'"
-                             ).fetchall()
+        stored = con.execute(
+            "SELECT value, changed_by FROM settings WHERE key = 'risk.weights.attendance'"
+        ).fetchall()
     finally:
         con.close()
     assert stored == [("100", "test-county")]

@@ -9,8 +9,10 @@ import duckdb
 import pytest
 from streamlit import config as st_config
 
-from lib import roster, roster_demo, store
-from lib.scope import Scope
+from lib.core import store
+from lib.core.scope import Scope
+from lib.demo import roster as roster_demo
+from lib.roster import register as roster
 
 from .conftest import open_page
 
@@ -87,7 +89,7 @@ def test_a_township_user_sees_only_their_township(fresh_db):
 
 
 def test_hidden_from_a_planner_and_read_only_for_a_leader(fresh_db):
-    from lib import permissions
+    from lib.core import permissions
 
     assert not permissions.visible("planner", "roster_check")
     _stored_roster(fresh_db)

@@ -83,8 +83,15 @@ def assert_map_drawn(page: Page, *, timeout_ms: int = APP_TIMEOUT_MS) -> FrameLo
     return frame
 
 
-def login_as(page: Page, role: str, url: str, *, db: Path, townships: tuple[str, ...] | None = None,
-             schools: tuple[str, ...] | None = None) -> str:
+def login_as(
+    page: Page,
+    role: str,
+    url: str,
+    *,
+    db: Path,
+    townships: tuple[str, ...] | None = None,
+    schools: tuple[str, ...] | None = None,
+) -> str:
     """Log the browser in as a user with ``role`` through the real login form: the one place
     browser tests log in.  Returns the account name.
 

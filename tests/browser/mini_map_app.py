@@ -8,7 +8,7 @@ beside a link to the repo's ``static/`` (see ``conftest.streamlit_server``).
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lib import maps
+from lib.present import maps
 
 
 def _square(lon: float, lat: float, code: str, name: str, size: float = 0.1) -> dict:

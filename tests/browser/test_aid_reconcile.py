@@ -1,7 +1,7 @@
 """精准识别 in a real browser: upload an outside list (CSV), see the categories, download the
 workbook (a sheet per category), open a 控辍保学 case for a child not in school.
 
-The list is the app's own demo list (lib.aid_demo.sample_registry) written to a file; the
+The list is the app's own demo list (lib.demo.aid.sample_registry) written to a file; the
 server runs on a private copy of the demo database (the test writes)."""
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
-from lib import aid_demo, fmt, reconcile, reports, store
+from lib.aid import reconcile
+from lib.core import fmt, store
+from lib.demo import aid as aid_demo
+from lib.present import reports
 from tests.browser.helpers import block_outside_network, login_as, read_sql, wait_for_app
 from tests.browser.helpers import expect_choice as _expect_choice
 from tests.browser.helpers import settle as _settle
@@ -57,12 +60,6 @@ def registry(db_copy: Path, tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="module")
 def app_url(streamlit_server, db_copy: Path, registry) -> str:
     return streamlit_server("app.py", env={"EDU_DB": str(db_copy)})
-
-
-
-
-
-
 
 
 def _pick(page: Page, label: str, option: str) -> None:

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from lib import briefing, store
-from lib.scope import Scope
+from lib.core import store
+from lib.core.scope import Scope
+from lib.overview import briefing
 from tests.browser.helpers import block_outside_network
 
 pytestmark = pytest.mark.browser

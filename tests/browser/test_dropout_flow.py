@@ -36,12 +36,6 @@ def app_url(streamlit_server, db_copy: Path) -> str:
     return streamlit_server("app.py", env={"EDU_DB": str(db_copy)})
 
 
-
-
-
-
-
-
 def _pick(page: Page, label: str, option: str, *, within=None) -> None:
     """Choose ``option`` in the selectbox labelled ``label`` (a combobox; opened again if a rerun closed it)."""
     box = (within or page).get_by_role("combobox", name=label, exact=True).locator("visible=true")
@@ -92,9 +86,9 @@ def test_confirm_visit_notice_ledger_and_week(
     _settle(page)  # the success shows at the top of the run that follows st.rerun()
     case_id = CASE_ID.search(success.inner_text()).group(1)
     assert read_sql(db_copy, "SELECT count(*) FROM dropout_cases")[0][0] == before + 1
-    assert read_sql(db_copy, "SELECT status, source, reason FROM dropout_cases WHERE case_id = ?", [case_id]) == [
-        ("疑似辍学", "缺勤监测", "外出打工")
-    ]
+    assert read_sql(
+        db_copy, "SELECT status, source, reason FROM dropout_cases WHERE case_id = ?", [case_id]
+    ) == [("疑似辍学", "缺勤监测", "外出打工")]
 
     # 2. open it from the ledger
     _tab(page, "控辍保学台账")
@@ -138,7 +132,9 @@ def test_confirm_visit_notice_ledger_and_week(
     _settle(page)
     expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text="已保存。")).to_be_visible()
     _settle(page)  # the success shows at the top of the run that follows st.rerun()
-    ((notice_id, kind),) = read_sql(db_copy, "SELECT notice_id, kind FROM notices WHERE case_id = ?", [case_id])
+    ((notice_id, kind),) = read_sql(
+        db_copy, "SELECT notice_id, kind FROM notices WHERE case_id = ?", [case_id]
+    )
     assert kind == "限期复学通知书"
     _tab(page, "文书")
     print_button = page.get_by_role("button", name=f"打印《限期复学通知书》{notice_id}")

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
-from lib import fmt
+from lib.core import fmt
 from tests.browser.helpers import block_outside_network, login_as
 from tests.browser.helpers import settle as _settle
 from tests.fixtures.ingest.samples import csv_bytes, new_students, store_rows
@@ -39,8 +39,6 @@ def db_copy(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def app_url(streamlit_server, db_copy: Path) -> str:
     return streamlit_server("app.py", env={"EDU_DB": str(db_copy)})
-
-
 
 
 def _open(page: Page, url: str) -> None:

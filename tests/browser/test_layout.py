@@ -17,7 +17,9 @@ def app_url(streamlit_server, demo_db) -> str:
     return streamlit_server("app.py", env={"EDU_DB": str(demo_db)})
 
 
-def test_layout_map_layers_and_school_card(page: Page, app_url: str, demo_db: Path, screenshot_dir: Path) -> None:
+def test_layout_map_layers_and_school_card(
+    page: Page, app_url: str, demo_db: Path, screenshot_dir: Path
+) -> None:
     blocked = block_outside_network(page)
     page.set_viewport_size({"width": 1440, "height": 1400})
     login_as(page, "county", app_url, db=demo_db)

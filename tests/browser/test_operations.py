@@ -1,4 +1,4 @@
-"""Backups while the app serves (issue 12): the administrator backs up from the page of a running
+"""Backups while the app serves: the administrator backs up from the page of a running
 server, a second process backs up from the command line meanwhile, and each backup restored into a
 fresh store holds the same tables; a restore's maintenance notice reaches every user."""
 
@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from lib import backup, config
-from lib.scope import Scope
+from lib.core import config
+from lib.core.scope import Scope
+from lib.ops import backup
 from tests.browser.helpers import APP_TIMEOUT_MS, block_outside_network, login_as, settle, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -38,12 +39,14 @@ def _same_tables(backup_file: Path, restored: Path) -> None:
     a, b = backup.file_fingerprints(backup_file), backup.file_fingerprints(restored)
     assert set(a) == set(b)
     assert {k: v for k, v in a.items() if k not in ("meta", "audit_log")} == {
-        k: v for k, v in b.items() if k not in ("meta", "audit_log")}
+        k: v for k, v in b.items() if k not in ("meta", "audit_log")
+    }
     assert b["audit_log"][0] == a["audit_log"][0] + 1  # + the restore's own line
 
 
-def test_backups_taken_while_serving_restore_to_identical_tables(page: Page, app_url: str, served_db: Path,
-                                                                 tmp_path: Path, screenshot_dir: Path) -> None:
+def test_backups_taken_while_serving_restore_to_identical_tables(
+    page: Page, app_url: str, served_db: Path, tmp_path: Path, screenshot_dir: Path
+) -> None:
     blocked = block_outside_network(page)
     page.set_viewport_size({"width": 1440, "height": 1100})
     login_as(page, "admin", app_url, db=served_db)
@@ -57,9 +60,14 @@ def test_backups_taken_while_serving_restore_to_identical_tables(page: Page, app
     assert len(from_page) == 1
 
     # another process backs up the same file while the server keeps serving
-    cli = subprocess.run([sys.executable, "-m", "lib.cli", "backup", "--out", str(tmp_path / "cli")],
-                         cwd=config.ROOT, env={**os.environ, "EDU_DB": str(served_db)},
-                         capture_output=True, text=True, timeout=300)
+    cli = subprocess.run(
+        [sys.executable, "-m", "lib.cli", "backup", "--out", str(tmp_path / "cli")],
+        cwd=config.ROOT,
+        env={**os.environ, "EDU_DB": str(served_db)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert cli.returncode == 0, cli.stderr
     page.reload()
     wait_for_app(page)

@@ -27,7 +27,17 @@ def test_overview_numbers_and_map(page: Page, app_url: str, demo_db: Path, scree
     expect(page.get_by_text("演示数据，非真实统计").first).to_be_visible()
     metrics = page.locator("[data-testid='stMetric']")
     expect(metrics).to_have_count(9)
-    for label in ("在校学生", "学龄人口", "学校", "疑似辍学", "辍学", "巩固率", "资助覆盖率", "按时足额发放率", "重点关注学生"):
+    for label in (
+        "在校学生",
+        "学龄人口",
+        "学校",
+        "疑似辍学",
+        "辍学",
+        "巩固率",
+        "资助覆盖率",
+        "按时足额发放率",
+        "重点关注学生",
+    ):
         expect(metrics.filter(has_text=label).first).to_be_visible()
     # the value is a number, not a dash
     value = metrics.filter(has_text="在校学生").first.locator("[data-testid='stMetricValue']").inner_text()

@@ -22,7 +22,9 @@ def _metric(page: Page, label: str) -> str:
     return card.locator("[data-testid='stMetricValue']").inner_text()
 
 
-def test_add_a_school_by_clicking_the_map(page: Page, app_url: str, demo_db: Path, screenshot_dir: Path) -> None:
+def test_add_a_school_by_clicking_the_map(
+    page: Page, app_url: str, demo_db: Path, screenshot_dir: Path
+) -> None:
     blocked = block_outside_network(page)
     page.set_viewport_size({"width": 1440, "height": 1400})
     login_as(page, "county", app_url, db=demo_db)

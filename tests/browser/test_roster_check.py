@@ -2,7 +2,7 @@
 see the planted never-enrolled children under 去向不明, download the masked list, and open a
 控辍保学 case for one of them from the list.
 
-The roster is lib.roster_demo's (two townships, planted faults); the server runs on a
+The roster is lib.demo.roster's (two townships, planted faults); the server runs on a
 private copy of the demo database (the test writes)."""
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
-from lib import roster_demo
-from lib.scope import Scope
+from lib.core.scope import Scope
+from lib.demo import roster as roster_demo
 from tests.browser.helpers import block_outside_network, login_as, read_sql, wait_for_app
 from tests.browser.helpers import settle as _settle
 
@@ -47,8 +47,6 @@ def roster_file(db_copy: Path, tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="module")
 def app_url(streamlit_server, db_copy: Path, roster_file) -> str:
     return streamlit_server("app.py", env={"EDU_DB": str(db_copy)})
-
-
 
 
 def _metric(page: Page, label: str):

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Page, expect
 
-from lib import ids
+from lib.core import ids
 from tests.accounts import DEFAULT_TOWNSHIP, ensure_test_account
 from tests.browser.helpers import APP_TIMEOUT_MS, block_outside_network, login_as, settle, wait_for_app
 
@@ -35,8 +35,10 @@ def _capture_websocket(page: Page) -> list[bytes]:
     frames: list[bytes] = []
 
     def on_ws(ws) -> None:
-        ws.on("framereceived", lambda payload: frames.append(payload if isinstance(payload, bytes)
-                                                              else payload.encode()))
+        ws.on(
+            "framereceived",
+            lambda payload: frames.append(payload if isinstance(payload, bytes) else payload.encode()),
+        )
 
     page.on("websocket", on_ws)
     return frames
@@ -48,14 +50,17 @@ def _masked_ids(db: Path, inside: bool) -> set[str]:
     rows = con.execute(
         "SELECT st.id_number, (s.township_code = ? OR v.township_code = ?) AS inside FROM students st "
         "LEFT JOIN schools s ON s.code = st.school_code LEFT JOIN villages v ON v.code = st.village_code "
-        "WHERE st.id_number IS NOT NULL", [DEFAULT_TOWNSHIP, DEFAULT_TOWNSHIP]).fetchall()
+        "WHERE st.id_number IS NOT NULL",
+        [DEFAULT_TOWNSHIP, DEFAULT_TOWNSHIP],
+    ).fetchall()
     con.close()
     mine = {ids.mask_id(i) for i, flag in rows if flag}
     return mine if inside else {ids.mask_id(i) for i, flag in rows if not flag} - mine
 
 
-def test_township_user_sees_only_the_township(page: Page, app_url: str, sec_db: Path,
-                                              screenshot_dir: Path) -> None:
+def test_township_user_sees_only_the_township(
+    page: Page, app_url: str, sec_db: Path, screenshot_dir: Path
+) -> None:
     blocked = block_outside_network(page)
     page.set_viewport_size({"width": 1440, "height": 1400})
     login_as(page, "township", app_url, db=sec_db)
@@ -116,7 +121,9 @@ def test_wrong_passwords_lock_refresh_keeps_logout_ends(page: Page, app_url: str
         settle(page)
     expect(page.get_by_text("账号已锁定").first).to_be_visible(timeout=APP_TIMEOUT_MS)
     con = duckdb.connect(str(sec_db), read_only=True)
-    locked = con.execute("SELECT locked_until IS NOT NULL FROM accounts WHERE name = ?", [account.name]).fetchone()[0]
+    locked = con.execute(
+        "SELECT locked_until IS NOT NULL FROM accounts WHERE name = ?", [account.name]
+    ).fetchone()[0]
     con.close()
     assert locked
     # a fresh account logs in; a refresh keeps the login; logout ends it, also for a refresh

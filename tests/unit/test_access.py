@@ -1,4 +1,4 @@
-"""Accessibility (lib.geo): one definition of 'within reach', checked on tiny frames and the demo county."""
+"""Accessibility (lib.core.geo): one definition of 'within reach', checked on tiny frames and the demo county."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import pandas as pd
 import pyproj
 import pytest
 
-from lib import config, geo, layout, store
-from lib.scope import default_scope
+from lib.core import config, geo, store
+from lib.core.scope import default_scope
+from lib.layout import coverage as layout
 
 _TO_WGS = pyproj.Transformer.from_crs(config.METRIC_CRS, config.WGS84, always_xy=True)
 _TO_M = pyproj.Transformer.from_crs(config.WGS84, config.METRIC_CRS, always_xy=True)
@@ -51,22 +52,31 @@ def test_worked_example_1_8_km_is_2_34_km_by_road_and_within_2_5():
     ],
 )
 def test_threshold_and_detour(dx, km, detour, within):
-    r = geo.village_reach(pd.DataFrame([_village()]), pd.DataFrame([_school(dx, "小学")]), band="primary",
-                          km=km, detour=detour)
+    r = geo.village_reach(
+        pd.DataFrame([_village()]), pd.DataFrame([_school(dx, "小学")]), band="primary", km=km, detour=detour
+    )
     assert bool(r.loc[0, "within"]) is within
 
 
 @pytest.mark.parametrize(
     ("band", "level", "counts"),
     [
-        ("primary", "小学", True), ("primary", "教学点", True), ("primary", "九年一贯制", True),
-        ("primary", "初中", False), ("primary", "特殊教育", False),
-        ("junior", "初中", True), ("junior", "九年一贯制", True), ("junior", "完全中学", True),
-        ("junior", "小学", False), ("junior", "特殊教育", False),
+        ("primary", "小学", True),
+        ("primary", "教学点", True),
+        ("primary", "九年一贯制", True),
+        ("primary", "初中", False),
+        ("primary", "特殊教育", False),
+        ("junior", "初中", True),
+        ("junior", "九年一贯制", True),
+        ("junior", "完全中学", True),
+        ("junior", "小学", False),
+        ("junior", "特殊教育", False),
     ],
 )
 def test_which_schools_teach_a_band(band, level, counts):
-    schools = pd.DataFrame([_school(0.5, level, "near"), _school(4.5, "小学" if band == "primary" else "初中", "far")])
+    schools = pd.DataFrame(
+        [_school(0.5, level, "near"), _school(4.5, "小学" if band == "primary" else "初中", "far")]
+    )
     r = geo.village_reach(pd.DataFrame([_village()]), schools, band=band, km=10)
     assert (r.loc[0, "school_code"] == "near") is counts
 
@@ -76,18 +86,29 @@ def test_no_school_of_the_band_means_nobody_within_reach():
     assert r.loc[0, "school_code"] is None and not r.loc[0, "within"]
 
 
-@pytest.mark.parametrize(("band", "km", "detour", "match"), [
-    ("senior", None, None, "unknown band"), ("primary", 0, None, "threshold"), ("primary", 2, 0.9, "detour"),
-])
+@pytest.mark.parametrize(
+    ("band", "km", "detour", "match"),
+    [
+        ("senior", None, None, "unknown band"),
+        ("primary", 0, None, "threshold"),
+        ("primary", 2, 0.9, "detour"),
+    ],
+)
 def test_reach_settings_rejects_bad_input(band, km, detour, match):
     with pytest.raises(ValueError, match=match):
         geo.reach_settings(band, km=km, detour=detour)
 
 
-@pytest.mark.parametrize(("values", "weights", "q", "expected"), [
-    ([1, 2, 3], [1, 1, 1], 0.5, 2), ([1, 2, 3], [1, 1, 98], 0.5, 3), ([1, 2, 3], [98, 1, 1], 0.95, 1),
-    ([5.0], [3], 0.95, 5.0), ([1, 2], [0, 0], 0.5, np.nan),
-])
+@pytest.mark.parametrize(
+    ("values", "weights", "q", "expected"),
+    [
+        ([1, 2, 3], [1, 1, 1], 0.5, 2),
+        ([1, 2, 3], [1, 1, 98], 0.5, 3),
+        ([1, 2, 3], [98, 1, 1], 0.95, 1),
+        ([5.0], [3], 0.95, 5.0),
+        ([1, 2], [0, 0], 0.5, np.nan),
+    ],
+)
 def test_weighted_quantile(values, weights, q, expected):
     got = geo.weighted_quantile(values, weights, q)
     assert (np.isnan(got) and np.isnan(expected)) or got == expected
@@ -113,7 +134,9 @@ def _independent(db, band: str, km: float, detour: float) -> tuple[int, int, dic
         v = con.execute(
             "SELECT v.code, v.township_code, v.lon, v.lat, coalesce(sum(p.persons), 0) AS n FROM villages v "
             "LEFT JOIN village_population p ON p.village_code = v.code AND p.year = 2026 AND p.age BETWEEN ? AND ? "
-            "GROUP BY ALL", list(ages)).df()
+            "GROUP BY ALL",
+            list(ages),
+        ).df()
     finally:
         con.close()
     sx, sy = _TO_M.transform(s["lon"], s["lat"])

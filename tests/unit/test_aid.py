@@ -8,7 +8,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from lib import aid, config
+from lib.aid import rules as aid
+from lib.core import config
 
 AS_OF = date(2026, 11, 20)
 FLAGS = ("orphan", "unsupported", "disability", "disabled_parent", "martyr_child")
@@ -55,8 +56,10 @@ def test_standard_in_force_on_a_day(key, day, column, expected):
 
 def test_history_is_judged_by_the_standard_of_its_time():
     settings = copy.deepcopy(config.SETTINGS)
-    settings["aid"]["living_subsidy"] = [{"from": "2019-09-01", "primary": 1000, "junior": 1250},
-                                         {"from": "2026-09-01", "primary": 1200, "junior": 1500}]
+    settings["aid"]["living_subsidy"] = [
+        {"from": "2019-09-01", "primary": 1000, "junior": 1250},
+        {"from": "2026-09-01", "primary": 1200, "junior": 1500},
+    ]
     old = aid.living_subsidy_term(2025, 2, band="primary", boarding=True, settings=settings)
     new = aid.living_subsidy_term(2026, 1, band="primary", boarding=True, settings=settings)
     assert (old, new) == (500.0, 600.0)
@@ -74,8 +77,12 @@ def test_eligibility_per_programme():
     owed = aid.eligibility(S, school_year=2026, term=1, nutrition_schools={"Y"})
     got = {(r.student_id, r.programme): r.standard_amount for r in owed.itertuples()}
     assert got.keys() == {
-        ("a", "生活补助"), ("b", "生活补助"), ("d", "生活补助"), ("e", "生活补助"),
-        ("a", "省级资助"), ("e", "省级资助"),
+        ("a", "生活补助"),
+        ("b", "生活补助"),
+        ("d", "生活补助"),
+        ("e", "生活补助"),
+        ("a", "省级资助"),
+        ("e", "省级资助"),
         ("c", "营养改善计划"),  # d is home-taught: not at school, no meals
     }
     assert got[("a", "生活补助")] == 500.0  # primary boarder
@@ -87,14 +94,24 @@ def test_eligibility_per_programme():
 
 def test_nutrition_schools_are_the_rural_ones():
     schools = pd.DataFrame({"code": ["s1", "s2", "s3"], "township_code": ["t1", "t2", "t3"]})
-    towns = pd.DataFrame({"code": ["t1", "t2", "t3"], "name": ["羊山街道", "明港镇", "产业集聚区街道"],
-                          "kind": ["街道", "镇", "类似乡级单位"]})
+    towns = pd.DataFrame(
+        {
+            "code": ["t1", "t2", "t3"],
+            "name": ["羊山街道", "明港镇", "产业集聚区街道"],
+            "kind": ["街道", "镇", "类似乡级单位"],
+        }
+    )
     assert aid.nutrition_schools(schools, towns) == {"s2"}
 
 
 def test_recipient_eligibility_by_stage():
-    rec = pd.DataFrame({"recipient_id": ["r1", "r2", "r3"], "stage": ["普通高中", "大学", "中职"],
-                        "poverty_category": ["脱贫户", "低保", None]})
+    rec = pd.DataFrame(
+        {
+            "recipient_id": ["r1", "r2", "r3"],
+            "stage": ["普通高中", "大学", "中职"],
+            "poverty_category": ["脱贫户", "低保", None],
+        }
+    )
     owed = aid.recipient_eligibility(rec, school_year=2026)
     got = {(r.recipient_id, r.programme): r.standard_amount for r in owed.itertuples()}
     assert got == {("r1", "学费减免"): 1200.0, ("r1", "助学金"): 2300.0, ("r2", "助学金"): 3700.0}
@@ -102,8 +119,18 @@ def test_recipient_eligibility_by_stage():
 
 def records(*rows: tuple) -> pd.DataFrame:
     """(record_id, student_id, school, programme, standard, paid, due)."""
-    df = pd.DataFrame(list(rows), columns=["record_id", "student_id", "school_code", "programme",
-                                           "standard_amount", "paid_amount", "due_date"])
+    df = pd.DataFrame(
+        list(rows),
+        columns=[
+            "record_id",
+            "student_id",
+            "school_code",
+            "programme",
+            "standard_amount",
+            "paid_amount",
+            "due_date",
+        ],
+    )
     df["due_date"] = pd.to_datetime(df["due_date"])
     return df.assign(school_year=2026, term=1)
 
@@ -129,7 +156,11 @@ def test_coverage_counts_paid_pending_and_gaps():
     ("record", "application", "reason"),
     [
         (("1", "b", "X", "生活补助", 312.5, None, "2026-10-31"), None, "已列入发放名单，逾期20天未发"),
-        (("1", "b", "X", "生活补助", 312.5, None, "2026-12-31"), None, "已列入发放名单，应发日期2026-12-31，未到期"),
+        (
+            ("1", "b", "X", "生活补助", 312.5, None, "2026-12-31"),
+            None,
+            "已列入发放名单，应发日期2026-12-31，未到期",
+        ),
         (None, ("已退回", "材料不全"), "申请被退回：材料不全"),
         (None, ("学校初审", None), "申请停在“资助中心核对”环节"),
         (None, ("已申请", None), "申请停在“学校初审”环节"),
@@ -141,7 +172,8 @@ def test_gap_reasons(record, application, reason):
     rec = records(record) if record else records()
     apps = pd.DataFrame(
         [("b", "生活补助", application[0], application[1], date(2026, 9, 5))] if application else [],
-        columns=["student_id", "programme", "status", "reject_reason", "applied_on"])
+        columns=["student_id", "programme", "status", "reject_reason", "applied_on"],
+    )
     assert aid.gap_reasons(gaps, rec, apps, as_of=AS_OF).tolist() == [reason]
 
 
@@ -164,10 +196,12 @@ def test_paid_not_eligible_says_why():
 
 
 def test_duplicates_same_person_also_across_two_schools():
-    people = pd.DataFrame({
-        "student_id": ["a", "a2", "b", "c"],
-        "id_number": ["34052419800101001X", "34052419800101001x", None, "11010519491231002X"],
-    })
+    people = pd.DataFrame(
+        {
+            "student_id": ["a", "a2", "b", "c"],
+            "id_number": ["34052419800101001X", "34052419800101001x", None, "11010519491231002X"],
+        }
+    )
     rec = records(
         ("1", "a", "X", "生活补助", 500, 500, "2026-10-31"),
         ("2", "a2", "Y", "生活补助", 500, 500, "2026-10-31"),  # the same ID at another school
@@ -185,11 +219,23 @@ def test_duplicates_same_person_also_across_two_schools():
 
 def test_next_stage():
     assert [aid.next_stage(s) for s in ("已申请", "学校初审", "资助中心核对", "已批准", "已发放")] == [
-        "学校初审", "资助中心核对", "已批准", "已发放", "已发放"]
+        "学校初审",
+        "资助中心核对",
+        "已批准",
+        "已发放",
+        "已发放",
+    ]
 
 
 def test_standards_table_lists_every_programme():
     table = aid.standards_table(2026)
-    assert set(table["资助项目"]) == {"生活补助", "营养改善计划", "省级资助", "学费减免", "助学金", "奖学金",
-                                  "生源地信用助学贷款"}
+    assert set(table["资助项目"]) == {
+        "生活补助",
+        "营养改善计划",
+        "省级资助",
+        "学费减免",
+        "助学金",
+        "奖学金",
+        "生源地信用助学贷款",
+    }
     assert (table["执行起始"] <= "2026-09-01").all()

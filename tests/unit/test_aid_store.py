@@ -11,8 +11,14 @@ import duckdb
 import pandas as pd
 import pytest
 
-from lib import aid_data, aid_demo, aid_social, aid_tasks, aid_view, reconcile, store
-from lib.scope import Scope
+from lib.aid import data as aid_data
+from lib.aid import reconcile
+from lib.aid import social as aid_social
+from lib.aid import tasks as aid_tasks
+from lib.aid import view as aid_view
+from lib.core import store
+from lib.core.scope import Scope
+from lib.demo import aid as aid_demo
 
 AS_OF = date(2026, 11, 20)
 
@@ -57,31 +63,42 @@ def test_coverage_and_on_time_equal_independent_sql(aid_db, which, request):
     town = _towns(aid_db, 1)[0] if SCOPES[which] else None
     r = _report(aid_db, Scope(as_of=AS_OF, townships=(town,))) if town else request.getfixturevalue("county")
     t_filter = f"AND sc.township_code = '{town}'" if town else ""
-    prio = ("(st.poverty_category IS NOT NULL OR st.orphan OR st.unsupported OR st.disability "
-            "OR st.disabled_parent OR st.martyr_child)")
-    eligible, covered = _sql(aid_db, f"""
+    prio = (
+        "(st.poverty_category IS NOT NULL OR st.orphan OR st.unsupported OR st.disability "
+        "OR st.disabled_parent OR st.martyr_child)"
+    )
+    eligible, covered = _sql(
+        aid_db,
+        f"""
         SELECT count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM aid_records a WHERE a.student_id = st.student_id
             AND a.programme = '生活补助' AND a.school_year = 2026 AND a.term = 1 AND a.paid_amount > 0))
         FROM students st JOIN schools sc ON sc.code = st.school_code
-        WHERE st.status IN ('在校', '送教上门') AND {prio} {t_filter}""")[0]
-    due, on_time = _sql(aid_db, f"""
+        WHERE st.status IN ('在校', '送教上门') AND {prio} {t_filter}""",
+    )[0]
+    due, on_time = _sql(
+        aid_db,
+        f"""
         SELECT count(*), count(*) FILTER (WHERE a.paid_date IS NOT NULL AND a.paid_date <= a.due_date
             AND a.paid_date <= DATE '2026-11-20' AND a.paid_amount >= a.standard_amount)
         FROM aid_records a JOIN schools sc ON sc.code = a.school_code
-        WHERE a.school_year = 2026 AND a.due_date <= DATE '2026-11-20' {t_filter}""")[0]
+        WHERE a.school_year = 2026 AND a.due_date <= DATE '2026-11-20' {t_filter}""",
+    )[0]
     assert (r.county["eligible"], r.county["covered"]) == (eligible, covered)
     assert r.county["coverage"] == pytest.approx(covered / eligible)
     assert (r.county["due"], r.county["on_time"]) == (due, on_time)
     assert r.county["on_time_rate"] == pytest.approx(on_time / due)
-    prov = _sql(aid_db, f"""
+    prov = _sql(
+        aid_db,
+        f"""
         SELECT count(*) FROM students st JOIN schools sc ON sc.code = st.school_code
-        WHERE st.status IN ('在校', '送教上门') AND st.poverty_category IN ('脱贫户', '监测对象') {t_filter}""")[0][0]
+        WHERE st.status IN ('在校', '送教上门') AND st.poverty_category IN ('脱贫户', '监测对象') {t_filter}""",
+    )[0][0]
     by_prog = aid_view.programme_table(r)[0].set_index("资助项目")
     assert by_prog.loc["省级资助", "应助"] == prov
 
 
 def test_page_figures_equal_the_overview(aid_db, county):
-    from lib import metrics
+    from lib.overview import metrics
 
     with store.connect(aid_db) as con:
         ov = metrics.compute_overview(con, Scope(as_of=AS_OF))
@@ -91,7 +108,7 @@ def test_page_figures_equal_the_overview(aid_db, county):
 
 
 def test_defects_are_concentrated_in_the_demo_townships(county):
-    from lib import demo
+    from lib.demo import county as demo
 
     r = county
     towns = aid_view.township_coverage(r, "生活补助").set_index("code")
@@ -119,8 +136,16 @@ def test_aid_demo_is_deterministic_idempotent_and_demo_only(demo_db, aid_db, tmp
     shutil.copy(demo_db, again)
     assert aid_demo.ensure_aid_demo(again)
     assert not aid_demo.ensure_aid_demo(again)  # once only
-    for table in ("aid_applications", "aid_approval_steps", "aid_funds", "aid_recipients",
-                  "aid_recipient_awards", "aid_donations", "aid_donation_grants", "aid_campaign_applications"):
+    for table in (
+        "aid_applications",
+        "aid_approval_steps",
+        "aid_funds",
+        "aid_recipients",
+        "aid_recipient_awards",
+        "aid_donations",
+        "aid_donation_grants",
+        "aid_campaign_applications",
+    ):
         fingerprint = f"SELECT count(*), sum(hash(t)) FROM {table} t"  # every row, every column
         a, b = _sql(aid_db, fingerprint), _sql(again, fingerprint)
         assert a[0][0] > 0, table
@@ -134,12 +159,20 @@ def test_aid_demo_is_deterministic_idempotent_and_demo_only(demo_db, aid_db, tmp
 
 
 def test_approval_steps_are_in_order_with_who_and_when(aid_db):
-    steps = pd.DataFrame(_sql(aid_db, "SELECT application_id, step_id, acted_on, actor FROM aid_approval_steps "
-                                      "ORDER BY application_id, step_id"), columns=["app", "step", "on", "actor"])
+    steps = pd.DataFrame(
+        _sql(
+            aid_db,
+            "SELECT application_id, step_id, acted_on, actor FROM aid_approval_steps "
+            "ORDER BY application_id, step_id",
+        ),
+        columns=["app", "step", "on", "actor"],
+    )
     assert steps["actor"].notna().all()
     assert (steps.groupby("app")["on"].apply(lambda s: s.is_monotonic_increasing)).all()
     assert (pd.to_datetime(steps["on"]) <= pd.Timestamp(AS_OF)).all()
-    rejected = _sql(aid_db, "SELECT count(*) FROM aid_applications WHERE status = '已退回' AND reject_reason IS NULL")
+    rejected = _sql(
+        aid_db, "SELECT count(*) FROM aid_applications WHERE status = '已退回' AND reject_reason IS NULL"
+    )
     assert rejected[0][0] == 0
 
 
@@ -172,8 +205,11 @@ def _files(truth: pd.DataFrame) -> dict[str, tuple[bytes, str]]:
         df.to_excel(w, index=False, startrow=3)
         w.sheets["Sheet1"]["A1"] = "平桥区脱贫户家庭成员名单"
         w.sheets["Sheet1"]["A2"] = "填报单位：区乡村振兴局  日期：2026年11月"
-    return {"utf8": (text.encode("utf-8"), "list.csv"), "gbk": (text.encode("gbk"), "list.csv"),
-            "xlsx": (buf.getvalue(), "list.xlsx")}
+    return {
+        "utf8": (text.encode("utf-8"), "list.csv"),
+        "gbk": (text.encode("gbk"), "list.csv"),
+        "xlsx": (buf.getvalue(), "list.xlsx"),
+    }
 
 
 @pytest.mark.parametrize("variant", ["utf8", "gbk", "xlsx"])
@@ -196,8 +232,11 @@ def test_tasks_from_a_reconciliation_once_and_closed(aid_db, tmp_path, planted):
     frame = reconcile.read_registry(*_files(truth)["utf8"], kind="poverty")
     res = reconcile.reconcile(frame, students, places, scope, kind="poverty")
     tasks = aid_tasks.tasks_from_result(res, scope, source_file="list.csv")
-    expected = res.counts["not_in_registry"] + res.counts["name_mismatch"] + int(
-        res.rows["detail"].str.contains("未标记").sum())
+    expected = (
+        res.counts["not_in_registry"]
+        + res.counts["name_mismatch"]
+        + int(res.rows["detail"].str.contains("未标记").sum())
+    )
     assert len(tasks) == expected
     assert aid_tasks.record_tasks(scope, tasks, path=db) == expected
     assert aid_tasks.record_tasks(scope, tasks, path=db) == 0  # not twice
@@ -212,7 +251,11 @@ def test_tasks_from_a_reconciliation_once_and_closed(aid_db, tmp_path, planted):
     aid_tasks.close_task(scope, first.task_id, result="入户核实：确为脱贫户", expected_version=1, path=db)
     with pytest.raises(aid_tasks.TaskError, match="他人"):
         aid_tasks.close_task(scope, first.task_id, result="again", expected_version=1, path=db)
-    row = _sql(db, "SELECT status, closed_by, closed_on FROM aid_verification_tasks WHERE task_id = ?", [first.task_id])
+    row = _sql(
+        db,
+        "SELECT status, closed_by, closed_on FROM aid_verification_tasks WHERE task_id = ?",
+        [first.task_id],
+    )
     assert row[0] == ("已核实", "test", AS_OF)
     audit = _sql(db, "SELECT action FROM audit_log WHERE user_name = 'test' ORDER BY \"at\"")
     assert [a[0] for a in audit] == ["aid_tasks_created", "aid_task_closed"]

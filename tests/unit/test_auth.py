@@ -10,16 +10,21 @@ from datetime import timedelta
 
 import pytest
 
-from lib import auth, auth_tokens, cli, config, permissions, store
-from lib.scope import Scope
+from lib import cli
+from lib.access import auth
+from lib.access import tokens as auth_tokens
+from lib.core import config, permissions, store
+from lib.core.scope import Scope
 
 ADMIN = Scope(user="boss", role="admin")
 TOWN = "411503101"
 
 
 def _audit(action: str, user: str | None = None) -> list[dict]:
-    sql = "SELECT user_name, action, detail FROM audit_log WHERE action = ?" + (" AND user_name = ?" if user else "")
-    rows = store.read_frame(sql + " ORDER BY \"at\"", params=[action, *([user] if user else [])])
+    sql = "SELECT user_name, action, detail FROM audit_log WHERE action = ?" + (
+        " AND user_name = ?" if user else ""
+    )
+    rows = store.read_frame(sql + ' ORDER BY "at"', params=[action, *([user] if user else [])])
     return [{**r, "detail": json.loads(r["detail"] or "{}")} for r in rows.to_dict(orient="records")]
 
 
@@ -52,7 +57,9 @@ def test_token_signature_expiry_and_tampering():
 
 
 def test_cookie_script_sets_and_deletes():
-    assert "edu_session=abc; Path=/; Max-Age=60; SameSite=Strict" in auth_tokens.cookie_script("abc", max_age_s=60)
+    assert "edu_session=abc; Path=/; Max-Age=60; SameSite=Strict" in auth_tokens.cookie_script(
+        "abc", max_age_s=60
+    )
     assert "edu_session=; Path=/; Max-Age=0" in auth_tokens.cookie_script(None, max_age_s=60)
 
 
@@ -167,8 +174,12 @@ def _cli(monkeypatch, capsys, argv: list[str], stdin: str = "") -> tuple[int, st
 
 
 def test_cli_user_add_reads_the_password_from_stdin(fresh_db, monkeypatch, capsys):
-    code, out, _ = _cli(monkeypatch, capsys, ["user", "add", "wang", "--role", "township", "--township", TOWN,
-                                              "--json"], stdin="Wang-pass-2026\n")
+    code, out, _ = _cli(
+        monkeypatch,
+        capsys,
+        ["user", "add", "wang", "--role", "township", "--township", TOWN, "--json"],
+        stdin="Wang-pass-2026\n",
+    )
     assert code == 0 and json.loads(out)["townships"] == [TOWN]
     assert auth.verify("wang", "Wang-pass-2026").must_change
     assert _audit("account_created", "local-operator")[-1]["detail"]["account"] == "wang"
@@ -189,7 +200,9 @@ def test_cli_user_scope_never_widens_and_is_audited(fresh_db, monkeypatch, capsy
             f"SELECT count(*) FROM students st JOIN schools s ON s.code = st.school_code "
             f"LEFT JOIN villages v ON v.code = st.village_code "
             f"WHERE st.student_id IN ({','.join('?' * len(ids))}) "
-            f"AND s.township_code <> ? AND coalesce(v.township_code, '') <> ?", [*ids, TOWN, TOWN]).fetchone()[0]
+            f"AND s.township_code <> ? AND coalesce(v.township_code, '') <> ?",
+            [*ids, TOWN, TOWN],
+        ).fetchone()[0]
     assert outside == 0  # attends a school there or lives in one of its villages, nobody else
     assert all("*" in r["masked_id"] for r in rows if r["masked_id"])
     code, _, err = _cli(monkeypatch, capsys, ["--user", "wang2", "risk", "--township", "411503102"])

@@ -1,4 +1,4 @@
-"""Backup and restore (issue 12): consistent copies while the store is in use, retention
+"""Backup and restore: consistent copies while the store is in use, retention
 of backup files, the schedule, and a restore that brings back every table."""
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lib import backup, cli, permissions, schema, store
-from lib.scope import Scope
+from lib import cli
+from lib.core import permissions, schema, store
+from lib.core.scope import Scope
+from lib.ops import backup
 
 ADMIN = Scope(user="管理员甲", role="admin")
 T0 = datetime(2026, 11, 20, 8, 30, 0)
@@ -28,36 +30,50 @@ def _rows(path: Path, sql: str) -> set[tuple]:
 
 
 # ------------------------------------------------------------------ pure helpers
-@pytest.mark.parametrize(("name", "expected"), [
-    ("edu-20261120T083000.duckdb", datetime(2026, 11, 20, 8, 30)),
-    ("edu-20261120T083000-2.duckdb", datetime(2026, 11, 20, 8, 30)),
-    ("edu-20261120T083000.duckdb.partial", None),
-    ("edu.duckdb", None),
-    ("notes.txt", None),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("edu-20261120T083000.duckdb", datetime(2026, 11, 20, 8, 30)),
+        ("edu-20261120T083000-2.duckdb", datetime(2026, 11, 20, 8, 30)),
+        ("edu-20261120T083000.duckdb.partial", None),
+        ("edu.duckdb", None),
+        ("notes.txt", None),
+    ],
+)
 def test_parse_backup_name(name, expected):
     assert backup.parse_backup_name(name) == expected
 
 
-@pytest.mark.parametrize(("keep", "deleted"), [
-    (3, ["edu-20261101T000000.duckdb"]),
-    (2, ["edu-20261110T000000.duckdb", "edu-20261101T000000.duckdb"]),
-    (10, []),
-    (0, ["edu-20261110T000000.duckdb", "edu-20261101T000000.duckdb", "edu-20261120T000000.duckdb"]),
-])
+@pytest.mark.parametrize(
+    ("keep", "deleted"),
+    [
+        (3, ["edu-20261101T000000.duckdb"]),
+        (2, ["edu-20261110T000000.duckdb", "edu-20261101T000000.duckdb"]),
+        (10, []),
+        (0, ["edu-20261110T000000.duckdb", "edu-20261101T000000.duckdb", "edu-20261120T000000.duckdb"]),
+    ],
+)
 def test_prune_plan_keeps_the_newest(keep, deleted):
-    names = ["edu-20261110T000000.duckdb", "edu-20261120T000000-1.duckdb", "edu-20261101T000000.duckdb",
-             "edu-20261120T000000.duckdb", "readme.txt"]
+    names = [
+        "edu-20261110T000000.duckdb",
+        "edu-20261120T000000-1.duckdb",
+        "edu-20261101T000000.duckdb",
+        "edu-20261120T000000.duckdb",
+        "readme.txt",
+    ]
     # keep 0 is read as 1: the newest backup is never deleted by pruning
     assert sorted(backup.prune_plan(names, keep=keep)) == sorted(deleted)
 
 
-@pytest.mark.parametrize(("last", "hours", "due"), [
-    (None, 24, True),
-    (T0 - timedelta(hours=23), 24, False),
-    (T0 - timedelta(hours=24), 24, True),
-    (T0 - timedelta(days=3), 0, False),  # schedule off
-])
+@pytest.mark.parametrize(
+    ("last", "hours", "due"),
+    [
+        (None, 24, True),
+        (T0 - timedelta(hours=23), 24, False),
+        (T0 - timedelta(hours=24), 24, True),
+        (T0 - timedelta(days=3), 0, False),  # schedule off
+    ],
+)
 def test_backup_due(last, hours, due):
     assert backup.backup_due(last, T0, schedule_hours=hours) is due
 
@@ -84,8 +100,9 @@ def test_backup_damage_restore_brings_back_every_table(fresh_db: Path, tmp_path:
         if name not in ("meta", "audit_log"):
             assert after[name] == before[name], name
     # the restored store says where it came from, and its log records the restore (nothing else changed)
-    assert _rows(fresh_db, "SELECT key, value FROM meta") - _rows(info.path, "SELECT key, value FROM meta") == {
-        ("restored_from", info.path.name)}
+    assert _rows(fresh_db, "SELECT key, value FROM meta") - _rows(
+        info.path, "SELECT key, value FROM meta"
+    ) == {("restored_from", info.path.name)}
     restored_audit = _rows(fresh_db, "SELECT * FROM audit_log")
     assert audit_before <= restored_audit
     assert {r[2] for r in restored_audit - audit_before} == {"restore"}
@@ -104,14 +121,17 @@ def test_restore_over_a_store_too_damaged_to_open(fresh_db: Path, tmp_path: Path
     assert result.moved_aside is not None and result.moved_aside.read_bytes().startswith(b"\x00garbage")
     after = _fingerprints(fresh_db)
     assert {k: v for k, v in after.items() if k not in ("meta", "audit_log")} == {
-        k: v for k, v in before.items() if k not in ("meta", "audit_log")}
+        k: v for k, v in before.items() if k not in ("meta", "audit_log")
+    }
 
 
 def test_users_are_told_while_a_restore_runs(fresh_db: Path, tmp_path: Path, monkeypatch):
     info = backup.take_backup(ADMIN, out_dir=tmp_path / "bk", path=fresh_db, now=T0)
     seen = []
     real_bump = backup._bump
-    monkeypatch.setattr(backup, "_bump", lambda db: (seen.append(backup.maintenance_status(db)), real_bump(db)))
+    monkeypatch.setattr(
+        backup, "_bump", lambda db: (seen.append(backup.maintenance_status(db)), real_bump(db))
+    )
     backup.restore(ADMIN, info.path, path=fresh_db, safety_backup=False)
     assert seen and seen[0]["user"] == "管理员甲" and seen[0]["file"] == info.path.name
     assert backup.maintenance_status(fresh_db) is None
@@ -128,15 +148,19 @@ def test_backup_is_consistent_while_another_thread_writes(fresh_db: Path, tmp_pa
         while not stop.is_set():
             with store.transaction(fresh_db) as con:
                 con.execute("INSERT INTO scenarios (name, changes, version) VALUES (?, '[]', 1)", [f"s{i}"])
-                con.execute("INSERT INTO briefing_snapshots (snapshot_id, numbers) VALUES (?, '{}')", [f"s{i}"])
+                con.execute(
+                    "INSERT INTO briefing_snapshots (snapshot_id, numbers) VALUES (?, '{}')", [f"s{i}"]
+                )
             i += 1
             written.append(i)
 
     thread = threading.Thread(target=writer)
     thread.start()
     try:
-        taken = [backup.take_backup(ADMIN, out_dir=tmp_path / "bk", path=fresh_db, now=T0 + timedelta(minutes=k))
-                 for k in range(3)]
+        taken = [
+            backup.take_backup(ADMIN, out_dir=tmp_path / "bk", path=fresh_db, now=T0 + timedelta(minutes=k))
+            for k in range(3)
+        ]
     finally:
         stop.set()
         thread.join()
@@ -155,7 +179,10 @@ def test_backups_beyond_keep_are_deleted(fresh_db: Path, tmp_path: Path):
     folder = tmp_path / "bk"
     for k in range(4):
         info = backup.take_backup(ADMIN, out_dir=folder, path=fresh_db, keep=2, now=T0 + timedelta(hours=k))
-    assert backup.list_backups(folder).name.tolist() == ["edu-20261120T113000.duckdb", "edu-20261120T103000.duckdb"]
+    assert backup.list_backups(folder).name.tolist() == [
+        "edu-20261120T113000.duckdb",
+        "edu-20261120T103000.duckdb",
+    ]
     assert info.pruned == ("edu-20261120T093000.duckdb",)
     assert not list(folder.glob("*.partial"))
     actions = _rows(fresh_db, "SELECT action, user_name FROM audit_log WHERE action = 'backup'")
@@ -250,6 +277,7 @@ def test_restore_into_a_fresh_store_gives_identical_tables(fresh_db: Path, tmp_p
     assert result.safety_backup is None and result.moved_aside is None
     source, restored = _fingerprints(fresh_db), _fingerprints(new)
     assert {k: v for k, v in restored.items() if k not in ("meta", "audit_log")} == {
-        k: v for k, v in source.items() if k not in ("meta", "audit_log")}
+        k: v for k, v in source.items() if k not in ("meta", "audit_log")
+    }
     # the log: the backup's lines + the restore itself (the source logged the backup after copying)
     assert restored["audit_log"][0] == backup.file_fingerprints(info.path)["audit_log"][0] + 1

@@ -1,4 +1,4 @@
-"""lib.briefing: the overview's numbers, the red list, snapshots, and a self-contained, anonymous HTML file."""
+"""lib.overview.briefing: the overview's numbers, the red list, snapshots, and a self-contained, anonymous HTML file."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from lib import briefing, config, fmt, metrics, permissions, store
-from lib import overview as overview_view
-from lib.scope import Scope
+from lib.core import config, fmt, permissions, store
+from lib.core.scope import Scope
+from lib.overview import briefing, metrics
+from lib.overview import view as overview_view
+from lib.present.cards import status_colour
 
 AS_OF = config.DEMO_AS_OF
 
@@ -91,7 +93,7 @@ def test_headline_targets_and_status(whole):
     heads = {h.key: h for h in briefing.headlines(b)}
     rule = config.SETTINGS["targets"]["consolidation"]
     assert heads["consolidation"].target == f"目标 ≥{fmt.fmt_pct(rule['green'])}"
-    assert heads["consolidation"].status == metrics.status_colour("consolidation", ov.county["consolidation"])
+    assert heads["consolidation"].status == status_colour("consolidation", ov.county["consolidation"])
     assert heads["students"].target is None and heads["students"].since_last is None  # no snapshot yet
 
 
@@ -102,7 +104,7 @@ def test_red_list_holds_exactly_the_red_townships(whole):
     expected = {
         r.code
         for r in t.itertuples()
-        if any(metrics.status_colour(m, getattr(r, m)) == "red" for m in briefing.RED_MEASURES)
+        if any(status_colour(m, getattr(r, m)) == "red" for m in briefing.RED_MEASURES)
     }
     assert set(red["code"]) == expected and expected  # the demo has townships in trouble
     assert red["code"].tolist() == [c for c in t["code"] if c in expected]  # the overview's attention order
@@ -126,7 +128,7 @@ def test_figures_use_the_overview_table(whole):
 
 def test_school_map_has_every_school_and_no_outside_link(whole):
     b, shapes, _ = whole
-    from lib import maps
+    from lib.present import maps
 
     m = briefing.school_map(b, shapes)
     assert maps.external_links(m) == set()

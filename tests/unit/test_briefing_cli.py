@@ -8,9 +8,11 @@ import re
 import duckdb
 import pytest
 
-from lib import briefing, cli, store
-from lib.cli_access import LOCAL_OPERATOR
-from lib.scope import Scope
+from lib import cli
+from lib.commands.access import LOCAL_OPERATOR
+from lib.core import store
+from lib.core.scope import Scope
+from lib.overview import briefing
 
 
 def run(capsys, *argv: str) -> tuple[int, dict | None, str]:

@@ -13,7 +13,8 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from lib import config, demo, schema, store
+from lib.core import config, schema, store
+from lib.demo import county as demo
 
 AS_OF = config.DEMO_AS_OF
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

@@ -1,4 +1,4 @@
-"""控辍保学 rules (lib.dropout): status on a day, moves, detection, escalation, notices, weeks."""
+"""控辍保学 rules (lib.dropout.rules): status on a day, moves, detection, escalation, notices, weeks."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from lib import config, dropout
+from lib.core import config
+from lib.dropout import rules as dropout
 
 D = date
 

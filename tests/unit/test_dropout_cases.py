@@ -9,9 +9,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from lib import dropout_cases as dc
-from lib import dropout_data, ids, store
-from lib.scope import Scope
+from lib.core import ids, store
+from lib.core.scope import Scope
+from lib.dropout import cases as dc
+from lib.dropout import data as dropout_data
 
 AS_OF = date(2026, 11, 20)
 
@@ -226,7 +227,7 @@ def test_notice_only_for_confirmed_cases(fresh_db, user):
 def test_read_only_role_cannot_write(fresh_db):
     case_id, version = _open_case(fresh_db)
     viewer = Scope(user="访客", role="viewer")
-    with pytest.raises(dc.NotAllowed):
+    with pytest.raises(dc.CaseNotAllowed):
         dc.log_action(viewer, case_id, expected_version=version, action="电话", result="x")
     assert not dc.may_write(viewer) and not dc.may_unmask(viewer)
 
@@ -299,7 +300,7 @@ def test_open_case_for_child_outside_the_scope(fresh_db):
         )
 
 
-def test_lazy_entry_point_in_lib_dropout(fresh_db, user):
+def test_entry_point_in_lib_dropout(fresh_db, user):
     from lib import dropout
 
     village = _one(fresh_db, "SELECT code FROM villages ORDER BY code LIMIT 1")[0][0]

@@ -8,8 +8,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from lib import dropout_monitor as dm
-from lib.scope import Scope
+from lib.core.scope import Scope
+from lib.dropout import monitor as dm
 
 D = date
 AS_OF = D(2026, 11, 20)
@@ -150,7 +150,7 @@ def _independent(db, towns=None):
 
 @pytest.mark.parametrize("township_kind", [None, "镇"])
 def test_monitoring_equals_independent_sql(demo_db, township_kind):
-    from lib import store
+    from lib.core import store
 
     towns = None
     if township_kind:
@@ -173,7 +173,7 @@ def test_monitoring_equals_independent_sql(demo_db, township_kind):
 
 
 def test_weekly_trend_last_week_open_equals_headline(demo_db):
-    from lib import store
+    from lib.core import store
 
     with store.connect(demo_db) as con:
         m = dm.compute_monitoring(con, Scope())

@@ -7,9 +7,10 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from lib import dropout_ledger as dl
-from lib import dropout_rosters as dr
-from lib import notices, todo
+from lib.dropout import ledger as dl
+from lib.dropout import notices
+from lib.dropout import rosters as dr
+from lib.overview import todo
 
 D = date
 AS_OF = D(2026, 11, 20)

@@ -12,9 +12,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from lib import cli, config, ids, store
-from lib import weekly_report as wr
-from lib.scope import Scope
+from lib import cli
+from lib.core import config, ids, store
+from lib.core.scope import Scope
+from lib.dropout import weekly as wr
 
 D = date
 MON, FRI = D(2026, 11, 16), D(2026, 11, 20)

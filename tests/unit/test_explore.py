@@ -1,11 +1,12 @@
-"""lib.explore: personal columns masked, types, profile, pivot + chart, map detection (pure)."""
+"""lib.ingest.explore: personal columns masked, types, profile, pivot + chart, map detection (pure)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from lib import explore, maps
+from lib.ingest import explore
+from lib.present import maps
 from tests.fixtures.ingest.samples import valid_id
 
 A, B = valid_id(seq=1), valid_id(seq=2, male=False)

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from lib import fmt
+from lib.core import fmt
 
 
 @pytest.mark.parametrize(

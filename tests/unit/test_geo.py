@@ -1,4 +1,4 @@
-"""lib.geo: datum shifts against published pairs, exact inverses, distances, nearest, compact GeoJSON."""
+"""lib.core.geo: datum shifts against published pairs, exact inverses, distances, nearest, compact GeoJSON."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 import shapely
 from shapely.geometry import Point, shape
 
-from lib import geo
+from lib.core import geo
 
 # Published WGS-84 -> GCJ-02 pairs, written (lat, lng) as published; the functions take (lon, lat).
 PUBLISHED_WGS_GCJ = [

@@ -1,6 +1,6 @@
 import pytest
 
-from lib import ids
+from lib.core import ids
 
 
 @pytest.mark.parametrize("value", ["34052419800101001X", "11010519491231002X"])
@@ -24,7 +24,9 @@ def test_damaged_ids(value, damage):
 
 
 def test_valid_id_may_end_in_000_and_is_not_flagged():
-    candidates = [f"41150320140{m}{d:02d}{k}00" for m in range(1, 10) for d in range(1, 29) for k in range(10)]
+    candidates = [
+        f"41150320140{m}{d:02d}{k}00" for m in range(1, 10) for d in range(1, 29) for k in range(10)
+    ]
     valid = [c + "0" for c in candidates if ids.check_char(c) == "0"]
     assert valid, "expected at least one valid ID ending in 000 among these dates"
     assert all(ids.id_damage(v) is None for v in valid)

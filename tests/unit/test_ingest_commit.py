@@ -1,4 +1,4 @@
-"""lib.ingest_commit against the demo store: one transaction, scoped replace, foreign keys,
+"""lib.ingest.commit against the demo store: one transaction, scoped replace, foreign keys,
 snapshot and undo, refusal leaving every table unchanged (also when the process is killed)."""
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from lib import config, ingest, store
-from lib.scope import Scope
+from lib import ingest
+from lib.core import config, store
+from lib.core.scope import Scope
 from tests.fixtures.ingest.samples import csv_bytes, new_students, store_rows, table_digest, xlsx_bytes
 
 SCOPE = Scope(user="tester")
@@ -77,7 +78,7 @@ def test_append_then_undo_restores_every_table(fresh_db):
 
 
 def test_new_students_change_the_overview_count(fresh_db):
-    from lib import metrics
+    from lib.overview import metrics
 
     with store.connect() as con:
         before = metrics.compute_overview(con, SCOPE).county["students"]
@@ -322,7 +323,7 @@ KILLER = textwrap.dedent("""
     import os, sys, time
     sys.path.insert(0, {root!r})
     from lib import ingest
-    from lib.scope import Scope
+    from lib.core.scope import Scope
     parsed = ingest.read_upload(open({file!r}, "rb").read(), "学生.csv", kind="students")
 
     def progress(fraction, text):

@@ -1,4 +1,4 @@
-"""lib.ingest_read: bytes -> text cells under canonical columns (file type, encoding, header, mapping)."""
+"""lib.ingest.read: bytes -> text cells under canonical columns (file type, encoding, header, mapping)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import zipfile
 import pandas as pd
 import pytest
 
-from lib import config, ingest
-from lib.ingest_read import ROW, crs_hint, decode, file_type
+from lib import ingest
+from lib.core import config
+from lib.ingest.read import ROW, crs_hint, decode, file_type
 from tests.fixtures.ingest.samples import csv_bytes, valid_id, xlsx_bytes
 
 A, B = valid_id(seq=1), valid_id(seq=2, male=False)

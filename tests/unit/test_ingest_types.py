@@ -1,4 +1,4 @@
-"""lib.ingest_types: cells to values (dates, numbers, yes/no, IDs), vectorised like lib.ids."""
+"""lib.ingest.types: cells to values (dates, numbers, yes/no, IDs), vectorised like lib.core.ids."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from lib import ids
-from lib.ingest_types import (
+from lib.core import ids
+from lib.ingest.types import (
     id_damage,
     normalise_codes,
     normalise_ids,

@@ -1,4 +1,4 @@
-"""lib.ingest_validate on tiny files and a hand-made Reference: every fault with its row and column."""
+"""lib.ingest.validate on tiny files and a hand-made Reference: every fault with its row and column."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from lib import geo, ingest
-from lib.ingest_validate import KEY, Reference
-from lib.scope import Scope
+from lib import ingest
+from lib.core import geo
+from lib.core.scope import Scope
+from lib.ingest.validate import KEY, Reference
 from tests.fixtures.ingest.samples import valid_id
 
 A, B, C = valid_id(seq=1), valid_id(seq=2, male=False), valid_id(seq=3)
@@ -277,7 +278,7 @@ def test_registry_kinds_validate_ids_and_duplicates():
 def test_every_code_is_documented():
     docs = (ingest.problem_codes()["code"]).tolist()
     assert len(docs) == len(set(docs)) == len(ingest.CODES)
-    from lib import config
+    from lib.core import config
 
     text = (config.DOCS_DIR / "cli.md").read_text(encoding="utf-8")
     missing = [c for c in docs if f"`{c}`" not in text]

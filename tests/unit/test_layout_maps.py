@@ -1,4 +1,4 @@
-"""The 学校布局 map (lib.maps.build_layout_map) without a browser, and click handling."""
+"""The 学校布局 map (lib.present.maps.build_layout_map) without a browser, and click handling."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import re
 import pandas as pd
 import pytest
 
-from lib import geo, layout, maps, store
-from lib.scope import default_scope
+from lib.core import geo, store
+from lib.core.scope import default_scope
+from lib.layout import coverage as layout
+from lib.present import maps
 
 
 @pytest.fixture(scope="module")
@@ -16,8 +18,10 @@ def district(demo_db):
     with store.connect(demo_db) as con:
         data = layout.load_layout_data(con, default_scope())
     towns = data.townships
-    shapes = geo.simplified_geojson(dict(zip(towns.code, towns.geometry, strict=True)),
-                                    {r.code: {"name": r.name} for r in towns.itertuples()})
+    shapes = geo.simplified_geojson(
+        dict(zip(towns.code, towns.geometry, strict=True)),
+        {r.code: {"name": r.name} for r in towns.itertuples()},
+    )
     county = geo.simplified_geojson({"c": data.county_wkt}, {}, tolerance_m=80)
     return data, shapes, county
 
@@ -25,8 +29,9 @@ def district(demo_db):
 def _build(district, *, band="primary", base="none", measure="share", **kw):
     data, shapes, county = district
     view = layout.compute_layout(data, band=band)
-    return maps.build_layout_map(shapes, county=county, base=base, **layout.map_inputs(data, view, measure=measure),
-                                 **kw), view
+    return maps.build_layout_map(
+        shapes, county=county, base=base, **layout.map_inputs(data, view, measure=measure), **kw
+    ), view
 
 
 @pytest.mark.parametrize("band", ["primary", "junior"])
@@ -46,7 +51,13 @@ def test_layers_are_named_and_toggleable(district):
     m, _ = _build(district)
     html = maps.map_html(m)
     names = {getattr(el, "layer_name", None) for el in maps._walk(m)}
-    for name in ("学龄儿童(按村)", "学校：小学", "学校：教学点", "超出就近范围的村", "就近学校(服务范围连线)"):
+    for name in (
+        "学龄儿童(按村)",
+        "学校：小学",
+        "学校：教学点",
+        "超出就近范围的村",
+        "就近学校(服务范围连线)",
+    ):
         assert name in names, name
     assert any(str(n).startswith("服务半径") for n in names)
     assert "L.control.layers" in html
@@ -76,8 +87,12 @@ def test_tianditu_needs_a_key(district):
 
 
 def test_gaode_shifts_every_overlay_to_gcj02():
-    fc = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [114.1, 32.3]}}]}
+    fc = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [114.1, 32.3]}}
+        ],
+    }
     shifted = maps.shift_geojson(fc, "gaode")["features"][0]["geometry"]["coordinates"]
     expected = geo.wgs84_to_gcj02(114.1, 32.3)
     assert shifted == pytest.approx([round(expected[0], 5), round(expected[1], 5)])
@@ -88,13 +103,16 @@ def test_gaode_shifts_every_overlay_to_gcj02():
 SCHOOLS = pd.DataFrame({"code": ["A", "B"], "lon": [114.10, 114.20], "lat": [32.30, 32.30]})
 
 
-@pytest.mark.parametrize(("click", "base", "expected"), [
-    ({"lat": 32.30, "lng": 114.10}, "none", "A"),
-    ({"lat": 32.3005, "lng": 114.2003}, "none", "B"),
-    ({"lat": 32.35, "lng": 114.15}, "none", None),  # empty map area
-    (None, "none", None),
-    ({}, "none", None),
-])
+@pytest.mark.parametrize(
+    ("click", "base", "expected"),
+    [
+        ({"lat": 32.30, "lng": 114.10}, "none", "A"),
+        ({"lat": 32.3005, "lng": 114.2003}, "none", "B"),
+        ({"lat": 32.35, "lng": 114.15}, "none", None),  # empty map area
+        (None, "none", None),
+        ({}, "none", None),
+    ],
+)
 def test_school_at_click(click, base, expected):
     assert layout.school_at_click(SCHOOLS, click, base=base) == expected
 

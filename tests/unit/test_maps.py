@@ -1,4 +1,4 @@
-"""lib.maps without a browser: render to HTML and assert on the layers and on every URL."""
+"""lib.present.maps without a browser: render to HTML and assert on the layers and on every URL."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import branca.colormap
 import folium
 import pytest
 
-from lib import config, maps, metrics
+from lib.core import config
+from lib.present import maps
+from lib.present.cards import status_colour
 
 CODES = ["411503001", "411503002", "411503003"]
 CONSOLIDATION = {"red": 0.96, "green": 0.97, "higher_is_better": True}
@@ -218,7 +220,7 @@ def test_target_scale_colours_like_metrics_status_colour(townships, measure, rul
     monkeypatch.setitem(config.SETTINGS["targets"], measure, rule)
     m = maps.build_choropleth(townships, {CODES[0]: value}, title="t", **maps.target_scale(rule))
     fill = _fill_by_code(_children(m, folium.GeoJson)[0])[CODES[0]]
-    assert fill == maps.STATUS_COLOURS[metrics.status_colour(measure, value)]
+    assert fill == maps.STATUS_COLOURS[status_colour(measure, value)]
 
 
 def test_county_outline_on_top_and_not_interactive(choropleth, county):

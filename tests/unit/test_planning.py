@@ -1,4 +1,4 @@
-"""布局规划 (lib.planning): scenarios conserve children, never widen reach; the store keeps them; spopt solves."""
+"""布局规划 (lib.layout.planning): scenarios conserve children, never widen reach; the store keeps them; spopt solves."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import json
 
 import pytest
 
-from lib import layout, planning, store
-from lib.scope import default_scope
+from lib.core import store
+from lib.core.scope import default_scope
+from lib.layout import coverage as layout
+from lib.layout import planning
 
 
 @pytest.fixture(scope="module")
@@ -20,9 +22,16 @@ def _some(data, level, n=1):
     return list(data.schools[data.schools.level == level].code.iloc[:n])
 
 
-@pytest.mark.parametrize(("level", "band"), [
-    ("小学", "primary"), ("教学点", "primary"), ("初中", "junior"), ("九年一贯制", "primary"), ("九年一贯制", "junior"),
-])
+@pytest.mark.parametrize(
+    ("level", "band"),
+    [
+        ("小学", "primary"),
+        ("教学点", "primary"),
+        ("初中", "junior"),
+        ("九年一贯制", "primary"),
+        ("九年一贯制", "junior"),
+    ],
+)
 def test_closing_conserves_children_and_never_increases_reach(data, level, band):
     changes = [{"op": "close", "code": c} for c in _some(data, level, 3)]
     before = planning.evaluate(data, [], band=band).county
@@ -51,24 +60,38 @@ def test_merge_sends_pupils_to_the_target(data):
     a_code, b_code = _some(data, "小学", 2)
     eff = planning.evaluate(data, [{"op": "merge", "code": a_code, "into": b_code}], band="primary")
     s = data.schools.set_index("code")
-    assert eff.schools.set_index("code").loc[b_code, "pupils"] == s.loc[a_code, "enrolled_primary"] + s.loc[
-        b_code, "enrolled_primary"]
+    assert (
+        eff.schools.set_index("code").loc[b_code, "pupils"]
+        == s.loc[a_code, "enrolled_primary"] + s.loc[b_code, "enrolled_primary"]
+    )
 
 
 def test_adding_a_school_where_children_are_far_brings_them_within_reach(data):
     base = planning.evaluate(data, [], band="junior")
     far = base.reach[~base.reach.within].sort_values("children").iloc[-1]
-    add = {"op": "add", "code": "NEW1", "name": "新校", "level": "初中", "lon": far.lon, "lat": far.lat,
-           "capacity": 600, "boarding_beds": 100}
+    add = {
+        "op": "add",
+        "code": "NEW1",
+        "name": "新校",
+        "level": "初中",
+        "lon": far.lon,
+        "lat": far.lat,
+        "capacity": 600,
+        "boarding_beds": 100,
+    }
     after = planning.evaluate(data, [add], band="junior").county
     assert after["children_within_reach"] >= base.county["children_within_reach"] + int(far.children)
     assert after["children_total"] == base.county["children_total"]
 
 
-@pytest.mark.parametrize(("change", "match"), [
-    ({"op": "close", "code": "nope"}, "不存在"), ({"op": "demolish", "code": "x"}, "未知操作"),
-    ({"op": "add", "code": "N", "level": "大学", "lon": 114, "lat": 32}, "办学类型"),
-])
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        ({"op": "close", "code": "nope"}, "不存在"),
+        ({"op": "demolish", "code": "x"}, "未知操作"),
+        ({"op": "add", "code": "N", "level": "大学", "lon": 114, "lat": 32}, "办学类型"),
+    ],
+)
 def test_bad_changes_are_named(data, change, match):
     with pytest.raises(planning.ScenarioError, match=match):
         planning.apply_changes(data.schools, [change])
@@ -108,7 +131,9 @@ def test_coverage_models_solve(data, model):
     sol = planning.optimize(data, model=model, band="junior", k=20, candidates="schools", time_limit_s=30)
     assert sol.sites and sol.objective is not None
     if model == "lscp":  # every child some school could reach is within reach of a chosen one
-        eff = planning.evaluate(data, planning.solution_changes(data, sol, band="junior"), band="junior").county
+        eff = planning.evaluate(
+            data, planning.solution_changes(data, sol, band="junior"), band="junior"
+        ).county
         assert sol.uncoverable > 0  # the demo has villages beyond 5 km of every junior school
         assert eff["children_within_reach"] == eff["children_total"] - sol.uncoverable
         assert len(sol.sites) <= 32
@@ -132,15 +157,31 @@ def test_cli_optimize_json(demo_db, capsys, monkeypatch):
     from lib import cli
 
     monkeypatch.setenv("EDU_DB", str(demo_db))
-    assert cli.main(["optimize", "--model", "mclp", "--level", "junior", "--k", "10", "--candidates", "schools",
-                     "--json"]) == 0
+    assert (
+        cli.main(
+            [
+                "optimize",
+                "--model",
+                "mclp",
+                "--level",
+                "junior",
+                "--k",
+                "10",
+                "--candidates",
+                "schools",
+                "--json",
+            ]
+        )
+        == 0
+    )
     doc = json.loads(capsys.readouterr().out)
     assert len(doc["sites"]) == 10 and doc["status"] and doc["objective"] is not None
 
 
 def test_capacitated_pmedian_that_cannot_seat_everyone_says_so(data):
-    sol = planning.optimize(data, model="pmedian", band="junior", k=2, capacitated=True, candidates="schools",
-                            time_limit_s=10)
+    sol = planning.optimize(
+        data, model="pmedian", band="junior", k=2, capacitated=True, candidates="schools", time_limit_s=10
+    )
     assert sol.status.startswith("Infeasible") and not sol.sites and not sol.optimal
 
 
@@ -160,7 +201,7 @@ def test_township_comparison_adds_up_to_the_county_and_lists_changed_townships_f
 
 
 def test_migration_rate_setting_moves_the_projection(data, monkeypatch):
-    from lib import config
+    from lib.core import config
 
     year = data.base_year + 3
     town = data.townships.code.iloc[0]
@@ -170,7 +211,9 @@ def test_migration_rate_setting_moves_the_projection(data, monkeypatch):
     assert moved.loc[town, "children_total"] < plain.loc[town, "children_total"]
     others = plain.index != town
     assert (moved.loc[others, "children_total"] == plain.loc[others, "children_total"]).all()
-    trend = layout.compute_layout(data, band="primary", year=year).township_trend  # the layout page: same setting
+    trend = layout.compute_layout(
+        data, band="primary", year=year
+    ).township_trend  # the layout page: same setting
     monkeypatch.setitem(config.SETTINGS["layout"], "migration_rates", {})
     still = layout.compute_layout(data, band="primary", year=year).township_trend
     mine = (trend.code == town) & (trend.year == year)

@@ -1,16 +1,21 @@
-"""Cohort projection of school-age children (lib.population)."""
+"""Cohort projection of school-age children (lib.layout.population)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from lib import population
+from lib.layout import population
 
 
 def _pop(rows: dict[str, dict[int, float]], year: int = 2026) -> pd.DataFrame:
-    return pd.DataFrame([{"village_code": v, "year": year, "age": a, "persons": n}
-                         for v, ages in rows.items() for a, n in ages.items()])
+    return pd.DataFrame(
+        [
+            {"village_code": v, "year": year, "age": a, "persons": n}
+            for v, ages in rows.items()
+            for a, n in ages.items()
+        ]
+    )
 
 
 def test_cohorts_age_one_year_per_year():
@@ -25,8 +30,9 @@ def test_cohorts_age_one_year_per_year():
 
 @pytest.mark.parametrize(("rate", "expected"), [(0.0, 100.0), (-0.1, 81.0), (0.05, 110.25)])
 def test_net_migration_scales_each_year(rate, expected):
-    proj = population.project_population(_pop({"v": {4: 100}}), base_year=2026, years=2,
-                                         migration={"t": rate}, village_township={"v": "t"})
+    proj = population.project_population(
+        _pop({"v": {4: 100}}), base_year=2026, years=2, migration={"t": rate}, village_township={"v": "t"}
+    )
     assert proj[(proj.year == 2028) & (proj.age == 6)]["persons"].sum() == pytest.approx(expected)
 
 
@@ -54,7 +60,8 @@ def test_enrolment_follows_its_catchment():
 def test_township_decline_flags_a_fall_beyond_the_share():
     pop = _pop({"a": {6: 100, 0: 50}, "b": {6: 100, 0: 100}})
     proj = population.project_population(pop, base_year=2026, years=6)
-    table = population.township_decline(proj, {"a": "A", "b": "B"}, band="primary", base_year=2026,
-                                        last_year=2032, share=0.2).set_index("code")
+    table = population.township_decline(
+        proj, {"a": "A", "b": "B"}, band="primary", base_year=2026, last_year=2032, share=0.2
+    ).set_index("code")
     assert table.loc["A", "change"] == pytest.approx(-0.5) and bool(table.loc["A", "flag"])
     assert table.loc["B", "change"] == pytest.approx(0.0) and not table.loc["B", "flag"]

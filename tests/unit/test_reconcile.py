@@ -8,8 +8,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from lib import ids, reconcile
-from lib.scope import Scope
+from lib.aid import reconcile
+from lib.core import ids
+from lib.core.scope import Scope
 
 AS_OF = date(2026, 11, 20)
 TOWN_A, TOWN_B = "411503100", "411503200"
@@ -52,9 +53,23 @@ def students() -> pd.DataFrame:
         ("S6", X, "G" + X, "孙八", "在校", "SC1", "甲镇小学", TOWN_A, "411503100001", 1, "脱贫户", False),
         ("S7", OLD, "G" + OLD, "周九", "在校", "SC2", "乙乡中学", TOWN_B, "411503200001", 9, "脱贫户", False),
     ]
-    df = pd.DataFrame(rows, columns=["student_id", "id_number", "xueji_number", "name", "status", "school_code",
-                                     "school_name", "township_code", "village_code", "grade",
-                                     "poverty_category", "disability"])
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "student_id",
+            "id_number",
+            "xueji_number",
+            "name",
+            "status",
+            "school_code",
+            "school_name",
+            "township_code",
+            "village_code",
+            "grade",
+            "poverty_category",
+            "disability",
+        ],
+    )
     for col in ("disabled_parent", "orphan", "unsupported", "martyr_child", "boarding"):
         df[col] = False
     df["township_name"] = df["township_code"].map({TOWN_A: "甲镇", TOWN_B: "乙乡"})
@@ -64,8 +79,13 @@ def students() -> pd.DataFrame:
 
 PLACES = reconcile.Places(
     townships=pd.DataFrame({"code": [TOWN_A, TOWN_B], "name": ["甲镇", "乙乡"]}),
-    villages=pd.DataFrame({"code": ["411503100001", "411503200001"], "name": ["东村", "西村"],
-                           "township_code": [TOWN_A, TOWN_B]}),
+    villages=pd.DataFrame(
+        {
+            "code": ["411503100001", "411503200001"],
+            "name": ["东村", "西村"],
+            "township_code": [TOWN_A, TOWN_B],
+        }
+    ),
 )
 
 #: (id as written, name, expected category) -- the planted faults.
@@ -93,16 +113,26 @@ def test_planted_zeros_id_really_fails_its_checksum():
 
 
 def registry(extra: dict[str, list] | None = None) -> pd.DataFrame:
-    df = pd.DataFrame({"row": range(2, len(PLANTED) + 2), "id_number": [p[0] for p in PLANTED],
-                       "name": [p[1] for p in PLANTED]})
+    df = pd.DataFrame(
+        {
+            "row": range(2, len(PLANTED) + 2),
+            "id_number": [p[0] for p in PLANTED],
+            "name": [p[1] for p in PLANTED],
+        }
+    )
     for k, v in (extra or {}).items():
         df[k] = v
     return df
 
 
 def run(df=None, scope=None, kind="poverty", studs=None):
-    return reconcile.reconcile(registry() if df is None else df, students() if studs is None else studs,
-                               PLACES, scope or Scope(as_of=AS_OF), kind=kind)
+    return reconcile.reconcile(
+        registry() if df is None else df,
+        students() if studs is None else studs,
+        PLACES,
+        scope or Scope(as_of=AS_OF),
+        kind=kind,
+    )
 
 
 def test_each_planted_row_lands_in_its_category():
@@ -158,8 +188,11 @@ def test_invalid_id_reasons(value, text):
 
 
 def test_valid_id_ending_000_is_not_damaged():
-    body = next(b for b in (f"4115032016010{k}{j}00" for k in range(1, 10) for j in range(10))
-                if ids.check_char(b) == "0")
+    body = next(
+        b
+        for b in (f"4115032016010{k}{j}00" for k in range(1, 10) for j in range(10))
+        if ids.check_char(b) == "0"
+    )
     df = pd.DataFrame({"row": [2], "id_number": [body + "0"], "name": ["x"]})
     assert run(df).rows.at[0, "category"] == "not_enrolled"
 
@@ -188,8 +221,14 @@ def test_township_scope_uses_the_lists_own_place_column():
 
 
 def test_village_column_and_unknown_place():
-    df = pd.DataFrame({"row": [2, 3, 4], "id_number": [UNKNOWN, C, make_id("411503", "20150505", "021")],
-                       "name": ["a", "b", "c"], "village": ["西村", "411503100001", "火星村"]})
+    df = pd.DataFrame(
+        {
+            "row": [2, 3, 4],
+            "id_number": [UNKNOWN, C, make_id("411503", "20150505", "021")],
+            "name": ["a", "b", "c"],
+            "village": ["西村", "411503100001", "火星村"],
+        }
+    )
     res = run(df, scope=Scope(as_of=AS_OF, townships=(TOWN_A,)))
     assert res.rows["category"].tolist() == ["out_of_scope", "not_enrolled", "out_of_scope"]
     assert "火星村" in res.rows.at[2, "detail"]
@@ -203,8 +242,12 @@ def test_township_scope_without_place_column_cannot_claim_unknown_children():
 
 @pytest.mark.parametrize(
     ("birth", "as_of", "age"),
-    [(date(2012, 9, 1), date(2026, 11, 20), 14), (date(2012, 9, 2), date(2026, 11, 20), 13),
-     (date(2020, 9, 1), date(2027, 3, 1), 6), (date(2011, 8, 31), date(2026, 9, 1), 15)],
+    [
+        (date(2012, 9, 1), date(2026, 11, 20), 14),
+        (date(2012, 9, 2), date(2026, 11, 20), 13),
+        (date(2020, 9, 1), date(2027, 3, 1), 6),
+        (date(2011, 8, 31), date(2026, 9, 1), 15),
+    ],
 )
 def test_age_on_september_first(birth, as_of, age):
     assert reconcile.age_on_september_first(birth, as_of) == age
@@ -212,8 +255,12 @@ def test_age_on_september_first(birth, as_of, age):
 
 @pytest.mark.parametrize(
     ("raw", "clean"),
-    [(" 4115 0320 1503 1200 18 ", "411503201503120018"), ("'411503201503120018", "411503201503120018"),
-     ("411503201503120018\u3000", "411503201503120018"), (None, None)],
+    [
+        (" 4115 0320 1503 1200 18 ", "411503201503120018"),
+        ("'411503201503120018", "411503201503120018"),
+        ("411503201503120018\u3000", "411503201503120018"),
+        (None, None),
+    ],
 )
 def test_clean_id(raw, clean):
     assert reconcile.clean_id(raw) == clean
@@ -234,7 +281,6 @@ def _csv_text() -> str:
 
 READERS = {
     "pipeline": lambda data, name: reconcile.read_registry(data, name, kind="poverty"),
-    "fallback": reconcile.read_table_file,
 }
 
 
@@ -293,19 +339,23 @@ def test_json_is_keyed_by_category_and_masked():
 
 
 def test_village_choices_narrow_to_what_the_list_says():
-    villages = pd.DataFrame({"code": ["411503100001", "411503100002", "411503200001"],
-                             "name": ["东村", "南村", "西村"], "township_code": [TOWN_A, TOWN_A, TOWN_B]})
+    villages = pd.DataFrame(
+        {
+            "code": ["411503100001", "411503100002", "411503200001"],
+            "name": ["东村", "南村", "西村"],
+            "township_code": [TOWN_A, TOWN_A, TOWN_B],
+        }
+    )
     assert list(reconcile.village_choices(villages, {"home_village": "411503200001"})) == ["411503200001"]
     assert list(reconcile.village_choices(villages, {"home_village": None, "home_township": TOWN_A})) == [
-        "411503100001", "411503100002"]
-    assert len(reconcile.village_choices(villages, {"home_village": float("nan"), "home_township": None})) == 3
+        "411503100001",
+        "411503100002",
+    ]
+    assert (
+        len(reconcile.village_choices(villages, {"home_village": float("nan"), "home_township": None})) == 3
+    )
 
 
-def test_open_case_only_for_not_enrolled_rows_and_only_when_offered(monkeypatch):
-    from lib import dropout
-
+def test_open_case_only_for_not_enrolled_rows():
     with pytest.raises(ValueError, match="适龄未在校"):
         reconcile.open_case_for_row(Scope(), {"category": "matched"}, village_code="411503100001")
-    monkeypatch.delattr(dropout, "open_case_for_child", raising=False)
-    with pytest.raises(reconcile.CaseUnavailable):
-        reconcile.open_case_for_row(Scope(), {"category": "not_enrolled"}, village_code="411503100001")

@@ -3,13 +3,27 @@ import copy
 import pandas as pd
 import pytest
 
-from lib import config, risk
+from lib.core import config
+from lib.risk import score as risk
 
 
 def _student(**kw):
-    base = {"student_id": "S", "grade": 5, "boarding": False, "learning_difficulty": False, "score_trend": 0.0,
-            "disability": False, "disabled_parent": False, "poverty_category": None, "left_behind": False,
-            "orphan": False, "unsupported": False, "prisoner_child": False, "home_km": 0.5, "unexcused_recent": 0}
+    base = {
+        "student_id": "S",
+        "grade": 5,
+        "boarding": False,
+        "learning_difficulty": False,
+        "score_trend": 0.0,
+        "disability": False,
+        "disabled_parent": False,
+        "poverty_category": None,
+        "left_behind": False,
+        "orphan": False,
+        "unsupported": False,
+        "prisoner_child": False,
+        "home_km": 0.5,
+        "unexcused_recent": 0,
+    }
     base.update(kw)
     return base
 
@@ -21,8 +35,14 @@ def test_no_factor_scores_zero_with_no_reasons():
 
 @pytest.mark.parametrize(
     ("kw", "word"),
-    [({"learning_difficulty": True}, "学习困难"), ({"home_km": 4.0}, "公里"), ({"poverty_category": "低保"}, "低保"),
-     ({"disability": True}, "本人残疾"), ({"unexcused_recent": 4}, "缺勤4天"), ({"orphan": True}, "监护")],
+    [
+        ({"learning_difficulty": True}, "学习困难"),
+        ({"home_km": 4.0}, "公里"),
+        ({"poverty_category": "低保"}, "低保"),
+        ({"disability": True}, "本人残疾"),
+        ({"unexcused_recent": 4}, "缺勤4天"),
+        ({"orphan": True}, "监护"),
+    ],
 )
 def test_each_factor_gives_its_reason(kw, word):
     out = risk.score_students(pd.DataFrame([_student(**kw)]))

@@ -9,23 +9,28 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib import config, store
-from lib import risk_backtest as rb
-from lib.scope import Scope
+from lib.core import config, store
+from lib.core.scope import Scope
+from lib.risk import backtest as rb
 
 
-@pytest.mark.parametrize(("scores", "y", "k", "precision", "recall"), [
-    ([9, 8, 7, 1], [1, 0, 1, 0], 2, 0.5, 0.5),
-    ([9, 8, 7, 1], [1, 0, 1, 0], 3, 2 / 3, 1.0),
-    ([1, 2, 3, 4], [1, 0, 0, 0], 1, 0.0, 0.0),
-])
+@pytest.mark.parametrize(
+    ("scores", "y", "k", "precision", "recall"),
+    [
+        ([9, 8, 7, 1], [1, 0, 1, 0], 2, 0.5, 0.5),
+        ([9, 8, 7, 1], [1, 0, 1, 0], 3, 2 / 3, 1.0),
+        ([1, 2, 3, 4], [1, 0, 0, 0], 1, 0.0, 0.0),
+    ],
+)
 def test_top_k_measures(scores, y, k, precision, recall):
     m = rb.top_k_measures(np.array(scores, float), np.array(y), k)
     assert m["precision"] == pytest.approx(precision) and m["recall"] == pytest.approx(recall)
 
 
 def test_group_measures():
-    g = rb.group_measures(np.array([9, 8, 7, 1.0]), np.array([1, 0, 1, 0]), pd.Series(["a", "a", "b", "b"]), 2)
+    g = rb.group_measures(
+        np.array([9, 8, 7, 1.0]), np.array([1, 0, 1, 0]), pd.Series(["a", "a", "b", "b"]), 2
+    )
     a = g.set_index("group").loc["a"]
     assert a.flagged == 2 and a.hits == 1 and a.flag_rate == 1.0 and a.recall == 1.0
     assert g.set_index("group").loc["b"].flagged == 0
@@ -56,9 +61,12 @@ def test_no_data_after_the_cut_off_leaks_in(fresh_db):
         # the future: every later absence gone, the low scorers absent every later school day,
         # later aid unpaid/paid, later cases
         con.execute("DELETE FROM absences WHERE day > ?", [cut])
-        days = [r[0] for r in con.execute(
-            "SELECT day FROM school_calendar WHERE is_school_day AND day > ? ORDER BY day LIMIT 30", [cut]
-        ).fetchall()]
+        days = [
+            r[0]
+            for r in con.execute(
+                "SELECT day FROM school_calendar WHERE is_school_day AND day > ? ORDER BY day LIMIT 30", [cut]
+            ).fetchall()
+        ]
         con.executemany("INSERT INTO absences VALUES (?, ?, false)", [(s, d) for s in low for d in days])
         con.execute("UPDATE aid_records SET paid_amount = 0 WHERE paid_date > ?", [cut])
         con.execute("UPDATE aid_records SET paid_date = ? WHERE paid_date IS NULL", [cut + timedelta(days=1)])
@@ -77,9 +85,13 @@ def test_changing_data_before_the_cut_off_does_change_scores(fresh_db):
         fold = rb.folds(con, as_of=config.DEMO_AS_OF)[0]
         inputs, before = _state(con, fold)
         sid = inputs["student_id"].iloc[int(np.argmin(before))]
-        days = [r[0] for r in con.execute(
-            "SELECT day FROM school_calendar WHERE is_school_day AND day <= ? ORDER BY day DESC LIMIT 10",
-            [fold.cutoff]).fetchall()]
+        days = [
+            r[0]
+            for r in con.execute(
+                "SELECT day FROM school_calendar WHERE is_school_day AND day <= ? ORDER BY day DESC LIMIT 10",
+                [fold.cutoff],
+            ).fetchall()
+        ]
     with store.transaction(fresh_db) as con:
         con.execute("DELETE FROM absences WHERE student_id = ?", [sid])
         con.executemany("INSERT INTO absences VALUES (?, ?, false)", [(sid, d) for d in days])

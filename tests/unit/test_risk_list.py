@@ -8,33 +8,52 @@ import duckdb
 import pandas as pd
 import pytest
 
-from lib import cli, config, ids, risk, risk_list, settings_store, store
-from lib.scope import Scope
+from lib import cli
+from lib.core import config, ids, store
+from lib.core import settings as settings_store
+from lib.core.scope import Scope
+from lib.risk import listing as risk_list
+from lib.risk import score as risk
 
 
 def _scored(**over):
-    base = {"student_id": ["A", "B", "C"], "code": ["t1", "t2", "t1"], "school_code": ["s1", "s2", "s1"],
-            "grade": [3, 8, 5], "band": ["高", "中", "高"], "score": [70.0, 40.0, 90.0],
-            "factors": [["学困"], ["路远"], ["因贫", "缺勤"]], "open_case": [False, True, False],
-            "aid_gap": [True, False, False], "interventions": [None, None, "一教一帮"],
-            "name": ["张三丰", "李四", "王五六"], "id_number": ["411503200001010011"] * 3, "sex": ["男"] * 3,
-            "grade_label": ["三年级", "八年级", "五年级"], "school_name": ["x"] * 3, "township_name": ["y"] * 3,
-            "reasons": [["学习困难"], ["路远"], ["低保", "缺勤"]]}
+    base = {
+        "student_id": ["A", "B", "C"],
+        "code": ["t1", "t2", "t1"],
+        "school_code": ["s1", "s2", "s1"],
+        "grade": [3, 8, 5],
+        "band": ["高", "中", "高"],
+        "score": [70.0, 40.0, 90.0],
+        "factors": [["学困"], ["路远"], ["因贫", "缺勤"]],
+        "open_case": [False, True, False],
+        "aid_gap": [True, False, False],
+        "interventions": [None, None, "一教一帮"],
+        "name": ["张三丰", "李四", "王五六"],
+        "id_number": ["411503200001010011"] * 3,
+        "sex": ["男"] * 3,
+        "grade_label": ["三年级", "八年级", "五年级"],
+        "school_name": ["x"] * 3,
+        "township_name": ["y"] * 3,
+        "reasons": [["学习困难"], ["路远"], ["低保", "缺勤"]],
+    }
     base.update(over)
     return pd.DataFrame(base)
 
 
-@pytest.mark.parametrize(("filters", "expected"), [
-    (risk_list.Filters(bands=()), ["C", "A", "B"]),
-    (risk_list.Filters(), ["C", "A"]),
-    (risk_list.Filters(bands=(), townships=("t2",)), ["B"]),
-    (risk_list.Filters(bands=(), grades=(3,)), ["A"]),
-    (risk_list.Filters(bands=(), factors=("缺勤",)), ["C"]),
-    (risk_list.Filters(bands=(), open_case=True), ["B"]),
-    (risk_list.Filters(bands=(), aid_gap=True), ["A"]),
-    (risk_list.Filters(bands=(), budget=2), ["C", "A"]),
-    (risk_list.Filters(bands=(), schools=("s2",)), ["B"]),
-])
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (risk_list.Filters(bands=()), ["C", "A", "B"]),
+        (risk_list.Filters(), ["C", "A"]),
+        (risk_list.Filters(bands=(), townships=("t2",)), ["B"]),
+        (risk_list.Filters(bands=(), grades=(3,)), ["A"]),
+        (risk_list.Filters(bands=(), factors=("缺勤",)), ["C"]),
+        (risk_list.Filters(bands=(), open_case=True), ["B"]),
+        (risk_list.Filters(bands=(), aid_gap=True), ["A"]),
+        (risk_list.Filters(bands=(), budget=2), ["C", "A"]),
+        (risk_list.Filters(bands=(), schools=("s2",)), ["B"]),
+    ],
+)
 def test_filter_list(filters, expected):
     assert list(risk_list.filter_list(_scored(), filters)["student_id"]) == expected
 
@@ -49,18 +68,48 @@ def test_display_frame_masks_and_has_reason_chip():
 
 
 def test_factor_names_only_contributing():
-    df = pd.DataFrame([{"student_id": "S", "grade": 5, "boarding": False, "learning_difficulty": True,
-                        "score_trend": 0.0, "disability": False, "disabled_parent": False,
-                        "poverty_category": None, "left_behind": False, "orphan": False, "unsupported": False,
-                        "prisoner_child": False, "home_km": 0.5, "unexcused_recent": 0}])
+    df = pd.DataFrame(
+        [
+            {
+                "student_id": "S",
+                "grade": 5,
+                "boarding": False,
+                "learning_difficulty": True,
+                "score_trend": 0.0,
+                "disability": False,
+                "disabled_parent": False,
+                "poverty_category": None,
+                "left_behind": False,
+                "orphan": False,
+                "unsupported": False,
+                "prisoner_child": False,
+                "home_km": 0.5,
+                "unexcused_recent": 0,
+            }
+        ]
+    )
     assert risk_list.factor_names(risk.score_students(df)) == [["学困"]]
 
 
 def test_aid_gap_and_rising_absence_raise_the_score():
-    row = {"student_id": "S", "grade": 5, "boarding": False, "learning_difficulty": False, "score_trend": 0.0,
-           "disability": False, "disabled_parent": False, "poverty_category": "脱贫户", "left_behind": False,
-           "orphan": False, "unsupported": False, "prisoner_child": False, "home_km": 0.5,
-           "unexcused_recent": 2, "unexcused_prior": 2, "aid_gap": False}
+    row = {
+        "student_id": "S",
+        "grade": 5,
+        "boarding": False,
+        "learning_difficulty": False,
+        "score_trend": 0.0,
+        "disability": False,
+        "disabled_parent": False,
+        "poverty_category": "脱贫户",
+        "left_behind": False,
+        "orphan": False,
+        "unsupported": False,
+        "prisoner_child": False,
+        "home_km": 0.5,
+        "unexcused_recent": 2,
+        "unexcused_prior": 2,
+        "aid_gap": False,
+    }
     base = risk.score_students(pd.DataFrame([row]))
     gap = risk.score_students(pd.DataFrame([{**row, "aid_gap": True}]))
     rising = risk.score_students(pd.DataFrame([{**row, "unexcused_prior": 0}]))
@@ -74,10 +123,17 @@ def test_apply_overrides_is_dotted_and_skips_unknown():
     assert out["risk"]["weights"]["care"] == 99 and config.DEFAULTS["risk"]["weights"]["care"] != 99
 
 
-@pytest.mark.parametrize(("changes", "match"), [
-    ({"risk.weights.nope": 1}, "未知"), ({"risk.weights.care": "x"}, "数字"), ({"risk.weights.care": -1}, "负数"),
-    ({"risk.band_medium": 90}, "中档线"), ({"risk.model": "forest"}, "模型"), ({"risk.weights": 3}, "一组"),
-])
+@pytest.mark.parametrize(
+    ("changes", "match"),
+    [
+        ({"risk.weights.nope": 1}, "未知"),
+        ({"risk.weights.care": "x"}, "数字"),
+        ({"risk.weights.care": -1}, "负数"),
+        ({"risk.band_medium": 90}, "中档线"),
+        ({"risk.model": "forest"}, "模型"),
+        ({"risk.weights": 3}, "一组"),
+    ],
+)
 def test_bad_overrides_are_refused_and_nothing_written(fresh_db, changes, match):
     with pytest.raises(settings_store.SettingsError, match=match):
         settings_store.save_overrides(Scope(user="admin1", role="admin"), changes)
@@ -98,9 +154,12 @@ def test_stored_weight_changes_scores_and_is_audited(fresh_db):
     with store.connect() as con:
         eff = settings_store.effective_settings(con)
         after = risk_list.load_list(con, scope, eff)
-        who = con.execute("SELECT changed_by, changed_at FROM settings WHERE key = 'risk.weights.attendance'"
-                          ).fetchall()
-        audited = con.execute("SELECT count(*) FROM audit_log WHERE action = 'settings_changed'").fetchone()[0]
+        who = con.execute(
+            "SELECT changed_by, changed_at FROM settings WHERE key = 'risk.weights.attendance'"
+        ).fetchall()
+        audited = con.execute("SELECT count(*) FROM audit_log WHERE action = 'settings_changed'").fetchone()[
+            0
+        ]
     assert eff["risk"]["weights"]["attendance"] == 90
     merged = before.merge(after, on="student_id")
     assert (merged.score_x != merged.score_y).any()
@@ -113,7 +172,7 @@ def test_list_every_high_student_has_a_reason_and_matches_high_mask(demo_db):
     scope = Scope()
     with store.connect(demo_db) as con:
         df = risk_list.load_list(con, scope, config.SETTINGS)
-        inputs = __import__("lib.queries", fromlist=["x"]).risk_inputs(con, scope, window_days=20)
+        inputs = __import__("lib.risk.inputs", fromlist=["x"]).risk_inputs(con, scope, window_days=20)
     assert (df["score"].diff().dropna() <= 0).all()
     assert df.loc[df.score > 0, "reasons"].map(len).gt(0).all()
     assert int((df["band"] == "高").sum()) == int(risk.high_mask(inputs).sum())
@@ -123,7 +182,8 @@ def test_search_by_xueji_id_and_name_within_scope(demo_db):
     with store.connect(demo_db) as con:
         sid, name, idn, xj, town = con.execute(
             "SELECT st.student_id, st.name, st.id_number, st.xueji_number, sc.township_code FROM students st "
-            "JOIN schools sc ON sc.code = st.school_code WHERE st.status = '在校' ORDER BY 1 LIMIT 1").fetchone()
+            "JOIN schools sc ON sc.code = st.school_code WHERE st.status = '在校' ORDER BY 1 LIMIT 1"
+        ).fetchone()
         other = con.execute("SELECT code FROM townships WHERE code != ? LIMIT 1", [town]).fetchone()[0]
         for q in (idn, xj, name):
             hits = risk_list.search(con, Scope(), q)
@@ -153,19 +213,37 @@ def test_cli_risk_rejects_bad_top(demo_db):
 
 def test_docs_worked_example():
     """docs/risk.md's worked example, step by step."""
-    b = {"student_id": "S", "grade": 2, "boarding": False, "learning_difficulty": True, "score_trend": 0.0,
-         "disability": False, "disabled_parent": False, "poverty_category": "脱贫户", "left_behind": False,
-         "orphan": False, "unsupported": False, "prisoner_child": False, "home_km": 0.5, "unexcused_recent": 2,
-         "unexcused_prior": 0, "aid_gap": False}
-    rows = [b, {**b, "left_behind": True}, {**b, "left_behind": True, "aid_gap": True},
-            {**b, "left_behind": True, "aid_gap": True, "unexcused_recent": 3}]
+    b = {
+        "student_id": "S",
+        "grade": 2,
+        "boarding": False,
+        "learning_difficulty": True,
+        "score_trend": 0.0,
+        "disability": False,
+        "disabled_parent": False,
+        "poverty_category": "脱贫户",
+        "left_behind": False,
+        "orphan": False,
+        "unsupported": False,
+        "prisoner_child": False,
+        "home_km": 0.5,
+        "unexcused_recent": 2,
+        "unexcused_prior": 0,
+        "aid_gap": False,
+    }
+    rows = [
+        b,
+        {**b, "left_behind": True},
+        {**b, "left_behind": True, "aid_gap": True},
+        {**b, "left_behind": True, "aid_gap": True, "unexcused_recent": 3},
+    ]
     out = risk.score_students(pd.DataFrame(rows), settings=config.DEFAULTS)
     assert list(out.score) == [49.2, 55.4, 58.8, 63.8]
     assert list(out.band) == ["中", "中", "中", "高"]
 
 
 def test_export_is_masked_and_formula_safe():
-    from lib import reports
+    from lib.present import reports
 
     df = _scored(name=["=HYPERLINK(1)", "+李四", "@王五"], reasons=[["-1"], ["a"], ["b"]])
     csv = reports.to_csv_bytes(risk_list.display_frame(df)).decode("utf-8-sig")
@@ -174,7 +252,7 @@ def test_export_is_masked_and_formula_safe():
 
 
 def test_assigned_intervention_appears_in_the_dropout_rosters(fresh_db):
-    from lib import dropout_rosters
+    from lib.dropout import rosters as dropout_rosters
 
     scope = Scope(user="t1")
     with store.connect() as con:

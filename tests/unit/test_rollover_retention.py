@@ -1,4 +1,4 @@
-"""School-year rollover and retention (issue 12): dry run = real run, totals conserved,
+"""School-year rollover and retention: dry run = real run, totals conserved,
 repeatable; leavers de-identified while every aggregate figure stays the same."""
 
 from __future__ import annotations
@@ -9,8 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lib import cli, config, metrics, permissions, retention, rollover, store
-from lib.scope import Scope
+from lib import cli
+from lib.core import config, permissions, store
+from lib.core.scope import Scope
+from lib.ops import retention, rollover
+from lib.overview import metrics
 
 ADMIN = Scope(user="管理员甲", role="admin")
 AS_OF = date(2026, 11, 20)
@@ -24,15 +27,24 @@ def _q(db: Path, sql: str, params=()) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ rollover
 def test_outcomes_per_level_and_status():
-    roll = pd.DataFrame({
-        "student_id": list("abcdefg"),
-        "level": ["小学", "小学", "九年一贯制", "初中", "教学点", "小学", "初中"],
-        "status": ["在校", "在校", "在校", "送教上门", "在校", "休学", "辍学"],
-        "grade": [5, 6, 6, 9, 3, 4, 8],
-    })
+    roll = pd.DataFrame(
+        {
+            "student_id": list("abcdefg"),
+            "level": ["小学", "小学", "九年一贯制", "初中", "教学点", "小学", "初中"],
+            "status": ["在校", "在校", "在校", "送教上门", "在校", "休学", "辍学"],
+            "grade": [5, 6, 6, 9, 3, 4, 8],
+        }
+    )
     out = rollover._outcomes(roll, config.DEFAULTS["rollover"]["last_grade"]).set_index("student_id")
-    assert out["outcome"].to_dict() == {"a": "升级", "b": "毕业", "c": "升级", "d": "毕业", "e": "毕业",
-                                        "f": "不升级", "g": "不升级"}
+    assert out["outcome"].to_dict() == {
+        "a": "升级",
+        "b": "毕业",
+        "c": "升级",
+        "d": "毕业",
+        "e": "毕业",
+        "f": "不升级",
+        "g": "不升级",
+    }
     assert out["new_grade"].to_dict() == {"a": 6, "b": 6, "c": 7, "d": 9, "e": 3, "f": 4, "g": 8}
     assert out.loc["b", "new_status"] == "毕业" and out.loc["b", "leave_reason"] == "小学毕业"
     assert out.loc["f", "new_status"] == "休学" and out.loc["f", "leave_reason"] is None
@@ -42,7 +54,9 @@ def test_rollover_dry_run_and_real_run_agree_conserve_totals_and_repeat_safely(f
     before = _q(fresh_db, "SELECT student_id, grade, status FROM students")
     with store.connect(fresh_db) as con:
         dry = rollover.plan_rollover(con, to_year=2027)
-    assert _q(fresh_db, "SELECT student_id, grade, status FROM students").equals(before)  # a dry run writes nothing
+    assert _q(fresh_db, "SELECT student_id, grade, status FROM students").equals(
+        before
+    )  # a dry run writes nothing
     t = dry.totals()
     assert t["on_roll_before"] == t["升级"] + t["毕业"] + t["不升级"] > 0  # every student gets one outcome
 
@@ -50,7 +64,9 @@ def test_rollover_dry_run_and_real_run_agree_conserve_totals_and_repeat_safely(f
     assert real.totals() == t
     pd.testing.assert_frame_equal(real.students.reset_index(drop=True), dry.students.reset_index(drop=True))
 
-    after = _q(fresh_db, "SELECT student_id, grade, status, leave_reason FROM students").set_index("student_id")
+    after = _q(fresh_db, "SELECT student_id, grade, status, leave_reason FROM students").set_index(
+        "student_id"
+    )
     plan = dry.students.set_index("student_id")
     assert (after.loc[plan.index, "grade"] == plan["new_grade"]).all()
     assert (after.loc[plan.index, "status"] == plan["new_status"]).all()
@@ -60,16 +76,21 @@ def test_rollover_dry_run_and_real_run_agree_conserve_totals_and_repeat_safely(f
     assert len(on_roll) == t["on_roll_after"]
     # the previous year stays readable; the new year has its snapshot of the roll
     snaps = _q(fresh_db, "SELECT school_year, term, count(*) AS n FROM enrolments GROUP BY ALL")
-    assert set(snaps.itertuples(index=False, name=None)) >= {(2026, 1, 81691)} | {(2027, 1, t["on_roll_after"])}
+    assert set(snaps.itertuples(index=False, name=None)) >= {(2026, 1, 81691)} | {
+        (2027, 1, t["on_roll_after"])
+    }
     # the new year's calendar is open: a whole year, two terms, school days on weekdays only
     cal = _q(fresh_db, "SELECT day, term, is_school_day FROM school_calendar WHERE school_year = 2027")
     assert len(cal) == 366 and set(cal["term"]) == {1, 2}  # 2027-09-01 .. 2028-08-31 (2028 is a leap year)
     days = pd.to_datetime(cal["day"])
-    assert 180 <= cal["is_school_day"].sum() <= 200 and not cal.loc[days.dt.weekday >= 5, "is_school_day"].any()
+    assert (
+        180 <= cal["is_school_day"].sum() <= 200 and not cal.loc[days.dt.weekday >= 5, "is_school_day"].any()
+    )
     assert not cal.loc[days.dt.month.isin([7, 8]) & (days.dt.day > 10), "is_school_day"].any()  # summer
     # open cases are carried forward untouched
-    assert t["open_cases_carried"] == len(_q(fresh_db, "SELECT * FROM dropout_cases WHERE status IN "
-                                                       "('疑似辍学', '已核实', '劝返中')"))
+    assert t["open_cases_carried"] == len(
+        _q(fresh_db, "SELECT * FROM dropout_cases WHERE status IN ('疑似辍学', '已核实', '劝返中')")
+    )
 
     snapshot = _q(fresh_db, "SELECT * FROM students ORDER BY student_id")
     again = rollover.apply_rollover(ADMIN, to_year=2027, as_of=SEPT, path=fresh_db)
@@ -105,12 +126,12 @@ def _aggregates(db: Path) -> dict[str, pd.DataFrame]:
     """Figures of past years and of now that retention must not change."""
     sqls = {
         "students": "SELECT school_code, grade, sex, village_code, status, poverty_category, count(*) n "
-                    "FROM students GROUP BY ALL ORDER BY ALL",
+        "FROM students GROUP BY ALL ORDER BY ALL",
         "enrolments": "SELECT school_year, term, school_code, grade, status, count(*) n FROM enrolments "
-                      "GROUP BY ALL ORDER BY ALL",
+        "GROUP BY ALL ORDER BY ALL",
         "counts": "SELECT school_year, sum(students) n FROM enrolment_counts GROUP BY ALL ORDER BY ALL",
         "aid": "SELECT school_year, term, programme, sum(paid_amount) paid, count(*) n FROM aid_records "
-               "GROUP BY ALL ORDER BY ALL",
+        "GROUP BY ALL ORDER BY ALL",
         "cases": "SELECT status, reason, village_code, count(*) n FROM dropout_cases GROUP BY ALL ORDER BY ALL",
     }
     out = {k: _q(db, s) for k, s in sqls.items()}
@@ -129,7 +150,9 @@ def test_retention_deidentifies_leavers_and_keeps_every_aggregate(fresh_db: Path
     leavers = report.students["student_id"].tolist()
     assert leavers and set(report.students["status"]) <= {"毕业", "转出"}
     assert not report.by_school_year().empty
-    stayers = _q(fresh_db, "SELECT student_id FROM students WHERE status NOT IN ('毕业', '转出')").student_id.tolist()
+    stayers = _q(
+        fresh_db, "SELECT student_id FROM students WHERE status NOT IN ('毕业', '转出')"
+    ).student_id.tolist()
     with store.connect(fresh_db) as con:
         assert retention.personal_left(con, leavers) > 0
         stayers_personal = retention.personal_left(con, stayers)
@@ -162,11 +185,14 @@ def test_audit_log_minimum_is_three_years(fresh_db: Path, years):
 
 def test_old_audit_entries_go_after_the_limit(fresh_db: Path):
     with store.connect(fresh_db) as con:
-        con.execute("INSERT INTO audit_log VALUES (TIMESTAMP '2020-01-01 00:00:00', 'old', 'login', '', '{}'), "
-                    "(TIMESTAMP '2024-01-01 00:00:00', 'kept', 'login', '', '{}')")
+        con.execute(
+            "INSERT INTO audit_log VALUES (TIMESTAMP '2020-01-01 00:00:00', 'old', 'login', '', '{}'), "
+            "(TIMESTAMP '2024-01-01 00:00:00', 'kept', 'login', '', '{}')"
+        )
     settings = {**config.SETTINGS, "retention": {**config.SETTINGS["retention"], "audit_years": 3}}
-    done = retention.apply_retention(ADMIN, as_of=AS_OF, path=fresh_db, settings=settings,
-                                     now=datetime(2026, 11, 29, 12, 0))
+    done = retention.apply_retention(
+        ADMIN, as_of=AS_OF, path=fresh_db, settings=settings, now=datetime(2026, 11, 29, 12, 0)
+    )
     assert done.audit_entries == 1
     users = set(_q(fresh_db, "SELECT user_name FROM audit_log").user_name)
     assert "old" not in users and "kept" in users and "管理员甲" in users
@@ -182,9 +208,14 @@ def test_cli_retention(fresh_db: Path, capsys):
 def test_old_import_undo_snapshots_go_recent_ones_stay(fresh_db: Path):
     with store.connect(fresh_db) as con:
         for import_id, day in (("IMPOLD", "2022-09-01 10:00:00"), ("IMPNEW", "2026-11-01 10:00:00")):
-            con.execute("INSERT INTO imports (import_id, kind, committed_at, status) VALUES (?, 'students', ?, '已导入')",
-                        [import_id, day])
-            con.execute("INSERT INTO import_snapshots VALUES (?, 'students', 'k1', '{\"name\": \"张三\"}')", [import_id])
+            con.execute(
+                "INSERT INTO imports (import_id, kind, committed_at, status) VALUES (?, 'students', ?, '已导入')",
+                [import_id, day],
+            )
+            con.execute(
+                "INSERT INTO import_snapshots VALUES (?, 'students', 'k1', '{\"name\": \"张三\"}')",
+                [import_id],
+            )
     with store.connect(fresh_db) as con:
         report = retention.plan_retention(con, as_of=AS_OF)  # default: leavers after 3 years
     assert report.snapshot_rows == 1

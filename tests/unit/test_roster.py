@@ -12,9 +12,16 @@ import duckdb
 import pandas as pd
 import pytest
 
-from lib import cli, dropout_cases, permissions, roster, roster_actions, roster_demo, roster_view, store, todo
-from lib import roster_checks as rc
-from lib.scope import Scope
+from lib import cli
+from lib.core import permissions, store
+from lib.core.scope import Scope
+from lib.demo import roster as roster_demo
+from lib.dropout import cases as dropout_cases
+from lib.overview import todo
+from lib.roster import actions as roster_actions
+from lib.roster import checks as rc
+from lib.roster import register as roster
+from lib.roster import view as roster_view
 
 AS_OF = date(2026, 11, 20)
 SCOPE = Scope(as_of=AS_OF, user="测试员", role="county", mask=True)
@@ -83,7 +90,7 @@ def test_each_planted_fault_is_found_in_its_list_and_nothing_else(planted_db):
 
 
 def _independent_counts(path, townships: tuple[str, ...] | None) -> dict[str, int]:
-    """The five lists counted with plain SQL written apart from lib.roster."""
+    """The five lists counted with plain SQL written apart from lib.roster.register."""
     town = "TRUE" if townships is None else f"r.township_code IN ({', '.join(repr(t) for t in townships)})"
     con = duckdb.connect(str(path), read_only=True)
     try:

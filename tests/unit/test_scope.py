@@ -3,13 +3,18 @@ from datetime import date
 import duckdb
 import pytest
 
-from lib.scope import Scope, school_year_of, term_of
+from lib.core.scope import Scope, school_year_of, term_of
 
 
 @pytest.mark.parametrize(
     ("day", "year", "term"),
-    [(date(2026, 11, 20), 2026, 1), (date(2026, 9, 1), 2026, 1), (date(2027, 1, 10), 2026, 1),
-     (date(2027, 3, 1), 2026, 2), (date(2026, 8, 31), 2025, 2)],
+    [
+        (date(2026, 11, 20), 2026, 1),
+        (date(2026, 9, 1), 2026, 1),
+        (date(2027, 1, 10), 2026, 1),
+        (date(2027, 3, 1), 2026, 2),
+        (date(2026, 8, 31), 2025, 2),
+    ],
 )
 def test_school_year_and_term(day, year, term):
     assert school_year_of(day) == year
@@ -43,18 +48,24 @@ def tiny():
     con.execute("CREATE TABLE schools (code VARCHAR, township_code VARCHAR, level VARCHAR)")
     con.execute("CREATE TABLE villages (code VARCHAR, township_code VARCHAR)")
     con.execute("CREATE TABLE students (student_id VARCHAR, school_code VARCHAR, village_code VARCHAR)")
-    con.execute("INSERT INTO schools VALUES ('A', '411503101', '小学'), ('B', '411503102', '初中'),"
-                " ('C', '411521101', '小学')")
+    con.execute(
+        "INSERT INTO schools VALUES ('A', '411503101', '小学'), ('B', '411503102', '初中'),"
+        " ('C', '411521101', '小学')"
+    )
     con.execute("INSERT INTO villages VALUES ('v1', '411503101'), ('v2', '411503102')")
     # s1 attends A lives v1; s2 attends B lives v1; s3 attends A lives v2; s4 attends B lives v2
-    con.execute("INSERT INTO students VALUES ('s1','A','v1'), ('s2','B','v1'), ('s3','A','v2'), ('s4','B','v2'),"
-                " ('s5','C','v9')")
+    con.execute(
+        "INSERT INTO students VALUES ('s1','A','v1'), ('s2','B','v1'), ('s3','A','v2'), ('s4','B','v2'),"
+        " ('s5','C','v9')"
+    )
     return con
 
 
 def _students(con, scope):
     where, params = scope.student_where("st")
-    return sorted(r[0] for r in con.execute(f"SELECT student_id FROM students st WHERE {where}", params).fetchall())
+    return sorted(
+        r[0] for r in con.execute(f"SELECT student_id FROM students st WHERE {where}", params).fetchall()
+    )
 
 
 def test_student_in_township_if_attends_or_lives_there(tiny):

@@ -7,7 +7,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from lib import cli, schema, store
+from lib import cli
+from lib.core import schema, store
 
 
 def test_migrations_create_every_table(tmp_path):
@@ -37,14 +38,16 @@ def test_migration_adds_columns_added_to_schema_later(tmp_path):
 
 def test_round_trip_keeps_types_and_text(tmp_path):
     path = tmp_path / "rt.duckdb"
-    frame = pd.DataFrame({
-        "student_id": ["S1", "S2"],
-        "id_number": ["41150320140101001X", "411503201401010020"],
-        "name": ["张小三", "李四"],
-        "birth_date": [date(2014, 1, 1), date(2014, 1, 1)],
-        "grade": [6, 7],
-        "boarding": [True, False],
-    })
+    frame = pd.DataFrame(
+        {
+            "student_id": ["S1", "S2"],
+            "id_number": ["41150320140101001X", "411503201401010020"],
+            "name": ["张小三", "李四"],
+            "birth_date": [date(2014, 1, 1), date(2014, 1, 1)],
+            "grade": [6, 7],
+            "boarding": [True, False],
+        }
+    )
     with store.transaction(path) as con:
         store.write_table(con, "students", frame)
     back = store.read_frame("SELECT * FROM students ORDER BY student_id", path=path)
@@ -104,7 +107,10 @@ def locked_db(tmp_path):
 
 
 def test_locked_database_is_reported_plainly(locked_db):
-    with pytest.raises(store.StoreBusy, match="数据库正被另一个程序使用"), store.connect(locked_db, wait_s=0.3):
+    with (
+        pytest.raises(store.StoreBusy, match="数据库正被另一个程序使用"),
+        store.connect(locked_db, wait_s=0.3),
+    ):
         pass
 
 
@@ -119,6 +125,7 @@ def _short_wait(connect):
     def wrapped(path=None, **kw):
         kw["wait_s"] = 0.3
         return connect(path, **kw)
+
     return wrapped
 
 

@@ -1,0 +1,6 @@
+"""学生资助.
+
+rules (programmes, standards, priority groups), data (scoped reads), payments, approvals,
+social (社会帮扶), tasks (follow-ups), reconcile (精准识别 against outside lists), view
+(the page tables and cards).
+"""

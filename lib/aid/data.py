@@ -1,0 +1,227 @@
+"""Scoped reads for 学生资助: the store's aid tables as DataFrames for one Scope.
+
+Attribution (docs/scope.md): compulsory-school students and their aid records
+belong to the **school's** township (``Scope.school_where``), as on 总览;
+non-compulsory recipients, their awards and donations' grants to the
+recipient's **home** township.  Recipients are outside a Scope that restricts
+schools or school levels (they attend no school of the county).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from lib.core import permissions
+from lib.core.places import ENROLLED_SQL
+from lib.core.scope import Scope
+
+_STUDENT_COLS = (
+    "st.student_id, st.id_number, st.name, st.sex, st.grade, st.school_code, sc.name AS school_name, "
+    "sc.level, sc.township_code, st.village_code, st.boarding, st.status, st.poverty_category, st.orphan, "
+    "st.unsupported, st.disability, st.disabled_parent, st.martyr_child"
+)
+
+
+@dataclass(frozen=True)
+class AidData:
+    """Everything the 学生资助 page computes from, for one Scope and school year."""
+
+    scope: Scope
+    townships: pd.DataFrame  # code, name, kind (in Scope)
+    schools: pd.DataFrame  # code, name, level, township_code (in Scope)
+    students: pd.DataFrame  # enrolled compulsory-school students of the Scope
+    records: pd.DataFrame  # aid_records of the school year for those students / schools
+    record_students: pd.DataFrame  # every student the records name (any status)
+    history: pd.DataFrame  # aid_records of every year for the Scope's schools (payments over terms)
+    applications: pd.DataFrame  # aid_applications of the school year
+    steps: pd.DataFrame  # aid_approval_steps of those applications
+    funds: pd.DataFrame  # aid_funds of the school year
+    recipients: pd.DataFrame  # aid_recipients of the Scope
+    awards: pd.DataFrame  # aid_recipient_awards of every year for those recipients
+    donations: pd.DataFrame  # aid_donations (county-wide; not personal)
+    grants: pd.DataFrame  # aid_donation_grants to the Scope's people
+    campaign: pd.DataFrame  # aid_campaign_applications of the Scope's recipients
+
+    @property
+    def recipients_in_scope(self) -> bool:
+        return self.scope.schools is None and self.scope.levels is None
+
+
+def _scope_schools(scope: Scope) -> tuple[str, list]:
+    sw, sp = scope.school_where("_s")
+    return f"(SELECT _s.code FROM schools _s WHERE {sw})", sp
+
+
+def load_students(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Enrolled students of the Scope's schools, with the columns eligibility needs."""
+    where, params = scope.school_where("sc")
+    return con.execute(
+        f"SELECT {_STUDENT_COLS} FROM students st JOIN schools sc ON sc.code = st.school_code "
+        f"WHERE st.status IN {ENROLLED_SQL} AND {where} ORDER BY st.student_id",
+        params,
+    ).df()
+
+
+def load_records(con: duckdb.DuckDBPyConnection, scope: Scope, *, school_year: int) -> pd.DataFrame:
+    """aid_records of ``school_year`` paid through a school of the Scope, or naming a student
+    of the Scope, or naming anyone who shares an ID number with one (duplicates across schools).
+
+    ``in_scope`` marks records paid through a school of the Scope (payment figures use only those).
+    """
+    schools, sp = _scope_schools(scope)
+    where, wp = scope.school_where("sc")
+    return con.execute(
+        f"""
+        WITH mine AS (
+            SELECT st.student_id, st.id_number FROM students st JOIN schools sc ON sc.code = st.school_code
+            WHERE st.status IN {ENROLLED_SQL} AND {where}
+        ), people AS (
+            SELECT student_id FROM mine
+            UNION SELECT s2.student_id FROM students s2
+            WHERE s2.id_number IN (SELECT id_number FROM mine WHERE id_number IS NOT NULL)
+        )
+        SELECT a.*, sc.township_code, sc.name AS school_name, a.school_code IN {schools} AS in_scope
+        FROM aid_records a LEFT JOIN schools sc ON sc.code = a.school_code
+        WHERE a.school_year = ? AND (a.school_code IN {schools} OR a.student_id IN (SELECT student_id FROM people))
+        ORDER BY a.record_id
+        """,
+        [*wp, *sp, school_year, *sp],
+    ).df()
+
+
+def load_record_students(con: duckdb.DuckDBPyConnection, ids: list[str]) -> pd.DataFrame:
+    """The students ``ids`` names (any status)."""
+    frame = pd.DataFrame({"student_id": pd.Series(ids, dtype=object)}).drop_duplicates()
+    con.register("_wanted", frame)
+    try:
+        return con.execute(
+            f"SELECT {_STUDENT_COLS} FROM students st LEFT JOIN schools sc ON sc.code = st.school_code "
+            f"WHERE st.student_id IN (SELECT student_id FROM _wanted)"
+        ).df()
+    finally:
+        con.unregister("_wanted")
+
+
+def load_history(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """aid_records of every year paid through a school of the Scope (the columns payments need)."""
+    where, params = scope.school_where("sc")
+    return con.execute(
+        f"SELECT a.programme, a.school_year, a.term, a.standard_amount, a.paid_amount, a.due_date, "
+        f"a.paid_date, a.funding_source, sc.township_code FROM aid_records a "
+        f"JOIN schools sc ON sc.code = a.school_code WHERE {where}",
+        params,
+    ).df()
+
+
+def load_applications(con: duckdb.DuckDBPyConnection, scope: Scope, *, school_year: int) -> pd.DataFrame:
+    """Applications of ``school_year`` from the Scope's schools (and, for a township-only
+    Scope, from its non-compulsory recipients)."""
+    schools, sp = _scope_schools(scope)
+    cond, params = f"a.school_code IN {schools}", list(sp)
+    if scope.schools is None and scope.levels is None:
+        tw, tp = scope.township_where("a.township_code")
+        cond = f"({cond} OR (a.school_code IS NULL AND {tw}))"
+        params += tp
+    return con.execute(
+        f"SELECT a.*, sc.name AS school_name, coalesce(st.name, r.name) AS name, "
+        f"coalesce(st.id_number, r.id_number) AS id_number FROM aid_applications a "
+        f"LEFT JOIN schools sc ON sc.code = a.school_code LEFT JOIN students st ON st.student_id = a.student_id "
+        f"LEFT JOIN aid_recipients r ON r.recipient_id = a.recipient_id "
+        f"WHERE a.school_year = ? AND {cond} ORDER BY a.application_id",
+        [school_year, *params],
+    ).df()
+
+
+def load_steps(con: duckdb.DuckDBPyConnection, application_ids: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame({"application_id": pd.Series(application_ids, dtype=object)})
+    con.register("_apps", frame)
+    try:
+        return con.execute(
+            "SELECT * FROM aid_approval_steps WHERE application_id IN (SELECT application_id FROM _apps) "
+            "ORDER BY application_id, step_id"
+        ).df()
+    finally:
+        con.unregister("_apps")
+
+
+def _recipient_cond(scope: Scope, alias: str = "r") -> tuple[str, list]:
+    if scope.schools is not None or scope.levels is not None:
+        return "FALSE", []
+    return scope.township_where(f"{alias}.township_code")
+
+
+def load_funds(con: duckdb.DuckDBPyConnection, scope: Scope, *, school_year: int) -> pd.DataFrame:
+    """Allocations of ``school_year`` to the Scope's townships (none when the Scope
+    restricts schools or levels: money is allocated by township)."""
+    cond, params = _recipient_cond(scope, "f")
+    return con.execute(
+        f"SELECT * FROM aid_funds f WHERE f.school_year = ? AND {cond}", [school_year, *params]
+    ).df()
+
+
+def load_recipients(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    cond, params = _recipient_cond(scope)
+    return con.execute(f"SELECT * FROM aid_recipients r WHERE {cond} ORDER BY r.recipient_id", params).df()
+
+
+def load_awards(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    cond, params = _recipient_cond(scope)
+    return con.execute(
+        f"SELECT w.*, r.township_code, r.stage FROM aid_recipient_awards w "
+        f"JOIN aid_recipients r ON r.recipient_id = w.recipient_id WHERE {cond} ORDER BY w.award_id",
+        params,
+    ).df()
+
+
+def load_grants(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Donation grants to people of the Scope (students by school, recipients by home township)."""
+    schools, sp = _scope_schools(scope)
+    rc, rp = _recipient_cond(scope, "g")
+    return con.execute(
+        f"SELECT g.* FROM aid_donation_grants g LEFT JOIN students st ON st.student_id = g.student_id "
+        f"WHERE (g.student_id IS NOT NULL AND st.school_code IN {schools}) "
+        f"OR (g.student_id IS NULL AND {rc})",
+        [*sp, *rp],
+    ).df()
+
+
+def load_all(con: duckdb.DuckDBPyConnection, scope: Scope) -> AidData:
+    """Every frame of :class:`AidData` in one unit of work."""
+    permissions.require(scope, "view_named")  # named list: not for planner/admin-only
+    year = int(scope.school_year)
+    tw, tp = scope.township_where("t.code")
+    sw, sp = scope.school_where("sc")
+    records = load_records(con, scope, school_year=year)
+    apps = load_applications(con, scope, school_year=year)
+    recipients = load_recipients(con, scope)
+    rc, rp = _recipient_cond(scope, "r")
+    return AidData(
+        scope=scope,
+        townships=con.execute(
+            f"SELECT t.code, t.name, t.kind FROM townships t WHERE {tw} ORDER BY t.code", tp
+        ).df(),
+        schools=con.execute(
+            f"SELECT sc.code, sc.name, sc.level, sc.township_code FROM schools sc WHERE {sw} "
+            f"ORDER BY sc.code",
+            sp,
+        ).df(),
+        students=load_students(con, scope),
+        records=records,
+        record_students=load_record_students(con, records["student_id"].dropna().unique().tolist()),
+        history=load_history(con, scope),
+        applications=apps,
+        steps=load_steps(con, apps["application_id"].tolist()),
+        funds=load_funds(con, scope, school_year=year),
+        recipients=recipients,
+        awards=load_awards(con, scope),
+        donations=con.execute("SELECT * FROM aid_donations ORDER BY donation_id").df(),
+        grants=load_grants(con, scope),
+        campaign=con.execute(
+            f"SELECT c.* FROM aid_campaign_applications c JOIN aid_recipients r ON r.recipient_id = c.recipient_id "
+            f"WHERE {rc} ORDER BY c.application_id",
+            rp,
+        ).df(),
+    )

@@ -1,0 +1,736 @@
+"""What the 学生资助 page shows, computed from :class:`lib.aid.data.AidData` (pure; no streamlit).
+
+:func:`compute_report` combines the domain functions of :mod:`lib.aid.rules`,
+:mod:`lib.aid.payments`, :mod:`lib.aid.approvals` and :mod:`lib.aid.social`
+into one :class:`AidReport`; the other functions turn it into display tables
+(Chinese headers, personal columns masked, cell colours) and plotly figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from lib.aid import approvals as aid_approvals
+from lib.aid import payments as aid_payments
+from lib.aid import reconcile
+from lib.aid import rules as aid
+from lib.aid import social as aid_social
+from lib.aid import tasks as aid_tasks
+from lib.aid.data import AidData
+from lib.core import config, fmt, ids, schema
+from lib.core.scope import Scope
+from lib.present.cards import AMBER, BLUE, GREEN, GREY, RED, Card, status_colour
+from lib.present.cards import FORMULAS as HEADLINE_FORMULAS
+from lib.present.charts import FONT
+
+_HUE = {"red": RED, "amber": AMBER, "green": GREEN, "grey": GREY, "none": BLUE}
+#: Help text of the headline numbers (the same words as docs/aid.md).
+FORMULAS: dict[str, str] = {
+    "coverage": HEADLINE_FORMULAS["aid_coverage"],
+    "gap": "应助未助 = 本学期符合生活补助条件(家庭经济困难在校生)但没有实发>0 的发放记录的学生数。",
+    "on_time": HEADLINE_FORMULAS["aid_on_time"],
+    "in_full": "足额发放率 = 本学年应发日期不晚于统计日的资助记录中，统计日前实发≥标准的记录数 ÷ 全部此类记录数。",
+    "overdue": "逾期未发 = 应发日期已过、截至统计日仍未发放的资助记录(金额按标准计)。",
+    "stuck": "审批积压 = 仍在办理中的申请；在同一环节停留超过设定天数的为超期(红色)。",
+    "misdirected": "疑似错发 = 本学期已发放但不符合条件的记录数 + 同一人同一项目同一学期重复发放的记录数。",
+}
+
+
+@dataclass(frozen=True)
+class AidReport:
+    """Every figure and list of the 学生资助 page for one Scope."""
+
+    scope: Scope
+    towns: dict[str, str]
+    schools: dict[str, str]
+    marked: pd.DataFrame  # (student, programme) owed this term, with covered (compulsory)
+    recipient_marked: pd.DataFrame  # (recipient, programme) owed this term, with covered
+    gaps: pd.DataFrame  # owed and unpaid, with reason (compulsory-school students)
+    recipient_gaps: pd.DataFrame  # the same for non-compulsory recipients
+    paid_not_eligible: pd.DataFrame
+    duplicates: pd.DataFrame
+    payments: pd.DataFrame  # this school year's records of the Scope's schools, classified
+    awards: pd.DataFrame  # this school year's awards of the Scope's recipients, classified
+    terms: pd.DataFrame  # on-time / in-full rates per term, every year (aid_payments.term_series)
+    waiting: pd.DataFrame  # open applications
+    stuck: pd.DataFrame  # by township
+    ledger: pd.DataFrame | None  # None when the Scope restricts schools or levels
+    donations: pd.DataFrame
+    campaign: pd.DataFrame
+    campaign_year: int
+    students: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    county: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def programmes(self) -> list[str]:
+        """Programmes owed to someone in the Scope this term, in display order."""
+        have = set(self.marked["programme"]) | set(self.recipient_marked["programme"])
+        order = [*aid.COMPULSORY_PROGRAMMES, *aid.OTHER_PROGRAMMES]
+        return [p for p in order if p in have]
+
+
+def compute_report(data: AidData) -> AidReport:
+    """All figures of the 学生资助 page (docs/aid.md)."""
+    scope = data.scope
+    year, term = int(scope.school_year), scope.term
+    students = data.students
+    nutrition = aid.nutrition_schools(data.schools, data.townships)
+    owed = aid.eligibility(students, school_year=year, term=term, nutrition_schools=nutrition)
+    current = data.records[(data.records["school_year"] == year) & (data.records["term"] == term)]
+    info = students[["student_id", "name", "grade", "township_code", "school_name"]]
+    marked = aid.mark_covered(owed, current, as_of=scope.as_of).merge(info, on="student_id", how="left")
+    gaps = marked[~marked["covered"] & ~marked["pending"]].copy()
+    gaps["reason"] = aid.gap_reasons(gaps, current, data.applications, as_of=scope.as_of)
+
+    rec_owed = aid.recipient_eligibility(data.recipients, school_year=year)
+    cur_awards = data.awards[(data.awards["school_year"] == year) & (data.awards["term"] == term)]
+    rec_marked = aid.mark_covered(rec_owed, cur_awards, key="recipient_id", as_of=scope.as_of).merge(
+        data.recipients[["recipient_id", "township_code"]], on="recipient_id", how="left"
+    )
+
+    rec_gaps = rec_marked[~rec_marked["covered"] & ~rec_marked["pending"]].merge(
+        data.recipients[["recipient_id", "name", "stage", "institution"]], on="recipient_id", how="left"
+    )
+    rec_gaps["reason"] = aid.gap_reasons(
+        rec_gaps, cur_awards, data.applications, as_of=scope.as_of, key="recipient_id"
+    )
+
+    people = pd.concat([students, data.record_students], ignore_index=True).drop_duplicates("student_id")
+    in_scope = current[current["in_scope"].astype(bool)]
+    wrong = aid.paid_not_eligible(in_scope, owed, people)
+    dup = aid.duplicate_payments(current, people)
+    if len(dup):
+        touched = dup.groupby(["person", "programme", "term"])["in_scope"].transform("any")
+        dup = dup[touched.astype(bool)]
+
+    this_year = data.records[data.records["in_scope"].astype(bool)]
+    payments = aid_payments.classify_payments(this_year, as_of=scope.as_of)
+    awards = aid_payments.classify_payments(
+        data.awards[data.awards["school_year"] == year], as_of=scope.as_of
+    )
+    terms = aid_payments.term_series(aid_payments.classify_payments(data.history, as_of=scope.as_of))
+    waiting = aid_approvals.waiting(data.applications, as_of=scope.as_of)
+    stuck = aid_approvals.stuck_by_township(data.applications, data.townships, as_of=scope.as_of)
+    ledger = None
+    if data.recipients_in_scope:
+        paid_cols = ["funding_source", "programme", "paid_amount", "paid_date"]
+        ledger = aid_payments.funds_ledger(
+            data.funds,
+            pd.concat([payments[paid_cols], awards[paid_cols]], ignore_index=True),
+            as_of=scope.as_of,
+        )
+    cy = aid_social.campaign_year(scope.as_of)
+    report = AidReport(
+        scope=scope,
+        towns=dict(zip(data.townships["code"], data.townships["name"], strict=True)),
+        schools=dict(zip(data.schools["code"], data.schools["name"], strict=True)),
+        marked=marked,
+        recipient_marked=rec_marked,
+        gaps=gaps,
+        recipient_gaps=rec_gaps,
+        paid_not_eligible=wrong,
+        duplicates=dup,
+        payments=payments,
+        awards=awards,
+        terms=terms,
+        waiting=waiting,
+        stuck=stuck,
+        ledger=ledger,
+        donations=aid_social.donations_ledger(data.donations, data.grants, as_of=scope.as_of),
+        campaign=aid_social.campaign_table(data.campaign, data.recipients, data.grants, year=cy),
+        campaign_year=cy,
+        students=students,
+    )
+    object.__setattr__(report, "county", _county(report))
+    return report
+
+
+def _county(r: AidReport) -> dict[str, Any]:
+    living = r.marked[r.marked["programme"] == aid.LIVING_SUBSIDY]
+    tot = aid_payments.totals(r.payments)
+    return {
+        "eligible": len(living),
+        "covered": int(living["covered"].sum()),
+        "coverage": float(living["covered"].mean()) if len(living) else None,
+        "gap": int((~living["covered"] & ~living["pending"]).sum()),
+        **tot,
+        "open_applications": len(r.waiting),
+        "stale_applications": int(r.waiting["stale"].sum()) if len(r.waiting) else 0,
+        "misdirected": int(len(r.paid_not_eligible) + len(r.duplicates)),
+    }
+
+
+# ------------------------------------------------------------------ headline
+def cards(r: AidReport) -> list[Card]:
+    c = r.county
+    return [
+        Card("生活补助覆盖率", fmt.fmt_pct(c["coverage"]), None, FORMULAS["coverage"]),
+        Card("应助未助(人)", fmt.fmt_count(c["gap"]), None, FORMULAS["gap"]),
+        Card("按时足额发放率", fmt.fmt_pct(c["on_time_rate"]), None, FORMULAS["on_time"]),
+        Card(
+            "逾期未发(笔)",
+            fmt.fmt_count(c["overdue"]),
+            f"{fmt.fmt_count(c['overdue_amount'])} 元" if c["overdue"] else None,
+            FORMULAS["overdue"],
+            inverse=True,
+        ),
+        Card(
+            "审批中(件)",
+            fmt.fmt_count(c["open_applications"]),
+            f"超期 {c['stale_applications']}" if c["stale_applications"] else None,
+            FORMULAS["stuck"],
+            inverse=True,
+        ),
+        Card("疑似错发(笔)", fmt.fmt_count(c["misdirected"]), None, FORMULAS["misdirected"]),
+    ]
+
+
+# ------------------------------------------------------------------ coverage
+_COV_LABELS = {
+    "eligible": "应助",
+    "covered": "已发放",
+    "pending": "待发(未到期)",
+    "gap": "应助未助",
+    "coverage": "覆盖率",
+    "listed": "纳入率",
+}
+
+
+def _marked_all(r: AidReport) -> pd.DataFrame:
+    rec = r.recipient_marked.assign(school_code=None)
+    return pd.concat([r.marked, rec], ignore_index=True)
+
+
+def programme_table(r: AidReport) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """Coverage by programme (compulsory and non-compulsory), with colours."""
+    cov = aid.coverage_by(_marked_all(r), ["programme"])
+    cov = cov.set_index("programme").reindex(r.programmes).reset_index()
+    table = cov.rename(columns={"programme": "资助项目", **_COV_LABELS})
+    return _coloured(table)
+
+
+def category_table(r: AidReport, programme: str) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """Coverage of one programme by priority group (a student counts in each of their groups)."""
+    marked = r.marked[r.marked["programme"] == programme]
+    cov = aid.coverage_by_category(marked, r.students).drop(columns="programme")
+    order = {c: i for i, c in enumerate(aid.PRIORITY_CATEGORIES)}
+    cov = cov.sort_values("category", key=lambda s: s.map(order), ignore_index=True)
+    return _coloured(cov.rename(columns={"category": "困难类别", **_COV_LABELS}))
+
+
+def township_coverage(r: AidReport, programme: str) -> pd.DataFrame:
+    """Coverage of ``programme`` per township of the Scope (code, name, eligible, covered, gap, coverage)."""
+    marked = _marked_all(r)
+    cov = aid.coverage_by(marked[marked["programme"] == programme], ["township_code"])
+    out = pd.DataFrame({"code": list(r.towns), "name": list(r.towns.values())})
+    out = out.merge(cov.rename(columns={"township_code": "code"}), on="code", how="left")
+    out[["eligible", "covered", "gap"]] = out[["eligible", "covered", "gap"]].fillna(0).astype("int64")
+    return out
+
+
+def school_coverage(r: AidReport, programme: str, township: str) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Coverage of ``programme`` per school of one township, the largest gap first."""
+    m = r.marked[(r.marked["programme"] == programme) & (r.marked["township_code"] == township)]
+    cov = aid.coverage_by(m, ["school_code"]).sort_values(["gap", "school_code"], ascending=[False, True])
+    cov.insert(0, "学校", cov.pop("school_code").map(r.schools))
+    return _coloured(cov.rename(columns=_COV_LABELS).reset_index(drop=True))
+
+
+def gap_students(
+    r: AidReport, programme: str, *, township: str | None = None, school: str | None = None, mask: bool = True
+) -> pd.DataFrame:
+    """Who is owed ``programme`` and unpaid, and why (names masked unless ``mask`` is False).
+
+    For high-school, vocational and university programmes the people are the
+    recipients (their stage and institution in place of grade and school).
+    """
+    if programme in aid.OTHER_PROGRAMMES:
+        g = r.recipient_gaps[r.recipient_gaps["programme"] == programme]
+        g = g[g["township_code"] == township] if township else g
+        g = g.assign(
+            student_id=g["recipient_id"], grade=g["stage"], school_name=g["institution"], school_code=None
+        )
+        if school:
+            g = g.iloc[0:0]
+    else:
+        g = r.gaps[r.gaps["programme"] == programme]
+        if township:
+            g = g[g["township_code"] == township]
+        if school:
+            g = g[g["school_code"] == school]
+    out = pd.DataFrame(
+        {
+            "学生编号": g["student_id"],
+            "姓名": g["name"],
+            "年级": g["grade"].map(lambda v: schema.GRADE_LABELS.get(v, v)),
+            "学校": g["school_name"],
+            "资助依据": g["why"].map(lambda w: _mask_why(w, mask)),
+            "标准(元)": g["standard_amount"],
+            "未发原因": g["reason"],
+        }
+    )
+    if mask:
+        out["姓名"] = out["姓名"].map(ids.mask_name, na_action="ignore")
+    return out.sort_values(["未发原因", "学校", "学生编号"], ignore_index=True)
+
+
+def _mask_why(why: Any, mask: bool) -> str:
+    """Priority groups are personal data (poverty, disability): generic when masked."""
+    if not isinstance(why, str):
+        return ""
+    if not mask:
+        return why
+    tail = "、".join(p for p in why.split("、") if p.startswith(("寄宿", "走读")))
+    return "家庭经济困难学生" + (f"、{tail}" if tail else "")
+
+
+def wrong_payments(r: AidReport, *, mask: bool = True) -> pd.DataFrame:
+    """Paid but not eligible, then paid twice: one list with a reason per row."""
+    info = r.students.set_index("student_id")["name"] if len(r.students) else pd.Series(dtype=object)
+    a = r.paid_not_eligible
+    first = pd.DataFrame(
+        {
+            "问题": "不符合条件",
+            "记录编号": a["record_id"],
+            "学生编号": a["student_id"],
+            "学校": a["school_name"],
+            "资助项目": a["programme"],
+            "实发(元)": a["paid_amount"],
+            "说明": a["reason"],
+        }
+    )
+    d = r.duplicates
+    second = pd.DataFrame(
+        {
+            "问题": "重复发放",
+            "记录编号": d["record_id"],
+            "学生编号": d["student_id"],
+            "学校": d["school_name"],
+            "资助项目": d["programme"],
+            "实发(元)": d["paid_amount"],
+            "说明": [
+                f"同一人本学期该项目共 {c} 笔" + (f"，涉及 {s} 所学校" if s > 1 else "")
+                for c, s in zip(d["copies"], d["schools"], strict=True)
+            ],
+        }
+    )
+    out = pd.concat([first, second], ignore_index=True)
+    out.insert(3, "姓名", out["学生编号"].map(info))
+    if mask:
+        out["姓名"] = out["姓名"].map(ids.mask_name, na_action="ignore")
+    return out
+
+
+# ------------------------------------------------------------------ payments
+def payments_table(r: AidReport) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """By programme: due records, on time and in full, overdue, short, standard and paid amounts."""
+    both = pd.concat([r.payments, r.awards], ignore_index=True)
+    rates = aid_payments.payment_rates(both, ["programme"])
+    table = rates[
+        ["programme", "due", "on_time_rate", "in_full_rate", "overdue", "short", "late", "standard", "paid"]
+    ].rename(
+        columns={
+            "programme": "资助项目",
+            "due": "应发笔数",
+            "on_time_rate": "按时足额率",
+            "in_full_rate": "足额率",
+            "overdue": "逾期未发",
+            "short": "未足额",
+            "late": "逾期发放",
+            "standard": "应发金额(元)",
+            "paid": "实发金额(元)",
+        }
+    )
+    colours = pd.DataFrame("none", index=table.index, columns=table.columns)
+    colours["按时足额率"] = rates["on_time_rate"].map(lambda v: status_colour("aid_on_time", v))
+    colours["逾期未发"] = rates["overdue"].map(lambda v: "red" if v else "none")
+    formats = {
+        "按时足额率": fmt.fmt_pct,
+        "足额率": fmt.fmt_pct,
+        "应发金额(元)": "{:,.0f}",
+        "实发金额(元)": "{:,.0f}",
+    }
+    return table, colours, formats
+
+
+def township_payments(r: AidReport) -> pd.DataFrame:
+    """On-time-in-full rate per township (code, name, due, on_time, on_time_rate ...)."""
+    rates = aid_payments.payment_rates(r.payments, ["township_code"]).rename(
+        columns={"township_code": "code"}
+    )
+    out = pd.DataFrame({"code": list(r.towns), "name": list(r.towns.values())})
+    return out.merge(rates, on="code", how="left")
+
+
+def problem_list(r: AidReport, *, mask: bool = True, limit: int = 500) -> pd.DataFrame:
+    """Overdue, short and late records, the most urgent first."""
+    bad = aid_payments.problem_payments(r.payments).head(limit)
+    names = r.students.set_index("student_id")["name"] if len(r.students) else pd.Series(dtype=object)
+    out = pd.DataFrame(
+        {
+            "问题": bad["problem"],
+            "学生编号": bad["student_id"],
+            "姓名": bad["student_id"].map(names),
+            "学校": bad["school_name"],
+            "资助项目": bad["programme"],
+            "标准(元)": bad["standard_amount"],
+            "实发(元)": bad["paid_amount"].fillna(0.0),
+            "应发日期": bad["due_date"].map(_iso),
+            "实发日期": bad["paid_date"].map(_iso),
+            "逾期天数": bad["days_overdue"],
+        }
+    )
+    if mask:
+        out["姓名"] = out["姓名"].map(ids.mask_name, na_action="ignore")
+    return out
+
+
+def _iso(value: Any) -> str:
+    return "" if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
+def ledger_table(r: AidReport) -> pd.DataFrame | None:
+    if r.ledger is None:
+        return None
+    return r.ledger.rename(
+        columns={
+            "funding_source": "资金来源",
+            "programme": "资助项目",
+            "allocated": "已下达(元)",
+            "paid": "已发放(元)",
+            "balance": "结余(元)",
+            "execution": "执行率",
+        }
+    )
+
+
+# ------------------------------------------------------------------ approvals
+def stuck_table(r: AidReport) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """Where each township's applications wait (stale ones red), the most stale first."""
+    s = r.stuck.sort_values(["stale", "open", "code"], ascending=[False, False, True], ignore_index=True)
+    table = pd.DataFrame(
+        {
+            "乡镇(街道)": s["name"],
+            "待学校初审": s["学校初审"],
+            "待资助中心核对": s["资助中心核对"],
+            "待批准": s["已批准"],
+            "待发放": s["已发放"],
+            "超期": s["stale"],
+            "已退回": s["rejected"],
+            "已发放": s["paid"],
+            "申请总数": s["total"],
+        }
+    )
+    colours = pd.DataFrame("none", index=table.index, columns=table.columns)
+    colours["超期"] = s["stale"].map(lambda v: "red" if v else "green")
+    return table, colours, {}
+
+
+def waiting_list(r: AidReport, *, mask: bool = True, township: str | None = None) -> pd.DataFrame:
+    """Open applications, the longest waiting first."""
+    w = r.waiting if township is None else r.waiting[r.waiting["township_code"] == township]
+    out = pd.DataFrame(
+        {
+            "申请编号": w["application_id"],
+            "姓名": w["name"],
+            "学校": w["school_name"].fillna("(非义务教育)"),
+            "乡镇": w["township_code"].map(r.towns),
+            "资助项目": w["programme"],
+            "当前状态": w["status"],
+            "等待环节": w["waiting_at"],
+            "已等待(天)": w["days_waiting"],
+            "版本": w["version"],
+        }
+    )
+    if mask:
+        out["姓名"] = out["姓名"].map(ids.mask_name, na_action="ignore")
+    return out
+
+
+# ------------------------------------------------------------------ social aid
+def donations_table(r: AidReport) -> pd.DataFrame:
+    d = r.donations
+    return pd.DataFrame(
+        {
+            "到账日期": d["received_on"].map(_iso),
+            "捐赠方": d["donor"],
+            "类型": d["donor_kind"],
+            "用途": d["purpose"],
+            "金额(元)": d["amount"],
+            "已发放(元)": d["granted"],
+            "受助人数": d["recipients"],
+            "结余(元)": d["balance"],
+        }
+    )
+
+
+def campaign_list(r: AidReport, *, mask: bool = True) -> pd.DataFrame:
+    c = r.campaign
+    out = pd.DataFrame(
+        {
+            "申请日期": c["applied_on"].map(_iso),
+            "姓名": c["name"],
+            "身份证号": c["id_number"],
+            "户籍乡镇": c["township_code"].map(r.towns),
+            "录取院校": c["university"],
+            "状态": c["status"],
+            "受助金额(元)": c["amount"],
+            "备注": c["note"].fillna(""),
+        }
+    )
+    if mask:
+        out = ids.mask_frame(out, columns={"姓名": "name", "身份证号": "id"})
+    return out
+
+
+# ------------------------------------------------------------------ figures
+def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "font": {"size": 15}},
+        font={"family": FONT, "size": 13},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        plot_bgcolor="white",
+        legend={"orientation": "h", "y": -0.12},
+        showlegend=False,
+    )
+    fig.update_xaxes(gridcolor="#eeeeee")
+    return fig
+
+
+def plot_township_rate(
+    table: pd.DataFrame, *, measure: str, rate: str, title: str, county: float | None
+) -> go.Figure:
+    """Horizontal bars sorted by the rate, coloured by target; county and target as lines."""
+    t = table.sort_values(rate, ascending=False, na_position="first")  # plotly stacks upward: worst on top
+    colours = [_HUE[status_colour(measure, v)] for v in t[rate]]
+    fig = go.Figure(
+        go.Bar(
+            x=t[rate].fillna(0),
+            y=t["name"],
+            orientation="h",
+            marker_color=colours,
+            text=[fmt.fmt_pct(v) for v in t[rate]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    rule = config.SETTINGS["targets"][measure]
+    if county is not None:
+        fig.add_vline(
+            x=county,
+            line={"color": "#555555", "dash": "dot"},
+            annotation_text=f"全区 {fmt.fmt_pct(county)}",
+            annotation_position="top",
+        )
+    fig.add_vline(
+        x=rule["green"],
+        line={"color": GREEN, "dash": "dash"},
+        annotation_text=f"目标 {fmt.fmt_pct(rule['green'])}",
+        annotation_position="bottom left",
+    )
+    lo = min([v for v in t[rate].dropna()] + [rule["red"]]) if t[rate].notna().any() else 0.0
+    fig.update_xaxes(range=[max(0.0, lo - 0.08), 1.04], tickformat=".0%")
+    return _layout(fig, title, height=max(300, 22 * len(t) + 90))
+
+
+def plot_terms(series: pd.DataFrame, *, title: str) -> go.Figure:
+    """On-time-in-full and in-full rates per term, with the on-time target as a line."""
+    rule = config.SETTINGS["targets"]["aid_on_time"]
+    fig = go.Figure()
+    fig.add_scatter(
+        x=series["label"],
+        y=series["on_time_rate"],
+        name="按时足额率",
+        mode="lines+markers+text",
+        line={"color": BLUE},
+        text=[fmt.fmt_pct(v) for v in series["on_time_rate"]],
+        textposition="bottom center",
+        customdata=series["due"],
+        hovertemplate="%{x}: %{text}(应发 %{customdata:,} 笔)<extra></extra>",
+    )
+    fig.add_scatter(
+        x=series["label"],
+        y=series["in_full_rate"],
+        name="足额率",
+        mode="lines+markers",
+        line={"color": GREEN, "dash": "dot"},
+    )
+    fig.add_hline(
+        y=rule["green"],
+        line={"color": GREEN, "dash": "dash"},
+        annotation_text=f"目标 {fmt.fmt_pct(rule['green'])}",
+        annotation_position="top left",
+    )
+    rates = pd.concat([series["on_time_rate"], series["in_full_rate"]]).dropna()
+    low = min([*rates.tolist(), rule["red"]]) if len(rates) else rule["red"]
+    fig.update_layout(yaxis={"tickformat": ".0%", "range": [max(0.0, low - 0.05), 1.01]})
+    fig = _layout(fig, title, height=340)
+    fig.update_layout(showlegend=True)
+    return fig
+
+
+# ------------------------------------------------------------------ shared
+def _coloured(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """Coverage colours: the rate by target once nothing is pending (else the 纳入率), gaps red."""
+    counts = ("应助", "已发放", "待发(未到期)", "应助未助")
+    for col in counts:
+        table[col] = table[col].fillna(0).astype("int64")
+    colours = pd.DataFrame("none", index=table.index, columns=table.columns)
+    judged = table["待发(未到期)"] == 0
+    colours["覆盖率"] = [
+        status_colour("aid_coverage", v) if j else "none"
+        for v, j in zip(table["覆盖率"], judged, strict=True)
+    ]
+    colours["纳入率"] = table["纳入率"].map(lambda v: status_colour("aid_coverage", v))
+    colours["应助未助"] = table["应助未助"].map(lambda v: "red" if v > 0 else "green")
+    formats: dict[str, Any] = {"覆盖率": fmt.fmt_pct, "纳入率": fmt.fmt_pct}
+    formats.update(dict.fromkeys(counts, "{:,}"))
+    return table, colours, formats
+
+
+# ------------------------------------------------------------------ small helpers for the page
+PROBLEM_FORMATS: dict[str, str] = {"标准(元)": "{:,.1f}", "实发(元)": "{:,.1f}"}
+MONEY_FORMATS: dict[str, str] = {"金额(元)": "{:,.0f}", "已发放(元)": "{:,.0f}", "结余(元)": "{:,.0f}"}
+LEDGER_FORMATS: dict[str, Any] = {
+    "已下达(元)": "{:,.0f}",
+    "已发放(元)": "{:,.0f}",
+    "结余(元)": "{:,.0f}",
+    "执行率": fmt.fmt_pct,
+}
+
+
+def county_rate(towns: pd.DataFrame) -> float | None:
+    """Covered ÷ eligible summed over the townships (never a mean of rates)."""
+    eligible = float(towns["eligible"].sum())
+    return float(towns["covered"].sum()) / eligible if eligible else None
+
+
+def schools_of(r: AidReport, township: str | None) -> dict[str, str]:
+    """Schools of one township in the Scope that owe someone aid (code -> name); {} for none."""
+    if not township:
+        return {}
+    codes = r.marked.loc[r.marked["township_code"] == township, "school_code"].dropna().unique()
+    return {c: r.schools.get(c, c) for c in sorted(codes)}
+
+
+def application_labels(waiting: pd.DataFrame) -> dict[str, str]:
+    """Application ID -> a one-line label for a picker (names as already masked in ``waiting``)."""
+    return {
+        a: f"{a} · {n or ''} · {p} · 待{w} · {d}天"
+        for a, n, p, w, d in zip(
+            waiting["申请编号"],
+            waiting["姓名"],
+            waiting["资助项目"],
+            waiting["等待环节"],
+            waiting["已等待(天)"],
+            strict=True,
+        )
+    }
+
+
+def version_of(waiting: pd.DataFrame, application_id: str) -> int:
+    """The version of an application as the user saw it."""
+    return int(waiting.loc[waiting["申请编号"] == application_id, "版本"].iloc[0])
+
+
+def campaign_cards(r: AidReport) -> list[Card]:
+    s = aid_social.campaign_summary(r.campaign)
+    return [
+        Card("申请人数", fmt.fmt_count(s["applied"])),
+        Card("已资助", fmt.fmt_count(s["funded"])),
+        Card("待审核 / 未资助", f"{s['waiting']} / {s['refused']}"),
+        Card("资助金额(元)", fmt.fmt_count(s["amount"])),
+    ]
+
+
+def standards(r: AidReport) -> pd.DataFrame:
+    """Every programme's standard in force this school year (from settings)."""
+    return aid.standards_table(int(r.scope.school_year))
+
+
+# ------------------------------------------------------------------ 精准识别 page
+def reconcile_cards(result: Any) -> list[Card]:
+    """One card per category of a :class:`lib.aid.reconcile.ReconcileResult`."""
+
+    help_text = {
+        "matched": "身份证号与在校学生一致，姓名相符。",
+        "not_enrolled": "义务教育年龄、在范围内，但不是在校学生：可能失学，可开立控辍保学台账。",
+        "out_of_scope": "非义务教育年龄(按当学年9月1日计)，或住址/就读学校不在当前范围内。",
+        "not_in_registry": "学籍标记为该类别的在校生却不在名单中：需入户核实。",
+        "name_mismatch": "身份证号对应的在校生姓名与名单不同。",
+        "invalid_id": "身份证号为空、校验位错误，或被 Excel 改成科学计数法/末位补0。",
+        "duplicate": "与名单中前面某行身份证号相同。",
+    }
+    return [
+        Card(
+            REC_SHORT[c], fmt.fmt_count(result.counts[c]), None, f"{reconcile.CATEGORIES[c]}：{help_text[c]}"
+        )
+        for c in REC_ORDER
+    ]
+
+
+#: Categories in the order of urgency (what to act on first) and their short card labels.
+REC_ORDER = (
+    "not_enrolled",
+    "not_in_registry",
+    "name_mismatch",
+    "invalid_id",
+    "duplicate",
+    "out_of_scope",
+    "matched",
+)
+REC_SHORT = {
+    "not_enrolled": "适龄未在校",
+    "not_in_registry": "未列入名单",
+    "name_mismatch": "姓名不符",
+    "invalid_id": "号码无效",
+    "duplicate": "重复行",
+    "out_of_scope": "范围外",
+    "matched": "匹配成功",
+}
+
+
+def row_labels(shown: pd.DataFrame) -> dict[int, str]:
+    """List row number -> label (as displayed, i.e. already masked) for a picker."""
+    return {
+        int(r): f"第{int(r)}行 · {n or ''} · {i or ''}"
+        for r, n, i in zip(shown["名单行号"], shown["名单姓名"], shown["身份证号"], strict=True)
+    }
+
+
+def task_table(tasks: pd.DataFrame, *, mask: bool = True, as_of: Any = None) -> pd.DataFrame:
+    """Open verification tasks for display (names and IDs masked), overdue first."""
+
+    out = pd.DataFrame(
+        {
+            "任务编号": tasks["task_id"],
+            "核实内容": tasks["category"].map(aid_tasks.TASK_CATEGORIES),
+            "姓名": tasks["name"],
+            "身份证号": tasks["id_number"],
+            "学校": tasks["school_name"],
+            "名单": tasks["kind"].map(schema.REGISTRY_KINDS),
+            "下发日期": tasks["created_on"].map(_iso),
+            "完成期限": tasks["due_on"].map(_iso),
+            "逾期": (pd.to_datetime(tasks["due_on"]) < pd.Timestamp(as_of)) if as_of else False,
+        }
+    )
+    if mask:
+        out = ids.mask_frame(out, columns={"姓名": "name", "身份证号": "id"})
+    return out.sort_values(["逾期", "完成期限", "任务编号"], ascending=[False, True, True], ignore_index=True)
+
+
+def task_labels(table: pd.DataFrame) -> dict[str, str]:
+    return {
+        t: f"{t} · {n or ''} · {k}"
+        for t, n, k in zip(table["任务编号"], table["姓名"], table["核实内容"], strict=True)
+    }
+
+
+def task_version(tasks: pd.DataFrame, task_id: str) -> int:
+    return int(tasks.loc[tasks["task_id"] == task_id, "version"].iloc[0])

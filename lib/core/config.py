@@ -1,0 +1,259 @@
+"""Every path, threshold and standard, declared once.
+
+Defaults live here; a TOML file (``EDU_SETTINGS`` or ``data/settings.toml``)
+may override any key of :data:`DEFAULTS`.  Paths are built from this file's
+location, never from the working directory.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]  # lib/core/config.py -> the project
+DATA_DIR = ROOT / "data"
+REFERENCE_DIR = DATA_DIR / "reference"
+STATIC_DIR = ROOT / "static"
+DOCS_DIR = ROOT / "docs"
+
+BOUNDARY_FILE = REFERENCE_DIR / "pingqiao_boundary.geojson"
+CITY_COUNTIES_FILE = REFERENCE_DIR / "xinyang_counties.geojson"
+TOWNSHIPS_FILE = REFERENCE_DIR / "pingqiao_townships.csv"
+
+COUNTY_CODE = "411503"
+COUNTY_NAME = "平桥区"
+CITY_NAME = "信阳市"
+PROVINCE_CODE = "41"
+
+#: The demo county's fixed "today": a Friday in ISO week 2026-W47.
+DEMO_AS_OF = date(2026, 11, 20)
+DEMO_SEED = 20261120
+
+#: Metric CRS for distances and areas (UTM zone 50N covers Xinyang).
+METRIC_CRS = "EPSG:32650"
+WGS84 = "EPSG:4326"
+
+
+def db_path() -> Path:
+    """The store's file: ``EDU_DB`` if set, else ``data/edu.duckdb``."""
+    return Path(os.environ.get("EDU_DB", DATA_DIR / "edu.duckdb")).resolve()
+
+
+def initial_admin_password_file() -> Path:
+    """Where the first start writes the ``admin`` password: beside the store's file
+    (``data/initial_admin_password.txt`` for the default database), owner-only."""
+    return db_path().parent / "initial_admin_password.txt"
+
+
+DEFAULTS: dict[str, Any] = {
+    "dropout": {
+        # No national number exists; DESIGN.md §4 defaults.
+        "suspected_consecutive_days": 5,
+        "dropout_school_days": 20,
+        "consolidation_target": 0.96,
+        "followup_interval_days": 7,
+        "escalate_after_overdue_days": 3,
+        "retention_check_days": [30, 90],
+        # ---- 控辍保学
+        # follow-ups due within this many days are listed in 我的待办 as 即将到期
+        "due_soon_days": 2,
+        # notices a case can issue, in the order they escalate (文书)
+        "notices": ["入学通知书", "限期复学通知书", "行政处罚告知书", "行政处罚决定书"],
+        # a 限期复学/入学 notice gives this many days; after it, the 告知书 is due
+        "notice_deadline_days": 15,
+        # after the 告知书, the 决定书 is due when this many days have passed (陈述申辩期)
+        "notice_hearing_days": 5,
+        # 送教上门: visits each child must receive per week; 一教一帮: sessions per week
+        "home_teaching_visits_per_week": 1,
+        "mentoring_sessions_per_week": 1,
+        # the weekly report (每周填报): [field, header] in the provincial module's column order
+        "weekly_template": [
+            ["row_no", "序号"],
+            ["case_id", "台账编号"],
+            ["name", "学生姓名"],
+            ["id_number", "身份证号"],
+            ["sex", "性别"],
+            ["township", "户籍乡镇"],
+            ["village", "户籍村(社区)"],
+            ["school", "就读学校"],
+            ["grade", "年级"],
+            ["reason", "辍学原因"],
+            ["reported_on", "上报日期"],
+            ["chief_bureau", "教体局局长"],
+            ["chief_township", "镇长"],
+            ["chief_school", "校长"],
+            ["chief_village", "村长"],
+            ["chief_parent", "家长"],
+            ["chief_teacher", "师长"],
+            ["actions_week", "本周劝返措施"],
+            ["notices_week", "本周文书"],
+            ["status", "状态"],
+            ["returned_on", "返校日期"],
+        ],
+    },
+    "layout": {
+        "standard_class": {"primary": 45, "junior": 50},
+        "large_class": 56,
+        "very_large_class": 66,
+        "small_school": 100,
+        "reach_km": {"primary": 2.5, "junior": 5.0},
+        "detour_factor": 1.3,
+        "projection_years": 5,
+        "decline_flag_share": 0.2,
+        # net migration rate per year by township code for the projection (0.01 = +1 % a
+        # year; a township not listed: 0), e.g. {"411503101": -0.02} in data/settings.toml
+        "migration_rates": {},
+    },
+    "aid": {
+        "on_time_grace_days": 0,
+        # yuan per year; effective-from dates let history be judged by its own standard
+        "living_subsidy": [
+            {"from": "2019-09-01", "primary": 1000, "junior": 1250},
+        ],
+        "nutrition_per_day": [{"from": "2021-09-01", "yuan": 5}],
+        "henan_provincial": [{"from": "2021-09-01", "yuan": 800}],
+        # ---- 学生资助: programme standards beyond compulsory education,
+        # yuan per year by stage, each with its effective-from date (a later entry
+        # replaces an earlier one from its date on).  Loans: the yearly ceiling.
+        "non_boarder_share": 0.5,
+        "tuition_waiver": [{"from": "2019-09-01", "普通高中": 1200, "中职": 2000}],
+        "grant": [
+            {"from": "2019-09-01", "普通高中": 2000, "中职": 2000, "大学": 3300},
+            {"from": "2024-09-01", "普通高中": 2300, "中职": 2300, "大学": 3700},
+        ],
+        "scholarship": [{"from": "2019-09-01", "大学": 5000}, {"from": "2024-09-01", "大学": 6000}],
+        "student_loan": [
+            {"from": "2019-09-01", "大学": 8000},
+            {"from": "2021-09-01", "大学": 12000},
+            {"from": "2024-09-01", "大学": 20000},
+        ],
+        # Due dates by programme (month-day in term 1, term 2); others use "default".
+        "due_dates": {
+            "生活补助": ["10-31", "04-30"],
+            "省级资助": ["11-30", "05-31"],
+            "default": ["11-30", "05-31"],
+        },
+        # The nutrition programme covers students at school (在校) in rural schools
+        # (not in a 街道); False = every school.
+        "nutrition_rural_only": True,
+        # Applications waiting longer than this at one stage are shown red.
+        "approval_stale_days": 14,
+        # Verification tasks (入户核实) from reconciliation are due this many days later.
+        "verification_due_days": 14,
+        # August campaign for university freshmen from poor families (社会帮扶).
+        "freshman_campaign": {"month": 8, "grant_yuan": 3000},
+    },
+    "risk": {
+        "weights": {
+            "learning": 25,
+            "distance": 15,
+            "poverty": 20,
+            "disability": 15,
+            "attendance": 30,
+            "care": 15,
+        },
+        "band_high": 60,
+        "band_medium": 35,
+        "absence_window_days": 20,
+        # ---- 重点关注学生
+        # an aid gap (priority-group student, no living subsidy paid this term) adds this to 因贫
+        "aid_gap_boost": 0.3,
+        # unexcused absence rising against the window before adds this to 缺勤
+        "absence_rising_boost": 0.2,
+        # which model orders the list: "rules" (explainable, the default) or "logistic"
+        # (scikit-learn, trained on the last complete term); the 高/中/低 band is always the rules'
+        "model": "rules",
+        # the budget control's default ("we can pair N students with a teacher this term")
+        "budget_default": 50,
+        # back-test: top k of each ranking
+        "backtest_k": [50, 200, 1000],
+    },
+    # Colour rules: red below ``red``, green at or above ``green``, amber between
+    # (for "lower is better" measures the comparison is reversed).
+    "targets": {
+        "consolidation": {"red": 0.96, "green": 0.97, "higher_is_better": True},
+        "aid_coverage": {"red": 0.95, "green": 0.99, "higher_is_better": True},
+        "aid_on_time": {"red": 0.90, "green": 0.97, "higher_is_better": True},
+        "open_cases_per_1000": {"red": 1.5, "green": 0.5, "higher_is_better": False},
+    },
+    "ingest": {
+        "max_upload_mb": 50,
+        "max_rows": 500_000,
+        # roles that may import (the accounts issue narrows this)
+        "import_roles": ["county", "township", "school", "admin"],
+    },
+    "presentation": {"high_contrast": True},
+    # ---- 账号与登录
+    "security": {
+        # wrong passwords in a row before the account is locked, and for how long
+        "max_failed_logins": 5,
+        "lockout_minutes": 15,
+        # a session with no interaction for this long must log in again
+        "session_idle_minutes": 30,
+        "min_password_length": 8,
+        # length of the temporary passwords of a reset or of the first admin
+        "temporary_password_length": 12,
+    },
+    # ---- 学籍核查: the school-age roster, transfers, problem records
+    "roster": {
+        # a transfer out not confirmed by the receiving school this many days after it is overdue
+        "transfer_confirm_days": 30,
+        # over age for the grade: age on 1 September minus (grade + 5) greater than this
+        "over_age_years": 2,
+        # 空挂学籍: unexcused absence on at least this many school days of the current term
+        "absent_school_days": 20,
+    },
+    # ---- 运行维护: backups (docs/operations.md)
+    "backup": {
+        # folder of backups; "" = backups/ beside the store's file
+        "dir": "",
+        # how many backups to keep (the oldest beyond this are deleted after each backup)
+        "keep": 14,
+        # a scheduled backup is due when the newest one is older than this; 0 = only on demand
+        "schedule_hours": 24,
+    },
+    # ---- 学年升级: the last grade each school level teaches; a student in it
+    # leaves the level at the rollover (毕业), everyone else on the roll moves up one grade
+    "rollover": {
+        "last_grade": {"教学点": 3, "小学": 6, "九年一贯制": 9, "初中": 9, "特殊教育": 9},
+    },
+    # ---- 数据保留期: how long personal data of children who left is kept
+    "retention": {
+        # identifying fields of a student who left (status below) are removed this many
+        # years after the status date; aggregates and the student's non-identifying row stay
+        "leaver_years": 3,
+        "leaver_status": ["毕业", "转出"],
+        # audit-log entries older than this are deleted by the retention run; never below 3
+        "audit_years": 5,
+    },
+}
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def settings_file() -> Path:
+    return Path(os.environ.get("EDU_SETTINGS", DATA_DIR / "settings.toml"))
+
+
+def load_settings(path: Path | None = None) -> dict[str, Any]:
+    """Defaults overridden by the settings TOML file when it exists."""
+    path = path or settings_file()
+    if path.exists():
+        with path.open("rb") as fh:
+            return _merge(DEFAULTS, tomllib.load(fh))
+    return copy.deepcopy(DEFAULTS)
+
+
+SETTINGS = load_settings()

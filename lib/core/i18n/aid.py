@@ -1,0 +1,68 @@
+"""Labels: 学生资助 and 精准识别.  key -> (Chinese, English)."""
+
+TEXT: dict[str, tuple[str, str]] = {
+    "nav_aid": ("学生资助", "Student aid"),
+    "nav_aid_reconcile": ("精准识别", "Registry check"),
+    "aid_scope_rule": (
+        "义务教育学生与资助记录按学校所在乡镇统计；高中、中职、大学受助学生与社会捐赠按户籍乡镇统计。"
+        "覆盖率 = 已发放 ÷ 应助；待发(未到期) = 已列入发放名单、应发日期未到。",
+        "Compulsory-school students and their aid count by the school's township; high-school, vocational "
+        "and university recipients by their home township. Coverage = paid ÷ eligible.",
+    ),
+    "aid_tab_coverage": ("覆盖与缺口", "Coverage and gaps"),
+    "aid_tab_payments": ("发放与资金", "Payments and funds"),
+    "aid_tab_approvals": ("审批进度", "Approvals"),
+    "aid_tab_social": ("社会帮扶", "Social aid"),
+    "aid_programme": ("资助项目", "Programme"),
+    "aid_township_cov": ("各乡镇覆盖率", "coverage by township"),
+    "aid_by_programme": ("各资助项目覆盖情况(本学期)", "Coverage by programme (this term)"),
+    "aid_by_category": ("各困难类别覆盖情况", "coverage by category"),
+    "aid_drill": ("应助未助名单：乡镇 → 学校 → 学生", "Eligible but unpaid: township → school → student"),
+    "aid_all_towns": ("全部乡镇", "All townships"),
+    "aid_all_schools": ("全部学校", "All schools"),
+    "aid_wrong": ("已发放但不符合条件、重复发放", "Paid but not eligible, paid twice"),
+    "aid_township_ontime": ("各乡镇按时足额发放率", "On time and in full by township"),
+    "aid_terms": ("历学期按时足额发放率", "On time and in full, term by term"),
+    "aid_problems": ("逾期、未足额发放记录(最紧急的在前)", "Overdue and short payments (most urgent first)"),
+    "aid_ledger": ("资金台账(按资金来源)", "Funds ledger by source"),
+    "aid_ledger_none": (
+        "资金按乡镇下达：按学校或学段筛选时不显示资金台账。",
+        "Funds are allocated by township: no ledger when filtering by school or level.",
+    ),
+    "aid_stuck": ("各乡镇申请卡在哪个环节(超期的排在前面)", "Where each township's applications wait"),
+    "aid_waiting": ("办理中的申请(等待最久的在前)", "Open applications, longest waiting first"),
+    "aid_decide": ("办理一件申请(通过本环节或退回)", "Act on an application"),
+    "aid_application": ("申请", "Application"),
+    "aid_reason": ("意见 / 退回原因(退回必填)", "Comment / reason (required to reject)"),
+    "aid_approve": ("通过本环节", "Pass this stage"),
+    "aid_reject": ("退回", "Reject"),
+    "aid_donations": ("社会捐赠台账", "Donations ledger"),
+    "aid_campaign": ("大学新生助学活动(8月)", "August campaign for university freshmen"),
+    "aid_standards": (
+        "现行资助标准(设置中可改，含执行起始日期)",
+        "Standards in force (with effective dates)",
+    ),
+    "rec_kind": ("名单类型", "List kind"),
+    "rec_upload": ("上传名单：CSV 或 Excel，中文表头，GBK 或 UTF-8 编码均可", "Upload a list (CSV or XLSX)"),
+    "rec_sample": ("使用演示名单试一试", "Try the demo list"),
+    "rec_sample_download": ("下载演示名单(CSV)", "Download the demo list (CSV)"),
+    "rec_help": (
+        "上传乡村振兴、民政、残联或全国学生资助管理系统导出的名单，系统按身份证号与学籍逐行比对，"
+        "每行归入一类：匹配成功、适龄未在校、不在范围内、姓名不一致、身份证号无效、重复行；"
+        "另列出学籍标记为该类别却不在名单中的学生(需入户核实)。",
+        "Upload an outside list; every row is matched to the students by ID number and lands in one category.",
+    ),
+    "rec_category": ("比对结果", "Result"),
+    "rec_case_offer": ("为适龄未在校儿童开立控辍保学台账", "Open a dropout case for a child not in school"),
+    "rec_case_row": ("名单行", "List row"),
+    "rec_case_village": ("户籍村(社区)", "Home village"),
+    "rec_case_reason": ("辍学原因(初判)", "Reason (first view)"),
+    "rec_open_case": ("开立控辍保学台账", "Open a dropout case"),
+    "rec_tasks_button": ("生成入户核实任务(在册未列入、姓名不一致、类别未标记)", "Create verification tasks"),
+    "rec_tasks": ("待核实任务(入户核实)", "Open verification tasks"),
+    "rec_no_tasks": ("当前范围内没有待核实任务。", "No open verification tasks in this scope."),
+    "rec_task": ("任务", "Task"),
+    "rec_outcome": ("核实结果", "Outcome"),
+    "rec_task_status": ("办结方式", "Closed as"),
+    "rec_close": ("登记核实结果", "Record the outcome"),
+}

@@ -1,0 +1,147 @@
+"""Labels: 运行维护: backup, restore, rollover, retention, health.  key -> (Chinese, English)."""
+
+TEXT: dict[str, tuple[str, str]] = {
+    "nav_admin_backup": ("备份与恢复", "Backup & restore"),
+    "maintenance_banner": (
+        "系统维护中：管理员正在从备份恢复数据库，请暂停录入，稍后刷新页面",
+        "Maintenance: the administrator is restoring the database from a backup; "
+        "please stop entering data and refresh in a moment",
+    ),
+    "bk_count": ("已有备份", "Backups kept"),
+    "bk_last": ("最近一次备份", "Last backup"),
+    "bk_schedule": ("定时备份", "Schedule"),
+    "bk_every": ("每 {h} 小时", "every {h} h"),
+    "bk_off": ("未开启(仅手动)", "off (on demand only)"),
+    "bk_keep": ("保留份数", "Kept"),
+    "bk_none": ("尚无备份", "none yet"),
+    "bk_now": ("立即备份", "Back up now"),
+    "bk_done": ("已备份：{name}（{mb} MB）", "Backed up: {name} ({mb} MB)"),
+    "bk_failed": ("备份失败：", "Backup failed: "),
+    "bk_sched_failed": ("最近一次定时备份失败：", "The last scheduled backup failed: "),
+    "bk_scheduled_running": ("正在进行定时备份，请稍候…", "Taking the scheduled backup…"),
+    "bk_list": ("备份列表(最新在前)", "Backups (newest first)"),
+    "bk_restore": ("从备份恢复", "Restore from a backup"),
+    "bk_choose": ("选择备份", "Backup"),
+    "bk_confirm": (
+        "我确认用这个备份替换当前数据库(恢复前会先自动备份当前数据库；恢复期间其他用户会看到维护提示)",
+        "I confirm: replace the current database with this backup (the current one is backed up "
+        "first; other users see a maintenance notice meanwhile)",
+    ),
+    "bk_restore_btn": ("恢复", "Restore"),
+    "bk_restored": (
+        "已从 {name} 恢复。恢复前的数据库已备份为 {safety}。",
+        "Restored from {name}. The database before the restore was saved as {safety}.",
+    ),
+    "bk_note": (
+        "备份在应用运行时进行，得到某一时刻的完整一致副本；备份目录：{folder}。"
+        "也可由服务器定时任务运行 python -m lib.cli backup --if-due。",
+        "Backups are consistent snapshots taken while the app runs; folder: {folder}. "
+        "A server cron job can run python -m lib.cli backup --if-due.",
+    ),
+    "nav_corrections": ("更正记录", "Correct a record"),
+    "cr_kind": ("记录类型", "Record"),
+    "cr_search": ("查找", "Find"),
+    "cr_hint_schools": ("学校标识码或名称", "school code or name"),
+    "cr_hint_village_population": ("村(社区)代码或年份", "village code or year"),
+    "cr_hint_students": ("学生编号(显示完整信息后也可按姓名)", "student number (or name once unmasked)"),
+    "cr_hint_aid_records": ("记录编号或学生编号", "record or student number"),
+    "cr_none": ("您的权限范围内没有找到记录。", "No record found in your scope."),
+    "cr_pick": ("选择记录(最多列出 50 条)", "Record (at most 50 listed)"),
+    "cr_reason": ("更正原因(必填，记入审计日志)", "Reason (required, kept in the audit log)"),
+    "cr_check": ("检查", "Check"),
+    "cr_save": ("保存更正", "Save"),
+    "cr_saved": (
+        "已保存 {n} 处更正，原值与新值已记入审计日志。",
+        "Saved {n} change(s); old and new values are in the audit log.",
+    ),
+    "cr_valid": ("检查通过，可以保存。", "Valid: ready to save."),
+    "cr_nothing": ("没有改动。", "Nothing changed."),
+    "cr_existing": (
+        "原记录已有的问题(未改动，不影响保存)：",
+        "Problem already in the stored record (not blocking): ",
+    ),
+    "cr_note": (
+        "更正按与导入相同的规则检查(代码表、取值范围、编码是否存在、权限范围)；学生的身份证号、学籍号和各记录的编号"
+        "不能在此更改，请通过导入或转学办理。",
+        "Corrections are checked with the import's rules (code lists, ranges, existing codes, scope); "
+        "ID numbers and record keys cannot be changed here.",
+    ),
+    "nav_admin_rollover": ("学年升级", "School-year rollover"),
+    "ro_dry": ("预演：{a} → {b} 学年", "Dry run: {a} → {b}"),
+    "ro_before": ("升级前在册", "On roll before"),
+    "ro_after": ("升级后在册", "On roll after"),
+    "ro_carried": (
+        "未结案的控辍保学台账 {cases} 件、进行中的帮扶措施 {helps} 项原样结转到新学年。",
+        "{cases} open dropout cases and {helps} active interventions carry forward unchanged.",
+    ),
+    "ro_confirm": (
+        "我已核对预演结果，确认升级到 {b} 学年(一次完成；再次运行不会重复升级)",
+        "I checked the dry run: roll over to {b} (one transaction; running it again changes nothing)",
+    ),
+    "ro_run": ("执行学年升级", "Run the rollover"),
+    "ro_early": (
+        "数据日期 {as_of}：学年升级在 {day} 之后(毕业季之后)才能执行，现在可先查看预演。",
+        "Data date {as_of}: the rollover can run from {day} (after graduation); the dry run is shown now.",
+    ),
+    "ro_done": (
+        "学年升级已完成：升级 {up} 人，毕业离册 {out} 人。",
+        "Rollover done: {up} promoted, {out} graduated.",
+    ),
+    "ro_note": (
+        "各学年的学籍快照和在校生人数不会改动，往年数据照常可查；新学年的新生和转入学生请通过导入登记。"
+        "升级前建议先在“备份与恢复”中备份。",
+        "Snapshots and counts of past years are not changed; register the new intake by import. "
+        "Back up first.",
+    ),
+    "nav_admin_retention": ("数据保留期", "Data retention"),
+    "rt_rules": (
+        "规则：{statuses}学生离校满 {years} 年后去除身份信息(身份证号、学籍号、姓名、出生日期、监护人及电话)；"
+        "审计日志保留 {audit} 年(不得少于 {min} 年)。",
+        "Rules: identifying fields of {statuses} students are removed {years} years after they left; "
+        "the audit log is kept {audit} years (at least {min}).",
+    ),
+    "rt_students": ("将去标识化的学生({day} 及以前离校)", "Students to de-identify (left by {day})"),
+    "rt_related": ("相关台账/核实任务行", "Related case / task rows"),
+    "rt_audit": ("将删除的审计日志({day} 以前)", "Audit entries to delete (before {day})"),
+    "rt_confirm": (
+        "我已核对报告，确认去标识化并删除过期审计日志(不可撤销；汇总数字不受影响)",
+        "I checked the report: de-identify and delete old audit entries (cannot be undone; "
+        "aggregates are unchanged)",
+    ),
+    "rt_run": ("执行", "Run"),
+    "nav_admin_health": ("系统状态", "System health"),
+    "hl_size": ("数据库大小", "Database size"),
+    "hl_failures": ("近 24 小时失败事件", "Failures, last 24 h"),
+    "hl_year": ("学籍所在学年", "Roll's school year"),
+    "hl_backup_overdue": (
+        "备份已超过定时备份间隔未进行，请检查定时任务或立即备份。",
+        "The last backup is older than the schedule: check the cron job or back up now.",
+    ),
+    "hl_restored": ("本数据库恢复自备份 {name}。", "This database was restored from {name}."),
+    "hl_freshness": (
+        "各乡镇数据新鲜度(相对数据日期)",
+        "Data freshness per township (against the data's date)",
+    ),
+    "hl_imports": ("各表最近一次导入", "Last import per table"),
+    "hl_no_imports": (
+        "尚无导入记录(演示数据由生成器写入)。",
+        "No imports yet (the demo data was generated).",
+    ),
+    "hl_fail_title": ("近 24 小时的失败事件", "Failures in the last 24 hours"),
+    "hl_no_failures": ("无。", "None."),
+    "hl_note": (
+        "数据库文件：{path}；数据日期 {as_of}。滞后超过 7 天标黄、超过 30 天标红。",
+        "Database file: {path}; data date {as_of}. Lag over 7 days amber, over 30 red.",
+    ),
+    "rt_nothing": ("目前没有超过保留期限的个人信息或审计日志。", "Nothing is past its retention period."),
+    "rt_done": (
+        "已去标识化 {n} 名学生，删除审计日志 {a} 条。",
+        "De-identified {n} students; deleted {a} audit entries.",
+    ),
+    "rt_note": (
+        "去标识化只去除能识别孩子的字段，学校、年级、性别、户籍村、状态和各类标记保留，历年汇总数字不变。"
+        "去标识化前请先备份；备份文件中仍有原始信息，请按同样期限清理备份。",
+        "Only identifying fields are removed; every aggregate stays the same. Backups still hold the "
+        "original data: prune them on the same schedule.",
+    ),
+}

@@ -1,0 +1,272 @@
+"""Settings an administrator changes in the app, stored in the ``settings`` table.
+
+Effective settings = :data:`lib.core.config.DEFAULTS` ∘ the TOML file (both already in
+:data:`lib.core.config.SETTINGS`) ∘ the stored overrides.  An override is one leaf of
+the settings tree, addressed by a dotted key (``risk.weights.attendance``), with
+its value as JSON, who changed it and when.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from lib.core import config, permissions, store
+from lib.core.errors import AppError
+from lib.core.scope import Scope
+
+# Who may change settings: lib.core.permissions ("edit_settings").
+
+
+class SettingsError(AppError, ValueError):
+    """An override names an unknown key, has the wrong type, or the user may not change it."""
+
+
+def may_edit(scope: Scope) -> bool:
+    """May the user of ``scope`` change settings?"""
+    return permissions.can(scope, "edit_settings")
+
+
+def _leaf(tree: dict[str, Any], key: str) -> Any:
+    node: Any = tree
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise SettingsError(f"未知的设置项：{key}")
+        node = node[part]
+    return node
+
+
+def _set_leaf(tree: dict[str, Any], key: str, value: Any) -> None:
+    *head, last = key.split(".")
+    node = tree
+    for part in head:
+        node = node[part]
+    node[last] = value
+
+
+def apply_overrides(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``base`` with each dotted-key override applied (unknown keys are skipped:
+    a stored override for a setting that no longer exists must not break the app)."""
+    out = copy.deepcopy(base)
+    for key, value in overrides.items():
+        try:
+            _leaf(out, key)
+        except SettingsError:
+            continue
+        _set_leaf(out, key, value)
+    return out
+
+
+def load_overrides(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Stored overrides: dotted key -> value."""
+    rows = con.execute("SELECT key, value FROM settings ORDER BY key").fetchall()
+    return {k: json.loads(v) for k, v in rows}
+
+
+def effective_settings(
+    con: duckdb.DuckDBPyConnection | None = None, *, base: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """DEFAULTS ∘ TOML ∘ stored overrides (reads the store when ``con`` is None)."""
+    base = base if base is not None else config.SETTINGS
+    if con is None:
+        with store.connect() as own:
+            return apply_overrides(base, load_overrides(own))
+    return apply_overrides(base, load_overrides(con))
+
+
+def _check(key: str, value: Any) -> Any:
+    current = _leaf(config.DEFAULTS, key)
+    if isinstance(current, dict):
+        raise SettingsError(f"{key} 是一组设置，请逐项修改")
+    if isinstance(current, bool) or isinstance(value, bool):
+        if not isinstance(value, bool) or not isinstance(current, bool):
+            raise SettingsError(f"{key} 的取值类型不对")
+        return value
+    if isinstance(current, (int, float)):
+        if not isinstance(value, (int, float)):
+            raise SettingsError(f"{key} 应为数字")
+        if value < 0:
+            raise SettingsError(f"{key} 不能为负数")
+        return (
+            float(value)
+            if isinstance(current, float)
+            else (int(value) if float(value).is_integer() else float(value))
+        )
+    if type(value) is not type(current):
+        raise SettingsError(f"{key} 的取值类型不对")
+    return value
+
+
+def save_overrides(scope: Scope, changes: dict[str, Any], *, path: Path | None = None) -> None:
+    """Store overrides in one transaction, with who and when, and audit them.
+
+    Raises
+    ------
+    SettingsError
+        The user may not change settings, or a key/value is invalid (nothing is written).
+    """
+    if not may_edit(scope):
+        raise SettingsError("只有管理员可以修改设置。")
+    checked = {k: _check(k, v) for k, v in changes.items()}
+    merged = apply_overrides(config.SETTINGS, checked)
+    if merged["risk"]["band_medium"] >= merged["risk"]["band_high"]:
+        raise SettingsError("中档线必须低于高档线。")
+    if merged["risk"].get("model") not in ("rules", "logistic"):
+        raise SettingsError("名单排序模型只能是 rules 或 logistic。")
+    if sum(merged["risk"]["weights"].values()) <= 0:
+        raise SettingsError("权重之和必须大于 0。")
+    with store.transaction(path) as con:
+        for key, value in checked.items():
+            con.execute("DELETE FROM settings WHERE key = ?", [key])
+            # the store's clock, like the audit log's: a change happens when it is made
+            con.execute(
+                "INSERT INTO settings VALUES (?, ?, ?, current_timestamp)",
+                [key, json.dumps(value, ensure_ascii=False), scope.user],
+            )
+        store.audit(
+            con,
+            user=scope.user,
+            action="settings_changed",
+            scope=scope.describe(),
+            detail=json.dumps(checked, ensure_ascii=False, sort_keys=True),
+        )
+
+
+def reset_overrides(scope: Scope, prefix: str, *, path: Path | None = None) -> int:
+    """Remove every override under ``prefix`` (back to defaults); returns how many."""
+    if not may_edit(scope):
+        raise SettingsError("只有管理员可以修改设置。")
+    with store.transaction(path) as con:
+        n = con.execute(
+            "SELECT count(*) FROM settings WHERE key = ? OR key LIKE ?", [prefix, prefix + ".%"]
+        ).fetchall()[0][0]
+        con.execute("DELETE FROM settings WHERE key = ? OR key LIKE ?", [prefix, prefix + ".%"])
+        store.audit(
+            con,
+            user=scope.user,
+            action="settings_reset",
+            scope=scope.describe(),
+            detail=json.dumps({"prefix": prefix, "removed": n}, ensure_ascii=False),
+        )
+    return int(n)
+
+
+#: Chinese names of the settings' sections (the settings page groups by them).
+SECTION_LABELS: dict[str, str] = {
+    "dropout": "控辍保学",
+    "aid": "学生资助",
+    "layout": "学校布局",
+    "risk": "重点关注学生",
+    "ingest": "数据导入",
+    "presentation": "汇报模式",
+    "security": "账号与登录",
+    "backup": "备份",
+    "rollover": "学年升级",
+    "retention": "数据保留期",
+    "roster": "学籍核查",
+}
+
+
+#: Chinese names of the settings a page offers (the dotted key is shown as help).
+SETTING_LABELS: dict[str, str] = {
+    "dropout.suspected_consecutive_days": "连续无故缺勤几天提示疑似辍学",
+    "dropout.dropout_school_days": "连续缺勤几个上学日认定辍学",
+    "dropout.consolidation_target": "巩固率目标(0-1)",
+    "dropout.followup_interval_days": "跟进间隔(天)",
+    "dropout.escalate_after_overdue_days": "逾期几天升级督办",
+    "dropout.due_soon_days": "到期前几天提醒",
+    "dropout.notice_deadline_days": "限期复学期限(天)",
+    "dropout.notice_hearing_days": "听证告知期限(天)",
+    "dropout.home_teaching_visits_per_week": "送教上门每周次数",
+    "dropout.mentoring_sessions_per_week": "一教一帮每周次数",
+    "aid.on_time_grace_days": "按时发放宽限(天)",
+    "aid.non_boarder_share": "非寄宿生补助比例(0-1)",
+    "aid.nutrition_rural_only": "营养餐仅限农村学校",
+    "aid.approval_stale_days": "审批停滞提醒(天)",
+    "aid.verification_due_days": "核实任务期限(天)",
+    "aid.freshman_campaign.month": "大学新生资助月份",
+    "aid.freshman_campaign.grant_yuan": "大学新生资助金额(元)",
+    "layout.standard_class.primary": "小学标准班额",
+    "layout.standard_class.junior": "初中标准班额",
+    "layout.large_class": "大班额(人)",
+    "layout.very_large_class": "超大班额(人)",
+    "layout.small_school": "小规模学校(不足人数)",
+    "layout.reach_km.primary": "小学就近距离阈值(km)",
+    "layout.reach_km.junior": "初中就近距离阈值(km)",
+    "layout.detour_factor": "道路绕行系数",
+    "layout.projection_years": "预测年数",
+    "layout.decline_flag_share": "学龄人口降幅提示(0-1)",
+    "risk.weights.learning": "权重：学困",
+    "risk.weights.distance": "权重：路远",
+    "risk.weights.poverty": "权重：因贫",
+    "risk.weights.disability": "权重：因残",
+    "risk.weights.attendance": "权重：缺勤",
+    "risk.weights.care": "权重：监护",
+    "risk.band_high": "高风险线(分)",
+    "risk.band_medium": "中风险线(分)",
+    "risk.absence_window_days": "缺勤统计窗口(天)",
+    "risk.aid_gap_boost": "资助缺口加成(0-1)",
+    "risk.absence_rising_boost": "缺勤上升加成(0-1)",
+    "risk.model": "排序模型(rules/logistic)",
+    "risk.budget_default": "默认帮扶人数",
+    "ingest.max_upload_mb": "上传文件上限(MB)",
+    "ingest.max_rows": "单个文件最多行数",
+    "presentation.high_contrast": "汇报模式高对比度",
+    "security.max_failed_logins": "连续输错几次锁定账号",
+    "security.lockout_minutes": "锁定时长(分钟)",
+    "security.session_idle_minutes": "无操作几分钟自动退出",
+    "security.min_password_length": "密码最短长度",
+    "security.temporary_password_length": "临时密码长度",
+    "backup.dir": "备份目录(空=数据目录下 backups)",
+    "backup.keep": "保留备份份数",
+    "backup.schedule_hours": "定时备份间隔(小时，0=仅手动)",
+    **{
+        f"rollover.last_grade.{level}": f"{level}最高年级(升级时毕业)"
+        for level in ("教学点", "小学", "九年一贯制", "初中", "特殊教育")
+    },
+    "retention.leaver_years": "离校学生个人信息保留年数",
+    "retention.audit_years": "审计日志保留年数(不少于3)",
+    "roster.transfer_confirm_days": "转学确认期限(天)",
+    "roster.over_age_years": "超龄提示(岁)",
+    "roster.absent_school_days": "空挂学籍缺勤天数",
+}
+
+
+def setting_label(key: str) -> str:
+    """The Chinese name of a dotted settings key (the key's last parts when none is set)."""
+    return SETTING_LABELS.get(key) or key.split(".", 1)[-1]
+
+
+def editable_leaves(settings: dict[str, Any], section: str) -> list[tuple[str, Any]]:
+    """The scalar settings of ``section`` (numbers, yes/no, text) as ``(dotted key, value)``:
+    what the settings page offers.  Lists and tables of standards stay in data/settings.toml."""
+    out: list[tuple[str, Any]] = []
+
+    def walk(node: Any, prefix: str) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, f"{prefix}.{k}")
+        elif isinstance(node, (bool, int, float, str)):
+            out.append((prefix, node))
+
+    walk(settings.get(section, {}), section)
+    return out
+
+
+def changed_values(settings: dict[str, Any], submitted: dict[str, Any]) -> dict[str, Any]:
+    """The entries of ``submitted`` (dotted key -> value) that differ from ``settings``."""
+    return {k: v for k, v in submitted.items() if _leaf(settings, k) != v}
+
+
+def overrides_table(con: duckdb.DuckDBPyConnection, section: str | None = None) -> Any:
+    """Stored overrides with who changed them and when (newest first), optionally of one section."""
+    where, params = ("WHERE key LIKE ?", [section + ".%"]) if section else ("", [])
+    return con.execute(
+        f"SELECT key AS 设置项, value AS 取值, changed_by AS 修改人, changed_at AS 修改时间 "
+        f"FROM settings {where} ORDER BY changed_at DESC",
+        params,
+    ).df()

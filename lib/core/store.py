@@ -1,0 +1,259 @@
+"""The embedded store: one DuckDB file, versioned migrations, short connections.
+
+Everything reads and writes through this module.  A connection is held only for
+one unit of work (:func:`connect`), so that the CLI and scheduled jobs can use
+the file while the app runs: DuckDB lets only one process open a file at a
+time, so a unit of work that meets another process's lock retries briefly and
+then raises :class:`StoreBusy` with a plain message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from lib.core import config, schema
+from lib.core.errors import AppError
+
+
+class StoreBusy(AppError, RuntimeError):
+    """The database file is locked by another process."""
+
+
+class StoreError(AppError, RuntimeError):
+    """The database is missing, damaged or of an unknown schema."""
+
+
+# --------------------------------------------------------------- migrations
+def _ddl_create(table: schema.Table) -> str:
+    cols = ", ".join(f'"{c.name}" {c.dtype}' for c in table.columns)
+    return f'CREATE TABLE IF NOT EXISTS "{table.name}" ({cols})'
+
+
+def _migration_1(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 1: every table of :mod:`lib.core.schema` as first released."""
+    for table in schema.TABLES.values():
+        con.execute(_ddl_create(table))
+
+
+def _migration_2(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 2: add any column the schema gained since version 1."""
+    for table in schema.TABLES.values():
+        con.execute(_ddl_create(table))
+        have = {r[0] for r in con.execute(f'DESCRIBE "{table.name}"').fetchall()}
+        for col in table.columns:
+            if col.name not in have:
+                con.execute(f'ALTER TABLE "{table.name}" ADD COLUMN "{col.name}" {col.dtype}')
+
+
+#: Ordered migrations; the store records the last one applied in ``meta``.
+MIGRATIONS = (_migration_1, _migration_2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_fingerprint() -> str:
+    """Hash of every table's DDL: when lib/schema.py gains a table or column, the
+    store adds it on next open (additive changes only; renames need a migration)."""
+    ddl = ";".join(_ddl_create(t) for t in schema.TABLES.values())
+    return hashlib.sha256(ddl.encode()).hexdigest()[:16]
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply pending migrations in one transaction; return the new version."""
+    current = schema_version(con)
+    if current > SCHEMA_VERSION:
+        raise StoreError(f"数据库版本 {current} 比本程序支持的版本 {SCHEMA_VERSION} 新，请升级程序。")
+    fingerprint = schema_fingerprint()
+    if current == SCHEMA_VERSION:
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_hash'").fetchone()
+        if row and row[0] == fingerprint:
+            return current
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for step in MIGRATIONS[current:]:
+            step(con)
+        _migration_2(con)  # additive: tables/columns added to lib/schema.py since
+        _set_meta(con, "schema_version", str(SCHEMA_VERSION))
+        _set_meta(con, "schema_hash", fingerprint)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return SCHEMA_VERSION
+
+
+def _set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute("DELETE FROM meta WHERE key = ?", [key])
+    con.execute("INSERT INTO meta VALUES (?, ?)", [key, value])
+
+
+# --------------------------------------------------------------- connections
+_LOCK_WORDS = ("Could not set lock", "Conflicting lock", "database is locked")
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    return any(w in str(exc) for w in _LOCK_WORDS)
+
+
+@contextmanager
+def connect(
+    path: Path | None = None, *, wait_s: float = 5.0, create: bool = True
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the store for one unit of work, migrating it if needed.
+
+    Parameters
+    ----------
+    path
+        Database file; default :func:`lib.core.config.db_path` (``EDU_DB``).
+    wait_s
+        How long to retry while another process holds the file.
+    create
+        Create the file if it does not exist.
+
+    Raises
+    ------
+    StoreBusy
+        The file stayed locked by another process for ``wait_s`` seconds.
+    """
+    path = Path(path or config.db_path())
+    if not create and not path.exists():
+        raise StoreError(f"数据库文件不存在：{path}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_s
+    delay = 0.05
+    while True:
+        try:
+            con = duckdb.connect(str(path))
+            break
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc):
+                raise StoreError(f"无法打开数据库 {path}：{exc}") from exc
+            if time.monotonic() >= deadline:
+                raise StoreBusy(
+                    f"数据库正被另一个程序使用（{path}），请稍后再试；若应用正在导入或备份，请等待其完成。"
+                ) from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+    try:
+        migrate(con)
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def transaction(path: Path | None = None, **kw: Any) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A unit of work that commits entirely or not at all."""
+    with connect(path, **kw) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+
+
+def data_version(path: Path | None = None) -> tuple[int, int, int, int]:
+    """A cheap key that changes whenever the store's files change.
+
+    Read from the file system, so it needs no connection (and no lock); caches
+    key on it so that a write by any process invalidates them.
+    """
+    path = Path(path or config.db_path())
+    out: list[int] = []
+    for p in (path, Path(str(path) + ".wal")):
+        try:
+            st = os.stat(p)
+            out += [st.st_mtime_ns, st.st_size]
+        except FileNotFoundError:
+            out += [0, 0]
+    return tuple(out)  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------- reads/writes
+def read_frame(
+    sql: str, params: list[Any] | Mapping[str, Any] | None = None, *, path: Path | None = None
+) -> pd.DataFrame:
+    """Run one read query and return a DataFrame."""
+    with connect(path) as con:
+        return con.execute(sql, params or []).df()
+
+
+def query(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> pd.DataFrame:
+    return con.execute(sql, params or []).df()
+
+
+def _coerce(df: pd.DataFrame, table: schema.Table) -> pd.DataFrame:
+    missing = [n for n in table.names if n not in df.columns]
+    for n in missing:
+        df = df.assign(**{n: None})
+    return df[table.names]
+
+
+def write_table(con: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame, *, mode: str = "append") -> int:
+    """Write ``df`` into table ``name`` (``append`` or ``replace`` all rows).
+
+    Columns are matched by name to :mod:`lib.core.schema`; missing ones are NULL.
+    Runs inside the caller's transaction when there is one.
+    """
+    table = schema.TABLES[name]
+    frame = _coerce(df, table)
+    if mode == "replace":
+        con.execute(f'DELETE FROM "{name}"')
+    elif mode != "append":
+        raise ValueError(f"mode must be append or replace, not {mode!r}")
+    con.register("_incoming", frame)
+    try:
+        cols = ", ".join(f'"{c}"' for c in table.names)
+        casts = ", ".join(f'CAST("{c.name}" AS {c.dtype})' for c in table.columns)
+        con.execute(f'INSERT INTO "{name}" ({cols}) SELECT {casts} FROM _incoming')
+    finally:
+        con.unregister("_incoming")
+    return len(frame)
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    _set_meta(con, key, value)
+
+
+def get_meta(con: duckdb.DuckDBPyConnection, key: str, default: str | None = None) -> str | None:
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else default
+
+
+def row_counts(path: Path | None = None) -> dict[str, int]:
+    """Rows per table, for ``cli info``."""
+    with connect(path) as con:
+        return {name: con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in schema.TABLES}
+
+
+def is_empty(path: Path | None = None) -> bool:
+    path = Path(path or config.db_path())
+    if not path.exists():
+        return True
+    with connect(path) as con:
+        return con.execute("SELECT count(*) FROM students").fetchone()[0] == 0
+
+
+def audit(con: duckdb.DuckDBPyConnection, *, user: str, action: str, scope: str, detail: str) -> None:
+    """Append one line to the audit log (append-only; nothing updates it)."""
+    con.execute("INSERT INTO audit_log VALUES (now()::TIMESTAMP, ?, ?, ?, ?)", [user, action, scope, detail])

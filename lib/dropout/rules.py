@@ -1,0 +1,378 @@
+"""控辍保学: the rules every part of dropout control shares (pure; no store, no clock).
+
+* a case's **status on a day**, derived from its dates (:func:`status_at_sql`
+  for SQL, :func:`status_on` for frames: the same rule), so that "as of"
+  figures and "change since last week" come from one definition;
+* the **moves** a case may make (疑似辍学 -> 已核实 or 误报 -> 劝返中 -> 已返校 -> 巩固);
+* **detection** of suspected dropouts from consecutive unexcused absence,
+  counted in school days of the calendar (:func:`absence_runs`, :func:`proposals`);
+* **escalation** of overdue follow-ups up the chain 师长 -> 校长 -> 村长 -> 镇长 -> 教体局局长;
+* which **notice** (文书) a case needs next;
+* ISO weeks (the weekly report is by ISO week).
+
+Reads are in :mod:`lib.dropout.data`, writes in :mod:`lib.dropout.cases`,
+monitoring in :mod:`lib.dropout.monitor`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from lib.core import config, schema
+
+
+# ------------------------------------------------------------------ status on a day
+#: SQL expression: status of case row ``c`` on the date bound to ``?``
+#: (NULL when the case had not been reported yet).  Uses the case's dates:
+#: reported_on -> verified_on -> returned_on, and closed_on for 误报.
+#: A case closed as 误报 is 误报 from its closing date; before it, 疑似辍学.
+def status_at_sql(alias: str = "c") -> str:
+    """SQL CASE giving a case's status on the day bound to the three ``?``."""
+    a = alias
+    return (
+        f"CASE WHEN {a}.reported_on > ?::DATE THEN NULL "
+        f"WHEN {a}.status = '误报' AND {a}.closed_on <= ?::DATE THEN '误报' "
+        f"WHEN {a}.returned_on IS NOT NULL AND {a}.returned_on <= ?::DATE THEN '已返校' "
+        f"WHEN {a}.verified_on IS NOT NULL AND {a}.verified_on <= ?::DATE THEN '辍学' "
+        f"ELSE '疑似辍学' END"
+    )
+
+
+def status_at_params(day: date) -> list[str]:
+    """Parameters for :func:`status_at_sql` (one per placeholder)."""
+    return [day.isoformat()] * 4
+
+
+#: Derived statuses (what a case counts as on a day) and the ones still open.
+DERIVED_STATUS = ("疑似辍学", "辍学", "已返校", "误报")
+OPEN_DERIVED = ("疑似辍学", "辍学")
+
+
+def _ts(values: Any) -> pd.Series:
+    return pd.to_datetime(pd.Series(values), errors="coerce")
+
+
+def status_on(cases: pd.DataFrame, day: date) -> pd.Series:
+    """The rule of :func:`status_at_sql` on a frame: each case's derived status on ``day``
+    (None before it was reported).  ``cases`` needs ``status`` and the four date columns."""
+    d = pd.Timestamp(day)
+    rep, ver = _ts(cases["reported_on"].to_numpy()), _ts(cases["verified_on"].to_numpy())
+    ret, close = _ts(cases["returned_on"].to_numpy()), _ts(cases["closed_on"].to_numpy())
+    status = cases["status"].to_numpy()
+    out = np.select(
+        [
+            (rep > d).to_numpy(),
+            ((status == "误报") & (close <= d)).to_numpy(),
+            (ret <= d).to_numpy(),
+            (ver <= d).to_numpy(),
+        ],
+        [None, "误报", "已返校", "辍学"],
+        default="疑似辍学",
+    )
+    return pd.Series(out, index=cases.index, dtype=object)
+
+
+# ------------------------------------------------------------------ moves
+#: The moves a case may make from each stored status (only these are offered).
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "疑似辍学": ("已核实", "误报", "已返校"),
+    "已核实": ("劝返中", "已返校"),
+    "劝返中": ("已返校",),
+    "已返校": ("巩固",),
+    "误报": (),
+    "巩固": (),
+}
+OPEN_STATUS = schema.OPEN_CASE_STATUS
+
+
+def retention_days(settings: dict[str, Any] | None = None) -> tuple[int, ...]:
+    """Days after return at which a returned child is checked (default 30 and 90)."""
+    s = settings or config.SETTINGS
+    return tuple(sorted(int(d) for d in s["dropout"]["retention_check_days"]))
+
+
+def allowed_moves(
+    status: str, *, returned_on: date | None = None, as_of: date, settings: dict[str, Any] | None = None
+) -> tuple[str, ...]:
+    """The statuses a case in ``status`` may move to on ``as_of``.
+
+    巩固 is offered only once the last retention check (90 days after return
+    by default) has come.
+    """
+    moves = TRANSITIONS.get(status, ())
+    if "巩固" in moves:
+        last = retention_days(settings)[-1]
+        if returned_on is None or as_of < _as_date(returned_on) + timedelta(days=last):
+            moves = tuple(m for m in moves if m != "巩固")
+    return moves
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return pd.Timestamp(value).date()
+
+
+def next_retention_check(returned_on: date, as_of: date, settings: dict[str, Any] | None = None) -> date:
+    """The next retention check after a return: the first of returned_on + 30 / + 90
+    that is still to come on ``as_of`` (else the last one)."""
+    checks = [returned_on + timedelta(days=d) for d in retention_days(settings)]
+    for c in checks:
+        if c > as_of:
+            return c
+    return checks[-1]
+
+
+# ------------------------------------------------------------------ detection from absences
+def absence_runs(absences: pd.DataFrame, school_days: list[date] | pd.Series, *, as_of: date) -> pd.DataFrame:
+    """Runs of consecutive unexcused absence that are still going on ``as_of``.
+
+    Consecutive means on consecutive *school days* of the calendar: weekends
+    and holidays do not break a run; a school day present or an excused
+    absence does.
+
+    Parameters
+    ----------
+    absences
+        ``student_id``, ``day``, ``excused``.
+    school_days
+        Every school day of the calendar up to at least ``as_of``.
+    as_of
+        Only runs that include the last school day on or before ``as_of`` are returned.
+
+    Returns
+    -------
+    DataFrame
+        ``student_id``, ``run_start`` (first day of the run), ``run_end``, ``days``
+        (school days in the run); one row per student at most.
+    """
+    cols = ["student_id", "run_start", "run_end", "days"]
+    days = sorted({_as_date(d) for d in school_days if _as_date(d) <= as_of})
+    if not days or absences.empty:
+        return pd.DataFrame(columns=cols)
+    index = {d: i for i, d in enumerate(days)}
+    a = absences[~absences["excused"].fillna(False).astype(bool)]
+    pos = a["day"].map(lambda d: index.get(_as_date(d), -1))
+    a = a.assign(pos=pos.to_numpy())
+    a = a[a["pos"] >= 0].sort_values(["student_id", "pos"]).drop_duplicates(["student_id", "pos"])
+    last = len(days) - 1
+    ongoing = a[a["student_id"].isin(a.loc[a["pos"] == last, "student_id"])]
+    if ongoing.empty:
+        return pd.DataFrame(columns=cols)
+    brk = (ongoing["student_id"] != ongoing["student_id"].shift()) | (ongoing["pos"].diff() != 1)
+    ongoing = ongoing.assign(run=brk.cumsum())
+    runs = ongoing.groupby("run").agg(
+        student_id=("student_id", "first"), start=("pos", "min"), end=("pos", "max"), days=("pos", "size")
+    )
+    runs = runs[runs["end"] == last]
+    return pd.DataFrame(
+        {
+            "student_id": runs["student_id"].to_numpy(),
+            "run_start": [days[i] for i in runs["start"]],
+            "run_end": [days[i] for i in runs["end"]],
+            "days": runs["days"].astype("int64").to_numpy(),
+        }
+    ).sort_values(["days", "student_id"], ascending=[False, True], ignore_index=True)
+
+
+def proposals(
+    runs: pd.DataFrame,
+    cases: pd.DataFrame,
+    decisions: pd.DataFrame,
+    *,
+    settings: dict[str, Any] | None = None,
+) -> pd.DataFrame:
+    """Suspected dropouts to propose: runs at or above the threshold that nobody has
+    handled yet.
+
+    A run is not proposed when the student has an open case, when a case was
+    reported on or after the run's first day (it is being or was handled), or
+    when someone already decided on this run (``decisions`` keyed by
+    ``student_id`` and ``run_start``): nothing is proposed twice.
+
+    Returns
+    -------
+    DataFrame
+        ``runs`` rows kept, plus ``level`` (疑似辍学 at >= ``suspected_consecutive_days``,
+        辍学 at >= ``dropout_school_days``) and ``colour`` (amber / red).
+    """
+    s = (settings or config.SETTINGS)["dropout"]
+    low, high = int(s["suspected_consecutive_days"]), int(s["dropout_school_days"])
+    out = runs[runs["days"] >= low].copy()
+    if out.empty:
+        return out.assign(level=pd.Series(dtype=object), colour=pd.Series(dtype=object))
+    if len(cases):
+        open_ids = set(cases.loc[cases["status"].isin(OPEN_STATUS), "student_id"].dropna())
+        rep = cases.dropna(subset=["student_id"])[["student_id", "reported_on"]]
+        merged = out[["student_id", "run_start"]].merge(rep, on="student_id", how="left")
+        handled = merged[
+            _ts(merged["reported_on"].to_numpy()).to_numpy() >= _ts(merged["run_start"].to_numpy()).to_numpy()
+        ]["student_id"]
+        out = out[~out["student_id"].isin(open_ids | set(handled))]
+    if len(decisions):
+        seen = set(zip(decisions["student_id"], (_as_date(d) for d in decisions["run_start"]), strict=True))
+        keep = [
+            (sid, _as_date(rs)) not in seen
+            for sid, rs in zip(out["student_id"], out["run_start"], strict=True)
+        ]
+        out = out[keep]
+    out["level"] = np.where(out["days"] >= high, "辍学", "疑似辍学")
+    out["colour"] = np.where(out["days"] >= high, "red", "amber")
+    return out.reset_index(drop=True)
+
+
+# ------------------------------------------------------------------ follow-ups and escalation
+#: Who is responsible as a follow-up becomes more overdue (家长 is not in the chain).
+ESCALATION_CHAIN: tuple[str, ...] = ("师长", "校长", "村长", "镇长", "教体局局长")
+
+
+def escalation(
+    next_followup_on: pd.Series, *, as_of: date, settings: dict[str, Any] | None = None
+) -> pd.DataFrame:
+    """Who answers for each follow-up on ``as_of``.
+
+    A follow-up overdue by ``escalate_after_overdue_days`` (default 3) moves
+    responsibility one step up :data:`ESCALATION_CHAIN`, and one more step for
+    each further such period, up to 教体局局长.
+
+    Returns
+    -------
+    DataFrame
+        Same index: ``overdue_days`` (negative = days left, NA = no date),
+        ``level`` (0 = 师长), ``responsible`` (role), ``escalated`` (level > 0),
+        ``colour``: red escalated, amber overdue or due within ``due_soon_days``,
+        green on schedule, grey no follow-up date.
+    """
+    s = (settings or config.SETTINGS)["dropout"]
+    step = max(int(s["escalate_after_overdue_days"]), 1)
+    soon = int(s.get("due_soon_days", 2))
+    due = _ts(next_followup_on.to_numpy())
+    overdue = (pd.Timestamp(as_of) - due).dt.days
+    level = np.clip(overdue.fillna(0).to_numpy() // step, 0, len(ESCALATION_CHAIN) - 1).astype(int)
+    level = np.where(overdue.isna().to_numpy(), 0, level)
+    colour = np.select(
+        [overdue.isna().to_numpy(), level > 0, overdue.fillna(-999).to_numpy() >= -soon],
+        ["grey", "red", "amber"],
+        default="green",
+    )
+    return pd.DataFrame(
+        {
+            "overdue_days": pd.array(overdue.to_numpy(), dtype="Int64"),
+            "level": level,
+            "responsible": np.array(ESCALATION_CHAIN, dtype=object)[level],
+            "escalated": level > 0,
+            "colour": colour,
+        },
+        index=next_followup_on.index,
+    )
+
+
+def days_open(cases: pd.DataFrame, *, as_of: date) -> pd.Series:
+    """Days from report to ``as_of`` (open cases) or to the return/closing date (others)."""
+    rep = _ts(cases["reported_on"].to_numpy())
+    end = _ts(cases["returned_on"].to_numpy()).fillna(_ts(cases["closed_on"].to_numpy()))
+    still = cases["status"].isin(OPEN_STATUS).to_numpy()
+    end = end.where(~still, pd.Timestamp(as_of)).fillna(pd.Timestamp(as_of))
+    return pd.Series((end - rep).dt.days.to_numpy(), index=cases.index).astype("Int64")
+
+
+# ------------------------------------------------------------------ notices (文书)
+def notice_kinds(settings: dict[str, Any] | None = None) -> tuple[str, ...]:
+    """The configured notices, in the order they escalate."""
+    return tuple((settings or config.SETTINGS)["dropout"]["notices"])
+
+
+def notice_sequence(*, enrolled: bool, settings: dict[str, Any] | None = None) -> tuple[str, ...]:
+    """The notices a case goes through: a child never enrolled starts with 入学通知书,
+    a pupil who left with 限期复学通知书; the rest follow in the configured order."""
+    kinds = notice_kinds(settings)
+    skip = "入学通知书" if enrolled else "限期复学通知书"
+    return tuple(k for k in kinds if k != skip)
+
+
+def next_notice(
+    issued: pd.DataFrame,
+    *,
+    status: str,
+    enrolled: bool,
+    verified_on: date | None,
+    as_of: date,
+    settings: dict[str, Any] | None = None,
+) -> tuple[str, date] | None:
+    """The next notice a case needs and the day it is due, or None.
+
+    Only confirmed cases not yet back (已核实, 劝返中) need notices.  The
+    first is due on verification; the second ``notice_deadline_days`` after
+    the first (the deadline it set has passed); each later one
+    ``notice_hearing_days`` after the one before.
+
+    Parameters
+    ----------
+    issued
+        This case's notices so far: ``kind``, ``issued_on``.
+    """
+    if status not in ("已核实", "劝返中"):
+        return None
+    s = (settings or config.SETTINGS)["dropout"]
+    seq = notice_sequence(enrolled=enrolled, settings=settings)
+    done = (
+        {k: _as_date(d) for k, d in zip(issued["kind"], issued["issued_on"], strict=True)}
+        if len(issued)
+        else {}
+    )
+    for i, kind in enumerate(seq):
+        if kind in done:
+            continue
+        if i == 0:
+            return kind, _as_date(verified_on) if verified_on is not None and not pd.isna(
+                verified_on
+            ) else as_of
+        prev = done.get(seq[i - 1])
+        if prev is None:
+            return None
+        wait = int(s["notice_deadline_days"]) if i == 1 else int(s["notice_hearing_days"])
+        return kind, prev + timedelta(days=wait)
+    return None
+
+
+# ------------------------------------------------------------------ ISO weeks
+_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
+
+
+def parse_iso_week(text: str) -> tuple[date, date]:
+    """Monday and Sunday of an ISO week written ``2026-W47``.
+
+    Raises
+    ------
+    ValueError
+        Not an ISO week, or a week number the year does not have.
+    """
+    m = _WEEK.match(text.strip())
+    if not m:
+        raise ValueError(f"周次格式应为 2026-W47，而不是 {text!r}")
+    year, week = int(m.group(1)), int(m.group(2))
+    try:
+        monday = date.fromisocalendar(year, week, 1)
+    except ValueError as exc:
+        raise ValueError(f"{year} 年没有第 {week} 周") from exc
+    return monday, monday + timedelta(days=6)
+
+
+def iso_week_of(day: date) -> str:
+    """``2026-W47`` for any day of that ISO week."""
+    y, w, _ = day.isocalendar()
+    return f"{y}-W{w:02d}"
+
+
+def week_label(week: str) -> str:
+    """2026年第47周(2026年11月16日—11月22日)."""
+    monday, sunday = parse_iso_week(week)
+    y, w, _ = monday.isocalendar()
+    return f"{y}年第{w}周({monday.year}年{monday.month}月{monday.day}日—{sunday.month}月{sunday.day}日)"

@@ -1,0 +1,934 @@
+"""Table kinds of the import pipeline: canonical columns, their synonyms, types and rules.
+
+A *kind* says what a file is about (学校, 学生, 缺勤 ... or an outside list such as
+the poverty registry): which canonical columns it has, which header names mean
+each of them (Chinese and English, as provincial and national systems export
+them), which are required, what the key is, and which rows a scoped replace
+removes.  Kinds with a ``table`` are committed to that store table; the
+registry kinds (``poverty`` ...) and the ``roster`` are read and validated
+here and reconciled by their own issues.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from lib.core import schema
+
+#: Field types: how a cell is read.
+#: text: as written (trimmed); id: ID number (GB 11643), kept as text;
+#: code: a digit code kept as text; date; int; float; bool.
+FIELD_TYPES = ("text", "id", "xueji", "code", "phone", "date", "int", "float", "bool")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One canonical column of a kind."""
+
+    name: str
+    label: str
+    type: str = "text"
+    synonyms: tuple[str, ...] = ()
+    codes: tuple[str, ...] | None = None  # allowed values (a code list)
+    personal: bool = False
+    aux: bool = False  # read to fill another column (e.g. a school name -> school_code); not stored
+    range: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a file is about and how it lands in the store."""
+
+    name: str
+    label: str
+    table: str | None
+    fields: tuple[Field, ...]
+    key: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+    #: at least one column of each group must be present (e.g. a student's identity)
+    one_of: tuple[tuple[str, ...], ...] = ()
+    #: columns whose values in the file delimit a scoped replace
+    partition: tuple[str, ...] = ()
+    #: how the partition reads in words (for the page and the docs)
+    partition_text: str = ""
+    registry: bool = False
+    description: str = ""
+    defaults: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"{self.name} has no field {name!r}")
+
+    def stored(self) -> list[str]:
+        """Canonical columns written to the store (not the auxiliary ones)."""
+        return [f.name for f in self.fields if not f.aux]
+
+
+# ------------------------------------------------------------------ header cleaning
+_STRIP = re.compile(r"[\s*＊:：_\-—·•.。、/\\|#№]+")
+
+
+def clean_header(value: object) -> str:
+    """A header for comparison: NFKC, lower case, no spaces, stars, colons or separators,
+    ASCII parentheses.  ``学校 名称*`` -> ``学校名称``; ``School_Name`` -> ``schoolname``."""
+    s = unicodedata.normalize("NFKC", "" if value is None else str(value)).lower()
+    s = s.replace("（", "(").replace("）", ")").replace("【", "(").replace("】", ")")
+    s = s.replace("[", "(").replace("]", ")")
+    return _STRIP.sub("", s)
+
+
+def _f(name: str, label: str, type_: str = "text", *synonyms: str, **kw) -> Field:
+    return Field(name, label, type_, tuple(synonyms), **kw)
+
+
+# ------------------------------------------------------------------ shared fields
+_LON = _f(
+    "lon",
+    "经度",
+    "float",
+    "经度",
+    "lon",
+    "lng",
+    "long",
+    "longitude",
+    "x坐标",
+    "东经",
+    "经度(wgs84)",
+    "经度坐标",
+    "gps经度",
+    "经度值",
+)
+_LAT = _f(
+    "lat",
+    "纬度",
+    "float",
+    "纬度",
+    "lat",
+    "latitude",
+    "y坐标",
+    "北纬",
+    "纬度(wgs84)",
+    "纬度坐标",
+    "gps纬度",
+    "纬度值",
+)
+_CRS = _f(
+    "crs",
+    "坐标系",
+    "text",
+    "坐标系",
+    "坐标系统",
+    "坐标类型",
+    "crs",
+    "coordsystem",
+    "coordinatesystem",
+    aux=True,
+)
+_TOWN_CODE = _f(
+    "township_code",
+    "乡镇代码",
+    "code",
+    "乡镇代码",
+    "乡镇编码",
+    "乡镇(街道)代码",
+    "所属乡镇代码",
+    "乡镇区划代码",
+    "township_code",
+    "towncode",
+    "township",
+)
+_TOWN_NAME = _f(
+    "township_name",
+    "乡镇名称",
+    "text",
+    "乡镇",
+    "乡镇名称",
+    "乡镇(街道)",
+    "所属乡镇",
+    "乡镇街道",
+    "乡(镇)",
+    "乡镇(街道)名称",
+    "所在乡镇",
+    "townshipname",
+    "town",
+    aux=True,
+)
+_VILLAGE_CODE = _f(
+    "village_code",
+    "村(社区)代码",
+    "code",
+    "村(社区)代码",
+    "村代码",
+    "村编码",
+    "行政村代码",
+    "社区代码",
+    "村居代码",
+    "村级代码",
+    "villagecode",
+)
+_VILLAGE_NAME = _f(
+    "village_name",
+    "村(社区)名称",
+    "text",
+    "村(社区)",
+    "村(社区)名称",
+    "行政村",
+    "村名",
+    "村名称",
+    "所在村",
+    "村居",
+    "村(居)",
+    "villagename",
+    "village",
+    aux=True,
+)
+_SCHOOL_CODE = _f(
+    "school_code",
+    "学校标识码",
+    "code",
+    "学校标识码",
+    "学校代码",
+    "学校编码",
+    "学校识别码",
+    "学校标识",
+    "schoolcode",
+    "schoolid",
+)
+_SCHOOL_NAME = _f(
+    "school_name",
+    "学校名称",
+    "text",
+    "学校名称",
+    "学校",
+    "就读学校",
+    "所在学校",
+    "学校全称",
+    "schoolname",
+    "school",
+    aux=True,
+)
+_STUDENT_ID = _f(
+    "student_id", "学生编号", "code", "学生编号", "学生id", "学生标识", "学生标识码", "studentid", "student"
+)
+_ID_NUMBER = _f(
+    "id_number",
+    "身份证号",
+    "id",
+    "身份证号",
+    "身份证号码",
+    "身份证件号",
+    "身份证件号码",
+    "公民身份号码",
+    "公民身份证号码",
+    "证件号码",
+    "证件号",
+    "身份证",
+    "学生身份证号",
+    "idnumber",
+    "idcard",
+    "idno",
+    personal=True,
+)
+_XUEJI = _f(
+    "xueji_number",
+    "学籍号",
+    "xueji",
+    "学籍号",
+    "全国学籍号",
+    "学籍号码",
+    "学籍编号",
+    "xuejinumber",
+    "studentnumber",
+    personal=True,
+)
+_NAME = _f("name", "姓名", "text", "姓名", "学生姓名", "name", "studentname", personal=True)
+_YEAR = _f("school_year", "学年", "int", "学年", "学年度", "schoolyear", range=(2000, 2100))
+_TERM = _f("term", "学期", "int", "学期", "term", "semester", range=(1, 2))
+
+
+def _bool(name: str, label: str, *synonyms: str, personal: bool = True) -> Field:
+    return Field(
+        name, label, "bool", (label, f"是否{label}", *synonyms, name.replace("_", "")), personal=personal
+    )
+
+
+# ------------------------------------------------------------------ the kinds
+_SCHOOLS = Kind(
+    "schools",
+    "学校",
+    "schools",
+    (
+        _f(
+            "code",
+            "学校标识码",
+            "code",
+            "学校标识码",
+            "学校代码",
+            "学校编码",
+            "学校识别码",
+            "标识码",
+            "schoolcode",
+            "schoolid",
+            "code",
+        ),
+        _f(
+            "name", "学校名称", "text", "学校名称", "学校", "校名", "学校全称", "schoolname", "school", "name"
+        ),
+        _f(
+            "level",
+            "办学类型",
+            "text",
+            "办学类型",
+            "学校类型",
+            "学校类别",
+            "学段",
+            "level",
+            "schooltype",
+            codes=tuple(schema.LEVELS),
+        ),
+        _TOWN_CODE,
+        _TOWN_NAME,
+        _VILLAGE_CODE,
+        _VILLAGE_NAME,
+        _LON,
+        _LAT,
+        _CRS,
+        _f("capacity", "核定学位", "int", "核定学位", "学位数", "核定学位数", "capacity", range=(0, 100_000)),
+        _f("classes", "班级数", "int", "班级数", "教学班数", "班数", "classes", range=(0, 1000)),
+        _f(
+            "boarding_beds",
+            "寄宿床位",
+            "int",
+            "寄宿床位",
+            "床位数",
+            "住宿床位",
+            "boardingbeds",
+            "beds",
+            range=(0, 100_000),
+        ),
+        _f(
+            "teachers",
+            "教师数",
+            "int",
+            "教师数",
+            "专任教师数",
+            "专任教师",
+            "教职工数",
+            "teachers",
+            range=(0, 10_000),
+        ),
+    ),
+    key=("code",),
+    required=("code", "name", "level"),
+    one_of=(("township_code", "township_name"),),
+    partition=("township_code",),
+    partition_text="文件涉及的乡镇的全部学校",
+    description="学校名单：标识码、名称、办学类型、所在乡镇与坐标、学位与班级数。",
+)
+
+_VILLAGES = Kind(
+    "villages",
+    "行政村(社区)",
+    "villages",
+    (
+        _f(
+            "code",
+            "村(社区)代码",
+            "code",
+            "村(社区)代码",
+            "村代码",
+            "行政村代码",
+            "社区代码",
+            "统计用区划代码",
+            "区划代码",
+            "villagecode",
+            "code",
+        ),
+        _TOWN_CODE,
+        _TOWN_NAME,
+        _f(
+            "name",
+            "村(社区)名称",
+            "text",
+            "村(社区)名称",
+            "村(社区)",
+            "行政村",
+            "村名",
+            "村名称",
+            "名称",
+            "villagename",
+            "name",
+        ),
+        _f("kind", "类型", "text", "类型", "村居类型", "kind", codes=("行政村", "社区")),
+        _LON,
+        _LAT,
+        _CRS,
+    ),
+    key=("code",),
+    required=("code", "name"),
+    one_of=(("township_code", "township_name"),),
+    partition=("township_code",),
+    partition_text="文件涉及的乡镇的全部村(社区)",
+    description="行政村(社区)：12 位代码、名称、所属乡镇与坐标。",
+)
+
+_POPULATION = Kind(
+    "village_population",
+    "学龄人口",
+    "village_population",
+    (
+        _f("village_code", "村(社区)代码", "code", *_VILLAGE_CODE.synonyms),
+        _VILLAGE_NAME,
+        _f("year", "年份", "int", "年份", "年度", "统计年份", "year", range=(2000, 2100)),
+        _f("age", "年龄", "int", "年龄", "周岁", "age", range=(0, 15)),
+        _f("persons", "人数", "int", "人数", "人口数", "儿童数", "persons", "count", range=(0, 100_000)),
+    ),
+    key=("village_code", "year", "age"),
+    required=("year", "age", "persons"),
+    one_of=(("village_code", "village_name"),),
+    partition=("village_code", "year"),
+    partition_text="文件涉及的村(社区)在文件涉及年份的全部数据",
+    description="各村(社区)分年龄(0-15 岁)的学龄人口。",
+)
+
+_STUDENT_FLAGS = tuple(
+    _bool(col, label) for col, (label, _) in schema.FLAGS.items() if col not in ("disability",)
+)
+_STUDENTS = Kind(
+    "students",
+    "学生",
+    "students",
+    (
+        _STUDENT_ID,
+        _ID_NUMBER,
+        _XUEJI,
+        _NAME,
+        _f("sex", "性别", "text", "性别", "sex", "gender", codes=tuple(schema.SEX)),
+        _f(
+            "birth_date",
+            "出生日期",
+            "date",
+            "出生日期",
+            "出生年月日",
+            "出生年月",
+            "生日",
+            "birthdate",
+            "birthday",
+            "dob",
+            personal=True,
+        ),
+        _f("grade", "年级", "int", "年级", "当前年级", "所在年级", "grade", range=(1, 9)),
+        _f("class_no", "班级", "int", "班级", "班级号", "班号", "班", "classno", "class", range=(1, 99)),
+        _SCHOOL_CODE,
+        _SCHOOL_NAME,
+        _f(
+            "village_code",
+            "户籍村(社区)",
+            "code",
+            "户籍村(社区)",
+            "户籍村(社区)代码",
+            "户籍村代码",
+            *_VILLAGE_CODE.synonyms,
+        ),
+        _f(
+            "village_name",
+            "户籍村名称",
+            "text",
+            "户籍村",
+            "户籍村名称",
+            "户籍所在村",
+            "家庭住址村",
+            *_VILLAGE_NAME.synonyms,
+            aux=True,
+        ),
+        _bool("boarding", "寄宿", "住校", "是否住校", "寄宿生", personal=False),
+        _f(
+            "placement",
+            "安置方式",
+            "text",
+            "安置方式",
+            "就读方式",
+            "placement",
+            codes=tuple(schema.PLACEMENTS),
+        ),
+        _f(
+            "status",
+            "学籍状态",
+            "text",
+            "学籍状态",
+            "在校状态",
+            "状态",
+            "status",
+            codes=tuple(schema.STUDENT_STATUS),
+        ),
+        _f("status_date", "状态日期", "date", "状态日期", "状态变更日期", "statusdate"),
+        _f(
+            "enrolled_on",
+            "入学日期",
+            "date",
+            "入学日期",
+            "入学年月",
+            "入学时间",
+            "enrolledon",
+            "enrolmentdate",
+        ),
+        _bool("learning_difficulty", "学习困难", "学困生"),
+        _f(
+            "score_trend",
+            "成绩变化(标准分)",
+            "float",
+            "成绩变化(标准分)",
+            "成绩变化",
+            "scoretrend",
+            range=(-10, 10),
+        ),
+        _bool("disability", "残疾", "残疾学生", "是否残疾学生"),
+        _f(
+            "disability_level",
+            "残疾等级",
+            "int",
+            "残疾等级",
+            "残疾级别",
+            "disabilitylevel",
+            personal=True,
+            range=(1, 4),
+        ),
+        _f(
+            "poverty_category",
+            "困难类别",
+            "text",
+            "困难类别",
+            "家庭经济困难类别",
+            "贫困类别",
+            "建档立卡类别",
+            "资助对象类别",
+            "povertycategory",
+            personal=True,
+            codes=tuple(schema.POVERTY_CATEGORIES),
+        ),
+        *_STUDENT_FLAGS,
+        _f(
+            "guardian_name",
+            "监护人",
+            "text",
+            "监护人",
+            "监护人姓名",
+            "家长姓名",
+            "家长",
+            "guardianname",
+            personal=True,
+        ),
+        _f(
+            "guardian_phone",
+            "监护人电话",
+            "phone",
+            "监护人电话",
+            "监护人联系电话",
+            "家长电话",
+            "联系电话",
+            "手机号码",
+            "guardianphone",
+            "phone",
+            personal=True,
+        ),
+    ),
+    key=("student_id",),
+    required=("name", "grade"),
+    one_of=(("student_id", "id_number", "xueji_number"), ("school_code", "school_name")),
+    partition=("school_code",),
+    partition_text="文件涉及的学校的全部学生",
+    description="学生学籍：身份证号或学籍号、姓名、学校、年级、户籍村与各项标记。",
+    defaults={"status": "在校", "placement": "普通班"},
+)
+
+_ABSENCES = Kind(
+    "absences",
+    "缺勤",
+    "absences",
+    (
+        _STUDENT_ID,
+        _ID_NUMBER,
+        _XUEJI,
+        _NAME,
+        _f("day", "日期", "date", "日期", "缺勤日期", "缺课日期", "day", "date"),
+        _bool("excused", "已请假", "请假", "是否请假", "事病假", "excused", personal=False),
+    ),
+    key=("student_id", "day"),
+    required=("day",),
+    one_of=(("student_id", "id_number", "xueji_number"),),
+    partition=("student_id",),
+    partition_text="文件涉及的学生在文件日期范围内的缺勤记录",
+    description="缺勤记录：学生、日期、是否请假。",
+    defaults={"excused": False},
+)
+
+_CASES = Kind(
+    "dropout_cases",
+    "控辍保学台账",
+    "dropout_cases",
+    (
+        _f("case_id", "案件编号", "code", "案件编号", "台账编号", "编号", "序号编码", "caseid"),
+        _STUDENT_ID,
+        _ID_NUMBER,
+        _NAME,
+        _f("village_code", "户籍村(社区)", "code", "户籍村(社区)", "户籍村代码", *_VILLAGE_CODE.synonyms),
+        _f("village_name", "户籍村名称", "text", "户籍村", "户籍村名称", *_VILLAGE_NAME.synonyms, aux=True),
+        _SCHOOL_CODE,
+        _SCHOOL_NAME,
+        _f("grade", "年级", "int", "年级", "辍学时年级", "grade", range=(1, 9)),
+        _f(
+            "status",
+            "状态",
+            "text",
+            "状态",
+            "台账状态",
+            "处理状态",
+            "status",
+            codes=tuple(schema.CASE_STATUS),
+        ),
+        _f(
+            "reason",
+            "辍学原因",
+            "text",
+            "辍学原因",
+            "原因",
+            "失学辍学原因",
+            "reason",
+            codes=tuple(schema.REASONS),
+        ),
+        _f("source", "来源", "text", "来源", "线索来源", "source"),
+        _f("reported_on", "上报日期", "date", "上报日期", "发现日期", "登记日期", "reportedon"),
+        _f("verified_on", "核实日期", "date", "核实日期", "verifiedon"),
+        _f("returned_on", "返校日期", "date", "返校日期", "劝返日期", "复学日期", "returnedon"),
+        _f("closed_on", "结案日期", "date", "结案日期", "closedon"),
+        _f("next_followup_on", "下次跟进", "date", "下次跟进", "下次跟进日期", "nextfollowupon"),
+        _f("dismiss_reason", "误报原因", "text", "误报原因", "dismissreason"),
+    ),
+    key=("case_id",),
+    required=("status", "reported_on"),
+    one_of=(("student_id", "id_number"), ("village_code", "village_name")),
+    partition=("village_code",),
+    partition_text="文件涉及的户籍村(社区)的全部台账",
+    description="辍学/疑似辍学台账：学生、户籍村、状态、原因与各环节日期。",
+)
+
+_AID = Kind(
+    "aid_records",
+    "资助台账",
+    "aid_records",
+    (
+        _f("record_id", "记录编号", "code", "记录编号", "发放编号", "流水号", "recordid"),
+        _STUDENT_ID,
+        _ID_NUMBER,
+        _XUEJI,
+        _NAME,
+        _SCHOOL_CODE,
+        _SCHOOL_NAME,
+        _f(
+            "programme",
+            "资助项目",
+            "text",
+            "资助项目",
+            "项目",
+            "项目名称",
+            "资助类型",
+            "programme",
+            "program",
+            codes=tuple(schema.PROGRAMMES),
+        ),
+        _YEAR,
+        _TERM,
+        _f(
+            "standard_amount",
+            "标准金额",
+            "float",
+            "标准金额",
+            "资助标准",
+            "应发金额",
+            "standardamount",
+            range=(0, 1_000_000),
+        ),
+        _f(
+            "paid_amount",
+            "实发金额",
+            "float",
+            "实发金额",
+            "发放金额",
+            "实发",
+            "paidamount",
+            range=(0, 1_000_000),
+        ),
+        _f("due_date", "应发日期", "date", "应发日期", "计划发放日期", "duedate"),
+        _f("paid_date", "实发日期", "date", "实发日期", "发放日期", "到账日期", "paiddate"),
+        _f(
+            "funding_source",
+            "资金来源",
+            "text",
+            "资金来源",
+            "资金渠道",
+            "fundingsource",
+            codes=schema.FUNDING_SOURCES,
+        ),
+    ),
+    key=("record_id",),
+    required=("programme", "school_year", "term"),
+    one_of=(("student_id", "id_number", "xueji_number"),),
+    partition=("school_code", "programme", "school_year", "term"),
+    partition_text="文件涉及的学校、项目、学年与学期的全部资助记录",
+    description="资助发放台账：学生、项目、学年学期、标准与实发金额、日期。",
+)
+
+_CONTACTS = Kind(
+    "contacts",
+    "联系人",
+    "contacts",
+    (
+        _f(
+            "role",
+            "角色",
+            "text",
+            "角色",
+            "职务",
+            "职责",
+            "岗位",
+            "role",
+            codes=(*schema.SIX_CHIEFS, "资助专干", "控辍专干"),
+        ),
+        _f(
+            "place_code",
+            "单位代码",
+            "code",
+            "单位代码",
+            "乡镇/村代码",
+            "区划代码",
+            "所在单位代码",
+            "placecode",
+        ),
+        _f(
+            "place_name", "单位名称", "text", "单位名称", "单位", "乡镇/村", "所在单位", "placename", aux=True
+        ),
+        _f("name", "姓名", "text", "姓名", "联系人", "联系人姓名", "name", personal=True),
+        _f(
+            "phone",
+            "电话",
+            "phone",
+            "电话",
+            "手机",
+            "手机号",
+            "手机号码",
+            "联系电话",
+            "phone",
+            "mobile",
+            personal=True,
+        ),
+    ),
+    key=("role", "place_code"),
+    required=("role", "name"),
+    one_of=(("place_code", "place_name"),),
+    partition=("place_code",),
+    partition_text="文件涉及的乡镇(村)的全部联系人",
+    description="联系人：各乡镇的镇长、各村的村长等(按角色与单位)。",
+)
+
+# -- outside lists (the aid issue reconciles them; the roster check belongs to another issue)
+_REG_ID = _f(
+    "id_number",
+    "身份证号",
+    "id",
+    *_ID_NUMBER.synonyms,
+    "成员身份证号",
+    "证件号码",
+    "学籍号",
+    "全国学籍号",
+    personal=True,
+)
+_REG_NAME = _f(
+    "name",
+    "姓名",
+    "text",
+    "姓名",
+    "学生姓名",
+    "成员姓名",
+    "人员姓名",
+    "受助人姓名",
+    "受助学生姓名",
+    "残疾人姓名",
+    "儿童姓名",
+    "name",
+    personal=True,
+)
+_REG_TOWN = _f(
+    "township",
+    "乡镇",
+    "text",
+    "乡镇",
+    "乡镇(街道)",
+    "乡(镇)",
+    "乡镇街道",
+    "所属乡镇",
+    "乡镇名称",
+    "镇(乡、街道)",
+    "乡镇(街道)名称",
+    "所在乡镇",
+    "户籍乡镇",
+    "街道(乡镇)",
+    "township",
+    "town",
+)
+_REG_VILLAGE = _f(
+    "village",
+    "村(社区)",
+    "text",
+    "村",
+    "行政村",
+    "村(社区)",
+    "所属村",
+    "村居",
+    "村(居)",
+    "村名",
+    "村名称",
+    "所在村",
+    "村(社区)名称",
+    "户籍村",
+    "村委会",
+    "村(居)委会",
+    "village",
+)
+_REG_CAT = _f(
+    "category",
+    "类别",
+    "text",
+    "类别",
+    "人员类别",
+    "困难类别",
+    "户类型",
+    "救助类别",
+    "残疾类别",
+    "监测类型",
+    "资助类型",
+    "category",
+)
+
+
+def _registry(name: str, label: str, *extra: Field) -> Kind:
+    return Kind(
+        name,
+        label,
+        None,
+        (_REG_ID, _REG_NAME, _REG_TOWN, _REG_VILLAGE, _REG_CAT, *extra),
+        key=("id_number",),
+        required=("id_number",),
+        registry=True,
+        description=f"{label}：在“学生资助”页与学籍比对，不直接写入数据库。",
+    )
+
+
+_REGISTRIES = tuple(_registry(k, label) for k, label in schema.REGISTRY_KINDS.items())
+_ROSTER = Kind(
+    "roster",
+    "适龄儿童花名册",
+    None,
+    (
+        _REG_ID,
+        _REG_NAME,
+        _f("sex", "性别", "text", "性别", "sex", codes=tuple(schema.SEX)),
+        _f("birth_date", "出生日期", "date", "出生日期", "出生年月", "birthdate", personal=True),
+        _REG_TOWN,
+        _REG_VILLAGE,
+        _f("address", "户籍地址", "text", "户籍地址", "住址", "家庭住址", "address", personal=True),
+        _f("guardian_name", "监护人", "text", "监护人", "监护人姓名", "户主姓名", "家长姓名", personal=True),
+        _f("guardian_phone", "监护人电话", "phone", "监护人电话", "联系电话", "手机号码", personal=True),
+        # 学籍核查: optional placement, exemption and studying-elsewhere columns
+        _f(
+            "placement",
+            "安置方式",
+            "text",
+            "安置方式",
+            "安置情况",
+            "特殊安置",
+            "placement",
+            codes=("特教学校", "送教上门"),
+        ),
+        _f(
+            "exemption_reason",
+            "免缓学原因",
+            "text",
+            "免缓学原因",
+            "免学原因",
+            "缓学原因",
+            "免(缓)学原因",
+            "exemptionreason",
+        ),
+        _f(
+            "elsewhere_school",
+            "异地就读学校",
+            "text",
+            "异地就读学校",
+            "外县就读学校",
+            "县外就读学校",
+            "elsewhereschool",
+        ),
+        _f("elsewhere_county", "就读地", "text", "就读地", "就读县区", "异地就读县区", "elsewherecounty"),
+        _f(
+            "elsewhere_confirmed_on",
+            "异地就学确认日期",
+            "date",
+            "异地就学确认日期",
+            "确认日期",
+            "elsewhereconfirmedon",
+        ),
+    ),
+    key=("id_number",),
+    required=("id_number", "name"),
+    registry=True,
+    description="适龄儿童花名册(户籍数据)：在“学籍核查”页导入，与学籍比对。",
+)
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        _SCHOOLS,
+        _VILLAGES,
+        _POPULATION,
+        _STUDENTS,
+        _ABSENCES,
+        _CASES,
+        _AID,
+        _CONTACTS,
+        *_REGISTRIES,
+        _ROSTER,
+    )
+}
+#: Kinds that are committed to a store table.
+TABLE_KINDS = tuple(k for k, v in KINDS.items() if v.table)
+REGISTRY_KINDS = tuple(k for k, v in KINDS.items() if v.registry)
+
+
+def get_kind(name: str) -> Kind:
+    """The kind called ``name``; ``KeyError`` with the choices when unknown."""
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise KeyError(f"未知的数据类型：{name}（可选 {', '.join(KINDS)}）") from None
+
+
+def synonym_index(kind: Kind) -> dict[str, str]:
+    """Cleaned header -> canonical column, for one kind.
+
+    The canonical name, the field's label and every synonym map to the field;
+    when two fields share a synonym the first declared wins (so ``学校`` is the
+    school's name in ``schools`` and the student's school in ``students``).
+    """
+    index: dict[str, str] = {}
+    for f in kind.fields:
+        for s in (f.name, f.label, *f.synonyms):
+            index.setdefault(clean_header(s), f.name)
+    return index

@@ -1,0 +1,544 @@
+"""Backups and restore of the whole store (docs/operations.md).
+
+A backup is a consistent copy of every table, taken while the app serves:
+one short connection (the store's usual unit of work) attaches a new DuckDB
+file and runs ``COPY FROM DATABASE`` inside one transaction, so the copy is
+the snapshot that transaction sees (DuckDB's MVCC), whatever other threads
+commit meanwhile.  The copy is checked against that snapshot (rows and a
+content hash per table), written under a ``.partial`` name and renamed when
+complete, so the backup folder never holds a half-written file; the oldest
+backups beyond ``backup.keep`` are then deleted.
+
+Restore replaces the store's file with a verified copy of a backup.  A
+maintenance flag file beside the store tells every user it is happening
+(:func:`maintenance_status`; the frame shows it and stops, ``lib.ui.ops``).
+The current store is first backed up itself (or, when it is too damaged to
+open, moved aside as ``*.damaged-…``), the copy is migrated, and renamed
+over the store in one step (``os.replace``); the file's new modification
+time changes :func:`lib.core.store.data_version`, so every cache reloads.
+
+Time: file names and the schedule use the store's clock (``now()`` in
+DuckDB, the audit log's clock), never ``as_of``; tests pass ``now``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from lib.core import config, permissions, schema, store
+from lib.core import settings as settings_store
+from lib.core.errors import AppError
+from lib.core.scope import Scope
+
+#: Backup files are called ``edu-20261120T083000.duckdb`` (the store clock's time).
+_NAME = re.compile(r"^edu-(\d{8}T\d{6})(?:-(\d+))?\.duckdb$")
+_STAMP = "%Y%m%dT%H%M%S"
+#: The identity scheduled backups run as (recorded in the audit log).
+SCHEDULER = Scope(user="system:scheduler", role="admin")
+
+
+class BackupError(AppError, RuntimeError):
+    """A backup could not be taken, or a file is not a usable backup (message in Chinese)."""
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """One backup just taken."""
+
+    path: Path
+    taken_at: datetime
+    size_bytes: int
+    tables: dict[str, int]
+    pruned: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    """What a restore did."""
+
+    restored_from: Path
+    safety_backup: Path | None
+    moved_aside: Path | None
+    tables: dict[str, int]
+
+
+# ------------------------------------------------------------------ settings and listing
+def backup_settings(settings: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The ``backup`` block of the effective settings (defaults ∘ TOML ∘ the admin's overrides)."""
+    if settings is None:
+        try:
+            settings = settings_store.effective_settings()
+        except (store.StoreError, store.StoreBusy, duckdb.Error):
+            settings = config.SETTINGS
+    return settings["backup"]
+
+
+def backup_dir(settings: dict[str, Any] | None = None, *, db: Path | None = None) -> Path:
+    """The backup folder: ``backup.dir``, or ``backups/`` beside the store's file."""
+    folder = backup_settings(settings).get("dir") or ""
+    if folder:
+        return Path(folder).expanduser().resolve()
+    return Path(db or config.db_path()).resolve().parent / "backups"
+
+
+def parse_backup_name(name: str) -> datetime | None:
+    """The time in a backup's file name, or None if the name is not a backup's."""
+    m = _NAME.match(name)
+    return datetime.strptime(m.group(1), _STAMP) if m else None
+
+
+def list_backups(folder: Path) -> pd.DataFrame:
+    """Backups in ``folder``, newest first: ``name``, ``path``, ``taken_at``, ``size_bytes``."""
+    rows = []
+    folder = Path(folder)
+    if folder.is_dir():
+        for p in folder.iterdir():
+            when = parse_backup_name(p.name)
+            if when is not None and p.is_file():
+                rows.append(
+                    {"name": p.name, "path": str(p), "taken_at": when, "size_bytes": p.stat().st_size}
+                )
+    frame = pd.DataFrame(rows, columns=["name", "path", "taken_at", "size_bytes"])
+    return frame.sort_values(["taken_at", "name"], ascending=False, ignore_index=True)
+
+
+def last_backup(folder: Path) -> datetime | None:
+    """When the newest backup in ``folder`` was taken (None: there is none)."""
+    listed = list_backups(folder)
+    return None if listed.empty else listed.taken_at.iloc[0].to_pydatetime()
+
+
+def backup_due(last_taken: datetime | None, now: datetime, *, schedule_hours: float) -> bool:
+    """Is a scheduled backup due?  ``schedule_hours`` 0 (or less) switches the schedule off."""
+    if schedule_hours <= 0:
+        return False
+    return last_taken is None or now - last_taken >= timedelta(hours=schedule_hours)
+
+
+def prune_plan(names: list[str], *, keep: int) -> list[str]:
+    """The backup file names to delete so that the newest ``keep`` remain (at least one is kept)."""
+    keep = max(int(keep), 1)
+    dated = sorted(
+        (n for n in names if parse_backup_name(n)),
+        key=lambda n: (parse_backup_name(n), len(n), n),
+        reverse=True,
+    )
+    return dated[keep:]
+
+
+def _prune(folder: Path, keep: int) -> list[str]:
+    removed = prune_plan([p.name for p in folder.iterdir()], keep=keep)
+    for name in removed:
+        (folder / name).unlink(missing_ok=True)
+    return removed
+
+
+# ------------------------------------------------------------------ fingerprints
+def table_fingerprints(
+    con: duckdb.DuckDBPyConnection, *, database: str | None = None
+) -> dict[str, tuple[int, int]]:
+    """Rows and an order-independent content hash of every table of the schema.
+
+    Two stores with equal fingerprints hold the same rows in every table
+    (up to hash collisions).
+
+    Parameters
+    ----------
+    con
+        An open connection.
+    database
+        Catalog to read (an attached backup); default the connection's own.
+    """
+    catalog = database or con.execute("SELECT current_database()").fetchone()[0]
+    have = {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = ? AND table_schema = 'main'",
+            [catalog],
+        ).fetchall()
+    }
+    out: dict[str, tuple[int, int]] = {}
+    for name in schema.TABLES:
+        if name in have:
+            n, h = con.execute(
+                f'SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM "{catalog}".main."{name}" t'
+            ).fetchone()
+            out[name] = (int(n), int(h))
+    return out
+
+
+def file_fingerprints(file: Path) -> dict[str, tuple[int, int]]:
+    """:func:`table_fingerprints` of a database file, opened read-only."""
+    con = duckdb.connect(str(file), read_only=True)
+    try:
+        return table_fingerprints(con)
+    finally:
+        con.close()
+
+
+def _clock(con: duckdb.DuckDBPyConnection) -> datetime:
+    return con.execute("SELECT now()::TIMESTAMP").fetchone()[0]
+
+
+def _free_name(folder: Path, when: datetime) -> Path:
+    base = when.strftime(_STAMP)
+    path = folder / f"edu-{base}.duckdb"
+    n = 1
+    while path.exists():
+        path = folder / f"edu-{base}-{n}.duckdb"
+        n += 1
+    return path
+
+
+def _sql_str(p: Path) -> str:
+    return str(p).replace("'", "''")
+
+
+# ------------------------------------------------------------------ taking a backup
+def take_backup(
+    scope: Scope,
+    *,
+    out_dir: Path | None = None,
+    path: Path | None = None,
+    keep: int | None = None,
+    reason: str = "manual",
+    now: datetime | None = None,
+) -> BackupInfo:
+    """Copy the whole store into a new file in the backup folder, consistently.
+
+    Parameters
+    ----------
+    scope
+        Who asks (needs the ``backup`` permission); recorded in the audit log.
+    out_dir
+        Folder (default :func:`backup_dir`); created if needed.
+    path
+        The store (default :func:`lib.core.config.db_path`).
+    keep
+        Backups kept in ``out_dir`` afterwards (default ``backup.keep``).
+    reason
+        ``manual``, ``scheduled`` or ``before_restore`` (recorded).
+    now
+        Time for the file name (default: the store's clock).
+
+    Returns
+    -------
+    BackupInfo
+
+    Raises
+    ------
+    lib.core.permissions.NotPermitted, lib.core.store.StoreBusy, BackupError
+    """
+    permissions.require(scope, "backup")
+    conf = backup_settings()
+    folder = Path(out_dir) if out_dir else backup_dir(db=path)
+    folder.mkdir(parents=True, exist_ok=True)
+    keep = int(conf["keep"] if keep is None else keep)
+    with store.connect(path, create=False) as con:
+        when = (now or _clock(con)).replace(microsecond=0)
+        target = _free_name(folder, when)
+        partial = target.with_name(target.name + ".partial")
+        partial.unlink(missing_ok=True)
+        # attached databases are shared by every connection of this process: a unique alias
+        alias = f"_backup_{uuid.uuid4().hex[:12]}"
+        source = con.execute("SELECT current_database()").fetchone()[0]
+        try:
+            con.execute(f"ATTACH '{_sql_str(partial)}' AS {alias}")
+            # one transaction reads the store and writes the copy: both see one snapshot,
+            # and the copy is checked against it before it is kept
+            con.execute("BEGIN TRANSACTION")
+            try:
+                before = table_fingerprints(con, database=source)
+                con.execute(f'COPY FROM DATABASE "{source}" TO {alias}')
+                after = table_fingerprints(con, database=alias)
+                if before != after:
+                    raise BackupError("备份副本与数据库内容不一致，已放弃本次备份。")
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+            con.execute(f"CHECKPOINT {alias}")
+            con.execute(f"DETACH {alias}")
+        except Exception as exc:
+            try:
+                con.execute(f"DETACH DATABASE IF EXISTS {alias}")
+            except duckdb.Error:
+                pass
+            _discard(partial)
+            _record(con, scope, "backup_failed", file=target.name, reason=reason, error=str(exc))
+            if isinstance(exc, BackupError):
+                raise
+            raise BackupError(f"备份失败：{exc}") from exc
+        if Path(str(partial) + ".wal").exists():  # the checkpoint should have emptied it
+            _discard(partial)
+            raise BackupError("备份文件未能完整写入磁盘，已放弃本次备份。")
+        os.chmod(partial, 0o600)  # a backup holds children's data and password hashes: owner only
+        os.replace(partial, target)
+        tables = {name: n for name, (n, _) in after.items()}
+        pruned = tuple(_prune(folder, keep))
+        _record(
+            con,
+            scope,
+            "backup",
+            file=target.name,
+            reason=reason,
+            folder=str(folder),
+            size_bytes=target.stat().st_size,
+            pruned=list(pruned),
+        )
+    return BackupInfo(target, when, target.stat().st_size, tables, pruned)
+
+
+def _discard(file: Path) -> None:
+    file.unlink(missing_ok=True)
+    Path(str(file) + ".wal").unlink(missing_ok=True)
+
+
+def _record(con: duckdb.DuckDBPyConnection, scope: Scope, action: str, **detail: Any) -> None:
+    try:
+        store.audit(
+            con,
+            user=scope.user,
+            action=action,
+            scope=scope.describe(),
+            detail=json.dumps(detail, ensure_ascii=False, default=str, sort_keys=True),
+        )
+    except duckdb.Error:  # recording must never hide what the caller reports
+        pass
+
+
+def run_if_due(
+    *, path: Path | None = None, settings: dict[str, Any] | None = None, now: datetime | None = None
+) -> BackupInfo | None:
+    """Take a scheduled backup when ``backup.schedule_hours`` have passed since the last one.
+
+    Cheap when nothing is due (one directory listing and one clock read).
+
+    Returns
+    -------
+    BackupInfo or None
+        The new backup, or None when none was due (or the schedule is off).
+    """
+    conf = backup_settings(settings)
+    hours = float(conf.get("schedule_hours") or 0)
+    if hours <= 0:
+        return None
+    folder = backup_dir(settings, db=path)
+    if now is None:
+        with store.connect(path, create=False) as con:
+            now = _clock(con)
+    if not backup_due(last_backup(folder), now, schedule_hours=hours):
+        return None
+    return take_backup(
+        SCHEDULER, out_dir=folder, path=path, keep=int(conf["keep"]), reason="scheduled", now=now
+    )
+
+
+# ------------------------------------------------------------------ checking and restoring
+def verify_backup(file: Path) -> dict[str, int]:
+    """Rows per table of a backup file.
+
+    Raises
+    ------
+    BackupError
+        The file is missing, not a DuckDB database, not this system's, or newer
+        than this program.
+    """
+    file = Path(file)
+    if not file.is_file():
+        raise BackupError(f"备份文件不存在：{file}")
+    try:
+        con = duckdb.connect(str(file), read_only=True)
+    except duckdb.Error as exc:
+        raise BackupError(f"不是有效的数据库备份：{file.name}（{exc}）") from exc
+    try:
+        have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        missing = {"meta", "students", "schools", "audit_log"} - have
+        if missing:
+            raise BackupError(f"不是本系统的备份：{file.name} 缺少表 {'、'.join(sorted(missing))}")
+        version = store.schema_version(con)
+        if version > store.SCHEMA_VERSION:
+            raise BackupError(f"备份的结构版本 {version} 比本程序新，不能恢复。")
+        return {
+            n: int(con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0])
+            for n in schema.TABLES
+            if n in have
+        }
+    except duckdb.Error as exc:
+        raise BackupError(f"备份文件已损坏：{file.name}（{exc}）") from exc
+    finally:
+        con.close()
+
+
+def maintenance_file(path: Path | None = None) -> Path:
+    """The flag file that says a restore is in progress (beside the store's file)."""
+    p = Path(path or config.db_path())
+    return p.with_name(p.name + ".maintenance")
+
+
+def maintenance_status(path: Path | None = None) -> dict[str, Any] | None:
+    """Who is restoring what while a restore runs; None otherwise (one ``stat``)."""
+    flag = maintenance_file(path)
+    if not flag.exists():
+        return None
+    try:
+        return json.loads(flag.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"user": "?", "file": "?"}
+
+
+def restore(
+    scope: Scope, file: Path, *, path: Path | None = None, safety_backup: bool = True
+) -> RestoreResult:
+    """Replace the store with the backup ``file`` (call only after the user confirmed).
+
+    Parameters
+    ----------
+    scope
+        Who restores (needs ``backup``); recorded in the restored store's audit log.
+    file
+        A backup file (:func:`verify_backup` checks it first).
+    path
+        The store (default :func:`lib.core.config.db_path`).
+    safety_backup
+        Back up the current store first (reason ``before_restore``), so that a
+        mistaken restore can itself be undone.  A store too damaged to open is
+        moved aside instead (``<file>.damaged-<time>``).
+
+    Raises
+    ------
+    lib.core.permissions.NotPermitted, lib.core.store.StoreBusy, BackupError
+    """
+    permissions.require(scope, "backup")
+    file = Path(file).resolve()
+    db = Path(path or config.db_path()).resolve()
+    if file == db:
+        raise BackupError("不能用数据库文件本身恢复自己。")
+    verify_backup(file)
+    flag = maintenance_file(db)
+    flag.write_text(
+        json.dumps(
+            {"user": scope.user, "file": file.name, "started": datetime.now().isoformat(timespec="seconds")},
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    staging = db.with_name(db.name + ".restoring")
+    try:
+        safety, aside = None, None
+        if db.exists():
+            if safety_backup:
+                try:
+                    # keep: pruning now could delete the very backup being restored
+                    safety = take_backup(scope, path=db, reason="before_restore", keep=10_000).path
+                except (BackupError, store.StoreError, duckdb.Error):
+                    aside = _move_aside(db)  # too damaged to copy: keep it for inspection
+            elif not _opens(db):
+                aside = _move_aside(db)
+        _discard(staging)
+        shutil.copyfile(file, staging)
+        with store.connect(staging) as con:  # migrates a backup of an older schema
+            store.set_meta(con, "restored_from", file.name)
+            _record(
+                con,
+                scope,
+                "restore",
+                file=file.name,
+                safety_backup=safety.name if safety else None,
+                moved_aside=aside.name if aside else None,
+            )
+            con.execute("CHECKPOINT")
+        if db.exists():
+            # take the store's lock once more (waits for a unit of work in progress) and
+            # flush its log, so that nothing is left to replay into the replaced file
+            with store.connect(db) as con:
+                con.execute("CHECKPOINT")
+        Path(str(db) + ".wal").unlink(missing_ok=True)
+        os.replace(staging, db)
+        _bump(db)
+        tables = verify_backup(db)
+    finally:
+        _discard(staging)
+        flag.unlink(missing_ok=True)
+    return RestoreResult(file, safety, aside, tables)
+
+
+def _opens(db: Path) -> bool:
+    try:
+        with store.connect(db, create=False):
+            return True
+    except store.StoreError:
+        return False
+    except duckdb.Error:
+        return False
+
+
+def _move_aside(db: Path) -> Path:
+    aside = db.with_name(f"{db.name}.damaged-{datetime.now():{_STAMP}}")
+    os.replace(db, aside)
+    wal = Path(str(db) + ".wal")
+    if wal.exists():
+        os.replace(wal, Path(str(aside) + ".wal"))
+    return aside
+
+
+def _bump(db: Path) -> None:
+    """Make sure :func:`lib.core.store.data_version` changes even within one mtime tick."""
+    st = os.stat(db)
+    os.utime(db, ns=(st.st_atime_ns, max(st.st_mtime_ns, _now_ns()) + 1_000))
+
+
+def _now_ns() -> int:
+    import time
+
+    return time.time_ns()
+
+
+# ------------------------------------------------------------------ for the admin page
+#: Column labels of :func:`backups_table`.
+TABLE_COLUMNS = {"name": "备份文件", "taken_at": "备份时间", "size_mb": "大小(MB)"}
+
+
+def backups_table(folder: Path) -> pd.DataFrame:
+    """The backups in ``folder`` for display: file, time (``YYYY-MM-DD HH:MM:SS``), size in MB."""
+    listed = list_backups(folder)
+    out = pd.DataFrame(
+        {
+            "name": listed["name"],
+            "taken_at": pd.to_datetime(listed["taken_at"]).dt.strftime("%Y-%m-%d %H:%M:%S"),
+            "size_mb": (listed["size_bytes"].astype(float) / 1e6).round(1),
+        }
+    )
+    return out.rename(columns=TABLE_COLUMNS)
+
+
+def backup_status(scope: Scope, *, path: Path | None = None) -> dict[str, Any]:
+    """What the admin page shows above the list: folder, count, newest, schedule, keep.
+
+    Raises
+    ------
+    lib.core.permissions.NotPermitted
+    """
+    permissions.require(scope, "backup")
+    conf = backup_settings()
+    folder = backup_dir(db=path)
+    listed = list_backups(folder)
+    return {
+        "folder": folder,
+        "count": len(listed),
+        "last": last_backup(folder),
+        "schedule_hours": float(conf.get("schedule_hours") or 0),
+        "keep": int(conf["keep"]),
+        "names": listed["name"].tolist(),
+    }

@@ -1,0 +1,73 @@
+"""The overview's own reads: case counts on a day and aid inputs by township.
+
+Shared reads of places (townships, schools, enrolment) are in :mod:`lib.core.places`,
+the score's inputs in :mod:`lib.risk.inputs`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from lib.aid import rules as aid
+from lib.core.places import ENROLLED_SQL
+from lib.core.scope import Scope
+from lib.dropout import rules as dropout
+
+
+def _case_where(scope: Scope) -> tuple[str, list]:
+    vw, vp = scope.village_where("v")
+    cond = f"c.village_code IN (SELECT v.code FROM villages v WHERE {vw})"
+    if scope.schools is not None or scope.levels is not None:
+        sw, sp = scope.school_where("sc")
+        cond += f" AND c.school_code IN (SELECT sc.code FROM schools sc WHERE {sw})"
+        vp = vp + sp
+    return cond, vp
+
+
+def cases_by_township(con: duckdb.DuckDBPyConnection, scope: Scope, *, day: date) -> pd.DataFrame:
+    """Case counts by derived status on ``day``, attributed to the home township."""
+    where, params = _case_where(scope)
+    status = dropout.status_at_sql("c")
+    return con.execute(
+        f"SELECT v.township_code AS code, {status} AS status, count(*) AS cases "
+        f"FROM dropout_cases c JOIN villages v ON v.code = c.village_code "
+        f"WHERE {where} GROUP BY 1, 2 HAVING status IS NOT NULL",
+        dropout.status_at_params(day) + params,
+    ).df()
+
+
+def cases_on_days(con: duckdb.DuckDBPyConnection, scope: Scope, days: list[date]) -> pd.DataFrame:
+    """Case counts by derived status for each of ``days`` (one query per day)."""
+    frames = []
+    for d in days:
+        f = cases_by_township(con, scope, day=d)
+        frames.append(f.groupby("status", as_index=False)["cases"].sum().assign(day=d))
+    return (
+        pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["status", "cases", "day"])
+    )
+
+
+def aid_by_township(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Aid coverage and on-time-in-full inputs, attributed to the school's township."""
+    where, params = scope.school_where("sc")
+    prio = aid.priority_group_sql("st")
+    ontime = aid.on_time_full_sql("a")
+    cov = con.execute(
+        f"SELECT sc.township_code AS code, count(*) AS aid_eligible, "
+        f"count(*) FILTER (WHERE EXISTS (SELECT 1 FROM aid_records a WHERE a.student_id = st.student_id "
+        f"AND a.programme = ? AND a.school_year = ? AND a.term = ? AND a.paid_amount > 0)) AS aid_covered "
+        f"FROM students st JOIN schools sc ON sc.code = st.school_code "
+        f"WHERE st.status IN {ENROLLED_SQL} AND {prio} AND {where} GROUP BY 1",
+        [aid.LIVING_SUBSIDY, scope.school_year, scope.term, *params],
+    ).df()
+    pay = con.execute(
+        f"SELECT sc.township_code AS code, count(*) AS aid_due, "
+        f"count(*) FILTER (WHERE {ontime} AND a.paid_date <= ?::DATE) AS aid_ontime "
+        f"FROM aid_records a JOIN schools sc ON sc.code = a.school_code "
+        f"WHERE a.school_year = ? AND a.due_date <= ?::DATE AND {where} GROUP BY 1",
+        [scope.as_of.isoformat(), scope.school_year, scope.as_of.isoformat(), *params],
+    ).df()
+    return cov.merge(pay, on="code", how="outer")

@@ -1,0 +1,108 @@
+"""What the 总览 page shows, built from :class:`lib.overview.metrics.Overview` (pure; no streamlit)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+import pandas as pd
+
+from lib.core import fmt
+from lib.core.i18n import t
+from lib.overview import metrics
+from lib.present import maps
+from lib.present.cards import FORMULAS, Card, status_colour
+
+#: Measures the map can show: (format, higher_is_better or None for plain counts).
+MAP_MEASURES: dict[str, str] = {
+    "consolidation": "{:.1%}",
+    "aid_coverage": "{:.1%}",
+    "aid_on_time": "{:.1%}",
+    "open_cases_per_1000": "{:.2f}‰",
+    "students": "{:,.0f}",
+    "population": "{:,.0f}",
+}
+
+
+def cards(data: metrics.Overview, *, lang: str = "zh") -> list[Card]:
+    """The headline numbers with their change and exact formula."""
+    c, p = data.county, data.previous
+    week, year = t("vs_last_week", lang), t("vs_last_year", lang)
+
+    def delta(text: str | None, suffix: str) -> str | None:
+        return f"{text} {suffix}" if text else None
+
+    return [
+        Card(
+            t("students", lang),
+            fmt.fmt_count(c["students"]),
+            delta(fmt.fmt_delta_count(c["students"], p.get("students")), year),
+            FORMULAS["students"],
+        ),
+        Card(
+            t("population", lang),
+            fmt.fmt_count(c["population"]),
+            delta(fmt.fmt_delta_count(c["population"], p.get("population")), year),
+            FORMULAS["population"],
+        ),
+        Card(t("schools", lang), fmt.fmt_count(c["schools"]), None, FORMULAS["schools"]),
+        Card(
+            t("suspected", lang),
+            fmt.fmt_count(c["suspected"]),
+            delta(fmt.fmt_delta_count(c["suspected"], p.get("suspected")), week),
+            FORMULAS["suspected"],
+            inverse=True,
+        ),
+        Card(
+            t("dropouts", lang),
+            fmt.fmt_count(c["dropouts"]),
+            delta(fmt.fmt_delta_count(c["dropouts"], p.get("dropouts")), week),
+            FORMULAS["dropouts"],
+            inverse=True,
+        ),
+        Card(
+            t("consolidation", lang),
+            fmt.fmt_pct(c["consolidation"]),
+            delta(fmt.fmt_delta_pct(c["consolidation"], p.get("consolidation")), year),
+            FORMULAS["consolidation"],
+        ),
+        Card(t("aid_coverage", lang), fmt.fmt_pct(c["aid_coverage"]), None, FORMULAS["aid_coverage"]),
+        Card(t("aid_on_time", lang), fmt.fmt_pct(c["aid_on_time"]), None, FORMULAS["aid_on_time"]),
+        Card(t("at_risk", lang), fmt.fmt_count(c["at_risk"]), None, FORMULAS["at_risk"]),
+    ]
+
+
+def township_table(data: metrics.Overview) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """The township table (ranked by attention), its cell colours and its formats."""
+    cols = list(metrics.TOWNSHIP_COLUMNS)
+    table = data.townships[cols].rename(columns=metrics.TOWNSHIP_COLUMNS)
+    colours = pd.DataFrame("none", index=table.index, columns=table.columns)
+    for m in ("consolidation", "aid_coverage", "aid_on_time"):
+        colours[metrics.TOWNSHIP_COLUMNS[m]] = data.townships[m].map(lambda v, m=m: status_colour(m, v))
+    open_colour = data.townships["open_cases_per_1000"].map(lambda v: status_colour("open_cases_per_1000", v))
+    for m in ("suspected", "dropouts"):
+        colours[metrics.TOWNSHIP_COLUMNS[m]] = open_colour
+    pct = lambda v: fmt.fmt_pct(v)  # noqa: E731
+    formats = {metrics.TOWNSHIP_COLUMNS[m]: pct for m in ("consolidation", "aid_coverage", "aid_on_time")}
+    for m in ("students", "population", "schools", "suspected", "dropouts", "at_risk"):
+        formats[metrics.TOWNSHIP_COLUMNS[m]] = "{:,}"
+    return table, colours, formats
+
+
+def choropleth(data: metrics.Overview, shapes: dict, *, measure: str) -> folium.Map:
+    """Township choropleth of ``measure`` (target measures coloured red/amber/green)."""
+    values = dict(zip(data.townships.code, data.townships[measure], strict=True))
+    values = {k: (None if pd.isna(v) else float(v)) for k, v in values.items()}
+    label = metrics.MEASURE_LABELS[measure]
+    title = f"{label} · 截至{fmt.fmt_date(data.scope.as_of)}"
+    rule = metrics.config.SETTINGS["targets"].get(measure)
+    kw: dict[str, Any] = maps.target_scale(rule) if rule else {}
+    return maps.build_choropleth(
+        shapes["townships"],
+        values,
+        title=title,
+        fmt=MAP_MEASURES[measure],
+        boundary=shapes.get("county"),
+        legend_position="topright",
+        **kw,
+    )

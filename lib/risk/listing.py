@@ -1,0 +1,410 @@
+"""The 重点关注学生 list: scored students in Scope, filters, search, a student's profile.
+
+Reads go through :mod:`lib.core.store` connections scoped by :class:`lib.core.scope.Scope`;
+the filtering and display helpers are pure functions on DataFrames.  Personal
+columns are masked here, server-side, unless the Scope says otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from lib.core import audit, config, fmt, ids, permissions, schema, store
+from lib.core.scope import Scope
+from lib.present.cards import Card
+from lib.risk import backtest as rb
+from lib.risk import inputs as risk_inputs_mod
+from lib.risk import score as risk
+
+#: Columns of the list as shown on screen and in exports (Chinese headers).
+DISPLAY_COLUMNS: dict[str, str] = {
+    "rank": "序号",
+    "name": "姓名",
+    "id_number": "身份证号",
+    "sex": "性别",
+    "grade_label": "年级",
+    "school_name": "学校",
+    "township_name": "乡镇",
+    "score": "风险分",
+    "band": "风险等级",
+    "reason_text": "主要原因",
+    "action": "帮扶/台账",
+}
+
+
+def _details(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    where, params = scope.school_where("sc")
+    return con.execute(
+        f"""
+        SELECT st.student_id, st.name, st.id_number, st.xueji_number, st.sex, sc.name AS school_name,
+               t.name AS township_name,
+               EXISTS (SELECT 1 FROM dropout_cases c WHERE c.student_id = st.student_id
+                       AND c.status IN ({", ".join("'" + s + "'" for s in schema.OPEN_CASE_STATUS)})
+                       AND c.reported_on <= ?::DATE) AS open_case,
+               (SELECT string_agg(DISTINCT i.kind, '、') FROM interventions i
+                WHERE i.student_id = st.student_id AND i.status = '进行中') AS interventions
+        FROM students st JOIN schools sc ON sc.code = st.school_code
+        LEFT JOIN townships t ON t.code = sc.township_code
+        WHERE st.status IN ({", ".join("'" + s + "'" for s in schema.ENROLLED_STATUS)}) AND {where}
+        """,
+        [scope.as_of.isoformat(), *params],
+    ).df()
+
+
+def load_list(con: duckdb.DuckDBPyConnection, scope: Scope, settings: dict[str, Any]) -> pd.DataFrame:
+    """Every enrolled student in Scope with score, band, reasons and the list's columns,
+    sorted by score (highest first).  Personal columns are **not** masked here: callers
+    mask with :func:`display_frame` (the cache below the page keeps one copy)."""
+    permissions.require(scope, "view_named")  # named list: not for planner/admin-only
+    inputs = risk_inputs_mod.risk_inputs(con, scope, window_days=int(settings["risk"]["absence_window_days"]))
+    scored = risk.score_students(inputs, settings=settings)
+    scored["factors"] = factor_names(scored)
+    base = inputs[["student_id", "code", "school_code", "grade", "aid_gap", "unexcused_recent"]]
+    out = base.merge(scored, on="student_id").merge(_details(con, scope), on="student_id", how="left")
+    out["grade_label"] = out["grade"].map(schema.GRADE_LABELS)
+    out["aid_gap"] = out["aid_gap"].astype("boolean").fillna(False).astype(bool)
+    # the order: the rules' score, or (if the administrator chose it) the learned model's
+    out["rank_score"] = out["score"]
+    if settings["risk"].get("model") == "logistic":
+        learned = _learned_scores(
+            con, scope, settings, inputs.set_index("student_id").loc[out["student_id"]].reset_index()
+        )
+        if learned is not None:
+            out["rank_score"] = learned
+    return out.sort_values(
+        ["rank_score", "score", "student_id"], ascending=[False, False, True], ignore_index=True
+    )
+
+
+def _learned_scores(
+    con: duckdb.DuckDBPyConnection, scope: Scope, settings: dict[str, Any], inputs: pd.DataFrame
+) -> np.ndarray | None:
+    """The logistic regression trained on the last complete fold (all before ``as_of``)."""
+
+    fs = rb.folds(con, as_of=scope.as_of)
+    if not fs:
+        return None
+    fold = fs[-1]
+    train = rb.inputs_at(
+        con, scope.narrow(townships=None), fold, window_days=int(settings["risk"]["absence_window_days"])
+    )
+    y = train["student_id"].isin(rb.outcomes(con, fold)).to_numpy().astype(int)
+    model = rb.fit_logistic(train, y, settings)
+    return None if model is None else rb.logistic_scores(model, inputs, settings)
+
+
+def factor_names(scored: pd.DataFrame) -> list[list[str]]:
+    """Per row, the Chinese names of the factors that contribute (学困, 路远 ...)."""
+    cols = list(risk.FACTORS)
+    values = scored[cols].to_numpy()
+    labels = np.array(list(risk.FACTORS.values()))
+    return [list(labels[row > 0]) for row in values]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user narrowed the list to (empty = no restriction)."""
+
+    townships: tuple[str, ...] = ()
+    schools: tuple[str, ...] = ()
+    grades: tuple[int, ...] = ()
+    bands: tuple[str, ...] = ("高",)
+    factors: tuple[str, ...] = ()
+    open_case: bool = False
+    aid_gap: bool = False
+    budget: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def filter_list(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    """Rows of the scored list that pass the filters, in score order, cut to the budget."""
+    keep = np.ones(len(df), dtype=bool)
+    if f.townships:
+        keep &= df["code"].isin(f.townships).to_numpy()
+    if f.schools:
+        keep &= df["school_code"].isin(f.schools).to_numpy()
+    if f.grades:
+        keep &= df["grade"].isin(f.grades).to_numpy()
+    if f.bands:
+        keep &= df["band"].isin(f.bands).to_numpy()
+    if f.factors:
+        wanted = set(f.factors)
+        keep &= np.array([bool(wanted & set(x)) for x in df["factors"]], dtype=bool)
+    if f.open_case:
+        keep &= df["open_case"].fillna(False).astype(bool).to_numpy()
+    if f.aid_gap:
+        keep &= df["aid_gap"].to_numpy()
+    by = ["rank_score", "score", "student_id"] if "rank_score" in df else ["score", "student_id"]
+    out = df[keep].sort_values(by, ascending=[False] * (len(by) - 1) + [True])
+    if f.budget is not None:
+        out = out.head(int(f.budget))
+    return out.reset_index(drop=True)
+
+
+#: Columns left out on screen so that the table fits a laptop (the exports keep them).
+WIDE_ONLY = ("sex", "township_name")
+
+
+def display_frame(df: pd.DataFrame, *, mask: bool = True, compact: bool = False) -> pd.DataFrame:
+    """The list as people see it: masked names and ID numbers, one reason chip per row
+    (the reasons joined), Chinese headers.  Only these columns leave the server;
+    ``compact`` drops :data:`WIDE_ONLY` for the screen."""
+    out = pd.DataFrame(
+        {
+            "rank": np.arange(1, len(df) + 1),
+            "name": df["name"].to_numpy(),
+            "id_number": df["id_number"].to_numpy(),
+            "sex": df["sex"].to_numpy(),
+            "grade_label": df["grade_label"].to_numpy(),
+            # the county's name prefixes most school names: drop it on the list
+            "school_name": df["school_name"].str.removeprefix(config.COUNTY_NAME).to_numpy(),
+            "township_name": df["township_name"].to_numpy(),
+            "score": df["score"].to_numpy(),
+            "band": df["band"].to_numpy(),
+            "reason_text": ["；".join(r) for r in df["reasons"]],
+            "action": [_action_text(c, i) for c, i in zip(df["open_case"], df["interventions"], strict=True)],
+        }
+    )
+    if mask:
+        out = ids.mask_frame(out)
+    if compact:
+        out = out.drop(columns=list(WIDE_ONLY))
+    return out.rename(columns=DISPLAY_COLUMNS)
+
+
+def _action_text(open_case: Any, interventions: Any) -> str:
+    parts = []
+    if isinstance(interventions, str) and interventions:
+        parts.append(interventions)
+    if bool(open_case) and not pd.isna(open_case):
+        parts.append("有在办台账")
+    return "、".join(parts) or "未安排"
+
+
+def band_colours(shown: pd.DataFrame) -> pd.DataFrame:
+    """Cell colours: 风险等级 red/amber/green; 帮扶 amber where nothing is arranged."""
+    colours = pd.DataFrame("none", index=shown.index, columns=shown.columns)
+    colours["风险等级"] = shown["风险等级"].map({"高": "red", "中": "amber", "低": "green"}).fillna("grey")
+    colours["帮扶/台账"] = np.where(shown["帮扶/台账"] == "未安排", "amber", "none")
+    return colours
+
+
+def summary(df: pd.DataFrame) -> dict[str, int]:
+    """Counts for the cards: students scored, 高, 中, 高 with nothing arranged."""
+    high = df["band"] == "高"
+    none = df["interventions"].isna() & ~df["open_case"].fillna(False).astype(bool)
+    return {
+        "students": len(df),
+        "high": int(high.sum()),
+        "medium": int((df["band"] == "中").sum()),
+        "high_unassigned": int((high & none).sum()),
+    }
+
+
+# ------------------------------------------------------------------ search and profile
+def search(con: duckdb.DuckDBPyConnection, scope: Scope, text: str, *, limit: int = 20) -> pd.DataFrame:
+    """Students in Scope whose full name, ID number or 学籍号 equals ``text``
+    (or whose name starts with it when at least two characters are given).
+    Returns ``student_id``, masked ``name``/``id_number``, school, grade, status."""
+    permissions.require(scope, "view_named")  # named list: not for planner/admin-only
+    text = (text or "").strip().upper()
+    if not text:
+        return pd.DataFrame(columns=["student_id", "name", "id_number", "school_name", "grade", "status"])
+    sw, sp = scope.student_where("st")
+    norm = ids.normalise_id(text) or text
+    df = con.execute(
+        f"SELECT st.student_id, st.name, st.id_number, sc.name AS school_name, st.grade, st.status "
+        f"FROM students st LEFT JOIN schools sc ON sc.code = st.school_code "
+        f"WHERE {sw} AND (st.id_number = ? OR upper(st.xueji_number) = ? OR st.name = ? "
+        f"OR (length(?) >= 2 AND st.name LIKE ? || '%')) ORDER BY st.name, st.student_id LIMIT {int(limit)}",
+        [*sp, norm, text, text, text, text],
+    ).df()
+    return ids.mask_frame(df) if permissions.masked(scope) else df
+
+
+def profile(con: duckdb.DuckDBPyConnection, scope: Scope, student_id: str) -> dict[str, Any] | None:
+    """One student in Scope: ``student`` (masked unless the Scope unmasks), monthly
+    ``absences`` up to ``as_of``, ``aid`` records, ``cases`` with their ``actions``,
+    and ``interventions``.  None when the student is not in Scope."""
+    permissions.require(scope, "view_named")  # named list: not for planner/admin-only
+    sw, sp = scope.student_where("st")
+    st = con.execute(
+        f"SELECT st.student_id, st.name, st.id_number, st.sex, st.grade, st.status, st.boarding, "
+        f"sc.name AS school_name, v.name AS village_name FROM students st "
+        f"LEFT JOIN schools sc ON sc.code = st.school_code LEFT JOIN villages v ON v.code = st.village_code "
+        f"WHERE st.student_id = ? AND {sw}",
+        [student_id, *sp],
+    ).df()
+    if st.empty:
+        return None
+    day = scope.as_of.isoformat()
+    absences = con.execute(
+        "SELECT strftime(day, '%Y-%m') AS month, count(*) FILTER (WHERE NOT excused) AS 无故缺勤, "
+        "count(*) FILTER (WHERE excused) AS 请假 FROM absences WHERE student_id = ? AND day <= ?::DATE "
+        "GROUP BY 1 ORDER BY 1",
+        [student_id, day],
+    ).df()
+    aid_rows = con.execute(
+        "SELECT school_year AS 学年, term AS 学期, programme AS 资助项目, standard_amount AS 标准金额, "
+        "paid_amount AS 实发金额, paid_date AS 实发日期 FROM aid_records WHERE student_id = ? "
+        "AND (due_date <= ?::DATE OR paid_date <= ?::DATE) ORDER BY school_year DESC, term DESC, programme",
+        [student_id, day, day],
+    ).df()
+    cases = con.execute(
+        "SELECT case_id AS 案件编号, status AS 状态, reason AS 辍学原因, reported_on AS 上报日期, "
+        "returned_on AS 返校日期 FROM dropout_cases WHERE student_id = ? AND reported_on <= ?::DATE "
+        "ORDER BY reported_on DESC",
+        [student_id, day],
+    ).df()
+    actions = con.execute(
+        "SELECT a.acted_on AS 日期, a.action AS 措施, a.result AS 结果 FROM case_actions a "
+        "JOIN dropout_cases c ON c.case_id = a.case_id WHERE c.student_id = ? AND a.acted_on <= ?::DATE "
+        "ORDER BY a.acted_on DESC",
+        [student_id, day],
+    ).df()
+    inter = con.execute(
+        "SELECT kind AS 措施, teacher AS 帮扶教师, started_on AS 开始日期, status AS 状态, note AS 说明 "
+        "FROM interventions WHERE student_id = ? AND started_on <= ?::DATE ORDER BY started_on DESC",
+        [student_id, day],
+    ).df()
+    for frame in (aid_rows, cases, actions, inter):
+        for col in frame.columns:
+            if pd.api.types.is_datetime64_any_dtype(frame[col]):
+                frame[col] = frame[col].dt.date
+    if permissions.masked(scope):
+        st = ids.mask_frame(st)
+        inter = ids.mask_frame(inter, columns={"帮扶教师": "name"})
+    return {
+        "student": st.iloc[0].to_dict(),
+        "absences": absences,
+        "aid": aid_rows,
+        "cases": cases,
+        "actions": actions,
+        "interventions": inter,
+    }
+
+
+# ------------------------------------------------------------------ for the page (own connections)
+def find_students(scope: Scope, text: str) -> pd.DataFrame:
+    """:func:`search` in its own connection; every search is recorded in the audit log
+    (with the query masked: the log must not become a list of names and ID numbers)."""
+
+    with store.connect() as con:
+        hits = search(con, scope, text)
+    q = (text or "").strip()
+    masked = ids.mask_id(q) if any(ch.isdigit() for ch in q) else ids.mask_name(q)
+    audit.record(scope, "search", list="risk", query=masked, hits=len(hits))
+    return hits
+
+
+def student_profile(scope: Scope, student_id: str) -> dict[str, Any] | None:
+    """:func:`profile` in its own connection."""
+
+    with store.connect() as con:
+        return profile(con, scope, student_id)
+
+
+def plot_absences(absences: pd.DataFrame, *, title: str) -> Any:
+    """Monthly unexcused (red) and excused (grey) absence days, stacked."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    if not absences.empty:
+        fig.add_bar(x=absences["month"], y=absences["无故缺勤"], name="无故缺勤", marker_color="#c0392b")
+        fig.add_bar(x=absences["month"], y=absences["请假"], name="请假", marker_color="#9e9e9e")
+    fig.update_layout(
+        barmode="stack",
+        title=title,
+        height=260,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend={"orientation": "h", "y": -0.25},
+        yaxis_title="天",
+    )
+    return fig
+
+
+def options(df: pd.DataFrame) -> dict[str, dict[Any, str]]:
+    """Choices for the filters, from the scored list: township, school and grade labels."""
+    t = df.drop_duplicates("code").sort_values("code")
+    s = df.drop_duplicates("school_code").sort_values(["code", "school_code"])
+    return {
+        "townships": dict(zip(t["code"], t["township_name"], strict=True)),
+        "schools": dict(zip(s["school_code"], s["school_name"], strict=True)),
+        "grades": {g: schema.GRADE_LABELS.get(g, str(g)) for g in sorted(df["grade"].dropna().unique())},
+    }
+
+
+def styled(shown: pd.DataFrame, palette: dict[str, str]) -> Any:
+    """A pandas Styler of the displayed list tinted by :func:`band_colours` (house palette)."""
+    colours = band_colours(shown)
+    return shown.style.format({"风险分": "{:.1f}"}, na_rep="—").apply(
+        lambda _: colours.map(lambda c: f"background-color: {palette[c]}" if palette.get(c) else ""),
+        axis=None,
+    )
+
+
+#: On-screen column widths (px) so that the list fits a laptop screen.
+COLUMN_WIDTHS: dict[str, int] = {
+    "序号": 40,
+    "姓名": 56,
+    "身份证号": 138,
+    "年级": 56,
+    "学校": 150,
+    "风险分": 52,
+    "风险等级": 64,
+    "主要原因": 350,
+    "帮扶/台账": 96,
+}
+
+
+def backtest_view(table: pd.DataFrame) -> pd.DataFrame:
+    """The back-test table with a 较随机提升 column (precision ÷ base rate)."""
+    out = table.copy()
+    lift = out["精确率"] / out["随机抽取精确率"].where(out["随机抽取精确率"] > 0)
+    out["较随机提升"] = lift.map(lambda v: "—" if pd.isna(v) else f"{v:.0f}倍")
+    return out
+
+
+def cards(df: pd.DataFrame, settings: dict[str, Any]) -> list[Any]:
+    """The page's big numbers (lib.present.cards.Card)."""
+
+    s = summary(df)
+    r = settings["risk"]
+    return [
+        Card("在校学生(已评分)", fmt.fmt_count(s["students"])),
+        Card("高风险", fmt.fmt_count(s["high"]), help=f"风险分 ≥ {r['band_high']}"),
+        Card("中风险", fmt.fmt_count(s["medium"]), help=f"风险分 ≥ {r['band_medium']}"),
+        Card(
+            "高风险且未安排帮扶", fmt.fmt_count(s["high_unassigned"]), help="无进行中的帮扶措施，也无在办台账"
+        ),
+    ]
+
+
+def profile_heading(prof: dict[str, Any], scored: pd.DataFrame) -> tuple[str, str]:
+    """Two markdown lines: who (masked as the profile is) and the score with its reasons."""
+    s = prof["student"]
+    who = (
+        f"**{s['name']}** · {s['id_number']} · {s['sex']} · {schema.GRADE_LABELS.get(s['grade'], s['grade'])}"
+        f" · {s['school_name']} · {s['status']}"
+    )
+    row = scored[scored["student_id"] == s["student_id"]]
+    if row.empty:
+        return who, "不在当前范围的在校生名单中，未评分。"
+    r = row.iloc[0]
+    return who, f"风险分 **{r['score']:.1f}**（{r['band']}）：" + ("；".join(r["reasons"]) or "无风险因素")
+
+
+def student_choices(hits: list[dict[str, Any]], shown: pd.DataFrame, *, top: int = 20) -> dict[str, str]:
+    """student_id -> masked label, search hits first, then the list's first ``top``."""
+    out = {h["student_id"]: f"{h['name']} {h['id_number']} {h['school_name']}" for h in hits}
+    head = display_frame(shown.head(top), mask=True)
+    for sid, n, i, sc in zip(
+        shown.head(top)["student_id"], head["姓名"], head["身份证号"], head["学校"], strict=True
+    ):
+        out.setdefault(sid, f"{n} {i} {sc}")
+    return out

@@ -1,0 +1,6 @@
+"""学籍核查 · 适龄儿童花名册.
+
+register (import the roster, match, classify each child), checks (double enrolment,
+transfers, studying elsewhere, problem records), actions (what staff do from the lists),
+view (page tables and cards).
+"""

@@ -1,0 +1,310 @@
+"""学籍核查 · the lists beside the roster: double enrolment, the transfer ledger,
+studying elsewhere and problem records (问题学籍).
+
+Every function takes a connection and the caller's Scope, asks
+:mod:`lib.core.permissions` for ``view_named`` and returns unmasked rows (mask
+with :func:`display`).  Settings: ``roster.transfer_confirm_days``,
+``roster.over_age_years``, ``roster.absent_school_days`` (lib/config.py).
+
+* **Double enrolment** (重复在籍): one ID number enrolled (在校/送教上门) at two
+  schools of the county at once; listed when either school is in Scope.
+* **Transfers** (转学台账): each transfer out is followed until the receiving
+  school confirms it; unconfirmed after ``transfer_confirm_days`` it is
+  overdue and proposed as a suspected dropout (a person decides: nothing is
+  created silently).  Scope: the sending school.
+* **Studying elsewhere** (异地就学): children of the Scope's villages recorded
+  as studying in another county; not confirmed since the term began → to check
+  by phone or at home.
+* **Problem records**: 空挂学籍 (enrolled, unexcused absence on at least
+  ``absent_school_days`` school days this term, no open case), 人籍分离 (the
+  roster's home village differs from the record's), 身份证号校验错误, 疑似重复人员
+  (same name, sex, birth date and home village under two ID numbers), 超龄 (age
+  on 1 September − (grade + 5) > ``over_age_years``).  Each with a suggested action.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from lib.core import config, ids, permissions, schema
+from lib.core.places import ENROLLED_SQL
+from lib.core.scope import Scope
+
+PROBLEMS: dict[str, str] = {
+    "kongua": "空挂学籍",
+    "residence": "人籍分离",
+    "bad_id": "身份证号校验错误",
+    "duplicate": "疑似重复人员",
+    "over_age": "超龄",
+}
+ACTIONS: dict[str, str] = {
+    "double": "核对两校学籍，注销错误的一条",
+    "transfer": "联系转入学校确认；无法确认的按疑似辍学核实",
+    "elsewhere": "电话或入户核实就读情况，更新确认日期",
+    "kongua": "入户核实是否辍学，必要时建立控辍保学台账",
+    "residence": "核对户籍与学籍住址，更新学籍信息",
+    "bad_id": "核对户口簿，更正身份证号",
+    "duplicate": "核实是否同一人，合并或注销重复学籍",
+    "over_age": "核实出生日期与年级，关注学习困难与辍学风险",
+}
+
+
+def _settings() -> dict[str, Any]:
+    return {
+        "transfer_confirm_days": 30,
+        "over_age_years": 2,
+        "absent_school_days": 20,
+        **config.SETTINGS.get("roster", {}),
+    }
+
+
+def term_start(scope: Scope) -> date:
+    """First day of the Scope's term: 1 September (term 1) or 1 February (term 2)."""
+    return date(int(scope.school_year), 9, 1) if scope.term == 1 else date(int(scope.school_year) + 1, 2, 1)
+
+
+def _students_sql(scope: Scope) -> tuple[str, list[Any]]:
+    """Enrolled students in Scope with their school and township names (alias ``st``)."""
+    sw, sp = scope.student_where("st")
+    return (
+        f"SELECT st.*, sc.name AS school_name, sc.level, t.name AS township_name FROM students st "
+        f"JOIN schools sc ON sc.code = st.school_code JOIN townships t ON t.code = sc.township_code "
+        f"WHERE st.status IN {ENROLLED_SQL} AND {sw}",
+        sp,
+    )
+
+
+def double_enrolment(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Every enrolled record of an ID number enrolled more than once in the county.
+
+    One row per record (``student_id``, ``school_name`` …), the records of one
+    child together; the child is listed when any of the records is in Scope.
+    """
+    permissions.require(scope, "view_named")
+    base, params = _students_sql(scope)
+    return con.execute(
+        f"""WITH dup AS (SELECT st.id_number FROM students st JOIN schools sc ON sc.code = st.school_code
+                         WHERE st.status IN {ENROLLED_SQL} AND sc.township_code LIKE ?
+                         GROUP BY 1 HAVING count(*) > 1),
+            mine AS (SELECT DISTINCT id_number FROM ({base}) s WHERE id_number IN (SELECT id_number FROM dup))
+        SELECT st.student_id, st.id_number, st.name, st.grade, st.school_code, sc.name AS school_name,
+               t.name AS township_name, st.enrolled_on
+        FROM students st JOIN schools sc ON sc.code = st.school_code JOIN townships t ON t.code = sc.township_code
+        WHERE st.status IN {ENROLLED_SQL} AND st.id_number IN (SELECT id_number FROM mine)
+        ORDER BY st.id_number, st.enrolled_on, st.student_id""",
+        [scope.county + "%", *params],
+    ).df()
+
+
+def transfers(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """The transfer ledger of the Scope's sending schools, with ``deadline`` and ``state``
+    (已确认 / 待确认 / 逾期未确认); overdue first."""
+    permissions.require(scope, "view_named")
+    days = int(_settings()["transfer_confirm_days"])
+    sw, sp = scope.school_where("sc")
+    out = con.execute(
+        f"""SELECT tr.*, st.id_number, st.name, st.grade, st.village_code, sc.name AS school_name,
+                   t.name AS township_name, coalesce(sc2.name, tr.other_school_name) AS to_school_name,
+                   tr.transfer_on + ?::INTEGER AS deadline
+            FROM transfers tr JOIN students st ON st.student_id = tr.student_id
+            JOIN schools sc ON sc.code = tr.from_school JOIN townships t ON t.code = sc.township_code
+            LEFT JOIN schools sc2 ON sc2.code = tr.to_school
+            WHERE tr.direction = '转出' AND tr.transfer_on <= ? AND {sw}""",
+        [days, scope.as_of, *sp],
+    ).df()
+    confirmed = out["confirmed_on"].notna() & (
+        pd.to_datetime(out["confirmed_on"]) <= pd.Timestamp(scope.as_of)
+    )
+    overdue = ~confirmed & (pd.to_datetime(out["deadline"]) < pd.Timestamp(scope.as_of))
+    for c in ("transfer_on", "confirmed_on", "deadline"):
+        out[c] = pd.to_datetime(out[c]).dt.date.astype(object).where(out[c].notna(), None)
+    out["state"] = "待确认"
+    out.loc[confirmed, "state"] = "已确认"
+    out.loc[overdue, "state"] = "逾期未确认"
+    order = out["state"].map({"逾期未确认": 0, "待确认": 1, "已确认": 2})
+    return (
+        out.assign(_o=order)
+        .sort_values(["_o", "deadline", "transfer_id"])
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
+
+
+def overdue_transfers(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Transfers out past the deadline without confirmation and without an open case:
+    the suspected cases proposed to a person (confirm with
+    :func:`lib.dropout.cases.open_case_for_student`)."""
+    t = transfers(con, scope)
+    t = t[t["state"] == "逾期未确认"]
+    open_ = set(
+        con.execute(
+            "SELECT student_id FROM dropout_cases WHERE student_id IS NOT NULL AND status IN "
+            f"({', '.join(repr(s) for s in schema.OPEN_CASE_STATUS)})"
+        ).df()["student_id"]
+    )
+    return t[~t["student_id"].isin(open_)].reset_index(drop=True)
+
+
+def elsewhere(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Children of the Scope's villages studying in another county; ``to_check`` when not
+    confirmed since the term began (to check by phone or at home)."""
+    permissions.require(scope, "view_named")
+    vw, vp = scope.village_where("v")
+    out = con.execute(
+        f"""SELECT e.*, v.name AS village_name, t.name AS township_name
+            FROM study_elsewhere e JOIN villages v ON v.code = e.village_code JOIN townships t ON t.code = v.township_code
+            WHERE {vw} ORDER BY e.confirmed_on NULLS FIRST, e.id_number""",
+        vp,
+    ).df()
+    start = pd.Timestamp(term_start(scope))
+    out["confirmed_on"] = (
+        pd.to_datetime(out["confirmed_on"]).dt.date.astype(object).where(out["confirmed_on"].notna(), None)
+    )
+    out["to_check"] = out["confirmed_on"].isna() | (pd.to_datetime(out["confirmed_on"]) < start)
+    return out
+
+
+def problems(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Problem records in Scope: one row per student and problem, with ``problem``
+    (:data:`PROBLEMS` key), ``detail`` and ``action``."""
+    permissions.require(scope, "view_named")
+    s = _settings()
+    base, params = _students_sql(scope)
+    sept1 = date(int(scope.school_year), 9, 1)
+    cols = "student_id, id_number, name, grade, school_code, school_name, township_name, village_code"
+    parts: list[pd.DataFrame] = []
+    # 空挂学籍
+    parts.append(
+        con.execute(
+            f"""WITH s AS ({base}), a AS (
+                SELECT a.student_id, count(*) AS days FROM absences a JOIN school_calendar c ON c.day = a.day
+                WHERE NOT a.excused AND c.is_school_day AND a.day >= ? AND a.day <= ? GROUP BY 1)
+            SELECT {cols}, 'kongua' AS problem, '本学期无故缺勤' || a.days || '个上课日' AS detail
+            FROM s JOIN a USING (student_id)
+            WHERE a.days >= ? AND s.student_id NOT IN (SELECT student_id FROM dropout_cases
+                  WHERE student_id IS NOT NULL AND status IN ('疑似辍学', '已核实', '劝返中'))""",
+            [*params, term_start(scope), scope.as_of, int(s["absent_school_days"])],
+        ).df()
+    )
+    # 人籍分离: the roster's home village differs from the record's
+    parts.append(
+        con.execute(
+            f"""WITH s AS ({base})
+            SELECT {", ".join("s." + c for c in cols.split(", "))}, 'residence' AS problem,
+                   '户籍：' || coalesce(v.name, r.village_code) || '，学籍：' || coalesce(v2.name, s.village_code) AS detail
+            FROM s JOIN school_age_roster r ON r.id_number = s.id_number
+            LEFT JOIN villages v ON v.code = r.village_code LEFT JOIN villages v2 ON v2.code = s.village_code
+            WHERE r.village_code IS NOT NULL AND r.village_code IS DISTINCT FROM s.village_code""",
+            params,
+        ).df()
+    )
+    # 身份证号校验错误 (checked in Python: GB 11643)
+    st = con.execute(f"SELECT {cols} FROM ({base}) s", params).df()
+    bad = st[~st["id_number"].map(ids.is_valid_id)]
+    damage = {
+        "checksum": "校验位错误",
+        "format": "格式错误",
+        "excel_zeros": "被 Excel 截断(末尾 000)",
+        "scientific": "科学计数法",
+        "missing": "缺失",
+    }
+    parts.append(
+        bad.assign(
+            problem="bad_id",
+            detail=bad["id_number"].map(lambda v: damage.get(ids.id_damage(v) or "", "无效"), na_action=None),
+        )
+    )
+    # 疑似重复人员: same name, sex, birth date and home village under two ID numbers
+    parts.append(
+        con.execute(
+            f"""WITH s AS ({base}), d AS (
+                SELECT name, sex, birth_date, village_code FROM students WHERE status IN {ENROLLED_SQL}
+                GROUP BY ALL HAVING count(DISTINCT id_number) > 1)
+            SELECT {", ".join("s." + c for c in cols.split(", "))}, 'duplicate' AS problem,
+                   '同名同性别同生日同村，身份证号不同' AS detail
+            FROM s JOIN d ON d.name = s.name AND d.sex = s.sex AND d.birth_date = s.birth_date
+                 AND d.village_code = s.village_code""",
+            params,
+        ).df()
+    )
+    # 超龄
+    parts.append(
+        con.execute(
+            f"""WITH s AS ({base}), a AS (SELECT *, date_diff('year', birth_date, ?::DATE)
+                 - CASE WHEN strftime(birth_date, '%m%d') > '0901' THEN 1 ELSE 0 END AS age FROM s)
+            SELECT {cols}, 'over_age' AS problem, age || '岁读' || grade || '年级' AS detail
+            FROM a WHERE age - (grade + 5) > ?""",
+            [*params, sept1, int(s["over_age_years"])],
+        ).df()
+    )
+    out = (
+        pd.concat([p for p in parts if len(p)], ignore_index=True)
+        if any(len(p) for p in parts)
+        else (pd.DataFrame(columns=[*cols.split(", "), "problem", "detail"]))
+    )
+    out["problem_label"] = out["problem"].map(PROBLEMS)
+    out["action"] = out["problem"].map(ACTIONS)
+    return out.sort_values(["problem", "township_name", "school_name", "student_id"]).reset_index(drop=True)
+
+
+# ------------------------------------------------------------------ display and 我的待办
+_MASK = {"name": "name", "id_number": "id"}
+DISPLAY: dict[str, dict[str, str]] = {
+    "double": {
+        "name": "姓名",
+        "id_number": "身份证号",
+        "school_name": "学校",
+        "grade": "年级",
+        "township_name": "学校所在乡镇",
+        "enrolled_on": "入学日期",
+        "student_id": "学生编号",
+    },
+    "transfer": {
+        "transfer_id": "转学编号",
+        "name": "姓名",
+        "id_number": "身份证号",
+        "school_name": "转出学校",
+        "to_school_name": "转入学校",
+        "transfer_on": "转学日期",
+        "deadline": "确认期限",
+        "confirmed_on": "对方确认日期",
+        "state": "状态",
+    },
+    "elsewhere": {
+        "name": "姓名",
+        "id_number": "身份证号",
+        "township_name": "户籍乡镇",
+        "village_name": "户籍村(社区)",
+        "school_name": "就读学校",
+        "county_name": "就读地",
+        "confirmed_on": "最近确认日期",
+        "check": "核查",
+    },
+    "problem": {
+        "problem_label": "问题",
+        "name": "姓名",
+        "id_number": "身份证号",
+        "school_name": "学校",
+        "grade": "年级",
+        "township_name": "学校所在乡镇",
+        "detail": "说明",
+        "action": "建议措施",
+    },
+}
+
+
+def display(frame: pd.DataFrame, which: str, *, mask: bool = True) -> pd.DataFrame:
+    """A list for the screen and exports (Chinese headers), masked unless ``mask`` is False."""
+    out = frame.copy()
+    if which == "elsewhere":
+        out["check"] = out["to_check"].map({True: "本学期未确认，需电话或入户核查", False: "已确认"})
+    if "grade" in out:
+        out["grade"] = out["grade"].map(lambda g: schema.GRADE_LABELS.get(int(g), "") if pd.notna(g) else "")
+    if mask:
+        out = ids.mask_frame(out, columns={k: v for k, v in _MASK.items() if k in out})
+    labels = DISPLAY[which]
+    return out.reindex(columns=list(labels)).rename(columns=labels)
