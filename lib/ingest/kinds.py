@@ -20,7 +20,8 @@ from lib.core import schema
 #: Field types: how a cell is read.
 #: text: as written (trimmed); id: ID number (GB 11643), kept as text;
 #: code: a digit code kept as text; date; int; float; bool.
-FIELD_TYPES = ("text", "id", "xueji", "code", "phone", "date", "int", "float", "bool")
+#: geometry: a polygon as WKT (boundary files; WGS-84 after reading).
+FIELD_TYPES = ("text", "id", "xueji", "code", "phone", "date", "int", "float", "bool", "geometry")
 
 
 @dataclass(frozen=True)
@@ -738,6 +739,204 @@ _CONTACTS = Kind(
     description="联系人：各乡镇的镇长、各村的村长等(按角色与单位)。",
 )
 
+# -- what a county needs before anything else: its townships, its statistics, its year
+_BOUNDARIES = Kind(
+    "boundaries",
+    "乡镇边界",
+    "townships",
+    (
+        _f(
+            "code",
+            "乡镇代码",
+            "code",
+            "乡镇代码",
+            "乡镇编码",
+            "乡镇(街道)代码",
+            "乡级代码",
+            "行政区代码",
+            "行政区划代码",
+            "区划代码",
+            "统计用区划代码",
+            "xzqdm",
+            "xzqhdm",
+            "towncode",
+            "adcode",
+            "gb",
+            "pac",
+            "code",
+        ),
+        _f(
+            "name",
+            "乡镇名称",
+            "text",
+            "乡镇名称",
+            "乡镇(街道)名称",
+            "乡镇",
+            "乡镇(街道)",
+            "乡级名称",
+            "行政区名称",
+            "行政区划名称",
+            "名称",
+            "xzqmc",
+            "xzqhmc",
+            "townname",
+            "name",
+        ),
+        _f("kind", "类型", "text", "类型", "乡镇类型", "类别", "kind", codes=schema.TOWNSHIP_KINDS),
+        _f("seat_lon", "驻地经度", "float", "驻地经度", "政府驻地经度", "seatlon"),
+        _f("seat_lat", "驻地纬度", "float", "驻地纬度", "政府驻地纬度", "seatlat"),
+        _f("geometry", "边界", "geometry", "geometry", "几何", "边界", "wkt", "shape"),
+        _f("county_code", "县区代码", "code", "县区代码", "countycode"),
+    ),
+    key=("code",),
+    required=("code", "name", "geometry"),
+    partition=("county_code",),
+    partition_text="本县区的全部乡镇(街道)",
+    description="乡镇(街道)边界：GeoJSON 或 Shapefile(zip)，属性含乡镇代码与名称；建立本县区的乡镇。",
+)
+
+_ENROLMENT_COUNTS = Kind(
+    "enrolment_counts",
+    "在校生人数(教育事业统计)",
+    "enrolment_counts",
+    (
+        _YEAR,
+        _f("school_code", "学校标识码", "code", *_SCHOOL_CODE.synonyms),
+        _SCHOOL_NAME,
+        _f("grade", "年级", "int", "年级", "grade", range=(1, 9)),
+        _f(
+            "students",
+            "在校生数",
+            "int",
+            "在校生数",
+            "在校学生数",
+            "在校生",
+            "学生数",
+            "人数",
+            "students",
+            range=(0, 100_000),
+        ),
+    ),
+    key=("school_year", "school_code", "grade"),
+    required=("school_year", "grade", "students"),
+    one_of=(("school_code", "school_name"),),
+    partition=("school_code", "school_year"),
+    partition_text="文件涉及的学校在文件涉及学年的全部年级人数",
+    description="教育事业统计：各学年、各学校、各年级的在校生数(巩固率的依据)。",
+)
+
+#: 学籍异动 kinds, in the transfers table's ``direction`` column.
+TRANSFER_KINDS = ("转出", "转入", "休学", "复学")
+_TRANSFERS = Kind(
+    "transfers",
+    "学籍异动",
+    "transfers",
+    (
+        _f("transfer_id", "异动编号", "code", "异动编号", "转学编号", "业务编号", "transferid"),
+        _STUDENT_ID,
+        _ID_NUMBER,
+        _XUEJI,
+        _NAME,
+        _f(
+            "direction",
+            "异动类型",
+            "text",
+            "异动类型",
+            "异动类别",
+            "变动类型",
+            "方向",
+            "direction",
+            codes=TRANSFER_KINDS,
+        ),
+        _f(
+            "from_school_name",
+            "原学校",
+            "text",
+            "原学校",
+            "原学校名称",
+            "原就读学校",
+            "转出学校",
+            "转出学校名称",
+            "原学校标识码",
+            "转出学校标识码",
+            "fromschool",
+            aux=True,
+        ),
+        _f(
+            "to_school_name",
+            "转入学校",
+            "text",
+            "转入学校",
+            "转入学校名称",
+            "现学校",
+            "目标学校",
+            "转入学校标识码",
+            "toschool",
+            aux=True,
+        ),
+        _f(
+            "other_county",
+            "县外学校所在地",
+            "text",
+            "县外学校所在地",
+            "转入地",
+            "转出地",
+            "所在地",
+            "othercounty",
+        ),
+        _f("transfer_on", "异动日期", "date", "异动日期", "转学日期", "变动日期", "申请日期", "transferon"),
+        _f(
+            "confirmed_on",
+            "确认日期",
+            "date",
+            "确认日期",
+            "对方确认日期",
+            "审批日期",
+            "审核通过日期",
+            "办结日期",
+            "confirmedon",
+        ),
+        _f("confirmed_by", "确认人", "text", "确认人", "审批人", "审核人", "confirmedby"),
+        # written by validation from the school columns: county schools get a code, others a name
+        _f("from_school", "原学校标识码", "code", aux=False),
+        _f("to_school", "转入学校标识码", "code", aux=False),
+        _f("other_school_name", "县外学校", "text", aux=False),
+    ),
+    key=("transfer_id",),
+    required=("direction", "transfer_on"),
+    one_of=(("student_id", "id_number", "xueji_number"),),
+    partition=("student_id",),
+    partition_text="文件涉及的学生的全部学籍异动",
+    description="学籍异动：转出、转入、休学、复学，含日期与对方确认(审批)日期。",
+)
+
+_CALENDAR = Kind(
+    "calendar",
+    "校历",
+    "school_calendar",
+    (
+        _f("day", "日期", "date", "日期", "date", "day"),
+        _f(
+            "is_school_day",
+            "上课日",
+            "bool",
+            "上课日",
+            "是否上课",
+            "是否上课日",
+            "上课",
+            "类型",
+            "isschoolday",
+        ),
+        _f("school_year", "学年", "int", *_YEAR.synonyms, range=(2000, 2100)),
+        _f("term", "学期", "int", *_TERM.synonyms, range=(1, 2)),
+    ),
+    key=("day",),
+    required=("day", "is_school_day"),
+    partition=("school_year",),
+    partition_text="文件涉及学年的全部日期(只列调整的日期时请用“追加并更新”)",
+    description="校历：每天是否上课(含调休上课日)；学年与学期可省略(按日期推算)。",
+)
+
 # -- outside lists (the aid issue reconciles them; the roster check belongs to another issue)
 _REG_ID = _f(
     "id_number",
@@ -903,6 +1102,10 @@ KINDS: dict[str, Kind] = {
         _CASES,
         _AID,
         _CONTACTS,
+        _BOUNDARIES,
+        _ENROLMENT_COUNTS,
+        _TRANSFERS,
+        _CALENDAR,
         *_REGISTRIES,
         _ROSTER,
     )
