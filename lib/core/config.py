@@ -70,6 +70,9 @@ DEFAULTS: dict[str, Any] = {
         # 送教上门: visits each child must receive per week; 一教一帮: sessions per week
         "home_teaching_visits_per_week": 1,
         "mentoring_sessions_per_week": 1,
+        # 缺勤监测 per school: a school whose absences are not reported for this many school days
+        # is listed as 数据未报 (its runs are judged up to its last report, never dropped)
+        "unreported_after_school_days": 2,
         # the weekly report (每周填报): [field, header] in the provincial module's column order
         "weekly_template": [
             ["row_no", "序号"],

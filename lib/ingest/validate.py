@@ -1297,7 +1297,7 @@ def _check_existing(df: pd.DataFrame, kind: Kind, ref: Reference, mode: str, sin
     col = kind.key[0] if len(kind.key) == 1 else None
     if kind.table == "students" and "student_id" not in sink.parsed.headers:
         col = next((c for c in ("id_number", "xueji_number") if c in sink.parsed.headers), None)
-    if mode == "append":
+    if mode == "append" and kind.table != "school_calendar":  # a 校历 day overrides the draft's
         sink.cells(
             present & ~sink.errored(),
             col,
