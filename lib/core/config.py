@@ -209,6 +209,9 @@ DEFAULTS: dict[str, Any] = {
         "over_age_years": 2,
         # 空挂学籍: unexcused absence on at least this many school days of the current term
         "absent_school_days": 20,
+        # the oldest age the roster check looks at: under 17 and grade 9 not completed (15 and 16
+        # only with a pupil record in the county)
+        "max_age": 16,
     },
     # ---- 运行维护: backups (docs/operations.md)
     "backup": {
