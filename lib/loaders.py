@@ -100,6 +100,34 @@ def load_township_geojson(scope: Scope) -> dict:
     return _township_geojson(*_key(), scope.cache_key(), scope)
 
 
+# ------------------------------------------------------------------ 上线检查
+@st.cache_data(show_spinner=False, max_entries=8)
+def _golive_status(db: str, version: tuple[int, ...]) -> Any:
+    from lib.ops import golive  # on first use: a page loads only its own domain
+
+    with store.connect() as con:
+        return golive.golive_status(con)
+
+
+def load_golive_status() -> Any:
+    """:class:`lib.ops.golive.GoLiveStatus`: each kind of data, loaded or not, rows and dates (no
+    child's data: the same for every user)."""
+    return _golive_status(*_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _unreported(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> pd.DataFrame:
+    from lib.dropout import data as dropout_data  # on first use: a page loads only its own domain
+
+    with store.connect() as con:
+        return dropout_data.unreported(con, _scope)
+
+
+def load_unreported(scope: Scope) -> pd.DataFrame:
+    """Schools in Scope whose absences are not reported for the last N school days (数据未报)."""
+    return _unreported(*_key(), scope.cache_key(), scope)
+
+
 # ------------------------------------------------------------------ 学生资助
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _ensure_aid_demo(db: str, version: tuple[int, ...]) -> bool:

@@ -83,8 +83,11 @@ BY_KIND: dict[str, Source] = {s.kind: s for s in SOURCES}
 #: required kinds are missing says so in words instead of drawing zeros (app.py asks
 #: :func:`page_gaps`); the optional ones are named in its freshness line.
 PAGE_NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "": (("schools", "students"), ("boundaries", "village_population", "enrolment_counts", "aid_records")),
-    "present": (("schools", "students"), ("boundaries", "enrolment_counts", "aid_records")),
+    "": (("boundaries", "schools", "students"), ("village_population", "enrolment_counts", "aid_records")),
+    "present": (
+        ("boundaries", "schools", "students"),
+        ("village_population", "enrolment_counts", "aid_records"),
+    ),
     "todo": (("students",), ("dropout_cases", "absences")),
     "dropout": (("students",), ("absences", "enrolment_counts", "dropout_cases", "calendar")),
     "dropout_cases": (("students",), ("absences", "calendar", "dropout_cases")),
@@ -96,8 +99,8 @@ PAGE_NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "risk": (("students",), ("absences", "aid_records")),
     "aid": (("students",), ("aid_records",)),
     "aid_reconcile": (("students",), ()),
-    "layout": (("schools", "villages", "village_population"), ("boundaries",)),
-    "planning": (("schools", "villages", "village_population"), ()),
+    "layout": (("boundaries", "schools", "villages", "village_population"), ()),
+    "planning": (("boundaries", "schools", "villages", "village_population"), ()),
 }
 
 #: Rows of each table that belong to the county (``?`` = the county code + '%').
@@ -394,3 +397,55 @@ def next_step(status: GoLiveStatus) -> Source | None:
         if len(left):
             return BY_KIND[left["kind"].iloc[0]]
     return None
+
+
+def freshness_text(
+    status: GoLiveStatus, kinds: tuple[str, ...] | list[str], *, lang: str = "zh"
+) -> str | None:
+    """One line saying how fresh each source is: ``数据：学籍 截至 09-15 · 缺勤 截至 11-20 · 资助 未导入``
+    (the month and day when in the data date's year); None when the page reads no source."""
+    parts = []
+    for label, through in freshness(status, kinds):
+        if through is None:
+            parts.append(f"{label} {'未导入' if lang == 'zh' else 'not imported'}")
+        else:
+            when = f"{through:%m-%d}" if through.year == status.as_of.year else through.isoformat()
+            parts.append(f"{label} {'截至' if lang == 'zh' else 'to'} {when}")
+    if not parts:
+        return None
+    return ("数据：" if lang == "zh" else "Data: ") + " · ".join(parts)
+
+
+def pages_table(status: GoLiveStatus) -> pd.DataFrame:
+    """What each page needs: ``page`` (url_path; ``""`` the overview), ``needs`` and ``better``
+    (labels of the required and the completing kinds), ``missing`` (required ones not in), ``ready``."""
+    rows = []
+    for page, (req, opt) in PAGE_NEEDS.items():
+        if page == "dropout_case":
+            continue  # opened from the ledger, not from the menu
+        missing, _ = page_gaps(status, page)
+        rows.append(
+            {
+                "page": page,
+                "needs": "、".join(BY_KIND[k].label for k in req),
+                "better": "、".join(BY_KIND[k].label for k in opt),
+                "missing": "、".join(BY_KIND[k].label for k in missing),
+                "ready": not missing,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+#: Overview measures and the kind each is made of: without that kind the measure is not 0, it is
+#: not known (the page says 未导入 instead of a 0 % or a red cell).
+MEASURE_SOURCES: dict[str, str] = {
+    "population": "village_population",
+    "consolidation": "enrolment_counts",
+    "aid_coverage": "aid_records",
+    "aid_on_time": "aid_records",
+}
+
+
+def unknown_measures(status: GoLiveStatus) -> frozenset[str]:
+    """Overview measures whose source is not imported (:data:`MEASURE_SOURCES`)."""
+    return frozenset(m for m, kind in MEASURE_SOURCES.items() if not status.loaded(kind))
