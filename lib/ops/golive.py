@@ -290,7 +290,7 @@ class GoLiveStatus:
 
 def _last_imports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(
-        "SELECT kind, count(*) AS imports, arg_max(as_of, seq) AS as_of, arg_max(filename, seq) AS filename, "
+        "SELECT kind, count(*) AS imports, max(as_of) AS as_of, arg_max(filename, seq) AS filename, "
         "arg_max(user_name, seq) AS user_name, max(committed_at) AS committed_at FROM imports "
         "WHERE status = ? GROUP BY kind",
         [COMMITTED],
