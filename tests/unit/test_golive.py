@@ -106,7 +106,7 @@ def test_init_refuses_a_store_holding_data_unless_forced(tmp_path):
         con.execute(
             "INSERT INTO townships (code, county_code, name) VALUES ('411521101', '411521', '周党镇')"
         )
-    with pytest.raises(golive.GoLiveError, match="已有数据.*--force"):
+    with pytest.raises(golive.GoLiveError, match=r"已有数据.*--force"):
         golive.init_store("411523", path=db)
     with store.connect(db) as con:
         assert storemeta.county_code(con) == "411521"  # nothing changed
