@@ -47,12 +47,13 @@ def checklist_table(status: golive.GoLiveStatus) -> pd.DataFrame:
 
 
 def state_colours(status: golive.GoLiveStatus, table: pd.DataFrame) -> pd.DataFrame:
-    """Cell colours: the state column green when in, red when a required kind is missing, grey else."""
+    """Cell colours: the state column green when in, amber for the draft 校历, red when a required
+    kind is missing, grey else."""
     colours = pd.DataFrame("none", index=table.index, columns=table.columns)
     t = status.table
     colours[ui.tr("gl_col_state")] = [
-        "green" if loaded else "red" if required else "grey"
-        for loaded, required in zip(t["loaded"], t["required"], strict=True)
+        "amber" if state == "草拟" else "green" if loaded else "red" if required else "grey"
+        for state, loaded, required in zip(t["state"], t["loaded"], t["required"], strict=True)
     ]
     return colours
 
