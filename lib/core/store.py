@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from lib.core import config, schema
+from lib.core import config, schema, secure
 from lib.core.errors import AppError
 
 
@@ -136,7 +136,7 @@ def connect(
     path = Path(path or config.db_path())
     if not create and not path.exists():
         raise StoreError(f"数据库文件不存在：{path}")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    secure.make_private_dir(path.parent)
     deadline = time.monotonic() + wait_s
     delay = 0.05
     while True:
@@ -153,6 +153,7 @@ def connect(
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
     try:
+        secure.harden_store(path)  # children's data and password hashes: owner only, 0600
         migrate(con)
         yield con
     finally:
