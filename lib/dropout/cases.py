@@ -717,11 +717,15 @@ def save_contacts(scope: Scope, rows: pd.DataFrame, *, path: Path | None = None)
     """Insert or replace contacts (``role``, ``place_code``, ``name``, ``phone``) of places in
     the Scope, in one transaction.  Returns how many rows were written.
 
+    A county-level contact (the 教体局局长, ``place_code`` = the county) fills the 六长 of every
+    new case in every township: only a county-scope role (lib.core.permissions.COUNTY_ROLES)
+    writes it.  The audit log records, per row, which fields changed from what to what.
+
     Raises
     ------
     CaseError
-        A role that is not one of the 六长, a place outside the Scope, or a missing name;
-        nothing is written then.
+        A role that is not one of the 六长, a place outside the Scope, a county-level contact
+        written through a township or school role, or a missing name; nothing is written then.
     """
     _require_write(scope)
     if rows.empty:
@@ -734,20 +738,39 @@ def save_contacts(scope: Scope, rows: pd.DataFrame, *, path: Path | None = None)
         )
         tw, tp = scope.township_where("t.code")
         allowed |= {r[0] for r in con.execute(f"SELECT t.code FROM townships t WHERE {tw}", tp).fetchall()}
-        allowed.add(scope.county)
+        county_level = permissions.can_county_level(scope, "write_cases")
+        if county_level:
+            allowed.add(scope.county)
+        else:
+            allowed.discard(scope.county)
+        changes = []
         for i, r in enumerate(rows.itertuples(index=False), start=1):
             if r.role not in schema.SIX_CHIEFS:
                 raise CaseError(f"第 {i} 行：未知的角色 {r.role!r}")
+            if r.place_code == scope.county and not county_level:
+                raise CaseError(f"第 {i} 行：全县的{r.role}只能由县级业务人员修改")
             if r.place_code not in allowed:
                 raise CaseError(f"第 {i} 行：单位 {r.place_code} 不在您的权限范围内")
             if not (r.name or "").strip():
                 raise CaseError(f"第 {i} 行：姓名不能为空")
+            old = con.execute(
+                "SELECT name, phone FROM contacts WHERE role = ? AND place_code = ?", [r.role, r.place_code]
+            ).fetchall()
+            new = (r.name.strip(), (r.phone or "").strip() or None)
+            before = old[0] if old else (None, None)
+            fields = {
+                f: [
+                    ids.mask_name(o) if f == "name" else ids.mask_phone(o),
+                    ids.mask_name(n) if f == "name" else ids.mask_phone(n),
+                ]
+                for f, o, n in zip(("name", "phone"), before, new, strict=True)
+                if (o or None) != (n or None)
+            }
             con.execute("DELETE FROM contacts WHERE role = ? AND place_code = ?", [r.role, r.place_code])
-            con.execute(
-                "INSERT INTO contacts VALUES (?, ?, ?, ?)",
-                [r.role, r.place_code, r.name.strip(), (r.phone or "").strip() or None],
-            )
-        _audit(con, scope, "contacts_saved", rows=len(rows))
+            con.execute("INSERT INTO contacts VALUES (?, ?, ?, ?)", [r.role, r.place_code, *new])
+            changes.append({"role": r.role, "place_code": r.place_code, "new": not old, "fields": fields})
+        # names and phones masked as elsewhere in the log: the changes are visible, the numbers not
+        _audit(con, scope, "contacts_saved", rows=len(rows), changes=changes)
     return len(rows)
 
 

@@ -53,6 +53,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "cr_reason": ("更正原因(必填，记入审计日志)", "Reason (required, kept in the audit log)"),
     "cr_check": ("检查", "Check"),
     "cr_save": ("保存更正", "Save"),
+    "cr_reload": ("重新载入", "Reload"),
     "cr_saved": (
         "已保存 {n} 处更正，原值与新值已记入审计日志。",
         "Saved {n} change(s); old and new values are in the audit log.",
