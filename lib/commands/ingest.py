@@ -190,10 +190,9 @@ def _undo_parser(p: argparse.ArgumentParser) -> Any:
 
 
 def cmd_imports(args: argparse.Namespace) -> int:
-    if not config.db_path().exists():
-        raise DataError(f"数据库文件不存在：{config.db_path()}")
+    scope = operator_scope(args, "import")  # --user: that account's history only, unless whole-county
     with store.connect() as con:
-        df = ingest.list_imports(con, limit=args.limit)
+        df = ingest.list_imports(con, limit=args.limit, scope=scope)
     if args.json:
         _dump(df.astype(object).where(df.notna(), None).to_dict("records"))
     else:

@@ -548,6 +548,18 @@ def _open_case_of(
     return row[0][0] if row else None
 
 
+def _refuse_second_case(con: duckdb.DuckDBPyConnection, scope: Scope, case_id: str | None, who: str) -> None:
+    """Refuse a second open case; name the open one only when it is in the user's Scope (a
+    case of another township is not the user's to know by its number)."""
+    if case_id is None:
+        return
+    cw, cp = dropout_data.case_where(scope, "c")
+    mine = con.execute(f"SELECT count(*) FROM dropout_cases c WHERE c.case_id = ? AND {cw}", [case_id, *cp])
+    if mine.fetchall()[0][0]:
+        raise CaseError(f"该{who}已有未结案件 {case_id}。")
+    raise CaseError(f"该{who}已由其他单位立案(未结)，请联系县级业务人员。")
+
+
 def confirm_proposal(
     scope: Scope,
     student_id: str,
@@ -574,8 +586,7 @@ def confirm_proposal(
     with store.transaction(path) as con:
         _undecided(con, student_id, run_start)
         student = _student_in_scope(con, scope, student_id)
-        if (other := _open_case_of(con, student_id=student_id)) is not None:
-            raise CaseError(f"该学生已有未结案件 {other}。")
+        _refuse_second_case(con, scope, _open_case_of(con, student_id=student_id), "学生")
         case_id = _insert_case(
             con,
             scope,
@@ -629,8 +640,7 @@ def open_case_for_student(
     _require_write(scope)
     with store.transaction(path) as con:
         student = _student_in_scope(con, scope, student_id)
-        if (other := _open_case_of(con, student_id=student_id)) is not None:
-            raise CaseError(f"该学生已有未结案件 {other}。")
+        _refuse_second_case(con, scope, _open_case_of(con, student_id=student_id), "学生")
         case_id = _insert_case(
             con,
             scope,
@@ -693,9 +703,11 @@ def open_case_for_child(
             f"SELECT count(*) FROM villages v WHERE v.code = ? AND {vw}", [village_code, *vp]
         ).fetchall()[0][0]:
             raise CaseError(f"户籍村(社区) {village_code} 不在您的权限范围内。")
-        if (other := _open_case_of(con, id_number=norm)) is not None:
-            raise CaseError(f"该儿童已有未结案件 {other}。")
+        _refuse_second_case(con, scope, _open_case_of(con, id_number=norm), "儿童")
         row = con.execute("SELECT student_id FROM students WHERE id_number = ?", [norm]).fetchall()
+        if row and dropout_data.students(con, scope, [row[0][0]]).empty:
+            # the ID is a student's of another township or school: say so, name nothing of them
+            raise CaseError("该儿童的学籍在您的范围以外，请联系县级业务人员立案。")
         student = _student_in_scope(con, scope, row[0][0]) if row else None
         case_id = _insert_case(
             con,

@@ -208,10 +208,10 @@ def audit_once(scope: Scope, action: str, **detail: Any) -> None:
 
 def _export_bytes(make, scope: Scope, what: str, rows: int, fmt_name: str) -> bytes:
     """Build an export when the user clicks, and record it in the audit log."""
-    from lib.core import audit  # on first use: the frame's first paint loads only what it draws
+    from lib.core import audit, permissions  # on first use: the frame's first paint loads only what it draws
 
     data = make()
-    audit.record(scope, "export", what=what, rows=rows, format=fmt_name)
+    audit.record(scope, "export", what=what, rows=rows, format=fmt_name, masked=permissions.masked(scope))
     return data
 
 
