@@ -45,6 +45,7 @@ from lib.core import ids, permissions, schema
 from lib.core.errors import AppError
 from lib.core.scope import Scope
 from lib.dropout import cases as dropout_cases
+from lib.ingest import gate
 from lib.present import reports
 
 #: Result categories, in display order, with their Chinese labels.
@@ -103,8 +104,9 @@ def read_registry(data: bytes, filename: str, *, kind: str = DEFAULT_KIND) -> pd
     if kind not in KINDS:
         raise RegistryFileError(f"未知的名单类型：{kind}（可选 {', '.join(KINDS)}）")
     try:
+        gate.check_upload(data, filename)  # the settings' size and row limits, zip bombs
         parsed = ingest.read_upload(data, filename, kind=kind)
-    except ingest.IngestError as exc:
+    except (ingest.IngestError, gate.UploadRefused) as exc:
         raise RegistryFileError(str(exc)) from exc
     frame = parsed.frame.copy()
     if "row" not in frame.columns and ingest.ROW in frame.columns:

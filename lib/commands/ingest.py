@@ -18,13 +18,19 @@ from lib import ingest
 from lib.cli import EXIT_DATA, EXIT_OK, DataError, command
 from lib.commands.access import operator_scope
 from lib.core import config, store
+from lib.ingest import gate
 
 
 def _read(args: argparse.Namespace) -> tuple[bytes, str]:
     path = Path(args.file)
     if not path.is_file():
         raise DataError(f"文件不存在：{path}")
-    return path.read_bytes(), path.name
+    data = path.read_bytes()
+    try:
+        gate.check_upload(data, path.name)  # the settings' size and row limits, zip bombs
+    except gate.UploadRefused as exc:
+        raise DataError(str(exc)) from exc
+    return data, path.name
 
 
 def _mode(args: argparse.Namespace) -> str:

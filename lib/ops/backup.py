@@ -44,6 +44,8 @@ import os
 import re
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -65,6 +67,8 @@ SCHEDULER = Scope(user="system:scheduler", role="admin")
 #: The manifest beside each backup: ``edu-….duckdb.manifest.json``.
 MANIFEST_SUFFIX = ".manifest.json"
 MANIFEST_FORMAT = 1
+#: Tables every store of this system has had since its first version.
+CORE_TABLES = ("meta", "counties", "townships", "villages", "schools", "students", "accounts", "audit_log")
 #: A backup is opened with no access to the server's files and no extensions: a hostile file
 #: cannot make a query read /etc/… or load code.
 _SAFE_OPEN = {
@@ -613,6 +617,14 @@ def _check_objects(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], nam
     unknown = sorted(tables - set(schema.TABLES))
     if unknown or tables != set(manifest["tables"]):
         raise BackupError(f"{name} 的表与备份时的清单不符（{'、'.join(unknown) or '缺少表'}），不能恢复。")
+    missing = sorted(set(CORE_TABLES) - tables)
+    if missing:
+        raise BackupError(f"{name} 缺少本系统的基本表：{'、'.join(missing)}，不能恢复。")
+    for table in sorted(tables):
+        columns = {r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()}
+        strange = sorted(columns - set(schema.TABLES[table].names))
+        if strange or not columns:
+            raise BackupError(f"{name} 的表 {table} 结构不是本系统的（{'、'.join(strange[:5])}），不能恢复。")
 
 
 def maintenance_file(path: Path | None = None) -> Path:
@@ -686,6 +698,8 @@ def restore(
             ),
             encoding="utf-8",
         )
+        with _as_backup_error(file.name), store.connect(staging) as con:  # migrates an older backup
+            con.execute("CHECKPOINT")  # before anything of the live store is touched
         safety, aside = None, None
         if db.exists():
             if safety_backup:
@@ -698,7 +712,7 @@ def restore(
                     aside = _move_aside(db)  # too damaged to copy: keep it for inspection
             elif not _opens(db):
                 aside = _move_aside(db)
-        with store.connect(staging) as con:  # migrates a backup of an older schema
+        with store.connect(staging) as con:
             store.set_meta(con, "restored_from", file.name)
             con.execute("DELETE FROM meta WHERE key = 'session_key'")  # older versions kept it here
             _record(
@@ -725,6 +739,15 @@ def restore(
         _discard(staging)
         flag.unlink(missing_ok=True)
     return RestoreResult(file, safety, aside, tables)
+
+
+@contextmanager
+def _as_backup_error(name: str) -> Iterator[None]:
+    """A database error on the staged copy is a refusal with a reason, never a traceback."""
+    try:
+        yield
+    except (duckdb.Error, store.StoreError) as exc:
+        raise BackupError(f"{name} 无法作为数据库打开或升级，不能恢复。") from exc
 
 
 def _copy_private(source: Path, target: Path) -> None:

@@ -44,6 +44,7 @@ from lib.core import ids, permissions, schema, store
 from lib.core.errors import AppError
 from lib.core.scope import Scope
 from lib.dropout import cases as dropout_cases
+from lib.ingest import gate
 
 CATEGORIES: dict[str, str] = {
     "enrolled": "在县内就读",
@@ -101,8 +102,9 @@ def read_file(
         rows whose place is unknown or outside the Scope (Chinese, by row).
     """
     try:
+        gate.check_upload(data, filename)  # the settings' size and row limits, zip bombs
         parsed = ingest.read_upload(data, filename, kind="roster")
-    except ingest.IngestError as exc:
+    except (ingest.IngestError, gate.UploadRefused) as exc:
         raise RosterError(str(exc)) from exc
     report = ingest.validate(parsed, "roster", con_or_reference=con, scope=scope)
     if report.fatal:
