@@ -78,7 +78,7 @@ def test_damage_is_caught_by_reading_every_table_even_when_the_file_hash_is_vouc
     )
     backup.manifest_path(taken.path).write_text(json.dumps(resigned), encoding="utf-8")
     before = _live(fresh_db)
-    with pytest.raises(backup.BackupError, match="损坏|不符"):
+    with pytest.raises(backup.BackupError, match=r"损坏|不符"):
         backup.restore(ADMIN, taken.path, path=fresh_db)
     assert _live(fresh_db) == before
 
@@ -188,7 +188,7 @@ def test_a_restored_store_is_owner_only_whatever_the_backups_mode(fresh_db, take
     ["../static", str(config.STATIC_DIR), str(config.STATIC_DIR / "vendor"), "/tmp", "..", ".", "a/../.."],
 )
 def test_the_backup_dir_cannot_leave_the_data_directory(fresh_db, folder):
-    with pytest.raises(settings_store.SettingsError, match="数据目录|static"):
+    with pytest.raises(settings_store.SettingsError, match=r"数据目录|static"):
         settings_store.save_overrides(ADMIN, {"backup.dir": folder}, path=fresh_db)
 
 
