@@ -67,13 +67,14 @@ def schema_fingerprint() -> str:
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    # fetchall, not fetchone: a result left unfinished blocks con.register() on this connection
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if not exists:
         return 0
-    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    return int(row[0]) if row else 0
+    rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    return int(rows[0][0]) if rows else 0
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
@@ -83,8 +84,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         raise StoreError(f"数据库版本 {current} 比本程序支持的版本 {SCHEMA_VERSION} 新，请升级程序。")
     fingerprint = schema_fingerprint()
     if current == SCHEMA_VERSION:
-        row = con.execute("SELECT value FROM meta WHERE key = 'schema_hash'").fetchone()
-        if row and row[0] == fingerprint:
+        rows = con.execute("SELECT value FROM meta WHERE key = 'schema_hash'").fetchall()
+        if rows and rows[0][0] == fingerprint:
             return current
     con.execute("BEGIN TRANSACTION")
     try:
