@@ -744,12 +744,19 @@ def save_contacts(scope: Scope, rows: pd.DataFrame, *, path: Path | None = None)
         return 0
     rows = rows[["role", "place_code", "name", "phone"]].astype(object).where(rows.notna(), None)
     with store.transaction(path) as con:
-        allowed = set(dropout_data.contacts(con, scope)["place_code"])
-        allowed |= set(dropout_data.villages(con, scope)["code"]) | set(
-            dropout_data.schools(con, scope)["code"]
-        )
-        tw, tp = scope.township_where("t.code")
-        allowed |= {r[0] for r in con.execute(f"SELECT t.code FROM townships t WHERE {tw}", tp).fetchall()}
+        if scope.schools is not None:
+            # a school's account keeps its own school's contacts (校长, 师长), not its township's
+            # villages: a school Scope does not restrict villages, so they must not count here
+            allowed = set(dropout_data.schools(con, scope)["code"])
+        else:
+            allowed = set(dropout_data.contacts(con, scope)["place_code"])
+            allowed |= set(dropout_data.villages(con, scope)["code"]) | set(
+                dropout_data.schools(con, scope)["code"]
+            )
+            tw, tp = scope.township_where("t.code")
+            allowed |= {
+                r[0] for r in con.execute(f"SELECT t.code FROM townships t WHERE {tw}", tp).fetchall()
+            }
         county_level = permissions.can_county_level(scope, "write_cases")
         if county_level:
             allowed.add(scope.county)

@@ -161,6 +161,8 @@ def scope_sql(kind: Kind, scope: Scope, alias: str = "o") -> tuple[str, list[Any
             params += sp
         return cond, params
     if t == "contacts":
+        if scope.schools is not None or scope.levels is not None:  # a school: its own school's contacts
+            return f"{a}.place_code IN {schools_in}", sp
         cond = f"({a}.place_code IN {towns_in} OR {a}.place_code IN {villages_in} OR {a}.place_code IN {schools_in}"
         params = [*tp, *vp, *sp]
         if _county_contacts(scope):
@@ -1036,6 +1038,8 @@ def _in_scope_rows(df: pd.DataFrame, kind: Kind, ref: Reference) -> pd.Series:
             else ref.county_contacts
         )
         whole = pd.Series([county_ok], index=[ref.county])
+        if ref.scope_restricts_schools:  # a school: its own school's contacts only
+            return look("place_code", flags(ref.schools))
         return look(
             "place_code", pd.concat([flags(ref.townships), flags(ref.villages), flags(ref.schools), whole])
         )
