@@ -222,3 +222,19 @@ def test_the_console_operator_cannot_back_up_into_static_either(fresh_db, capsys
     assert cli.main(["backup", "--out", str(config.STATIC_DIR)]) == cli.EXIT_DATA
     assert "static" in capsys.readouterr().err
     assert not list(config.STATIC_DIR.glob("edu-*.duckdb"))
+
+
+def test_the_status_page_names_what_others_could_read(fresh_db):
+    from lib.ops import health
+
+    fresh_db.chmod(0o644)  # as the live store was before
+    stray = config.STATIC_DIR / "edu-20261120T083000.duckdb"
+    stray.write_bytes(b"a copy of the store")
+    try:
+        found = health.exposure_problems(fresh_db)
+        assert any("数据库文件" in p for p in found)
+        assert any("edu-20261120T083000.duckdb" in p for p in found)
+        assert not secure.static_allowed("/app/static/edu-20261120T083000.duckdb")
+        assert secure.static_allowed("/app/static/vendor/leaflet/leaflet.js")
+    finally:
+        stray.unlink()
