@@ -150,9 +150,7 @@ def login_gate(info: dict[str, Any]) -> Scope:
             ):
                 end_session("idle", "长时间未操作，会话已结束，请重新登录。")
             elif (account := _session_account(sess)) is None:
-                end_session(
-                    "revoked", "会话已结束(已在其他窗口退出登录、账号被停用或密码已更改)，请重新登录。"
-                )
+                end_session("revoked", tr("session_ended"))
             else:
                 sess["last_seen"] = time.time()
                 if account.must_change:

@@ -71,6 +71,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "登录服务暂时出错，请稍后再试；如反复出现请联系系统管理员。",
         "Login failed for a technical reason; try again shortly, or tell an administrator.",
     ),
+    "session_ended": (
+        "会话已结束(已在其他窗口退出登录、账号被停用或密码已更改)，请重新登录。",
+        "The session has ended (logged out in another window, account disabled or password "
+        "changed); please log in again.",
+    ),
     "settings_section": ("设置类别", "Section"),
     "settings_none": (
         "您的角色没有可修改的设置。",
