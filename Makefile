@@ -19,6 +19,7 @@ install: $(VENV)/.runtime
 install-test: $(VENV)/.test
 
 ## Serve the app on the embedded demo data (built on first start) at http://localhost:$(PORT)
+## (serve.py: app.py, with static/ limited to the vendored assets)
 run: install
 	$(PY) -m streamlit run serve.py --server.port $(PORT)
 
