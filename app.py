@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from lib import loaders, ui
-from lib.core import permissions, store
+from lib.core import permissions, secure, store
 from lib.core.i18n import t
 from lib.ui import golive as ui_golive
 from lib.ui import login as ui_login
@@ -18,6 +18,7 @@ st.set_page_config(
     layout="wide",
 )
 
+secure.owner_only_umask()  # the store, its log and backups this process writes: owner only
 ui.language_switch()
 ui_ops.maintenance_gate()  # while a backup is being restored, say so and stop
 try:

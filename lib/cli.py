@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from lib.core import config, store, storemeta
+from lib.core import config, secure, store, storemeta
 from lib.core.errors import AppError
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
@@ -162,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    secure.owner_only_umask()  # every file a command writes (store, backup, export) is the operator's only
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

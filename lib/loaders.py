@@ -437,7 +437,7 @@ def _imports(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope)
     from lib import ingest  # on first use: a page loads only its own domain
 
     with store.connect() as con:
-        history = ingest.list_imports(con)
+        history = ingest.list_imports(con, scope=_scope)
         last, reason = ingest.undo_check(con, _scope)
     return history, last, reason
 

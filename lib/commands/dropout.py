@@ -52,7 +52,14 @@ def cmd_weekly_report(args: argparse.Namespace) -> int:
             action="export",
             scope=scope.describe(),
             detail=json.dumps(
-                {"what": "每周填报", "week": report.week, "rows": len(report.rows), "file": out.name},
+                {
+                    "what": "每周填报",
+                    "week": report.week,
+                    "rows": len(report.rows),
+                    "file": out.name,
+                    "masked": True,
+                    "via": "cli",
+                },
                 ensure_ascii=False,
             ),
         )
@@ -99,6 +106,17 @@ def cmd_detect(args: argparse.Namespace) -> int:
         }
         for r in behind.itertuples(index=False)
     ]
+    with store.connect() as con:  # a named list, even masked, is on record (as on the page)
+        store.audit(
+            con,
+            user=scope.user,
+            action="view_list",
+            scope=scope.describe(),
+            detail=json.dumps(
+                {"list": "dropout-detect", "rows": len(shown), "masked": True, "via": "cli"},
+                ensure_ascii=False,
+            ),
+        )
     rows = [
         {
             "student_id": r.student_id,

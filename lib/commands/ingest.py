@@ -18,6 +18,7 @@ from lib import ingest
 from lib.cli import EXIT_DATA, EXIT_OK, DataError, command, emit
 from lib.commands.access import operator_scope
 from lib.core import config, store, storemeta
+from lib.ingest import gate
 from lib.ops import golive
 
 
@@ -25,7 +26,12 @@ def _read(args: argparse.Namespace) -> tuple[bytes, str]:
     path = Path(args.file)
     if not path.is_file():
         raise DataError(f"文件不存在：{path}")
-    return path.read_bytes(), path.name
+    data = path.read_bytes()
+    try:
+        gate.check_upload(data, path.name)  # the settings' size and row limits, zip bombs
+    except gate.UploadRefused as exc:
+        raise DataError(str(exc)) from exc
+    return data, path.name
 
 
 def _mode(args: argparse.Namespace) -> str:
@@ -225,10 +231,9 @@ def _undo_parser(p: argparse.ArgumentParser) -> Any:
 
 
 def cmd_imports(args: argparse.Namespace) -> int:
-    if not config.db_path().exists():
-        raise DataError(f"数据库文件不存在：{config.db_path()}")
+    scope = operator_scope(args, "import")  # --user: that account's history only, unless whole-county
     with store.connect() as con:
-        df = ingest.list_imports(con, limit=args.limit)
+        df = ingest.list_imports(con, limit=args.limit, scope=scope)
     if args.json:
         _dump(df.astype(object).where(df.notna(), None).to_dict("records"))
     else:

@@ -197,7 +197,7 @@ DEFAULTS: dict[str, Any] = {
         "lockout_minutes": 15,
         # a session with no interaction for this long must log in again
         "session_idle_minutes": 30,
-        "min_password_length": 8,
+        "min_password_length": 10,
         # length of the temporary passwords of a reset or of the first admin
         "temporary_password_length": 12,
     },

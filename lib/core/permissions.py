@@ -58,6 +58,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "rollover": frozenset({"admin"}),
     "retention": frozenset({"admin"}),
     "health": frozenset({"admin"}),
+    # security, backup and retention settings, and every path setting: 管理员 only
+    "edit_system_settings": frozenset({"admin"}),
 }
 
 ACTION_LABELS: dict[str, str] = {
@@ -79,7 +81,13 @@ ACTION_LABELS: dict[str, str] = {
     "rollover": "学年升级",
     "retention": "数据保留期清理",
     "health": "系统状态",
+    "edit_system_settings": "修改安全、备份与保留期设置",
 }
+
+#: Roles whose territory is the whole county.  A county-level record (the 教体局局长 contact,
+#: settings) is written only through one of these roles, never through a township or school
+#: role, even by an account that holds the action through such a role.
+COUNTY_ROLES: frozenset[str] = frozenset({"leader", "county", "planner", "admin"})
 
 
 class NotPermitted(AppError, PermissionError):
@@ -95,6 +103,11 @@ def roles_of(scope_or_role: Scope | str) -> frozenset[str]:
 def can(scope_or_role: Scope | str, action: str) -> bool:
     """May the user do ``action``?  Unknown actions are refused (fail closed)."""
     return bool(roles_of(scope_or_role) & MATRIX.get(action, frozenset()))
+
+
+def can_county_level(scope_or_role: Scope | str, action: str) -> bool:
+    """May the user do ``action`` on a county-level record (through a county-scope role)?"""
+    return bool(roles_of(scope_or_role) & COUNTY_ROLES & MATRIX.get(action, frozenset()))
 
 
 def require(scope: Scope, action: str) -> None:

@@ -25,7 +25,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib.core import geo, ids, schema
+from lib.core import geo, ids, permissions, schema
 from lib.core.scope import Scope
 from lib.ingest.kinds import KINDS, Kind, clean_header
 from lib.ingest.read import CODES, ROW, ParsedFile, Problem, as_kind, guess_kind, guess_mapping
@@ -94,6 +94,9 @@ class Reference:
     students: pd.DataFrame | None = None
     existing: pd.DataFrame | None = None
     scope_restricts_schools: bool = False
+    #: may the county-level contacts (the 教体局局长) be written: a county-scope role over the whole
+    #: county (None, a hand-built reference: when every township is in Scope)
+    county_contacts: bool | None = None
     #: identity (ID number or 学籍号) -> student_id; built from ``students`` when None
     identities: pd.Series | None = None
     #: the Scope is the whole county (county-wide kinds: boundaries, the 校历)
@@ -112,6 +115,11 @@ def empty_reference(county: str = "411503") -> Reference:
         _frame_of("code", "name", "township_code", "in_scope"),
         _frame_of("code", "name", "township_code", "level", "in_scope"),
     )
+
+
+def _county_contacts(scope: Scope) -> bool:
+    """A county-level record is written only through a county-scope role over the whole county."""
+    return scope.townships is None and scope.schools is None and permissions.can_county_level(scope, "import")
 
 
 def key_sql(kind: Kind, alias: str) -> str:
@@ -169,9 +177,11 @@ def scope_sql(kind: Kind, scope: Scope, alias: str = "o") -> tuple[str, list[Any
             params += sp
         return cond, params
     if t == "contacts":
+        if scope.schools is not None or scope.levels is not None:  # a school: its own school's contacts
+            return f"{a}.place_code IN {schools_in}", sp
         cond = f"({a}.place_code IN {towns_in} OR {a}.place_code IN {villages_in} OR {a}.place_code IN {schools_in}"
         params = [*tp, *vp, *sp]
-        if scope.townships is None:
+        if _county_contacts(scope):
             cond += f" OR {a}.place_code = ?"
             params.append(scope.county)
         return cond + ")", params
@@ -216,6 +226,7 @@ def load_reference(con: duckdb.DuckDBPyConnection, kind: str | Kind, scope: Scop
         boundary,
         scope_restricts_schools=scope.schools is not None or scope.levels is not None,
         whole_county=scope.is_whole_county,
+        county_contacts=_county_contacts(scope),
     )
     if k.table in _FINDS_STUDENTS:
         ref.students = _objects(
@@ -1281,7 +1292,14 @@ def _in_scope_rows(df: pd.DataFrame, kind: Kind, ref: Reference) -> pd.Series:
         ok = look("village_code", flags(ref.villages))
         return ok & look("school_code", flags(ref.schools)) if ref.scope_restricts_schools else ok
     if t == "contacts":
-        whole = pd.Series([bool(ref.townships["in_scope"].astype(bool).all())], index=[ref.county])
+        county_ok = (
+            bool(ref.townships["in_scope"].astype(bool).all())
+            if ref.county_contacts is None
+            else ref.county_contacts
+        )
+        whole = pd.Series([county_ok], index=[ref.county])
+        if ref.scope_restricts_schools:  # a school: its own school's contacts only
+            return look("place_code", flags(ref.schools))
         return look(
             "place_code", pd.concat([flags(ref.townships), flags(ref.villages), flags(ref.schools), whole])
         )

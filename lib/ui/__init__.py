@@ -227,10 +227,10 @@ def audit_once(scope: Scope, action: str, **detail: Any) -> None:
 
 def _export_bytes(make, scope: Scope, what: str, rows: int, fmt_name: str) -> bytes:
     """Build an export when the user clicks, and record it in the audit log."""
-    from lib.core import audit  # on first use: the frame's first paint loads only what it draws
+    from lib.core import audit, permissions  # on first use: the frame's first paint loads only what it draws
 
     data = make()
-    audit.record(scope, "export", what=what, rows=rows, format=fmt_name)
+    audit.record(scope, "export", what=what, rows=rows, format=fmt_name, masked=permissions.masked(scope))
     return data
 
 
@@ -358,3 +358,32 @@ def named_download_buttons(
         st.caption("ⓘ 您的角色无权导出学生名单。")
         return
     download_buttons(df, name=name, scope=scope, key=key, sheets=sheets, title=title)
+
+
+# ------------------------------------------------------------------ uploads
+def upload_limit_mb() -> int:
+    """The upload limit in MB for ``st.file_uploader(max_upload_size=...)``: ``ingest.max_upload_mb``
+    of the effective settings (an administrator's stored override counts)."""
+    from lib import loaders  # on first use: the frame's first paint loads only what it draws
+
+    return max(1, int(float(loaders.load_effective_settings()["ingest"]["max_upload_mb"])))
+
+
+def uploaded(upload: Any) -> tuple[bytes, str] | None:
+    """The bytes and name of an ``st.file_uploader`` file once they pass the upload gate
+    (:func:`lib.ingest.gate.check_upload`: size, rows, zip bombs); else None, with the reason shown."""
+    if upload is None:
+        return None
+    from lib import loaders  # on first use: the frame's first paint loads only what it draws
+    from lib.core import settings as settings_store  # on first use: as above
+    from lib.ingest import gate  # on first use: as above
+
+    data = upload.getvalue()
+    try:
+        gate.check_upload(
+            data, upload.name, limits=settings_store.upload_limits(loaders.load_effective_settings())
+        )
+    except gate.UploadRefused as exc:
+        st.error(str(exc))
+        return None
+    return data, upload.name

@@ -34,8 +34,11 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "bk_note": (
         "备份在应用运行时进行，得到某一时刻的完整一致副本；备份目录：{folder}。"
+        "每个备份附有本系统签名的清单，恢复前逐表核对，损坏、外来或被改动的文件一律拒绝。"
         "也可由服务器定时任务运行 python -m lib.cli backup --if-due。",
         "Backups are consistent snapshots taken while the app runs; folder: {folder}. "
+        "Each carries a manifest signed by this installation and is checked table by table "
+        "before a restore: damaged, foreign or altered files are refused. "
         "A server cron job can run python -m lib.cli backup --if-due.",
     ),
     "nav_corrections": ("更正记录", "Correct a record"),
@@ -50,6 +53,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "cr_reason": ("更正原因(必填，记入审计日志)", "Reason (required, kept in the audit log)"),
     "cr_check": ("检查", "Check"),
     "cr_save": ("保存更正", "Save"),
+    "cr_reload": ("重新载入", "Reload"),
     "cr_saved": (
         "已保存 {n} 处更正，原值与新值已记入审计日志。",
         "Saved {n} change(s); old and new values are in the audit log.",
