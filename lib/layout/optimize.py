@@ -512,10 +512,8 @@ class _Lp:
         self.row_lo.append(np.asarray(lo, float))
         self.row_hi.append(np.asarray(hi, float))
 
-    def solve(
-        self, *, seconds: float, warm: np.ndarray | None = None
-    ) -> tuple[str, np.ndarray | None, float | None, float | None]:
-        """(status, values, objective, gap) within ``seconds``."""
+    def to_highs(self) -> Any:
+        """The model as a ``highspy.HighsLp``."""
         import highspy  # when a solve runs: the planner page and the CLI load the solver only then
 
         inf = highspy.kHighsInf
@@ -537,6 +535,22 @@ class _Lp:
         lp.integrality_ = [
             highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in ints
         ]
+        return lp
+
+    def write_mps(self, path: str) -> None:
+        """The model as an MPS file (for another solver, e.g. CBC in the bench)."""
+        h = _highs()
+        h.passModel(self.to_highs())
+        h.writeModel(str(path))
+
+    def solve(
+        self, *, seconds: float, warm: np.ndarray | None = None, floor: float = 0.0
+    ) -> tuple[str, np.ndarray | None, float | None, float | None]:
+        """(status, values, objective, gap) within ``seconds``; ``floor`` is a bound the objective
+        cannot go below (the gap's reference when the search stopped before any better bound)."""
+        import highspy  # see to_highs
+
+        lp = self.to_highs()
         h = _highs()
         h.setOptionValue("time_limit", max(float(seconds), 0.2))
         h.setOptionValue("random_seed", 1)
@@ -559,7 +573,7 @@ class _Lp:
         if status == highspy.HighsModelStatus.kInfeasible:
             return "infeasible", None, None, None
         if has:
-            return "time_limit", values, obj, gap if gap is not None else _lp_gap(obj, info)
+            return "time_limit", values, obj, gap if gap is not None else _lp_gap(obj, info, floor)
         if status in (
             highspy.HighsModelStatus.kTimeLimit,
             highspy.HighsModelStatus.kInterrupt,
@@ -569,11 +583,12 @@ class _Lp:
         return "error", None, None, None
 
 
-def _lp_gap(obj: float | None, info: Any) -> float | None:
+def _lp_gap(obj: float, info: Any, floor: float) -> float:
+    """The relative gap to HiGHS's dual bound, else to ``floor`` (a solution always has a gap)."""
     bound = getattr(info, "mip_dual_bound", None)
-    if obj is None or bound is None or not math.isfinite(bound) or obj == 0:
-        return None
-    return abs(obj - bound) / abs(obj)
+    if bound is None or not math.isfinite(bound):
+        bound = floor
+    return abs(obj - bound) / max(abs(obj), 1e-9)
 
 
 _BANNER = threading.Lock()
@@ -671,7 +686,8 @@ def _nearest(km: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return j, d[np.arange(len(j)), j]
 
 
-def _solve_pmedian(prob: Problem, rules: _Rules, *, capacitated: bool, deadline: float) -> _Result:
+def _pmedian_model(prob: Problem, rules: _Rules, *, capacitated: bool) -> tuple[_Lp, dict[str, Any]]:
+    """The p-median MILP and where its variables are (``y0``, ``xs``, pairs ``pi``/``pj``)."""
     w = prob.demand["children"].to_numpy(float)
     n = len(prob.sites)
     radius = _radius(prob, rules)
@@ -702,6 +718,13 @@ def _solve_pmedian(prob: Problem, rules: _Rules, *, capacitated: bool, deadline:
             np.zeros(n),
         )
     _site_rows(m, prob, rules, y0)
+    return m, {"y0": y0, "xs": xs, "pi": pi, "pj": pj, "w": w, "seats": seats}
+
+
+def _solve_pmedian(prob: Problem, rules: _Rules, *, capacitated: bool, deadline: float) -> _Result:
+    m, at = _pmedian_model(prob, rules, capacitated=capacitated)
+    y0, xs, pi, pj, w, seats = (at[k] for k in ("y0", "xs", "pi", "pj", "w", "seats"))
+    n, nd = len(prob.sites), len(w)
     warm, current = None, None
     today = rules.today.astype(float)
     if rules.feasible_today:
@@ -789,7 +812,7 @@ def _solve_cover(prob: Problem, rules: _Rules, *, model: str, deadline: float) -
     z_today = cover[:, today > 0.5].any(axis=1).astype(float)
     current = float((w * z_today).sum())
     warm = np.concatenate([today, z_today]) if rules.feasible_today else None
-    status, vals, obj, gap = m.solve(seconds=deadline - time.perf_counter(), warm=warm)
+    status, vals, obj, gap = m.solve(seconds=deadline - time.perf_counter(), warm=warm, floor=-float(w.sum()))
     if vals is None:
         return _Result(status=status, current=current)
     return _Result(status=status, y=vals[y0 : y0 + n], objective=-obj, gap=gap, current=current)
@@ -880,6 +903,26 @@ def _cover_at(
     _site_rows(m, prob, rules, y0)
     status, vals, _, _ = m.solve(seconds=share * (until - time.perf_counter()))
     return status, None if vals is None else vals[y0 : y0 + n]
+
+
+def export_pmedian_mps(
+    data: layout.LayoutData, path: str, *, band: str = "primary", capacitated: bool = True, **rules: Any
+) -> dict[str, int]:
+    """Write the p-median :func:`optimize` would solve as MPS (the bench runs CBC on it); its size."""
+    prob = build_problem(data, band=band)
+    kw = {
+        "k": None,
+        "close_max": None,
+        "open_max": None,
+        "budget_wan": None,
+        "force_open": (),
+        "force_closed": (),
+    }
+    m, at = _pmedian_model(
+        prob, _rules(prob, model="pmedian", band=band, **{**kw, **rules}), capacitated=capacitated
+    )
+    m.write_mps(path)
+    return {"sites": len(prob.sites), "demand": len(prob.demand), "pairs": len(at["pi"]), "columns": m.n}
 
 
 # ---------------------------------------------------------------- the report
@@ -1041,20 +1084,19 @@ def _why(prob: Problem, y: np.ndarray, closed: list[str], *, model: str) -> pd.D
     return pd.DataFrame(rows, columns=list(WHY_COLUMNS))
 
 
-WHY_COLUMNS = ("撤并学校", "学区儿童(按最近学校)", "改由", "平均距离(现状km)", "平均距离(方案km)", "理由")
+WHY_COLUMNS = ("撤并学校", "学区儿童(按最近学校)", "平均距离(现状km)", "平均距离(方案km)", "理由", "改由")
 
 
 def _reason(kids: float, before: float, after: float, model: str) -> str:
     if kids <= 0:
-        return "没有以该校为最近学校的学龄儿童"
+        return "没有以该校为最近学校的儿童"
     goal = {
-        "pmedian": "腾出的名额用于离儿童更近的新址，全区儿童总路程更短",
-        "pcenter": "腾出的名额用于缩短最远儿童的距离",
-        "mclp": "腾出的名额用于覆盖阈值外更多儿童",
-        "lscp": "其学区儿童在阈值内另有学校覆盖，可减少学校数",
+        "pmedian": "名额移到离儿童更近的新址，总路程更短",
+        "pcenter": "名额用于缩短最远儿童的距离",
+        "mclp": "名额用于覆盖阈值外的更多儿童",
+        "lscp": "学区儿童在阈值内另有学校",
     }[model]
-    change = "距离不变" if abs(after - before) < 0.05 else f"其学区儿童平均距离 {before:.1f}→{after:.1f} km"
-    return f"{goal}；{change}"
+    return goal if abs(after - before) < 0.05 else f"{goal}；学区儿童平均 {before:.1f}→{after:.1f} km"
 
 
 # ---------------------------------------------------------------- as a scenario

@@ -297,15 +297,21 @@ def _school_table(
 
 
 def _locate(data: layout.LayoutData, schools: pd.DataFrame) -> dict[str, str]:
-    """The Scope's township each (new) school stands in, by polygon (none when outside the Scope)."""
-    if schools.empty or data.townships.empty:
+    """The township each (new) school stands in: the polygon holding it, else (a click just
+    outside the drawn boundary) the township of the nearest village."""
+    if schools.empty:
         return {}
-    polys = shapely.from_wkt(data.townships["geometry"].to_numpy())
+    polys = shapely.from_wkt(data.townships["geometry"].to_numpy()) if len(data.townships) else []
+    towns = data.townships["code"].to_numpy()
+    v = data.county_villages
     out = {}
     for code, lon, lat in zip(schools["code"], schools["lon"], schools["lat"], strict=True):
-        inside = shapely.contains_xy(polys, float(lon), float(lat))
+        inside = shapely.contains_xy(polys, float(lon), float(lat)) if len(polys) else np.array([])
         if inside.any():
-            out[code] = str(data.townships["code"].to_numpy()[int(np.argmax(inside))])
+            out[code] = str(towns[int(np.argmax(inside))])
+        elif len(v):
+            d = geo.haversine_km(v["lon"].to_numpy(float), v["lat"].to_numpy(float), float(lon), float(lat))
+            out[code] = str(v["township_code"].to_numpy()[int(np.argmin(d))])
     return out
 
 

@@ -4,6 +4,7 @@ its result can become the scenario, and a failed solve offers nothing."""
 
 from __future__ import annotations
 
+import pickle
 from unittest import mock
 
 import duckdb
@@ -98,6 +99,7 @@ def test_an_optimised_network_shows_why_before_it_becomes_the_scenario(demo_db):
     why = next(d.value for d in at.dataframe if "撤并学校" in d.value.columns)
     assert len(why) and why["理由"].str.len().min() > 0
     assert at.button(key="plan_use_solution").disabled  # not before the closures are checked
+    pickle.dumps(at.session_state["plan_solution"])  # the server enforces serialisable session state
     at.checkbox(key="opt_confirm").check().run()
     at.button(key="plan_use_solution").click().run()
     assert not at.exception, at.exception
