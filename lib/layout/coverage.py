@@ -756,7 +756,9 @@ def township_export(view: LayoutView) -> pd.DataFrame:
     return out.rename(columns={"code": "乡镇代码", **TOWNSHIP_COLUMNS})
 
 
-def out_of_reach_table(data: LayoutData, reach: pd.DataFrame, *, km: float) -> pd.DataFrame:
+def out_of_reach_table(
+    data: LayoutData, reach: pd.DataFrame, *, km: float, names: dict[str, str] | None = None
+) -> pd.DataFrame:
     """Villages whose children of the band are beyond the threshold: township, village, children,
     the distance to the nearest school of the band and its name, farthest first (a 乡镇 head's list).
 
@@ -766,9 +768,11 @@ def out_of_reach_table(data: LayoutData, reach: pd.DataFrame, *, km: float) -> p
         From :func:`lib.core.geo.village_reach` with ``children`` (a LayoutView's or a scenario's).
     km : float
         The threshold the distances were judged by.
+    names : dict, optional
+        School code -> name (default today's schools; a scenario adds its new ones).
     """
     towns = dict(zip(data.townships["code"], data.townships["name"], strict=True))
-    names = dict(zip(data.schools["code"], data.schools["name"], strict=True))
+    names = names or dict(zip(data.schools["code"], data.schools["name"], strict=True))
     r = reach[~reach["within"].astype(bool) & (reach["children"] > 0)]
     out = pd.DataFrame(
         {

@@ -763,7 +763,8 @@ def _transport(
     xs = x0 + np.arange(keep.sum())
     m.add_rows(pi[keep], xs, np.ones(keep.sum()), np.ones(nd), np.ones(nd))
     m.add_rows(pj[keep], xs, w[pi[keep]], np.full(n, -np.inf), seats * y)
-    _, vals, obj, _ = m.solve(seconds=max(min(10.0, deadline - time.perf_counter()), 0.5))
+    # at most a quarter of what is left: the warm start must not eat the solve it is for
+    _, vals, obj, _ = m.solve(seconds=max(min(10.0, 0.25 * (deadline - time.perf_counter())), 0.2))
     if vals is None:
         return None, None
     out = np.zeros(len(pi))

@@ -135,6 +135,7 @@ class Effect:
     grades: pd.DataFrame
     year: int
     band: str
+    km: float = 0.0  # the band's reach threshold the figures were judged by
 
 
 def evaluate(
@@ -234,6 +235,7 @@ def evaluate(
         grades=grades,
         year=year,
         band=band,
+        km=threshold,
     )
 
 
@@ -489,13 +491,15 @@ def receiving_schools(before: Effect, after: Effect, names: dict[str, str]) -> p
 def assignment_tables(
     data: layout.LayoutData, effect: Effect, changes: list[dict[str, Any]]
 ) -> dict[str, pd.DataFrame]:
-    """The scenario's downloads: pupils who change school, and 无法安置 (the Scope's pupils)."""
+    """The scenario's downloads: pupils who change school, 无法安置 (the Scope's pupils), and the
+    villages whose children are out of reach in the scenario."""
     names = school_names(data, changes)
     villages = dict(zip(data.county_villages["code"], data.county_villages["name"], strict=True))
     mine = effect.rows[effect.rows["in_scope"]]
     return {
         "去向": assign.moves_table(mine, names, villages),
         "无法安置": assign.unplaced_table(mine, names, villages),
+        "超出就近距离的村": layout.out_of_reach_table(data, effect.reach, km=effect.km, names=names),
     }
 
 

@@ -180,6 +180,9 @@ def test_unplaced_and_moves_tables_name_schools_and_villages(data):
     assert set(u["户籍村"]) == {"V3村", "V4村"}
     m = tables["去向"]
     assert set(m["去向学校"]) == {"丙教学点", "乙小学", "丁小学"}
+    far = tables["超出就近距离的村"].set_index("村(社区)")
+    assert far["学龄儿童"].to_dict() == {"V4村": 3, "V3村": 19}  # farthest first
+    assert far.loc["V3村", "最近的学校"] == "丙教学点" and far.loc["V3村", "到最近学校(km，道路估算)"] == 4.55
     receiving = planning.receiving_schools(
         planning.evaluate(data, [], band="primary"), eff, planning.school_names(data, CLOSE_A)
     )
