@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import folium
@@ -25,14 +26,14 @@ MAP_MEASURES: dict[str, str] = {
 
 
 def cards(data: metrics.Overview, *, lang: str = "zh") -> list[Card]:
-    """The headline numbers with their change and exact formula."""
+    """The headline numbers with their change and exact formula; a figure without data says why."""
     c, p = data.county, data.previous
     week, year = t("vs_last_week", lang), t("vs_last_year", lang)
 
     def delta(text: str | None, suffix: str) -> str | None:
         return f"{text} {suffix}" if text else None
 
-    return [
+    out = [
         Card(
             t("students", lang),
             fmt.fmt_count(c["students"]),
@@ -69,6 +70,14 @@ def cards(data: metrics.Overview, *, lang: str = "zh") -> list[Card]:
         Card(t("aid_coverage", lang), fmt.fmt_pct(c["aid_coverage"]), None, FORMULAS["aid_coverage"]),
         Card(t("aid_on_time", lang), fmt.fmt_pct(c["aid_on_time"]), None, FORMULAS["aid_on_time"]),
         Card(t("at_risk", lang), fmt.fmt_count(c["at_risk"]), None, FORMULAS["at_risk"]),
+    ]
+    keys = ("students", "population", "schools", "suspected", "dropouts", "consolidation", "aid_coverage")
+    keys += ("aid_on_time", "at_risk")
+    return [
+        replace(card, value=t("figure_no_data", lang), delta=None, note=data.missing[key])
+        if key in data.missing
+        else card
+        for key, card in zip(keys, out, strict=True)
     ]
 
 

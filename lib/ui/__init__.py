@@ -168,13 +168,15 @@ def metric_cards(cards: list[Any], *, per_row: int = 5) -> None:
     for i in range(0, len(cards), per_row):
         cols = st.columns(per_row)
         for col, card in zip(cols, cards[i : i + per_row], strict=False):
+            note = getattr(card, "note", None)  # no data: the reason in words, grey, no arrow
             col.metric(
                 card.label,
                 card.value,
-                delta=card.delta,
+                delta=note or card.delta,
                 help=card.help,
                 border=True,
-                delta_color="inverse" if card.inverse else "normal",
+                delta_color="off" if note else "inverse" if card.inverse else "normal",
+                delta_arrow="off" if note else "auto",
             )
 
 
