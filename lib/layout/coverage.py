@@ -180,7 +180,8 @@ def school_status(schools: pd.DataFrame) -> pd.Series:
     """over (enrolled > capacity), large (a class >= 大班额), small (< 100 pupils), else normal."""
     lay = config.SETTINGS["layout"]
     status = np.where(
-        schools["enrolled"] > schools["capacity"].fillna(np.inf),
+        schools["enrolled"]
+        > schools["capacity"].astype(float).fillna(np.inf),  # no capacity given: never over
         "over",
         np.where(
             schools["large_classes"] > 0,

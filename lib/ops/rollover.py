@@ -471,6 +471,9 @@ def apply_rollover(
         opened = _open_calendar(con, to_year)
         recorded = history.record(con, day, tables=("students", "enrolment_counts"))
         store.set_meta(con, "school_year", str(to_year))
+        held = store.get_meta(con, "as_of")
+        if held and date.fromisoformat(held) < as_of:  # the store's data date moves on to the run's
+            store.set_meta(con, "as_of", as_of.isoformat())
         plan.backup_file = saved.path.name if saved else None
         store.audit(
             con,

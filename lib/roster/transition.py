@@ -5,8 +5,9 @@ import) marks a primary or 教学点 pupil 毕业 and off the roll, and nothing 
 them until the receiving school imports its intake.  Here every such leaver stays on the
 **待接收** list, with the school expected for them, until
 
-* **received**: a school of the county enrols them (the same 学生编号 back on the roll, or
-  another record with their ID number or 学籍号, status 在校/送教上门/休学), or
+* **received**: a school of the county enrols them (the same 学生编号 back on the roll -- the
+  record of the past still shows them leaving --, or another record with their ID number or
+  学籍号, status 在校/送教上门/休学), or
 * **accounted for**: recorded as studying elsewhere (``study_elsewhere``, or a transfer out),
   exempt or placed (the school-age roster's 免缓学/安置), or a 控辍保学 case opened for them
   since they left.
@@ -137,21 +138,34 @@ def nearest_school(points: pd.DataFrame, schools: pd.DataFrame) -> pd.Series:
 
 # ------------------------------------------------------------------ reads
 def _leaver_rows(con: duckdb.DuckDBPyConnection, scope: Scope, *, since: date) -> pd.DataFrame:
-    sw, sp = scope.student_where("st")
+    """Pupils who left a 小学 or 教学点 as 毕业 between ``since`` and ``scope.as_of``: from the live
+    roll, and from the record of the past for those whose row has changed since (a school that
+    received them updated the same 学生编号).  The school, grade and date are those of leaving."""
+    sw, sp = scope.student_where("lv")
     levels = ", ".join(f"'{lv}'" for lv in NEXT_LEVELS)
+    window = [since.isoformat(), scope.as_of.isoformat()]
     return con.execute(
-        f"""SELECT st.student_id, st.id_number, st.xueji_number, st.name, st.sex, st.grade,
-               st.village_code, st.school_code, sc.name AS school_name, sc.level,
-               st.leave_reason, st.status_date AS left_on, st.guardian_name, st.guardian_phone,
-               v.name AS village_name, t.name AS township_name, v.township_code,
-               coalesce(v.lon, sc.lon) AS lon, coalesce(v.lat, sc.lat) AS lat
-        FROM students st JOIN schools sc ON sc.code = st.school_code
-        LEFT JOIN villages v ON v.code = st.village_code
+        f"""WITH lv AS (
+              SELECT student_id, school_code, grade, village_code, leave_reason, status_date AS left_on
+              FROM (SELECT *, row_number() OVER (PARTITION BY student_id ORDER BY src, valid_from DESC) AS k FROM (
+                  SELECT student_id, school_code, grade, village_code, leave_reason, status_date,
+                         0 AS src, NULL::DATE AS valid_from
+                  FROM students WHERE status = '毕业' AND status_date BETWEEN ?::DATE AND ?::DATE
+                  UNION ALL
+                  SELECT student_id, school_code, grade, village_code, leave_reason, status_date, 1, valid_from
+                  FROM {HISTORY} WHERE status = '毕业' AND status_date BETWEEN ?::DATE AND ?::DATE))
+              WHERE k = 1)
+        SELECT lv.student_id, st.id_number, st.xueji_number, st.name, st.sex, lv.grade, st.status,
+               lv.village_code, lv.school_code, sc.name AS school_name, sc.level, lv.leave_reason, lv.left_on,
+               st.guardian_name, st.guardian_phone, v.name AS village_name, t.name AS township_name,
+               v.township_code, coalesce(v.lon, sc.lon) AS lon, coalesce(v.lat, sc.lat) AS lat
+        FROM lv JOIN students st ON st.student_id = lv.student_id
+        JOIN schools sc ON sc.code = lv.school_code
+        LEFT JOIN villages v ON v.code = lv.village_code
         LEFT JOIN townships t ON t.code = v.township_code
-        WHERE st.status = '毕业' AND sc.level IN ({levels}) AND st.status_date IS NOT NULL
-          AND st.status_date >= ?::DATE AND st.status_date <= ?::DATE AND {sw}
-        ORDER BY v.township_code, st.school_code, st.student_id""",
-        [since.isoformat(), scope.as_of.isoformat(), *sp],
+        WHERE sc.level IN ({levels}) AND {sw}
+        ORDER BY v.township_code, lv.school_code, lv.student_id""",
+        [*window, *window, *sp],
     ).df()
 
 
@@ -159,7 +173,7 @@ def _resolutions(con: duckdb.DuckDBPyConnection, leavers: pd.DataFrame, *, as_of
     """How each leaver left the list (a key of :data:`RESOLVED`), None while still waiting."""
     if leavers.empty:
         return pd.Series(dtype=object)
-    frame = leavers[["student_id", "id_number", "xueji_number", "left_on"]].assign(
+    frame = leavers[["student_id", "id_number", "xueji_number", "left_on", "status"]].assign(
         norm=leavers["id_number"].map(ids.normalise_id)
     )
     con.execute("SELECT 1").fetchall()  # finish any pending result (DuckDB 2: register needs it)
@@ -169,7 +183,8 @@ def _resolutions(con: duckdb.DuckDBPyConnection, leavers: pd.DataFrame, *, as_of
         # equality joins only (an OR inside a correlated EXISTS is a nested loop over the roll)
         got = con.execute(
             f"""WITH received AS (
-                  SELECT l.student_id FROM _leavers l JOIN students o ON o.id_number = l.norm
+                  SELECT l.student_id FROM _leavers l WHERE l.status IN ({statuses})
+                  UNION SELECT l.student_id FROM _leavers l JOIN students o ON o.id_number = l.norm
                   WHERE o.status IN ({statuses})
                   UNION SELECT l.student_id FROM _leavers l JOIN students o ON o.xueji_number = l.xueji_number
                   WHERE o.status IN ({statuses})
@@ -269,7 +284,7 @@ def leavers(
     rows["left_on"] = pd.to_datetime(rows["left_on"]).dt.date
     resolved = _resolutions(con, rows, as_of=scope.as_of)
     rows = rows.assign(resolved=resolved.to_numpy() if len(rows) else [])
-    waiting = rows[rows["resolved"].isna()].drop(columns="resolved").reset_index(drop=True)
+    waiting = rows[rows["resolved"].isna()].drop(columns=["resolved", "status"]).reset_index(drop=True)
     done = rows[rows["resolved"].notna()].reset_index(drop=True)
     schools = con.execute("SELECT code, name, level, lon, lat FROM schools").df()
     names = dict(zip(schools["code"], schools["name"], strict=True))

@@ -79,8 +79,9 @@ def sidebar_scope(info: dict[str, Any], allowed: Scope) -> Scope:
     if allowed.townships is not None:
         towns = towns[towns.code.isin(allowed.townships)]
     names = dict(zip(towns.code, towns.name, strict=True))
-    years: list[int] = info["years"] or [allowed.school_year]
     data_as_of: date = info["as_of"]
+    # a year that starts after the data's date (counts derived by a summer rollover) is not offered yet
+    years: list[int] = [y for y in info["years"] if date(y, 9, 1) <= data_as_of] or [allowed.school_year]
 
     st.sidebar.subheader(tr("filters"))
     if "f_towns" not in st.session_state:
