@@ -70,6 +70,9 @@ DEFAULTS: dict[str, Any] = {
         # 送教上门: visits each child must receive per week; 一教一帮: sessions per week
         "home_teaching_visits_per_week": 1,
         "mentoring_sessions_per_week": 1,
+        # 缺勤监测 per school: a school whose absences are not reported for this many school days
+        # is listed as 数据未报 (its runs are judged up to its last report, never dropped)
+        "unreported_after_school_days": 2,
         # the weekly report (每周填报): [field, header] in the provincial module's column order
         "weekly_template": [
             ["row_no", "序号"],
@@ -206,6 +209,9 @@ DEFAULTS: dict[str, Any] = {
         "over_age_years": 2,
         # 空挂学籍: unexcused absence on at least this many school days of the current term
         "absent_school_days": 20,
+        # the oldest age the roster check looks at: under 17 and grade 9 not completed (15 and 16
+        # only with a pupil record in the county)
+        "max_age": 16,
     },
     # ---- 运行维护: backups (docs/operations.md)
     "backup": {

@@ -126,6 +126,7 @@ PAGE_ACTIONS: dict[str, str] = {
     "planning": "view_planning",
     "data_import": "import",
     "explore": "view_aggregates",  # the user's own file; personal columns masked (lib.ingest.explore)
+    "golive": "view_aggregates",  # 上线检查: counts and dates of each kind of data, no child's data
     # 系统管理
     "account": "view_aggregates",  # one's own password: everyone
     "admin_accounts": "manage_accounts",

@@ -41,8 +41,10 @@ FOREIGN_KEYS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("aid_records", "student_id", "student_id"),
         ("absences", "student_id", "student_id"),
         ("aid_applications", "student_id", "student_id"),
+        ("transfers", "student_id", "student_id"),
     ),
     "schools": (
+        ("transfers", "from_school", "code"),
         ("students", "school_code", "code"),
         ("aid_records", "school_code", "code"),
         ("dropout_cases", "school_code", "code"),
@@ -55,6 +57,7 @@ FOREIGN_KEYS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("schools", "village_code", "code"),
     ),
     "dropout_cases": (("case_responsibles", "case_id", "case_id"), ("case_actions", "case_id", "case_id")),
+    "townships": (("villages", "township_code", "code"), ("schools", "township_code", "code")),
 }
 
 

@@ -42,7 +42,8 @@ import pandas as pd
 from lib.core import calendar, config, history, permissions, schema, store
 from lib.core import settings as settings_store
 from lib.core.errors import AppError
-from lib.core.scope import Scope
+from lib.core.scope import Scope, school_year_of
+from lib.ingest.commit import COMMITTED
 from lib.ops import backup
 
 OUTCOMES: dict[str, str] = {"升级": "Promoted", "毕业": "Graduated", "不升级": "Stays in grade"}
@@ -268,12 +269,19 @@ class RolloverPlan:
 
 
 def current_year(con: duckdb.DuckDBPyConnection) -> int | None:
-    """The school year the roll is in: ``meta.school_year``, else the newest enrolment snapshot's."""
+    """The school year the roll is in: ``meta.school_year`` (set by each rollover), else the newest
+    enrolment snapshot's, else the school year of the data date of the latest import of the roll
+    (a county that went live by importing its 学籍 export has neither yet)."""
     meta = store.get_meta(con, "school_year")
     if meta:
         return int(meta)
     row = con.execute("SELECT max(school_year) FROM enrolments").fetchone()
-    return int(row[0]) if row and row[0] is not None else None
+    if row and row[0] is not None:
+        return int(row[0])
+    row = con.execute(
+        "SELECT max(as_of) FROM imports WHERE table_name = 'students' AND status = ?", [COMMITTED]
+    ).fetchone()
+    return school_year_of(row[0]) if row and row[0] is not None else None
 
 
 def _last_grades(settings: dict[str, Any] | None) -> dict[str, int]:

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from lib import loaders
 from lib.core import config, fmt, schema
 from lib.core.i18n import LANGUAGES, t
 from lib.core.scope import Scope
@@ -153,7 +154,8 @@ def page_header(title: str, scope: Scope, *, towns: dict[str, str] | None = None
     """Title plus one line saying for whom (the Scope) and as of when."""
     st.title(title)
     if scope.townships is None:
-        where = config.COUNTY_NAME + ("全区" if lang() == "zh" else " (whole district)")
+        county = loaders.store_info().get("county_name") or config.COUNTY_NAME
+        where = county + ("全区" if lang() == "zh" else " (whole district)")
     else:
         where = "、".join((towns or {}).get(c, c) for c in scope.townships) or "—"
     if scope.levels is not None:
@@ -162,6 +164,22 @@ def page_header(title: str, scope: Scope, *, towns: dict[str, str] | None = None
         f"{where} · {scope.school_year}-{scope.school_year + 1}学年 · "
         f"{tr('as_of_caption')} {fmt.fmt_date(scope.as_of)}"
     )
+    if fresh := _freshness():
+        st.caption(fresh)
+
+
+#: session key: the page being run (app.py sets it), for the freshness line under its title
+PAGE_KEY = "_page_key"
+
+
+def _freshness() -> str | None:
+    """How fresh each source of the current page is (lib.ops.golive.freshness_text)."""
+    from lib.ops import golive  # on first use: the frame's first paint loads only what it draws
+
+    page = st.session_state.get(PAGE_KEY)
+    if page is None:
+        return None
+    return golive.freshness_text(loaders.load_golive_status(), golive.page_sources(page), lang=lang())
 
 
 def metric_cards(cards: list[Any], *, per_row: int = 5) -> None:
