@@ -36,10 +36,11 @@ st.subheader(ui.tr("xs_list"))
 if lst.waiting.empty:
     st.info(ui.tr("xs_none"))
 else:
-    shown = transition.display(lst.waiting, mask=scope.mask)
+    shown = transition.display(lst.waiting, mask=scope.mask, compact=True)
     ui.audit_once(scope, "view_list", list="小升初待接收")
-    ui.coloured_table(shown, transition.state_colours(lst.waiting), formats={}, height=420)
-    ui.download_buttons(shown, name="小升初待接收名单", scope=scope, key="xs_dl")
+    ui.coloured_table(shown, transition.state_colours(lst.waiting, compact=True), formats={}, height=420)
+    full = transition.display(lst.waiting, mask=scope.mask)  # with home township, basis, both deadlines
+    ui.download_buttons(full, name="小升初待接收名单", scope=scope, key="xs_dl")
 
 due = int(n["case_due"])
 if writable and due:

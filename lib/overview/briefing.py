@@ -213,7 +213,7 @@ def headlines(b: Briefing) -> list[Headline]:
                 delta=card.delta,
                 inverse=card.inverse,
                 help=card.help,
-                note=card.note,
+                note=b.overview.missing.get(key, card.note),  # in full: the briefing has the room
             )
         )
     return out

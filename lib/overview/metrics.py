@@ -56,6 +56,8 @@ class Overview:
     notes: dict[str, Any] = field(default_factory=dict)
     #: measure -> why it has no value (Chinese words shown instead of a number)
     missing: dict[str, str] = field(default_factory=dict)
+    #: the same in a few words, for a card
+    missing_short: dict[str, str] = field(default_factory=dict)
 
 
 def _ratio(num: float, den: float) -> float | None:
@@ -163,10 +165,10 @@ def _missing(
     table: pd.DataFrame,
     history: pd.DataFrame,
     pop: pd.DataFrame,
-) -> dict[str, str]:
-    """Measures that have no data on ``scope.as_of``, with the reason in words."""
+) -> dict[str, tuple[str, str]]:
+    """Measures that have no data on ``scope.as_of``: measure -> (reason in a few words, in full)."""
     year = int(scope.school_year)
-    out: dict[str, str] = {}
+    out: dict[str, tuple[str, str]] = {}
     r = places.as_of(con, scope)
     county = [scope.county + "%"]
     on_roll = con.execute(
@@ -176,23 +178,25 @@ def _missing(
     ).fetchone()[0]
     day = fmt.fmt_date(scope.as_of)
     if not on_roll:
-        out["students"] = out["at_risk"] = f"截至{day}尚无学籍数据"
-    if not con.execute(
-        f"SELECT count(*) FROM {r['schools']} sc WHERE sc.township_code LIKE ?", county
-    ).fetchone()[0]:
-        out["schools"] = f"截至{day}尚无学校数据"
+        out["students"] = out["at_risk"] = ("该日尚无学籍", f"截至{day}尚无学籍数据")
+    schools = con.execute(f"SELECT count(*) FROM {r['schools']} sc WHERE sc.township_code LIKE ?", county)
+    if not schools.fetchone()[0]:
+        out["schools"] = ("该日尚无学校", f"截至{day}尚无学校数据")
     if not (pop.year == year).any():
-        out["population"] = f"尚无{year}年学龄人口数据"
+        out["population"] = (f"{year}年人口未到", f"尚无{year}年学龄人口数据")
     if not ((history.school_year == year) & (history.grade == 9)).any():
-        out["consolidation"] = f"尚无{year}-{year + 1}学年九年级在校生数"
+        out["consolidation"] = ("缺九年级人数", f"尚无{year}-{year + 1}学年九年级在校生数")
     elif not ((history.school_year == year - 8) & (history.grade == 1)).any():
-        out["consolidation"] = f"尚无{year - 8}-{year - 7}学年一年级在校生数"
+        out["consolidation"] = ("缺入学时人数", f"尚无{year - 8}-{year - 7}学年一年级在校生数")
     if not table["aid_eligible"].sum():
-        out["aid_coverage"] = "范围内没有家庭经济困难在校生"
+        out["aid_coverage"] = ("无困难学生", "范围内没有家庭经济困难在校生")
     elif not table["aid_paid_records"].sum():
-        out["aid_coverage"] = f"{year}-{year + 1}学年第{scope.term}学期截至{day}尚无生活补助发放记录"
+        out["aid_coverage"] = (
+            "本学期尚未发放",
+            f"{year}-{year + 1}学年第{scope.term}学期截至{day}尚无生活补助发放记录",
+        )
     if not table["aid_due"].sum():
-        out["aid_on_time"] = f"{year}-{year + 1}学年截至{day}尚无到期的资助记录"
+        out["aid_on_time"] = ("尚无到期记录", f"{year}-{year + 1}学年截至{day}尚无到期的资助记录")
     return out
 
 
@@ -266,5 +270,6 @@ def compute_overview(con: duckdb.DuckDBPyConnection, scope: Scope) -> Overview:
         previous=previous,
         trend=trend,
         notes={"last_week": last_week},
-        missing=missing,
+        missing={m: full for m, (_, full) in missing.items()},
+        missing_short={m: short for m, (short, _) in missing.items()},
     )

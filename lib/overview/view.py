@@ -89,7 +89,13 @@ def cards(data: metrics.Overview, *, lang: str = "zh", unknown: frozenset[str] =
     keys = ("students", "population", "schools", "suspected", "dropouts", "consolidation", "aid_coverage")
     keys += ("aid_on_time", "at_risk")
     return [
-        replace(card, value=t("figure_no_data", lang), delta=None, note=data.missing[key])
+        replace(
+            card,
+            value=t("figure_no_data", lang),
+            delta=None,
+            note=data.missing_short.get(key) or data.missing[key],
+            help=f"{data.missing[key]}。\n\n{card.help}",
+        )
         if key in data.missing and key not in unknown
         else card
         for key, card in zip(keys, out, strict=True)

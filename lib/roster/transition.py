@@ -455,19 +455,35 @@ DISPLAY: dict[str, str] = {
 }
 
 
-def display(waiting: pd.DataFrame, *, mask: bool = True) -> pd.DataFrame:
-    """The 待接收 list for the screen and exports (Chinese headers), masked unless ``mask`` is False."""
+#: The columns that fit on a laptop screen (the export has all of :data:`DISPLAY`).
+COMPACT = (
+    "state",
+    "name",
+    "id_number",
+    "school_name",
+    "grade",
+    "village_name",
+    "expected_school_name",
+    "due_on",
+)
+
+
+def display(waiting: pd.DataFrame, *, mask: bool = True, compact: bool = False) -> pd.DataFrame:
+    """The 待接收 list for exports (Chinese headers; ``compact``: the screen's columns), masked
+    unless ``mask`` is False."""
     out = waiting.copy()
     out["state"] = out["state"].map(STATES)
     out["grade"] = out["grade"].map(lambda g: schema.GRADE_LABELS.get(int(g), "") if pd.notna(g) else "")
     if mask:
         out = ids.mask_frame(out, columns={"name": "name", "id_number": "id"})
-    return out.reindex(columns=list(DISPLAY)).rename(columns=DISPLAY)
+    cols = [c for c in DISPLAY if c in COMPACT] if compact else list(DISPLAY)
+    return out.reindex(columns=cols).rename(columns=DISPLAY)
 
 
-def state_colours(waiting: pd.DataFrame) -> pd.DataFrame:
+def state_colours(waiting: pd.DataFrame, *, compact: bool = False) -> pd.DataFrame:
     """Cell colours of :func:`display`: the state column red when overdue, amber while waiting."""
-    shown = pd.DataFrame("none", index=waiting.index, columns=list(DISPLAY.values()))
+    cols = [DISPLAY[c] for c in DISPLAY if c in COMPACT] if compact else list(DISPLAY.values())
+    shown = pd.DataFrame("none", index=waiting.index, columns=cols)
     shown["状态"] = waiting["state"].map({"case_due": "red", "overdue": "red", "waiting": "amber"}).to_numpy()
     return shown
 

@@ -203,11 +203,29 @@ def coloured_table(
     df: pd.DataFrame, colours: pd.DataFrame, *, formats: dict[str, Any], height: int | str = "auto"
 ) -> None:
     """A table whose cells are tinted by the house palette (``colours`` holds red/amber/...)."""
-    styler = df.style.format(formats, na_rep="—").apply(
+    # st.dataframe shows a missing cell as "None" whatever the Styler's na_rep: a column with
+    # missing values is shown as text, formatted here, "—" where there is no value
+    config: dict[str, Any] = {}
+    shown = df.copy()
+    for col in df.columns:
+        if df[col].isna().any() and not (df[col].dtype == object and df[col].map(type).eq(str).all()):
+            f = formats.get(col)
+            shown[col] = df[col].map(lambda v, f=f: "—" if pd.isna(v) else _cell_text(v, f))
+            config[col] = st.column_config.TextColumn(alignment="right")
+    styler = shown.style.format({k: v for k, v in formats.items() if k not in config}, na_rep="—").apply(
         lambda _: colours.map(lambda c: f"background-color: {COLOURS.get(c, '')}" if COLOURS.get(c) else ""),
         axis=None,
     )
-    st.dataframe(styler, hide_index=True, width="stretch", height=height)
+    st.dataframe(styler, hide_index=True, width="stretch", height=height, column_config=config or None)
+
+
+def _cell_text(value: Any, f: Any) -> str:
+    """One cell as its column's format writes it (a whole float as an integer)."""
+    if callable(f):
+        return str(f(value))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f.format(value) if f else str(value)
 
 
 def note(text: str) -> None:

@@ -200,7 +200,11 @@ def test_rollover_gives_the_new_year_its_own_figures_and_keeps_the_past(county: 
     assert set(new["missing"]) == {"population", "aid_coverage", "aid_on_time"}
     cards = {c.label: c for c in new["cards"]}
     assert cards["学龄人口"].value == "暂无数据" and "2027" in cards["学龄人口"].note
-    assert cards["资助覆盖率"].value == "暂无数据" and "尚无生活补助发放记录" in cards["资助覆盖率"].note
+    assert cards["学龄人口"].help.startswith(
+        "尚无2027年学龄人口数据"
+    )  # the reason in full beside the formula
+    assert cards["资助覆盖率"].value == "暂无数据" and cards["资助覆盖率"].note == "本学期尚未发放"
+    assert "尚无生活补助发放记录" in cards["资助覆盖率"].help
     assert cards["巩固率"].value == "60.0%"
     # the red list is made of the new year's data only: both townships below 96% on 巩固率
     red = new["red"].set_index("code")
