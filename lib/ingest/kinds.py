@@ -57,6 +57,10 @@ class Kind:
     registry: bool = False
     description: str = ""
     defaults: dict[str, object] = field(default_factory=dict)
+    #: a key the file may leave out: (prefix, columns it is made from) -> prefix + a hash of them
+    derive_key: tuple[str, tuple[str, ...]] | None = None
+    #: the county's own data: only a whole-county user imports it
+    county_wide: bool = False
 
     @property
     def names(self) -> list[str]:
@@ -792,6 +796,7 @@ _BOUNDARIES = Kind(
     required=("code", "name", "geometry"),
     partition=("county_code",),
     partition_text="本县区的全部乡镇(街道)",
+    county_wide=True,
     description="乡镇(街道)边界：GeoJSON 或 Shapefile(zip)，属性含乡镇代码与名称；建立本县区的乡镇。",
 )
 
@@ -934,7 +939,185 @@ _CALENDAR = Kind(
     required=("day", "is_school_day"),
     partition=("school_year",),
     partition_text="文件涉及学年的全部日期(只列调整的日期时请用“追加并更新”)",
+    county_wide=True,
     description="校历：每天是否上课(含调休上课日)；学年与学期可省略(按日期推算)。",
+)
+
+# -- 学生资助 beyond the payment ledger: applications, funds, non-compulsory recipients, social aid
+_AMOUNT = ("amount", "金额", "float", "金额", "申请金额", "下达金额", "捐赠金额", "发放金额", "amount")
+_AID_APPLICATIONS = Kind(
+    "aid_applications",
+    "资助申请",
+    "aid_applications",
+    (
+        _f("application_id", "申请编号", "code", "申请编号", "业务编号", "applicationid"),
+        _STUDENT_ID,
+        _ID_NUMBER,
+        _XUEJI,
+        _NAME,
+        _SCHOOL_CODE,
+        _SCHOOL_NAME,
+        _f("programme", "资助项目", "text", "资助项目", "项目", "项目名称", codes=tuple(schema.PROGRAMMES)),
+        _YEAR,
+        _TERM,
+        _f(*_AMOUNT[:3], *_AMOUNT[3:], range=(0, 1_000_000)),
+        _f(
+            "status",
+            "审批状态",
+            "text",
+            "审批状态",
+            "状态",
+            "办理状态",
+            codes=(*schema.AID_STAGES, schema.AID_REJECTED),
+        ),
+        _f("applied_on", "申请日期", "date", "申请日期", "申请时间"),
+        _f("stage_on", "最近办理日期", "date", "最近办理日期", "办理日期", "审批日期"),
+        _f("reject_reason", "退回原因", "text", "退回原因", "退回理由"),
+    ),
+    key=("application_id",),
+    required=("programme", "school_year", "status"),
+    one_of=(("student_id", "id_number", "xueji_number"),),
+    partition=("school_year",),
+    partition_text="文件涉及学年的全部资助申请",
+    description="资助申请与审批进度：学生、项目、学年学期、金额、审批状态。",
+    derive_key=("P", ("student_id", "programme", "school_year", "term")),
+    county_wide=True,
+)
+_AID_FUNDS = Kind(
+    "aid_funds",
+    "资助资金下达",
+    "aid_funds",
+    (
+        _f("allocation_id", "指标编号", "code", "指标编号", "资金编号", "allocationid"),
+        _YEAR,
+        _f("programme", "资助项目", "text", "资助项目", "项目", "项目名称", codes=tuple(schema.PROGRAMMES)),
+        _f(
+            "funding_source",
+            "资金来源",
+            "text",
+            "资金来源",
+            "资金渠道",
+            "资金级次",
+            codes=schema.FUNDING_SOURCES,
+        ),
+        _TOWN_CODE,
+        _TOWN_NAME,
+        _f(*_AMOUNT[:3], *_AMOUNT[3:], range=(0, 1_000_000_000)),
+        _f("allocated_on", "下达日期", "date", "下达日期", "拨付日期", "到位日期"),
+        _f("document_no", "文号", "text", "文号", "指标文号", "文件号"),
+    ),
+    key=("allocation_id",),
+    required=("school_year", "programme", "amount"),
+    partition=("school_year",),
+    partition_text="文件涉及学年的全部资金下达",
+    description="资助资金下达：学年、项目、资金来源、(乡镇)、金额、日期、文号。",
+    derive_key=(
+        "F",
+        ("school_year", "programme", "funding_source", "township_code", "document_no", "allocated_on"),
+    ),
+    county_wide=True,
+)
+_AID_RECIPIENTS = Kind(
+    "aid_recipients",
+    "非义务教育受助学生",
+    "aid_recipients",
+    (
+        _f("recipient_id", "受助人编号", "code", "受助人编号", "recipientid"),
+        _ID_NUMBER,
+        _NAME,
+        _f("sex", "性别", "text", "性别", codes=tuple(schema.SEX)),
+        _f("stage", "学段", "text", "学段", "就读学段", codes=tuple(schema.AID_RECIPIENT_STAGES)),
+        _f("institution", "就读学校", "text", "就读学校", "就读院校", "学校名称", "录取院校"),
+        _f("entry_year", "入学年份", "int", "入学年份", "入学年度", range=(1990, 2100)),
+        _f("village_code", "户籍村(社区)", "code", "户籍村(社区)", "户籍村代码", *_VILLAGE_CODE.synonyms),
+        _f("village_name", "户籍村名称", "text", "户籍村", "户籍村名称", *_VILLAGE_NAME.synonyms, aux=True),
+        _f("township_code", "户籍乡镇", "code", *_TOWN_CODE.synonyms),
+        _TOWN_NAME,
+        _f(
+            "poverty_category",
+            "困难类别",
+            "text",
+            "困难类别",
+            "家庭经济困难类别",
+            codes=tuple(schema.POVERTY_CATEGORIES),
+        ),
+        _f("phone", "联系电话", "phone", "联系电话", "手机号码", "电话", personal=True),
+    ),
+    key=("recipient_id",),
+    required=("id_number", "name", "stage"),
+    partition=("stage",),
+    partition_text="文件涉及学段的全部受助学生",
+    description="非义务教育阶段受助学生(普通高中、中职、大学)：身份、学段、学校、户籍与困难类别。",
+    derive_key=("R", ("id_number",)),
+    county_wide=True,
+)
+_AID_DONATIONS = Kind(
+    "aid_donations",
+    "社会捐赠",
+    "aid_donations",
+    (
+        _f("donation_id", "捐赠编号", "code", "捐赠编号", "donationid"),
+        _f("donor", "捐赠方", "text", "捐赠方", "捐赠单位", "捐赠人", "donor"),
+        _f("donor_kind", "捐赠方类型", "text", "捐赠方类型", "捐赠类型"),
+        _f(*_AMOUNT[:3], *_AMOUNT[3:], range=(0, 1_000_000_000)),
+        _f("received_on", "到账日期", "date", "到账日期", "捐赠日期"),
+        _f("purpose", "用途", "text", "用途", "捐赠用途"),
+        _f("campaign_year", "新生助学活动年份", "int", "新生助学活动年份", "活动年份", range=(2000, 2100)),
+    ),
+    key=("donation_id",),
+    required=("donor", "amount", "received_on"),
+    partition=("received_on",),
+    partition_text="与文件同一到账日期的全部捐赠",
+    description="社会捐赠：捐赠方、金额、到账日期、用途。",
+    derive_key=("D", ("donor", "amount", "received_on")),
+    county_wide=True,
+)
+_AID_GRANTS = Kind(
+    "aid_donation_grants",
+    "捐赠发放",
+    "aid_donation_grants",
+    (
+        _f("grant_id", "发放编号", "code", "发放编号", "grantid"),
+        _f("donation_id", "捐赠编号", "code", "捐赠编号", "donationid"),
+        _STUDENT_ID,
+        _ID_NUMBER,
+        _XUEJI,
+        _NAME,
+        _f("recipient_id", "受助人编号", "code", "受助人编号", "recipientid"),
+        _f("township_code", "乡镇代码", "code", *_TOWN_CODE.synonyms),
+        _TOWN_NAME,
+        _f(*_AMOUNT[:3], *_AMOUNT[3:], range=(0, 1_000_000)),
+        _f("granted_on", "发放日期", "date", "发放日期", "grantedon"),
+    ),
+    key=("grant_id",),
+    required=("donation_id", "amount", "granted_on"),
+    partition=("donation_id",),
+    partition_text="文件涉及的捐赠的全部发放记录",
+    description="捐赠发放：哪笔捐赠、发给谁(学生或受助人)、金额、日期。",
+    derive_key=("G", ("donation_id", "student_id", "recipient_id", "granted_on", "amount")),
+    county_wide=True,
+)
+_AID_CAMPAIGN = Kind(
+    "aid_campaign_applications",
+    "大学新生助学申请",
+    "aid_campaign_applications",
+    (
+        _f("application_id", "申请编号", "code", "申请编号", "applicationid"),
+        _f("campaign_year", "活动年份", "int", "活动年份", "年份", range=(2000, 2100)),
+        _f("recipient_id", "受助人编号", "code", "受助人编号", "recipientid"),
+        _f("applied_on", "申请日期", "date", "申请日期"),
+        _f("university", "录取院校", "text", "录取院校", "录取学校", "大学"),
+        _f("status", "状态", "text", "状态", "审核状态"),
+        _f("grant_id", "发放编号", "code", "发放编号"),
+        _f("note", "备注", "text", "备注", "说明"),
+    ),
+    key=("application_id",),
+    required=("campaign_year", "recipient_id"),
+    partition=("campaign_year",),
+    partition_text="文件涉及年份的全部新生助学申请",
+    description="大学新生助学(八月)申请：受助人、录取院校、状态。",
+    derive_key=("U", ("campaign_year", "recipient_id")),
+    county_wide=True,
 )
 
 # -- outside lists (the aid issue reconciles them; the roster check belongs to another issue)
@@ -1133,6 +1316,12 @@ KINDS: dict[str, Kind] = {
         _ENROLMENT_COUNTS,
         _TRANSFERS,
         _CALENDAR,
+        _AID_APPLICATIONS,
+        _AID_FUNDS,
+        _AID_RECIPIENTS,
+        _AID_DONATIONS,
+        _AID_GRANTS,
+        _AID_CAMPAIGN,
         *_REGISTRIES,
         _ROSTER,
     )

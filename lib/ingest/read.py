@@ -412,11 +412,15 @@ def _geo_grid(data: bytes, filename: str, ftype: str) -> tuple[Grid, str | None]
         if not has_cpg:
             gdf = read(encoding="gbk")
     source = gdf.crs.to_string() if gdf.crs is not None else None
-    if gdf.crs is None:
+    if gdf.crs is None or gdf.crs.is_geographic:  # GeoJSON without a crs member reads as WGS-84
         minx, miny, maxx, maxy = gdf.total_bounds if len(gdf) else (0, 0, 0, 0)
         if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-            raise _refuse(filename, "bad_crs", "文件没有坐标系说明(.prj)且坐标不是经纬度：请附上 .prj 文件")
-    elif not gdf.crs.equals("EPSG:4326"):
+            raise _refuse(
+                filename,
+                "bad_crs",
+                "文件没有写明坐标系(GeoJSON 的 crs 或 Shapefile 的 .prj)，而坐标不是经纬度",
+            )
+    if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
         gdf = gdf.to_crs(config.WGS84)
     props = [c for c in gdf.columns if c != gdf.geometry.name]
     header: list[str | None] = [*props, "geometry"]

@@ -135,6 +135,8 @@ def scope_sql(kind: Kind, scope: Scope, alias: str = "o") -> tuple[str, list[Any
     tw, tp = scope.township_where("_t.code")
     towns_in = f"(SELECT _t.code FROM townships _t WHERE {tw})"
     t = kind.table
+    if kind.county_wide and t != "townships":  # the county's own: whole-county users only
+        return ("TRUE" if scope.is_whole_county else "FALSE"), []
     if t == "schools":
         return scope.school_where(a)
     if t == "townships":
@@ -215,7 +217,7 @@ def load_reference(con: duckdb.DuckDBPyConnection, kind: str | Kind, scope: Scop
         scope_restricts_schools=scope.schools is not None or scope.levels is not None,
         whole_county=scope.is_whole_county,
     )
-    if k.table in ("students", "absences", "dropout_cases", "aid_records", "transfers"):
+    if k.table in _FINDS_STUDENTS:
         ref.students = _objects(
             con.execute(
                 f"SELECT st.student_id, st.id_number, st.xueji_number, st.school_code, "
@@ -1003,7 +1005,7 @@ def _derive_keys(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) -> N
     absences and aid records find their student, cases and aid records get an ID
     from what identifies them."""
     t = kind.table
-    if t in ("students", "absences", "dropout_cases", "aid_records", "transfers"):
+    if t in _FINDS_STUDENTS:
         df["student_id"] = _find_students(df, ref)
     if t == "students":
         ident = _col(df, "id_number").where(_col(df, "id_number").notna(), _col(df, "xueji_number"))
@@ -1031,7 +1033,9 @@ def _derive_keys(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) -> N
                 "id_missing",
                 "未填身份证号",
             )
-    if t in ("absences", "aid_records", "transfers"):
+    if t in ("absences", "aid_records", "transfers", "aid_applications") or (
+        t == "aid_donation_grants" and df["student_id"].notna().any()
+    ):
         written = pd.Series(False, index=df.index)
         for c in ("student_id", "id_number", "xueji_number"):
             if c in sink.parsed.headers:
@@ -1066,6 +1070,31 @@ def _derive_keys(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) -> N
                 )
             ]
             df["record_id"] = rid.where(rid.notna(), pd.Series(made, index=df.index, dtype="object"))
+    if kind.derive_key is not None and kind.key and _col(df, kind.key[0]).isna().any():
+        prefix, cols = kind.derive_key
+        parts = [_key_part(_col(df, c)).astype("object") for c in cols]
+        made = [
+            f"{prefix}{_short_hash(*vals)[:12]}"
+            if any(v is not None and v is not pd.NA for v in vals)
+            else None
+            for vals in zip(*parts, strict=True)
+        ]
+        k0 = kind.key[0]
+        df[k0] = _col(df, k0).where(_col(df, k0).notna(), pd.Series(made, index=df.index, dtype="object"))
+    if t == "aid_recipients" and "village_code" in df:
+        town_of = pd.Series(
+            ref.villages["township_code"].to_numpy(dtype=object), index=ref.villages["code"].to_numpy()
+        )
+        tc = _col(df, "township_code")
+        df["township_code"] = tc.where(
+            tc.notna(), _lookup(df["village_code"].astype("object"), town_of)
+        ).astype("object")
+    if t == "aid_applications" and ref.students is not None:
+        by_student = pd.Series(
+            ref.students["school_code"].to_numpy(), index=ref.students["student_id"].to_numpy()
+        )
+        sc = _col(df, "school_code")
+        df["school_code"] = sc.where(sc.notna(), _lookup(df["student_id"], by_student)).astype("object")
     if t == "transfers":
         _resolve_transfer_schools(df, ref, sink)
         tid = _col(df, "transfer_id")
@@ -1093,6 +1122,18 @@ def _derive_keys(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) -> N
                 for w, r in zip(who, _col(df, "reported_on"), strict=True)
             ]
             df["case_id"] = cid.where(cid.notna(), pd.Series(made, index=df.index, dtype="object"))
+
+
+#: Kinds whose rows name a student (found by number, ID or 学籍号).
+_FINDS_STUDENTS = (
+    "students",
+    "absences",
+    "dropout_cases",
+    "aid_records",
+    "transfers",
+    "aid_applications",
+    "aid_donation_grants",
+)
 
 
 def _resolve_transfer_schools(df: pd.DataFrame, ref: Reference, sink: _Sink) -> None:
@@ -1216,7 +1257,7 @@ def _in_scope_rows(df: pd.DataFrame, kind: Kind, ref: Reference) -> pd.Series:
         return _lookup(df[col], table).fillna(unknown).astype(bool)
 
     t = kind.table
-    if t in ("townships", "school_calendar"):  # the county's own: whole-county users only
+    if kind.county_wide:  # the county's own: whole-county users only
         return pd.Series(ref.whole_county, index=df.index)
     if t == "enrolment_counts":
         return look("school_code", flags(ref.schools))
@@ -1269,7 +1310,7 @@ def _check_scope(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) -> N
     )
     text = (
         f"“{kind.label}”是全县区的数据，只有全县权限的用户可以导入"
-        if kind.table in ("townships", "school_calendar")
+        if kind.county_wide
         else "该行属于您权限范围以外的乡镇或学校，不能导入"
     )
     sink.cells(~inside, col, "out_of_scope", text)
@@ -1343,6 +1384,16 @@ def _provided(kind: Kind, parsed: ParsedFile) -> tuple[str, ...]:
         out.add("student_id")
     if kind.table == "aid_records":
         out.add("school_code")
+    if kind.derive_key is not None:
+        out |= set(kind.key)
+    if kind.table in ("aid_applications", "aid_donation_grants") and (
+        have & {"id_number", "xueji_number", "student_id"}
+    ):
+        out.add("student_id")
+    if kind.table == "aid_applications":
+        out.add("school_code")
+    if kind.table == "aid_recipients" and "village_code" in out:
+        out.add("township_code")
     derived = {
         "transfers": ("student_id", "from_school", "to_school", "other_school_name"),
         "townships": ("county_code", "kind", "seat_lon", "seat_lat"),

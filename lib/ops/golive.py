@@ -127,6 +127,58 @@ _OWN_DATE_SQL: dict[str, str] = {
 }
 
 
+#: How each table of lib/core/schema.py gets its rows: an import kind (``import``), a form of a
+#: page (``form``: the module that writes it), a derivation from other tables (``derived``), or
+#: the system itself (``system``).  tests/unit/test_golive.py fails for a table with none, and
+#: docs/golive.md prints this list for the bureau.
+WAYS_IN: dict[str, tuple[str, str, str]] = {
+    "meta": ("system", "lib.core.store", "结构版本；init 写入县区代码、是否演示、数据日期"),
+    "counties": ("system", "lib.ops.golive", "init --county 从 data/reference 写入县区边界"),
+    "townships": ("import", "boundaries", "乡镇边界(GeoJSON/Shapefile)"),
+    "villages": ("import", "villages", "行政村(社区)名单"),
+    "village_population": ("import", "village_population", "分村分年龄学龄人口"),
+    "schools": ("import", "schools", "学校名单"),
+    "students": ("import", "students", "学籍系统导出"),
+    "student_history": ("derived", "lib.core.history", "每次学籍导入/学年升级时由学生表记下变化"),
+    "enrolments": ("derived", "lib.ops.rollover", "学年升级时由学生表生成的学籍快照"),
+    "enrolment_counts": ("import", "enrolment_counts", "教育事业统计(分学年、学校、年级在校生数)"),
+    "school_calendar": ("import", "calendar", "本县校历；未导入时 init 按国家规定草拟"),
+    "absences": ("import", "absences", "各校缺勤上报"),
+    "contacts": ("import", "contacts", "六长联系人；也可在辍学台账页登记"),
+    "dropout_cases": ("import", "dropout_cases", "已有台账；新案件在辍学台账页登记"),
+    "case_responsibles": ("form", "lib.dropout.cases", "辍学台账页：六长责任人"),
+    "case_actions": ("form", "lib.dropout.cases", "辍学台账页：劝返记录"),
+    "case_status_log": ("form", "lib.dropout.cases", "辍学台账页：状态变更"),
+    "notices": ("form", "lib.dropout.cases", "辍学台账页：签发文书"),
+    "detection_decisions": ("form", "lib.dropout.cases", "辍学台账页：确认或排除缺勤监测提示"),
+    "interventions": ("form", "lib.dropout.rosters", "帮扶名册页：一教一帮、送教上门"),
+    "intervention_visits": ("form", "lib.dropout.rosters", "帮扶名册页：帮扶记录"),
+    "weekly_submissions": ("form", "lib.dropout.weekly", "每周填报页：学校填报"),
+    "aid_records": ("import", "aid_records", "资助发放台账；审批发放时也写入"),
+    "aid_applications": ("import", "aid_applications", "资助申请；审批在学生资助页"),
+    "aid_approval_steps": ("form", "lib.aid.approvals", "学生资助页：审批"),
+    "aid_funds": ("import", "aid_funds", "资助资金下达"),
+    "aid_recipients": ("import", "aid_recipients", "非义务教育受助学生"),
+    "aid_recipient_awards": ("form", "lib.aid.approvals", "学生资助页：审批后发放"),
+    "aid_donations": ("import", "aid_donations", "社会捐赠"),
+    "aid_donation_grants": ("import", "aid_donation_grants", "捐赠发放"),
+    "aid_campaign_applications": ("import", "aid_campaign_applications", "大学新生助学申请"),
+    "aid_verification_tasks": ("form", "lib.aid.tasks", "精准识别页：下发核实任务"),
+    "imports": ("system", "lib.ingest.commit", "每次导入的记录"),
+    "import_snapshots": ("system", "lib.ingest.commit", "导入前快照(撤销用)"),
+    "import_keys": ("system", "lib.ingest.commit", "导入写入的行"),
+    "import_mappings": ("form", "lib.ingest.commit", "数据导入页：记住列对应关系"),
+    "settings": ("form", "lib.core.settings", "系统设置页"),
+    "scenarios": ("form", "lib.layout.planning", "布局规划页：保存方案"),
+    "school_age_roster": ("form", "lib.roster.register", "学籍核查页：导入花名册"),
+    "transfers": ("import", "transfers", "学籍异动；学籍核查页登记对方确认"),
+    "study_elsewhere": ("form", "lib.roster.register", "学籍核查页：花名册的异地就读学校、核查登记"),
+    "briefing_snapshots": ("form", "lib.overview.briefing", "汇报模式：保存简报"),
+    "accounts": ("form", "lib.access.auth", "账号管理页、命令行 user add"),
+    "audit_log": ("system", "lib.core.store", "每次查看名单、导出、导入、修改"),
+}
+
+
 # ------------------------------------------------------------------ the county reference
 @cache
 def _counties() -> dict[str, dict[str, Any]]:

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import loaders, ui
+from lib.core.scope import Scope
 from lib.ops import golive
 
 GOLIVE_PAGE = "pages/golive.py"
@@ -46,11 +47,35 @@ def checklist_table(status: golive.GoLiveStatus) -> pd.DataFrame:
 
 
 def state_colours(status: golive.GoLiveStatus, table: pd.DataFrame) -> pd.DataFrame:
-    """Cell colours: the state column green when in, red when a required kind is missing, grey else."""
+    """Cell colours: the state column green when in, amber for the draft 校历, red when a required
+    kind is missing, grey else."""
     colours = pd.DataFrame("none", index=table.index, columns=table.columns)
     t = status.table
     colours[ui.tr("gl_col_state")] = [
-        "green" if loaded else "red" if required else "grey"
-        for loaded, required in zip(t["loaded"], t["required"], strict=True)
+        "amber" if state == "草拟" else "green" if loaded else "red" if required else "grey"
+        for state, loaded, required in zip(t["state"], t["loaded"], t["required"], strict=True)
     ]
     return colours
+
+
+def unreported_note(scope: Scope) -> None:
+    """数据未报: the schools in Scope whose absences are not reported for the last school days
+    (their pupils' runs count only up to their last report), as a warning with the list."""
+    behind = loaders.load_unreported(scope)
+    if behind.empty:
+        return
+    st.warning(
+        f"{ui.tr('gl_unreported')}：{len(behind)} 所。{ui.tr('gl_unreported_help')}",
+        icon=":material/schedule:",
+    )
+    table = pd.DataFrame(
+        {
+            "学校": behind["school_name"],
+            "乡镇": behind["township_name"],
+            "最近上报截至": behind["through"].map(
+                lambda d: "从未上报" if d is None or pd.isna(d) else str(d)
+            ),
+            "未报上课日": behind["missing_days"],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch", height=min(35 * len(table) + 38, 240))
