@@ -21,7 +21,7 @@ for kind, text in st.session_state.pop("ro_flash", []):
 
 st.subheader(ui.tr("ro_dry").format(a=f"{year}-{year + 1}", b=f"{year + 1}-{year + 2}"))
 t = plan.totals()
-c = st.columns(6)
+c = [*st.columns(3), *st.columns(3)]
 for col, (label, value) in zip(
     c,
     [

@@ -171,8 +171,7 @@ class RolloverPlan:
                 schema.TABLES["students"].label,
                 0,
                 moved,
-                f"升级 {t['升级']:,}，毕业离册 {t['毕业']:,}(其中小升初待接收 {t['leavers_followed']:,})，"
-                f"不升级 {t['不升级']:,} 不变",
+                f"升级 {t['升级']:,}，毕业 {t['毕业']:,}(小升初 {t['leavers_followed']:,})，不升级 {t['不升级']:,}",
             ),
             (
                 "enrolments",
@@ -186,25 +185,23 @@ class RolloverPlan:
                 schema.TABLES["enrolment_counts"].label,
                 derived,
                 0,
-                f"{year}已有导入的 {self.counts_held:,} 行，不再推算"
+                f"已有导入的 {self.counts_held:,} 行，不再推算"
                 if self.counts_held
-                else f"按升级后在册学生推算{year}各校各年级人数(导入教育事业统计后以导入为准)",
+                else "按升级后在册学生推算(导入事业统计后以导入为准)",
             ),
             (
                 "school_calendar",
                 schema.TABLES["school_calendar"].label,
                 self.calendar_days,
                 0,
-                f"{year}校历草案(全国规则)，已导入的日期不覆盖"
-                if self.calendar_days
-                else f"{year}校历已齐全",
+                "按全国规则草拟，已导入的日期不覆盖" if self.calendar_days else "校历已齐全",
             ),
             (
                 history.TABLE,
                 schema.TABLES[history.TABLE].label,
                 moved,
                 moved,
-                f"{self.to_year}-09-01 起记录变化，此前各日的数字不变",
+                f"{self.to_year}-09-01 起记录，此前各日的数字不变",
             ),
             (
                 "enrolment_counts_history",

@@ -401,3 +401,33 @@ def test_cli_rollover_and_transition(county: Path, monkeypatch, capsys):
     assert out["counts"]["case"] == 7
     assert cli.main(["transition", "--as-of", "2027-10-09"]) == 0
     assert "小升初待接收 0 人" in capsys.readouterr().out
+
+
+def test_an_imported_calendar_overrides_the_rollovers_draft_and_moves_the_deadlines(county: Path):
+    _rolled(county)
+    draft = store.read_frame(
+        "SELECT day, is_school_day FROM school_calendar WHERE day IN ('2027-09-01', '2027-09-04') ORDER BY day",
+        path=county,
+    )
+    assert draft["is_school_day"].tolist() == [True, False]  # a Wednesday, a Saturday
+    # the county's own 校历: term starts on Thursday 2 September, Saturday 4 September made up
+    own = pd.DataFrame({"日期": ["2027-09-01", "2027-09-04"], "类型": ["放假", "调休上课"]})
+    parsed = ingest.read_upload(csv_bytes(own, encoding="gbk"), "校历.csv", kind="calendar")
+    assert ingest.commit(parsed, scope=_scope(date(2027, 8, 25)), path=county).rows_written == 2
+    got = store.read_frame(
+        "SELECT day, is_school_day FROM school_calendar WHERE day IN ('2027-09-01', '2027-09-04') ORDER BY day",
+        path=county,
+    )
+    assert got["is_school_day"].tolist() == [False, True]
+    assert (
+        len(store.read_frame("SELECT * FROM school_calendar WHERE school_year = 2027", path=county)) == 366
+    )  # to 2028-08-31, a leap year
+    with store.connect(county) as con:
+        lst = transition.leavers(con, _scope(date(2027, 9, 3)))
+    assert set(lst.waiting["due_on"]) == {date(2027, 9, 2) + timedelta(days=14)}
+    # a second rollover run does not put the draft back
+    rollover.apply_rollover(ADMIN, to_year=2027, as_of=date(2027, 8, 26), path=county, take_backup=False)
+    again = store.read_frame(
+        "SELECT is_school_day FROM school_calendar WHERE day = '2027-09-01'", path=county
+    )
+    assert not again["is_school_day"].iloc[0]
