@@ -120,11 +120,17 @@ def first_record(con: duckdb.DuckDBPyConnection, table: str = "students") -> dat
     return row[0] if row and row[0] is not None else None
 
 
-def _record_one(con: duckdb.DuckDBPyConnection, log: Log, day: date) -> int:
+def _record_one(
+    con: duckdb.DuckDBPyConnection, log: Log, day: date, only: tuple[str, ...] | None = None
+) -> int:
     keys = ", ".join(log.key)
     cols = ", ".join(log.tracked)
     iso = day.isoformat()
     on_hs = _on(log, "h", "s")
+    # only these records (by their one-column key) can have changed: compare just them
+    pick = "" if only is None else f" AND s.{log.key[0]} IN ({', '.join('?' for _ in only)})"
+    pick_h = "" if only is None else f" AND h.{log.key[0]} IN ({', '.join('?' for _ in only)})"
+    args = list(only or ())
 
     def mark() -> None:
         # what differs from its open row (or has none), and open rows whose record is gone
@@ -132,12 +138,14 @@ def _record_one(con: duckdb.DuckDBPyConnection, log: Log, day: date) -> int:
             f"""CREATE OR REPLACE TEMP TABLE _hist_chg AS
             SELECT {", ".join(f"s.{k}" for k in log.key)} FROM {log.table} s
             LEFT JOIN {log.log} h ON {on_hs} AND h.valid_to IS NULL
-            WHERE h.{log.key[0]} IS NULL OR {_differs(log, "s", "h")}"""
+            WHERE (h.{log.key[0]} IS NULL OR {_differs(log, "s", "h")}){pick}""",
+            args,
         )
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE _hist_gone AS
             SELECT {", ".join(f"h.{k}" for k in log.key)} FROM {log.log} h
-            WHERE h.valid_to IS NULL AND NOT EXISTS (SELECT 1 FROM {log.table} s WHERE {on_hs})"""
+            WHERE h.valid_to IS NULL AND NOT EXISTS (SELECT 1 FROM {log.table} s WHERE {on_hs}){pick_h}""",
+            args,
         )
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _hist_touch AS SELECT * FROM _hist_chg UNION SELECT * FROM _hist_gone"
@@ -203,10 +211,16 @@ def record(
     return out
 
 
-def record_students(con: duckdb.DuckDBPyConnection, day: date) -> int:
+def record_students(con: duckdb.DuckDBPyConnection, day: date, *, only: list[str] | None = None) -> int:
     """Bring the students' change log up to the live roll as of ``day``; returns how many students
-    changed (see :func:`record`; a student gone from the table has their row closed, not counted)."""
-    return record(con, day, tables=("students",))["students"]
+    changed (see :func:`record`; a student gone from the table has their row closed, not counted).
+
+    ``only``: the 学生编号 the caller changed (a case decision changes one pupil): just those are
+    compared, which is much cheaper than the whole roll."""
+    if only is None:
+        return record(con, day, tables=("students",))["students"]
+    latest = last_change(con, "students")
+    return _record_one(con, LOGS["students"], max(day, latest) if latest else day, tuple(only))
 
 
 def has_history(con: duckdb.DuckDBPyConnection, day: date, table: str = "students") -> bool:

@@ -285,8 +285,8 @@ def move_status(
             sets.update(closed_on=on, next_followup_on=None)
         version = _bump(con, scope, case, sets)
         _log_status(con, scope, case_id, case["status"], to, on, reason if to == "误报" else note)
-        if _sync_student(con, case, to, on):
-            history.record_students(con, scope.as_of)  # the register changed on the data date
+        if _sync_student(con, case, to, on):  # the register changed on the data date
+            history.record_students(con, scope.as_of, only=[case["student_id"]])
         _audit(con, scope, "case_status", case=case_id, before=case["status"], after=to, on=on)
         return version
 

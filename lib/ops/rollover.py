@@ -18,8 +18,8 @@ new year's first-term snapshot is written to ``enrolments``, and the new year's
 ``enrolment_counts`` are derived from the roll as it stands after the rollover (per
 school and grade, enrolled students) unless counts of that year were imported already:
 巩固率 of the new year reads its own grade 9.  The record of the past
-(:mod:`lib.core.history`) gets the change on 1 September of the new year, so every figure
-of the year that ended stays as it was.  The store's ``meta.school_year`` records the year
+(:mod:`lib.core.history`) gets the change on the run's data date (on 1 September when the run
+comes later), so every figure of a date before stays as it was.  The store's ``meta.school_year`` records the year
 the roll is in: a rollover to a year the roll is already in changes nothing, so running it
 twice is safe.
 
@@ -201,7 +201,7 @@ class RolloverPlan:
                 schema.TABLES[history.TABLE].label,
                 moved,
                 moved,
-                f"{self.to_year}-09-01 起记录，此前各日的数字不变",
+                f"自执行日(最迟 {self.to_year}-09-01)起记录，此前各日的数字不变",
             ),
             (
                 "enrolment_counts_history",
@@ -391,7 +391,8 @@ def opens_on(to_year: int) -> date:
 
 
 def takes_effect(to_year: int) -> date:
-    """The day the new roll holds from (the record of the past changes then): 1 September."""
+    """The day the new school year starts (graduates' status date; the latest day the record of the
+    past takes the change on): 1 September."""
     return date(to_year, 9, 1)
 
 
@@ -419,7 +420,8 @@ def apply_rollover(
         rollover would otherwise move everyone up another year).
     on_day
         The status date written for graduates and the day the record of the past changes
-        (default :func:`takes_effect`, 1 September of ``to_year``).
+        (default :func:`takes_effect`, 1 September of ``to_year``).  The record of the past gets
+        the change on ``as_of``, or on 1 September when the run comes after it.
     take_backup
         Take a backup of the whole store first (:func:`lib.ops.backup.take_backup`, reason
         ``before_rollover``); a failed backup stops the run before anything is written.
@@ -474,7 +476,11 @@ def apply_rollover(
         if len(plan.counts_derived):
             store.write_table(con, "enrolment_counts", plan.counts_derived.assign(school_year=to_year))
         opened = _open_calendar(con, to_year)
-        recorded = history.record(con, day, tables=("students", "enrolment_counts"))
+        # from the run's data date: a summer run's roll holds from then (the graduates have left),
+        # a late run's from 1 September (the log never runs backwards past a later change)
+        recorded = history.record(
+            con, min(as_of, takes_effect(to_year)), tables=("students", "enrolment_counts")
+        )
         store.set_meta(con, "school_year", str(to_year))
         held = store.get_meta(con, "as_of")
         if held and date.fromisoformat(held) < as_of:  # the store's data date moves on to the run's

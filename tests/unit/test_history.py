@@ -128,3 +128,14 @@ def test_the_relation_of_students_has_every_column_identifiers_from_the_live_row
     assert list(frame.columns) == schema.TABLES["students"].names
     assert frame["student_id"].tolist() == ["S1", "S2"] and frame["grade"].tolist() == [6, 3]
     assert frame.loc[0, "name"] == "张三" and pd.isna(frame.loc[1, "name"])  # S2 has left the live table
+
+
+def test_recording_only_the_changed_pupil_gives_the_same_log(con):
+    _roll(con, [A, B])
+    history.record_students(con, date(2026, 9, 1))
+    _roll(con, [{**A, "status": "辍学"}, {**B, "grade": 4}])
+    assert history.record_students(con, date(2026, 10, 8), only=["S1"]) == 1  # S2 is not looked at
+    assert history.attribute_on(con, date(2026, 10, 9), "status")["S1"] == "辍学"
+    assert history.attribute_on(con, date(2026, 10, 9), "grade")["S2"] == 3
+    assert history.record_students(con, date(2026, 10, 8)) == 1  # the whole roll: now S2 too
+    assert history.attribute_on(con, date(2026, 10, 9), "grade")["S2"] == 4

@@ -431,3 +431,17 @@ def test_an_imported_calendar_overrides_the_rollovers_draft_and_moves_the_deadli
         "SELECT is_school_day FROM school_calendar WHERE day = '2027-09-01'", path=county
     )
     assert not again["is_school_day"].iloc[0]
+
+
+def test_the_new_years_briefing_names_what_it_leaves_out(county: Path):
+    _rolled(county)
+    scope = _scope(date(2027, 9, 15))
+    with store.connect(county) as con:
+        b = briefing.compute_briefing(con, scope)
+        html = briefing.render_html(b, briefing.township_shapes(con, scope))
+    assert "资助覆盖率、按时足额发放率暂无数据，未计入红名单" in briefing.red_list_html(b)
+    heads = {h.key: h for h in briefing.headlines(b)}
+    assert heads["population"].value == "暂无数据" and heads["population"].note == "尚无2027年学龄人口数据"
+    assert "尚无2027年学龄人口数据" in html
+    cards = briefing.cards_html(briefing.headlines(b), b.last)
+    assert cards.count("暂无数据") == 3 and ">0.0%<" not in cards
