@@ -103,6 +103,12 @@ pages = {
             icon=":material/how_to_reg:",
             url_path="roster_check",
         ),
+        st.Page(
+            "pages/transition.py",
+            title=ui.tr("nav_transition"),
+            icon=":material/move_up:",
+            url_path="transition",
+        ),  # 小升初衔接
         st.Page("pages/risk.py", title=ui.tr("nav_risk"), icon=":material/crisis_alert:", url_path="risk"),
     ],
     ui.tr("sec_aid"): [

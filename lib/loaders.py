@@ -724,3 +724,17 @@ def load_settings_overrides(section: str | None = None) -> pd.DataFrame:
 
     with store.connect() as con:
         return settings_store.overrides_table(con, section)
+
+
+# ------------------------------------------------------------------ 小升初
+@st.cache_data(show_spinner=False, max_entries=16)
+def _transition(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> Any:
+    from lib.roster import transition  # on first use: a page loads only its own domain
+
+    with store.connect() as con:
+        return transition.leavers(con, _scope)
+
+
+def load_transition(scope: Scope) -> Any:
+    """The 小升初 待接收 list of ``scope`` (:class:`lib.roster.transition.TransitionList`, unmasked)."""
+    return _transition(*_key(), scope.cache_key(), scope)

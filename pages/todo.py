@@ -26,7 +26,7 @@ for col, kind in zip(
     col.metric(kind, counts[kind], border=True)
 kinds = st.multiselect(
     "事项",
-    [k for k in (*todo.KINDS, "资助核实", *todo.ROSTER_KINDS) if counts[k]],
+    [k for k in (*todo.KINDS, "资助核实", *todo.ROSTER_KINDS, *todo.TRANSITION_KINDS) if counts[k]],
     key="do_todo_kinds",
     placeholder=ui.tr("all"),
 )
@@ -47,6 +47,8 @@ if (view["page"] == "roster_check").any():  # 学籍核查
     st.page_link(
         "pages/roster_check.py", label="去学籍核查处理花名册、转学与问题学籍", icon=":material/how_to_reg:"
     )
+if (view["page"] == "transition").any():  # 小升初
+    st.page_link("pages/transition.py", label="去小升初衔接查明未报到学生的去向", icon=":material/move_up:")
 if (view["kind"] == "待确认").any():
     st.page_link(
         "pages/dropout_cases.py", label="去确认缺勤监测发现的疑似辍学", icon=":material/folder_shared:"

@@ -251,6 +251,15 @@ DEFAULTS: dict[str, Any] = {
     "rollover": {
         "last_grade": {"教学点": 3, "小学": 6, "九年一贯制": 9, "初中": 9, "特殊教育": 9},
     },
+    # ---- 小升初: primary and 教学点 leavers followed until a school of the county receives them
+    "transition": {
+        # not received this many days after the first school day of their new year: overdue (我的待办)
+        "due_days": 14,
+        # ... and after this many days: a suspected dropout case is opened for them
+        "case_days": 30,
+        # leavers who left longer ago than this are no longer listed
+        "window_days": 365,
+    },
     # ---- 数据保留期: how long personal data of children who left is kept
     "retention": {
         # identifying fields of a student who left (status below) are removed this many

@@ -131,6 +131,7 @@ PAGE_ACTIONS: dict[str, str] = {
     "dropout_rosters": "view_named",
     "dropout_contacts": "view_named",
     "roster_check": "view_named",  # 学籍核查: named lists, masked
+    "transition": "view_named",  # 小升初衔接: the leavers still to be received, masked
     "risk": "view_named",
     "aid": "view_named",
     "aid_reconcile": "view_named",

@@ -277,6 +277,7 @@ SECTION_LABELS: dict[str, str] = {
     "rollover": "学年升级",
     "retention": "数据保留期",
     "roster": "学籍核查",
+    "transition": "小升初衔接",
 }
 
 
@@ -357,6 +358,9 @@ SETTING_LABELS: dict[str, str] = {
     "roster.transfer_confirm_days": "转学确认期限(天)",
     "roster.over_age_years": "超龄提示(岁)",
     "roster.absent_school_days": "空挂学籍缺勤天数",
+    "transition.due_days": "小升初报到期限(开学后天数)",
+    "transition.case_days": "小升初未报到列为疑似辍学(开学后天数)",
+    "transition.window_days": "小升初跟踪期(离校后天数)",
 }
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from lib.core import config, ids, permissions, schema, store
+from lib.core import config, history, ids, permissions, schema, store
 from lib.core.errors import AppError
 from lib.core.permissions import NotPermitted
 from lib.core.scope import Scope
@@ -285,27 +285,34 @@ def move_status(
             sets.update(closed_on=on, next_followup_on=None)
         version = _bump(con, scope, case, sets)
         _log_status(con, scope, case_id, case["status"], to, on, reason if to == "误报" else note)
-        _sync_student(con, case, to, on)
+        if _sync_student(con, case, to, on):  # the register changed on the data date
+            history.record_students(con, scope.as_of, only=[case["student_id"]])
         _audit(con, scope, "case_status", case=case_id, before=case["status"], after=to, on=on)
         return version
 
     return _write(scope, case_id, expected_version, mine, body, path)
 
 
-def _sync_student(con: duckdb.DuckDBPyConnection, case: dict[str, Any], to: str, on: date) -> None:
-    """Keep the register in step: a confirmed dropout is 辍学, a returned one 在校 again."""
+def _sync_student(con: duckdb.DuckDBPyConnection, case: dict[str, Any], to: str, on: date) -> bool:
+    """Keep the register in step: a confirmed dropout is 辍学, a returned one 在校 again.
+    Returns whether the student's row changed."""
     if not case.get("student_id"):
-        return
+        return False
     if to == "已核实":
-        con.execute(
-            "UPDATE students SET status = '辍学', status_date = ? WHERE student_id = ? AND status = '在校'",
+        rows = con.execute(
+            "UPDATE students SET status = '辍学', status_date = ? WHERE student_id = ? AND status = '在校' "
+            "RETURNING 1",
             [on, case["student_id"]],
-        )
+        ).fetchall()
     elif to == "已返校":
-        con.execute(
-            "UPDATE students SET status = '在校', status_date = ? WHERE student_id = ? AND status = '辍学'",
+        rows = con.execute(
+            "UPDATE students SET status = '在校', status_date = ? WHERE student_id = ? AND status = '辍学' "
+            "RETURNING 1",
             [on, case["student_id"]],
-        )
+        ).fetchall()
+    else:
+        rows = []
+    return bool(rows)
 
 
 # ------------------------------------------------------------------ actions, details, 六长

@@ -16,7 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib.core import config, fmt, geo, schema
+from lib.core import config, fmt, geo, places, schema
 from lib.core.places import ENROLLED_SQL
 from lib.core.scope import Scope
 from lib.layout import population
@@ -108,35 +108,36 @@ def load_layout_data(con: duckdb.DuckDBPyConnection, scope: Scope) -> LayoutData
     villages = con.execute(
         f"SELECT v.code, v.township_code, v.name, v.lon, v.lat FROM villages v WHERE {vw} ORDER BY 1", vp
     ).df()
+    r = places.as_of(con, scope)  # a past date reads schools, roll, counts and population as they stood
     pop = con.execute(
-        f"SELECT p.village_code, p.year, p.age, p.persons FROM village_population p "
+        f"SELECT p.village_code, p.year, p.age, p.persons FROM {r['village_population']} p "
         f"JOIN villages v ON v.code = p.village_code WHERE {vw}",
         vp,
     ).df()
     sw, sp = reach_scope(scope).school_where("sc")
     schools = con.execute(
         f"SELECT sc.code, sc.name, sc.level, sc.township_code, sc.lon, sc.lat, sc.capacity, sc.classes, "
-        f"sc.boarding_beds, sc.teachers FROM schools sc WHERE {sw} ORDER BY 1",
+        f"sc.boarding_beds, sc.teachers FROM {r['schools']} sc WHERE {sw} ORDER BY 1",
         sp,
     ).df()
     grades = con.execute(
         f"SELECT st.school_code, st.grade, st.class_no, count(*) AS students, "
-        f"count(*) FILTER (WHERE st.boarding) AS boarders FROM students st "
-        f"JOIN schools sc ON sc.code = st.school_code WHERE st.status IN {ENROLLED_SQL} AND {sw} "
+        f"count(*) FILTER (WHERE st.boarding) AS boarders FROM {r['students']} st "
+        f"JOIN {r['schools']} sc ON sc.code = st.school_code WHERE st.status IN {ENROLLED_SQL} AND {sw} "
         f"GROUP BY 1, 2, 3",
         sp,
     ).df()
     history = con.execute(
-        f"SELECT ec.school_code, ec.school_year, sum(ec.students) AS students FROM enrolment_counts ec "
-        f"JOIN schools sc ON sc.code = ec.school_code WHERE {sw} GROUP BY 1, 2 ORDER BY 1, 2",
+        f"SELECT ec.school_code, ec.school_year, sum(ec.students) AS students FROM {r['enrolment_counts']} ec "
+        f"JOIN {r['schools']} sc ON sc.code = ec.school_code WHERE {sw} GROUP BY 1, 2 ORDER BY 1, 2",
         sp,
     ).df()
     ow, op = scope.school_where("sc")
-    mine = {r[0] for r in con.execute(f"SELECT sc.code FROM schools sc WHERE {ow}", op).fetchall()}
+    mine = {x[0] for x in con.execute(f"SELECT sc.code FROM {r['schools']} sc WHERE {ow}", op).fetchall()}
     origins = con.execute(
         f"SELECT st.school_code, st.village_code, st.grade, count(*) AS students, "
-        f"count(*) FILTER (WHERE st.boarding) AS boarders FROM students st "
-        f"JOIN schools sc ON sc.code = st.school_code WHERE st.status IN {ENROLLED_SQL} AND {sw} "
+        f"count(*) FILTER (WHERE st.boarding) AS boarders FROM {r['students']} st "
+        f"JOIN {r['schools']} sc ON sc.code = st.school_code WHERE st.status IN {ENROLLED_SQL} AND {sw} "
         f"GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
         sp,
     ).df()
@@ -145,7 +146,7 @@ def load_layout_data(con: duckdb.DuckDBPyConnection, scope: Scope) -> LayoutData
         f"SELECT v.code, v.township_code, v.name, v.lon, v.lat FROM villages v WHERE {cw} ORDER BY 1", cp
     ).df()
     county_pop = con.execute(
-        f"SELECT p.village_code, p.year, p.age, p.persons FROM village_population p "
+        f"SELECT p.village_code, p.year, p.age, p.persons FROM {r['village_population']} p "
         f"JOIN villages v ON v.code = p.village_code WHERE {cw}",
         cp,
     ).df()
@@ -207,7 +208,8 @@ def school_status(schools: pd.DataFrame) -> pd.Series:
     """over (enrolled > capacity), large (a class above 大班额), small (< 100 pupils), else normal."""
     lay = config.SETTINGS["layout"]
     status = np.where(
-        schools["enrolled"] > schools["capacity"].fillna(np.inf),
+        schools["enrolled"]
+        > schools["capacity"].astype(float).fillna(np.inf),  # no capacity given: never over
         "over",
         np.where(
             schools["large_classes"] > 0,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import folium
@@ -25,8 +26,10 @@ MAP_MEASURES: dict[str, str] = {
 
 
 def cards(data: metrics.Overview, *, lang: str = "zh", unknown: frozenset[str] = frozenset()) -> list[Card]:
-    """The headline numbers with their change and exact formula; a measure in ``unknown`` (its
-    data not imported: lib.ops.golive.unknown_measures) reads 未导入, never 0 or 0 %."""
+    """The headline numbers with their change and exact formula.  A measure in ``unknown`` (its
+    data not imported: lib.ops.golive.unknown_measures) reads 未导入; one without data on this
+    date (``data.missing``: e.g. a new school year before its population or first payment) reads
+    暂无数据 with the reason in words; never 0 or 0 %."""
     c, p = dict(data.county), dict(data.previous)
     for m in unknown:
         c[m] = p[m] = None
@@ -35,7 +38,7 @@ def cards(data: metrics.Overview, *, lang: str = "zh", unknown: frozenset[str] =
     def delta(text: str | None, suffix: str) -> str | None:
         return f"{text} {suffix}" if text else None
 
-    return [
+    out = [
         Card(
             t("students", lang),
             fmt.fmt_count(c["students"]),
@@ -83,6 +86,20 @@ def cards(data: metrics.Overview, *, lang: str = "zh", unknown: frozenset[str] =
         ),
         Card(t("at_risk", lang), fmt.fmt_count(c["at_risk"]), None, FORMULAS["at_risk"]),
     ]
+    keys = ("students", "population", "schools", "suspected", "dropouts", "consolidation", "aid_coverage")
+    keys += ("aid_on_time", "at_risk")
+    return [
+        replace(
+            card,
+            value=t("figure_no_data", lang),
+            delta=None,
+            note=data.missing_short.get(key) or data.missing[key],
+            help=f"{data.missing[key]}。\n\n{card.help}",
+        )
+        if key in data.missing and key not in unknown
+        else card
+        for key, card in zip(keys, out, strict=True)
+    ]
 
 
 def _unknown_or(text: str, measure: str, unknown: frozenset[str]) -> str:
@@ -99,7 +116,7 @@ def township_table(
     for m in unknown:
         if m in towns:
             towns[m] = float("nan")
-    data = metrics.Overview(data.scope, towns, data.county, data.previous, data.trend, data.notes)
+    data = replace(data, townships=towns)
     table = data.townships[cols].rename(columns=metrics.TOWNSHIP_COLUMNS)
     colours = pd.DataFrame("none", index=table.index, columns=table.columns)
     for m in ("consolidation", "aid_coverage", "aid_on_time"):

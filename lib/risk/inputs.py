@@ -6,6 +6,7 @@ import duckdb
 import pandas as pd
 
 from lib.aid import rules as aid
+from lib.core import places
 from lib.core.places import ENROLLED_SQL
 from lib.core.scope import Scope
 
@@ -14,8 +15,10 @@ def risk_inputs(con: duckdb.DuckDBPyConnection, scope: Scope, *, window_days: in
     """Per enrolled student in Scope: the columns :func:`lib.risk.score.score_students` needs,
     plus the school's township (``code``), and ``unexcused_prior`` (unexcused
     days in the window before the recent one) and ``aid_gap`` (a priority-group student
-    with no living subsidy paid this term)."""
+    with no living subsidy paid this term by ``scope.as_of``).  The roll and the schools are read
+    as they stood on ``scope.as_of`` (a past date scores the past)."""
     where, params = scope.school_where("sc")
+    r = places.as_of(con, scope)
     prio = aid.priority_group_sql("st")
     return con.execute(
         f"""
@@ -34,6 +37,7 @@ def risk_inputs(con: duckdb.DuckDBPyConnection, scope: Scope, *, window_days: in
         ), paid AS (
             SELECT DISTINCT student_id FROM aid_records
             WHERE programme = ? AND school_year = ? AND term = ? AND paid_amount > 0
+              AND (paid_date IS NULL OR paid_date <= ?::DATE)  -- paid by that day (a date not given: paid)
         )
         SELECT st.student_id, sc.township_code AS code, st.school_code, st.grade, st.boarding,
                st.learning_difficulty, st.score_trend, st.disability, st.disabled_parent,
@@ -45,8 +49,8 @@ def risk_inputs(con: duckdb.DuckDBPyConnection, scope: Scope, *, window_days: in
                coalesce(u.n, 0) AS unexcused_recent,
                coalesce(pr.n, 0) AS unexcused_prior,
                ({prio} AND pd.student_id IS NULL) AS aid_gap
-        FROM students st
-        JOIN schools sc ON sc.code = st.school_code
+        FROM {r["students"]} st
+        JOIN {r["schools"]} sc ON sc.code = st.school_code
         LEFT JOIN villages v ON v.code = st.village_code
         LEFT JOIN unexcused u ON u.student_id = st.student_id
         LEFT JOIN prior pr ON pr.student_id = st.student_id
@@ -61,6 +65,7 @@ def risk_inputs(con: duckdb.DuckDBPyConnection, scope: Scope, *, window_days: in
             aid.LIVING_SUBSIDY,
             scope.school_year,
             scope.term,
+            scope.as_of.isoformat(),
             *params,
         ],
     ).df()

@@ -81,8 +81,9 @@ def sidebar_scope(info: dict[str, Any], allowed: Scope) -> Scope:
     if allowed.townships is not None:
         towns = towns[towns.code.isin(allowed.townships)]
     names = dict(zip(towns.code, towns.name, strict=True))
-    years: list[int] = info["years"] or [allowed.school_year]
     data_as_of: date = info["as_of"]
+    # a year that starts after the data's date (counts derived by a summer rollover) is not offered yet
+    years: list[int] = [y for y in info["years"] if date(y, 9, 1) <= data_as_of] or [allowed.school_year]
 
     st.sidebar.subheader(tr("filters"))
     if "f_towns" not in st.session_state:
@@ -187,13 +188,15 @@ def metric_cards(cards: list[Any], *, per_row: int = 5) -> None:
     for i in range(0, len(cards), per_row):
         cols = st.columns(per_row)
         for col, card in zip(cols, cards[i : i + per_row], strict=False):
+            note = getattr(card, "note", None)  # no data: the reason in words, grey, no arrow
             col.metric(
                 card.label,
                 card.value,
-                delta=card.delta,
+                delta=note or card.delta,
                 help=card.help,
                 border=True,
-                delta_color="inverse" if card.inverse else "normal",
+                delta_color="off" if note else "inverse" if card.inverse else "normal",
+                delta_arrow="off" if note else "auto",
             )
 
 
@@ -201,11 +204,29 @@ def coloured_table(
     df: pd.DataFrame, colours: pd.DataFrame, *, formats: dict[str, Any], height: int | str = "auto"
 ) -> None:
     """A table whose cells are tinted by the house palette (``colours`` holds red/amber/...)."""
-    styler = df.style.format(formats, na_rep="—").apply(
+    # st.dataframe shows a missing cell as "None" whatever the Styler's na_rep: a column with
+    # missing values is shown as text, formatted here, "—" where there is no value
+    config: dict[str, Any] = {}
+    shown = df.copy()
+    for col in df.columns:
+        if df[col].isna().any() and not (df[col].dtype == object and df[col].map(type).eq(str).all()):
+            f = formats.get(col)
+            shown[col] = df[col].map(lambda v, f=f: "—" if pd.isna(v) else _cell_text(v, f))
+            config[col] = st.column_config.TextColumn(alignment="right")
+    styler = shown.style.format({k: v for k, v in formats.items() if k not in config}, na_rep="—").apply(
         lambda _: colours.map(lambda c: f"background-color: {COLOURS.get(c, '')}" if COLOURS.get(c) else ""),
         axis=None,
     )
-    st.dataframe(styler, hide_index=True, width="stretch", height=height)
+    st.dataframe(styler, hide_index=True, width="stretch", height=height, column_config=config or None)
+
+
+def _cell_text(value: Any, f: Any) -> str:
+    """One cell as its column's format writes it (a whole float as an integer)."""
+    if callable(f):
+        return str(f(value))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f.format(value) if f else str(value)
 
 
 def note(text: str) -> None:
