@@ -24,7 +24,8 @@ def _risk_parser(p: argparse.ArgumentParser) -> Handler:
 
 
 def top_records(scope: Scope, top: int) -> list[dict[str, Any]]:
-    """The top ``top`` students in Scope as JSON-ready dicts (never a full ID or name)."""
+    """The top ``top`` students in Scope as JSON-ready dicts (never a full ID or name); only
+    children with at least one reason are listed, so fewer than ``top`` may come back."""
     with store.connect() as con:
         settings = settings_store.effective_settings(con)
         df = risk_list.load_list(con, scope, settings)
@@ -76,6 +77,11 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     scope = operator_scope(args, "view_aggregates")
     with store.connect() as con:
         bt = risk_backtest.run_backtest(con, scope, settings_store.effective_settings(con))
+    for fold in bt.skipped:  # said on stderr so that --json stays a list of rows
+        print(
+            f"{fold.label}(截止 {fold.cutoff.isoformat()})：截止后没有辍学，无从评估，已略去。",
+            file=sys.stderr,
+        )
     if args.json:
         json.dump(bt.overall.to_dict(orient="records"), sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")

@@ -57,14 +57,19 @@ def _details(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
 
 
 def load_list(con: duckdb.DuckDBPyConnection, scope: Scope, settings: dict[str, Any]) -> pd.DataFrame:
-    """Every enrolled student in Scope with score, band, reasons and the list's columns,
-    sorted by score (highest first).  Personal columns are **not** masked here: callers
-    mask with :func:`display_frame` (the cache below the page keeps one copy)."""
+    """The enrolled students in Scope with at least one risk factor (a reason), with score, band,
+    reasons and the list's columns, most urgent first.  A child with no reason is not listed.
+    Personal columns are **not** masked here: callers mask with :func:`display_frame` (the
+    cache below the page keeps one copy)."""
     permissions.require(scope, "view_named")  # named list: not for planner/admin-only
-    inputs = risk_inputs_mod.risk_inputs(con, scope, window_days=int(settings["risk"]["absence_window_days"]))
+    settings = risk.criteria_for(settings, scope.school_year)
+    inputs = risk_inputs_mod.risk_inputs(con, scope, settings=settings)
     scored = risk.score_students(inputs, settings=settings)
-    scored["factors"] = factor_names(scored)
-    base = inputs[["student_id", "code", "school_code", "grade", "aid_gap", "unexcused_recent"]]
+    keep = scored["score"].to_numpy() > 0
+    inputs, scored = inputs[keep].reset_index(drop=True), scored[keep].reset_index(drop=True)
+    base = inputs[
+        ["student_id", "code", "school_code", "grade", "aid_gap", "unexcused_recent", "current_run"]
+    ]
     out = base.merge(scored, on="student_id").merge(_details(con, scope), on="student_id", how="left")
     out["grade_label"] = out["grade"].map(schema.GRADE_LABELS)
     out["aid_gap"] = out["aid_gap"].astype("boolean").fillna(False).astype(bool)
@@ -90,9 +95,7 @@ def _learned_scores(
     if not fs:
         return None
     fold = fs[-1]
-    train = rb.inputs_at(
-        con, scope.narrow(townships=None), fold, window_days=int(settings["risk"]["absence_window_days"])
-    )
+    train = rb.inputs_at(con, scope.narrow(townships=None), fold, settings)
     y = train["student_id"].isin(rb.outcomes(con, fold)).to_numpy().astype(int)
     model = rb.fit_logistic(train, y, settings)
     return None if model is None else rb.logistic_scores(model, inputs, settings)
@@ -134,7 +137,11 @@ def filter_list(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
         keep &= df["band"].isin(f.bands).to_numpy()
     if f.factors:
         wanted = set(f.factors)
-        keep &= np.array([bool(wanted & set(x)) for x in df["factors"]], dtype=bool)
+        if "factors" in df:
+            keep &= np.array([bool(wanted & set(x)) for x in df["factors"]], dtype=bool)
+        else:  # the scored list: a factor is present where it gives points
+            codes = [c for c, label in risk.FACTORS.items() if label in wanted and c in df]
+            keep &= (df[codes].to_numpy() > 0).any(axis=1) if codes else np.zeros(len(df), dtype=bool)
     if f.open_case:
         keep &= df["open_case"].fillna(False).astype(bool).to_numpy()
     if f.aid_gap:

@@ -91,7 +91,7 @@ def test_factor_names_only_contributing():
     assert risk_list.factor_names(risk.score_students(df)) == [["学困"]]
 
 
-def test_aid_gap_and_rising_absence_raise_the_score():
+def test_aid_gap_and_a_current_run_raise_the_score():
     row = {
         "student_id": "S",
         "grade": 5,
@@ -107,14 +107,14 @@ def test_aid_gap_and_rising_absence_raise_the_score():
         "prisoner_child": False,
         "home_km": 0.5,
         "unexcused_recent": 2,
-        "unexcused_prior": 2,
         "aid_gap": False,
     }
     base = risk.score_students(pd.DataFrame([row]))
     gap = risk.score_students(pd.DataFrame([{**row, "aid_gap": True}]))
-    rising = risk.score_students(pd.DataFrame([{**row, "unexcused_prior": 0}]))
+    run = risk.score_students(pd.DataFrame([{**row, "current_run": 2, "longest_run": 2}]))
+    ended = risk.score_students(pd.DataFrame([{**row, "current_run": 0, "longest_run": 2}]))
     assert gap.poverty[0] > base.poverty[0] and any("未发放" in r for r in gap.reasons[0])
-    assert rising.attendance[0] > base.attendance[0] and any("增加" in r for r in rising.reasons[0])
+    assert run.absence_run[0] > ended.absence_run[0] > base.absence_run[0] == 0
 
 
 # ------------------------------------------------------------------ settings overrides
@@ -150,17 +150,17 @@ def test_stored_weight_changes_scores_and_is_audited(fresh_db):
     scope = Scope(user="admin1", role="admin+county")  # admin alone sees no children
     with store.connect() as con:
         before = risk_list.load_list(con, scope, settings_store.effective_settings(con))
-    settings_store.save_overrides(scope, {"risk.weights.attendance": 90})
+    settings_store.save_overrides(scope, {"risk.weights.absence_recent": 90})
     with store.connect() as con:
         eff = settings_store.effective_settings(con)
         after = risk_list.load_list(con, scope, eff)
         who = con.execute(
-            "SELECT changed_by, changed_at FROM settings WHERE key = 'risk.weights.attendance'"
+            "SELECT changed_by, changed_at FROM settings WHERE key = 'risk.weights.absence_recent'"
         ).fetchall()
         audited = con.execute("SELECT count(*) FROM audit_log WHERE action = 'settings_changed'").fetchone()[
             0
         ]
-    assert eff["risk"]["weights"]["attendance"] == 90
+    assert eff["risk"]["weights"]["absence_recent"] == 90
     merged = before.merge(after, on="student_id")
     assert (merged.score_x != merged.score_y).any()
     assert who[0][0] == "admin1" and who[0][1] is not None and audited == 1
@@ -172,9 +172,12 @@ def test_list_every_high_student_has_a_reason_and_matches_high_mask(demo_db):
     scope = Scope()
     with store.connect(demo_db) as con:
         df = risk_list.load_list(con, scope, config.SETTINGS)
-        inputs = __import__("lib.risk.inputs", fromlist=["x"]).risk_inputs(con, scope, window_days=20)
+        inputs = __import__("lib.risk.inputs", fromlist=["x"]).risk_inputs(
+            con, scope, settings=config.SETTINGS
+        )
     assert (df["score"].diff().dropna() <= 0).all()
-    assert df.loc[df.score > 0, "reasons"].map(len).gt(0).all()
+    assert df["reasons"].map(len).gt(0).all() and (df["score"] > 0).all()  # nobody listed without a reason
+    assert len(df) < len(inputs)
     assert int((df["band"] == "高").sum()) == int(risk.high_mask(inputs).sum())
 
 
