@@ -175,7 +175,8 @@ def _save_version(con: duckdb.DuckDBPyConnection, scope: Scope, case: dict[str, 
     keep = {k: case.get(k) for k in schema.TABLES["dropout_cases"].names}
     keep["responsibles"] = {r: list(p) for r, p in (case.get("responsibles") or {}).items()}
     con.execute(
-        "DELETE FROM case_versions WHERE case_id = ? AND version = ?", [case["case_id"], int(case["version"] or 0)]
+        "DELETE FROM case_versions WHERE case_id = ? AND version = ?",
+        [case["case_id"], int(case["version"] or 0)],
     )
     con.execute(
         "INSERT INTO case_versions VALUES (?, ?, ?, ?, ?)",
