@@ -304,10 +304,9 @@ FORMS: dict[str, str] = {
 
 def build_forms(con: Any, scope: Any, *, mask: bool = True) -> dict[str, pd.DataFrame]:
     """Every table of :data:`FORMS` for ``scope`` on its ``as_of``."""
-    # the reads live in the domain's data and presence modules; imported here, not at the top,
-    # so that this module stays importable as pure functions
-    from lib.dropout import data as dropout_data
-    from lib.dropout import presence as dropout_presence
+    # the reads: imported here so that importing the pure tables above stays light
+    from lib.dropout import data as dropout_data  # scoped reads of cases and actions
+    from lib.dropout import presence as dropout_presence  # is a returned child in school
 
     cases = dropout_data.cases(con, scope)
     ids_ = cases["case_id"].tolist()

@@ -60,3 +60,11 @@ def is_present_now(con: duckdb.DuckDBPyConnection, student_id: str | None, *, as
         return None
     df = presence(con, [student_id], as_of=as_of)
     return bool(df["present"].iloc[0]) if len(df) else None
+
+
+def child_present(student_id: str | None, *, as_of: date) -> bool | None:
+    """:func:`is_present_now` in its own short connection (for a page)."""
+    from lib.core import store  # the page's own unit of work; the functions above take a connection
+
+    with store.connect() as con:
+        return is_present_now(con, student_id, as_of=as_of)

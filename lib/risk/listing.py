@@ -415,3 +415,46 @@ def student_choices(hits: list[dict[str, Any]], shown: pd.DataFrame, *, top: int
     ):
         out.setdefault(sid, f"{n} {i} {sc}")
     return out
+
+
+# ------------------------------------------------------------------ interventions that have not helped
+STILL_HIGH_COLUMNS: dict[str, str] = {
+    "name": "学生",
+    "school_name": "学校",
+    "kind": "帮扶措施",
+    "teacher": "负责人",
+    "started_on": "开始日期",
+    "weeks": "已帮扶(周)",
+    "score": "风险分",
+    "reason_text": "主要原因",
+    "next_level": "上报至",
+}
+
+
+def still_high(
+    scored: pd.DataFrame, interventions: pd.DataFrame, *, as_of: Any, weeks: int, mask: bool = True
+) -> pd.DataFrame:
+    """Children still in the 高 band ``weeks`` or more weeks after an active intervention began:
+    the intervention has not yet helped, so the case goes to the next level (the school's
+    head for a teacher's intervention, the township for the school's), one row per intervention.
+
+    ``scored`` is :func:`load_list`'s frame; ``interventions`` needs ``student_id``, ``kind``,
+    ``teacher``, ``started_on``, ``status``."""
+    cols = list(STILL_HIGH_COLUMNS)
+    if scored.empty or interventions.empty:
+        return pd.DataFrame(columns=list(STILL_HIGH_COLUMNS.values()))
+    active = interventions[interventions["status"] == "进行中"]
+    started = pd.to_datetime(active["started_on"])
+    age = (pd.Timestamp(as_of) - started).dt.days // 7
+    active = active.assign(weeks=age.to_numpy())[age.to_numpy() >= int(weeks)]
+    high = scored[scored["band"] == "高"][
+        ["student_id", "name", "id_number", "school_name", "score", "reasons"]
+    ]
+    out = active[["student_id", "kind", "teacher", "started_on", "weeks"]].merge(high, on="student_id")
+    out["reason_text"] = ["；".join(r) for r in out["reasons"]]
+    out["next_level"] = np.where(out["kind"].isin(["一教一帮", "家访"]), "校长", "乡镇(街道)")
+    out = out.sort_values(["score", "weeks"], ascending=[False, False], ignore_index=True)
+    if mask:
+        out = ids.mask_frame(out, columns={"name": "name"})
+        out["teacher"] = out["teacher"].map(ids.mask_name)
+    return out[cols].rename(columns=STILL_HIGH_COLUMNS)

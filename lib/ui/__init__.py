@@ -3,7 +3,8 @@
 With :mod:`lib.loaders`, the only place in lib that imports streamlit.  The widget blocks
 of some wings live beside it: login (the login gate, password change, account box),
 present (汇报模式 chrome), ops (maintenance notice, scheduled backup, the correction form),
-planning (布局规划 scenario widgets), imports (数据导入 mapping editor, report, history).
+planning (布局规划 scenario widgets), imports (数据导入 mapping editor, report, history),
+risk (重点关注学生 model card and weights form).
 """
 
 from __future__ import annotations

@@ -73,7 +73,7 @@ def test_admin_weight_change_rescores_the_list(fresh_db):
     at = open_page("risk")
     before = list(_table(at)["风险分"])
     at.number_input(key="rk_budget").set_value(5).run()
-    weight = next(n for n in at.number_input if n.label == "缺勤")
+    weight = next(n for n in at.number_input if n.label == "近期缺勤(分)")
     weight.set_value(100)
     next(b for b in at.get("form_submit_button") if b.label == "保存设置").click().run()
     assert not at.exception, at.exception
@@ -82,7 +82,7 @@ def test_admin_weight_change_rescores_the_list(fresh_db):
     con = duckdb.connect(str(fresh_db), read_only=True)
     try:
         stored = con.execute(
-            "SELECT value, changed_by FROM settings WHERE key = 'risk.weights.attendance'"
+            "SELECT value, changed_by FROM settings WHERE key = 'risk.weights.absence_recent'"
         ).fetchall()
     finally:
         con.close()
