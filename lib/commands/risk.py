@@ -30,15 +30,17 @@ def top_records(scope: Scope, top: int) -> list[dict[str, Any]]:
         settings = settings_store.effective_settings(con)
         df = risk_list.load_list(con, scope, settings)
     df = df.head(max(int(top), 0))
+    # plain lists: iterating pandas' arrow-backed strings row by row is what made 100,000 rows slow
     return [
-        {
-            "student_id": r.student_id,
-            "masked_id": ids.mask_id(r.id_number),
-            "score": float(r.score),
-            "band": r.band,
-            "reasons": list(r.reasons),
-        }
-        for r in df.itertuples(index=False)
+        {"student_id": sid, "masked_id": ids.mask_id(i), "score": float(sc), "band": b, "reasons": list(r)}
+        for sid, i, sc, b, r in zip(
+            df["student_id"].tolist(),
+            df["id_number"].tolist(),
+            df["score"].tolist(),
+            df["band"].tolist(),
+            df["reasons"].tolist(),
+            strict=True,
+        )
     ]
 
 
@@ -56,8 +58,8 @@ def cmd_risk(args: argparse.Namespace) -> int:
             detail=json.dumps({"list": "risk", "top": args.top, "rows": len(rows)}, ensure_ascii=False),
         )
     if args.json:
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        # one row per line: readable, and the C encoder (indent=None) keeps 100,000 rows fast
+        sys.stdout.write("[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n]\n")
     else:
         print(f"重点关注学生 前{args.top}名（{scope.describe()}）")
         for i, r in enumerate(rows, 1):

@@ -215,10 +215,11 @@ def test_cli_risk_rejects_bad_top(demo_db):
 
 
 def test_docs_worked_example():
-    """docs/risk.md's worked example, step by step."""
+    """docs/risk.md's worked example, step by step (default weights)."""
     b = {
         "student_id": "S",
-        "grade": 2,
+        "grade": 7,
+        "term": 1,
         "boarding": False,
         "learning_difficulty": True,
         "score_trend": 0.0,
@@ -227,22 +228,24 @@ def test_docs_worked_example():
         "poverty_category": "脱贫户",
         "left_behind": False,
         "orphan": False,
-        "unsupported": False,
-        "prisoner_child": False,
         "home_km": 0.5,
-        "unexcused_recent": 2,
-        "unexcused_prior": 0,
+        "unexcused_recent": 4,
+        "unexcused_term": 6,
+        "longest_run": 3,
+        "current_run": 3,
         "aid_gap": False,
     }
     rows = [
         b,
-        {**b, "left_behind": True},
-        {**b, "left_behind": True, "aid_gap": True},
-        {**b, "left_behind": True, "aid_gap": True, "unexcused_recent": 3},
+        {**b, "current_run": 0},  # the run of 3 ended
+        {**b, "current_run": 0, "longest_run": 0, "unexcused_recent": 0, "unexcused_term": 0},
+        {**b, "current_run": 0, "longest_run": 0, "unexcused_recent": 0, "unexcused_term": 0, "aid_gap": True},
     ]
     out = risk.score_students(pd.DataFrame(rows), settings=config.DEFAULTS)
-    assert list(out.score) == [49.2, 55.4, 58.8, 63.8]
-    assert list(out.band) == ["中", "中", "中", "高"]
+    assert list(out.absence_run) == [13.6, 6.8, 0.0, 0.0]
+    assert list(out.score) == [50.7, 43.9, 30.6, 33.0]
+    assert list(out.band) == ["高", "高", "中", "中"]
+    assert out.reasons[0][:3] == ["学习困难", "连续无故缺勤3个上课日(至今)", "家庭经济困难(脱贫户)"]
 
 
 def test_export_is_masked_and_formula_safe():
@@ -267,3 +270,33 @@ def test_assigned_intervention_appears_in_the_dropout_rosters(fresh_db):
         again = risk_list.load_list(con, scope, config.SETTINGS)
     assert iid in set(rosters["mentoring"]["intervention_id"])
     assert again.set_index("student_id").loc[sid, "interventions"] == "一教一帮"
+
+
+def test_cli_risk_top_all_lists_only_children_with_a_reason(demo_db, capsys):
+    assert cli.main(["risk", "--top", "100000", "--json"]) == cli.EXIT_OK
+    rows = json.loads(capsys.readouterr().out)
+    con = duckdb.connect(str(demo_db), read_only=True)
+    enrolled = con.execute("SELECT count(*) FROM students WHERE status IN ('在校', '送教上门')").fetchone()[0]
+    con.close()
+    assert 0 < len(rows) < enrolled
+    assert all(r["reasons"] and r["score"] > 0 for r in rows)
+
+
+def test_cli_backtest_json_rows_with_auc_and_model_codes(fresh_db, capsys):
+    from datetime import date
+
+    con = duckdb.connect(str(fresh_db))
+    # no dropout reported in the first fold's window: that fold is left out, and says so on stderr
+    con.execute(
+        "DELETE FROM dropout_cases WHERE reported_on > ? AND reported_on <= ?",
+        [date(2025, 1, 15), date(2025, 7, 9)],
+    )
+    con.close()
+    assert cli.main(["risk-backtest", "--json"]) == cli.EXIT_OK
+    out = capsys.readouterr()
+    rows = json.loads(out.out)
+    assert isinstance(rows, list) and rows
+    assert {r["model"] for r in rows} == {"rules", "logistic", "baseline_absence", "baseline_seed4"}
+    assert all(isinstance(r["auc"], float) and 0 <= r["auc"] <= 1 for r in rows)
+    assert len({r["fold"] for r in rows}) >= 3
+    assert "略去" in out.err and "2024-2025学年第1学期末" in out.err
