@@ -136,7 +136,10 @@ with tab_student:
                     st.error(str(exc))
 
 with tab_card:
-    ui_risk.model_card(loaders.load_risk_backtest(scope), settings)
+    ui.note(ui.tr("risk_backtest_note"))
+    # the back-test scores every past term: run on request (then cached), not on every visit
+    if st.toggle("计算回测(各学期末评分与下学期辍学对照，首次约需半分钟)", key="rk_bt"):
+        ui_risk.model_card(loaders.load_risk_backtest(scope), settings)
 
 with tab_settings:
     ui_risk.weights_form(scope, settings)

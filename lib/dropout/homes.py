@@ -1,10 +1,11 @@
 """控辍保学 by where children live: 巩固率 by home township (户籍) and the 村 breakdown a 镇长 needs.
 
 * **巩固率(按户籍)** of township *t* in school year *Y* = grade-9 pupils enrolled anywhere in the
-  county whose home village is in *t* ÷ the grade-1 base of *Y*−8 attributed to *t* by residence:
-  the county's grade-1 pupils of *Y*−8 × *t*'s share of the county's children aged 6 in *Y*−8
-  (``village_population``).  The county figure is the same as by school location; a township no
-  longer looks weak because its pupils go to junior school in town (docs/metrics.md).
+  county whose home village is in *t* ÷ the grade-1 base of *Y*−8 attributed to *t* by where the
+  cohort lives now: the county's grade-1 pupils of *Y*−8 × *t*'s share of the county's children
+  aged 14 in *Y* (``village_population``; families that moved are counted where they live, so the
+  figure measures who is still in school, not migration).  The county figure is the same as by
+  school location; a township no longer looks weak because its pupils go to junior school in town.
 * **村 breakdown**: per home village, cases of the school year, 疑似辍学 and 辍学 now, returned, children in an
   active intervention, and 入学覆盖 = enrolled pupils living there ÷ its children aged 6-14.
 """
@@ -38,8 +39,9 @@ VILLAGE_COLUMNS: dict[str, str] = {
 # ------------------------------------------------------------------ reading
 def home_inputs(con: duckdb.DuckDBPyConnection, scope: Scope, year: int) -> dict[str, pd.DataFrame]:
     """What :func:`consolidation_by_home` needs for the townships in Scope: ``grade9`` (code,
-    grade9: enrolled grade-9 pupils by home township), ``population6`` (code, children aged 6 in
-    ``year`` - 8, every township of the county) and the county's grade-1 base of ``year`` - 8."""
+    grade9: enrolled grade-9 pupils by home township), ``cohort`` (code, cohort: children of
+    grade-9 age, 14, in ``year``, every township of the county) and the county's grade-1 base of
+    ``year`` - 8."""
     tw, tp = scope.township_where("v.township_code")
     grade9 = con.execute(
         f"SELECT v.township_code AS code, count(*) AS grade9 FROM students st "
@@ -48,19 +50,19 @@ def home_inputs(con: duckdb.DuckDBPyConnection, scope: Scope, year: int) -> dict
         tp,
     ).df()
     base_year = year - 8
-    first = con.execute("SELECT min(year) FROM village_population").fetchone()[0]
-    # before the population table starts, the cohort's age in its first year (6 + the gap)
-    pop_year, age = (base_year, 6) if first is None or base_year >= first else (first, 6 + first - base_year)
-    population6 = con.execute(
-        "SELECT v.township_code AS code, sum(p.persons) AS population6 FROM village_population p "
+    last = con.execute("SELECT max(year) FROM village_population WHERE year <= ?", [year]).fetchone()[0]
+    # the cohort where it lives in the latest year on record (its age then: 14 minus the gap)
+    pop_year = last if last is not None else year
+    cohort = con.execute(
+        "SELECT v.township_code AS code, sum(p.persons) AS cohort FROM village_population p "
         "JOIN villages v ON v.code = p.village_code WHERE p.year = ? AND p.age = ? GROUP BY 1",
-        [pop_year, age],
+        [pop_year, 14 - (year - pop_year)],
     ).df()
     g1 = con.execute(
         "SELECT coalesce(sum(students), 0) FROM enrolment_counts WHERE school_year = ? AND grade = 1",
         [base_year],
     ).fetchone()[0]
-    return {"grade9": grade9, "population6": population6, "grade1_county": pd.DataFrame({"students": [g1]})}
+    return {"grade9": grade9, "cohort": cohort, "grade1_county": pd.DataFrame({"students": [g1]})}
 
 
 def village_inputs(con: duckdb.DuckDBPyConnection, scope: Scope, year: int) -> dict[str, pd.DataFrame]:
@@ -86,11 +88,12 @@ def village_inputs(con: duckdb.DuckDBPyConnection, scope: Scope, year: int) -> d
 
 # ------------------------------------------------------------------ pure
 def consolidation_by_home(
-    towns: pd.DataFrame, grade9: pd.DataFrame, population6: pd.DataFrame, grade1_county: float
+    towns: pd.DataFrame, grade9: pd.DataFrame, cohort: pd.DataFrame, grade1_county: float
 ) -> pd.DataFrame:
     """Per township of ``towns`` (``code``): ``grade9_home``, ``base_home`` (the county's grade-1
-    base × the township's share of children aged 6) and ``consolidation_home`` (NaN without a base)."""
-    share = population6.set_index("code")["population6"].astype(float)
+    base × the township's share of the cohort, ``cohort``: code, cohort) and
+    ``consolidation_home`` (NaN without a base)."""
+    share = cohort.set_index("code")["cohort"].astype(float)
     total = float(share.sum())
     out = towns[["code"]].copy()
     out["grade9_home"] = out["code"].map(grade9.set_index("code")["grade9"]).fillna(0).astype("int64")

@@ -341,7 +341,7 @@ def compute_monitoring(con: duckdb.DuckDBPyConnection, scope: Scope) -> Monitori
     enrolled = places.enrolled_by_township(con, scope)
     h = homes.home_inputs(con, scope, year)
     home = homes.consolidation_by_home(
-        towns, h["grade9"], h["population6"], float(h["grade1_county"]["students"].iloc[0])
+        towns, h["grade9"], h["cohort"], float(h["grade1_county"]["students"].iloc[0])
     )
     table = _township_table(towns, cases, history, enrolled, year=year, as_of=as_of, home=home)
     villages = homes.village_table(

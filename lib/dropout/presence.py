@@ -24,30 +24,26 @@ def presence(con: duckdb.DuckDBPyConnection, student_ids: list[str], *, as_of: d
     ids = [s for s in dict.fromkeys(student_ids) if isinstance(s, str)]
     if not ids:
         return pd.DataFrame(columns=cols)
-    con.register("_presence_ids", pd.DataFrame({"student_id": ids}))
-    try:
-        df = con.execute(
-            """
-            WITH days AS (
+    df = con.execute(
+        """
+            WITH ids AS (SELECT unnest(?::VARCHAR[]) AS student_id), days AS (
                 SELECT day, row_number() OVER (ORDER BY day DESC) AS k FROM school_calendar
                 WHERE is_school_day AND day <= ?::DATE
             ), ab AS (
                 SELECT a.student_id, d.k FROM absences a JOIN days d ON d.day = a.day
-                WHERE NOT a.excused AND d.k <= 120 AND a.student_id IN (SELECT student_id FROM _presence_ids)
+                WHERE NOT a.excused AND d.k <= 120 AND a.student_id IN (SELECT student_id FROM ids)
             ), runs AS (
                 SELECT student_id, count(*) FILTER (WHERE k = rn) AS cur FROM (
                     SELECT student_id, k, row_number() OVER (PARTITION BY student_id ORDER BY k) AS rn FROM ab
                 ) GROUP BY 1
             )
             SELECT i.student_id, st.status AS student_status, coalesce(r.cur, 0) AS current_run
-            FROM _presence_ids i LEFT JOIN students st ON st.student_id = i.student_id
+            FROM ids i LEFT JOIN students st ON st.student_id = i.student_id
             LEFT JOIN runs r ON r.student_id = i.student_id
             ORDER BY i.student_id
             """,
-            [as_of.isoformat()],
-        ).df()
-    finally:
-        con.unregister("_presence_ids")
+        [ids, as_of.isoformat()],
+    ).df()
     df["present"] = [
         dropout.is_present(s, r) for s, r in zip(df["student_status"], df["current_run"], strict=True)
     ]

@@ -499,15 +499,11 @@ def _versions(con: duckdb.DuckDBPyConnection, case_ids: list[str], *, after: dat
     cols = ["case_id", "version", "edited_on", "before"]
     if not case_ids:
         return pd.DataFrame(columns=cols)
-    con.register("_wk_ids", pd.DataFrame({"case_id": case_ids}))
-    try:
-        return con.execute(
-            "SELECT case_id, version, edited_on, before FROM case_versions WHERE edited_on > ?::DATE "
-            "AND case_id IN (SELECT case_id FROM _wk_ids) ORDER BY case_id, version",
-            [after.isoformat()],
-        ).df()
-    finally:
-        con.unregister("_wk_ids")
+    return con.execute(
+        "SELECT case_id, version, edited_on, before FROM case_versions WHERE edited_on > ?::DATE "
+        "AND case_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY case_id, version",
+        [after.isoformat(), case_ids],
+    ).df()
 
 
 def to_xlsx(report: WeeklyReport) -> bytes:

@@ -383,7 +383,9 @@ def cards(df: pd.DataFrame, settings: dict[str, Any]) -> list[Any]:
     s = summary(df)
     r = settings["risk"]
     return [
-        Card("列入名单", fmt.fmt_count(s["students"]), help="至少有一项风险因素的在校生；没有任何因素的不列入"),
+        Card(
+            "列入名单", fmt.fmt_count(s["students"]), help="至少有一项风险因素的在校生；没有任何因素的不列入"
+        ),
         Card("高风险", fmt.fmt_count(s["high"]), help=f"风险分 ≥ {r['band_high']}"),
         Card("中风险", fmt.fmt_count(s["medium"]), help=f"风险分 ≥ {r['band_medium']}"),
         Card(

@@ -13,12 +13,11 @@ from lib.core.scope import Scope
 from lib.risk import backtest as risk_backtest
 from lib.risk import listing as risk_list
 from lib.risk import score as risk
-from lib.ui import note, tr
+from lib.ui import note
 
 
 def model_card(bt: Any, settings: dict[str, Any]) -> None:
     """The back-test: AUC and top-k per fold and model, calibration by band, groups."""
-    note(tr("risk_backtest_note"))
     overall = risk_backtest.overall_table(bt)
     if overall.empty:
         st.info("没有可回测的学期(需要至少两个有数据的学期)。")

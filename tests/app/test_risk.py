@@ -87,3 +87,15 @@ def test_admin_weight_change_rescores_the_list(fresh_db):
     finally:
         con.close()
     assert stored == [("100", "test-county")]
+
+
+def test_model_card_shows_auc_baselines_and_calibration(demo_db):
+    at = open_page("risk")
+    at.toggle(key="rk_bt").set_value(True).run()
+    assert not at.exception, at.exception
+    tables = [d.value for d in at.dataframe]
+    card = next(t for t in tables if "AUC" in t.columns)
+    assert {"规则评分", "基线：仅看缺勤", "基线：四类风险"} <= set(card["模型"])
+    assert card["截止"].nunique() >= 4 and card["AUC"].between(0, 1).all()
+    calib = next(t for t in tables if "实际辍学率" in t.columns)
+    assert set(calib["风险等级"]) == {"高", "中", "低"}

@@ -10,10 +10,10 @@ import pytest
 from lib.dropout import homes, monitor
 
 
-def test_consolidation_by_home_apportions_the_county_base_by_residence():
+def test_consolidation_by_home_apportions_the_county_base_by_where_the_cohort_lives():
     towns = pd.DataFrame({"code": ["A", "B"]})
     grade9 = pd.DataFrame({"code": ["A", "B"], "grade9": [95, 291]})
-    pop6 = pd.DataFrame({"code": ["A", "B"], "population6": [100, 300]})
+    pop6 = pd.DataFrame({"code": ["A", "B"], "cohort": [100, 300]})
     out = homes.consolidation_by_home(towns, grade9, pop6, 400).set_index("code")
     assert out.loc["A", "base_home"] == 100 and out.loc["B", "base_home"] == 300
     assert out.loc["A", "consolidation_home"] == pytest.approx(0.95)

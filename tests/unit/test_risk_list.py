@@ -239,7 +239,14 @@ def test_docs_worked_example():
         b,
         {**b, "current_run": 0},  # the run of 3 ended
         {**b, "current_run": 0, "longest_run": 0, "unexcused_recent": 0, "unexcused_term": 0},
-        {**b, "current_run": 0, "longest_run": 0, "unexcused_recent": 0, "unexcused_term": 0, "aid_gap": True},
+        {
+            **b,
+            "current_run": 0,
+            "longest_run": 0,
+            "unexcused_recent": 0,
+            "unexcused_term": 0,
+            "aid_gap": True,
+        },
     ]
     out = risk.score_students(pd.DataFrame(rows), settings=config.DEFAULTS)
     assert list(out.absence_run) == [13.6, 6.8, 0.0, 0.0]
