@@ -172,3 +172,36 @@ def test_a_past_week_is_identical_before_and_after_later_edits(fresh_db, user):
     # the current week does see the edits: the test has teeth
     now = _frames(fresh_db, "2026-W47")[0]
     assert (now["师长"] == "新老师 13800000000").any()
+
+
+def test_a_teacher_named_with_an_account_gets_the_case_on_the_case_and_in_the_todo(fresh_db, user):
+    from lib.dropout import data as dropout_data
+    from lib.dropout import ledger
+
+    con = duckdb.connect(str(fresh_db))
+    con.execute(
+        "INSERT INTO accounts (name, display_name, roles, school) VALUES ('zhou', '周老师', 'teacher', NULL)"
+    )
+    con.close()
+    case_id, v, _ = _case(fresh_db, "疑似辍学")
+    with pytest.raises(dc.CaseError, match="账号"):
+        dc.update_case(user, case_id, responsibles={"师长": ("周老师", None, "nobody")}, expected_version=v)
+    dc.update_case(
+        user, case_id, responsibles={"师长": ("周老师", "13800000001", "zhou")}, expected_version=v
+    )
+    assert _q(
+        fresh_db, "SELECT name, account FROM case_responsibles WHERE case_id = ? AND role = '师长'", [case_id]
+    ) == [("周老师", "zhou")]
+    from lib.overview import todo
+
+    with store.connect(fresh_db) as con:
+        items = todo.todo_items(
+            con,
+            Scope(role="county"),
+            pd.DataFrame(columns=["student_id"])
+            .iloc[0:0]
+            .assign(run_start=None, days=None, name=None, grade=None, school_name=None, colour=None),
+        )
+        people = dropout_data.responsibles(con, Scope(role="county"))
+    mine = ledger.tasks_for_account(items, people, "zhou")
+    assert case_id in set(mine["task_id"]) and set(mine["responsible"]) == {"师长"}

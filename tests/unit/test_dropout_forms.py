@@ -148,3 +148,27 @@ def test_render_html_is_a4_landscape_with_header_row():
         "辍学学生登记表", forms.register_table(_cases(), RESP, as_of=AS_OF), scope_text="甲镇", as_of=AS_OF
     )
     assert "A4 landscape" in html and "<th>六长责任人</th>" in html and "共 2 人" in html
+
+
+def test_tasks_reach_the_named_account_at_its_level():
+    from lib.dropout import ledger
+
+    items = pd.DataFrame(
+        {
+            "task_id": ["k1", "k1", "k4", "k9"],
+            "responsible": ["村长", "师长", "校长", "师长"],
+            "kind": ["升级督办", "待核实", "升级督办", "待核实"],
+        }
+    )
+    mine = ledger.tasks_for_account(items, RESP, "zhou")  # 周老师 is 师长 on k1 only
+    assert list(zip(mine["task_id"], mine["responsible"], strict=True)) == [("k1", "师长")]
+    assert list(ledger.tasks_for_account(items, RESP, "chen")["task_id"]) == ["k4"]
+    assert ledger.is_named(RESP, "zhou") and not ledger.is_named(RESP, "nobody")
+
+
+def test_teacher_role_reads_and_writes_cases_but_does_not_unmask_or_export():
+    from lib.core import permissions
+
+    assert permissions.can("teacher", "view_named") and permissions.can("teacher", "write_cases")
+    assert not permissions.can("teacher", "unmask") and not permissions.can("teacher", "export_named")
+    assert permissions.visible("teacher", "todo") and permissions.visible("teacher", "dropout_forms")
