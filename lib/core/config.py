@@ -153,6 +153,7 @@ DEFAULTS: dict[str, Any] = {
             "absence_recent": 25,
             "absence_term": 15,
             "absence_run": 20,
+            "unhandled": 15,
             "case_history": 15,
             "learning": 15,
             "over_age": 10,

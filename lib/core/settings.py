@@ -205,6 +205,7 @@ SETTING_LABELS: dict[str, str] = {
             "absence_recent": "近期缺勤",
             "absence_term": "学期缺勤",
             "absence_run": "连续缺勤",
+            "unhandled": "未建台账",
             "case_history": "曾辍学",
             "learning": "学困",
             "over_age": "超龄",

@@ -26,6 +26,7 @@ FACTORS: dict[str, str] = {
     "absence_recent": "近期缺勤",
     "absence_term": "学期缺勤",
     "absence_run": "连续缺勤",
+    "unhandled": "未建台账",
     "case_history": "曾辍学",
     "learning": "学困",
     "over_age": "超龄",
@@ -40,7 +41,7 @@ FACTORS: dict[str, str] = {
 #: The seed's four named risks (学困, 路远, 因贫, 因残): the ``baseline_seed4`` model.
 SEED4: tuple[str, ...] = ("learning", "distance", "poverty", "disability")
 #: The absence factors: the ``baseline_absence`` model.
-ABSENCE: tuple[str, ...] = ("absence_recent", "absence_term", "absence_run")
+ABSENCE: tuple[str, ...] = ("absence_recent", "absence_term", "absence_run", "unhandled")
 BANDS = ("高", "中", "低")
 
 #: Columns :func:`score_students` needs.
@@ -164,6 +165,8 @@ def _sub_scores(df: pd.DataFrame, settings: dict[str, Any]) -> pd.DataFrame:
             "absence_run": np.maximum(
                 np.log2(1.0 + current / run_unit), 0.5 * np.log2(1.0 + longest / run_unit)
             ),
+            # absent long enough to be a suspected dropout and nobody has opened a case: no one is on it
+            "unhandled": np.where((current >= run_unit) & ~_flag(df, "open_case"), 1.0, 0.0),
             "case_history": history,
             "learning": learning,
             "over_age": over_age,
@@ -218,6 +221,7 @@ def _reason_texts(df: pd.DataFrame, settings: dict[str, Any]) -> dict[str, np.nd
             ],
             dtype=object,
         ),
+        "unhandled": np.full(n, "已达疑似辍学标准，尚未建台账", dtype=object),
         "case_history": np.full(n, "曾辍学(已返校)", dtype=object),
         "learning": np.where(_flag(df, "learning_difficulty"), "学习困难", "成绩明显下滑").astype(object),
         "over_age": np.array([f"超龄{e}岁" for e in excess], dtype=object),
