@@ -79,6 +79,12 @@ pages = {
             visibility="hidden",
         ),
         st.Page(
+            "pages/dropout_forms.py",
+            title=ui.tr("do_forms"),
+            icon=":material/assignment:",
+            url_path="dropout_forms",
+        ),
+        st.Page(
             "pages/dropout_weekly.py",
             title=ui.tr("nav_dropout_weekly"),
             icon=":material/event_note:",

@@ -299,6 +299,21 @@ def load_dropout_rosters(scope: Scope) -> dict[str, pd.DataFrame]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def _dropout_forms(
+    db: str, version: tuple[int, ...], scope_key: tuple, mask: bool, _scope: Scope
+) -> dict[str, pd.DataFrame]:
+    from lib.dropout import forms as dropout_forms  # on first use: a page loads only its own domain
+
+    with store.connect() as con:
+        return dropout_forms.build_forms(con, _scope, mask=mask)
+
+
+def load_dropout_forms(scope: Scope, *, mask: bool) -> dict[str, pd.DataFrame]:
+    """The 两表, 核查反馈 and 升级督办通知 of the Scope (lib.dropout.forms), masked unless ``mask`` is False."""
+    return _dropout_forms(*_key(), scope.cache_key(), mask, scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
 def _weekly_report(
     db: str, version: tuple[int, ...], scope_key: tuple, week: str, unmask: bool, _scope: Scope
 ) -> Any:

@@ -54,7 +54,6 @@ DEFAULTS: dict[str, Any] = {
         # No national number exists; DESIGN.md §4 defaults.
         "suspected_consecutive_days": 5,
         "dropout_school_days": 20,
-        "consolidation_target": 0.96,
         "followup_interval_days": 7,
         "escalate_after_overdue_days": 3,
         "retention_check_days": [30, 90],
@@ -175,22 +174,41 @@ DEFAULTS: dict[str, Any] = {
         "freshman_campaign": {"month": 8, "grant_yuan": 3000},
     },
     "risk": {
+        # points a factor gives at a sub-score of 1 (docs/risk.md); the absence factors do not
+        # saturate (a longer run or a higher rate keeps adding)
         "weights": {
-            "learning": 25,
-            "distance": 15,
-            "poverty": 20,
-            "disability": 15,
-            "attendance": 30,
-            "care": 15,
+            "absence_recent": 25,
+            "absence_term": 15,
+            "absence_run": 20,
+            "unhandled": 15,
+            "case_history": 15,
+            "learning": 15,
+            "over_age": 10,
+            "repeating": 10,
+            "transition": 6,
+            "school_move": 8,
+            "distance": 10,
+            "poverty": 12,
+            "disability": 10,
+            "care": 10,
         },
-        "band_high": 60,
-        "band_medium": 35,
+        "band_high": 40,
+        "band_medium": 20,
         "absence_window_days": 20,
+        # the longer window: absence rate and the longest run of consecutive unexcused days
+        "absence_term_days": 60,
+        # grade 6 and the first year of grade 7: the move from primary to junior school
+        "transition_grades": [6, 7],
+        # criteria per school year (as OpenEMIS Risks keeps them per academic period):
+        # {"2025": {"weights": {...}, "band_high": ...}} in data/settings.toml; a year not
+        # listed uses the values above.  The back-test scores each fold with its year's criteria.
+        "criteria_by_year": {},
+        # an intervention after which the child's score is still 高 this many weeks later is
+        # flagged to the next level (帮扶成效)
+        "escalate_after_weeks": 4,
         # ---- 重点关注学生
         # an aid gap (priority-group student, no living subsidy paid this term) adds this to 因贫
         "aid_gap_boost": 0.3,
-        # unexcused absence rising against the window before adds this to 缺勤
-        "absence_rising_boost": 0.2,
         # which model orders the list: "rules" (explainable, the default) or "logistic"
         # (scikit-learn, trained on the last complete term); the 高/中/低 band is always the rules'
         "model": "rules",
@@ -198,6 +216,7 @@ DEFAULTS: dict[str, Any] = {
         "budget_default": 50,
         # back-test: top k of each ranking
         "backtest_k": [50, 200, 1000],
+        # calibration bands of the back-test: the observed dropout rate per 高/中/低 band
     },
     # Colour rules: red below ``red``, green at or above ``green``, amber between
     # (for "lower is better" measures the comparison is reversed).

@@ -33,6 +33,7 @@ from shapely.ops import nearest_points
 from lib.core import calendar, config, schema, store
 from lib.core.history import TRACKED as TRACKED_STUDENT
 from lib.core.scope import school_year_of
+from lib.demo import history as demo_history
 
 # ------------------------------------------------------------------ constants
 #: National births (millions) by calendar year, from the NBS statistical
@@ -421,13 +422,14 @@ def year_calendar(school_year: int) -> pd.DataFrame:
 
 
 def build_calendar(as_of: date = config.DEMO_AS_OF) -> pd.DataFrame:
-    """School calendar from 1 September of the previous school year to the end of
-    the term that contains ``as_of``: day, school_year, term, is_school_day, by the
-    national rules of :mod:`lib.core.calendar`."""
+    """School calendar from 1 September two school years back (four whole terms before the
+    current one: the at-risk back-test's folds) to the end of the term that contains
+    ``as_of``: day, school_year, term, is_school_day, by the national rules of
+    :mod:`lib.core.calendar`."""
     y0 = school_year_of(as_of)
     t1_last = calendar.terms_of_year(y0)[0][1]
     end = t1_last if as_of <= t1_last else date(y0 + 1, 8, 31)
-    return calendar.calendar_between(date(y0 - 1, 9, 1), end)
+    return calendar.calendar_between(date(y0 - 2, 9, 1), end)
 
 
 # ------------------------------------------------------------------ geometry
@@ -1163,7 +1165,8 @@ class _County:
         weights = np.array(
             [t["days"] * (1.4 if i == len(self.terms) - 1 else 1.0) for i, t in enumerate(self.terms)]
         )
-        n_cases = round(n * 3.3e-3)
+        # about 3.3 per 1,000 pupils over three terms: the same density whatever the calendar's length
+        n_cases = round(n * 3.3e-3 * len(self.terms) / 3)
         per_term = np.round(n_cases * weights / weights.sum()).astype(int)
         for term, k in zip(self.terms, per_term, strict=True):
             y = term["year"]
@@ -1687,7 +1690,9 @@ class _County:
         rng = self.rng(10)
         st, n, y0 = self.st, self.n, self.y0
         G = st.G.to_numpy()
-        lo = np.where(G >= 2, self.year_first[y0 - 1], self.year_first[y0])
+        # from the child's first school year on the calendar (grade 1 in y0 - G + 1)
+        first_year = np.maximum(y0 - G + 1, min(self.year_first))
+        lo = np.vectorize(self.year_first.get, otypes=["int64"])(np.minimum(first_year, y0))
         hi = np.full(n, self.i_asof)
         hi[G == 10] = min(self.year_last[y0 - 1], self.i_asof)
         tr, sp = self.transfer >= 0, self.suspend >= 0
@@ -2227,6 +2232,9 @@ def build_demo(
             for name, df in frames.items():
                 counts[name] += store.write_table(con, name, df)
             del frames
+        # the change log of registered attributes back to the calendar's first day
+        demo_history.record_demo_history(con, as_of, monthly=scale == "district")
+        counts["student_history"] = con.execute("SELECT count(*) FROM student_history").fetchone()[0]
         # data-describing flags of the replaced content (e.g. derived demo steps) go with it
         con.execute("DELETE FROM meta WHERE key NOT IN ('schema_version', 'schema_hash')")
         for key, value in {

@@ -223,7 +223,6 @@ def compute_overview(con: duckdb.DuckDBPyConnection, scope: Scope) -> Overview:
     history = places.enrolment_history(con, scope)
     pop = places.population_by_township(con, scope, years=(year, year - 1), ages=schema.COMPULSORY_AGES)
     settings = settings_store.effective_settings(con)  # an administrator's weights count here too
-    window = int(settings["risk"]["absence_window_days"])
     parts = [
         places.schools_by_township(con, scope),
         places.enrolled_by_township(con, scope),
@@ -231,7 +230,7 @@ def compute_overview(con: duckdb.DuckDBPyConnection, scope: Scope) -> Overview:
         _cases_wide(queries.cases_by_township(con, scope, day=scope.as_of)),
         _consolidation(history, year),
         queries.aid_by_township(con, scope),
-        _risk_by_township(risk_inputs_mod.risk_inputs(con, scope, window_days=window), settings),
+        _risk_by_township(risk_inputs_mod.risk_inputs(con, scope, settings=settings), settings),
     ]
     table = base
     for p in parts:

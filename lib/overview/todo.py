@@ -49,7 +49,7 @@ LABELS: dict[str, str] = {
 }
 KINDS = ("升级督办", "逾期跟进", "待确认", "待发文书", "跟进到期", "待核实", "补齐六长")
 #: The 六长 role a user's role answers for (escalations at that level are theirs).
-ROLE_CHIEF: dict[str, str] = {"county": "教体局局长", "township": "镇长", "school": "校长"}
+ROLE_CHIEF: dict[str, str] = {"county": "教体局局长", "township": "镇长", "school": "校长", "teacher": "师长"}
 
 
 def dropout_items(

@@ -4,7 +4,8 @@ With :mod:`lib.loaders`, the only place in lib that imports streamlit.  The widg
 of some wings live beside it: login (the login gate, password change, account box),
 present (汇报模式 chrome), ops (maintenance notice, scheduled backup, the correction form),
 planning (布局规划 scenario widgets), imports (数据导入 mapping editor, report, history),
-golive (the data gate of a page without its data, the 上线检查 tables, 数据未报).
+golive (the data gate of a page without its data, the 上线检查 tables, 数据未报),
+risk (重点关注学生 model card and weights form).
 """
 
 from __future__ import annotations
