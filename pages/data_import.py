@@ -29,7 +29,7 @@ kind = c1.selectbox(
 )
 upload = c2.file_uploader(
     ui.tr("imp_upload"),
-    type=["csv", "xlsx"],
+    type=["csv", "xlsx", "geojson", "json", "zip"],  # boundaries: GeoJSON or a zipped shapefile
     max_upload_size=int(config.SETTINGS["ingest"]["max_upload_mb"]),
     key=f"imp_file_{st.session_state.get('imp_n', 0)}",
 )  # a new key empties it
