@@ -1061,6 +1061,12 @@ def _derive_keys(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) -> N
         )
         df.loc[missing, "student_id"] = None
         sink.cells(~written, col, "no_identity", "没有学生编号、身份证号或学籍号")
+    if t == "dropout_cases" and ref.students is not None and "school_code" not in sink.parsed.headers:
+        # a case of a pupil: the pupil's school, when the ledger does not name it
+        by_student = pd.Series(
+            ref.students["school_code"].to_numpy(), index=ref.students["student_id"].to_numpy()
+        )
+        df["school_code"] = _lookup(df["student_id"].astype("object"), by_student)
     if t == "aid_records":
         if ref.students is not None:
             by_student = pd.Series(
@@ -1401,6 +1407,8 @@ def _provided(kind: Kind, parsed: ParsedFile) -> tuple[str, ...]:
     ):
         out.add("student_id")
     if kind.table == "aid_records":
+        out.add("school_code")
+    if kind.table == "dropout_cases" and have & {"id_number", "student_id"}:
         out.add("school_code")
     if kind.derive_key is not None:
         out |= set(kind.key)

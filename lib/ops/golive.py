@@ -76,6 +76,22 @@ SOURCES: tuple[Source, ...] = (
         "台账",
         "import dropout_cases 或在辍学台账页登记",
     ),
+    Source("aid_applications", "资助申请", "aid_applications", "资助申请", "import aid_applications"),
+    Source("aid_funds", "资助资金下达", "aid_funds", "资金", "import aid_funds"),
+    Source(
+        "aid_recipients", "非义务教育受助学生", "aid_recipients", "高中及以上受助", "import aid_recipients"
+    ),
+    Source("aid_donations", "社会捐赠", "aid_donations", "捐赠", "import aid_donations"),
+    Source(
+        "aid_donation_grants", "捐赠发放", "aid_donation_grants", "捐赠发放", "import aid_donation_grants"
+    ),
+    Source(
+        "aid_campaign_applications",
+        "大学新生助学申请",
+        "aid_campaign_applications",
+        "新生助学",
+        "import aid_campaign_applications",
+    ),
 )
 BY_KIND: dict[str, Source] = {s.kind: s for s in SOURCES}
 
@@ -97,7 +113,7 @@ PAGE_NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "dropout_contacts": (("boundaries",), ("contacts",)),
     "roster_check": (("students",), ("roster", "transfers")),
     "risk": (("students",), ("absences", "aid_records")),
-    "aid": (("students",), ("aid_records",)),
+    "aid": (("students", "aid_records"), ("aid_applications", "aid_funds", "aid_recipients")),
     "aid_reconcile": (("students",), ()),
     "layout": (("boundaries", "schools", "villages", "village_population"), ()),
     "planning": (("boundaries", "schools", "villages", "village_population"), ()),
