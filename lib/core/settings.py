@@ -283,6 +283,8 @@ SECTION_LABELS: dict[str, str] = {
 
 #: Chinese names of the settings a page offers (the dotted key is shown as help).
 SETTING_LABELS: dict[str, str] = {
+    "dropout.unreported_after_school_days": "几个上学日未报缺勤列为数据未报",
+    "roster.max_age": "学籍核查最大年龄(未完成九年级者)",
     "dropout.suspected_consecutive_days": "连续无故缺勤几天提示疑似辍学",
     "dropout.dropout_school_days": "连续缺勤几个上学日认定辍学",
     "dropout.followup_interval_days": "跟进间隔(天)",
