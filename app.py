@@ -7,6 +7,7 @@ import streamlit as st
 from lib import loaders, ui
 from lib.core import permissions, secure, store
 from lib.core.i18n import t
+from lib.ui import golive as ui_golive
 from lib.ui import login as ui_login
 from lib.ui import ops as ui_ops
 from lib.ui import present as ui_present
@@ -32,11 +33,23 @@ ui_login.login_gate(info)  # the login form (and st.stop) unless logged in; sets
 ui_present.from_url()  # ?present=1 turns on the meeting view (read before the URL is rewritten)
 st.session_state[ui.SCOPE] = ui.sidebar_scope(info, ui.allowed_scope())
 
+# A bureau's new store opens on 上线检查 until its required data is in; the demo on the overview.
+golive_first = not info["demo"] and not loaders.load_golive_status().live
+overview_page = st.Page(
+    "pages/overview.py", title=ui.tr("nav_overview"), icon=":material/dashboard:", default=not golive_first
+)
+golive_page = st.Page(
+    "pages/golive.py",
+    title=ui.tr("nav_golive"),
+    icon=":material/rule:",
+    url_path="golive",
+    default=golive_first,
+)
 # Navigation in meeting order, grouped by duty.  Icons are Material Symbols, which Streamlit
 # bundles (emoji need a colour-emoji font an intranet PC may not have).
 pages = {
     "": [
-        st.Page("pages/overview.py", title=ui.tr("nav_overview"), icon=":material/dashboard:", default=True),
+        overview_page,
         st.Page(
             "pages/present.py", title=ui.tr("nav_present"), icon=":material/co_present:", url_path="present"
         ),  # 汇报模式
@@ -66,6 +79,12 @@ pages = {
             visibility="hidden",
         ),
         st.Page(
+            "pages/dropout_forms.py",
+            title=ui.tr("do_forms"),
+            icon=":material/assignment:",
+            url_path="dropout_forms",
+        ),
+        st.Page(
             "pages/dropout_weekly.py",
             title=ui.tr("nav_dropout_weekly"),
             icon=":material/event_note:",
@@ -90,6 +109,12 @@ pages = {
             icon=":material/how_to_reg:",
             url_path="roster_check",
         ),
+        st.Page(
+            "pages/transition.py",
+            title=ui.tr("nav_transition"),
+            icon=":material/move_up:",
+            url_path="transition",
+        ),  # 小升初衔接
         st.Page("pages/risk.py", title=ui.tr("nav_risk"), icon=":material/crisis_alert:", url_path="risk"),
     ],
     ui.tr("sec_aid"): [
@@ -111,6 +136,7 @@ pages = {
         ),
     ],
     ui.tr("sec_data"): [
+        golive_page,  # 上线检查
         st.Page(
             "pages/data_import.py",
             title=ui.tr("nav_import"),
@@ -189,4 +215,8 @@ pages = {
 nav = st.navigation(pages)
 ui_present.redirect(nav, st.session_state[ui.SCOPE])  # in the meeting view every page is it
 ui.demo_banner(info["demo"])
+# a page without its data says so in words (and does not run); every page says how fresh its data is
+ui_golive.data_gate(
+    "" if nav is overview_page else "golive" if nav is golive_page else nav.url_path, nav.title
+)
 nav.run()

@@ -125,7 +125,9 @@ if which == "unaccounted" and len(rows := rows[rows["open_case"].isna()]):
             st.error(str(exc))
 if (
     which == "transfer"
-    and (pending := checked["transfers"][checked["transfers"]["state"] != "已确认"]).shape[0]
+    and (pending := checked["transfers"][checked["transfers"]["state"].isin(["待确认", "逾期未确认"])]).shape[
+        0
+    ]
 ):
     with st.form("rc_tr_confirm"):
         c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")

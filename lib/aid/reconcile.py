@@ -73,6 +73,7 @@ KIND_FLAG_LABELS: dict[str, str] = {
 
 _DAMAGE_TEXT = {
     "missing": "身份证号为空",
+    "numeric": "身份证号单元格是数字格式(Excel 只保留 15 位有效数字，后几位已丢失，无法恢复)：请设为文本后重新导出",
     "scientific": "身份证号被 Excel 改成科学计数法(后几位已丢失，无法恢复)",
     "excel_zeros": "身份证号末三位为000且校验位不符(Excel 截断了后几位)",
     "checksum": "身份证号校验位错误",
@@ -109,6 +110,9 @@ def read_registry(data: bytes, filename: str, *, kind: str = DEFAULT_KIND) -> pd
     except (ingest.IngestError, gate.UploadRefused) as exc:
         raise RegistryFileError(str(exc)) from exc
     frame = parsed.frame.copy()
+    kinds = parsed.cell_type("id_number")
+    # an ID cell the workbook stored as a number lost its last digits: damaged, whatever its checksum
+    frame["_id_numeric"] = kinds.to_numpy() == "n" if kinds is not None else False
     if "row" not in frame.columns and ingest.ROW in frame.columns:
         frame = frame.rename(columns={ingest.ROW: "row"})
     return _check_registry(frame.astype(object).where(frame.notna(), None), filename)
@@ -400,7 +404,7 @@ def reconcile(
         }
         row.update(dict.fromkeys(_STUDENT_COLS))
         out.append(row)
-        damage = ids.id_damage(idn)
+        damage = "numeric" if rec.get("_id_numeric") else ids.id_damage(idn)
         if damage:
             row.update(category="invalid_id", detail=_DAMAGE_TEXT[damage])
             continue

@@ -159,8 +159,15 @@ def cmd_rollover(args: argparse.Namespace) -> int:
         )
         lines.append(
             f"  结转未结案台账 {t['open_cases_carried']:,} 件，进行中帮扶措施 "
-            f"{t['active_interventions_carried']:,} 项"
+            f"{t['active_interventions_carried']:,} 项；小升初待接收 {t['leavers_followed']:,} 人"
         )
+        lines.append("  各表变化(新增行 / 修改行)：")
+        lines += [
+            f"    {c.table:<26} +{c.added:>7,} / ~{c.changed:>7,}  {c.note}"
+            for c in plan.changes().itertuples(index=False)
+        ]
+        if plan.backup_file:
+            lines.append(f"  升级前备份：{plan.backup_file}")
     emit(args, {"dry_run": bool(args.dry_run), **plan.to_json()}, "\n".join(lines))
     return EXIT_OK
 

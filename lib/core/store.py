@@ -84,6 +84,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         raise StoreError(f"数据库版本 {current} 比本程序支持的版本 {SCHEMA_VERSION} 新，请升级程序。")
     fingerprint = schema_fingerprint()
     if current == SCHEMA_VERSION:
+        # fetchall: a result left half-read blocks the connection's next register() (DuckDB 2)
         rows = con.execute("SELECT value FROM meta WHERE key = 'schema_hash'").fetchall()
         if rows and rows[0][0] == fingerprint:
             return current

@@ -40,14 +40,16 @@ import duckdb
 import pandas as pd
 
 from lib import ingest
-from lib.core import ids, permissions, schema, store
+from lib.core import config, ids, permissions, schema, store
 from lib.core.errors import AppError
 from lib.core.scope import Scope
 from lib.dropout import cases as dropout_cases
 from lib.ingest import gate
+from lib.roster.address import PlaceIndex
 
 CATEGORIES: dict[str, str] = {
     "enrolled": "在县内就读",
+    "suspended": "休学",
     "elsewhere": "异地就学",
     "placed": "特教/送教上门",
     "exempt": "免缓学",
@@ -70,6 +72,7 @@ ROSTER_COLUMNS = (
     "elsewhere_school",
     "elsewhere_county",
     "elsewhere_confirmed_on",
+    "home_code",
 )
 _STORED = [c.name for c in schema.TABLES["school_age_roster"].columns]
 
@@ -79,14 +82,20 @@ class RosterError(AppError, ValueError):
 
 
 # ------------------------------------------------------------------ reading
-def age_bounds(scope: Scope) -> tuple[date, date]:
-    """(earliest exclusive, latest inclusive) birth date of a child of compulsory age.
+def max_age() -> int:
+    """The oldest age checked (``roster.max_age``, 16): a child under 17 who has not completed
+    grade 9 is still of concern; from 15 on only with a pupil record in the county, since a
+    15- or 16-year-old without one may well have finished school."""
+    return int(config.SETTINGS.get("roster", {}).get("max_age", 16))
 
-    Age is counted on 1 September of the Scope's school year: ``lo < birth <= hi``.
+
+def age_bounds(scope: Scope) -> tuple[date, date]:
+    """(earliest exclusive, latest inclusive) birth date of a child the roster check looks at:
+    ages 6 to :func:`max_age` on 1 September of the Scope's school year (``lo < birth <= hi``).
     """
-    low, high = schema.COMPULSORY_AGES
+    low = schema.COMPULSORY_AGES[0]
     sept1 = date(int(scope.school_year), 9, 1)
-    return sept1.replace(year=sept1.year - high - 1), sept1.replace(year=sept1.year - low)
+    return sept1.replace(year=sept1.year - max_age() - 1), sept1.replace(year=sept1.year - low)
 
 
 def read_file(
@@ -119,7 +128,9 @@ def resolve_places(
     """Township and village (names or codes as written) -> codes; rows outside the Scope dropped.
 
     A village is found by its 12-digit code, or by its name within the row's
-    township (or in the whole county when the name is unique there).
+    township (or in the whole county when the name is unique there).  A row without
+    乡镇/村 is placed by its 户籍地代码 (12-digit village or 9-digit township code), else by
+    the names its 户籍地址 holds (:class:`lib.roster.address.PlaceIndex`).
     """
     towns = con.execute("SELECT code, name FROM townships WHERE code LIKE ?", [scope.county + "%"]).df()
     vills = con.execute(
@@ -133,12 +144,23 @@ def resolve_places(
     alone: dict[str, str | None] = {}
     for c, n in zip(vills["code"], vills["name"], strict=True):
         alone[n] = None if n in alone else c
-    t_text = [_text(v) for v in good.get("township", pd.Series([None] * len(good), index=good.index))]
-    v_text = [_text(v) for v in good.get("village", pd.Series([None] * len(good), index=good.index))]
+
+    def column(name: str) -> list[str | None]:
+        return [_text(v) for v in good.get(name, pd.Series([None] * len(good), index=good.index))]
+
+    t_text, v_text, codes, addresses = (
+        column("township"),
+        column("village"),
+        column("home_code"),
+        column("address"),
+    )
+    index = PlaceIndex.build(towns, vills)
     rows_no = good[ingest.ROW].tolist() if ingest.ROW in good else list(range(2, len(good) + 2))
     allowed = None if scope.townships is None else set(scope.townships)
     keep, town_codes, vill_codes, problems = [], [], [], []
-    for i, (tt, vt, row_no) in enumerate(zip(t_text, v_text, rows_no, strict=True)):
+    for i, (tt, vt, code, addr, row_no) in enumerate(
+        zip(t_text, v_text, codes, addresses, rows_no, strict=True)
+    ):
         town = town_by.get(tt) if tt else None
         village = None
         if vt:
@@ -150,8 +172,13 @@ def resolve_places(
                 village = alone.get(vt)
             if village is not None and town is None:
                 town = vill_town[village]
+        if town is None and not tt and not vt and code:
+            town, village = index.from_code(code)
+        if town is None and not tt and not vt and addr:
+            town, village = index.from_address(addr)
         if town is None:
-            problems.append(f"第{row_no}行：找不到户籍乡镇“{tt or vt or '(空)'}”")
+            written = tt or vt or code or ("户籍地址未写明本县区的乡镇" if addr else None)
+            problems.append(f"第{row_no}行：找不到户籍乡镇“{written or '(空)'}”")
             continue
         if allowed is not None and town not in allowed:
             problems.append(f"第{row_no}行：户籍乡镇不在您的权限范围内")
@@ -291,6 +318,7 @@ def classify(con: duckdb.DuckDBPyConnection, scope: Scope, frame: pd.DataFrame |
     m AS (
         SELECT st.id_number,
                bool_or(st.status IN ({enrolled})) AS enrolled,
+               bool_or(st.status = '休学') AS suspended,
                bool_or(st.status IN ({enrolled}) AND (st.status = '送教上门'
                        OR st.placement IN ('特教学校', '送教上门'))) AS placed,
                bool_or(st.status = '毕业' AND st.grade >= 9) AS graduated,
@@ -301,6 +329,11 @@ def classify(con: duckdb.DuckDBPyConnection, scope: Scope, frame: pd.DataFrame |
         FROM students st JOIN schools sc ON sc.code = st.school_code
         WHERE st.id_number IN (SELECT id_number FROM r) AND sc.township_code LIKE ?
         GROUP BY st.id_number),
+    paused AS (  -- an approved 休学 not followed by a 复学 (学籍异动)
+        SELECT st.id_number FROM transfers t JOIN students st ON st.student_id = t.student_id
+        WHERE t.direction IN ('休学', '复学') AND t.transfer_on <= ?
+          AND (t.direction = '复学' OR (t.confirmed_on IS NOT NULL AND t.confirmed_on <= ?))
+        GROUP BY st.id_number HAVING arg_max(t.direction, t.transfer_on) = '休学'),
     away AS (
         SELECT id_number FROM study_elsewhere
         WHERE village_code IN (SELECT _ev.code FROM villages _ev WHERE {ew})
@@ -318,7 +351,9 @@ def classify(con: duckdb.DuckDBPyConnection, scope: Scope, frame: pd.DataFrame |
              AND c.status IN ('疑似辍学', '已核实', '劝返中')) AS open_case,
            CASE WHEN m.id_number IS NOT NULL AND NOT m.any_visible THEN 'out_of_scope'
                 WHEN coalesce(m.placed, FALSE) THEN 'placed'
+                WHEN r.id_number IN (SELECT id_number FROM paused) THEN 'suspended'
                 WHEN coalesce(m.enrolled, FALSE) THEN 'enrolled'
+                WHEN coalesce(m.suspended, FALSE) THEN 'suspended'
                 WHEN r.placement IS NOT NULL THEN 'placed'
                 WHEN r.elsewhere_school IS NOT NULL OR r.id_number IN (SELECT id_number FROM away) THEN 'elsewhere'
                 WHEN r.exemption_reason IS NOT NULL THEN 'exempt'
@@ -329,11 +364,14 @@ def classify(con: duckdb.DuckDBPyConnection, scope: Scope, frame: pd.DataFrame |
     LEFT JOIN townships t ON t.code = r.township_code
     LEFT JOIN villages v ON v.code = r.village_code
     WHERE NOT (coalesce(m.graduated, FALSE) AND NOT coalesce(m.enrolled, FALSE))
+      AND (r.birth_date > ? OR m.id_number IS NOT NULL)
       AND {school_filter}
     ORDER BY r.township_code, r.village_code, r.id_number
     """
-    params = [lo, hi, *tp, *sp, *stp, *stp, scope.county + "%", *ep, scope.as_of, *stp, sept1]
-    params += [*cp, OTHER_UNIT_CASE]
+    # past the compulsory ages (15, 16) a child is checked only with a pupil record here
+    compulsory_lo = sept1.replace(year=sept1.year - schema.COMPULSORY_AGES[1] - 1)
+    params = [lo, hi, *tp, *sp, *stp, *stp, scope.county + "%", scope.as_of, scope.as_of, *ep, scope.as_of]
+    params += [*stp, sept1, *cp, OTHER_UNIT_CASE, compulsory_lo]
     if frame is not None:
         con.register("_roster_frame", frame.reindex(columns=list(ROSTER_COLUMNS)))
     try:

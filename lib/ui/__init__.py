@@ -3,7 +3,9 @@
 With :mod:`lib.loaders`, the only place in lib that imports streamlit.  The widget blocks
 of some wings live beside it: login (the login gate, password change, account box),
 present (汇报模式 chrome), ops (maintenance notice, scheduled backup, the correction form),
-planning (布局规划 scenario widgets), imports (数据导入 mapping editor, report, history).
+planning (布局规划 scenario widgets), imports (数据导入 mapping editor, report, history),
+golive (the data gate of a page without its data, the 上线检查 tables, 数据未报),
+risk (重点关注学生 model card and weights form).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from lib import loaders
 from lib.core import config, fmt, schema
 from lib.core.i18n import LANGUAGES, t
 from lib.core.scope import Scope
@@ -79,8 +82,9 @@ def sidebar_scope(info: dict[str, Any], allowed: Scope) -> Scope:
     if allowed.townships is not None:
         towns = towns[towns.code.isin(allowed.townships)]
     names = dict(zip(towns.code, towns.name, strict=True))
-    years: list[int] = info["years"] or [allowed.school_year]
     data_as_of: date = info["as_of"]
+    # a year that starts after the data's date (counts derived by a summer rollover) is not offered yet
+    years: list[int] = [y for y in info["years"] if date(y, 9, 1) <= data_as_of] or [allowed.school_year]
 
     st.sidebar.subheader(tr("filters"))
     if "f_towns" not in st.session_state:
@@ -152,7 +156,8 @@ def page_header(title: str, scope: Scope, *, towns: dict[str, str] | None = None
     """Title plus one line saying for whom (the Scope) and as of when."""
     st.title(title)
     if scope.townships is None:
-        where = config.COUNTY_NAME + ("全区" if lang() == "zh" else " (whole district)")
+        county = loaders.store_info().get("county_name") or config.COUNTY_NAME
+        where = county + ("全区" if lang() == "zh" else " (whole district)")
     else:
         where = "、".join((towns or {}).get(c, c) for c in scope.townships) or "—"
     if scope.levels is not None:
@@ -161,6 +166,22 @@ def page_header(title: str, scope: Scope, *, towns: dict[str, str] | None = None
         f"{where} · {scope.school_year}-{scope.school_year + 1}学年 · "
         f"{tr('as_of_caption')} {fmt.fmt_date(scope.as_of)}"
     )
+    if fresh := _freshness():
+        st.caption(fresh)
+
+
+#: session key: the page being run (app.py sets it), for the freshness line under its title
+PAGE_KEY = "_page_key"
+
+
+def _freshness() -> str | None:
+    """How fresh each source of the current page is (lib.ops.golive.freshness_text)."""
+    from lib.ops import golive  # on first use: the frame's first paint loads only what it draws
+
+    page = st.session_state.get(PAGE_KEY)
+    if page is None:
+        return None
+    return golive.freshness_text(loaders.load_golive_status(), golive.page_sources(page), lang=lang())
 
 
 def metric_cards(cards: list[Any], *, per_row: int = 5) -> None:
@@ -168,13 +189,15 @@ def metric_cards(cards: list[Any], *, per_row: int = 5) -> None:
     for i in range(0, len(cards), per_row):
         cols = st.columns(per_row)
         for col, card in zip(cols, cards[i : i + per_row], strict=False):
+            note = getattr(card, "note", None)  # no data: the reason in words, grey, no arrow
             col.metric(
                 card.label,
                 card.value,
-                delta=card.delta,
+                delta=note or card.delta,
                 help=card.help,
                 border=True,
-                delta_color="inverse" if card.inverse else "normal",
+                delta_color="off" if note else "inverse" if card.inverse else "normal",
+                delta_arrow="off" if note else "auto",
             )
 
 
@@ -182,11 +205,29 @@ def coloured_table(
     df: pd.DataFrame, colours: pd.DataFrame, *, formats: dict[str, Any], height: int | str = "auto"
 ) -> None:
     """A table whose cells are tinted by the house palette (``colours`` holds red/amber/...)."""
-    styler = df.style.format(formats, na_rep="—").apply(
+    # st.dataframe shows a missing cell as "None" whatever the Styler's na_rep: a column with
+    # missing values is shown as text, formatted here, "—" where there is no value
+    config: dict[str, Any] = {}
+    shown = df.copy()
+    for col in df.columns:
+        if df[col].isna().any() and not (df[col].dtype == object and df[col].map(type).eq(str).all()):
+            f = formats.get(col)
+            shown[col] = df[col].map(lambda v, f=f: "—" if pd.isna(v) else _cell_text(v, f))
+            config[col] = st.column_config.TextColumn(alignment="right")
+    styler = shown.style.format({k: v for k, v in formats.items() if k not in config}, na_rep="—").apply(
         lambda _: colours.map(lambda c: f"background-color: {COLOURS.get(c, '')}" if COLOURS.get(c) else ""),
         axis=None,
     )
-    st.dataframe(styler, hide_index=True, width="stretch", height=height)
+    st.dataframe(styler, hide_index=True, width="stretch", height=height, column_config=config or None)
+
+
+def _cell_text(value: Any, f: Any) -> str:
+    """One cell as its column's format writes it (a whole float as an integer)."""
+    if callable(f):
+        return str(f(value))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f.format(value) if f else str(value)
 
 
 def note(text: str) -> None:
