@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
-from lib.cli import EXIT_OK, DataError, Handler, command
+from lib.cli import EXIT_OK, DataError, Handler, command, emit
 from lib.commands.access import operator_scope
 from lib.core import store
 from lib.layout import coverage as layout
@@ -32,20 +30,15 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise DataError(str(exc)) from exc
     doc = layout.coverage_json(view)
-    if args.json:
-        json.dump(doc, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
-        return EXIT_OK
     c = doc["county"]
-    print(
-        f"{layout.BAND_LABELS[args.level]}，阈值 {doc['km']:g} km(绕行系数 {doc['detour_factor']:g})，{doc['year']}年"
-    )
-    print(
-        f"全区：学龄儿童 {c['children']:,}，就近可达 {c['within_reach']:,}（{(c['share'] or 0) * 100:.1f}%）"
-    )
+    lines = [
+        f"{layout.BAND_LABELS[args.level]}，阈值 {doc['km']:g} km(绕行系数 {doc['detour_factor']:g})，{doc['year']}年",
+        f"全区：学龄儿童 {c['children']:,}，就近可达 {c['within_reach']:,}（{(c['share'] or 0) * 100:.1f}%）",
+    ]
     for t in doc["townships"]:
         share = "—" if t["share"] is None else f"{t['share'] * 100:.1f}%"
-        print(f"  {t['code']} {t['name']:<8} {t['children']:>7,} {t['within_reach']:>7,} {share:>7}")
+        lines.append(f"  {t['code']} {t['name']:<8} {t['children']:>7,} {t['within_reach']:>7,} {share:>7}")
+    emit(args, doc, "\n".join(lines))
     return EXIT_OK
 
 
@@ -77,12 +70,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
         doc = planning.plan_json(data, changes, band=args.level, km=args.km)
     except planning.ScenarioError as exc:
         raise DataError(str(exc)) from exc
-    if args.json:
-        json.dump(doc, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
-    else:
-        for key in doc["before"]:
-            print(f"{key:24s} {doc['before'][key]!s:>10} -> {doc['after'][key]!s:>10}")
+    lines = [f"{key:24s} {doc['before'][key]!s:>10} -> {doc['after'][key]!s:>10}" for key in doc["before"]]
+    emit(args, doc, "\n".join(lines))
     return EXIT_OK
 
 
@@ -128,12 +117,10 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     }
     if not sol.optimal:
         doc["gap"] = sol.gap
-    if args.json:
-        json.dump(doc, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
-    else:
-        print(
-            f"{sol.model}: {sol.status}，目标值 {sol.objective}，现状 {sol.current_objective}，"
-            f"{len(sol.sites)} 个点，{sol.seconds} 秒"
-        )
+    emit(
+        args,
+        doc,
+        f"{sol.model}: {sol.status}，目标值 {sol.objective}，现状 {sol.current_objective}，"
+        f"{len(sol.sites)} 个点，{sol.seconds} 秒",
+    )
     return EXIT_OK

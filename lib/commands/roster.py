@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-from lib.cli import EXIT_OK, DataError, Handler, command
+from lib.cli import EXIT_OK, DataError, Handler, command, emit, say
 from lib.commands.access import operator_scope
 from lib.core import store
 from lib.roster import register as roster
@@ -40,21 +39,13 @@ def cmd_roster_check(args: argparse.Namespace) -> int:
             detail=json.dumps({"list": "roster-check", "file": args.file.name, **counts}, ensure_ascii=False),
         )
     for p in [e.message for e in report.errors][:20] + problems[:20]:
-        print(f"跳过：{p}", file=sys.stderr)
-    if args.json:
-        json.dump(
-            {"counts": counts, "rows": roster_view.rows_json(classified)},
-            sys.stdout,
-            ensure_ascii=False,
-            indent=2,
-        )
-        sys.stdout.write("\n")
-    else:
-        print(f"适龄儿童花名册 {args.file.name}（{scope.describe()}）")
-        for key, label in roster.CATEGORIES.items():
-            print(f"  {label:<8} {counts[key]:>8,}")
-        for r in roster_view.rows_json(classified)["unaccounted"]:
-            print(
-                f"  去向不明：{r['id_number']} {r['name']} {r['township']}{r['village'] or ''} {r['age']}岁"
-            )
+        say(f"跳过：{p}", err=True)
+    rows = roster_view.rows_json(classified)
+    lines = [f"适龄儿童花名册 {args.file.name}（{scope.describe()}）"]
+    lines += [f"  {label:<8} {counts[key]:>8,}" for key, label in roster.CATEGORIES.items()]
+    lines += [
+        f"  去向不明：{r['id_number']} {r['name']} {r['township']}{r['village'] or ''} {r['age']}岁"
+        for r in rows["unaccounted"]
+    ]
+    emit(args, {"counts": counts, "rows": rows}, "\n".join(lines))
     return EXIT_OK
