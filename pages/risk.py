@@ -80,7 +80,7 @@ with tab_list:
         f"按{order}从高到低，显示前 {len(table)} 名(预算 {int(budget)} 人)"
         + ("；姓名、身份证号已脱敏。" if scope.mask else "。")
     )
-    st.dataframe(
+    ui.table(
         risk_list.styled(table, ui.COLOURS),
         hide_index=True,
         height=min(36 * (len(table) + 1) + 4, 520),
@@ -100,7 +100,10 @@ with tab_student:
         query = st.text_input(ui.tr("risk_search"), key="rk_query")
         searched = st.form_submit_button("查找")
     if searched and query.strip():
-        st.session_state["rk_hits"] = risk_list.find_students(scope, query).to_dict("records")
+        try:
+            st.session_state["rk_hits"] = risk_list.find_students(scope, query).to_dict("records")
+        except AppError as exc:  # too many searches: refused and recorded
+            st.error(str(exc))
     hits = st.session_state.get("rk_hits") or []
     choices = risk_list.student_choices(hits, shown)
     sid = st.selectbox("学生(查找结果或名单前 20 名)", list(choices), format_func=choices.get, key="rk_sid")
@@ -121,7 +124,12 @@ with tab_student:
             (a, "帮扶措施", "interventions"),
         ):
             col.caption(title)
-            col.dataframe(prof[key], hide_index=True, height=min(36 * (max(len(prof[key]), 1) + 1) + 4, 200))
+            ui.table(
+                where=col,
+                data=prof[key],
+                hide_index=True,
+                height=min(36 * (max(len(prof[key]), 1) + 1) + 4, 200),
+            )
         with st.form("rk_assign", clear_on_submit=False):
             k1, k2 = st.columns(2)
             kind = k1.selectbox("安排帮扶", list(schema.INTERVENTION_KINDS), key="rk_kind")
@@ -144,7 +152,7 @@ with tab_card:
         st.info("没有可回测的学期(需要至少两个学期的学籍快照)。")
     else:
         pct = {c: fmt.fmt_pct for c in ("精确率", "召回率", "随机抽取精确率")} | {"学生数": "{:,}"}
-        st.dataframe(
+        ui.table(
             risk_list.backtest_view(overall).style.format(pct, na_rep="—"), hide_index=True, width="stretch"
         )
         d1, d2 = st.columns(2)
@@ -154,7 +162,7 @@ with tab_card:
         st.caption(
             f"按{dim}：各回测学期合计，前 {max(settings['risk']['backtest_k'])} 名；列入比例高而精确率不高即为无益的偏重。"
         )
-        st.dataframe(
+        ui.table(
             groups.style.format(
                 {c: fmt.fmt_pct for c in ("列入比例", "精确率", "召回率")} | {"学生人次": "{:,}"}, na_rep="—"
             ),
