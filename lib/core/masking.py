@@ -148,6 +148,10 @@ _TOKEN3 = re.compile(rf"(?<![{_HAN}*])([{_HAN}]{{3,4}})(?![{_HAN}*〔\[［(（])
 _CUE = re.compile(
     "(?:" + "|".join(sorted(map(re.escape, _CUES), key=len, reverse=True)) + r")[：:\s“\"「『‘']{0,2}"
 )
+_LABELS = frozenset(
+    "学籍姓名 名单姓名 学生姓名 受助人姓名 姓名 监护人 家长 父亲 母亲 户主 联系人 受助人".split()
+)
+_LABEL_MARKS = frozenset("：:“\"「『‘' ")
 _VERB_CUE = re.compile("(?:" + "|".join(sorted(map(re.escape, _VERB_CUES), key=len, reverse=True)) + ")")
 _COMPOUND_AT = re.compile("|".join(_SAFE_COMPOUND))
 _DIGITS7 = re.compile(r"\d{7}")
@@ -232,11 +236,12 @@ def mask_phone(value: str) -> str:
     return out if out != s else ids.mask_phone(s)
 
 
-def _name_span(text: str, start: int, *, strict: bool) -> int:
+def _name_span(text: str, start: int, *, strict: bool, any_surname: bool = False) -> int:
     """Length of the name starting at ``text[start]`` (0 when none starts there).
 
     The name ends where the text stops being Han or reaches a boundary character
     (王小明表示: 3, 刘红同意: 2); when nothing tells, three characters (or the surname and two).
+    ``any_surname``: after 监护人： and the like, a surname outside :data:`SURNAMES` too.
     """
     rest = text[start : start + 6]
     if not rest or rest[0] in _FUNCTION:
@@ -244,7 +249,7 @@ def _name_span(text: str, start: int, *, strict: bool) -> int:
     dot = _DOT_IN_TEXT.match(text, start)
     if dot:
         return _trim_dot_name(dot.group(0))
-    k = _surname_len(rest)
+    k = _surname_len(rest) or (1 if any_surname and _HAS_HAN.match(rest) else 0)
     if k == 0 or rest[: k + 1] in VOCABULARY:  # 本人申请: a word, not a name
         return 0
     lengths = (k + 2, k + 1)
@@ -271,13 +276,15 @@ def _trim_dot_name(s: str) -> int:
     return len(s)
 
 
-def _mask_names_at(text: str, starts: Iterable[int], *, strict: bool) -> str:
-    """Mask the name starting at each position of ``starts`` (ascending), when one does."""
+def _mask_names_at(text: str, starts: Iterable[int], *, strict: bool, labelled: Iterable[int] = ()) -> str:
+    """Mask the name starting at each position of ``starts`` (ascending), when one does;
+    at the positions of ``labelled`` (after 姓名： and the like) whatever the surname."""
     out, pos = [], 0
+    labelled = set(labelled)
     for start in starts:
         if start < pos:
             continue
-        n = _name_span(text, start, strict=strict)
+        n = _name_span(text, start, strict=strict, any_surname=start in labelled)
         if n:
             out.append(text[pos:start])
             out.append(ids.mask_name(text[start : start + n]))
@@ -287,7 +294,13 @@ def _mask_names_at(text: str, starts: Iterable[int], *, strict: bool) -> str:
 
 
 def _mask_names_after_cues(text: str) -> str:
-    out = _mask_names_at(text, [m.end() for m in _CUE.finditer(text)], strict=False)
+    cues = list(_CUE.finditer(text))
+    labelled = [  # 监护人：蒿翠花: a label and its mark, whatever the surname
+        m.end()
+        for m in cues
+        if m.group(0)[-1] in _LABEL_MARKS and m.group(0).rstrip("：:“\"「『‘' ") in _LABELS
+    ]
+    out = _mask_names_at(text, [m.end() for m in cues], strict=False, labelled=labelled)
     out = _mask_names_at(out, [m.start() for m in _COMPOUND_AT.finditer(out)], strict=False)
     verbs = [m.end() for m in _VERB_CUE.finditer(out) if out[m.start() : m.start() + 2] not in _VERB_WORDS]
     verbs = [
