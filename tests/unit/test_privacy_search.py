@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from lib.access import audit_view
-from lib.core import audit, ids, store
+from lib.core import audit, ids, permissions, store
 from lib.core.scope import Scope
 from lib.risk import listing as risk_list
 
@@ -103,5 +103,5 @@ def test_the_audit_keeps_a_reviewable_fingerprint_not_the_query(planted: Path):
     assert len(by_name) == 1 and set(by_name["用户"]) == {"局领导甲"}
     assert len(by_id) == 1
     assert audit_view.searches_for(ADMIN, "郝翠华").empty
-    with pytest.raises(Exception, match="无权|权限"):
+    with pytest.raises(permissions.NotPermitted):
         audit_view.searches_for(LEADER, "郝翠花")
