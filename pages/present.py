@@ -68,4 +68,4 @@ else:
         "简报与汇总表只含汇总数字，不含学生姓名或证件号。"
     )
     st.subheader("已保存的汇报")
-    st.dataframe(briefing.load_snapshots(scope), hide_index=True, width="stretch")
+    ui.table(briefing.load_snapshots(scope), hide_index=True, width="stretch")

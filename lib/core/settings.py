@@ -361,6 +361,8 @@ SETTING_LABELS: dict[str, str] = {
     "security.session_idle_minutes": "无操作几分钟自动退出",
     "security.min_password_length": "密码最短长度",
     "security.temporary_password_length": "临时密码长度",
+    "security.search_per_minute": "每人每分钟最多查找学生次数",
+    "security.search_per_day": "每人每天最多查找学生次数",
     "backup.dir": "备份目录(空=数据目录下 backups)",
     "backup.keep": "保留备份份数",
     "backup.schedule_hours": "定时备份间隔(小时，0=仅手动)",
@@ -370,6 +372,10 @@ SETTING_LABELS: dict[str, str] = {
     },
     "retention.leaver_years": "离校学生个人信息保留年数",
     "retention.audit_years": "审计日志保留年数(不少于3)",
+    **{
+        f"retention.study_years.{stage}": f"{stage}学制(年，受助人离校去标识化)"
+        for stage in ("普通高中", "中职", "大学")
+    },
     "roster.transfer_confirm_days": "转学确认期限(天)",
     "roster.over_age_years": "超龄提示(岁)",
     "roster.absent_school_days": "空挂学籍缺勤天数",
