@@ -215,6 +215,7 @@ SETTING_LABELS: dict[str, str] = {
     "risk.budget_default": "默认帮扶人数",
     "ingest.max_upload_mb": "上传文件上限(MB)",
     "ingest.max_rows": "单个文件最多行数",
+    "ingest.grade_age_years": "年龄与年级相差几岁提示核对",
     "presentation.high_contrast": "汇报模式高对比度",
     "security.max_failed_logins": "连续输错几次锁定账号",
     "security.lockout_minutes": "锁定时长(分钟)",
