@@ -20,6 +20,7 @@ install-test: $(VENV)/.test
 
 ## Serve the app on the embedded demo data (built on first start) at http://localhost:$(PORT)
 run: install
+	$(PY) -m lib.cli setup
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
 ## Debian packages for the browser tests (as root: installs them; else says what is missing)

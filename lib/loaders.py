@@ -8,6 +8,8 @@ Callers must not mutate what these return.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -26,17 +28,36 @@ def _key() -> tuple[str, tuple[int, ...]]:
 
 
 @st.cache_resource(show_spinner=False)
-def _ensure_store(db: str) -> bool:
-    """Build the demo county on first start (once per process and database)."""
-    if store.is_empty():
-        demo.build_demo()
-        return True
-    return False
+def _store_ready(db: str) -> dict[str, Any]:
+    """Per process and database: whether the store is known to hold data, and the lock of its build."""
+    return {"ready": False, "lock": threading.Lock()}
 
 
-def ensure_store() -> bool:
-    """True if the demo was built just now."""
-    return _ensure_store(str(config.db_path()))
+def store_ready() -> bool:
+    """The store holds data (a quick look, remembered once true): no first-start build is due."""
+    state = _store_ready(str(config.db_path()))
+    if not state["ready"] and not state["lock"].locked() and not store.is_empty():
+        state["ready"] = True
+    return state["ready"]
+
+
+def ensure_store(progress: Callable[[float, str], None] | None = None) -> bool:
+    """Build the demo county on first start (once per process and database); True if built now.
+
+    ``progress(share, step)`` is called along the build (the first start's progress bar).  A
+    second session arriving during the build waits for it instead of building again.
+    """
+    state = _store_ready(str(config.db_path()))
+    if state["ready"]:
+        return False
+    with state["lock"]:
+        if state["ready"]:
+            return False
+        built = store.is_empty()
+        if built:
+            demo.build_demo(progress=progress)
+        state["ready"] = True
+        return built
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

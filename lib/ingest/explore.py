@@ -265,16 +265,7 @@ def plot_pivot(table: pd.DataFrame, by: list[str], *, title: str, date_like: boo
                 )
             fig.update_layout(barmode="stack")
         height = max(340, min(900, 26 * wide.shape[0] + 110))
-    fig.update_layout(
-        title={"text": title, "x": 0, "font": {"size": 15}},
-        font={"family": charts.FONT, "size": 13},
-        height=height,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        plot_bgcolor="white",
-        legend={"orientation": "h", "y": -0.12},
-    )
-    fig.update_xaxes(gridcolor="#eeeeee")
-    return fig
+    return charts.style(fig, title, height=height)
 
 
 # ------------------------------------------------------------------ maps

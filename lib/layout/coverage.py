@@ -616,10 +616,11 @@ def plot_distance(view: LayoutView, *, title: str) -> Any:
             hovertemplate="%{x:.2f} km: %{y:,.0f} 人<extra></extra>",
         )
     )
-    fig.add_vline(x=view.km, line_dash="dash", line_color="#333", annotation_text=f"阈值 {view.km:g} km")
+    fig.update_traces(showlegend=False)
+    charts.reference_line(fig, view.km, f"阈值 {view.km:g} km", colour="#333333", dash="dash")
     fig.update_xaxes(title="到最近学校距离(km，道路估算)")
     fig.update_yaxes(title="学龄儿童")
-    return charts._layout(fig, title)
+    return charts.style(fig, title)
 
 
 def plot_projection(view: LayoutView, *, title: str) -> Any:
@@ -636,9 +637,9 @@ def plot_projection(view: LayoutView, *, title: str) -> Any:
         x=enrol.index, y=enrol.values, name="预计在校生", mode="lines+markers", line={"color": AMBER}
     )
     seats = float(view.schools["seats"].sum())
-    fig.add_hline(y=seats, line_dash="dot", line_color=GREY, annotation_text=f"学位 {seats:,.0f}")
+    charts.reference_line(fig, seats, f"学位 {seats:,.0f}", axis="y", colour=GREY, dash="dot")
     fig.update_xaxes(dtick=1)
-    return charts._layout(fig, title)
+    return charts.style(fig, title)
 
 
 def school_flags(view: LayoutView, data: LayoutData) -> pd.DataFrame:
@@ -702,11 +703,11 @@ def plot_school_trend(card: dict[str, Any]) -> Any:
             line={"color": AMBER, "dash": "dash"},
         )
     if card["capacity"]:
-        fig.add_hline(y=card["capacity"], line_dash="dot", line_color=RED, annotation_text="学位")
+        charts.reference_line(
+            fig, card["capacity"], f"学位 {card['capacity']:,}", axis="y", colour=RED, dash="dot"
+        )
     fig.update_xaxes(dtick=2, tickformat="d")
-    fig = charts._layout(fig, "在校生：历年与五年预测", height=280)
-    fig.update_layout(legend={"orientation": "h", "y": -0.25}, margin={"l": 10, "r": 10, "t": 40, "b": 10})
-    return fig
+    return charts.style(fig, "在校生：历年与五年预测", height=300)
 
 
 def township_export(view: LayoutView) -> pd.DataFrame:

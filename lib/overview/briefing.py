@@ -298,11 +298,15 @@ def stamp(b: Briefing) -> str:
     return f"{where_text(b)} · 截至{fmt.fmt_date(b.scope.as_of)}"
 
 
-def figures(b: Briefing, *, font_size: int = 13, height: int | None = None) -> dict[str, go.Figure]:
+def figures(
+    b: Briefing, *, medium: str = "screen", height: int | None = None, width: int | None = None
+) -> dict[str, go.Figure]:
     """The dropout and aid charts: weekly case trend, and townships on 巩固率, coverage, on-time.
 
     Built from the overview's township table with the charts the 控辍保学 and 学生资助
-    pages use, so every bar is the overview's number.
+    pages use, so every bar is the overview's number.  ``medium`` (``screen``, ``slide``,
+    ``print``) sets the type sizes (:data:`lib.present.charts.SIZES`); ``height`` fixes the
+    height (a slide has one screen), ``width`` the width (the file's charts).
     """
 
     ov, st_ = b.overview, stamp(b)
@@ -338,41 +342,29 @@ def figures(b: Briefing, *, font_size: int = 13, height: int | None = None) -> d
     if len(values):  # rates above 100% occur where children move in: fit the axis to the data, not to 0
         lo, hi = min(values.min(), target) - 0.03, max(values.max(), target) + 0.03
         out["consolidation"].update_xaxes(range=[max(0.0, lo), hi])
-    for ann in out["consolidation"].layout.annotations:  # county and target labels side by side
-        ann.update(xanchor="right" if str(ann.text).startswith("全区") else "left")
-    for fig in out.values():
-        fig.update_layout(font={"size": font_size}, title={"font": {"size": font_size + 3}})
-        if height:
-            fit_height(fig, height, max_tick=font_size, exact=True)
+    if medium != "screen" or height or width:
+        # a slide's header says for whom and as of when, above the charts
+        out = {
+            k: charts.restyle(f, medium=medium, height=height, width=width, subtitle=medium != "slide")
+            for k, f in out.items()
+        }
     return out
 
 
-def fit_height(fig: go.Figure, height: int, *, max_tick: int = 13, exact: bool = False) -> go.Figure:
-    """Cap (or with ``exact`` set) a chart's height; township bars keep every name, in a font that fits."""
-    new = height if exact else min(int(fig.layout.height or height), height)
-    fig.update_layout(height=new, autosize=fig.layout.width is None)
-    if exact:  # room above the plot for the title and the county/target labels, at any font size
-        fig.update_layout(margin={"t": 95}, title={"y": 0.99, "yanchor": "top"})
-    if fig.data and getattr(fig.data[0], "orientation", None) == "h":
-        y = fig.data[0].y
-        bars = max(len(y) if y is not None else 0, 1)
-        per_bar = (fig.layout.height - 110) / bars
-        fig.update_yaxes(
-            tickmode="linear",
-            dtick=1,
-            automargin=True,
-            tickfont={"size": int(max(8, min(max_tick, per_bar * 0.75)))},
-        )
-    return fig
-
-
 def school_map(
-    b: Briefing, shapes: dict[str, Any], *, measure: str = "consolidation", static_url: str = maps.STATIC_URL
+    b: Briefing,
+    shapes: dict[str, Any],
+    *,
+    measure: str = "consolidation",
+    static_url: str = maps.STATIC_URL,
+    medium: str = "screen",
 ) -> folium.Map:
     """Township choropleth of ``measure`` (the overview's map) with every school of the Scope on it.
 
     Schools are drawn as on the 学校布局 map: shape by level, size by enrolment,
-    colour by utilisation (over capacity, large classes, small, normal).
+    colour by utilisation (over capacity, large classes, small, normal).  Townships are
+    named on the map (larger on a slide, ``medium="slide"``); the legends take the corners
+    where they hide the fewest schools, and fold away on a click.
     """
     ov = b.overview
     values = {
@@ -381,14 +373,17 @@ def school_map(
     }
     rule = config.SETTINGS["targets"].get(measure)
     kw: dict[str, Any] = maps.target_scale(rule) if rule else {}
+    where = list(zip(b.schools["lon"].astype(float), b.schools["lat"].astype(float), strict=True))
+    first = maps.legend_corner(shapes["townships"], where, view_px=(1200, 600))
     m = maps.build_choropleth(
         shapes["townships"],
         values,
         fmt=overview_view.MAP_MEASURES[measure],
         title=f"{metrics.MEASURE_LABELS[measure]} · 截至{fmt.fmt_date(b.scope.as_of)}",
         boundary=shapes.get("county"),
-        legend_position="topright",
+        legend_position=first,
         static_url=static_url,
+        label_size=maps.LABEL_SIZES[medium],
         **kw,
     )
     points = []
@@ -416,7 +411,7 @@ def school_map(
     maps.Legend(
         "学校(形状=类型，大小=在校生)",
         [(layout.STATUS_COLOURS[k], layout.STATUS_LABELS[k]) for k in layout.STATUS_COLOURS],
-        position="bottomright",
+        position=maps.legend_corner(shapes["townships"], where, view_px=(1200, 600), taken=(first,)),
     ).add_to(m)
     return m
 
@@ -610,10 +605,8 @@ FILE_CHART_WIDTH, FILE_CHART_HEIGHT = 580, 540
 
 
 def _figure_div(fig: go.Figure, div_id: str) -> str:
-    """A chart at a fixed size, so that screen and paper lay it out the same way (no resize on print)."""
-    fig = go.Figure(fig)  # a copy: the caller's figure keeps its size
-    fig.update_layout(width=FILE_CHART_WIDTH)
-    fit_height(fig, FILE_CHART_HEIGHT, max_tick=11)
+    """A chart at a fixed size (:func:`figures` with ``medium="print"``), so that screen and paper
+    lay it out the same way (no resize on print)."""
     return pio.to_html(
         fig,
         full_html=False,
@@ -723,7 +716,7 @@ def render_html(b: Briefing, shapes: dict[str, Any]) -> str:
         in an ``iframe srcdoc``), dropout and aid charts (plotly.js inlined).
     """
     title = f"{config.COUNTY_NAME}控辍保学与学生资助工作简报"
-    figs = figures(b)
+    figs = figures(b, medium="print", height=FILE_CHART_HEIGHT, width=FILE_CHART_WIDTH)
     m = school_map(b, shapes, static_url=_ASSET_PREFIX)
     map_doc = html_lib.escape(standalone_map_html(m), quote=True)
     s = b.scope

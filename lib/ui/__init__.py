@@ -3,7 +3,8 @@
 With :mod:`lib.loaders`, the only place in lib that imports streamlit.  The widget blocks
 of some wings live beside it: login (the login gate, password change, account box),
 present (汇报模式 chrome), ops (maintenance notice, scheduled backup, the correction form),
-planning (布局规划 scenario widgets), imports (数据导入 mapping editor, report, history).
+planning (布局规划 scenario widgets), imports (数据导入 mapping editor, report, history),
+frame (Streamlit's own texts in Chinese, the first start's progress, the note of a long wait).
 """
 
 from __future__ import annotations
@@ -144,7 +145,11 @@ def allowed_scope() -> Scope:
 
 
 def demo_banner(is_demo: bool) -> None:
-    if is_demo:
+    """The synthetic-data warning; in the meeting view every slide's subtitle says 演示数据
+    instead (the banner would take a tenth of a projector's screen)."""
+    from lib.ui.present import PRESENT  # the meeting view's switch (a sibling module of the ui)
+
+    if is_demo and not st.session_state.get(PRESENT):
         st.warning(tr("demo_banner"), icon=":material/science:")
 
 

@@ -37,7 +37,24 @@ TEXT: dict[str, tuple[str, str]] = {
         "dropout cases by the home township.",
     ),
     "busy": ("数据库正忙，请稍后刷新。", "The database is busy; refresh in a moment."),
-    "building_demo": ("首次启动：正在生成演示县数据(约半分钟)…", "First start: building the demo county…"),
+    "building_demo": ("正在生成演示数据…", "First start: building the demo county…"),
+    "seconds_spent": ("(已用 {s} 秒)", "({s} s so far)"),
+    "building_title": ("首次启动", "First start"),
+    "computing_page": ("正在计算“{page}”的数据…", "Computing “{page}”…"),
+    "choose_one": ("请选择", "Choose"),
+    "choose_many": ("请选择(可多选)", "Choose one or more"),
+    "upload_hint": (
+        "拖入文件，或点“选择文件” · 单个文件不超过 {mb} MB",
+        "Drop a file, or choose one · up to {mb} MB",
+    ),
+    "upload_browse": ("选择文件", "Browse"),
+    "press_enter": ("按回车确认", "Press Enter"),
+    "login_first_admin": (
+        "首次使用：管理员账号 admin 的初始密码已显示在启动本系统的终端，并写入服务器上的文件 {path}"
+        "(登录改密后请删除该文件)。",
+        "First use: the initial password of the account admin was printed in the terminal that started "
+        "the server and written to {path} on the server (delete it after changing the password).",
+    ),
     "no_data": ("当前范围内没有数据。", "No data in the current scope."),
     "as_of_caption": ("数据截至", "Figures as of"),
 }
