@@ -442,30 +442,89 @@ def file_stem(b: Briefing) -> str:
 
 
 # ------------------------------------------------------------------ tables (xlsx)
+#: What each headline's change is measured against (the overview's cards say the same).
+_CHANGE_BASE: dict[str, str] = {
+    "students": "较上学年",
+    "population": "较上学年",
+    "suspected": "较上周",
+    "dropouts": "较上周",
+    "consolidation": "较上学年",
+}
+_STATUS_WORDS = {"red": "低于红线", "amber": "低于目标", "green": "达到目标", "grey": "无数据", "none": ""}
+
+
+def _number(v: Any) -> float | None:
+    return None if v is None or pd.isna(v) else float(v)
+
+
+def _difference(measure: str, now: Any, before: Any) -> float | None:
+    """A change as the sheet stores it: counts as counts, rates in percentage points."""
+    now, before = _number(now), _number(before)
+    if now is None or before is None:
+        return None
+    return (now - before) * 100 if measure in RATE_MEASURES else now - before
+
+
 def summary_sheets(b: Briefing) -> dict[str, pd.DataFrame]:
-    """The briefing's tables: headline numbers, red list, all townships (no child named)."""
+    """The briefing's tables, numbers as numbers: headline numbers, red list, all townships
+    (no child named).  :data:`summary_formats` says how each column is written."""
     heads = headlines(b)
     numbers = key_numbers(b.overview)
+    previous = b.overview.previous
+    before = b.last.county if b.last else {}
+    rules = config.SETTINGS["targets"]
     key = pd.DataFrame(
         {
             "指标": [h.label for h in heads],
             "数值": [numbers[h.key] for h in heads],
-            "显示": [h.value for h in heads],
-            "目标": [h.target or "" for h in heads],
-            "较上周/上年": [h.delta or "" for h in heads],
-            "较上次汇报": [h.since_last or "" for h in heads],
+            "目标": [_number(rules[h.key]["green"]) if h.key in rules else None for h in heads],
+            "状态": [_STATUS_WORDS.get(h.status, "") for h in heads],
+            "变化": [
+                _difference(h.key, numbers[h.key], previous.get(h.key)) if h.key in _CHANGE_BASE else None
+                for h in heads
+            ],
+            "比较": [_CHANGE_BASE.get(h.key, "") for h in heads],
+            "较上次汇报": [
+                _difference(h.key, numbers[h.key], before.get(h.key)) if b.last else None for h in heads
+            ],
             "口径": [h.help or "" for h in heads],
         }
     )
-    red, _ = red_table(b)
+    r = red_list(b)
+    red = pd.DataFrame(
+        {
+            RED_COLUMNS["name"]: r["name"],
+            RED_COLUMNS["behind"]: r["behind"],
+            **{RED_COLUMNS[m]: r[m].astype("float64") for m in RED_MEASURES},
+            RED_COLUMNS["open_cases"]: r["open_cases"].astype("int64"),
+            RED_COLUMNS["new"]: r["new"].map(lambda v: "—" if v is None else ("新上榜" if v else "仍在榜")),
+        }
+    )
     towns, _, _ = overview_view.township_table(b.overview)
     return {"关键指标": key, "乡镇红名单": red, "各乡镇汇总": towns}
 
 
+def summary_formats(b: Briefing) -> dict[str, dict[str, Any]]:
+    """Excel formats of :func:`summary_sheets`: rates as 96.3%, counts as 12,345, changes signed
+    (rates in percentage points) — each row of 关键指标 in its own measure's format."""
+    kinds = ["pct" if k in RATE_MEASURES else "count" for k in KEY_MEASURES]
+    changes = ["delta_pp" if k in RATE_MEASURES else "delta" for k in KEY_MEASURES]
+    return {
+        "关键指标": {"数值": kinds, "目标": "pct", "变化": changes, "较上次汇报": changes},
+        "乡镇红名单": {
+            **{RED_COLUMNS[m]: "pct" for m in RED_MEASURES},
+            RED_COLUMNS["open_cases"]: "count",
+        },
+        "各乡镇汇总": overview_view.TOWNSHIP_XLSX_FORMATS,
+    }
+
+
 def summary_xlsx(b: Briefing) -> bytes:
-    """:func:`summary_sheets` as an .xlsx (formula-safe, a title row per sheet)."""
+    """:func:`summary_sheets` as an .xlsx (numbers in the house formats, formula-safe, a title row per sheet)."""
     sheets = summary_sheets(b)
-    return reports.to_xlsx_bytes(sheets, titles={k: f"{k} · {stamp(b)}" for k in sheets})
+    return reports.to_xlsx_bytes(
+        sheets, titles={k: f"{k} · {stamp(b)}" for k in sheets}, formats=summary_formats(b)
+    )
 
 
 # ------------------------------------------------------------------ snapshots
@@ -600,8 +659,9 @@ def _plotly_js() -> str:
     return get_plotlyjs()
 
 
-#: Chart size in the file (pixels): two side by side on a laptop screen and, at the print zoom, on A4 landscape.
-FILE_CHART_WIDTH, FILE_CHART_HEIGHT = 580, 540
+#: Chart size in the file (pixels): two side by side on a laptop screen and, unscaled, on A4 landscape
+#: (277 × 190 mm printable: about 1,047 × 718 CSS pixels), so printed type is the size it was drawn at.
+FILE_CHART_WIDTH, FILE_CHART_HEIGHT = 505, 560
 
 
 def _figure_div(fig: go.Figure, div_id: str) -> str:
@@ -648,7 +708,7 @@ section{break-inside:avoid-page}
   table.red{font-size:11px} table.red th,table.red td{padding:2px 6px} table.red tr{break-inside:avoid}
   table.red thead{display:table-header-group} section#red-list{break-inside:auto}
   section.page{break-before:page} .map{height:165mm}
-  .charts{flex-wrap:nowrap;gap:8px} .chart{zoom:0.8;page-break-inside:avoid;border:none}
+  .charts{flex-wrap:nowrap;gap:8px} .chart{page-break-inside:avoid;border:none;padding:0}
   footer.note{font-size:10px;margin-top:8px}
   *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 }

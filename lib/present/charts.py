@@ -29,7 +29,7 @@ FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 SIZES: dict[str, dict[str, int]] = {
     "screen": {"base": 13, "tick": 12, "label": 12, "legend": 12, "title": 16, "subtitle": 12},
     "slide": {"base": 17, "tick": 16, "label": 16, "legend": 16, "title": 22, "subtitle": 16},
-    "print": {"base": 12, "tick": 11, "label": 11, "legend": 11, "title": 15, "subtitle": 11},
+    "print": {"base": 12, "tick": 12, "label": 12, "legend": 12, "title": 15, "subtitle": 12},
 }
 #: Width a chart is usually drawn at, by medium (px): to estimate how many rows its legend takes.
 WIDTHS: dict[str, int] = {"screen": 620, "slide": 590, "print": 560}
