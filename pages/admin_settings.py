@@ -33,6 +33,18 @@ with st.form(f"set_form_{section}"):
         col = cols[i % 3]
         if isinstance(value, bool):
             submitted[key] = col.checkbox(label, value=value, key=f"set_{key}", help=key)
+        elif key in settings_store.PERCENT_SETTINGS:  # a share, typed in percent
+            typed = col.number_input(
+                label,
+                value=float(settings_store.shown_value(key, value)),
+                min_value=0.0,
+                max_value=100.0,
+                step=0.1,
+                format="%.1f",
+                key=f"set_{key}",
+                help=key,
+            )
+            submitted[key] = settings_store.stored_value(key, typed)
         elif isinstance(value, (int, float)):
             submitted[key] = col.number_input(
                 label,
@@ -61,7 +73,7 @@ table = loaders.load_settings_overrides(section)
 if table.empty:
     ui.note("本类设置均为默认值(data/settings.toml 或程序默认)。")
 else:
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(settings_store.overrides_view(table), hide_index=True, width="stretch")
     if st.button(f"恢复“{settings_store.SECTION_LABELS[section]}”的默认值", key="set_reset"):
         n = settings_store.reset_overrides(scope, section)
         st.cache_data.clear()

@@ -69,4 +69,8 @@ else:
         "简报与汇总表只含汇总数字，不含学生姓名或证件号。"
     )
     st.subheader("已保存的汇报")
-    st.dataframe(briefing.load_snapshots(scope), hide_index=True, width="stretch")
+    saved_list = briefing.snapshots_view(briefing.load_snapshots(scope))
+    if saved_list.empty:
+        ui.note(ui.tr("snapshots_empty"))
+    else:
+        st.dataframe(saved_list, hide_index=True, width="stretch")

@@ -565,9 +565,32 @@ def _coloured(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, dict[str
     ]
     colours["纳入率"] = table["纳入率"].map(lambda v: status_colour("aid_coverage", v))
     colours["应助未助"] = table["应助未助"].map(lambda v: "red" if v > 0 else "green")
-    formats: dict[str, Any] = {"覆盖率": fmt.fmt_pct, "纳入率": fmt.fmt_pct}
+    # nothing paid because nothing is due yet: say so, a 0.0% would read as a failure
+    not_due = (table["已发放"] == 0) & (table["待发(未到期)"] > 0)
+    table["覆盖率"] = [
+        NOT_YET_DUE if wait else fmt.fmt_pct(v) for v, wait in zip(table["覆盖率"], not_due, strict=True)
+    ]
+    formats: dict[str, Any] = {"纳入率": fmt.fmt_pct}
     formats.update(dict.fromkeys(counts, "{:,}"))
     return table, colours, formats
+
+
+#: What the coverage of a programme reads before its first payment is due.
+NOT_YET_DUE = "尚未到发放日期"
+
+
+def not_yet_due(towns: pd.DataFrame, programme: str, *, term: str = "本学期") -> str | None:
+    """A sentence instead of a chart of zeros when nothing of ``programme`` is due yet
+    (``towns`` from :func:`township_coverage`): 本学期营养改善计划尚未到发放日期 ...; else None."""
+    if towns.empty or "pending" not in towns:
+        return None
+    covered, pending = int(towns["covered"].sum()), int(towns["pending"].fillna(0).sum())
+    if covered or not pending:
+        return None
+    return (
+        f"{term}{programme}尚未到发放日期：已列入发放名单 {pending:,} 人次，"
+        "到应发日期后按实发计入覆盖率(现在的 0% 不是漏发)。"
+    )
 
 
 # ------------------------------------------------------------------ small helpers for the page

@@ -175,7 +175,7 @@ SECTION_LABELS: dict[str, str] = {
 SETTING_LABELS: dict[str, str] = {
     "dropout.suspected_consecutive_days": "连续无故缺勤几天提示疑似辍学",
     "dropout.dropout_school_days": "连续缺勤几个上学日认定辍学",
-    "dropout.consolidation_target": "巩固率目标(0-1)",
+    "dropout.consolidation_target": "巩固率目标(%)",
     "dropout.followup_interval_days": "跟进间隔(天)",
     "dropout.escalate_after_overdue_days": "逾期几天升级督办",
     "dropout.due_soon_days": "到期前几天提醒",
@@ -184,7 +184,7 @@ SETTING_LABELS: dict[str, str] = {
     "dropout.home_teaching_visits_per_week": "送教上门每周次数",
     "dropout.mentoring_sessions_per_week": "一教一帮每周次数",
     "aid.on_time_grace_days": "按时发放宽限(天)",
-    "aid.non_boarder_share": "非寄宿生补助比例(0-1)",
+    "aid.non_boarder_share": "非寄宿生补助比例(%)",
     "aid.nutrition_rural_only": "营养餐仅限农村学校",
     "aid.approval_stale_days": "审批停滞提醒(天)",
     "aid.verification_due_days": "核实任务期限(天)",
@@ -199,7 +199,7 @@ SETTING_LABELS: dict[str, str] = {
     "layout.reach_km.junior": "初中就近距离阈值(km)",
     "layout.detour_factor": "道路绕行系数",
     "layout.projection_years": "预测年数",
-    "layout.decline_flag_share": "学龄人口降幅提示(0-1)",
+    "layout.decline_flag_share": "学龄人口降幅提示(%)",
     "risk.weights.learning": "权重：学困",
     "risk.weights.distance": "权重：路远",
     "risk.weights.poverty": "权重：因贫",
@@ -235,6 +235,47 @@ SETTING_LABELS: dict[str, str] = {
     "roster.over_age_years": "超龄提示(岁)",
     "roster.absent_school_days": "空挂学籍缺勤天数",
 }
+
+
+#: Shares stored as 0-1 and shown in percent, the unit people use for a target (96.0 for 0.96).
+PERCENT_SETTINGS: frozenset[str] = frozenset(
+    {"dropout.consolidation_target", "aid.non_boarder_share", "layout.decline_flag_share"}
+)
+
+
+def shown_value(key: str, value: Any) -> Any:
+    """A setting as the page shows it (a share in percent)."""
+    return round(float(value) * 100, 4) if key in PERCENT_SETTINGS else value
+
+
+def stored_value(key: str, value: Any) -> Any:
+    """A value typed on the page as the setting stores it (a percent back to a share)."""
+    return round(float(value) / 100, 6) if key in PERCENT_SETTINGS else value
+
+
+def overrides_view(table: Any) -> Any:
+    """:func:`overrides_table` for people: setting names, values in their unit, times in words."""
+    from lib.core import fmt  # a leaf module of core; loaded only when the table is shown
+
+    out = table.copy()
+    if out.empty:
+        return out
+    keys = out["设置项"].tolist()
+    out["取值"] = [
+        f"{float(v) * 100:g}%" if k in PERCENT_SETTINGS and _is_number(v) else v
+        for k, v in zip(keys, out["取值"], strict=True)
+    ]
+    out.insert(0, "名称", [setting_label(k) for k in keys])
+    out["修改时间"] = out["修改时间"].map(fmt.fmt_datetime)
+    return out
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def setting_label(key: str) -> str:

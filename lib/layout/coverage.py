@@ -190,6 +190,12 @@ def school_status(schools: pd.DataFrame) -> pd.Series:
     return pd.Series(status, index=schools.index)
 
 
+def small_school_count(whole_school_pupils: pd.Series) -> int:
+    """乡村小规模学校: schools with fewer than ``layout.small_school`` pupils in the whole school
+    (both bands of a 九年一贯制 school together).  The one count 学校布局 and 布局规划 show."""
+    return int((whole_school_pupils < config.SETTINGS["layout"]["small_school"]).sum())
+
+
 def band_supply(schools: pd.DataFrame, band: str) -> pd.DataFrame:
     """The band's schools with ``seats`` and ``band_enrolled`` for that band.
 
@@ -332,7 +338,6 @@ def _township_trend(proj: pd.DataFrame, v2t: dict[str, str], *, band: str, years
 
 
 def _summarise(reach: pd.DataFrame, schools: pd.DataFrame) -> dict[str, Any]:
-    lay = config.SETTINGS["layout"]
     w = reach["children"].to_numpy(float)
     children = float(w.sum())
     within = float(w[reach["within"].to_numpy(bool)].sum())
@@ -346,7 +351,7 @@ def _summarise(reach: pd.DataFrame, schools: pd.DataFrame) -> dict[str, Any]:
         "seats_per_child": float(np.average(reach["access"], weights=w)) if children > 0 else None,
         "schools": len(schools),
         "over_capacity": int((schools["band_enrolled"] > schools["seats"]).sum() if len(schools) else 0),
-        "small_schools": int((schools["enrolled"] < lay["small_school"]).sum()),
+        "small_schools": small_school_count(schools["enrolled"]),
         "boarding_beds": int(schools["boarding_beds"].fillna(0).sum()),
     }
 

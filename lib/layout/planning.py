@@ -256,7 +256,10 @@ def _effect_row(
         "max_km": round(float(np.nanmax(d[w > 0])), 3) if total > 0 else None,
         "schools": len(sup),
         "schools_over_capacity": int((sup["pupils"] > sup["seats"]).sum()) if len(sup) else 0,
-        "schools_under_100": int((sup["pupils"] < small).sum()) if len(sup) else 0,
+        # the whole school's pupils (the other band's too), as 学校布局 counts them
+        "schools_under_100": layout.small_school_count(sup["enrolled"] - sup["band_enrolled"] + sup["pupils"])
+        if len(sup)
+        else 0,
         "classes_over_large": int(open_net["large_classes"].fillna(0).sum()) if len(open_net) else 0,
         "boarding_beds": int(beds),
         "boarding_needed": int(round(need)),

@@ -604,6 +604,15 @@ def load_snapshots(scope: Scope) -> pd.DataFrame:
         return snapshots(con, scope)
 
 
+def snapshots_view(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`snapshots` for the page: dates as 2026年11月20日, times to the minute."""
+    out = table.copy()
+    if not out.empty:
+        out["统计日期"] = out["统计日期"].map(fmt.fmt_date)
+        out["保存时间"] = out["保存时间"].map(fmt.fmt_datetime)
+    return out
+
+
 def snapshots(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Saved snapshots of the same Scope, newest first (id, data date, saved at, by)."""
     return con.execute(

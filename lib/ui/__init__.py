@@ -169,17 +169,22 @@ def page_header(title: str, scope: Scope, *, towns: dict[str, str] | None = None
 
 
 def metric_cards(cards: list[Any], *, per_row: int = 5) -> None:
-    """Big-number cards (objects with label, value, delta, help, inverse: lib.overview.view.Card)."""
+    """Big-number cards (objects with label, value, delta, help, inverse: lib.overview.view.Card).
+
+    An arrow and a colour only for a real change: "±0 较上周" is shown plain (a red up arrow
+    for nothing would send a meeting looking for a rise that did not happen)."""
     for i in range(0, len(cards), per_row):
         cols = st.columns(per_row)
         for col, card in zip(cols, cards[i : i + per_row], strict=False):
+            flat = fmt.is_flat(card.delta)
             col.metric(
                 card.label,
                 card.value,
                 delta=card.delta,
                 help=card.help,
                 border=True,
-                delta_color="inverse" if card.inverse else "normal",
+                delta_color="off" if flat else "inverse" if card.inverse else "normal",
+                delta_arrow="off" if flat else "auto",
             )
 
 

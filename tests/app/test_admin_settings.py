@@ -61,3 +61,31 @@ def test_every_setting_the_page_offers_has_a_chinese_name():
         if key not in settings_store.SETTING_LABELS
     ]
     assert missing == []
+
+
+def test_targets_are_typed_and_shown_in_percent():
+    """巩固率目标 is 96.0 (%) on the page and 0.96 in the settings; the overrides table says 96%."""
+    import pandas as pd
+
+    from lib.core import settings as settings_store
+
+    assert settings_store.shown_value("dropout.consolidation_target", 0.96) == 96.0
+    assert settings_store.stored_value("dropout.consolidation_target", 97.5) == 0.975
+    assert settings_store.stored_value("security.max_failed_logins", 5) == 5
+    assert settings_store.setting_label("dropout.consolidation_target").endswith("(%)")
+    table = pd.DataFrame(
+        {
+            "设置项": ["dropout.consolidation_target"],
+            "取值": ["0.975"],
+            "修改人": ["wang"],
+            "修改时间": [pd.Timestamp("2026-11-20 08:05")],
+        }
+    )
+    shown = settings_store.overrides_view(table)
+    assert shown.iloc[0].tolist() == [
+        "巩固率目标(%)",
+        "dropout.consolidation_target",
+        "97.5%",
+        "wang",
+        "2026年11月20日 08:05",
+    ]

@@ -49,6 +49,14 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "upload_browse": ("选择文件", "Browse"),
     "press_enter": ("按回车确认", "Press Enter"),
+    "todo_empty": (
+        "暂无待办：您负责的范围内没有待确认、到期或逾期的事项。",
+        "Nothing to do: no case to confirm, nothing due or overdue in your scope.",
+    ),
+    "snapshots_empty": (
+        "尚未保存过汇报数据：保存本次汇报后，下次汇报可显示与本次相比的变化。",
+        "No briefing saved yet: save this one and the next briefing shows what changed since.",
+    ),
     "login_first_admin": (
         "首次使用：管理员账号 admin 的初始密码已显示在启动本系统的终端，并写入服务器上的文件 {path}"
         "(登录改密后请删除该文件)。",
