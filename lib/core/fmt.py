@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from datetime import date, datetime
 from typing import Any
 
@@ -75,3 +76,41 @@ def fmt_delta_pct(now: float | None, before: float | None) -> str | None:
 def is_flat(delta: str | None) -> bool:
     """A change text that says "no change" (:data:`FLAT`): shown without an arrow or a colour."""
     return bool(delta) and str(delta).startswith(FLAT)
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: a Chinese character two, others one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def text_table(rows: list[dict[str, Any]] | Any, *, empty: str = "(无)") -> str:
+    """Rows (dicts, or a DataFrame) as an aligned table for a console: the header, a rule,
+    one line per row; a missing value (None, NaN, NaT) as —, never "NaN"/"NaT"."""
+    records = rows.to_dict(orient="records") if hasattr(rows, "to_dict") else list(rows)
+    if not records:
+        return empty
+    headers = list(records[0])
+
+    def cell(v: Any) -> str:
+        if _is_missing(v) or v == "":
+            return "—"
+        if isinstance(v, bool):
+            return "是" if v else "否"
+        if isinstance(v, datetime):
+            return f"{v:%Y-%m-%d %H:%M}"
+        if isinstance(v, date):
+            return fmt_iso(v)
+        if isinstance(v, float) and v.is_integer():
+            return f"{int(v):,}"
+        if isinstance(v, int):
+            return f"{v:,}"
+        return str(v)
+
+    body = [[cell(r.get(h)) for h in headers] for r in records]
+    widths = [max(_width(str(h)), *(_width(row[i]) for row in body)) for i, h in enumerate(headers)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line([str(h) for h in headers]), rule, *(line(r) for r in body)])
