@@ -117,7 +117,7 @@ def style(
 
     title_h = (sizes["title"] * 1.35 if main else 0) + (sizes["subtitle"] * 1.45 if rest else 0)
     legend_h = _legend_rows(fig, sizes["legend"], width) * sizes["legend"] * 1.75
-    top = int(title_h + legend_h + (12 if title_h else 6) + (4 if legend_h else 0))
+    top = int(title_h + legend_h + (18 if title_h else 6) + (4 if legend_h else 0))
     height = int(height or fig.layout.height or 340)
 
     # horizontal bars: one readable label per category
@@ -146,7 +146,7 @@ def style(
             "y": 1,
             "yref": "container",
             "yanchor": "top",
-            "pad": {"t": 6, "l": 4},
+            "pad": {"t": 12, "l": 4},  # the em box of CJK type rises above its glyphs
             "font": {"size": sizes["title"]},
         },
         font={"family": FONT, "size": sizes["base"], "color": "#1a1a1a"},
@@ -157,7 +157,7 @@ def style(
             "x": 0,
             "xanchor": "left",
             "xref": "container",
-            "y": 1 - (title_h + 8) / height,
+            "y": 1 - (title_h + 14) / height,
             "yref": "container",
             "yanchor": "top",
             "font": {"size": sizes["legend"]},

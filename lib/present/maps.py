@@ -56,8 +56,9 @@ STATUS_COLOURS = {k: v for k, v in STATUS_COLOURS.items() if k != "none"}
 
 OUTLINE = "#333333"
 FONT = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
-#: Leaflet's own prefix links to its website (useless offline); plain text instead.
-ATTRIBUTION_PREFIX = "Leaflet"
+#: Leaflet's own prefix links to its website (useless offline); plain text instead, in Chinese
+#: like everything else on the screen.
+ATTRIBUTION_PREFIX = "地图引擎 Leaflet"
 #: Boundaries drawn here are not a surveyed map (no 审图号): say so on every map.
 DEFAULT_ATTRIBUTION = "行政区划边界仅为示意"
 NO_DATA_LABEL = "无数据"

@@ -46,12 +46,15 @@ def frame_css(lang: str = "zh") -> str:
     drop = t("upload_hint", lang).format(mb=mb)
     browse = t("upload_browse", lang)
     enter = t("press_enter", lang)
+    skip = t("skip_to_content", lang)
     css = f"""
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{font-size: 0 !important;}}
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
   content: "{browse}"; font-size: 0.875rem;}}
 [data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0 !important;}}
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {{content: "{drop}"; font-size: 0.85rem;}}
+[data-testid="stSkipToContent"] {{font-size: 0 !important;}}
+[data-testid="stSkipToContent"]::after {{content: "{skip}"; font-size: 0.9rem;}}
 [data-testid="InputInstructions"] {{font-size: 0 !important;}}
 [data-testid="InputInstructions"]::after {{content: "{enter}"; font-size: 0.75rem;}}
 [data-testid="stElementContainer"]:has(.edu-wait) {{position: fixed; height: 0; margin: 0; z-index: 1000;}}

@@ -105,7 +105,7 @@ def test_offline_map_leaves_folium_defaults_alone():
     html = maps.map_html(m)
     assert 'L.control.scale({"metric": true, "imperial": false})' in html
     assert "L.control.scale()" not in html
-    assert 'setPrefix("Leaflet")' in html
+    assert f"setPrefix({json.dumps(maps.ATTRIBUTION_PREFIX)})" in html
     assert json.dumps(maps.DEFAULT_ATTRIBUTION) in html  # Jinja's tojson writes \\uXXXX escapes
 
 

@@ -49,6 +49,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "upload_browse": ("选择文件", "Browse"),
     "press_enter": ("按回车确认", "Press Enter"),
+    "skip_to_content": ("跳到正文", "Skip to main content"),
     "todo_empty": (
         "暂无待办：您负责的范围内没有待确认、到期或逾期的事项。",
         "Nothing to do: no case to confirm, nothing due or overdue in your scope.",
