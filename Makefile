@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test test-fast lint format bench demo install install-test browser-deps clean
+.PHONY: run test test-fast lint format bench bench-browser demo install install-test browser-deps clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ format: install-test
 ## Benchmarks: print figures (median of several runs) for the README table
 bench: install-test
 	$(PY) bench/bench_pages.py
+
+## Time to a settled page in a real browser (Debian chromium), first visit and warm
+bench-browser: install-test
+	$(PY) bench/bench_browser.py
 
 ## Rebuild the demo database (EDU_DB or data/edu.duckdb)
 demo: install
