@@ -374,12 +374,13 @@ def school_map(
     rule = config.SETTINGS["targets"].get(measure)
     kw: dict[str, Any] = maps.target_scale(rule) if rule else {}
     where = list(zip(b.schools["lon"].astype(float), b.schools["lat"].astype(float), strict=True))
-    first = maps.legend_corner(shapes["townships"], where, view_px=(1200, 600))
+    legend_title = f"{metrics.MEASURE_LABELS[measure]} · 截至{fmt.fmt_date(b.scope.as_of)}"
+    first = maps.legend_corner(shapes["townships"], where, view_px=(1200, 600), legend_px=(230, 110))
     m = maps.build_choropleth(
         shapes["townships"],
         values,
         fmt=overview_view.MAP_MEASURES[measure],
-        title=f"{metrics.MEASURE_LABELS[measure]} · 截至{fmt.fmt_date(b.scope.as_of)}",
+        title=legend_title,
         boundary=shapes.get("county"),
         legend_position=first,
         static_url=static_url,
@@ -411,7 +412,13 @@ def school_map(
     maps.Legend(
         "学校(形状=类型，大小=在校生)",
         [(layout.STATUS_COLOURS[k], layout.STATUS_LABELS[k]) for k in layout.STATUS_COLOURS],
-        position=maps.legend_corner(shapes["townships"], where, view_px=(1200, 600), taken=(first,)),
+        position=maps.legend_corner(
+            shapes["townships"],
+            where,
+            view_px=(1200, 600),
+            legend_px=(190, 110),
+            used={first: maps.CORNER_USED[first] + 120},
+        ),
     ).add_to(m)
     return m
 

@@ -322,8 +322,17 @@ def _area(geometry: Mapping[str, Any]) -> float:
     return float(shapely.geometry.shape(geometry).area) if geometry else 0.0
 
 
-#: Leaflet's control corners a legend may take (top left holds the zoom buttons).
-LEGEND_CORNERS = ("bottomright", "bottomleft", "topright")
+#: Leaflet's control corners, in the order a legend is tried.
+LEGEND_CORNERS = ("bottomright", "bottomleft", "topright", "topleft")
+#: Height (px) the map's own controls take in each corner: zoom buttons top left, the scale bar
+#: bottom left, the credit bottom right (a layer switch top right is the caller's to add).
+CORNER_USED: dict[str, float] = {"topleft": 80, "topright": 0, "bottomleft": 34, "bottomright": 22}
+
+
+def legend_size(title: str, entries: Sequence[tuple[str, str]]) -> tuple[int, int]:
+    """The size (px) a :class:`Legend` takes on the map, roughly: a line per entry."""
+    longest = max([len(title)] + [len(label) for _, label in entries])
+    return min(300, 12 * longest + 40), 30 + 19 * len(entries)
 
 
 def legend_corner(
@@ -332,18 +341,21 @@ def legend_corner(
     *,
     view_px: tuple[int, int] = (800, 560),
     legend_px: tuple[int, int] = (210, 130),
-    taken: Sequence[str] = (),
+    used: Mapping[str, float] | None = None,
+    corners: Sequence[str] = LEGEND_CORNERS,
 ) -> str:
     """The corner where a legend covers least: of the areas (their share under the legend box)
     and above all of the points (schools, each one worth a whole box of area: a school under
     a legend cannot be clicked).
 
     The map is assumed fitted to ``geojson`` in a ``view_px`` frame (Leaflet's fit_bounds:
-    the data's extent stretched to the frame's shape); ``legend_px`` is the legend's size.
+    the data's extent stretched to the frame's shape); ``legend_px`` is the legend's size
+    (:func:`legend_size`); ``used`` the height already taken in a corner (controls, another
+    legend: Leaflet stacks what shares a corner), on top of :data:`CORNER_USED`.
     """
     import shapely
 
-    corners = [c for c in LEGEND_CORNERS if c not in taken] or list(LEGEND_CORNERS)
+    taken = {**CORNER_USED, **(used or {})}
     features = (geojson or {}).get("features", [])
     if not features:
         return corners[0]
@@ -357,14 +369,18 @@ def legend_corner(
     half_w, half_h = view_px[0] / scale / 2 / kx, view_px[1] / scale / 2
     cx, cy = (west + east) / 2, (south + north) / 2
     box_w, box_h = legend_px[0] / scale / kx, legend_px[1] / scale
+    pad = 10 / scale  # Leaflet's margin around a control
 
     def box(corner: str) -> Any:
-        x0 = cx + half_w - box_w if corner.endswith("right") else cx - half_w
-        y0 = cy + half_h - box_h if corner.startswith("top") else cy - half_h
+        offset = taken.get(corner, 0) / scale + pad
+        x0 = cx + half_w - box_w - pad / kx if corner.endswith("right") else cx - half_w + pad / kx
+        y0 = cy + half_h - offset - box_h if corner.startswith("top") else cy - half_h + offset
         return shapely.box(x0, y0, x0 + box_w, y0 + box_h)
 
     def cost(corner: str) -> float:
         b = box(corner)
+        if b.bounds[1] < cy - half_h or b.bounds[3] > cy + half_h:
+            return math.inf  # the corner is full: the legend would run off the map
         covered = area.intersection(b).area / max(b.area, 1e-12)
         hidden = sum(1 for lon, lat in points if b.contains(shapely.Point(lon, lat)))
         return covered + hidden
@@ -726,7 +742,7 @@ def build_choropleth(
     if GREY in fills.values():
         entries.append((GREY, no_data_label))
     if legend_position == "auto":
-        legend_position = legend_corner(geojson, points)
+        legend_position = legend_corner(geojson, points, legend_px=legend_size(title, entries))
     Legend(title, entries, position=legend_position).add_to(m)
     m.fit_bounds(bounds, padding=(12, 12))
     return m
@@ -1017,7 +1033,7 @@ def build_layout_map(
     show: Sequence[str] = ("schools", "children", "out_of_reach"),
     static_url: str = STATIC_URL,
     closed: Any = None,
-    view_px: tuple[int, int] = (800, 560),
+    view_px: tuple[int, int] = (680, 560),
 ) -> folium.Map:
     """The 学校布局 map: township choropleth and names, schools, children by village, reach and
     catchments; in a scenario, the schools it closes drawn crossed out where they stood.
@@ -1188,19 +1204,23 @@ def build_layout_map(
     if GREY in fills.values():
         entries.append((GREY, NO_DATA_LABEL))
     where = list(zip(schools["lon"].astype(float), schools["lat"].astype(float), strict=True))
-    first = legend_corner(townships, where, view_px=view_px, taken=("topright",))
-    Legend(measure_title, entries, position=first).add_to(m)
     school_entries = [(SCHOOL_STATUS_COLOURS[k], SCHOOL_STATUS_LABELS[k]) for k in SCHOOL_STATUS_COLOURS]
     if gone:
         school_entries.append(("#f2f2f2", CLOSED_LABEL))
     school_entries.append(
         ("#ffffff", " ".join(LEVEL_SYMBOL_NAMES[x] for x in ("小学", "教学点", "初中", "九年一贯制")))
     )
-    Legend(
-        "学校(形状=类型，大小=在校生)",
-        school_entries,
-        position=legend_corner(townships, where, view_px=view_px, taken=("topright", first)),
-    ).add_to(m)
+    school_title = "学校(形状=类型，大小=在校生)"
+    # the two legends where they hide the fewest schools: the larger first, then the other
+    # (possibly stacked in the same corner); the layer switch holds the top right
+    used = {"topright": 50.0}
+    size = legend_size(school_title, school_entries)
+    school_corner = legend_corner(townships, where, view_px=view_px, legend_px=size, used=used)
+    used[school_corner] = used.get(school_corner, CORNER_USED[school_corner]) + size[1] + 10
+    measure_size = legend_size(measure_title, entries)
+    measure_corner = legend_corner(townships, where, view_px=view_px, legend_px=measure_size, used=used)
+    Legend(measure_title, entries, position=measure_corner).add_to(m)
+    Legend(school_title, school_entries, position=school_corner).add_to(m)
     m.fit_bounds(bounds, padding=(12, 12))
     return m
 

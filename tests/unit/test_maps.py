@@ -383,8 +383,9 @@ def test_print_hides_the_map_controls_and_legends_fold_away(choropleth):
 
 
 def test_legend_goes_to_the_corner_that_hides_no_school():
-    """Areas fill the frame's left half; schools sit bottom right: the legend goes top right
-    (no school under it), or bottom left if top right is taken... but never over the schools."""
+    """Areas fill the frame; schools sit in the bottom-right corner, just above the map's
+    credit: the legend never goes over them, and a full corner (a legend already there) is
+    passed over."""
     left = {
         "type": "FeatureCollection",
         "features": [
@@ -392,11 +393,13 @@ def test_legend_goes_to_the_corner_that_hides_no_school():
             {"type": "Feature", "properties": {"code": "2"}, "geometry": _square(114.2, 32.0, 0.2)},
         ],
     }
-    schools = [(114.38, 32.01), (114.37, 32.02), (114.39, 32.03)]  # the bottom-right corner
-    assert maps.legend_corner(left, schools, view_px=(400, 200), legend_px=(100, 60)) != "bottomright"
-    assert maps.legend_corner(left, [], view_px=(400, 200), legend_px=(100, 60)) in maps.LEGEND_CORNERS
-    corner = maps.legend_corner(left, schools, view_px=(400, 200), legend_px=(100, 60), taken=("topright",))
-    assert corner == "bottomleft"
+    schools = [(114.36, 32.05), (114.35, 32.06), (114.37, 32.07)]  # the bottom-right corner
+    kw = {"view_px": (400, 200), "legend_px": (100, 60)}
+    assert maps.legend_corner(left, schools, **kw) != "bottomright"
+    assert maps.legend_corner(left, [], **kw) in maps.LEGEND_CORNERS
+    full = {c: 200.0 for c in maps.LEGEND_CORNERS if c != "bottomleft"}  # only bottom left has room
+    assert maps.legend_corner(left, schools, **kw, used=full) == "bottomleft"
+    assert maps.legend_size("巩固率", [("#000", "≥ 97.0%")] * 3)[1] == 30 + 3 * 19
 
 
 def test_closed_schools_are_drawn_crossed_out_not_left_off(townships):
