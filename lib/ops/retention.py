@@ -8,8 +8,11 @@ clock) is *de-identified*: the fields that say who the child is (ID number,
 aid verification tasks), and ``deidentified_on`` is set.  Everything an
 aggregate is built from stays: the opaque ``student_id``, school, grade, sex,
 home village, status and the category flags, the enrolment snapshots, counts,
-aid records and cases.  So every figure of past years is unchanged, while no
-one can any longer tell which child a row was.
+aid records and cases, and the record of the past (:mod:`lib.core.history`), which
+keeps no identifier at all.  So every figure of past years is unchanged, while no
+one can any longer tell which child a row was.  The day a student left is their
+status date or, when it is missing, the first day the record of the past shows them
+with a leaver's status.
 
 The audit log is kept for ``retention.audit_years`` (never less than
 :data:`AUDIT_MIN_YEARS`: a shorter setting is refused) against the store's clock
@@ -30,7 +33,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from lib.core import config, permissions, store
+from lib.core import config, history, permissions, store
 from lib.core import settings as settings_store
 from lib.core.errors import AppError
 from lib.core.scope import Scope
@@ -142,12 +145,18 @@ def plan_retention(
     cutoff = _years_before(as_of, float(conf["leaver_years"]))
     statuses = list(conf["leaver_status"])
     marks = ", ".join("?" for _ in statuses)
+    # the day a student left: their status date, else the first day the record of the past
+    # (lib.core.history) shows them with a leaver's status
+    left = (
+        f"coalesce(st.status_date, (SELECT min(h.valid_from) FROM {history.TABLE} h "
+        f"WHERE h.student_id = st.student_id AND h.status IN ({marks})))"
+    )
     students = con.execute(
-        f"SELECT student_id, school_code, status, status_date FROM students WHERE status IN ({marks}) "
-        "AND status_date IS NOT NULL AND status_date <= ? AND deidentified_on IS NULL "
+        f"SELECT student_id, school_code, status, {left} AS status_date FROM students st WHERE status IN ({marks}) "
+        f"AND {left} <= ? AND deidentified_on IS NULL "
         "AND (id_number IS NOT NULL OR xueji_number IS NOT NULL OR name IS NOT NULL OR birth_date IS NOT NULL "
         "OR guardian_name IS NOT NULL OR guardian_phone IS NOT NULL) ORDER BY student_id",
-        [*statuses, cutoff],
+        [*statuses, *statuses, *statuses, cutoff],
     ).df()
     related = {}
     con.execute("SELECT 1").fetchall()  # finish any pending result (DuckDB 2: register needs it)
@@ -215,6 +224,7 @@ def apply_retention(
                     )
             finally:
                 con.unregister("_leavers")
+        history.record_students(con, as_of)  # identifiers are not kept per date: nothing to forget there
         if plan.audit_entries:
             con.execute('DELETE FROM audit_log WHERE "at" < ?', [plan.audit_cutoff])
         if plan.snapshot_rows:

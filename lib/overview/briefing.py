@@ -104,6 +104,7 @@ class Headline:
     delta: str | None  # change since last week / last year (as on the overview)
     inverse: bool
     help: str | None
+    note: str | None = None  # no data: the reason in words (the value then says 暂无数据)
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,7 @@ def headlines(b: Briefing) -> list[Headline]:
                 delta=card.delta,
                 inverse=card.inverse,
                 help=card.help,
+                note=b.overview.missing.get(key, card.note),  # in full: the briefing has the room
             )
         )
     return out
@@ -734,7 +736,7 @@ section{break-inside:avoid-page}
 def cards_html(heads: list[Headline], last: Snapshot | None) -> str:
     items = []
     for h in heads:
-        subs = [x for x in (h.target, h.delta, h.since_last and f"较上次汇报 {h.since_last}") if x]
+        subs = [x for x in (h.note, h.target, h.delta, h.since_last and f"较上次汇报 {h.since_last}") if x]
         items.append(
             f'<div class="card" style="border-left-color:{_STATUS_CSS.get(h.status, "#444")}">'
             f'<div class="label">{html_lib.escape(h.label)}</div><div class="value">{html_lib.escape(h.value)}</div>'
@@ -752,8 +754,15 @@ def cards_html(heads: list[Headline], last: Snapshot | None) -> str:
 def red_list_html(b: Briefing) -> str:
     """The red list as an HTML table (cells tinted by status), or a sentence when it is empty."""
     shown, colours = red_table(b)
+    absent = [metrics.MEASURE_LABELS[m] for m in RED_MEASURES if m in b.overview.missing]
+    missing = (
+        f'<p class="note">{html_lib.escape("、".join(absent))}暂无数据，未计入红名单'
+        f"({html_lib.escape('；'.join(b.overview.missing[m] for m in RED_MEASURES if m in b.overview.missing))})。</p>"
+        if absent
+        else ""
+    )
     if shown.empty:
-        return '<p class="meta">没有乡镇低于红线。</p>'
+        return '<p class="meta">没有乡镇低于红线。</p>' + missing
     head = "".join(f"<th>{html_lib.escape(c)}</th>" for c in shown.columns)
     body = []
     for i in shown.index:
@@ -764,7 +773,7 @@ def red_list_html(b: Briefing) -> str:
         body.append(f"<tr>{cells}</tr>")
     gone = left_red_list(b)
     after = f'<p class="note">较上次汇报已出榜：{html_lib.escape("、".join(gone))}</p>' if gone else ""
-    return f'<table class="red"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{after}'
+    return f'<table class="red"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{after}{missing}'
 
 
 def _rule_text() -> str:

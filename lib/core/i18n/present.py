@@ -76,4 +76,6 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "no_data": ("当前范围内没有数据。", "No data in the current scope."),
     "as_of_caption": ("数据截至", "Figures as of"),
+    # a headline figure whose data has not arrived (the reason follows in words)
+    "figure_no_data": ("暂无数据", "No data yet"),
 }
