@@ -132,6 +132,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 )  # 学籍核查
 COMMAND_MODULES += ("lib.commands.briefing",)  # 汇报简报
 COMMAND_MODULES += ("lib.commands.ops",)  # 运行维护: backup, restore, ...
+COMMAND_MODULES += ("lib.commands.setup",)  # 首次启动: demo data and the admin account
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -229,6 +229,8 @@ DEFAULTS: dict[str, Any] = {
     "ingest": {
         "max_upload_mb": 50,
         "max_rows": 500_000,
+        # a pupil this many years older or younger than the grade's usual age is a warning
+        "grade_age_years": 2,
         # roles that may import (the accounts issue narrows this)
         "import_roles": ["county", "township", "school", "admin"],
     },

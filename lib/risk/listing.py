@@ -17,6 +17,7 @@ import pandas as pd
 from lib.core import audit, config, fmt, ids, permissions, schema, store
 from lib.core import settings as settings_store
 from lib.core.scope import Scope
+from lib.present import charts
 from lib.present.cards import Card
 from lib.risk import backtest as rb
 from lib.risk import inputs as risk_inputs_mod
@@ -376,15 +377,8 @@ def plot_absences(absences: pd.DataFrame, *, title: str) -> Any:
     if not absences.empty:
         fig.add_bar(x=absences["month"], y=absences["无故缺勤"], name="无故缺勤", marker_color="#c0392b")
         fig.add_bar(x=absences["month"], y=absences["请假"], name="请假", marker_color="#9e9e9e")
-    fig.update_layout(
-        barmode="stack",
-        title=title,
-        height=260,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        legend={"orientation": "h", "y": -0.25},
-        yaxis_title="天",
-    )
-    return fig
+    fig.update_layout(barmode="stack", yaxis_title="天")
+    return charts.style(fig, title, height=280)
 
 
 def options(df: pd.DataFrame) -> dict[str, dict[Any, str]]:

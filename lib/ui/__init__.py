@@ -5,7 +5,8 @@ of some wings live beside it: login (the login gate, password change, account bo
 present (汇报模式 chrome), ops (maintenance notice, scheduled backup, the correction form),
 planning (布局规划 scenario widgets), imports (数据导入 mapping editor, report, history),
 golive (the data gate of a page without its data, the 上线检查 tables, 数据未报),
-risk (重点关注学生 model card and weights form).
+risk (重点关注学生 model card and weights form), frame (Streamlit's own texts in Chinese, the
+first start's progress, the note of a long wait).
 """
 
 from __future__ import annotations
@@ -148,7 +149,11 @@ def allowed_scope() -> Scope:
 
 
 def demo_banner(is_demo: bool) -> None:
-    if is_demo:
+    """The synthetic-data warning; in the meeting view every slide's subtitle says 演示数据
+    instead (the banner would take a tenth of a projector's screen)."""
+    from lib.ui.present import PRESENT  # the meeting view's switch (a sibling module of the ui)
+
+    if is_demo and not st.session_state.get(PRESENT):
         st.warning(tr("demo_banner"), icon=":material/science:")
 
 
@@ -185,19 +190,23 @@ def _freshness() -> str | None:
 
 
 def metric_cards(cards: list[Any], *, per_row: int = 5) -> None:
-    """Big-number cards (objects with label, value, delta, help, inverse: lib.overview.view.Card)."""
+    """Big-number cards (objects with label, value, delta, help, inverse: lib.overview.view.Card).
+
+    An arrow and a colour only for a real change: "±0 较上周" is shown plain (a red up arrow
+    for nothing would send a meeting looking for a rise that did not happen)."""
     for i in range(0, len(cards), per_row):
         cols = st.columns(per_row)
         for col, card in zip(cols, cards[i : i + per_row], strict=False):
             note = getattr(card, "note", None)  # no data: the reason in words, grey, no arrow
+            plain = bool(note) or fmt.is_flat(card.delta)  # no data, or a change of nothing: no arrow
             col.metric(
                 card.label,
                 card.value,
                 delta=note or card.delta,
                 help=card.help,
                 border=True,
-                delta_color="off" if note else "inverse" if card.inverse else "normal",
-                delta_arrow="off" if note else "auto",
+                delta_color="off" if plain else "inverse" if card.inverse else "normal",
+                delta_arrow="off" if plain else "auto",
             )
 
 
