@@ -80,7 +80,7 @@ WRITES: dict[str, tuple[Callable[[Scope, Place, Path], object], set[str]]] = {
             source="手工",
             path=db,
         ),
-        {"county", "township", "school"},
+        {"county", "township", "school", "teacher"},  # a class teacher opens a case for a child
     ),
     "每周填报登记": (
         lambda s, p, db: dropout_weekly.submit_week(s, [p.school], "2026-W47", path=db),
