@@ -212,7 +212,8 @@ def _sample_registry(db: str, version: tuple[int, ...], kind: str, as_of: date) 
     from lib.present import reports  # on first use: a page loads only its own domain
 
     with store.connect() as con:
-        return reports.to_csv_bytes(aid_demo.sample_registry(con, kind=kind, as_of=as_of))
+        # the demo's outside list as a bureau would receive it (offered only once unmasked)
+        return reports.to_csv_bytes(aid_demo.sample_registry(con, kind=kind, as_of=as_of), mask=False)
 
 
 def sample_registry_csv(kind: str, as_of: date) -> bytes:

@@ -73,4 +73,4 @@ else:
     if saved_list.empty:
         ui.note(ui.tr("snapshots_empty"))
     else:
-        st.dataframe(saved_list, hide_index=True, width="stretch")
+        ui.table(saved_list, hide_index=True, width="stretch")

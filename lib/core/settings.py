@@ -283,6 +283,14 @@ SECTION_LABELS: dict[str, str] = {
 
 #: Chinese names of the settings a page offers (the dotted key is shown as help).
 SETTING_LABELS: dict[str, str] = {
+    "targets.consolidation.green": "巩固率目标(%)",
+    "targets.consolidation.red": "巩固率红线(%)",
+    "targets.aid_coverage.green": "资助覆盖率目标(%)",
+    "targets.aid_coverage.red": "资助覆盖率红线(%)",
+    "targets.aid_on_time.green": "按时足额发放率目标(%)",
+    "targets.aid_on_time.red": "按时足额发放率红线(%)",
+    "dropout.unreported_after_school_days": "几个上学日未报缺勤列为数据未报",
+    "roster.max_age": "学籍核查最大年龄(未完成九年级者)",
     "dropout.suspected_consecutive_days": "连续无故缺勤几天提示疑似辍学",
     "dropout.dropout_school_days": "连续缺勤几个上学日认定辍学",
     "dropout.followup_interval_days": "跟进间隔(天)",
@@ -360,6 +368,8 @@ SETTING_LABELS: dict[str, str] = {
     "security.session_idle_minutes": "无操作几分钟自动退出",
     "security.min_password_length": "密码最短长度",
     "security.temporary_password_length": "临时密码长度",
+    "security.search_per_minute": "每人每分钟最多查找学生次数",
+    "security.search_per_day": "每人每天最多查找学生次数",
     "backup.dir": "备份目录(空=数据目录下 backups)",
     "backup.keep": "保留备份份数",
     "backup.schedule_hours": "定时备份间隔(小时，0=仅手动)",
@@ -369,6 +379,10 @@ SETTING_LABELS: dict[str, str] = {
     },
     "retention.leaver_years": "离校学生个人信息保留年数",
     "retention.audit_years": "审计日志保留年数(不少于3)",
+    **{
+        f"retention.study_years.{stage}": f"{stage}学制(年，受助人离校去标识化)"
+        for stage in ("普通高中", "中职", "大学")
+    },
     "roster.transfer_confirm_days": "转学确认期限(天)",
     "roster.over_age_years": "超龄提示(岁)",
     "roster.absent_school_days": "空挂学籍缺勤天数",
@@ -380,7 +394,16 @@ SETTING_LABELS: dict[str, str] = {
 
 #: Shares stored as 0-1 and shown in percent, the unit people use for a target (96.0 for 0.96).
 PERCENT_SETTINGS: frozenset[str] = frozenset(
-    {"aid.non_boarder_share", "layout.decline_flag_share", "layout.optimize.close_max_share"}
+    {
+        "aid.non_boarder_share",
+        "layout.decline_flag_share",
+        "layout.optimize.close_max_share",
+        *(
+            f"targets.{m}.{line}"
+            for m in ("consolidation", "aid_coverage", "aid_on_time")
+            for line in ("red", "green")
+        ),
+    }
 )
 
 

@@ -32,7 +32,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from lib.aid import view as aid_view
-from lib.core import audit, config, fmt, permissions, places, store
+from lib.core import audit, config, fmt, masking, permissions, places, store
 from lib.core.scope import Scope
 from lib.dropout import charts as dropout_charts
 from lib.layout import coverage as layout
@@ -278,7 +278,7 @@ def red_table(b: Briefing) -> tuple[pd.DataFrame, pd.DataFrame]:
     colours = pd.DataFrame("none", index=shown.index, columns=shown.columns)
     for m in RED_MEASURES:
         colours[RED_COLUMNS[m]] = r[m].map(lambda v, m=m: status_colour(m, v))
-    return shown, colours
+    return masking.mask_table(shown), colours  # aggregates only; the gate all tables pass
 
 
 # ------------------------------------------------------------------ figures and map

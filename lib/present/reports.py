@@ -1,8 +1,11 @@
 """Files for people: CSV that Excel opens correctly and .xlsx with numbers as numbers, both
-formula-safe.
+formula-safe and masked.
 
 Every export in the app goes through here (and through ``ui.download_buttons``,
-which records it in the audit log).
+which records it in the audit log).  Every cell passes the masking gate
+(:func:`lib.core.masking.mask_table`: names, ID numbers, phones and addresses recognised
+by their values) unless the caller says ``mask=False``, which only a user who typed a
+reason to unmask gets.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import io
 from typing import Any
 
 import pandas as pd
+
+from lib.core import masking
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -31,8 +36,11 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM (Excel on Chinese Windows needs it), formulas neutralised."""
+def to_csv_bytes(df: pd.DataFrame, *, mask: bool = True) -> bytes:
+    """UTF-8 with BOM (Excel on Chinese Windows needs it), formulas neutralised, masked
+    unless ``mask`` is False."""
+    if mask:
+        df = masking.mask_table(df)
     # CRLF: what Excel writes, and it makes the csv writer quote fields holding a bare CR.
     return neutralise_formulas(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
@@ -68,6 +76,7 @@ def to_xlsx_bytes(
     *,
     titles: dict[str, str] | None = None,
     formats: dict[str, dict[str, str | list[str | None]]] | None = None,
+    mask: bool = True,
 ) -> bytes:
     """An .xlsx with one sheet per frame; an optional title row above each table.
 
@@ -77,7 +86,8 @@ def to_xlsx_bytes(
     is always text: XlsxWriter never turns it into a formula or a link, and text that a
     spreadsheet would read as a formula (``= + - @``, tab, CR) carries Excel's own "text"
     mark (the quote prefix, as when a user types a leading apostrophe), so it stays text even
-    when the cell is edited, and no apostrophe shows.
+    when the cell is edited, and no apostrophe shows.  Every sheet and title passes the
+    masking gate unless ``mask`` is False.
     """
     import datetime as dt
 
@@ -107,6 +117,9 @@ def to_xlsx_bytes(
     for name, frame in sheets.items():
         ws = book.add_worksheet(name[:31])
         title = (titles or {}).get(name)
+        if mask:
+            frame = masking.mask_table(frame)
+            title = masking.mask_text(title)
         top = 1 if title else 0
         if title:
             ws.write_string(0, 0, title, title_style)

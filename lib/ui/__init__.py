@@ -210,10 +210,45 @@ def metric_cards(cards: list[Any], *, per_row: int = 5) -> None:
             )
 
 
+def shows_masked(scope: Scope | None = None) -> bool:
+    """Whether what this session shows must be masked: always, unless the user typed a
+    reason to unmask (:func:`unmask_control`) and ``scope`` (when given) is the unmasked one."""
+    from lib.core import permissions  # on first use: the frame's first paint loads only what it draws
+
+    if scope is not None and permissions.masked(scope):
+        return True
+    base = st.session_state.get(SCOPE)
+    grant = st.session_state.get(UNMASK)
+    user = (scope or base).user if (scope or base) is not None else None
+    granted = (
+        bool(grant) and grant.get("user") == user and base is not None and permissions.can(base, "unmask")
+    )
+    return not granted
+
+
+def table(data: Any, *, scope: Scope | None = None, where: Any = None, **kwargs: Any) -> None:
+    """``st.dataframe`` (in ``where``, a column or container, if given) through the masking
+    gate (:func:`lib.core.masking.gate`): names, ID numbers, phones and addresses are masked
+    by their values, whatever the columns are called, unless the user unmasked with a
+    reason (:func:`shows_masked`)."""
+    from lib.core import masking  # on first use: the frame's first paint loads only what it draws
+
+    (where or st).dataframe(masking.gate(data, mask=shows_masked(scope)), **kwargs)
+
+
 def coloured_table(
-    df: pd.DataFrame, colours: pd.DataFrame, *, formats: dict[str, Any], height: int | str = "auto"
+    df: pd.DataFrame,
+    colours: pd.DataFrame,
+    *,
+    formats: dict[str, Any],
+    height: int | str = "auto",
+    scope: Scope | None = None,
 ) -> None:
-    """A table whose cells are tinted by the house palette (``colours`` holds red/amber/...)."""
+    """A table whose cells are tinted by the house palette (``colours`` holds red/amber/...),
+    through the masking gate as :func:`table`."""
+    from lib.core import masking  # on first use: the frame's first paint loads only what it draws
+
+    df = masking.gate(df, mask=shows_masked(scope))
     # st.dataframe shows a missing cell as "None" whatever the Styler's na_rep: a column with
     # missing values is shown as text, formatted here, "—" where there is no value
     config: dict[str, Any] = {}
@@ -277,8 +312,9 @@ def download_buttons(
     """xlsx + UTF-8 CSV (with BOM) buttons; each download is recorded in the audit log.
 
     The files are built only when a button is clicked (deferred ``data``), so a
-    page with several exports stays fast.  ``df`` must already be masked as the
-    user's rights require.
+    page with several exports stays fast.  Every cell passes the masking gate
+    (:mod:`lib.core.masking`) unless the user unmasked with a reason and ``scope`` is
+    the unmasked one (:func:`shows_masked`).
     """
     from functools import partial
 
@@ -288,10 +324,16 @@ def download_buttons(
     c1, c2 = st.columns(2)
     book = sheets or {name: df}
     titles = {k: title for k in book} if title else None
+    mask = shows_masked(scope)
     c1.download_button(
         "下载 Excel (.xlsx)",
         partial(
-            _export_bytes, partial(reports.to_xlsx_bytes, book, titles=titles), scope, name, len(df), "xlsx"
+            _export_bytes,
+            partial(reports.to_xlsx_bytes, book, titles=titles, mask=mask),
+            scope,
+            name,
+            len(df),
+            "xlsx",
         ),
         file_name=f"{stem}.xlsx",
         key=f"{key}_xlsx",
@@ -301,7 +343,7 @@ def download_buttons(
     )
     c2.download_button(
         "下载 CSV",
-        partial(_export_bytes, partial(reports.to_csv_bytes, df), scope, name, len(df), "csv"),
+        partial(_export_bytes, partial(reports.to_csv_bytes, df, mask=mask), scope, name, len(df), "csv"),
         file_name=f"{stem}.csv",
         key=f"{key}_csv",
         width="stretch",
