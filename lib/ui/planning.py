@@ -155,8 +155,12 @@ def effect_panel(
             )
         ]
     )
-    tabs[0].dataframe(county, hide_index=True, width="stretch", height=36 * (len(county) + 1) + 4)
-    tabs[1].dataframe(towns, hide_index=True, width="stretch", height=36 * 12 + 4)
+    tabs[0].dataframe(
+        planning.compare_view(county), hide_index=True, width="stretch", height=36 * (len(county) + 1) + 4
+    )
+    tabs[1].dataframe(
+        planning.compare_townships_view(towns), hide_index=True, width="stretch", height=36 * 12 + 4
+    )
     tabs[2].dataframe(receiving, hide_index=True, width="stretch")
     with tabs[3]:
         if tables["无法安置"].empty:
