@@ -1721,6 +1721,10 @@ class _County:
             act_rows, columns=["action_id", "case_id", "acted_on", "actor", "action", "result"]
         )
         actions["acted_on"] = _dates(actions.acted_on.to_numpy(dtype="int64"))
+        # set in the app, not by the generator: 安置方式 (lib/demo/dropout.py fills it), reopenings,
+        # and the accounts of 师长/村长
+        cases = cases.assign(return_placement=None, first_returned_on=None, reopened_on=None)
+        responsibles = responsibles.assign(account=None)
         return {"dropout_cases": cases, "case_responsibles": responsibles, "case_actions": actions}
 
     def _actions(
