@@ -7,6 +7,7 @@ from lib import loaders, ui
 from lib.core import config, fmt
 from lib.layout import coverage as layout
 from lib.present import maps
+from lib.ui import planning as ui_planning
 
 scope = ui.current_scope()
 ui.require_page(scope, "view_aggregates")
@@ -96,7 +97,7 @@ with right:
             f"{card['classes'] or '—'} / {card['mean_class']:.0f}" if card["mean_class"] else "—",
         )
         b.metric("寄宿生 / 床位", f"{card['boarders']:,} / {card['boarding_beds']:,}")
-        st.dataframe(card["by_grade"], hide_index=True, width="stretch", height=250)
+        ui.table(card["by_grade"], hide_index=True, width="stretch", height=250)
         st.plotly_chart(
             layout.plot_school_trend(card),
             width="stretch",
@@ -128,10 +129,12 @@ g2.plotly_chart(
     config={"displayModeBar": False},
 )
 
+ui_planning.layout_downloads(scope, data, view)
+
 flags = layout.school_flags(view, data)
 st.subheader(ui.tr("lay_flags"))
 if flags.empty:
     st.caption("无")
 else:
-    st.dataframe(flags, hide_index=True, width="stretch")
+    ui.table(flags, hide_index=True, width="stretch")
     ui.download_buttons(flags, name=f"需关注学校_{band}", scope=scope, key="lay_flags_dl")

@@ -9,22 +9,27 @@ changes nothing in the store.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
 from typing import Any
 
 from lib import ingest
-from lib.cli import EXIT_DATA, EXIT_OK, DataError, command
+from lib.cli import EXIT_DATA, EXIT_OK, DataError, command, emit, print_json, say
 from lib.commands.access import operator_scope
-from lib.core import config, store
+from lib.core import config, store, storemeta
+from lib.ingest import gate
+from lib.ops import golive
 
 
 def _read(args: argparse.Namespace) -> tuple[bytes, str]:
     path = Path(args.file)
     if not path.is_file():
         raise DataError(f"文件不存在：{path}")
-    return path.read_bytes(), path.name
+    data = path.read_bytes()
+    try:
+        gate.check_upload(data, path.name)  # the settings' size and row limits, zip bombs
+    except gate.UploadRefused as exc:
+        raise DataError(str(exc)) from exc
+    return data, path.name
 
 
 def _mode(args: argparse.Namespace) -> str:
@@ -39,32 +44,26 @@ def _mode(args: argparse.Namespace) -> str:
     )
 
 
-def _dump(obj: Any) -> None:
-    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
-
-
 def _unreadable(exc: ingest.IngestError, args: argparse.Namespace) -> int:
     if args.json:
-        _dump({"rows": 0, "valid_rows": 0, "errors": [exc.problem.to_dict()], "warnings": []})
-    print(f"错误：{exc}", file=sys.stderr)
+        print_json({"rows": 0, "valid_rows": 0, "errors": [exc.problem.to_dict()], "warnings": []})
+    say(f"错误：{exc}", err=True)
     return EXIT_DATA
 
 
 def _print_problems(report: ingest.Report, *, limit: int = 30) -> None:
-    err = sys.stderr
-    print(
+    lines = [
         f"{report.filename}：共 {report.rows:,} 行，可导入 {report.valid_rows:,} 行；"
-        f"错误 {len(report.errors):,} 处，警告 {len(report.warnings):,} 处。",
-        file=err,
-    )
+        f"错误 {len(report.errors):,} 处，警告 {len(report.warnings):,} 处。"
+    ]
     for p in (report.errors + report.warnings)[:limit]:
         where = f"第 {p.row} 行" if p.row is not None else "文件"
         col = f"“{p.column}”列" if p.column else ""
-        print(f"  [{p.severity}] {where}{col} {p.code}：{p.message}", file=err)
+        lines.append(f"  [{p.severity}] {where}{col} {p.code}：{p.message}")
     more = len(report.problems) - limit
     if more > 0:
-        print(f"  …另有 {more:,} 处(用 --json 查看全部)", file=err)
+        lines.append(f"  …另有 {more:,} 处(用 --json 查看全部)")
+    say("\n".join(lines), err=True)
 
 
 # ------------------------------------------------------------------ validate
@@ -82,7 +81,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             parsed, args.kind, con_or_reference=con, scope=scope, mode=_mode(args), crs=args.crs
         )
     if args.json:
-        _dump(report.to_json())
+        print_json(report.to_json())
     else:
         _print_problems(report)
     return EXIT_OK if report.ok else EXIT_DATA
@@ -103,10 +102,43 @@ def _file_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sheet", help="XLSX 工作表名 (default: 第一个)")
 
 
+# ------------------------------------------------------------------ init
+def cmd_init(args: argparse.Namespace) -> int:
+    path = Path(args.out) if args.out else config.db_path()
+    try:
+        result = golive.init_store(args.county, path=path, as_of=args.as_of, force=args.force)
+    except golive.GoLiveError as exc:
+        raise DataError(str(exc)) from exc
+    emit(
+        args,
+        result,
+        f"已为{result['name']}({result['county']})新建数据库：{result['path']}\n"
+        f"下一步：python -m lib.cli import boundaries 乡镇边界.geojson(步骤见 docs/golive.md)",
+    )
+    return EXIT_OK
+
+
+@command("init", "为本县区新建空数据库 (an empty store for one county of 河南省)")
+def _init_parser(p: argparse.ArgumentParser) -> Any:
+    p.add_argument("--county", required=True, metavar="CODE", help="6 位县区代码，如 411521(罗山县)")
+    p.add_argument("--out", help="数据库文件 (default: EDU_DB or data/edu.duckdb)")
+    p.add_argument("--force", action="store_true", help="清空已有数据的数据库后重建(账号保留)")
+    return cmd_init
+
+
 # ------------------------------------------------------------------ import
+def _file_day(args: argparse.Namespace) -> Any:
+    """The date a file describes: ``--as-of``, else today (the demo: its own anchored date)."""
+    if args.as_of:
+        return args.as_of
+    with store.connect() as con:
+        return storemeta.data_as_of(con) if storemeta.is_demo(con) else storemeta.today()
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     data, name = _read(args)
-    scope = operator_scope(args, "import")
+    operator_scope(args, "import")  # the account, its rights and the database, checked first
+    scope = operator_scope(args, "import", as_of=_file_day(args))
     try:
         parsed = ingest.read_upload(data, name, kind=args.kind, sheet=args.sheet)
     except ingest.IngestError as exc:
@@ -124,15 +156,16 @@ def cmd_import(args: argparse.Namespace) -> int:
                 if exc.report
                 else {"rows": 0, "valid_rows": 0, "errors": [], "warnings": []}
             )
-            _dump({**body, "imported": False, "reason": exc.reason})
+            print_json({**body, "imported": False, "reason": exc.reason})
         elif exc.report:
             _print_problems(exc.report)
-        print(f"未导入：{exc.reason}", file=sys.stderr)
+        say(f"未导入：{exc.reason}", err=True)
         return EXIT_DATA
     out = {
         **result.report.to_json(),
         "imported": True,
         "import_id": result.import_id,
+        "as_of": scope.as_of.isoformat(),
         "mode": result.mode,
         "written": result.rows_written,
         "new": result.rows_new,
@@ -140,9 +173,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         "skipped": result.rows_skipped,
     }
     if args.json:
-        _dump(out)
+        print_json(out)
     else:
-        print(
+        say(
             f"已导入 {result.import_id}：写入 {result.rows_written:,} 行(新增 {result.rows_new:,}，"
             f"替换时删除 {result.rows_removed:,}，跳过错误行 {result.rows_skipped:,})。"
             f"撤销：python -m lib.cli undo-import"
@@ -164,11 +197,11 @@ def cmd_undo(args: argparse.Namespace) -> int:
         res = ingest.undo_last_import(scope=scope, import_id=args.import_id)
     except ingest.UndoRefused as exc:
         if args.json:
-            _dump({"undone": False, "reason": exc.reason})
-        print(f"未撤销：{exc.reason}", file=sys.stderr)
+            print_json({"undone": False, "reason": exc.reason})
+        say(f"未撤销：{exc.reason}", err=True)
         return EXIT_DATA
     if args.json:
-        _dump(
+        print_json(
             {
                 "undone": True,
                 "import_id": res.import_id,
@@ -177,7 +210,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
             }
         )
     else:
-        print(
+        say(
             f"已撤销 {res.import_id}：删除导入的 {res.rows_removed:,} 行，恢复原有的 {res.rows_restored:,} 行。"
         )
     return EXIT_OK
@@ -190,15 +223,14 @@ def _undo_parser(p: argparse.ArgumentParser) -> Any:
 
 
 def cmd_imports(args: argparse.Namespace) -> int:
-    if not config.db_path().exists():
-        raise DataError(f"数据库文件不存在：{config.db_path()}")
+    scope = operator_scope(args, "import")  # --user: that account's history only, unless whole-county
     with store.connect() as con:
-        df = ingest.list_imports(con, limit=args.limit)
+        df = ingest.list_imports(con, limit=args.limit, scope=scope)
     if args.json:
-        _dump(df.astype(object).where(df.notna(), None).to_dict("records"))
+        print_json(df)
     else:
         for r in df.itertuples():
-            print(
+            say(
                 f"{r.import_id}  {r.status}  {r.kind:<18} {r.mode:<8} {r.rows_written:>8,} 行  "
                 f"{r.user_name}  {r.committed_at:%Y-%m-%d %H:%M}  {r.filename}"
             )

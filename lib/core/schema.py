@@ -138,7 +138,7 @@ INTERVENTION_STATUS: dict[str, str] = {"进行中": "Active", "已结束": "Ende
 #: A person's decision on a suspected case proposed from absences (缺勤监测).
 DETECTION_DECISIONS: dict[str, str] = {"确认": "Confirmed", "排除": "Dismissed"}
 #: Where a case came from.
-CASE_SOURCES = ("缺勤监测", "学校上报", "花名册核查", "名单比对")
+CASE_SOURCES = ("缺勤监测", "学校上报", "花名册核查", "名单比对", "小升初跟踪")
 
 POVERTY_CATEGORIES: dict[str, str] = {
     "脱贫户": "Lifted from poverty",
@@ -370,6 +370,53 @@ TABLES: dict[str, Table] = {
                 _c("leave_reason", "VARCHAR", "离校原因"),
             ),
             ("student_id", "valid_from"),
+        ),
+        # ---- the record of the past (lib/core/history.py): the same columns per date
+        Table(
+            "enrolment_counts_history",
+            "在校生人数历史",
+            (
+                _c("school_year", "INTEGER", "学年"),
+                _c("school_code", "VARCHAR", "学校标识码"),
+                _c("grade", "INTEGER", "年级"),
+                _c("valid_from", "DATE", "起始日期"),
+                _c("valid_to", "DATE", "截止日期(不含)"),
+                _c("students", "INTEGER", "人数"),
+            ),
+            ("school_year", "school_code", "grade", "valid_from"),
+        ),
+        Table(
+            "village_population_history",
+            "学龄人口历史",
+            (
+                _c("village_code", "VARCHAR", "村(社区)代码"),
+                _c("year", "INTEGER", "年份"),
+                _c("age", "INTEGER", "年龄"),
+                _c("valid_from", "DATE", "起始日期"),
+                _c("valid_to", "DATE", "截止日期(不含)"),
+                _c("persons", "INTEGER", "人数"),
+            ),
+            ("village_code", "year", "age", "valid_from"),
+        ),
+        Table(
+            "school_history",
+            "学校历史",
+            (
+                _c("code", "VARCHAR", "学校标识码"),
+                _c("valid_from", "DATE", "起始日期"),
+                _c("valid_to", "DATE", "截止日期(不含)"),
+                _c("name", "VARCHAR", "学校名称"),
+                _c("level", "VARCHAR", "办学类型"),
+                _c("township_code", "VARCHAR", "乡镇代码"),
+                _c("village_code", "VARCHAR", "所在村(社区)"),
+                _c("lon", "DOUBLE", "经度"),
+                _c("lat", "DOUBLE", "纬度"),
+                _c("capacity", "INTEGER", "核定学位"),
+                _c("classes", "INTEGER", "班级数"),
+                _c("boarding_beds", "INTEGER", "寄宿床位"),
+                _c("teachers", "INTEGER", "教师数"),
+            ),
+            ("code", "valid_from"),
         ),
         Table(
             "enrolments",

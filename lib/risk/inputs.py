@@ -111,9 +111,10 @@ def inputs_on(
         con.register("_risk_roll", roll[list(ROLL_COLUMNS)])
         registered.append("_risk_roll")
         roll_sql = "_risk_roll"
-    else:
-        roll_sql = "(SELECT " + ", ".join(ROLL_COLUMNS) + " FROM students)"
+    else:  # the roll as it stood on ``day`` (the live table when nothing changed since)
+        roll_sql = "(SELECT " + ", ".join(ROLL_COLUMNS) + f" FROM {history.relation(con, 'students', day)})"
     where, params = scope.school_where("sc")
+    schools = history.relation(con, "schools", day)  # the schools as they stood on ``day``
     prio = aid.priority_group_sql("st")
     iso = day.isoformat()
     sept1 = date(term[0], 9, 1).isoformat()
@@ -124,7 +125,7 @@ def inputs_on(
                 SELECT day, row_number() OVER (ORDER BY day DESC) AS k FROM school_calendar
                 WHERE is_school_day AND day <= ?::DATE
             ), roll AS (
-                SELECT st.* FROM {roll_sql} st JOIN schools sc ON sc.code = st.school_code
+                SELECT st.* FROM {roll_sql} st JOIN {schools} sc ON sc.code = st.school_code
                 WHERE st.status IN {ENROLLED_SQL} AND {where}
             ), ab AS (
                 SELECT a.student_id, d.k FROM absences a JOIN days d ON d.day = a.day
@@ -170,7 +171,7 @@ def inputs_on(
                    coalesce(c.prior, 0) AS prior_cases, coalesce(c.open_case, FALSE) AS open_case,
                    ({prio} AND pd.student_id IS NULL) AS aid_gap
             FROM roll st
-            JOIN schools sc ON sc.code = st.school_code
+            JOIN {schools} sc ON sc.code = st.school_code
             LEFT JOIN students s0 ON s0.student_id = st.student_id
             LEFT JOIN villages v ON v.code = st.village_code
             LEFT JOIN agg g ON g.student_id = st.student_id
