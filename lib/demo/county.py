@@ -33,7 +33,6 @@ from shapely.ops import nearest_points
 
 from lib.core import calendar, config, schema, store
 from lib.core.scope import school_year_of
-from lib.demo import history as demo_history
 
 # ------------------------------------------------------------------ constants
 #: National births (millions) by calendar year, from the NBS statistical
@@ -1747,6 +1746,10 @@ class _County:
             act_rows, columns=["action_id", "case_id", "acted_on", "actor", "action", "result"]
         )
         actions["acted_on"] = _dates(actions.acted_on.to_numpy(dtype="int64"))
+        # set in the app, not by the generator: 安置方式 (lib/demo/dropout.py fills it), reopenings,
+        # and the accounts of 师长/村长
+        cases = cases.assign(return_placement=None, first_returned_on=None, reopened_on=None)
+        responsibles = responsibles.assign(account=None)
         return {"dropout_cases": cases, "case_responsibles": responsibles, "case_actions": actions}
 
     def _actions(
@@ -2119,9 +2122,6 @@ def build_demo(
             for name, df in frames.items():
                 counts[name] += store.write_table(con, name, df)
             del frames
-        # the change log of registered attributes back to the calendar's first day
-        demo_history.record_demo_history(con, as_of, monthly=scale == "district")
-        counts["student_history"] = con.execute("SELECT count(*) FROM student_history").fetchone()[0]
         # data-describing flags of the replaced content (e.g. derived demo steps) go with it
         con.execute("DELETE FROM meta WHERE key NOT IN ('schema_version', 'schema_hash')")
         for key, value in {
