@@ -37,17 +37,20 @@ with cov:
     left, right = st.columns([5, 6], gap="medium")
     programme = right.selectbox(ui.tr("aid_programme"), r.programmes, key="aid_programme")
     towns = view.township_coverage(r, programme)
-    left.plotly_chart(
-        view.plot_township_rate(
-            towns,
-            measure="aid_coverage",
-            rate="coverage",
-            county=view.county_rate(towns),
-            title=f"{programme}：{ui.tr('aid_township_cov')}({when}，已发放÷应助)",
-        ),
-        width="stretch",
-        config={"displayModeBar": False},
-    )
+    if waiting := view.not_yet_due(towns, programme):  # no chart of zeros before the first due date
+        left.info(waiting, icon=":material/event_upcoming:")
+    else:
+        left.plotly_chart(
+            view.plot_township_rate(
+                towns,
+                measure="aid_coverage",
+                rate="coverage",
+                county=view.county_rate(towns),
+                title=f"{programme}：{ui.tr('aid_township_cov')}({when}，已发放÷应助)",
+            ),
+            width="stretch",
+            config={"displayModeBar": False},
+        )
     with right:
         st.caption(ui.tr("aid_by_programme"))
         show(view.programme_table(r))
@@ -72,17 +75,17 @@ with cov:
         show(view.school_coverage(r, programme, town), height=240)
     gaps = view.gap_students(r, programme, township=town, school=school, mask=scope.mask)
     ui.audit_once(scope, "view_list", list="aid_gaps", programme=programme, township=town, school=school)
-    st.dataframe(gaps, hide_index=True, width="stretch", height=300)
+    ui.table(gaps, hide_index=True, width="stretch", height=300)
     ui.named_download_buttons(
         gaps, name="应助未助名单", scope=scope, key="aid_gaps_dl", title=f"{programme}应助未助名单 {when}"
     )
     with st.expander(f"{ui.tr('aid_wrong')}({len(r.paid_not_eligible) + len(r.duplicates)})"):
         wrong = view.wrong_payments(r, mask=scope.mask)
         ui.audit_once(scope, "view_list", list="aid_wrong_payments")
-        st.dataframe(wrong, hide_index=True, width="stretch")
+        ui.table(wrong, hide_index=True, width="stretch")
         ui.named_download_buttons(wrong, name="疑似错发重复发放", scope=scope, key="aid_wrong_dl")
     with st.expander(ui.tr("aid_standards")):
-        st.dataframe(view.standards(r), hide_index=True, width="stretch")
+        ui.table(view.standards(r), hide_index=True, width="stretch")
 
 with pay:
     left, right = st.columns([1, 1], gap="medium")
@@ -107,7 +110,7 @@ with pay:
     st.subheader(ui.tr("aid_problems"))
     problems = view.problem_list(r, mask=scope.mask)
     ui.audit_once(scope, "view_list", list="aid_problem_payments")
-    st.dataframe(
+    ui.table(
         problems.style.format(view.PROBLEM_FORMATS, na_rep="—"), hide_index=True, width="stretch", height=280
     )
     ui.named_download_buttons(problems, name="逾期未足额发放", scope=scope, key="aid_problems_dl")
@@ -116,7 +119,7 @@ with pay:
     if ledger is None:
         ui.note(ui.tr("aid_ledger_none"))
     else:
-        st.dataframe(ledger.style.format(view.LEDGER_FORMATS, na_rep="—"), hide_index=True, width="stretch")
+        ui.table(ledger.style.format(view.LEDGER_FORMATS, na_rep="—"), hide_index=True, width="stretch")
 
 with appr:
     if msg := st.session_state.pop("aid_flash", None):
@@ -132,7 +135,7 @@ with appr:
     )
     waiting = view.waiting_list(r, mask=scope.mask, township=a_town)
     ui.audit_once(scope, "view_list", list="aid_applications", township=a_town)
-    st.dataframe(waiting.drop(columns="版本"), hide_index=True, width="stretch", height=260)
+    ui.table(waiting.drop(columns="版本"), hide_index=True, width="stretch", height=260)
     with st.form("aid_decide"):
         st.markdown(f"**{ui.tr('aid_decide')}**")
         labels = view.application_labels(waiting)
@@ -159,7 +162,7 @@ with appr:
 
 with social:
     st.subheader(ui.tr("aid_donations"))
-    st.dataframe(
+    ui.table(
         view.donations_table(r).style.format(view.MONEY_FORMATS, na_rep="—"),
         hide_index=True,
         width="stretch",
@@ -169,5 +172,5 @@ with social:
     ui.metric_cards(view.campaign_cards(r), per_row=4)
     campaign = view.campaign_list(r, mask=scope.mask)
     ui.audit_once(scope, "view_list", list="aid_campaign", year=r.campaign_year)
-    st.dataframe(campaign, hide_index=True, width="stretch", height=300)
+    ui.table(campaign, hide_index=True, width="stretch", height=300)
     ui.named_download_buttons(campaign, name="大学新生助学名单", scope=scope, key="aid_campaign_dl")

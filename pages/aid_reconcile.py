@@ -68,7 +68,7 @@ if result is not None:
     rows = result.category(category)
     shown = reconcile.display_frame(rows, mask=scope.mask)
     ui.audit_once(scope, "view_list", list="reconcile", kind=kind, category=category, file=filename)
-    st.dataframe(shown, hide_index=True, width="stretch", height=min(35 * (len(shown) + 1) + 3, 320))
+    ui.table(shown, hide_index=True, width="stretch", height=min(35 * (len(shown) + 1) + 3, 320))
     ui.named_download_buttons(
         reconcile.display_frame(result.rows, mask=scope.mask),
         name="精准识别比对结果",
@@ -110,7 +110,7 @@ if tasks.empty:
 else:
     table = view.task_table(tasks, mask=scope.mask, as_of=scope.as_of)
     ui.audit_once(scope, "view_list", list="aid_tasks", n=len(tasks))
-    st.dataframe(table, hide_index=True, width="stretch", height=260)
+    ui.table(table, hide_index=True, width="stretch", height=260)
     with st.form("rec_close_task"):
         labels = view.task_labels(table)
         task_id = st.selectbox(ui.tr("rec_task"), list(labels), format_func=labels.get)

@@ -77,7 +77,7 @@ if check or save:
             if fix.ok:
                 st.success(ui.tr("cr_valid") if fix.changes else ui.tr("cr_nothing"))
         if fix.changes:
-            st.dataframe(fix.changes_frame(masked=masked), hide_index=True, width="stretch")
+            ui.table(fix.changes_frame(masked=masked), hide_index=True, width="stretch")
         for p in fix.notes:
             st.warning(ui.tr("cr_existing") + p.message)
     except corrections.CorrectionConflict as exc:

@@ -50,7 +50,7 @@ def submit(form: str, values: dict, expected: int) -> None:
 conflict = st.session_state.get(dl.CONFLICT)
 if conflict and conflict["case_id"] == case_id:
     st.error(conflict["message"], icon=":material/warning:")
-    st.dataframe(dl.conflict_table(conflict["current"], conflict["mine"], mask=not unmask), hide_index=True)
+    ui.table(dl.conflict_table(conflict["current"], conflict["mine"], mask=not unmask), hide_index=True)
     b1, b2 = st.columns(2)
     if b1.button(ui.tr("do_reapply"), key="do_reapply", type="primary"):
         submit(conflict["form"], conflict["mine"], conflict["version"])
@@ -110,10 +110,10 @@ with tab_actions:
         result = st.text_area("结果", key="do_act_result", height=80)
         if st.form_submit_button("登记措施", type="primary", disabled=not writable):
             submit("action", {"action": action, "acted_on": acted_on, "actor": actor, "result": result}, seen)
-    st.dataframe(dl.actions_table(detail["actions"], mask=not unmask), hide_index=True, width="stretch")
+    ui.table(dl.actions_table(detail["actions"], mask=not unmask), hide_index=True, width="stretch")
 
 with tab_chiefs:
-    st.dataframe(dl.chiefs_table(case["responsibles"], mask=not unmask), hide_index=True, width="stretch")
+    ui.table(dl.chiefs_table(case["responsibles"], mask=not unmask), hide_index=True, width="stretch")
     if not unmask:
         st.caption("打开“显示完整姓名和证件号”后可修改六长。镇长、村长、校长默认取自“六长联系人”。")
     else:
@@ -148,7 +148,7 @@ with tab_notices:
         )
         if st.form_submit_button("签发并登记", type="primary", disabled=not writable):
             submit("notice", {"kind": kind, "issued_on": scope.as_of}, seen)
-    st.dataframe(dl.notices_table(detail["notices"]), hide_index=True, width="stretch")
+    ui.table(dl.notices_table(detail["notices"]), hide_index=True, width="stretch")
     for doc in notices.documents(case, detail["notices"]):
         st.download_button(  # personal data: only when unmasked, and every print is recorded
             doc["label"],

@@ -27,7 +27,7 @@ st.caption(
     "批量导入请用“数据导入”页(类型：联系人)。"
 )
 if not unmask:
-    st.dataframe(ids.mask_frame(view).rename(columns=labels), hide_index=True, width="stretch", height=480)
+    ui.table(ids.mask_frame(view).rename(columns=labels), hide_index=True, width="stretch", height=480)
 else:
     ui.audit_once(scope, "unmask", list="六长联系人")
     edited = st.data_editor(

@@ -50,11 +50,11 @@ tab_rows, tab_sum, tab_missing = st.tabs(
     ["周报台账", "乡镇汇总", f"{ui.tr('do_missing')}({len(report.missing)})"]
 )
 with tab_rows:
-    st.dataframe(report.rows, hide_index=True, width="stretch", height=420)
+    ui.table(report.rows, hide_index=True, width="stretch", height=420)
 with tab_sum:
-    st.dataframe(report.summary, hide_index=True, width="stretch", height=420)
+    ui.table(report.summary, hide_index=True, width="stretch", height=420)
 with tab_missing:
-    st.dataframe(report.missing, hide_index=True, width="stretch", height=360)
+    ui.table(report.missing, hide_index=True, width="stretch", height=360)
     if len(report.missing) and dropout_cases.may_write(scope):
         with st.form("do_submit_week"):
             names = dict(zip(report.missing["学校标识码"], report.missing["学校名称"], strict=True))

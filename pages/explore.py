@@ -41,7 +41,7 @@ if info is not None:
         ui.audit_once(scope, "view_list", list="自由探索", file=name, columns=",".join(personal))
 
     st.subheader(ui.tr("exp_profile"))
-    st.dataframe(
+    ui.table(
         info["profile"],
         hide_index=True,
         width="stretch",
@@ -73,8 +73,9 @@ if info is not None:
         chart, values = st.columns([3, 2])
         fig = explore.plot_pivot(table, by, title=title, date_like=types.get(by[0]) == "date")
         chart.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
-        values.dataframe(
-            table.rename(columns={"value": explore.AGGREGATES[agg]}),
+        ui.table(
+            where=values,
+            data=table.rename(columns={"value": explore.AGGREGATES[agg]}),
             hide_index=True,
             width="stretch",
             height=min(35 * (len(table) + 1) + 3, fig.layout.height or 400, 480),

@@ -97,7 +97,7 @@ with right:
             f"{card['classes'] or '—'} / {card['mean_class']:.0f}" if card["mean_class"] else "—",
         )
         b.metric("寄宿生 / 床位", f"{card['boarders']:,} / {card['boarding_beds']:,}")
-        st.dataframe(card["by_grade"], hide_index=True, width="stretch", height=250)
+        ui.table(card["by_grade"], hide_index=True, width="stretch", height=250)
         st.plotly_chart(
             layout.plot_school_trend(card),
             width="stretch",
@@ -136,5 +136,5 @@ st.subheader(ui.tr("lay_flags"))
 if flags.empty:
     st.caption("无")
 else:
-    st.dataframe(flags, hide_index=True, width="stretch")
+    ui.table(flags, hide_index=True, width="stretch")
     ui.download_buttons(flags, name=f"需关注学校_{band}", scope=scope, key="lay_flags_dl")

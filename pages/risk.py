@@ -79,7 +79,7 @@ with tab_list:
         f"按{order}从高到低，显示前 {len(table)} 名(预算 {int(budget)} 人)"
         + ("；姓名、身份证号已脱敏。" if scope.mask else "。")
     )
-    st.dataframe(
+    ui.table(
         risk_list.styled(table, ui.COLOURS),
         hide_index=True,
         height=min(36 * (len(table) + 1) + 4, 520),
@@ -99,7 +99,10 @@ with tab_student:
         query = st.text_input(ui.tr("risk_search"), key="rk_query")
         searched = st.form_submit_button("查找")
     if searched and query.strip():
-        st.session_state["rk_hits"] = risk_list.find_students(scope, query).to_dict("records")
+        try:
+            st.session_state["rk_hits"] = risk_list.find_students(scope, query).to_dict("records")
+        except AppError as exc:  # too many searches: refused and recorded
+            st.error(str(exc))
     hits = st.session_state.get("rk_hits") or []
     choices = risk_list.student_choices(hits, shown)
     sid = st.selectbox("学生(查找结果或名单前 20 名)", list(choices), format_func=choices.get, key="rk_sid")
@@ -120,7 +123,12 @@ with tab_student:
             (a, "帮扶措施", "interventions"),
         ):
             col.caption(title)
-            col.dataframe(prof[key], hide_index=True, height=min(36 * (max(len(prof[key]), 1) + 1) + 4, 200))
+            ui.table(
+                where=col,
+                data=prof[key],
+                hide_index=True,
+                height=min(36 * (max(len(prof[key]), 1) + 1) + 4, 200),
+            )
         with st.form("rk_assign", clear_on_submit=False):
             k1, k2 = st.columns(2)
             kind = k1.selectbox("安排帮扶", list(schema.INTERVENTION_KINDS), key="rk_kind")

@@ -70,7 +70,7 @@ if classified.empty:
     ui.note(ui.tr("rc_no_roster"))
 else:
     coverage = view.by_township(classified)
-    st.dataframe(
+    ui.table(
         coverage,
         hide_index=True,
         width="stretch",
@@ -104,7 +104,7 @@ st.caption(f"共 {len(shown):,} 行" + (f" · 建议措施：{rc.ACTIONS[which]}
 if len(shown) > view.MAX_ROWS:
     st.caption(f"仅显示前 {view.MAX_ROWS:,} 行，完整名单请下载。")
 if len(shown):
-    st.dataframe(
+    ui.table(
         shown.head(view.MAX_ROWS), hide_index=True, width="stretch", height=min(35 * len(shown) + 38, 420)
     )
     ui.named_download_buttons(shown, name=f"学籍核查_{lists[which]}", scope=scope, key=f"rc_dl_{which}")

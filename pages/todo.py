@@ -35,9 +35,12 @@ kinds = st.multiselect(
 )
 view = items[items["kind"].isin(kinds)] if kinds else items
 ui.audit_once(scope, "view_list", list="我的待办", kinds=",".join(kinds))
-st.caption(f"共 {len(view)} 项 · 红 = 已升级或逾期，黄 = 到期或即将到期 · 姓名已脱敏")
-table, colours = todo.display(view)
-ui.coloured_table(table, colours, formats={}, height=440)
+if view.empty:  # an empty table says nothing: say that there is nothing to do
+    st.success(ui.tr("todo_empty"), icon=":material/task_alt:")
+else:
+    st.caption(f"共 {len(view)} 项 · 红 = 已升级或逾期，黄 = 到期或即将到期 · 姓名已脱敏")
+    table, colours = todo.display(view)
+    ui.coloured_table(table, colours, formats={}, height=min(36 * (len(table) + 1) + 4, 440))
 
 cases = view[view["page"] == "dropout_case"]["task_id"].drop_duplicates().tolist()
 c1, c2 = st.columns([3, 1], vertical_alignment="bottom")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
-from lib.cli import EXIT_OK, DataError, Handler, command
+from lib.cli import EXIT_OK, DataError, Handler, command, emit, print_json, say
 from lib.commands.access import operator_scope
 from lib.core import ids, store
 from lib.core import settings as settings_store
@@ -60,15 +59,12 @@ def cmd_risk(args: argparse.Namespace) -> int:
                 ensure_ascii=False,
             ),
         )
-    if args.json:
-        # one row per line: readable, and the C encoder (indent=None) keeps 100,000 rows fast
-        sys.stdout.write("[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n]\n")
-    else:
-        print(f"重点关注学生 前{args.top}名（{scope.describe()}）")
-        for i, r in enumerate(rows, 1):
-            print(
-                f"{i:>4} {r['masked_id'] or '—':<20} {r['score']:>5.1f} {r['band']}  {'；'.join(r['reasons'])}"
-            )
+    lines = [f"重点关注学生 前{args.top}名（{scope.describe()}）"]
+    lines += [
+        f"{i:>4} {r['masked_id'] or '—':<20} {r['score']:>5.1f} {r['band']}  {'；'.join(r['reasons'])}"
+        for i, r in enumerate(rows, 1)
+    ]
+    emit(args, rows, "\n".join(lines))
     return EXIT_OK
 
 
@@ -83,14 +79,10 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     with store.connect() as con:
         bt = risk_backtest.run_backtest(con, scope, settings_store.effective_settings(con))
     for fold in bt.skipped:  # said on stderr so that --json stays a list of rows
-        print(
-            f"{fold.label}(截止 {fold.cutoff.isoformat()})：截止后没有辍学，无从评估，已略去。",
-            file=sys.stderr,
-        )
+        say(f"{fold.label}(截止 {fold.cutoff.isoformat()})：截止后没有辍学，无从评估，已略去。", err=True)
     if args.json:
-        json.dump(bt.overall.to_dict(orient="records"), sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
+        print_json(bt.overall.to_dict(orient="records"))
     else:
         table = risk_backtest.overall_table(bt)
-        print(table.to_string(index=False) if not table.empty else "没有可回测的学期。")
+        say(table.to_string(index=False) if not table.empty else "没有可回测的学期。")
     return EXIT_OK

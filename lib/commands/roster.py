@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-from lib.cli import EXIT_OK, DataError, Handler, command
+from lib.cli import EXIT_OK, DataError, Handler, command, emit, print_json, say
 from lib.commands.access import operator_scope
 from lib.core import store
 from lib.roster import register as roster
@@ -44,23 +43,15 @@ def cmd_roster_check(args: argparse.Namespace) -> int:
             ),
         )
     for p in [e.message for e in report.errors][:20] + problems[:20]:
-        print(f"跳过：{p}", file=sys.stderr)
-    if args.json:
-        json.dump(
-            {"counts": counts, "rows": roster_view.rows_json(classified)},
-            sys.stdout,
-            ensure_ascii=False,
-            indent=2,
-        )
-        sys.stdout.write("\n")
-    else:
-        print(f"适龄儿童花名册 {args.file.name}（{scope.describe()}）")
-        for key, label in roster.CATEGORIES.items():
-            print(f"  {label:<8} {counts[key]:>8,}")
-        for r in roster_view.rows_json(classified)["unaccounted"]:
-            print(
-                f"  去向不明：{r['id_number']} {r['name']} {r['township']}{r['village'] or ''} {r['age']}岁"
-            )
+        say(f"跳过：{p}", err=True)
+    rows = roster_view.rows_json(classified)
+    lines = [f"适龄儿童花名册 {args.file.name}（{scope.describe()}）"]
+    lines += [f"  {label:<8} {counts[key]:>8,}" for key, label in roster.CATEGORIES.items()]
+    lines += [
+        f"  去向不明：{r['id_number']} {r['name']} {r['township']}{r['village'] or ''} {r['age']}岁"
+        for r in rows["unaccounted"]
+    ]
+    emit(args, {"counts": counts, "rows": rows}, "\n".join(lines))
     return EXIT_OK
 
 
@@ -99,20 +90,19 @@ def cmd_transition(args: argparse.Namespace) -> int:
     if run is not None:
         out.update(opened=run.opened, failed=run.failed)
     if args.json:
-        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print_json(out)
         return EXIT_OK
     n = lst.counts()
-    print(
+    say(
         f"小升初待接收 {len(rows):,} 人(截至 {scope.as_of.isoformat()})：待接收 {n['waiting']:,}，"
         f"逾期未报到 {n['overdue']:,}，已过建档期限 {n['case_due']:,}；已入学 {n['received']:,}，"
         f"已查明去向 {n['elsewhere'] + n['exempt'] + n['case']:,}"
     )
     if run is not None:
-        print(
+        say(
             f"已建立疑似辍学台账 {len(run.opened):,} 件"
             + (f"，未能建档 {len(run.failed):,} 人" if run.failed else "")
         )
         for sid, why in run.failed.items():
-            print(f"  未能建档 {sid}：{why}", file=sys.stderr)
+            say(f"  未能建档 {sid}：{why}", err=True)
     return EXIT_OK

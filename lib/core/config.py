@@ -229,6 +229,8 @@ DEFAULTS: dict[str, Any] = {
     "ingest": {
         "max_upload_mb": 50,
         "max_rows": 500_000,
+        # a pupil this many years older or younger than the grade's usual age is a warning
+        "grade_age_years": 2,
         # roles that may import (the accounts issue narrows this)
         "import_roles": ["county", "township", "school", "admin"],
     },
@@ -243,6 +245,9 @@ DEFAULTS: dict[str, Any] = {
         "min_password_length": 10,
         # length of the temporary passwords of a reset or of the first admin
         "temporary_password_length": 12,
+        # student searches a user may make (重点关注学生 查找): guessing names one by one is slow
+        "search_per_minute": 10,
+        "search_per_day": 200,
     },
     # ---- 学籍核查: the school-age roster, transfers, problem records
     "roster": {
@@ -285,6 +290,10 @@ DEFAULTS: dict[str, Any] = {
         # years after the status date; aggregates and the student's non-identifying row stay
         "leaver_years": 3,
         "leaver_status": ["毕业", "转出"],
+        # non-compulsory aid recipients leave when their studies end: years of each stage,
+        # counted from the entry year's September (a recipient with no award, application or
+        # grant since the cutoff is de-identified like a leaver)
+        "study_years": {"普通高中": 3, "中职": 3, "大学": 4},
         # audit-log entries older than this are deleted by the retention run; never below 3
         "audit_years": 5,
     },

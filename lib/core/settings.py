@@ -283,6 +283,12 @@ SECTION_LABELS: dict[str, str] = {
 
 #: Chinese names of the settings a page offers (the dotted key is shown as help).
 SETTING_LABELS: dict[str, str] = {
+    "targets.consolidation.green": "巩固率目标(%)",
+    "targets.consolidation.red": "巩固率红线(%)",
+    "targets.aid_coverage.green": "资助覆盖率目标(%)",
+    "targets.aid_coverage.red": "资助覆盖率红线(%)",
+    "targets.aid_on_time.green": "按时足额发放率目标(%)",
+    "targets.aid_on_time.red": "按时足额发放率红线(%)",
     "dropout.unreported_after_school_days": "几个上学日未报缺勤列为数据未报",
     "roster.max_age": "学籍核查最大年龄(未完成九年级者)",
     "dropout.suspected_consecutive_days": "连续无故缺勤几天提示疑似辍学",
@@ -295,7 +301,7 @@ SETTING_LABELS: dict[str, str] = {
     "dropout.home_teaching_visits_per_week": "送教上门每周次数",
     "dropout.mentoring_sessions_per_week": "一教一帮每周次数",
     "aid.on_time_grace_days": "按时发放宽限(天)",
-    "aid.non_boarder_share": "非寄宿生补助比例(0-1)",
+    "aid.non_boarder_share": "非寄宿生补助比例(%)",
     "aid.nutrition_rural_only": "营养餐仅限农村学校",
     "aid.approval_stale_days": "审批停滞提醒(天)",
     "aid.verification_due_days": "核实任务期限(天)",
@@ -310,11 +316,11 @@ SETTING_LABELS: dict[str, str] = {
     "layout.reach_km.junior": "初中就近距离阈值(km)",
     "layout.detour_factor": "道路绕行系数",
     "layout.projection_years": "预测年数",
-    "layout.decline_flag_share": "学龄人口降幅提示(0-1)",
+    "layout.decline_flag_share": "学龄人口降幅提示(%)",
     "layout.boarding_min_grade": "可寄宿的最低年级",
     "layout.boarding_max_km.primary": "小学寄宿最远距离(km)",
     "layout.boarding_max_km.junior": "初中寄宿最远距离(km)",
-    "layout.optimize.close_max_share": "优化默认最多撤并比例(0-1)",
+    "layout.optimize.close_max_share": "优化默认最多撤并比例(%)",
     "layout.optimize.close_cost": "撤并一所学校成本(万元)",
     "layout.optimize.build_cost.primary": "新建小学成本(万元)",
     "layout.optimize.build_cost.junior": "新建初中成本(万元)",
@@ -355,12 +361,15 @@ SETTING_LABELS: dict[str, str] = {
     "risk.budget_default": "默认帮扶人数",
     "ingest.max_upload_mb": "上传文件上限(MB)",
     "ingest.max_rows": "单个文件最多行数",
+    "ingest.grade_age_years": "年龄与年级相差几岁提示核对",
     "presentation.high_contrast": "汇报模式高对比度",
     "security.max_failed_logins": "连续输错几次锁定账号",
     "security.lockout_minutes": "锁定时长(分钟)",
     "security.session_idle_minutes": "无操作几分钟自动退出",
     "security.min_password_length": "密码最短长度",
     "security.temporary_password_length": "临时密码长度",
+    "security.search_per_minute": "每人每分钟最多查找学生次数",
+    "security.search_per_day": "每人每天最多查找学生次数",
     "backup.dir": "备份目录(空=数据目录下 backups)",
     "backup.keep": "保留备份份数",
     "backup.schedule_hours": "定时备份间隔(小时，0=仅手动)",
@@ -370,6 +379,10 @@ SETTING_LABELS: dict[str, str] = {
     },
     "retention.leaver_years": "离校学生个人信息保留年数",
     "retention.audit_years": "审计日志保留年数(不少于3)",
+    **{
+        f"retention.study_years.{stage}": f"{stage}学制(年，受助人离校去标识化)"
+        for stage in ("普通高中", "中职", "大学")
+    },
     "roster.transfer_confirm_days": "转学确认期限(天)",
     "roster.over_age_years": "超龄提示(岁)",
     "roster.absent_school_days": "空挂学籍缺勤天数",
@@ -377,6 +390,56 @@ SETTING_LABELS: dict[str, str] = {
     "transition.case_days": "小升初未报到列为疑似辍学(开学后天数)",
     "transition.window_days": "小升初跟踪期(离校后天数)",
 }
+
+
+#: Shares stored as 0-1 and shown in percent, the unit people use for a target (96.0 for 0.96).
+PERCENT_SETTINGS: frozenset[str] = frozenset(
+    {
+        "aid.non_boarder_share",
+        "layout.decline_flag_share",
+        "layout.optimize.close_max_share",
+        *(
+            f"targets.{m}.{line}"
+            for m in ("consolidation", "aid_coverage", "aid_on_time")
+            for line in ("red", "green")
+        ),
+    }
+)
+
+
+def shown_value(key: str, value: Any) -> Any:
+    """A setting as the page shows it (a share in percent)."""
+    return round(float(value) * 100, 4) if key in PERCENT_SETTINGS else value
+
+
+def stored_value(key: str, value: Any) -> Any:
+    """A value typed on the page as the setting stores it (a percent back to a share)."""
+    return round(float(value) / 100, 6) if key in PERCENT_SETTINGS else value
+
+
+def overrides_view(table: Any) -> Any:
+    """:func:`overrides_table` for people: setting names, values in their unit, times in words."""
+    from lib.core import fmt  # a leaf module of core; loaded only when the table is shown
+
+    out = table.copy()
+    if out.empty:
+        return out
+    keys = out["设置项"].tolist()
+    out["取值"] = [
+        f"{float(v) * 100:g}%" if k in PERCENT_SETTINGS and _is_number(v) else v
+        for k, v in zip(keys, out["取值"], strict=True)
+    ]
+    out.insert(0, "名称", [setting_label(k) for k in keys])
+    out["修改时间"] = out["修改时间"].map(fmt.fmt_datetime)
+    return out
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def setting_label(key: str) -> str:

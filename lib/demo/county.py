@@ -18,6 +18,7 @@ a time.  How each thing is generated, and why each rate is plausible:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -2197,6 +2198,7 @@ def build_demo(
     scale: str = "district",
     seed: int = config.DEMO_SEED,
     as_of: date = config.DEMO_AS_OF,
+    progress: Callable[[float, str], None] | None = None,
 ) -> dict[str, int]:
     """Fill the store at `path` (default config.db_path()) with the demo; return row counts per table.
 
@@ -2214,6 +2216,8 @@ def build_demo(
         Everything follows from it: same seed, identical tables.
     as_of
         The demo's "today" (default 2026-11-20).
+    progress
+        Called as ``progress(share_done, step)`` along the way (the first start's progress bar).
 
     Returns
     -------
@@ -2221,14 +2225,18 @@ def build_demo(
         Rows written per data table.
     """
     specs = demo_counties(scale)
+    say = progress or (lambda share, step: None)
+    say(0.02, "校历")
     calendar = build_calendar(as_of)
     counts = dict.fromkeys(schema.DATA_TABLES, 0)
     with store.transaction(path) as con:
         for name in schema.DATA_TABLES:
             store.write_table(con, name, pd.DataFrame(columns=schema.TABLES[name].names), mode="replace")
         counts["school_calendar"] = store.write_table(con, "school_calendar", calendar)
-        for spec in specs:
+        for i, spec in enumerate(specs):
+            say(0.05 + 0.9 * i / len(specs), f"{spec.name}：学校、学生与台账")
             frames = county_frames(spec.code, seed=seed, as_of=as_of, calendar=calendar)
+            say(0.05 + 0.9 * (i + 0.7) / len(specs), f"{spec.name}：写入数据库")
             for name, df in frames.items():
                 counts[name] += store.write_table(con, name, df)
             del frames

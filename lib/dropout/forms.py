@@ -4,7 +4,7 @@
   疑似辍学 or 辍学): 姓名, 性别, 身份证号, 学校, 年级, 户籍村, 监护人, 联系电话, 辍学(疑似)时间,
   原因, 六长责任人.
 * **劝返复学情况表**: every child returned in the school year (a reopened case too): 姓名, 学校,
-  年级, 劝返责任人, 劝返日期, 复学日期, 安置方式, 30 天/90 天巩固情况.
+  年级, 劝返责任人, 劝返日期 (the first persuasion logged), 复学日期, 安置方式, 30 天/90 天巩固情况.
 * **核查反馈**: one row per case in the layout of a provincial module's feedback file
   (身份证号, 姓名, 核查结果, 核查说明, 核查人, 核查日期): the layout to adapt when a province
   publishes its own (docs/dropout.md).
@@ -146,7 +146,7 @@ def return_table(
         for case_id, g in acts.sort_values("acted_on").groupby("case_id"):
             who = [a for a in dict.fromkeys(g["actor"].dropna()) if a]
             persuaders[case_id] = "、".join(ids.mask_name(a) if mask else a for a in who[:3])
-            last_act[case_id] = g["acted_on"].iloc[-1]
+            last_act[case_id] = g["acted_on"].iloc[0]  # when persuasion began
     people = _people(responsibles, mask=mask)
     present = dict(zip(presence["student_id"], presence["present"], strict=True)) if len(presence) else {}
     checks = [

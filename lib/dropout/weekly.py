@@ -509,12 +509,12 @@ def _versions(con: duckdb.DuckDBPyConnection, case_ids: list[str], *, after: dat
 def to_xlsx(report: WeeklyReport) -> bytes:
     """The report as .xlsx: the three sheets, each under the title row (the page's download)."""
     sheets = report.sheets()
-    return reports.to_xlsx_bytes(sheets, titles={k: report.title for k in sheets})
+    return reports.to_xlsx_bytes(sheets, titles={k: report.title for k in sheets}, mask=report.masked)
 
 
 def to_csv(report: WeeklyReport) -> bytes:
     """The report's rows as UTF-8 CSV with BOM."""
-    return reports.to_csv_bytes(report.rows)
+    return reports.to_csv_bytes(report.rows, mask=report.masked)
 
 
 def term_weeks(as_of: date, term_start: date) -> list[str]:

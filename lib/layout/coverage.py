@@ -220,6 +220,13 @@ def school_status(schools: pd.DataFrame) -> pd.Series:
     return pd.Series(status, index=schools.index)
 
 
+def small_school_count(whole_school_pupils: pd.Series) -> int:
+    """乡村小规模学校: schools with fewer than ``layout.small_school`` pupils in the whole school
+    (both bands of a 九年一贯制 school together).  The one count 学校布局 and 布局规划 show."""
+    pupils = pd.Series(whole_school_pupils, dtype="float64").round(6)  # 99.9999999 moved pupils are 100
+    return int((pupils < config.SETTINGS["layout"]["small_school"]).sum())
+
+
 def band_supply(schools: pd.DataFrame, band: str) -> pd.DataFrame:
     """The band's schools with ``seats`` and ``band_enrolled`` for that band.
 
@@ -366,7 +373,6 @@ def _township_trend(proj: pd.DataFrame, v2t: dict[str, str], *, band: str, years
 
 
 def _summarise(reach: pd.DataFrame, schools: pd.DataFrame) -> dict[str, Any]:
-    lay = config.SETTINGS["layout"]
     w = reach["children"].to_numpy(float)
     children = float(w.sum())
     within = float(w[reach["within"].to_numpy(bool)].sum())
@@ -381,7 +387,7 @@ def _summarise(reach: pd.DataFrame, schools: pd.DataFrame) -> dict[str, Any]:
         "schools": len(schools),
         "seats": int(round(float(schools["seats"].sum()))) if len(schools) else 0,
         "over_capacity": int((schools["band_enrolled"] > schools["seats"]).sum() if len(schools) else 0),
-        "small_schools": int((schools["enrolled"] < lay["small_school"]).sum()),
+        "small_schools": small_school_count(schools["enrolled"]),
         "boarding_beds": int(schools["boarding_beds"].fillna(0).sum()),
     }
 
@@ -651,10 +657,11 @@ def plot_distance(view: LayoutView, *, title: str) -> Any:
             hovertemplate="%{x:.2f} km: %{y:,.0f} 人<extra></extra>",
         )
     )
-    fig.add_vline(x=view.km, line_dash="dash", line_color="#333", annotation_text=f"阈值 {view.km:g} km")
+    fig.update_traces(showlegend=False)
+    charts.reference_line(fig, view.km, f"阈值 {view.km:g} km", colour="#333333", dash="dash")
     fig.update_xaxes(title="到最近学校距离(km，道路估算)")
     fig.update_yaxes(title="学龄儿童")
-    return charts._layout(fig, title)
+    return charts.style(fig, title)
 
 
 def plot_projection(view: LayoutView, *, title: str) -> Any:
@@ -672,9 +679,9 @@ def plot_projection(view: LayoutView, *, title: str) -> Any:
         x=enrol.index, y=enrol.values, name="预计在校生", mode="lines+markers", line={"color": AMBER}
     )
     seats = float(view.schools[view.schools["code"].isin(view.in_scope)]["seats"].sum())
-    fig.add_hline(y=seats, line_dash="dot", line_color=GREY, annotation_text=f"学位 {seats:,.0f}")
+    charts.reference_line(fig, seats, f"学位 {seats:,.0f}", axis="y", colour=GREY, dash="dot")
     fig.update_xaxes(dtick=1)
-    return charts._layout(fig, title)
+    return charts.style(fig, title)
 
 
 def school_flags(view: LayoutView, data: LayoutData) -> pd.DataFrame:
@@ -739,11 +746,11 @@ def plot_school_trend(card: dict[str, Any]) -> Any:
             line={"color": AMBER, "dash": "dash"},
         )
     if card["capacity"]:
-        fig.add_hline(y=card["capacity"], line_dash="dot", line_color=RED, annotation_text="学位")
+        charts.reference_line(
+            fig, card["capacity"], f"学位 {card['capacity']:,}", axis="y", colour=RED, dash="dot"
+        )
     fig.update_xaxes(dtick=2, tickformat="d")
-    fig = charts._layout(fig, "在校生：历年与五年预测", height=280)
-    fig.update_layout(legend={"orientation": "h", "y": -0.25}, margin={"l": 10, "r": 10, "t": 40, "b": 10})
-    return fig
+    return charts.style(fig, "在校生：历年与五年预测", height=300)
 
 
 def township_export(view: LayoutView) -> pd.DataFrame:

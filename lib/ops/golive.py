@@ -168,6 +168,7 @@ WAYS_IN: dict[str, tuple[str, str, str]] = {
     "case_responsibles": ("form", "lib.dropout.cases", "辍学台账页：六长责任人"),
     "case_actions": ("form", "lib.dropout.cases", "辍学台账页：劝返记录"),
     "case_status_log": ("form", "lib.dropout.cases", "辍学台账页：状态变更"),
+    "case_versions": ("form", "lib.dropout.cases", "辍学台账页：每次修改前的台账内容(周报按周末状态)"),
     "notices": ("form", "lib.dropout.cases", "辍学台账页：签发文书"),
     "detection_decisions": ("form", "lib.dropout.cases", "辍学台账页：确认或排除缺勤监测提示"),
     "interventions": ("form", "lib.dropout.rosters", "帮扶名册页：一教一帮、送教上门"),

@@ -102,6 +102,10 @@ def cards(data: metrics.Overview, *, lang: str = "zh", unknown: frozenset[str] =
     ]
 
 
+#: The column that says how many open cases a township has for its size (its colour's reason).
+OPEN_RATE_COLUMN = metrics.MEASURE_LABELS["open_cases_per_1000"] + "(‰)"
+
+
 def _unknown_or(text: str, measure: str, unknown: frozenset[str]) -> str:
     return "未导入" if measure in unknown else text
 
@@ -110,7 +114,11 @@ def township_table(
     data: metrics.Overview, *, unknown: frozenset[str] = frozenset()
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """The township table (ranked by attention), its cell colours and its formats; measures in
-    ``unknown`` (not imported) are blank, not 0 and not red."""
+    ``unknown`` (not imported) are blank, not 0 and not red.
+
+    A cell is coloured only by the number it shows: the open cases are judged per 1,000
+    pupils, so that rate has its own column and its own colour (0 cases is never amber).
+    """
     cols = list(metrics.TOWNSHIP_COLUMNS)
     towns = data.townships.copy()
     for m in unknown:
@@ -118,17 +126,33 @@ def township_table(
             towns[m] = float("nan")
     data = replace(data, townships=towns)
     table = data.townships[cols].rename(columns=metrics.TOWNSHIP_COLUMNS)
+    at = table.columns.get_loc(metrics.TOWNSHIP_COLUMNS["dropouts"]) + 1
+    table.insert(at, OPEN_RATE_COLUMN, data.townships["open_cases_per_1000"].to_numpy())
     colours = pd.DataFrame("none", index=table.index, columns=table.columns)
     for m in ("consolidation", "aid_coverage", "aid_on_time"):
         colours[metrics.TOWNSHIP_COLUMNS[m]] = data.townships[m].map(lambda v, m=m: status_colour(m, v))
-    open_colour = data.townships["open_cases_per_1000"].map(lambda v: status_colour("open_cases_per_1000", v))
-    for m in ("suspected", "dropouts"):
-        colours[metrics.TOWNSHIP_COLUMNS[m]] = open_colour
+    colours[OPEN_RATE_COLUMN] = data.townships["open_cases_per_1000"].map(
+        lambda v: status_colour("open_cases_per_1000", v)
+    )
     pct = lambda v: fmt.fmt_pct(v)  # noqa: E731
-    formats = {metrics.TOWNSHIP_COLUMNS[m]: pct for m in ("consolidation", "aid_coverage", "aid_on_time")}
+    formats: dict[str, Any] = {
+        metrics.TOWNSHIP_COLUMNS[m]: pct for m in ("consolidation", "aid_coverage", "aid_on_time")
+    }
     for m in ("students", "population", "schools", "suspected", "dropouts", "at_risk"):
         formats[metrics.TOWNSHIP_COLUMNS[m]] = "{:,}"
+    formats[OPEN_RATE_COLUMN] = lambda v: "—" if pd.isna(v) else f"{v:.2f}"
     return table, colours, formats
+
+
+#: Excel formats of the township table's columns (the briefing's 各乡镇汇总 sheet).
+TOWNSHIP_XLSX_FORMATS: dict[str, str] = {
+    **{metrics.TOWNSHIP_COLUMNS[m]: "pct" for m in ("consolidation", "aid_coverage", "aid_on_time")},
+    **{
+        metrics.TOWNSHIP_COLUMNS[m]: "count"
+        for m in ("students", "population", "schools", "suspected", "dropouts", "at_risk")
+    },
+    OPEN_RATE_COLUMN: "decimal2",
+}
 
 
 def choropleth(data: metrics.Overview, shapes: dict, *, measure: str) -> folium.Map:

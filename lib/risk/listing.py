@@ -15,7 +15,9 @@ import numpy as np
 import pandas as pd
 
 from lib.core import audit, config, fmt, ids, permissions, schema, store
+from lib.core import settings as settings_store
 from lib.core.scope import Scope
+from lib.present import charts
 from lib.present.cards import Card
 from lib.risk import backtest as rb
 from lib.risk import inputs as risk_inputs_mod
@@ -214,24 +216,63 @@ def summary(df: pd.DataFrame) -> dict[str, int]:
 
 
 # ------------------------------------------------------------------ search and profile
+_NO_HITS = ["student_id", "name", "id_number", "school_name", "grade", "status"]
+
+
+def like_prefix(text: str) -> str:
+    """``text`` as a LIKE prefix pattern (with ``ESCAPE '\\'``): ``%`` and ``_`` typed by the
+    user match themselves, never any text."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _masked_name_sql(col: str) -> str:
+    """SQL of :func:`lib.core.ids.mask_name` on column ``col`` (张*三, 李*)."""
+    return (
+        f"CASE WHEN length({col}) <= 1 THEN {col} WHEN length({col}) = 2 THEN left({col}, 1) || '*' "
+        f"ELSE left({col}, 1) || repeat('*', length({col}) - 2) || right({col}, 1) END"
+    )
+
+
 def search(con: duckdb.DuckDBPyConnection, scope: Scope, text: str, *, limit: int = 20) -> pd.DataFrame:
-    """Students in Scope whose full name, ID number or 学籍号 equals ``text``
-    (or whose name starts with it when at least two characters are given).
-    Returns ``student_id``, masked ``name``/``id_number``, school, grade, status."""
+    """Students in Scope that ``text`` finds.  Returns ``student_id``, ``name``/``id_number``
+    (masked unless the Scope unmasks), school, grade, status.
+
+    Unmasked (a user who typed a reason): the full name, ID number or 学籍号 equals ``text``,
+    or the name starts with it (two characters at least; ``%`` and ``_`` are plain
+    characters).  Masked: the 学生编号, or the masked shape of the name (王*明) or ID number
+    (area code and last four) equals that of ``text``, so that a guessed name or number
+    finds every student masked alike and confirms nothing the masked list does not show.
+    """
     permissions.require(scope, "view_named")  # named list: not for planner/admin-only
     text = (text or "").strip().upper()
     if not text:
-        return pd.DataFrame(columns=["student_id", "name", "id_number", "school_name", "grade", "status"])
+        return pd.DataFrame(columns=_NO_HITS)
     sw, sp = scope.student_where("st")
     norm = ids.normalise_id(text) or text
+    select = (
+        "SELECT st.student_id, st.name, st.id_number, sc.name AS school_name, st.grade, st.status "
+        "FROM students st LEFT JOIN schools sc ON sc.code = st.school_code "
+    )
+    masked = permissions.masked(scope)
+    if not masked:
+        cond = (
+            "st.id_number = ? OR upper(st.xueji_number) = ? OR st.name = ? "
+            "OR (length(?) >= 2 AND st.name LIKE ? ESCAPE '\\')"
+        )
+        params = [norm, text, text, text, like_prefix(text)]
+    else:
+        shape = text if "*" in text else (ids.mask_name(text) or "")
+        idn = norm[1:] if norm[:1] in ("G", "J", "L") and len(norm) == 19 else norm
+        id_like = len(idn) == 18 and (idn[:17].replace("*", "").isdigit() or ids.is_valid_id(idn))
+        cond = f"st.student_id = ? OR (length(?) >= 2 AND {_masked_name_sql('st.name')} = ?)"
+        params = [text, shape, shape]
+        if id_like:
+            cond += " OR (left(st.id_number, 6) = ? AND right(st.id_number, 4) = ?)"
+            params += [idn[:6], idn[-4:]]
     df = con.execute(
-        f"SELECT st.student_id, st.name, st.id_number, sc.name AS school_name, st.grade, st.status "
-        f"FROM students st LEFT JOIN schools sc ON sc.code = st.school_code "
-        f"WHERE {sw} AND (st.id_number = ? OR upper(st.xueji_number) = ? OR st.name = ? "
-        f"OR (length(?) >= 2 AND st.name LIKE ? || '%')) ORDER BY st.name, st.student_id LIMIT {int(limit)}",
-        [*sp, norm, text, text, text, text],
+        f"{select} WHERE {sw} AND ({cond}) ORDER BY st.name, st.student_id LIMIT {int(limit)}", [*sp, *params]
     ).df()
-    return ids.mask_frame(df) if permissions.masked(scope) else df
+    return ids.mask_frame(df) if masked else df
 
 
 def profile(con: duckdb.DuckDBPyConnection, scope: Scope, student_id: str) -> dict[str, Any] | None:
@@ -297,15 +338,27 @@ def profile(con: duckdb.DuckDBPyConnection, scope: Scope, student_id: str) -> di
 
 
 # ------------------------------------------------------------------ for the page (own connections)
-def find_students(scope: Scope, text: str) -> pd.DataFrame:
-    """:func:`search` in its own connection; every search is recorded in the audit log
-    (with the query masked: the log must not become a list of names and ID numbers)."""
+def find_students(scope: Scope, text: str, *, now: Any = None) -> pd.DataFrame:
+    """:func:`search` in its own connection, rate-limited and recorded in the audit log.
 
+    Each user may search ``security.search_per_minute`` times a minute and
+    ``security.search_per_day`` times a day (counted in the audit log, so across sessions
+    and processes).  The entry says what was searched in a form an auditor can review
+    without the log becoming a list of names: the kind of query, its masked shape, the
+    hits, and a keyed fingerprint with which 审计日志 finds every search for a given child
+    (:func:`lib.core.audit.query_fields`).
+
+    Raises
+    ------
+    lib.core.audit.SearchLimited
+        Too many searches (the refusal is recorded too).
+    """
     with store.connect() as con:
+        settings = settings_store.effective_settings(con)
+        audit.check_search_rate(con, scope, settings["security"], now=now)
         hits = search(con, scope, text)
-    q = (text or "").strip()
-    masked = ids.mask_id(q) if any(ch.isdigit() for ch in q) else ids.mask_name(q)
-    audit.record(scope, "search", list="risk", query=masked, hits=len(hits))
+        fields = audit.query_fields(con, text)
+    audit.record(scope, "search", list="risk", hits=len(hits), masked=permissions.masked(scope), **fields)
     return hits
 
 
@@ -324,15 +377,8 @@ def plot_absences(absences: pd.DataFrame, *, title: str) -> Any:
     if not absences.empty:
         fig.add_bar(x=absences["month"], y=absences["无故缺勤"], name="无故缺勤", marker_color="#c0392b")
         fig.add_bar(x=absences["month"], y=absences["请假"], name="请假", marker_color="#9e9e9e")
-    fig.update_layout(
-        barmode="stack",
-        title=title,
-        height=260,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        legend={"orientation": "h", "y": -0.25},
-        yaxis_title="天",
-    )
-    return fig
+    fig.update_layout(barmode="stack", yaxis_title="天")
+    return charts.style(fig, title, height=280)
 
 
 def options(df: pd.DataFrame) -> dict[str, dict[Any, str]]:

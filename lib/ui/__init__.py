@@ -5,7 +5,8 @@ of some wings live beside it: login (the login gate, password change, account bo
 present (汇报模式 chrome), ops (maintenance notice, scheduled backup, the correction form),
 planning (布局规划 scenario widgets), imports (数据导入 mapping editor, report, history),
 golive (the data gate of a page without its data, the 上线检查 tables, 数据未报),
-risk (重点关注学生 model card and weights form).
+risk (重点关注学生 model card and weights form), frame (Streamlit's own texts in Chinese, the
+first start's progress, the note of a long wait).
 """
 
 from __future__ import annotations
@@ -148,7 +149,11 @@ def allowed_scope() -> Scope:
 
 
 def demo_banner(is_demo: bool) -> None:
-    if is_demo:
+    """The synthetic-data warning; in the meeting view every slide's subtitle says 演示数据
+    instead (the banner would take a tenth of a projector's screen)."""
+    from lib.ui.present import PRESENT  # the meeting view's switch (a sibling module of the ui)
+
+    if is_demo and not st.session_state.get(PRESENT):
         st.warning(tr("demo_banner"), icon=":material/science:")
 
 
@@ -185,26 +190,65 @@ def _freshness() -> str | None:
 
 
 def metric_cards(cards: list[Any], *, per_row: int = 5) -> None:
-    """Big-number cards (objects with label, value, delta, help, inverse: lib.overview.view.Card)."""
+    """Big-number cards (objects with label, value, delta, help, inverse: lib.overview.view.Card).
+
+    An arrow and a colour only for a real change: "±0 较上周" is shown plain (a red up arrow
+    for nothing would send a meeting looking for a rise that did not happen)."""
     for i in range(0, len(cards), per_row):
         cols = st.columns(per_row)
         for col, card in zip(cols, cards[i : i + per_row], strict=False):
             note = getattr(card, "note", None)  # no data: the reason in words, grey, no arrow
+            plain = bool(note) or fmt.is_flat(card.delta)  # no data, or a change of nothing: no arrow
             col.metric(
                 card.label,
                 card.value,
                 delta=note or card.delta,
                 help=card.help,
                 border=True,
-                delta_color="off" if note else "inverse" if card.inverse else "normal",
-                delta_arrow="off" if note else "auto",
+                delta_color="off" if plain else "inverse" if card.inverse else "normal",
+                delta_arrow="off" if plain else "auto",
             )
 
 
+def shows_masked(scope: Scope | None = None) -> bool:
+    """Whether what this session shows must be masked: always, unless the user typed a
+    reason to unmask (:func:`unmask_control`) and ``scope`` (when given) is the unmasked one."""
+    from lib.core import permissions  # on first use: the frame's first paint loads only what it draws
+
+    if scope is not None and permissions.masked(scope):
+        return True
+    base = st.session_state.get(SCOPE)
+    grant = st.session_state.get(UNMASK)
+    user = (scope or base).user if (scope or base) is not None else None
+    granted = (
+        bool(grant) and grant.get("user") == user and base is not None and permissions.can(base, "unmask")
+    )
+    return not granted
+
+
+def table(data: Any, *, scope: Scope | None = None, where: Any = None, **kwargs: Any) -> None:
+    """``st.dataframe`` (in ``where``, a column or container, if given) through the masking
+    gate (:func:`lib.core.masking.gate`): names, ID numbers, phones and addresses are masked
+    by their values, whatever the columns are called, unless the user unmasked with a
+    reason (:func:`shows_masked`)."""
+    from lib.core import masking  # on first use: the frame's first paint loads only what it draws
+
+    (where or st).dataframe(masking.gate(data, mask=shows_masked(scope)), **kwargs)
+
+
 def coloured_table(
-    df: pd.DataFrame, colours: pd.DataFrame, *, formats: dict[str, Any], height: int | str = "auto"
+    df: pd.DataFrame,
+    colours: pd.DataFrame,
+    *,
+    formats: dict[str, Any],
+    height: int | str = "auto",
+    scope: Scope | None = None,
 ) -> None:
-    """A table whose cells are tinted by the house palette (``colours`` holds red/amber/...)."""
+    """A table whose cells are tinted by the house palette (``colours`` holds red/amber/...),
+    through the masking gate as :func:`table`."""
+    from lib.core import masking  # on first use: the frame's first paint loads only what it draws
+
+    df = masking.gate(df, mask=shows_masked(scope))
     # st.dataframe shows a missing cell as "None" whatever the Styler's na_rep: a column with
     # missing values is shown as text, formatted here, "—" where there is no value
     config: dict[str, Any] = {}
@@ -268,8 +312,9 @@ def download_buttons(
     """xlsx + UTF-8 CSV (with BOM) buttons; each download is recorded in the audit log.
 
     The files are built only when a button is clicked (deferred ``data``), so a
-    page with several exports stays fast.  ``df`` must already be masked as the
-    user's rights require.
+    page with several exports stays fast.  Every cell passes the masking gate
+    (:mod:`lib.core.masking`) unless the user unmasked with a reason and ``scope`` is
+    the unmasked one (:func:`shows_masked`).
     """
     from functools import partial
 
@@ -279,10 +324,16 @@ def download_buttons(
     c1, c2 = st.columns(2)
     book = sheets or {name: df}
     titles = {k: title for k in book} if title else None
+    mask = shows_masked(scope)
     c1.download_button(
         "下载 Excel (.xlsx)",
         partial(
-            _export_bytes, partial(reports.to_xlsx_bytes, book, titles=titles), scope, name, len(df), "xlsx"
+            _export_bytes,
+            partial(reports.to_xlsx_bytes, book, titles=titles, mask=mask),
+            scope,
+            name,
+            len(df),
+            "xlsx",
         ),
         file_name=f"{stem}.xlsx",
         key=f"{key}_xlsx",
@@ -292,7 +343,7 @@ def download_buttons(
     )
     c2.download_button(
         "下载 CSV",
-        partial(_export_bytes, partial(reports.to_csv_bytes, df), scope, name, len(df), "csv"),
+        partial(_export_bytes, partial(reports.to_csv_bytes, df, mask=mask), scope, name, len(df), "csv"),
         file_name=f"{stem}.csv",
         key=f"{key}_csv",
         width="stretch",

@@ -44,7 +44,7 @@ def show_report(report: ingest.Report, scope: Scope, *, kind: str, name: str) ->
     if report.valid_rows:
         st.markdown(f"**{ui.tr('imp_preview')}**")
         ui.audit_once(scope, "view_list", list="导入预览", kind=kind, file=name)
-        st.dataframe(view.preview(report, mask=scope.mask), hide_index=True, width="stretch", height=260)
+        ui.table(view.preview(report, mask=scope.mask), hide_index=True, width="stretch", height=260)
 
 
 def history_and_undo(scope: Scope) -> None:
@@ -55,7 +55,7 @@ def history_and_undo(scope: Scope) -> None:
         ui.note("还没有导入记录。")
     else:
         table = view.history_table(history)
-        st.dataframe(table, hide_index=True, width="stretch", height=view.table_height(len(table), 250))
+        ui.table(table, hide_index=True, width="stretch", height=view.table_height(len(table), 250))
     if last is not None:
         if reason:
             ui.note(f"最近一次导入 {last['import_id']} 不能撤销：{reason}")
@@ -72,4 +72,4 @@ def history_and_undo(scope: Scope) -> None:
                 st.session_state["imp_flash"] = message
                 st.rerun()
     with st.expander(ui.tr("imp_codes")):
-        st.dataframe(view.problem_codes_table(), hide_index=True, width="stretch")
+        ui.table(view.problem_codes_table(), hide_index=True, width="stretch")

@@ -86,3 +86,31 @@ def test_an_admin_cannot_point_the_backup_dir_at_static(fresh_db):
     stored = con.execute("SELECT count(*) FROM settings WHERE key = 'backup.dir'").fetchone()[0]
     con.close()
     assert stored == 0
+
+
+def test_targets_are_typed_and_shown_in_percent():
+    """巩固率目标 is 96.0 (%) on the page and 0.96 in the settings; the overrides table says 96%."""
+    import pandas as pd
+
+    from lib.core import settings as settings_store
+
+    assert settings_store.shown_value("targets.consolidation.green", 0.97) == 97.0
+    assert settings_store.stored_value("targets.consolidation.green", 97.5) == 0.975
+    assert settings_store.stored_value("security.max_failed_logins", 5) == 5
+    assert settings_store.setting_label("targets.consolidation.green").endswith("(%)")
+    table = pd.DataFrame(
+        {
+            "设置项": ["targets.consolidation.green"],
+            "取值": ["0.975"],
+            "修改人": ["wang"],
+            "修改时间": [pd.Timestamp("2026-11-20 08:05")],
+        }
+    )
+    shown = settings_store.overrides_view(table)
+    assert shown.iloc[0].tolist() == [
+        "巩固率目标(%)",
+        "targets.consolidation.green",
+        "97.5%",
+        "wang",
+        "2026年11月20日 08:05",
+    ]

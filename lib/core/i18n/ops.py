@@ -107,13 +107,19 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "nav_admin_retention": ("数据保留期", "Data retention"),
     "rt_rules": (
-        "规则：{statuses}学生离校满 {years} 年后去除身份信息(身份证号、学籍号、姓名、出生日期、监护人及电话)；"
+        "规则：{statuses}学生离校满 {years} 年后(非义务教育受助学生在学制期满、无资助往来满 {years} 年后)，"
+        "所有能识别孩子的字段置为空值(NULL)：学生表的身份证号、学籍号、姓名、出生日期、监护人及电话，"
+        "台账中的家长姓名电话和劝返结果等文字记录、资助核实与申请的文字、花名册、异地就学名单、受助人信息；"
         "审计日志保留 {audit} 年(不得少于 {min} 年)。",
-        "Rules: identifying fields of {statuses} students are removed {years} years after they left; "
-        "the audit log is kept {audit} years (at least {min}).",
+        "Rules: {years} years after {statuses} students left (recipients: after their studies ended and "
+        "no aid since), every field that identifies the child is set to NULL in every table that holds "
+        "one (students, guardians and free text on cases, aid tasks, the roster, the studying-elsewhere "
+        "list, recipients); the audit log is kept {audit} years (at least {min}).",
     ),
     "rt_students": ("将去标识化的学生({day} 及以前离校)", "Students to de-identify (left by {day})"),
-    "rt_related": ("相关台账/核实任务行", "Related case / task rows"),
+    "rt_related": ("其他表中置空的行", "Rows set to NULL in other tables"),
+    "rt_recipients": ("将去标识化的受助学生(非义务教育)", "Aid recipients to de-identify"),
+    "rt_by_table": ("各表置空(NULL)的字段与行数", "Fields set to NULL, and rows, per table"),
     "rt_audit": ("将删除的审计日志({day} 以前)", "Audit entries to delete (before {day})"),
     "rt_confirm": (
         "我已核对报告，确认去标识化并删除过期审计日志(不可撤销；汇总数字不受影响)",
@@ -147,8 +153,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "rt_nothing": ("目前没有超过保留期限的个人信息或审计日志。", "Nothing is past its retention period."),
     "rt_done": (
-        "已去标识化 {n} 名学生，删除审计日志 {a} 条。",
-        "De-identified {n} students; deleted {a} audit entries.",
+        "已去标识化 {n} 名学生、{r} 名受助学生(共 {rows} 行置空)，删除审计日志 {a} 条。",
+        "De-identified {n} students and {r} recipients ({rows} rows set to NULL); deleted {a} audit entries.",
     ),
     "rt_note": (
         "去标识化只去除能识别孩子的字段，学校、年级、性别、户籍村、状态和各类标记保留，历年汇总数字不变。"
