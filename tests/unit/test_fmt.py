@@ -100,7 +100,12 @@ def test_planning_tables_are_written_like_the_cards():
     from lib.layout import planning
 
     county = pd.DataFrame(
-        {"指标": ["学龄儿童", "平均距离(km)"], "现状": [56522, 0.503], "方案": [56522, 0.53], "变化": [0, 0.027]}
+        {
+            "指标": ["学龄儿童", "平均距离(km)"],
+            "现状": [56522, 0.503],
+            "方案": [56522, 0.53],
+            "变化": [0, 0.027],
+        }
     )
     shown = planning.compare_view(county)
     assert shown.iloc[0].tolist() == ["学龄儿童", "56,522", "56,522", "±0"]
