@@ -47,6 +47,11 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "retention.audit_years": (3, 100),
     "ingest.max_upload_mb": (1, 1024),
     "ingest.max_rows": (1, 5_000_000),
+    # 布局规划: grades board from 1-9; shares are 0-1; a solve's limit stays a planner's wait
+    "layout.boarding_min_grade": (1, 9),
+    "layout.optimize.close_max_share": (0, 1),
+    "layout.optimize.grid_km": (0.5, 50),
+    "layout.optimize.time_limit_s": (5, 600),
 }
 
 

@@ -250,7 +250,7 @@ def optimizer(
 ) -> None:
     """The 选址优化 expander: solve within a time limit; a result shows which schools close and
     why, and what the placement rules make of it, before it can become the scenario."""
-    from lib.layout import optimize  # on first use: the solver loads only when the panel is opened
+    from lib.layout import optimize  # not on top: the layout page uses this module, never the solver
 
     opt = config.SETTINGS["layout"]["optimize"]
     with st.expander(ui.tr("opt_title")):
