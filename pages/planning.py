@@ -132,9 +132,9 @@ st.subheader(f"方案效果 · {layout.BAND_LABELS[band]} · {year}年 · 对比
 ui.metric_cards(planning.cards(before, after))
 tab_county, tab_towns = st.tabs(["全区", "分乡镇"])
 county_table = planning.compare(before, after, names=(base_name if base_name != "方案" else "基准", "方案"))
-tab_county.dataframe(county_table, hide_index=True, width="stretch", height=36 * 14 + 4)
+ui.table(county_table, where=tab_county, hide_index=True, width="stretch", height=36 * 14 + 4)
 towns_table = planning.compare_townships(before, after)
-tab_towns.dataframe(towns_table, hide_index=True, width="stretch", height=36 * 12 + 4)
+ui.table(towns_table, where=tab_towns, hide_index=True, width="stretch", height=36 * 12 + 4)
 with tab_towns:
     ui.download_buttons(
         towns_table,
