@@ -647,21 +647,25 @@ def dumps(obj: Any, *, mask: bool = True, indent: int | None = 2) -> str:
 
 
 # ------------------------------------------------------------------ the gate
-def gate(obj: Any, *, mask: bool = True) -> Any:
+def gate(obj: Any, *, mask: bool = True, known: Iterable[str] = ()) -> Any:
     """The one gate: a frame (or a pandas Styler's frame) through :func:`mask_table`, a
-    string through :func:`mask_text`, anything else through :func:`jsonable`.  With
-    ``mask`` False (a user who typed a reason to unmask) frames and text pass unchanged."""
+    string through :func:`mask_text`, anything else through :func:`jsonable`.  ``known``:
+    names the caller knows the output is about (the child of a case page), masked wherever
+    they occur.  With ``mask`` False (a user who typed a reason to unmask) frames and text
+    pass unchanged."""
     if not mask:
         return obj
     if isinstance(obj, pd.DataFrame):
-        return mask_table(obj)
+        return mask_table(obj, known=known)
     if (
         hasattr(obj, "data")
         and isinstance(getattr(obj, "data", None), pd.DataFrame)
         and hasattr(obj, "format")
     ):
-        obj.data = mask_table(obj.data)  # a Styler: its styles are computed from the frame at render time
+        obj.data = mask_table(
+            obj.data, known=known
+        )  # a Styler: styles are computed from the frame at render time
         return obj
     if isinstance(obj, str):
-        return mask_text(obj)
+        return mask_text(obj, known=known)
     return jsonable(obj)

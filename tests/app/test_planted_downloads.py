@@ -60,10 +60,12 @@ def _shown(at: AppTest) -> str:
     for d in at.dataframe:
         frame = getattr(d.value, "data", d.value)
         parts.append(frame.to_csv() if isinstance(frame, pd.DataFrame) else str(frame))
-    for kind in ("markdown", "caption", "text", "info", "success", "warning", "error", "metric", "selectbox"):
+    for kind in ("markdown", "caption", "text", "info", "success", "warning", "error", "metric"):
         for e in at.get(kind):
             parts.append(str(getattr(e, "value", "")) + str(getattr(e, "label", "")))
-            parts.append(" ".join(map(str, getattr(e, "options", []) or [])))
+    for kind in ("selectbox", "multiselect", "radio"):  # the labels the browser gets, not the keys kept here
+        for e in at.get(kind):
+            parts.append(str(e.label) + " ".join(map(str, e.options or [])))
     return "\n".join(parts)
 
 
