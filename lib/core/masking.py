@@ -88,7 +88,8 @@ _BOUNDARY = _FUNCTION | frozenset("说称讲家父母爷奶外哥姐弟妹叔姨
 _NOT_NAME_ENDINGS = (
     "省 市 县 区 乡 镇 村 组 街道 社区 小镇 管理区 学校 小学 中学 大学 学院 教学点 幼儿园 中心 局 办 委 会 院 所 站 "
     "队 部 厅 处 科 室 班 级 公司 集团 银行 协会 工会 妇联 路 街 巷 号 楼 栋 年级 学段 学期 学年 计划 项目 补助 "
-    "资助 金额 人数 比例 情况 原因 状态 类别 名单 台账 记录 通知书 风险 措施"
+    "资助 金额 人数 比例 情况 原因 状态 类别 名单 台账 记录 通知书 风险 措施 率 数 量 额 费 比 线 值 人口 人次 天数 次数 "
+    "学生 儿童 家庭 户 表 单 证 卡"
 ).split()
 
 
@@ -133,6 +134,8 @@ def mask_id(value: Any) -> Any:
     if _missing(value):
         return None
     s = str(value)
+    if "*" in s:  # masked already: masking twice changes nothing
+        return s
     prefix = ""
     if s[:1] in ("G", "J", "L") and len(s) > 6:
         prefix, s = s[0], s[1:]
@@ -146,7 +149,7 @@ def mask_name(value: Any) -> Any:
     if _missing(value):
         return None
     s = str(value)
-    if len(s) <= 1:
+    if len(s) <= 1 or "*" in s:  # masked already: masking twice changes nothing
         return s
     if len(s) == 2:
         return s[0] + "*"
@@ -154,6 +157,8 @@ def mask_name(value: Any) -> Any:
 
 
 def _mask_digits(s: str) -> str:
+    if "*" in s:  # masked already
+        return s
     return "*" * len(s) if len(s) < 7 else s[:3] + "*" * (len(s) - 7) + s[-4:]
 
 
