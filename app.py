@@ -5,8 +5,9 @@ from pathlib import Path
 import streamlit as st
 
 from lib import loaders, ui
-from lib.core import permissions, store
-from lib.core.i18n import t
+from lib.core import permissions, secure, store
+from lib.ui import frame as ui_frame
+from lib.ui import golive as ui_golive
 from lib.ui import login as ui_login
 from lib.ui import ops as ui_ops
 from lib.ui import present as ui_present
@@ -17,11 +18,14 @@ st.set_page_config(
     layout="wide",
 )
 
+secure.owner_only_umask()  # the store, its log and backups this process writes: owner only
 ui.language_switch()
+ui_frame.localise_widget_defaults()  # Chinese placeholders where a page gives none
+ui_frame.apply_frame_css()  # Streamlit's own English texts (file uploader ...) in Chinese
 ui_ops.maintenance_gate()  # while a backup is being restored, say so and stop
 try:
-    with st.spinner(t("building_demo", ui.lang())):
-        loaders.ensure_store()
+    if not loaders.store_ready():
+        ui_frame.first_start_page(loaders.ensure_store)  # 正在生成演示数据, with a progress bar
     info = loaders.store_info()
 except store.StoreBusy:
     st.error(ui.tr("busy"))
@@ -31,11 +35,23 @@ ui_login.login_gate(info)  # the login form (and st.stop) unless logged in; sets
 ui_present.from_url()  # ?present=1 turns on the meeting view (read before the URL is rewritten)
 st.session_state[ui.SCOPE] = ui.sidebar_scope(info, ui.allowed_scope())
 
+# A bureau's new store opens on 上线检查 until its required data is in; the demo on the overview.
+golive_first = not info["demo"] and not loaders.load_golive_status().live
+overview_page = st.Page(
+    "pages/overview.py", title=ui.tr("nav_overview"), icon=":material/dashboard:", default=not golive_first
+)
+golive_page = st.Page(
+    "pages/golive.py",
+    title=ui.tr("nav_golive"),
+    icon=":material/rule:",
+    url_path="golive",
+    default=golive_first,
+)
 # Navigation in meeting order, grouped by duty.  Icons are Material Symbols, which Streamlit
 # bundles (emoji need a colour-emoji font an intranet PC may not have).
 pages = {
     "": [
-        st.Page("pages/overview.py", title=ui.tr("nav_overview"), icon=":material/dashboard:", default=True),
+        overview_page,
         st.Page(
             "pages/present.py", title=ui.tr("nav_present"), icon=":material/co_present:", url_path="present"
         ),  # 汇报模式
@@ -65,6 +81,12 @@ pages = {
             visibility="hidden",
         ),
         st.Page(
+            "pages/dropout_forms.py",
+            title=ui.tr("do_forms"),
+            icon=":material/assignment:",
+            url_path="dropout_forms",
+        ),
+        st.Page(
             "pages/dropout_weekly.py",
             title=ui.tr("nav_dropout_weekly"),
             icon=":material/event_note:",
@@ -89,6 +111,12 @@ pages = {
             icon=":material/how_to_reg:",
             url_path="roster_check",
         ),
+        st.Page(
+            "pages/transition.py",
+            title=ui.tr("nav_transition"),
+            icon=":material/move_up:",
+            url_path="transition",
+        ),  # 小升初衔接
         st.Page("pages/risk.py", title=ui.tr("nav_risk"), icon=":material/crisis_alert:", url_path="risk"),
     ],
     ui.tr("sec_aid"): [
@@ -110,6 +138,7 @@ pages = {
         ),
     ],
     ui.tr("sec_data"): [
+        golive_page,  # 上线检查
         st.Page(
             "pages/data_import.py",
             title=ui.tr("nav_import"),
@@ -185,7 +214,12 @@ if not any(pages.values()):
 pages = {
     section: entries for section, entries in pages.items() if entries
 }  # a role may leave a section empty
-nav = st.navigation(pages)
+nav = st.navigation(pages, expanded=True)  # every page listed, no "View N more"
 ui_present.redirect(nav, st.session_state[ui.SCOPE])  # in the meeting view every page is it
 ui.demo_banner(info["demo"])
-nav.run()
+# a page without its data says so in words (and does not run); every page says how fresh its data is
+ui_golive.data_gate(
+    "" if nav is overview_page else "golive" if nav is golive_page else nav.url_path, nav.title
+)
+with ui_frame.waiting(ui.tr("computing_page").format(page=nav.title)):  # never a silent wait
+    nav.run()

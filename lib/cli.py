@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from lib.core import config, masking, store
+from lib.core import config, masking, secure, store, storemeta
 from lib.core.errors import AppError
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
@@ -34,7 +34,7 @@ def print_json(obj: Any) -> None:
 
 def say(text: str, *, err: bool = False) -> None:
     """A line (or lines) for people, through the masking gate; ``err``: on standard error."""
-    print(masking.mask_text(text), file=sys.stderr if err else sys.stdout)
+    print(masking.mask_text(text), file=sys.stderr if err else sys.stdout, flush=True)
 
 
 def emit(args: argparse.Namespace, obj: Any, text: str) -> None:
@@ -72,11 +72,12 @@ def cmd_info(args: argparse.Namespace) -> int:
     counts = store.row_counts(path)
     with store.connect(path) as con:
         meta = dict(con.execute("SELECT key, value FROM meta ORDER BY key").fetchall())
+        as_of = storemeta.data_as_of(con).isoformat()  # the demo's anchor, or a bureau's today
     result = {
         "path": str(path),
         "schema_version": int(meta.get("schema_version", 0)),
         "demo": meta.get("demo") == "true",
-        "as_of": meta.get("as_of"),
+        "as_of": as_of,
         "tables": counts,
     }
     lines = [
@@ -131,6 +132,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 )  # 学籍核查
 COMMAND_MODULES += ("lib.commands.briefing",)  # 汇报简报
 COMMAND_MODULES += ("lib.commands.ops",)  # 运行维护: backup, restore, ...
+COMMAND_MODULES += ("lib.commands.setup",)  # 首次启动: demo data and the admin account
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -161,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    secure.owner_only_umask()  # every file a command writes (store, backup, export) is the operator's only
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -1,5 +1,6 @@
-"""系统设置 (administrators and county staff): thresholds and targets, stored with who and when;
-they override the defaults file (data/settings.toml) until reset."""
+"""系统设置 (管理员; 县级业务 the domains' thresholds and targets): stored with who and when;
+they override the defaults file (data/settings.toml) until reset.  Security, backup,
+retention, upload limits and paths are 管理员's alone (lib.core.settings)."""
 
 import streamlit as st
 
@@ -14,10 +15,13 @@ if msg := st.session_state.pop("set_flash", None):
     st.success(msg)
 
 settings = loaders.load_effective_settings()
-sections = [s for s in settings_store.SECTION_LABELS if settings_store.editable_leaves(settings, s)]
+sections = settings_store.editable_sections(scope, settings)
+if not sections:
+    st.info(ui.tr("settings_none"))
+    st.stop()
 section = (
     st.segmented_control(
-        "设置类别",
+        ui.tr("settings_section"),
         sections,
         format_func=settings_store.SECTION_LABELS.get,
         default=sections[0],
@@ -25,46 +29,79 @@ section = (
     )
     or sections[0]
 )
+if section not in sections:
+    section = sections[0]
 with st.form(f"set_form_{section}"):
     cols = st.columns(3)
     submitted = {}
-    for i, (key, value) in enumerate(settings_store.editable_leaves(settings, section)):
+    leaves = [
+        (k, v)
+        for k, v in settings_store.editable_leaves(settings, section)
+        if settings_store.may_edit_key(scope, k)
+    ]
+    for i, (key, value) in enumerate(leaves):
         label = settings_store.setting_label(key)
         col = cols[i % 3]
+        locked = not settings_store.may_edit_key(scope, key)  # shown, but only 管理员 changes it
+        hint = key + (ui.tr("settings_admin_only") if locked else "")
         if isinstance(value, bool):
-            submitted[key] = col.checkbox(label, value=value, key=f"set_{key}", help=key)
+            entered = col.checkbox(label, value=value, key=f"set_{key}", help=hint, disabled=locked)
+        elif key in settings_store.PERCENT_SETTINGS:  # a share, typed in percent as people write it
+            typed = col.number_input(
+                label,
+                value=float(settings_store.shown_value(key, value)),
+                min_value=0.0,
+                max_value=100.0,
+                step=0.1,
+                format="%.1f",
+                key=f"set_{key}",
+                help=hint,
+                disabled=locked,
+            )
+            entered = settings_store.stored_value(key, typed)
         elif isinstance(value, (int, float)):
-            submitted[key] = col.number_input(
+            lo, hi = settings_store.BOUNDS.get(key, (0, None))
+            entered = col.number_input(
                 label,
                 value=value,
-                min_value=type(value)(0),
+                min_value=type(value)(lo),
+                max_value=None if hi is None else type(value)(hi),
                 key=f"set_{key}",
-                help=key,
+                help=hint,
                 step=1 if isinstance(value, int) else 0.01,
+                disabled=locked,
             )
         else:
-            submitted[key] = col.text_input(label, value=value, key=f"set_{key}", help=key)
-    saved = st.form_submit_button("保存修改", type="primary")
+            entered = col.text_input(label, value=value, key=f"set_{key}", help=hint, disabled=locked)
+        if not locked:
+            submitted[key] = entered
+    saved = st.form_submit_button(ui.tr("settings_save"), type="primary")
 if saved:
     changes = settings_store.changed_values(settings, submitted)
     try:
         if changes:
             settings_store.save_overrides(scope, changes)
             st.cache_data.clear()  # every cached figure depends on the settings
-        st.session_state["set_flash"] = f"已保存 {len(changes)} 项设置。" if changes else "没有改动。"
+        st.session_state["set_flash"] = (
+            ui.tr("settings_saved").format(n=len(changes)) if changes else ui.tr("settings_unchanged")
+        )
         st.rerun()
     except AppError as exc:
         st.error(str(exc))
 
-st.subheader("已修改的设置(覆盖默认值)")
+st.subheader(ui.tr("settings_overrides"))
 table = loaders.load_settings_overrides(section)
 if table.empty:
-    ui.note("本类设置均为默认值(data/settings.toml 或程序默认)。")
+    ui.note(ui.tr("settings_all_default"))
 else:
-    st.dataframe(table, hide_index=True, width="stretch")
-    if st.button(f"恢复“{settings_store.SECTION_LABELS[section]}”的默认值", key="set_reset"):
-        n = settings_store.reset_overrides(scope, section)
-        st.cache_data.clear()
-        st.session_state["set_flash"] = f"已恢复 {n} 项默认值。"
-        st.rerun()
-ui.note("修改记入审计日志(修改人、时间、新值)。列表和各年度标准(如资助标准)请在 data/settings.toml 中维护。")
+    st.dataframe(settings_store.overrides_view(table), hide_index=True, width="stretch")
+    label = ui.tr("settings_reset").format(section=settings_store.SECTION_LABELS[section])
+    if st.button(label, key="set_reset"):
+        try:
+            n = settings_store.reset_overrides(scope, section)
+            st.cache_data.clear()
+            st.session_state["set_flash"] = ui.tr("settings_reset_done").format(n=n)
+            st.rerun()
+        except AppError as exc:
+            st.error(str(exc))
+ui.note(ui.tr("settings_note"))

@@ -18,7 +18,7 @@ where, when = dm.scope_label(scope, towns), f"截至{fmt.fmt_date(scope.as_of)}"
 ui.page_header(ui.tr("nav_dropout"), scope, towns=towns)
 
 ui.metric_cards(dm.cards(data, proposals=len(found)), per_row=6)
-ui.note(f"{ui.tr('do_case_rule')} 巩固率目标 {fmt.fmt_pct(dm.consolidation_target())}。")
+ui.note(f"{ui.tr('do_case_rule')} 巩固率{dm.target_text()}；{ui.tr('do_home_rule')}")
 c1, c2, c3 = st.columns(3)
 c1.page_link(
     "pages/dropout_cases.py",

@@ -8,6 +8,7 @@ from lib.core.errors import AppError
 from lib.dropout import cases as dropout_cases
 from lib.dropout import ledger as dl
 from lib.dropout import notices
+from lib.dropout import presence as dropout_presence
 from lib.dropout import rules as dropout
 
 scope = ui.current_scope()
@@ -72,7 +73,10 @@ st.caption(line)
 tab_status, tab_actions, tab_chiefs, tab_notices = st.tabs(["状态与跟进", "劝返记录", "六长", "文书"])
 
 with tab_status:
-    moves = dropout.allowed_moves(case["status"], returned_on=case.get("returned_on"), as_of=scope.as_of)
+    present = dropout_presence.child_present(case.get("student_id"), as_of=scope.as_of)
+    moves = dropout.allowed_moves(
+        case["status"], returned_on=case.get("returned_on"), as_of=scope.as_of, present=present
+    )
     if moves:
         with st.form("do_move"):
             c1, c2 = st.columns(2)
@@ -85,8 +89,13 @@ with tab_status:
                 key="do_move_code",
             )
             note = c2.text_input("误报理由(改为误报时必填) / 说明", key="do_move_note")
+            placement = c1.selectbox(
+                "安置方式(改为已返校时)", list(schema.RETURN_PLACEMENTS), key="do_move_place"
+            )
             if st.form_submit_button("保存状态", type="primary", disabled=not writable):
-                submit("status", dl.status_values(to, on, code, note), seen)
+                submit("status", dl.status_values(to, on, code, note, placement), seen)
+    if case["status"] in ("已返校", "巩固"):
+        st.caption(f"返校后在校情况：{'在校' if present else '未在校(连续缺勤或已离校)：可重新打开台账'}")
     else:
         st.info(f"“{case['status']}”没有可做的状态变更。")
     with st.form("do_details"):
@@ -124,11 +133,19 @@ with tab_chiefs:
             people = {}
             for role in schema.SIX_CHIEFS:
                 name, phone = case["responsibles"].get(role, (None, None))
-                c1, c2 = st.columns(2)
+                c1, c2, c3 = st.columns(3)
                 people[role] = [
                     c1.text_input(f"{role} 姓名", value=name or "", key=f"do_chief_{role}_n"),
                     c2.text_input(f"{role} 电话", value=phone or "", key=f"do_chief_{role}_p"),
                 ]
+                if role in ("师长", "村长"):  # with an account, the case's tasks reach their 我的待办
+                    people[role].append(
+                        c3.text_input(
+                            f"{role} 账号(可空)",
+                            value=case.get("accounts", {}).get(role) or "",
+                            key=f"do_chief_{role}_a",
+                        )
+                    )
             if st.form_submit_button("保存六长", disabled=not writable):
                 submit("chiefs", {"responsibles": people}, seen)
 

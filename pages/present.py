@@ -16,19 +16,20 @@ scope = replace(scope, mask=True)  # aggregates only: nothing personal is read o
 ui_present.chrome()
 b = loaders.load_briefing(scope)
 
-titles = list(briefing.SLIDES.values())
-slide = list(briefing.SLIDES)[ui_present.step_bar(titles)]
-st.html(briefing.slide_header_html(b, slide))
+titles, keys = list(briefing.SLIDES.values()), list(briefing.SLIDES)
+slide = keys[ui_present.step_bar(titles, lambda i: briefing.slide_header_html(b, keys[i]))]
 
 if slide == "numbers":
     st.html(briefing.present_html(briefing.cards_html(briefing.headlines(b), b.last)))
 elif slide == "red_list":
     st.html(briefing.present_html(briefing.red_list_html(b)))
 elif slide == "map":
-    m = briefing.school_map(b, loaders.load_township_geojson(scope))
-    st_folium(m, key="present_map", returned_objects=[], height=660, use_container_width=True)
+    m = briefing.school_map(b, loaders.load_township_geojson(scope), medium="slide")
+    st_folium(
+        m, key="present_map", returned_objects=[], height=ui_present.SLIDE_HEIGHT, use_container_width=True
+    )
 elif slide in ("dropout", "aid"):
-    figs = briefing.figures(b, font_size=18, height=560)
+    figs = briefing.figures(b, medium="slide", height=ui_present.SLIDE_HEIGHT)
     left, right = st.columns(2, gap="large")
     first, second = ("case_trend", "consolidation") if slide == "dropout" else ("aid_coverage", "aid_on_time")
     for col, key in ((left, first), (right, second)):  # theme=None: our fonts and colours, not pale greys
@@ -68,4 +69,8 @@ else:
         "简报与汇总表只含汇总数字，不含学生姓名或证件号。"
     )
     st.subheader("已保存的汇报")
-    ui.table(briefing.load_snapshots(scope), hide_index=True, width="stretch")
+    saved_list = briefing.snapshots_view(briefing.load_snapshots(scope))
+    if saved_list.empty:
+        ui.note(ui.tr("snapshots_empty"))
+    else:
+        ui.table(saved_list, hide_index=True, width="stretch")

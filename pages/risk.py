@@ -4,12 +4,11 @@ import streamlit as st
 
 from lib import loaders, ui
 from lib.core import fmt, schema
-from lib.core import settings as settings_store
 from lib.core.errors import AppError
 from lib.dropout import rosters as dropout_rosters
-from lib.risk import backtest as risk_backtest
 from lib.risk import listing as risk_list
 from lib.risk import score as risk
+from lib.ui import risk as ui_risk
 
 scope = ui.current_scope()
 ui.require_page(scope, "view_named")
@@ -147,66 +146,10 @@ with tab_student:
                     st.error(str(exc))
 
 with tab_card:
-    bt = loaders.load_risk_backtest(scope)
     ui.note(ui.tr("risk_backtest_note"))
-    overall = risk_backtest.overall_table(bt)
-    if overall.empty:
-        st.info("没有可回测的学期(需要至少两个学期的学籍快照)。")
-    else:
-        pct = {c: fmt.fmt_pct for c in ("精确率", "召回率", "随机抽取精确率")} | {"学生数": "{:,}"}
-        ui.table(
-            risk_list.backtest_view(overall).style.format(pct, na_rep="—"), hide_index=True, width="stretch"
-        )
-        d1, d2 = st.columns(2)
-        dim = d1.radio("分组", list(risk_backtest.GROUPS.values()), horizontal=True, key="rk_dim")
-        model = d2.radio("模型", sorted(set(bt.overall["model"])), horizontal=True, key="rk_model")
-        groups = risk_backtest.group_table(bt, dimension=dim, model=model)
-        st.caption(
-            f"按{dim}：各回测学期合计，前 {max(settings['risk']['backtest_k'])} 名；列入比例高而精确率不高即为无益的偏重。"
-        )
-        ui.table(
-            groups.style.format(
-                {c: fmt.fmt_pct for c in ("列入比例", "精确率", "召回率")} | {"学生人次": "{:,}"}, na_rep="—"
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+    # the back-test scores every past term: run on request (then cached), not on every visit
+    if st.toggle("计算回测(各学期末评分与下学期辍学对照，首次约需半分钟)", key="rk_bt"):
+        ui_risk.model_card(loaders.load_risk_backtest(scope), settings)
 
 with tab_settings:
-    if not settings_store.may_edit(scope):
-        st.info("只有管理员可以修改权重。")
-    else:
-        ui.note(
-            "权重是相对的：某项权重加倍，它在总分中的份量随之加大；保存后本页名单与回测立即按新设置重算。"
-            "“逻辑回归”只改变名单排序，风险等级与原因仍按规则评分。"
-        )
-        with st.form("rk_settings"):
-            cols = st.columns(len(risk.FACTORS))
-            changes = {
-                f"risk.weights.{f}": cols[i].number_input(
-                    label, min_value=0, max_value=100, step=5, value=int(settings["risk"]["weights"][f])
-                )
-                for i, (f, label) in enumerate(risk.FACTORS.items())
-            }
-            h1, h2, h3 = st.columns(3)
-            changes["risk.band_high"] = h1.number_input("高档线", 0, 100, int(settings["risk"]["band_high"]))
-            changes["risk.band_medium"] = h2.number_input(
-                "中档线", 0, 100, int(settings["risk"]["band_medium"])
-            )
-            changes["risk.model"] = h3.radio(
-                "名单排序模型",
-                list(risk_backtest.MODELS),
-                horizontal=True,
-                format_func=risk_backtest.MODELS.get,
-                index=list(risk_backtest.MODELS).index(settings["risk"]["model"]),
-            )
-            if st.form_submit_button("保存设置", type="primary"):
-                try:
-                    settings_store.save_overrides(scope, changes)
-                    st.toast("已保存，名单已按新权重重新评分。")
-                    st.rerun()
-                except AppError as exc:
-                    st.error(str(exc))
-        if st.button("恢复默认", key="rk_reset"):
-            settings_store.reset_overrides(scope, "risk")
-            st.rerun()
+    ui_risk.weights_form(scope, settings)

@@ -12,12 +12,15 @@ ui.require_page(scope, "view_named")
 loaders.ensure_dropout_demo()
 ui.page_header(ui.tr("nav_todo"), scope)
 items = loaders.load_todo(scope)
+people = loaders.load_dropout_ledger(scope)["responsibles"]
+named = dl.is_named(people, scope.user)  # a 师长 or 村长 named on cases with this account
 if st.toggle(
     ui.tr("do_todo_mine"),
     key="do_todo_mine",
-    help=f"按您的角色({scope.role})对应的六长一级筛选：升级到这一级的督办事项。",
+    value=named or "teacher" in scope.role.split("+"),
+    help="案件六长中登记了您的账号的，只列这些案件中由您负责的事项；否则按您的角色对应的六长一级筛选。",
 ):
-    items = todo.for_role(items, scope.role)
+    items = dl.tasks_for_account(items, people, scope.user) if named else todo.for_role(items, scope.role)
 counts = todo.counts(items)
 cols = st.columns(6)
 for col, kind in zip(
@@ -26,15 +29,18 @@ for col, kind in zip(
     col.metric(kind, counts[kind], border=True)
 kinds = st.multiselect(
     "事项",
-    [k for k in (*todo.KINDS, "资助核实", *todo.ROSTER_KINDS) if counts[k]],
+    [k for k in (*todo.KINDS, "资助核实", *todo.ROSTER_KINDS, *todo.TRANSITION_KINDS) if counts[k]],
     key="do_todo_kinds",
     placeholder=ui.tr("all"),
 )
 view = items[items["kind"].isin(kinds)] if kinds else items
 ui.audit_once(scope, "view_list", list="我的待办", kinds=",".join(kinds))
-st.caption(f"共 {len(view)} 项 · 红 = 已升级或逾期，黄 = 到期或即将到期 · 姓名已脱敏")
-table, colours = todo.display(view)
-ui.coloured_table(table, colours, formats={}, height=440)
+if view.empty:  # an empty table says nothing: say that there is nothing to do
+    st.success(ui.tr("todo_empty"), icon=":material/task_alt:")
+else:
+    st.caption(f"共 {len(view)} 项 · 红 = 已升级或逾期，黄 = 到期或即将到期 · 姓名已脱敏")
+    table, colours = todo.display(view)
+    ui.coloured_table(table, colours, formats={}, height=min(36 * (len(table) + 1) + 4, 440))
 
 cases = view[view["page"] == "dropout_case"]["task_id"].drop_duplicates().tolist()
 c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
@@ -47,6 +53,8 @@ if (view["page"] == "roster_check").any():  # 学籍核查
     st.page_link(
         "pages/roster_check.py", label="去学籍核查处理花名册、转学与问题学籍", icon=":material/how_to_reg:"
     )
+if (view["page"] == "transition").any():  # 小升初
+    st.page_link("pages/transition.py", label="去小升初衔接查明未报到学生的去向", icon=":material/move_up:")
 if (view["kind"] == "待确认").any():
     st.page_link(
         "pages/dropout_cases.py", label="去确认缺勤监测发现的疑似辍学", icon=":material/folder_shared:"

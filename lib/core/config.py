@@ -54,7 +54,6 @@ DEFAULTS: dict[str, Any] = {
         # No national number exists; DESIGN.md §4 defaults.
         "suspected_consecutive_days": 5,
         "dropout_school_days": 20,
-        "consolidation_target": 0.96,
         "followup_interval_days": 7,
         "escalate_after_overdue_days": 3,
         "retention_check_days": [30, 90],
@@ -70,6 +69,9 @@ DEFAULTS: dict[str, Any] = {
         # 送教上门: visits each child must receive per week; 一教一帮: sessions per week
         "home_teaching_visits_per_week": 1,
         "mentoring_sessions_per_week": 1,
+        # 缺勤监测 per school: a school whose absences are not reported for this many school days
+        # is listed as 数据未报 (its runs are judged up to its last report, never dropped)
+        "unreported_after_school_days": 2,
         # the weekly report (每周填报): [field, header] in the provincial module's column order
         "weekly_template": [
             ["row_no", "序号"],
@@ -96,17 +98,41 @@ DEFAULTS: dict[str, Any] = {
         ],
     },
     "layout": {
+        # ---- standards of the layout figures and of 布局规划 (docs/layout.md)
         "standard_class": {"primary": 45, "junior": 50},
-        "large_class": 56,
-        "very_large_class": 66,
+        # a class (or, in a what-if, a grade's pupils ÷ its classes) above 55 is 大班额, above 65 超大班额
+        "large_class": 55,
+        "very_large_class": 65,
         "small_school": 100,
         "reach_km": {"primary": 2.5, "junior": 5.0},
         "detour_factor": 1.3,
+        # pupils from this grade up may board when no school is within reach of home (grades 1-3 never board)
+        "boarding_min_grade": 4,
+        # a boarding place farther than this from home (road estimate, km) is not offered: 无法安置
+        "boarding_max_km": {"primary": 15.0, "junior": 25.0},
         "projection_years": 5,
         "decline_flag_share": 0.2,
         # net migration rate per year by township code for the projection (0.01 = +1 % a
         # year; a township not listed: 0), e.g. {"411503101": -0.02} in data/settings.toml
         "migration_rates": {},
+        # ---- 布局规划 optimisation: what a planner may change, and at what cost
+        "optimize": {
+            # by default at most this share of today's schools of the band may close (so >= 80 % are kept)
+            "close_max_share": 0.2,
+            # 万元 per school closed (transport, conversion) and per school built, for a budget
+            "close_cost": 200,
+            "build_cost": {"primary": 3000, "junior": 5000},
+            # seats and beds of a new school the optimiser proposes
+            "new_school_seats": {"primary": 900, "junior": 1200},
+            "new_school_beds": {"primary": 0, "junior": 300},
+            # candidate sites: today's schools, village centres and a grid of this spacing (km)
+            "grid_km": 3.0,
+            # capacitated model: a village's children are not sent farther than this (road km)
+            "assign_max_km": 15.0,
+            # demand points closer than this (km) are merged before solving (0 = never)
+            "aggregate_km": 0.0,
+            "time_limit_s": 60,
+        },
     },
     "aid": {
         "on_time_grace_days": 0,
@@ -148,22 +174,41 @@ DEFAULTS: dict[str, Any] = {
         "freshman_campaign": {"month": 8, "grant_yuan": 3000},
     },
     "risk": {
+        # points a factor gives at a sub-score of 1 (docs/risk.md); the absence factors do not
+        # saturate (a longer run or a higher rate keeps adding)
         "weights": {
-            "learning": 25,
-            "distance": 15,
-            "poverty": 20,
-            "disability": 15,
-            "attendance": 30,
-            "care": 15,
+            "absence_recent": 25,
+            "absence_term": 15,
+            "absence_run": 20,
+            "unhandled": 15,
+            "case_history": 15,
+            "learning": 15,
+            "over_age": 10,
+            "repeating": 10,
+            "transition": 6,
+            "school_move": 8,
+            "distance": 10,
+            "poverty": 12,
+            "disability": 10,
+            "care": 10,
         },
-        "band_high": 60,
-        "band_medium": 35,
+        "band_high": 40,
+        "band_medium": 20,
         "absence_window_days": 20,
+        # the longer window: absence rate and the longest run of consecutive unexcused days
+        "absence_term_days": 60,
+        # grade 6 and the first year of grade 7: the move from primary to junior school
+        "transition_grades": [6, 7],
+        # criteria per school year (as OpenEMIS Risks keeps them per academic period):
+        # {"2025": {"weights": {...}, "band_high": ...}} in data/settings.toml; a year not
+        # listed uses the values above.  The back-test scores each fold with its year's criteria.
+        "criteria_by_year": {},
+        # an intervention after which the child's score is still 高 this many weeks later is
+        # flagged to the next level (帮扶成效)
+        "escalate_after_weeks": 4,
         # ---- 重点关注学生
         # an aid gap (priority-group student, no living subsidy paid this term) adds this to 因贫
         "aid_gap_boost": 0.3,
-        # unexcused absence rising against the window before adds this to 缺勤
-        "absence_rising_boost": 0.2,
         # which model orders the list: "rules" (explainable, the default) or "logistic"
         # (scikit-learn, trained on the last complete term); the 高/中/低 band is always the rules'
         "model": "rules",
@@ -171,6 +216,7 @@ DEFAULTS: dict[str, Any] = {
         "budget_default": 50,
         # back-test: top k of each ranking
         "backtest_k": [50, 200, 1000],
+        # calibration bands of the back-test: the observed dropout rate per 高/中/低 band
     },
     # Colour rules: red below ``red``, green at or above ``green``, amber between
     # (for "lower is better" measures the comparison is reversed).
@@ -183,6 +229,8 @@ DEFAULTS: dict[str, Any] = {
     "ingest": {
         "max_upload_mb": 50,
         "max_rows": 500_000,
+        # a pupil this many years older or younger than the grade's usual age is a warning
+        "grade_age_years": 2,
         # roles that may import (the accounts issue narrows this)
         "import_roles": ["county", "township", "school", "admin"],
     },
@@ -194,7 +242,7 @@ DEFAULTS: dict[str, Any] = {
         "lockout_minutes": 15,
         # a session with no interaction for this long must log in again
         "session_idle_minutes": 30,
-        "min_password_length": 8,
+        "min_password_length": 10,
         # length of the temporary passwords of a reset or of the first admin
         "temporary_password_length": 12,
         # student searches a user may make (重点关注学生 查找): guessing names one by one is slow
@@ -209,6 +257,9 @@ DEFAULTS: dict[str, Any] = {
         "over_age_years": 2,
         # 空挂学籍: unexcused absence on at least this many school days of the current term
         "absent_school_days": 20,
+        # the oldest age the roster check looks at: under 17 and grade 9 not completed (15 and 16
+        # only with a pupil record in the county)
+        "max_age": 16,
     },
     # ---- 运行维护: backups (docs/operations.md)
     "backup": {
@@ -223,6 +274,15 @@ DEFAULTS: dict[str, Any] = {
     # leaves the level at the rollover (毕业), everyone else on the roll moves up one grade
     "rollover": {
         "last_grade": {"教学点": 3, "小学": 6, "九年一贯制": 9, "初中": 9, "特殊教育": 9},
+    },
+    # ---- 小升初: primary and 教学点 leavers followed until a school of the county receives them
+    "transition": {
+        # not received this many days after the first school day of their new year: overdue (我的待办)
+        "due_days": 14,
+        # ... and after this many days: a suspected dropout case is opened for them
+        "case_days": 30,
+        # leavers who left longer ago than this are no longer listed
+        "window_days": 365,
     },
     # ---- 数据保留期: how long personal data of children who left is kept
     "retention": {

@@ -16,6 +16,9 @@ Roles (identifiers as in the CLI and settings):
   county, may unmask with a reason.
 * ``township`` 乡镇 and ``school`` 学校: see and change cases, interventions
   and imports of their own Scope; may unmask their own children with a reason.
+* ``teacher`` 师长(班主任): a class teacher, scoped to their school (the account's school); sees
+  the school's lists masked and records follow-ups, visits and sessions on the cases and
+  interventions they are named on; their tasks reach 我的待办 through the case's 师长 account.
 * ``planner`` 规划: planning pages and aggregates, no personal data; saves scenarios.
 * ``admin`` 管理员: accounts, settings, audit log, backups; no children's data
   unless also given another role.
@@ -31,6 +34,7 @@ ROLES: dict[str, str] = {
     "county": "县级业务",
     "township": "乡镇",
     "school": "学校",
+    "teacher": "师长",
     "planner": "规划",
     "admin": "管理员",
 }
@@ -38,13 +42,15 @@ ROLES: dict[str, str] = {
 #: action -> roles that may do it.  Keep the keys stable: pages, CLI and tests use them.
 MATRIX: dict[str, frozenset[str]] = {
     # reading
-    "view_aggregates": frozenset({"leader", "county", "township", "school", "planner", "admin"}),
-    "view_named": frozenset({"leader", "county", "township", "school"}),  # lists of children (masked)
+    "view_aggregates": frozenset({"leader", "county", "township", "school", "teacher", "planner", "admin"}),
+    "view_named": frozenset({"leader", "county", "township", "school", "teacher"}),  # lists (masked)
     "unmask": frozenset({"county", "township", "school"}),  # with a typed reason, per session
     "export_named": frozenset({"leader", "county", "township", "school"}),  # masked unless unmasked
     "view_planning": frozenset({"leader", "county", "planner"}),
     # writing
-    "write_cases": frozenset({"county", "township", "school"}),  # cases, interventions, contacts
+    "write_cases": frozenset({"county", "township", "school", "teacher"}),  # cases, interventions
+    # a unit's own records: its contacts, weekly submissions, aid verification tasks (not a class teacher's)
+    "write_unit": frozenset({"county", "township", "school"}),
     "import": frozenset({"county", "township", "school"}),
     "correct_records": frozenset({"county", "township", "school"}),
     "approve_aid": frozenset({"county", "school"}),  # stages narrowed further in lib.aid.approvals
@@ -58,6 +64,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "rollover": frozenset({"admin"}),
     "retention": frozenset({"admin"}),
     "health": frozenset({"admin"}),
+    # security, backup and retention settings, and every path setting: 管理员 only
+    "edit_system_settings": frozenset({"admin"}),
 }
 
 ACTION_LABELS: dict[str, str] = {
@@ -67,6 +75,7 @@ ACTION_LABELS: dict[str, str] = {
     "export_named": "导出学生名单",
     "view_planning": "查看布局规划",
     "write_cases": "登记/修改控辍保学台账",
+    "write_unit": "登记本单位填报、联系人与核实任务",
     "import": "导入数据",
     "correct_records": "更正单条记录",
     "approve_aid": "资助审核",
@@ -79,7 +88,13 @@ ACTION_LABELS: dict[str, str] = {
     "rollover": "学年升级",
     "retention": "数据保留期清理",
     "health": "系统状态",
+    "edit_system_settings": "修改安全、备份与保留期设置",
 }
+
+#: Roles whose territory is the whole county.  A county-level record (the 教体局局长 contact,
+#: settings) is written only through one of these roles, never through a township or school
+#: role, even by an account that holds the action through such a role.
+COUNTY_ROLES: frozenset[str] = frozenset({"leader", "county", "planner", "admin"})
 
 
 class NotPermitted(AppError, PermissionError):
@@ -95,6 +110,11 @@ def roles_of(scope_or_role: Scope | str) -> frozenset[str]:
 def can(scope_or_role: Scope | str, action: str) -> bool:
     """May the user do ``action``?  Unknown actions are refused (fail closed)."""
     return bool(roles_of(scope_or_role) & MATRIX.get(action, frozenset()))
+
+
+def can_county_level(scope_or_role: Scope | str, action: str) -> bool:
+    """May the user do ``action`` on a county-level record (through a county-scope role)?"""
+    return bool(roles_of(scope_or_role) & COUNTY_ROLES & MATRIX.get(action, frozenset()))
 
 
 def require(scope: Scope, action: str) -> None:
@@ -115,9 +135,11 @@ PAGE_ACTIONS: dict[str, str] = {
     "dropout_cases": "view_named",
     "dropout_case": "view_named",
     "dropout_weekly": "view_named",
+    "dropout_forms": "view_named",  # 两表, 核查反馈, 升级督办通知: named, masked
     "dropout_rosters": "view_named",
     "dropout_contacts": "view_named",
     "roster_check": "view_named",  # 学籍核查: named lists, masked
+    "transition": "view_named",  # 小升初衔接: the leavers still to be received, masked
     "risk": "view_named",
     "aid": "view_named",
     "aid_reconcile": "view_named",
@@ -125,6 +147,7 @@ PAGE_ACTIONS: dict[str, str] = {
     "planning": "view_planning",
     "data_import": "import",
     "explore": "view_aggregates",  # the user's own file; personal columns masked (lib.ingest.explore)
+    "golive": "view_aggregates",  # 上线检查: counts and dates of each kind of data, no child's data
     # 系统管理
     "account": "view_aggregates",  # one's own password: everyone
     "admin_accounts": "manage_accounts",

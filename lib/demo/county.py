@@ -18,6 +18,7 @@ a time.  How each thing is generated, and why each rate is plausible:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -32,6 +33,7 @@ from shapely.ops import nearest_points
 
 from lib.core import calendar, config, schema, store
 from lib.core.scope import school_year_of
+from lib.demo import history as demo_history
 
 # ------------------------------------------------------------------ constants
 #: National births (millions) by calendar year, from the NBS statistical
@@ -110,6 +112,11 @@ COUNTY_TABLES: tuple[str, ...] = (
     "case_responsibles",
     "case_actions",
     "aid_records",
+    # the record of the past (lib/core/history.py), from two school years back; the students'
+    # log is replayed after all counties are written (lib.demo.history)
+    "enrolment_counts_history",
+    "village_population_history",
+    "school_history",
 )
 
 #: 平桥区 townships where the demo concentrates aid defects (unpaid, late and
@@ -415,13 +422,14 @@ def year_calendar(school_year: int) -> pd.DataFrame:
 
 
 def build_calendar(as_of: date = config.DEMO_AS_OF) -> pd.DataFrame:
-    """School calendar from 1 September of the previous school year to the end of
-    the term that contains ``as_of``: day, school_year, term, is_school_day, by the
-    national rules of :mod:`lib.core.calendar`."""
+    """School calendar from 1 September two school years back (four whole terms before the
+    current one: the at-risk back-test's folds) to the end of the term that contains
+    ``as_of``: day, school_year, term, is_school_day, by the national rules of
+    :mod:`lib.core.calendar`."""
     y0 = school_year_of(as_of)
     t1_last = calendar.terms_of_year(y0)[0][1]
     end = t1_last if as_of <= t1_last else date(y0 + 1, 8, 31)
-    return calendar.calendar_between(date(y0 - 1, 9, 1), end)
+    return calendar.calendar_between(date(y0 - 2, 9, 1), end)
 
 
 # ------------------------------------------------------------------ geometry
@@ -1155,7 +1163,8 @@ class _County:
         weights = np.array(
             [t["days"] * (1.4 if i == len(self.terms) - 1 else 1.0) for i, t in enumerate(self.terms)]
         )
-        n_cases = round(n * 3.3e-3)
+        # about 3.3 per 1,000 pupils over three terms: the same density whatever the calendar's length
+        n_cases = round(n * 3.3e-3 * len(self.terms) / 3)
         per_term = np.round(n_cases * weights / weights.sum()).astype(int)
         for term, k in zip(self.terms, per_term, strict=True):
             y = term["year"]
@@ -1487,6 +1496,26 @@ class _County:
             }
         )
 
+    # -------------------------------------------------------------- history
+    def history_start(self) -> date:
+        """The first day of the demo's record of the past: 1 September two school years back (the
+        students' log is replayed from the calendar's first school day by :mod:`lib.demo.history`)."""
+        return date(self.y0 - 2, 9, 1)
+
+    def _logs(self, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+        """Change logs of the other tracked tables: schools and population known since the start
+        of the history, each school year's enrolment counts since 1 September of that year."""
+        start = np.datetime64(self.history_start(), "D")
+        counts = tables["enrolment_counts"]
+        sept = pd.to_datetime(counts["school_year"].astype(str) + "-09-01").to_numpy().astype("datetime64[D]")
+        return {
+            "enrolment_counts_history": counts.assign(valid_from=np.maximum(sept, start), valid_to=pd.NaT),
+            "village_population_history": tables["village_population"].assign(
+                valid_from=start, valid_to=pd.NaT
+            ),
+            "school_history": tables["schools"].assign(valid_from=start, valid_to=pd.NaT),
+        }
+
     def _disability_level(self) -> pd.arrays.IntegerArray:
         level = pd.array(self.st.level.to_numpy(), dtype="Int64")
         level[~self.st.dis.to_numpy()] = pd.NA
@@ -1542,7 +1571,9 @@ class _County:
         rng = self.rng(10)
         st, n, y0 = self.st, self.n, self.y0
         G = st.G.to_numpy()
-        lo = np.where(G >= 2, self.year_first[y0 - 1], self.year_first[y0])
+        # from the child's first school year on the calendar (grade 1 in y0 - G + 1)
+        first_year = np.maximum(y0 - G + 1, min(self.year_first))
+        lo = np.vectorize(self.year_first.get, otypes=["int64"])(np.minimum(first_year, y0))
         hi = np.full(n, self.i_asof)
         hi[G == 10] = min(self.year_last[y0 - 1], self.i_asof)
         tr, sp = self.transfer >= 0, self.suspend >= 0
@@ -1716,6 +1747,10 @@ class _County:
             act_rows, columns=["action_id", "case_id", "acted_on", "actor", "action", "result"]
         )
         actions["acted_on"] = _dates(actions.acted_on.to_numpy(dtype="int64"))
+        # set in the app, not by the generator: 安置方式 (lib/demo/dropout.py fills it), reopenings,
+        # and the accounts of 师长/村长
+        cases = cases.assign(return_placement=None, first_returned_on=None, reopened_on=None)
+        responsibles = responsibles.assign(account=None)
         return {"dropout_cases": cases, "case_responsibles": responsibles, "case_actions": actions}
 
     def _actions(
@@ -1993,6 +2028,7 @@ class _County:
             **self._case_frames(contacts),
             "aid_records": self._aid(snapshots),
         }
+        out.update(self._logs(out))
         return {name: df.reset_index(drop=True) for name, df in out.items()}
 
 
@@ -2045,6 +2081,7 @@ def build_demo(
     scale: str = "district",
     seed: int = config.DEMO_SEED,
     as_of: date = config.DEMO_AS_OF,
+    progress: Callable[[float, str], None] | None = None,
 ) -> dict[str, int]:
     """Fill the store at `path` (default config.db_path()) with the demo; return row counts per table.
 
@@ -2062,6 +2099,8 @@ def build_demo(
         Everything follows from it: same seed, identical tables.
     as_of
         The demo's "today" (default 2026-11-20).
+    progress
+        Called as ``progress(share_done, step)`` along the way (the first start's progress bar).
 
     Returns
     -------
@@ -2069,17 +2108,24 @@ def build_demo(
         Rows written per data table.
     """
     specs = demo_counties(scale)
+    say = progress or (lambda share, step: None)
+    say(0.02, "校历")
     calendar = build_calendar(as_of)
     counts = dict.fromkeys(schema.DATA_TABLES, 0)
     with store.transaction(path) as con:
         for name in schema.DATA_TABLES:
             store.write_table(con, name, pd.DataFrame(columns=schema.TABLES[name].names), mode="replace")
         counts["school_calendar"] = store.write_table(con, "school_calendar", calendar)
-        for spec in specs:
+        for i, spec in enumerate(specs):
+            say(0.05 + 0.9 * i / len(specs), f"{spec.name}：学校、学生与台账")
             frames = county_frames(spec.code, seed=seed, as_of=as_of, calendar=calendar)
+            say(0.05 + 0.9 * (i + 0.7) / len(specs), f"{spec.name}：写入数据库")
             for name, df in frames.items():
                 counts[name] += store.write_table(con, name, df)
             del frames
+        # the students' change log, replayed back to the calendar's first day (lib.demo.history)
+        demo_history.record_demo_history(con, as_of, monthly=scale == "district")
+        counts["student_history"] = con.execute("SELECT count(*) FROM student_history").fetchone()[0]
         # data-describing flags of the replaced content (e.g. derived demo steps) go with it
         con.execute("DELETE FROM meta WHERE key NOT IN ('schema_version', 'schema_hash')")
         for key, value in {

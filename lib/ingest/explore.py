@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 from lib.core import fmt, ids, masking
 from lib.ingest.kinds import clean_header
 from lib.ingest.read import ROW
-from lib.ingest.types import parse_dates, parse_numbers
+from lib.ingest.types import id_damage, normalise_ids, parse_dates, parse_numbers
 from lib.present import charts, maps
 from lib.present.cards import BLUE
 
@@ -169,9 +169,28 @@ def profile(frame: pd.DataFrame, personal: dict[str, str]) -> pd.DataFrame:
                 "不同值": int(v.nunique(dropna=True)),
                 "示例": "、".join(examples),
                 "范围": rng,
+                "问题": id_problems(v) if typ == "id" else "",
             }
         )
-    return pd.DataFrame(rows, columns=["列", "类型", "缺失", "缺失率", "不同值", "示例", "范围"])
+    return pd.DataFrame(rows, columns=["列", "类型", "缺失", "缺失率", "不同值", "示例", "范围", "问题"])
+
+
+#: How an ID number is unusable, in words (lib.ingest.types.id_damage's reasons).
+_ID_DAMAGE_WORDS = {
+    "scientific": "被 Excel 改成科学计数法",
+    "excel_zeros": "末三位被 Excel 改成 000",
+    "checksum": "校验位错误",
+    "format": "格式错误",
+}
+
+
+def id_problems(values: pd.Series) -> str:
+    """What is wrong with an ID-number column, counted (never a value): ``3 个被 Excel 改成科学
+    计数法；1 个校验位错误``; "" when every written ID is valid.  Damaged IDs cannot be
+    repaired: the file must be exported again with the column as text."""
+    damage = id_damage(normalise_ids(values)).value_counts()
+    parts = [f"{int(damage[k]):,} 个{w}" for k, w in _ID_DAMAGE_WORDS.items() if k in damage]
+    return "；".join(parts)
 
 
 # ------------------------------------------------------------------ pivot
@@ -278,16 +297,7 @@ def plot_pivot(table: pd.DataFrame, by: list[str], *, title: str, date_like: boo
                 )
             fig.update_layout(barmode="stack")
         height = max(340, min(900, 26 * wide.shape[0] + 110))
-    fig.update_layout(
-        title={"text": title, "x": 0, "font": {"size": 15}},
-        font={"family": charts.FONT, "size": 13},
-        height=height,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        plot_bgcolor="white",
-        legend={"orientation": "h", "y": -0.12},
-    )
-    fig.update_xaxes(gridcolor="#eeeeee")
-    return fig
+    return charts.style(fig, title, height=height)
 
 
 # ------------------------------------------------------------------ maps

@@ -20,7 +20,8 @@ from lib.core import schema
 #: Field types: how a cell is read.
 #: text: as written (trimmed); id: ID number (GB 11643), kept as text;
 #: code: a digit code kept as text; date; int; float; bool.
-FIELD_TYPES = ("text", "id", "xueji", "code", "phone", "date", "int", "float", "bool")
+#: geometry: a polygon as WKT (boundary files; WGS-84 after reading).
+FIELD_TYPES = ("text", "id", "xueji", "code", "phone", "date", "int", "float", "bool", "geometry")
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,10 @@ class Kind:
     registry: bool = False
     description: str = ""
     defaults: dict[str, object] = field(default_factory=dict)
+    #: a key the file may leave out: (prefix, columns it is made from) -> prefix + a hash of them
+    derive_key: tuple[str, tuple[str, ...]] | None = None
+    #: the county's own data: only a whole-county user imports it
+    county_wide: bool = False
 
     @property
     def names(self) -> list[str]:
@@ -738,6 +743,383 @@ _CONTACTS = Kind(
     description="联系人：各乡镇的镇长、各村的村长等(按角色与单位)。",
 )
 
+# -- what a county needs before anything else: its townships, its statistics, its year
+_BOUNDARIES = Kind(
+    "boundaries",
+    "乡镇边界",
+    "townships",
+    (
+        _f(
+            "code",
+            "乡镇代码",
+            "code",
+            "乡镇代码",
+            "乡镇编码",
+            "乡镇(街道)代码",
+            "乡级代码",
+            "行政区代码",
+            "行政区划代码",
+            "区划代码",
+            "统计用区划代码",
+            "xzqdm",
+            "xzqhdm",
+            "towncode",
+            "adcode",
+            "gb",
+            "pac",
+            "code",
+        ),
+        _f(
+            "name",
+            "乡镇名称",
+            "text",
+            "乡镇名称",
+            "乡镇(街道)名称",
+            "乡镇",
+            "乡镇(街道)",
+            "乡级名称",
+            "行政区名称",
+            "行政区划名称",
+            "名称",
+            "xzqmc",
+            "xzqhmc",
+            "townname",
+            "name",
+        ),
+        _f("kind", "类型", "text", "类型", "乡镇类型", "类别", "kind", codes=schema.TOWNSHIP_KINDS),
+        _f("seat_lon", "驻地经度", "float", "驻地经度", "政府驻地经度", "seatlon"),
+        _f("seat_lat", "驻地纬度", "float", "驻地纬度", "政府驻地纬度", "seatlat"),
+        _f("geometry", "边界", "geometry", "geometry", "几何", "边界", "wkt", "shape"),
+        _f("county_code", "县区代码", "code", "县区代码", "countycode"),
+    ),
+    key=("code",),
+    required=("code", "name", "geometry"),
+    partition=("county_code",),
+    partition_text="本县区的全部乡镇(街道)",
+    county_wide=True,
+    description="乡镇(街道)边界：GeoJSON 或 Shapefile(zip)，属性含乡镇代码与名称；建立本县区的乡镇。",
+)
+
+_ENROLMENT_COUNTS = Kind(
+    "enrolment_counts",
+    "在校生人数(教育事业统计)",
+    "enrolment_counts",
+    (
+        _YEAR,
+        _f("school_code", "学校标识码", "code", *_SCHOOL_CODE.synonyms),
+        _SCHOOL_NAME,
+        _f("grade", "年级", "int", "年级", "grade", range=(1, 9)),
+        _f(
+            "students",
+            "在校生数",
+            "int",
+            "在校生数",
+            "在校学生数",
+            "在校生",
+            "学生数",
+            "人数",
+            "students",
+            range=(0, 100_000),
+        ),
+    ),
+    key=("school_year", "school_code", "grade"),
+    required=("school_year", "grade", "students"),
+    one_of=(("school_code", "school_name"),),
+    partition=("school_code", "school_year"),
+    partition_text="文件涉及的学校在文件涉及学年的全部年级人数",
+    description="教育事业统计：各学年、各学校、各年级的在校生数(巩固率的依据)。",
+)
+
+#: 学籍异动 kinds, in the transfers table's ``direction`` column.
+TRANSFER_KINDS = ("转出", "转入", "休学", "复学")
+_TRANSFERS = Kind(
+    "transfers",
+    "学籍异动",
+    "transfers",
+    (
+        _f("transfer_id", "异动编号", "code", "异动编号", "转学编号", "业务编号", "transferid"),
+        _STUDENT_ID,
+        _ID_NUMBER,
+        _XUEJI,
+        _NAME,
+        _f(
+            "direction",
+            "异动类型",
+            "text",
+            "异动类型",
+            "异动类别",
+            "变动类型",
+            "方向",
+            "direction",
+            codes=TRANSFER_KINDS,
+        ),
+        _f(
+            "from_school_name",
+            "原学校",
+            "text",
+            "原学校",
+            "原学校名称",
+            "原就读学校",
+            "转出学校",
+            "转出学校名称",
+            "原学校标识码",
+            "转出学校标识码",
+            "fromschool",
+            aux=True,
+        ),
+        _f(
+            "to_school_name",
+            "转入学校",
+            "text",
+            "转入学校",
+            "转入学校名称",
+            "现学校",
+            "目标学校",
+            "转入学校标识码",
+            "toschool",
+            aux=True,
+        ),
+        _f(
+            "other_county",
+            "县外学校所在地",
+            "text",
+            "县外学校所在地",
+            "转入地",
+            "转出地",
+            "所在地",
+            "othercounty",
+        ),
+        _f("transfer_on", "异动日期", "date", "异动日期", "转学日期", "变动日期", "申请日期", "transferon"),
+        _f(
+            "confirmed_on",
+            "确认日期",
+            "date",
+            "确认日期",
+            "对方确认日期",
+            "审批日期",
+            "审核通过日期",
+            "办结日期",
+            "confirmedon",
+        ),
+        _f("confirmed_by", "确认人", "text", "确认人", "审批人", "审核人", "confirmedby"),
+        # written by validation from the school columns: county schools get a code, others a name
+        _f("from_school", "原学校标识码", "code", aux=False),
+        _f("to_school", "转入学校标识码", "code", aux=False),
+        _f("other_school_name", "县外学校", "text", aux=False),
+    ),
+    key=("transfer_id",),
+    required=("direction", "transfer_on"),
+    one_of=(("student_id", "id_number", "xueji_number"),),
+    partition=("student_id",),
+    partition_text="文件涉及的学生的全部学籍异动",
+    description="学籍异动：转出、转入、休学、复学，含日期与对方确认(审批)日期。",
+)
+
+_CALENDAR = Kind(
+    "calendar",
+    "校历",
+    "school_calendar",
+    (
+        _f("day", "日期", "date", "日期", "date", "day"),
+        _f(
+            "is_school_day",
+            "上课日",
+            "bool",
+            "上课日",
+            "是否上课",
+            "是否上课日",
+            "上课",
+            "类型",
+            "isschoolday",
+        ),
+        _f("school_year", "学年", "int", *_YEAR.synonyms, range=(2000, 2100)),
+        _f("term", "学期", "int", *_TERM.synonyms, range=(1, 2)),
+    ),
+    key=("day",),
+    required=("day", "is_school_day"),
+    partition=("school_year",),
+    partition_text="文件涉及学年的全部日期(只列调整的日期时请用“追加并更新”)",
+    county_wide=True,
+    description="校历：每天是否上课(含调休上课日)；学年与学期可省略(按日期推算)。",
+)
+
+# -- 学生资助 beyond the payment ledger: applications, funds, non-compulsory recipients, social aid
+_AMOUNT = ("amount", "金额", "float", "金额", "申请金额", "下达金额", "捐赠金额", "发放金额", "amount")
+_AID_APPLICATIONS = Kind(
+    "aid_applications",
+    "资助申请",
+    "aid_applications",
+    (
+        _f("application_id", "申请编号", "code", "申请编号", "业务编号", "applicationid"),
+        _STUDENT_ID,
+        _ID_NUMBER,
+        _XUEJI,
+        _NAME,
+        _SCHOOL_CODE,
+        _SCHOOL_NAME,
+        _f("programme", "资助项目", "text", "资助项目", "项目", "项目名称", codes=tuple(schema.PROGRAMMES)),
+        _YEAR,
+        _TERM,
+        _f(*_AMOUNT[:3], *_AMOUNT[3:], range=(0, 1_000_000)),
+        _f(
+            "status",
+            "审批状态",
+            "text",
+            "审批状态",
+            "状态",
+            "办理状态",
+            codes=(*schema.AID_STAGES, schema.AID_REJECTED),
+        ),
+        _f("applied_on", "申请日期", "date", "申请日期", "申请时间"),
+        _f("stage_on", "最近办理日期", "date", "最近办理日期", "办理日期", "审批日期"),
+        _f("reject_reason", "退回原因", "text", "退回原因", "退回理由"),
+    ),
+    key=("application_id",),
+    required=("programme", "school_year", "status"),
+    one_of=(("student_id", "id_number", "xueji_number"),),
+    partition=("school_year",),
+    partition_text="文件涉及学年的全部资助申请",
+    description="资助申请与审批进度：学生、项目、学年学期、金额、审批状态。",
+    derive_key=("P", ("student_id", "programme", "school_year", "term")),
+    county_wide=True,
+)
+_AID_FUNDS = Kind(
+    "aid_funds",
+    "资助资金下达",
+    "aid_funds",
+    (
+        _f("allocation_id", "指标编号", "code", "指标编号", "资金编号", "allocationid"),
+        _YEAR,
+        _f("programme", "资助项目", "text", "资助项目", "项目", "项目名称", codes=tuple(schema.PROGRAMMES)),
+        _f(
+            "funding_source",
+            "资金来源",
+            "text",
+            "资金来源",
+            "资金渠道",
+            "资金级次",
+            codes=schema.FUNDING_SOURCES,
+        ),
+        _TOWN_CODE,
+        _TOWN_NAME,
+        _f(*_AMOUNT[:3], *_AMOUNT[3:], range=(0, 1_000_000_000)),
+        _f("allocated_on", "下达日期", "date", "下达日期", "拨付日期", "到位日期"),
+        _f("document_no", "文号", "text", "文号", "指标文号", "文件号"),
+    ),
+    key=("allocation_id",),
+    required=("school_year", "programme", "amount"),
+    partition=("school_year",),
+    partition_text="文件涉及学年的全部资金下达",
+    description="资助资金下达：学年、项目、资金来源、(乡镇)、金额、日期、文号。",
+    derive_key=(
+        "F",
+        ("school_year", "programme", "funding_source", "township_code", "document_no", "allocated_on"),
+    ),
+    county_wide=True,
+)
+_AID_RECIPIENTS = Kind(
+    "aid_recipients",
+    "非义务教育受助学生",
+    "aid_recipients",
+    (
+        _f("recipient_id", "受助人编号", "code", "受助人编号", "recipientid"),
+        _ID_NUMBER,
+        _NAME,
+        _f("sex", "性别", "text", "性别", codes=tuple(schema.SEX)),
+        _f("stage", "学段", "text", "学段", "就读学段", codes=tuple(schema.AID_RECIPIENT_STAGES)),
+        _f("institution", "就读学校", "text", "就读学校", "就读院校", "学校名称", "录取院校"),
+        _f("entry_year", "入学年份", "int", "入学年份", "入学年度", range=(1990, 2100)),
+        _f("village_code", "户籍村(社区)", "code", "户籍村(社区)", "户籍村代码", *_VILLAGE_CODE.synonyms),
+        _f("village_name", "户籍村名称", "text", "户籍村", "户籍村名称", *_VILLAGE_NAME.synonyms, aux=True),
+        _f("township_code", "户籍乡镇", "code", *_TOWN_CODE.synonyms),
+        _TOWN_NAME,
+        _f(
+            "poverty_category",
+            "困难类别",
+            "text",
+            "困难类别",
+            "家庭经济困难类别",
+            codes=tuple(schema.POVERTY_CATEGORIES),
+        ),
+        _f("phone", "联系电话", "phone", "联系电话", "手机号码", "电话", personal=True),
+    ),
+    key=("recipient_id",),
+    required=("id_number", "name", "stage"),
+    partition=("stage",),
+    partition_text="文件涉及学段的全部受助学生",
+    description="非义务教育阶段受助学生(普通高中、中职、大学)：身份、学段、学校、户籍与困难类别。",
+    derive_key=("R", ("id_number",)),
+    county_wide=True,
+)
+_AID_DONATIONS = Kind(
+    "aid_donations",
+    "社会捐赠",
+    "aid_donations",
+    (
+        _f("donation_id", "捐赠编号", "code", "捐赠编号", "donationid"),
+        _f("donor", "捐赠方", "text", "捐赠方", "捐赠单位", "捐赠人", "donor"),
+        _f("donor_kind", "捐赠方类型", "text", "捐赠方类型", "捐赠类型"),
+        _f(*_AMOUNT[:3], *_AMOUNT[3:], range=(0, 1_000_000_000)),
+        _f("received_on", "到账日期", "date", "到账日期", "捐赠日期"),
+        _f("purpose", "用途", "text", "用途", "捐赠用途"),
+        _f("campaign_year", "新生助学活动年份", "int", "新生助学活动年份", "活动年份", range=(2000, 2100)),
+    ),
+    key=("donation_id",),
+    required=("donor", "amount", "received_on"),
+    partition=("received_on",),
+    partition_text="与文件同一到账日期的全部捐赠",
+    description="社会捐赠：捐赠方、金额、到账日期、用途。",
+    derive_key=("D", ("donor", "amount", "received_on")),
+    county_wide=True,
+)
+_AID_GRANTS = Kind(
+    "aid_donation_grants",
+    "捐赠发放",
+    "aid_donation_grants",
+    (
+        _f("grant_id", "发放编号", "code", "发放编号", "grantid"),
+        _f("donation_id", "捐赠编号", "code", "捐赠编号", "donationid"),
+        _STUDENT_ID,
+        _ID_NUMBER,
+        _XUEJI,
+        _NAME,
+        _f("recipient_id", "受助人编号", "code", "受助人编号", "recipientid"),
+        _f("township_code", "乡镇代码", "code", *_TOWN_CODE.synonyms),
+        _TOWN_NAME,
+        _f(*_AMOUNT[:3], *_AMOUNT[3:], range=(0, 1_000_000)),
+        _f("granted_on", "发放日期", "date", "发放日期", "grantedon"),
+    ),
+    key=("grant_id",),
+    required=("donation_id", "amount", "granted_on"),
+    partition=("donation_id",),
+    partition_text="文件涉及的捐赠的全部发放记录",
+    description="捐赠发放：哪笔捐赠、发给谁(学生或受助人)、金额、日期。",
+    derive_key=("G", ("donation_id", "student_id", "recipient_id", "granted_on", "amount")),
+    county_wide=True,
+)
+_AID_CAMPAIGN = Kind(
+    "aid_campaign_applications",
+    "大学新生助学申请",
+    "aid_campaign_applications",
+    (
+        _f("application_id", "申请编号", "code", "申请编号", "applicationid"),
+        _f("campaign_year", "活动年份", "int", "活动年份", "年份", range=(2000, 2100)),
+        _f("recipient_id", "受助人编号", "code", "受助人编号", "recipientid"),
+        _f("applied_on", "申请日期", "date", "申请日期"),
+        _f("university", "录取院校", "text", "录取院校", "录取学校", "大学"),
+        _f("status", "状态", "text", "状态", "审核状态"),
+        _f("grant_id", "发放编号", "code", "发放编号"),
+        _f("note", "备注", "text", "备注", "说明"),
+    ),
+    key=("application_id",),
+    required=("campaign_year", "recipient_id"),
+    partition=("campaign_year",),
+    partition_text="文件涉及年份的全部新生助学申请",
+    description="大学新生助学(八月)申请：受助人、录取院校、状态。",
+    derive_key=("U", ("campaign_year", "recipient_id")),
+    county_wide=True,
+)
+
 # -- outside lists (the aid issue reconciles them; the roster check belongs to another issue)
 _REG_ID = _f(
     "id_number",
@@ -843,7 +1225,34 @@ _ROSTER = Kind(
         _f("birth_date", "出生日期", "date", "出生日期", "出生年月", "birthdate", personal=True),
         _REG_TOWN,
         _REG_VILLAGE,
-        _f("address", "户籍地址", "text", "户籍地址", "住址", "家庭住址", "address", personal=True),
+        _f(
+            "address",
+            "户籍地址",
+            "text",
+            "户籍地址",
+            "住址",
+            "家庭住址",
+            "户籍地详址",
+            "address",
+            personal=True,
+        ),
+        # 学籍核查: where there are no 乡镇/村 columns, the 12-digit village (or 9-digit township) code
+        _f(
+            "home_code",
+            "户籍地代码",
+            "code",
+            "户籍地代码",
+            "户籍地行政区划代码",
+            "户籍地区划代码",
+            "户籍村代码",
+            "户籍村(社区)代码",
+            "村(社区)代码",
+            "村代码",
+            "村级代码",
+            "行政区划代码",
+            "区划代码",
+            "homecode",
+        ),
         _f("guardian_name", "监护人", "text", "监护人", "监护人姓名", "户主姓名", "家长姓名", personal=True),
         _f("guardian_phone", "监护人电话", "phone", "监护人电话", "联系电话", "手机号码", personal=True),
         # 学籍核查: optional placement, exemption and studying-elsewhere columns
@@ -903,6 +1312,16 @@ KINDS: dict[str, Kind] = {
         _CASES,
         _AID,
         _CONTACTS,
+        _BOUNDARIES,
+        _ENROLMENT_COUNTS,
+        _TRANSFERS,
+        _CALENDAR,
+        _AID_APPLICATIONS,
+        _AID_FUNDS,
+        _AID_RECIPIENTS,
+        _AID_DONATIONS,
+        _AID_GRANTS,
+        _AID_CAMPAIGN,
         *_REGISTRIES,
         _ROSTER,
     )
@@ -931,4 +1350,31 @@ def synonym_index(kind: Kind) -> dict[str, str]:
     for f in kind.fields:
         for s in (f.name, f.label, *f.synonyms):
             index.setdefault(clean_header(s), f.name)
+    # then what headers add or drop around a name (寄宿床位数 for 寄宿床位, 学位 for 学位数): never
+    # over a name declared above; units in brackets (核定学位数（个）) the reader strips itself
+    for f in kind.fields:
+        for s in (f.label, *f.synonyms):
+            for variant in header_variants(clean_header(s)):
+                index.setdefault(variant, f.name)
     return index
+
+
+#: Words a header adds after a column's name: a count (寄宿床位数, 在校学生人数, 教学班个数).
+_COUNT_SUFFIXES = ("人数", "个数", "数量", "总数", "数")
+
+
+def header_variants(name: str) -> list[str]:
+    """Other ways a (cleaned) Chinese column name is written: its stem (without a final count
+    word) with each count word after it.  ``寄宿床位`` -> ``寄宿床位数``, ``寄宿床位人数`` ...;
+    ``教师数`` -> ``教师``, ``教师人数`` ....  ASCII names, bracketed ones and stems of one
+    character have none (``班`` is no ``班数``)."""
+    if len(name) < 2 or name.isascii() or name.endswith(")"):
+        return []
+    stem = name
+    for suffix in _COUNT_SUFFIXES:
+        if name.endswith(suffix):
+            stem = name.removesuffix(suffix)
+            break
+    if len(stem) < 2:
+        return []
+    return [v for v in (stem, *(stem + s for s in _COUNT_SUFFIXES)) if v != name]

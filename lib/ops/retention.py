@@ -14,7 +14,8 @@ aggregate is built from stays: the opaque ``student_id``, school, grade, sex, ho
 village, status, the category flags (in ``students`` and ``student_history``), the
 enrolment snapshots, counts, aid records and cases, and the names of the staff who acted.
 So every figure of past years is unchanged, while no one can any longer tell which child
-a row was.
+a row was.  The day a student left is their status date or, when it is missing, the first
+day the record of the past (:mod:`lib.core.history`) shows them with a leaver's status.
 
 The audit log is kept for ``retention.audit_years`` (never less than
 :data:`AUDIT_MIN_YEARS`: a shorter setting is refused) against the store's clock
@@ -35,7 +36,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from lib.core import config, permissions, schema, store
+from lib.core import config, history, permissions, schema, store
 from lib.core import settings as settings_store
 from lib.core.errors import AppError
 from lib.core.scope import Scope
@@ -75,6 +76,9 @@ TARGETS: tuple[Target, ...] = (
     Target("case_responsibles", ("name", "phone"), (("case_id", "cases"),), only=("role", "家长")),
     Target("case_actions", ("result",), (("case_id", "cases"),)),
     Target("case_status_log", ("reason",), (("case_id", "cases"),)),
+    Target(
+        "case_versions", ("before",), (("case_id", "cases"),)
+    ),  # earlier versions name the 六长 and guardian
     Target("detection_decisions", ("reason",), (("student_id", "students"),)),
     Target("interventions", ("note",), (("student_id", "students"),)),
     Target("intervention_visits", ("content",), (("intervention_id", "interventions"),)),
@@ -277,11 +281,17 @@ _RECIPIENT_IDENTIFYING = next(t.columns for t in TARGETS if t.table == "aid_reci
 def _leavers(con: duckdb.DuckDBPyConnection, conf: dict[str, Any], cutoff: date) -> pd.DataFrame:
     statuses = list(conf["leaver_status"])
     marks = ", ".join("?" for _ in statuses)
+    # the day a student left: their status date, else the first day the record of the past
+    # (lib.core.history) shows them with a leaver's status
+    left = (
+        f"coalesce(st.status_date, (SELECT min(h.valid_from) FROM {history.TABLE} h "
+        f"WHERE h.student_id = st.student_id AND h.status IN ({marks})))"
+    )
     return con.execute(
-        f"SELECT student_id, school_code, status, status_date FROM students WHERE status IN ({marks}) "
-        f"AND status_date IS NOT NULL AND status_date <= ? AND deidentified_on IS NULL "
+        f"SELECT student_id, school_code, status, {left} AS status_date FROM students st "
+        f"WHERE status IN ({marks}) AND {left} <= ? AND deidentified_on IS NULL "
         f"AND {_any_set(_STUDENT_IDENTIFYING)} ORDER BY student_id",
-        [*statuses, cutoff],
+        [*statuses, *statuses, *statuses, cutoff],
     ).df()
 
 
@@ -442,6 +452,7 @@ def apply_retention(
         plan = plan_retention(con, as_of=as_of, settings=settings, now=now)
         if any(plan.tables.values()) or plan.snapshot_scrubbed or not plan.recipients.empty:
             _apply(con, plan)
+        history.record_students(con, as_of)  # identifiers are not kept per date: nothing to forget there
         if plan.audit_entries:
             con.execute('DELETE FROM audit_log WHERE "at" < ?', [plan.audit_cutoff])
         if plan.snapshot_rows:

@@ -3,7 +3,10 @@
 With :mod:`lib.loaders`, the only place in lib that imports streamlit.  The widget blocks
 of some wings live beside it: login (the login gate, password change, account box),
 present (汇报模式 chrome), ops (maintenance notice, scheduled backup, the correction form),
-planning (布局规划 scenario widgets), imports (数据导入 mapping editor, report, history).
+planning (布局规划 scenario widgets), imports (数据导入 mapping editor, report, history),
+golive (the data gate of a page without its data, the 上线检查 tables, 数据未报),
+risk (重点关注学生 model card and weights form), frame (Streamlit's own texts in Chinese, the
+first start's progress, the note of a long wait).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from lib import loaders
 from lib.core import config, fmt, schema
 from lib.core.i18n import LANGUAGES, t
 from lib.core.scope import Scope
@@ -79,8 +83,9 @@ def sidebar_scope(info: dict[str, Any], allowed: Scope) -> Scope:
     if allowed.townships is not None:
         towns = towns[towns.code.isin(allowed.townships)]
     names = dict(zip(towns.code, towns.name, strict=True))
-    years: list[int] = info["years"] or [allowed.school_year]
     data_as_of: date = info["as_of"]
+    # a year that starts after the data's date (counts derived by a summer rollover) is not offered yet
+    years: list[int] = [y for y in info["years"] if date(y, 9, 1) <= data_as_of] or [allowed.school_year]
 
     st.sidebar.subheader(tr("filters"))
     if "f_towns" not in st.session_state:
@@ -144,7 +149,11 @@ def allowed_scope() -> Scope:
 
 
 def demo_banner(is_demo: bool) -> None:
-    if is_demo:
+    """The synthetic-data warning; in the meeting view every slide's subtitle says 演示数据
+    instead (the banner would take a tenth of a projector's screen)."""
+    from lib.ui.present import PRESENT  # the meeting view's switch (a sibling module of the ui)
+
+    if is_demo and not st.session_state.get(PRESENT):
         st.warning(tr("demo_banner"), icon=":material/science:")
 
 
@@ -152,7 +161,8 @@ def page_header(title: str, scope: Scope, *, towns: dict[str, str] | None = None
     """Title plus one line saying for whom (the Scope) and as of when."""
     st.title(title)
     if scope.townships is None:
-        where = config.COUNTY_NAME + ("全区" if lang() == "zh" else " (whole district)")
+        county = loaders.store_info().get("county_name") or config.COUNTY_NAME
+        where = county + ("全区" if lang() == "zh" else " (whole district)")
     else:
         where = "、".join((towns or {}).get(c, c) for c in scope.townships) or "—"
     if scope.levels is not None:
@@ -161,20 +171,42 @@ def page_header(title: str, scope: Scope, *, towns: dict[str, str] | None = None
         f"{where} · {scope.school_year}-{scope.school_year + 1}学年 · "
         f"{tr('as_of_caption')} {fmt.fmt_date(scope.as_of)}"
     )
+    if fresh := _freshness():
+        st.caption(fresh)
+
+
+#: session key: the page being run (app.py sets it), for the freshness line under its title
+PAGE_KEY = "_page_key"
+
+
+def _freshness() -> str | None:
+    """How fresh each source of the current page is (lib.ops.golive.freshness_text)."""
+    from lib.ops import golive  # on first use: the frame's first paint loads only what it draws
+
+    page = st.session_state.get(PAGE_KEY)
+    if page is None:
+        return None
+    return golive.freshness_text(loaders.load_golive_status(), golive.page_sources(page), lang=lang())
 
 
 def metric_cards(cards: list[Any], *, per_row: int = 5) -> None:
-    """Big-number cards (objects with label, value, delta, help, inverse: lib.overview.view.Card)."""
+    """Big-number cards (objects with label, value, delta, help, inverse: lib.overview.view.Card).
+
+    An arrow and a colour only for a real change: "±0 较上周" is shown plain (a red up arrow
+    for nothing would send a meeting looking for a rise that did not happen)."""
     for i in range(0, len(cards), per_row):
         cols = st.columns(per_row)
         for col, card in zip(cols, cards[i : i + per_row], strict=False):
+            note = getattr(card, "note", None)  # no data: the reason in words, grey, no arrow
+            plain = bool(note) or fmt.is_flat(card.delta)  # no data, or a change of nothing: no arrow
             col.metric(
                 card.label,
                 card.value,
-                delta=card.delta,
+                delta=note or card.delta,
                 help=card.help,
                 border=True,
-                delta_color="inverse" if card.inverse else "normal",
+                delta_color="off" if plain else "inverse" if card.inverse else "normal",
+                delta_arrow="off" if plain else "auto",
             )
 
 
@@ -220,11 +252,29 @@ def coloured_table(
     from lib.core import masking  # on first use: the frame's first paint loads only what it draws
 
     df = masking.gate(df, mask=shows_masked(scope))
-    styler = df.style.format(formats, na_rep="—").apply(
+    # st.dataframe shows a missing cell as "None" whatever the Styler's na_rep: a column with
+    # missing values is shown as text, formatted here, "—" where there is no value
+    config: dict[str, Any] = {}
+    shown = df.copy()
+    for col in df.columns:
+        if df[col].isna().any() and not (df[col].dtype == object and df[col].map(type).eq(str).all()):
+            f = formats.get(col)
+            shown[col] = df[col].map(lambda v, f=f: "—" if pd.isna(v) else _cell_text(v, f))
+            config[col] = st.column_config.TextColumn(alignment="right")
+    styler = shown.style.format({k: v for k, v in formats.items() if k not in config}, na_rep="—").apply(
         lambda _: colours.map(lambda c: f"background-color: {COLOURS.get(c, '')}" if COLOURS.get(c) else ""),
         axis=None,
     )
-    st.dataframe(styler, hide_index=True, width="stretch", height=height)
+    st.dataframe(styler, hide_index=True, width="stretch", height=height, column_config=config or None)
+
+
+def _cell_text(value: Any, f: Any) -> str:
+    """One cell as its column's format writes it (a whole float as an integer)."""
+    if callable(f):
+        return str(f(value))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f.format(value) if f else str(value)
 
 
 def note(text: str) -> None:
@@ -246,10 +296,10 @@ def audit_once(scope: Scope, action: str, **detail: Any) -> None:
 
 def _export_bytes(make, scope: Scope, what: str, rows: int, fmt_name: str) -> bytes:
     """Build an export when the user clicks, and record it in the audit log."""
-    from lib.core import audit  # on first use: the frame's first paint loads only what it draws
+    from lib.core import audit, permissions  # on first use: the frame's first paint loads only what it draws
 
     data = make()
-    audit.record(scope, "export", what=what, rows=rows, format=fmt_name)
+    audit.record(scope, "export", what=what, rows=rows, format=fmt_name, masked=permissions.masked(scope))
     return data
 
 
@@ -384,3 +434,32 @@ def named_download_buttons(
         st.caption("ⓘ 您的角色无权导出学生名单。")
         return
     download_buttons(df, name=name, scope=scope, key=key, sheets=sheets, title=title)
+
+
+# ------------------------------------------------------------------ uploads
+def upload_limit_mb() -> int:
+    """The upload limit in MB for ``st.file_uploader(max_upload_size=...)``: ``ingest.max_upload_mb``
+    of the effective settings (an administrator's stored override counts)."""
+    from lib import loaders  # on first use: the frame's first paint loads only what it draws
+
+    return max(1, int(float(loaders.load_effective_settings()["ingest"]["max_upload_mb"])))
+
+
+def uploaded(upload: Any) -> tuple[bytes, str] | None:
+    """The bytes and name of an ``st.file_uploader`` file once they pass the upload gate
+    (:func:`lib.ingest.gate.check_upload`: size, rows, zip bombs); else None, with the reason shown."""
+    if upload is None:
+        return None
+    from lib import loaders  # on first use: the frame's first paint loads only what it draws
+    from lib.core import settings as settings_store  # on first use: as above
+    from lib.ingest import gate  # on first use: as above
+
+    data = upload.getvalue()
+    try:
+        gate.check_upload(
+            data, upload.name, limits=settings_store.upload_limits(loaders.load_effective_settings())
+        )
+    except gate.UploadRefused as exc:
+        st.error(str(exc))
+        return None
+    return data, upload.name

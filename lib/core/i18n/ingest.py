@@ -4,7 +4,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "nav_import": ("数据导入", "Data import"),
     "nav_explore": ("自由探索", "Explore a file"),
     "imp_kind": ("数据类型", "Table kind"),
-    "imp_upload": ("上传 CSV 或 Excel(.xlsx)文件", "Upload a CSV or Excel (.xlsx) file"),
+    "imp_upload": (
+        "上传 CSV 或 Excel(.xlsx)文件(乡镇边界：GeoJSON 或 Shapefile 压缩包)",
+        "Upload a CSV or Excel (.xlsx) file (boundaries: GeoJSON or a zipped shapefile)",
+    ),
     "imp_sheet": ("工作表", "Worksheet"),
     "imp_help": (
         "上传从省、国家系统导出的表或手工整理的 Excel：自动识别编码(UTF-8/GBK)、标题行和列名；"

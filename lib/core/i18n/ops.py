@@ -34,8 +34,11 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "bk_note": (
         "备份在应用运行时进行，得到某一时刻的完整一致副本；备份目录：{folder}。"
+        "每个备份附有本系统签名的清单，恢复前逐表核对，损坏、外来或被改动的文件一律拒绝。"
         "也可由服务器定时任务运行 python -m lib.cli backup --if-due。",
         "Backups are consistent snapshots taken while the app runs; folder: {folder}. "
+        "Each carries a manifest signed by this installation and is checked table by table "
+        "before a restore: damaged, foreign or altered files are refused. "
         "A server cron job can run python -m lib.cli backup --if-due.",
     ),
     "nav_corrections": ("更正记录", "Correct a record"),
@@ -50,6 +53,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "cr_reason": ("更正原因(必填，记入审计日志)", "Reason (required, kept in the audit log)"),
     "cr_check": ("检查", "Check"),
     "cr_save": ("保存更正", "Save"),
+    "cr_reload": ("重新载入", "Reload"),
     "cr_saved": (
         "已保存 {n} 处更正，原值与新值已记入审计日志。",
         "Saved {n} change(s); old and new values are in the audit log.",
@@ -87,11 +91,19 @@ TEXT: dict[str, tuple[str, str]] = {
         "学年升级已完成：升级 {up} 人，毕业离册 {out} 人。",
         "Rollover done: {up} promoted, {out} graduated.",
     ),
+    "ro_changes": ("各数据表将发生的变化", "What changes, table by table"),
+    "ro_followed": ("小升初待接收", "Leavers to be received"),
+    "ro_backup": (
+        "执行时先自动备份整个数据库(备份与恢复中可见，原因“升级前”)，再在一个事务中完成全部修改。",
+        "The whole store is backed up first (reason: before rollover), then everything is written in "
+        "one transaction.",
+    ),
+    "ro_backup_done": ("升级前备份：{file}", "Backup taken before the rollover: {file}"),
     "ro_note": (
-        "各学年的学籍快照和在校生人数不会改动，往年数据照常可查；新学年的新生和转入学生请通过导入登记。"
-        "升级前建议先在“备份与恢复”中备份。",
-        "Snapshots and counts of past years are not changed; register the new intake by import. "
-        "Back up first.",
+        "往年的学籍、在校生人数和各日期的数字保持不变(选择往年的统计日期即可查看)；新学年的在校生人数按升级后在册学生"
+        "推算，导入教育事业统计后以导入为准；新生和转入学生请通过导入登记。",
+        "Every past figure stays as it was (pick a past date to see it); the new year's counts are derived "
+        "from the roll until the statistics are imported; register the new intake by import.",
     ),
     "nav_admin_retention": ("数据保留期", "Data retention"),
     "rt_rules": (

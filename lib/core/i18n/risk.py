@@ -3,10 +3,11 @@
 TEXT: dict[str, tuple[str, str]] = {
     "nav_risk": ("重点关注学生", "Students at risk"),
     "risk_rule": (
-        "风险分 = 学困、路远、因贫、因残、缺勤、监护六项子分(0-1)按权重加权 ×100；"
-        "≥高档线为“高”，≥中档线为“中”。原因列出贡献最大的两三项。",
-        "Score = weighted mean of six sub-scores (0-1) x 100; bands by the configured cuts; "
-        "reasons are the largest contributions.",
+        "风险分 = 各项因素的分值之和：每项的权重是其满分，近期缺勤率、学期缺勤率与连续缺勤不封顶"
+        "(连续缺勤越久分越高，正在进行的连续缺勤最紧急)；另计曾辍学、学困、超龄、留级、小升初衔接、"
+        "转学、路远、因贫、因残、监护。≥高档线为“高”，≥中档线为“中”；没有任何因素的学生不列入名单。",
+        "Score = the sum of each factor's points (its weight at full strength); the absence factors "
+        "do not saturate. Children with no factor are not listed.",
     ),
     "risk_budget": ("本学期可结对帮扶人数(显示前 N 名)", "We can pair N students this term (show top N)"),
     "risk_search": (
@@ -24,10 +25,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "risk_tab_card": ("模型说明与回测", "Model card & back-test"),
     "risk_tab_settings": ("权重设置", "Weights"),
     "risk_backtest_note": (
-        "回测：每个学期末只用截止当日及以前的数据评分，看下学期新增辍学(不含已排除的误报)"
-        "中有多少在前 k 名内。精确率 = 命中/k；召回率 = 命中/下学期辍学人数。"
-        "学生的登记属性(困难类别、残疾、留守等)按当前登记值计，库中无其历史。",
-        "Back-test: each term's end, score from data up to that day only; precision and "
-        "recall of the top k for dropouts reported in the next term.",
+        "回测：每个有数据的学期末，只用截止当日及以前的数据评分(学生登记属性取当日的登记，来自变更记录)，"
+        "看下学期新增辍学(不含已排除的误报)的学生排在哪里。精确率 = 命中/k；召回率 = 命中/下学期辍学人数；"
+        "两条基线用同样的权重，只看缺勤或只看四类风险。演示数据是合成的：这些数字说明方法可行，"
+        "不说明在真实县区的效果(见 docs/risk.md 模型说明)。",
+        "Back-test: at each term's end, score from data as it stood that day (attributes from the change "
+        "log); measure AUC, precision and recall of the top k and calibration for next term's dropouts, "
+        "beside two baselines. On synthetic data the figures show the method, not real-world accuracy.",
     ),
 }
