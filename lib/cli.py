@@ -34,7 +34,7 @@ def print_json(obj: Any) -> None:
 
 def say(text: str, *, err: bool = False) -> None:
     """A line (or lines) for people, through the masking gate; ``err``: on standard error."""
-    print(masking.mask_text(text), file=sys.stderr if err else sys.stdout)
+    print(masking.mask_text(text), file=sys.stderr if err else sys.stdout, flush=True)
 
 
 def emit(args: argparse.Namespace, obj: Any, text: str) -> None:

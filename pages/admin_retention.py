@@ -29,10 +29,18 @@ st.caption(
 )
 t = plan.totals()
 c1, c2, c3, c4, c5 = st.columns(5)
-c1.metric(ui.tr("rt_students").format(day=t["leaver_cutoff"]), f"{t['students_deidentified']:,}")
-c2.metric(ui.tr("rt_recipients"), f"{t['recipients_deidentified']:,}")
+c1.metric(
+    ui.tr("rt_students_short"),
+    f"{t['students_deidentified']:,}",
+    help=ui.tr("rt_students").format(day=t["leaver_cutoff"]),
+)
+c2.metric(ui.tr("rt_recipients_short"), f"{t['recipients_deidentified']:,}", help=ui.tr("rt_recipients"))
 c3.metric(ui.tr("rt_related"), f"{sum(plan.related.values()):,}")
-c4.metric(ui.tr("rt_audit").format(day=t["audit_cutoff"][:10]), f"{t['audit_entries_deleted']:,}")
+c4.metric(
+    ui.tr("rt_audit_short"),
+    f"{t['audit_entries_deleted']:,}",
+    help=ui.tr("rt_audit").format(day=t["audit_cutoff"][:10]),
+)
 c5.metric(
     "导入撤销快照(行)",
     f"{plan.snapshot_rows + plan.snapshot_scrubbed:,}",
@@ -41,7 +49,13 @@ c5.metric(
 if not plan.students.empty:
     st.dataframe(plan.by_school_year(), hide_index=True, width="stretch")
 with st.expander(ui.tr("rt_by_table"), expanded=not plan.empty):
-    st.dataframe(plan.by_table(), hide_index=True, width="stretch")
+    st.dataframe(
+        plan.by_table(),
+        hide_index=True,
+        width="stretch",
+        height=35 * (len(retention.TARGETS) + 1) + 3,
+        column_config={"置空的字段": st.column_config.TextColumn(width="large")},
+    )
 
 nothing = plan.empty
 if nothing:

@@ -82,7 +82,7 @@ if check or save:
             st.warning(ui.tr("cr_existing") + p.message)
     except corrections.CorrectionConflict as exc:
         st.error(str(exc))
-        st.dataframe(exc.frame(), hide_index=True, width="stretch")
+        ui.table(exc.frame(), hide_index=True, width="stretch")
     except AppError as exc:
         st.error(str(exc))
 ui.note(ui.tr("cr_note"))

@@ -21,6 +21,10 @@ if detail is None:
     st.page_link("pages/dropout_cases.py", label=ui.tr("nav_dropout_cases"), icon=":material/folder_shared:")
     st.stop()
 case, version = detail["case"], int(detail["case"]["version"])
+named = [
+    case.get("name"),
+    *(n for n, _ in case["responsibles"].values()),
+]  # masked wherever text repeats them
 # A write must check the version the user *saw* (the previous run's), not the one this
 # run has just loaded: another user's change in between must be caught, not absorbed.
 seen = int(st.session_state.get(f"do_seen_{case_id}", version))
@@ -50,7 +54,11 @@ def submit(form: str, values: dict, expected: int) -> None:
 conflict = st.session_state.get(dl.CONFLICT)
 if conflict and conflict["case_id"] == case_id:
     st.error(conflict["message"], icon=":material/warning:")
-    ui.table(dl.conflict_table(conflict["current"], conflict["mine"], mask=not unmask), hide_index=True)
+    ui.table(
+        dl.conflict_table(conflict["current"], conflict["mine"], mask=not unmask),
+        hide_index=True,
+        known=named,
+    )
     b1, b2 = st.columns(2)
     if b1.button(ui.tr("do_reapply"), key="do_reapply", type="primary"):
         submit(conflict["form"], conflict["mine"], conflict["version"])
@@ -110,10 +118,14 @@ with tab_actions:
         result = st.text_area("结果", key="do_act_result", height=80)
         if st.form_submit_button("登记措施", type="primary", disabled=not writable):
             submit("action", {"action": action, "acted_on": acted_on, "actor": actor, "result": result}, seen)
-    ui.table(dl.actions_table(detail["actions"], mask=not unmask), hide_index=True, width="stretch")
+    ui.table(
+        dl.actions_table(detail["actions"], mask=not unmask), hide_index=True, width="stretch", known=named
+    )
 
 with tab_chiefs:
-    ui.table(dl.chiefs_table(case["responsibles"], mask=not unmask), hide_index=True, width="stretch")
+    ui.table(
+        dl.chiefs_table(case["responsibles"], mask=not unmask), hide_index=True, width="stretch", known=named
+    )
     if not unmask:
         st.caption("打开“显示完整姓名和证件号”后可修改六长。镇长、村长、校长默认取自“六长联系人”。")
     else:

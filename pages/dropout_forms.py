@@ -26,7 +26,7 @@ for tab, (key, label) in zip(tabs, dropout_forms.FORMS.items(), strict=True):
         table = tables[key]
         ui.audit_once(scope, "view_list", list=label, masked=scope.mask)
         st.caption(f"{notes[key]} · {where} · 截至{fmt.fmt_date(scope.as_of)}")
-        st.dataframe(table, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 4, 420))
+        ui.table(table, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 4, 420))
         ui.named_download_buttons(table, name=label, scope=scope, key=f"do_form_{key}", title=label)
         st.download_button(  # the printable A4 sheet; every print is recorded like an export
             f"打印《{label}》(A4 横向，网页文件)",

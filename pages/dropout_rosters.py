@@ -81,7 +81,7 @@ for tab, key, columns, rule in (
 with tab_e:
     weeks = int(loaders.load_effective_settings()["risk"]["escalate_after_weeks"])
     st.caption("开始满四周的帮扶：开始前后各四周的无故缺勤天数(人均)，开始时未在校的学生中已返校的人数。")
-    st.dataframe(rosters["effect"].rename(columns=dr.EFFECT_COLUMNS), hide_index=True, width="stretch")
+    ui.table(rosters["effect"].rename(columns=dr.EFFECT_COLUMNS), hide_index=True, width="stretch")
     st.markdown(f"**帮扶满 {weeks} 周仍为高风险，上报上一级**")
     flagged = risk_list.still_high(
         loaders.load_risk_list(scope),
@@ -90,6 +90,6 @@ with tab_e:
         weeks=weeks,
         mask=not unmask,
     )
-    st.dataframe(flagged, hide_index=True, width="stretch", height=min(36 * (len(flagged) + 1) + 4, 320))
+    ui.table(flagged, hide_index=True, width="stretch", height=min(36 * (len(flagged) + 1) + 4, 320))
     ui.named_download_buttons(flagged, name="帮扶后仍为高风险", scope=scope, key="do_still_high_dl")
 st.caption("一教一帮、家访、资助核查、送教上门也可在“重点关注学生”页安排；安排后出现在本名册。")

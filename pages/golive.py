@@ -33,7 +33,7 @@ ui.coloured_table(table, ui_golive.state_colours(status, table), formats={}, hei
 
 st.subheader(ui.tr("gl_pages"))
 pages = golive.pages_table(status)
-st.dataframe(
+ui.table(
     pages.assign(page=pages["page"].map(lambda p: ui.tr(f"nav_{p or 'overview'}")))[
         ["page", "needs", "better", "missing", "ready"]
     ].rename(

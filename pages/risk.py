@@ -96,7 +96,9 @@ with tab_list:
 
 with tab_student:
     with st.form("rk_search_form"):
-        query = st.text_input(ui.tr("risk_search"), key="rk_query")
+        query = st.text_input(
+            ui.tr("risk_search"), key="rk_query", help=ui.tr("risk_search_masked") if scope.mask else None
+        )
         searched = st.form_submit_button("查找")
     if searched and query.strip():
         try:

@@ -578,7 +578,7 @@ def display_frame(frame: pd.DataFrame, *, mask: bool = True) -> pd.DataFrame:
     out[text] = out[text].astype(object).where(out[text].notna(), "")
     if mask:
         # the unmasked names of both columns, so that 说明 loses them wherever it repeats them
-        names = pd.concat([frame["name"], frame["student_name"]]).dropna().astype(str)
+        names = masking.known_names(pd.concat([frame["name"], frame["student_name"]]).dropna().astype(str))
         out[DISPLAY_COLUMNS["detail"]] = [
             masking.mask_text(d, known=names) for d in out[DISPLAY_COLUMNS["detail"]]
         ]

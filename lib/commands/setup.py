@@ -10,11 +10,10 @@ prints here, at the server's start, and writes to
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
-from lib.cli import EXIT_OK, Handler, command, emit
+from lib.cli import EXIT_OK, Handler, command, emit, say
 from lib.core import config, store, storemeta
 
 
@@ -34,11 +33,11 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
         def progress(share: float, step: str) -> None:
             if step != last["step"] and not args.json:
-                print(f"  [{share * 100:3.0f}%] {step}", file=sys.stderr, flush=True)
+                say(f"  [{share * 100:3.0f}%] {step}", err=True)
                 last["step"] = step
 
         if not args.json:
-            print(f"正在生成演示数据：{path}", file=sys.stderr, flush=True)
+            say(f"正在生成演示数据：{path}", err=True)
         demo.build_demo(path, progress=progress)
         built = True
     password = auth.ensure_admin(path=path)  # prints the password to the terminal when created now

@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lib.core import ids, schema
+from lib.core import schema
 
 # ------------------------------------------------------------------ vocabulary
 _HAN = "\u4e00-\u9fff\u3400-\u4dbf"
@@ -88,7 +88,8 @@ _BOUNDARY = _FUNCTION | frozenset("说称讲家父母爷奶外哥姐弟妹叔姨
 _NOT_NAME_ENDINGS = (
     "省 市 县 区 乡 镇 村 组 街道 社区 小镇 管理区 学校 小学 中学 大学 学院 教学点 幼儿园 中心 局 办 委 会 院 所 站 "
     "队 部 厅 处 科 室 班 级 公司 集团 银行 协会 工会 妇联 路 街 巷 号 楼 栋 年级 学段 学期 学年 计划 项目 补助 "
-    "资助 金额 人数 比例 情况 原因 状态 类别 名单 台账 记录 通知书 风险 措施 率 数 额 表 单 线"
+    "资助 金额 人数 比例 情况 原因 状态 类别 名单 台账 记录 通知书 风险 措施 率 数 量 额 费 比 线 值 人口 人次 天数 次数 "
+    "学生 儿童 家庭 户 表 单 证 卡"
 ).split()
 
 
@@ -122,6 +123,45 @@ VOCABULARY = _schema_words() | frozenset(
     "伊始 海洋 强制 帮扶 本机操作员 操作员 系统 演示 合计 小计 总计 其他 其它 未知 未填 未安排 无 是 否".split()
 )
 
+
+# ------------------------------------------------------------------ the masked shapes
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def mask_id(value: Any) -> Any:
+    """Area code plus the last four: 411503********123X (also for 学籍号 G/J/L + ID)."""
+    if _missing(value):
+        return None
+    s = str(value)
+    if "*" in s:  # masked already: masking twice changes nothing
+        return s
+    prefix = ""
+    if s[:1] in ("G", "J", "L") and len(s) > 6:
+        prefix, s = s[0], s[1:]
+    if len(s) <= 10:
+        return prefix + "*" * len(s)
+    return prefix + s[:6] + "*" * (len(s) - 10) + s[-4:]
+
+
+def mask_name(value: Any) -> Any:
+    """张*三 for three or more characters, 李* for two."""
+    if _missing(value):
+        return None
+    s = str(value)
+    if len(s) <= 1 or "*" in s:  # masked already: masking twice changes nothing
+        return s
+    if len(s) == 2:
+        return s[0] + "*"
+    return s[0] + "*" * (len(s) - 2) + s[-1]
+
+
+def _mask_digits(s: str) -> str:
+    if "*" in s:  # masked already
+        return s
+    return "*" * len(s) if len(s) < 7 else s[:3] + "*" * (len(s) - 7) + s[-4:]
+
+
 # ------------------------------------------------------------------ patterns
 _ID = re.compile(r"(?<![0-9A-Za-z.])(?:[GJLgjl]?\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 _MOBILE = re.compile(
@@ -144,7 +184,9 @@ _DOT_NAME = re.compile(rf"^[{_HAN}]{{1,10}}(?:[·•・][{_HAN}]{{1,10}})+$")
 _DOT_IN_TEXT = re.compile(rf"[{_HAN}]{{1,10}}(?:[·•・][{_HAN}]{{1,10}})+")
 _HAN_ONLY = re.compile(rf"^[{_HAN}]+$")
 _QUOTED = re.compile(rf"([“\"「『‘'])([{_HAN}·•・]{{2,21}})([”\"」』’'])")
-_TOKEN3 = re.compile(rf"(?<![{_HAN}*])([{_HAN}]{{3,4}})(?![{_HAN}*〔\[［(（])")  # 平财教〔2026〕: a document
+_TOKEN3 = re.compile(
+    rf"(?<![{_HAN}*0-9A-Za-z])([{_HAN}]{{3,4}})(?![{_HAN}*〔\[［(（])"
+)  # 平财教〔2026〕: a document
 _CUE = re.compile(
     "(?:" + "|".join(sorted(map(re.escape, _CUES), key=len, reverse=True)) + r")[：:\s“\"「『‘']{0,2}"
 )
@@ -229,11 +271,13 @@ def _mask_address(m: re.Match[str]) -> str:
     return (m.group(1) or "") + "****"
 
 
-def mask_phone(value: str) -> str:
-    """138****5678 / 0376-****1234 (any other string of digits: the last four)."""
-    s = value.strip()
+def mask_phone(value: Any) -> Any:
+    """138****5678 / 0376-****1234 (any other string: the first three and the last four)."""
+    if _missing(value):
+        return None
+    s = str(value).strip()
     out = _LANDLINE.sub(_mask_landline, _MOBILE.sub(_mask_mobile, s))
-    return out if out != s else ids.mask_phone(s)
+    return out if out != s else _mask_digits(s)
 
 
 def _name_span(text: str, start: int, *, strict: bool, any_surname: bool = False) -> int:
@@ -287,7 +331,7 @@ def _mask_names_at(text: str, starts: Iterable[int], *, strict: bool, labelled: 
         n = _name_span(text, start, strict=strict, any_surname=start in labelled)
         if n:
             out.append(text[pos:start])
-            out.append(ids.mask_name(text[start : start + n]))
+            out.append(mask_name(text[start : start + n]))
             pos = start + n
     out.append(text[pos:])
     return "".join(out)
@@ -314,7 +358,7 @@ def _mask_quoted(m: re.Match[str]) -> str:
     if looks_like_name(inner) or (
         _surname_len(inner) and 2 <= len(inner) <= 4 and not _not_a_name(inner) and inner[0] not in _FUNCTION
     ):
-        return m.group(1) + ids.mask_name(inner) + m.group(3)
+        return m.group(1) + mask_name(inner) + m.group(3)
     return m.group(0)
 
 
@@ -322,20 +366,37 @@ def _mask_token(m: re.Match[str]) -> str:
     s = m.group(1)
     if s[0] in _FUNCTION or not looks_like_name(s):
         return s
-    return ids.mask_name(s)
+    return mask_name(s)
+
+
+@lru_cache(maxsize=64)
+def _lengths(known: frozenset[str]) -> tuple[int, ...]:
+    return tuple(sorted({len(k) for k in known}, reverse=True))
+
+
+def known_names(values: Iterable[Any]) -> frozenset[str]:
+    """Names to mask wherever a text repeats them (two characters or more), as one frozenset:
+    build it once and pass it to :func:`mask_text` / :func:`mask_value` for many cells."""
+    return frozenset(v.strip() for v in values if isinstance(v, str) and len(v.strip()) >= 2)
+
+
+def _known_set(known: Iterable[str]) -> frozenset[str]:
+    if isinstance(known, frozenset):
+        return known  # already built by known_names (or the table's own names columns)
+    return known_names(known)
 
 
 def _mask_known(text: str, known: frozenset[str]) -> str:
     """Every occurrence of a name the table or document names elsewhere."""
     if not known or len(text) < 2:
         return text
-    lengths = sorted({len(k) for k in known}, reverse=True)
+    lengths = _lengths(known)
     out, i = [], 0
     while i < len(text):
         for n in lengths:
             seg = text[i : i + n]
             if len(seg) == n and seg in known:
-                out.append(ids.mask_name(seg))
+                out.append(mask_name(seg))
                 i += n
                 break
         else:
@@ -348,7 +409,7 @@ def _mask_known(text: str, known: frozenset[str]) -> str:
 def _mask_text(text: str) -> str:
     if text.isascii() and not _DIGITS7.search(text):
         return text
-    out = _ID.sub(lambda m: ids.mask_id(m.group(0).upper()), text)
+    out = _ID.sub(lambda m: mask_id(m.group(0).upper()), text)
     out = _MOBILE.sub(_mask_mobile, out)
     out = _LANDLINE.sub(_mask_landline, out)
     if not _HAS_HAN.search(out):
@@ -367,7 +428,7 @@ def mask_text(text: Any, *, known: Iterable[str] = ()) -> Any:
     """
     if not isinstance(text, str) or not text:
         return text
-    known = frozenset(k for k in known if isinstance(k, str) and len(k) >= 2)
+    known = _known_set(known)
     return _mask_text(_mask_known(text, known) if known and _HAS_HAN.search(text) else text)
 
 
@@ -375,20 +436,20 @@ def mask_text(text: Any, *, known: Iterable[str] = ()) -> Any:
 def _mask_cell(value: str, kind: str | None) -> str:
     s = value.strip()
     if kind == "id" and (looks_like_id(s) or sum(ch.isdigit() for ch in s) >= 6):
-        return ids.mask_id(s.upper())
+        return mask_id(s.upper())
     if kind == "phone" and sum(ch.isdigit() for ch in s) >= 7:
         return mask_phone(s)
     if kind == "address" and _HAS_HAN.search(s):
         return mask_address(s)
     if kind == "name" and looks_like_name(s, loose=True):
-        return ids.mask_name(s)
+        return mask_name(s)
     if looks_like_id(s):
-        return ids.mask_id(s.replace(" ", "").upper())
+        return mask_id(s.replace(" ", "").upper())
     if looks_like_phone(s):
         return mask_phone(s)
     if looks_like_name(s):
         text = _mask_text(value)  # 学生阿依古丽·买买提在校: a cue tells where the name is
-        return text if text != value else ids.mask_name(s)
+        return text if text != value else mask_name(s)
     return _mask_text(value)
 
 
@@ -407,7 +468,7 @@ def mask_value(value: Any, *, kind: str | None = None, known: Iterable[str] = ()
     if not isinstance(value, str) or not value.strip():
         return value
     if known and kind != "name" and _HAS_HAN.search(value):
-        value = _mask_known(value, frozenset(known))
+        value = _mask_known(value, _known_set(known))
     return _mask_cell(value, kind)
 
 
@@ -469,29 +530,46 @@ def _is_text(col: pd.Series) -> bool:
     return col.dtype == object or pd.api.types.is_string_dtype(col)
 
 
-def mask_table(df: pd.DataFrame, *, keep: Iterable[str] = (), known: Iterable[str] = ()) -> pd.DataFrame:
+#: The mask of each kind of column.
+MASKERS = {"id": mask_id, "name": mask_name, "phone": mask_phone}
+
+
+def mask_table(
+    df: pd.DataFrame,
+    *,
+    keep: Iterable[str] = (),
+    known: Iterable[str] = (),
+    columns: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """A copy of ``df`` with every identifying value masked, whatever the column is called.
 
-    Columns are judged by :func:`column_kind`; every other text cell by :func:`mask_value`
-    (a whole name, ID or phone, else free text), and a name found in a names column (or
-    given in ``known``) is masked wherever else the table mentions it.  ``keep``: columns
-    left as they are.
+    ``columns`` (column -> ``id``/``name``/``phone``): columns masked whole, every value (what
+    :func:`lib.core.ids.mask_frame` declares).  Every other text column is judged by
+    :func:`column_kind`, its cells by :func:`mask_value` (a whole name, ID or phone, else free
+    text), and a name found in a names column (declared or judged, or given in ``known``) is
+    masked wherever else the table mentions it.  ``keep``: columns left as they are.
     """
     out = df.copy()
+    forced = {c: k for c, k in (columns or {}).items() if c in out.columns}
     kinds: dict[Any, str | None] = {}
-    known = {k for k in known if isinstance(k, str) and len(k) >= 2}
+    names: set[str] = set(_known_set(known))
+    for col, kind in forced.items():
+        if kind == "name":
+            names.update(x for x in _text_values(out[col]) if len(x) >= 2)
     for col in out.columns:
-        if col in keep or not _is_text(out[col]):
+        if col in keep or col in forced or not _is_text(out[col]):
             continue
         kinds[col] = column_kind(out[col], col)
         if kinds[col] == "name":
-            known.update(x for x in _text_values(out[col]) if looks_like_name(x, loose=True))
-    frozen = frozenset(known)
+            names.update(x for x in _text_values(out[col]) if looks_like_name(x, loose=True))
+    frozen = frozenset(names)
+    for col, kind in forced.items():
+        out[col] = out[col].astype("object").map(MASKERS[kind], na_action="ignore")
     for col, kind in kinds.items():
         series = out[col]
         uniq = pd.unique(series.dropna())
         mapping = {
-            v: mask_value(v, kind=kind, known=frozen if kind != "name" else ())
+            v: mask_value(v, kind=kind, known=frozen if kind != "name" else frozenset())
             for v in uniq
             if isinstance(v, str)
         }
@@ -574,21 +652,25 @@ def dumps(obj: Any, *, mask: bool = True, indent: int | None = 2) -> str:
 
 
 # ------------------------------------------------------------------ the gate
-def gate(obj: Any, *, mask: bool = True) -> Any:
+def gate(obj: Any, *, mask: bool = True, known: Iterable[str] = ()) -> Any:
     """The one gate: a frame (or a pandas Styler's frame) through :func:`mask_table`, a
-    string through :func:`mask_text`, anything else through :func:`jsonable`.  With
-    ``mask`` False (a user who typed a reason to unmask) frames and text pass unchanged."""
+    string through :func:`mask_text`, anything else through :func:`jsonable`.  ``known``:
+    names the caller knows the output is about (the child of a case page), masked wherever
+    they occur.  With ``mask`` False (a user who typed a reason to unmask) frames and text
+    pass unchanged."""
     if not mask:
         return obj
     if isinstance(obj, pd.DataFrame):
-        return mask_table(obj)
+        return mask_table(obj, known=known)
     if (
         hasattr(obj, "data")
         and isinstance(getattr(obj, "data", None), pd.DataFrame)
         and hasattr(obj, "format")
     ):
-        obj.data = mask_table(obj.data)  # a Styler: its styles are computed from the frame at render time
+        obj.data = mask_table(
+            obj.data, known=known
+        )  # a Styler: styles are computed from the frame at render time
         return obj
     if isinstance(obj, str):
-        return mask_text(obj)
+        return mask_text(obj, known=known)
     return jsonable(obj)

@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib.core import audit, config, fmt, ids, permissions, schema, store
+from lib.core import audit, config, fmt, ids, masking, permissions, schema, store
 from lib.core import settings as settings_store
 from lib.core.scope import Scope
 from lib.present import charts
@@ -325,8 +325,15 @@ def profile(con: duckdb.DuckDBPyConnection, scope: Scope, student_id: str) -> di
             if pd.api.types.is_datetime64_any_dtype(frame[col]):
                 frame[col] = frame[col].dt.date
     if permissions.masked(scope):
+        # the child's and the guardian's names, wherever the records' free text repeats them
+        known = masking.known_names(
+            con.execute(
+                "SELECT name, guardian_name FROM students WHERE student_id = ?", [student_id]
+            ).fetchone()
+        )
         st = ids.mask_frame(st)
-        inter = ids.mask_frame(inter, columns={"帮扶教师": "name"})
+        inter = masking.mask_table(inter, columns={"帮扶教师": "name"}, known=known)
+        aid_rows, cases, actions = (masking.mask_table(f, known=known) for f in (aid_rows, cases, actions))
     return {
         "student": st.iloc[0].to_dict(),
         "absences": absences,

@@ -226,14 +226,17 @@ def shows_masked(scope: Scope | None = None) -> bool:
     return not granted
 
 
-def table(data: Any, *, scope: Scope | None = None, where: Any = None, **kwargs: Any) -> None:
+def table(
+    data: Any, *, scope: Scope | None = None, where: Any = None, known: Any = (), **kwargs: Any
+) -> None:
     """``st.dataframe`` (in ``where``, a column or container, if given) through the masking
     gate (:func:`lib.core.masking.gate`): names, ID numbers, phones and addresses are masked
     by their values, whatever the columns are called, unless the user unmasked with a
-    reason (:func:`shows_masked`)."""
+    reason (:func:`shows_masked`).  ``known``: the names the table is about (a case's child
+    and guardian), masked wherever its text repeats them."""
     from lib.core import masking  # on first use: the frame's first paint loads only what it draws
 
-    (where or st).dataframe(masking.gate(data, mask=shows_masked(scope)), **kwargs)
+    (where or st).dataframe(masking.gate(data, mask=shows_masked(scope), known=known), **kwargs)
 
 
 def coloured_table(

@@ -14,6 +14,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "按姓名、身份证号或学籍号查找(范围内)",
         "Find by name, ID number or 学籍号 (within scope)",
     ),
+    "risk_search_masked": (
+        "脱敏查看时按脱敏形式查找：输入全名或身份证号，列出同样脱敏形式(王*明；地区码和后四位)的所有学生，"
+        "不会证实某个猜测的姓名；每人每分钟、每天的查找次数有上限，每次查找都记入审计日志。",
+        "While masked, a name or ID number finds every student masked alike (王*明; area code and last "
+        "four), so a guess confirms nothing; searches are limited per minute and day and audited.",
+    ),
     "risk_tab_list": ("名单", "List"),
     "risk_tab_student": ("学生档案", "Student"),
     "risk_tab_card": ("模型说明与回测", "Model card & back-test"),
