@@ -67,10 +67,15 @@ def test_county_staff_are_offered_the_domains_settings_only(fresh_db):
     at = open_page("admin_settings", role="county")
     assert not at.exception, at.exception
     offered = set(at.segmented_control(key="set_section").options)  # as labelled on the page
-    system = {"账号与登录", "备份", "数据保留期", "数据导入"}  # 数据导入: the upload limits
+    system = {"账号与登录", "备份", "数据保留期"}
     assert not system & offered and "控辍保学" in offered
+    # 数据导入: the upload limits stay 管理员's; the age-against-grade tolerance is the county's
+    at.segmented_control(key="set_section").set_value("ingest").run()
+    assert not at.exception, at.exception
+    assert at.number_input(key="set_ingest.max_upload_mb").disabled
+    assert not at.number_input(key="set_ingest.grade_age_years").disabled
     admin = open_page("admin_settings", role="admin")
-    assert system <= set(admin.segmented_control(key="set_section").options)
+    assert system | {"数据导入"} <= set(admin.segmented_control(key="set_section").options)
 
 
 def test_an_admin_cannot_point_the_backup_dir_at_static(fresh_db):
