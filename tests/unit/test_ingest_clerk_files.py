@@ -130,7 +130,7 @@ def test_a_school_named_without_the_county_is_found():
     report = ingest.validate(parsed, con_or_reference=ref, scope=Scope(), mode="append")
     assert report.valid_rows == cf.PUPILS - len(cf.ERROR_ROWS)
     assert set(report.good()["school_code"]) == {S1}
-    text = "姓名,身份证号,学校名称,年级\n甲,{},中心小学,3\n".format(cf.valid_id(seq=9))
+    text = f"姓名,身份证号,学校名称,年级\n甲,{cf.valid_id(seq=9)},中心小学,3\n"
     other = ingest.validate(
         ingest.read_upload(text.encode(), "a.csv", kind="students"), con_or_reference=ref, scope=Scope()
     )
