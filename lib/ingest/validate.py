@@ -642,7 +642,7 @@ _FOOTER = (
 _SUMMARY_COLUMNS = 3
 
 
-def _summary_rows(parsed: ParsedFile) -> tuple[ParsedFile, list[Problem]]:
+def skip_summary_rows(parsed: ParsedFile) -> tuple[ParsedFile, list[Problem]]:
     """The file without its total and signature lines, and a warning for each one skipped.
 
     A row is a total when one of its first cells reads 合计/小计/总计 ...; a signature line when
@@ -1584,7 +1584,7 @@ def validate(
     k = KINDS[kind]
     if parsed.kind != kind:
         parsed = as_kind(parsed, kind)
-    parsed, skipped = _summary_rows(parsed)
+    parsed, skipped = skip_summary_rows(parsed)
     ref = (
         con_or_reference
         if isinstance(con_or_reference, Reference)
