@@ -490,8 +490,9 @@ def load_imports(scope: Scope) -> tuple[pd.DataFrame, dict[str, Any] | None, str
 def _explore(data: bytes, filename: str, sheet: str | None) -> dict[str, Any]:
     from lib import ingest  # on first use: a page loads only its own domain
     from lib.ingest import explore  # on first use: a page loads only its own domain
+    from lib.ingest.validate import skip_summary_rows  # on first use, as above
 
-    parsed = ingest.read_upload(data, filename, kind=None, sheet=sheet)
+    parsed, skipped = skip_summary_rows(ingest.read_upload(data, filename, kind=None, sheet=sheet))
     frame = parsed.frame.drop(columns=ingest.ROW)
     personal = explore.detect_personal(frame)
     return {
@@ -500,6 +501,7 @@ def _explore(data: bytes, filename: str, sheet: str | None) -> dict[str, Any]:
         "personal": personal,
         "types": explore.column_types(frame, personal),
         "profile": explore.profile(frame, personal),
+        "skipped": [p.message for p in skipped],  # 合计 and signature lines: not data
     }
 
 

@@ -37,6 +37,8 @@ if info is not None:
         f"{name} · 表头在第 {parsed.header_row} 行 · {fmt.fmt_count(len(frame))} 行 × {len(types)} 列"
         f"{' · 编码 ' + parsed.encoding if parsed.encoding else ''}{masked_note} · 未保存"
     )
+    for skipped in info.get("skipped", []):  # 合计 and signature lines are not data
+        ui.note(skipped)
     if personal:
         ui.audit_once(scope, "view_list", list="自由探索", file=name, columns=",".join(personal))
 

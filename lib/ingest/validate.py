@@ -642,7 +642,7 @@ _FOOTER = (
 _SUMMARY_COLUMNS = 3
 
 
-def _summary_rows(parsed: ParsedFile) -> tuple[ParsedFile, list[Problem]]:
+def skip_summary_rows(parsed: ParsedFile) -> tuple[ParsedFile, list[Problem]]:
     """The file without its total and signature lines, and a warning for each one skipped.
 
     A row is a total when one of its first cells reads 合计/小计/总计 ...; a signature line when
@@ -727,7 +727,27 @@ def _lookup_names(
         narrowed = _lookup(wanted + SEP + within.astype("string"), by_pair)
         code = code.where(code.notna(), narrowed.astype("object"))
         ambiguous = ambiguous & narrowed.isna()
+    missing = code.isna() & ~ambiguous & wanted.notna()
+    if missing.any():  # 明港镇中心小学 for 平桥区明港镇中心小学: the county's name left off (or added)
+        short = _without_division(key)
+        short_counts = short.value_counts()
+        by_short = pd.Series(table["code"].to_numpy(), index=short.to_numpy())
+        by_short = by_short[
+            _member(pd.Series(by_short.index), short_counts[short_counts == 1].index).to_numpy()
+        ]
+        found = _lookup(_without_division(wanted.where(missing)), by_short)
+        code = code.where(code.notna(), found.astype("object"))
     return code.where(code.notna(), None), ambiguous
+
+
+#: A leading city and county (信阳市平桥区, 平桥区) before a place's own name.
+_DIVISION = r"^(?:[^\d\s]{1,4}?市)?[^\d\s]{1,4}?[区县](?=[^\d\s]{4,})"
+
+
+def _without_division(names: pd.Series) -> pd.Series:
+    """Names without a leading city/county (平桥区明港镇中心小学 -> 明港镇中心小学), kept whole
+    when what would remain is shorter than four characters (城区小学 stays)."""
+    return names.astype("string").str.replace(_DIVISION, "", regex=True)
 
 
 _PLACES = {
@@ -1564,7 +1584,7 @@ def validate(
     k = KINDS[kind]
     if parsed.kind != kind:
         parsed = as_kind(parsed, kind)
-    parsed, skipped = _summary_rows(parsed)
+    parsed, skipped = skip_summary_rows(parsed)
     ref = (
         con_or_reference
         if isinstance(con_or_reference, Reference)

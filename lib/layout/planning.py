@@ -392,25 +392,28 @@ def _number_kind(label: str) -> str:
     return "km" if "(km)" in label else "count"
 
 
-def compare_view(table: pd.DataFrame) -> pd.DataFrame:
-    """:func:`compare` for the page, written like the cards: 56,522 pupils, 0.50 km, +12, ±0
-    (the downloads keep the numbers)."""
-    out = table.copy()
-    kinds = [_number_kind(str(label)) for label in out["指标"]]
-    for col in out.columns[1:]:
-        out[col] = [fmt.fmt_value(v, k, signed=col == "变化") for v, k in zip(out[col], kinds, strict=True)]
-    return out
+def compare_view(table: pd.DataFrame) -> Any:
+    """:func:`compare` for the page, written like the cards (56,522 pupils, 0.50 km, +12, ±0):
+    a pandas Styler, so the cells keep their numbers (the downloads, the tests) and show text."""
+    styler = table.style
+    for i, label in enumerate(table["指标"]):
+        kind = _number_kind(str(label))
+        for col in table.columns[1:]:
+            styler = styler.format(
+                lambda v, k=kind, d=col == "变化": fmt.fmt_value(v, k, signed=d),
+                subset=pd.IndexSlice[[table.index[i]], [col]],
+            )
+    return styler
 
 
-def compare_townships_view(table: pd.DataFrame) -> pd.DataFrame:
-    """:func:`compare_townships` for the page, written like the cards."""
-    out = table.copy()
-    for col in out.columns:
-        if col in ("乡镇", "有变化"):
-            continue
-        kind = _number_kind(col)
-        out[col] = [fmt.fmt_value(v, kind, signed=col.endswith("变化")) for v in out[col]]
-    return out
+def compare_townships_view(table: pd.DataFrame) -> Any:
+    """:func:`compare_townships` for the page, written like the cards (a Styler, as :func:`compare_view`)."""
+
+    def writer(col: str) -> Any:
+        kind, signed = _number_kind(col), col.endswith("变化")
+        return lambda v: fmt.fmt_value(v, kind, signed=signed)
+
+    return table.style.format({col: writer(col) for col in table.columns if col not in ("乡镇", "有变化")})
 
 
 #: Township columns of :func:`compare_townships` (the measures a township head asks about).

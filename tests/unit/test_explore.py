@@ -160,3 +160,15 @@ def test_profile_flags_damaged_id_numbers_without_showing_them():
     assert row["问题"] == "2 个被 Excel 改成科学计数法；1 个末三位被 Excel 改成 000；1 个校验位错误"
     assert good not in row["问题"] and good not in row["示例"]
     assert explore.profile(frame.head(1), personal).set_index("列").loc["身份证号", "问题"] == ""
+
+
+def test_explore_leaves_out_total_and_signature_lines():
+    """The clerk's file explored: 40 pupils, not 42 (合计 and 填表人 are not rows)."""
+    from lib import ingest
+    from lib.ingest.validate import skip_summary_rows
+    from tests.fixtures.ingest import clerk_files as cf
+
+    parsed = ingest.read_upload((cf.HERE / cf.CSV_NAME).read_bytes(), cf.CSV_NAME, kind=None)
+    kept, skipped = skip_summary_rows(parsed)
+    assert len(parsed.frame) == cf.PUPILS + 2 and len(kept.frame) == cf.PUPILS
+    assert [p.row for p in skipped] == [44, 45] and all(p.code == "summary_row" for p in skipped)

@@ -119,3 +119,19 @@ def test_the_xlsx_really_has_merged_school_names():
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert {"A3:A8", "A9:A13"} <= merged
     assert pd.isna(ws["A4"].value) and ws["A3"].value == cf.SCHOOL
+
+
+def test_a_school_named_without_the_county_is_found():
+    """The store says 平桥区明港镇中心小学, the clerk writes 明港镇中心小学: the same school (when
+    the shorter name is still unique); a name that only shares a word is not."""
+    ref = reference()
+    ref.schools = ref.schools.assign(name=["平桥区明港镇中心小学", "平桥区五里镇中心小学"])
+    parsed = ingest.read_upload((cf.HERE / cf.CSV_NAME).read_bytes(), cf.CSV_NAME, kind="students")
+    report = ingest.validate(parsed, con_or_reference=ref, scope=Scope(), mode="append")
+    assert report.valid_rows == cf.PUPILS - len(cf.ERROR_ROWS)
+    assert set(report.good()["school_code"]) == {S1}
+    text = f"姓名,身份证号,学校名称,年级\n甲,{cf.valid_id(seq=9)},中心小学,3\n"
+    other = ingest.validate(
+        ingest.read_upload(text.encode(), "a.csv", kind="students"), con_or_reference=ref, scope=Scope()
+    )
+    assert any(p.code == "unknown_school" for p in other.errors)

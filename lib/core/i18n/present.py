@@ -50,16 +50,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload_browse": ("选择文件", "Browse"),
     "press_enter": ("按回车确认", "Press Enter"),
     "skip_to_content": ("跳到正文", "Skip to main content"),
-    # solver statuses and model names for 布局规划 (PuLP/spopt write them in English)
-    "solver_Optimal": ("已求得最优解", "Optimal"),
-    "solver_Not Solved": ("未求解", "Not solved"),
-    "solver_Infeasible": ("无可行解(条件无法同时满足)", "Infeasible"),
-    "solver_Unbounded": ("问题无界(请检查设置)", "Unbounded"),
-    "solver_Undefined": ("未得出结果(时限内未找到解)", "Undefined"),
-    "opt_model_pmedian": ("p-中位(孩子上学总距离最短)", "p-median (least total distance)"),
-    "opt_model_mclp": ("最大覆盖(就近范围内的孩子最多)", "MCLP (most children within reach)"),
-    "opt_model_lscp": ("集合覆盖(覆盖全部孩子所需最少学校)", "LSCP (fewest schools covering all)"),
-    "opt_model_pcenter": ("p-中心(最远的孩子最近)", "p-center (the farthest child nearest)"),
     "todo_empty": (
         "暂无待办：您负责的范围内没有待确认、到期或逾期的事项。",
         "Nothing to do: no case to confirm, nothing due or overdue in your scope.",
