@@ -1,4 +1,4 @@
-"""Numbers and dates the way Chinese reports write them (pure; used by ui and reports)."""
+"""Numbers and dates the way Chinese reports write them, or plainly in English (pure; used by ui and reports)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ def _missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def fmt_count(value: float | None, *, wan_from: int = 100_000) -> str:
-    """12,345 below ``wan_from``; 12.3万 from there on; — when missing."""
+def fmt_count(value: float | None, *, wan_from: int = 100_000, lang: str = "zh") -> str:
+    """12,345 below ``wan_from``; 12.3万 from there on (in English always 123,456); — when missing."""
     if _missing(value):
         return "—"
     v = float(value)
-    if abs(v) >= wan_from:
+    if abs(v) >= wan_from and lang != "en":
         return f"{v / 10_000:.1f}万"
     return f"{int(round(v)):,}"
 
@@ -25,9 +25,29 @@ def fmt_pct(value: float | None) -> str:
     return "—" if _missing(value) else f"{float(value) * 100:.1f}%"
 
 
-def fmt_date(value: date | None) -> str:
-    """2026年11月20日."""
-    return "—" if value is None else f"{value.year}年{value.month}月{value.day}日"
+_MONTHS = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)  # not %b: locale
+
+
+def fmt_date(value: date | None, *, lang: str = "zh") -> str:
+    """2026年11月20日 (in English 20 Nov 2026)."""
+    if value is None:
+        return "—"
+    if lang == "en":
+        return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def fmt_delta_count(now: float | None, before: float | None) -> str | None:
@@ -37,8 +57,8 @@ def fmt_delta_count(now: float | None, before: float | None) -> str | None:
     return f"{int(round(float(now) - float(before))):+,}"
 
 
-def fmt_delta_pct(now: float | None, before: float | None) -> str | None:
-    """Change of a share in percentage points: +0.4个百分点."""
+def fmt_delta_pct(now: float | None, before: float | None, *, lang: str = "zh") -> str | None:
+    """Change of a share in percentage points: +0.4个百分点 (in English +0.4 pp)."""
     if _missing(now) or _missing(before):
         return None
-    return f"{(float(now) - float(before)) * 100:+.1f}个百分点"
+    return f"{(float(now) - float(before)) * 100:+.1f}" + (" pp" if lang == "en" else "个百分点")

@@ -31,7 +31,69 @@ def lang() -> str:
 
 
 def tr(key: str) -> str:
+    """``key`` in the reader's language; a Chinese label lib wrote is its own key (``LABELS``)."""
     return t(key, lang())
+
+
+def headers(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its column headers (labels lib wrote in Chinese) in the reader's language."""
+    if lang() == "zh":
+        return df
+    return df.rename(columns=lambda c: t(c, "en") if isinstance(c, str) else c)
+
+
+def _keys(mapping: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A dict keyed by column headers, keyed as :func:`headers` renames them."""
+    return None if mapping is None else {tr(k): v for k, v in mapping.items()}
+
+
+def table(
+    df: pd.DataFrame,
+    *,
+    formats: dict[str, Any] | None = None,
+    column_config: dict[str, Any] | None = None,
+    container: Any = None,
+    **kw: Any,
+) -> None:
+    """``st.dataframe`` (``hide_index``, full width unless told) with headers in the reader's
+    language; ``formats`` and ``column_config`` are keyed by the Chinese headers lib writes."""
+    shown: Any = headers(df)
+    if formats:
+        shown = shown.style.format(_keys(formats), na_rep="—")
+    kw.setdefault("hide_index", True)
+    kw.setdefault("width", "stretch")
+    (container or st).dataframe(shown, column_config=_keys(column_config), **kw)
+
+
+def figure(fig: Any) -> Any:
+    """A plotly figure with its title, axis and legend titles, trace names and annotations (labels
+    lib wrote in Chinese) in the reader's language.  Changes ``fig`` in place and returns it."""
+    if lang() == "zh":
+        return fig
+
+    def title(obj: Any) -> None:
+        if obj is not None and getattr(obj, "title", None) is not None and obj.title.text:
+            obj.title.text = tr(obj.title.text)
+
+    title(fig.layout)
+    fig.for_each_xaxis(title)
+    fig.for_each_yaxis(title)
+    title(fig.layout.legend)
+    fig.for_each_trace(lambda tr_: tr_.update(name=tr(tr_.name)) if tr_.name else None)
+    for ann in fig.layout.annotations or ():
+        if ann.text:
+            ann.text = tr(ann.text)
+    return fig
+
+
+def fmt_date(value: date | None) -> str:
+    """A date in the reader's language: 2026年11月20日 / 20 Nov 2026."""
+    return fmt.fmt_date(value, lang=lang())
+
+
+def school_year(year: int) -> str:
+    """2026-2027学年 / 2026-2027."""
+    return tr("school_year_fmt").format(y=year, y1=year + 1)
 
 
 def current_scope() -> Scope:
@@ -92,9 +154,7 @@ def sidebar_scope(info: dict[str, Any], allowed: Scope) -> Scope:
         tr("township"), list(names), key="f_towns", format_func=names.get, placeholder=tr("all")
     )
     levels = st.sidebar.multiselect(tr("level"), list(schema.LEVELS), key="f_levels", placeholder=tr("all"))
-    year = st.sidebar.selectbox(
-        tr("school_year"), years, key="f_year", format_func=lambda y: f"{y}-{y + 1}学年"
-    )
+    year = st.sidebar.selectbox(tr("school_year"), years, key="f_year", format_func=school_year)
     start, end = date(year, 9, 1), min(date(year + 1, 8, 31), data_as_of)
     a = st.query_params.get("as_of")
     default = end
@@ -152,27 +212,25 @@ def page_header(title: str, scope: Scope, *, towns: dict[str, str] | None = None
     """Title plus one line saying for whom (the Scope) and as of when."""
     st.title(title)
     if scope.townships is None:
-        where = config.COUNTY_NAME + ("全区" if lang() == "zh" else " (whole district)")
+        where = config.COUNTY_NAME + tr("whole_county")
     else:
-        where = "、".join((towns or {}).get(c, c) for c in scope.townships) or "—"
+        where = tr("list_sep").join((towns or {}).get(c, c) for c in scope.townships) or "—"
     if scope.levels is not None:
-        where += " · " + "、".join(scope.levels)
-    st.caption(
-        f"{where} · {scope.school_year}-{scope.school_year + 1}学年 · "
-        f"{tr('as_of_caption')} {fmt.fmt_date(scope.as_of)}"
-    )
+        where += " · " + tr("list_sep").join(scope.levels)
+    st.caption(f"{where} · {school_year(scope.school_year)} · {tr('as_of_caption')} {fmt_date(scope.as_of)}")
 
 
 def metric_cards(cards: list[Any], *, per_row: int = 5) -> None:
-    """Big-number cards (objects with label, value, delta, help, inverse: lib.overview.view.Card)."""
+    """Big-number cards (objects with label, value, delta, help, inverse: lib.present.cards.Card);
+    labels and help lib wrote in Chinese are shown in the reader's language."""
     for i in range(0, len(cards), per_row):
         cols = st.columns(per_row)
         for col, card in zip(cols, cards[i : i + per_row], strict=False):
             col.metric(
-                card.label,
+                tr(card.label),
                 card.value,
                 delta=card.delta,
-                help=card.help,
+                help=tr(card.help) if card.help else None,
                 border=True,
                 delta_color="inverse" if card.inverse else "normal",
             )
@@ -181,7 +239,9 @@ def metric_cards(cards: list[Any], *, per_row: int = 5) -> None:
 def coloured_table(
     df: pd.DataFrame, colours: pd.DataFrame, *, formats: dict[str, Any], height: int | str = "auto"
 ) -> None:
-    """A table whose cells are tinted by the house palette (``colours`` holds red/amber/...)."""
+    """A table whose cells are tinted by the house palette (``colours`` holds red/amber/...);
+    headers in the reader's language (``formats`` keyed by the Chinese headers)."""
+    df, colours, formats = headers(df), headers(colours), _keys(formats) or {}
     styler = df.style.format(formats, na_rep="—").apply(
         lambda _: colours.map(lambda c: f"background-color: {COLOURS.get(c, '')}" if COLOURS.get(c) else ""),
         axis=None,
@@ -239,7 +299,7 @@ def download_buttons(
     book = sheets or {name: df}
     titles = {k: title for k in book} if title else None
     c1.download_button(
-        "下载 Excel (.xlsx)",
+        tr("ui_download_xlsx"),
         partial(
             _export_bytes, partial(reports.to_xlsx_bytes, book, titles=titles), scope, name, len(df), "xlsx"
         ),
@@ -250,7 +310,7 @@ def download_buttons(
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     c2.download_button(
-        "下载 CSV",
+        tr("ui_download_csv"),
         partial(_export_bytes, partial(reports.to_csv_bytes, df), scope, name, len(df), "csv"),
         file_name=f"{stem}.csv",
         key=f"{key}_csv",
@@ -274,8 +334,10 @@ def require_page(scope: Scope, action: str) -> None:
 
     if not permissions.can(scope, action):
         st.error(
-            f"您的角色({permissions.describe_roles(scope)})无权查看本页"
-            f"(需要“{permissions.ACTION_LABELS.get(action, action)}”权限)。如需开通，请联系管理员。",
+            tr("ui_no_right").format(
+                roles=permissions.describe_roles(scope, lang=lang()),
+                right=tr(permissions.ACTION_LABELS.get(action, action)),
+            ),
             icon=":material/lock:",
         )
         st.stop()
@@ -295,26 +357,24 @@ def unmask_control(scope: Scope, list_name: str) -> Scope:
 
     masked = replace(scope, mask=True)
     if not permissions.can(scope, "unmask"):
-        st.caption("ⓘ 姓名、证件号、电话已脱敏(您的角色无权查看完整信息)。")
+        note(tr("ui_masked_no_right"))
         return masked
     grant = st.session_state.get(UNMASK)
     if grant and grant.get("user") == scope.user:
         c1, c2 = st.columns([4, 1], vertical_alignment="center")
-        c1.caption(
-            f"🔓 正在显示完整姓名、证件号和电话(理由：{grant['reason']})，本次登录有效，已记入审计日志。"
-        )
-        if c2.button("恢复脱敏", key=f"unmask_end_{list_name}"):
+        c1.caption("🔓 " + tr("ui_unmasked").format(reason=grant["reason"]))
+        if c2.button(tr("ui_mask_again"), key=f"unmask_end_{list_name}"):
             st.session_state.pop(UNMASK, None)
             audit.record(scope, "unmask_ended", list=list_name)
             st.rerun()
         audit_once(scope, "unmask", list=list_name, reason=grant["reason"])
         return replace(scope, mask=False)
-    with st.expander("🔒 姓名、证件号、电话已脱敏：显示完整信息(需填写理由)"):
-        reason = st.text_input("查看理由(如：入户家访、核对资助名单)", key="unmask_reason", max_chars=200)
-        if st.button("显示完整信息", key="unmask_go"):
+    with st.expander("🔒 " + tr("ui_unmask_open")):
+        reason = st.text_input(tr("ui_unmask_reason"), key="unmask_reason", max_chars=200)
+        if st.button(tr("ui_unmask_go"), key="unmask_go"):
             reason = (reason or "").strip()
             if len(reason) < 2:
-                st.error("请填写查看理由(至少两个字)。")
+                st.error(tr("ui_unmask_short"))
             else:
                 st.session_state[UNMASK] = {"user": scope.user, "reason": reason}
                 audit.record(scope, "unmask_granted", list=list_name, reason=reason)
@@ -336,6 +396,6 @@ def named_download_buttons(
     from lib.core import permissions  # on first use: the frame's first paint loads only what it draws
 
     if not permissions.can(scope, "export_named"):
-        st.caption("ⓘ 您的角色无权导出学生名单。")
+        note(tr("ui_no_export"))
         return
     download_buttons(df, name=name, scope=scope, key=key, sheets=sheets, title=title)

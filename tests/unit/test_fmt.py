@@ -18,3 +18,9 @@ def test_fmt_pct_and_date():
     assert fmt.fmt_delta_pct(0.965, 0.961) == "+0.4个百分点"
     assert fmt.fmt_delta_count(10, 12) == "-2"
     assert fmt.fmt_delta_count(10, None) is None
+
+
+def test_fmt_in_english():
+    assert fmt.fmt_count(123456, lang="en") == "123,456"
+    assert fmt.fmt_date(date(2026, 3, 5), lang="en") == "5 Mar 2026"
+    assert fmt.fmt_delta_pct(0.965, 0.961, lang="en") == "+0.4 pp"

@@ -12,6 +12,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "This system holds minors' personal data: authorised staff only; logins, list views and "
         "exports are recorded. Ask an administrator to reset a forgotten password.",
     ),
+    "login_idle": (
+        "长时间未操作，会话已结束，请重新登录。",
+        "The session ended after a long idle time; please log in again.",
+    ),
+    "login_revoked": (
+        "账号已停用或密码已更改，请重新登录。",
+        "The account was disabled or its password changed; please log in again.",
+    ),
     "logout": ("退出登录", "Log out"),
     "logged_in_as": ("当前用户", "Logged in as"),
     "pw_current": ("当前密码", "Current password"),
@@ -63,4 +71,33 @@ TEXT: dict[str, tuple[str, str]] = {
         "审计日志只追加、不可修改或删除；记录时间为服务器时间。",
         "The audit log is append-only; times are the server's.",
     ),
+}
+
+#: Labels lib writes in Chinese (role and right names, table headers): Chinese -> English.
+LABELS: dict[str, str] = {
+    # roles (lib.core.permissions.ROLES)
+    "局领导": "Bureau leader",
+    "县级业务": "County staff",
+    "规划": "Planner",
+    "管理员": "Administrator",
+    "无": "none",
+    # rights (lib.core.permissions.ACTION_LABELS)
+    "查看汇总数据": "View totals",
+    "查看学生名单(脱敏)": "View lists of students (masked)",
+    "查看完整姓名/证件号(需填写理由)": "See full names and ID numbers (with a reason)",
+    "导出学生名单": "Export lists of students",
+    "查看布局规划": "View the layout planner",
+    "登记/修改控辍保学台账": "Enter and edit dropout cases",
+    "导入数据": "Import data",
+    "更正单条记录": "Correct single records",
+    "资助审核": "Review aid applications",
+    "保存规划方案": "Save planning scenarios",
+    "生成汇报简报": "Make briefings",
+    "修改系统设置": "Change settings",
+    "管理账号": "Manage accounts",
+    "查看审计日志": "View the audit log",
+    "备份与恢复": "Back up and restore",
+    "学年升级": "School-year rollover",
+    "数据保留期清理": "Data retention clean-up",
+    "系统状态": "System health",
 }
