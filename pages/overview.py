@@ -26,7 +26,7 @@ with left:
     measure = st.selectbox(
         ui.tr("map_measure"),
         list(overview_view.MAP_MEASURES),
-        format_func=lambda m: ui.tr(metrics.MEASURE_LABELS[m]),
+        format_func=ui.labeller(metrics.MEASURE_LABELS.get),
         key="ov_measure",
     )
     shapes = loaders.load_township_geojson(scope)

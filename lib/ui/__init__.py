@@ -8,7 +8,9 @@ planning (布局规划 scenario widgets), imports (数据导入 mapping editor, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -91,9 +93,17 @@ def fmt_date(value: date | None) -> str:
     return fmt.fmt_date(value, lang=lang())
 
 
-def school_year(year: int) -> str:
+def school_year(year: int, language: str | None = None) -> str:
     """2026-2027学年 / 2026-2027."""
-    return tr("school_year_fmt").format(y=year, y1=year + 1)
+    return t("school_year_fmt", language or lang()).format(y=year, y1=year + 1)
+
+
+def labeller(fn: Callable[[Any], Any] | None = None) -> Callable[[Any], str]:
+    """A ``format_func`` showing ``fn(value)`` (or the value), a label lib wrote in Chinese, in
+    the reader's language.  The language is read now, not when the widget formats its options
+    (AppTest formats them again outside the run, where the session's language is not at hand)."""
+    language = lang()
+    return lambda v: t(str(fn(v) if fn else v), language)
 
 
 def current_scope() -> Scope:
@@ -154,7 +164,9 @@ def sidebar_scope(info: dict[str, Any], allowed: Scope) -> Scope:
         tr("township"), list(names), key="f_towns", format_func=names.get, placeholder=tr("all")
     )
     levels = st.sidebar.multiselect(tr("level"), list(schema.LEVELS), key="f_levels", placeholder=tr("all"))
-    year = st.sidebar.selectbox(tr("school_year"), years, key="f_year", format_func=school_year)
+    year = st.sidebar.selectbox(
+        tr("school_year"), years, key="f_year", format_func=partial(school_year, language=lang())
+    )
     start, end = date(year, 9, 1), min(date(year + 1, 8, 31), data_as_of)
     a = st.query_params.get("as_of")
     default = end
@@ -290,8 +302,6 @@ def download_buttons(
     page with several exports stays fast.  ``df`` must already be masked as the
     user's rights require.
     """
-    from functools import partial
-
     from lib.present import reports  # on first use: the frame's first paint loads only what it draws
 
     stem = f"{name}_{scope.as_of.isoformat()}"

@@ -47,6 +47,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "as_of_paren": ("{what}(截至{day})", "{what} (as of {day})"),
     "paren": ("{a}（{b}）", "{a} ({b})"),
     "label_value": ("{label}：{value}", "{label}: {value}"),
+    "choose": ("请选择", "Choose"),
     "page_title": ("控辍保学与学生资助", "Dropout control & student aid"),
 }
 
