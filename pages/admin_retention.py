@@ -22,7 +22,7 @@ conf = settings["retention"]
 st.caption(
     ui.tr("rt_rules").format(
         years=conf["leaver_years"],
-        statuses="、".join(conf["leaver_status"]),
+        statuses=ui.tr("list_sep").join(conf["leaver_status"]),
         audit=conf["audit_years"],
         min=retention.AUDIT_MIN_YEARS,
     )
@@ -33,12 +33,12 @@ c1.metric(ui.tr("rt_students").format(day=t["leaver_cutoff"]), f"{t['students_de
 c2.metric(ui.tr("rt_related"), f"{t['dropout_cases_rows'] + t['aid_verification_tasks_rows']:,}")
 c3.metric(ui.tr("rt_audit").format(day=t["audit_cutoff"][:10]), f"{t['audit_entries_deleted']:,}")
 c4.metric(
-    "导入撤销快照(行)",
+    ui.tr("rt_snapshots"),
     f"{plan.snapshot_rows:,}",
-    help="早于离校保留期的导入已不能撤销，其快照中的原行内容一并删除",
+    help=ui.tr("rt_snapshots_help"),
 )
 if not plan.students.empty:
-    st.dataframe(plan.by_school_year(), hide_index=True, width="stretch")
+    ui.table(plan.by_school_year())
 
 nothing = plan.students.empty and not plan.audit_entries and not plan.snapshot_rows
 if nothing:

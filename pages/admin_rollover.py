@@ -26,9 +26,9 @@ for col, (label, value) in zip(
     c,
     [
         (ui.tr("ro_before"), t["on_roll_before"]),
-        ("升级", t["升级"]),
-        ("毕业离册", t["毕业"]),
-        ("不升级(休学/辍学)", t["不升级"]),
+        (ui.tr("ro_up"), t["升级"]),
+        (ui.tr("ro_out"), t["毕业"]),
+        (ui.tr("ro_stay"), t["不升级"]),
         (ui.tr("ro_after"), t["on_roll_after"]),
     ],
     strict=True,
@@ -37,7 +37,7 @@ for col, (label, value) in zip(
 st.caption(ui.tr("ro_carried").format(cases=t["open_cases_carried"], helps=t["active_interventions_carried"]))
 for note in plan.notes:
     st.info(note)
-st.dataframe(plan.by_grade(), hide_index=True, width="stretch", height=420)
+ui.table(plan.by_grade(), height=420)
 ui.download_buttons(plan.by_grade(), name="学年升级预演", scope=scope, key="ro_export")
 
 early = scope.as_of < rollover.opens_on(plan.to_year)

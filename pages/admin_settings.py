@@ -17,9 +17,9 @@ settings = loaders.load_effective_settings()
 sections = [s for s in settings_store.SECTION_LABELS if settings_store.editable_leaves(settings, s)]
 section = (
     st.segmented_control(
-        "设置类别",
+        ui.tr("set_section"),
         sections,
-        format_func=settings_store.SECTION_LABELS.get,
+        format_func=ui.labeller(settings_store.SECTION_LABELS.get),
         default=sections[0],
         key="set_section",
     )
@@ -29,7 +29,7 @@ with st.form(f"set_form_{section}"):
     cols = st.columns(3)
     submitted = {}
     for i, (key, value) in enumerate(settings_store.editable_leaves(settings, section)):
-        label = settings_store.setting_label(key)
+        label = ui.tr(settings_store.setting_label(key))
         col = cols[i % 3]
         if isinstance(value, bool):
             submitted[key] = col.checkbox(label, value=value, key=f"set_{key}", help=key)
@@ -44,27 +44,31 @@ with st.form(f"set_form_{section}"):
             )
         else:
             submitted[key] = col.text_input(label, value=value, key=f"set_{key}", help=key)
-    saved = st.form_submit_button("保存修改", type="primary")
+    saved = st.form_submit_button(ui.tr("set_save"), type="primary")
 if saved:
     changes = settings_store.changed_values(settings, submitted)
     try:
         if changes:
             settings_store.save_overrides(scope, changes)
             st.cache_data.clear()  # every cached figure depends on the settings
-        st.session_state["set_flash"] = f"已保存 {len(changes)} 项设置。" if changes else "没有改动。"
+        st.session_state["set_flash"] = (
+            ui.tr("set_saved").format(n=len(changes)) if changes else ui.tr("set_unchanged")
+        )
         st.rerun()
     except AppError as exc:
         st.error(str(exc))
 
-st.subheader("已修改的设置(覆盖默认值)")
+st.subheader(ui.tr("set_overrides"))
 table = loaders.load_settings_overrides(section)
 if table.empty:
-    ui.note("本类设置均为默认值(data/settings.toml 或程序默认)。")
+    ui.note(ui.tr("set_all_default"))
 else:
-    st.dataframe(table, hide_index=True, width="stretch")
-    if st.button(f"恢复“{settings_store.SECTION_LABELS[section]}”的默认值", key="set_reset"):
+    ui.table(table)
+    if st.button(
+        ui.tr("set_reset").format(section=ui.tr(settings_store.SECTION_LABELS[section])), key="set_reset"
+    ):
         n = settings_store.reset_overrides(scope, section)
         st.cache_data.clear()
-        st.session_state["set_flash"] = f"已恢复 {n} 项默认值。"
+        st.session_state["set_flash"] = ui.tr("set_reset_done").format(n=n)
         st.rerun()
-ui.note("修改记入审计日志(修改人、时间、新值)。列表和各年度标准(如资助标准)请在 data/settings.toml 中维护。")
+ui.note(ui.tr("set_note"))

@@ -91,6 +91,13 @@ LABELS: dict[str, str] = {
     "超容量学校": "Schools over capacity",
     "平均距离(km)": "Mean distance (km)",
     "就近可达": "Within reach",
+    # sections of the app (settings sections, briefing chapters)
+    "控辍保学": "Dropout control",
+    "学生资助": "Student aid",
+    "学校布局": "School layout",
+    "数据导入": "Data import",
+    "汇报模式": "Presentation",
+    "学籍核查": "Roster check",
     # the overview's township table and measures (lib.overview.metrics)
     "乡镇(街道)": "Township",
     "在校学生": "Students enrolled",

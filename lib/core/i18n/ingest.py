@@ -54,3 +54,14 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "exp_to_import": ("转到数据导入", "Pass on to Data import"),
 }
+
+
+#: Labels lib writes in Chinese (ingest tables, correction kinds): Chinese -> English.
+LABELS: dict[str, str] = {
+    # 更正记录 (lib.ingest.corrections)
+    "村(社区)学龄人口": "Village school-age population",
+    "资助记录": "Aid record",
+    "字段": "Field",
+    "原值": "Old value",
+    "新值": "New value",
+}
