@@ -11,6 +11,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "nav_overview": ("总览", "Overview"),
     "whole_county": ("全区", " (whole district)"),
     "list_sep": ("、", ", "),
+    "item_sep": ("；", "; "),
+    "clause_sep": ("，", ", "),
     "school_year_fmt": ("{y}-{y1}学年", "{y}-{y1}"),
     "ui_download_xlsx": ("下载 Excel (.xlsx)", "Download Excel (.xlsx)"),
     "ui_download_csv": ("下载 CSV", "Download CSV"),
