@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.core import config, fmt, schema
-from lib.core.i18n import LANGUAGES, t
+from lib.core.i18n import LANGUAGES, TEXT, t
 from lib.core.scope import Scope
 
 # Session-state keys (one place).
@@ -82,9 +82,10 @@ def figure(fig: Any) -> Any:
     fig.for_each_yaxis(title)
     title(fig.layout.legend)
     fig.for_each_trace(lambda tr_: tr_.update(name=tr(tr_.name)) if tr_.name else None)
-    for ann in fig.layout.annotations or ():
+    for ann in fig.layout.annotations or ():  # a label, or a label and its value ("全区 96.3%")
         if ann.text:
-            ann.text = tr(ann.text)
+            head, _, rest = ann.text.partition(" ")
+            ann.text = tr(ann.text) if ann.text in TEXT or not rest else f"{tr(head)} {rest}"
     return fig
 
 
