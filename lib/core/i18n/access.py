@@ -108,7 +108,7 @@ LABELS: dict[str, str] = {
     "已停用": "Disabled",
     "锁定至 {time}": "Locked until {time}",
     "须改密": "Must change password",
-    "正常": "Active",
+    "正常": "Normal",
     "全区": "Whole district",
     "可以": "May",
     # audit actions (lib.access.audit_view.ACTION_LABELS)
