@@ -27,7 +27,7 @@ c1, c2, c3, c4 = st.columns([1.2, 1, 1, 1])
 band = c1.radio(
     ui.tr("lay_band"),
     list(layout.BAND_LABELS),
-    format_func=layout.BAND_LABELS.get,
+    format_func=ui.labeller(layout.BAND_LABELS.get),
     horizontal=True,
     key="plan_band",
 )
@@ -40,9 +40,18 @@ km = c2.number_input(
     value=float(config.SETTINGS["layout"]["reach_km"][band]),
 )
 years = list(range(data.base_year, data.base_year + config.SETTINGS["layout"]["projection_years"] + 1))
-year = c3.selectbox(ui.tr("lay_year"), years, key="plan_year", format_func=lambda y: f"{y}年")
+year = c3.selectbox(
+    ui.tr("lay_year"),
+    years,
+    key="plan_year",
+    format_func=ui.tr("year_fmt").format,
+)
 base_name = c4.selectbox(
-    "对比基准", ["现状", *saved.name], key="plan_base", help="方案与现状比较，或与另一个已保存的方案并排比较"
+    ui.tr("plan_base"),
+    ["现状", *saved.name],
+    key="plan_base",
+    help=ui.tr("plan_base_help"),
+    format_func=ui.labeller(),
 )
 
 ui_planning.scenario_manager(scope, saved)
@@ -50,42 +59,51 @@ ui_planning.scenario_manager(scope, saved)
 band_codes = list(layout.band_supply(data.schools, band).code)
 left, right = st.columns([2, 1], gap="medium")
 with right:
-    st.subheader("调整")
+    st.subheader(ui.tr("plan_adjust"))
     kind = st.radio(
-        "操作", ["撤并学校", "并入另一所学校", "新建学校(点击地图选址)", "调整学位/床位"], key="plan_kind"
+        ui.tr("plan_op"),
+        ["撤并学校", "并入另一所学校", "新建学校(点击地图选址)", "调整学位/床位"],
+        key="plan_kind",
+        format_func=ui.labeller(),
     )
     if kind == "撤并学校":
-        code = st.selectbox("学校", band_codes, format_func=names.get, key="plan_close")
-        if st.button("加入方案", key="plan_add_close"):
+        code = st.selectbox(ui.tr("学校"), band_codes, format_func=names.get, key="plan_close")
+        if st.button(ui.tr("plan_add"), key="plan_add_close"):
             st.session_state[CHANGES].append({"op": "close", "code": code})
     elif kind == "并入另一所学校":
-        a = st.selectbox("撤并的学校", band_codes, format_func=names.get, key="plan_merge_a")
-        b = st.selectbox("并入", band_codes, format_func=names.get, key="plan_merge_b")
-        if st.button("加入方案", key="plan_add_merge") and a != b:
+        a = st.selectbox(ui.tr("plan_merged"), band_codes, format_func=names.get, key="plan_merge_a")
+        b = st.selectbox(ui.tr("plan_into"), band_codes, format_func=names.get, key="plan_merge_b")
+        if st.button(ui.tr("plan_add"), key="plan_add_merge") and a != b:
             st.session_state[CHANGES].append({"op": "merge", "code": a, "into": b})
     elif kind == "调整学位/床位":
-        code = st.selectbox("学校", band_codes, format_func=names.get, key="plan_cap_code")
-        cap = st.number_input("核定学位", min_value=0, step=50, key="plan_cap")
-        beds = st.number_input("寄宿床位", min_value=0, step=10, key="plan_beds")
-        if st.button("加入方案", key="plan_add_cap"):
+        code = st.selectbox(ui.tr("学校"), band_codes, format_func=names.get, key="plan_cap_code")
+        cap = st.number_input(ui.tr("核定学位"), min_value=0, step=50, key="plan_cap")
+        beds = st.number_input(ui.tr("寄宿床位"), min_value=0, step=10, key="plan_beds")
+        if st.button(ui.tr("plan_add"), key="plan_add_cap"):
             st.session_state[CHANGES].append(
                 {"op": "capacity", "code": code, "capacity": cap, "boarding_beds": beds}
             )
     else:
         point = st.session_state.get(POINT)
-        st.caption("在地图上点击新校址。" if not point else f"已选位置：{point[0]:.4f}, {point[1]:.4f}")
-        level = st.selectbox(
-            "办学类型", [lv for lv in schema.BAND_LEVELS[band] if lv in schema.LEVELS], key="plan_new_level"
+        st.caption(
+            ui.tr("plan_click")
+            if not point
+            else ui.tr("plan_picked").format(lon=f"{point[0]:.4f}", lat=f"{point[1]:.4f}")
         )
-        cap = st.number_input("核定学位", min_value=0, value=600, step=50, key="plan_new_cap")
-        beds = st.number_input("寄宿床位", min_value=0, value=0, step=10, key="plan_new_beds")
-        if st.button("加入方案", key="plan_add_new", disabled=point is None):
+        level = st.selectbox(
+            ui.tr("办学类型"),
+            [lv for lv in schema.BAND_LEVELS[band] if lv in schema.LEVELS],
+            key="plan_new_level",
+        )
+        cap = st.number_input(ui.tr("核定学位"), min_value=0, value=600, step=50, key="plan_new_cap")
+        beds = st.number_input(ui.tr("寄宿床位"), min_value=0, value=0, step=10, key="plan_new_beds")
+        if st.button(ui.tr("plan_add"), key="plan_add_new", disabled=point is None):
             n = sum(1 for c in st.session_state[CHANGES] if c["op"] == "add") + 1
             st.session_state[CHANGES].append(
                 {
                     "op": "add",
                     "code": f"NEW{n:03d}",
-                    "name": f"规划新校{n}",
+                    "name": ui.tr("plan_new_school").format(n=n),
                     "level": level,
                     "lon": point[0],
                     "lat": point[1],
@@ -96,7 +114,7 @@ with right:
             st.session_state.pop(POINT, None)
     for i, change in enumerate(st.session_state[CHANGES]):
         r1, r2 = st.columns([5, 1])
-        r1.caption(f"{i + 1}. {planning.describe_change(change, names)}")
+        r1.caption(f"{i + 1}. {planning.describe_change(change, names, lang=ui.lang())}")
         if r2.button("✕", key=f"plan_rm_{i}"):
             st.session_state[CHANGES].pop(i)
             st.rerun()
@@ -110,7 +128,9 @@ except AppError as exc:
     st.error(str(exc))
     st.stop()
 with left:
-    show_after = st.toggle(f"地图显示方案(关闭则显示{base_name})", value=True, key="plan_show_after")
+    show_after = st.toggle(
+        ui.tr("plan_show").format(base=ui.tr(base_name)), value=True, key="plan_show_after"
+    )
     shapes = loaders.load_township_geojson(scope)
     effect = after if show_after else before
     m = maps.build_layout_map(
@@ -128,13 +148,15 @@ if point and point != st.session_state.get(POINT) and kind.startswith("新建"):
     st.session_state[POINT] = point
     st.rerun()
 
-st.subheader(f"方案效果 · {layout.BAND_LABELS[band]} · {year}年 · 对比{base_name}")
+st.subheader(
+    ui.tr("plan_effect").format(band=ui.tr(layout.BAND_LABELS[band]), year=year, base=ui.tr(base_name))
+)
 ui.metric_cards(planning.cards(before, after))
-tab_county, tab_towns = st.tabs(["全区", "分乡镇"])
+tab_county, tab_towns = st.tabs([ui.tr("全区"), ui.tr("分乡镇")])
 county_table = planning.compare(before, after, names=(base_name if base_name != "方案" else "基准", "方案"))
-tab_county.dataframe(county_table, hide_index=True, width="stretch", height=36 * 14 + 4)
+ui.table(county_table, container=tab_county, height=36 * 14 + 4)
 towns_table = planning.compare_townships(before, after)
-tab_towns.dataframe(towns_table, hide_index=True, width="stretch", height=36 * 12 + 4)
+ui.table(towns_table, container=tab_towns, height=36 * 12 + 4)
 with tab_towns:
     ui.download_buttons(
         towns_table,
