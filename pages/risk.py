@@ -27,33 +27,39 @@ tab_list, tab_student, tab_card, tab_settings = st.tabs(
 with tab_list:
     c1, c2, c3, c4 = st.columns(4)
     towns = c1.multiselect(
-        "乡镇",
+        ui.tr("乡镇"),
         list(opts["townships"]),
         format_func=opts["townships"].get,
         placeholder=ui.tr("all"),
         key="rk_towns",
     )
     schools = c2.multiselect(
-        "学校",
+        ui.tr("学校"),
         list(opts["schools"]),
         format_func=opts["schools"].get,
         placeholder=ui.tr("all"),
         key="rk_schools",
     )
     grades = c3.multiselect(
-        "年级",
+        ui.tr("年级"),
         list(opts["grades"]),
-        format_func=opts["grades"].get,
+        format_func=ui.labeller(opts["grades"].get),
         placeholder=ui.tr("all"),
         key="rk_grades",
     )
-    bands = c4.multiselect("风险等级", list(risk.BANDS), default=["高", "中"], key="rk_bands")
+    bands = c4.multiselect(
+        ui.tr("风险等级"), list(risk.BANDS), default=["高", "中"], key="rk_bands", format_func=ui.labeller()
+    )
     c5, c6, c7, c8 = st.columns([2, 1, 1, 2])
     factors = c5.multiselect(
-        "风险类型", list(risk.FACTORS.values()), placeholder=ui.tr("all"), key="rk_factors"
+        ui.tr("rk_factors"),
+        list(risk.FACTORS.values()),
+        placeholder=ui.tr("all"),
+        key="rk_factors",
+        format_func=ui.labeller(),
     )
-    open_case = c6.checkbox("有在办台账", key="rk_open")
-    aid_gap = c7.checkbox("有资助缺口", key="rk_gap")
+    open_case = c6.checkbox(ui.tr("有在办台账"), key="rk_open")
+    aid_gap = c7.checkbox(ui.tr("rk_aid_gap"), key="rk_gap")
     budget = c8.number_input(
         ui.tr("risk_budget"),
         min_value=1,
@@ -75,14 +81,15 @@ with tab_list:
     shown = risk_list.filter_list(data, flt)
     table = risk_list.display_frame(shown, mask=scope.mask, compact=True)
     ui.audit_once(scope, "view_list", list="risk", filters=repr(flt), rows=len(table))
-    order = "逻辑回归概率" if settings["risk"].get("model") == "logistic" else "风险分"
+    order = ui.tr("rk_by_logistic" if settings["risk"].get("model") == "logistic" else "风险分")
     st.caption(
-        f"按{order}从高到低，显示前 {len(table)} 名(预算 {int(budget)} 人)"
-        + ("；姓名、身份证号已脱敏。" if scope.mask else "。")
+        ui.tr("rk_list_caption").format(order=order, n=len(table), budget=int(budget))
+        + ui.tr("rk_masked" if scope.mask else "rk_stop")
     )
-    st.dataframe(
-        risk_list.styled(table, ui.COLOURS),
-        hide_index=True,
+    ui.coloured_table(
+        table,
+        risk_list.band_colours(table),
+        formats={"风险分": "{:.1f}"},
         height=min(36 * (len(table) + 1) + 4, 520),
         column_config={c: st.column_config.Column(width=w) for c, w in risk_list.COLUMN_WIDTHS.items()},
     )
@@ -98,18 +105,22 @@ with tab_list:
 with tab_student:
     with st.form("rk_search_form"):
         query = st.text_input(ui.tr("risk_search"), key="rk_query")
-        searched = st.form_submit_button("查找")
+        searched = st.form_submit_button(ui.tr("rk_find"))
     if searched and query.strip():
         st.session_state["rk_hits"] = risk_list.find_students(scope, query).to_dict("records")
     hits = st.session_state.get("rk_hits") or []
     choices = risk_list.student_choices(hits, shown)
-    sid = st.selectbox("学生(查找结果或名单前 20 名)", list(choices), format_func=choices.get, key="rk_sid")
+    sid = st.selectbox(ui.tr("rk_student"), list(choices), format_func=choices.get, key="rk_sid")
     prof = risk_list.student_profile(scope, sid) if sid else None
     if prof:
-        for line in risk_list.profile_heading(prof, data):
+        for line in risk_list.profile_heading(prof, data, lang=ui.lang()):
             st.markdown(line)
         st.plotly_chart(
-            risk_list.plot_absences(prof["absences"], title=f"每月缺勤天数(截至{fmt.fmt_date(scope.as_of)})"),
+            ui.figure(
+                risk_list.plot_absences(
+                    prof["absences"], title=ui.tr("rk_absences").format(day=ui.fmt_date(scope.as_of))
+                )
+            ),
             width="stretch",
             config={"displayModeBar": False},
         )
@@ -120,19 +131,19 @@ with tab_student:
             (b, "劝返记录", "actions"),
             (a, "帮扶措施", "interventions"),
         ):
-            col.caption(title)
-            col.dataframe(prof[key], hide_index=True, height=min(36 * (max(len(prof[key]), 1) + 1) + 4, 200))
+            col.caption(ui.tr(title))
+            ui.table(prof[key], container=col, height=min(36 * (max(len(prof[key]), 1) + 1) + 4, 200))
         with st.form("rk_assign", clear_on_submit=False):
             k1, k2 = st.columns(2)
-            kind = k1.selectbox("安排帮扶", list(schema.INTERVENTION_KINDS), key="rk_kind")
-            teacher = k2.text_input("帮扶教师/负责人", key="rk_teacher")
-            note = st.text_input("说明", key="rk_note")
-            if st.form_submit_button("保存帮扶安排", type="primary"):
+            kind = k1.selectbox(ui.tr("rk_assign"), list(schema.INTERVENTION_KINDS), key="rk_kind")
+            teacher = k2.text_input(ui.tr("rk_teacher"), key="rk_teacher")
+            note = st.text_input(ui.tr("说明"), key="rk_note")
+            if st.form_submit_button(ui.tr("rk_save_assign"), type="primary"):
                 try:
                     iid = dropout_rosters.assign_intervention(
                         scope, sid, kind=kind, teacher=teacher, note=note
                     )
-                    st.success(f"已保存({iid})：将出现在“帮扶名册”中。")
+                    st.success(ui.tr("rk_assigned").format(id=iid))
                 except AppError as exc:
                     st.error(str(exc))
 
@@ -141,62 +152,69 @@ with tab_card:
     ui.note(ui.tr("risk_backtest_note"))
     overall = risk_backtest.overall_table(bt)
     if overall.empty:
-        st.info("没有可回测的学期(需要至少两个学期的学籍快照)。")
+        st.info(ui.tr("rk_no_backtest"))
     else:
         pct = {c: fmt.fmt_pct for c in ("精确率", "召回率", "随机抽取精确率")} | {"学生数": "{:,}"}
-        st.dataframe(
-            risk_list.backtest_view(overall).style.format(pct, na_rep="—"), hide_index=True, width="stretch"
-        )
+        ui.table(risk_list.backtest_view(overall), formats=pct)
         d1, d2 = st.columns(2)
-        dim = d1.radio("分组", list(risk_backtest.GROUPS.values()), horizontal=True, key="rk_dim")
-        model = d2.radio("模型", sorted(set(bt.overall["model"])), horizontal=True, key="rk_model")
-        groups = risk_backtest.group_table(bt, dimension=dim, model=model)
-        st.caption(
-            f"按{dim}：各回测学期合计，前 {max(settings['risk']['backtest_k'])} 名；列入比例高而精确率不高即为无益的偏重。"
+        dim = d1.radio(
+            ui.tr("rk_group"),
+            list(risk_backtest.GROUPS.values()),
+            horizontal=True,
+            key="rk_dim",
+            format_func=ui.labeller(),
         )
-        st.dataframe(
-            groups.style.format(
-                {c: fmt.fmt_pct for c in ("列入比例", "精确率", "召回率")} | {"学生人次": "{:,}"}, na_rep="—"
-            ),
-            hide_index=True,
-            width="stretch",
+        model = d2.radio(
+            ui.tr("模型"),
+            sorted(set(bt.overall["model"])),
+            horizontal=True,
+            key="rk_model",
+            format_func=ui.labeller(),
+        )
+        groups = risk_backtest.group_table(bt, dimension=dim, model=model)
+        st.caption(ui.tr("rk_group_caption").format(dim=ui.tr(dim), k=max(settings["risk"]["backtest_k"])))
+        ui.table(
+            groups, formats={c: fmt.fmt_pct for c in ("列入比例", "精确率", "召回率")} | {"学生人次": "{:,}"}
         )
 
 with tab_settings:
     if not settings_store.may_edit(scope):
-        st.info("只有管理员可以修改权重。")
+        st.info(ui.tr("rk_admin_only"))
     else:
-        ui.note(
-            "权重是相对的：某项权重加倍，它在总分中的份量随之加大；保存后本页名单与回测立即按新设置重算。"
-            "“逻辑回归”只改变名单排序，风险等级与原因仍按规则评分。"
-        )
+        ui.note(ui.tr("rk_weights_note"))
         with st.form("rk_settings"):
             cols = st.columns(len(risk.FACTORS))
             changes = {
                 f"risk.weights.{f}": cols[i].number_input(
-                    label, min_value=0, max_value=100, step=5, value=int(settings["risk"]["weights"][f])
+                    ui.tr(label),
+                    min_value=0,
+                    max_value=100,
+                    step=5,
+                    value=int(settings["risk"]["weights"][f]),
                 )
                 for i, (f, label) in enumerate(risk.FACTORS.items())
             }
             h1, h2, h3 = st.columns(3)
-            changes["risk.band_high"] = h1.number_input("高档线", 0, 100, int(settings["risk"]["band_high"]))
+            changes["risk.band_high"] = h1.number_input(
+                ui.tr("rk_high_cut"), 0, 100, int(settings["risk"]["band_high"])
+            )
             changes["risk.band_medium"] = h2.number_input(
-                "中档线", 0, 100, int(settings["risk"]["band_medium"])
+                ui.tr("rk_medium_cut"), 0, 100, int(settings["risk"]["band_medium"])
             )
             changes["risk.model"] = h3.radio(
-                "名单排序模型",
+                ui.tr("rk_model"),
                 list(risk_backtest.MODELS),
                 horizontal=True,
-                format_func=risk_backtest.MODELS.get,
+                format_func=ui.labeller(risk_backtest.MODELS.get),
                 index=list(risk_backtest.MODELS).index(settings["risk"]["model"]),
             )
-            if st.form_submit_button("保存设置", type="primary"):
+            if st.form_submit_button(ui.tr("rk_save_settings"), type="primary"):
                 try:
                     settings_store.save_overrides(scope, changes)
-                    st.toast("已保存，名单已按新权重重新评分。")
+                    st.toast(ui.tr("rk_saved"))
                     st.rerun()
                 except AppError as exc:
                     st.error(str(exc))
-        if st.button("恢复默认", key="rk_reset"):
+        if st.button(ui.tr("rk_reset"), key="rk_reset"):
             settings_store.reset_overrides(scope, "risk")
             st.rerun()

@@ -250,7 +250,13 @@ def metric_cards(cards: list[Any], *, per_row: int = 5) -> None:
 
 
 def coloured_table(
-    df: pd.DataFrame, colours: pd.DataFrame, *, formats: dict[str, Any], height: int | str = "auto"
+    df: pd.DataFrame,
+    colours: pd.DataFrame,
+    *,
+    formats: dict[str, Any],
+    height: int | str = "auto",
+    column_config: dict[str, Any] | None = None,
+    width: str = "stretch",
 ) -> None:
     """A table whose cells are tinted by the house palette (``colours`` holds red/amber/...);
     headers in the reader's language (``formats`` keyed by the Chinese headers)."""
@@ -259,7 +265,7 @@ def coloured_table(
         lambda _: colours.map(lambda c: f"background-color: {COLOURS.get(c, '')}" if COLOURS.get(c) else ""),
         axis=None,
     )
-    st.dataframe(styler, hide_index=True, width="stretch", height=height)
+    st.dataframe(styler, hide_index=True, width=width, height=height, column_config=_keys(column_config))
 
 
 def note(text: str) -> None:

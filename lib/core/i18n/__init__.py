@@ -15,6 +15,8 @@ module need not know the reader's language.
 
 from __future__ import annotations
 
+import re
+
 from lib.core.i18n import access, aid, dropout, frame, ingest, layout, ops, present, risk, roster, schema
 
 LANGUAGES = {"zh": "简体中文", "en": "English"}
@@ -33,10 +35,31 @@ for _wing in (frame, present, aid, dropout, roster, ingest, layout, risk, access
     TEXT.update(_labels)
 
 
+#: LABELS written as templates ("近期无故缺勤{days}天"): a text lib built from one is matched
+#: back to its template, and its English filled with the same values.
+_TEMPLATES: list[tuple[re.Pattern, str]] = [
+    (re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+?)", re.escape(zh))), en)
+    for key, (zh, en) in TEXT.items()
+    if key == zh and "{" in zh
+]
+
+
 def t(key: str, lang: str = "zh") -> str:
     """Text for ``key`` in ``lang`` (falls back to Chinese, then to the key itself, so a
-    Chinese label lib wrote passes through unchanged when the table does not hold it)."""
+    Chinese label lib wrote passes through unchanged when the table does not hold it).
+
+    In English, a label lib built from a ``LABELS`` template is translated too, its values
+    (names, numbers, other labels) carried over."""
     pair = TEXT.get(key)
     if pair is None:
-        return key
+        return _from_template(key) if lang == "en" and key else key
     return pair[1] if lang == "en" else pair[0]
+
+
+def _from_template(text: str) -> str:
+    for pattern, en in _TEMPLATES:
+        m = pattern.fullmatch(text)
+        if m:
+            values = {k: ", ".join(t(x, "en") for x in v.split("、")) for k, v in m.groupdict().items()}
+            return en.format(**values)
+    return text

@@ -56,6 +56,13 @@ TEXT: dict[str, tuple[str, str]] = {
 #: Labels lib writes in Chinese (table headers, card labels and help, chart legends) that
 #: several wings share: Chinese -> English.  A wing's own such labels live in its module.
 LABELS: dict[str, str] = {
+    # grades (lib.core.schema.GRADE_LABELS)
+    **{
+        g: f"Grade {i}"
+        for i, g in enumerate(
+            ("一年级", "二年级", "三年级", "四年级", "五年级", "六年级", "七年级", "八年级", "九年级"), 1
+        )
+    },
     # headers every wing uses
     "乡镇": "Township",
     "学校": "School",
