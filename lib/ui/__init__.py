@@ -242,7 +242,7 @@ def metric_cards(cards: list[Any], *, per_row: int = 5) -> None:
             col.metric(
                 tr(card.label),
                 card.value,
-                delta=card.delta,
+                delta=tr(card.delta) if card.delta else None,
                 help=tr(card.help) if card.help else None,
                 border=True,
                 delta_color="inverse" if card.inverse else "normal",

@@ -65,7 +65,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "rec_outcome": ("核实结果", "Outcome"),
     "rec_task_status": ("办结方式", "Closed as"),
     "rec_close": ("登记核实结果", "Record the outcome"),
-    "as_of_day": ("截至{day}", "as of {day}"),
     "aid_cov_title": (
         "{programme}：{what}({when}，已发放÷应助)",
         "{programme}: {what} ({when}, paid ÷ eligible)",

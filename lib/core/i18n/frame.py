@@ -46,6 +46,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "您的角色({roles})没有可查看的页面，请联系管理员。",
         "Your role ({roles}) has no page to open; please contact an administrator.",
     ),
+    "as_of_day": ("截至{day}", "as of {day}"),
     "as_of_paren": ("{what}(截至{day})", "{what} (as of {day})"),
     "paren": ("{a}（{b}）", "{a} ({b})"),
     "label_value": ("{label}：{value}", "{label}: {value}"),
