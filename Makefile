@@ -19,8 +19,9 @@ install: $(VENV)/.runtime
 install-test: $(VENV)/.test
 
 ## Serve the app on the embedded demo data (built on first start) at http://localhost:$(PORT)
+## (serve.py: app.py, with static/ limited to the vendored assets)
 run: install
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m streamlit run serve.py --server.port $(PORT)
 
 ## Debian packages for the browser tests (as root: installs them; else says what is missing)
 browser-deps:

@@ -5,8 +5,9 @@ from pathlib import Path
 import streamlit as st
 
 from lib import loaders, ui
-from lib.core import permissions, store
+from lib.core import permissions, secure, store
 from lib.core.i18n import t
+from lib.ui import golive as ui_golive
 from lib.ui import login as ui_login
 from lib.ui import ops as ui_ops
 from lib.ui import present as ui_present
@@ -17,6 +18,7 @@ st.set_page_config(
     layout="wide",
 )
 
+secure.owner_only_umask()  # the store, its log and backups this process writes: owner only
 ui.language_switch()
 ui_ops.maintenance_gate()  # while a backup is being restored, say so and stop
 try:
@@ -31,11 +33,23 @@ ui_login.login_gate(info)  # the login form (and st.stop) unless logged in; sets
 ui_present.from_url()  # ?present=1 turns on the meeting view (read before the URL is rewritten)
 st.session_state[ui.SCOPE] = ui.sidebar_scope(info, ui.allowed_scope())
 
+# A bureau's new store opens on 上线检查 until its required data is in; the demo on the overview.
+golive_first = not info["demo"] and not loaders.load_golive_status().live
+overview_page = st.Page(
+    "pages/overview.py", title=ui.tr("nav_overview"), icon=":material/dashboard:", default=not golive_first
+)
+golive_page = st.Page(
+    "pages/golive.py",
+    title=ui.tr("nav_golive"),
+    icon=":material/rule:",
+    url_path="golive",
+    default=golive_first,
+)
 # Navigation in meeting order, grouped by duty.  Icons are Material Symbols, which Streamlit
 # bundles (emoji need a colour-emoji font an intranet PC may not have).
 pages = {
     "": [
-        st.Page("pages/overview.py", title=ui.tr("nav_overview"), icon=":material/dashboard:", default=True),
+        overview_page,
         st.Page(
             "pages/present.py", title=ui.tr("nav_present"), icon=":material/co_present:", url_path="present"
         ),  # 汇报模式
@@ -110,6 +124,7 @@ pages = {
         ),
     ],
     ui.tr("sec_data"): [
+        golive_page,  # 上线检查
         st.Page(
             "pages/data_import.py",
             title=ui.tr("nav_import"),
@@ -190,4 +205,8 @@ pages = {
 nav = st.navigation(pages)
 ui_present.redirect(nav, st.session_state[ui.SCOPE])  # in the meeting view every page is it
 ui.demo_banner(info["demo"])
+# a page without its data says so in words (and does not run); every page says how fresh its data is
+ui_golive.data_gate(
+    "" if nav is overview_page else "golive" if nav is golive_page else nav.url_path, nav.title
+)
 nav.run()

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from lib.core import config, store
+from lib.core import config, secure, store, storemeta
 from lib.core.errors import AppError
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
@@ -69,11 +69,12 @@ def cmd_info(args: argparse.Namespace) -> int:
     counts = store.row_counts(path)
     with store.connect(path) as con:
         meta = dict(con.execute("SELECT key, value FROM meta ORDER BY key").fetchall())
+        as_of = storemeta.data_as_of(con).isoformat()  # the demo's anchor, or a bureau's today
     result = {
         "path": str(path),
         "schema_version": int(meta.get("schema_version", 0)),
         "demo": meta.get("demo") == "true",
-        "as_of": meta.get("as_of"),
+        "as_of": as_of,
         "tables": counts,
     }
     if args.json:
@@ -161,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    secure.owner_only_umask()  # every file a command writes (store, backup, export) is the operator's only
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

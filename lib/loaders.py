@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from lib.core import config, places, store
-from lib.core.scope import Scope
+from lib.core import config, places, store, storemeta
+from lib.core.scope import Scope, school_year_of
 from lib.demo import county as demo
 from lib.overview import metrics
 
@@ -27,11 +27,22 @@ def _key() -> tuple[str, tuple[int, ...]]:
 
 @st.cache_resource(show_spinner=False)
 def _ensure_store(db: str) -> bool:
-    """Build the demo county on first start (once per process and database)."""
-    if store.is_empty():
+    """Build the demo county on first start (once per process and database).
+
+    Only where there is no store yet (or an empty file no county was ever set up in): a
+    bureau's own store made by ``init`` stays empty until its imports fill it.
+    """
+    if store.is_empty() and not _initialised():
         demo.build_demo()
         return True
     return False
+
+
+def _initialised() -> bool:
+    if not config.db_path().exists():
+        return False
+    with store.connect() as con:
+        return storemeta.is_initialised(con)
 
 
 def ensure_store() -> bool:
@@ -42,21 +53,24 @@ def ensure_store() -> bool:
 @st.cache_data(show_spinner=False, max_entries=8)
 def _store_info(db: str, version: tuple[int, ...]) -> dict[str, Any]:
     with store.connect() as con:
-        as_of = store.get_meta(con, "as_of")
+        as_of = storemeta.data_as_of(con)  # the demo's anchor, or a bureau's today
         years = [
             r[0]
             for r in con.execute(
                 "SELECT DISTINCT school_year FROM enrolment_counts ORDER BY 1 DESC"
             ).fetchall()
         ]
+        # the school year of the data date is always offered, even before its counts are in
+        years = sorted({*years, school_year_of(as_of)}, reverse=True)
         towns = con.execute("SELECT code, name, county_code FROM townships ORDER BY code").df()
-        county = store.get_meta(con, "county_code", config.COUNTY_CODE)
+        county = storemeta.county_code(con)
         return {
-            "as_of": date.fromisoformat(as_of) if as_of else config.DEMO_AS_OF,
-            "demo": store.get_meta(con, "demo") == "true",
+            "as_of": as_of,
+            "demo": storemeta.is_demo(con),
             "years": years,
             "townships": towns,
             "county": county,
+            "county_name": storemeta.county_name(con, county),
         }
 
 
@@ -84,6 +98,34 @@ def _township_geojson(db: str, version: tuple[int, ...], scope_key: tuple, _scop
 def load_township_geojson(scope: Scope) -> dict:
     """Simplified township polygons (and the county outline) as GeoJSON dicts."""
     return _township_geojson(*_key(), scope.cache_key(), scope)
+
+
+# ------------------------------------------------------------------ 上线检查
+@st.cache_data(show_spinner=False, max_entries=8)
+def _golive_status(db: str, version: tuple[int, ...]) -> Any:
+    from lib.ops import golive  # on first use: a page loads only its own domain
+
+    with store.connect() as con:
+        return golive.golive_status(con)
+
+
+def load_golive_status() -> Any:
+    """:class:`lib.ops.golive.GoLiveStatus`: each kind of data, loaded or not, rows and dates (no
+    child's data: the same for every user)."""
+    return _golive_status(*_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _unreported(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> pd.DataFrame:
+    from lib.dropout import data as dropout_data  # on first use: a page loads only its own domain
+
+    with store.connect() as con:
+        return dropout_data.unreported(con, _scope)
+
+
+def load_unreported(scope: Scope) -> pd.DataFrame:
+    """Schools in Scope whose absences are not reported for the last N school days (数据未报)."""
+    return _unreported(*_key(), scope.cache_key(), scope)
 
 
 # ------------------------------------------------------------------ 学生资助
@@ -395,7 +437,7 @@ def _imports(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope)
     from lib import ingest  # on first use: a page loads only its own domain
 
     with store.connect() as con:
-        history = ingest.list_imports(con)
+        history = ingest.list_imports(con, scope=_scope)
         last, reason = ingest.undo_check(con, _scope)
     return history, last, reason
 

@@ -26,6 +26,8 @@ if h.backup_overdue:
     st.error(ui.tr("hl_backup_overdue"), icon=":material/warning:")
 if h.restored_from:
     st.caption(ui.tr("hl_restored").format(name=h.restored_from))
+for problem in h.exposure:  # files others could read, strays in static/, a backup dir out of bounds
+    st.warning(problem, icon=":material/lock_open:")
 
 st.subheader(ui.tr("hl_freshness"))
 ui.coloured_table(h.freshness, health.freshness_colours(h.freshness), formats={})

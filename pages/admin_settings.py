@@ -1,5 +1,6 @@
-"""系统设置 (administrators and county staff): thresholds and targets, stored with who and when;
-they override the defaults file (data/settings.toml) until reset."""
+"""系统设置 (管理员; 县级业务 the domains' thresholds and targets): stored with who and when;
+they override the defaults file (data/settings.toml) until reset.  Security, backup,
+retention, upload limits and paths are 管理员's alone (lib.core.settings)."""
 
 import streamlit as st
 
@@ -14,10 +15,13 @@ if msg := st.session_state.pop("set_flash", None):
     st.success(msg)
 
 settings = loaders.load_effective_settings()
-sections = [s for s in settings_store.SECTION_LABELS if settings_store.editable_leaves(settings, s)]
+sections = settings_store.editable_sections(scope, settings)
+if not sections:
+    st.info(ui.tr("settings_none"))
+    st.stop()
 section = (
     st.segmented_control(
-        ui.tr("set_section"),
+        ui.tr("settings_section"),
         sections,
         format_func=ui.labeller(settings_store.SECTION_LABELS.get),
         default=sections[0],
@@ -25,26 +29,35 @@ section = (
     )
     or sections[0]
 )
+if section not in sections:
+    section = sections[0]
 with st.form(f"set_form_{section}"):
     cols = st.columns(3)
     submitted = {}
     for i, (key, value) in enumerate(settings_store.editable_leaves(settings, section)):
         label = ui.tr(settings_store.setting_label(key))
         col = cols[i % 3]
+        locked = not settings_store.may_edit_key(scope, key)  # shown, but only 管理员 changes it
+        hint = key + (ui.tr("settings_admin_only") if locked else "")
         if isinstance(value, bool):
-            submitted[key] = col.checkbox(label, value=value, key=f"set_{key}", help=key)
+            entered = col.checkbox(label, value=value, key=f"set_{key}", help=hint, disabled=locked)
         elif isinstance(value, (int, float)):
-            submitted[key] = col.number_input(
+            lo, hi = settings_store.BOUNDS.get(key, (0, None))
+            entered = col.number_input(
                 label,
                 value=value,
-                min_value=type(value)(0),
+                min_value=type(value)(lo),
+                max_value=None if hi is None else type(value)(hi),
                 key=f"set_{key}",
-                help=key,
+                help=hint,
                 step=1 if isinstance(value, int) else 0.01,
+                disabled=locked,
             )
         else:
-            submitted[key] = col.text_input(label, value=value, key=f"set_{key}", help=key)
-    saved = st.form_submit_button(ui.tr("set_save"), type="primary")
+            entered = col.text_input(label, value=value, key=f"set_{key}", help=hint, disabled=locked)
+        if not locked:
+            submitted[key] = entered
+    saved = st.form_submit_button(ui.tr("settings_save"), type="primary")
 if saved:
     changes = settings_store.changed_values(settings, submitted)
     try:
@@ -52,23 +65,25 @@ if saved:
             settings_store.save_overrides(scope, changes)
             st.cache_data.clear()  # every cached figure depends on the settings
         st.session_state["set_flash"] = (
-            ui.tr("set_saved").format(n=len(changes)) if changes else ui.tr("set_unchanged")
+            ui.tr("settings_saved").format(n=len(changes)) if changes else ui.tr("settings_unchanged")
         )
         st.rerun()
     except AppError as exc:
         st.error(str(exc))
 
-st.subheader(ui.tr("set_overrides"))
+st.subheader(ui.tr("settings_overrides"))
 table = loaders.load_settings_overrides(section)
 if table.empty:
-    ui.note(ui.tr("set_all_default"))
+    ui.note(ui.tr("settings_all_default"))
 else:
     ui.table(table)
-    if st.button(
-        ui.tr("set_reset").format(section=ui.tr(settings_store.SECTION_LABELS[section])), key="set_reset"
-    ):
-        n = settings_store.reset_overrides(scope, section)
-        st.cache_data.clear()
-        st.session_state["set_flash"] = ui.tr("set_reset_done").format(n=n)
-        st.rerun()
-ui.note(ui.tr("set_note"))
+    label = ui.tr("settings_reset").format(section=ui.tr(settings_store.SECTION_LABELS[section]))
+    if st.button(label, key="set_reset"):
+        try:
+            n = settings_store.reset_overrides(scope, section)
+            st.cache_data.clear()
+            st.session_state["set_flash"] = ui.tr("settings_reset_done").format(n=n)
+            st.rerun()
+        except AppError as exc:
+            st.error(str(exc))
+ui.note(ui.tr("settings_note"))

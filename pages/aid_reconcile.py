@@ -27,7 +27,9 @@ kind = c1.selectbox(
     format_func=ui.labeller(schema.REGISTRY_KINDS.get),
     key="rec_kind",
 )
-upload = c2.file_uploader(ui.tr("rec_upload"), type=["csv", "xlsx"], key="rec_file")
+upload = c2.file_uploader(
+    ui.tr("rec_upload"), type=["csv", "xlsx"], key="rec_file", max_upload_size=ui.upload_limit_mb()
+)
 if info["demo"] and permissions.can(scope, "unmask") and scope.townships is None and scope.schools is None:
     s1, s2, _ = st.columns([1, 1, 3])  # the demo list is county-wide with full IDs: county users only
     if s1.button(ui.tr("rec_sample"), key="rec_sample"):
@@ -41,7 +43,7 @@ if info["demo"] and permissions.can(scope, "unmask") and scope.townships is None
             key="rec_sample_dl",
         )
 if upload is not None:
-    data, filename = upload.getvalue(), upload.name
+    data, filename = ui.uploaded(upload) or (None, None)  # the upload gate: size, rows, zip bombs
 elif st.session_state.get("rec_use_sample") and permissions.can(scope, "unmask") and scope.townships is None:
     data, filename = loaders.sample_registry_csv(kind, scope.as_of), ui.tr("rec_demo_file").format(kind=kind)
 else:

@@ -40,21 +40,33 @@ pick = st.selectbox(
     format_func=lambda i: corrections.describe_row(found.iloc[i], table),
 )
 key = corrections.key_of(found.iloc[pick], table)
-record = corrections.load_record(scope, table, key)
 form_key = "cr_" + table + "_" + "_".join(str(v) for v in key.values())
+# the record as the form first showed it: the save writes only what the user changed against it,
+# and only if nobody else changed those fields meanwhile (no lost update)
+bases = st.session_state.setdefault("cr_bases", {})
+if form_key not in bases:
+    bases[form_key] = corrections.load_record(scope, table, key)
+record = bases[form_key]
 
 with st.form(form_key):
     values = ui_ops.record_form_fields(table, record, masked=masked, key=form_key)
     reason = st.text_input(ui.tr("cr_reason"), key=form_key + "_reason", max_chars=200)
-    c1, c2, _ = st.columns([1, 1, 4])
+    c1, c2, c3, _ = st.columns([1, 1, 1, 3])
     check = c1.form_submit_button(ui.tr("cr_check"), icon=":material/rule:")
     save = c2.form_submit_button(ui.tr("cr_save"), type="primary", icon=":material/save:")
+    reload = c3.form_submit_button(ui.tr("cr_reload"), icon=":material/refresh:")
 
+if reload:  # drop what was typed and show the record as it is now
+    bases.pop(form_key, None)
+    for k in [k for k in st.session_state if isinstance(k, str) and k.startswith(form_key + "_")]:
+        del st.session_state[k]
+    st.rerun()
 if check or save:
     try:
         if save:
-            fix = corrections.apply_correction(scope, table, key, values, reason=reason)
+            fix = corrections.apply_correction(scope, table, key, values, reason=reason, base=record)
             if fix.changes:
+                bases.pop(form_key, None)  # the next form starts from the saved record
                 st.success(ui.tr("cr_saved").format(n=len(fix.changes)))
             else:
                 st.info(ui.tr("cr_nothing"))
@@ -68,6 +80,9 @@ if check or save:
             ui.table(fix.changes_frame(masked=masked))
         for p in fix.notes:
             st.warning(ui.tr("cr_existing") + p.message)
+    except corrections.CorrectionConflict as exc:
+        st.error(str(exc))
+        st.dataframe(exc.frame(), hide_index=True, width="stretch")
     except AppError as exc:
         st.error(str(exc))
 ui.note(ui.tr("cr_note"))

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from lib import ingest, loaders, ui
-from lib.core import config
 from lib.core.errors import AppError
 from lib.ingest import view
 from lib.ui import imports as ui_imports
@@ -30,13 +29,13 @@ kind = c1.selectbox(
 upload = c2.file_uploader(
     ui.tr("imp_upload"),
     type=["csv", "xlsx"],
-    max_upload_size=int(config.SETTINGS["ingest"]["max_upload_mb"]),
+    max_upload_size=ui.upload_limit_mb(),
     key=f"imp_file_{st.session_state.get('imp_n', 0)}",
 )  # a new key empties it
 handoff = st.session_state.get("imp_handoff")
 data = name = parsed = report = None
 if upload is not None:
-    data, name = upload.getvalue(), upload.name
+    data, name = ui.uploaded(upload) or (None, None)  # the upload gate: size, rows, zip bombs
 elif handoff:
     data, name = handoff["data"], handoff["name"]
     st.caption(ui.tr("label_value").format(label=ui.tr("imp_from_explore"), value=name))

@@ -7,6 +7,7 @@ from lib.core import schema
 from lib.core.errors import AppError
 from lib.dropout import cases as dropout_cases
 from lib.dropout import ledger as dl
+from lib.ui import golive as ui_golive
 
 scope = ui.current_scope()
 ui.require_page(scope, "view_named")
@@ -61,6 +62,7 @@ with tab_ledger:
     ui.named_download_buttons(table, name="控辍保学台账", scope=scope, key="do_ledger_dl")
 
 with tab_props:
+    ui_golive.unreported_note(scope)  # 数据未报: schools whose absences are not in for the last days
     if props.empty:
         st.info(ui.tr("do_no_proposals"))
     else:

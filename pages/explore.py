@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from lib import ingest, loaders, ui
-from lib.core import config, fmt
+from lib.core import fmt
 from lib.core.errors import AppError
 from lib.ingest import explore
 from lib.present import maps
@@ -16,12 +16,12 @@ upload = st.file_uploader(
     ui.tr("exp_upload"),
     type=["csv", "xlsx"],
     key="exp_file",
-    max_upload_size=int(config.SETTINGS["ingest"]["max_upload_mb"]),
+    max_upload_size=ui.upload_limit_mb(),
 )
 ui.note(ui.tr("exp_help"))
 info = None
-if upload is not None:
-    data, name = upload.getvalue(), upload.name
+if (got := ui.uploaded(upload)) is not None:  # the upload gate: size, rows, zip bombs
+    data, name = got
     sheets = ingest.sheet_names(data)
     sheet = st.selectbox(ui.tr("imp_sheet"), sheets, key="exp_sheet") if len(sheets) > 1 else None
     try:

@@ -7,6 +7,7 @@ from lib import loaders, ui
 from lib.core import config
 from lib.layout import coverage as layout
 from lib.present import maps
+from lib.ui import planning as ui_planning
 
 scope = ui.current_scope()
 ui.require_page(scope, "view_aggregates")
@@ -137,6 +138,8 @@ g2.plotly_chart(
     width="stretch",
     config={"displayModeBar": False},
 )
+
+ui_planning.layout_downloads(scope, data, view)
 
 flags = layout.school_flags(view, data, lang=ui.lang())
 st.subheader(ui.tr("lay_flags"))

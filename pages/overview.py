@@ -4,6 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from lib import loaders, ui
+from lib.ops import golive
 from lib.overview import metrics
 from lib.overview import view as overview_view
 from lib.present import charts
@@ -14,11 +15,12 @@ data = loaders.load_overview(scope)
 towns = dict(zip(data.townships.code, data.townships.name, strict=True))
 ui.page_header(ui.tr("nav_overview"), scope, towns=towns)
 
-ui.metric_cards(overview_view.cards(data, lang=ui.lang()))
+unknown = golive.unknown_measures(loaders.load_golive_status())  # not imported: 未导入, never 0 %
+ui.metric_cards(overview_view.cards(data, lang=ui.lang(), unknown=unknown))
 ui.note(ui.tr("scope_rule"))
 
 st.subheader(ui.tr("township_table"))
-table, colours, formats = overview_view.township_table(data)
+table, colours, formats = overview_view.township_table(data, unknown=unknown)
 ui.coloured_table(table, colours, formats=formats, height=min(36 * (len(table) + 1) + 4, 420))
 
 left, right = st.columns([1, 1], gap="medium")

@@ -30,9 +30,13 @@ classified = checked["roster"]
 with st.expander(ui.tr("rc_upload"), expanded=classified.empty):  # open until a roster is stored
     ui.note(ui.tr("rc_help"))
     upload = st.file_uploader(
-        ui.tr("rc_upload"), type=["csv", "xlsx"], key="rc_file", label_visibility="collapsed"
+        ui.tr("rc_upload"),
+        type=["csv", "xlsx"],
+        key="rc_file",
+        label_visibility="collapsed",
+        max_upload_size=ui.upload_limit_mb(),
     )
-    data, filename = (upload.getvalue(), upload.name) if upload is not None else (None, None)
+    data, filename = ui.uploaded(upload) or (None, None)  # the upload gate: size, rows, zip bombs
     if data is None and info["demo"] and scope.townships is None and permissions.can(scope, "import"):
         if st.button(ui.tr("rc_sample"), key="rc_sample"):
             st.session_state["rc_use_sample"] = True
@@ -124,7 +128,9 @@ if which == "unaccounted" and len(rows := rows[rows["open_case"].isna()]):
             st.error(str(exc))
 if (
     which == "transfer"
-    and (pending := checked["transfers"][checked["transfers"]["state"] != "已确认"]).shape[0]
+    and (pending := checked["transfers"][checked["transfers"]["state"].isin(["待确认", "逾期未确认"])]).shape[
+        0
+    ]
 ):
     with st.form("rc_tr_confirm"):
         c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")

@@ -9,6 +9,13 @@ a password hash never enters the log.
 Time: lockouts and password stamps use the store's clock (like the audit
 log's timestamp); functions take ``now`` so that tests can set it.  Nothing
 here imports streamlit: the login form is :func:`lib.ui.login.login_gate`.
+
+Under load: attempts on one user name are serialised (a lock per name in this
+process) and a write conflict with another process is retried, so that every
+failure is counted and audited and a right password among wrong ones is not
+refused.  An unknown user name is answered exactly as a known one with a wrong
+password, including "再错 N 次" and the lockout (counted in memory), so names
+cannot be told apart by the answers.
 """
 
 from __future__ import annotations
@@ -18,9 +25,14 @@ import os
 import re
 import secrets
 import sys
-from collections.abc import Iterable
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -50,6 +62,8 @@ _HASHER = PasswordHasher()
 _DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
 
 WRONG_LOGIN = "用户名或密码错误。"
+#: The policy's floor: a setting can raise the minimum length, never lower it below this.
+MIN_PASSWORD_FLOOR = 10
 
 
 class AuthError(AppError, ValueError):
@@ -83,6 +97,7 @@ class Account:
     locked_until: datetime | None = None
     password_changed_at: datetime | None = None
     last_login_at: datetime | None = None
+    tokens_revoked_at: datetime | None = None
 
     @property
     def role(self) -> str:
@@ -131,11 +146,59 @@ def password_problems(password: str, *, name: str, min_length: int) -> list[str]
         problems.append(f"密码至少需要 {min_length} 个字符。")
     if password.strip().lower() == name.strip().lower():
         problems.append("密码不能与用户名相同。")
+    if is_common_password(password):
+        problems.append("这是常见密码，很容易被猜中，请换一个。")
     if password and len(set(password)) == 1:
         problems.append("密码不能由同一个字符重复组成。")
     if password != password.strip():
         problems.append("密码首尾不能有空格。")
     return problems
+
+
+#: Passwords common among Chinese users that the English-language list below lacks.
+_COMMON_EXTRA = frozenset(
+    {
+        "woaini1314",
+        "woaini520",
+        "5201314",
+        "5201314520",
+        "1314520520",
+        "1qaz2wsx3edc",
+        "1q2w3e4r5t",
+        "qwe123456",
+        "qq123456789",
+        "a123456789",
+        "aa123456789",
+        "abc123456789",
+        "zxcvbnm123",
+        "88888888",
+        "666666666",
+        "iloveyou1314",
+        "admin12345",
+        "admin123456",
+        "password1234",
+    }
+)
+
+
+@lru_cache(maxsize=1)
+def _common_passwords() -> frozenset[str]:
+    """The 30,000 most common passwords of zxcvbn's list (PyPI ``zxcvbn``, MIT), and ours."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # 0.8 MB of data: loaded on the first check
+
+    return frozenset(FREQUENCY_LISTS["passwords"]) | _COMMON_EXTRA
+
+
+def is_common_password(password: str) -> bool:
+    """Is ``password`` (ignoring case, and digits or signs added at its end) a common one?
+
+    >>> is_common_password("Password2026!")
+    True
+    """
+    low = password.strip().lower()
+    base = re.sub(r"[\d\W_]+$", "", low)
+    common = _common_passwords()
+    return low in common or (len(base) >= 4 and base in common) or (low.isdigit() and len(set(low)) <= 2)
 
 
 def parse_roles(value: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -217,11 +280,14 @@ def security_settings(con: duckdb.DuckDBPyConnection | None = None) -> dict[str,
     return {**config.DEFAULTS["security"], **merged.get("security", {})}
 
 
+def min_password_length(con: duckdb.DuckDBPyConnection | None = None) -> int:
+    """The minimum length of a new password: the setting, never below :data:`MIN_PASSWORD_FLOOR`."""
+    return max(MIN_PASSWORD_FLOOR, int(security_settings(con)["min_password_length"]))
+
+
 def check_password_policy(password: str, *, name: str, con: duckdb.DuckDBPyConnection | None = None) -> None:
     """Raise :class:`PasswordPolicyError` unless ``password`` meets the policy."""
-    problems = password_problems(
-        password, name=name, min_length=int(security_settings(con)["min_password_length"])
-    )
+    problems = password_problems(password, name=name, min_length=min_password_length(con))
     if problems:
         raise PasswordPolicyError("".join(problems))
 
@@ -229,7 +295,7 @@ def check_password_policy(password: str, *, name: str, con: duckdb.DuckDBPyConne
 # ------------------------------------------------------------------ store access
 _COLUMNS = (
     "name, display_name, roles, townships, school, must_change, disabled, failed_count, "
-    "locked_until, password_changed_at, last_login_at"
+    "locked_until, password_changed_at, last_login_at, tokens_revoked_at"
 )
 
 
@@ -239,7 +305,7 @@ def _clock(con: duckdb.DuckDBPyConnection) -> datetime:
 
 
 def _to_account(row: tuple) -> Account:
-    name, display, roles, towns, school, must, disabled, failed, locked, changed, last = row
+    name, display, roles, towns, school, must, disabled, failed, locked, changed, last, revoked = row
     return Account(
         name=name,
         display_name=display or name,
@@ -252,6 +318,7 @@ def _to_account(row: tuple) -> Account:
         locked_until=locked,
         password_changed_at=changed,
         last_login_at=last,
+        tokens_revoked_at=revoked,
     )
 
 
@@ -600,6 +667,7 @@ def disable(actor: Scope, name: str, *, disabled: bool = True, path: Path | None
             old={"disabled": old.disabled},
             new={"disabled": disabled},
         )
+    note_revocation()
 
 
 def reset(actor: Scope, name: str, *, path: Path | None = None) -> str:
@@ -622,6 +690,7 @@ def reset(actor: Scope, name: str, *, path: Path | None = None) -> str:
             [hash_password(password), now, now, actor.user, name],
         )
         _audit(con, actor.user, "password_reset", actor.describe(), account=name)
+    note_revocation()
     return password
 
 
@@ -662,6 +731,7 @@ def set_password(name: str, new_password: str, *, current_password: str, path: P
         updated = _load(con, name)
     if wrong:
         raise AuthError("当前密码不正确。")
+    note_revocation()  # the account's other sessions end at their next step
     return updated
 
 
@@ -691,11 +761,78 @@ def verify(name: str, password: str, *, now: datetime | None = None, path: Path 
     name = (name or "").strip()
     if not name or not password:
         raise LoginFailed("请输入用户名和密码。")
-    with store.transaction(path) as con:
-        outcome = _attempt(con, name, password, now or _clock(con))
+    with _serialised(name):
+        for attempt in range(_RETRIES):
+            try:
+                with store.transaction(path) as con:
+                    outcome = _attempt(con, name, password, now or _clock(con))
+                break
+            except duckdb.TransactionException:
+                # another process wrote the same account row meanwhile: this attempt was rolled
+                # back whole (count and audit line included), so it is simply tried again
+                if attempt == _RETRIES - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
     if isinstance(outcome, Exception):
         raise outcome
     return outcome
+
+
+_RETRIES = 5
+_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+@contextmanager
+def _serialised(name: str) -> Iterator[None]:
+    """One login attempt at a time per user name in this process (parallel attempts on one
+    account would otherwise conflict on its row, and a conflict lost the count and the audit)."""
+    key = name.lower()
+    with _LOCKS_GUARD:
+        lock = _LOCKS.setdefault(key, threading.Lock())
+        if len(_LOCKS) > 10_000:  # names tried once and never again: forget the idle ones
+            for other in [k for k, v in _LOCKS.items() if k != key and not v.locked()][:5_000]:
+                del _LOCKS[other]
+    with lock:
+        yield
+
+
+#: Failures of user names that have no account: name -> (failures in a row, locked until).
+#: Kept in memory (bounded) so that an unknown name is answered as a known one would be.
+_UNKNOWN: OrderedDict[str, tuple[int, datetime | None]] = OrderedDict()
+_UNKNOWN_MAX = 10_000
+
+
+def _unknown_failure(name: str, now: datetime, limits: dict[str, Any]) -> tuple[int, datetime | None]:
+    """Count a failure of an unknown name like a wrong password: (failures, locked until or None)."""
+    key = name.lower()
+    failed, until = _UNKNOWN.get(key, (0, None))
+    if until is not None and until > now:
+        return failed, until
+    failed = (0 if until is not None else failed) + 1
+    until = None
+    if failed >= int(limits["max_failed_logins"]):
+        until = now + timedelta(minutes=float(limits["lockout_minutes"]))
+    _UNKNOWN[key] = (0 if until else failed, until)
+    _UNKNOWN.move_to_end(key)
+    while len(_UNKNOWN) > _UNKNOWN_MAX:
+        _UNKNOWN.popitem(last=False)
+    return failed, until
+
+
+#: Bumped whenever sessions are ended (logout, password change, account disabled, key rotated):
+#: a running session of this process re-reads its account at its next step when it changed.
+_REVOCATIONS = [0]
+
+
+def note_revocation() -> None:
+    """Tell this process's running sessions to re-read their accounts at their next step."""
+    _REVOCATIONS[0] += 1
+
+
+def revocation_epoch() -> int:
+    """Changes whenever :func:`note_revocation` is called."""
+    return _REVOCATIONS[0]
 
 
 def _attempt(
@@ -706,14 +843,14 @@ def _attempt(
     account = _load(con, name)
     if account is None:
         check_password(_DUMMY_HASH, password)  # same cost as a real check: names are not revealed by timing
-        _audit(con, name, "login_failed", "", reason="unknown_user")
-        return LoginFailed(WRONG_LOGIN)
+        limits = security_settings(con)
+        failed, until = _unknown_failure(name, now, limits)
+        _audit(con, name, "login_failed", "", reason="unknown_user", failed=failed)
+        return _refusal(failed, until, now, limits)
     where = describe_account(account)
     if account.locked_until is not None and account.locked_until > now:
         _audit(con, name, "login_failed", where, reason="locked", locked_until=account.locked_until)
-        return AccountLocked(
-            f"密码错误次数过多，账号已锁定至 {account.locked_until:%H:%M}，请稍后再试，或请管理员重置密码。"
-        )
+        return _refusal(0, account.locked_until, now, {})
     stored = _hash_of(con, name)
     if not check_password(stored, password):
         limits = security_settings(con)
@@ -725,15 +862,12 @@ def _attempt(
             )
             _audit(con, name, "login_failed", where, reason="wrong_password", failed=failed)
             _audit(con, name, "account_locked", where, until=until, failed=failed)
-            return AccountLocked(
-                f"密码连续错误 {failed} 次，账号已锁定至 {until:%H:%M}，请稍后再试，或请管理员重置密码。"
-            )
+            return _refusal(failed, until, now, limits)
         con.execute(
             "UPDATE accounts SET failed_count = ?, locked_until = NULL WHERE name = ?", [failed, name]
         )
         _audit(con, name, "login_failed", where, reason="wrong_password", failed=failed)
-        left = int(limits["max_failed_logins"]) - failed
-        return LoginFailed(WRONG_LOGIN + (f"再错 {left} 次账号将被锁定。" if left <= 2 else ""))
+        return _refusal(failed, None, now, limits)
     if account.disabled:
         _audit(con, name, "login_failed", where, reason="disabled")
         return LoginFailed("账号已停用，请联系管理员。")
@@ -747,15 +881,36 @@ def _attempt(
     return _load(con, name)
 
 
-def session_account(name: str, stamp: str, *, path: Path | None = None) -> Account | None:
+def _refusal(failed: int, until: datetime | None, now: datetime, limits: dict[str, Any]) -> LoginFailed:
+    """The answer to a failed attempt: the same words for an unknown name and a wrong password."""
+    if until is not None and until > now:
+        if failed:
+            return AccountLocked(
+                f"密码连续错误 {failed} 次，账号已锁定至 {until:%H:%M}，请稍后再试，或请管理员重置密码。"
+            )
+        return AccountLocked(
+            f"密码错误次数过多，账号已锁定至 {until:%H:%M}，请稍后再试，或请管理员重置密码。"
+        )
+    left = int(limits["max_failed_logins"]) - failed
+    return LoginFailed(WRONG_LOGIN + (f"再错 {left} 次账号将被锁定。" if left <= 2 else ""))
+
+
+def session_account(
+    name: str, stamp: str, *, since: float | None = None, path: Path | None = None
+) -> Account | None:
     """The account of a running session, or None if the session must end.
 
-    A session ends when its account is gone or disabled, or its password was
-    changed or reset since the session began (``stamp`` from :attr:`Account.session_stamp`).
-    Roles and territory are read fresh, so an administrator's change applies at once.
+    A session ends when its account is gone or disabled, its password was
+    changed or reset since the session began (``stamp`` from :attr:`Account.session_stamp`),
+    or the user logged out (in any tab or browser) after the session began at ``since``
+    (epoch seconds).  Roles and territory are read fresh, so an administrator's change
+    applies at once.
     """
     account = get_account(name, path=path)
     if account is None or account.disabled or account.session_stamp != stamp:
+        return None
+    revoked = account.tokens_revoked_at
+    if since is not None and revoked is not None and datetime.fromtimestamp(since) <= revoked:
         return None
     return account
 

@@ -8,10 +8,12 @@ category, in this order of precedence (docs/aid.md):
 1. ``invalid_id``: the ID is missing, invalid or damaged by Excel
    (scientific notation always; a trailing ``000`` when the checksum fails);
 2. ``duplicate``: the same (normalised) ID as an earlier row of the file;
-3. ``out_of_scope``: not of compulsory school age in the school year of
-   ``as_of`` (age on 1 September, by the birth date in the ID), or living
-   outside the Scope (by the list's own township or village column when it
-   has one, else by the student record or the ID's area code);
+3. ``out_of_scope``: the ID is a student's whose record lies outside the Scope
+   (said as only "不在您的范围内": nothing of that record, not its name, school,
+   status or township, is shown, exported or printed), or not of compulsory school
+   age in the school year of ``as_of`` (age on 1 September, by the birth date in the
+   ID), or living outside the Scope (by the list's own township or village column
+   when it has one, else by the student record or the ID's area code);
 4. ``not_enrolled``: a child of compulsory school age in the Scope who is not
    an enrolled student: a possible out-of-school child;
 5. ``name_mismatch``: the ID is an enrolled student's but the names differ;
@@ -43,6 +45,7 @@ from lib.core import ids, permissions, schema
 from lib.core.errors import AppError
 from lib.core.scope import Scope
 from lib.dropout import cases as dropout_cases
+from lib.ingest import gate
 from lib.present import reports
 
 #: Result categories, in display order, with their Chinese labels.
@@ -70,6 +73,7 @@ KIND_FLAG_LABELS: dict[str, str] = {
 
 _DAMAGE_TEXT = {
     "missing": "身份证号为空",
+    "numeric": "身份证号单元格是数字格式(Excel 只保留 15 位有效数字，后几位已丢失，无法恢复)：请设为文本后重新导出",
     "scientific": "身份证号被 Excel 改成科学计数法(后几位已丢失，无法恢复)",
     "excel_zeros": "身份证号末三位为000且校验位不符(Excel 截断了后几位)",
     "checksum": "身份证号校验位错误",
@@ -101,10 +105,14 @@ def read_registry(data: bytes, filename: str, *, kind: str = DEFAULT_KIND) -> pd
     if kind not in KINDS:
         raise RegistryFileError(f"未知的名单类型：{kind}（可选 {', '.join(KINDS)}）")
     try:
+        gate.check_upload(data, filename)  # the settings' size and row limits, zip bombs
         parsed = ingest.read_upload(data, filename, kind=kind)
-    except ingest.IngestError as exc:
+    except (ingest.IngestError, gate.UploadRefused) as exc:
         raise RegistryFileError(str(exc)) from exc
     frame = parsed.frame.copy()
+    kinds = parsed.cell_type("id_number")
+    # an ID cell the workbook stored as a number lost its last digits: damaged, whatever its checksum
+    frame["_id_numeric"] = kinds.to_numpy() == "n" if kinds is not None else False
     if "row" not in frame.columns and ingest.ROW in frame.columns:
         frame = frame.rename(columns={ingest.ROW: "row"})
     return _check_registry(frame.astype(object).where(frame.notna(), None), filename)
@@ -269,15 +277,22 @@ def _student_index(students: pd.DataFrame) -> dict[str, list[int]]:
     return index
 
 
+#: What a row whose student lies outside the Scope says, and all it says.
+OUTSIDE_SCOPE = "不在您的范围内"
+
+
 def _best_student(records: dict[int, dict[str, Any]], positions: list[int]) -> dict[str, Any] | None:
-    """An enrolled, visible record first; then enrolled; then any (e.g. 辍学)."""
+    """A visible record first (enrolled before not), then an invisible one (enrolled first).
+
+    The caller shows nothing of an invisible record: it only says the row is outside the Scope.
+    """
     if not positions:
         return None
 
     def rank(p: int) -> int:
         r = records[p]
         enrolled = r["status"] in schema.ENROLLED_STATUS
-        return (0 if enrolled and bool(r["visible"]) else 2) + (0 if enrolled else 1)
+        return (0 if bool(r["visible"]) else 2) + (0 if enrolled else 1)
 
     return records[min(positions, key=rank)]
 
@@ -389,7 +404,7 @@ def reconcile(
         }
         row.update(dict.fromkeys(_STUDENT_COLS))
         out.append(row)
-        damage = ids.id_damage(idn)
+        damage = "numeric" if rec.get("_id_numeric") else ids.id_damage(idn)
         if damage:
             row.update(category="invalid_id", detail=_DAMAGE_TEXT[damage])
             continue
@@ -398,6 +413,11 @@ def reconcile(
             continue
         seen[idn] = row["row"]
         st = _best_student(records, index.get(idn, []))
+        if st is not None and not bool(st["visible"]):
+            # a student of another township or school: nothing about them, only that they are
+            # not the user's to see (their status, school and name stay where they are)
+            row.update(category="out_of_scope", detail=OUTSIDE_SCOPE)
+            continue
         enrolled = st is not None and st["status"] in schema.ENROLLED_STATUS
         if st is not None:
             row.update(

@@ -16,21 +16,28 @@ from dataclasses import replace
 from datetime import date
 
 from lib.access.auth import LOCAL_OPERATOR
-from lib.core import config, permissions, store
+from lib.core import config, permissions, store, storemeta
 from lib.core.scope import Scope, school_year_of
 
 
 def data_as_of(args: argparse.Namespace) -> date:
-    """``--as-of``, else the data's date (the store's ``as_of``), else the demo date."""
+    """``--as-of``, else the store's data date (the demo's anchor, a bureau's today)."""
     if getattr(args, "as_of", None):
         return args.as_of
     db = config.db_path()
     if db.exists():
         with store.connect(db) as con:
-            meta = store.get_meta(con, "as_of")
-        if meta:
-            return date.fromisoformat(meta)
+            return storemeta.data_as_of(con)
     return config.DEMO_AS_OF
+
+
+def store_county() -> str:
+    """The county of the store in ``EDU_DB`` (the demo county when there is none yet)."""
+    db = config.db_path()
+    if not db.exists():
+        return config.COUNTY_CODE
+    with store.connect(db) as con:
+        return storemeta.county_code(con)
 
 
 def require_db() -> None:
@@ -48,7 +55,7 @@ def _account_scope(name: str) -> Scope:
     account = auth.get_account(name)
     if account is None or account.disabled:
         raise DataError(f"没有启用的账号 {name}（python -m lib.cli user list 查看账号）")
-    return auth.scope_for(account)
+    return auth.scope_for(account, county=store_county())
 
 
 def operator_scope(args: argparse.Namespace, *actions: str, as_of: date | None = None) -> Scope:
@@ -64,7 +71,7 @@ def operator_scope(args: argparse.Namespace, *actions: str, as_of: date | None =
 
     require_db()
     name = getattr(args, "user", None)
-    base = _account_scope(name) if name else Scope(user=LOCAL_OPERATOR, role="county")
+    base = _account_scope(name) if name else Scope(county=store_county(), user=LOCAL_OPERATOR, role="county")
     day = as_of or data_as_of(args)
     scope = replace(base, as_of=day, school_year=school_year_of(day), mask=True)
     if getattr(args, "township", None):
@@ -98,11 +105,11 @@ def admin_scope(args: argparse.Namespace, action: str) -> Scope:
 
     name = getattr(args, "user", None)
     if not name:
-        return Scope(user=LOCAL_OPERATOR, role="admin")
+        return Scope(county=store_county(), user=LOCAL_OPERATOR, role="admin")
     account = auth.get_account(name)
     if account is None or account.disabled:
         raise DataError(f"没有启用的账号 {name}")
-    scope = replace(auth.scope_for(account), mask=True)
+    scope = replace(auth.scope_for(account, county=store_county()), mask=True)
     if not permissions.can(scope, action):
         raise DataError(
             f"账号 {name}({permissions.describe_roles(scope)})无权"

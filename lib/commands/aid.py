@@ -48,7 +48,8 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
             action="reconcile",
             scope=scope.describe(),
             detail=json.dumps(
-                {"file": path.name, "kind": args.kind, "counts": result.counts}, ensure_ascii=False
+                {"file": path.name, "kind": args.kind, "counts": result.counts, "masked": True, "via": "cli"},
+                ensure_ascii=False,
             ),
         )
     out = reconcile.to_json(result)

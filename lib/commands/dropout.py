@@ -52,7 +52,14 @@ def cmd_weekly_report(args: argparse.Namespace) -> int:
             action="export",
             scope=scope.describe(),
             detail=json.dumps(
-                {"what": "每周填报", "week": report.week, "rows": len(report.rows), "file": out.name},
+                {
+                    "what": "每周填报",
+                    "week": report.week,
+                    "rows": len(report.rows),
+                    "file": out.name,
+                    "masked": True,
+                    "via": "cli",
+                },
                 ensure_ascii=False,
             ),
         )
@@ -87,7 +94,29 @@ def cmd_detect(args: argparse.Namespace) -> int:
     scope = operator_scope(args, "view_named")
     with store.connect() as con:
         found, students = dropout_data.proposals(con, scope)
+        behind = dropout_data.unreported(con, scope)
     shown = dropout_ledger.proposals_display(found, students, mask=True)
+    unreported = [
+        {
+            "school_code": r.school_code,
+            "school": r.school_name,
+            "township": r.township_name,
+            "through": None if r.never else r.through,
+            "missing_days": int(r.missing_days),
+        }
+        for r in behind.itertuples(index=False)
+    ]
+    with store.connect() as con:  # a named list, even masked, is on record (as on the page)
+        store.audit(
+            con,
+            user=scope.user,
+            action="view_list",
+            scope=scope.describe(),
+            detail=json.dumps(
+                {"list": "dropout-detect", "rows": len(shown), "masked": True, "via": "cli"},
+                ensure_ascii=False,
+            ),
+        )
     rows = [
         {
             "student_id": r.student_id,
@@ -101,11 +130,16 @@ def cmd_detect(args: argparse.Namespace) -> int:
         for r in shown.itertuples(index=False)
     ]
     if args.json:
-        _dump({"as_of": scope.as_of, "count": len(rows), "proposals": rows})
+        _dump({"as_of": scope.as_of, "count": len(rows), "proposals": rows, "unreported": unreported})
     else:
         print(f"截至 {scope.as_of.isoformat()}，待确认 {len(rows)} 人：", file=sys.stderr)
         for r in rows:
             print(
                 f"  {r['student_id']} {r['name']} {r['school']} {r['grade']} 连续{r['days']}天 {r['level']}"
             )
+        if unreported:
+            print(f"数据未报(缺勤未上报)的学校 {len(unreported)} 所：", file=sys.stderr)
+            for u in unreported:
+                since = f"最近上报截至 {u['through']}" if u["through"] else "从未上报"
+                print(f"  {u['school']}({u['township']}) {since}，缺 {u['missing_days']} 个上课日")
     return EXIT_OK

@@ -15,16 +15,23 @@ from pathlib import Path
 from typing import Any
 
 from lib import ingest
-from lib.cli import EXIT_DATA, EXIT_OK, DataError, command
+from lib.cli import EXIT_DATA, EXIT_OK, DataError, command, emit
 from lib.commands.access import operator_scope
-from lib.core import config, store
+from lib.core import config, store, storemeta
+from lib.ingest import gate
+from lib.ops import golive
 
 
 def _read(args: argparse.Namespace) -> tuple[bytes, str]:
     path = Path(args.file)
     if not path.is_file():
         raise DataError(f"文件不存在：{path}")
-    return path.read_bytes(), path.name
+    data = path.read_bytes()
+    try:
+        gate.check_upload(data, path.name)  # the settings' size and row limits, zip bombs
+    except gate.UploadRefused as exc:
+        raise DataError(str(exc)) from exc
+    return data, path.name
 
 
 def _mode(args: argparse.Namespace) -> str:
@@ -103,10 +110,43 @@ def _file_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sheet", help="XLSX 工作表名 (default: 第一个)")
 
 
+# ------------------------------------------------------------------ init
+def cmd_init(args: argparse.Namespace) -> int:
+    path = Path(args.out) if args.out else config.db_path()
+    try:
+        result = golive.init_store(args.county, path=path, as_of=args.as_of, force=args.force)
+    except golive.GoLiveError as exc:
+        raise DataError(str(exc)) from exc
+    emit(
+        args,
+        result,
+        f"已为{result['name']}({result['county']})新建数据库：{result['path']}\n"
+        f"下一步：python -m lib.cli import boundaries 乡镇边界.geojson(步骤见 docs/golive.md)",
+    )
+    return EXIT_OK
+
+
+@command("init", "为本县区新建空数据库 (an empty store for one county of 河南省)")
+def _init_parser(p: argparse.ArgumentParser) -> Any:
+    p.add_argument("--county", required=True, metavar="CODE", help="6 位县区代码，如 411521(罗山县)")
+    p.add_argument("--out", help="数据库文件 (default: EDU_DB or data/edu.duckdb)")
+    p.add_argument("--force", action="store_true", help="清空已有数据的数据库后重建(账号保留)")
+    return cmd_init
+
+
 # ------------------------------------------------------------------ import
+def _file_day(args: argparse.Namespace) -> Any:
+    """The date a file describes: ``--as-of``, else today (the demo: its own anchored date)."""
+    if args.as_of:
+        return args.as_of
+    with store.connect() as con:
+        return storemeta.data_as_of(con) if storemeta.is_demo(con) else storemeta.today()
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     data, name = _read(args)
-    scope = operator_scope(args, "import")
+    operator_scope(args, "import")  # the account, its rights and the database, checked first
+    scope = operator_scope(args, "import", as_of=_file_day(args))
     try:
         parsed = ingest.read_upload(data, name, kind=args.kind, sheet=args.sheet)
     except ingest.IngestError as exc:
@@ -133,6 +173,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         **result.report.to_json(),
         "imported": True,
         "import_id": result.import_id,
+        "as_of": scope.as_of.isoformat(),
         "mode": result.mode,
         "written": result.rows_written,
         "new": result.rows_new,
@@ -190,10 +231,9 @@ def _undo_parser(p: argparse.ArgumentParser) -> Any:
 
 
 def cmd_imports(args: argparse.Namespace) -> int:
-    if not config.db_path().exists():
-        raise DataError(f"数据库文件不存在：{config.db_path()}")
+    scope = operator_scope(args, "import")  # --user: that account's history only, unless whole-county
     with store.connect() as con:
-        df = ingest.list_imports(con, limit=args.limit)
+        df = ingest.list_imports(con, limit=args.limit, scope=scope)
     if args.json:
         _dump(df.astype(object).where(df.notna(), None).to_dict("records"))
     else:

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from lib.cli import EXIT_OK, DataError, Handler, command
+from lib.cli import EXIT_DATA, EXIT_OK, DataError, Handler, command
 from lib.commands.access import operator_scope
 from lib.core import store
 from lib.layout import coverage as layout
@@ -50,12 +50,20 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- 布局规划
+#: lib.layout.optimize.MODELS / CANDIDATES, spelled out so that building the parser of every
+#: command does not import the solver's module (a test keeps them equal).
+OPTIMIZE_MODELS = ("pmedian", "pcenter", "mclp", "lscp")
+OPTIMIZE_CANDIDATES = ("schools", "schools+villages", "schools+villages+grid")
+
+
 @command("plan", "布局规划：撤并学校前后的对比 (before/after closing schools)")
 def _plan_parser(p: argparse.ArgumentParser) -> Handler:
     p.add_argument("--close", action="append", default=[], metavar="CODE", help="撤并的学校标识码 (可重复)")
     p.add_argument("--level", choices=["primary", "junior"], default="primary", help="学段")
+    p.add_argument("--year", type=int, default=None, help="方案年份(当前至五年后，按队列预测)；默认当前")
     p.add_argument("--km", type=float, default=None, help="阈值(道路估算 km)")
     p.add_argument("--scenario", default=None, help="使用已保存的方案(名称)，与 --close 合并")
+    p.add_argument("--township", action="append", default=None, metavar="CODE", help="只含这些乡镇 (可重复)")
     return cmd_plan
 
 
@@ -63,6 +71,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from lib.layout import planning  # when the command runs: a CLI call loads only its own domain
 
     scope = operator_scope(args, "view_planning")
+    if args.km is not None and args.km <= 0:
+        raise DataError(f"--km 须大于 0：{args.km}")
     with store.connect() as con:
         data = layout.load_layout_data(con, scope)
         changes: list[dict] = []
@@ -74,66 +84,84 @@ def cmd_plan(args: argparse.Namespace) -> int:
             changes = list(row.iloc[0]["changes"])
     changes += [{"op": "close", "code": c} for c in args.close]
     try:
-        doc = planning.plan_json(data, changes, band=args.level, km=args.km)
+        doc = planning.plan_json(data, changes, band=args.level, km=args.km, year=args.year)
     except planning.ScenarioError as exc:
         raise DataError(str(exc)) from exc
     if args.json:
         json.dump(doc, sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")
     else:
+        print(f"{layout.BAND_LABELS[args.level]}，{doc['year']}年")
         for key in doc["before"]:
-            print(f"{key:24s} {doc['before'][key]!s:>10} -> {doc['after'][key]!s:>10}")
+            label = planning.EFFECT_LABELS.get(key, key)
+            print(f"{label:<14s} {doc['before'][key]!s:>10} -> {doc['after'][key]!s:>10}")
+        for s in doc["receiving_over_capacity"]:
+            print(f"超容量：{s['name']}（{s['pupils']:,} 人 / {s['seats']:,} 学位）")
     return EXIT_OK
 
 
-@command("optimize", "布局规划：p-median / MCLP / LSCP 选址优化 (spopt, offline)")
+@command("optimize", "布局规划：选址优化 p-median / p-center / MCLP / LSCP (HiGHS, offline)")
 def _optimize_parser(p: argparse.ArgumentParser) -> Handler:
-    p.add_argument("--model", choices=["pmedian", "mclp", "lscp"], default="pmedian")
+    p.add_argument("--model", choices=list(OPTIMIZE_MODELS), default="pmedian")
     p.add_argument("--level", choices=["primary", "junior"], default="primary")
-    p.add_argument("--k", type=int, default=None, help="学校数 (默认：现有该学段学校数)")
+    p.add_argument("--k", type=int, default=None, help="学校数 (默认：现有该学段学校数，含教学点)")
+    p.add_argument("--close-max", type=int, default=None, help="最多撤并几所现有学校 (默认：设置中的比例)")
+    p.add_argument("--open-max", type=int, default=None, help="最多新建几所 (默认：与可撤并数相同)")
+    p.add_argument("--budget", type=float, default=None, metavar="万元", help="撤并与新建成本上限(万元)")
+    p.add_argument(
+        "--force-open", action="append", default=[], metavar="CODE", help="必须保留的学校 (可重复)"
+    )
+    p.add_argument(
+        "--force-closed", action="append", default=[], metavar="CODE", help="必须撤并的学校 (可重复)"
+    )
+    p.add_argument("--keep-existing", action="store_true", help="保留全部现有学校 (= --close-max 0)")
     p.add_argument("--km", type=float, default=None, help="阈值(道路估算 km)")
+    p.add_argument("--year", type=int, default=None, help="儿童年份(当前至五年后)")
     p.add_argument("--capacitated", action="store_true", help="p-median 考虑学位")
-    p.add_argument("--keep-existing", action="store_true", help="保留现有学校")
-    p.add_argument("--candidates", choices=["schools", "schools+villages"], default="schools+villages")
-    p.add_argument("--time-limit", type=float, default=60.0, help="求解时限(秒)")
+    p.add_argument("--candidates", choices=list(OPTIMIZE_CANDIDATES), default="schools+villages+grid")
+    p.add_argument("--time-limit", type=float, default=None, help="求解时限(秒，含建模)；默认设置中的值")
+    p.add_argument("--township", action="append", default=None, metavar="CODE", help="只含这些乡镇 (可重复)")
     return cmd_optimize
 
 
 def cmd_optimize(args: argparse.Namespace) -> int:
-    from lib.layout import planning  # when the command runs: a CLI call loads only its own domain
+    from lib.layout import optimize  # when the command runs: a CLI call loads only its own domain
 
     scope = operator_scope(args, "view_planning")
+    if args.time_limit is not None and args.time_limit <= 0:
+        raise DataError(f"--time-limit 须大于 0：{args.time_limit}")
     with store.connect() as con:
         data = layout.load_layout_data(con, scope)
-    sol = planning.optimize(
-        data,
-        model=args.model,
-        band=args.level,
-        k=args.k,
-        km=args.km,
-        capacitated=args.capacitated,
-        keep_existing=args.keep_existing,
-        candidates=args.candidates,
-        time_limit_s=args.time_limit,
-    )
-    doc = {
-        "model": sol.model,
-        "status": sol.status,
-        "optimal": sol.optimal,
-        "objective": sol.objective,
-        "current_objective": sol.current_objective,
-        "seconds": sol.seconds,
-        "sites": [s["code"] for s in sol.sites],
-        "new_sites": [s for s in sol.sites if not s["existing"]],
-    }
-    if not sol.optimal:
-        doc["gap"] = sol.gap
+    try:
+        sol = optimize.optimize(
+            data,
+            model=args.model,
+            band=args.level,
+            k=args.k,
+            close_max=0 if args.keep_existing else args.close_max,
+            open_max=args.open_max,
+            budget_wan=args.budget,
+            force_open=tuple(args.force_open),
+            force_closed=tuple(args.force_closed),
+            km=args.km,
+            year=args.year,
+            capacitated=args.capacitated,
+            candidates=args.candidates,
+            time_limit_s=args.time_limit,
+        )
+    except optimize.OptimizeError as exc:
+        raise DataError(str(exc)) from exc
+    doc = sol.to_json()
     if args.json:
         json.dump(doc, sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")
     else:
         print(
-            f"{sol.model}: {sol.status}，目标值 {sol.objective}，现状 {sol.current_objective}，"
-            f"{len(sol.sites)} 个点，{sol.seconds} 秒"
+            f"{optimize.MODEL_LABELS[sol.model]}：{sol.status_label()}，目标值 {doc['objective']}"
+            f"(现状 {doc['current_objective']})，保留现有 {sol.kept_existing} 所，撤并 {len(sol.closed)} 所，"
+            f"新建 {len(sol.opened)} 所，最远 {doc['farthest_km']} km，差距 {doc['gap']}，{doc['seconds']} 秒"
         )
+    if not sol.ok:
+        print(sol.message or sol.status_label(), file=sys.stderr)
+        return EXIT_DATA
     return EXIT_OK

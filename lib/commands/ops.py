@@ -31,7 +31,10 @@ def _backup_parser(p: argparse.ArgumentParser) -> Handler:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    folder = Path(args.out) if args.out else backup.backup_dir()
+    try:
+        folder = Path(args.out) if args.out else backup.backup_dir()
+    except backup.BackupError as exc:
+        raise DataError(str(exc)) from exc
     if args.list:
         listed = backup.list_backups(folder)
         rows = [
@@ -53,8 +56,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     try:
         if args.if_due:
             conf = backup.backup_settings()
-            settings = {"backup": {**conf, "dir": str(folder)}}
-            info = backup.run_if_due(settings=settings)
+            info = backup.run_if_due(out_dir=folder if args.out else None)
             if info is None:
                 emit(
                     args,
@@ -95,11 +97,11 @@ def _restore_parser(p: argparse.ArgumentParser) -> Handler:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     file = Path(args.file)
-    if not file.exists() and not file.is_absolute():
-        file = backup.backup_dir() / args.file  # a bare name from `backup --list`
     scope = admin_scope(args, "backup")
     try:
-        tables = backup.verify_backup(file)
+        if not file.exists() and not file.is_absolute():
+            file = backup.backup_dir() / args.file  # a bare name from `backup --list`
+        tables = backup.backup_summary(file)
         if not args.yes:
             raise DataError(
                 f"恢复会用 {file.name}（{sum(tables.values()):,} 行）替换当前数据库；确认请加 --yes。"

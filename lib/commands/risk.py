@@ -52,7 +52,10 @@ def cmd_risk(args: argparse.Namespace) -> int:
             user=scope.user,
             action="view_list",
             scope=scope.describe(),
-            detail=json.dumps({"list": "risk", "top": args.top, "rows": len(rows)}, ensure_ascii=False),
+            detail=json.dumps(
+                {"list": "risk", "top": args.top, "rows": len(rows), "masked": True, "via": "cli"},
+                ensure_ascii=False,
+            ),
         )
     if args.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)

@@ -37,7 +37,10 @@ def cmd_roster_check(args: argparse.Namespace) -> int:
             user=scope.user,
             action="view_list",
             scope=scope.describe(),
-            detail=json.dumps({"list": "roster-check", "file": args.file.name, **counts}, ensure_ascii=False),
+            detail=json.dumps(
+                {"list": "roster-check", "file": args.file.name, **counts, "masked": True, "via": "cli"},
+                ensure_ascii=False,
+            ),
         )
     for p in [e.message for e in report.errors][:20] + problems[:20]:
         print(f"跳过：{p}", file=sys.stderr)

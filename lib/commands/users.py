@@ -1,4 +1,5 @@
-"""账号 commands: ``user add | list | update | disable | enable | reset`` (contract in docs/cli.md).
+"""账号 commands: ``user add | list | update | disable | enable | reset`` and ``rotate-key``
+(contract in docs/cli.md).
 
 Run at the server's console by whoever holds the database file: without
 ``--user`` the local operator acts as an administrator (audited as
@@ -14,11 +15,12 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+import time
 
 from lib.access import auth
 from lib.cli import EXIT_OK, DataError, Handler, command, emit
 from lib.commands.access import admin_scope, require_db
-from lib.core import permissions
+from lib.core import permissions, secure
 
 
 def _roles(value: list[str]) -> list[str]:
@@ -134,4 +136,27 @@ def cmd_user(args: argparse.Namespace) -> int:
             )
     except (auth.AuthError, permissions.NotPermitted) as exc:
         raise DataError(str(exc)) from exc
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------ rotate-key
+@command(
+    "rotate-key", "更换登录保持(cookie)签名密钥并结束所有会话 (replace the cookie key; ends every session)"
+)
+def _rotate_parser(p: argparse.ArgumentParser) -> Handler:
+    return cmd_rotate_key
+
+
+def cmd_rotate_key(args: argparse.Namespace) -> int:
+    require_db()
+    actor = admin_scope(args, "manage_accounts")
+    from lib.access import tokens  # when the command runs: a CLI call loads only its own domain
+
+    tokens.rotate_key(actor.user, now=time.time())
+    path = secure.key_path(secure.SESSION_KEY)
+    emit(
+        args,
+        {"rotated": True, "key_file": str(path), "sessions_ended": True},
+        f"已更换签名密钥（{path}，仅本用户可读）；所有账号的会话和“保持登录”均已失效，需重新登录。",
+    )
     return EXIT_OK

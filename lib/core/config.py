@@ -70,6 +70,9 @@ DEFAULTS: dict[str, Any] = {
         # 送教上门: visits each child must receive per week; 一教一帮: sessions per week
         "home_teaching_visits_per_week": 1,
         "mentoring_sessions_per_week": 1,
+        # 缺勤监测 per school: a school whose absences are not reported for this many school days
+        # is listed as 数据未报 (its runs are judged up to its last report, never dropped)
+        "unreported_after_school_days": 2,
         # the weekly report (每周填报): [field, header] in the provincial module's column order
         "weekly_template": [
             ["row_no", "序号"],
@@ -96,17 +99,41 @@ DEFAULTS: dict[str, Any] = {
         ],
     },
     "layout": {
+        # ---- standards of the layout figures and of 布局规划 (docs/layout.md)
         "standard_class": {"primary": 45, "junior": 50},
-        "large_class": 56,
-        "very_large_class": 66,
+        # a class (or, in a what-if, a grade's pupils ÷ its classes) above 55 is 大班额, above 65 超大班额
+        "large_class": 55,
+        "very_large_class": 65,
         "small_school": 100,
         "reach_km": {"primary": 2.5, "junior": 5.0},
         "detour_factor": 1.3,
+        # pupils from this grade up may board when no school is within reach of home (grades 1-3 never board)
+        "boarding_min_grade": 4,
+        # a boarding place farther than this from home (road estimate, km) is not offered: 无法安置
+        "boarding_max_km": {"primary": 15.0, "junior": 25.0},
         "projection_years": 5,
         "decline_flag_share": 0.2,
         # net migration rate per year by township code for the projection (0.01 = +1 % a
         # year; a township not listed: 0), e.g. {"411503101": -0.02} in data/settings.toml
         "migration_rates": {},
+        # ---- 布局规划 optimisation: what a planner may change, and at what cost
+        "optimize": {
+            # by default at most this share of today's schools of the band may close (so >= 80 % are kept)
+            "close_max_share": 0.2,
+            # 万元 per school closed (transport, conversion) and per school built, for a budget
+            "close_cost": 200,
+            "build_cost": {"primary": 3000, "junior": 5000},
+            # seats and beds of a new school the optimiser proposes
+            "new_school_seats": {"primary": 900, "junior": 1200},
+            "new_school_beds": {"primary": 0, "junior": 300},
+            # candidate sites: today's schools, village centres and a grid of this spacing (km)
+            "grid_km": 3.0,
+            # capacitated model: a village's children are not sent farther than this (road km)
+            "assign_max_km": 15.0,
+            # demand points closer than this (km) are merged before solving (0 = never)
+            "aggregate_km": 0.0,
+            "time_limit_s": 60,
+        },
     },
     "aid": {
         "on_time_grace_days": 0,
@@ -194,7 +221,7 @@ DEFAULTS: dict[str, Any] = {
         "lockout_minutes": 15,
         # a session with no interaction for this long must log in again
         "session_idle_minutes": 30,
-        "min_password_length": 8,
+        "min_password_length": 10,
         # length of the temporary passwords of a reset or of the first admin
         "temporary_password_length": 12,
     },
@@ -206,6 +233,9 @@ DEFAULTS: dict[str, Any] = {
         "over_age_years": 2,
         # 空挂学籍: unexcused absence on at least this many school days of the current term
         "absent_school_days": 20,
+        # the oldest age the roster check looks at: under 17 and grade 9 not completed (15 and 16
+        # only with a pupil record in the county)
+        "max_age": 16,
     },
     # ---- 运行维护: backups (docs/operations.md)
     "backup": {

@@ -59,6 +59,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "rollover": frozenset({"admin"}),
     "retention": frozenset({"admin"}),
     "health": frozenset({"admin"}),
+    # security, backup and retention settings, and every path setting: 管理员 only
+    "edit_system_settings": frozenset({"admin"}),
 }
 
 ACTION_LABELS: dict[str, str] = {
@@ -80,7 +82,13 @@ ACTION_LABELS: dict[str, str] = {
     "rollover": "学年升级",
     "retention": "数据保留期清理",
     "health": "系统状态",
+    "edit_system_settings": "修改安全、备份与保留期设置",
 }
+
+#: Roles whose territory is the whole county.  A county-level record (the 教体局局长 contact,
+#: settings) is written only through one of these roles, never through a township or school
+#: role, even by an account that holds the action through such a role.
+COUNTY_ROLES: frozenset[str] = frozenset({"leader", "county", "planner", "admin"})
 
 
 class NotPermitted(AppError, PermissionError):
@@ -96,6 +104,11 @@ def roles_of(scope_or_role: Scope | str) -> frozenset[str]:
 def can(scope_or_role: Scope | str, action: str) -> bool:
     """May the user do ``action``?  Unknown actions are refused (fail closed)."""
     return bool(roles_of(scope_or_role) & MATRIX.get(action, frozenset()))
+
+
+def can_county_level(scope_or_role: Scope | str, action: str) -> bool:
+    """May the user do ``action`` on a county-level record (through a county-scope role)?"""
+    return bool(roles_of(scope_or_role) & COUNTY_ROLES & MATRIX.get(action, frozenset()))
 
 
 def require(scope: Scope, action: str) -> None:
@@ -126,6 +139,7 @@ PAGE_ACTIONS: dict[str, str] = {
     "planning": "view_planning",
     "data_import": "import",
     "explore": "view_aggregates",  # the user's own file; personal columns masked (lib.ingest.explore)
+    "golive": "view_aggregates",  # 上线检查: counts and dates of each kind of data, no child's data
     # 系统管理
     "account": "view_aggregates",  # one's own password: everyone
     "admin_accounts": "manage_accounts",

@@ -4,6 +4,13 @@ Effective settings = :data:`lib.core.config.DEFAULTS` ∘ the TOML file (both al
 :data:`lib.core.config.SETTINGS`) ∘ the stored overrides.  An override is one leaf of
 the settings tree, addressed by a dotted key (``risk.weights.attendance``), with
 its value as JSON, who changed it and when.
+
+Who may change what (docs/security.md): the thresholds and targets of the domains need
+``edit_settings`` through a county-scope role (县级业务, 管理员); the security, backup,
+retention and upload-limit settings, and every path, need ``edit_system_settings``
+(管理员 only).  Every number has bounds (:data:`BOUNDS`: a lockout of 0 attempts or a
+password of 3 characters cannot be set), a path resolves inside the data directory
+(:func:`lib.core.secure.confine`), and the audit log records old and new values.
 """
 
 from __future__ import annotations
@@ -15,11 +22,32 @@ from typing import Any
 
 import duckdb
 
-from lib.core import config, permissions, store
+from lib.core import config, permissions, secure, store
 from lib.core.errors import AppError
 from lib.core.scope import Scope
 
-# Who may change settings: lib.core.permissions ("edit_settings").
+# Who may change settings: lib.core.permissions ("edit_settings", "edit_system_settings").
+
+#: Sections only 管理员 may change (they decide who gets in, where copies go, what is kept).
+SYSTEM_SECTIONS = ("security", "backup", "retention")
+#: Further keys only 管理员 may change: the limits that protect the server from hostile files.
+SYSTEM_KEYS = ("ingest.max_upload_mb", "ingest.max_rows")
+#: Settings that name a folder: resolved inside the data directory (never ``static/``).
+PATH_KEYS = ("backup.dir",)
+#: Inclusive bounds of numeric settings (a value outside is refused with the range).
+BOUNDS: dict[str, tuple[float, float]] = {
+    "security.max_failed_logins": (1, 20),
+    "security.lockout_minutes": (1, 24 * 60),
+    "security.session_idle_minutes": (1, 12 * 60),
+    "security.min_password_length": (10, 128),
+    "security.temporary_password_length": (10, 64),
+    "backup.keep": (1, 1000),
+    "backup.schedule_hours": (0, 24 * 366),
+    "retention.leaver_years": (1, 100),
+    "retention.audit_years": (3, 100),
+    "ingest.max_upload_mb": (1, 1024),
+    "ingest.max_rows": (1, 5_000_000),
+}
 
 
 class SettingsError(AppError, ValueError):
@@ -27,8 +55,39 @@ class SettingsError(AppError, ValueError):
 
 
 def may_edit(scope: Scope) -> bool:
-    """May the user of ``scope`` change settings?"""
-    return permissions.can(scope, "edit_settings")
+    """May the user of ``scope`` change any settings (a county-level record: county-scope roles)?"""
+    return permissions.can_county_level(scope, "edit_settings") or permissions.can(
+        scope, "edit_system_settings"
+    )
+
+
+def is_system_key(key: str) -> bool:
+    """Is ``key`` one of the settings only 管理员 may change?"""
+    return key.split(".", 1)[0] in SYSTEM_SECTIONS or key in SYSTEM_KEYS or key in PATH_KEYS
+
+
+def may_edit_key(scope: Scope, key: str) -> bool:
+    """May the user of ``scope`` change the setting ``key``?"""
+    if is_system_key(key):
+        return permissions.can(scope, "edit_system_settings")
+    return permissions.can_county_level(scope, "edit_settings")
+
+
+def editable_sections(scope: Scope, settings: dict[str, Any]) -> list[str]:
+    """The sections (of :data:`SECTION_LABELS`) in which the user may change at least one setting."""
+    return [s for s in SECTION_LABELS if any(may_edit_key(scope, k) for k, _ in editable_leaves(settings, s))]
+
+
+def upload_limits(settings: dict[str, Any] | None = None) -> tuple[int, int]:
+    """(bytes, rows) an uploaded file may have: ``ingest.max_upload_mb`` and ``ingest.max_rows``
+    of the effective settings (an administrator's stored override included)."""
+    if settings is None:
+        try:
+            settings = effective_settings()
+        except (store.StoreError, store.StoreBusy, duckdb.Error):
+            settings = config.SETTINGS
+    conf = settings["ingest"]
+    return int(float(conf["max_upload_mb"]) * 1024 * 1024), int(conf["max_rows"])
 
 
 def _leaf(tree: dict[str, Any], key: str) -> Any:
@@ -78,7 +137,23 @@ def effective_settings(
     return apply_overrides(base, load_overrides(con))
 
 
-def _check(key: str, value: Any) -> Any:
+def _check(key: str, value: Any, *, db: Path | None = None) -> Any:
+    value = _check_type(key, value)
+    if key in BOUNDS:
+        lo, hi = BOUNDS[key]
+        if not lo <= value <= hi:
+            raise SettingsError(f"{setting_label(key)}({key}) 须在 {lo:g} 到 {hi:g} 之间。")
+    if key == "backup.schedule_hours" and 0 < value < 1:
+        raise SettingsError("定时备份间隔须为 0(仅手动)或至少 1 小时。")
+    if key in PATH_KEYS and value.strip():
+        try:
+            secure.confine(value, base=secure.data_dir(db), what=setting_label(key))
+        except secure.PathNotAllowed as exc:
+            raise SettingsError(str(exc)) from exc
+    return value
+
+
+def _check_type(key: str, value: Any) -> Any:
     current = _leaf(config.DEFAULTS, key)
     if isinstance(current, dict):
         raise SettingsError(f"{key} 是一组设置，请逐项修改")
@@ -109,9 +184,8 @@ def save_overrides(scope: Scope, changes: dict[str, Any], *, path: Path | None =
     SettingsError
         The user may not change settings, or a key/value is invalid (nothing is written).
     """
-    if not may_edit(scope):
-        raise SettingsError("只有管理员可以修改设置。")
-    checked = {k: _check(k, v) for k, v in changes.items()}
+    _require_keys(scope, changes)
+    checked = {k: _check(k, v, db=path) for k, v in changes.items()}
     merged = apply_overrides(config.SETTINGS, checked)
     if merged["risk"]["band_medium"] >= merged["risk"]["band_high"]:
         raise SettingsError("中档线必须低于高档线。")
@@ -120,6 +194,8 @@ def save_overrides(scope: Scope, changes: dict[str, Any], *, path: Path | None =
     if sum(merged["risk"]["weights"].values()) <= 0:
         raise SettingsError("权重之和必须大于 0。")
     with store.transaction(path) as con:
+        before = effective_settings(con)
+        old = {key: _leaf(before, key) for key in checked}
         for key, value in checked.items():
             con.execute("DELETE FROM settings WHERE key = ?", [key])
             # the store's clock, like the audit log's: a change happens when it is made
@@ -132,27 +208,60 @@ def save_overrides(scope: Scope, changes: dict[str, Any], *, path: Path | None =
             user=scope.user,
             action="settings_changed",
             scope=scope.describe(),
-            detail=json.dumps(checked, ensure_ascii=False, sort_keys=True),
+            detail=json.dumps(
+                {key: {"old": old[key], "new": value} for key, value in checked.items()},
+                ensure_ascii=False,
+                sort_keys=True,
+            ),
         )
 
 
 def reset_overrides(scope: Scope, prefix: str, *, path: Path | None = None) -> int:
-    """Remove every override under ``prefix`` (back to defaults); returns how many."""
-    if not may_edit(scope):
-        raise SettingsError("只有管理员可以修改设置。")
+    """Remove every override under ``prefix`` (back to defaults); returns how many.
+
+    Raises
+    ------
+    SettingsError
+        The user may not change one of the settings under ``prefix`` (nothing is removed).
+    """
     with store.transaction(path) as con:
-        n = con.execute(
-            "SELECT count(*) FROM settings WHERE key = ? OR key LIKE ?", [prefix, prefix + ".%"]
-        ).fetchall()[0][0]
+        rows = con.execute(
+            "SELECT key, value FROM settings WHERE key = ? OR key LIKE ?", [prefix, prefix + ".%"]
+        ).fetchall()
+        _require_keys(scope, {k: None for k, _ in rows} or {prefix: None})
+        before = effective_settings(con)
         con.execute("DELETE FROM settings WHERE key = ? OR key LIKE ?", [prefix, prefix + ".%"])
+        after = effective_settings(con)
+        changes = {}
+        for k, _ in rows:
+            try:
+                changes[k] = {"old": _leaf(before, k), "new": _leaf(after, k)}
+            except SettingsError:  # an override of a setting that no longer exists
+                changes[k] = {"old": None, "new": None}
         store.audit(
             con,
             user=scope.user,
             action="settings_reset",
             scope=scope.describe(),
-            detail=json.dumps({"prefix": prefix, "removed": n}, ensure_ascii=False),
+            detail=json.dumps(
+                {"prefix": prefix, "removed": len(rows), "changes": changes},
+                ensure_ascii=False,
+                sort_keys=True,
+                default=str,
+            ),
         )
-    return int(n)
+    return len(rows)
+
+
+def _require_keys(scope: Scope, keys: dict[str, Any]) -> None:
+    """Raise SettingsError unless the user may change every one of ``keys``."""
+    if not may_edit(scope):
+        raise SettingsError(f"您的角色({permissions.describe_roles(scope)})不能修改系统设置。")
+    refused = [k for k in keys if not may_edit_key(scope, k)]
+    if refused:
+        raise SettingsError(
+            "安全、备份、数据保留期、上传限制和目录设置只有管理员可以修改：" + "、".join(refused)
+        )
 
 
 #: Chinese names of the settings' sections (the settings page groups by them).
@@ -192,14 +301,29 @@ SETTING_LABELS: dict[str, str] = {
     "aid.freshman_campaign.grant_yuan": "大学新生资助金额(元)",
     "layout.standard_class.primary": "小学标准班额",
     "layout.standard_class.junior": "初中标准班额",
-    "layout.large_class": "大班额(人)",
-    "layout.very_large_class": "超大班额(人)",
+    "layout.large_class": "大班额(班额超过人数)",
+    "layout.very_large_class": "超大班额(班额超过人数)",
     "layout.small_school": "小规模学校(不足人数)",
     "layout.reach_km.primary": "小学就近距离阈值(km)",
     "layout.reach_km.junior": "初中就近距离阈值(km)",
     "layout.detour_factor": "道路绕行系数",
     "layout.projection_years": "预测年数",
     "layout.decline_flag_share": "学龄人口降幅提示(0-1)",
+    "layout.boarding_min_grade": "可寄宿的最低年级",
+    "layout.boarding_max_km.primary": "小学寄宿最远距离(km)",
+    "layout.boarding_max_km.junior": "初中寄宿最远距离(km)",
+    "layout.optimize.close_max_share": "优化默认最多撤并比例(0-1)",
+    "layout.optimize.close_cost": "撤并一所学校成本(万元)",
+    "layout.optimize.build_cost.primary": "新建小学成本(万元)",
+    "layout.optimize.build_cost.junior": "新建初中成本(万元)",
+    "layout.optimize.new_school_seats.primary": "新建小学学位",
+    "layout.optimize.new_school_seats.junior": "新建初中学位",
+    "layout.optimize.new_school_beds.primary": "新建小学床位",
+    "layout.optimize.new_school_beds.junior": "新建初中床位",
+    "layout.optimize.grid_km": "候选网格间距(km)",
+    "layout.optimize.assign_max_km": "考虑学位时最远分配距离(km)",
+    "layout.optimize.aggregate_km": "需求点合并距离(km，0=不合并)",
+    "layout.optimize.time_limit_s": "优化求解时限(秒)",
     "risk.weights.learning": "权重：学困",
     "risk.weights.distance": "权重：路远",
     "risk.weights.poverty": "权重：因贫",

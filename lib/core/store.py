@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from lib.core import config, schema
+from lib.core import config, schema, secure
 from lib.core.errors import AppError
 
 
@@ -67,13 +67,14 @@ def schema_fingerprint() -> str:
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    # fetchall, not fetchone: a result left unfinished blocks con.register() on this connection
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if not exists:
         return 0
-    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    return int(row[0]) if row else 0
+    rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    return int(rows[0][0]) if rows else 0
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
@@ -83,8 +84,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         raise StoreError(f"数据库版本 {current} 比本程序支持的版本 {SCHEMA_VERSION} 新，请升级程序。")
     fingerprint = schema_fingerprint()
     if current == SCHEMA_VERSION:
-        row = con.execute("SELECT value FROM meta WHERE key = 'schema_hash'").fetchone()
-        if row and row[0] == fingerprint:
+        # fetchall: a result left half-read blocks the connection's next register() (DuckDB 2)
+        rows = con.execute("SELECT value FROM meta WHERE key = 'schema_hash'").fetchall()
+        if rows and rows[0][0] == fingerprint:
             return current
     con.execute("BEGIN TRANSACTION")
     try:
@@ -136,7 +138,7 @@ def connect(
     path = Path(path or config.db_path())
     if not create and not path.exists():
         raise StoreError(f"数据库文件不存在：{path}")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    secure.make_private_dir(path.parent)
     deadline = time.monotonic() + wait_s
     delay = 0.05
     while True:
@@ -153,6 +155,7 @@ def connect(
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
     try:
+        secure.harden_store(path)  # children's data and password hashes: owner only, 0600
         migrate(con)
         yield con
     finally:

@@ -548,6 +548,18 @@ def _open_case_of(
     return row[0][0] if row else None
 
 
+def _refuse_second_case(con: duckdb.DuckDBPyConnection, scope: Scope, case_id: str | None, who: str) -> None:
+    """Refuse a second open case; name the open one only when it is in the user's Scope (a
+    case of another township is not the user's to know by its number)."""
+    if case_id is None:
+        return
+    cw, cp = dropout_data.case_where(scope, "c")
+    mine = con.execute(f"SELECT count(*) FROM dropout_cases c WHERE c.case_id = ? AND {cw}", [case_id, *cp])
+    if mine.fetchall()[0][0]:
+        raise CaseError(f"该{who}已有未结案件 {case_id}。")
+    raise CaseError(f"该{who}已由其他单位立案(未结)，请联系县级业务人员。")
+
+
 def confirm_proposal(
     scope: Scope,
     student_id: str,
@@ -574,8 +586,7 @@ def confirm_proposal(
     with store.transaction(path) as con:
         _undecided(con, student_id, run_start)
         student = _student_in_scope(con, scope, student_id)
-        if (other := _open_case_of(con, student_id=student_id)) is not None:
-            raise CaseError(f"该学生已有未结案件 {other}。")
+        _refuse_second_case(con, scope, _open_case_of(con, student_id=student_id), "学生")
         case_id = _insert_case(
             con,
             scope,
@@ -629,8 +640,7 @@ def open_case_for_student(
     _require_write(scope)
     with store.transaction(path) as con:
         student = _student_in_scope(con, scope, student_id)
-        if (other := _open_case_of(con, student_id=student_id)) is not None:
-            raise CaseError(f"该学生已有未结案件 {other}。")
+        _refuse_second_case(con, scope, _open_case_of(con, student_id=student_id), "学生")
         case_id = _insert_case(
             con,
             scope,
@@ -693,9 +703,11 @@ def open_case_for_child(
             f"SELECT count(*) FROM villages v WHERE v.code = ? AND {vw}", [village_code, *vp]
         ).fetchall()[0][0]:
             raise CaseError(f"户籍村(社区) {village_code} 不在您的权限范围内。")
-        if (other := _open_case_of(con, id_number=norm)) is not None:
-            raise CaseError(f"该儿童已有未结案件 {other}。")
+        _refuse_second_case(con, scope, _open_case_of(con, id_number=norm), "儿童")
         row = con.execute("SELECT student_id FROM students WHERE id_number = ?", [norm]).fetchall()
+        if row and dropout_data.students(con, scope, [row[0][0]]).empty:
+            # the ID is a student's of another township or school: say so, name nothing of them
+            raise CaseError("该儿童的学籍在您的范围以外，请联系县级业务人员立案。")
         student = _student_in_scope(con, scope, row[0][0]) if row else None
         case_id = _insert_case(
             con,
@@ -717,37 +729,67 @@ def save_contacts(scope: Scope, rows: pd.DataFrame, *, path: Path | None = None)
     """Insert or replace contacts (``role``, ``place_code``, ``name``, ``phone``) of places in
     the Scope, in one transaction.  Returns how many rows were written.
 
+    A county-level contact (the 教体局局长, ``place_code`` = the county) fills the 六长 of every
+    new case in every township: only a county-scope role (lib.core.permissions.COUNTY_ROLES)
+    writes it.  The audit log records, per row, which fields changed from what to what.
+
     Raises
     ------
     CaseError
-        A role that is not one of the 六长, a place outside the Scope, or a missing name;
-        nothing is written then.
+        A role that is not one of the 六长, a place outside the Scope, a county-level contact
+        written through a township or school role, or a missing name; nothing is written then.
     """
     _require_write(scope)
     if rows.empty:
         return 0
     rows = rows[["role", "place_code", "name", "phone"]].astype(object).where(rows.notna(), None)
     with store.transaction(path) as con:
-        allowed = set(dropout_data.contacts(con, scope)["place_code"])
-        allowed |= set(dropout_data.villages(con, scope)["code"]) | set(
-            dropout_data.schools(con, scope)["code"]
-        )
-        tw, tp = scope.township_where("t.code")
-        allowed |= {r[0] for r in con.execute(f"SELECT t.code FROM townships t WHERE {tw}", tp).fetchall()}
-        allowed.add(scope.county)
+        if scope.schools is not None:
+            # a school's account keeps its own school's contacts (校长, 师长), not its township's
+            # villages: a school Scope does not restrict villages, so they must not count here
+            allowed = set(dropout_data.schools(con, scope)["code"])
+        else:
+            allowed = set(dropout_data.contacts(con, scope)["place_code"])
+            allowed |= set(dropout_data.villages(con, scope)["code"]) | set(
+                dropout_data.schools(con, scope)["code"]
+            )
+            tw, tp = scope.township_where("t.code")
+            allowed |= {
+                r[0] for r in con.execute(f"SELECT t.code FROM townships t WHERE {tw}", tp).fetchall()
+            }
+        county_level = permissions.can_county_level(scope, "write_cases")
+        if county_level:
+            allowed.add(scope.county)
+        else:
+            allowed.discard(scope.county)
+        changes = []
         for i, r in enumerate(rows.itertuples(index=False), start=1):
             if r.role not in schema.SIX_CHIEFS:
                 raise CaseError(f"第 {i} 行：未知的角色 {r.role!r}")
+            if r.place_code == scope.county and not county_level:
+                raise CaseError(f"第 {i} 行：全县的{r.role}只能由县级业务人员修改")
             if r.place_code not in allowed:
                 raise CaseError(f"第 {i} 行：单位 {r.place_code} 不在您的权限范围内")
             if not (r.name or "").strip():
                 raise CaseError(f"第 {i} 行：姓名不能为空")
+            old = con.execute(
+                "SELECT name, phone FROM contacts WHERE role = ? AND place_code = ?", [r.role, r.place_code]
+            ).fetchall()
+            new = (r.name.strip(), (r.phone or "").strip() or None)
+            before = old[0] if old else (None, None)
+            fields = {
+                f: [
+                    ids.mask_name(o) if f == "name" else ids.mask_phone(o),
+                    ids.mask_name(n) if f == "name" else ids.mask_phone(n),
+                ]
+                for f, o, n in zip(("name", "phone"), before, new, strict=True)
+                if (o or None) != (n or None)
+            }
             con.execute("DELETE FROM contacts WHERE role = ? AND place_code = ?", [r.role, r.place_code])
-            con.execute(
-                "INSERT INTO contacts VALUES (?, ?, ?, ?)",
-                [r.role, r.place_code, r.name.strip(), (r.phone or "").strip() or None],
-            )
-        _audit(con, scope, "contacts_saved", rows=len(rows))
+            con.execute("INSERT INTO contacts VALUES (?, ?, ?, ?)", [r.role, r.place_code, *new])
+            changes.append({"role": r.role, "place_code": r.place_code, "new": not old, "fields": fields})
+        # names and phones masked as elsewhere in the log: the changes are visible, the numbers not
+        _audit(con, scope, "contacts_saved", rows=len(rows), changes=changes)
     return len(rows)
 
 

@@ -10,16 +10,20 @@ Frames returned here hold personal columns unmasked: callers mask them
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-from lib.core import ids, permissions, schema
+from lib.core import ids, permissions, schema, storemeta
 from lib.core.places import ENROLLED_SQL
 from lib.core.scope import Scope
 from lib.dropout import rules as dropout
+
+#: ``imports.status`` of an import that stands (lib.ingest.commit.COMMITTED; dropout does not import ingest)
+COMMITTED_IMPORT = "已导入"
 
 
 def case_where(scope: Scope, alias: str = "c") -> tuple[str, list[Any]]:
@@ -155,17 +159,71 @@ def school_days(con: duckdb.DuckDBPyConnection, *, until: date, since: date | No
     return [r[0] for r in rows]
 
 
+def reported_through(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Each school in Scope that has enrolled pupils, with the last day its absences are known
+    for (``through``; NaT when it never reported).
+
+    A school's absences are known up to the date its last absences upload describes: the
+    import's ``as_of`` (``import absences --as-of D``; a day in the file later than that
+    counts instead).  Absence rows that no import wrote (the demo's generator, a bulk load)
+    are taken as complete up to the store's data date for every school.
+    """
+    where, params = scope.school_where("sc")
+    data_day = storemeta.data_as_of(con)
+    return con.execute(
+        f"""
+        WITH imp AS (
+            SELECT split_part(k.row_key, chr(31), 1) AS student_id,
+                   TRY_CAST(split_part(k.row_key, chr(31), 2) AS DATE) AS day, i.as_of
+            FROM import_keys k JOIN imports i ON i.import_id = k.import_id
+            WHERE i.kind = 'absences' AND i.status = ?),
+        by_school AS (
+            SELECT st.school_code, max(greatest(imp.as_of, imp.day)) AS through
+            FROM imp JOIN students st ON st.student_id = imp.student_id GROUP BY 1),
+        bulk AS (
+            SELECT EXISTS (SELECT 1 FROM absences a ANTI JOIN imp ON imp.student_id = a.student_id
+                           AND imp.day = a.day) AS any_rows)
+        SELECT sc.code AS school_code, sc.name AS school_name, sc.township_code, t.name AS township_name,
+               CASE WHEN (SELECT any_rows FROM bulk) THEN greatest(b.through, ?::DATE) ELSE b.through END AS through
+        FROM schools sc LEFT JOIN by_school b ON b.school_code = sc.code
+        LEFT JOIN townships t ON t.code = sc.township_code
+        WHERE {where} AND EXISTS (SELECT 1 FROM students st WHERE st.school_code = sc.code
+                                  AND st.status IN {ENROLLED_SQL})
+        ORDER BY sc.township_code, sc.code
+        """,
+        [COMMITTED_IMPORT, data_day.isoformat(), *params],
+    ).df()
+
+
+def unreported(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Schools in Scope whose absences have not been reported for the last N school days
+    (:func:`lib.dropout.rules.unreported_schools`): ``school_code``, ``school_name``,
+    ``township_name``, ``through``, ``missing_days``, ``never``.  No child is named."""
+    since = scope.as_of - timedelta(days=400)
+    days = school_days(con, until=scope.as_of, since=since)
+    reported = reported_through(con, scope)
+    reported["through"] = pd.to_datetime(reported["through"]).dt.date
+    return dropout.unreported_schools(reported, days, as_of=scope.as_of)
+
+
 def detection_inputs(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]:
     """What :func:`lib.dropout.rules.absence_runs` and :func:`lib.dropout.rules.proposals` need for the
-    enrolled students in Scope: their unexcused absences of the last school year, the
-    school days, their cases and the decisions already taken."""
+    enrolled students in Scope: their unexcused absences of the last school year (with their
+    school), each school's last reported day, the school days, their cases and the decisions
+    already taken."""
     sw, sp = scope.student_where("st")
     since = scope.as_of - timedelta(days=400)
     absences = con.execute(
-        f"SELECT a.student_id, a.day, a.excused FROM absences a JOIN students st ON st.student_id = a.student_id "
+        f"SELECT a.student_id, a.day, a.excused, st.school_code FROM absences a "
+        f"JOIN students st ON st.student_id = a.student_id "
         f"WHERE NOT a.excused AND a.day BETWEEN ?::DATE AND ?::DATE AND st.status IN {ENROLLED_SQL} AND {sw}",
         [since.isoformat(), scope.as_of.isoformat(), *sp],
     ).df()
+    # the pupils' schools may lie outside a township Scope (children living there): all schools
+    rep = reported_through(con, replace(scope, townships=None, schools=None, levels=None))
+    reported = pd.Series(
+        pd.to_datetime(rep["through"]).dt.date.to_numpy(), index=rep["school_code"].to_numpy()
+    )
     absences["day"] = pd.to_datetime(absences["day"]).dt.date
     ids_ = absences["student_id"].unique().tolist()
     case_rows = pd.DataFrame(columns=["student_id", "status", "reported_on"])
@@ -188,6 +246,7 @@ def detection_inputs(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, 
     return {
         "absences": absences,
         "school_days": school_days(con, until=scope.as_of, since=since),
+        "reported": reported,
         "cases": case_rows,
         "decisions": decisions,
     }
@@ -394,6 +453,8 @@ def proposals(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[pd.DataFram
     permissions.require(scope, "view_named")  # named list: not for planner/admin-only
 
     inputs = detection_inputs(con, scope)
-    runs = dropout.absence_runs(inputs["absences"], inputs["school_days"], as_of=scope.as_of)
+    runs = dropout.absence_runs(
+        inputs["absences"], inputs["school_days"], as_of=scope.as_of, reported_through=inputs["reported"]
+    )
     found = dropout.proposals(runs, inputs["cases"], inputs["decisions"])
     return found, students(con, scope, found["student_id"].tolist())

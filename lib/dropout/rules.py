@@ -131,8 +131,14 @@ def next_retention_check(returned_on: date, as_of: date, settings: dict[str, Any
 
 
 # ------------------------------------------------------------------ detection from absences
-def absence_runs(absences: pd.DataFrame, school_days: list[date] | pd.Series, *, as_of: date) -> pd.DataFrame:
-    """Runs of consecutive unexcused absence that are still going on ``as_of``.
+def absence_runs(
+    absences: pd.DataFrame,
+    school_days: list[date] | pd.Series,
+    *,
+    as_of: date,
+    reported_through: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Runs of consecutive unexcused absence that are still going on the last day known.
 
     Consecutive means on consecutive *school days* of the calendar: weekends
     and holidays do not break a run; a school day present or an excused
@@ -141,19 +147,27 @@ def absence_runs(absences: pd.DataFrame, school_days: list[date] | pd.Series, *,
     Parameters
     ----------
     absences
-        ``student_id``, ``day``, ``excused``.
+        ``student_id``, ``day``, ``excused`` (and ``school_code`` with ``reported_through``).
     school_days
         Every school day of the calendar up to at least ``as_of``.
     as_of
-        Only runs that include the last school day on or before ``as_of`` are returned.
+        Without ``reported_through``: only runs that include the last school day on or
+        before ``as_of`` are returned.
+    reported_through
+        School code -> the last day that school's absences are known for (its last upload).
+        Each school's runs are counted up to its own last school day on or before that day
+        (and ``as_of``): a school that has not reported this week keeps the runs it had, which
+        may have gone on since.  A school missing here (never reported) has no runs: it is
+        listed by :func:`unreported_schools` instead.
 
     Returns
     -------
     DataFrame
         ``student_id``, ``run_start`` (first day of the run), ``run_end``, ``days``
-        (school days in the run); one row per student at most.
+        (school days in the run), ``through`` (the last school day the run was judged on);
+        one row per student at most.
     """
-    cols = ["student_id", "run_start", "run_end", "days"]
+    cols = ["student_id", "run_start", "run_end", "days", "through"]
     days = sorted({_as_date(d) for d in school_days if _as_date(d) <= as_of})
     if not days or absences.empty:
         return pd.DataFrame(columns=cols)
@@ -161,25 +175,92 @@ def absence_runs(absences: pd.DataFrame, school_days: list[date] | pd.Series, *,
     a = absences[~absences["excused"].fillna(False).astype(bool)]
     pos = a["day"].map(lambda d: index.get(_as_date(d), -1))
     a = a.assign(pos=pos.to_numpy())
-    a = a[a["pos"] >= 0].sort_values(["student_id", "pos"]).drop_duplicates(["student_id", "pos"])
-    last = len(days) - 1
-    ongoing = a[a["student_id"].isin(a.loc[a["pos"] == last, "student_id"])]
+    a = a[a["pos"] >= 0]
+    if reported_through is None:
+        a = a.assign(last=len(days) - 1)
+    else:
+        horizon = {code: _last_index(days, through) for code, through in reported_through.items()}
+        last = a["school_code"].map(lambda c: horizon.get(c, -1)).fillna(-1).astype(int)
+        a = a.assign(last=last.to_numpy())
+        a = a[(a["last"] >= 0) & (a["pos"] <= a["last"])]
+    a = a.sort_values(["student_id", "pos"]).drop_duplicates(["student_id", "pos"])
+    ongoing = a[a["student_id"].isin(a.loc[a["pos"] == a["last"], "student_id"])]
     if ongoing.empty:
         return pd.DataFrame(columns=cols)
     brk = (ongoing["student_id"] != ongoing["student_id"].shift()) | (ongoing["pos"].diff() != 1)
     ongoing = ongoing.assign(run=brk.cumsum())
     runs = ongoing.groupby("run").agg(
-        student_id=("student_id", "first"), start=("pos", "min"), end=("pos", "max"), days=("pos", "size")
+        student_id=("student_id", "first"),
+        start=("pos", "min"),
+        end=("pos", "max"),
+        days=("pos", "size"),
+        last=("last", "first"),
     )
-    runs = runs[runs["end"] == last]
+    runs = runs[runs["end"] == runs["last"]]
     return pd.DataFrame(
         {
             "student_id": runs["student_id"].to_numpy(),
             "run_start": [days[i] for i in runs["start"]],
             "run_end": [days[i] for i in runs["end"]],
             "days": runs["days"].astype("int64").to_numpy(),
+            "through": [days[i] for i in runs["last"]],
         }
     ).sort_values(["days", "student_id"], ascending=[False, True], ignore_index=True)
+
+
+def _last_index(days: list[date], through: Any) -> int:
+    """Index in ``days`` of the last school day on or before ``through`` (-1: none, or unknown)."""
+    if through is None or pd.isna(through):
+        return -1
+    t = _as_date(through)
+    lo, hi = 0, len(days)
+    while lo < hi:  # bisect on the sorted school days
+        mid = (lo + hi) // 2
+        if days[mid] <= t:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo - 1
+
+
+def unreported_schools(
+    reported: pd.DataFrame,
+    school_days: list[date] | pd.Series,
+    *,
+    as_of: date,
+    settings: dict[str, Any] | None = None,
+) -> pd.DataFrame:
+    """Schools whose absences are not known for the last N school days (数据未报).
+
+    Parameters
+    ----------
+    reported
+        One row per school: ``school_code`` and ``through`` (its last reported day; NaT/None
+        when it never reported), other columns kept.
+    school_days
+        The calendar's school days.
+    settings
+        ``dropout.unreported_after_school_days`` (N, default 2): a school is listed when N or
+        more school days up to ``as_of`` lie after its last report.
+
+    Returns
+    -------
+    DataFrame
+        The listed schools, most behind first, with ``missing_days`` (school days not reported;
+        every school day of the window for a school that never reported) and ``never``.
+    """
+    s = (settings or config.SETTINGS)["dropout"]
+    n = int(s.get("unreported_after_school_days", 2))
+    days = sorted({_as_date(d) for d in school_days if _as_date(d) <= as_of})
+    idx = [_last_index(days, t) for t in reported["through"]]
+    out = reported.assign(
+        missing_days=[len(days) - 1 - i for i in idx],
+        never=[t is None or pd.isna(t) for t in reported["through"]],
+    )
+    out = out[(out["missing_days"] >= n) & (len(days) > 0)]
+    return out.sort_values(
+        ["never", "missing_days", "school_code"], ascending=[False, False, True], ignore_index=True
+    )
 
 
 def proposals(

@@ -15,7 +15,9 @@ and the report) and :mod:`lib.ingest.commit` (the store); the kinds and their
 synonyms in :mod:`lib.ingest.kinds`.  This module is the public face: import
 from here.  Beside the pipeline: :mod:`lib.ingest.view` (the import page's tables),
 :mod:`lib.ingest.explore` (自由探索: any file charted, masked) and
-:mod:`lib.ingest.corrections` (更正记录: one record by the import's rules).  The report contract and the problem codes are in docs/cli.md, the
+:mod:`lib.ingest.corrections` (更正记录: one record by the import's rules); in front of it all,
+:mod:`lib.ingest.gate` (every upload's bytes checked against the size and row limits, zip bombs
+refused, before anything parses them).  The report contract and the problem codes are in docs/cli.md, the
 behaviour in docs/ingest.md.
 
 Example

@@ -41,8 +41,10 @@ FOREIGN_KEYS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("aid_records", "student_id", "student_id"),
         ("absences", "student_id", "student_id"),
         ("aid_applications", "student_id", "student_id"),
+        ("transfers", "student_id", "student_id"),
     ),
     "schools": (
+        ("transfers", "from_school", "code"),
         ("students", "school_code", "code"),
         ("aid_records", "school_code", "code"),
         ("dropout_cases", "school_code", "code"),
@@ -55,6 +57,7 @@ FOREIGN_KEYS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("schools", "village_code", "code"),
     ),
     "dropout_cases": (("case_responsibles", "case_id", "case_id"), ("case_actions", "case_id", "case_id")),
+    "townships": (("villages", "township_code", "code"), ("schools", "township_code", "code")),
 }
 
 
@@ -463,13 +466,14 @@ def undo_check(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[dict[str, 
     if not allowed:
         return last, why
     if last["user_name"] != scope.user and not scope.is_whole_county:
-        return last, f"这次导入由 {last['user_name']} 完成，只有本人或全县权限的用户可以撤销。"
+        # another user's import (maybe another township's): name neither them nor what they imported
+        return None, "最近一次导入不是您做的，只有本人或全县权限的用户可以撤销。"
     kind = KINDS[last["kind"]]
     count, digest = _fingerprint(con, kind, last["import_id"])
     if digest.split(":")[0] != str(last["after_hash"]).split(":")[0]:
         return last, "导入后数据库程序已升级，无法核对导入的行是否被修改过，因此不能撤销。"
     if count != int(last["after_count"]) or digest != str(last["after_hash"]):
-        when = _later_edit(con, last)
+        when = _later_edit(con, last) if scope.is_whole_county else ""  # the log is not a township's
         return last, (
             f"导入后这些{kind.label}记录已被修改或删除{when}，撤销会丢失之后录入的内容，因此不能撤销。"
             f"如需更正，请导入修正后的文件。"
@@ -519,6 +523,8 @@ def undo_last_import(*, scope: Scope, path: Path | None = None, import_id: str |
             raise UndoRefused(
                 f"{import_id} 不是最近一次导入(最近一次是 {last['import_id']})，只能撤销最近一次。"
             )
+        if last is None and reason and import_id:
+            raise UndoRefused(f"{import_id} 不是您可以撤销的最近一次导入。")
         if reason:
             raise UndoRefused(reason)
         kind = KINDS[last["kind"]]
@@ -567,12 +573,19 @@ def undo_last_import(*, scope: Scope, path: Path | None = None, import_id: str |
 
 
 # ------------------------------------------------------------------ history and remembered mappings
-def list_imports(con: duckdb.DuckDBPyConnection, *, limit: int = 20) -> pd.DataFrame:
-    """Recent imports, newest first."""
+def list_imports(
+    con: duckdb.DuckDBPyConnection, *, limit: int = 20, scope: Scope | None = None
+) -> pd.DataFrame:
+    """Recent imports, newest first: every import for a county-scope role (or ``scope=None``),
+    else only the user's own (a township does not see the county's import history)."""
+    mine, params = ("", [])
+    if scope is not None and not permissions.can_county_level(scope, "import"):
+        mine, params = "WHERE user_name = ? ", [scope.user]
     return con.execute(
         "SELECT import_id, kind, mode, filename, rows_in_file, rows_written, rows_new, rows_removed, "
-        "rows_skipped, user_name, committed_at, status, undone_by, undone_at FROM imports "
-        f"ORDER BY seq DESC LIMIT {int(limit)}"
+        f"rows_skipped, user_name, committed_at, status, undone_by, undone_at FROM imports {mine}"
+        f"ORDER BY seq DESC LIMIT {int(limit)}",
+        params,
     ).df()
 
 

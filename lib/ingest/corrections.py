@@ -11,6 +11,12 @@ township user corrects only its own).  The write is one transaction that
 first checks nobody changed those fields since the form was shown, and the
 audit log records the old and new values (personal values masked there).
 
+No lost update: the page passes the record *as the form showed it* (``base``).  Only
+the fields the user changed against ``base`` are written, and only if each still holds
+its ``base`` value (compare-and-set); a field someone else changed meanwhile raises
+:class:`CorrectionConflict` naming it, and nothing is written, so the stale form
+neither reverts the other user's change nor loses what its user typed.
+
 Pipeline: ``find_record`` -> (form) -> ``check_correction`` -> ``apply_correction``.
 """
 
@@ -113,7 +119,22 @@ class CorrectionError(AppError, ValueError):
 
 
 class CorrectionConflict(CorrectionError):
-    """Someone changed the record since the form was shown."""
+    """Someone changed the record since the form was shown.
+
+    ``fields``: column -> (value when the form was shown, value now, value typed), personal
+    values masked unless the user sees them unmasked.
+    """
+
+    def __init__(self, message: str, fields: dict[str, tuple[str, str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.fields = fields or {}
+
+    def frame(self) -> pd.DataFrame:
+        """字段, 打开时, 现在, 您填写的: one line per conflicting field."""
+        return pd.DataFrame(
+            [(f, *v) for f, v in self.fields.items()],
+            columns=["字段", "打开表单时", "现在(他人已改)", "您填写的"],
+        )
 
 
 @dataclass
@@ -390,6 +411,7 @@ def apply_correction(
     new_values: dict[str, Any],
     *,
     reason: str,
+    base: dict[str, Any] | None = None,
     path: Any = None,
 ) -> Correction:
     """Check and write one correction in one transaction, and record it in the audit log.
@@ -403,6 +425,11 @@ def apply_correction(
         form's fields; only those that differ from the stored row are written.
     reason
         Why (required; recorded with the old and new values).
+    base
+        The record as the form showed it (:func:`find_record` when the form was opened).
+        Only the fields whose value differs from ``base`` are written, each only if the
+        stored value is still its ``base`` value.  None: the stored row now is the base
+        (a caller that passes only the fields it changes).
     path
         The store (default ``EDU_DB``).
 
@@ -414,6 +441,8 @@ def apply_correction(
     Raises
     ------
     lib.core.permissions.NotPermitted
+    CorrectionConflict
+        A field the user changed was changed by someone else since ``base`` (nothing written).
     CorrectionError
         Not found in Scope, not valid (message lists the problems), or no reason.
     """
@@ -421,6 +450,9 @@ def apply_correction(
     if not (reason or "").strip():
         raise CorrectionError("请填写更正原因")
     with store.transaction(path) as con:
+        if base is not None:
+            new_values = {c: v for c, v in new_values.items() if not _same(v, base.get(c))}
+            _check_unchanged_since(con, scope, table, key, base, new_values)
         fix = check_correction(con, scope, table, key, new_values)
         if not fix.ok:
             raise CorrectionError("；".join(p.message for p in fix.errors))
@@ -457,6 +489,36 @@ def apply_correction(
             detail=json.dumps(detail, ensure_ascii=False, default=str, sort_keys=True),
         )
     return fix
+
+
+def _check_unchanged_since(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    table: str,
+    key: dict[str, Any],
+    base: dict[str, Any],
+    typed: dict[str, Any],
+) -> None:
+    """Raise :class:`CorrectionConflict` if a field the user changed no longer holds ``base``'s value."""
+    if not typed:
+        return
+    now = find_record(con, scope, table, key)
+    masked = permissions.masked(scope)
+    stale = {
+        _label(table, c): (
+            show_value(table, c, base.get(c), masked),
+            show_value(table, c, now.get(c), masked),
+            show_value(table, c, v, masked),
+        )
+        for c, v in typed.items()
+        if not _same(now.get(c), base.get(c))
+    }
+    if stale:
+        raise CorrectionConflict(
+            f"您打开表单后，他人已修改了{'、'.join(stale)}：未保存任何内容。您填写的内容仍在表单中，"
+            "请核对现值后再保存，或重新载入记录。",
+            stale,
+        )
 
 
 def _audit_value(table: str, column: str, v: Any) -> Any:

@@ -55,6 +55,7 @@ CODES: dict[str, tuple[str, str]] = {
     "out_of_range": ("error", "数值超出合理范围"),
     "id_scientific": ("error", "身份证号被 Excel 改成科学计数法(已损坏)"),
     "id_excel_zeros": ("error", "身份证号末三位为000且校验位不符(被 Excel 截断)"),
+    "id_numeric": ("error", "身份证号单元格是数字格式(Excel 只保留 15 位有效数字，已损坏)"),
     "id_checksum": ("error", "身份证号校验位错误"),
     "id_format": ("error", "身份证号格式错误"),
     "xueji_format": ("error", "学籍号格式错误"),
@@ -75,6 +76,8 @@ CODES: dict[str, tuple[str, str]] = {
     "coords_outside": ("error", "坐标不在本县区范围内"),
     "coords_incomplete": ("error", "经度、纬度只填了一个"),
     "bad_crs": ("error", "坐标系无法识别"),
+    "bad_geometry": ("error", "边界不是有效的多边形"),
+    "geometry_outside": ("error", "边界不在本县区范围内"),
     # warnings: the row is imported
     "coords_swapped": ("warning", "经纬度填反，已交换"),
     "coords_converted": ("warning", "坐标已转换为 WGS-84"),
@@ -157,6 +160,11 @@ class ParsedFile:
     sha256: str = ""
     size: int = 0
     notes: list[Problem] = field(default_factory=list)
+    #: each cell's type as the spreadsheet stored it (:data:`CELL_TYPES`), under the headers as
+    #: written and aligned with ``frame``; None for text files (CSV, GeoJSON), where every cell is text
+    cell_types: pd.DataFrame | None = None
+    #: a boundary file's coordinate system as read (e.g. ``EPSG:4527``), before conversion to WGS-84
+    source_crs: str | None = None
 
     @property
     def headers(self) -> dict[str, str]:
@@ -182,6 +190,14 @@ class ParsedFile:
                 pass
         return column
 
+    def cell_type(self, column: str) -> pd.Series | None:
+        """The stored type of each cell of a canonical ``column`` (:data:`CELL_TYPES` letters,
+        None for an empty cell), aligned with ``frame``; None when the file has no cell types."""
+        header = self.headers.get(column)
+        if self.cell_types is None or header is None or header not in self.cell_types:
+            return None
+        return self.cell_types[header]
+
     def signature(self) -> str:
         """Identifies the file's layout (its kind and headers): the key a mapping is remembered by."""
         text = (self.kind or "") + "\x1f" + "\x1f".join(clean_header(c) for c in self.columns)
@@ -199,8 +215,12 @@ def _limits() -> tuple[int, int]:
     return int(float(s["max_upload_mb"]) * 1024 * 1024), int(s["max_rows"])
 
 
+#: Boundary files (polygons with properties): GeoJSON, or a shapefile zipped with its .dbf/.prj.
+GEO_TYPES = ("geojson", "shapefile")
+
+
 def file_type(data: bytes, filename: str) -> str:
-    """``csv`` or ``xlsx`` from the bytes (the name is only a hint).
+    """``csv``, ``xlsx``, ``geojson`` or ``shapefile`` (zipped) from the bytes (the name is only a hint).
 
     Raises
     ------
@@ -212,11 +232,14 @@ def file_type(data: bytes, filename: str) -> str:
     if data.startswith(_ZIP):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
-                if any(n.startswith("xl/") for n in z.namelist()):
+                names = z.namelist()
+                if any(n.startswith("xl/") for n in names):
                     return "xlsx"
+                if any(n.lower().endswith(".shp") for n in names):
+                    return "shapefile"
         except zipfile.BadZipFile:
             raise _refuse(filename, "unreadable", "压缩包结构损坏") from None
-        raise _refuse(filename, "binary_file", "这是一个压缩包，不是 Excel 工作簿")
+        raise _refuse(filename, "binary_file", "这是一个压缩包，不是 Excel 工作簿，也不含 Shapefile(.shp)")
     if data.startswith(_OLE):
         raise _refuse(filename, "old_excel")
     head = data[:8192]
@@ -224,6 +247,9 @@ def file_type(data: bytes, filename: str) -> str:
         return "csv"
     if b"\x00" in head:
         raise _refuse(filename, "binary_file", "文件含二进制内容(可能是图片、PDF 或压缩文件)")
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start.startswith(b"{") and re.search(rb'"type"\s*:\s*"Feature', head):
+        return "geojson"
     return "csv"
 
 
@@ -318,7 +344,29 @@ def _cell_text(v: Any) -> str | None:
     return str(v)
 
 
-def _xlsx_grid(data: bytes, filename: str, *, sheet: str | None = None) -> tuple[list[list[str | None]], str]:
+#: Cell types a spreadsheet stores (``ParsedFile.cell_types``): an ID number or a code that
+#: Excel holds as a number has lost everything past 15 significant digits.
+CELL_TYPES: dict[str, str] = {"s": "文本", "n": "数字", "d": "日期", "b": "是/否"}
+
+
+def _cell_type(v: Any) -> str | None:
+    """The :data:`CELL_TYPES` letter of a cell value as openpyxl returns it."""
+    if v is None or isinstance(v, str):
+        return None if v is None else "s"
+    if isinstance(v, bool):
+        return "b"
+    if isinstance(v, int | float | Decimal):
+        return "n"
+    if isinstance(v, date | datetime | time):
+        return "d"
+    return "s"
+
+
+Grid = list[list[str | None]]
+
+
+def _xlsx_grid(data: bytes, filename: str, *, sheet: str | None = None) -> tuple[Grid, Grid, str]:
+    """(cells as text, each cell's type letter, the worksheet's name), row by row."""
     import openpyxl
 
     try:
@@ -330,10 +378,70 @@ def _xlsx_grid(data: bytes, filename: str, *, sheet: str | None = None) -> tuple
         ws = wb[sheet] if sheet in names else wb.worksheets[0]
         if ws.max_row in (None, 1) and ws.max_column in (None, 1):
             ws.reset_dimensions()
-        grid = [[_cell_text(v) for v in row] for row in ws.iter_rows(min_row=1, values_only=True)]
-        return grid, ws.title
+        grid: Grid = []
+        types: Grid = []
+        for row in ws.iter_rows(min_row=1, values_only=True):
+            grid.append([_cell_text(v) for v in row])
+            types.append([_cell_type(v) for v in row])
+        return grid, types, ws.title
     finally:
         wb.close()
+
+
+def _geo_grid(data: bytes, filename: str, ftype: str) -> tuple[Grid, str | None]:
+    """A boundary file as rows: its properties as text and a ``geometry`` column (WKT, WGS-84),
+    and the coordinate system it was written in.
+
+    Projected or geographic CRSs (a GeoJSON ``crs`` member, a shapefile's .prj) are converted to
+    WGS-84 here; GCJ-02/BD-09 cannot be written in a CRS and are declared at validation.  A
+    file without a CRS is taken as WGS-84 when its coordinates are degrees, else refused.
+    A shapefile without a .cpg whose names read as Latin letters is read again as GBK.
+    """
+    import pyogrio
+
+    def read(**kw: Any) -> Any:
+        try:
+            return pyogrio.read_dataframe(io.BytesIO(data), **kw)
+        except Exception as exc:  # GDAL raises many kinds for damaged files
+            raise _refuse(filename, "unreadable", f"无法读取边界文件({type(exc).__name__})") from exc
+
+    gdf = read()
+    if ftype == "shapefile" and _latin_names(gdf):
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            has_cpg = any(n.lower().endswith(".cpg") for n in z.namelist())
+        if not has_cpg:
+            gdf = read(encoding="gbk")
+    source = gdf.crs.to_string() if gdf.crs is not None else None
+    if gdf.crs is None or gdf.crs.is_geographic:  # GeoJSON without a crs member reads as WGS-84
+        minx, miny, maxx, maxy = gdf.total_bounds if len(gdf) else (0, 0, 0, 0)
+        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+            raise _refuse(
+                filename,
+                "bad_crs",
+                "文件没有写明坐标系(GeoJSON 的 crs 或 Shapefile 的 .prj)，而坐标不是经纬度",
+            )
+    if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
+        gdf = gdf.to_crs(config.WGS84)
+    props = [c for c in gdf.columns if c != gdf.geometry.name]
+    header: list[str | None] = [*props, "geometry"]
+    rows: Grid = [header]
+    wkt = gdf.geometry.to_wkt(rounding_precision=6)
+    for values, shape in zip(gdf[props].itertuples(index=False), wkt, strict=True):
+        rows.append([_cell_text(v) if not _is_missing(v) else None for v in values] + [shape])
+    return rows, source
+
+
+def _is_missing(v: Any) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _latin_names(gdf: Any) -> bool:
+    texts = [c for c in gdf.columns if c != gdf.geometry.name and not pd.api.types.is_numeric_dtype(gdf[c])]
+    text = " ".join(str(v) for c in texts for v in gdf[c].head(50))
+    return _odd_letters(text)
 
 
 def sheet_names(data: bytes) -> list[str]:
@@ -512,20 +620,33 @@ def _check_size(data: bytes, filename: str) -> None:
         )
 
 
-def _read_table(
-    data: bytes, filename: str, ftype: str, kind: Kind | None, sheet: str | None
-) -> tuple[list[list[str | None]], int, pd.DataFrame, str | None, str | None]:
-    """(rows down to the header, header index, data rows as text, encoding, worksheet)."""
+@dataclass
+class _Table:
+    """A file read as rows: the rows down to the header, the header's index, the data rows
+    as text, and what the file said about itself."""
+
+    grid: Grid
+    h: int
+    raw: pd.DataFrame
+    encoding: str | None = None
+    sheet: str | None = None
+    types: pd.DataFrame | None = None
+    source_crs: str | None = None
+
+
+def _read_table(data: bytes, filename: str, ftype: str, kind: Kind | None, sheet: str | None) -> _Table:
     _, max_rows = _limits()
-    encoding = sheet_used = None
+    encoding = sheet_used = types = source_crs = None
     if ftype == "xlsx":
-        grid, sheet_used = _xlsx_grid(data, filename, sheet=sheet)
+        grid, types, sheet_used = _xlsx_grid(data, filename, sheet=sheet)
+    elif ftype in GEO_TYPES:
+        grid, source_crs = _geo_grid(data, filename, ftype)
     else:
         text, encoding = decode(data, filename)
         fast = _csv_fast(text, kind, max_rows)
         if fast is not None:
             grid, h, raw = fast
-            return grid, h, _limit_rows(raw, filename), encoding, sheet_used
+            return _Table(grid, h, _limit_rows(raw, filename), encoding)
         grid = _csv_grid(text)
     if len(grid) > max_rows + _HEADER_SCAN:
         raise _refuse(
@@ -534,7 +655,8 @@ def _read_table(
     h = _find_header(grid, kind)
     if h < 0:
         raise _no_header(grid, kind, filename)
-    return grid, h, _limit_rows(_frame(grid, h, _unique(grid[h])), filename), encoding, sheet_used
+    raw, type_frame = _frame(grid, h, _unique(grid[h]), types=types)
+    return _Table(grid, h, _limit_rows(raw, filename), encoding, sheet_used, type_frame, source_crs)
 
 
 def _limit_rows(frame: pd.DataFrame, filename: str) -> pd.DataFrame:
@@ -583,7 +705,8 @@ def read_upload(
     k = _kind(kind, filename)
     _check_size(data, filename)
     ftype = file_type(data, filename)
-    grid, h, raw, encoding, sheet_used = _read_table(data, filename, ftype, k, sheet)
+    read = _read_table(data, filename, ftype, k, sheet)
+    grid, h, raw = read.grid, read.h, read.raw
     columns = _unique(grid[h])
     title = [" ".join(str(c) for c in r if c) for r in grid[:h] if any(c for c in r)]
     frame, mapping_used, notes = raw, {c: None for c in columns}, []
@@ -595,8 +718,8 @@ def read_upload(
         filename=filename,
         kind=kind,
         file_type=ftype,
-        encoding=encoding,
-        sheet=sheet_used,
+        encoding=read.encoding,
+        sheet=read.sheet,
         header_row=h + 1,
         columns=columns,
         mapping=mapping_used,
@@ -607,6 +730,8 @@ def read_upload(
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
         notes=notes,
+        cell_types=read.types,
+        source_crs=read.source_crs,
     )
 
 
@@ -626,17 +751,31 @@ def remap(parsed: ParsedFile, mapping: dict[str, str | None]) -> ParsedFile:
     )
 
 
-def _frame(grid: list[list[str | None]], h: int, columns: list[str]) -> pd.DataFrame:
+def _columns_of(body: Grid, width: int) -> list[tuple]:
+    padded = [r if len(r) == width else (r + [None] * (width - len(r)))[:width] for r in body]
+    return list(zip(*padded, strict=True)) if padded else [() for _ in range(width)]
+
+
+def _frame(
+    grid: Grid, h: int, columns: list[str], *, types: Grid | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """The rows under the header as trimmed text (<NA> for empty), blank rows dropped,
-    with each row's number in the file."""
+    with each row's number in the file; and, when ``types`` is given, each kept cell's type
+    (same rows, same columns, category dtype)."""
     import pyarrow as pa
 
-    width = len(columns)
     body = grid[h + 1 :]
-    padded = [r if len(r) == width else (r + [None] * (width - len(r)))[:width] for r in body]
-    cols = list(zip(*padded, strict=True)) if padded else [() for _ in columns]
-    arrays = [pa.array(values, type=pa.string()) for values in cols]
-    return _text_frame(columns, arrays, list(range(h + 2, h + 2 + len(body))))
+    arrays = [pa.array(values, type=pa.string()) for values in _columns_of(body, len(columns))]
+    frame = _text_frame(columns, arrays, list(range(h + 2, h + 2 + len(body))))
+    if types is None:
+        return frame, None
+    kept = (frame[ROW] - (h + 2)).to_numpy()
+    cats = pd.CategoricalDtype(list(CELL_TYPES))
+    typed = {
+        c: pd.Series(pd.Categorical(pd.Series(v, dtype="object").to_numpy()[kept], dtype=cats))
+        for c, v in zip(columns, _columns_of(types[h + 1 :], len(columns)), strict=True)
+    }
+    return frame, pd.DataFrame(typed, index=frame.index)
 
 
 def _text_frame(columns: list[str], arrays: list[Any], rows: list[int]) -> pd.DataFrame:

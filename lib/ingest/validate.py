@@ -25,7 +25,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib.core import geo, ids, schema
+from lib.core import geo, ids, permissions, schema
 from lib.core.scope import Scope
 from lib.ingest.kinds import KINDS, Kind, clean_header
 from lib.ingest.read import CODES, ROW, ParsedFile, Problem, as_kind, guess_kind, guess_mapping
@@ -94,8 +94,13 @@ class Reference:
     students: pd.DataFrame | None = None
     existing: pd.DataFrame | None = None
     scope_restricts_schools: bool = False
+    #: may the county-level contacts (the 教体局局长) be written: a county-scope role over the whole
+    #: county (None, a hand-built reference: when every township is in Scope)
+    county_contacts: bool | None = None
     #: identity (ID number or 学籍号) -> student_id; built from ``students`` when None
     identities: pd.Series | None = None
+    #: the Scope is the whole county (county-wide kinds: boundaries, the 校历)
+    whole_county: bool = True
 
 
 def _frame_of(*cols: str) -> pd.DataFrame:
@@ -110,6 +115,11 @@ def empty_reference(county: str = "411503") -> Reference:
         _frame_of("code", "name", "township_code", "in_scope"),
         _frame_of("code", "name", "township_code", "level", "in_scope"),
     )
+
+
+def _county_contacts(scope: Scope) -> bool:
+    """A county-level record is written only through a county-scope role over the whole county."""
+    return scope.townships is None and scope.schools is None and permissions.can_county_level(scope, "import")
 
 
 def key_sql(kind: Kind, alias: str) -> str:
@@ -133,8 +143,22 @@ def scope_sql(kind: Kind, scope: Scope, alias: str = "o") -> tuple[str, list[Any
     tw, tp = scope.township_where("_t.code")
     towns_in = f"(SELECT _t.code FROM townships _t WHERE {tw})"
     t = kind.table
+    if kind.county_wide and t != "townships":  # the county's own: whole-county users only
+        return ("TRUE" if scope.is_whole_county else "FALSE"), []
     if t == "schools":
         return scope.school_where(a)
+    if t == "townships":
+        return scope.township_where(f"{a}.code")
+    if t == "school_calendar":
+        return ("TRUE" if scope.is_whole_county else "FALSE"), []
+    if t == "enrolment_counts":
+        return f"{a}.school_code IN {schools_in}", sp
+    if t == "transfers":
+        students_in = f"(SELECT _st.student_id FROM students _st WHERE _st.school_code IN {schools_in})"
+        return (
+            f"({a}.student_id IN {students_in} OR {a}.from_school IN {schools_in} OR {a}.to_school IN {schools_in})",
+            [*sp, *sp, *sp],
+        )
     if t == "villages":
         return scope.village_where(a)
     if t == "village_population":
@@ -153,9 +177,11 @@ def scope_sql(kind: Kind, scope: Scope, alias: str = "o") -> tuple[str, list[Any
             params += sp
         return cond, params
     if t == "contacts":
+        if scope.schools is not None or scope.levels is not None:  # a school: its own school's contacts
+            return f"{a}.place_code IN {schools_in}", sp
         cond = f"({a}.place_code IN {towns_in} OR {a}.place_code IN {villages_in} OR {a}.place_code IN {schools_in}"
         params = [*tp, *vp, *sp]
-        if scope.townships is None:
+        if _county_contacts(scope):
             cond += f" OR {a}.place_code = ?"
             params.append(scope.county)
         return cond + ")", params
@@ -199,8 +225,10 @@ def load_reference(con: duckdb.DuckDBPyConnection, kind: str | Kind, scope: Scop
         schools,
         boundary,
         scope_restricts_schools=scope.schools is not None or scope.levels is not None,
+        whole_county=scope.is_whole_county,
+        county_contacts=_county_contacts(scope),
     )
-    if k.table in ("students", "absences", "dropout_cases", "aid_records"):
+    if k.table in _FINDS_STUDENTS:
         ref.students = _objects(
             con.execute(
                 f"SELECT st.student_id, st.id_number, st.xueji_number, st.school_code, "
@@ -339,9 +367,13 @@ class _Sink:
         self.rows = frame[ROW]
         self.items: list[Problem] = []
 
-    def errored(self) -> pd.Series:
-        """Rows that already have an error (a follow-on problem would only repeat it)."""
-        return self.rows.isin({p.row for p in self.items if p.severity == "error"})
+    def errored(self, column: str | None = None) -> pd.Series:
+        """Rows that already have an error (a follow-on problem would only repeat it); with
+        ``column``, only errors in that column (a row's other problems are still its own)."""
+        header = self.parsed.header_of(column) if column else None
+        return self.rows.isin(
+            {p.row for p in self.items if p.severity == "error" and (header is None or p.column == header)}
+        )
 
     def file(self, code: str, message: str, *, column: str | None = None, row: int | None = None) -> None:
         """A problem of the file as a whole (at the header row unless told otherwise)."""
@@ -515,6 +547,24 @@ _GRADE_WORDS = {
 }
 
 
+#: How a 校历 names a day (上课日 yes/no).
+_DAY_WORDS = {
+    **dict.fromkeys(("上课", "上课日", "正常上课", "补课", "调休上课", "调课", "工作日", "在校"), "是"),
+    **dict.fromkeys(("放假", "假期", "休息", "休息日", "节假日", "寒假", "暑假", "周末", "停课"), "否"),
+}
+
+
+def _school_year_text(raw: pd.Series) -> pd.Series:
+    """A school year as reports write it (``2025-2026学年``, ``2025—2026``, ``2025学年``) -> ``2025``."""
+    s = normalise_text(raw).str.replace(r"\s", "", regex=True)
+    pair = s.str.extract(r"^(\d{4})[-—–~～至/](\d{4})(?:学年度?|年度?)?$")
+    first, second = pd.to_numeric(pair[0], errors="coerce"), pd.to_numeric(pair[1], errors="coerce")
+    single = s.str.extract(r"^(\d{4})(?:学年度?|年度?)$")[0]
+    out = raw.astype("object")
+    out = out.where(~_flag(second == first + 1), pair[0].astype("object"))
+    return out.where(single.isna(), single.astype("object"))
+
+
 def _type_columns(frame: pd.DataFrame, kind: Kind, sink: _Sink) -> pd.DataFrame:
     out = pd.DataFrame({ROW: frame[ROW]})
     for f in kind.fields:
@@ -536,6 +586,8 @@ def _type_columns(frame: pd.DataFrame, kind: Kind, sink: _Sink) -> pd.DataFrame:
             if f.name == "grade":
                 words = _lookup(raw, pd.Series(_GRADE_WORDS))
                 raw = words.where(words.notna(), raw.astype("object"))
+            if f.name == "school_year":
+                raw = _school_year_text(raw)
             values, bad = parse_numbers(raw, integer=f.type == "int")
             sink.cells(bad, f.name, "bad_number", "“{v}”不是可识别的数字", values=raw, personal=personal)
             if f.range is not None:
@@ -546,6 +598,9 @@ def _type_columns(frame: pd.DataFrame, kind: Kind, sink: _Sink) -> pd.DataFrame:
                 )
                 values = values.where(~out_of)
         elif f.type == "bool":
+            if f.name == "is_school_day":
+                words = _lookup(normalise_text(raw).str.replace(r"\s", "", regex=True), pd.Series(_DAY_WORDS))
+                raw = words.where(words.notna(), raw.astype("object"))
             values, bad = parse_bools(raw)
             sink.cells(bad, f.name, "bad_bool", "“{v}”应为 是/否", values=raw, personal=personal)
             if kind.table:
@@ -648,6 +703,10 @@ def _resolve_names(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) ->
 
 
 _DAMAGE = {
+    "numeric": (
+        "id_numeric",
+        "身份证号在 Excel 中存成了数字(只保留 15 位有效数字，后几位已丢失，无法恢复)：请把该列设为文本后从原系统重新导出",
+    ),
     "scientific": (
         "id_scientific",
         "身份证号被 Excel 改成科学计数法，后几位已丢失，无法恢复：请从原系统重新导出(设为文本格式)",
@@ -666,6 +725,10 @@ def _check_ids(df: pd.DataFrame, kind: Kind, sink: _Sink) -> None:
     the ID, 学籍号 format."""
     if "id_number" in df:
         damage = id_damage(df["id_number"])
+        numeric = sink.parsed.cell_type("id_number")
+        if numeric is not None:
+            stored_as_number = _flag(pd.Series(numeric.to_numpy() == "n", index=df.index))
+            damage = damage.mask(stored_as_number, "numeric")
         for what, (code, text) in _DAMAGE.items():
             sink.cells(
                 damage == what, "id_number", code, text + "({v})", values=df["id_number"], personal="id"
@@ -819,6 +882,92 @@ def _check_coords(df: pd.DataFrame, kind: Kind, ref: Reference, crs: str, sink: 
     df["lon"], df["lat"] = lon.where(~half), lat.where(~half)
 
 
+def _town_kind(names: pd.Series) -> pd.Series:
+    """街道 / 镇 / 乡 from a township's name; anything else (管理区, 开发区 ...) 类似乡级单位."""
+    n = names.astype("string")
+    return pd.Series(
+        np.select(
+            [
+                n.str.endswith("街道").fillna(False),
+                n.str.endswith("镇").fillna(False),
+                n.str.endswith("乡").fillna(False),
+            ],
+            ["街道", "镇", "乡"],
+            default="类似乡级单位",
+        ),
+        index=names.index,
+        dtype="object",
+    ).where(n.notna(), None)
+
+
+def _check_boundaries(df: pd.DataFrame, kind: Kind, ref: Reference, crs: str, sink: _Sink) -> None:
+    """Township polygons: 9-digit codes of this county (a 12-digit 国土 code ending in 000 is
+    read as its first 9), valid polygons (GCJ-02/BD-09 converted to WGS-84), inside the county;
+    the kind from the name, the seat a point inside the polygon when the file gives none."""
+    if kind.table != "townships" or "geometry" not in df:
+        return
+    import shapely
+
+    code = _col(df, "code").astype("string")
+    code = code.where(~_flag(code.str.fullmatch(r"\d{9}000")), code.str[:9])
+    foreign = _flag(
+        code.notna() & code.str.fullmatch(r"\d{9}").fillna(False) & ~code.str.startswith(ref.county)
+    )
+    sink.cells(
+        foreign, "code", "township_code_format", f"乡镇代码“{{v}}”不属于本县区({ref.county})", values=code
+    )
+    df["code"] = code.where(~foreign, None).astype("object")
+    df["county_code"] = ref.county
+    shapes = shapely.from_wkt(df["geometry"].astype("object").to_numpy(), on_invalid="ignore")
+    polygonal = np.array(
+        [g is not None and not g.is_empty and g.geom_type in ("Polygon", "MultiPolygon") for g in shapes]
+    )
+    sink.cells(
+        ~polygonal & df["geometry"].notna().to_numpy(),
+        "geometry",
+        "bad_geometry",
+        "边界不是多边形(应为乡镇的面状边界)",
+    )
+    shapes = np.where(polygonal, shapes, None)
+    ok = polygonal.copy()
+    if ok.any():
+        fixed = shapely.make_valid(shapes[ok])
+        if crs in ("gcj02", "bd09"):
+            convert = {"gcj02": geo.gcj02_to_wgs84, "bd09": geo.bd09_to_wgs84}[crs]
+            fixed = shapely.transform(fixed, lambda xy: np.column_stack(convert(xy[:, 0], xy[:, 1])))
+            sink.cells(
+                pd.Series(ok, index=df.index),
+                "geometry",
+                "coords_converted",
+                f"边界按 {CRS[crs]} 转换为 WGS-84",
+            )
+        shapes[ok] = fixed
+    if ref.boundary is not None and ok.any():
+        inside = np.zeros(len(df), dtype=bool)
+        county = ref.boundary
+        inside[ok] = [
+            g.intersection(county).area >= 0.5 * g.area if g.area > 0 else False for g in shapes[ok]
+        ]
+        sink.cells(
+            pd.Series(ok & ~inside, index=df.index),
+            "geometry",
+            "geometry_outside",
+            "边界大部分不在本县区范围内(坐标系是否写明？高德/百度坐标请选择 GCJ-02/BD-09)",
+        )
+        ok &= inside
+    df["geometry"] = pd.Series(
+        [g.wkt if g is not None else None for g in np.where(ok, shapes, None)], index=df.index, dtype="object"
+    )
+    seats = shapely.point_on_surface(np.where(ok, shapes, None))
+    for col, coord in (("seat_lon", shapely.get_x), ("seat_lat", shapely.get_y)):
+        given = _col(df, col)
+        derived = pd.Series(coord(seats), index=df.index)
+        df[col] = given.where(given.notna(), derived).astype("float64")
+    if "name" in df:
+        kind_col = _col(df, "kind")
+        df["kind"] = kind_col.where(kind_col.notna(), _town_kind(df["name"])).astype("object")
+
+
 def _short_hash(*parts: object) -> str:
     return hashlib.sha1(SEP.join("" if p is None else str(p) for p in parts).encode()).hexdigest()
 
@@ -867,7 +1016,7 @@ def _derive_keys(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) -> N
     absences and aid records find their student, cases and aid records get an ID
     from what identifies them."""
     t = kind.table
-    if t in ("students", "absences", "dropout_cases", "aid_records"):
+    if t in _FINDS_STUDENTS:
         df["student_id"] = _find_students(df, ref)
     if t == "students":
         ident = _col(df, "id_number").where(_col(df, "id_number").notna(), _col(df, "xueji_number"))
@@ -895,7 +1044,9 @@ def _derive_keys(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) -> N
                 "id_missing",
                 "未填身份证号",
             )
-    if t in ("absences", "aid_records"):
+    if t in ("absences", "aid_records", "transfers", "aid_applications") or (
+        t == "aid_donation_grants" and df["student_id"].notna().any()
+    ):
         written = pd.Series(False, index=df.index)
         for c in ("student_id", "id_number", "xueji_number"):
             if c in sink.parsed.headers:
@@ -930,6 +1081,49 @@ def _derive_keys(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) -> N
                 )
             ]
             df["record_id"] = rid.where(rid.notna(), pd.Series(made, index=df.index, dtype="object"))
+    if kind.derive_key is not None and kind.key and _col(df, kind.key[0]).isna().any():
+        prefix, cols = kind.derive_key
+        parts = [_key_part(_col(df, c)).astype("object") for c in cols]
+        made = [
+            f"{prefix}{_short_hash(*vals)[:12]}"
+            if any(v is not None and v is not pd.NA for v in vals)
+            else None
+            for vals in zip(*parts, strict=True)
+        ]
+        k0 = kind.key[0]
+        df[k0] = _col(df, k0).where(_col(df, k0).notna(), pd.Series(made, index=df.index, dtype="object"))
+    if t == "aid_recipients" and "village_code" in df:
+        town_of = pd.Series(
+            ref.villages["township_code"].to_numpy(dtype=object), index=ref.villages["code"].to_numpy()
+        )
+        tc = _col(df, "township_code")
+        df["township_code"] = tc.where(
+            tc.notna(), _lookup(df["village_code"].astype("object"), town_of)
+        ).astype("object")
+    if t == "aid_applications" and ref.students is not None:
+        by_student = pd.Series(
+            ref.students["school_code"].to_numpy(), index=ref.students["student_id"].to_numpy()
+        )
+        sc = _col(df, "school_code")
+        df["school_code"] = sc.where(sc.notna(), _lookup(df["student_id"], by_student)).astype("object")
+    if t == "transfers":
+        _resolve_transfer_schools(df, ref, sink)
+        tid = _col(df, "transfer_id")
+        if tid.isna().any():
+            made = [
+                f"T{_short_hash(sid, d, on)[:12]}" if isinstance(sid, str) else None
+                for sid, d, on in zip(
+                    df["student_id"], _col(df, "direction"), _key_part(_col(df, "transfer_on")), strict=True
+                )
+            ]
+            df["transfer_id"] = tid.where(tid.notna(), pd.Series(made, index=df.index, dtype="object"))
+    if t == "school_calendar" and "day" in df:
+        day = pd.to_datetime(df["day"], errors="coerce")
+        year = pd.Series(np.where(day.dt.month >= 9, day.dt.year, day.dt.year - 1), index=df.index)
+        term = pd.Series(np.where((day.dt.month >= 9) | (day.dt.month == 1), 1, 2), index=df.index)
+        for col, derived in (("school_year", year), ("term", term)):
+            given = _col(df, col)
+            df[col] = given.where(given.notna(), derived.where(day.notna())).astype("Int64")
     if t == "dropout_cases":
         cid = _col(df, "case_id")
         if cid.isna().any():
@@ -941,10 +1135,76 @@ def _derive_keys(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) -> N
             df["case_id"] = cid.where(cid.notna(), pd.Series(made, index=df.index, dtype="object"))
 
 
+#: Kinds whose rows name a student (found by number, ID or 学籍号).
+_FINDS_STUDENTS = (
+    "students",
+    "absences",
+    "dropout_cases",
+    "aid_records",
+    "transfers",
+    "aid_applications",
+    "aid_donation_grants",
+)
+
+
+def _resolve_transfer_schools(df: pd.DataFrame, ref: Reference, sink: _Sink) -> None:
+    """原学校 / 转入学校 as written (a county school's code or name, or a school outside the
+    county) -> ``from_school`` / ``to_school`` codes, the outside school in ``other_school_name``.
+
+    The county's side of a move must be a county school (the pupil's own school when left
+    blank): 转出, 休学 and 复学 from it, 转入 to it.  The far side of a 转出 or 转入 may be any
+    school; one that is not the county's is kept by name.
+    """
+    codes = pd.Series(ref.schools["code"].to_numpy(dtype=object), index=ref.schools["code"].to_numpy())
+    by_name, ambiguous = {}, set()
+    for code, name in zip(ref.schools["code"], _clean_names(ref.schools["name"]), strict=True):
+        if name in by_name:
+            ambiguous.add(name)
+        by_name[name] = code
+    names = pd.Series({n: c for n, c in by_name.items() if n not in ambiguous}, dtype="object")
+
+    def county_school(col: str) -> tuple[pd.Series, pd.Series]:
+        written = _col(df, col)
+        found = _lookup(normalise_codes(written), codes)
+        found = found.where(found.notna(), _lookup(_clean_names(written), names))
+        return written, found
+
+    own = pd.Series(None, index=df.index, dtype="object")
+    if ref.students is not None and not ref.students.empty:
+        school_of = pd.Series(
+            ref.students["school_code"].to_numpy(dtype=object), index=ref.students["student_id"].to_numpy()
+        )
+        own = _lookup(df["student_id"].astype("object"), school_of)
+    direction = _col(df, "direction")
+    inbound = _flag(direction == "转入")
+    from_written, from_found = county_school("from_school_name")
+    to_written, to_found = county_school("to_school_name")
+    home_written, home_found = from_written.where(~inbound, to_written), from_found.where(~inbound, to_found)
+    home = home_found.where(home_written.notna(), own)
+    header = "to_school_name" if "to_school_name" in df else None
+    if not inbound.all() and "from_school_name" in df:
+        header = "from_school_name"
+    sink.cells(
+        home_written.notna() & home_found.isna(),
+        header,
+        "unknown_school",
+        "找不到本县区的学校“{v}”(转出、休学、复学的原学校，转入的转入学校，须是本县区的学校)",
+        values=home_written,
+    )
+    far_written, far_found = to_written.where(~inbound, from_written), to_found.where(~inbound, from_found)
+    moves = _flag(direction.isin(["转出", "转入"]))
+    df["from_school"] = home.where(~inbound, far_found.where(moves)).astype("object")
+    df["to_school"] = far_found.where(moves & ~inbound, home.where(inbound)).astype("object")
+    outside = moves & far_written.notna() & far_found.isna()
+    df["other_school_name"] = far_written.where(outside).astype("object")
+
+
 def _check_required(df: pd.DataFrame, kind: Kind, sink: _Sink) -> None:
     for c in kind.required:
         if c in df:
-            sink.cells(df[c].isna() & ~sink.errored(), c, "missing_value", f"“{kind.field(c).label}”不能为空")
+            sink.cells(
+                df[c].isna() & ~sink.errored(c), c, "missing_value", f"“{kind.field(c).label}”不能为空"
+            )
     for group in kind.one_of:
         present = [c for c in group if c in df]
         if not present or ("student_id" in group and kind.table in ("students", "absences", "aid_records")):
@@ -955,6 +1215,8 @@ def _check_required(df: pd.DataFrame, kind: Kind, sink: _Sink) -> None:
     if kind.table:
         for k in kind.key:
             if k in df and k not in kind.required:
+                # a key derived from the row (a student's number from the ID) is missing because
+                # of an error elsewhere in the row: that error says it already
                 sink.cells(
                     df[k].isna() & ~sink.errored(), k, "missing_value", f"“{kind.field(k).label}”不能为空"
                 )
@@ -1006,6 +1268,15 @@ def _in_scope_rows(df: pd.DataFrame, kind: Kind, ref: Reference) -> pd.Series:
         return _lookup(df[col], table).fillna(unknown).astype(bool)
 
     t = kind.table
+    if kind.county_wide:  # the county's own: whole-county users only
+        return pd.Series(ref.whole_county, index=df.index)
+    if t == "enrolment_counts":
+        return look("school_code", flags(ref.schools))
+    if t == "transfers" and ref.students is not None:
+        ok = look("student_id", flags(ref.students, "student_id"), unknown=False)
+        for side in ("from_school", "to_school"):
+            ok |= look(side, flags(ref.schools), unknown=False)
+        return ok
     if t == "schools":
         ok = look("township_code", flags(ref.townships))
         return ok & look("code", flags(ref.schools), unknown=False) if ref.scope_restricts_schools else ok
@@ -1021,7 +1292,14 @@ def _in_scope_rows(df: pd.DataFrame, kind: Kind, ref: Reference) -> pd.Series:
         ok = look("village_code", flags(ref.villages))
         return ok & look("school_code", flags(ref.schools)) if ref.scope_restricts_schools else ok
     if t == "contacts":
-        whole = pd.Series([bool(ref.townships["in_scope"].astype(bool).all())], index=[ref.county])
+        county_ok = (
+            bool(ref.townships["in_scope"].astype(bool).all())
+            if ref.county_contacts is None
+            else ref.county_contacts
+        )
+        whole = pd.Series([county_ok], index=[ref.county])
+        if ref.scope_restricts_schools:  # a school: its own school's contacts only
+            return look("place_code", flags(ref.schools))
         return look(
             "place_code", pd.concat([flags(ref.townships), flags(ref.villages), flags(ref.schools), whole])
         )
@@ -1035,12 +1313,25 @@ def _check_scope(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) -> N
     col = next(
         (
             c
-            for c in ("school_code", "village_code", "township_code", "place_code", "student_id")
+            for c in (
+                "school_code",
+                "village_code",
+                "township_code",
+                "place_code",
+                "student_id",
+                "code",
+                "day",
+            )
             if c in df and c in kind.names
         ),
         None,
     )
-    sink.cells(~inside, col, "out_of_scope", "该行属于您权限范围以外的乡镇或学校，不能导入")
+    text = (
+        f"“{kind.label}”是全县区的数据，只有全县权限的用户可以导入"
+        if kind.county_wide
+        else "该行属于您权限范围以外的乡镇或学校，不能导入"
+    )
+    sink.cells(~inside, col, "out_of_scope", text)
 
 
 def _tuples(frame: pd.DataFrame) -> list[tuple]:
@@ -1065,7 +1356,7 @@ def _check_existing(df: pd.DataFrame, kind: Kind, ref: Reference, mode: str, sin
     col = kind.key[0] if len(kind.key) == 1 else None
     if kind.table == "students" and "student_id" not in sink.parsed.headers:
         col = next((c for c in ("id_number", "xueji_number") if c in sink.parsed.headers), None)
-    if mode == "append":
+    if mode == "append" and kind.table != "school_calendar":  # a 校历 day overrides the draft's
         sink.cells(
             present & ~sink.errored(),
             col,
@@ -1111,6 +1402,22 @@ def _provided(kind: Kind, parsed: ParsedFile) -> tuple[str, ...]:
         out.add("student_id")
     if kind.table == "aid_records":
         out.add("school_code")
+    if kind.derive_key is not None:
+        out |= set(kind.key)
+    if kind.table in ("aid_applications", "aid_donation_grants") and (
+        have & {"id_number", "xueji_number", "student_id"}
+    ):
+        out.add("student_id")
+    if kind.table == "aid_applications":
+        out.add("school_code")
+    if kind.table == "aid_recipients" and "village_code" in out:
+        out.add("township_code")
+    derived = {
+        "transfers": ("student_id", "from_school", "to_school", "other_school_name"),
+        "townships": ("county_code", "kind", "seat_lon", "seat_lat"),
+        "school_calendar": ("school_year", "term"),
+    }
+    out |= set(derived.get(kind.table or "", ()))
     if kind.table:
         out &= set(schema.TABLES[kind.table].names)
     return tuple(c for c in kind.stored() if c in out)
@@ -1178,6 +1485,7 @@ def validate(
     _check_ids(df, k, sink)
     _check_codes(df, k, ref, sink)
     _check_coords(df, k, ref, crs, sink)
+    _check_boundaries(df, k, ref, crs, sink)
     _derive_keys(df, k, ref, sink)
     _check_required(df, k, sink)
     _check_duplicates(df, k, sink)

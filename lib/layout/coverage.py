@@ -37,6 +37,7 @@ TOWNSHIP_COLUMNS: dict[str, str] = {
     "p95_km": "95%距离(km)",
     "seats_per_child": "人均学位(可达)",
     "schools": "学校数",
+    "seats": "学位",
     "over_capacity": "超容量学校",
     "small_schools": "不足100人学校",
     "boarding_beds": "寄宿床位",
@@ -58,6 +59,14 @@ class LayoutData:
     grades: pd.DataFrame  # school_code, grade, students (today)
     history: pd.DataFrame  # school_code, school_year, students
     in_scope: frozenset[str] = field(default_factory=frozenset)
+    # pupils by school, home village and grade today (every school of the county: pupils of a
+    # closed school may go to any school, and a receiving school's own pupils count)
+    origins: pd.DataFrame = field(
+        default_factory=pd.DataFrame
+    )  # school_code, village_code, grade, students, boarders
+    # every village of the county with its point and children (aggregates): homes across the border
+    county_villages: pd.DataFrame = field(default_factory=pd.DataFrame)  # code, township_code, name, lon, lat
+    county_population: pd.DataFrame = field(default_factory=pd.DataFrame)  # village_code, year, age, persons
 
     @property
     def base_year(self) -> int:
@@ -124,6 +133,22 @@ def load_layout_data(con: duckdb.DuckDBPyConnection, scope: Scope) -> LayoutData
     ).df()
     ow, op = scope.school_where("sc")
     mine = {r[0] for r in con.execute(f"SELECT sc.code FROM schools sc WHERE {ow}", op).fetchall()}
+    origins = con.execute(
+        f"SELECT st.school_code, st.village_code, st.grade, count(*) AS students, "
+        f"count(*) FILTER (WHERE st.boarding) AS boarders FROM students st "
+        f"JOIN schools sc ON sc.code = st.school_code WHERE st.status IN {ENROLLED_SQL} AND {sw} "
+        f"GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        sp,
+    ).df()
+    cw, cp = reach_scope(scope).village_where("v")
+    county_villages = con.execute(
+        f"SELECT v.code, v.township_code, v.name, v.lon, v.lat FROM villages v WHERE {cw} ORDER BY 1", cp
+    ).df()
+    county_pop = con.execute(
+        f"SELECT p.village_code, p.year, p.age, p.persons FROM village_population p "
+        f"JOIN villages v ON v.code = p.village_code WHERE {cw}",
+        cp,
+    ).df()
     return LayoutData(
         scope=scope,
         townships=towns,
@@ -134,6 +159,9 @@ def load_layout_data(con: duckdb.DuckDBPyConnection, scope: Scope) -> LayoutData
         grades=grades,
         history=history,
         in_scope=frozenset(mine),
+        origins=origins,
+        county_villages=county_villages,
+        county_population=county_pop,
     )
 
 
@@ -157,7 +185,7 @@ def school_stats(schools: pd.DataFrame, classes: pd.DataFrame) -> pd.DataFrame:
     c = classes.copy()
     c["primary"] = np.where(c["grade"] <= 6, c["students"], 0)
     c["junior"] = np.where(c["grade"] >= 7, c["students"], 0)
-    c["large"] = (c["students"] >= lay["large_class"]).astype(int)
+    c["large"] = (c["students"] > lay["large_class"]).astype(int)
     agg = c.groupby("school_code").agg(
         enrolled=("students", "sum"),
         enrolled_primary=("primary", "sum"),
@@ -176,7 +204,7 @@ def school_stats(schools: pd.DataFrame, classes: pd.DataFrame) -> pd.DataFrame:
 
 
 def school_status(schools: pd.DataFrame) -> pd.Series:
-    """over (enrolled > capacity), large (a class >= 大班额), small (< 100 pupils), else normal."""
+    """over (enrolled > capacity), large (a class above 大班额), small (< 100 pupils), else normal."""
     lay = config.SETTINGS["layout"]
     status = np.where(
         schools["enrolled"] > schools["capacity"].fillna(np.inf),
@@ -225,6 +253,8 @@ class LayoutView:
     schools: pd.DataFrame  # band schools with seats, status, projected columns
     projection: pd.DataFrame  # school_code, year, enrolled (band grades)
     township_trend: pd.DataFrame  # code, year, children
+    # the Scope's own schools: every school, seat and bed figure counts only these (reach counts all)
+    in_scope: frozenset[str] = frozenset()
 
 
 def compute_layout(
@@ -295,8 +325,9 @@ def compute_layout(
     )
     supply = _flag_projection(supply, projection, base + horizon)
     trend = _township_trend(proj, v2t, band=band, years=range(base, base + horizon + 1))
-    towns = _township_rows(reach, supply, data.townships, trend, base=base, last=base + horizon)
-    county = _county_row(reach, supply, trend, base=base, last=base + horizon)
+    own = supply[supply["code"].isin(data.in_scope)]
+    towns = _township_rows(reach, own, data.townships, trend, base=base, last=base + horizon)
+    county = _county_row(reach, own, trend, base=base, last=base + horizon)
     return LayoutView(
         band=band,
         km=threshold,
@@ -309,6 +340,7 @@ def compute_layout(
         schools=supply,
         projection=projection,
         township_trend=trend,
+        in_scope=data.in_scope,
     )
 
 
@@ -345,6 +377,7 @@ def _summarise(reach: pd.DataFrame, schools: pd.DataFrame) -> dict[str, Any]:
         "p95_km": geo.weighted_quantile(d, w, 0.95) if children > 0 else None,
         "seats_per_child": float(np.average(reach["access"], weights=w)) if children > 0 else None,
         "schools": len(schools),
+        "seats": int(round(float(schools["seats"].sum()))) if len(schools) else 0,
         "over_capacity": int((schools["band_enrolled"] > schools["seats"]).sum() if len(schools) else 0),
         "small_schools": int((schools["enrolled"] < lay["small_school"]).sum()),
         "boarding_beds": int(schools["boarding_beds"].fillna(0).sum()),
@@ -420,7 +453,7 @@ def coverage_json(view: LayoutView) -> dict[str, Any]:
 def township_table(view: LayoutView) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The township table with Chinese headers, and its cell colours (red/amber/green/none)."""
     t = view.townships
-    shown = [c for c in TOWNSHIP_COLUMNS if c not in ("schools", "boarding_beds")]  # fit a laptop screen
+    shown = [c for c in TOWNSHIP_COLUMNS if c not in ("schools", "seats", "boarding_beds")]  # fit a laptop
     table = t[shown].rename(columns=TOWNSHIP_COLUMNS)
     colours = pd.DataFrame("none", index=table.index, columns=table.columns)
     colours[TOWNSHIP_COLUMNS["share"]] = t["share"].map(
@@ -628,7 +661,8 @@ def plot_projection(view: LayoutView, *, title: str) -> Any:
     """Projected enrolment of the band's schools and school-age children, by year."""
     import plotly.graph_objects as go
 
-    enrol = view.projection.groupby("year")["enrolled"].sum()
+    own = view.projection["school_code"].isin(view.in_scope)
+    enrol = view.projection[own].groupby("year")["enrolled"].sum()
     kids = view.township_trend.groupby("year")["children"].sum()
     fig = go.Figure()
     fig.add_scatter(
@@ -637,7 +671,7 @@ def plot_projection(view: LayoutView, *, title: str) -> Any:
     fig.add_scatter(
         x=enrol.index, y=enrol.values, name="预计在校生", mode="lines+markers", line={"color": AMBER}
     )
-    seats = float(view.schools["seats"].sum())
+    seats = float(view.schools[view.schools["code"].isin(view.in_scope)]["seats"].sum())
     fig.add_hline(y=seats, line_dash="dot", line_color=GREY, annotation_text=f"学位 {seats:,.0f}")
     fig.update_xaxes(dtick=1)
     return charts._layout(fig, title)
@@ -680,6 +714,7 @@ TABLE_FORMATS: dict[str, Any] = {
     TOWNSHIP_COLUMNS["p95_km"]: _km_text,
     TOWNSHIP_COLUMNS["seats_per_child"]: lambda v: "—" if v is None or pd.isna(v) else f"{v:.2f}",
     TOWNSHIP_COLUMNS["boarding_beds"]: "{:,}",
+    TOWNSHIP_COLUMNS["seats"]: "{:,}",
     TOWNSHIP_COLUMNS["projected_children"]: "{:,}",
     TOWNSHIP_COLUMNS["projected_change"]: lambda v: "—" if v is None or pd.isna(v) else f"{v * 100:+.1f}%",
 }
@@ -724,3 +759,34 @@ def township_export(view: LayoutView) -> pd.DataFrame:
     }
     out = pd.concat([rows, pd.DataFrame([county])], ignore_index=True)
     return out.rename(columns={"code": "乡镇代码", **TOWNSHIP_COLUMNS})
+
+
+def out_of_reach_table(
+    data: LayoutData, reach: pd.DataFrame, *, km: float, names: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """Villages whose children of the band are beyond the threshold: township, village, children,
+    the distance to the nearest school of the band and its name, farthest first (a 乡镇 head's list).
+
+    Parameters
+    ----------
+    reach : pandas.DataFrame
+        From :func:`lib.core.geo.village_reach` with ``children`` (a LayoutView's or a scenario's).
+    km : float
+        The threshold the distances were judged by.
+    names : dict, optional
+        School code -> name (default today's schools; a scenario adds its new ones).
+    """
+    towns = dict(zip(data.townships["code"], data.townships["name"], strict=True))
+    names = names or dict(zip(data.schools["code"], data.schools["name"], strict=True))
+    r = reach[~reach["within"].astype(bool) & (reach["children"] > 0)]
+    out = pd.DataFrame(
+        {
+            "乡镇": r["township_code"].map(towns),
+            "村(社区)": r["name"],
+            "学龄儿童": r["children"].round().astype(int),
+            "到最近学校(km，道路估算)": r["road_km"].round(2),
+            "超出阈值(km)": (r["road_km"] - km).round(2),
+            "最近的学校": r["school_code"].map(lambda c: names.get(c, c) if c else "—"),
+        }
+    )
+    return out.sort_values(["到最近学校(km，道路估算)", "学龄儿童"], ascending=False).reset_index(drop=True)

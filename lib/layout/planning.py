@@ -1,38 +1,39 @@
-"""布局规划: what-if scenarios on the school network, and optimal networks with PySAL spopt.
+"""布局规划: what-if scenarios on the school network and what they change.
 
 A scenario is a named list of changes (JSON-serialisable dicts):
 
 * ``{"op": "close", "code": C}``: close school C;
-* ``{"op": "merge", "code": A, "into": B}``: close A, its pupils go to B;
+* ``{"op": "merge", "code": A, "into": B}``: close A, its pupils go to B where B is within
+  reach of their home (else as for a closure);
 * ``{"op": "add", "code": N, "name": ..., "level": ..., "lon": .., "lat": .., "capacity": .., "boarding_beds": ..}``;
 * ``{"op": "capacity", "code": C, "capacity": .., "boarding_beds": ..}``.
 
 Children are counted where they live (:mod:`lib.layout.coverage`), so a scenario never
-drops a child; reach and distance use :func:`lib.core.geo.village_reach` (one
-definition everywhere).  Pupils of a closed school move to the nearest open
-school of the band with room (the merge target for a merge).
+drops a child; reach uses :func:`lib.core.geo.village_reach` (one definition everywhere).
+Pupils are placed by the rules of :mod:`lib.layout.assign` (reach from home, boarding
+from grade 4, 无法安置 otherwise) in the scenario's year, and every school figure counts
+the Scope's own schools only.  Optimal networks: :mod:`lib.layout.optimize`.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 import numpy as np
 import pandas as pd
+import shapely
 
 from lib.core import config, fmt, geo, i18n, permissions, schema, store
 from lib.core.errors import AppError
 from lib.core.scope import Scope
+from lib.layout import assign, population
 from lib.layout import coverage as layout
-from lib.layout import population
 from lib.present.cards import Card
 
 OPS = ("close", "merge", "add", "capacity")
-MODELS = ("pmedian", "mclp", "lscp")
 
 
 class ScenarioError(AppError, ValueError):
@@ -113,59 +114,28 @@ def apply_changes(
     return open_net, closed
 
 
-def reassign_pupils(
-    schools: pd.DataFrame, open_net: pd.DataFrame, closed: dict[str, str], *, band: str
-) -> pd.Series:
-    """Band pupils per open school after the closed schools' pupils move (total conserved).
-
-    Each closed school's pupils go to its merge target, else to the nearest
-    open band school with room, then the next nearest, and what no school has
-    room for goes to the nearest one (it is then over capacity, and shown).
-    """
-    sup = layout.band_supply(open_net, band).set_index("code")
-    pupils = sup["band_enrolled"].astype(float).copy()
-    room = (sup["seats"] - pupils).clip(lower=0)
-    old = layout.band_supply(schools, band).set_index("code")
-    if sup.empty:
-        return pupils
-    for code, into in closed.items():
-        if code not in old.index:
-            continue
-        n = float(old.loc[code, "band_enrolled"])
-        if into and into in pupils.index:
-            pupils[into] += n
-            room[into] = max(room[into] - n, 0)
-            continue
-        d = geo.haversine_km(
-            sup["lon"].to_numpy(float),
-            sup["lat"].to_numpy(float),
-            float(old.loc[code, "lon"]),
-            float(old.loc[code, "lat"]),
-        )
-        order = sup.index[np.argsort(d)]
-        for target in order:
-            take = min(n, room[target])
-            pupils[target] += take
-            room[target] -= take
-            n -= take
-            if n <= 0:
-                break
-        if n > 0:
-            pupils[order[0]] += n
-    return pupils
-
-
 # ---------------------------------------------------------------- the effect of a scenario
 
 
 @dataclass(frozen=True)
 class Effect:
-    """Numbers of one network for one band and year (county and per township)."""
+    """Numbers of one network for one band and year (the Scope's and per township).
+
+    ``schools``: the band's open schools (every township: reach crosses borders) with
+    ``pupils`` (band grades), ``pupils_all``, ``seats``, ``boarders``, ``boarding_beds``,
+    ``classes_over_large``, ``classes_over_xlarge``, ``over`` and ``in_scope``; ``rows``: the
+    assignment (:class:`lib.layout.assign.Assignment` rows, band grades, every pupil).
+    """
 
     county: dict[str, Any]
     townships: pd.DataFrame
     reach: pd.DataFrame
     schools: pd.DataFrame
+    rows: pd.DataFrame
+    grades: pd.DataFrame
+    year: int
+    band: str
+    km: float = 0.0  # the band's reach threshold the figures were judged by
 
 
 def evaluate(
@@ -176,7 +146,7 @@ def evaluate(
     km: float | None = None,
     year: int | None = None,
 ) -> Effect:
-    """Children within reach, distances, capacity and boarding of the network after ``changes``.
+    """Children within reach, where pupils go, classes, capacity and boarding after ``changes``.
 
     Parameters
     ----------
@@ -184,24 +154,105 @@ def evaluate(
     changes : list of dict
     band : {"primary", "junior"}
     km : float, optional
-        Threshold (default config).
+        Reach threshold of ``band`` (default config; the other band keeps its own).
     year : int, optional
-        Year of the children (default the base year; up to five projected years).
+        Year of the children and pupils (default the base year; up to the projection's last year).
 
     Returns
     -------
     Effect
-        ``county`` holds ``children_total``, ``children_within_reach``, ``children_beyond``,
-        ``mean_km``, ``p95_km``, ``max_km`` (road estimate to the school each village is
-        assigned to, its nearest open band school), ``schools_over_capacity``,
-        ``schools_under_100``, ``classes_over_large`` (today's classes of open schools),
-        ``boarding_beds`` and ``boarding_missing`` (children beyond reach in grades
-        that may board, 4-9, minus beds).
+        ``county`` (the Scope's figures) holds ``children_total``, ``children_within_reach``,
+        ``children_beyond`` (children by home village, the coverage rule), ``pupils_total``,
+        ``unplaced`` (无法安置), ``mean_km``, ``p95_km``, ``max_km`` (road estimate from home to
+        the school each pupil is assigned to), ``schools``, ``seats``, ``schools_over_capacity``,
+        ``schools_under_100`` (whole-school pupils), ``classes_over_large`` /
+        ``classes_over_xlarge`` (a grade's classes when its pupils ÷ classes exceed 55 / 65),
+        ``boarding_beds``, ``boarding_needed`` (boarders) and ``boarding_missing``.
+
+    Raises
+    ------
+    ScenarioError
+        A change cannot be applied, or ``year`` is outside the projection.
     """
     threshold, factor = geo.reach_settings(band, km=km)
+    lay = config.SETTINGS["layout"]
     base = data.base_year
     year = base if year is None else int(year)
+    if not base <= year <= base + int(lay["projection_years"]):
+        raise ScenarioError(f"年份 {year} 超出预测范围 {base}-{base + int(lay['projection_years'])}")
     open_net, closed = apply_changes(data.schools, changes)
+    added = _added(data, open_net)
+    migration = lay.get("migration_rates") or None
+    reach = children_reach(data, open_net, band=band, year=year, km=threshold, detour=factor)
+    origins = assign.project_origins(
+        data.origins,
+        data.county_population,
+        base_year=base,
+        year=year,
+        schools=data.schools,
+        villages=data.county_villages,
+        migration=migration,
+        village_township=dict(
+            zip(data.county_villages["code"], data.county_villages["township_code"], strict=True)
+        ),
+    )
+    result = assign.assign_pupils(
+        origins,
+        open_net,
+        data.county_villages,
+        sites=data.schools,
+        closed=closed,
+        added=set(added),
+        km=assign.thresholds(band=band, km=threshold),
+        detour=factor,
+    )
+    grades = assign.school_grades(result.rows, assign.grade_classes(data.grades), added=added)
+    sup = _school_table(data, open_net, grades, added, band=band)
+    rows = _territory(data, result.rows, band=band)
+    own_sup, own_rows = sup[sup["in_scope"]], rows[rows["in_scope"]]
+    county = _effect_row(reach, own_sup, own_rows)
+    by_reach = dict(tuple(reach.groupby("township_code")))
+    by_sup = dict(tuple(own_sup.groupby("township_code")))
+    by_rows = dict(tuple(own_rows.groupby("home_township")))
+    towns = [
+        {
+            "code": t.code,
+            "name": t.name,
+            **_effect_row(
+                by_reach.get(t.code, reach.iloc[:0]),
+                by_sup.get(t.code, own_sup.iloc[:0]),
+                by_rows.get(t.code, own_rows.iloc[:0]),
+            ),
+        }
+        for t in data.townships.itertuples()
+    ]
+    return Effect(
+        county=county,
+        townships=pd.DataFrame(towns),
+        reach=reach,
+        schools=sup,
+        rows=rows,
+        grades=grades,
+        year=year,
+        band=band,
+        km=threshold,
+    )
+
+
+def _added(data: layout.LayoutData, open_net: pd.DataFrame) -> dict[str, str]:
+    """New schools of the network: code -> band (of their level)."""
+    new = open_net[~open_net["code"].isin(set(data.schools["code"]))]
+    return {
+        c: ("junior" if lv == "初中" else "primary") for c, lv in zip(new["code"], new["level"], strict=True)
+    }
+
+
+def children_reach(
+    data: layout.LayoutData, open_net: pd.DataFrame, *, band: str, year: int, km: float, detour: float
+) -> pd.DataFrame:
+    """The Scope's villages with the band's children of ``year``, their nearest open band school
+    and whether it is within reach (:func:`lib.core.geo.village_reach`)."""
+    base = data.base_year
     if not data.population.empty and year != base:
         proj = population.project_population(
             data.population,
@@ -216,51 +267,107 @@ def evaluate(
     villages["children"] = (
         population.band_children(proj, band=band, year=year).reindex(villages["code"]).fillna(0.0).to_numpy()
     )
-    reach = geo.village_reach(villages, open_net, band=band, km=threshold, detour=factor)
-    pupils = reassign_pupils(data.schools, open_net, closed, band=band)
-    sup = layout.band_supply(open_net, band).set_index("code")
-    sup["pupils"] = pupils.reindex(sup.index).fillna(0)
-    sup = sup.reset_index()
+    return geo.village_reach(villages, open_net, band=band, km=km, detour=detour)
+
+
+def _school_table(
+    data: layout.LayoutData, open_net: pd.DataFrame, grades: pd.DataFrame, added: dict[str, str], *, band: str
+) -> pd.DataFrame:
+    """The band's open schools with what they hold after the assignment."""
+    sup = layout.band_supply(open_net, band).copy()
+    lo, hi = schema.BAND_GRADES[band][0], schema.BAND_GRADES[band][-1]
+    mine = grades[grades["grade"].between(lo, hi)]
+    per = mine.groupby("school_code")[["pupils", "boarders", "large", "xlarge"]].sum()
+    whole = grades.groupby("school_code")[["pupils", "boarders"]].sum()
+    code = sup["code"]
+    sup["pupils"] = code.map(per["pupils"]).fillna(0.0).to_numpy()
+    sup["pupils_all"] = code.map(whole["pupils"]).fillna(0.0).to_numpy()
+    sup["boarders"] = code.map(per["boarders"]).fillna(0.0).to_numpy()
+    sup["boarders_all"] = code.map(whole["boarders"]).fillna(0.0).to_numpy()
+    sup["classes_over_large"] = code.map(per["large"]).fillna(0).astype(int).to_numpy()
+    sup["classes_over_xlarge"] = code.map(per["xlarge"]).fillna(0).astype(int).to_numpy()
+    sup["boarding_beds"] = sup["boarding_beds"].fillna(0).astype(float)
+    sup["over"] = sup["pupils"] > sup["seats"] + 1e-9
+    sup["township_code"] = sup["township_code"].where(
+        sup["township_code"].notna(), sup["code"].map(_locate(data, sup[sup["code"].isin(added)]))
+    )
+    sup["in_scope"] = sup["code"].isin(data.in_scope) | (
+        sup["code"].isin(added) & sup["township_code"].isin(set(data.townships["code"]))
+    )
+    sup["new"] = sup["code"].isin(added)
+    return sup.reset_index(drop=True)
+
+
+def _locate(data: layout.LayoutData, schools: pd.DataFrame) -> dict[str, str]:
+    """The township each (new) school stands in: the polygon holding it, else (a click just
+    outside the drawn boundary) the township of the nearest village."""
+    if schools.empty:
+        return {}
+    polys = shapely.from_wkt(data.townships["geometry"].to_numpy()) if len(data.townships) else []
+    towns = data.townships["code"].to_numpy()
+    v = data.county_villages
+    out = {}
+    for code, lon, lat in zip(schools["code"], schools["lon"], schools["lat"], strict=True):
+        inside = shapely.contains_xy(polys, float(lon), float(lat)) if len(polys) else np.array([])
+        if inside.any():
+            out[code] = str(towns[int(np.argmax(inside))])
+        elif len(v):
+            d = geo.haversine_km(v["lon"].to_numpy(float), v["lat"].to_numpy(float), float(lon), float(lat))
+            out[code] = str(v["township_code"].to_numpy()[int(np.argmin(d))])
+    return out
+
+
+def _territory(data: layout.LayoutData, rows: pd.DataFrame, *, band: str) -> pd.DataFrame:
+    """The band's assignment rows with the home township and whether they are the Scope's pupils.
+
+    A pupil belongs to the territory of home (children are counted where they live); a
+    pupil with no known home village to the township of the school they attend today.
+    """
+    lo, hi = schema.BAND_GRADES[band][0], schema.BAND_GRADES[band][-1]
+    r = rows[rows["grade"].between(lo, hi)].copy()
+    home = r["village_code"].map(
+        dict(zip(data.county_villages["code"], data.county_villages["township_code"], strict=True))
+    )
+    school_town = r["from_code"].map(
+        dict(zip(data.schools["code"], data.schools["township_code"], strict=True))
+    )
+    r["home_township"] = home.fillna(school_town)
+    r["in_scope"] = r["home_township"].isin(set(data.townships["code"])) & (
+        r["village_code"].notna() | r["from_code"].isin(data.in_scope)
+    )
+    return r.reset_index(drop=True)
+
+
+def _effect_row(reach: pd.DataFrame, sup: pd.DataFrame, rows: pd.DataFrame) -> dict[str, Any]:
     small = config.SETTINGS["layout"]["small_school"]
-    lo, hi = schema.BAND_AGES[band]
-    board_share = (hi - max(lo, 9) + 1) / (hi - lo + 1)  # ages of grades 4+ (grades 1-3 do not board)
-    county = _effect_row(reach, sup, small, board_share, open_net)
-    rows = []
-    for t in data.townships.itertuples():
-        r = _effect_row(
-            reach[reach.township_code == t.code],
-            sup[sup.township_code == t.code],
-            small,
-            board_share,
-            open_net[open_net.township_code == t.code],
-        )
-        rows.append({"code": t.code, "name": t.name, **r})
-    return Effect(county=county, townships=pd.DataFrame(rows), reach=reach, schools=sup)
-
-
-def _effect_row(
-    reach: pd.DataFrame, sup: pd.DataFrame, small: int, board_share: float, open_net: pd.DataFrame
-) -> dict[str, Any]:
     w = reach["children"].to_numpy(float)
     total = float(w.sum())
     within = float(w[reach["within"].to_numpy(bool)].sum())
-    d = reach["road_km"].to_numpy(float)
-    beds = float(sup["boarding_beds"].fillna(0).sum())
-    need = (total - within) * board_share
+    pw = rows["pupils"].to_numpy(float)
+    d = rows["road_km"].to_numpy(float)
+    ok = (pw > 0) & np.isfinite(d)
+    has = bool(ok.any())
+    unplaced = rows["to_code"].isna().to_numpy()
+    boarders_all = sup["boarders_all"].to_numpy(float)
+    beds = sup["boarding_beds"].to_numpy(float)
     return {
         "children_total": int(round(total)),
         "children_within_reach": int(round(within)),
         "children_beyond": int(round(total - within)),
-        "mean_km": round(float(np.average(d, weights=w)), 3) if total > 0 else None,
-        "p95_km": round(geo.weighted_quantile(d, w, 0.95), 3) if total > 0 else None,
-        "max_km": round(float(np.nanmax(d[w > 0])), 3) if total > 0 else None,
+        "pupils_total": int(round(float(pw.sum()))),
+        "unplaced": int(round(float(pw[unplaced].sum()))),
+        "mean_km": round(float(np.average(d[ok], weights=pw[ok])), 3) if has else None,
+        "p95_km": round(geo.weighted_quantile(d[ok], pw[ok], 0.95), 3) if has else None,
+        "max_km": round(float(d[ok].max()), 3) if has else None,
         "schools": len(sup),
-        "schools_over_capacity": int((sup["pupils"] > sup["seats"]).sum()) if len(sup) else 0,
-        "schools_under_100": int((sup["pupils"] < small).sum()) if len(sup) else 0,
-        "classes_over_large": int(open_net["large_classes"].fillna(0).sum()) if len(open_net) else 0,
-        "boarding_beds": int(beds),
-        "boarding_needed": int(round(need)),
-        "boarding_missing": int(max(round(need - beds), 0)),
+        "seats": int(round(float(sup["seats"].sum()))),
+        "schools_over_capacity": int(sup["over"].sum()),
+        "schools_under_100": int((sup["pupils_all"].to_numpy(float) < small - 1e-9).sum()),
+        "classes_over_large": int(sup["classes_over_large"].sum()),
+        "classes_over_xlarge": int(sup["classes_over_xlarge"].sum()),
+        "boarding_beds": int(round(float(beds.sum()))),
+        "boarding_needed": int(round(float(sup["boarders"].sum()))),
+        "boarding_missing": int(round(float(np.clip(boarders_all - beds, 0, None).sum()))),
     }
 
 
@@ -285,10 +392,11 @@ def compare(before: Effect, after: Effect, *, names: tuple[str, str] = ("现状"
 TOWNSHIP_MEASURES: tuple[str, ...] = (
     "children_total",
     "children_within_reach",
-    "children_beyond",
+    "unplaced",
     "mean_km",
     "schools",
     "schools_over_capacity",
+    "classes_over_large",
     "boarding_missing",
 )
 
@@ -313,295 +421,126 @@ EFFECT_LABELS: dict[str, str] = {
     "children_total": "学龄儿童",
     "children_within_reach": "就近可达",
     "children_beyond": "超出阈值",
+    "pupils_total": "在校生(本学段)",
+    "unplaced": "无法安置",
     "mean_km": "平均距离(km)",
     "p95_km": "95%距离(km)",
     "max_km": "最远距离(km)",
     "schools": "学校数",
+    "seats": "学位",
     "schools_over_capacity": "超容量学校",
     "schools_under_100": "不足100人学校",
-    "classes_over_large": "大班额班级(现状班级)",
-    "boarding_needed": "需寄宿(估算)",
+    "classes_over_large": "大班额班级",
+    "classes_over_xlarge": "超大班额班级",
+    "boarding_needed": "寄宿生",
     "boarding_beds": "寄宿床位",
     "boarding_missing": "床位缺口",
 }
 
+#: Keys of ``plan --json``'s flat ``before``/``after`` objects (docs/cli.md).
+PLAN_KEYS: tuple[str, ...] = (
+    "children_total",
+    "children_within_reach",
+    "mean_km",
+    "p95_km",
+    "max_km",
+    "schools_over_capacity",
+    "schools_under_100",
+    "boarding_missing",
+    "unplaced",
+    "classes_over_large",
+    "classes_over_xlarge",
+)
 
-def plan_json(
-    data: layout.LayoutData, changes: list[dict[str, Any]], *, band: str, km: float | None = None
-) -> dict[str, Any]:
-    """``cli plan --json``: ``before`` and ``after`` county numbers."""
-    keys = (
-        "children_total",
-        "children_within_reach",
-        "mean_km",
-        "p95_km",
-        "max_km",
-        "schools_over_capacity",
-        "schools_under_100",
-        "boarding_missing",
-    )
-    before = evaluate(data, [], band=band, km=km).county
-    after = evaluate(data, changes, band=band, km=km).county
+
+def receiving_schools(before: Effect, after: Effect, names: dict[str, str]) -> pd.DataFrame:
+    """Schools whose pupils grow in the scenario: pupils, seats, 大班额 before and after, over capacity."""
+    b = before.schools.set_index("code")
+    a = after.schools.set_index("code")
+    common = a.index.intersection(b.index)
+    grew = a.loc[common, "pupils"] > b.loc[common, "pupils"] + 0.5
+    codes = list(common[grew.to_numpy()]) + [c for c in a.index if c not in b.index]
+    rows = []
+    for c in codes:
+        pb = float(b.loc[c, "pupils"]) if c in b.index else 0.0
+        rows.append(
+            {
+                "学校": names.get(c, a.loc[c, "name"]),
+                "本乡镇": "是" if bool(a.loc[c, "in_scope"]) else "",
+                "在校生(现状)": int(round(pb)),
+                "在校生(方案)": int(round(float(a.loc[c, "pupils"]))),
+                "学位": int(round(float(a.loc[c, "seats"]))),
+                "大班额班级(现状)": int(b.loc[c, "classes_over_large"]) if c in b.index else 0,
+                "大班额班级(方案)": int(a.loc[c, "classes_over_large"]),
+                "超容量": "超容量" if bool(a.loc[c, "over"]) else "",
+            }
+        )
+    cols = [
+        "学校",
+        "本乡镇",
+        "在校生(现状)",
+        "在校生(方案)",
+        "学位",
+        "大班额班级(现状)",
+        "大班额班级(方案)",
+        "超容量",
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def assignment_tables(
+    data: layout.LayoutData, effect: Effect, changes: list[dict[str, Any]]
+) -> dict[str, pd.DataFrame]:
+    """The scenario's downloads: pupils who change school, 无法安置 (the Scope's pupils), and the
+    villages whose children are out of reach in the scenario."""
+    names = school_names(data, changes)
+    villages = dict(zip(data.county_villages["code"], data.county_villages["name"], strict=True))
+    mine = effect.rows[effect.rows["in_scope"]]
     return {
-        "band": band,
-        "changes": changes,
-        "before": {k: before[k] for k in keys},
-        "after": {k: after[k] for k in keys},
+        "去向": assign.moves_table(mine, names, villages),
+        "无法安置": assign.unplaced_table(mine, names, villages),
+        "超出就近距离的村": layout.out_of_reach_table(data, effect.reach, km=effect.km, names=names),
     }
 
 
-# ---------------------------------------------------------------- optimisation (spopt)
+def school_names(data: layout.LayoutData, changes: list[dict[str, Any]]) -> dict[str, str]:
+    """Code -> name of today's schools and of the scenario's new ones."""
+    names = dict(zip(data.schools["code"], data.schools["name"], strict=True))
+    names.update({str(c["code"]): str(c.get("name") or c["code"]) for c in changes if c.get("op") == "add"})
+    return names
 
 
-@dataclass(frozen=True)
-class Solution:
-    model: str
-    sites: list[dict[str, Any]]
-    objective: float | None
-    status: str
-    optimal: bool
-    gap: float | None
-    seconds: float
-    current_objective: float | None
-    uncoverable: int = 0  # LSCP: children no candidate can reach (left out of the model)
-
-
-def _candidates(data: layout.LayoutData, band: str, candidates: str) -> pd.DataFrame:
-    sup = layout.band_supply(data.schools, band)
-    sch = pd.DataFrame(
-        {
-            "code": sup["code"],
-            "name": sup["name"],
-            "lon": sup["lon"],
-            "lat": sup["lat"],
-            "capacity": sup["seats"],
-            "existing": True,
-        }
-    )
-    if candidates == "schools":
-        return sch
-    vil = pd.DataFrame(
-        {
-            "code": "V" + data.villages["code"],
-            "name": data.villages["name"] + "(村址)",
-            "lon": data.villages["lon"],
-            "lat": data.villages["lat"],
-            "capacity": float(sch["capacity"].median() if len(sch) else 0),
-            "existing": False,
-        }
-    )
-    return pd.concat([sch, vil], ignore_index=True)
-
-
-def optimize(
+def plan_json(
     data: layout.LayoutData,
+    changes: list[dict[str, Any]],
     *,
-    model: str,
     band: str,
-    k: int | None = None,
     km: float | None = None,
     year: int | None = None,
-    capacitated: bool = False,
-    keep_existing: bool = False,
-    candidates: str = "schools+villages",
-    time_limit_s: float = 60.0,
-) -> Solution:
-    """Optimal school sites with PySAL spopt (PuLP/CBC, offline) for the band's children.
-
-    Parameters
-    ----------
-    model : {"pmedian", "mclp", "lscp"}
-        p-median: k sites minimising child-weighted road-estimate distance (``capacitated``
-        uses the seats); MCLP: k sites covering most children within the threshold; LSCP:
-        fewest sites so that every village with children is within it.
-    k : int, optional
-        Sites (default: the current number of band schools).
-    keep_existing : bool
-        Existing schools are kept (they count towards ``k``).
-    candidates : {"schools", "schools+villages"}
-        Existing band schools, plus village centres.
-    time_limit_s : float
-        CBC's time limit; when it stops the search, ``status`` says so and ``gap``
-        is the relative gap to CBC's best bound when known.
-
-    Returns
-    -------
-    Solution
-        ``current_objective``: the same objective for today's network (p-median only).
-    """
-    import pulp
-    from spopt.locate.base import SpecificationError
-
-    if model not in MODELS:
-        raise ValueError(f"model must be one of {MODELS}")
-    threshold, factor = geo.reach_settings(band, km=km)
-    effect = evaluate(data, [], band=band, km=km, year=year)
-    dem = effect.reach[effect.reach["children"] > 0].reset_index(drop=True)
-    cand = _candidates(data, band, candidates)
-    cost = geo.metric_distance_km(
-        dem["lon"].to_numpy()[:, None],
-        dem["lat"].to_numpy()[:, None],
-        cand["lon"].to_numpy()[None, :],
-        cand["lat"].to_numpy()[None, :],
-    )
-    cost = cost.reshape(len(dem), len(cand)) * factor
-    weights = dem["children"].to_numpy(float)
-    uncoverable = 0
-    if model == "lscp":  # a village no candidate reaches would make the model infeasible
-        reachable = cost.min(axis=1) <= threshold + 1e-9
-        uncoverable = int(round(weights[~reachable].sum()))
-        cost, weights = cost[reachable], weights[reachable]
-    k = int(k or int(cand["existing"].sum()))
-    fixed = cand["existing"].to_numpy(bool) if keep_existing else None
-    solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=int(max(time_limit_s, 1)))
-    started = time.perf_counter()
-    try:
-        m = _build_model(
-            model,
-            cost,
-            weights,
-            k=k,
-            threshold=threshold,
-            fixed=fixed,
-            caps=cand["capacity"].to_numpy(float) if capacitated else None,
-        )
-    except SpecificationError as exc:  # e.g. k sites cannot seat every child
-        return Solution(
-            model=model,
-            sites=[],
-            objective=None,
-            status=f"Infeasible: {exc}",
-            optimal=False,
-            gap=None,
-            seconds=0.0,
-            current_objective=None,
-            uncoverable=uncoverable,
-        )
-    try:
-        m = m.solve(solver, results=True)
-    except RuntimeError as exc:  # spopt raises when CBC finds no solution (e.g. k too small)
-        limited = time.perf_counter() - started >= time_limit_s * 0.98
-        text = "no solution found within the time limit" if limited else str(exc).split(".")[0]
-        return Solution(
-            model=model,
-            sites=[],
-            objective=None,
-            status=text,
-            optimal=False,
-            gap=None,
-            seconds=round(time.perf_counter() - started, 2),
-            current_objective=None,
-            uncoverable=uncoverable,
-        )
-    seconds = time.perf_counter() - started
-    # CBC stopped by the time limit with an incumbent reports status "Optimal" in PuLP; the
-    # solution status tells them apart (LpSolutionOptimal vs LpSolutionIntegerFeasible).
-    sol_status = getattr(m.problem, "sol_status", pulp.LpSolutionOptimal)
-    optimal = m.problem.status == pulp.LpStatusOptimal and sol_status == pulp.LpSolutionOptimal
-    status = "Optimal" if optimal else f"{pulp.LpSolution.get(sol_status, sol_status)} (time limit reached)"
-    chosen = [j for j, var in enumerate(m.fac_vars) if (var.value() or 0) > 0.5]
-    obj = pulp.value(m.problem.objective)
-    gap = 0.0 if optimal else _gap(m.problem, obj)
-    current = None
-    if model == "pmedian":
-        current = (
-            float((weights * cost[:, cand["existing"].to_numpy(bool)].min(axis=1)).sum())
-            if cand["existing"].any()
-            else None
-        )
-    sites = [
-        {
-            "code": str(cand.loc[j, "code"]),
-            "name": str(cand.loc[j, "name"]),
-            "lon": float(cand.loc[j, "lon"]),
-            "lat": float(cand.loc[j, "lat"]),
-            "existing": bool(cand.loc[j, "existing"]),
-        }
-        for j in chosen
-    ]
-    return Solution(
-        model=model,
-        sites=sites,
-        objective=None if obj is None else float(obj),
-        status=status,
-        optimal=optimal,
-        gap=gap,
-        seconds=round(seconds, 2),
-        current_objective=current,
-        uncoverable=uncoverable,
-    )
+) -> dict[str, Any]:
+    """``cli plan --json``: flat ``before`` and ``after`` objects of the Scope's numbers, and the
+    receiving schools over capacity (by name)."""
+    before = evaluate(data, [], band=band, km=km, year=year)
+    after = evaluate(data, changes, band=band, km=km, year=year)
+    names = school_names(data, changes)
+    over = after.schools[after.schools["over"] & after.schools["code"].isin(_receivers(before, after))]
+    return {
+        "band": band,
+        "year": after.year,
+        "changes": changes,
+        "before": {k: before.county[k] for k in PLAN_KEYS},
+        "after": {k: after.county[k] for k in PLAN_KEYS},
+        "receiving_over_capacity": [
+            {"code": c, "name": names.get(c, c), "pupils": int(round(p)), "seats": int(round(s))}
+            for c, p, s in zip(over["code"], over["pupils"], over["seats"], strict=True)
+        ],
+    }
 
 
-def _build_model(
-    model: str,
-    cost: np.ndarray,
-    weights: np.ndarray,
-    *,
-    k: int,
-    threshold: float,
-    fixed: np.ndarray | None,
-    caps: np.ndarray | None,
-) -> Any:
-    from spopt.locate import LSCP, MCLP, PMedian
-
-    if model == "pmedian":
-        if caps is not None and caps.sum() < weights.sum():
-            caps = caps * (weights.sum() / max(caps.sum(), 1)) * 1.05  # seats scaled so a solution exists
-        return PMedian.from_cost_matrix(
-            cost,
-            weights,
-            p_facilities=k,
-            predefined_facilities_arr=fixed,
-            facility_capacities=caps,
-            fulfill_predefined_fac=False,
-        )
-    if model == "mclp":
-        return MCLP.from_cost_matrix(
-            cost, weights, service_radius=threshold, p_facilities=k, predefined_facilities_arr=fixed
-        )
-    return LSCP.from_cost_matrix(cost, service_radius=threshold, predefined_facilities_arr=fixed)
-
-
-def _gap(problem: Any, obj: float | None) -> float | None:
-    """Relative gap to the LP relaxation's bound (a valid lower bound for minimisation)."""
-    if obj is None:
-        return None
-    try:
-        import pulp
-
-        relaxed = problem.deepcopy()
-        for v in relaxed.variables():
-            v.cat = pulp.LpContinuous
-        relaxed.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=30))
-        bound = pulp.value(relaxed.objective)
-        if bound is None or obj == 0:
-            return None
-        return round(abs(obj - bound) / abs(obj), 6)
-    except Exception:  # the gap is a courtesy figure; the solution stands without it
-        return None
-
-
-def solution_changes(data: layout.LayoutData, sol: Solution, *, band: str) -> list[dict[str, Any]]:
-    """A solution as scenario changes: close the band's schools not chosen, add the new sites."""
-    chosen = {s["code"] for s in sol.sites}
-    sup = layout.band_supply(data.schools, band)
-    changes: list[dict[str, Any]] = [{"op": "close", "code": c} for c in sup["code"] if c not in chosen]
-    level = "小学" if band == "primary" else "初中"
-    for s in sol.sites:
-        if not s["existing"]:
-            changes.append(
-                {
-                    "op": "add",
-                    "code": "N" + s["code"],
-                    "name": s["name"].replace("(村址)", "新校"),
-                    "level": level,
-                    "lon": s["lon"],
-                    "lat": s["lat"],
-                    "capacity": int(sup["seats"].median()) if len(sup) else 0,
-                    "boarding_beds": 0,
-                }
-            )
-    return changes
+def _receivers(before: Effect, after: Effect) -> set[str]:
+    b = before.schools.set_index("code")["pupils"]
+    a = after.schools.set_index("code")["pupils"]
+    return {c for c, p in a.items() if p > float(b.get(c, 0.0)) + 0.5}
 
 
 # ---------------------------------------------------------------- the store
@@ -716,7 +655,11 @@ def map_inputs(effect: Effect, *, band: str, km: float) -> dict[str, Any]:
     small = config.SETTINGS["layout"]["small_school"]
     s = effect.schools.copy()
     s["enrolled"] = s["pupils"].round()
-    s["status"] = np.where(s["pupils"] > s["seats"], "over", np.where(s["pupils"] < small, "small", "normal"))
+    s["status"] = np.select(
+        [s["over"], s["classes_over_large"] > 0, s["pupils_all"] < small],
+        ["over", "large", "small"],
+        "normal",
+    )
     loc = s.set_index("code")[["lon", "lat"]]
     villages = effect.reach.assign(
         school_lon=loc["lon"].reindex(effect.reach["school_code"]).to_numpy(),
@@ -732,7 +675,7 @@ def map_inputs(effect: Effect, *, band: str, km: float) -> dict[str, Any]:
         "schools": s,
         "villages": villages,
         "values": share,
-        "measure_title": f"就近可达比例 · {layout.BAND_LABELS[band]} · 方案",
+        "measure_title": f"就近可达比例 · {layout.BAND_LABELS[band]} · {effect.year}年",
         "measure_fmt": "{:.1%}",
         "measure_colors": layout.MAP_MEASURES["share"]["colors"],
         "measure_bins": layout.MAP_MEASURES["share"]["bins"],
@@ -791,10 +734,25 @@ def cards(before: Effect, after: Effect) -> list[Any]:
             help="学龄儿童总数不变(按户籍村计)",
         ),
         Card(
+            "无法安置",
+            f"{a['unplaced']:,}",
+            delta("unplaced"),
+            inverse=True,
+            help="家附近(阈值内)无可就读学校、又不能寄宿(1-3年级)或无空余床位的学生",
+        ),
+        Card(
+            "大班额班级",
+            f"{a['classes_over_large']:,}",
+            delta("classes_over_large"),
+            inverse=True,
+            help="按撤并后各校各年级人数÷原有班级数重新计算：平均班额超过55人的年级，其班级全部计入",
+        ),
+        Card(
             "方案平均距离(km)",
             "—" if a["mean_km"] is None else f"{a['mean_km']:.2f}",
             delta("mean_km", 2),
             inverse=True,
+            help="每名学生从户籍村到所分配学校的道路估算距离(直线×绕行系数)",
         ),
         Card(
             "方案超容量学校", f"{a['schools_over_capacity']:,}", delta("schools_over_capacity"), inverse=True

@@ -9,6 +9,20 @@ content hash per table), written under a ``.partial`` name and renamed when
 complete, so the backup folder never holds a half-written file; the oldest
 backups beyond ``backup.keep`` are then deleted.
 
+Every backup is written with a **manifest** beside it (``<file>.manifest.json``,
+0600): the county, schema version, rows and an order-independent content hash per
+table, the file's size and SHA-256, signed (HMAC-SHA256) with this installation's
+backup key (``<data>/keys/backup.key``, :mod:`lib.core.secure`).  Restore accepts
+only a file whose manifest this installation signed and whose every check passes,
+**before anything is replaced** (:func:`verify_backup`): the signature and county,
+the schema version, the file's size and hash, no views, macros, sequences or
+schemas of its own (a view may read any file of the server), exactly the manifest's
+tables, and every table read in full (DuckDB verifies each block's checksum as it
+reads) with rows and content equal to the manifest.  A file damaged by one byte, a
+file of another installation or county, a file with empty tables or a view is
+refused with the reason; the live store is untouched.  A new server restores a
+backup once the old server's ``keys/backup.key`` is copied beside its store.
+
 Restore replaces the store's file with a verified copy of a backup.  A
 maintenance flag file beside the store tells every user it is happening
 (:func:`maintenance_status`; the frame shows it and stops, ``lib.ui.ops``).
@@ -23,11 +37,15 @@ DuckDB, the audit log's clock), never ``as_of``; tests pass ``now``.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import re
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -36,7 +54,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from lib.core import config, permissions, schema, store
+from lib.core import config, permissions, schema, secure, store
 from lib.core import settings as settings_store
 from lib.core.errors import AppError
 from lib.core.scope import Scope
@@ -46,6 +64,18 @@ _NAME = re.compile(r"^edu-(\d{8}T\d{6})(?:-(\d+))?\.duckdb$")
 _STAMP = "%Y%m%dT%H%M%S"
 #: The identity scheduled backups run as (recorded in the audit log).
 SCHEDULER = Scope(user="system:scheduler", role="admin")
+#: The manifest beside each backup: ``edu-….duckdb.manifest.json``.
+MANIFEST_SUFFIX = ".manifest.json"
+MANIFEST_FORMAT = 1
+#: Tables every store of this system has had since its first version.
+CORE_TABLES = ("meta", "counties", "townships", "villages", "schools", "students", "accounts", "audit_log")
+#: A backup is opened with no access to the server's files and no extensions: a hostile file
+#: cannot make a query read /etc/… or load code.
+_SAFE_OPEN = {
+    "enable_external_access": False,
+    "autoload_known_extensions": False,
+    "autoinstall_known_extensions": False,
+}
 
 
 class BackupError(AppError, RuntimeError):
@@ -85,11 +115,28 @@ def backup_settings(settings: dict[str, Any] | None = None) -> dict[str, Any]:
 
 
 def backup_dir(settings: dict[str, Any] | None = None, *, db: Path | None = None) -> Path:
-    """The backup folder: ``backup.dir``, or ``backups/`` beside the store's file."""
+    """The backup folder: ``backup.dir`` inside the data directory, or ``backups/`` there.
+
+    Raises
+    ------
+    BackupError
+        ``backup.dir`` leaves the data directory or points into the web-served ``static/``
+        (a stored setting from before this rule, or a hand-edited settings file).
+    """
     folder = backup_settings(settings).get("dir") or ""
+    base = secure.data_dir(db)
     if folder:
-        return Path(folder).expanduser().resolve()
-    return Path(db or config.db_path()).resolve().parent / "backups"
+        try:
+            return secure.confine(folder, base=base, what="备份目录")
+        except secure.PathNotAllowed as exc:
+            raise BackupError(f"{exc}（当前设置 backup.dir = {folder!r}，请管理员在系统设置中改正）") from exc
+    return base / "backups"
+
+
+def manifest_path(file: Path) -> Path:
+    """The manifest of the backup ``file``."""
+    file = Path(file)
+    return file.with_name(file.name + MANIFEST_SUFFIX)
 
 
 def parse_backup_name(name: str) -> datetime | None:
@@ -141,6 +188,7 @@ def _prune(folder: Path, keep: int) -> list[str]:
     removed = prune_plan([p.name for p in folder.iterdir()], keep=keep)
     for name in removed:
         (folder / name).unlink(missing_ok=True)
+        manifest_path(folder / name).unlink(missing_ok=True)
     return removed
 
 
@@ -179,12 +227,107 @@ def table_fingerprints(
 
 
 def file_fingerprints(file: Path) -> dict[str, tuple[int, int]]:
-    """:func:`table_fingerprints` of a database file, opened read-only."""
-    con = duckdb.connect(str(file), read_only=True)
+    """:func:`table_fingerprints` of a database file, opened read-only (no file access)."""
+    con = duckdb.connect(str(file), read_only=True, config=_SAFE_OPEN)
     try:
         return table_fingerprints(con)
     finally:
         con.close()
+
+
+# ------------------------------------------------------------------ manifests
+def file_sha256(file: Path) -> str:
+    """SHA-256 of a file, read in 1 MB pieces."""
+    digest = hashlib.sha256()
+    with open(file, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _backup_key(db: Path | None, *, create: bool) -> bytes:
+    return secure.read_key(secure.BACKUP_KEY, db=db, create=create)
+
+
+def installation_id(key: bytes) -> str:
+    """A public name of the backup key (the manifest says which installation signed it)."""
+    return hashlib.sha256(b"edu-installation:" + key).hexdigest()[:16]
+
+
+def _signed_text(body: dict[str, Any]) -> bytes:
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def build_manifest(
+    *,
+    file: Path,
+    county: str,
+    version: int,
+    tables: dict[str, tuple[int, int]],
+    taken_at: datetime,
+    key: bytes,
+) -> dict[str, Any]:
+    """The signed manifest of a backup file (pure but for reading ``file``)."""
+    body = {
+        "format": MANIFEST_FORMAT,
+        "installation": installation_id(key),
+        "county": county,
+        "schema_version": int(version),
+        "taken_at": taken_at.isoformat(),
+        "file_size": Path(file).stat().st_size,
+        "file_sha256": file_sha256(file),
+        "tables": {name: {"rows": int(n), "hash": str(h)} for name, (n, h) in sorted(tables.items())},
+    }
+    mac = hmac.new(key, _signed_text(body), hashlib.sha256).hexdigest()
+    return {**body, "signature": mac}
+
+
+def _write_manifest(target: Path, manifest: dict[str, Any]) -> None:
+    path = manifest_path(target)
+    tmp = path.with_name(path.name + ".partial")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, secure.FILE_MODE)
+    try:
+        os.write(fd, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
+    finally:
+        os.close(fd)
+    secure.harden_file(tmp)
+    os.replace(tmp, path)
+
+
+def read_manifest(file: Path, *, db: Path | None = None) -> dict[str, Any]:
+    """The manifest of the backup ``file``, after checking it was signed by this installation.
+
+    Raises
+    ------
+    BackupError
+        No manifest, unreadable, not signed by this installation's backup key, or of a
+        format or schema version this program does not know.
+    """
+    file = Path(file)
+    path = manifest_path(file)
+    if not path.is_file():
+        raise BackupError(
+            f"{file.name} 没有清单文件({path.name})：不是本系统做的备份，或清单已丢失，不能恢复。"
+        )
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        signature = str(manifest.pop("signature"))
+    except (OSError, ValueError, KeyError, AttributeError, TypeError) as exc:
+        raise BackupError(f"{file.name} 的清单文件无法读取，不能恢复。") from exc
+    try:
+        key = _backup_key(db, create=False)
+    except AppError as exc:
+        raise BackupError(
+            f"本系统没有备份密钥（{secure.BACKUP_KEY}），无法确认 {file.name} 是本系统的备份。"
+        ) from exc
+    good = hmac.new(key, _signed_text(manifest), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(good, signature):
+        raise BackupError(f"{file.name} 的清单签名不符：不是本系统做的备份，或清单被改动过，不能恢复。")
+    if manifest.get("format") != MANIFEST_FORMAT:
+        raise BackupError(f"{file.name} 的清单格式 {manifest.get('format')} 本程序不认识。")
+    if int(manifest.get("schema_version", 0)) > store.SCHEMA_VERSION:
+        raise BackupError(f"备份的结构版本 {manifest.get('schema_version')} 比本程序新，不能恢复。")
+    return manifest
 
 
 def _clock(con: duckdb.DuckDBPyConnection) -> datetime:
@@ -242,8 +385,12 @@ def take_backup(
     """
     permissions.require(scope, "backup")
     conf = backup_settings()
-    folder = Path(out_dir) if out_dir else backup_dir(db=path)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder = secure.refuse_static(Path(out_dir), what="备份目录") if out_dir else backup_dir(db=path)
+    except secure.PathNotAllowed as exc:
+        raise BackupError(str(exc)) from exc
+    secure.make_private_dir(folder)
+    key = _backup_key(path, create=True)
     keep = int(conf["keep"] if keep is None else keep)
     with store.connect(path, create=False) as con:
         when = (now or _clock(con)).replace(microsecond=0)
@@ -284,6 +431,17 @@ def take_backup(
             _discard(partial)
             raise BackupError("备份文件未能完整写入磁盘，已放弃本次备份。")
         os.chmod(partial, 0o600)  # a backup holds children's data and password hashes: owner only
+        _write_manifest(
+            target,
+            build_manifest(
+                file=partial,
+                county=store.get_meta(con, "county_code", config.COUNTY_CODE) or config.COUNTY_CODE,
+                version=store.schema_version(con),
+                tables=after,
+                taken_at=when,
+                key=key,
+            ),
+        )
         os.replace(partial, target)
         tables = {name: n for name, (n, _) in after.items()}
         pruned = tuple(_prune(folder, keep))
@@ -319,11 +477,16 @@ def _record(con: duckdb.DuckDBPyConnection, scope: Scope, action: str, **detail:
 
 
 def run_if_due(
-    *, path: Path | None = None, settings: dict[str, Any] | None = None, now: datetime | None = None
+    *,
+    path: Path | None = None,
+    settings: dict[str, Any] | None = None,
+    now: datetime | None = None,
+    out_dir: Path | None = None,
 ) -> BackupInfo | None:
     """Take a scheduled backup when ``backup.schedule_hours`` have passed since the last one.
 
-    Cheap when nothing is due (one directory listing and one clock read).
+    Cheap when nothing is due (one directory listing and one clock read).  ``out_dir``: the
+    console operator's folder (``backup --if-due --out DIR``) instead of ``backup.dir``.
 
     Returns
     -------
@@ -334,7 +497,7 @@ def run_if_due(
     hours = float(conf.get("schedule_hours") or 0)
     if hours <= 0:
         return None
-    folder = backup_dir(settings, db=path)
+    folder = Path(out_dir) if out_dir else backup_dir(settings, db=path)
     if now is None:
         with store.connect(path, create=False) as con:
             now = _clock(con)
@@ -346,39 +509,122 @@ def run_if_due(
 
 
 # ------------------------------------------------------------------ checking and restoring
-def verify_backup(file: Path) -> dict[str, int]:
-    """Rows per table of a backup file.
+def verify_backup(file: Path, *, path: Path | None = None) -> dict[str, int]:
+    """Check a backup in full, as restore does before replacing anything; rows per table.
+
+    Parameters
+    ----------
+    file
+        The backup file (its manifest beside it).
+    path
+        The store it would replace (its installation's key and county); default ``EDU_DB``.
 
     Raises
     ------
     BackupError
-        The file is missing, not a DuckDB database, not this system's, or newer
-        than this program.
+        Missing; no manifest or one this installation did not sign; another county's; newer
+        than this program; size or SHA-256 not the manifest's (damaged or changed); views,
+        macros, sequences or schemas of its own; tables other than the manifest's; a table
+        that cannot be read (DuckDB's block checksums) or whose rows or content differ.
     """
     file = Path(file)
     if not file.is_file():
         raise BackupError(f"备份文件不存在：{file}")
+    manifest = read_manifest(file, db=path)
+    _check_county(manifest, file, path)
+    return _check_file(file, manifest, name=file.name)
+
+
+def backup_summary(file: Path, *, path: Path | None = None) -> dict[str, int]:
+    """Rows per table of a backup as its signed manifest records them (cheap: the file itself is
+    checked in full only by :func:`verify_backup` and :func:`restore`).
+
+    Raises
+    ------
+    BackupError
+        As :func:`read_manifest`, or another county's backup.
+    """
+    file = Path(file)
+    if not file.is_file():
+        raise BackupError(f"备份文件不存在：{file}")
+    manifest = read_manifest(file, db=path)
+    _check_county(manifest, file, path)
+    return {t: int(v["rows"]) for t, v in manifest["tables"].items()}
+
+
+def _check_county(manifest: dict[str, Any], file: Path, db: Path | None) -> None:
+    live = Path(db or config.db_path())
+    if not live.exists():
+        return  # a new server: the installation's key already vouches for the file
     try:
-        con = duckdb.connect(str(file), read_only=True)
-    except duckdb.Error as exc:
-        raise BackupError(f"不是有效的数据库备份：{file.name}（{exc}）") from exc
+        with store.connect(live, create=False, wait_s=1.0) as con:
+            county = store.get_meta(con, "county_code", config.COUNTY_CODE)
+    except (store.StoreError, store.StoreBusy, duckdb.Error):
+        return  # the live store cannot say (damaged, busy): the key vouches
+    if manifest.get("county") != county:
+        raise BackupError(
+            f"{file.name} 是 {manifest.get('county')} 的备份，不是本县(区) {county} 的，不能恢复。"
+        )
+
+
+def _check_file(file: Path, manifest: dict[str, Any], *, name: str) -> dict[str, int]:
+    """Size, SHA-256, objects and every table of ``file`` against ``manifest``."""
+    if file.stat().st_size != int(manifest["file_size"]) or file_sha256(file) != manifest["file_sha256"]:
+        raise BackupError(f"{name} 已损坏或被改动过（文件校验和与备份时的清单不符），不能恢复。")
     try:
-        have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        missing = {"meta", "students", "schools", "audit_log"} - have
-        if missing:
-            raise BackupError(f"不是本系统的备份：{file.name} 缺少表 {'、'.join(sorted(missing))}")
-        version = store.schema_version(con)
-        if version > store.SCHEMA_VERSION:
-            raise BackupError(f"备份的结构版本 {version} 比本程序新，不能恢复。")
-        return {
-            n: int(con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0])
-            for n in schema.TABLES
-            if n in have
-        }
+        con = duckdb.connect(str(file), read_only=True, config=_SAFE_OPEN)
     except duckdb.Error as exc:
-        raise BackupError(f"备份文件已损坏：{file.name}（{exc}）") from exc
+        raise BackupError(f"不是有效的数据库备份：{name}（无法打开）") from exc
+    try:
+        _check_objects(con, manifest, name)
+        expected = {t: (int(v["rows"]), int(v["hash"])) for t, v in manifest["tables"].items()}
+        got = table_fingerprints(con)  # reads every row of every table: every block's checksum
+    except duckdb.Error as exc:
+        raise BackupError(f"备份文件已损坏：{name}（读取数据时校验失败）") from exc
     finally:
         con.close()
+    bad = sorted(t for t in expected if got.get(t) != expected[t])
+    if bad:
+        raise BackupError(f"{name} 中这些表的行数或内容与备份时的清单不符：{'、'.join(bad)}，不能恢复。")
+    return {t: n for t, (n, _) in got.items()}
+
+
+def _check_objects(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], name: str) -> None:
+    """Only the schema's plain tables, exactly the manifest's: no views, macros, sequences, schemas."""
+    views = [r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()]
+    macros = [
+        r[0]
+        for r in con.execute(
+            "SELECT function_name FROM duckdb_functions() WHERE NOT internal "
+            "AND function_type IN ('macro', 'table_macro')"
+        ).fetchall()
+    ]
+    sequences = [r[0] for r in con.execute("SELECT sequence_name FROM duckdb_sequences()").fetchall()]
+    schemas = [
+        r[0] for r in con.execute("SELECT schema_name FROM duckdb_schemas() WHERE NOT internal").fetchall()
+    ]
+    extra = views + macros + sequences + schemas
+    if extra:
+        raise BackupError(
+            f"{name} 含有本系统不会创建的对象（视图、宏、序列或模式：{'、'.join(map(str, extra[:5]))}），不能恢复。"
+        )
+    tables = {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+        ).fetchall()
+    }
+    unknown = sorted(tables - set(schema.TABLES))
+    if unknown or tables != set(manifest["tables"]):
+        raise BackupError(f"{name} 的表与备份时的清单不符（{'、'.join(unknown) or '缺少表'}），不能恢复。")
+    missing = sorted(set(CORE_TABLES) - tables)
+    if missing:
+        raise BackupError(f"{name} 缺少本系统的基本表：{'、'.join(missing)}，不能恢复。")
+    for table in sorted(tables):
+        columns = {r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()}
+        strange = sorted(columns - set(schema.TABLES[table].names))
+        if strange or not columns:
+            raise BackupError(f"{name} 的表 {table} 结构不是本系统的（{'、'.join(strange[:5])}），不能恢复。")
 
 
 def maintenance_file(path: Path | None = None) -> Path:
@@ -403,12 +649,16 @@ def restore(
 ) -> RestoreResult:
     """Replace the store with the backup ``file`` (call only after the user confirmed).
 
+    The file is copied to a staging file first and the *copy* is checked in full
+    (:func:`verify_backup`'s checks), so nothing can change between the check and the
+    replacement; on any refusal the live store is untouched.
+
     Parameters
     ----------
     scope
         Who restores (needs ``backup``); recorded in the restored store's audit log.
     file
-        A backup file (:func:`verify_backup` checks it first).
+        A backup file taken by this installation (its manifest beside it).
     path
         The store (default :func:`lib.core.config.db_path`).
     safety_backup
@@ -425,31 +675,46 @@ def restore(
     db = Path(path or config.db_path()).resolve()
     if file == db:
         raise BackupError("不能用数据库文件本身恢复自己。")
-    verify_backup(file)
-    flag = maintenance_file(db)
-    flag.write_text(
-        json.dumps(
-            {"user": scope.user, "file": file.name, "started": datetime.now().isoformat(timespec="seconds")},
-            ensure_ascii=False,
-        ),
-        encoding="utf-8",
-    )
+    if not file.is_file():
+        raise BackupError(f"备份文件不存在：{file}")
+    manifest = read_manifest(file, db=db)
+    _check_county(manifest, file, db)
+    safety_dir = backup_dir(db=db) if safety_backup else None  # a bad backup.dir refuses here
+    secure.make_private_dir(db.parent)
     staging = db.with_name(db.name + ".restoring")
+    _discard(staging)
+    flag = maintenance_file(db)
     try:
+        _copy_private(file, staging)
+        _check_file(staging, manifest, name=file.name)  # the copy that will become the store
+        flag.write_text(
+            json.dumps(
+                {
+                    "user": scope.user,
+                    "file": file.name,
+                    "started": datetime.now().isoformat(timespec="seconds"),
+                },
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
+        with _as_backup_error(file.name), store.connect(staging) as con:  # migrates an older backup
+            con.execute("CHECKPOINT")  # before anything of the live store is touched
         safety, aside = None, None
         if db.exists():
             if safety_backup:
                 try:
                     # keep: pruning now could delete the very backup being restored
-                    safety = take_backup(scope, path=db, reason="before_restore", keep=10_000).path
+                    safety = take_backup(
+                        scope, out_dir=safety_dir, path=db, reason="before_restore", keep=10_000
+                    ).path
                 except (BackupError, store.StoreError, duckdb.Error):
                     aside = _move_aside(db)  # too damaged to copy: keep it for inspection
             elif not _opens(db):
                 aside = _move_aside(db)
-        _discard(staging)
-        shutil.copyfile(file, staging)
-        with store.connect(staging) as con:  # migrates a backup of an older schema
+        with store.connect(staging) as con:
             store.set_meta(con, "restored_from", file.name)
+            con.execute("DELETE FROM meta WHERE key = 'session_key'")  # older versions kept it here
             _record(
                 con,
                 scope,
@@ -465,13 +730,36 @@ def restore(
             with store.connect(db) as con:
                 con.execute("CHECKPOINT")
         Path(str(db) + ".wal").unlink(missing_ok=True)
+        secure.harden_file(staging)
         os.replace(staging, db)
+        secure.harden_store(db)  # the restored store is owner-only, whatever the backup's mode was
         _bump(db)
-        tables = verify_backup(db)
+        tables = _rows(db)
     finally:
         _discard(staging)
         flag.unlink(missing_ok=True)
     return RestoreResult(file, safety, aside, tables)
+
+
+@contextmanager
+def _as_backup_error(name: str) -> Iterator[None]:
+    """A database error on the staged copy is a refusal with a reason, never a traceback."""
+    try:
+        yield
+    except (duckdb.Error, store.StoreError) as exc:
+        raise BackupError(f"{name} 无法作为数据库打开或升级，不能恢复。") from exc
+
+
+def _copy_private(source: Path, target: Path) -> None:
+    """Copy ``source`` to a new owner-only file ``target``."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, secure.FILE_MODE)
+    with open(fd, "wb") as out, open(source, "rb") as src:
+        shutil.copyfileobj(src, out, 1 << 20)
+
+
+def _rows(db: Path) -> dict[str, int]:
+    with store.connect(db, create=False) as con:
+        return {n: c for n, (c, _) in table_fingerprints(con).items()}
 
 
 def _opens(db: Path) -> bool:

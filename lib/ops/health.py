@@ -8,14 +8,14 @@ payment or due date recorded for its schools, against the data's date.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from lib.core import config, permissions, store
+from lib.core import config, permissions, secure, store
 from lib.core.scope import Scope
 from lib.ingest.commit import COMMITTED
 from lib.ops import backup, rollover
@@ -42,6 +42,7 @@ class Health:
     freshness: pd.DataFrame  # township, last absence day, last aid date, days behind the data's date
     failures: pd.DataFrame  # action, entries in the last 24 hours
     clock: datetime
+    exposure: list[str] = field(default_factory=list)  # files others could read, strays in static/
 
 
 def _file_size(p: Path) -> int:
@@ -101,7 +102,12 @@ def system_health(scope: Scope, *, path: Path | None = None, now: datetime | Non
             f"({', '.join('?' for _ in FAILURE_ACTIONS)}) GROUP BY action ORDER BY n DESC",
             [clock - timedelta(days=1), *FAILURE_ACTIONS],
         ).df()
-    folder = backup.backup_dir(db=db)
+    exposure = exposure_problems(db)
+    try:
+        folder = backup.backup_dir(db=db)
+    except backup.BackupError as exc:
+        exposure.append(str(exc))
+        folder = secure.data_dir(db) / "backups"
     listed = backup.list_backups(folder)
     last = None if listed.empty else listed.taken_at.iloc[0].to_pydatetime()
     hours = float(backup.backup_settings().get("schedule_hours") or 0)
@@ -121,7 +127,29 @@ def system_health(scope: Scope, *, path: Path | None = None, now: datetime | Non
         freshness=_freshness(freshness, data_day),
         failures=failures,
         clock=clock,
+        exposure=exposure,
     )
+
+
+def exposure_problems(db: Path) -> list[str]:
+    """What another account on the server, or anyone on the web, could read (Chinese, one line each):
+    the store, its folder and the key files not owner-only, files in ``static/`` that are not
+    vendored assets (``serve.py`` does not serve them; plain ``streamlit run app.py`` would)."""
+    out = []
+    checks = [(db, "数据库文件"), (db.parent, "数据目录"), (secure.keys_dir(db), "密钥目录")]
+    checks += [(p, "密钥文件") for p in sorted(secure.keys_dir(db).glob("*.key"))]
+    for p, what in checks:
+        try:
+            if p.exists() and not secure.is_owner_only(p):
+                out.append(f"{what} {p} 其他账号可读（应为 {'0700' if p.is_dir() else '0600'}）。")
+        except OSError:
+            pass
+    strays = secure.stray_static_files()
+    if strays:
+        out.append(
+            f"static/ 中有非前端资源的文件：{'、'.join(strays[:5])}（请移走；serve.py 不会提供它们）。"
+        )
+    return out
 
 
 def _freshness(df: pd.DataFrame, as_of: date) -> pd.DataFrame:
@@ -170,4 +198,5 @@ def summary(h: Health) -> dict[str, Any]:
         "last_backup": h.last_backup.isoformat() if h.last_backup else None,
         "backup_overdue": h.backup_overdue,
         "failures_last_day": dict(zip(h.failures["action"], h.failures["n"].astype(int), strict=True)),
+        "exposure": list(h.exposure),
     }

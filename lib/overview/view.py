@@ -24,9 +24,12 @@ MAP_MEASURES: dict[str, str] = {
 }
 
 
-def cards(data: metrics.Overview, *, lang: str = "zh") -> list[Card]:
-    """The headline numbers with their change and exact formula."""
-    c, p = data.county, data.previous
+def cards(data: metrics.Overview, *, lang: str = "zh", unknown: frozenset[str] = frozenset()) -> list[Card]:
+    """The headline numbers with their change and exact formula; a measure in ``unknown`` (its
+    data not imported: lib.ops.golive.unknown_measures) reads 未导入, never 0 or 0 %."""
+    c, p = dict(data.county), dict(data.previous)
+    for m in unknown:
+        c[m] = p[m] = None
     week, year = t("vs_last_week", lang), t("vs_last_year", lang)
 
     def delta(text: str | None, suffix: str) -> str | None:
@@ -41,7 +44,7 @@ def cards(data: metrics.Overview, *, lang: str = "zh") -> list[Card]:
         ),
         Card(
             t("population", lang),
-            fmt.fmt_count(c["population"]),
+            _unknown_or(fmt.fmt_count(c["population"]), "population", unknown),
             delta(fmt.fmt_delta_count(c["population"], p.get("population")), year),
             FORMULAS["population"],
         ),
@@ -62,19 +65,41 @@ def cards(data: metrics.Overview, *, lang: str = "zh") -> list[Card]:
         ),
         Card(
             t("consolidation", lang),
-            fmt.fmt_pct(c["consolidation"]),
+            _unknown_or(fmt.fmt_pct(c["consolidation"]), "consolidation", unknown),
             delta(fmt.fmt_delta_pct(c["consolidation"], p.get("consolidation")), year),
             FORMULAS["consolidation"],
         ),
-        Card(t("aid_coverage", lang), fmt.fmt_pct(c["aid_coverage"]), None, FORMULAS["aid_coverage"]),
-        Card(t("aid_on_time", lang), fmt.fmt_pct(c["aid_on_time"]), None, FORMULAS["aid_on_time"]),
+        Card(
+            t("aid_coverage", lang),
+            _unknown_or(fmt.fmt_pct(c["aid_coverage"]), "aid_coverage", unknown),
+            None,
+            FORMULAS["aid_coverage"],
+        ),
+        Card(
+            t("aid_on_time", lang),
+            _unknown_or(fmt.fmt_pct(c["aid_on_time"]), "aid_on_time", unknown),
+            None,
+            FORMULAS["aid_on_time"],
+        ),
         Card(t("at_risk", lang), fmt.fmt_count(c["at_risk"]), None, FORMULAS["at_risk"]),
     ]
 
 
-def township_table(data: metrics.Overview) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
-    """The township table (ranked by attention), its cell colours and its formats."""
+def _unknown_or(text: str, measure: str, unknown: frozenset[str]) -> str:
+    return "未导入" if measure in unknown else text
+
+
+def township_table(
+    data: metrics.Overview, *, unknown: frozenset[str] = frozenset()
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """The township table (ranked by attention), its cell colours and its formats; measures in
+    ``unknown`` (not imported) are blank, not 0 and not red."""
     cols = list(metrics.TOWNSHIP_COLUMNS)
+    towns = data.townships.copy()
+    for m in unknown:
+        if m in towns:
+            towns[m] = float("nan")
+    data = metrics.Overview(data.scope, towns, data.county, data.previous, data.trend, data.notes)
     table = data.townships[cols].rename(columns=metrics.TOWNSHIP_COLUMNS)
     colours = pd.DataFrame("none", index=table.index, columns=table.columns)
     for m in ("consolidation", "aid_coverage", "aid_on_time"):

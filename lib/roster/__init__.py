@@ -2,5 +2,5 @@
 
 register (import the roster, match, classify each child), checks (double enrolment,
 transfers, studying elsewhere, problem records), actions (what staff do from the lists),
-view (page tables and cards).
+view (page tables and cards), address (户籍地址 or a village code -> home township and village).
 """

@@ -28,6 +28,7 @@ from datetime import date
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from lib.core import config, ids, permissions, schema
@@ -101,31 +102,46 @@ def double_enrolment(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
 
 
 def transfers(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """The transfer ledger of the Scope's sending schools, with ``deadline`` and ``state``
-    (已确认 / 待确认 / 逾期未确认); overdue first."""
+    """The transfer ledger of the Scope's schools, with ``deadline`` and ``state``; overdue first.
+
+    A transfer out (转出, Scope: the sending school) is 已确认 once the receiving school
+    confirmed it, else 待确认, and 逾期未确认 after the deadline.  A transfer in (转入, Scope:
+    the receiving school) is 已到校 once the pupil is on its roll (在校), else 待到校, and
+    逾期未到校 after the deadline: a child who left one school and never arrived at the next.
+    """
     permissions.require(scope, "view_named")
     days = int(_settings()["transfer_confirm_days"])
     sw, sp = scope.school_where("sc")
     out = con.execute(
         f"""SELECT tr.*, st.id_number, st.name, st.grade, st.village_code, sc.name AS school_name,
                    t.name AS township_name, coalesce(sc2.name, tr.other_school_name) AS to_school_name,
-                   tr.transfer_on + ?::INTEGER AS deadline
+                   coalesce(sc0.name, tr.other_school_name) AS from_school_name,
+                   tr.transfer_on + ?::INTEGER AS deadline,
+                   (st.status IN {ENROLLED_SQL} AND st.school_code = tr.to_school) AS arrived
             FROM transfers tr JOIN students st ON st.student_id = tr.student_id
-            JOIN schools sc ON sc.code = tr.from_school JOIN townships t ON t.code = sc.township_code
+            JOIN schools sc ON sc.code = CASE WHEN tr.direction = '转入' THEN tr.to_school ELSE tr.from_school END
+            JOIN townships t ON t.code = sc.township_code
             LEFT JOIN schools sc2 ON sc2.code = tr.to_school
-            WHERE tr.direction = '转出' AND tr.transfer_on <= ? AND {sw}""",
+            LEFT JOIN schools sc0 ON sc0.code = tr.from_school
+            WHERE tr.direction IN ('转出', '转入') AND tr.transfer_on <= ? AND {sw}""",
         [days, scope.as_of, *sp],
     ).df()
+    inbound = (out["direction"] == "转入").to_numpy()
     confirmed = out["confirmed_on"].notna() & (
         pd.to_datetime(out["confirmed_on"]) <= pd.Timestamp(scope.as_of)
     )
-    overdue = ~confirmed & (pd.to_datetime(out["deadline"]) < pd.Timestamp(scope.as_of))
+    done = np.where(inbound, out["arrived"].fillna(False).astype(bool), confirmed)
+    overdue = ~done & (pd.to_datetime(out["deadline"]) < pd.Timestamp(scope.as_of)).to_numpy()
     for c in ("transfer_on", "confirmed_on", "deadline"):
         out[c] = pd.to_datetime(out[c]).dt.date.astype(object).where(out[c].notna(), None)
-    out["state"] = "待确认"
-    out.loc[confirmed, "state"] = "已确认"
-    out.loc[overdue, "state"] = "逾期未确认"
-    order = out["state"].map({"逾期未确认": 0, "待确认": 1, "已确认": 2})
+    out["state"] = np.select(
+        [done & inbound, done, overdue & inbound, overdue, inbound],
+        ["已到校", "已确认", "逾期未到校", "逾期未确认", "待到校"],
+        default="待确认",
+    )
+    order = out["state"].map(
+        {"逾期未确认": 0, "逾期未到校": 0, "待确认": 1, "待到校": 1, "已确认": 2, "已到校": 2}
+    )
     return (
         out.assign(_o=order)
         .sort_values(["_o", "deadline", "transfer_id"])
@@ -135,11 +151,11 @@ def transfers(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
 
 
 def overdue_transfers(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """Transfers out past the deadline without confirmation and without an open case:
+    """Transfers past the deadline (out: not confirmed; in: the pupil never arrived) without an open case:
     the suspected cases proposed to a person (confirm with
     :func:`lib.dropout.cases.open_case_for_student`)."""
     t = transfers(con, scope)
-    t = t[t["state"] == "逾期未确认"]
+    t = t[t["state"].isin(["逾期未确认", "逾期未到校"])]
     open_ = set(
         con.execute(
             "SELECT student_id FROM dropout_cases WHERE student_id IS NOT NULL AND status IN "
@@ -265,9 +281,10 @@ DISPLAY: dict[str, dict[str, str]] = {
     },
     "transfer": {
         "transfer_id": "转学编号",
+        "direction": "方向",
         "name": "姓名",
         "id_number": "身份证号",
-        "school_name": "转出学校",
+        "from_school_name": "转出学校",
         "to_school_name": "转入学校",
         "transfer_on": "转学日期",
         "deadline": "确认期限",

@@ -11,7 +11,10 @@ security data) falls in exactly one list:
   异地就读学校 column, or a confirmed transfer out of the county);
 * ``exempt``: the roster gives a reason for exemption or deferral (免缓学);
 * ``unaccounted``: none of these -- a child to find, who can become a 控辍保学
-  case in one step (:func:`open_case`).
+  case in one step (:func:`open_case`);
+* ``out_of_scope``: the ID is a student's whose every record lies outside the
+  Scope (another township's or school's): the row says only "不在您的范围内", never
+  that child's school, grade, student number, case or transfer.
 
 Children who finished compulsory education (学籍状态 毕业 in grade 9) are not of
 concern.  A primary or 教学点 leaver (毕业 below grade 9) who is enrolled nowhere
@@ -37,17 +40,21 @@ import duckdb
 import pandas as pd
 
 from lib import ingest
-from lib.core import ids, permissions, schema, store
+from lib.core import config, ids, permissions, schema, store
 from lib.core.errors import AppError
 from lib.core.scope import Scope
 from lib.dropout import cases as dropout_cases
+from lib.ingest import gate
+from lib.roster.address import PlaceIndex
 
 CATEGORIES: dict[str, str] = {
     "enrolled": "在县内就读",
+    "suspended": "休学",
     "elsewhere": "异地就学",
     "placed": "特教/送教上门",
     "exempt": "免缓学",
     "unaccounted": "去向不明",
+    "out_of_scope": "不在您的范围内",
 }
 #: Columns of a roster frame (canonical names; ``elsewhere_*`` are optional).
 ROSTER_COLUMNS = (
@@ -65,6 +72,7 @@ ROSTER_COLUMNS = (
     "elsewhere_school",
     "elsewhere_county",
     "elsewhere_confirmed_on",
+    "home_code",
 )
 _STORED = [c.name for c in schema.TABLES["school_age_roster"].columns]
 
@@ -74,14 +82,20 @@ class RosterError(AppError, ValueError):
 
 
 # ------------------------------------------------------------------ reading
-def age_bounds(scope: Scope) -> tuple[date, date]:
-    """(earliest exclusive, latest inclusive) birth date of a child of compulsory age.
+def max_age() -> int:
+    """The oldest age checked (``roster.max_age``, 16): a child under 17 who has not completed
+    grade 9 is still of concern; from 15 on only with a pupil record in the county, since a
+    15- or 16-year-old without one may well have finished school."""
+    return int(config.SETTINGS.get("roster", {}).get("max_age", 16))
 
-    Age is counted on 1 September of the Scope's school year: ``lo < birth <= hi``.
+
+def age_bounds(scope: Scope) -> tuple[date, date]:
+    """(earliest exclusive, latest inclusive) birth date of a child the roster check looks at:
+    ages 6 to :func:`max_age` on 1 September of the Scope's school year (``lo < birth <= hi``).
     """
-    low, high = schema.COMPULSORY_AGES
+    low = schema.COMPULSORY_AGES[0]
     sept1 = date(int(scope.school_year), 9, 1)
-    return sept1.replace(year=sept1.year - high - 1), sept1.replace(year=sept1.year - low)
+    return sept1.replace(year=sept1.year - max_age() - 1), sept1.replace(year=sept1.year - low)
 
 
 def read_file(
@@ -97,8 +111,9 @@ def read_file(
         rows whose place is unknown or outside the Scope (Chinese, by row).
     """
     try:
+        gate.check_upload(data, filename)  # the settings' size and row limits, zip bombs
         parsed = ingest.read_upload(data, filename, kind="roster")
-    except ingest.IngestError as exc:
+    except (ingest.IngestError, gate.UploadRefused) as exc:
         raise RosterError(str(exc)) from exc
     report = ingest.validate(parsed, "roster", con_or_reference=con, scope=scope)
     if report.fatal:
@@ -113,7 +128,9 @@ def resolve_places(
     """Township and village (names or codes as written) -> codes; rows outside the Scope dropped.
 
     A village is found by its 12-digit code, or by its name within the row's
-    township (or in the whole county when the name is unique there).
+    township (or in the whole county when the name is unique there).  A row without
+    乡镇/村 is placed by its 户籍地代码 (12-digit village or 9-digit township code), else by
+    the names its 户籍地址 holds (:class:`lib.roster.address.PlaceIndex`).
     """
     towns = con.execute("SELECT code, name FROM townships WHERE code LIKE ?", [scope.county + "%"]).df()
     vills = con.execute(
@@ -127,12 +144,23 @@ def resolve_places(
     alone: dict[str, str | None] = {}
     for c, n in zip(vills["code"], vills["name"], strict=True):
         alone[n] = None if n in alone else c
-    t_text = [_text(v) for v in good.get("township", pd.Series([None] * len(good), index=good.index))]
-    v_text = [_text(v) for v in good.get("village", pd.Series([None] * len(good), index=good.index))]
+
+    def column(name: str) -> list[str | None]:
+        return [_text(v) for v in good.get(name, pd.Series([None] * len(good), index=good.index))]
+
+    t_text, v_text, codes, addresses = (
+        column("township"),
+        column("village"),
+        column("home_code"),
+        column("address"),
+    )
+    index = PlaceIndex.build(towns, vills)
     rows_no = good[ingest.ROW].tolist() if ingest.ROW in good else list(range(2, len(good) + 2))
     allowed = None if scope.townships is None else set(scope.townships)
     keep, town_codes, vill_codes, problems = [], [], [], []
-    for i, (tt, vt, row_no) in enumerate(zip(t_text, v_text, rows_no, strict=True)):
+    for i, (tt, vt, code, addr, row_no) in enumerate(
+        zip(t_text, v_text, codes, addresses, rows_no, strict=True)
+    ):
         town = town_by.get(tt) if tt else None
         village = None
         if vt:
@@ -144,8 +172,13 @@ def resolve_places(
                 village = alone.get(vt)
             if village is not None and town is None:
                 town = vill_town[village]
+        if town is None and not tt and not vt and code:
+            town, village = index.from_code(code)
+        if town is None and not tt and not vt and addr:
+            town, village = index.from_address(addr)
         if town is None:
-            problems.append(f"第{row_no}行：找不到户籍乡镇“{tt or vt or '(空)'}”")
+            written = tt or vt or code or ("户籍地址未写明本县区的乡镇" if addr else None)
+            problems.append(f"第{row_no}行：找不到户籍乡镇“{written or '(空)'}”")
             continue
         if allowed is not None and town not in allowed:
             problems.append(f"第{row_no}行：户籍乡镇不在您的权限范围内")
@@ -272,6 +305,9 @@ def classify(con: duckdb.DuckDBPyConnection, scope: Scope, frame: pd.DataFrame |
     sept1 = date(int(scope.school_year), 9, 1)
     tw, tp = scope.township_where("r.township_code")
     sw, sp = scope.school_where("sc")
+    stw, stp = scope.student_where("st")  # the records the user may see
+    ew, ep = scope.village_where("_ev")
+    cw, cp = _case_where(scope)
     enrolled = ", ".join(f"'{s}'" for s in schema.ENROLLED_STATUS)
     school_filter = (
         "TRUE" if scope.schools is None and scope.levels is None else "coalesce(m.in_scope_school, FALSE)"
@@ -282,29 +318,42 @@ def classify(con: duckdb.DuckDBPyConnection, scope: Scope, frame: pd.DataFrame |
     m AS (
         SELECT st.id_number,
                bool_or(st.status IN ({enrolled})) AS enrolled,
+               bool_or(st.status = '休学') AS suspended,
                bool_or(st.status IN ({enrolled}) AND (st.status = '送教上门'
                        OR st.placement IN ('特教学校', '送教上门'))) AS placed,
                bool_or(st.status = '毕业' AND st.grade >= 9) AS graduated,
                bool_or(st.status IN ({enrolled}) AND ({sw})) AS in_scope_school,
+               bool_or({stw}) AS any_visible,
                arg_max(st.student_id, (st.status IN ({enrolled}))::INT * 10000000 + epoch(st.enrolled_on)::BIGINT
-                       ) AS student_id
+                       ) FILTER (WHERE {stw}) AS student_id
         FROM students st JOIN schools sc ON sc.code = st.school_code
         WHERE st.id_number IN (SELECT id_number FROM r) AND sc.township_code LIKE ?
         GROUP BY st.id_number),
+    paused AS (  -- an approved 休学 not followed by a 复学 (学籍异动)
+        SELECT st.id_number FROM transfers t JOIN students st ON st.student_id = t.student_id
+        WHERE t.direction IN ('休学', '复学') AND t.transfer_on <= ?
+          AND (t.direction = '复学' OR (t.confirmed_on IS NOT NULL AND t.confirmed_on <= ?))
+        GROUP BY st.id_number HAVING arg_max(t.direction, t.transfer_on) = '休学'),
     away AS (
         SELECT id_number FROM study_elsewhere
+        WHERE village_code IN (SELECT _ev.code FROM villages _ev WHERE {ew})
         UNION
         SELECT st.id_number FROM transfers t JOIN students st ON st.student_id = t.student_id
-        WHERE t.direction = '转出' AND t.to_school IS NULL AND t.confirmed_on IS NOT NULL AND t.confirmed_on <= ?)
+        WHERE t.direction = '转出' AND t.to_school IS NULL AND t.confirmed_on IS NOT NULL AND t.confirmed_on <= ?
+          AND {stw})
     SELECT r.*,
            date_diff('year', r.birth_date, ?::DATE) - CASE WHEN strftime(r.birth_date, '%m%d') > '0901'
                 THEN 1 ELSE 0 END AS age,
            t.name AS township_name, v.name AS village_name,
            m.student_id, s2.school_code, sc2.name AS school_name, s2.grade,
-           (SELECT min(c.case_id) FROM dropout_cases c WHERE c.id_number = r.id_number
+           (SELECT coalesce(min(c.case_id) FILTER (WHERE {cw}), CASE WHEN count(*) > 0 THEN ? END)
+              FROM dropout_cases c WHERE c.id_number = r.id_number
              AND c.status IN ('疑似辍学', '已核实', '劝返中')) AS open_case,
-           CASE WHEN coalesce(m.placed, FALSE) THEN 'placed'
+           CASE WHEN m.id_number IS NOT NULL AND NOT m.any_visible THEN 'out_of_scope'
+                WHEN coalesce(m.placed, FALSE) THEN 'placed'
+                WHEN r.id_number IN (SELECT id_number FROM paused) THEN 'suspended'
                 WHEN coalesce(m.enrolled, FALSE) THEN 'enrolled'
+                WHEN coalesce(m.suspended, FALSE) THEN 'suspended'
                 WHEN r.placement IS NOT NULL THEN 'placed'
                 WHEN r.elsewhere_school IS NOT NULL OR r.id_number IN (SELECT id_number FROM away) THEN 'elsewhere'
                 WHEN r.exemption_reason IS NOT NULL THEN 'exempt'
@@ -315,10 +364,14 @@ def classify(con: duckdb.DuckDBPyConnection, scope: Scope, frame: pd.DataFrame |
     LEFT JOIN townships t ON t.code = r.township_code
     LEFT JOIN villages v ON v.code = r.village_code
     WHERE NOT (coalesce(m.graduated, FALSE) AND NOT coalesce(m.enrolled, FALSE))
+      AND (r.birth_date > ? OR m.id_number IS NOT NULL)
       AND {school_filter}
     ORDER BY r.township_code, r.village_code, r.id_number
     """
-    params = [lo, hi, *tp, *sp, scope.county + "%", scope.as_of, sept1]
+    # past the compulsory ages (15, 16) a child is checked only with a pupil record here
+    compulsory_lo = sept1.replace(year=sept1.year - schema.COMPULSORY_AGES[1] - 1)
+    params = [lo, hi, *tp, *sp, *stp, *stp, scope.county + "%", scope.as_of, scope.as_of, *ep, scope.as_of]
+    params += [*stp, sept1, *cp, OTHER_UNIT_CASE, compulsory_lo]
     if frame is not None:
         con.register("_roster_frame", frame.reindex(columns=list(ROSTER_COLUMNS)))
     try:
@@ -327,6 +380,20 @@ def classify(con: duckdb.DuckDBPyConnection, scope: Scope, frame: pd.DataFrame |
         if frame is not None:
             con.unregister("_roster_frame")
     return out
+
+
+#: What the roster shows for an open case of the child held by a unit outside the Scope.
+OTHER_UNIT_CASE = "(其他单位已立案)"
+
+
+def _case_where(scope: Scope) -> tuple[str, list[Any]]:
+    """Cases in Scope (by home village, and school when the Scope names schools), alias ``c``."""
+    vw, vp = scope.village_where("_cv")
+    cond = f"c.village_code IN (SELECT _cv.code FROM villages _cv WHERE {vw})"
+    if scope.schools is not None or scope.levels is not None:
+        sw, sp = scope.school_where("_cs")
+        return cond + f" AND c.school_code IN (SELECT _cs.code FROM schools _cs WHERE {sw})", [*vp, *sp]
+    return cond, list(vp)
 
 
 def counts(classified: pd.DataFrame) -> dict[str, int]:
@@ -351,7 +418,7 @@ def open_case(scope: Scope, id_number: str, *, reason: str = "其他", path: Pat
         raise dropout_cases.CaseError("花名册中没有这名儿童(或不在您的权限范围内)。")
     r = row.iloc[0]
     if isinstance(r["open_case"], str):
-        raise dropout_cases.CaseError(f"该儿童已有未结案件 {r['open_case']}。")
+        raise dropout_cases.CaseError(f"该儿童已有未结案件 {r['open_case']}。")  # its ID only if in Scope
     if r["category"] != "unaccounted":
         raise dropout_cases.CaseError(f"这名儿童属于“{CATEGORIES[r['category']]}”，不需要建立台账。")
     if not isinstance(r["village_code"], str):

@@ -31,15 +31,17 @@ DISPLAY_LABELS: dict[str, str] = {
 
 HELP: dict[str, str] = {
     "enrolled": "身份证号与全县某校在校学生一致。",
+    "suspended": "经批准休学(学籍状态为休学，或学籍异动中已批准的休学之后未复学)：到期复学时核实。",
     "elsewhere": "有异地就学记录(外县学校)，或转出县外且对方学校已确认。",
     "placed": "特教学校就读或送教上门。",
     "exempt": "花名册注明免缓学原因(须有鉴定或批准)。",
     "unaccounted": "既不在县内就读，也无异地就学、特教/送教或免缓学记录：须入户查明去向，可建立控辍保学台账。",
+    "out_of_scope": "身份证号属于您范围以外的学生：不显示其任何信息；如有疑问请联系县级业务人员。",
 }
 
 
 def cards(data: dict[str, pd.DataFrame]) -> list[Card]:
-    """The five roster categories, then the other lists' counts."""
+    """The roster categories, then the other lists' counts."""
     counts = roster.counts(data["roster"])
     out = [
         Card(roster.CATEGORIES[c], fmt.fmt_count(counts[c]), None, HELP[c], False) for c in roster.CATEGORIES

@@ -3,7 +3,8 @@
 With :mod:`lib.loaders`, the only place in lib that imports streamlit.  The widget blocks
 of some wings live beside it: login (the login gate, password change, account box),
 present (汇报模式 chrome), ops (maintenance notice, scheduled backup, the correction form),
-planning (布局规划 scenario widgets), imports (数据导入 mapping editor, report, history).
+planning (布局规划 scenario widgets), imports (数据导入 mapping editor, report, history),
+golive (the data gate of a page without its data, the 上线检查 tables, 数据未报).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from lib import loaders
 from lib.core import config, fmt, schema
 from lib.core.i18n import LANGUAGES, TEXT, t
 from lib.core.scope import Scope
@@ -225,12 +227,29 @@ def page_header(title: str, scope: Scope, *, towns: dict[str, str] | None = None
     """Title plus one line saying for whom (the Scope) and as of when."""
     st.title(title)
     if scope.townships is None:
-        where = config.COUNTY_NAME + tr("whole_county")
+        county = loaders.store_info().get("county_name") or config.COUNTY_NAME
+        where = county + tr("whole_county")
     else:
         where = tr("list_sep").join((towns or {}).get(c, c) for c in scope.townships) or "—"
     if scope.levels is not None:
         where += " · " + tr("list_sep").join(scope.levels)
     st.caption(f"{where} · {school_year(scope.school_year)} · {tr('as_of_caption')} {fmt_date(scope.as_of)}")
+    if fresh := _freshness():
+        st.caption(fresh)
+
+
+#: session key: the page being run (app.py sets it), for the freshness line under its title
+PAGE_KEY = "_page_key"
+
+
+def _freshness() -> str | None:
+    """How fresh each source of the current page is (lib.ops.golive.freshness_text)."""
+    from lib.ops import golive  # on first use: the frame's first paint loads only what it draws
+
+    page = st.session_state.get(PAGE_KEY)
+    if page is None:
+        return None
+    return golive.freshness_text(loaders.load_golive_status(), golive.page_sources(page), lang=lang())
 
 
 def metric_cards(cards: list[Any], *, per_row: int = 5) -> None:
@@ -287,10 +306,10 @@ def audit_once(scope: Scope, action: str, **detail: Any) -> None:
 
 def _export_bytes(make, scope: Scope, what: str, rows: int, fmt_name: str) -> bytes:
     """Build an export when the user clicks, and record it in the audit log."""
-    from lib.core import audit  # on first use: the frame's first paint loads only what it draws
+    from lib.core import audit, permissions  # on first use: the frame's first paint loads only what it draws
 
     data = make()
-    audit.record(scope, "export", what=what, rows=rows, format=fmt_name)
+    audit.record(scope, "export", what=what, rows=rows, format=fmt_name, masked=permissions.masked(scope))
     return data
 
 
@@ -416,3 +435,32 @@ def named_download_buttons(
         note(tr("ui_no_export"))
         return
     download_buttons(df, name=name, scope=scope, key=key, sheets=sheets, title=title)
+
+
+# ------------------------------------------------------------------ uploads
+def upload_limit_mb() -> int:
+    """The upload limit in MB for ``st.file_uploader(max_upload_size=...)``: ``ingest.max_upload_mb``
+    of the effective settings (an administrator's stored override counts)."""
+    from lib import loaders  # on first use: the frame's first paint loads only what it draws
+
+    return max(1, int(float(loaders.load_effective_settings()["ingest"]["max_upload_mb"])))
+
+
+def uploaded(upload: Any) -> tuple[bytes, str] | None:
+    """The bytes and name of an ``st.file_uploader`` file once they pass the upload gate
+    (:func:`lib.ingest.gate.check_upload`: size, rows, zip bombs); else None, with the reason shown."""
+    if upload is None:
+        return None
+    from lib import loaders  # on first use: the frame's first paint loads only what it draws
+    from lib.core import settings as settings_store  # on first use: as above
+    from lib.ingest import gate  # on first use: as above
+
+    data = upload.getvalue()
+    try:
+        gate.check_upload(
+            data, upload.name, limits=settings_store.upload_limits(loaders.load_effective_settings())
+        )
+    except gate.UploadRefused as exc:
+        st.error(str(exc))
+        return None
+    return data, upload.name

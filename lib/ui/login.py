@@ -8,10 +8,12 @@ form and stops the run.  Accounts, passwords and lockouts are :mod:`lib.access.a
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 from lib.access import auth
 from lib.access import tokens as auth_tokens
@@ -22,19 +24,28 @@ from lib.ui import LANG, ROLE_SCOPE, demo_banner, note, tr
 #: Set after logout: the next run deletes the cookie in the browser.
 _CLEAR_COOKIE = "auth_clear_cookie"
 
-#: The logged-in session: {"user", "stamp", "last_seen", "method"} (plain values: it must pickle).
+#: The logged-in session: {"user", "stamp", "since", "last_seen", "method"} (plain values: it must pickle).
 AUTH = "auth"
+_LOG = logging.getLogger(__name__)
 #: A message for the login form after a session ended (timeout, account changed).
 LOGIN_NOTICE = "login_notice"
 
 
-def auth_session(account: Any, *, method: str = "password", now: float | None = None) -> dict[str, Any]:
-    """The session value :func:`login_gate` keeps for a logged-in ``account`` (tests use it too)."""
+def auth_session(
+    account: Any, *, method: str = "password", now: float | None = None, since: float | None = None
+) -> dict[str, Any]:
+    """The session value :func:`login_gate` keeps for a logged-in ``account`` (tests use it too).
+
+    ``since``: when the login began (a session resumed from the cookie keeps its login's time,
+    so that a logout in another tab, which voids every session begun before it, ends it too).
+    """
+    now = time.time() if now is None else now
     return {
         "user": account.name,
         "stamp": account.session_stamp,
+        "since": now if since is None else since,
         "method": method,
-        "last_seen": time.time() if now is None else now,
+        "last_seen": now,
     }
 
 
@@ -82,7 +93,7 @@ def _resume_from_cookie() -> dict[str, Any] | None:
     if account is None:
         return None
     auth.record_resume(account.name)
-    st.session_state[AUTH] = auth_session(account, method="cookie")
+    st.session_state[AUTH] = auth_session(account, method="cookie", since=auth_tokens.token_since(token))
     return st.session_state[AUTH]
 
 
@@ -96,7 +107,10 @@ def _keep_cookie(sess: dict[str, Any], account: Any) -> None:
     ttl = int(float(_security()["session_idle_minutes"]) * 60)
     now = time.time()
     if now - sess.get("cookie_at", 0.0) > ttl / 4:
-        _cookie(auth_tokens.issue(account.name, account.session_stamp, now=now, ttl_s=ttl), ttl)
+        token = auth_tokens.issue(
+            account.name, account.session_stamp, now=now, ttl_s=ttl, since=sess.get("since")
+        )
+        _cookie(token, ttl)
         sess["cookie_at"] = now
 
 
@@ -108,10 +122,15 @@ def _session_account(sess: dict[str, Any]) -> Any:
     """The session's account, re-read from the store every :data:`RECHECK_S` seconds (one
     connection, ~25 ms on a loaded machine: ``bench/bench_login.py``) rather than on every rerun."""
     now = time.time()
-    if sess.get("account") is not None and now - sess.get("checked_at", 0.0) < RECHECK_S:
+    epoch = auth.revocation_epoch()
+    if (
+        sess.get("account") is not None
+        and now - sess.get("checked_at", 0.0) < RECHECK_S
+        and sess.get("epoch") == epoch  # a logout or password change in this process: look now
+    ):
         return sess["account"]
-    account = auth.session_account(sess["user"], sess["stamp"])
-    sess["account"], sess["checked_at"] = account, now
+    account = auth.session_account(sess["user"], sess["stamp"], since=sess.get("since"))
+    sess["account"], sess["checked_at"], sess["epoch"] = account, now, epoch
     return account
 
 
@@ -131,7 +150,7 @@ def login_gate(info: dict[str, Any]) -> Scope:
             ):
                 end_session("idle", tr("login_idle"))
             elif (account := _session_account(sess)) is None:
-                end_session("revoked", tr("login_revoked"))
+                end_session("revoked", tr("session_ended"))
             else:
                 sess["last_seen"] = time.time()
                 if account.must_change:
@@ -150,6 +169,11 @@ def login_gate(info: dict[str, Any]) -> Scope:
         _only_page(_login_form, tr("login_title"), info["demo"])
     except store.StoreBusy:
         st.error(tr("busy"))
+    except ScriptControlException:
+        raise  # st.stop / st.rerun are Streamlit's own control flow
+    except Exception:  # nobody at the login form sees a traceback, a path or a database message
+        _LOG.exception("login gate failed")
+        st.error(tr("login_error"))
     st.stop()
     raise AssertionError("unreachable")  # st.stop() raises
 
@@ -205,7 +229,9 @@ def password_change_form(account: Any, *, key: str) -> bool:
             tr("pw_new"),
             type="password",
             autocomplete="new-password",
-            help=tr("pw_rule").format(n=_security()["min_password_length"]),
+            help=tr("pw_rule").format(
+                n=max(auth.MIN_PASSWORD_FLOOR, int(_security()["min_password_length"]))
+            ),
         )
         again = st.text_input(tr("pw_again"), type="password", autocomplete="new-password")
         submitted = st.form_submit_button(tr("pw_button"), type="primary")
@@ -223,6 +249,7 @@ def password_change_form(account: Any, *, key: str) -> bool:
     if sess and sess["user"] == account.name:
         sess["stamp"] = updated.session_stamp  # this session goes on; others of the account end
         sess.pop("account", None)  # re-read at once (must_change is now off)
+        sess["cookie_at"] = 0.0  # and its cookie is renewed at once with the new stamp
     return True
 
 

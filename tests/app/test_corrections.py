@@ -57,3 +57,30 @@ def test_student_form_shows_personal_fields_masked(fresh_db):
     assert not at.exception
     masked = [t for t in at.text_input if t.key and t.key.endswith("_name_masked")]
     assert masked and masked[0].disabled and "*" in masked[0].value
+
+
+def test_a_stale_form_sees_the_conflict_and_keeps_what_was_typed(fresh_db):
+    """Two users open the same school; the first saves; the second's stale save is refused."""
+    con = duckdb.connect(str(fresh_db), read_only=True)
+    code = con.execute("SELECT min(code) FROM schools WHERE township_code = ?", [TOWN]).fetchone()[0]
+    con.close()
+    form = f"cr_schools_{code}"
+    alice = open_page("corrections", role="county")
+    alice.text_input(key="cr_search_schools").input(code).run()
+    bob = open_page("corrections", role="township", townships=(TOWN,))
+    before = _capacity(fresh_db, code)
+
+    alice.number_input(key=f"{form}_capacity").set_value(before + 100)
+    alice.text_input(key=f"{form}_reason").input("新校舍")
+    _submit(alice, "保存更正").click().run()
+    assert _capacity(fresh_db, code) == before + 100
+
+    bob.number_input(key=f"{form}_capacity").set_value(before + 7)
+    bob.text_input(key=f"{form}_reason").input("核对")
+    _submit(bob, "保存更正").click().run()
+    assert not bob.exception
+    assert any("他人已修改" in e.value for e in bob.error)
+    assert _capacity(fresh_db, code) == before + 100  # Alice's change stands
+    assert bob.number_input(key=f"{form}_capacity").value == before + 7  # Bob keeps what he typed
+    _submit(bob, "重新载入").click().run()
+    assert bob.number_input(key=f"{form}_capacity").value == before + 100

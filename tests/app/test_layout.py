@@ -62,3 +62,19 @@ def test_a_click_on_a_school_shows_its_card(demo_db):
     assert not at.exception, at.exception
     assert any(name in md.value for md in at.markdown), "school card missing"
     assert _metric(at, "在校生") not in ("", None)
+
+
+def test_a_township_account_sees_its_townships_schools_seats_and_beds(demo_db):
+    from lib.core import store
+    from tests.layout_sql import pick_town, sql_figures
+
+    with store.connect(demo_db) as con:
+        town = pick_town(con)
+    want = sql_figures(demo_db, town)
+    at = open_page("layout", role="township", townships=(town,))
+    assert not at.exception, at.exception
+    assert _metric(at, "学龄儿童") == fmt.fmt_count(want["children"])
+    assert _metric(at, "超容量学校") == f"{want['over_capacity']:,}"
+    assert _metric(at, "不足100人学校") == f"{want['small_schools']:,}"
+    assert _metric(at, "寄宿床位") == f"{want['boarding_beds']:,}"
+    assert any("超出就近距离的村" in h.value for h in at.subheader)

@@ -53,10 +53,18 @@ def _pick(page: Page, label: str, option: str, *, within=None) -> None:
     _settle(page)
 
 
-def _tab(page: Page, name: str | re.Pattern) -> None:
-    tab = page.get_by_role("tab", name=name).locator("visible=true")
-    expect(tab).to_have_count(1)  # a rerun may briefly show the old tab bar beside the new one
-    tab.click()
+def _tab(page: Page, name: str | re.Pattern, *, timeout_s: float = 30.0) -> None:
+    """Select a tab and see it selected: a rerun that is still drawing can reset the tab bar."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        tab = page.get_by_role("tab", name=name).locator("visible=true")
+        expect(tab).to_have_count(1)  # a rerun may briefly show the old tab bar beside the new one
+        tab.click()
+        _settle(page)
+        if tab.get_attribute("aria-selected") == "true":
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"tab {name!r} did not stay selected")
 
 
 def _nav(page: Page, title: str) -> None:

@@ -1,4 +1,5 @@
-"""学校布局 in headless chromium with no network: boundaries, schools and children drawn; a click opens a card."""
+"""学校布局 in headless chromium with no network: boundaries, schools and children drawn; a click opens
+a card; the map downloads as a server-drawn PNG."""
 
 from __future__ import annotations
 
@@ -40,4 +41,11 @@ def test_layout_map_layers_and_school_card(
     expect(page.get_by_text("点击地图上的学校")).to_have_count(0, timeout=30_000)
     expect(page.locator("[data-testid='stMetric']").filter(has_text="核定学位").first).to_be_visible()
     page.screenshot(path=str(screenshot_dir / "layout.png"), full_page=True)
+
+    # the map as a PNG drawn by the server, not by this browser
+    with page.expect_download(timeout=60_000) as got:
+        page.get_by_role("button", name="下载地图 (PNG)").click()
+    png = Path(got.value.path()).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
+    assert got.value.suggested_filename.endswith(".png")
     assert blocked == [], f"requests to outside hosts: {blocked}"

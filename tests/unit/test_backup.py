@@ -3,6 +3,7 @@ of backup files, the schedule, and a restore that brings back every table."""
 
 from __future__ import annotations
 
+import shutil
 import threading
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -11,7 +12,7 @@ import duckdb
 import pytest
 
 from lib import cli
-from lib.core import permissions, schema, store
+from lib.core import permissions, schema, secure, store
 from lib.core.scope import Scope
 from lib.ops import backup
 
@@ -213,14 +214,14 @@ def test_only_admins_back_up_or_restore(fresh_db: Path, tmp_path: Path, role: st
 def test_not_a_backup_is_refused(fresh_db: Path, tmp_path: Path):
     junk = tmp_path / "edu-20261120T083000.duckdb"
     junk.write_bytes(b"not a database")
-    with pytest.raises(backup.BackupError, match="不是有效的数据库备份"):
+    with pytest.raises(backup.BackupError, match="没有清单文件"):
         backup.restore(ADMIN, junk, path=fresh_db)
     other = tmp_path / "other.duckdb"
     duckdb.connect(str(other)).close()
-    with pytest.raises(backup.BackupError, match="不是本系统的备份"):
-        backup.verify_backup(other)
+    with pytest.raises(backup.BackupError, match="没有清单文件"):
+        backup.verify_backup(other, path=fresh_db)
     with pytest.raises(backup.BackupError, match="不存在"):
-        backup.verify_backup(tmp_path / "missing.duckdb")
+        backup.verify_backup(tmp_path / "missing.duckdb", path=fresh_db)
 
 
 # ------------------------------------------------------------------ CLI
@@ -273,7 +274,13 @@ def test_restore_into_a_fresh_store_gives_identical_tables(fresh_db: Path, tmp_p
     assert info.path.stat().st_mode & 0o077 == 0  # owner only
     new = tmp_path / "new-server" / "edu.duckdb"
     new.parent.mkdir()
+    with pytest.raises(backup.BackupError, match="备份密钥"):  # a server without the old one's key
+        backup.restore(ADMIN, info.path, path=new)
+    assert not new.exists()
+    # the operator copies the old server's keys/ beside the new store (docs/operations.md)
+    shutil.copytree(secure.keys_dir(fresh_db), secure.keys_dir(new))
     result = backup.restore(ADMIN, info.path, path=new)
+    assert secure.is_owner_only(new)
     assert result.safety_backup is None and result.moved_aside is None
     source, restored = _fingerprints(fresh_db), _fingerprints(new)
     assert {k: v for k, v in restored.items() if k not in ("meta", "audit_log")} == {

@@ -90,20 +90,23 @@ def test_each_planted_fault_is_found_in_its_list_and_nothing_else(planted_db):
 
 
 def _independent_counts(path, townships: tuple[str, ...] | None) -> dict[str, int]:
-    """The five lists counted with plain SQL written apart from lib.roster.register."""
+    """The lists counted with plain SQL written apart from lib.roster.register: ages 6-16 on
+    1 September 2026, 15 and 16 only with a pupil record; 休学 pupils a list of their own."""
     town = "TRUE" if townships is None else f"r.township_code IN ({', '.join(repr(t) for t in townships)})"
     con = duckdb.connect(str(path), read_only=True)
     try:
         rows = con.execute(f"""
             WITH r AS (SELECT * FROM school_age_roster r
-                       WHERE r.birth_date > DATE '2011-09-01' AND r.birth_date <= DATE '2020-09-01' AND {town}),
+                       WHERE r.birth_date > DATE '2009-09-01' AND r.birth_date <= DATE '2020-09-01' AND {town}),
             s AS (SELECT id_number,
                          max(CASE WHEN status IN ('在校', '送教上门') THEN 1 ELSE 0 END) AS enr,
+                         max(CASE WHEN status = '休学' THEN 1 ELSE 0 END) AS sus,
                          max(CASE WHEN status = '送教上门' OR (status = '在校' AND placement IN ('特教学校', '送教上门'))
                              THEN 1 ELSE 0 END) AS plc,
                          max(CASE WHEN status = '毕业' THEN 1 ELSE 0 END) AS grad
                   FROM students GROUP BY id_number)
             SELECT CASE WHEN s.plc = 1 THEN 'placed' WHEN s.enr = 1 THEN 'enrolled'
+                        WHEN s.sus = 1 THEN 'suspended'
                         WHEN r.placement IS NOT NULL THEN 'placed'
                         WHEN r.id_number IN (SELECT id_number FROM study_elsewhere) THEN 'elsewhere'
                         WHEN r.id_number IN (SELECT st.id_number FROM transfers t JOIN students st USING (student_id)
@@ -112,6 +115,7 @@ def _independent_counts(path, townships: tuple[str, ...] | None) -> dict[str, in
                         WHEN r.exemption_reason IS NOT NULL THEN 'exempt' ELSE 'unaccounted' END AS cat, count(*)
             FROM r LEFT JOIN s USING (id_number)
             WHERE NOT (coalesce(s.grad, 0) = 1 AND coalesce(s.enr, 0) = 0)
+              AND (r.birth_date > DATE '2011-09-01' OR s.id_number IS NOT NULL)
             GROUP BY 1""").fetchall()
     finally:
         con.close()

@@ -3,8 +3,8 @@
 Data values (names of places and schools, code-list values such as 在校 or 辍学) stay in
 Chinese, as the bureau's systems write them; every label a page shows is a key of
 :data:`TEXT`, looked up with :func:`t`.  The table is kept by wing, one module each: frame,
-present, aid, dropout, roster, ingest, layout, risk, access, ops, and schema (the data
-model's column and table labels).
+present, aid, dropout, roster, ingest, layout, risk, access, ops, golive, and schema (the
+data model's column and table labels).
 
 Each wing module holds ``TEXT`` (key -> (Chinese, English)) and may hold ``LABELS``
 (Chinese -> English): the labels lib writes in Chinese into what it returns (table headers,
@@ -17,13 +17,26 @@ from __future__ import annotations
 
 import re
 
-from lib.core.i18n import access, aid, dropout, frame, ingest, layout, ops, present, risk, roster, schema
+from lib.core.i18n import (
+    access,
+    aid,
+    dropout,
+    frame,
+    golive,
+    ingest,
+    layout,
+    ops,
+    present,
+    risk,
+    roster,
+    schema,
+)
 
 LANGUAGES = {"zh": "简体中文", "en": "English"}
 
 #: key -> (Chinese, English), every wing's labels in one table (a key has one home)
 TEXT: dict[str, tuple[str, str]] = {}
-for _wing in (frame, present, aid, dropout, roster, ingest, layout, risk, access, ops, schema):
+for _wing in (frame, present, aid, dropout, roster, ingest, layout, risk, access, ops, golive, schema):
     _text, _labels = (
         getattr(_wing, "TEXT", {}),
         {zh: (zh, en) for zh, en in getattr(_wing, "LABELS", {}).items()},

@@ -16,16 +16,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "长时间未操作，会话已结束，请重新登录。",
         "The session ended after a long idle time; please log in again.",
     ),
-    "login_revoked": (
-        "账号已停用或密码已更改，请重新登录。",
-        "The account was disabled or its password changed; please log in again.",
-    ),
     "logout": ("退出登录", "Log out"),
     "logged_in_as": ("当前用户", "Logged in as"),
     "pw_current": ("当前密码", "Current password"),
     "pw_new": ("新密码", "New password"),
     "pw_again": ("再次输入新密码", "New password again"),
-    "pw_rule": ("至少 {n} 个字符，不能与用户名相同。", "At least {n} characters, not the user name."),
+    "pw_rule": (
+        "至少 {n} 个字符，不能与用户名相同，不能是常见密码。",
+        "At least {n} characters, not the user name, not a common password.",
+    ),
     "pw_button": ("修改密码", "Change password"),
     "pw_mismatch": ("两次输入的新密码不一致。", "The two new passwords differ."),
     "pw_changed": ("密码已修改。", "Password changed."),
@@ -70,6 +69,39 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit_note": (
         "审计日志只追加、不可修改或删除；记录时间为服务器时间。",
         "The audit log is append-only; times are the server's.",
+    ),
+    # ---- hold against attack: the login gate's own failure, settings only for 管理员
+    "login_error": (
+        "登录服务暂时出错，请稍后再试；如反复出现请联系系统管理员。",
+        "Login failed for a technical reason; try again shortly, or tell an administrator.",
+    ),
+    "session_ended": (
+        "会话已结束(已在其他窗口退出登录、账号被停用或密码已更改)，请重新登录。",
+        "The session has ended (logged out in another window, account disabled or password "
+        "changed); please log in again.",
+    ),
+    "settings_section": ("设置类别", "Section"),
+    "settings_none": (
+        "您的角色没有可修改的设置。",
+        "Your role may change no settings.",
+    ),
+    "settings_admin_only": ("（仅管理员可改）", " (administrators only)"),
+    "settings_save": ("保存修改", "Save changes"),
+    "settings_saved": ("已保存 {n} 项设置。", "{n} setting(s) saved."),
+    "settings_unchanged": ("没有改动。", "Nothing changed."),
+    "settings_overrides": ("已修改的设置(覆盖默认值)", "Changed settings (override the defaults)"),
+    "settings_all_default": (
+        "本类设置均为默认值(data/settings.toml 或程序默认)。",
+        "Every setting of this section has its default (data/settings.toml or the program's).",
+    ),
+    "settings_reset": ("恢复“{section}”的默认值", "Reset “{section}” to the defaults"),
+    "settings_reset_done": ("已恢复 {n} 项默认值。", "{n} setting(s) reset."),
+    "settings_note": (
+        "修改记入审计日志(修改人、时间、原值和新值)。安全、备份、数据保留期、上传限制和目录只有管理员可改；"
+        "备份目录须在数据目录之内。列表和各年度标准(如资助标准)请在 data/settings.toml 中维护。",
+        "Changes are audited (who, when, old and new value). Security, backup, retention, upload "
+        "limits and folders are for administrators only; the backup folder must lie inside the data "
+        "folder. Lists and yearly standards (e.g. aid amounts) live in data/settings.toml.",
     ),
 }
 

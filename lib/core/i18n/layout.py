@@ -27,6 +27,90 @@ TEXT: dict[str, tuple[str, str]] = {
         "乡镇边界、村和学校位置为合成示意数据。",
         "Township boundaries, villages and school sites are synthetic.",
     ),
+    # ---- downloads
+    "lay_far_villages": ("超出就近距离的村", "Villages out of reach"),
+    "lay_map_png": ("下载地图 (PNG)", "Download the map (PNG)"),
+    "lay_png_note": (
+        "示意图：直线距离×绕行系数估算；乡镇边界、村和学校位置为合成示意数据。",
+        "Sketch: straight line x detour factor; township boundaries, villages and sites are synthetic.",
+    ),
+    # ---- 布局规划
+    "plan_base": ("对比基准", "Compare with"),
+    "plan_base_help": (
+        "方案与现状比较，或与另一个已保存的方案并排比较",
+        "Compare the scenario with today's network or with another saved scenario",
+    ),
+    "plan_today": ("现状", "Today"),
+    "plan_edit": ("调整", "Changes"),
+    "plan_op": ("操作", "Change"),
+    "plan_op_close": ("撤并学校", "Close a school"),
+    "plan_op_merge": ("并入另一所学校", "Merge into another school"),
+    "plan_op_add": ("新建学校(点击地图选址)", "New school (click the map)"),
+    "plan_op_capacity": ("调整学位/床位", "Change seats / beds"),
+    "plan_school": ("学校", "School"),
+    "plan_merge_from": ("撤并的学校", "School closed"),
+    "plan_merge_into": ("并入", "Into"),
+    "plan_seats": ("核定学位", "Seats"),
+    "plan_beds": ("寄宿床位", "Boarding beds"),
+    "plan_level": ("办学类型", "Level"),
+    "plan_add": ("加入方案", "Add to scenario"),
+    "plan_click_hint": ("在地图上点击新校址。", "Click the map where the new school stands."),
+    "plan_picked": ("已选位置", "Picked"),
+    "plan_map_after": ("地图显示方案(关闭则显示对比基准)", "Map shows the scenario (off: the baseline)"),
+    "plan_effect": ("方案效果", "Effect of the scenario"),
+    "plan_tab_county": ("全区", "County"),
+    "plan_tab_towns": ("分乡镇", "By township"),
+    "plan_tab_receiving": ("接收学校", "Receiving schools"),
+    "plan_tab_unplaced": ("无法安置", "Cannot be placed"),
+    "plan_tab_moves": ("学生去向", "Where pupils go"),
+    "plan_rules": (
+        "撤并学校的学生从户籍村出发，去阈值内最近的、开设其年级的学校(教学点只开1-3年级)；学位不限制去向，"
+        "超容量的接收学校列出校名。阈值内没有学校时，4年级及以上可到最近有空床位的学校寄宿，1-3年级不寄宿；"
+        "仍无法安置的学生单独列为“无法安置”。接收学校班级数不变，按各年级人数÷班级数重算大班额(超过55人)。"
+        "预测年份的学生按队列推算。",
+        "Pupils of a closed school go from home to the nearest open school teaching their grade within the "
+        "threshold (teaching points teach grades 1-3); seats do not stop them (receiving schools over capacity "
+        "are named). With no school within reach, grades 4+ may board at the nearest school with free beds; "
+        "grades 1-3 never board; the rest are listed as unplaced. Receiving schools keep their classes; "
+        "大班额 is recounted from pupils ÷ classes per grade (above 55). Later years use the cohort projection.",
+    ),
+    "plan_none_unplaced": ("没有无法安置的学生。", "Every pupil is placed."),
+    "plan_no_moves": ("没有学生需要转学。", "No pupil changes school."),
+    # ---- 选址优化
+    "opt_title": ("选址优化", "Site optimisation"),
+    "opt_model": ("模型", "Model"),
+    "opt_k": ("学校数 k", "Schools k"),
+    "opt_close_max": ("最多撤并(所)", "Close at most"),
+    "opt_open_max": ("最多新建(所)", "Open at most"),
+    "opt_budget": ("预算(万元，0=不限)", "Budget (10k yuan, 0 = none)"),
+    "opt_force_open": ("必须保留", "Keep open"),
+    "opt_force_closed": ("必须撤并", "Close"),
+    "opt_capacitated": ("考虑学位(p-中位)", "Within seats (p-median)"),
+    "opt_limit": ("时限(秒)", "Time limit (s)"),
+    "opt_solve": ("求解", "Solve"),
+    "opt_solving": ("正在求解", "Solving"),
+    "opt_result": ("求解结果", "Result"),
+    "opt_kept": ("保留现有学校", "Schools kept"),
+    "opt_closed": ("撤并", "Closed"),
+    "opt_opened": ("新建", "Opened"),
+    "opt_farthest": ("最远儿童距离(km)", "Farthest child (km)"),
+    "opt_child_km": ("儿童总路程(人·km)", "Child-km"),
+    "opt_gap": ("与最优的差距上限", "Gap to the best bound"),
+    "opt_seconds": ("用时(秒)", "Seconds"),
+    "opt_why": ("撤并哪些学校、为什么", "Which schools close, and why"),
+    "opt_preview": ("若采用此结果(按安置规则)", "If adopted (placement rules)"),
+    "opt_confirm": (
+        "我已核对撤并的学校及理由、无法安置与大班额的变化",
+        "I have checked the closures, their reasons, unplaced pupils and 大班额",
+    ),
+    "opt_use": ("把结果作为当前方案", "Use as the current scenario"),
+    "opt_defaults": (
+        "默认保留现有学校：最多撤并现有学校的20%(设置 layout.optimize.close_max_share)，新建不超过撤并数；"
+        "候选点为现有学校、村址和网格点；求解器 HiGHS，时限含建模时间。",
+        "Today's schools are kept by default: at most 20 % may close (layout.optimize.close_max_share) and no "
+        "more may open; candidates are today's schools, village centres and a grid; HiGHS, the limit includes "
+        "model building.",
+    ),
     "lay_children_help": ("{band}，按户籍村，{year}年", "{band}, by home village, {year}"),
     "lay_share_help": (
         "直线距离×绕行系数{detour} ≤ {km} km 的儿童占比",
@@ -50,24 +134,12 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "lay_projection_title": ("{band}五年预测({stamp})", "{band}: five-year projection ({stamp})"),
     "year_fmt": ("{}年", "{}"),
-    "plan_base": ("对比基准", "Compare with"),
-    "plan_base_help": (
-        "方案与现状比较，或与另一个已保存的方案并排比较",
-        "Compare the scenario with today's network, or side by side with another saved scenario",
+    "plan_effect_title": (
+        "{what} · {band} · {year}年 · 对比{base}",
+        "{what} · {band} · {year} · against {base}",
     ),
-    "plan_adjust": ("调整", "Changes"),
-    "plan_op": ("操作", "Change"),
-    "plan_add": ("加入方案", "Add to the scenario"),
-    "plan_merged": ("撤并的学校", "School to merge"),
-    "plan_into": ("并入", "Into"),
-    "plan_click": ("在地图上点击新校址。", "Click the new school's site on the map."),
-    "plan_picked": ("已选位置：{lon}, {lat}", "Site chosen: {lon}, {lat}"),
+    "opt_solving_model": ("{what} {model}(≤ {limit} 秒)…", "{what} {model} (≤ {limit} s)…"),
     "plan_new_school": ("规划新校{n}", "Planned school {n}"),
-    "plan_show": ("地图显示方案(关闭则显示{base})", "Map shows the scenario (off: {base})"),
-    "plan_effect": (
-        "方案效果 · {band} · {year}年 · 对比{base}",
-        "Scenario effect · {band} · {year} · against {base}",
-    ),
     "plan_manage": ("方案：打开、保存、复制、改名、删除", "Scenarios: open, save, copy, rename, delete"),
     "plan_saved": ("已保存的方案", "Saved scenarios"),
     "plan_open": ("打开", "Open"),
@@ -77,18 +149,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "plan_copy": ("{name}(副本)", "{name} (copy)"),
     "plan_rename": ("改名", "Rename"),
     "plan_delete": ("删除", "Delete"),
-    "plan_optimise": ("选址优化", "Optimal sites"),
-    "plan_k": ("学校数 k", "Schools k"),
-    "plan_limit": ("时限(秒)", "Time limit (s)"),
-    "plan_capacitated": ("考虑学位(p-median)", "Respect seats (p-median)"),
-    "plan_solve": ("求解", "Solve"),
-    "plan_solving": ("正在求解 {model}(最长 {limit} 秒)…", "Solving {model} (at most {limit} s)…"),
-    "plan_solved": (
-        "状态：{status} · 目标值 {objective} · 现状 {current} · {sites} 个点 · {seconds} 秒",
-        "Status: {status} · objective {objective} · today {current} · {sites} sites · {seconds} s",
-    ),
-    "plan_gap": (" · 差距 {gap}", " · gap {gap}"),
-    "plan_use": ("把结果作为当前方案", "Use the result as the scenario"),
     "plan_do_close": ("撤并 {name}", "Close {name}"),
     "plan_do_merge": ("{name} 并入 {into}", "Merge {name} into {into}"),
     "plan_do_add": (

@@ -34,8 +34,11 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "bk_note": (
         "备份在应用运行时进行，得到某一时刻的完整一致副本；备份目录：{folder}。"
+        "每个备份附有本系统签名的清单，恢复前逐表核对，损坏、外来或被改动的文件一律拒绝。"
         "也可由服务器定时任务运行 python -m lib.cli backup --if-due。",
         "Backups are consistent snapshots taken while the app runs; folder: {folder}. "
+        "Each carries a manifest signed by this installation and is checked table by table "
+        "before a restore: damaged, foreign or altered files are refused. "
         "A server cron job can run python -m lib.cli backup --if-due.",
     ),
     "nav_corrections": ("更正记录", "Correct a record"),
@@ -50,6 +53,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "cr_reason": ("更正原因(必填，记入审计日志)", "Reason (required, kept in the audit log)"),
     "cr_check": ("检查", "Check"),
     "cr_save": ("保存更正", "Save"),
+    "cr_reload": ("重新载入", "Reload"),
     "cr_saved": (
         "已保存 {n} 处更正，原值与新值已记入审计日志。",
         "Saved {n} change(s); old and new values are in the audit log.",
@@ -156,22 +160,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "ro_up": ("升级", "Promoted"),
     "ro_out": ("毕业离册", "Graduate and leave"),
     "ro_stay": ("不升级(休学/辍学)", "Stay (suspended / dropped out)"),
-    "set_section": ("设置类别", "Section"),
-    "set_save": ("保存修改", "Save changes"),
-    "set_saved": ("已保存 {n} 项设置。", "Saved {n} settings."),
-    "set_unchanged": ("没有改动。", "Nothing changed."),
-    "set_overrides": ("已修改的设置(覆盖默认值)", "Changed settings (overriding the defaults)"),
-    "set_all_default": (
-        "本类设置均为默认值(data/settings.toml 或程序默认)。",
-        "Every setting of this section has its default value (data/settings.toml or the program's).",
-    ),
-    "set_reset": ("恢复“{section}”的默认值", "Reset “{section}” to the defaults"),
-    "set_reset_done": ("已恢复 {n} 项默认值。", "{n} settings reset to their defaults."),
-    "set_note": (
-        "修改记入审计日志(修改人、时间、新值)。列表和各年度标准(如资助标准)请在 data/settings.toml 中维护。",
-        "Changes are recorded in the audit log (who, when, the new value). Lists and yearly standards "
-        "(such as aid amounts) are kept in data/settings.toml.",
-    ),
     "cr_masked_field": ("已脱敏：显示完整信息后可更正", "Masked: show in full to correct it"),
     "yes": ("是", "Yes"),
     "no": ("否", "No"),
