@@ -92,6 +92,7 @@ with tab_list:
         formats={"风险分": "{:.1f}"},
         height=min(36 * (len(table) + 1) + 4, 520),
         column_config={c: st.column_config.Column(width=w) for c, w in risk_list.COLUMN_WIDTHS.items()},
+        translate=("年级", "风险等级", "主要原因", "帮扶/台账"),
     )
     ui.note(ui.tr("risk_rule"))
     ui.named_download_buttons(

@@ -36,7 +36,7 @@ view = items[items["kind"].isin(kinds)] if kinds else items
 ui.audit_once(scope, "view_list", list="我的待办", kinds=",".join(kinds))
 st.caption(ui.tr("do_todo_caption").format(n=len(view)))
 table, colours = todo.display(view)
-ui.coloured_table(table, colours, formats={}, height=440)
+ui.coloured_table(table, colours, formats={}, height=440, translate=("事项",))
 
 cases = view[view["page"] == "dropout_case"]["task_id"].drop_duplicates().tolist()
 c1, c2 = st.columns([3, 1], vertical_alignment="bottom")

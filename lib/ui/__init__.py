@@ -46,6 +46,20 @@ def headers(df: pd.DataFrame) -> pd.DataFrame:
     return df.rename(columns=lambda c: t(c, "en") if isinstance(c, str) else c)
 
 
+def cells(df: pd.DataFrame, columns: tuple[str, ...] | list[str]) -> pd.DataFrame:
+    """``df`` with the cells of ``columns`` (labels lib wrote in Chinese: grades, bands, reasons,
+    lists of them joined by ；or 、) in the reader's language; names and code-list values stay."""
+    if lang() == "zh" or not columns:
+        return df
+
+    def one(v: Any) -> Any:
+        if not isinstance(v, str):
+            return v
+        return "; ".join(", ".join(t(w, "en") for w in part.split("、")) for part in v.split("；"))
+
+    return df.assign(**{c: df[c].map(one) for c in columns if c in df})
+
+
 def _keys(mapping: dict[str, Any] | None) -> dict[str, Any] | None:
     """A dict keyed by column headers, keyed as :func:`headers` renames them."""
     return None if mapping is None else {tr(k): v for k, v in mapping.items()}
@@ -57,11 +71,13 @@ def table(
     formats: dict[str, Any] | None = None,
     column_config: dict[str, Any] | None = None,
     container: Any = None,
+    translate: tuple[str, ...] = (),
     **kw: Any,
 ) -> None:
-    """``st.dataframe`` (``hide_index``, full width unless told) with headers in the reader's
-    language; ``formats`` and ``column_config`` are keyed by the Chinese headers lib writes."""
-    shown: Any = headers(df)
+    """``st.dataframe`` (``hide_index``, full width unless told) with headers, and the cells of the
+    ``translate`` columns (:func:`cells`), in the reader's language; ``formats`` and
+    ``column_config`` are keyed by the Chinese headers lib writes."""
+    shown: Any = headers(cells(df, translate))
     if formats:
         shown = shown.style.format(_keys(formats), na_rep="—")
     kw.setdefault("hide_index", True)
@@ -276,10 +292,12 @@ def coloured_table(
     height: int | str = "auto",
     column_config: dict[str, Any] | None = None,
     width: str = "stretch",
+    translate: tuple[str, ...] = (),
 ) -> None:
     """A table whose cells are tinted by the house palette (``colours`` holds red/amber/...);
-    headers in the reader's language (``formats`` keyed by the Chinese headers)."""
-    df, colours, formats = headers(df), headers(colours), _keys(formats) or {}
+    headers and the ``translate`` columns' cells in the reader's language (``formats`` keyed by
+    the Chinese headers)."""
+    df, colours, formats = headers(cells(df, translate)), headers(colours), _keys(formats) or {}
     styler = df.style.format(formats, na_rep="—").apply(
         lambda _: colours.map(lambda c: f"background-color: {COLOURS.get(c, '')}" if COLOURS.get(c) else ""),
         axis=None,

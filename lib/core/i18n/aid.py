@@ -96,11 +96,11 @@ TEXT: dict[str, tuple[str, str]] = {
 #: Labels lib writes in Chinese (学生资助 and 精准识别: cards, tables, charts, categories): Chinese -> English.
 LABELS: dict[str, str] = {
     # cards (lib.aid.view)
-    "生活补助覆盖率": "Living-subsidy coverage",
-    "应助未助(人)": "Eligible, unpaid (students)",
-    "逾期未发(笔)": "Overdue, unpaid (records)",
-    "审批中(件)": "Applications open",
-    "疑似错发(笔)": "Likely misdirected (records)",
+    "生活补助覆盖率": "Subsidy coverage",
+    "应助未助(人)": "Eligible, unpaid",
+    "逾期未发(笔)": "Overdue",
+    "审批中(件)": "In approval",
+    "疑似错发(笔)": "Doubtful payments",
     "申请人数": "Applicants",
     "已资助": "Funded",
     "待审核 / 未资助": "Waiting / not funded",

@@ -9,7 +9,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "nav_dropout_contacts": ("六长联系人", "Responsible persons"),
     "nav_todo": ("我的待办", "My to-do list"),
     "do_target": ("巩固率目标 {target}。", "Retention target {target}."),
-    "do_cases_link": ("确认疑似、登记劝返", "confirm suspected cases, log persuasion"),
+    "do_cases_link": ("确认疑似、登记劝返", "confirm, follow up"),
     "do_export": ("导出", "export"),
     "do_breakdown_caption": (
         "{by}分组 · {where} · {when} · 未结台账‰ = (疑似辍学+辍学)÷在校生×1000",
@@ -140,7 +140,7 @@ LABELS: dict[str, str] = {
     "每千名在校生未结台账(疑似+辍学)": "Open cases per 1,000 students (suspected + dropouts)",
     "辍学(人)": "Dropouts",
     "疑似辍学(人)": "Suspected dropouts",
-    "本学年返校": "Returned this year",
+    "本学年返校": "Back this year",
     "待确认": "To confirm",
     "升级督办": "Escalated",
     "{n} 较上周": "{n} vs last week",

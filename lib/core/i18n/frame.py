@@ -108,6 +108,9 @@ LABELS: dict[str, str] = {
     "数据导入": "Data import",
     "汇报模式": "Presentation",
     "学籍核查": "Roster check",
+    # case statuses where they head a column or a card (in cells they stay as written)
+    "疑似辍学": "Suspected dropouts",
+    "辍学": "Dropouts",
     # the overview's township table and measures (lib.overview.metrics)
     "乡镇(街道)": "Township",
     "在校学生": "Students enrolled",

@@ -46,3 +46,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "These schools have not reported absences for recent school days: their runs count up to their last report.",
     ),
 }
+
+
+#: Labels lib writes in Chinese (the freshness line's words, lib.ops.golive.SOURCES): Chinese -> English.
+LABELS: dict[str, str] = {
+    "村": "villages",
+    "学籍": "enrolment",
+    "人口": "population",
+    "事业统计": "statistics",
+    "异动": "transfers",
+    "花名册": "roster",
+    "资助": "aid",
+    "台账": "cases",
+}

@@ -218,4 +218,74 @@ LABELS: dict[str, str] = {
     "字段": "Field",
     "原值": "Old value",
     "新值": "New value",
+    # the go-live kinds and the other kinds' descriptions (lib.ingest.kinds)
+    "乡镇边界": "Township boundaries",
+    "在校生人数(教育事业统计)": "Enrolment counts (education statistics)",
+    "学籍异动": "Enrolment changes",
+    "原学校标识码": "Code of the school before",
+    "在校生数": "Pupils",
+    "异动日期": "Change date",
+    "异动类型": "Change type",
+    "异动编号": "Change ID",
+    "户籍地代码": "Home area code",
+    "转入学校标识码": "Code of the school joined",
+    "边界": "Boundary",
+    "乡镇(街道)边界：GeoJSON 或 Shapefile(zip)，属性含乡镇代码与名称；建立本县区的乡镇。": (
+        "Township boundaries: GeoJSON or a zipped shapefile with township codes and names; sets up the county's townships."
+    ),
+    "教育事业统计：各学年、各学校、各年级的在校生数(巩固率的依据)。": (
+        "Education statistics: pupils per school year, school and grade (the basis of the retention rate)."
+    ),
+    "学籍异动：转出、转入、休学、复学，含日期与对方确认(审批)日期。": (
+        "Enrolment changes: transfers out and in, suspensions and returns, with dates and the other side's confirmation."
+    ),
+    "校历：每天是否上课(含调休上课日)；学年与学期可省略(按日期推算)。": (
+        "School calendar: whether each day is a school day (make-up days included); year and term may be left out."
+    ),
+    "资助申请与审批进度：学生、项目、学年学期、金额、审批状态。": (
+        "Aid applications and their approval: student, programme, year and term, amount, status."
+    ),
+    "资助资金下达：学年、项目、资金来源、(乡镇)、金额、日期、文号。": (
+        "Aid funds allocated: year, programme, source, (township), amount, date, document number."
+    ),
+    "非义务教育阶段受助学生(普通高中、中职、大学)：身份、学段、学校、户籍与困难类别。": (
+        "Aid recipients beyond compulsory school (high school, vocational, university): identity, stage, school, "
+        "home and category."
+    ),
+    "社会捐赠：捐赠方、金额、到账日期、用途。": "Donations: donor, amount, date received, purpose.",
+    "捐赠发放：哪笔捐赠、发给谁(学生或受助人)、金额、日期。": (
+        "Donation payments: which donation, to whom (student or recipient), amount, date."
+    ),
+    "大学新生助学(八月)申请：受助人、录取院校、状态。": (
+        "University freshman aid (August): recipient, university, status."
+    ),
+    "脱贫户/防返贫监测对象(乡村振兴部门)：在“学生资助”页与学籍比对，不直接写入数据库。": (
+        "Lifted-from-poverty and monitored households: compared with the students on the registry-check page, "
+        "not stored."
+    ),
+    "低保/特困供养(民政部门)：在“学生资助”页与学籍比对，不直接写入数据库。": (
+        "Minimum living allowance and extreme poverty support: compared with the students on the registry-check "
+        "page, not stored."
+    ),
+    "残疾人(残联)：在“学生资助”页与学籍比对，不直接写入数据库。": (
+        "Persons with disabilities: compared with the students on the registry-check page, not stored."
+    ),
+    "全国学生资助管理系统导出：在“学生资助”页与学籍比对，不直接写入数据库。": (
+        "Export of the national student aid system: compared with the students on the registry-check page, not stored."
+    ),
+    "适龄儿童花名册(户籍数据)：在“学籍核查”页导入，与学籍比对。": (
+        "Roster of school-age children (household registration): imported on the roster-check page and compared."
+    ),
+    "本县区的全部乡镇(街道)": "all townships of the county",
+    "文件涉及的学校在文件涉及学年的全部年级人数": "all grade counts of the file's schools in the file's years",
+    "文件涉及的学生的全部学籍异动": "all enrolment changes of the file's students",
+    "文件涉及学年的全部日期(只列调整的日期时请用“追加并更新”)": (
+        "every day of the file's school years (to list only changed days, use append and update)"
+    ),
+    "文件涉及学年的全部资助申请": "all aid applications of the file's years",
+    "文件涉及学年的全部资金下达": "all fund allocations of the file's years",
+    "文件涉及学段的全部受助学生": "all recipients of the file's stages",
+    "文件涉及年份的全部新生助学申请": "all freshman applications of the file's years",
+    "文件涉及的捐赠的全部发放记录": "all payments of the file's donations",
+    "与文件同一到账日期的全部捐赠": "all donations received on the file's dates",
 }

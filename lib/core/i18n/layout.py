@@ -72,7 +72,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "threshold (teaching points teach grades 1-3); seats do not stop them (receiving schools over capacity "
         "are named). With no school within reach, grades 4+ may board at the nearest school with free beds; "
         "grades 1-3 never board; the rest are listed as unplaced. Receiving schools keep their classes; "
-        "大班额 is recounted from pupils ÷ classes per grade (above 55). Later years use the cohort projection.",
+        "large classes are recounted from pupils ÷ classes per grade (above 55). Later years use the cohort "
+        "projection.",
     ),
     "plan_none_unplaced": ("没有无法安置的学生。", "Every pupil is placed."),
     "plan_no_moves": ("没有学生需要转学。", "No pupil changes school."),
@@ -101,7 +102,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "opt_preview": ("若采用此结果(按安置规则)", "If adopted (placement rules)"),
     "opt_confirm": (
         "我已核对撤并的学校及理由、无法安置与大班额的变化",
-        "I have checked the closures, their reasons, unplaced pupils and 大班额",
+        "I have checked the closures, their reasons, unplaced pupils and large classes",
     ),
     "opt_use": ("把结果作为当前方案", "Use as the current scenario"),
     "opt_defaults": (
@@ -244,4 +245,56 @@ LABELS: dict[str, str] = {
     "方案超容量学校": "Schools over capacity in the scenario",
     "方案床位缺口": "Missing beds in the scenario",
     "学龄儿童总数不变(按户籍村计)": "The number of school-age children does not change (by home village)",
+    # placement of pupils and the optimiser (lib.layout.planning, assign, optimize)
+    "{what}变化": "Change in {what}",
+    "本乡镇": "In scope",
+    "无法安置": "Cannot be placed",
+    "大班额班级": "Large classes",
+    "超大班额班级": "Very large classes",
+    "大班额班级(现状)": "Large classes (today)",
+    "大班额班级(方案)": "Large classes (scenario)",
+    "在校生(现状)": "Pupils (today)",
+    "在校生(方案)": "Pupils (scenario)",
+    "在校生(本学段)": "Pupils (band)",
+    "最远距离(km)": "Farthest (km)",
+    "超出阈值(km)": "Beyond the threshold (km)",
+    "最近的学校": "Nearest school",
+    "到最近学校(km，道路估算)": "To the nearest school (km, road estimate)",
+    "超出就近距离的村": "Villages out of reach",
+    "原学校": "School before",
+    "户籍村": "Home village",
+    "去向学校": "School after",
+    "距离(km)": "Distance (km)",
+    "去向": "Where pupils go",
+    "接收学校": "Receiving schools",
+    "(未知)": "(unknown)",
+    "学区儿童(按最近学校)": "Children of its area (nearest school)",
+    "平均距离(现状km)": "Mean distance (today, km)",
+    "平均距离(方案km)": "Mean distance (scenario, km)",
+    "改由": "Taken over by",
+    "没有以该校为最近学校的儿童": "No child has this school as the nearest",
+    "名额移到离儿童更近的新址，总路程更短": "Its place moves to a site nearer the children: less distance in all",
+    "名额用于缩短最远儿童的距离": "Its place shortens the farthest child's way",
+    "名额用于覆盖阈值外的更多儿童": "Its place reaches more children beyond the threshold",
+    "学区儿童在阈值内另有学校": "Its children have another school within the threshold",
+    "{goal}；学区儿童平均 {before}→{after} km": "{goal}; its children's mean {before}→{after} km",
+    "p-中位(儿童总路程最短)": "p-median (least distance in all)",
+    "p-中心(最远儿童距离最短)": "p-center (shortest farthest way)",
+    "最大覆盖(阈值内儿童最多)": "Maximal covering (most children within the threshold)",
+    "集合覆盖(学校最少且全覆盖)": "Set covering (fewest schools reaching everyone)",
+    "已求得最优解": "Optimal",
+    "达到时限：已有可行解，尚未证明最优": "Time limit: a feasible solution, not proven optimal",
+    "时限内未找到可行解": "No feasible solution within the time limit",
+    "无可行解：约束无法同时满足": "Infeasible: the constraints cannot all hold",
+    "求解出错": "Solver error",
+    "家附近(阈值内)无可就读学校、又不能寄宿(1-3年级)或无空余床位的学生": (
+        "Pupils with no school teaching their grade within reach who cannot board (grades 1-3) or find no free bed"
+    ),
+    "按撤并后各校各年级人数÷原有班级数重新计算：平均班额超过55人的年级，其班级全部计入": (
+        "Recounted after the changes from pupils per grade ÷ the school's classes: every class of a grade "
+        "averaging more than 55 counts"
+    ),
+    "每名学生从户籍村到所分配学校的道路估算距离(直线×绕行系数)": (
+        "Each pupil's road estimate from the home village to the assigned school (straight line × detour factor)"
+    ),
 }

@@ -139,4 +139,12 @@ LABELS: dict[str, str] = {
     "核对户口簿，更正身份证号": "Check the household register and correct the ID number",
     "核实是否同一人，合并或注销重复学籍": "Check whether it is one person; merge or cancel the duplicate",
     "核实出生日期与年级，关注学习困难与辍学风险": "Check birth date and grade; watch for learning difficulty and dropout risk",
+    # what another unit's students show (nothing) and suspended pupils
+    "不在您的范围内": "Outside your scope",
+    "身份证号属于您范围以外的学生：不显示其任何信息；如有疑问请联系县级业务人员。": (
+        "ID numbers of students outside your scope: nothing about them is shown; ask the county staff if in doubt."
+    ),
+    "经批准休学(学籍状态为休学，或学籍异动中已批准的休学之后未复学)：到期复学时核实。": (
+        "Suspended with approval (status 休学, or an approved suspension not followed by a return): check when it ends."
+    ),
 }
