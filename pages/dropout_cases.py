@@ -48,7 +48,7 @@ with tab_ledger:
     ui.audit_once(scope, "view_list", list="控辍保学台账", statuses=",".join(statuses), masked=not unmask)
     table, colours, formats = dl.ledger_display(view)
     st.caption(ui.tr("do_ledger_caption").format(n=len(view)))
-    ui.coloured_table(table, colours, formats=formats, height=420)
+    ui.coloured_table(table, colours, formats=formats, height=420, translate=("当前责任人", "待办"))
     if len(view):
         pick = st.selectbox(
             ui.tr("do_pick"),

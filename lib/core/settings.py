@@ -292,6 +292,7 @@ SETTING_LABELS: dict[str, str] = {
     "dropout.notice_hearing_days": "听证告知期限(天)",
     "dropout.home_teaching_visits_per_week": "送教上门每周次数",
     "dropout.mentoring_sessions_per_week": "一教一帮每周次数",
+    "dropout.unreported_after_school_days": "缺勤连续几个上课日未报视为数据未报",
     "aid.on_time_grace_days": "按时发放宽限(天)",
     "aid.non_boarder_share": "非寄宿生补助比例(0-1)",
     "aid.nutrition_rural_only": "营养餐仅限农村学校",
@@ -357,6 +358,7 @@ SETTING_LABELS: dict[str, str] = {
     "roster.transfer_confirm_days": "转学确认期限(天)",
     "roster.over_age_years": "超龄提示(岁)",
     "roster.absent_school_days": "空挂学籍缺勤天数",
+    "roster.max_age": "花名册核查最大年龄(岁)",
 }
 
 

@@ -15,7 +15,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "{by}分组 · {where} · {when} · 未结台账‰ = (疑似辍学+辍学)÷在校生×1000",
         "By {by} · {where} · {when} · open cases ‰ = (suspected + dropouts) ÷ students × 1000",
     ),
-    "do_attention": ("只看红黄", "Red and amber only"),
+    "do_attention": ("只看红黄", "Urgent only"),
     "do_find": ("查找(台账编号/学校/乡镇)", "Find (case ID / school / township)"),
     "do_ledger_caption": (
         "共 {n} 件 · 红 = 跟进逾期已升级，黄 = 逾期或即将到期 · 按紧急程度排序",
@@ -197,6 +197,10 @@ LABELS: dict[str, str] = {
     "您填写的": "What you entered",
     "(基于旧版本)": "(based on an older version)",
     "打印《{kind}》{id}": "Print “{kind}” {id}",
+    "发《{kind}》": "Issue “{kind}”",
+    "待核实": "To verify",
+    "补齐六长": "Complete the responsible persons",
+    "可转巩固": "May be marked retained",
     # the six responsible persons (lib.core.schema.SIX_CHIEFS) and the notices (settings)
     "师长": "Class teacher",
     "家长": "Parent",

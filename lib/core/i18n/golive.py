@@ -50,12 +50,12 @@ TEXT: dict[str, tuple[str, str]] = {
 
 #: Labels lib writes in Chinese (the freshness line's words, lib.ops.golive.SOURCES): Chinese -> English.
 LABELS: dict[str, str] = {
-    "村": "villages",
-    "学籍": "enrolment",
-    "人口": "population",
-    "事业统计": "statistics",
-    "异动": "transfers",
-    "花名册": "roster",
-    "资助": "aid",
-    "台账": "cases",
+    "村": "Villages",
+    "学籍": "Enrolment",
+    "人口": "Population",
+    "事业统计": "Statistics",
+    "异动": "Transfers",
+    "花名册": "Roster",
+    "资助": "Aid",
+    "台账": "Cases",
 }

@@ -270,4 +270,6 @@ LABELS: dict[str, str] = {
     "考虑学位时最远分配距离(km)": "Farthest assignment within seats (km)",
     "超大班额(班额超过人数)": "Very large class (more pupils than)",
     "需求点合并距离(km，0=不合并)": "Merge demand points within (km, 0 = never)",
+    "缺勤连续几个上课日未报视为数据未报": "School days without absence reports before a school is listed as not reporting",
+    "花名册核查最大年龄(岁)": "Oldest age the roster check looks at (years)",
 }
