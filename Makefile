@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test test-fast lint format bench demo install install-test browser-deps clean
+.PHONY: run test test-fast lint format bench bench-browser demo install install-test browser-deps clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,7 @@ install-test: $(VENV)/.test
 ## Serve the app on the embedded demo data (built on first start) at http://localhost:$(PORT)
 ## (serve.py: app.py, with static/ limited to the vendored assets)
 run: install
+	$(PY) -m lib.cli setup
 	$(PY) -m streamlit run serve.py --server.port $(PORT)
 
 ## Debian packages for the browser tests (as root: installs them; else says what is missing)
@@ -50,6 +51,10 @@ format: install-test
 ## Benchmarks: print figures (median of several runs) for the README table
 bench: install-test
 	$(PY) bench/bench_pages.py
+
+## Time to a settled page in a real browser (Debian chromium), first visit and warm
+bench-browser: install-test
+	$(PY) bench/bench_browser.py
 
 ## Rebuild the demo database (EDU_DB or data/edu.duckdb)
 demo: install

@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib import loaders, ui
 from lib.core import permissions, secure, store
-from lib.core.i18n import t
+from lib.ui import frame as ui_frame
 from lib.ui import golive as ui_golive
 from lib.ui import login as ui_login
 from lib.ui import ops as ui_ops
@@ -20,10 +20,12 @@ st.set_page_config(
 
 secure.owner_only_umask()  # the store, its log and backups this process writes: owner only
 ui.language_switch()
+ui_frame.localise_widget_defaults()  # Chinese placeholders where a page gives none
+ui_frame.apply_frame_css()  # Streamlit's own English texts (file uploader ...) in Chinese
 ui_ops.maintenance_gate()  # while a backup is being restored, say so and stop
 try:
-    with st.spinner(t("building_demo", ui.lang())):
-        loaders.ensure_store()
+    if not loaders.store_ready():
+        ui_frame.first_start_page(loaders.ensure_store)  # 正在生成演示数据, with a progress bar
     info = loaders.store_info()
 except store.StoreBusy:
     st.error(ui.tr("busy"))
@@ -79,6 +81,12 @@ pages = {
             visibility="hidden",
         ),
         st.Page(
+            "pages/dropout_forms.py",
+            title=ui.tr("do_forms"),
+            icon=":material/assignment:",
+            url_path="dropout_forms",
+        ),
+        st.Page(
             "pages/dropout_weekly.py",
             title=ui.tr("nav_dropout_weekly"),
             icon=":material/event_note:",
@@ -103,6 +111,12 @@ pages = {
             icon=":material/how_to_reg:",
             url_path="roster_check",
         ),
+        st.Page(
+            "pages/transition.py",
+            title=ui.tr("nav_transition"),
+            icon=":material/move_up:",
+            url_path="transition",
+        ),  # 小升初衔接
         st.Page("pages/risk.py", title=ui.tr("nav_risk"), icon=":material/crisis_alert:", url_path="risk"),
     ],
     ui.tr("sec_aid"): [
@@ -202,11 +216,12 @@ if not any(pages.values()):
 pages = {
     section: entries for section, entries in pages.items() if entries
 }  # a role may leave a section empty
-nav = st.navigation(pages)
+nav = st.navigation(pages, expanded=True)  # every page listed, no "View N more"
 ui_present.redirect(nav, st.session_state[ui.SCOPE])  # in the meeting view every page is it
 ui.demo_banner(info["demo"])
 # a page without its data says so in words (and does not run); every page says how fresh its data is
 ui_golive.data_gate(
     "" if nav is overview_page else "golive" if nav is golive_page else nav.url_path, nav.title
 )
-nav.run()
+with ui_frame.waiting(ui.tr("computing_page").format(page=nav.title)):  # never a silent wait
+    nav.run()

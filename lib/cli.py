@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import sys
 import time
 from collections.abc import Callable
@@ -16,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from lib.core import config, secure, store, storemeta
+from lib.core import config, masking, secure, store, storemeta
 from lib.core.errors import AppError
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
@@ -26,17 +25,24 @@ class DataError(AppError):
     """The input or the stored data is at fault (exit 1)."""
 
 
-def _print_json(obj: Any) -> None:
-    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
+# Every byte a command prints passes the masking gate (lib.core.masking): the CLI always
+# masks, whatever the account may see on screen, and its JSON is strict (null, never NaN).
+def print_json(obj: Any) -> None:
+    """``obj`` as strict JSON on standard output, every value through the masking gate."""
+    sys.stdout.write(masking.dumps(obj) + "\n")
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """A line (or lines) for people, through the masking gate; ``err``: on standard error."""
+    print(masking.mask_text(text), file=sys.stderr if err else sys.stdout)
 
 
 def emit(args: argparse.Namespace, obj: Any, text: str) -> None:
-    """``obj`` as JSON with ``--json``, else ``text`` for people."""
+    """``obj`` as JSON with ``--json``, else ``text`` for people (both masked)."""
     if getattr(args, "json", False):
-        _print_json(obj)
+        print_json(obj)
     else:
-        print(text)
+        say(text)
 
 
 # ------------------------------------------------------------------ commands
@@ -53,12 +59,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         "seconds": round(time.perf_counter() - started, 1),
         "rows": counts,
     }
-    if args.json:
-        _print_json(result)
-    else:
-        print(f"演示数据已生成：{path}（{result['seconds']} 秒）")
-        for name, n in counts.items():
-            print(f"  {name:<20} {n:>10,}")
+    lines = [f"演示数据已生成：{path}（{result['seconds']} 秒）"]
+    lines += [f"  {name:<20} {n:>10,}" for name, n in counts.items()]
+    emit(args, result, "\n".join(lines))
     return EXIT_OK
 
 
@@ -77,15 +80,12 @@ def cmd_info(args: argparse.Namespace) -> int:
         "as_of": as_of,
         "tables": counts,
     }
-    if args.json:
-        _print_json(result)
-    else:
-        print(
-            f"数据库：{path}（结构版本 {result['schema_version']}，"
-            f"{'演示数据' if result['demo'] else '正式数据'}，数据日期 {result['as_of']}）"
-        )
-        for name, n in counts.items():
-            print(f"  {name:<20} {n:>10,}")
+    lines = [
+        f"数据库：{path}（结构版本 {result['schema_version']}，"
+        f"{'演示数据' if result['demo'] else '正式数据'}，数据日期 {result['as_of']}）"
+    ]
+    lines += [f"  {name:<20} {n:>10,}" for name, n in counts.items()]
+    emit(args, result, "\n".join(lines))
     return EXIT_OK
 
 
@@ -132,6 +132,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 )  # 学籍核查
 COMMAND_MODULES += ("lib.commands.briefing",)  # 汇报简报
 COMMAND_MODULES += ("lib.commands.ops",)  # 运行维护: backup, restore, ...
+COMMAND_MODULES += ("lib.commands.setup",)  # 首次启动: demo data and the admin account
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -171,10 +172,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except store.StoreBusy as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+        say(f"错误：{exc}", err=True)
         return EXIT_BUSY
     except (DataError, store.StoreError) as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+        say(f"错误：{exc}", err=True)
         return EXIT_DATA
 
 

@@ -8,6 +8,8 @@ Callers must not mutate what these return.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -26,16 +28,15 @@ def _key() -> tuple[str, tuple[int, ...]]:
 
 
 @st.cache_resource(show_spinner=False)
-def _ensure_store(db: str) -> bool:
-    """Build the demo county on first start (once per process and database).
+def _store_ready(db: str) -> dict[str, Any]:
+    """Per process and database: whether the store is known to need no build, and the lock of its build."""
+    return {"ready": False, "lock": threading.Lock()}
 
-    Only where there is no store yet (or an empty file no county was ever set up in): a
-    bureau's own store made by ``init`` stays empty until its imports fill it.
-    """
-    if store.is_empty() and not _initialised():
-        demo.build_demo()
-        return True
-    return False
+
+def _needs_demo() -> bool:
+    """No store yet, or an empty file no county was ever set up in: a bureau's own store made by
+    ``init`` stays empty until its imports fill it."""
+    return store.is_empty() and not _initialised()
 
 
 def _initialised() -> bool:
@@ -45,9 +46,31 @@ def _initialised() -> bool:
         return storemeta.is_initialised(con)
 
 
-def ensure_store() -> bool:
-    """True if the demo was built just now."""
-    return _ensure_store(str(config.db_path()))
+def store_ready() -> bool:
+    """No first-start build is due (a quick look, remembered once true)."""
+    state = _store_ready(str(config.db_path()))
+    if not state["ready"] and not state["lock"].locked() and not _needs_demo():
+        state["ready"] = True
+    return state["ready"]
+
+
+def ensure_store(progress: Callable[[float, str], None] | None = None) -> bool:
+    """Build the demo county on first start (once per process and database); True if built now.
+
+    ``progress(share, step)`` is called along the build (the first start's progress bar).  A
+    second session arriving during the build waits for it instead of building again.
+    """
+    state = _store_ready(str(config.db_path()))
+    if state["ready"]:
+        return False
+    with state["lock"]:
+        if state["ready"]:
+            return False
+        built = _needs_demo()
+        if built:
+            demo.build_demo(progress=progress)
+        state["ready"] = True
+        return built
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -189,7 +212,8 @@ def _sample_registry(db: str, version: tuple[int, ...], kind: str, as_of: date) 
     from lib.present import reports  # on first use: a page loads only its own domain
 
     with store.connect() as con:
-        return reports.to_csv_bytes(aid_demo.sample_registry(con, kind=kind, as_of=as_of))
+        # the demo's outside list as a bureau would receive it (offered only once unmasked)
+        return reports.to_csv_bytes(aid_demo.sample_registry(con, kind=kind, as_of=as_of), mask=False)
 
 
 def sample_registry_csv(kind: str, as_of: date) -> bytes:
@@ -296,6 +320,21 @@ def _dropout_rosters(
 def load_dropout_rosters(scope: Scope) -> dict[str, pd.DataFrame]:
     """一教一帮 and 送教上门 rosters (unmasked: mask with lib.dropout.rosters.display)."""
     return _dropout_rosters(*_key(), scope.cache_key(), scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _dropout_forms(
+    db: str, version: tuple[int, ...], scope_key: tuple, mask: bool, _scope: Scope
+) -> dict[str, pd.DataFrame]:
+    from lib.dropout import forms as dropout_forms  # on first use: a page loads only its own domain
+
+    with store.connect() as con:
+        return dropout_forms.build_forms(con, _scope, mask=mask)
+
+
+def load_dropout_forms(scope: Scope, *, mask: bool) -> dict[str, pd.DataFrame]:
+    """The 两表, 核查反馈 and 升级督办通知 of the Scope (lib.dropout.forms), masked unless ``mask`` is False."""
+    return _dropout_forms(*_key(), scope.cache_key(), mask, scope)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -724,3 +763,17 @@ def load_settings_overrides(section: str | None = None) -> pd.DataFrame:
 
     with store.connect() as con:
         return settings_store.overrides_table(con, section)
+
+
+# ------------------------------------------------------------------ 小升初
+@st.cache_data(show_spinner=False, max_entries=16)
+def _transition(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> Any:
+    from lib.roster import transition  # on first use: a page loads only its own domain
+
+    with store.connect() as con:
+        return transition.leavers(con, _scope)
+
+
+def load_transition(scope: Scope) -> Any:
+    """The 小升初 待接收 list of ``scope`` (:class:`lib.roster.transition.TransitionList`, unmasked)."""
+    return _transition(*_key(), scope.cache_key(), scope)

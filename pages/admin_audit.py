@@ -33,4 +33,10 @@ table = audit_view.audit_table(entries, lang=ui.lang())
 st.caption(f"{len(table):,} {ui.tr('audit_count').format(n=f'{limit:,}')}")
 ui.table(table, height=520)
 ui.download_buttons(table, name="审计日志", scope=scope, key="audit_export")
+with st.expander(ui.tr("audit_search_for")):
+    typed = st.text_input(ui.tr("audit_search_for"), key="audit_search_for", label_visibility="collapsed")
+    if typed.strip():
+        found = audit_view.searches_for(scope, typed)
+        st.caption(ui.tr("audit_search_hits").format(n=len(found)))
+        st.dataframe(found, hide_index=True, width="stretch")
 ui.note(ui.tr("audit_note"))

@@ -28,19 +28,22 @@ st.caption(
     )
 )
 t = plan.totals()
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3, c4, c5 = st.columns(5)
 c1.metric(ui.tr("rt_students").format(day=t["leaver_cutoff"]), f"{t['students_deidentified']:,}")
-c2.metric(ui.tr("rt_related"), f"{t['dropout_cases_rows'] + t['aid_verification_tasks_rows']:,}")
-c3.metric(ui.tr("rt_audit").format(day=t["audit_cutoff"][:10]), f"{t['audit_entries_deleted']:,}")
-c4.metric(
+c2.metric(ui.tr("rt_recipients"), f"{t['recipients_deidentified']:,}")
+c3.metric(ui.tr("rt_related"), f"{sum(plan.related.values()):,}")
+c4.metric(ui.tr("rt_audit").format(day=t["audit_cutoff"][:10]), f"{t['audit_entries_deleted']:,}")
+c5.metric(
     ui.tr("rt_snapshots"),
-    f"{plan.snapshot_rows:,}",
+    f"{plan.snapshot_rows + plan.snapshot_scrubbed:,}",
     help=ui.tr("rt_snapshots_help"),
 )
 if not plan.students.empty:
     ui.table(plan.by_school_year())
+with st.expander(ui.tr("rt_by_table"), expanded=not plan.empty):
+    ui.table(plan.by_table())
 
-nothing = plan.students.empty and not plan.audit_entries and not plan.snapshot_rows
+nothing = plan.empty
 if nothing:
     st.success(ui.tr("rt_nothing"))
 sure = st.checkbox(ui.tr("rt_confirm"), key="rt_confirm", disabled=nothing)
@@ -53,7 +56,10 @@ if st.button(
             (
                 "ok",
                 ui.tr("rt_done").format(
-                    n=f"{done.totals()['students_deidentified']:,}", a=f"{done.audit_entries:,}"
+                    n=f"{len(done.students):,}",
+                    r=f"{len(done.recipients):,}",
+                    rows=f"{sum(done.tables.values()):,}",
+                    a=f"{done.audit_entries:,}",
                 ),
             )
         ]

@@ -21,24 +21,35 @@ for kind, text in st.session_state.pop("ro_flash", []):
 
 st.subheader(ui.tr("ro_dry").format(a=f"{year}-{year + 1}", b=f"{year + 1}-{year + 2}"))
 t = plan.totals()
-c = st.columns(5)
+c = [*st.columns(3), *st.columns(3)]
 for col, (label, value) in zip(
     c,
     [
         (ui.tr("ro_before"), t["on_roll_before"]),
         (ui.tr("ro_up"), t["升级"]),
         (ui.tr("ro_out"), t["毕业"]),
+        (ui.tr("ro_followed"), t["leavers_followed"]),
         (ui.tr("ro_stay"), t["不升级"]),
         (ui.tr("ro_after"), t["on_roll_after"]),
     ],
     strict=True,
 ):
-    col.metric(label, f"{value:,}")
+    col.metric(label, f"{value:,}", border=True)
 st.caption(ui.tr("ro_carried").format(cases=t["open_cases_carried"], helps=t["active_interventions_carried"]))
 for note in plan.notes:
     st.info(note)
-ui.table(plan.by_grade(), height=420)
-ui.download_buttons(plan.by_grade(), name="学年升级预演", scope=scope, key="ro_export")
+st.markdown(f"**{ui.tr('ro_changes')}**")
+changes = plan.changes().rename(columns=rollover.CHANGE_COLUMNS)
+ui.table(changes)
+with st.expander(ui.tr("ro_by_grade")):
+    ui.table(plan.by_grade(), height=420)
+ui.download_buttons(
+    plan.by_grade(),
+    name="学年升级预演",
+    scope=scope,
+    key="ro_export",
+    sheets={"按年级": plan.by_grade(), "各表变化": changes},
+)
 
 early = scope.as_of < rollover.opens_on(plan.to_year)
 if early:
@@ -57,16 +68,14 @@ if st.button(
         st.session_state["ro_flash"] = [
             (
                 "ok",
-                ui.tr("ro_done").format(
-                    **{
-                        k: f"{v:,}"
-                        for k, v in {"up": done.totals()["升级"], "out": done.totals()["毕业"]}.items()
-                    }
-                ),
+                ui.tr("ro_done").format(up=f"{done.totals()['升级']:,}", out=f"{done.totals()['毕业']:,}")
+                + " "
+                + ui.tr("ro_backup_done").format(file=done.backup_file or "—"),
             )
         ]
     except AppError as exc:
         st.session_state["ro_flash"] = [("error", str(exc))]
     st.session_state.pop("ro_confirm", None)
     st.rerun()
+ui.note(ui.tr("ro_backup"))
 ui.note(ui.tr("ro_note"))

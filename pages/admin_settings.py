@@ -41,6 +41,19 @@ with st.form(f"set_form_{section}"):
         hint = key + (ui.tr("settings_admin_only") if locked else "")
         if isinstance(value, bool):
             entered = col.checkbox(label, value=value, key=f"set_{key}", help=hint, disabled=locked)
+        elif key in settings_store.PERCENT_SETTINGS:  # a share, typed in percent as people write it
+            typed = col.number_input(
+                label,
+                value=float(settings_store.shown_value(key, value)),
+                min_value=0.0,
+                max_value=100.0,
+                step=0.1,
+                format="%.1f",
+                key=f"set_{key}",
+                help=hint,
+                disabled=locked,
+            )
+            entered = settings_store.stored_value(key, typed)
         elif isinstance(value, (int, float)):
             lo, hi = settings_store.BOUNDS.get(key, (0, None))
             entered = col.number_input(
@@ -76,7 +89,7 @@ table = loaders.load_settings_overrides(section)
 if table.empty:
     ui.note(ui.tr("settings_all_default"))
 else:
-    ui.table(table)
+    ui.table(settings_store.overrides_view(table))
     label = ui.tr("settings_reset").format(section=ui.tr(settings_store.SECTION_LABELS[section]))
     if st.button(label, key="set_reset"):
         try:

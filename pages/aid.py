@@ -36,21 +36,24 @@ with cov:
     left, right = st.columns([5, 6], gap="medium")
     programme = right.selectbox(ui.tr("aid_programme"), r.programmes, key="aid_programme")
     towns = view.township_coverage(r, programme)
-    left.plotly_chart(
-        ui.figure(
-            view.plot_township_rate(
-                towns,
-                measure="aid_coverage",
-                rate="coverage",
-                county=view.county_rate(towns),
-                title=ui.tr("aid_cov_title").format(
-                    programme=programme, what=ui.tr("aid_township_cov"), when=when
-                ),
-            )
-        ),
-        width="stretch",
-        config={"displayModeBar": False},
-    )
+    if waiting := view.not_yet_due(towns, programme):  # no chart of zeros before the first due date
+        left.info(ui.tr(waiting), icon=":material/event_upcoming:")
+    else:
+        left.plotly_chart(
+            ui.figure(
+                view.plot_township_rate(
+                    towns,
+                    measure="aid_coverage",
+                    rate="coverage",
+                    county=view.county_rate(towns),
+                    title=ui.tr("aid_cov_title").format(
+                        programme=programme, what=ui.tr("aid_township_cov"), when=when
+                    ),
+                )
+            ),
+            width="stretch",
+            config={"displayModeBar": False},
+        )
     with right:
         st.caption(ui.tr("aid_by_programme"))
         show(view.programme_table(r))

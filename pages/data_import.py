@@ -28,7 +28,7 @@ kind = c1.selectbox(
 )
 upload = c2.file_uploader(
     ui.tr("imp_upload"),
-    type=["csv", "xlsx"],
+    type=["csv", "xlsx", "geojson", "json", "zip"],  # boundaries: GeoJSON or a zipped shapefile
     max_upload_size=ui.upload_limit_mb(),
     key=f"imp_file_{st.session_state.get('imp_n', 0)}",
 )  # a new key empties it

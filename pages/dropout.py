@@ -4,7 +4,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from lib import loaders, ui
-from lib.core import fmt
 from lib.dropout import charts as dropout_charts
 from lib.dropout import monitor as dm
 
@@ -20,7 +19,11 @@ ui.page_header(ui.tr("nav_dropout"), scope, towns=towns)
 
 ui.metric_cards(dm.cards(data, proposals=len(found)), per_row=6)
 ui.note(
-    ui.tr("do_case_rule") + " " + ui.tr("do_target").format(target=fmt.fmt_pct(dm.consolidation_target()))
+    ui.tr("do_case_rule")
+    + " "
+    + ui.tr("do_target").format(target=ui.tr(dm.target_text()))
+    + ui.tr("item_sep")
+    + ui.tr("do_home_rule")
 )
 c1, c2, c3 = st.columns(3)
 c1.page_link(

@@ -8,6 +8,7 @@ from lib.core.errors import AppError
 from lib.dropout import cases as dropout_cases
 from lib.dropout import ledger as dl
 from lib.dropout import notices
+from lib.dropout import presence as dropout_presence
 from lib.dropout import rules as dropout
 
 scope = ui.current_scope()
@@ -66,7 +67,10 @@ tab_status, tab_actions, tab_chiefs, tab_notices = st.tabs(
 )
 
 with tab_status:
-    moves = dropout.allowed_moves(case["status"], returned_on=case.get("returned_on"), as_of=scope.as_of)
+    present = dropout_presence.child_present(case.get("student_id"), as_of=scope.as_of)
+    moves = dropout.allowed_moves(
+        case["status"], returned_on=case.get("returned_on"), as_of=scope.as_of, present=present
+    )
     if moves:
         with st.form("do_move"):
             c1, c2 = st.columns(2)
@@ -79,8 +83,17 @@ with tab_status:
                 key="do_move_code",
             )
             note = c2.text_input(ui.tr("do_move_note"), key="do_move_note")
+            placement = c1.selectbox(
+                ui.tr("do_move_place"), list(schema.RETURN_PLACEMENTS), key="do_move_place"
+            )
             if st.form_submit_button(ui.tr("do_save_status"), type="primary", disabled=not writable):
-                submit("status", dl.status_values(to, on, code, note), seen)
+                submit("status", dl.status_values(to, on, code, note, placement), seen)
+    if case["status"] in ("已返校", "巩固"):
+        st.caption(
+            ui.tr("label_value").format(
+                label=ui.tr("do_after_return"), value=ui.tr("在校" if present else "do_not_present")
+            )
+        )
     else:
         st.info(ui.tr("do_no_moves").format(status=case["status"]))
     with st.form("do_details"):
@@ -114,7 +127,7 @@ with tab_chiefs:
             people = {}
             for role in schema.SIX_CHIEFS:
                 name, phone = case["responsibles"].get(role, (None, None))
-                c1, c2 = st.columns(2)
+                c1, c2, c3 = st.columns(3)
                 people[role] = [
                     c1.text_input(
                         f"{ui.tr(role)} · {ui.tr('姓名')}", value=name or "", key=f"do_chief_{role}_n"
@@ -123,6 +136,14 @@ with tab_chiefs:
                         f"{ui.tr(role)} · {ui.tr('电话')}", value=phone or "", key=f"do_chief_{role}_p"
                     ),
                 ]
+                if role in ("师长", "村长"):  # with an account, the case's tasks reach their 我的待办
+                    people[role].append(
+                        c3.text_input(
+                            f"{ui.tr(role)} · {ui.tr('do_chief_account')}",
+                            value=case.get("accounts", {}).get(role) or "",
+                            key=f"do_chief_{role}_a",
+                        )
+                    )
             if st.form_submit_button(ui.tr("do_save_chiefs"), disabled=not writable):
                 submit("chiefs", {"responsibles": people}, seen)
 

@@ -37,7 +37,7 @@ labels = {
 }
 st.caption(ui.tr("do_contacts_caption").format(n=len(view)))
 if not unmask:
-    st.dataframe(ids.mask_frame(view).rename(columns=labels), hide_index=True, width="stretch", height=480)
+    ui.table(ids.mask_frame(view).rename(columns=labels), hide_index=True, width="stretch", height=480)
 else:
     ui.audit_once(scope, "unmask", list="六长联系人")
     edited = st.data_editor(

@@ -85,7 +85,7 @@ if info is not None:
         chart.plotly_chart(ui.figure(fig), width="stretch", config={"displayModeBar": False})
         ui.table(
             table.rename(columns={"value": explore.AGGREGATES[agg]}),
-            container=values,
+            where=values,
             height=min(35 * (len(table) + 1) + 3, fig.layout.height or 400, 480),
         )
     elif by:

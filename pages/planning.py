@@ -66,7 +66,10 @@ with left:
     shapes = loaders.load_township_geojson(scope)
     effect = after if show_after else before
     m = maps.build_layout_map(
-        shapes["townships"], county=shapes.get("county"), **planning.map_inputs(effect, band=band, km=km)
+        shapes["townships"],
+        county=shapes.get("county"),
+        closed=planning.closed_schools(data, changes if show_after else base_changes, band=band),
+        **planning.map_inputs(effect, band=band, km=km),
     )
     out = st_folium(
         m,

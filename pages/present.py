@@ -17,19 +17,20 @@ ui_present.chrome()
 b = loaders.load_briefing(scope)
 
 lang = ui.lang()
-titles = [ui.tr(x) for x in briefing.SLIDES.values()]
-slide = list(briefing.SLIDES)[ui_present.step_bar(titles)]
-st.html(briefing.slide_header_html(b, slide, lang=lang))
+titles, keys = [ui.tr(x) for x in briefing.SLIDES.values()], list(briefing.SLIDES)
+slide = keys[ui_present.step_bar(titles, lambda i: briefing.slide_header_html(b, keys[i], lang=lang))]
 
 if slide == "numbers":
     st.html(briefing.present_html(briefing.cards_html(briefing.headlines(b, lang=lang), b.last, lang=lang)))
 elif slide == "red_list":
     st.html(briefing.present_html(briefing.red_list_html(b, lang=lang)))
 elif slide == "map":
-    m = briefing.school_map(b, loaders.load_township_geojson(scope))
-    st_folium(m, key="present_map", returned_objects=[], height=660, use_container_width=True)
+    m = briefing.school_map(b, loaders.load_township_geojson(scope), medium="slide")
+    st_folium(
+        m, key="present_map", returned_objects=[], height=ui_present.SLIDE_HEIGHT, use_container_width=True
+    )
 elif slide in ("dropout", "aid"):
-    figs = briefing.figures(b, font_size=18, height=560, lang=lang)
+    figs = briefing.figures(b, medium="slide", height=ui_present.SLIDE_HEIGHT, lang=lang)
     left, right = st.columns(2, gap="large")
     first, second = ("case_trend", "consolidation") if slide == "dropout" else ("aid_coverage", "aid_on_time")
     for col, key in ((left, first), (right, second)):  # theme=None: our fonts and colours, not pale greys
@@ -69,4 +70,8 @@ else:
         st.success(ui.tr("present_saved").format(id=saved))
     ui.note(ui.tr("present_note"))
     st.subheader(ui.tr("present_snapshots"))
-    ui.table(briefing.load_snapshots(scope))
+    saved_list = briefing.snapshots_view(briefing.load_snapshots(scope))
+    if saved_list.empty:
+        ui.note(ui.tr("snapshots_empty"))
+    else:
+        ui.table(saved_list)

@@ -4,12 +4,11 @@ import streamlit as st
 
 from lib import loaders, ui
 from lib.core import fmt, schema
-from lib.core import settings as settings_store
 from lib.core.errors import AppError
 from lib.dropout import rosters as dropout_rosters
-from lib.risk import backtest as risk_backtest
 from lib.risk import listing as risk_list
 from lib.risk import score as risk
+from lib.ui import risk as ui_risk
 
 scope = ui.current_scope()
 ui.require_page(scope, "view_named")
@@ -108,7 +107,10 @@ with tab_student:
         query = st.text_input(ui.tr("risk_search"), key="rk_query")
         searched = st.form_submit_button(ui.tr("rk_find"))
     if searched and query.strip():
-        st.session_state["rk_hits"] = risk_list.find_students(scope, query).to_dict("records")
+        try:
+            st.session_state["rk_hits"] = risk_list.find_students(scope, query).to_dict("records")
+        except AppError as exc:  # too many searches: refused and recorded
+            st.error(str(exc))
     hits = st.session_state.get("rk_hits") or []
     choices = risk_list.student_choices(hits, shown)
     sid = st.selectbox(ui.tr("rk_student"), list(choices), format_func=choices.get, key="rk_sid")
@@ -133,7 +135,7 @@ with tab_student:
             (a, "帮扶措施", "interventions"),
         ):
             col.caption(ui.tr(title))
-            ui.table(prof[key], container=col, height=min(36 * (max(len(prof[key]), 1) + 1) + 4, 200))
+            ui.table(prof[key], where=col, height=min(36 * (max(len(prof[key]), 1) + 1) + 4, 200))
         with st.form("rk_assign", clear_on_submit=False):
             k1, k2 = st.columns(2)
             kind = k1.selectbox(ui.tr("rk_assign"), list(schema.INTERVENTION_KINDS), key="rk_kind")
@@ -149,73 +151,10 @@ with tab_student:
                     st.error(str(exc))
 
 with tab_card:
-    bt = loaders.load_risk_backtest(scope)
     ui.note(ui.tr("risk_backtest_note"))
-    overall = risk_backtest.overall_table(bt)
-    if overall.empty:
-        st.info(ui.tr("rk_no_backtest"))
-    else:
-        pct = {c: fmt.fmt_pct for c in ("精确率", "召回率", "随机抽取精确率")} | {"学生数": "{:,}"}
-        ui.table(risk_list.backtest_view(overall), formats=pct)
-        d1, d2 = st.columns(2)
-        dim = d1.radio(
-            ui.tr("rk_group"),
-            list(risk_backtest.GROUPS.values()),
-            horizontal=True,
-            key="rk_dim",
-            format_func=ui.labeller(),
-        )
-        model = d2.radio(
-            ui.tr("模型"),
-            sorted(set(bt.overall["model"])),
-            horizontal=True,
-            key="rk_model",
-            format_func=ui.labeller(),
-        )
-        groups = risk_backtest.group_table(bt, dimension=dim, model=model)
-        st.caption(ui.tr("rk_group_caption").format(dim=ui.tr(dim), k=max(settings["risk"]["backtest_k"])))
-        ui.table(
-            groups, formats={c: fmt.fmt_pct for c in ("列入比例", "精确率", "召回率")} | {"学生人次": "{:,}"}
-        )
+    # the back-test scores every past term: run on request (then cached), not on every visit
+    if st.toggle("计算回测(各学期末评分与下学期辍学对照，首次约需半分钟)", key="rk_bt"):
+        ui_risk.model_card(loaders.load_risk_backtest(scope), settings)
 
 with tab_settings:
-    if not settings_store.may_edit(scope):
-        st.info(ui.tr("rk_admin_only"))
-    else:
-        ui.note(ui.tr("rk_weights_note"))
-        with st.form("rk_settings"):
-            cols = st.columns(len(risk.FACTORS))
-            changes = {
-                f"risk.weights.{f}": cols[i].number_input(
-                    ui.tr(label),
-                    min_value=0,
-                    max_value=100,
-                    step=5,
-                    value=int(settings["risk"]["weights"][f]),
-                )
-                for i, (f, label) in enumerate(risk.FACTORS.items())
-            }
-            h1, h2, h3 = st.columns(3)
-            changes["risk.band_high"] = h1.number_input(
-                ui.tr("rk_high_cut"), 0, 100, int(settings["risk"]["band_high"])
-            )
-            changes["risk.band_medium"] = h2.number_input(
-                ui.tr("rk_medium_cut"), 0, 100, int(settings["risk"]["band_medium"])
-            )
-            changes["risk.model"] = h3.radio(
-                ui.tr("rk_model"),
-                list(risk_backtest.MODELS),
-                horizontal=True,
-                format_func=ui.labeller(risk_backtest.MODELS.get),
-                index=list(risk_backtest.MODELS).index(settings["risk"]["model"]),
-            )
-            if st.form_submit_button(ui.tr("rk_save_settings"), type="primary"):
-                try:
-                    settings_store.save_overrides(scope, changes)
-                    st.toast(ui.tr("rk_saved"))
-                    st.rerun()
-                except AppError as exc:
-                    st.error(str(exc))
-        if st.button(ui.tr("rk_reset"), key="rk_reset"):
-            settings_store.reset_overrides(scope, "risk")
-            st.rerun()
+    ui_risk.weights_form(scope, settings)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from lib.core import permissions, store
+from lib.core import audit, permissions, store
 from lib.core.i18n import t
 from lib.core.scope import Scope
 
@@ -33,6 +33,7 @@ ACTION_LABELS: dict[str, str] = {
     "account_provisioned": "系统配置账号",
     "view_list": "查看名单",
     "search": "查找学生",
+    "search_refused": "查找学生被拒绝(过于频繁)",
     "export": "导出",
     "import": "导入",
     "undo_import": "撤销导入",
@@ -125,3 +126,29 @@ def audit_table(entries: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
     out["detail"] = out["detail"].map(_detail_text)
     out["at"] = pd.to_datetime(out["at"]).dt.strftime("%Y-%m-%d %H:%M:%S")
     return out[list(COLUMNS)].rename(columns=COLUMNS)
+
+
+def searches_for(scope: Scope, text: str, *, path: Path | None = None) -> pd.DataFrame:
+    """Every student search whose query was ``text`` (a name, ID number or 学籍号, however it
+    was written), newest first, shown as :func:`audit_table` shows entries.
+
+    Search entries keep the query only as a keyed fingerprint (with its kind and masked
+    shape), so that the log does not become a list of children's names; an auditor who
+    wants to know who looked for a child types the child's name or number here.
+
+    Raises
+    ------
+    permissions.NotPermitted
+        The user may not read the audit log.
+    """
+    permissions.require(scope, "view_audit")
+    if not (text or "").strip():
+        return audit_table(pd.DataFrame(columns=list(COLUMNS)))
+    with store.connect(path) as con:
+        key = audit.query_key(con, text)
+        found = con.execute(
+            "SELECT \"at\", user_name, action, scope, detail FROM audit_log WHERE action = 'search' "
+            'AND detail LIKE ? ORDER BY "at" DESC',
+            [f'%"query_key": "{key}"%'],
+        ).df()
+    return audit_table(found)

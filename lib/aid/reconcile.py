@@ -41,7 +41,7 @@ import pandas as pd
 
 from lib import ingest
 from lib.aid import rules as aid
-from lib.core import ids, permissions, schema
+from lib.core import ids, masking, permissions, schema
 from lib.core.errors import AppError
 from lib.core.scope import Scope
 from lib.dropout import cases as dropout_cases
@@ -568,13 +568,21 @@ _MASK = {"id_number": "id", "name": "name", "student_name": "name"}
 
 
 def display_frame(frame: pd.DataFrame, *, mask: bool = True) -> pd.DataFrame:
-    """Rows with Chinese headers, personal columns masked unless ``mask`` is False."""
+    """Rows with Chinese headers, masked unless ``mask`` is False: the name and ID columns,
+    and every name, ID, phone or address in 说明 (the masking gate, by value)."""
     df = frame.assign(category_label=frame["category"].map(CATEGORIES))
     if mask:
         df = ids.mask_frame(df, columns=_MASK)
     out = df[list(DISPLAY_COLUMNS)].rename(columns=DISPLAY_COLUMNS)
     text = [c for c in out.columns if c != DISPLAY_COLUMNS["row"]]
     out[text] = out[text].astype(object).where(out[text].notna(), "")
+    if mask:
+        # the unmasked names of both columns, so that 说明 loses them wherever it repeats them
+        names = pd.concat([frame["name"], frame["student_name"]]).dropna().astype(str)
+        out[DISPLAY_COLUMNS["detail"]] = [
+            masking.mask_text(d, known=names) for d in out[DISPLAY_COLUMNS["detail"]]
+        ]
+        out = masking.mask_table(out)
     return out
 
 
@@ -585,14 +593,17 @@ def workbook_sheets(result: ReconcileResult, *, mask: bool = True) -> dict[str, 
 
 def workbook_bytes(result: ReconcileResult, *, mask: bool = True) -> bytes:
     """The .xlsx of :func:`workbook_sheets` (formula-safe)."""
-    return reports.to_xlsx_bytes(workbook_sheets(result, mask=mask))
+    return reports.to_xlsx_bytes(workbook_sheets(result, mask=mask), mask=mask)
 
 
 def to_json(result: ReconcileResult) -> dict[str, Any]:
-    """``{"counts": {...}, "rows": {...}}`` keyed by category, IDs and names masked."""
+    """``{"counts": {...}, "rows": {...}}`` keyed by category, IDs and names masked, names
+    in ``detail`` too; strict JSON types (``None`` for a missing value, never NaN)."""
     rows: dict[str, list[dict[str, Any]]] = {}
     for cat in CATEGORIES:
-        frame = ids.mask_frame(result.category(cat), columns=_MASK)
+        frame = result.category(cat)
+        shown = display_frame(frame, mask=True)[DISPLAY_COLUMNS["detail"]].tolist()
+        frame = ids.mask_frame(frame, columns=_MASK)
         rows[cat] = [
             {
                 "row": None if pd.isna(r["row"]) else int(r["row"]),
@@ -600,11 +611,13 @@ def to_json(result: ReconcileResult) -> dict[str, Any]:
                 "name": r["name"],
                 "student_id": r["student_id"],
                 "school_code": r["school_code"],
-                "detail": r["detail"],
+                "detail": detail,
             }
-            for r in frame.to_dict("records")
+            for r, detail in zip(frame.to_dict("records"), shown, strict=True)
         ]
-    return {"kind": result.kind, "source": result.source, "counts": result.counts, "rows": rows}
+    return masking.jsonable(
+        {"kind": result.kind, "source": result.source, "counts": result.counts, "rows": rows}
+    )
 
 
 # ------------------------------------------------------------------ the offer: open a 控辍保学 case

@@ -24,9 +24,9 @@ from lib.aid import tasks as aid_tasks
 from lib.aid.data import AidData
 from lib.core import config, fmt, i18n, ids, schema
 from lib.core.scope import Scope
+from lib.present import charts
 from lib.present.cards import AMBER, BLUE, GREEN, GREY, RED, Card, status_colour
 from lib.present.cards import FORMULAS as HEADLINE_FORMULAS
-from lib.present.charts import FONT
 
 _HUE = {"red": RED, "amber": AMBER, "green": GREEN, "grey": GREY, "none": BLUE}
 #: Help text of the headline numbers (the same words as docs/aid.md).
@@ -493,20 +493,6 @@ def campaign_list(r: AidReport, *, mask: bool = True) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ figures
-def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
-    fig.update_layout(
-        title={"text": title, "x": 0, "font": {"size": 15}},
-        font={"family": FONT, "size": 13},
-        height=height,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        plot_bgcolor="white",
-        legend={"orientation": "h", "y": -0.12},
-        showlegend=False,
-    )
-    fig.update_xaxes(gridcolor="#eeeeee")
-    return fig
-
-
 def plot_township_rate(
     table: pd.DataFrame, *, measure: str, rate: str, title: str, county: float | None
 ) -> go.Figure:
@@ -519,29 +505,19 @@ def plot_township_rate(
             y=t["name"],
             orientation="h",
             marker_color=colours,
-            text=[fmt.fmt_pct(v) for v in t[rate]],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: %{text}<extra></extra>",
+            customdata=[fmt.fmt_pct(v) for v in t[rate]],
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
+            showlegend=False,
         )
     )
+    # the value beside the name: never on a bar end, where the target line runs
+    charts.bar_labels(fig, list(t["name"]), [fmt.fmt_pct(v) for v in t[rate]])
     rule = config.SETTINGS["targets"][measure]
-    if county is not None:
-        fig.add_vline(
-            x=county,
-            line={"color": "#555555", "dash": "dot"},
-            annotation_text=f"全区 {fmt.fmt_pct(county)}",
-            annotation_position="top",
-        )
-    fig.add_vline(
-        x=rule["green"],
-        line={"color": GREEN, "dash": "dash"},
-        annotation_text=f"目标 {fmt.fmt_pct(rule['green'])}",
-        annotation_position="bottom left",
-    )
+    charts.reference_line(fig, county, f"全区 {fmt.fmt_pct(county)}", colour="#555555", dash="dot")
+    charts.reference_line(fig, rule["green"], f"目标 {fmt.fmt_pct(rule['green'])}", colour=GREEN, dash="dash")
     lo = min([v for v in t[rate].dropna()] + [rule["red"]]) if t[rate].notna().any() else 0.0
-    fig.update_xaxes(range=[max(0.0, lo - 0.08), 1.04], tickformat=".0%")
-    return _layout(fig, title, height=max(300, 22 * len(t) + 90))
+    fig.update_xaxes(range=[max(0.0, lo - 0.05), 1.01], tickformat=".0%")
+    return charts.style(fig, title, height=max(300, 22 * len(t) + 90))
 
 
 def plot_terms(series: pd.DataFrame, *, title: str) -> go.Figure:
@@ -555,7 +531,11 @@ def plot_terms(series: pd.DataFrame, *, title: str) -> go.Figure:
         mode="lines+markers+text",
         line={"color": BLUE},
         text=[fmt.fmt_pct(v) for v in series["on_time_rate"]],
-        textposition="bottom center",
+        # on the side away from the target line, so that no value is written across it
+        textposition=[
+            "top center" if v >= rule["green"] else "bottom center" for v in series["on_time_rate"]
+        ],
+        cliponaxis=False,
         customdata=series["due"],
         hovertemplate="%{x}: %{text}(应发 %{customdata:,} 笔)<extra></extra>",
     )
@@ -566,18 +546,14 @@ def plot_terms(series: pd.DataFrame, *, title: str) -> go.Figure:
         mode="lines+markers",
         line={"color": GREEN, "dash": "dot"},
     )
-    fig.add_hline(
-        y=rule["green"],
-        line={"color": GREEN, "dash": "dash"},
-        annotation_text=f"目标 {fmt.fmt_pct(rule['green'])}",
-        annotation_position="top left",
+    charts.reference_line(
+        fig, rule["green"], f"目标 {fmt.fmt_pct(rule['green'])}", axis="y", colour=GREEN, dash="dash"
     )
     rates = pd.concat([series["on_time_rate"], series["in_full_rate"]]).dropna()
     low = min([*rates.tolist(), rule["red"]]) if len(rates) else rule["red"]
-    fig.update_layout(yaxis={"tickformat": ".0%", "range": [max(0.0, low - 0.05), 1.01]})
-    fig = _layout(fig, title, height=340)
-    fig.update_layout(showlegend=True)
-    return fig
+    fig.update_layout(yaxis={"tickformat": ".0%", "range": [max(0.0, low - 0.05), 1.05]})
+    fig.update_xaxes(type="category")
+    return charts.style(fig, title, height=340)
 
 
 # ------------------------------------------------------------------ shared
@@ -594,9 +570,32 @@ def _coloured(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, dict[str
     ]
     colours["纳入率"] = table["纳入率"].map(lambda v: status_colour("aid_coverage", v))
     colours["应助未助"] = table["应助未助"].map(lambda v: "red" if v > 0 else "green")
-    formats: dict[str, Any] = {"覆盖率": fmt.fmt_pct, "纳入率": fmt.fmt_pct}
+    # nothing paid because nothing is due yet: say so, a 0.0% would read as a failure
+    not_due = (table["已发放"] == 0) & (table["待发(未到期)"] > 0)
+    table["覆盖率"] = [
+        NOT_YET_DUE if wait else fmt.fmt_pct(v) for v, wait in zip(table["覆盖率"], not_due, strict=True)
+    ]
+    formats: dict[str, Any] = {"纳入率": fmt.fmt_pct}
     formats.update(dict.fromkeys(counts, "{:,}"))
     return table, colours, formats
+
+
+#: What the coverage of a programme reads before its first payment is due.
+NOT_YET_DUE = "尚未到发放日期"
+
+
+def not_yet_due(towns: pd.DataFrame, programme: str, *, term: str = "本学期") -> str | None:
+    """A sentence instead of a chart of zeros when nothing of ``programme`` is due yet
+    (``towns`` from :func:`township_coverage`): 本学期营养改善计划尚未到发放日期 ...; else None."""
+    if towns.empty or "pending" not in towns:
+        return None
+    covered, pending = int(towns["covered"].sum()), int(towns["pending"].fillna(0).sum())
+    if covered or not pending:
+        return None
+    return (
+        f"{term}{programme}尚未到发放日期：已列入发放名单 {pending:,} 人次，"
+        "到应发日期后按实发计入覆盖率(现在的 0% 不是漏发)。"
+    )
 
 
 # ------------------------------------------------------------------ small helpers for the page

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from lib.aid import reconcile
-from lib.cli import EXIT_OK, DataError, Handler, command
+from lib.cli import EXIT_OK, DataError, Handler, command, emit
 from lib.commands.access import operator_scope
 from lib.core import schema, store
 
@@ -53,19 +52,9 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
             ),
         )
     out = reconcile.to_json(result)
-    if args.json:
-        json.dump(
-            {"counts": out["counts"], "rows": out["rows"]},
-            sys.stdout,
-            ensure_ascii=False,
-            indent=2,
-            default=str,
-        )
-        sys.stdout.write("\n")
-    else:
-        print(
-            f"{path.name}（{schema.REGISTRY_KINDS[args.kind]}，{len(frame)} 行，截至 {scope.as_of.isoformat()}）"
-        )
-        for cat, label in reconcile.CATEGORIES.items():
-            print(f"  {label:<20} {result.counts[cat]:>8,}")
+    lines = [
+        f"{path.name}（{schema.REGISTRY_KINDS[args.kind]}，{len(frame)} 行，截至 {scope.as_of.isoformat()}）"
+    ]
+    lines += [f"  {label:<20} {result.counts[cat]:>8,}" for cat, label in reconcile.CATEGORIES.items()]
+    emit(args, {"counts": out["counts"], "rows": out["rows"]}, "\n".join(lines))
     return EXIT_OK

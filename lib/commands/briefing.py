@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
 
-from lib.cli import EXIT_OK, DataError, Handler, command
+from lib.cli import EXIT_OK, DataError, Handler, command, emit
 from lib.commands.access import operator_scope
 from lib.core import store
 from lib.overview import briefing
@@ -44,14 +42,11 @@ def cmd_briefing(args: argparse.Namespace) -> int:
         if path is not None and not path.parent.is_dir():
             raise DataError(f"目录不存在：{path.parent}")
     result = briefing.write_briefing(scope, out, save=args.save, xlsx=xlsx)
-    if args.json:
-        json.dump(result, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
-        return EXIT_OK
-    print(f"简报已写出：{out}（{result['bytes'] / 1e6:.1f} MB，{result['scope']}）")
+    lines = [f"简报已写出：{out}（{result['bytes'] / 1e6:.1f} MB，{result['scope']}）"]
     if xlsx:
-        print(f"汇总表：{xlsx}")
-    print(f"红名单乡镇 {len(result['red_list'])} 个：{'、'.join(result['red_list']) or '无'}")
+        lines.append(f"汇总表：{xlsx}")
+    lines.append(f"红名单乡镇 {len(result['red_list'])} 个：{'、'.join(result['red_list']) or '无'}")
     if result["snapshot"]:
-        print(f"已保存快照 {result['snapshot']}")
+        lines.append(f"已保存快照 {result['snapshot']}")
+    emit(args, result, "\n".join(lines))
     return EXIT_OK

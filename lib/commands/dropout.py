@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-from lib.cli import EXIT_OK, DataError, Handler, command
+from lib.cli import EXIT_OK, DataError, Handler, command, print_json, say
 from lib.commands.access import operator_scope
 from lib.core import store
 from lib.demo import dropout as dropout_demo
@@ -15,11 +14,6 @@ from lib.dropout import data as dropout_data
 from lib.dropout import ledger as dropout_ledger
 from lib.dropout import rules as dropout
 from lib.dropout import weekly as weekly_report
-
-
-def _dump(obj: object) -> None:
-    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
 
 
 @command("weekly-report", "控辍保学每周填报 (the weekly dropout report, .xlsx or .csv, masked)")
@@ -75,11 +69,11 @@ def cmd_weekly_report(args: argparse.Namespace) -> int:
         "summary": {k: int(v) for k, v in total.items() if k != "乡镇(街道)"},
     }
     if args.json:
-        _dump(result)
+        print_json(result)
     else:
-        print(
+        say(
             f"{report.title}\n已写入 {out}：{len(report.rows)} 条台账，{len(report.missing)} 所学校未填报。",
-            file=sys.stderr,
+            err=True,
         )
     return EXIT_OK
 
@@ -130,16 +124,14 @@ def cmd_detect(args: argparse.Namespace) -> int:
         for r in shown.itertuples(index=False)
     ]
     if args.json:
-        _dump({"as_of": scope.as_of, "count": len(rows), "proposals": rows, "unreported": unreported})
+        print_json({"as_of": scope.as_of, "count": len(rows), "proposals": rows, "unreported": unreported})
     else:
-        print(f"截至 {scope.as_of.isoformat()}，待确认 {len(rows)} 人：", file=sys.stderr)
+        say(f"截至 {scope.as_of.isoformat()}，待确认 {len(rows)} 人：", err=True)
         for r in rows:
-            print(
-                f"  {r['student_id']} {r['name']} {r['school']} {r['grade']} 连续{r['days']}天 {r['level']}"
-            )
+            say(f"  {r['student_id']} {r['name']} {r['school']} {r['grade']} 连续{r['days']}天 {r['level']}")
         if unreported:
-            print(f"数据未报(缺勤未上报)的学校 {len(unreported)} 所：", file=sys.stderr)
+            say(f"数据未报(缺勤未上报)的学校 {len(unreported)} 所：", err=True)
             for u in unreported:
                 since = f"最近上报截至 {u['through']}" if u["through"] else "从未上报"
-                print(f"  {u['school']}({u['township']}) {since}，缺 {u['missing_days']} 个上课日")
+                say(f"  {u['school']}({u['township']}) {since}，缺 {u['missing_days']} 个上课日")
     return EXIT_OK

@@ -9,13 +9,11 @@ changes nothing in the store.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
 from typing import Any
 
 from lib import ingest
-from lib.cli import EXIT_DATA, EXIT_OK, DataError, command, emit
+from lib.cli import EXIT_DATA, EXIT_OK, DataError, command, emit, print_json, say
 from lib.commands.access import operator_scope
 from lib.core import config, store, storemeta
 from lib.ingest import gate
@@ -46,32 +44,26 @@ def _mode(args: argparse.Namespace) -> str:
     )
 
 
-def _dump(obj: Any) -> None:
-    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
-
-
 def _unreadable(exc: ingest.IngestError, args: argparse.Namespace) -> int:
     if args.json:
-        _dump({"rows": 0, "valid_rows": 0, "errors": [exc.problem.to_dict()], "warnings": []})
-    print(f"错误：{exc}", file=sys.stderr)
+        print_json({"rows": 0, "valid_rows": 0, "errors": [exc.problem.to_dict()], "warnings": []})
+    say(f"错误：{exc}", err=True)
     return EXIT_DATA
 
 
 def _print_problems(report: ingest.Report, *, limit: int = 30) -> None:
-    err = sys.stderr
-    print(
+    lines = [
         f"{report.filename}：共 {report.rows:,} 行，可导入 {report.valid_rows:,} 行；"
-        f"错误 {len(report.errors):,} 处，警告 {len(report.warnings):,} 处。",
-        file=err,
-    )
+        f"错误 {len(report.errors):,} 处，警告 {len(report.warnings):,} 处。"
+    ]
     for p in (report.errors + report.warnings)[:limit]:
         where = f"第 {p.row} 行" if p.row is not None else "文件"
         col = f"“{p.column}”列" if p.column else ""
-        print(f"  [{p.severity}] {where}{col} {p.code}：{p.message}", file=err)
+        lines.append(f"  [{p.severity}] {where}{col} {p.code}：{p.message}")
     more = len(report.problems) - limit
     if more > 0:
-        print(f"  …另有 {more:,} 处(用 --json 查看全部)", file=err)
+        lines.append(f"  …另有 {more:,} 处(用 --json 查看全部)")
+    say("\n".join(lines), err=True)
 
 
 # ------------------------------------------------------------------ validate
@@ -89,7 +81,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             parsed, args.kind, con_or_reference=con, scope=scope, mode=_mode(args), crs=args.crs
         )
     if args.json:
-        _dump(report.to_json())
+        print_json(report.to_json())
     else:
         _print_problems(report)
     return EXIT_OK if report.ok else EXIT_DATA
@@ -164,10 +156,10 @@ def cmd_import(args: argparse.Namespace) -> int:
                 if exc.report
                 else {"rows": 0, "valid_rows": 0, "errors": [], "warnings": []}
             )
-            _dump({**body, "imported": False, "reason": exc.reason})
+            print_json({**body, "imported": False, "reason": exc.reason})
         elif exc.report:
             _print_problems(exc.report)
-        print(f"未导入：{exc.reason}", file=sys.stderr)
+        say(f"未导入：{exc.reason}", err=True)
         return EXIT_DATA
     out = {
         **result.report.to_json(),
@@ -181,9 +173,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         "skipped": result.rows_skipped,
     }
     if args.json:
-        _dump(out)
+        print_json(out)
     else:
-        print(
+        say(
             f"已导入 {result.import_id}：写入 {result.rows_written:,} 行(新增 {result.rows_new:,}，"
             f"替换时删除 {result.rows_removed:,}，跳过错误行 {result.rows_skipped:,})。"
             f"撤销：python -m lib.cli undo-import"
@@ -205,11 +197,11 @@ def cmd_undo(args: argparse.Namespace) -> int:
         res = ingest.undo_last_import(scope=scope, import_id=args.import_id)
     except ingest.UndoRefused as exc:
         if args.json:
-            _dump({"undone": False, "reason": exc.reason})
-        print(f"未撤销：{exc.reason}", file=sys.stderr)
+            print_json({"undone": False, "reason": exc.reason})
+        say(f"未撤销：{exc.reason}", err=True)
         return EXIT_DATA
     if args.json:
-        _dump(
+        print_json(
             {
                 "undone": True,
                 "import_id": res.import_id,
@@ -218,7 +210,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
             }
         )
     else:
-        print(
+        say(
             f"已撤销 {res.import_id}：删除导入的 {res.rows_removed:,} 行，恢复原有的 {res.rows_restored:,} 行。"
         )
     return EXIT_OK
@@ -235,10 +227,10 @@ def cmd_imports(args: argparse.Namespace) -> int:
     with store.connect() as con:
         df = ingest.list_imports(con, limit=args.limit, scope=scope)
     if args.json:
-        _dump(df.astype(object).where(df.notna(), None).to_dict("records"))
+        print_json(df)
     else:
         for r in df.itertuples():
-            print(
+            say(
                 f"{r.import_id}  {r.status}  {r.kind:<18} {r.mode:<8} {r.rows_written:>8,} 行  "
                 f"{r.user_name}  {r.committed_at:%Y-%m-%d %H:%M}  {r.filename}"
             )

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
-from lib.cli import EXIT_DATA, EXIT_OK, DataError, Handler, command
+from lib.cli import EXIT_DATA, EXIT_OK, DataError, Handler, command, emit, print_json, say
 from lib.commands.access import operator_scope
 from lib.core import store
 from lib.layout import coverage as layout
@@ -32,20 +30,15 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise DataError(str(exc)) from exc
     doc = layout.coverage_json(view)
-    if args.json:
-        json.dump(doc, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
-        return EXIT_OK
     c = doc["county"]
-    print(
-        f"{layout.BAND_LABELS[args.level]}，阈值 {doc['km']:g} km(绕行系数 {doc['detour_factor']:g})，{doc['year']}年"
-    )
-    print(
-        f"全区：学龄儿童 {c['children']:,}，就近可达 {c['within_reach']:,}（{(c['share'] or 0) * 100:.1f}%）"
-    )
+    lines = [
+        f"{layout.BAND_LABELS[args.level]}，阈值 {doc['km']:g} km(绕行系数 {doc['detour_factor']:g})，{doc['year']}年",
+        f"全区：学龄儿童 {c['children']:,}，就近可达 {c['within_reach']:,}（{(c['share'] or 0) * 100:.1f}%）",
+    ]
     for t in doc["townships"]:
         share = "—" if t["share"] is None else f"{t['share'] * 100:.1f}%"
-        print(f"  {t['code']} {t['name']:<8} {t['children']:>7,} {t['within_reach']:>7,} {share:>7}")
+        lines.append(f"  {t['code']} {t['name']:<8} {t['children']:>7,} {t['within_reach']:>7,} {share:>7}")
+    emit(args, doc, "\n".join(lines))
     return EXIT_OK
 
 
@@ -88,15 +81,14 @@ def cmd_plan(args: argparse.Namespace) -> int:
     except planning.ScenarioError as exc:
         raise DataError(str(exc)) from exc
     if args.json:
-        json.dump(doc, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
+        print_json(doc)
     else:
-        print(f"{layout.BAND_LABELS[args.level]}，{doc['year']}年")
+        say(f"{layout.BAND_LABELS[args.level]}，{doc['year']}年")
         for key in doc["before"]:
             label = planning.EFFECT_LABELS.get(key, key)
-            print(f"{label:<14s} {doc['before'][key]!s:>10} -> {doc['after'][key]!s:>10}")
+            say(f"{label:<14s} {doc['before'][key]!s:>10} -> {doc['after'][key]!s:>10}")
         for s in doc["receiving_over_capacity"]:
-            print(f"超容量：{s['name']}（{s['pupils']:,} 人 / {s['seats']:,} 学位）")
+            say(f"超容量：{s['name']}（{s['pupils']:,} 人 / {s['seats']:,} 学位）")
     return EXIT_OK
 
 
@@ -153,15 +145,14 @@ def cmd_optimize(args: argparse.Namespace) -> int:
         raise DataError(str(exc)) from exc
     doc = sol.to_json()
     if args.json:
-        json.dump(doc, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
+        print_json(doc)
     else:
-        print(
+        say(
             f"{optimize.MODEL_LABELS[sol.model]}：{sol.status_label()}，目标值 {doc['objective']}"
             f"(现状 {doc['current_objective']})，保留现有 {sol.kept_existing} 所，撤并 {len(sol.closed)} 所，"
             f"新建 {len(sol.opened)} 所，最远 {doc['farthest_km']} km，差距 {doc['gap']}，{doc['seconds']} 秒"
         )
     if not sol.ok:
-        print(sol.message or sol.status_label(), file=sys.stderr)
+        say(sol.message or sol.status_label(), err=True)
         return EXIT_DATA
     return EXIT_OK

@@ -159,8 +159,15 @@ def cmd_rollover(args: argparse.Namespace) -> int:
         )
         lines.append(
             f"  结转未结案台账 {t['open_cases_carried']:,} 件，进行中帮扶措施 "
-            f"{t['active_interventions_carried']:,} 项"
+            f"{t['active_interventions_carried']:,} 项；小升初待接收 {t['leavers_followed']:,} 人"
         )
+        lines.append("  各表变化(新增行 / 修改行)：")
+        lines += [
+            f"    {c.table:<26} +{c.added:>7,} / ~{c.changed:>7,}  {c.note}"
+            for c in plan.changes().itertuples(index=False)
+        ]
+        if plan.backup_file:
+            lines.append(f"  升级前备份：{plan.backup_file}")
     emit(args, {"dry_run": bool(args.dry_run), **plan.to_json()}, "\n".join(lines))
     return EXIT_OK
 
@@ -193,12 +200,26 @@ def cmd_retention(args: argparse.Namespace) -> int:
     head = "数据保留期(报告，未写入)" if args.dry_run else "数据保留期处理已完成"
     text = (
         f"{head}：数据日期 {t['as_of']}，{t['leaver_cutoff']} 及以前离校的学生\n"
-        f"  去标识化学生 {t['students_deidentified']:,} 人(相关台账 {t['dropout_cases_rows']:,} 条、"
-        f"核实任务 {t['aid_verification_tasks_rows']:,} 条)\n"
+        f"  去标识化学生 {t['students_deidentified']:,} 人，非义务教育受助学生 {t['recipients_deidentified']:,} 人\n"
         f"  删除 {t['audit_cutoff'][:10]} 以前的审计日志 {t['audit_entries_deleted']:,} 条"
     )
     by_year = plan.by_school_year()
     for r in by_year.itertuples(index=False):
         text += f"\n    {r[0]} {r[1]} 年离校：{r[2]:,} 人"
-    emit(args, {"dry_run": bool(args.dry_run), **t, "by_year": by_year.to_dict(orient="records")}, text)
+    by_table = plan.by_table()
+    text += "\n  各表置空(NULL)的行数："
+    for r in by_table.itertuples(index=False):
+        text += f"\n    {r.表}({r.数据表}) {r.行数:,} 行：{r.置空的字段}"
+    emit(
+        args,
+        {
+            "dry_run": bool(args.dry_run),
+            **t,
+            "by_year": by_year.to_dict(orient="records"),
+            "by_table": by_table.rename(
+                columns={"表": "label", "数据表": "table", "置空的字段": "fields", "行数": "rows"}
+            ).to_dict(orient="records"),
+        },
+        text,
+    )
     return EXIT_OK

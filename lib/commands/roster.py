@@ -1,13 +1,13 @@
-"""学籍核查 command: ``roster-check FILE`` (a school-age roster against the students)."""
+"""学籍核查 commands: ``roster-check FILE`` (a school-age roster against the students) and
+``transition`` (小升初: leavers still to be received; ``--open-cases`` for cron)."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-from lib.cli import EXIT_OK, DataError, Handler, command
+from lib.cli import EXIT_OK, DataError, Handler, command, emit, print_json, say
 from lib.commands.access import operator_scope
 from lib.core import store
 from lib.roster import register as roster
@@ -43,21 +43,66 @@ def cmd_roster_check(args: argparse.Namespace) -> int:
             ),
         )
     for p in [e.message for e in report.errors][:20] + problems[:20]:
-        print(f"跳过：{p}", file=sys.stderr)
+        say(f"跳过：{p}", err=True)
+    rows = roster_view.rows_json(classified)
+    lines = [f"适龄儿童花名册 {args.file.name}（{scope.describe()}）"]
+    lines += [f"  {label:<8} {counts[key]:>8,}" for key, label in roster.CATEGORIES.items()]
+    lines += [
+        f"  去向不明：{r['id_number']} {r['name']} {r['township']}{r['village'] or ''} {r['age']}岁"
+        for r in rows["unaccounted"]
+    ]
+    emit(args, {"counts": counts, "rows": rows}, "\n".join(lines))
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------ 小升初
+@command("transition", "小升初衔接：待接收的小学、教学点毕业生 (--open-cases: 过期者建疑似辍学台账，供 cron)")
+def _transition_parser(p: argparse.ArgumentParser) -> Handler:
+    p.add_argument("--township", action="append", default=None, metavar="CODE", help="只看这些乡镇 (可重复)")
+    p.add_argument(
+        "--open-cases",
+        action="store_true",
+        help="为已过建档期限仍未入学、未查明去向的毕业生建立疑似辍学台账 (需 write_cases)",
+    )
+    return cmd_transition
+
+
+def cmd_transition(args: argparse.Namespace) -> int:
+    from lib.roster import transition  # when the command runs: a CLI call loads only its own domain
+
+    scope = operator_scope(args, "view_named", *(("write_cases",) if args.open_cases else ()))
+    run = transition.open_overdue_cases(scope) if args.open_cases else None
+    lst = transition.load(scope)
+    rows = [
+        {
+            "student_id": r.student_id,
+            "school_code": r.school_code,
+            "grade": None if r.grade != r.grade else int(r.grade),
+            "left_on": r.left_on.isoformat(),
+            "expected_school": r.expected_school,
+            "due_on": r.due_on.isoformat(),
+            "case_on": r.case_on.isoformat(),
+            "state": r.state,
+        }
+        for r in lst.waiting.itertuples(index=False)
+    ]
+    out = {"as_of": scope.as_of.isoformat(), "counts": lst.counts(), "leavers": rows}
+    if run is not None:
+        out.update(opened=run.opened, failed=run.failed)
     if args.json:
-        json.dump(
-            {"counts": counts, "rows": roster_view.rows_json(classified)},
-            sys.stdout,
-            ensure_ascii=False,
-            indent=2,
+        print_json(out)
+        return EXIT_OK
+    n = lst.counts()
+    say(
+        f"小升初待接收 {len(rows):,} 人(截至 {scope.as_of.isoformat()})：待接收 {n['waiting']:,}，"
+        f"逾期未报到 {n['overdue']:,}，已过建档期限 {n['case_due']:,}；已入学 {n['received']:,}，"
+        f"已查明去向 {n['elsewhere'] + n['exempt'] + n['case']:,}"
+    )
+    if run is not None:
+        say(
+            f"已建立疑似辍学台账 {len(run.opened):,} 件"
+            + (f"，未能建档 {len(run.failed):,} 人" if run.failed else "")
         )
-        sys.stdout.write("\n")
-    else:
-        print(f"适龄儿童花名册 {args.file.name}（{scope.describe()}）")
-        for key, label in roster.CATEGORIES.items():
-            print(f"  {label:<8} {counts[key]:>8,}")
-        for r in roster_view.rows_json(classified)["unaccounted"]:
-            print(
-                f"  去向不明：{r['id_number']} {r['name']} {r['township']}{r['village'] or ''} {r['age']}岁"
-            )
+        for sid, why in run.failed.items():
+            say(f"  未能建档 {sid}：{why}", err=True)
     return EXIT_OK

@@ -17,10 +17,12 @@ import getpass
 import sys
 import time
 
+import pandas as pd
+
 from lib.access import auth
 from lib.cli import EXIT_OK, DataError, Handler, command, emit
 from lib.commands.access import admin_scope, require_db
-from lib.core import permissions, secure
+from lib.core import fmt, permissions, secure, store
 
 
 def _roles(value: list[str]) -> list[str]:
@@ -99,8 +101,8 @@ def cmd_user(args: argparse.Namespace) -> int:
             )
         elif verb == "list":
             table = auth.list_accounts(actor)
-            rows = table.to_dict(orient="records")
-            emit(args, {"accounts": rows}, table.to_string(index=False) if len(table) else "(没有账号)")
+            rows = [{k: _json_value(v) for k, v in r.items()} for r in table.to_dict(orient="records")]
+            emit(args, {"accounts": rows}, _accounts_text(table))
         elif verb == "update":
             kw = {}
             if args.all_townships:
@@ -137,6 +139,29 @@ def cmd_user(args: argparse.Namespace) -> int:
     except (auth.AuthError, permissions.NotPermitted) as exc:
         raise DataError(str(exc)) from exc
     return EXIT_OK
+
+
+def _accounts_text(table: pd.DataFrame) -> str:
+    """``user list`` for people: the 账号管理 page's table (Chinese headers, role and place
+    names, a status word), aligned, no NaN or NaT."""
+    if table.empty:
+        return "(没有账号)"
+    with store.connect() as con:
+        towns = dict(con.execute("SELECT code, name FROM townships").fetchall())
+        schools = dict(con.execute("SELECT code, name FROM schools").fetchall())
+    shown = auth.accounts_table(table, township_names=towns, school_names=schools, now=auth.clock())
+    return fmt.text_table(shown)
+
+
+def _json_value(value: object) -> object:
+    """A value for ``user list --json``: times in ISO 8601, a missing one null (never "NaT")."""
+    if isinstance(value, list | tuple | dict):
+        return value
+    if value is None or pd.isna(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat(timespec="seconds")
+    return value
 
 
 # ------------------------------------------------------------------ rotate-key

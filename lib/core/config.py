@@ -54,7 +54,6 @@ DEFAULTS: dict[str, Any] = {
         # No national number exists; DESIGN.md §4 defaults.
         "suspected_consecutive_days": 5,
         "dropout_school_days": 20,
-        "consolidation_target": 0.96,
         "followup_interval_days": 7,
         "escalate_after_overdue_days": 3,
         "retention_check_days": [30, 90],
@@ -175,22 +174,41 @@ DEFAULTS: dict[str, Any] = {
         "freshman_campaign": {"month": 8, "grant_yuan": 3000},
     },
     "risk": {
+        # points a factor gives at a sub-score of 1 (docs/risk.md); the absence factors do not
+        # saturate (a longer run or a higher rate keeps adding)
         "weights": {
-            "learning": 25,
-            "distance": 15,
-            "poverty": 20,
-            "disability": 15,
-            "attendance": 30,
-            "care": 15,
+            "absence_recent": 25,
+            "absence_term": 15,
+            "absence_run": 20,
+            "unhandled": 15,
+            "case_history": 15,
+            "learning": 15,
+            "over_age": 10,
+            "repeating": 10,
+            "transition": 6,
+            "school_move": 8,
+            "distance": 10,
+            "poverty": 12,
+            "disability": 10,
+            "care": 10,
         },
-        "band_high": 60,
-        "band_medium": 35,
+        "band_high": 40,
+        "band_medium": 20,
         "absence_window_days": 20,
+        # the longer window: absence rate and the longest run of consecutive unexcused days
+        "absence_term_days": 60,
+        # grade 6 and the first year of grade 7: the move from primary to junior school
+        "transition_grades": [6, 7],
+        # criteria per school year (as OpenEMIS Risks keeps them per academic period):
+        # {"2025": {"weights": {...}, "band_high": ...}} in data/settings.toml; a year not
+        # listed uses the values above.  The back-test scores each fold with its year's criteria.
+        "criteria_by_year": {},
+        # an intervention after which the child's score is still 高 this many weeks later is
+        # flagged to the next level (帮扶成效)
+        "escalate_after_weeks": 4,
         # ---- 重点关注学生
         # an aid gap (priority-group student, no living subsidy paid this term) adds this to 因贫
         "aid_gap_boost": 0.3,
-        # unexcused absence rising against the window before adds this to 缺勤
-        "absence_rising_boost": 0.2,
         # which model orders the list: "rules" (explainable, the default) or "logistic"
         # (scikit-learn, trained on the last complete term); the 高/中/低 band is always the rules'
         "model": "rules",
@@ -198,6 +216,7 @@ DEFAULTS: dict[str, Any] = {
         "budget_default": 50,
         # back-test: top k of each ranking
         "backtest_k": [50, 200, 1000],
+        # calibration bands of the back-test: the observed dropout rate per 高/中/低 band
     },
     # Colour rules: red below ``red``, green at or above ``green``, amber between
     # (for "lower is better" measures the comparison is reversed).
@@ -210,6 +229,8 @@ DEFAULTS: dict[str, Any] = {
     "ingest": {
         "max_upload_mb": 50,
         "max_rows": 500_000,
+        # a pupil this many years older or younger than the grade's usual age is a warning
+        "grade_age_years": 2,
         # roles that may import (the accounts issue narrows this)
         "import_roles": ["county", "township", "school", "admin"],
     },
@@ -224,6 +245,9 @@ DEFAULTS: dict[str, Any] = {
         "min_password_length": 10,
         # length of the temporary passwords of a reset or of the first admin
         "temporary_password_length": 12,
+        # student searches a user may make (重点关注学生 查找): guessing names one by one is slow
+        "search_per_minute": 10,
+        "search_per_day": 200,
     },
     # ---- 学籍核查: the school-age roster, transfers, problem records
     "roster": {
@@ -251,12 +275,25 @@ DEFAULTS: dict[str, Any] = {
     "rollover": {
         "last_grade": {"教学点": 3, "小学": 6, "九年一贯制": 9, "初中": 9, "特殊教育": 9},
     },
+    # ---- 小升初: primary and 教学点 leavers followed until a school of the county receives them
+    "transition": {
+        # not received this many days after the first school day of their new year: overdue (我的待办)
+        "due_days": 14,
+        # ... and after this many days: a suspected dropout case is opened for them
+        "case_days": 30,
+        # leavers who left longer ago than this are no longer listed
+        "window_days": 365,
+    },
     # ---- 数据保留期: how long personal data of children who left is kept
     "retention": {
         # identifying fields of a student who left (status below) are removed this many
         # years after the status date; aggregates and the student's non-identifying row stay
         "leaver_years": 3,
         "leaver_status": ["毕业", "转出"],
+        # non-compulsory aid recipients leave when their studies end: years of each stage,
+        # counted from the entry year's September (a recipient with no award, application or
+        # grant since the cutoff is de-identified like a leaver)
+        "study_years": {"普通高中": 3, "中职": 3, "大学": 4},
         # audit-log entries older than this are deleted by the retention run; never below 3
         "audit_years": 5,
     },

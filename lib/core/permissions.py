@@ -16,6 +16,9 @@ Roles (identifiers as in the CLI and settings):
   county, may unmask with a reason.
 * ``township`` 乡镇 and ``school`` 学校: see and change cases, interventions
   and imports of their own Scope; may unmask their own children with a reason.
+* ``teacher`` 师长(班主任): a class teacher, scoped to their school (the account's school); sees
+  the school's lists masked and records follow-ups, visits and sessions on the cases and
+  interventions they are named on; their tasks reach 我的待办 through the case's 师长 account.
 * ``planner`` 规划: planning pages and aggregates, no personal data; saves scenarios.
 * ``admin`` 管理员: accounts, settings, audit log, backups; no children's data
   unless also given another role.
@@ -32,6 +35,7 @@ ROLES: dict[str, str] = {
     "county": "县级业务",
     "township": "乡镇",
     "school": "学校",
+    "teacher": "师长",
     "planner": "规划",
     "admin": "管理员",
 }
@@ -39,13 +43,13 @@ ROLES: dict[str, str] = {
 #: action -> roles that may do it.  Keep the keys stable: pages, CLI and tests use them.
 MATRIX: dict[str, frozenset[str]] = {
     # reading
-    "view_aggregates": frozenset({"leader", "county", "township", "school", "planner", "admin"}),
-    "view_named": frozenset({"leader", "county", "township", "school"}),  # lists of children (masked)
+    "view_aggregates": frozenset({"leader", "county", "township", "school", "teacher", "planner", "admin"}),
+    "view_named": frozenset({"leader", "county", "township", "school", "teacher"}),  # lists (masked)
     "unmask": frozenset({"county", "township", "school"}),  # with a typed reason, per session
     "export_named": frozenset({"leader", "county", "township", "school"}),  # masked unless unmasked
     "view_planning": frozenset({"leader", "county", "planner"}),
     # writing
-    "write_cases": frozenset({"county", "township", "school"}),  # cases, interventions, contacts
+    "write_cases": frozenset({"county", "township", "school", "teacher"}),  # cases, interventions, contacts
     "import": frozenset({"county", "township", "school"}),
     "correct_records": frozenset({"county", "township", "school"}),
     "approve_aid": frozenset({"county", "school"}),  # stages narrowed further in lib.aid.approvals
@@ -129,9 +133,11 @@ PAGE_ACTIONS: dict[str, str] = {
     "dropout_cases": "view_named",
     "dropout_case": "view_named",
     "dropout_weekly": "view_named",
+    "dropout_forms": "view_named",  # 两表, 核查反馈, 升级督办通知: named, masked
     "dropout_rosters": "view_named",
     "dropout_contacts": "view_named",
     "roster_check": "view_named",  # 学籍核查: named lists, masked
+    "transition": "view_named",  # 小升初衔接: the leavers still to be received, masked
     "risk": "view_named",
     "aid": "view_named",
     "aid_reconcile": "view_named",

@@ -107,6 +107,22 @@ SIX_CHIEFS: dict[str, str] = {
     "教体局局长": "Bureau director",
 }
 
+#: 安置方式: where a returned child is placed (中职 only from 15 years of age).
+RETURN_PLACEMENTS: dict[str, str] = {
+    "原校": "Same school",
+    "转学": "Another school",
+    "特教学校": "Special school",
+    "送教上门": "Home teaching",
+    "中职": "Secondary vocational school",
+}
+#: 核查结果 of the provincial module's 核查反馈 export.
+CHECK_RESULTS: dict[str, str] = {
+    "在校": "In school",
+    "已返校": "Returned",
+    "辍学": "Out of school",
+    "误报": "False alarm",
+}
+
 CASE_ACTIONS = ("家访", "电话", "约谈", "一教一帮", "送教上门", "资助核查", "发放通知书", "其他")
 
 # ---- 控辍保学: interventions, notices, detection decisions
@@ -122,7 +138,7 @@ INTERVENTION_STATUS: dict[str, str] = {"进行中": "Active", "已结束": "Ende
 #: A person's decision on a suspected case proposed from absences (缺勤监测).
 DETECTION_DECISIONS: dict[str, str] = {"确认": "Confirmed", "排除": "Dismissed"}
 #: Where a case came from.
-CASE_SOURCES = ("缺勤监测", "学校上报", "花名册核查", "名单比对")
+CASE_SOURCES = ("缺勤监测", "学校上报", "花名册核查", "名单比对", "小升初跟踪")
 
 POVERTY_CATEGORIES: dict[str, str] = {
     "脱贫户": "Lifted from poverty",
@@ -355,6 +371,53 @@ TABLES: dict[str, Table] = {
             ),
             ("student_id", "valid_from"),
         ),
+        # ---- the record of the past (lib/core/history.py): the same columns per date
+        Table(
+            "enrolment_counts_history",
+            "在校生人数历史",
+            (
+                _c("school_year", "INTEGER", "学年"),
+                _c("school_code", "VARCHAR", "学校标识码"),
+                _c("grade", "INTEGER", "年级"),
+                _c("valid_from", "DATE", "起始日期"),
+                _c("valid_to", "DATE", "截止日期(不含)"),
+                _c("students", "INTEGER", "人数"),
+            ),
+            ("school_year", "school_code", "grade", "valid_from"),
+        ),
+        Table(
+            "village_population_history",
+            "学龄人口历史",
+            (
+                _c("village_code", "VARCHAR", "村(社区)代码"),
+                _c("year", "INTEGER", "年份"),
+                _c("age", "INTEGER", "年龄"),
+                _c("valid_from", "DATE", "起始日期"),
+                _c("valid_to", "DATE", "截止日期(不含)"),
+                _c("persons", "INTEGER", "人数"),
+            ),
+            ("village_code", "year", "age", "valid_from"),
+        ),
+        Table(
+            "school_history",
+            "学校历史",
+            (
+                _c("code", "VARCHAR", "学校标识码"),
+                _c("valid_from", "DATE", "起始日期"),
+                _c("valid_to", "DATE", "截止日期(不含)"),
+                _c("name", "VARCHAR", "学校名称"),
+                _c("level", "VARCHAR", "办学类型"),
+                _c("township_code", "VARCHAR", "乡镇代码"),
+                _c("village_code", "VARCHAR", "所在村(社区)"),
+                _c("lon", "DOUBLE", "经度"),
+                _c("lat", "DOUBLE", "纬度"),
+                _c("capacity", "INTEGER", "核定学位"),
+                _c("classes", "INTEGER", "班级数"),
+                _c("boarding_beds", "INTEGER", "寄宿床位"),
+                _c("teachers", "INTEGER", "教师数"),
+            ),
+            ("code", "valid_from"),
+        ),
         Table(
             "enrolments",
             "学籍快照",
@@ -432,6 +495,10 @@ TABLES: dict[str, Table] = {
                 _c("next_followup_on", "DATE", "下次跟进"),
                 _c("dismiss_reason", "VARCHAR", "误报原因"),
                 _c("version", "INTEGER", "版本"),
+                # ---- 控辍保学: 安置方式 at return; a case that reopens keeps its first return
+                _c("return_placement", "VARCHAR", "安置方式"),
+                _c("first_returned_on", "DATE", "首次返校日期"),
+                _c("reopened_on", "DATE", "再次辍学日期"),
                 _c("updated_by", "VARCHAR", "更新人"),
                 _c("updated_at", "TIMESTAMP", "更新时间"),
             ),
@@ -445,6 +512,8 @@ TABLES: dict[str, Table] = {
                 _c("role", "VARCHAR", "职责"),
                 _c("name", "VARCHAR", "姓名", personal=True),
                 _c("phone", "VARCHAR", "电话", personal=True),
+                # the person's account, when they have one: the case's tasks reach their 我的待办
+                _c("account", "VARCHAR", "账号"),
             ),
             ("case_id", "role"),
         ),
@@ -462,6 +531,18 @@ TABLES: dict[str, Table] = {
             ("action_id",),
         ),
         # ---- 控辍保学
+        Table(
+            "case_versions",
+            "台账修改前版本",
+            (
+                _c("case_id", "VARCHAR", "案件编号"),
+                _c("version", "INTEGER", "修改前版本"),
+                _c("edited_on", "DATE", "修改(业务)日期"),
+                _c("edited_by", "VARCHAR", "修改人"),
+                _c("before", "VARCHAR", "修改前内容(JSON，含六长)", personal=True),
+            ),
+            ("case_id", "version"),
+        ),
         Table(
             "case_status_log",
             "台账状态变更",

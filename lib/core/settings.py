@@ -277,14 +277,22 @@ SECTION_LABELS: dict[str, str] = {
     "rollover": "学年升级",
     "retention": "数据保留期",
     "roster": "学籍核查",
+    "transition": "小升初衔接",
 }
 
 
 #: Chinese names of the settings a page offers (the dotted key is shown as help).
 SETTING_LABELS: dict[str, str] = {
+    "targets.consolidation.green": "巩固率目标(%)",
+    "targets.consolidation.red": "巩固率红线(%)",
+    "targets.aid_coverage.green": "资助覆盖率目标(%)",
+    "targets.aid_coverage.red": "资助覆盖率红线(%)",
+    "targets.aid_on_time.green": "按时足额发放率目标(%)",
+    "targets.aid_on_time.red": "按时足额发放率红线(%)",
+    "dropout.unreported_after_school_days": "几个上学日未报缺勤列为数据未报",
+    "roster.max_age": "学籍核查最大年龄(未完成九年级者)",
     "dropout.suspected_consecutive_days": "连续无故缺勤几天提示疑似辍学",
     "dropout.dropout_school_days": "连续缺勤几个上学日认定辍学",
-    "dropout.consolidation_target": "巩固率目标(0-1)",
     "dropout.followup_interval_days": "跟进间隔(天)",
     "dropout.escalate_after_overdue_days": "逾期几天升级督办",
     "dropout.due_soon_days": "到期前几天提醒",
@@ -292,9 +300,8 @@ SETTING_LABELS: dict[str, str] = {
     "dropout.notice_hearing_days": "听证告知期限(天)",
     "dropout.home_teaching_visits_per_week": "送教上门每周次数",
     "dropout.mentoring_sessions_per_week": "一教一帮每周次数",
-    "dropout.unreported_after_school_days": "缺勤连续几个上课日未报视为数据未报",
     "aid.on_time_grace_days": "按时发放宽限(天)",
-    "aid.non_boarder_share": "非寄宿生补助比例(0-1)",
+    "aid.non_boarder_share": "非寄宿生补助比例(%)",
     "aid.nutrition_rural_only": "营养餐仅限农村学校",
     "aid.approval_stale_days": "审批停滞提醒(天)",
     "aid.verification_due_days": "核实任务期限(天)",
@@ -309,11 +316,11 @@ SETTING_LABELS: dict[str, str] = {
     "layout.reach_km.junior": "初中就近距离阈值(km)",
     "layout.detour_factor": "道路绕行系数",
     "layout.projection_years": "预测年数",
-    "layout.decline_flag_share": "学龄人口降幅提示(0-1)",
+    "layout.decline_flag_share": "学龄人口降幅提示(%)",
     "layout.boarding_min_grade": "可寄宿的最低年级",
     "layout.boarding_max_km.primary": "小学寄宿最远距离(km)",
     "layout.boarding_max_km.junior": "初中寄宿最远距离(km)",
-    "layout.optimize.close_max_share": "优化默认最多撤并比例(0-1)",
+    "layout.optimize.close_max_share": "优化默认最多撤并比例(%)",
     "layout.optimize.close_cost": "撤并一所学校成本(万元)",
     "layout.optimize.build_cost.primary": "新建小学成本(万元)",
     "layout.optimize.build_cost.junior": "新建初中成本(万元)",
@@ -325,27 +332,44 @@ SETTING_LABELS: dict[str, str] = {
     "layout.optimize.assign_max_km": "考虑学位时最远分配距离(km)",
     "layout.optimize.aggregate_km": "需求点合并距离(km，0=不合并)",
     "layout.optimize.time_limit_s": "优化求解时限(秒)",
-    "risk.weights.learning": "权重：学困",
-    "risk.weights.distance": "权重：路远",
-    "risk.weights.poverty": "权重：因贫",
-    "risk.weights.disability": "权重：因残",
-    "risk.weights.attendance": "权重：缺勤",
-    "risk.weights.care": "权重：监护",
+    **{
+        f"risk.weights.{code}": f"权重：{label}"
+        for code, label in {
+            "absence_recent": "近期缺勤",
+            "absence_term": "学期缺勤",
+            "absence_run": "连续缺勤",
+            "unhandled": "未建台账",
+            "case_history": "曾辍学",
+            "learning": "学困",
+            "over_age": "超龄",
+            "repeating": "留级",
+            "transition": "升学衔接",
+            "school_move": "转学",
+            "distance": "路远",
+            "poverty": "因贫",
+            "disability": "因残",
+            "care": "监护",
+        }.items()
+    },
     "risk.band_high": "高风险线(分)",
     "risk.band_medium": "中风险线(分)",
     "risk.absence_window_days": "缺勤统计窗口(天)",
     "risk.aid_gap_boost": "资助缺口加成(0-1)",
-    "risk.absence_rising_boost": "缺勤上升加成(0-1)",
+    "risk.absence_term_days": "较长缺勤窗口(上课日)",
+    "risk.escalate_after_weeks": "帮扶几周后仍为高风险即上报",
     "risk.model": "排序模型(rules/logistic)",
     "risk.budget_default": "默认帮扶人数",
     "ingest.max_upload_mb": "上传文件上限(MB)",
     "ingest.max_rows": "单个文件最多行数",
+    "ingest.grade_age_years": "年龄与年级相差几岁提示核对",
     "presentation.high_contrast": "汇报模式高对比度",
     "security.max_failed_logins": "连续输错几次锁定账号",
     "security.lockout_minutes": "锁定时长(分钟)",
     "security.session_idle_minutes": "无操作几分钟自动退出",
     "security.min_password_length": "密码最短长度",
     "security.temporary_password_length": "临时密码长度",
+    "security.search_per_minute": "每人每分钟最多查找学生次数",
+    "security.search_per_day": "每人每天最多查找学生次数",
     "backup.dir": "备份目录(空=数据目录下 backups)",
     "backup.keep": "保留备份份数",
     "backup.schedule_hours": "定时备份间隔(小时，0=仅手动)",
@@ -355,11 +379,67 @@ SETTING_LABELS: dict[str, str] = {
     },
     "retention.leaver_years": "离校学生个人信息保留年数",
     "retention.audit_years": "审计日志保留年数(不少于3)",
+    **{
+        f"retention.study_years.{stage}": f"{stage}学制(年，受助人离校去标识化)"
+        for stage in ("普通高中", "中职", "大学")
+    },
     "roster.transfer_confirm_days": "转学确认期限(天)",
     "roster.over_age_years": "超龄提示(岁)",
     "roster.absent_school_days": "空挂学籍缺勤天数",
-    "roster.max_age": "花名册核查最大年龄(岁)",
+    "transition.due_days": "小升初报到期限(开学后天数)",
+    "transition.case_days": "小升初未报到列为疑似辍学(开学后天数)",
+    "transition.window_days": "小升初跟踪期(离校后天数)",
 }
+
+
+#: Shares stored as 0-1 and shown in percent, the unit people use for a target (96.0 for 0.96).
+PERCENT_SETTINGS: frozenset[str] = frozenset(
+    {
+        "aid.non_boarder_share",
+        "layout.decline_flag_share",
+        "layout.optimize.close_max_share",
+        *(
+            f"targets.{m}.{line}"
+            for m in ("consolidation", "aid_coverage", "aid_on_time")
+            for line in ("red", "green")
+        ),
+    }
+)
+
+
+def shown_value(key: str, value: Any) -> Any:
+    """A setting as the page shows it (a share in percent)."""
+    return round(float(value) * 100, 4) if key in PERCENT_SETTINGS else value
+
+
+def stored_value(key: str, value: Any) -> Any:
+    """A value typed on the page as the setting stores it (a percent back to a share)."""
+    return round(float(value) / 100, 6) if key in PERCENT_SETTINGS else value
+
+
+def overrides_view(table: Any) -> Any:
+    """:func:`overrides_table` for people: setting names, values in their unit, times in words."""
+    from lib.core import fmt  # a leaf module of core; loaded only when the table is shown
+
+    out = table.copy()
+    if out.empty:
+        return out
+    keys = out["设置项"].tolist()
+    out["取值"] = [
+        f"{float(v) * 100:g}%" if k in PERCENT_SETTINGS and _is_number(v) else v
+        for k, v in zip(keys, out["取值"], strict=True)
+    ]
+    out.insert(0, "名称", [setting_label(k) for k in keys])
+    out["修改时间"] = out["修改时间"].map(fmt.fmt_datetime)
+    return out
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def setting_label(key: str) -> str:

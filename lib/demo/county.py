@@ -18,6 +18,7 @@ a time.  How each thing is generated, and why each rate is plausible:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -31,7 +32,9 @@ from shapely.geometry import shape
 from shapely.ops import nearest_points
 
 from lib.core import calendar, config, schema, store
+from lib.core.history import TRACKED as TRACKED_STUDENT
 from lib.core.scope import school_year_of
+from lib.demo import history as demo_history
 
 # ------------------------------------------------------------------ constants
 #: National births (millions) by calendar year, from the NBS statistical
@@ -110,6 +113,11 @@ COUNTY_TABLES: tuple[str, ...] = (
     "case_responsibles",
     "case_actions",
     "aid_records",
+    # the record of the past (lib/core/history.py), from two school years back
+    "student_history",
+    "enrolment_counts_history",
+    "village_population_history",
+    "school_history",
 )
 
 #: 平桥区 townships where the demo concentrates aid defects (unpaid, late and
@@ -415,13 +423,14 @@ def year_calendar(school_year: int) -> pd.DataFrame:
 
 
 def build_calendar(as_of: date = config.DEMO_AS_OF) -> pd.DataFrame:
-    """School calendar from 1 September of the previous school year to the end of
-    the term that contains ``as_of``: day, school_year, term, is_school_day, by the
-    national rules of :mod:`lib.core.calendar`."""
+    """School calendar from 1 September two school years back (four whole terms before the
+    current one: the at-risk back-test's folds) to the end of the term that contains
+    ``as_of``: day, school_year, term, is_school_day, by the national rules of
+    :mod:`lib.core.calendar`."""
     y0 = school_year_of(as_of)
     t1_last = calendar.terms_of_year(y0)[0][1]
     end = t1_last if as_of <= t1_last else date(y0 + 1, 8, 31)
-    return calendar.calendar_between(date(y0 - 1, 9, 1), end)
+    return calendar.calendar_between(date(y0 - 2, 9, 1), end)
 
 
 # ------------------------------------------------------------------ geometry
@@ -1101,16 +1110,18 @@ class _County:
         s = np.where((grade <= 3) & self.tp_choice[sel], self.tp_school[sel], s)
         return np.where(self.at_special[sel], self.special, s)
 
-    def boarding_at(self, grade: np.ndarray, school: np.ndarray) -> np.ndarray:
-        """Boarding in ``grade`` at ``school``: far pupils of grade 4+ where there are beds."""
-        road = self.dist[self.st.vi.to_numpy(), school] * self.settings_detour
+    def boarding_at(self, grade: np.ndarray, school: np.ndarray, who: np.ndarray | None = None) -> np.ndarray:
+        """Boarding in ``grade`` at ``school``: far pupils of grade 4+ where there are beds
+        (every child, or the children ``who``)."""
+        sel = slice(None) if who is None else who
+        road = self.dist[self.st.vi.to_numpy()[sel], school] * self.settings_detour
         beds = self.sch.beds.to_numpy()[school]
-        u = self.u_board
+        u = self.u_board[sel]
         prim = beds & (grade >= 4) & (grade <= 6) & (road > 2.0) & (u < 0.6)
         jun = beds & (grade >= 7) & (((road > 3.0) & (u < 0.85)) | (u < 0.12))
         spec = (school == self.special) & (grade >= 4) & (road > 5.0) & (u < 0.7)
         board = np.where(school == self.special, spec, prim | jun)
-        return board & (self.st.placement.to_numpy() != "送教上门")
+        return board & (self.st.placement.to_numpy()[sel] != "送教上门")
 
     settings_detour = float(config.SETTINGS["layout"]["detour_factor"])
 
@@ -1155,7 +1166,8 @@ class _County:
         weights = np.array(
             [t["days"] * (1.4 if i == len(self.terms) - 1 else 1.0) for i, t in enumerate(self.terms)]
         )
-        n_cases = round(n * 3.3e-3)
+        # about 3.3 per 1,000 pupils over three terms: the same density whatever the calendar's length
+        n_cases = round(n * 3.3e-3 * len(self.terms) / 3)
         per_term = np.round(n_cases * weights / weights.sum()).astype(int)
         for term, k in zip(self.terms, per_term, strict=True):
             y = term["year"]
@@ -1487,6 +1499,143 @@ class _County:
             }
         )
 
+    # -------------------------------------------------------------- history
+    def history_start(self) -> date:
+        """The first day of the demo's record of the past: 1 September two school years back."""
+        return date(self.y0 - 2, 9, 1)
+
+    def _attribute_changes(self, students: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray, object]]:
+        """Registered attributes that changed within the history: for each column, the children
+        whose value changed, the day it changed, and the value before (the live value after)."""
+        rng = self.rng(20)
+        lo, hi = _day(self.history_start()), self.asof_day
+        out = {}
+        for col, gained, before_gain, lost_pool, before_loss in (
+            ("poverty_category", 0.10, None, students["poverty_category"].isna().to_numpy(), "监测对象"),
+            ("left_behind", 0.12, False, ~students["left_behind"].to_numpy(dtype=bool), True),
+            ("learning_difficulty", 0.10, False, None, None),
+        ):
+            have = students[col].notna().to_numpy() & (students[col].to_numpy() != False)  # noqa: E712
+            g = np.flatnonzero(have)
+            g = rng.choice(g, round(len(g) * gained), replace=False) if len(g) else g
+            before = np.full(len(g), before_gain, dtype=object)
+            if lost_pool is not None:
+                pool = np.flatnonzero(lost_pool)
+                k = min(len(pool), round(have.sum() * 0.3 * gained))
+                lost = rng.choice(pool, k, replace=False)
+                g = np.concatenate([g, lost])
+                before = np.concatenate([before, np.full(k, before_loss, dtype=object)])
+            days = rng.integers(lo + 1, hi + 1, len(g))
+            out[col] = (g, days, before)
+        return out
+
+    def _history(self, students: pd.DataFrame) -> pd.DataFrame:
+        """The students' change log (``student_history``) from :meth:`history_start` to ``as_of``.
+
+        Each child's tracked columns are computed on every day they may change -- the start of
+        each school year they are on the roll, their transfer, suspension, verified dropout,
+        return, graduation and the registered attributes that changed -- with the same rules as
+        :meth:`snapshot`; the last row of each child is their live row (so the log ends exactly
+        at ``students``), and a row equal to the one before is dropped."""
+        st, y0 = self.st, self.y0
+        G = st.G.to_numpy()
+        sd = self.sd
+        starts = [date(y, 9, 1) for y in range(y0 - 2, y0 + 1)]
+        ev_i, ev_day = [], []
+        for d in starts:
+            who = np.flatnonzero(G - (y0 - school_year_of(d)) >= 1)
+            ev_i.append(who)
+            ev_day.append(np.full(len(who), _day(d)))
+        grad = np.flatnonzero(G == 10)
+        graduation = sd[self.year_last[y0 - 1]] + 1  # 毕业 from the day after the last school day
+        ev_i.append(grad)
+        ev_day.append(np.full(len(grad), graduation))
+        for idx in (self.transfer, self.suspend, self.ver_i, self.ret_i):
+            who = np.flatnonzero(idx >= 0)
+            ev_i.append(who)
+            ev_day.append(sd[idx[who]])
+        changes = self._attribute_changes(students)
+        for who, days, _ in changes.values():
+            ev_i.append(who)
+            ev_day.append(days)
+        ev = pd.DataFrame({"i": np.concatenate(ev_i), "day": np.concatenate(ev_day)})
+        first = pd.Series(
+            np.where(G - 2 >= 1, _day(starts[0]), np.where(G - 1 >= 1, _day(starts[1]), _day(starts[2])))
+        )
+        ev = ev[ev.day.to_numpy() >= first.to_numpy()[ev.i.to_numpy()]]
+        ev = ev.drop_duplicates().sort_values(["i", "day"], kind="stable").reset_index(drop=True)
+        i, day = ev.i.to_numpy(), ev.day.to_numpy()
+        k = np.searchsorted(sd, day, side="right") - 1  # the last school day on or before the day
+        year = np.array([school_year_of(date(1970, 1, 1) + timedelta(days=int(x))) for x in day])
+        g = G[i] - (y0 - year)
+        ver, ret = self.ver_i[i], self.ret_i[i]
+        out_now = (ver >= 0) & (ver <= k) & ((ret < 0) | (ret > k))
+        cy = self.case_year[i]
+        frozen = out_now & (cy < year)
+        grade = np.clip(np.where(frozen, g - (year - cy), g), 1, 9)
+        school = self.school_at(grade, i)
+        placement = st.placement.to_numpy()[i]
+        status = np.where(placement == "送教上门", "送教上门", "在校").astype(object)
+        status_day = np.full(len(i), -1)
+        graduated = (G[i] == 10) & (day >= graduation)
+        status[graduated] = "毕业"
+        status_day[graduated] = graduation - 1
+        for idx, label in ((self.transfer[i], "转出"), (self.suspend[i], "休学")):
+            hit = (idx >= 0) & (idx <= k)
+            status[hit] = label
+            status_day[hit] = sd[idx[hit]]
+        status[out_now] = "辍学"
+        status_day[out_now] = sd[ver[out_now]]
+        back = (ret >= 0) & (ret <= k) & ~out_now & (status_day < 0)
+        status_day[back] = sd[ret[back]]
+        start_grade = np.where(grade >= 7, 7, np.where(self.tp_choice[i] & (grade >= 4), 4, 1))
+        start_grade = np.where(self.at_special[i], 1, start_grade)
+        entered = np.array([_day(date(int(y), 9, 1)) for y in year - (grade - start_grade)])
+        status_day = np.where(status_day < 0, entered, status_day)
+        enrolled = np.isin(status, schema.ENROLLED_STATUS)
+        frame = students.iloc[i][["student_id", *TRACKED_STUDENT]].reset_index(drop=True)
+        frame["grade"] = grade
+        frame["school_code"] = self.sch.code.to_numpy()[school]
+        frame["boarding"] = self.boarding_at(grade, school, i) & enrolled
+        frame["status"] = status
+        frame["status_date"] = _dates(status_day)
+        frame["leave_reason"] = None
+        for col, (who, days, before) in changes.items():
+            pos = pd.Series(np.arange(len(who)), index=who)
+            hit = np.isin(i, who)
+            j = pos.reindex(i[hit]).to_numpy()
+            old = day[hit] < days[j]
+            rows = np.flatnonzero(hit)[old]
+            frame.loc[rows, col] = before[j[old]]
+        # each child's last row is their live row: the log ends exactly at the live roll
+        last = np.r_[i[1:] != i[:-1], True]
+        live = students.set_index("student_id").loc[frame.loc[last, "student_id"], list(TRACKED_STUDENT)]
+        frame.loc[last, list(TRACKED_STUDENT)] = live.to_numpy()
+        frame["valid_from"] = _dates(day)
+        same = np.r_[False, i[1:] == i[:-1]]
+        prev = frame[list(TRACKED_STUDENT)].shift(1)
+        equal = (
+            frame[list(TRACKED_STUDENT)].eq(prev) | (frame[list(TRACKED_STUDENT)].isna() & prev.isna())
+        ).all(axis=1)
+        frame = frame[~(same & equal.to_numpy())].reset_index(drop=True)
+        nxt = frame["valid_from"].shift(-1)
+        frame["valid_to"] = nxt.where(frame["student_id"].eq(frame["student_id"].shift(-1)))
+        return frame
+
+    def _logs(self, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+        """Change logs of the other tracked tables: schools and population known since the start
+        of the history, each school year's enrolment counts since 1 September of that year."""
+        start = np.datetime64(self.history_start(), "D")
+        counts = tables["enrolment_counts"]
+        sept = pd.to_datetime(counts["school_year"].astype(str) + "-09-01").to_numpy().astype("datetime64[D]")
+        return {
+            "enrolment_counts_history": counts.assign(valid_from=np.maximum(sept, start), valid_to=pd.NaT),
+            "village_population_history": tables["village_population"].assign(
+                valid_from=start, valid_to=pd.NaT
+            ),
+            "school_history": tables["schools"].assign(valid_from=start, valid_to=pd.NaT),
+        }
+
     def _disability_level(self) -> pd.arrays.IntegerArray:
         level = pd.array(self.st.level.to_numpy(), dtype="Int64")
         level[~self.st.dis.to_numpy()] = pd.NA
@@ -1542,7 +1691,9 @@ class _County:
         rng = self.rng(10)
         st, n, y0 = self.st, self.n, self.y0
         G = st.G.to_numpy()
-        lo = np.where(G >= 2, self.year_first[y0 - 1], self.year_first[y0])
+        # from the child's first school year on the calendar (grade 1 in y0 - G + 1)
+        first_year = np.maximum(y0 - G + 1, min(self.year_first))
+        lo = np.vectorize(self.year_first.get, otypes=["int64"])(np.minimum(first_year, y0))
         hi = np.full(n, self.i_asof)
         hi[G == 10] = min(self.year_last[y0 - 1], self.i_asof)
         tr, sp = self.transfer >= 0, self.suspend >= 0
@@ -1993,6 +2144,8 @@ class _County:
             **self._case_frames(contacts),
             "aid_records": self._aid(snapshots),
         }
+        out["student_history"] = self._history(out["students"])
+        out.update(self._logs(out))
         return {name: df.reset_index(drop=True) for name, df in out.items()}
 
 
@@ -2045,6 +2198,7 @@ def build_demo(
     scale: str = "district",
     seed: int = config.DEMO_SEED,
     as_of: date = config.DEMO_AS_OF,
+    progress: Callable[[float, str], None] | None = None,
 ) -> dict[str, int]:
     """Fill the store at `path` (default config.db_path()) with the demo; return row counts per table.
 
@@ -2062,6 +2216,8 @@ def build_demo(
         Everything follows from it: same seed, identical tables.
     as_of
         The demo's "today" (default 2026-11-20).
+    progress
+        Called as ``progress(share_done, step)`` along the way (the first start's progress bar).
 
     Returns
     -------
@@ -2069,17 +2225,24 @@ def build_demo(
         Rows written per data table.
     """
     specs = demo_counties(scale)
+    say = progress or (lambda share, step: None)
+    say(0.02, "校历")
     calendar = build_calendar(as_of)
     counts = dict.fromkeys(schema.DATA_TABLES, 0)
     with store.transaction(path) as con:
         for name in schema.DATA_TABLES:
             store.write_table(con, name, pd.DataFrame(columns=schema.TABLES[name].names), mode="replace")
         counts["school_calendar"] = store.write_table(con, "school_calendar", calendar)
-        for spec in specs:
+        for i, spec in enumerate(specs):
+            say(0.05 + 0.9 * i / len(specs), f"{spec.name}：学校、学生与台账")
             frames = county_frames(spec.code, seed=seed, as_of=as_of, calendar=calendar)
+            say(0.05 + 0.9 * (i + 0.7) / len(specs), f"{spec.name}：写入数据库")
             for name, df in frames.items():
                 counts[name] += store.write_table(con, name, df)
             del frames
+        # the change log of registered attributes back to the calendar's first day
+        demo_history.record_demo_history(con, as_of, monthly=scale == "district")
+        counts["student_history"] = con.execute("SELECT count(*) FROM student_history").fetchone()[0]
         # data-describing flags of the replaced content (e.g. derived demo steps) go with it
         con.execute("DELETE FROM meta WHERE key NOT IN ('schema_version', 'schema_hash')")
         for key, value in {

@@ -75,7 +75,29 @@ def ensure_dropout_demo(path: Path | None = None) -> bool:
         as_of = date.fromisoformat(store.get_meta(con, "as_of") or config.DEMO_AS_OF.isoformat())
         for name, frame in build_frames(con, as_of).items():
             store.write_table(con, name, frame)
+        _placements(con)
     return True
+
+
+def _placements(con: Any) -> None:
+    """安置方式 of the demo's returned children: mostly back in their own school, some in another,
+    a few in special education or taught at home, and 中职 for some of 15 and over."""
+    rows = con.execute(
+        "SELECT c.case_id, date_diff('year', st.birth_date, c.returned_on) AS age FROM dropout_cases c "
+        "LEFT JOIN students st ON st.student_id = c.student_id WHERE c.returned_on IS NOT NULL ORDER BY c.case_id"
+    ).fetchall()
+    rng = _rng(4)
+    kinds = np.array(["原校", "转学", "特教学校", "送教上门"])
+    out = []
+    for case_id, age in rows:
+        u = rng.random()
+        kind = (
+            "中职"
+            if age is not None and age >= 15 and u < 0.3
+            else kinds[np.searchsorted([0.84, 0.94, 0.97], u)]
+        )
+        out.append((str(kind), case_id))
+    con.executemany("UPDATE dropout_cases SET return_placement = ? WHERE case_id = ?", out)
 
 
 def build_frames(con: Any, as_of: date) -> dict[str, pd.DataFrame]:

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lib.core import config, ids, store
+from lib.core import config, history, ids, store
 from lib.core.scope import Scope
 from lib.roster import register as roster
 
@@ -132,6 +132,7 @@ def plant_faults(path: Path | None = None, *, scope: Scope | None = None) -> dic
             f"INSERT INTO students ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
             [None if pd.isna(v) else v for v in twin.values()],
         )
+        history.record_students(con, as_of)  # the planted faults are part of the record from today
         planted = {
             "double": double,
             "unconfirmed": ["TX" + q["student_id"]],

@@ -21,11 +21,12 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from lib.core import config, ids, permissions, schema, store
+from lib.core import config, history, ids, permissions, schema, store
 from lib.core.errors import AppError
 from lib.core.permissions import NotPermitted
 from lib.core.scope import Scope
 from lib.dropout import data as dropout_data
+from lib.dropout import presence as dropout_presence
 from lib.dropout import rules as dropout
 
 # Who may change cases and who may unmask: lib.core.permissions ("write_cases", "unmask").
@@ -131,9 +132,10 @@ def current_case(con: duckdb.DuckDBPyConnection, scope: Scope, case_id: str) -> 
     if case is None:
         raise CaseError(f"找不到案件 {case_id}（或不在您的权限范围内）。")
     resp = con.execute(
-        "SELECT role, name, phone FROM case_responsibles WHERE case_id = ?", [case_id]
+        "SELECT role, name, phone, account FROM case_responsibles WHERE case_id = ?", [case_id]
     ).fetchall()
-    case["responsibles"] = {r: (n, p) for r, n, p in resp}
+    case["responsibles"] = {r: (n, p) for r, n, p, _ in resp}
+    case["accounts"] = {r: a for r, _, _, a in resp if a}
     return case
 
 
@@ -157,6 +159,7 @@ def _write(
             case = current_case(con, scope, case_id)
             if int(case["version"] or 0) != int(expected_version):
                 raise CaseConflict(case_id, current=case, mine=mine)
+            _save_version(con, scope, case)
             return body(con, case)
     except CaseConflict as exc:
         if exc.mine:
@@ -164,6 +167,27 @@ def _write(
         raise CaseConflict(case_id, current=exc.current, mine=mine) from None
     except duckdb.TransactionException as exc:  # two writers at the same instant
         raise CaseConflict(case_id, current=_read_current(scope, case_id, path), mine=mine) from exc
+
+
+def _save_version(con: duckdb.DuckDBPyConnection, scope: Scope, case: dict[str, Any]) -> None:
+    """Keep the case as it was before this edit, dated by the business day of the edit, so that a
+    report for an earlier week shows the case as it stood then (:func:`lib.dropout.weekly.as_it_stood`)."""
+    keep = {k: case.get(k) for k in schema.TABLES["dropout_cases"].names}
+    keep["responsibles"] = {r: list(p) for r, p in (case.get("responsibles") or {}).items()}
+    con.execute(
+        "DELETE FROM case_versions WHERE case_id = ? AND version = ?",
+        [case["case_id"], int(case["version"] or 0)],
+    )
+    con.execute(
+        "INSERT INTO case_versions VALUES (?, ?, ?, ?, ?)",
+        [
+            case["case_id"],
+            int(case["version"] or 0),
+            scope.as_of,
+            scope.user,
+            json.dumps(keep, ensure_ascii=False, default=str),
+        ],
+    )
 
 
 def _bump(con: duckdb.DuckDBPyConnection, scope: Scope, case: dict[str, Any], sets: dict[str, Any]) -> int:
@@ -224,6 +248,7 @@ def move_status(
     on: date | None = None,
     reason: str | None = None,
     note: str | None = None,
+    placement: str | None = None,
     path: Path | None = None,
 ) -> int:
     """Move a case to another status (only the allowed moves), in one transaction.
@@ -231,7 +256,8 @@ def move_status(
     Parameters
     ----------
     to
-        The new status (:data:`lib.dropout.rules.TRANSITIONS`).
+        The new status (:data:`lib.dropout.rules.TRANSITIONS`).  劝返中 from 已返校 or 巩固
+        reopens the case (the child left again): its first return is kept.
     expected_version
         The version the user saw.
     on
@@ -241,6 +267,9 @@ def move_status(
         code (:data:`lib.core.schema.REASONS`), if it changes.
     note
         A remark kept in the status log.
+    placement
+        For 已返校: the 安置方式 (:data:`lib.core.schema.RETURN_PLACEMENTS`, required; 中职
+        only for a child of 15 or more).
 
     Returns
     -------
@@ -253,15 +282,23 @@ def move_status(
     """
     on = on or scope.as_of
     reason = (reason or "").strip() or None
-    mine = {"to": to, "on": on, "reason": reason, "note": note}
+    mine = {"to": to, "on": on, "reason": reason, "note": note, "placement": placement}
 
     def body(con: duckdb.DuckDBPyConnection, case: dict[str, Any]) -> int:
+        present = dropout_presence.is_present_now(con, case.get("student_id"), as_of=scope.as_of)
         allowed = dropout.allowed_moves(
-            case["status"], returned_on=_d(case.get("returned_on")), as_of=scope.as_of
+            case["status"], returned_on=_d(case.get("returned_on")), as_of=scope.as_of, present=present
         )
         if to not in allowed:
+            why = ""
+            if to == "已返校" and case["status"] == "疑似辍学":
+                why = "返校须先核实(已核实/劝返中)；未辍学的请判为误报。"
+            elif to == "巩固":
+                why = "巩固须在返校满规定天数后、且学生在校(无连续缺勤)时办理。"
+            elif to == "劝返中" and case["status"] in ("已返校", "巩固"):
+                why = "学生仍在校，不能重新打开台账。"
             raise CaseError(
-                f"案件当前为“{case['status']}”，不能改为“{to}”（可改为：{'、'.join(allowed) or '无'}）。"
+                f"案件当前为“{case['status']}”，不能改为“{to}”（可改为：{'、'.join(allowed) or '无'}）。{why}"
             )
         _check_day(on, case, scope, "日期")
         sets: dict[str, Any] = {"status": to}
@@ -276,36 +313,84 @@ def move_status(
             if not reason:
                 raise CaseError("判为误报必须填写理由。")
             sets.update(dismiss_reason=reason, closed_on=on, next_followup_on=None)
+        elif to == "劝返中" and case["status"] in ("已返校", "巩固"):
+            # the child left again: reopen, keeping the first return (the derived status uses it)
+            sets.update(
+                first_returned_on=_d(case.get("first_returned_on")) or _d(case.get("returned_on")),
+                returned_on=None,
+                reopened_on=on,
+                closed_on=None,
+                next_followup_on=on + timedelta(days=_interval()),
+            )
         elif to == "劝返中":
             fu = _d(case.get("next_followup_on"))
             sets["next_followup_on"] = max(fu, on) if fu else on + timedelta(days=_interval())
         elif to == "已返校":
-            sets.update(returned_on=on, next_followup_on=dropout.next_retention_check(on, scope.as_of))
+            _check_placement(placement, case, on)
+            sets.update(
+                returned_on=on,
+                return_placement=placement,
+                next_followup_on=dropout.next_retention_check(on, scope.as_of),
+            )
         elif to == "巩固":
             sets.update(closed_on=on, next_followup_on=None)
         version = _bump(con, scope, case, sets)
-        _log_status(con, scope, case_id, case["status"], to, on, reason if to == "误报" else note)
-        _sync_student(con, case, to, on)
+        log_note = (
+            reason
+            if to == "误报"
+            else (f"安置方式：{placement}" + (f"；{note}" if note else ""))
+            if to == "已返校"
+            else note
+        )
+        _log_status(con, scope, case_id, case["status"], to, on, log_note)
+        if _sync_student(con, case, to, on, placement=placement):  # the register changed on the data date
+            history.record_students(con, scope.as_of, only=[case["student_id"]])
         _audit(con, scope, "case_status", case=case_id, before=case["status"], after=to, on=on)
         return version
 
     return _write(scope, case_id, expected_version, mine, body, path)
 
 
-def _sync_student(con: duckdb.DuckDBPyConnection, case: dict[str, Any], to: str, on: date) -> None:
-    """Keep the register in step: a confirmed dropout is 辍学, a returned one 在校 again."""
+def _check_placement(placement: str | None, case: dict[str, Any], on: date) -> None:
+    """安置方式 is required at return; 中职 only for a child of 15 or more on that day."""
+    if placement not in schema.RETURN_PLACEMENTS:
+        raise CaseError(f"请选择安置方式（{'、'.join(schema.RETURN_PLACEMENTS)}）。")
+    if placement == "中职":
+        birth = _d(case.get("birth_date"))
+        if birth is None and ids.is_valid_id(case.get("id_number")):
+            birth = ids.birth_date_from_id(case["id_number"])
+        age = (
+            None if birth is None else on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+        )
+        if age is None or age < 15:
+            raise CaseError("安置到中职仅适用于15周岁及以上的学生。")
+
+
+def _sync_student(
+    con: duckdb.DuckDBPyConnection, case: dict[str, Any], to: str, on: date, *, placement: str | None = None
+) -> bool:
+    """Keep the register in step: a confirmed (or reopened) dropout is 辍学; a returned one is
+    在校 again, 送教上门 when taught at home, 转出 when placed in another school or 中职.
+    Returns whether the student's row changed."""
     if not case.get("student_id"):
-        return
-    if to == "已核实":
-        con.execute(
-            "UPDATE students SET status = '辍学', status_date = ? WHERE student_id = ? AND status = '在校'",
+        return False
+    if to == "已核实" or (to == "劝返中" and case["status"] in ("已返校", "巩固")):
+        rows = con.execute(
+            "UPDATE students SET status = '辍学', status_date = ? WHERE student_id = ? "
+            "AND status IN ('在校', '送教上门') RETURNING 1",
             [on, case["student_id"]],
-        )
+        ).fetchall()
     elif to == "已返校":
-        con.execute(
-            "UPDATE students SET status = '在校', status_date = ? WHERE student_id = ? AND status = '辍学'",
-            [on, case["student_id"]],
-        )
+        status = {"送教上门": "送教上门", "转学": "转出", "中职": "转出"}.get(placement or "", "在校")
+        rows = con.execute(
+            "UPDATE students SET status = ?, status_date = ?, "
+            "placement = CASE WHEN ? = '送教上门' THEN '送教上门' WHEN ? = '特教学校' THEN '特教学校' ELSE placement END "
+            "WHERE student_id = ? AND status = '辍学' RETURNING 1",
+            [status, on, placement, placement, case["student_id"]],
+        ).fetchall()
+    else:
+        rows = []
+    return bool(rows)
 
 
 # ------------------------------------------------------------------ actions, details, 六长
@@ -371,10 +456,13 @@ def update_case(
     expected_version: int,
     reason: str | None = None,
     next_followup_on: date | None = None,
-    responsibles: dict[str, tuple[str | None, str | None]] | None = None,
+    responsibles: dict[str, tuple[str | None, ...]] | None = None,
     path: Path | None = None,
 ) -> int:
     """Change a case's reason, next follow-up date or 六长 (only what is given).
+
+    A person is ``(name, phone)`` or ``(name, phone, account)``: the account of a 师长 or 村长
+    who has one, so that the case's tasks reach their 我的待办.
 
     Returns
     -------
@@ -397,15 +485,28 @@ def update_case(
             _check_day(min(next_followup_on, scope.as_of), case, scope, "下次跟进日期")
             sets["next_followup_on"] = next_followup_on
         changed_roles = []
-        for role, (name, phone) in (responsibles or {}).items():
+        for role, person in (responsibles or {}).items():
             if role not in schema.SIX_CHIEFS:
                 raise CaseError(f"未知的职责：{role}")
+            name, phone = person[0], person[1]
+            # a person given without an account keeps the account already on the case
+            account = person[2] if len(person) > 2 else case.get("accounts", {}).get(role)
             name, phone = (name or "").strip() or None, (phone or "").strip() or None
+            account = (account or "").strip() or None
             if phone and not (phone.replace("-", "").isdigit() and 7 <= len(phone.replace("-", "")) <= 12):
                 raise CaseError(f"{role}的电话号码格式不对：{phone}")
-            if case["responsibles"].get(role, (None, None)) != (name, phone):
+            if (
+                account
+                and not con.execute("SELECT count(*) FROM accounts WHERE name = ?", [account]).fetchone()[0]
+            ):
+                raise CaseError(f"{role}的账号 {account} 不存在。")
+            before = (*case["responsibles"].get(role, (None, None)), case.get("accounts", {}).get(role))
+            if before != (name, phone, account):
                 con.execute("DELETE FROM case_responsibles WHERE case_id = ? AND role = ?", [case_id, role])
-                con.execute("INSERT INTO case_responsibles VALUES (?, ?, ?, ?)", [case_id, role, name, phone])
+                con.execute(
+                    "INSERT INTO case_responsibles (case_id, role, name, phone, account) VALUES (?, ?, ?, ?, ?)",
+                    [case_id, role, name, phone, account],
+                )
                 changed_roles.append(role)
         if not sets and not changed_roles:
             return int(case["version"] or 0)
@@ -820,6 +921,7 @@ def apply_edit(
             on=v.get("on"),
             reason=v.get("reason"),
             note=v.get("note"),
+            placement=v.get("placement"),
             expected_version=expected_version,
             path=path,
         )

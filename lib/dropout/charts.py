@@ -12,7 +12,7 @@ from lib.present.cards import AMBER, BLUE, GREEN, GREY, RED
 
 def plot_weekly_trend(trend: pd.DataFrame, *, title: str) -> go.Figure:
     """This term week by week: new suspected, confirmed, returned (bars) and still open (line)."""
-    x = [f"{d.month}/{d.day}" for d in trend["week_start"]]  # the Monday of each ISO week
+    x = [charts.day_label(d) for d in trend["week_start"]]  # the Monday of each ISO week
     fig = go.Figure()
     for col, colour in (
         ("new_suspected", AMBER),
@@ -41,14 +41,8 @@ def plot_weekly_trend(trend: pd.DataFrame, *, title: str) -> go.Figure:
             "showgrid": False,
         },
     )
-    fig = charts._layout(fig, title, height=420)
-    # legend well below the slanted week labels (at half width they would collide)
-    fig.update_layout(
-        legend={"orientation": "h", "yanchor": "top", "y": -0.32, "x": 0},
-        margin={"l": 10, "r": 10, "t": 50, "b": 20},
-    )
-    fig.update_xaxes(tickangle=-45)
-    return fig
+    fig.update_xaxes(type="category")
+    return charts.style(fig, title, height=420)
 
 
 def plot_reasons(reasons: pd.DataFrame, *, title: str) -> go.Figure:
@@ -67,9 +61,7 @@ def plot_reasons(reasons: pd.DataFrame, *, title: str) -> go.Figure:
         marker_color=GREY,
     )
     fig.update_layout(barmode="stack", hovermode="y unified")
-    fig = charts._layout(fig, title, height=380)
-    fig.update_layout(hovermode="y unified")
-    return fig
+    return charts.style(fig, title, height=380)
 
 
 def plot_township_bars(
@@ -90,19 +82,15 @@ def plot_township_bars(
         orientation="h",
         marker_color=colours,
         name="",
+        showlegend=False,
         hovertemplate="%{y}: %{x:.1%}<extra></extra>" if pct else "%{y}: %{x:.2f}<extra></extra>",
     )
-    for value, label, dash in ((county, "全区", "solid"), (target, "目标", "dash")):
+    shown = (lambda v: f"{v * 100:.1f}%") if pct else (lambda v: f"{v:.2f}")
+    charts.bar_labels(fig, list(df["name"]), [shown(v) for v in df[measure]])
+    for value, label, colour, dash in ((county, "全区", BLUE, "solid"), (target, "目标", RED, "dash")):
         if value is not None and not pd.isna(value):
-            fig.add_vline(
-                x=value,
-                line_dash=dash,
-                line_color=BLUE if dash == "solid" else RED,
-                annotation_text=f"{label} {value:.1%}" if pct else f"{label} {value:.2f}",
-                annotation_position="top",
-            )
-    fig = charts._layout(fig, title, height=max(320, 22 * len(df) + 90))
-    fig.update_layout(showlegend=False, hovermode="closest")
+            charts.reference_line(fig, value, f"{label} {shown(value)}", colour=colour, dash=dash)
+    fig.update_layout(hovermode="closest")
     if pct:
         fig.update_xaxes(tickformat=".0%")
-    return fig
+    return charts.style(fig, title, height=max(320, 22 * len(df) + 90))

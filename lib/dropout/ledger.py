@@ -127,9 +127,9 @@ def _todo_text(
         if row.status in schema.OPEN_CASE_STATUS and missing.get(row.case_id):
             items.append("补齐六长")
         if row.status == "已返校" and dropout.allowed_moves(
-            "已返校", returned_on=row.returned_on, as_of=as_of
+            "已返校", returned_on=row.returned_on, as_of=as_of, present=True
         ):
-            items.append("可转巩固")
+            items.append("可转巩固(须在校)")
         texts.append("、".join(items))
     return pd.Series(texts, index=cases.index, dtype=object)
 
@@ -381,10 +381,17 @@ def reason_index(case: dict[str, Any]) -> int:
     return codes.index(case["reason"]) if case.get("reason") in codes else 0
 
 
-def status_values(to: str, on: date, code: str, note: str) -> dict[str, Any]:
-    """The status form's values: 已核实 takes the reason code, 误报 the typed reason."""
+def status_values(to: str, on: date, code: str, note: str, placement: str | None = None) -> dict[str, Any]:
+    """The status form's values: 已核实 takes the reason code, 误报 the typed reason, 已返校 the
+    安置方式."""
     reason = code if to == "已核实" else note if to == "误报" else None
-    return {"to": to, "on": on, "note": note, "reason": reason}
+    return {
+        "to": to,
+        "on": on,
+        "note": note,
+        "reason": reason,
+        "placement": placement if to == "已返校" else None,
+    }
 
 
 def next_notice_text(
@@ -402,4 +409,25 @@ def next_notice_text(
         return None, i18n.t("do_no_notice", lang)
     return nxt[0], i18n.t("do_next_notice", lang).format(
         kind=i18n.t(nxt[0], lang), day=fmt.fmt_date(nxt[1], lang=lang)
+    )
+
+
+# ------------------------------------------------------------------ people, not places
+def tasks_for_account(items: pd.DataFrame, responsibles: pd.DataFrame, account: str) -> pd.DataFrame:
+    """The to-do lines that are ``account``'s: those of a case whose 六长 for the line's responsible
+    role (师长 for a home check, 村长 for an escalation at that level ...) carries this account."""
+    if items.empty or responsibles.empty or "account" not in responsibles:
+        return items.iloc[0:0]
+    mine = responsibles[responsibles["account"] == account]
+    keys = set(zip(mine["case_id"], mine["role"], strict=True))
+    keep = [(t, r) in keys for t, r in zip(items["task_id"], items["responsible"], strict=True)]
+    return items[keep]
+
+
+def is_named(responsibles: pd.DataFrame, account: str) -> bool:
+    """Is ``account`` named on some case (as its 师长, 村长 ...)?"""
+    return (
+        bool(len(responsibles))
+        and "account" in responsibles
+        and bool((responsibles["account"] == account).any())
     )

@@ -7,8 +7,10 @@ Formulas (docs/metrics.md, section 控辍保学):
   辍学 (已核实 or 劝返中, not returned); attributed to the home township.
 * **已返校**: cases whose ``returned_on`` falls in the school year, up to ``as_of``.
 * **巩固率**: grade-9 students of school year *Y* ÷ grade-1 students of *Y*−8
-  (``enrolment_counts``), by the school's township or by school; compared
-  with ``dropout.consolidation_target``.
+  (``enrolment_counts``), by the school's township; and **巩固率(按户籍)** by the home
+  township (:mod:`lib.dropout.homes`), shown beside it; compared with the one target
+  ``targets.consolidation`` (red below ``red``, green from ``green``, written "目标 ≥97.0%").
+* **村 breakdown** (:func:`lib.dropout.homes.village_table`): cases, returns and 入学覆盖 per village.
 
 :func:`compute_monitoring` reads the scoped frames; everything else here is pure.
 """
@@ -26,12 +28,19 @@ import pandas as pd
 from lib.core import config, fmt, i18n, places, schema
 from lib.core.scope import Scope
 from lib.dropout import data as dropout_data
+from lib.dropout import homes
 from lib.dropout import rules as dropout
 from lib.present import maps
 from lib.present.cards import Card, status_colour
 
 #: Breakdowns the page offers, with their Chinese labels.
-BREAKDOWNS: dict[str, str] = {"township": "乡镇(街道)", "school": "学校", "grade": "年级", "sex": "性别"}
+BREAKDOWNS: dict[str, str] = {
+    "township": "乡镇(街道)",
+    "village": "村(社区)",
+    "school": "学校",
+    "grade": "年级",
+    "sex": "性别",
+}
 #: Columns of a breakdown table, with labels.
 COLUMNS: dict[str, str] = {
     "suspected": "疑似辍学",
@@ -40,7 +49,8 @@ COLUMNS: dict[str, str] = {
     "dismissed": "误报(本学年)",
     "grade9": "九年级在校生",
     "grade1_base": "八年前一年级在校生",
-    "consolidation": "巩固率",
+    "consolidation_home": "巩固率(按户籍)",
+    "consolidation": "巩固率(按学校所在地)",
 }
 #: The bureau's four named risks first, then the other reason codes.
 OTHER_REASONS: tuple[str, ...] = tuple(
@@ -69,6 +79,7 @@ class Monitoring:
     previous: dict[str, float | None]
     trend: pd.DataFrame
     notes: dict[str, Any] = field(default_factory=dict)
+    villages: pd.DataFrame = field(default_factory=pd.DataFrame)  # the 村 breakdown
 
 
 # ------------------------------------------------------------------ pure steps
@@ -118,17 +129,22 @@ def consolidation(history: pd.DataFrame, year: int, by: str = "code") -> pd.Data
 
 
 def consolidation_target(settings: dict[str, Any] | None = None) -> float:
-    """The 巩固率 target (``dropout.consolidation_target``, default 96%)."""
-    return float((settings or config.SETTINGS)["dropout"]["consolidation_target"])
+    """The 巩固率 target: ``targets.consolidation``'s green line (default 97%)."""
+    return float((settings or config.SETTINGS)["targets"]["consolidation"]["green"])
+
+
+def target_text(settings: dict[str, Any] | None = None) -> str:
+    """The target as every page writes it: ``目标 ≥97.0%``."""
+    return f"目标 ≥{fmt.fmt_pct(consolidation_target(settings))}"
 
 
 def consolidation_colour(value: float | None, *, settings: dict[str, Any] | None = None) -> str:
-    """red below the target (``dropout.consolidation_target``), amber within one point
-    above it, green from there; grey without data."""
-    target = float((settings or config.SETTINGS)["dropout"]["consolidation_target"])
+    """red below ``targets.consolidation.red``, green from its ``green``, amber between; grey
+    without data (the overview's rule)."""
+    rule = (settings or config.SETTINGS)["targets"]["consolidation"]
     if value is None or pd.isna(value):
         return "grey"
-    return "red" if value < target else "amber" if value < target + 0.01 else "green"
+    return "red" if value < rule["red"] else "green" if value >= rule["green"] else "amber"
 
 
 def reasons_table(cases: pd.DataFrame, *, year: int, as_of: date) -> pd.DataFrame:
@@ -213,6 +229,13 @@ def breakdown(data: Monitoring, by: str) -> pd.DataFrame:
     if by == "township":
         cols = ["code", "name", *COLUMNS, "open_per_1000"]
         return data.townships[cols].rename(columns={"name": "label"})
+    if by == "village":
+        v = data.villages
+        if v.empty:
+            return pd.DataFrame(columns=["code", "label", *homes.VILLAGE_COLUMNS])
+        return v.rename(columns={"village_name": "label"})[
+            ["code", "label", *(c for c in homes.VILLAGE_COLUMNS if c != "village_name")]
+        ]
     if by == "school":
         cases = data.cases.assign(school_code=data.cases["school_code"].fillna(""))
         counts = case_counts(cases, "school_code", year=year, as_of=as_of).rename(
@@ -260,6 +283,7 @@ def _township_table(
     *,
     year: int,
     as_of: date,
+    home: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     counts = case_counts(cases, "township_code", year=year, as_of=as_of).rename(
         columns={"township_code": "code"}
@@ -273,6 +297,10 @@ def _township_table(
     num = ["suspected", "dropouts", "returned", "dismissed", "grade9", "grade1_base", "students"]
     out[num] = out[num].fillna(0).astype("int64")
     out["open_per_1000"] = (out.suspected + out.dropouts) / out.students.where(out.students > 0) * 1000
+    if home is not None:
+        out = out.merge(home, on="code", how="left")
+    else:
+        out["consolidation_home"] = np.nan
     return out.sort_values("code", ignore_index=True)
 
 
@@ -311,7 +339,17 @@ def compute_monitoring(con: duckdb.DuckDBPyConnection, scope: Scope) -> Monitori
     towns = places.townships(con, scope)[["code", "name"]]
     history = dropout_data.enrolment_history_by_school(con, scope, (year, year - 8))
     enrolled = places.enrolled_by_township(con, scope)
-    table = _township_table(towns, cases, history, enrolled, year=year, as_of=as_of)
+    h = homes.home_inputs(con, scope, year)
+    home = homes.consolidation_by_home(
+        towns, h["grade9"], h["cohort"], float(h["grade1_county"]["students"].iloc[0])
+    )
+    table = _township_table(towns, cases, history, enrolled, year=year, as_of=as_of, home=home)
+    villages = homes.village_table(
+        homes.village_inputs(con, scope, year)["villages"],
+        cases,
+        year_start=school_year_start(year),
+        as_of=as_of,
+    )
     schools = dropout_data.schools(con, scope)[["code", "name", "township_name"]].merge(
         dropout_data.enrolled_by_school(con, scope), on="code", how="left"
     )
@@ -331,6 +369,7 @@ def compute_monitoring(con: duckdb.DuckDBPyConnection, scope: Scope) -> Monitori
         previous=previous,
         trend=trend,
         notes={"term_start": start},
+        villages=villages,
     )
 
 
@@ -346,7 +385,8 @@ MAP_MEASURES: dict[str, tuple[str, str]] = {
     "open_per_1000": ("每千名在校生未结台账(疑似+辍学)", "{:.2f}‰"),
     "dropouts": ("辍学(人)", "{:,.0f}"),
     "suspected": ("疑似辍学(人)", "{:,.0f}"),
-    "consolidation": ("巩固率", "{:.1%}"),
+    "consolidation_home": ("巩固率(按户籍)", "{:.1%}"),
+    "consolidation": ("巩固率(按学校所在地)", "{:.1%}"),
 }
 
 
@@ -359,9 +399,8 @@ def choropleth(data: Monitoring, shapes: dict, *, measure: str, where: str) -> A
     label, number = MAP_MEASURES[measure]
     title = f"{label} · {where} · 截至{fmt.fmt_date(data.scope.as_of)}"
     kw: dict[str, Any] = {}
-    if measure == "consolidation":  # the same cuts as consolidation_colour
-        target = float(config.SETTINGS["dropout"]["consolidation_target"])
-        kw = maps.target_scale({"red": target, "green": target + 0.01, "higher_is_better": True})
+    if measure in ("consolidation", "consolidation_home"):  # the same cuts as consolidation_colour
+        kw = maps.target_scale(config.SETTINGS["targets"]["consolidation"])
     elif measure == "open_per_1000":
         kw = maps.target_scale(config.SETTINGS["targets"]["open_cases_per_1000"])
     return maps.build_choropleth(
@@ -397,7 +436,6 @@ def cards(data: Monitoring, *, proposals: int) -> list[Any]:
     """The headline numbers (lib.present.cards.Card) with their change and formula."""
 
     c, p = data.county, data.previous
-    target = float(config.SETTINGS["dropout"]["consolidation_target"])
 
     def delta(now: float | None, before: float | None) -> str | None:
         d = fmt.fmt_delta_count(now, before)
@@ -428,8 +466,8 @@ def cards(data: Monitoring, *, proposals: int) -> list[Any]:
             "巩固率",
             fmt.fmt_pct(c["consolidation"]),
             None,
-            "九年义务教育巩固率 = 本学年九年级在校生数 ÷ 八年前一年级在校生数，按学校所在乡镇统计；"
-            f"目标 {fmt.fmt_pct(target)}(设置项 dropout.consolidation_target)。",
+            "九年义务教育巩固率 = 本学年九年级在校生数 ÷ 八年前一年级在校生数(全区按户籍或按学校所在地相同)；"
+            f"{target_text()}(设置项 targets.consolidation)。",
         ),
         Card(
             "待确认",
@@ -459,12 +497,20 @@ def breakdown_display(data: Monitoring, by: str) -> tuple[pd.DataFrame, pd.DataF
         **COLUMNS,
     }
     # the 巩固率 inputs stay in the data (and the help text), not on a laptop-wide table
-    shown = table.drop(columns=["code", "grade9", "grade1_base"], errors="ignore").rename(columns=labels)
+    if by == "village":
+        labels.update(homes.VILLAGE_COLUMNS)
+        labels["label"] = BREAKDOWNS[by]
+    shown = table.drop(
+        columns=["code", "grade9", "grade1_base", "grade9_home", "base_home"], errors="ignore"
+    ).rename(columns=labels)
     colours = pd.DataFrame("none", index=shown.index, columns=shown.columns)
     formats: dict[str, Any] = {}
-    if "consolidation" in table:
-        colours["巩固率"] = table["consolidation"].map(consolidation_colour).to_numpy()
-        formats["巩固率"] = fmt.fmt_pct
+    for col in ("consolidation_home", "consolidation"):
+        if col in table:
+            colours[COLUMNS[col]] = table[col].map(consolidation_colour).to_numpy()
+            formats[COLUMNS[col]] = fmt.fmt_pct
+    if "coverage" in table:
+        formats[homes.VILLAGE_COLUMNS["coverage"]] = fmt.fmt_pct
     if "open_per_1000" in table:
         colours["未结台账‰"] = (
             table["open_per_1000"]
@@ -473,6 +519,8 @@ def breakdown_display(data: Monitoring, by: str) -> tuple[pd.DataFrame, pd.DataF
         )
         formats["未结台账‰"] = lambda v: "—" if pd.isna(v) else f"{v:.2f}‰"
     for col in ("疑似辍学", "辍学"):
+        if col not in colours:
+            continue
         colours[col] = np.where(
             table[{"疑似辍学": "suspected", "辍学": "dropouts"}[col]] > 0,
             "amber" if col == "疑似辍学" else "red",

@@ -62,17 +62,19 @@ GENERAL_TEMPLATE: tuple[str, ...] = (
 )
 
 _CSS = """
-@page { size: A4; margin: 25mm 22mm; }
-body { font-family: "SimSun", "Songti SC", "Noto Serif CJK SC", serif; font-size: 16pt; line-height: 1.9;
+@page { size: A4; margin: 20mm 20mm 16mm; }
+body { font-family: "SimSun", "Songti SC", "Noto Serif CJK SC", serif; font-size: 14.5pt; line-height: 1.75;
        color: #000; max-width: 170mm; margin: 0 auto; }
-h1 { font-family: "SimHei", "Noto Sans CJK SC", sans-serif; text-align: center; font-size: 22pt; margin: 0.3em 0; }
-.no { text-align: center; font-size: 13pt; margin-bottom: 1.2em; }
-p { text-indent: 2em; margin: 0.3em 0; }
+h1 { font-family: "SimHei", "Noto Sans CJK SC", sans-serif; text-align: center; font-size: 21pt; margin: 0 0 0.2em; }
+.no { text-align: center; font-size: 12pt; margin-bottom: 0.8em; }
+p { text-indent: 2em; margin: 0.25em 0; }
 p.to { text-indent: 0; }
-.sign { text-align: right; margin-top: 2.5em; }
-.receipt { border-top: 1px dashed #000; margin-top: 3em; padding-top: 1em; font-size: 13pt; }
+.sign { text-align: right; margin-top: 1.4em; }
+/* the receipt is cut off and returned: it stays with the notice, on the same page */
+.receipt { border-top: 1px dashed #000; margin-top: 1.6em; padding-top: 0.6em; font-size: 12pt;
+           line-height: 1.6; page-break-inside: avoid; }
 .receipt p { text-indent: 0; }
-.note { font-size: 10pt; color: #555; margin-top: 2em; }
+.note { font-size: 10pt; color: #555; margin-top: 1.5em; }
 @media print { .note { display: none; } }
 """
 

@@ -7,8 +7,14 @@ them too) and what has happened since in ``intervention_visits``.
 * 一教一帮: per active pairing, sessions since the start and in the last four
   weeks against ``mentoring_sessions_per_week`` × 4, the last session, and the
   pupil's unexcused absence since the start.
-* 送教上门: per home-taught child, the assigned teacher (or none) and visits in
-  the last four weeks against ``home_teaching_visits_per_week`` × 4: who is behind.
+* 送教上门: per home-taught child (placed 送教上门, or assigned it from the at-risk list), the
+  assigned teacher (or none) and visits in the last four weeks against
+  ``home_teaching_visits_per_week`` × 4: who is behind.
+* 家访 and 资助核查 (:func:`other_roster`): every such assignment with its owner, its visits and
+  the last one; red when an active one has had no visit in four weeks.
+* 帮扶成效 (:func:`effect_table`, as EWIMS monitors effect): per intervention kind, unexcused
+  absence in the four weeks before the start against the four weeks after, and how many of the
+  children out of school at the start have returned since.
 """
 
 from __future__ import annotations
@@ -42,6 +48,29 @@ MENTORING_COLUMNS: dict[str, str] = {
     "unexcused": "开始以来无故缺勤(天)",
     "open_case": "未结辍学台账",
     "status": "状态",
+}
+OTHER_COLUMNS: dict[str, str] = {
+    "kind": "措施",
+    "name": "学生",
+    "school_name": "学校",
+    "grade": "年级",
+    "teacher": "负责人",
+    "started_on": "开始日期",
+    "sessions": "累计记录(次)",
+    "sessions_4w": "近四周(次)",
+    "last_session": "最近一次",
+    "status": "状态",
+}
+#: Kinds listed by :func:`other_roster` (一教一帮 and 送教上门 have their own rosters).
+OTHER_KINDS = ("家访", "资助核查")
+EFFECT_COLUMNS: dict[str, str] = {
+    "kind": "措施",
+    "interventions": "已满四周(人次)",
+    "before": "开始前四周无故缺勤(天/人)",
+    "after": "开始后四周无故缺勤(天/人)",
+    "change": "变化",
+    "out_at_start": "开始时未在校(人)",
+    "returned": "其中已返校(人)",
 }
 HOME_COLUMNS: dict[str, str] = {
     "name": "学生",
@@ -179,6 +208,100 @@ def home_teaching_roster(
     )
 
 
+def other_roster(inter: pd.DataFrame, visits: pd.DataFrame, *, as_of: date) -> pd.DataFrame:
+    """家访 and 资助核查 assignments (:data:`OTHER_KINDS`), one row each, those needing attention first.
+
+    Returns
+    -------
+    DataFrame
+        The intervention's and student's columns plus ``sessions``, ``sessions_4w``,
+        ``last_session`` and ``colour`` (grey ended; red active with no record in the last four
+        weeks and started at least a week ago; green otherwise).
+    """
+    out = inter[inter["kind"].isin(OTHER_KINDS)].merge(
+        _per_intervention(visits, as_of=as_of), on="intervention_id", how="left"
+    )
+    out["sessions"] = out["n_all"].fillna(0).astype("int64")
+    out["sessions_4w"] = out["n_4w"].fillna(0).astype("int64")
+    out["last_session"] = [
+        f"{d.month}月{d.day}日 {c}" if isinstance(d, date) and not pd.isna(d) else "—"
+        for d, c in zip(out["last_on"], out["last_content"], strict=True)
+    ]
+    age = (pd.Timestamp(as_of) - pd.to_datetime(out["started_on"])).dt.days.fillna(0).to_numpy()
+    active = (out["status"] == "进行中").to_numpy()
+    out["colour"] = np.select(
+        [~active, (out["sessions_4w"].to_numpy() == 0) & (age >= 7)], ["grey", "red"], default="green"
+    )
+    order = out["colour"].map({"red": 0, "amber": 1, "green": 2, "grey": 3})
+    return (
+        out.assign(_o=order)
+        .sort_values(["_o", "started_on", "intervention_id"], ignore_index=True)
+        .drop(columns=["_o", "n_all", "n_4w", "last_on", "last_content"])
+    )
+
+
+def effect_table(around: pd.DataFrame) -> pd.DataFrame:
+    """帮扶成效 per kind from one row per intervention started at least four weeks ago.
+
+    Parameters
+    ----------
+    around
+        ``kind``, ``before`` and ``after`` (unexcused days in the 28 days before and after the
+        start), ``out_at_start`` (an open case on the start day), ``returned`` (that case's
+        child back since).
+
+    Returns
+    -------
+    DataFrame
+        :data:`EFFECT_COLUMNS` keys; ``before``/``after`` are means per child, ``change`` their
+        difference (negative = fewer absences after).
+    """
+    if around.empty:
+        return pd.DataFrame(columns=list(EFFECT_COLUMNS))
+    g = around.groupby("kind")
+    out = pd.DataFrame(
+        {
+            "interventions": g.size(),
+            "before": g["before"].mean().round(2),
+            "after": g["after"].mean().round(2),
+            "out_at_start": g["out_at_start"].sum().astype("int64"),
+            "returned": g["returned"].sum().astype("int64"),
+        }
+    )
+    out["change"] = (out["after"] - out["before"]).round(2)
+    return out.reset_index()[list(EFFECT_COLUMNS)]
+
+
+def _around(con: duckdb.DuckDBPyConnection, inter: pd.DataFrame, *, as_of: date) -> pd.DataFrame:
+    """Per intervention started 28 or more days before ``as_of``: unexcused days in the 28 days
+    before and after its start, and whether its child was out (an open case) then and is back now."""
+    cols = ["intervention_id", "kind", "before", "after", "out_at_start", "returned"]
+    done = inter[pd.to_datetime(inter["started_on"]) <= pd.Timestamp(as_of - timedelta(days=WINDOW_DAYS))]
+    if done.empty:
+        return pd.DataFrame(columns=cols)
+    con.register("_iv", done[["intervention_id", "student_id", "kind", "started_on"]])
+    try:
+        return con.execute(
+            f"""
+            SELECT i.intervention_id, i.kind,
+                   (SELECT count(*) FROM absences a WHERE a.student_id = i.student_id AND NOT a.excused
+                    AND a.day >= i.started_on - INTERVAL {WINDOW_DAYS} DAY AND a.day < i.started_on) AS before,
+                   (SELECT count(*) FROM absences a WHERE a.student_id = i.student_id AND NOT a.excused
+                    AND a.day >= i.started_on AND a.day < i.started_on + INTERVAL {WINDOW_DAYS} DAY) AS after,
+                   EXISTS (SELECT 1 FROM dropout_cases c WHERE c.student_id = i.student_id
+                           AND c.verified_on <= i.started_on
+                           AND (c.returned_on IS NULL OR c.returned_on > i.started_on)) AS out_at_start,
+                   EXISTS (SELECT 1 FROM dropout_cases c WHERE c.student_id = i.student_id
+                           AND c.verified_on <= i.started_on
+                           AND c.returned_on > i.started_on AND c.returned_on <= ?::DATE) AS returned
+            FROM _iv i ORDER BY i.intervention_id
+            """,
+            [as_of.isoformat()],
+        ).df()
+    finally:
+        con.unregister("_iv")
+
+
 def display(roster: pd.DataFrame, columns: dict[str, str], *, mask: bool = True) -> pd.DataFrame:
     """A roster ready for the screen or a file: masked, grade labels, Chinese headers."""
     out = roster.copy()
@@ -206,9 +329,20 @@ def load_rosters(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, pd.D
     cases = dropout_data.cases(con, scope)
     open_cases = set(cases.loc[cases["status"].isin(schema.OPEN_CASE_STATUS), "student_id"].dropna())
     children = dropout_data.home_taught_students(con, scope)
+    # an ordinary pupil assigned 送教上门 from the at-risk list is on the roster too
+    assigned = inter.loc[(inter["kind"] == "送教上门") & (inter["status"] == "进行中"), "student_id"]
+    extra = [s for s in assigned.unique() if s not in set(children["student_id"])]
+    if extra:
+        more = dropout_data.students(con, scope, extra)
+        children = pd.concat(
+            [children, more[[c for c in children.columns if c in more.columns]]], ignore_index=True
+        )
     return {
         "mentoring": mentoring_roster(mentoring, visits, unexcused, open_cases, as_of=scope.as_of),
         "home": home_teaching_roster(children, inter, visits, as_of=scope.as_of),
+        "other": other_roster(inter, visits, as_of=scope.as_of),
+        "effect": effect_table(_around(con, inter, as_of=scope.as_of)),
+        "interventions": inter,
     }
 
 
@@ -336,7 +470,16 @@ def log_visit(
 def roster_colours(roster: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
     """Cell colours for a displayed roster: the row's colour on the columns that judge it."""
     colours = pd.DataFrame("none", index=shown.index, columns=shown.columns)
-    for col in ("帮扶教师", "送教教师", "近四周辅导(次)", "近四周送教(次)", "欠(次)", "状态"):
+    for col in (
+        "帮扶教师",
+        "送教教师",
+        "负责人",
+        "近四周辅导(次)",
+        "近四周送教(次)",
+        "近四周(次)",
+        "欠(次)",
+        "状态",
+    ):
         if col in colours:
             colours[col] = roster["colour"].to_numpy()
     return colours

@@ -3,7 +3,9 @@
 * a case's **status on a day**, derived from its dates (:func:`status_at_sql`
   for SQL, :func:`status_on` for frames: the same rule), so that "as of"
   figures and "change since last week" come from one definition;
-* the **moves** a case may make (疑似辍学 -> 已核实 or 误报 -> 劝返中 -> 已返校 -> 巩固);
+* the **moves** a case may make (疑似辍学 -> 已核实 or 误报; 已核实 -> 劝返中 -> 已返校 -> 巩固;
+  a returned child who leaves again reopens the case: 已返校/巩固 -> 劝返中), and the
+  retention checks at 30 and 90 days, which need the child present in school;
 * **detection** of suspected dropouts from consecutive unexcused absence,
   counted in school days of the calendar (:func:`absence_runs`, :func:`proposals`);
 * **escalation** of overdue follow-ups up the chain 师长 -> 校长 -> 村长 -> 镇长 -> 教体局局长;
@@ -32,12 +34,17 @@ from lib.core import config, schema
 #: reported_on -> verified_on -> returned_on, and closed_on for 误报.
 #: A case closed as 误报 is 误报 from its closing date; before it, 疑似辍学.
 def status_at_sql(alias: str = "c") -> str:
-    """SQL CASE giving a case's status on the day bound to the three ``?``."""
+    """SQL CASE giving a case's status on the day bound to the ``?`` (:func:`status_at_params`).
+
+    A case that reopened (the child left again after returning) is 已返校 from its first
+    return until the day it reopened, and 辍学 from then until it returns again."""
     a = alias
     return (
         f"CASE WHEN {a}.reported_on > ?::DATE THEN NULL "
         f"WHEN {a}.status = '误报' AND {a}.closed_on <= ?::DATE THEN '误报' "
+        f"WHEN {a}.first_returned_on <= ?::DATE AND {a}.reopened_on > ?::DATE THEN '已返校' "
         f"WHEN {a}.returned_on IS NOT NULL AND {a}.returned_on <= ?::DATE THEN '已返校' "
+        f"WHEN {a}.reopened_on <= ?::DATE THEN '辍学' "
         f"WHEN {a}.verified_on IS NOT NULL AND {a}.verified_on <= ?::DATE THEN '辍学' "
         f"ELSE '疑似辍学' END"
     )
@@ -45,7 +52,7 @@ def status_at_sql(alias: str = "c") -> str:
 
 def status_at_params(day: date) -> list[str]:
     """Parameters for :func:`status_at_sql` (one per placeholder)."""
-    return [day.isoformat()] * 4
+    return [day.isoformat()] * 7
 
 
 #: Derived statuses (what a case counts as on a day) and the ones still open.
@@ -57,35 +64,45 @@ def _ts(values: Any) -> pd.Series:
     return pd.to_datetime(pd.Series(values), errors="coerce")
 
 
+def _col(cases: pd.DataFrame, name: str) -> pd.Series:
+    return _ts(cases[name].to_numpy()) if name in cases else _ts([None] * len(cases))
+
+
 def status_on(cases: pd.DataFrame, day: date) -> pd.Series:
     """The rule of :func:`status_at_sql` on a frame: each case's derived status on ``day``
-    (None before it was reported).  ``cases`` needs ``status`` and the four date columns."""
+    (None before it was reported).  ``cases`` needs ``status`` and the four date columns
+    (``first_returned_on`` and ``reopened_on`` when cases can reopen)."""
     d = pd.Timestamp(day)
-    rep, ver = _ts(cases["reported_on"].to_numpy()), _ts(cases["verified_on"].to_numpy())
-    ret, close = _ts(cases["returned_on"].to_numpy()), _ts(cases["closed_on"].to_numpy())
+    rep, ver = _col(cases, "reported_on"), _col(cases, "verified_on")
+    ret, close = _col(cases, "returned_on"), _col(cases, "closed_on")
+    first, reopen = _col(cases, "first_returned_on"), _col(cases, "reopened_on")
     status = cases["status"].to_numpy()
     out = np.select(
         [
             (rep > d).to_numpy(),
             ((status == "误报") & (close <= d)).to_numpy(),
+            ((first <= d) & (reopen > d)).to_numpy(),
             (ret <= d).to_numpy(),
+            (reopen <= d).to_numpy(),
             (ver <= d).to_numpy(),
         ],
-        [None, "误报", "已返校", "辍学"],
+        [None, "误报", "已返校", "已返校", "辍学", "辍学"],
         default="疑似辍学",
     )
     return pd.Series(out, index=cases.index, dtype=object)
 
 
 # ------------------------------------------------------------------ moves
-#: The moves a case may make from each stored status (only these are offered).
+#: The moves a case may make from each stored status (only these are offered).  A return
+#: goes through 已核实 (a suspicion is verified first, or dismissed as 误报); a returned child
+#: who leaves again reopens the case (劝返中), keeping its history.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "疑似辍学": ("已核实", "误报", "已返校"),
+    "疑似辍学": ("已核实", "误报"),
     "已核实": ("劝返中", "已返校"),
     "劝返中": ("已返校",),
-    "已返校": ("巩固",),
+    "已返校": ("巩固", "劝返中"),
     "误报": (),
-    "巩固": (),
+    "巩固": ("劝返中",),
 }
 OPEN_STATUS = schema.OPEN_CASE_STATUS
 
@@ -97,19 +114,52 @@ def retention_days(settings: dict[str, Any] | None = None) -> tuple[int, ...]:
 
 
 def allowed_moves(
-    status: str, *, returned_on: date | None = None, as_of: date, settings: dict[str, Any] | None = None
+    status: str,
+    *,
+    returned_on: date | None = None,
+    as_of: date,
+    present: bool | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> tuple[str, ...]:
     """The statuses a case in ``status`` may move to on ``as_of``.
 
-    巩固 is offered only once the last retention check (90 days after return
-    by default) has come.
+    巩固 is offered only once the last retention check (90 days after return by default)
+    has come *and* the child is present in school (``present``: enrolled and not in a run of
+    unexcused absence; see :func:`is_present`).  ``present=None`` means unknown: not offered.
+    Reopening (劝返中 from 已返校 or 巩固) is offered when the child is not present.
     """
     moves = TRANSITIONS.get(status, ())
     if "巩固" in moves:
         last = retention_days(settings)[-1]
-        if returned_on is None or as_of < _as_date(returned_on) + timedelta(days=last):
+        due = returned_on is not None and as_of >= _as_date(returned_on) + timedelta(days=last)
+        if not (due and present):
             moves = tuple(m for m in moves if m != "巩固")
+    if status in ("已返校", "巩固") and present is not False:
+        moves = tuple(m for m in moves if m != "劝返中")
     return moves
+
+
+def is_present(student_status: Any, current_run: int, *, settings: dict[str, Any] | None = None) -> bool:
+    """Is a returned child present in school: enrolled (在校 or 送教上门) and not in a run of
+    unexcused absence as long as the suspected-dropout threshold (5 school days by default)?"""
+    s = (settings or config.SETTINGS)["dropout"]
+    return student_status in schema.ENROLLED_STATUS and int(current_run or 0) < int(
+        s["suspected_consecutive_days"]
+    )
+
+
+def retention_status(
+    returned_on: date | None, as_of: date, *, present: bool, settings: dict[str, Any] | None = None
+) -> dict[int, str]:
+    """The 30- and 90-day checks of a return on ``as_of``: per check day, 未到期 (not yet due),
+    在校 (due and the child present) or 未在校 (due and not present); {} without a return."""
+    if returned_on is None or (not isinstance(returned_on, date) and pd.isna(returned_on)):
+        return {}
+    back = _as_date(returned_on)
+    return {
+        d: ("未到期" if as_of < back + timedelta(days=d) else "在校" if present else "未在校")
+        for d in retention_days(settings)
+    }
 
 
 def _as_date(value: Any) -> date:

@@ -7,7 +7,11 @@ to the home township):
 * changed: reported, verified, returned or closed in the week, or an action,
   a notice or a status change dated in the week.
 
-The week ends on its Sunday, or on ``as_of`` when the week contains it.  The
+The week ends on its Sunday, or on ``as_of`` when the week contains it.  A past week is
+built from the data as it stood at its end (:func:`as_it_stood`): cases reported later are
+left out, each case edited later is read from the version it had before that edit
+(``case_versions``, with its 六长), and the status is the one derived for the week's end;
+so a past week's report does not change when its cases are edited afterwards.  The
 summary sheet counts the same rows by township and ends with a 合计 row that
 adds them up; a third sheet lists the schools in Scope that have not filed
 this week (``weekly_submissions``).  Column order and headers come from the
@@ -338,6 +342,55 @@ def missing_schools(
     return out[list(MISSING_COLUMNS)].rename(columns=MISSING_COLUMNS).reset_index(drop=True)
 
 
+_DATES = (
+    "reported_on",
+    "verified_on",
+    "returned_on",
+    "closed_on",
+    "next_followup_on",
+    "first_returned_on",
+    "reopened_on",
+)
+
+
+def as_it_stood(
+    cases: pd.DataFrame, responsibles: pd.DataFrame, versions: pd.DataFrame, *, end: date
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cases and their 六长 as they stood at the end of ``end``.
+
+    Parameters
+    ----------
+    versions
+        ``case_id``, ``version``, ``edited_on``, ``before`` (JSON of the case and its 六长 before
+        an edit made on ``edited_on``).  A case edited after ``end`` is read from its earliest
+        such version; cases reported after ``end`` are dropped.
+    """
+    out = cases.copy()
+    resp = responsibles.copy()
+    later = versions[pd.to_datetime(versions["edited_on"]) > pd.Timestamp(end)] if len(versions) else versions
+    if len(later):
+        first = later.sort_values(["case_id", "version"]).drop_duplicates("case_id")
+        rows = []
+        for case_id, before in zip(first["case_id"], first["before"], strict=True):
+            old = json.loads(before)
+            people = old.pop("responsibles", {}) or {}
+            idx = out.index[out["case_id"] == case_id]
+            for col, value in old.items():
+                if col in out.columns and col not in ("case_id",):
+                    if col in _DATES:
+                        value = date.fromisoformat(value) if value else None
+                    out.loc[idx, col] = value
+            rows += [{"case_id": case_id, "role": r, "name": p[0], "phone": p[1]} for r, p in people.items()]
+        if len(resp):
+            resp = resp[~resp["case_id"].isin(set(first["case_id"]))]
+        resp = pd.concat(
+            [resp, pd.DataFrame(rows, columns=["case_id", "role", "name", "phone"])], ignore_index=True
+        )
+    rep = pd.to_datetime(pd.Series(out["reported_on"].to_numpy()), errors="coerce")
+    out = out[(rep <= pd.Timestamp(end)).to_numpy()].copy()
+    return out, resp[resp["case_id"].isin(set(out["case_id"]))] if len(resp) else resp
+
+
 # ------------------------------------------------------------------ building
 def build_weekly_report(
     con: duckdb.DuckDBPyConnection,
@@ -374,12 +427,19 @@ def build_weekly_report(
     if unmask and not dropout_cases.may_unmask(scope):
         raise permissions.NotPermitted("您的角色不能查看完整的个人信息。")
     start, end = week_window(week, scope.as_of)
+    past = end < scope.as_of
     template = template or config.SETTINGS["dropout"]["weekly_template"]
     cases = dropout_data.cases(con, scope)
     ids_ = cases["case_id"].tolist()
+    responsibles = dropout_data.responsibles(con, scope, ids_)
     actions = dropout_data.actions(con, scope, ids_)
     notices = dropout_data.notices(con, scope, ids_)
     changes = dropout_data.status_log(con, scope, ids_)
+    if past:  # the week as it stood at its end: nothing recorded later is read
+        cases, responsibles = as_it_stood(cases, responsibles, _versions(con, ids_, after=end), end=end)
+        actions = actions[pd.to_datetime(actions["acted_on"]) <= pd.Timestamp(end)]
+        notices = notices[pd.to_datetime(notices["issued_on"]) <= pd.Timestamp(end)]
+        changes = changes[pd.to_datetime(changes["changed_on"]) <= pd.Timestamp(end)]
     events = pd.concat(
         [
             actions[["case_id", "acted_on"]].rename(columns={"acted_on": "day"}),
@@ -391,7 +451,7 @@ def build_weekly_report(
     chosen = select_cases(cases, events, start=start, end=end)
     raw = report_rows(
         chosen,
-        dropout_data.responsibles(con, scope, chosen["case_id"].tolist()),
+        responsibles[responsibles["case_id"].isin(set(chosen["case_id"]))],
         actions,
         notices,
         start=start,
@@ -404,11 +464,19 @@ def build_weekly_report(
     submitted = {
         r[0]
         for r in con.execute(
-            "SELECT school_code FROM weekly_submissions WHERE iso_week = ?", [dropout.iso_week_of(start)]
+            "SELECT school_code FROM weekly_submissions WHERE iso_week = ? AND submitted_on <= ?::DATE",
+            [dropout.iso_week_of(start), end.isoformat()],
         ).fetchall()
     }
+    open_cases = cases.assign(
+        status=np.where(dropout.status_on(cases, end).isin(dropout.OPEN_DERIVED), "劝返中", "—")
+    )
     missing = missing_schools(
-        dropout_data.schools(con, scope), submitted, dropout_data.contacts(con, scope), cases, mask=not unmask
+        dropout_data.schools(con, scope),
+        submitted,
+        dropout_data.contacts(con, scope),
+        open_cases,
+        mask=not unmask,
     )
     title = (
         f"{config.CITY_NAME}{config.COUNTY_NAME}控辍保学每周填报 · {dropout.week_label(week)}"
@@ -426,15 +494,27 @@ def build_weekly_report(
     )
 
 
+def _versions(con: duckdb.DuckDBPyConnection, case_ids: list[str], *, after: date) -> pd.DataFrame:
+    """Versions of these cases saved by edits made after ``after`` (:func:`as_it_stood`)."""
+    cols = ["case_id", "version", "edited_on", "before"]
+    if not case_ids:
+        return pd.DataFrame(columns=cols)
+    return con.execute(
+        "SELECT case_id, version, edited_on, before FROM case_versions WHERE edited_on > ?::DATE "
+        "AND case_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY case_id, version",
+        [after.isoformat(), case_ids],
+    ).df()
+
+
 def to_xlsx(report: WeeklyReport) -> bytes:
     """The report as .xlsx: the three sheets, each under the title row (the page's download)."""
     sheets = report.sheets()
-    return reports.to_xlsx_bytes(sheets, titles={k: report.title for k in sheets})
+    return reports.to_xlsx_bytes(sheets, titles={k: report.title for k in sheets}, mask=report.masked)
 
 
 def to_csv(report: WeeklyReport) -> bytes:
     """The report's rows as UTF-8 CSV with BOM."""
-    return reports.to_csv_bytes(report.rows)
+    return reports.to_csv_bytes(report.rows, mask=report.masked)
 
 
 def term_weeks(as_of: date, term_start: date) -> list[str]:

@@ -24,7 +24,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from lib.core import config, permissions, schema, store
+from lib.core import config, history, permissions, schema, store
 from lib.core.errors import AppError
 from lib.core.scope import Scope
 from lib.ingest.kinds import KINDS, Kind
@@ -300,6 +300,7 @@ def commit(
         good = report.good()
         tell(0.35, f"正在写入 {len(good):,} 行…")
         written = _write(con, k, good, report, scope, mode, tell)
+        history.record(con, scope.as_of, tables=(k.table,))  # the file describes its as_of: keep the past
         tell(0.9, "正在记录导入…")
         import_id = _record(con, k, parsed, report, scope, mode, written)
         tell(1.0, "完成")
@@ -553,6 +554,7 @@ def undo_last_import(*, scope: Scope, path: Path | None = None, import_id: str |
                 f"导入后已有 {'、'.join(lost)}引用了这次导入的{kind.label}，撤销会使它们失去对应记录，因此不能撤销。"
             )
         removed = con.execute("SELECT count(*) FROM _old").fetchone()[0]
+        history.record(con, scope.as_of, tables=(kind.table,))
         con.execute(
             "UPDATE imports SET status = ?, undone_by = ?, undone_at = now()::TIMESTAMP WHERE import_id = ?",
             [UNDONE, scope.user, iid],

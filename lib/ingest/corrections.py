@@ -33,7 +33,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from lib.core import ids, permissions, schema, store
+from lib.core import history, ids, permissions, schema, store
 from lib.core.errors import AppError
 from lib.core.scope import Scope
 from lib.ingest.kinds import KINDS, Kind
@@ -473,6 +473,7 @@ def apply_correction(
         ).fetchall()
         if len(n) != 1:
             raise CorrectionConflict("该记录刚被其他人修改，请重新打开后再更正。")
+        history.record(con, scope.as_of, tables=(table,))  # from the data date on; the past keeps its value
         detail = {
             "table": table,
             "key": fix.key,

@@ -1,11 +1,12 @@
 """自由探索: any CSV/XLSX profiled, pivoted, charted and mapped in a minute (pure).
 
 The file is read by the import pipeline (:func:`lib.ingest.read_upload` with no
-kind: every column kept under its header) and never stored.  Columns that look
-like names, ID numbers or phone numbers are masked before anything is shown
-(:func:`detect_personal`), exactly as everywhere else in the app; a map never
-shows single people: points are aggregated to a grid when the file has
-personal columns or many rows.
+kind: every column kept under its header) and never stored.  Columns of names, ID
+numbers, phone numbers or addresses are found by their headers and by their values
+(:func:`detect_personal`: a column of names headed 学生 or 受助人 is one), masked whole,
+and every other text cell passes the masking gate (:mod:`lib.core.masking`), exactly as
+everywhere else in the app; a map never shows single people: points are aggregated to
+a grid when the file has personal columns or many rows.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib.core import fmt, ids
+from lib.core import fmt, ids, masking
 from lib.core.i18n import t
 from lib.ingest.kinds import clean_header
 from lib.ingest.read import ROW
-from lib.ingest.types import parse_dates, parse_numbers
+from lib.ingest.types import id_damage, normalise_ids, parse_dates, parse_numbers
 from lib.present import charts, maps
 from lib.present.cards import BLUE
 
@@ -45,7 +46,8 @@ def _share(values: pd.Series, pattern: re.Pattern[str]) -> float:
 
 def detect_personal(frame: pd.DataFrame) -> dict[str, str]:
     """Columns that hold personal data, with how to mask each: ``id``, ``name``, ``phone``
-    or ``text`` (addresses: hidden).  Judged by the header and by the values."""
+    or ``address``.  Judged by the header and by the values (whatever the header: a column
+    of names headed 学生 is a names column, :func:`lib.core.masking.column_kind`)."""
     out: dict[str, str] = {}
     for col in frame.columns:
         if col == ROW:
@@ -57,28 +59,38 @@ def detect_personal(frame: pd.DataFrame) -> dict[str, str]:
         elif any(w in h for w in _PHONE_WORDS) or _share(values, _PHONE_VALUE) >= 0.6:
             out[col] = "phone"
         elif any(w in h for w in _ADDRESS_WORDS):
-            out[col] = "text"
+            out[col] = "address"
         elif any(w in h for w in _NAME_WORDS) or (
             "名" in h
             and _share(values, _NAME_VALUE) >= 0.6
             and not any(w in h for w in ("学校", "村", "乡", "镇", "单位"))
         ):
             out[col] = "name"
+        elif kind := masking.column_kind(values.astype("object"), col):
+            out[col] = kind
     return out
 
 
-def _hide(value: Any) -> Any:
-    return None if value is None or value is pd.NA else "***"
+def _mask_address(value: Any) -> Any:
+    return masking.mask_address(str(value))
 
 
 def mask_columns(frame: pd.DataFrame, personal: dict[str, str]) -> pd.DataFrame:
-    """A copy with the personal columns masked (server-side, before display)."""
-    maskers = {"id": ids.mask_id, "name": ids.mask_name, "phone": ids.mask_phone, "text": _hide}
+    """A copy with the personal columns masked whole and every other text cell through the
+    masking gate (a name, ID or phone in a remark is masked too), server-side, before display."""
+    maskers = {"id": ids.mask_id, "name": ids.mask_name, "phone": ids.mask_phone, "address": _mask_address}
     out = frame.copy()
+    names: list[str] = []
     for col, how in personal.items():
         if col in out:
+            if how == "name":
+                names += [
+                    v
+                    for v in out[col].dropna().astype(str).unique()
+                    if masking.looks_like_name(v, loose=True)
+                ]
             out[col] = out[col].astype("object").map(maskers[how], na_action="ignore")
-    return out
+    return masking.mask_table(out, keep=[c for c in personal if c in out], known=names)
 
 
 # ------------------------------------------------------------------ column types and profile
@@ -92,6 +104,7 @@ TYPE_LABELS = {
     "id": "身份证号(已脱敏)",
     "name": "姓名(已脱敏)",
     "phone": "电话(已脱敏)",
+    "address": "地址(已脱敏)",
     "lon": "经度",
     "lat": "纬度",
 }
@@ -157,9 +170,28 @@ def profile(frame: pd.DataFrame, personal: dict[str, str]) -> pd.DataFrame:
                 "不同值": int(v.nunique(dropna=True)),
                 "示例": "、".join(examples),
                 "范围": rng,
+                "问题": id_problems(v) if typ == "id" else "",
             }
         )
-    return pd.DataFrame(rows, columns=["列", "类型", "缺失", "缺失率", "不同值", "示例", "范围"])
+    return pd.DataFrame(rows, columns=["列", "类型", "缺失", "缺失率", "不同值", "示例", "范围", "问题"])
+
+
+#: How an ID number is unusable, in words (lib.ingest.types.id_damage's reasons).
+_ID_DAMAGE_WORDS = {
+    "scientific": "被 Excel 改成科学计数法",
+    "excel_zeros": "末三位被 Excel 改成 000",
+    "checksum": "校验位错误",
+    "format": "格式错误",
+}
+
+
+def id_problems(values: pd.Series) -> str:
+    """What is wrong with an ID-number column, counted (never a value): ``3 个被 Excel 改成科学
+    计数法；1 个校验位错误``; "" when every written ID is valid.  Damaged IDs cannot be
+    repaired: the file must be exported again with the column as text."""
+    damage = id_damage(normalise_ids(values)).value_counts()
+    parts = [f"{int(damage[k]):,} 个{w}" for k, w in _ID_DAMAGE_WORDS.items() if k in damage]
+    return "；".join(parts)
 
 
 # ------------------------------------------------------------------ pivot
@@ -271,16 +303,7 @@ def plot_pivot(table: pd.DataFrame, by: list[str], *, title: str, date_like: boo
                 )
             fig.update_layout(barmode="stack")
         height = max(340, min(900, 26 * wide.shape[0] + 110))
-    fig.update_layout(
-        title={"text": title, "x": 0, "font": {"size": 15}},
-        font={"family": charts.FONT, "size": 13},
-        height=height,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        plot_bgcolor="white",
-        legend={"orientation": "h", "y": -0.12},
-    )
-    fig.update_xaxes(gridcolor="#eeeeee")
-    return fig
+    return charts.style(fig, title, height=height)
 
 
 # ------------------------------------------------------------------ maps

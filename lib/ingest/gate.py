@@ -27,6 +27,8 @@ from lib.core.errors import AppError
 HEADER_ALLOWANCE = 50
 #: Cells a worksheet may hold per allowed row (a wide-row bomb is refused by this).
 CELLS_PER_ROW = 200
+#: Columns a file may have (a real export has tens; thousands of columns only crash a browser).
+MAX_COLUMNS = 1000
 #: Decompressed bytes per compressed byte above which a workbook is refused as a zip bomb:
 #: real exports compress 5-20 times; bombs, thousands.
 MAX_RATIO = 100
@@ -83,6 +85,12 @@ def check_upload(data: bytes, filename: str, *, limits: tuple[int, int] | None =
         raise UploadRefused(
             f"{filename}：约 {lines:,} 行，超过上限 {max_rows:,} 行（系统设置 ingest.max_rows）。"
         )
+    head = data[: 1 << 16].split(b"\n")[:HEADER_ALLOWANCE]
+    widest = max((max(line.count(b","), line.count(b"\t")) + 1 for line in head), default=0)
+    if widest > MAX_COLUMNS:
+        raise UploadRefused(
+            f"{filename}：一行有 {widest:,} 列，超过 {MAX_COLUMNS:,} 列，不像正常的数据文件，已拒绝。"
+        )
     return UploadFacts(len(data), lines, "csv")
 
 
@@ -130,8 +138,10 @@ def _count_sheet(book: zipfile.ZipFile, part: zipfile.ZipInfo, filename: str, ma
                     raise UploadRefused(
                         f"{filename}：工作表 {sheet} 超过 {max_rows:,} 行（系统设置 ingest.max_rows），已拒绝。"
                     )
-                if cells > cell_limit:
-                    raise UploadRefused(f"{filename}：工作表 {sheet} 超过 {cell_limit:,} 个单元格，已拒绝。")
+                if cells > cell_limit or cells > MAX_COLUMNS * max(rows, 1) + MAX_COLUMNS:
+                    raise UploadRefused(
+                        f"{filename}：工作表 {sheet} 单元格过多（约 {cells:,} 个，{rows:,} 行），已拒绝。"
+                    )
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
         return rows  # damaged or encrypted: the reader reports it
     return rows

@@ -1350,4 +1350,31 @@ def synonym_index(kind: Kind) -> dict[str, str]:
     for f in kind.fields:
         for s in (f.name, f.label, *f.synonyms):
             index.setdefault(clean_header(s), f.name)
+    # then what headers add or drop around a name (寄宿床位数 for 寄宿床位, 学位 for 学位数): never
+    # over a name declared above; units in brackets (核定学位数（个）) the reader strips itself
+    for f in kind.fields:
+        for s in (f.label, *f.synonyms):
+            for variant in header_variants(clean_header(s)):
+                index.setdefault(variant, f.name)
     return index
+
+
+#: Words a header adds after a column's name: a count (寄宿床位数, 在校学生人数, 教学班个数).
+_COUNT_SUFFIXES = ("人数", "个数", "数量", "总数", "数")
+
+
+def header_variants(name: str) -> list[str]:
+    """Other ways a (cleaned) Chinese column name is written: its stem (without a final count
+    word) with each count word after it.  ``寄宿床位`` -> ``寄宿床位数``, ``寄宿床位人数`` ...;
+    ``教师数`` -> ``教师``, ``教师人数`` ....  ASCII names, bracketed ones and stems of one
+    character have none (``班`` is no ``班数``)."""
+    if len(name) < 2 or name.isascii() or name.endswith(")"):
+        return []
+    stem = name
+    for suffix in _COUNT_SUFFIXES:
+        if name.endswith(suffix):
+            stem = name.removesuffix(suffix)
+            break
+    if len(stem) < 2:
+        return []
+    return [v for v in (stem, *(stem + s for s in _COUNT_SUFFIXES)) if v != name]

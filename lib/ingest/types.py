@@ -23,6 +23,8 @@ _FULLWIDTH = str.maketrans(_FULL, _HALF)
 _HAS_FULL = "[" + _FULL + "]"
 #: Whitespace written out: pandas runs a regex with ``\s`` in Python, one without it in Arrow (fast).
 _WS = " \t\r\n\u3000\u00a0"
+#: The same, for the other modules of the pipeline.
+WHITESPACE = _WS
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 #: Excel serial numbers accepted as dates: 1950-01-01 .. 2099-12-31.
 _SERIAL_RANGE = (18264, 73415)
@@ -93,6 +95,55 @@ def parse_numbers(values: pd.Series, *, integer: bool = False) -> tuple[pd.Serie
         frac = n.notna() & (n != np.floor(n.fillna(0)))
         return n.where(~frac).round().astype("Int64"), bad | frac
     return n, bad
+
+
+# ------------------------------------------------------------------ grades
+_CN_DIGITS = str.maketrans("一二三四五六七八九", "123456789")
+#: 4, 4年级, 四年级, 小学四年级, 4.0 (a number written by Excel) -> 4.
+_PRIMARY_GRADE = r"(?:小学)?(\d{1,2})(?:年级|年)?(?:\.0+)?"
+#: 初一, 初中一年级, 初1 -> 7 (junior secondary counts on from the six primary grades).
+_JUNIOR_GRADE = r"初(?:中)?([1-3])(?:年级|年)?"
+
+
+def parse_grades(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Grades 1-9 as schools write them: 4, 4年级, 四年级, 小学四年级, 初一, 初中一年级,
+    七年级(初一); full-width digits and spaces tolerated.
+
+    Returns
+    -------
+    (grades, bad)
+        ``grades``: ``Int64`` (<NA> when empty or unreadable); ``bad``: written but unreadable
+        (高一, 十年级, 4年纪 ...).  A grade outside 1-9 is the range check's business, not this one's.
+    """
+    t = text(values)
+    written = t.notna()
+    s = t.str.replace(f"[{_WS}]", "", regex=True)
+    # 七年级(初一): the bracket repeats the grade in the other system
+    s = s.str.replace(r"[(（][^)）]*[)）]$", "", regex=True)
+    s = s.map(lambda v: v.translate(_CN_DIGITS), na_action="ignore").astype("string")
+    primary = s.str.extract(f"^{_PRIMARY_GRADE}$", expand=False)
+    junior = s.str.extract(f"^{_JUNIOR_GRADE}$", expand=False)
+    out = pd.to_numeric(primary, errors="coerce")
+    out = out.where(out.notna(), pd.to_numeric(junior, errors="coerce") + 6)
+    grades = out.round().astype("Int64")
+    return grades, written & grades.isna()
+
+
+def value_shape(value: object, *, most: int = 24) -> str:
+    """A personal value made unreadable but recognisable by its form: digits become ``#``, Latin
+    letters ``A``/``a``, other letters and characters ``□``; separators and the date words
+    (年月日号) stay.  ``2016.13.01`` -> ``####.##.##``; ``二〇一六年`` -> ``□□□□年``."""
+    out = []
+    for ch in str(value)[:most]:
+        if ch.isdigit():
+            out.append("#")
+        elif ch.isascii() and ch.isalpha():
+            out.append("A" if ch.isupper() else "a")
+        elif ch in "年月日号时分秒岁" or not ch.isalnum():
+            out.append(ch)
+        else:
+            out.append("□")
+    return "".join(out) + ("…" if len(str(value)) > most else "")
 
 
 # ------------------------------------------------------------------ yes/no

@@ -18,18 +18,19 @@ only formatted for the rows that have the problem.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from lib.core import geo, ids, permissions, schema
+from lib.core import config, geo, ids, permissions, schema
 from lib.core.scope import Scope
 from lib.ingest.kinds import KINDS, Kind, clean_header
 from lib.ingest.read import CODES, ROW, ParsedFile, Problem, as_kind, guess_kind, guess_mapping
 from lib.ingest.types import (
+    WHITESPACE,
     id_damage,
     normalise_codes,
     normalise_ids,
@@ -37,12 +38,21 @@ from lib.ingest.types import (
     normalise_text,
     parse_bools,
     parse_dates,
+    parse_grades,
     parse_numbers,
     valid_xueji,
+    value_shape,
 )
 
 KEY = "_key"
 SEP = "\x1f"
+# Codes raised by the checks of this module that the reader's table does not list yet; kept here so
+# that lib/ingest/read.py (the reader) can change independently.  setdefault: the reader's word wins.
+for _code, _entry in {
+    "summary_row": ("warning", "合计、小计或表尾签字行，已跳过(不是数据)"),
+    "grade_age": ("warning", "年龄与年级不符(照常导入，请核对)"),
+}.items():
+    CODES.setdefault(_code, _entry)
 MODES = ("append", "update", "replace")
 MODE_LABELS = {
     "append": "追加(已有的记录报错)",
@@ -367,12 +377,13 @@ class _Sink:
         self.rows = frame[ROW]
         self.items: list[Problem] = []
 
-    def errored(self, column: str | None = None) -> pd.Series:
-        """Rows that already have an error (a follow-on problem would only repeat it); with
-        ``column``, only errors in that column (a row's other problems are still its own)."""
-        header = self.parsed.header_of(column) if column else None
+    def errored(self, *columns: str) -> pd.Series:
+        """Rows that already have an error in one of ``columns`` (canonical names), or in any
+        column when none is named: a follow-on problem there would only repeat it.  Problems in
+        other columns never hide one (a row's every problem is reported in one pass)."""
+        headers = {self.parsed.header_of(c) for c in columns}
         return self.rows.isin(
-            {p.row for p in self.items if p.severity == "error" and (header is None or p.column == header)}
+            {p.row for p in self.items if p.severity == "error" and (not columns or p.column in headers)}
         )
 
     def file(self, code: str, message: str, *, column: str | None = None, row: int | None = None) -> None:
@@ -392,8 +403,9 @@ class _Sink:
         """One problem per row where ``mask``.
 
         ``message`` may hold ``{v}``, filled from ``values`` for the flagged rows
-        only: masked like an ID number when ``personal == "id"``, hidden for
-        any other personal value (a birth date, a name).
+        only: masked like an ID number when ``personal == "id"``, shown by its shape
+        for any other personal value (``2016.13.01`` -> ``####.##.##``: the user sees
+        what is wrong with the form, nobody reads the child's data).
         """
         m = np.asarray(pd.Series(mask).fillna(False).to_numpy(), dtype=bool)
         if not m.any():
@@ -407,7 +419,7 @@ class _Sink:
             if personal == "id":
                 shown = [ids.mask_id(str(v)) for v in shown]
             elif personal:
-                shown = ["***"] * len(shown)
+                shown = [value_shape(v) for v in shown]
             texts = [message.format(v=v) for v in shown]
         self.items.extend(Problem(int(r), col, code, t) for r, t in zip(rows, texts, strict=True))
 
@@ -534,19 +546,6 @@ def _canonical_unique(values: pd.Series, codes: tuple[str, ...]) -> pd.Series:
     return out.where(~low.isin(list(_NONE_WORDS)).fillna(False).astype(bool), None)
 
 
-#: Grades as schools write them (一年级, 初一 ...) -> 1-9.
-_GRADE_WORDS = {
-    **{label: str(g) for g, label in schema.GRADE_LABELS.items()},
-    **{label.removesuffix("级"): str(g) for g, label in schema.GRADE_LABELS.items()},
-    "初一": "7",
-    "初二": "8",
-    "初三": "9",
-    "七年级(初一)": "7",
-    "八年级(初二)": "8",
-    "九年级(初三)": "9",
-}
-
-
 #: How a 校历 names a day (上课日 yes/no).
 _DAY_WORDS = {
     **dict.fromkeys(("上课", "上课日", "正常上课", "补课", "调休上课", "调课", "工作日", "在校"), "是"),
@@ -583,13 +582,15 @@ def _type_columns(frame: pd.DataFrame, kind: Kind, sink: _Sink) -> pd.DataFrame:
                 personal=personal,
             )
         elif f.type in ("int", "float"):
-            if f.name == "grade":
-                words = _lookup(raw, pd.Series(_GRADE_WORDS))
-                raw = words.where(words.notna(), raw.astype("object"))
-            if f.name == "school_year":
-                raw = _school_year_text(raw)
-            values, bad = parse_numbers(raw, integer=f.type == "int")
-            sink.cells(bad, f.name, "bad_number", "“{v}”不是可识别的数字", values=raw, personal=personal)
+            if f.name == "grade":  # 4, 4年级, 四年级, 初一 ... (lib.ingest.types.parse_grades)
+                values, bad = parse_grades(raw)
+                text = "“{v}”不是可识别的年级(可写 4、4年级、四年级、初一、七年级)"
+            else:
+                if f.name == "school_year":
+                    raw = _school_year_text(raw)
+                values, bad = parse_numbers(raw, integer=f.type == "int")
+                text = "“{v}”不是可识别的数字"
+            sink.cells(bad, f.name, "bad_number", text, values=raw, personal=personal)
             if f.range is not None:
                 lo, hi = f.range
                 out_of = _flag(values.notna() & ((values < lo) | (values > hi)))
@@ -628,6 +629,78 @@ def _type_columns(frame: pd.DataFrame, kind: Kind, sink: _Sink) -> pd.DataFrame:
             values = values.where(~bad, None)
         out[f.name] = values
     return out
+
+
+#: A total line of a clerk's file (合计：40人, 小计, 总计 ...): the word, then nothing, a colon,
+#: a number or a unit.  总计村 is a village, not a total.
+_SUMMARY = r"(合计|小计|总计|共计|累计|总数)([:：\d人名所个条项,，.。(（].*)?"
+#: A signature line under the table (填表人：张三  审核人：李四).
+_FOOTER = (
+    r"(填表人|制表人|填报人|审核人|负责人|校长|联系电话|填表日期|填报日期|制表日期|单位盖章|盖章)[:：].*"
+)
+#: Columns looked at: a total's word stands in the first columns (序号, 姓名 or 学校名称).
+_SUMMARY_COLUMNS = 3
+
+
+def _summary_rows(parsed: ParsedFile) -> tuple[ParsedFile, list[Problem]]:
+    """The file without its total and signature lines, and a warning for each one skipped.
+
+    A row is a total when one of its first cells reads 合计/小计/总计 ...; a signature line when
+    it has at most two cells and one reads 填表人：... .  Such rows are not data: typed as
+    data they would make an error per column (or, worse, be counted as a pupil).
+    """
+    frame = parsed.frame
+    cols = [c for c in frame.columns if c != ROW]
+    if frame.empty or not cols:
+        return parsed, []
+    looked = cols[:_SUMMARY_COLUMNS] + [c for c in ("name", "school_name") if c in cols[_SUMMARY_COLUMNS:]]
+    filled = frame[cols].notna().sum(axis=1)
+    summary = pd.Series(False, index=frame.index)
+    shown = pd.Series(pd.NA, index=frame.index, dtype="object")
+    for c in looked:
+        s = frame[c].astype("string").str.replace(f"[{WHITESPACE}]", "", regex=True)
+        maybe = _flag(s.str.contains("[计数人表核责章话期]", regex=True))  # cheap first pass
+        if not maybe.any():
+            continue
+        hit = maybe & (_flag(s.str.fullmatch(_SUMMARY)) | (_flag(s.str.fullmatch(_FOOTER)) & (filled <= 2)))
+        shown = shown.where(~(hit & shown.isna()), frame[c])
+        summary |= hit
+    if not summary.any():
+        return parsed, []
+    notes = [
+        Problem(int(r), None, "summary_row", f"第 {int(r)} 行“{str(v)[:20]}”是合计或表尾签字行，已跳过")
+        for r, v in zip(frame.loc[summary, ROW], shown[summary], strict=True)
+    ]
+    skipped = set(frame.loc[summary, ROW].tolist())
+    raw = parsed.raw
+    if raw is not None and ROW in raw:
+        raw = raw[~raw[ROW].isin(skipped)].reset_index(drop=True)
+    return replace(parsed, frame=frame[~summary].reset_index(drop=True), raw=raw), notes
+
+
+def _check_grade_age(df: pd.DataFrame, scope: Scope, sink: _Sink) -> None:
+    """A pupil whose age on 1 September does not fit the grade: a warning, never an error
+    (children start late, repeat a year or come back after a dropout)."""
+    if "grade" not in df or "birth_date" not in df:
+        return
+    slack = int(config.SETTINGS["ingest"].get("grade_age_years", 2))
+    born, grade = df["birth_date"], df["grade"].astype("float64")
+    later = (born.dt.month > 9) | ((born.dt.month == 9) & (born.dt.day > 1))
+    age = scope.school_year - born.dt.year - later.astype("float64")
+    usual = grade + 5  # grade 1 at six
+    odd = _flag(age.notna() & grade.notna() & ((age - usual).abs() > slack))
+    text = pd.Series(
+        [
+            f"{schema.GRADE_LABELS.get(int(g), f'{g:g}年级')}一般 {int(g) + 5 - slack}-{int(g) + 5 + slack} 岁"
+            if o
+            else ""
+            for g, o in zip(grade, odd, strict=True)
+        ],
+        index=df.index,
+    )
+    sink.cells(
+        odd, "grade", "grade_age", "按出生日期算的年龄与年级不相称({v})，照常导入，请核对", values=text
+    )
 
 
 def _clean_names(names: pd.Series) -> pd.Series:
@@ -1029,7 +1102,7 @@ def _derive_keys(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) -> N
                 f"{int(derived.sum()):,} 名学生在系统中没有记录，已按身份证号/学籍号生成学生编号",
             )
         sink.cells(
-            new & ident.isna() & ~sink.errored(),
+            new & ident.isna() & ~sink.errored(*_IDENTITY),
             "student_id" if "student_id" in df else None,
             "no_identity",
             "没有学生编号、有效身份证号或学籍号，无法确定是哪一名学生",
@@ -1039,7 +1112,7 @@ def _derive_keys(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) -> N
                 df["id_number"].isna()
                 & _col(df, "xueji_number").isna()
                 & df["student_id"].notna()
-                & ~sink.errored(),
+                & ~sink.errored(*_IDENTITY),
                 "id_number",
                 "id_missing",
                 "未填身份证号",
@@ -1053,7 +1126,9 @@ def _derive_keys(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) -> N
                 written |= sink.parsed.frame[c].notna().to_numpy()
         known = ref.students["student_id"] if ref.students is not None else []
         missing = _flag(
-            written & (df["student_id"].isna() | ~_member(df["student_id"], known)) & ~sink.errored()
+            written
+            & (df["student_id"].isna() | ~_member(df["student_id"], known))
+            & ~sink.errored(*_IDENTITY)
         )
         col = next((c for c in ("student_id", "id_number", "xueji_number") if c in sink.parsed.headers), None)
         sink.cells(
@@ -1061,6 +1136,12 @@ def _derive_keys(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) -> N
         )
         df.loc[missing, "student_id"] = None
         sink.cells(~written, col, "no_identity", "没有学生编号、身份证号或学籍号")
+    if t == "dropout_cases" and ref.students is not None and "school_code" not in sink.parsed.headers:
+        # a case of a pupil: the pupil's school, when the ledger does not name it
+        by_student = pd.Series(
+            ref.students["school_code"].to_numpy(), index=ref.students["student_id"].to_numpy()
+        )
+        df["school_code"] = _lookup(df["student_id"].astype("object"), by_student)
     if t == "aid_records":
         if ref.students is not None:
             by_student = pd.Series(
@@ -1135,6 +1216,15 @@ def _derive_keys(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) -> N
             df["case_id"] = cid.where(cid.notna(), pd.Series(made, index=df.index, dtype="object"))
 
 
+#: Columns a student is identified by (a key derived from them is blank when they were bad).
+_IDENTITY = ("student_id", "id_number", "xueji_number")
+
+
+def _related(*columns: str) -> tuple[str, ...]:
+    """The columns and the name columns their codes are read from (学校名称 for 学校标识码)."""
+    return tuple(columns) + tuple(_PLACES[c][0] for c in columns if c in _PLACES)
+
+
 #: Kinds whose rows name a student (found by number, ID or 学籍号).
 _FINDS_STUDENTS = (
     "students",
@@ -1200,10 +1290,15 @@ def _resolve_transfer_schools(df: pd.DataFrame, ref: Reference, sink: _Sink) -> 
 
 
 def _check_required(df: pd.DataFrame, kind: Kind, sink: _Sink) -> None:
+    """Blank required cells, in every row: only an error already reported for the same column
+    (an unreadable date is blank once typed) stops a second message."""
     for c in kind.required:
         if c in df:
             sink.cells(
-                df[c].isna() & ~sink.errored(c), c, "missing_value", f"“{kind.field(c).label}”不能为空"
+                df[c].isna() & ~sink.errored(*_related(c)),
+                c,
+                "missing_value",
+                f"“{kind.field(c).label}”不能为空",
             )
     for group in kind.one_of:
         present = [c for c in group if c in df]
@@ -1211,15 +1306,14 @@ def _check_required(df: pd.DataFrame, kind: Kind, sink: _Sink) -> None:
             continue  # identities are checked (no_identity) when the student is looked up
         empty = pd.concat([df[c].isna() for c in present], axis=1).all(axis=1)
         labels = "、".join(kind.field(c).label for c in group)
-        sink.cells(empty & ~sink.errored(), present[0], "missing_value", f"“{labels}”至少填一项")
+        where = next((c for c in group if c in sink.parsed.headers), present[0])  # a column of the file
+        sink.cells(empty & ~sink.errored(*_related(*group)), where, "missing_value", f"“{labels}”至少填一项")
     if kind.table:
         for k in kind.key:
             if k in df and k not in kind.required:
-                # a key derived from the row (a student's number from the ID) is missing because
-                # of an error elsewhere in the row: that error says it already
-                sink.cells(
-                    df[k].isna() & ~sink.errored(), k, "missing_value", f"“{kind.field(k).label}”不能为空"
-                )
+                # a derived key (case or record ID) is blank when what it is made from was bad
+                blank = df[k].isna() & ~sink.errored(*_related(k, *_IDENTITY, *kind.required))
+                sink.cells(blank, k, "missing_value", f"“{kind.field(k).label}”不能为空")
 
 
 def _key_part(s: pd.Series) -> pd.Series:
@@ -1251,7 +1345,8 @@ def _check_duplicates(df: pd.DataFrame, kind: Kind, sink: _Sink) -> None:
         v = values.astype("string")
         dup = _flag(v.notna() & v.duplicated(keep="first")) & ~flagged
         if dup.any():
-            first = pd.Series(sink.rows.to_numpy(), index=df.index).groupby(v.to_numpy()).transform("first")
+            rows = pd.Series(sink.rows.to_numpy(), index=df.index)
+            first = rows.groupby(v.to_numpy(), dropna=True).transform("first").astype("Int64")
             sink.cells(dup, col, "duplicate_key", f"{label}与第 {{v}} 行重复", values=first)
             flagged |= dup
 
@@ -1358,7 +1453,7 @@ def _check_existing(df: pd.DataFrame, kind: Kind, ref: Reference, mode: str, sin
         col = next((c for c in ("id_number", "xueji_number") if c in sink.parsed.headers), None)
     if mode == "append" and kind.table != "school_calendar":  # a 校历 day overrides the draft's
         sink.cells(
-            present & ~sink.errored(),
+            present & ~sink.errored(*_related(*kind.key, *_IDENTITY)),
             col,
             "key_exists",
             f"该{kind.label}记录已存在：如需覆盖请选择“追加并更新已有行”或“替换”",
@@ -1401,6 +1496,8 @@ def _provided(kind: Kind, parsed: ParsedFile) -> tuple[str, ...]:
     ):
         out.add("student_id")
     if kind.table == "aid_records":
+        out.add("school_code")
+    if kind.table == "dropout_cases" and have & {"id_number", "student_id"}:
         out.add("school_code")
     if kind.derive_key is not None:
         out |= set(kind.key)
@@ -1467,6 +1564,7 @@ def validate(
     k = KINDS[kind]
     if parsed.kind != kind:
         parsed = as_kind(parsed, kind)
+    parsed, skipped = _summary_rows(parsed)
     ref = (
         con_or_reference
         if isinstance(con_or_reference, Reference)
@@ -1475,12 +1573,14 @@ def validate(
     frame = parsed.frame
     sink = _Sink(parsed, frame)
     sink.items.extend(parsed.notes)
+    sink.items.extend(skipped)
     crs = crs or parsed.crs_hint or "wgs84"
     if frame.empty:
         sink.file("no_rows", f"{parsed.filename}：表头(第 {parsed.header_row} 行)下没有数据行")
     if not _check_columns(parsed, k, sink) or frame.empty:
         return Report(kind, parsed.filename, mode, len(frame), sink.items, frame.iloc[0:0], fatal=True)
     df = _type_columns(frame, k, sink)
+    _check_grade_age(df, scope, sink)
     _resolve_names(df, k, ref, sink)
     _check_ids(df, k, sink)
     _check_codes(df, k, ref, sink)

@@ -63,11 +63,32 @@ def undo_message(result: UndoResult, *, lang: str = "zh") -> str:
 def field_options(kind: str, *, lang: str = "zh") -> dict[str, str]:
     """Choices for a file column: "not imported", then every field of the kind (label and name)."""
     k = KINDS[kind]
-    paren = t("paren", lang)
+    labels = [f.label for f in {f.name: f for f in k.fields}.values()]
+    # the label alone; a label two fields share says which is the code and which the name
+    both = t("imp_field_kind", lang)
     return {
         NOT_IMPORTED: t(NOT_IMPORTED, lang),
-        **{f.name: paren.format(a=t(f.label, lang), b=f.name) for f in k.fields},
+        **{
+            f.name: t(f.label, lang)
+            if labels.count(f.label) == 1
+            else both.format(label=t(f.label, lang), kind=t(_FIELD_TYPES[f.type], lang))
+            for f in k.fields
+        },
     }
+
+
+#: What a field holds, in words (when two fields share a label).
+_FIELD_TYPES = {
+    "text": "文字",
+    "id": "证件号",
+    "xueji": "学籍号",
+    "code": "代码",
+    "phone": "电话",
+    "date": "日期",
+    "int": "整数",
+    "float": "数值",
+    "bool": "是/否",
+}
 
 
 def needs_mapping(parsed: ParsedFile) -> bool:
@@ -129,10 +150,11 @@ def summary_cards(report: Report, *, lang: str = "zh") -> list[Card]:
 
 
 def code_table(report: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Problems per code (what to fix first), with its colours."""
+    """Problems per code (what to fix first), with its colours: what it means first, the
+    code (what ``validate --json`` says) last."""
     df = report.counts_by_code().rename(
         columns={"code": "代码", "severity": "级别", "meaning": "含义", "count": "处数"}
-    )
+    )[["级别", "含义", "处数", "代码"]]
     df["级别"] = df["级别"].map({"error": "错误", "warning": "警告"})
     colours = pd.DataFrame("none", index=df.index, columns=df.columns)
     colours["级别"] = df["级别"].map({"错误": "red", "警告": "amber"})
@@ -147,8 +169,8 @@ def problem_table(report: Report, *, limit: int = PROBLEM_ROWS_SHOWN) -> tuple[p
             "行": df["row"],
             "列": df["column"].fillna("—"),
             "级别": df["severity"].map({"error": "错误", "warning": "警告"}),
-            "代码": df["code"],
             "说明": df["message"],
+            "代码": df["code"],
         }
     )
     colours = pd.DataFrame("none", index=table.index, columns=table.columns)
@@ -238,8 +260,8 @@ def history_table(imports: pd.DataFrame) -> pd.DataFrame:
 def problem_codes_table() -> pd.DataFrame:
     """The documented codes, for the page's help expander."""
     return pd.DataFrame(
-        [(c, "错误" if s == "error" else "警告", m) for c, (s, m) in CODES.items()],
-        columns=["代码", "级别", "含义"],
+        [("错误" if s == "error" else "警告", m, c) for c, (s, m) in CODES.items()],
+        columns=["级别", "含义", "代码"],
     )
 
 

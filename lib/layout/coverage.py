@@ -16,7 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib.core import config, fmt, geo, i18n, schema
+from lib.core import config, fmt, geo, i18n, places, schema
 from lib.core.places import ENROLLED_SQL
 from lib.core.scope import Scope
 from lib.layout import population
@@ -108,35 +108,36 @@ def load_layout_data(con: duckdb.DuckDBPyConnection, scope: Scope) -> LayoutData
     villages = con.execute(
         f"SELECT v.code, v.township_code, v.name, v.lon, v.lat FROM villages v WHERE {vw} ORDER BY 1", vp
     ).df()
+    r = places.as_of(con, scope)  # a past date reads schools, roll, counts and population as they stood
     pop = con.execute(
-        f"SELECT p.village_code, p.year, p.age, p.persons FROM village_population p "
+        f"SELECT p.village_code, p.year, p.age, p.persons FROM {r['village_population']} p "
         f"JOIN villages v ON v.code = p.village_code WHERE {vw}",
         vp,
     ).df()
     sw, sp = reach_scope(scope).school_where("sc")
     schools = con.execute(
         f"SELECT sc.code, sc.name, sc.level, sc.township_code, sc.lon, sc.lat, sc.capacity, sc.classes, "
-        f"sc.boarding_beds, sc.teachers FROM schools sc WHERE {sw} ORDER BY 1",
+        f"sc.boarding_beds, sc.teachers FROM {r['schools']} sc WHERE {sw} ORDER BY 1",
         sp,
     ).df()
     grades = con.execute(
         f"SELECT st.school_code, st.grade, st.class_no, count(*) AS students, "
-        f"count(*) FILTER (WHERE st.boarding) AS boarders FROM students st "
-        f"JOIN schools sc ON sc.code = st.school_code WHERE st.status IN {ENROLLED_SQL} AND {sw} "
+        f"count(*) FILTER (WHERE st.boarding) AS boarders FROM {r['students']} st "
+        f"JOIN {r['schools']} sc ON sc.code = st.school_code WHERE st.status IN {ENROLLED_SQL} AND {sw} "
         f"GROUP BY 1, 2, 3",
         sp,
     ).df()
     history = con.execute(
-        f"SELECT ec.school_code, ec.school_year, sum(ec.students) AS students FROM enrolment_counts ec "
-        f"JOIN schools sc ON sc.code = ec.school_code WHERE {sw} GROUP BY 1, 2 ORDER BY 1, 2",
+        f"SELECT ec.school_code, ec.school_year, sum(ec.students) AS students FROM {r['enrolment_counts']} ec "
+        f"JOIN {r['schools']} sc ON sc.code = ec.school_code WHERE {sw} GROUP BY 1, 2 ORDER BY 1, 2",
         sp,
     ).df()
     ow, op = scope.school_where("sc")
-    mine = {r[0] for r in con.execute(f"SELECT sc.code FROM schools sc WHERE {ow}", op).fetchall()}
+    mine = {x[0] for x in con.execute(f"SELECT sc.code FROM {r['schools']} sc WHERE {ow}", op).fetchall()}
     origins = con.execute(
         f"SELECT st.school_code, st.village_code, st.grade, count(*) AS students, "
-        f"count(*) FILTER (WHERE st.boarding) AS boarders FROM students st "
-        f"JOIN schools sc ON sc.code = st.school_code WHERE st.status IN {ENROLLED_SQL} AND {sw} "
+        f"count(*) FILTER (WHERE st.boarding) AS boarders FROM {r['students']} st "
+        f"JOIN {r['schools']} sc ON sc.code = st.school_code WHERE st.status IN {ENROLLED_SQL} AND {sw} "
         f"GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
         sp,
     ).df()
@@ -145,7 +146,7 @@ def load_layout_data(con: duckdb.DuckDBPyConnection, scope: Scope) -> LayoutData
         f"SELECT v.code, v.township_code, v.name, v.lon, v.lat FROM villages v WHERE {cw} ORDER BY 1", cp
     ).df()
     county_pop = con.execute(
-        f"SELECT p.village_code, p.year, p.age, p.persons FROM village_population p "
+        f"SELECT p.village_code, p.year, p.age, p.persons FROM {r['village_population']} p "
         f"JOIN villages v ON v.code = p.village_code WHERE {cw}",
         cp,
     ).df()
@@ -207,7 +208,8 @@ def school_status(schools: pd.DataFrame) -> pd.Series:
     """over (enrolled > capacity), large (a class above 大班额), small (< 100 pupils), else normal."""
     lay = config.SETTINGS["layout"]
     status = np.where(
-        schools["enrolled"] > schools["capacity"].fillna(np.inf),
+        schools["enrolled"]
+        > schools["capacity"].astype(float).fillna(np.inf),  # no capacity given: never over
         "over",
         np.where(
             schools["large_classes"] > 0,
@@ -216,6 +218,13 @@ def school_status(schools: pd.DataFrame) -> pd.Series:
         ),
     )
     return pd.Series(status, index=schools.index)
+
+
+def small_school_count(whole_school_pupils: pd.Series) -> int:
+    """乡村小规模学校: schools with fewer than ``layout.small_school`` pupils in the whole school
+    (both bands of a 九年一贯制 school together).  The one count 学校布局 and 布局规划 show."""
+    pupils = pd.Series(whole_school_pupils, dtype="float64").round(6)  # 99.9999999 moved pupils are 100
+    return int((pupils < config.SETTINGS["layout"]["small_school"]).sum())
 
 
 def band_supply(schools: pd.DataFrame, band: str) -> pd.DataFrame:
@@ -364,7 +373,6 @@ def _township_trend(proj: pd.DataFrame, v2t: dict[str, str], *, band: str, years
 
 
 def _summarise(reach: pd.DataFrame, schools: pd.DataFrame) -> dict[str, Any]:
-    lay = config.SETTINGS["layout"]
     w = reach["children"].to_numpy(float)
     children = float(w.sum())
     within = float(w[reach["within"].to_numpy(bool)].sum())
@@ -379,7 +387,7 @@ def _summarise(reach: pd.DataFrame, schools: pd.DataFrame) -> dict[str, Any]:
         "schools": len(schools),
         "seats": int(round(float(schools["seats"].sum()))) if len(schools) else 0,
         "over_capacity": int((schools["band_enrolled"] > schools["seats"]).sum() if len(schools) else 0),
-        "small_schools": int((schools["enrolled"] < lay["small_school"]).sum()),
+        "small_schools": small_school_count(schools["enrolled"]),
         "boarding_beds": int(schools["boarding_beds"].fillna(0).sum()),
     }
 
@@ -651,10 +659,11 @@ def plot_distance(view: LayoutView, *, title: str) -> Any:
             hovertemplate="%{x:.2f} km: %{y:,.0f} 人<extra></extra>",
         )
     )
-    fig.add_vline(x=view.km, line_dash="dash", line_color="#333", annotation_text=f"阈值 {view.km:g} km")
+    fig.update_traces(showlegend=False)
+    charts.reference_line(fig, view.km, f"阈值 {view.km:g} km", colour="#333333", dash="dash")
     fig.update_xaxes(title="到最近学校距离(km，道路估算)")
     fig.update_yaxes(title="学龄儿童")
-    return charts._layout(fig, title)
+    return charts.style(fig, title)
 
 
 def plot_projection(view: LayoutView, *, title: str) -> Any:
@@ -672,9 +681,9 @@ def plot_projection(view: LayoutView, *, title: str) -> Any:
         x=enrol.index, y=enrol.values, name="预计在校生", mode="lines+markers", line={"color": AMBER}
     )
     seats = float(view.schools[view.schools["code"].isin(view.in_scope)]["seats"].sum())
-    fig.add_hline(y=seats, line_dash="dot", line_color=GREY, annotation_text=f"学位 {seats:,.0f}")
+    charts.reference_line(fig, seats, f"学位 {seats:,.0f}", axis="y", colour=GREY, dash="dot")
     fig.update_xaxes(dtick=1)
-    return charts._layout(fig, title)
+    return charts.style(fig, title)
 
 
 def school_flags(view: LayoutView, data: LayoutData, *, lang: str = "zh") -> pd.DataFrame:
@@ -742,11 +751,11 @@ def plot_school_trend(card: dict[str, Any]) -> Any:
             line={"color": AMBER, "dash": "dash"},
         )
     if card["capacity"]:
-        fig.add_hline(y=card["capacity"], line_dash="dot", line_color=RED, annotation_text="学位")
+        charts.reference_line(
+            fig, card["capacity"], f"学位 {card['capacity']:,}", axis="y", colour=RED, dash="dot"
+        )
     fig.update_xaxes(dtick=2, tickformat="d")
-    fig = charts._layout(fig, "在校生：历年与五年预测", height=280)
-    fig.update_layout(legend={"orientation": "h", "y": -0.25}, margin={"l": 10, "r": 10, "t": 40, "b": 10})
-    return fig
+    return charts.style(fig, "在校生：历年与五年预测", height=300)
 
 
 def township_export(view: LayoutView) -> pd.DataFrame:

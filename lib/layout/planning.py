@@ -339,7 +339,6 @@ def _territory(data: layout.LayoutData, rows: pd.DataFrame, *, band: str) -> pd.
 
 
 def _effect_row(reach: pd.DataFrame, sup: pd.DataFrame, rows: pd.DataFrame) -> dict[str, Any]:
-    small = config.SETTINGS["layout"]["small_school"]
     w = reach["children"].to_numpy(float)
     total = float(w.sum())
     within = float(w[reach["within"].to_numpy(bool)].sum())
@@ -362,7 +361,8 @@ def _effect_row(reach: pd.DataFrame, sup: pd.DataFrame, rows: pd.DataFrame) -> d
         "schools": len(sup),
         "seats": int(round(float(sup["seats"].sum()))),
         "schools_over_capacity": int(sup["over"].sum()),
-        "schools_under_100": int((sup["pupils_all"].to_numpy(float) < small - 1e-9).sum()),
+        # the whole school's pupils (the other band's too), counted as 学校布局 counts them
+        "schools_under_100": layout.small_school_count(sup["pupils_all"]),
         "classes_over_large": int(sup["classes_over_large"].sum()),
         "classes_over_xlarge": int(sup["classes_over_xlarge"].sum()),
         "boarding_beds": int(round(float(beds.sum()))),
@@ -681,6 +681,15 @@ def map_inputs(effect: Effect, *, band: str, km: float) -> dict[str, Any]:
         "measure_bins": layout.MAP_MEASURES["share"]["bins"],
         "ring_km": km / detour,
     }
+
+
+def closed_schools(data: layout.LayoutData, changes: list[dict[str, Any]], *, band: str) -> pd.DataFrame:
+    """The band's schools that ``changes`` close or merge away, where they stood, with the
+    pupils they had (``closed`` of :func:`lib.present.maps.build_layout_map`: drawn crossed out)."""
+    _, closed = apply_changes(data.schools, changes)
+    s = layout.band_supply(data.schools, band)
+    gone = s[s["code"].isin(list(closed))]
+    return gone[["code", "name", "level", "lon", "lat"]].assign(enrolled=gone["band_enrolled"].to_numpy())
 
 
 def describe_change(change: dict[str, Any], names: dict[str, str], *, lang: str = "zh") -> str:

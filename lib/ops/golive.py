@@ -76,6 +76,22 @@ SOURCES: tuple[Source, ...] = (
         "台账",
         "import dropout_cases 或在辍学台账页登记",
     ),
+    Source("aid_applications", "资助申请", "aid_applications", "资助申请", "import aid_applications"),
+    Source("aid_funds", "资助资金下达", "aid_funds", "资金", "import aid_funds"),
+    Source(
+        "aid_recipients", "非义务教育受助学生", "aid_recipients", "高中及以上受助", "import aid_recipients"
+    ),
+    Source("aid_donations", "社会捐赠", "aid_donations", "捐赠", "import aid_donations"),
+    Source(
+        "aid_donation_grants", "捐赠发放", "aid_donation_grants", "捐赠发放", "import aid_donation_grants"
+    ),
+    Source(
+        "aid_campaign_applications",
+        "大学新生助学申请",
+        "aid_campaign_applications",
+        "新生助学",
+        "import aid_campaign_applications",
+    ),
 )
 BY_KIND: dict[str, Source] = {s.kind: s for s in SOURCES}
 
@@ -97,7 +113,7 @@ PAGE_NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "dropout_contacts": (("boundaries",), ("contacts",)),
     "roster_check": (("students",), ("roster", "transfers")),
     "risk": (("students",), ("absences", "aid_records")),
-    "aid": (("students",), ("aid_records",)),
+    "aid": (("students", "aid_records"), ("aid_applications", "aid_funds", "aid_recipients")),
     "aid_reconcile": (("students",), ()),
     "layout": (("boundaries", "schools", "villages", "village_population"), ()),
     "planning": (("boundaries", "schools", "villages", "village_population"), ()),
@@ -140,6 +156,9 @@ WAYS_IN: dict[str, tuple[str, str, str]] = {
     "schools": ("import", "schools", "学校名单"),
     "students": ("import", "students", "学籍系统导出"),
     "student_history": ("derived", "lib.core.history", "每次学籍导入/学年升级时由学生表记下变化"),
+    "enrolment_counts_history": ("derived", "lib.core.history", "每次导入在校生人数/学年升级时记下变化"),
+    "village_population_history": ("derived", "lib.core.history", "每次导入学龄人口时记下变化"),
+    "school_history": ("derived", "lib.core.history", "每次导入、更正学校时记下变化"),
     "enrolments": ("derived", "lib.ops.rollover", "学年升级时由学生表生成的学籍快照"),
     "enrolment_counts": ("import", "enrolment_counts", "教育事业统计(分学年、学校、年级在校生数)"),
     "school_calendar": ("import", "calendar", "本县校历；未导入时 init 按国家规定草拟"),
@@ -149,6 +168,7 @@ WAYS_IN: dict[str, tuple[str, str, str]] = {
     "case_responsibles": ("form", "lib.dropout.cases", "辍学台账页：六长责任人"),
     "case_actions": ("form", "lib.dropout.cases", "辍学台账页：劝返记录"),
     "case_status_log": ("form", "lib.dropout.cases", "辍学台账页：状态变更"),
+    "case_versions": ("form", "lib.dropout.cases", "辍学台账页：每次修改前的台账内容(周报按周末状态)"),
     "notices": ("form", "lib.dropout.cases", "辍学台账页：签发文书"),
     "detection_decisions": ("form", "lib.dropout.cases", "辍学台账页：确认或排除缺勤监测提示"),
     "interventions": ("form", "lib.dropout.rosters", "帮扶名册页：一教一帮、送教上门"),

@@ -32,7 +32,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from lib.aid import view as aid_view
-from lib.core import audit, config, fmt, permissions, places, store
+from lib.core import audit, config, fmt, masking, permissions, places, store
 from lib.core.i18n import t
 from lib.core.scope import Scope
 from lib.dropout import charts as dropout_charts
@@ -105,6 +105,7 @@ class Headline:
     delta: str | None  # change since last week / last year (as on the overview)
     inverse: bool
     help: str | None
+    note: str | None = None  # no data: the reason in words (the value then says 暂无数据)
 
 
 @dataclass(frozen=True)
@@ -213,6 +214,7 @@ def headlines(b: Briefing, *, lang: str = "zh") -> list[Headline]:
                 delta=card.delta,
                 inverse=card.inverse,
                 help=card.help,
+                note=b.overview.missing.get(key, card.note),  # in full: the briefing has the room
             )
         )
     return out
@@ -281,7 +283,7 @@ def red_table(b: Briefing, *, lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFr
     colours = pd.DataFrame("none", index=shown.index, columns=shown.columns)
     for m in RED_MEASURES:
         colours[col[m]] = r[m].map(lambda v, m=m: status_colour(m, v))
-    return shown, colours
+    return masking.mask_table(shown), colours  # aggregates only; the gate all tables pass
 
 
 # ------------------------------------------------------------------ figures and map
@@ -306,13 +308,20 @@ def stamp(b: Briefing, *, lang: str = "zh") -> str:
 
 
 def figures(
-    b: Briefing, *, font_size: int = 13, height: int | None = None, lang: str = "zh"
+    b: Briefing,
+    *,
+    medium: str = "screen",
+    height: int | None = None,
+    width: int | None = None,
+    lang: str = "zh",
 ) -> dict[str, go.Figure]:
     """The dropout and aid charts: weekly case trend, and townships on 巩固率, coverage, on-time.
 
     Built from the overview's township table with the charts the 控辍保学 and 学生资助
-    pages use, so every bar is the overview's number.  Titles in ``lang``; legends and
-    reference lines as the charts write them (the page translates them where it draws).
+    pages use, so every bar is the overview's number.  ``medium`` (``screen``, ``slide``,
+    ``print``) sets the type sizes (:data:`lib.present.charts.SIZES`); ``height`` fixes the
+    height (a slide has one screen), ``width`` the width (the file's charts).  Titles in
+    ``lang``; legends and reference lines as the charts write them (the page translates them).
     """
 
     ov, st_ = b.overview, stamp(b, lang=lang)
@@ -348,41 +357,29 @@ def figures(
     if len(values):  # rates above 100% occur where children move in: fit the axis to the data, not to 0
         lo, hi = min(values.min(), target) - 0.03, max(values.max(), target) + 0.03
         out["consolidation"].update_xaxes(range=[max(0.0, lo), hi])
-    for ann in out["consolidation"].layout.annotations:  # county and target labels side by side
-        ann.update(xanchor="right" if str(ann.text).startswith("全区") else "left")  # before translation
-    for fig in out.values():
-        fig.update_layout(font={"size": font_size}, title={"font": {"size": font_size + 3}})
-        if height:
-            fit_height(fig, height, max_tick=font_size, exact=True)
+    if medium != "screen" or height or width:
+        # a slide's header says for whom and as of when, above the charts
+        out = {
+            k: charts.restyle(f, medium=medium, height=height, width=width, subtitle=medium != "slide")
+            for k, f in out.items()
+        }
     return out
 
 
-def fit_height(fig: go.Figure, height: int, *, max_tick: int = 13, exact: bool = False) -> go.Figure:
-    """Cap (or with ``exact`` set) a chart's height; township bars keep every name, in a font that fits."""
-    new = height if exact else min(int(fig.layout.height or height), height)
-    fig.update_layout(height=new, autosize=fig.layout.width is None)
-    if exact:  # room above the plot for the title and the county/target labels, at any font size
-        fig.update_layout(margin={"t": 95}, title={"y": 0.99, "yanchor": "top"})
-    if fig.data and getattr(fig.data[0], "orientation", None) == "h":
-        y = fig.data[0].y
-        bars = max(len(y) if y is not None else 0, 1)
-        per_bar = (fig.layout.height - 110) / bars
-        fig.update_yaxes(
-            tickmode="linear",
-            dtick=1,
-            automargin=True,
-            tickfont={"size": int(max(8, min(max_tick, per_bar * 0.75)))},
-        )
-    return fig
-
-
 def school_map(
-    b: Briefing, shapes: dict[str, Any], *, measure: str = "consolidation", static_url: str = maps.STATIC_URL
+    b: Briefing,
+    shapes: dict[str, Any],
+    *,
+    measure: str = "consolidation",
+    static_url: str = maps.STATIC_URL,
+    medium: str = "screen",
 ) -> folium.Map:
     """Township choropleth of ``measure`` (the overview's map) with every school of the Scope on it.
 
     Schools are drawn as on the 学校布局 map: shape by level, size by enrolment,
-    colour by utilisation (over capacity, large classes, small, normal).
+    colour by utilisation (over capacity, large classes, small, normal).  Townships are
+    named on the map (larger on a slide, ``medium="slide"``); the legends take the corners
+    where they hide the fewest schools, and fold away on a click.
     """
     ov = b.overview
     values = {
@@ -391,14 +388,18 @@ def school_map(
     }
     rule = config.SETTINGS["targets"].get(measure)
     kw: dict[str, Any] = maps.target_scale(rule) if rule else {}
+    where = list(zip(b.schools["lon"].astype(float), b.schools["lat"].astype(float), strict=True))
+    legend_title = f"{metrics.MEASURE_LABELS[measure]} · 截至{fmt.fmt_date(b.scope.as_of)}"
+    first = maps.legend_corner(shapes["townships"], where, view_px=(1200, 600), legend_px=(230, 110))
     m = maps.build_choropleth(
         shapes["townships"],
         values,
         fmt=overview_view.MAP_MEASURES[measure],
-        title=f"{metrics.MEASURE_LABELS[measure]} · 截至{fmt.fmt_date(b.scope.as_of)}",
+        title=legend_title,
         boundary=shapes.get("county"),
-        legend_position="topright",
+        legend_position=first,
         static_url=static_url,
+        label_size=maps.LABEL_SIZES[medium],
         **kw,
     )
     points = []
@@ -426,7 +427,13 @@ def school_map(
     maps.Legend(
         "学校(形状=类型，大小=在校生)",
         [(layout.STATUS_COLOURS[k], layout.STATUS_LABELS[k]) for k in layout.STATUS_COLOURS],
-        position="bottomright",
+        position=maps.legend_corner(
+            shapes["townships"],
+            where,
+            view_px=(1200, 600),
+            legend_px=(190, 110),
+            used={first: maps.CORNER_USED[first] + 120},
+        ),
     ).add_to(m)
     return m
 
@@ -463,30 +470,89 @@ def file_stem(b: Briefing) -> str:
 
 
 # ------------------------------------------------------------------ tables (xlsx)
+#: What each headline's change is measured against (the overview's cards say the same).
+_CHANGE_BASE: dict[str, str] = {
+    "students": "较上学年",
+    "population": "较上学年",
+    "suspected": "较上周",
+    "dropouts": "较上周",
+    "consolidation": "较上学年",
+}
+_STATUS_WORDS = {"red": "低于红线", "amber": "低于目标", "green": "达到目标", "grey": "无数据", "none": ""}
+
+
+def _number(v: Any) -> float | None:
+    return None if v is None or pd.isna(v) else float(v)
+
+
+def _difference(measure: str, now: Any, before: Any) -> float | None:
+    """A change as the sheet stores it: counts as counts, rates in percentage points."""
+    now, before = _number(now), _number(before)
+    if now is None or before is None:
+        return None
+    return (now - before) * 100 if measure in RATE_MEASURES else now - before
+
+
 def summary_sheets(b: Briefing) -> dict[str, pd.DataFrame]:
-    """The briefing's tables: headline numbers, red list, all townships (no child named)."""
+    """The briefing's tables, numbers as numbers: headline numbers, red list, all townships
+    (no child named).  :data:`summary_formats` says how each column is written."""
     heads = headlines(b)
     numbers = key_numbers(b.overview)
+    previous = b.overview.previous
+    before = b.last.county if b.last else {}
+    rules = config.SETTINGS["targets"]
     key = pd.DataFrame(
         {
             "指标": [h.label for h in heads],
             "数值": [numbers[h.key] for h in heads],
-            "显示": [h.value for h in heads],
-            "目标": [h.target or "" for h in heads],
-            "较上周/上年": [h.delta or "" for h in heads],
-            "较上次汇报": [h.since_last or "" for h in heads],
+            "目标": [_number(rules[h.key]["green"]) if h.key in rules else None for h in heads],
+            "状态": [_STATUS_WORDS.get(h.status, "") for h in heads],
+            "变化": [
+                _difference(h.key, numbers[h.key], previous.get(h.key)) if h.key in _CHANGE_BASE else None
+                for h in heads
+            ],
+            "比较": [_CHANGE_BASE.get(h.key, "") for h in heads],
+            "较上次汇报": [
+                _difference(h.key, numbers[h.key], before.get(h.key)) if b.last else None for h in heads
+            ],
             "口径": [h.help or "" for h in heads],
         }
     )
-    red, _ = red_table(b)
+    r = red_list(b)
+    red = pd.DataFrame(
+        {
+            RED_COLUMNS["name"]: r["name"],
+            RED_COLUMNS["behind"]: r["behind"],
+            **{RED_COLUMNS[m]: r[m].astype("float64") for m in RED_MEASURES},
+            RED_COLUMNS["open_cases"]: r["open_cases"].astype("int64"),
+            RED_COLUMNS["new"]: r["new"].map(lambda v: "—" if v is None else ("新上榜" if v else "仍在榜")),
+        }
+    )
     towns, _, _ = overview_view.township_table(b.overview)
     return {"关键指标": key, "乡镇红名单": red, "各乡镇汇总": towns}
 
 
+def summary_formats(b: Briefing) -> dict[str, dict[str, Any]]:
+    """Excel formats of :func:`summary_sheets`: rates as 96.3%, counts as 12,345, changes signed
+    (rates in percentage points) — each row of 关键指标 in its own measure's format."""
+    kinds = ["pct" if k in RATE_MEASURES else "count" for k in KEY_MEASURES]
+    changes = ["delta_pp" if k in RATE_MEASURES else "delta" for k in KEY_MEASURES]
+    return {
+        "关键指标": {"数值": kinds, "目标": "pct", "变化": changes, "较上次汇报": changes},
+        "乡镇红名单": {
+            **{RED_COLUMNS[m]: "pct" for m in RED_MEASURES},
+            RED_COLUMNS["open_cases"]: "count",
+        },
+        "各乡镇汇总": overview_view.TOWNSHIP_XLSX_FORMATS,
+    }
+
+
 def summary_xlsx(b: Briefing) -> bytes:
-    """:func:`summary_sheets` as an .xlsx (formula-safe, a title row per sheet)."""
+    """:func:`summary_sheets` as an .xlsx (numbers in the house formats, formula-safe, a title row per sheet)."""
     sheets = summary_sheets(b)
-    return reports.to_xlsx_bytes(sheets, titles={k: f"{k} · {stamp(b)}" for k in sheets})
+    return reports.to_xlsx_bytes(
+        sheets, titles={k: f"{k} · {stamp(b)}" for k in sheets}, formats=summary_formats(b)
+    )
 
 
 # ------------------------------------------------------------------ snapshots
@@ -566,6 +632,15 @@ def load_snapshots(scope: Scope) -> pd.DataFrame:
         return snapshots(con, scope)
 
 
+def snapshots_view(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`snapshots` for the page: dates as 2026年11月20日, times to the minute."""
+    out = table.copy()
+    if not out.empty:
+        out["统计日期"] = out["统计日期"].map(fmt.fmt_date)
+        out["保存时间"] = out["保存时间"].map(fmt.fmt_datetime)
+    return out
+
+
 def snapshots(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Saved snapshots of the same Scope, newest first (id, data date, saved at, by)."""
     return con.execute(
@@ -621,15 +696,14 @@ def _plotly_js() -> str:
     return get_plotlyjs()
 
 
-#: Chart size in the file (pixels): two side by side on a laptop screen and, at the print zoom, on A4 landscape.
-FILE_CHART_WIDTH, FILE_CHART_HEIGHT = 580, 540
+#: Chart size in the file (pixels): two side by side on a laptop screen and, unscaled, on A4 landscape
+#: (277 × 190 mm printable: about 1,047 × 718 CSS pixels), so printed type is the size it was drawn at.
+FILE_CHART_WIDTH, FILE_CHART_HEIGHT = 505, 560
 
 
 def _figure_div(fig: go.Figure, div_id: str) -> str:
-    """A chart at a fixed size, so that screen and paper lay it out the same way (no resize on print)."""
-    fig = go.Figure(fig)  # a copy: the caller's figure keeps its size
-    fig.update_layout(width=FILE_CHART_WIDTH)
-    fit_height(fig, FILE_CHART_HEIGHT, max_tick=11)
+    """A chart at a fixed size (:func:`figures` with ``medium="print"``), so that screen and paper
+    lay it out the same way (no resize on print)."""
     return pio.to_html(
         fig,
         full_html=False,
@@ -671,7 +745,7 @@ section{break-inside:avoid-page}
   table.red{font-size:11px} table.red th,table.red td{padding:2px 6px} table.red tr{break-inside:avoid}
   table.red thead{display:table-header-group} section#red-list{break-inside:auto}
   section.page{break-before:page} .map{height:165mm}
-  .charts{flex-wrap:nowrap;gap:8px} .chart{zoom:0.8;page-break-inside:avoid;border:none}
+  .charts{flex-wrap:nowrap;gap:8px} .chart{page-break-inside:avoid;border:none;padding:0}
   footer.note{font-size:10px;margin-top:8px}
   *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 }
@@ -682,7 +756,7 @@ def cards_html(heads: list[Headline], last: Snapshot | None, *, lang: str = "zh"
     items = []
     for h in heads:
         since_last = h.since_last and f"{t('较上次汇报', lang)} {h.since_last}"
-        subs = [x for x in (h.target, h.delta, since_last) if x]
+        subs = [x for x in (t(h.note, lang) if h.note else None, h.target, h.delta, since_last) if x]
         items.append(
             f'<div class="card" style="border-left-color:{_STATUS_CSS.get(h.status, "#444")}">'
             f'<div class="label">{html_lib.escape(h.label)}</div><div class="value">{html_lib.escape(h.value)}</div>'
@@ -698,8 +772,17 @@ def cards_html(heads: list[Headline], last: Snapshot | None, *, lang: str = "zh"
 def red_list_html(b: Briefing, *, lang: str = "zh") -> str:
     """The red list as an HTML table (cells tinted by status), or a sentence when it is empty."""
     shown, colours = red_table(b, lang=lang)
+    absent = [t(metrics.MEASURE_LABELS[m], lang) for m in RED_MEASURES if m in b.overview.missing]
+    why = t("item_sep", lang).join(
+        t(b.overview.missing[m], lang) for m in RED_MEASURES if m in b.overview.missing
+    )
+    missing = (
+        f'<p class="note">{html_lib.escape(t("br_absent", lang).format(what=t("list_sep", lang).join(absent), why=why))}</p>'
+        if absent
+        else ""
+    )
     if shown.empty:
-        return f'<p class="meta">{html_lib.escape(t("br_no_red", lang))}</p>'
+        return f'<p class="meta">{html_lib.escape(t("br_no_red", lang))}</p>' + missing
     head = "".join(f"<th>{html_lib.escape(c)}</th>" for c in shown.columns)
     body = []
     for i in shown.index:
@@ -711,7 +794,7 @@ def red_list_html(b: Briefing, *, lang: str = "zh") -> str:
     gone = left_red_list(b)
     gone_text = t("br_gone", lang).format(names=t("list_sep", lang).join(gone))
     after = f'<p class="note">{html_lib.escape(gone_text)}</p>' if gone else ""
-    return f'<table class="red"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{after}'
+    return f'<table class="red"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{after}{missing}'
 
 
 def _rule_text() -> str:
@@ -739,7 +822,7 @@ def render_html(b: Briefing, shapes: dict[str, Any]) -> str:
         in an ``iframe srcdoc``), dropout and aid charts (plotly.js inlined).
     """
     title = f"{config.COUNTY_NAME}控辍保学与学生资助工作简报"
-    figs = figures(b)
+    figs = figures(b, medium="print", height=FILE_CHART_HEIGHT, width=FILE_CHART_WIDTH)
     m = school_map(b, shapes, static_url=_ASSET_PREFIX)
     map_doc = html_lib.escape(standalone_map_html(m), quote=True)
     s = b.scope

@@ -1,7 +1,11 @@
 """The overview's figures: one formula per number (docs/metrics.md).
 
 :func:`compute_overview` reads the scoped frames from :mod:`lib.overview.queries` and
-combines them with pure functions into a township table and county totals.
+combines them with pure functions into a township table and county totals.  Every read is
+of ``scope.as_of``: a past date reads the roll, counts, population and schools as they stood
+(:mod:`lib.core.history`).  A figure whose data is not there (a new school year before its
+counts, population or first payment arrive) is ``None`` with the reason in words in
+:attr:`Overview.missing`, never a 0% or a red township made of missing data.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib.core import config, places, schema
+from lib.core import config, fmt, places, schema
 from lib.core import settings as settings_store
 from lib.core.scope import Scope
 from lib.overview import queries
@@ -50,6 +54,10 @@ class Overview:
     previous: dict[str, float | None]  # the same figures a week (cases) or a year earlier
     trend: pd.DataFrame  # weekly case counts this term
     notes: dict[str, Any] = field(default_factory=dict)
+    #: measure -> why it has no value (Chinese words shown instead of a number)
+    missing: dict[str, str] = field(default_factory=dict)
+    #: the same in a few words, for a card
+    missing_short: dict[str, str] = field(default_factory=dict)
 
 
 def _ratio(num: float, den: float) -> float | None:
@@ -151,8 +159,49 @@ def _term_start(con: duckdb.DuckDBPyConnection, scope: Scope) -> date:
     return row[0] if row and row[0] else scope.as_of - timedelta(days=7 * 12)
 
 
+def _missing(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    table: pd.DataFrame,
+    history: pd.DataFrame,
+    pop: pd.DataFrame,
+) -> dict[str, tuple[str, str]]:
+    """Measures that have no data on ``scope.as_of``: measure -> (reason in a few words, in full)."""
+    year = int(scope.school_year)
+    out: dict[str, tuple[str, str]] = {}
+    r = places.as_of(con, scope)
+    county = [scope.county + "%"]
+    on_roll = con.execute(
+        f"SELECT count(*) FROM {r['students']} st JOIN {r['schools']} sc ON sc.code = st.school_code "
+        f"WHERE sc.township_code LIKE ?",
+        county,
+    ).fetchone()[0]
+    day = fmt.fmt_date(scope.as_of)
+    if not on_roll:
+        out["students"] = out["at_risk"] = ("该日尚无学籍", f"截至{day}尚无学籍数据")
+    schools = con.execute(f"SELECT count(*) FROM {r['schools']} sc WHERE sc.township_code LIKE ?", county)
+    if not schools.fetchone()[0]:
+        out["schools"] = ("该日尚无学校", f"截至{day}尚无学校数据")
+    if not (pop.year == year).any():
+        out["population"] = (f"{year}年人口未到", f"尚无{year}年学龄人口数据")
+    if not ((history.school_year == year) & (history.grade == 9)).any():
+        out["consolidation"] = ("缺九年级人数", f"尚无{year}-{year + 1}学年九年级在校生数")
+    elif not ((history.school_year == year - 8) & (history.grade == 1)).any():
+        out["consolidation"] = ("缺入学时人数", f"尚无{year - 8}-{year - 7}学年一年级在校生数")
+    if not table["aid_eligible"].sum():
+        out["aid_coverage"] = ("无困难学生", "范围内没有家庭经济困难在校生")
+    elif not table["aid_paid_records"].sum():
+        out["aid_coverage"] = (
+            "本学期尚未发放",
+            f"{year}-{year + 1}学年第{scope.term}学期截至{day}尚无生活补助发放记录",
+        )
+    if not table["aid_due"].sum():
+        out["aid_on_time"] = ("尚无到期记录", f"{year}-{year + 1}学年截至{day}尚无到期的资助记录")
+    return out
+
+
 def compute_overview(con: duckdb.DuckDBPyConnection, scope: Scope) -> Overview:
-    """All overview figures for ``scope``.
+    """All overview figures for ``scope``, as they stood on ``scope.as_of``.
 
     Parameters
     ----------
@@ -165,7 +214,8 @@ def compute_overview(con: duckdb.DuckDBPyConnection, scope: Scope) -> Overview:
     -------
     Overview
         Township table (ranked by attention), county totals, the previous
-        week's/year's figures and this term's weekly case trend.
+        week's/year's figures, this term's weekly case trend, and the measures
+        that have no data (``missing``: their values are None, with the reason).
     """
     year = int(scope.school_year)
     base = places.townships(con, scope)[["code", "name", "kind"]]
@@ -173,7 +223,6 @@ def compute_overview(con: duckdb.DuckDBPyConnection, scope: Scope) -> Overview:
     history = places.enrolment_history(con, scope)
     pop = places.population_by_township(con, scope, years=(year, year - 1), ages=schema.COMPULSORY_AGES)
     settings = settings_store.effective_settings(con)  # an administrator's weights count here too
-    window = int(settings["risk"]["absence_window_days"])
     parts = [
         places.schools_by_township(con, scope),
         places.enrolled_by_township(con, scope),
@@ -181,15 +230,22 @@ def compute_overview(con: duckdb.DuckDBPyConnection, scope: Scope) -> Overview:
         _cases_wide(queries.cases_by_township(con, scope, day=scope.as_of)),
         _consolidation(history, year),
         queries.aid_by_township(con, scope),
-        _risk_by_township(risk_inputs_mod.risk_inputs(con, scope, window_days=window), settings),
+        _risk_by_township(risk_inputs_mod.risk_inputs(con, scope, settings=settings), settings),
     ]
     table = base
     for p in parts:
         table = table.merge(p, on="code", how="left")
-    counts = [c for c in _SUMMED if c in table]
+    counts = [c for c in (*_SUMMED, "aid_paid_records") if c in table]
     table[counts] = table[counts].fillna(0).astype("int64")
-    table = rank_by_attention(_rates(table))
+    table = _rates(table)
+    missing = _missing(con, scope, table, history, pop)
+    for m in missing:  # no data is not zero: the table and the map show it as missing
+        if m in ("consolidation", "aid_coverage", "aid_on_time", "population"):
+            table[m] = np.nan
+    table = rank_by_attention(table)
     county = county_totals(table)
+    for m in missing:
+        county[m] = None
 
     prev_cases = _cases_wide(queries.cases_by_township(con, scope, day=last_week))
     prev_hist = history[history.school_year == year - 1]
@@ -213,4 +269,6 @@ def compute_overview(con: duckdb.DuckDBPyConnection, scope: Scope) -> Overview:
         previous=previous,
         trend=trend,
         notes={"last_week": last_week},
+        missing={m: full for m, (_, full) in missing.items()},
+        missing_short={m: short for m, (short, _) in missing.items()},
     )

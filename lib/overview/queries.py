@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from lib.aid import rules as aid
+from lib.core import places
 from lib.core.places import ENROLLED_SQL
 from lib.core.scope import Scope
 from lib.dropout import rules as dropout
@@ -51,23 +52,39 @@ def cases_on_days(con: duckdb.DuckDBPyConnection, scope: Scope, days: list[date]
 
 
 def aid_by_township(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """Aid coverage and on-time-in-full inputs, attributed to the school's township."""
+    """Aid coverage and on-time-in-full inputs on ``scope.as_of``, attributed to the school's township.
+
+    Coverage counts the priority-group students enrolled on that day (the roll as it stood) and,
+    of them, those paid this term's living subsidy by that day; ``aid_paid_records`` (payments of
+    the term made by that day, any student) tells "nothing paid yet" from "nobody covered".
+    """
     where, params = scope.school_where("sc")
+    r = places.as_of(con, scope)
     prio = aid.priority_group_sql("st")
     ontime = aid.on_time_full_sql("a")
+    day = scope.as_of.isoformat()
+    paid_by = "(a.paid_date IS NULL OR a.paid_date <= ?::DATE)"  # paid by that day (no date given: paid)
     cov = con.execute(
         f"SELECT sc.township_code AS code, count(*) AS aid_eligible, "
         f"count(*) FILTER (WHERE EXISTS (SELECT 1 FROM aid_records a WHERE a.student_id = st.student_id "
-        f"AND a.programme = ? AND a.school_year = ? AND a.term = ? AND a.paid_amount > 0)) AS aid_covered "
-        f"FROM students st JOIN schools sc ON sc.code = st.school_code "
+        f"AND a.programme = ? AND a.school_year = ? AND a.term = ? AND a.paid_amount > 0 "
+        f"AND {paid_by})) AS aid_covered "
+        f"FROM {r['students']} st JOIN {r['schools']} sc ON sc.code = st.school_code "
         f"WHERE st.status IN {ENROLLED_SQL} AND {prio} AND {where} GROUP BY 1",
-        [aid.LIVING_SUBSIDY, scope.school_year, scope.term, *params],
+        [aid.LIVING_SUBSIDY, scope.school_year, scope.term, day, *params],
+    ).df()
+    paid = con.execute(
+        f"SELECT sc.township_code AS code, count(*) AS aid_paid_records FROM aid_records a "
+        f"JOIN {r['schools']} sc ON sc.code = a.school_code "
+        f"WHERE a.programme = ? AND a.school_year = ? AND a.term = ? AND a.paid_amount > 0 "
+        f"AND {paid_by} AND {where} GROUP BY 1",
+        [aid.LIVING_SUBSIDY, scope.school_year, scope.term, day, *params],
     ).df()
     pay = con.execute(
         f"SELECT sc.township_code AS code, count(*) AS aid_due, "
         f"count(*) FILTER (WHERE {ontime} AND a.paid_date <= ?::DATE) AS aid_ontime "
-        f"FROM aid_records a JOIN schools sc ON sc.code = a.school_code "
+        f"FROM aid_records a JOIN {r['schools']} sc ON sc.code = a.school_code "
         f"WHERE a.school_year = ? AND a.due_date <= ?::DATE AND {where} GROUP BY 1",
-        [scope.as_of.isoformat(), scope.school_year, scope.as_of.isoformat(), *params],
+        [day, scope.school_year, day, *params],
     ).df()
-    return cov.merge(pay, on="code", how="outer")
+    return cov.merge(paid, on="code", how="outer").merge(pay, on="code", how="outer")

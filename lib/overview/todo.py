@@ -4,7 +4,8 @@ From 控辍保学: suspected dropouts proposed from absences to confirm or dismi
 follow-ups due (within ``due_soon_days``) or overdue, escalations (red: the
 follow-up is overdue long enough to move up the chain), notices due, 六长 to
 complete.  From 学生资助 (when that module offers it): open verification
-tasks (:func:`lib.aid.tasks.todo_items`).  Every line has the same columns so
+tasks (:func:`lib.aid.tasks.todo_items`).  From 小升初: leavers not received by
+their deadline (:func:`lib.roster.transition.todo_items`).  Every line has the same columns so
 the page lists them together, red first.
 """
 
@@ -24,6 +25,7 @@ from lib.dropout import data as dropout_data
 from lib.dropout import ledger as dropout_ledger
 from lib.dropout import rules as dropout
 from lib.roster import actions as roster_actions
+from lib.roster import transition
 
 COLUMNS = [
     "source",
@@ -47,7 +49,7 @@ LABELS: dict[str, str] = {
 }
 KINDS = ("升级督办", "逾期跟进", "待确认", "待发文书", "跟进到期", "待核实", "补齐六长")
 #: The 六长 role a user's role answers for (escalations at that level are theirs).
-ROLE_CHIEF: dict[str, str] = {"county": "教体局局长", "township": "镇长", "school": "校长"}
+ROLE_CHIEF: dict[str, str] = {"county": "教体局局长", "township": "镇长", "school": "校长", "teacher": "师长"}
 
 
 def dropout_items(
@@ -189,6 +191,14 @@ def _roster_items(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     return roster_actions.todo_items(con, scope)[COLUMNS]
 
 
+# ---- 小升初: leavers not received by a school of the county by their deadline
+TRANSITION_KINDS = (transition.TODO_KIND,)
+
+
+def _transition_items(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    return transition.todo_items(con, scope)[COLUMNS]
+
+
 def todo_items(con: duckdb.DuckDBPyConnection, scope: Scope, proposals: pd.DataFrame) -> pd.DataFrame:
     """Every to-do line for ``scope``: 控辍保学 (ledger and ``proposals``) and 学生资助 tasks."""
     permissions.require(scope, "view_named")  # named list: not for planner/admin-only
@@ -202,14 +212,18 @@ def todo_items(con: duckdb.DuckDBPyConnection, scope: Scope, proposals: pd.DataF
         as_of=scope.as_of,
         mask=permissions.masked(scope),
     )
-    parts = [p for p in (mine, _aid_items(con, scope), _roster_items(con, scope)) if len(p)]
+    parts = [
+        p
+        for p in (mine, _aid_items(con, scope), _roster_items(con, scope), _transition_items(con, scope))
+        if len(p)
+    ]
     items = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
     return sort_items(items)
 
 
 def counts(items: pd.DataFrame) -> dict[str, int]:
     """Lines per kind (every kind listed, zero included) plus 合计."""
-    out = {k: int((items["kind"] == k).sum()) for k in (*KINDS, "资助核实", *ROSTER_KINDS)}
+    out = {k: int((items["kind"] == k).sum()) for k in (*KINDS, "资助核实", *ROSTER_KINDS, *TRANSITION_KINDS)}
     out["合计"] = len(items)
     return out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import folium
@@ -25,8 +26,10 @@ MAP_MEASURES: dict[str, str] = {
 
 
 def cards(data: metrics.Overview, *, lang: str = "zh", unknown: frozenset[str] = frozenset()) -> list[Card]:
-    """The headline numbers with their change and exact formula; a measure in ``unknown`` (its
-    data not imported: lib.ops.golive.unknown_measures) reads 未导入, never 0 or 0 %."""
+    """The headline numbers with their change and exact formula.  A measure in ``unknown`` (its
+    data not imported: lib.ops.golive.unknown_measures) reads 未导入; one without data on this
+    date (``data.missing``: e.g. a new school year before its population or first payment) reads
+    暂无数据 with the reason in words; never 0 or 0 %."""
     c, p = dict(data.county), dict(data.previous)
     for m in unknown:
         c[m] = p[m] = None
@@ -35,7 +38,7 @@ def cards(data: metrics.Overview, *, lang: str = "zh", unknown: frozenset[str] =
     def delta(text: str | None, suffix: str) -> str | None:
         return f"{text} {suffix}" if text else None
 
-    return [
+    out = [
         Card(
             t("students", lang),
             fmt.fmt_count(c["students"]),
@@ -83,6 +86,24 @@ def cards(data: metrics.Overview, *, lang: str = "zh", unknown: frozenset[str] =
         ),
         Card(t("at_risk", lang), fmt.fmt_count(c["at_risk"]), None, FORMULAS["at_risk"]),
     ]
+    keys = ("students", "population", "schools", "suspected", "dropouts", "consolidation", "aid_coverage")
+    keys += ("aid_on_time", "at_risk")
+    return [
+        replace(
+            card,
+            value=t("figure_no_data", lang),
+            delta=None,
+            note=data.missing_short.get(key) or data.missing[key],
+            help=f"{data.missing[key]}。\n\n{card.help}",
+        )
+        if key in data.missing and key not in unknown
+        else card
+        for key, card in zip(keys, out, strict=True)
+    ]
+
+
+#: The column that says how many open cases a township has for its size (its colour's reason).
+OPEN_RATE_COLUMN = metrics.MEASURE_LABELS["open_cases_per_1000"] + "(‰)"
 
 
 def _unknown_or(text: str, measure: str, unknown: frozenset[str]) -> str:
@@ -93,25 +114,45 @@ def township_table(
     data: metrics.Overview, *, unknown: frozenset[str] = frozenset()
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """The township table (ranked by attention), its cell colours and its formats; measures in
-    ``unknown`` (not imported) are blank, not 0 and not red."""
+    ``unknown`` (not imported) are blank, not 0 and not red.
+
+    A cell is coloured only by the number it shows: the open cases are judged per 1,000
+    pupils, so that rate has its own column and its own colour (0 cases is never amber).
+    """
     cols = list(metrics.TOWNSHIP_COLUMNS)
     towns = data.townships.copy()
     for m in unknown:
         if m in towns:
             towns[m] = float("nan")
-    data = metrics.Overview(data.scope, towns, data.county, data.previous, data.trend, data.notes)
+    data = replace(data, townships=towns)
     table = data.townships[cols].rename(columns=metrics.TOWNSHIP_COLUMNS)
+    at = table.columns.get_loc(metrics.TOWNSHIP_COLUMNS["dropouts"]) + 1
+    table.insert(at, OPEN_RATE_COLUMN, data.townships["open_cases_per_1000"].to_numpy())
     colours = pd.DataFrame("none", index=table.index, columns=table.columns)
     for m in ("consolidation", "aid_coverage", "aid_on_time"):
         colours[metrics.TOWNSHIP_COLUMNS[m]] = data.townships[m].map(lambda v, m=m: status_colour(m, v))
-    open_colour = data.townships["open_cases_per_1000"].map(lambda v: status_colour("open_cases_per_1000", v))
-    for m in ("suspected", "dropouts"):
-        colours[metrics.TOWNSHIP_COLUMNS[m]] = open_colour
+    colours[OPEN_RATE_COLUMN] = data.townships["open_cases_per_1000"].map(
+        lambda v: status_colour("open_cases_per_1000", v)
+    )
     pct = lambda v: fmt.fmt_pct(v)  # noqa: E731
-    formats = {metrics.TOWNSHIP_COLUMNS[m]: pct for m in ("consolidation", "aid_coverage", "aid_on_time")}
+    formats: dict[str, Any] = {
+        metrics.TOWNSHIP_COLUMNS[m]: pct for m in ("consolidation", "aid_coverage", "aid_on_time")
+    }
     for m in ("students", "population", "schools", "suspected", "dropouts", "at_risk"):
         formats[metrics.TOWNSHIP_COLUMNS[m]] = "{:,}"
+    formats[OPEN_RATE_COLUMN] = lambda v: "—" if pd.isna(v) else f"{v:.2f}"
     return table, colours, formats
+
+
+#: Excel formats of the township table's columns (the briefing's 各乡镇汇总 sheet).
+TOWNSHIP_XLSX_FORMATS: dict[str, str] = {
+    **{metrics.TOWNSHIP_COLUMNS[m]: "pct" for m in ("consolidation", "aid_coverage", "aid_on_time")},
+    **{
+        metrics.TOWNSHIP_COLUMNS[m]: "count"
+        for m in ("students", "population", "schools", "suspected", "dropouts", "at_risk")
+    },
+    OPEN_RATE_COLUMN: "decimal2",
+}
 
 
 def choropleth(data: metrics.Overview, shapes: dict, *, measure: str) -> folium.Map:

@@ -40,6 +40,7 @@ class Card:
     delta: str | None = None
     help: str | None = None
     inverse: bool = False  # a rise is bad (dropouts)
+    note: str | None = None  # why there is no number (shown in words instead of a change)
 
 
 def status_colour(measure: str, value: float | None) -> str:

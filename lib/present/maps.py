@@ -56,8 +56,9 @@ STATUS_COLOURS = {k: v for k, v in STATUS_COLOURS.items() if k != "none"}
 
 OUTLINE = "#333333"
 FONT = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
-#: Leaflet's own prefix links to its website (useless offline); plain text instead.
-ATTRIBUTION_PREFIX = "Leaflet"
+#: Leaflet's own prefix links to its website (useless offline); plain text instead, in Chinese
+#: like everything else on the screen.
+ATTRIBUTION_PREFIX = "地图引擎 Leaflet"
 #: Boundaries drawn here are not a surveyed map (no 审图号): say so on every map.
 DEFAULT_ATTRIBUTION = "行政区划边界仅为示意"
 NO_DATA_LABEL = "无数据"
@@ -152,6 +153,8 @@ class Legend(MacroElement):
 
 def _legend_html(title: str, entries: Sequence[tuple[str, str]]) -> str:
     # Inline styles: st_folium passes only part of the page header, inline survives everywhere.
+    # A <details> element: a click on the title folds the legend away, so that nothing under it
+    # (a school in the corner) is ever out of reach.
     rows = "".join(
         '<div style="display:flex;align-items:center;gap:6px;margin:2px 0">'
         f'<span class="edu-legend-swatch" style="display:inline-block;width:14px;height:14px;'
@@ -160,14 +163,232 @@ def _legend_html(title: str, entries: Sequence[tuple[str, str]]) -> str:
         for colour, label in entries
     )
     return (
-        '<div style="background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;'
-        f'box-shadow:0 1px 4px rgba(0,0,0,0.3);font:12px/1.3 {html_lib.escape(FONT)};color:#222">'
-        f'<div class="edu-legend-title" style="font-weight:600;margin-bottom:4px">{html_lib.escape(title)}</div>'
-        f"{rows}</div>"
+        '<details open class="edu-legend" style="background:rgba(255,255,255,0.92);padding:6px 8px;'
+        "border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,0.3);"
+        f'font:12px/1.3 {html_lib.escape(FONT)};color:#222">'
+        '<summary class="edu-legend-title" style="font-weight:600;margin-bottom:4px;cursor:pointer" '
+        f'title="点击收起/展开图例">{html_lib.escape(title)}</summary>'
+        f"{rows}</details>"
     )
 
 
 # ---------------------------------------------------------------- the map
+
+
+#: Type size of area names on a map (px), by medium (as lib.present.charts.SIZES).
+LABEL_SIZES: dict[str, int] = {"screen": 12, "slide": 15, "print": 12}
+
+
+def map_css(label_size: int = LABEL_SIZES["screen"]) -> str:
+    """The maps' own stylesheet: white background, the house font, area names with a white halo
+    (never clickable), and on paper no zoom buttons or layer switch (nothing to click there)."""
+    halo = ",".join(f"{x}px {y}px 0 #fff" for x in (-1, 0, 1) for y in (-1, 0, 1) if x or y)
+    return (
+        f".leaflet-container{{background:#ffffff;font-family:{FONT}}}"
+        ".edu-area-label{pointer-events:none !important;background:none;border:none}"
+        f".edu-area-label div{{position:absolute;transform:translate(-50%,-50%);white-space:nowrap;"
+        f"font:600 {label_size}px/1.15 {FONT};color:#1a1a1a;text-align:center;"
+        f"text-shadow:{halo},0 0 4px #fff;pointer-events:none}}"
+        ".edu-legend summary{list-style:none}.edu-legend summary::-webkit-details-marker{display:none}"
+        ".edu-legend summary::after{content:' ▾';color:#777}"
+        ".edu-legend:not([open]) summary::after{content:' ▸'}"
+        ".edu-legend:not([open]) summary{margin-bottom:0 !important}"
+        "@media print{.leaflet-control-zoom,.leaflet-control-layers,.leaflet-bar,"
+        ".leaflet-control-attribution a{display:none !important}"
+        ".edu-legend summary::after{content:''}}"
+    )
+
+
+def _wrap_name(name: str, *, per_line: int = 5) -> list[str]:
+    """A long area name on two or three short lines (农村改革发展综合试验核心区)."""
+    if len(name) <= per_line + 1:
+        return [name]
+    lines = math.ceil(len(name) / per_line)
+    width = math.ceil(len(name) / lines)
+    return [name[i : i + width] for i in range(0, len(name), width)]
+
+
+def label_points(geojson: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
+    """``code -> (lon, lat)`` where an area's name is written: the point of its largest part
+    farthest from the edge (a pole of inaccessibility), so the name sits inside the area."""
+    import shapely
+    from shapely.ops import polylabel
+
+    out: dict[str, tuple[float, float]] = {}
+    for feature in geojson.get("features", []):
+        props = feature.get("properties") or {}
+        code = str(props.get("code", feature.get("id", "")))
+        geom = shapely.geometry.shape(feature["geometry"])
+        if geom.is_empty:
+            continue
+        parts = list(getattr(geom, "geoms", [geom]))
+        largest = max(parts, key=lambda g: g.area)
+        if largest.geom_type != "Polygon":
+            point = largest.representative_point()
+        else:
+            span = max(largest.bounds[2] - largest.bounds[0], largest.bounds[3] - largest.bounds[1])
+            point = polylabel(largest, tolerance=max(span / 200, 1e-6))
+        out[code] = (round(point.x, 5), round(point.y, 5))
+    return out
+
+
+class AreaLabels(MacroElement):
+    """Area names written on the map at :func:`label_points`, as text that is never clickable
+    (the schools under a name stay clickable) and carries no data but the name.
+
+    The names sit in a pane of their own above the markers (a school never hides a name) that
+    lets every click through.  Where two names would overlap, the smaller area's name waits
+    for a closer zoom (checked again after each zoom), so what is written can be read.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var pane = map.getPane("eduLabels") || map.createPane("eduLabels");
+            pane.style.zIndex = 620;
+            pane.style.pointerEvents = "none";
+            var labels = {{ this.points|tojson }}.map(function (p) {
+                var icon = L.divIcon({html: "<div>" + p.text + "</div>", iconSize: [0, 0],
+                                      className: "edu-area-label"});
+                return L.marker([p.lat, p.lon], {icon: icon, interactive: false, keyboard: false,
+                                                 pane: "eduLabels"}).addTo(map);
+            });
+            function declutter() {
+                var shown = [];
+                labels.forEach(function (m) {
+                    var el = m.getElement();
+                    if (!el || !el.firstChild) { return; }
+                    el.style.visibility = "visible";
+                    var r = el.firstChild.getBoundingClientRect();
+                    var hit = shown.some(function (s) {
+                        return r.left < s.right + 2 && r.right > s.left - 2 &&
+                               r.top < s.bottom + 1 && r.bottom > s.top - 1;
+                    });
+                    if (hit) { el.style.visibility = "hidden"; } else { shown.push(r); }
+                });
+            }
+            map.on("zoomend moveend resize", declutter);
+            map.whenReady(function () { setTimeout(declutter, 0); });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, points: Sequence[Mapping[str, Any]]) -> None:
+        super().__init__()
+        self._name = "AreaLabels"
+        self.points = [dict(p) for p in points]
+
+
+#: Most areas a map names (beyond that, villages say: the tooltip names them).
+MAX_LABELS = 60
+
+
+def add_area_labels(
+    m: folium.Map, geojson: Mapping[str, Any], *, names: Mapping[str, str] | None = None, base: str = "none"
+) -> int:
+    """Write each area's name on ``m`` (townships: every choropleth names them); returns how many.
+
+    ``names`` overrides the features' ``name`` property; maps of more than :data:`MAX_LABELS`
+    areas get none (the tooltip names an area there).
+    """
+    features = geojson.get("features", [])
+    if not features or len(features) > MAX_LABELS:
+        return 0
+    where = label_points(geojson)
+    points = []
+    for feature in features:
+        props = feature.get("properties") or {}
+        code = str(props.get("code", feature.get("id", "")))
+        name = html_lib.unescape(str((names or {}).get(code) or props.get("name") or ""))
+        if not name or code not in where:
+            continue
+        lon, lat = shift_coords(*where[code], base)
+        text = "<br>".join(html_lib.escape(line) for line in _wrap_name(name))
+        area = _area(feature.get("geometry") or {})
+        points.append({"lat": round(float(lat), 5), "lon": round(float(lon), 5), "text": text, "area": area})
+    points.sort(key=lambda p: -p["area"])  # the larger area keeps its name where two collide
+    for p in points:
+        del p["area"]
+    AreaLabels(points).add_to(m)
+    return len(points)
+
+
+def _area(geometry: Mapping[str, Any]) -> float:
+    import shapely
+
+    return float(shapely.geometry.shape(geometry).area) if geometry else 0.0
+
+
+#: Leaflet's control corners, in the order a legend is tried.
+LEGEND_CORNERS = ("bottomright", "bottomleft", "topright", "topleft")
+#: Height (px) the map's own controls take in each corner: zoom buttons top left, the scale bar
+#: bottom left, the credit bottom right (a layer switch top right is the caller's to add).
+CORNER_USED: dict[str, float] = {"topleft": 80, "topright": 0, "bottomleft": 34, "bottomright": 22}
+
+
+def legend_size(title: str, entries: Sequence[tuple[str, str]]) -> tuple[int, int]:
+    """The size (px) a :class:`Legend` takes on the map, roughly: a line per entry."""
+    longest = max([len(title)] + [len(label) for _, label in entries])
+    return min(300, 12 * longest + 40), 30 + 19 * len(entries)
+
+
+def legend_corner(
+    geojson: Mapping[str, Any] | None,
+    points: Sequence[tuple[float, float]] = (),
+    *,
+    view_px: tuple[int, int] = (800, 560),
+    legend_px: tuple[int, int] = (210, 130),
+    used: Mapping[str, float] | None = None,
+    corners: Sequence[str] = LEGEND_CORNERS,
+) -> str:
+    """The corner where a legend covers least: of the areas (their share under the legend box)
+    and above all of the points (schools, each one worth a whole box of area: a school under
+    a legend cannot be clicked).
+
+    The map is assumed fitted to ``geojson`` in a ``view_px`` frame (Leaflet's fit_bounds:
+    the data's extent stretched to the frame's shape); ``legend_px`` is the legend's size
+    (:func:`legend_size`); ``used`` the height already taken in a corner (controls, another
+    legend: Leaflet stacks what shares a corner), on top of :data:`CORNER_USED`.
+    """
+    import shapely
+
+    taken = {**CORNER_USED, **(used or {})}
+    features = (geojson or {}).get("features", [])
+    if not features:
+        return corners[0]
+    shapes = [shapely.geometry.shape(f["geometry"]) for f in features if f.get("geometry")]
+    area = shapely.union_all(shapes)
+    (south, west), (north, east) = geojson_bounds(geojson)
+    # degrees to a flat frame (longitude shrinks with the cosine of the latitude)
+    kx = math.cos(math.radians((south + north) / 2))
+    w, h = (east - west) * kx, north - south
+    scale = min(view_px[0] / max(w, 1e-9), view_px[1] / max(h, 1e-9))  # px per flat degree
+    half_w, half_h = view_px[0] / scale / 2 / kx, view_px[1] / scale / 2
+    cx, cy = (west + east) / 2, (south + north) / 2
+    box_w, box_h = legend_px[0] / scale / kx, legend_px[1] / scale
+    pad = 10 / scale  # Leaflet's margin around a control
+
+    def box(corner: str) -> Any:
+        offset = taken.get(corner, 0) / scale + pad
+        x0 = cx + half_w - box_w - pad / kx if corner.endswith("right") else cx - half_w + pad / kx
+        y0 = cy + half_h - offset - box_h if corner.startswith("top") else cy - half_h + offset
+        return shapely.box(x0, y0, x0 + box_w, y0 + box_h)
+
+    def cost(corner: str) -> float:
+        b = box(corner)
+        if b.bounds[1] < cy - half_h or b.bounds[3] > cy + half_h:
+            return math.inf  # the corner is full: the legend would run off the map
+        covered = area.intersection(b).area / max(b.area, 1e-12)
+        hidden = sum(1 for lon, lat in points if b.contains(shapely.Point(lon, lat)))
+        return covered + hidden
+
+    return min(corners, key=cost)
+
+
+# ---------------------------------------------------------------- the map (builders)
 
 
 def offline_map(
@@ -209,10 +430,7 @@ def offline_map(
     m = folium.Map(location=list(location), zoom_start=zoom_start, control_scale=False, **kw)
     m.default_js = vendor_js(static_url)
     m.default_css = vendor_css(static_url)
-    m.get_root().header.add_child(
-        Element(f"<style>.leaflet-container{{background:#ffffff;font-family:{FONT}}}</style>"),
-        name="edu_map_style",
-    )
+    m.get_root().header.add_child(Element(f"<style>{map_css()}</style>"), name="edu_map_style")
     _Corners(ATTRIBUTION_PREFIX, attribution, scale=scale).add_to(m)
     return m
 
@@ -424,10 +642,13 @@ def build_choropleth(
     area_label: str = "乡镇",
     value_label: str | None = None,
     no_data_label: str = NO_DATA_LABEL,
-    legend_position: str = "bottomright",
+    legend_position: str = "auto",
     static_url: str = STATIC_URL,
+    area_names: bool = True,
+    points: Sequence[tuple[float, float]] = (),
+    label_size: int | None = None,
 ) -> folium.Map:
-    """Areas coloured by a value, with a tooltip, the county outline and a legend.
+    """Areas coloured by a value, with a tooltip, the county outline, the areas' names and a legend.
 
     Parameters
     ----------
@@ -458,11 +679,18 @@ def build_choropleth(
         Tooltip label of the value (a shorter title); default ``title``.
     no_data_label : str, default :data:`NO_DATA_LABEL`
         Legend and tooltip text for no data.
-    legend_position : str, default "bottomright"
-        A Leaflet control corner ("topright", "bottomleft", ...): choose the
-        emptiest corner of the area's shape.
+    legend_position : str, default "auto"
+        A Leaflet control corner ("topright", "bottomleft", ...), or ``auto``: the
+        corner where the legend covers least of the areas and of ``points``
+        (:func:`legend_corner`).  The legend folds away on a click, wherever it is.
     static_url : str, default :data:`STATIC_URL`
         See :func:`offline_map`.
+    area_names : bool, default True
+        Write each area's name on the map (:func:`add_area_labels`; up to :data:`MAX_LABELS`).
+    points : sequence of (lon, lat)
+        Markers the caller adds afterwards (schools): the legend keeps clear of them.
+    label_size : int, optional
+        Type size of the names (px; default :data:`LABEL_SIZES` ``["screen"]``; a slide wants 15).
 
     Returns
     -------
@@ -489,6 +717,8 @@ def build_choropleth(
 
     # Quarter zoom steps let fit_bounds fill the frame instead of leaving up to half of it empty.
     m = offline_map(location=centre, zoom_start=10, static_url=static_url, zoom_snap=0.25, zoom_delta=0.5)
+    if label_size:
+        m.get_root().header.add_child(Element(f"<style>{map_css(label_size)}</style>"), name="edu_map_style")
     folium.GeoJson(
         layer_data,
         name=title,
@@ -506,9 +736,13 @@ def build_choropleth(
             outline, name="边界", style_function=_outline_style, interactive=False, control=False
         ).add_to(m)
 
+    if area_names:
+        add_area_labels(m, geojson, names=labels)
     entries = _legend_entries(colors, bins, format_value, right=right, lo=lo, hi=hi)
     if GREY in fills.values():
         entries.append((GREY, no_data_label))
+    if legend_position == "auto":
+        legend_position = legend_corner(geojson, points, legend_px=legend_size(title, entries))
     Legend(title, entries, position=legend_position).add_to(m)
     m.fit_bounds(bounds, padding=(12, 12))
     return m
@@ -683,6 +917,23 @@ def school_icon_html(level: str, colour: str, size: int) -> str:
     )
 
 
+def closed_school_icon_html(level: str, size: int) -> str:
+    """A closed school in a scenario: its level's shape, hollow and grey, crossed out in red."""
+    shape = LEVEL_SHAPES.get(level, "border-radius:50%")
+    return (
+        f'<div class="edu-school edu-closed" style="position:relative;width:{size}px;height:{size}px">'
+        f'<div style="width:{size}px;height:{size}px;background:#f2f2f2;border:2px dashed #555;{shape};'
+        'box-sizing:border-box"></div>'
+        f'<svg viewBox="0 0 10 10" style="position:absolute;left:-3px;top:-3px;width:{size + 6}px;'
+        f'height:{size + 6}px;overflow:visible">'
+        f'<path d="M1 1L9 9M9 1L1 9" stroke="{RED}" stroke-width="1.8" stroke-linecap="round"/></svg></div>'
+    )
+
+
+#: Legend entry of a closed school (a scenario map).
+CLOSED_LABEL = "✕ 已撤并(方案)"
+
+
 def school_marker_size(enrolled: float) -> int:
     """Marker width in pixels: grows with the square root of enrolment, 10-28 px."""
     return int(np.clip(8 + math.sqrt(max(float(enrolled), 0.0)) * 0.55, 10, 28))
@@ -781,8 +1032,11 @@ def build_layout_map(
     tianditu_key: str | None = None,
     show: Sequence[str] = ("schools", "children", "out_of_reach"),
     static_url: str = STATIC_URL,
+    closed: Any = None,
+    view_px: tuple[int, int] = (680, 560),
 ) -> folium.Map:
-    """The 学校布局 map: township choropleth, schools, children by village, reach and catchments.
+    """The 学校布局 map: township choropleth and names, schools, children by village, reach and
+    catchments; in a scenario, the schools it closes drawn crossed out where they stood.
 
     Parameters
     ----------
@@ -811,6 +1065,13 @@ def build_layout_map(
     show : sequence of str
         Layers shown at first (the others can be switched on in the layer control):
         ``schools``, ``children``, ``out_of_reach``, ``rings``, ``catchment``.
+    closed : pandas.DataFrame, optional
+        Schools a scenario closes (``name``, ``level``, ``lon``, ``lat``, optionally
+        ``enrolled``, the pupils it had): drawn hollow and crossed out, with a tooltip saying
+        so, never simply left off (a planner must see what a plan takes away).
+    view_px : (int, int)
+        The map's usual size on the page (px): the legends go to the corners where they
+        cover least at that size (:func:`legend_corner`).
 
     Returns
     -------
@@ -931,17 +1192,57 @@ def build_layout_map(
         group = folium.FeatureGroup(name=f"学校：{level}", show="schools" in show)
         PointLayer(points[level], kind="school").add_to(group)
         group.add_to(m)
+    gone = _closed_points(closed, base)
+    if gone:
+        group = folium.FeatureGroup(name="已撤并的学校(方案)", show=True)
+        PointLayer(gone, kind="school").add_to(group)
+        group.add_to(m)
 
+    add_area_labels(m, townships, base=base)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     entries = _legend_entries(colors, bins, format_value, right=False, lo=lo, hi=hi)
     if GREY in fills.values():
         entries.append((GREY, NO_DATA_LABEL))
-    Legend(measure_title, entries, position="bottomleft").add_to(m)
-    Legend(
-        "学校(形状=类型，大小=在校生)",
-        [(SCHOOL_STATUS_COLOURS[k], SCHOOL_STATUS_LABELS[k]) for k in SCHOOL_STATUS_COLOURS]
-        + [("#ffffff", " ".join(LEVEL_SYMBOL_NAMES[x] for x in ("小学", "教学点", "初中", "九年一贯制")))],
-        position="bottomright",
-    ).add_to(m)
+    where = list(zip(schools["lon"].astype(float), schools["lat"].astype(float), strict=True))
+    school_entries = [(SCHOOL_STATUS_COLOURS[k], SCHOOL_STATUS_LABELS[k]) for k in SCHOOL_STATUS_COLOURS]
+    if gone:
+        school_entries.append(("#f2f2f2", CLOSED_LABEL))
+    school_entries.append(
+        ("#ffffff", " ".join(LEVEL_SYMBOL_NAMES[x] for x in ("小学", "教学点", "初中", "九年一贯制")))
+    )
+    school_title = "学校(形状=类型，大小=在校生)"
+    # the two legends where they hide the fewest schools: the larger first, then the other
+    # (possibly stacked in the same corner); the layer switch holds the top right
+    used = {"topright": 50.0}
+    size = legend_size(school_title, school_entries)
+    school_corner = legend_corner(townships, where, view_px=view_px, legend_px=size, used=used)
+    used[school_corner] = used.get(school_corner, CORNER_USED[school_corner]) + size[1] + 10
+    measure_size = legend_size(measure_title, entries)
+    measure_corner = legend_corner(townships, where, view_px=view_px, legend_px=measure_size, used=used)
+    Legend(measure_title, entries, position=measure_corner).add_to(m)
+    Legend(school_title, school_entries, position=school_corner).add_to(m)
     m.fit_bounds(bounds, padding=(12, 12))
     return m
+
+
+def _closed_points(closed: Any, base: str) -> list[dict[str, Any]]:
+    """PointLayer data of the schools a scenario closes (crossed out, with a tooltip)."""
+    if closed is None or len(closed) == 0:
+        return []
+    lon, lat = shift_coords(closed["lon"].to_numpy(float), closed["lat"].to_numpy(float), base)
+    out = []
+    for i, row in enumerate(closed.itertuples()):
+        level = str(row.level)
+        size = school_marker_size(getattr(row, "enrolled", 0) or 0)
+        had = getattr(row, "enrolled", None)
+        pupils = "" if had is None or _missing(had) else f" · 原在校 {int(had):,}"
+        out.append(
+            {
+                "lat": round(float(lat[i]), 5),
+                "lon": round(float(lon[i]), 5),
+                "size": size,
+                "tip": f"已撤并(方案)：{html_lib.escape(str(row.name))}<br>{html_lib.escape(level)}{pupils}",
+                "html": closed_school_icon_html(level, size),
+            }
+        )
+    return out

@@ -1,18 +1,19 @@
 """Back-test of the 重点关注学生 score on the store's history (model card: docs/risk.md).
 
-For each past term with a following term, the students enrolled in that term's
-snapshot are scored from data dated on or before the term's last day (the
-cut-off) only; the outcome is a dropout case reported after the cut-off and up
-to the end of the next term (or ``as_of``).  Precision and recall of the top k
-are reported overall and by group, for the rules and, beside them, for a
-logistic regression trained on the previous fold (whose outcomes are all known
-by the cut-off, so it too sees no later data).
+For each past term with data and a following term, the students enrolled at the term's last
+school day (the cut-off) are scored from data as it stood then: registered attributes from the
+change log (:func:`lib.core.history.students_as_of`), absences, cases and payments dated on or
+before the cut-off.  The outcome is a dropout case reported after the cut-off and up to the end
+of the next term (or ``as_of``).  Reported per fold and model: AUC, precision and recall of the
+top k, and calibration by band; the models are the rules, a logistic regression trained on the
+previous fold (whose outcomes are all known by the cut-off, so it too sees no later data), and
+two simple baselines with the same weights (absence only; the seed's four risks only).
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -20,18 +21,24 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib.aid import rules as aid
-from lib.core.places import ENROLLED_SQL
+from lib.core import history
 from lib.core.scope import Scope
+from lib.risk import inputs as risk_inputs
 from lib.risk import score as risk
 
-MODELS = {"rules": "规则评分", "logistic": "逻辑回归"}
+#: Model codes (JSON, CLI) -> Chinese names (the page).
+MODELS = {
+    "rules": "规则评分",
+    "logistic": "逻辑回归",
+    "baseline_absence": "基线：仅看缺勤",
+    "baseline_seed4": "基线：四类风险",
+}
 GROUPS = {"left_behind": "留守", "disability": "残疾", "sex": "性别", "township": "乡镇"}
 
 
 @dataclass(frozen=True)
 class Fold:
-    """One back-test step: the term whose snapshot is scored, its cut-off and the outcome window."""
+    """One back-test step: the term whose end is scored, its cut-off and the outcome window."""
 
     school_year: int
     term: int
@@ -44,76 +51,54 @@ class Fold:
 
 
 def folds(con: duckdb.DuckDBPyConnection, *, as_of: date) -> list[Fold]:
-    """Terms with a snapshot and a following term, whose cut-off is before ``as_of``."""
+    """Terms with data (a roll at the cut-off, from the change log or a term snapshot, and
+    absences recorded in the term) and a following term, whose cut-off is before ``as_of``."""
     terms = con.execute(
-        "SELECT c.school_year, c.term, max(c.day) AS last_day FROM school_calendar c "
-        "WHERE c.is_school_day AND (c.school_year, c.term) IN (SELECT DISTINCT school_year, term FROM enrolments) "
-        "GROUP BY 1, 2 ORDER BY 1, 2"
+        "SELECT c.school_year, c.term, min(c.day) AS first_day, max(c.day) AS last_day FROM school_calendar c "
+        "WHERE c.is_school_day GROUP BY 1, 2 ORDER BY 1, 2"
     ).fetchall()
-    return [
-        Fold(int(y), int(t), last, min(nxt[2], as_of))
-        for (y, t, last), nxt in itertools.pairwise(terms)
-        if last < as_of
-    ]
+    snap = {
+        (int(y), int(t))
+        for y, t in con.execute("SELECT DISTINCT school_year, term FROM enrolments").fetchall()
+    }
+    out = []
+    for (y, t, first, last), nxt in itertools.pairwise(terms):
+        if last >= as_of:
+            continue
+        has_roll = history.has_history(con, last) or (int(y), int(t)) in snap
+        has_absences = con.execute(
+            "SELECT count(*) > 0 FROM (SELECT 1 FROM absences WHERE day BETWEEN ?::DATE AND ?::DATE LIMIT 1)",
+            [first.isoformat(), last.isoformat()],
+        ).fetchone()[0]
+        if has_roll and has_absences:
+            out.append(Fold(int(y), int(t), last, min(nxt[3], as_of)))
+    return out
 
 
-def inputs_at(con: duckdb.DuckDBPyConnection, scope: Scope, fold: Fold, *, window_days: int) -> pd.DataFrame:
-    """Risk inputs for the students enrolled in ``fold``'s snapshot, from data dated on or
-    before ``fold.cutoff`` only, plus ``sex`` and ``code`` (the school's township) for groups.
-
-    Registered attributes (poverty, disability, care flags, learning difficulty) are
-    read as they stand: the store keeps no history of them (see docs/risk.md).
-    """
-    where, params = scope.school_where("sc")
-    prio = aid.priority_group_sql("st")
-    cut = fold.cutoff.isoformat()
-    return con.execute(
-        f"""
-        WITH days AS (
-            SELECT day, row_number() OVER (ORDER BY day DESC) AS k FROM school_calendar
-            WHERE is_school_day AND day <= ?::DATE
-        ), unexcused AS (
-            SELECT a.student_id, count(*) FILTER (WHERE d.k <= ?) AS recent,
-                   count(*) FILTER (WHERE d.k > ? AND d.k <= 2 * ?) AS prior
-            FROM absences a JOIN days d ON d.day = a.day
-            WHERE NOT a.excused AND a.day <= ?::DATE GROUP BY 1
-        ), paid AS (
-            SELECT DISTINCT student_id FROM aid_records
-            WHERE programme = ? AND school_year = ? AND term = ? AND paid_amount > 0 AND paid_date <= ?::DATE
-        )
-        SELECT e.student_id, sc.township_code AS code, e.school_code, e.grade, st.sex, st.boarding,
-               st.learning_difficulty, st.score_trend, st.disability, st.disabled_parent,
-               st.poverty_category, st.left_behind, st.orphan, st.unsupported, st.prisoner_child,
-               2 * 6371.0088 * asin(sqrt(
-                   pow(sin(radians(sc.lat - v.lat) / 2), 2)
-                   + cos(radians(v.lat)) * cos(radians(sc.lat)) * pow(sin(radians(sc.lon - v.lon) / 2), 2)
-               )) AS home_km,
-               coalesce(u.recent, 0) AS unexcused_recent, coalesce(u.prior, 0) AS unexcused_prior,
-               ({prio} AND p.student_id IS NULL) AS aid_gap
-        FROM enrolments e
-        JOIN students st ON st.student_id = e.student_id
-        JOIN schools sc ON sc.code = e.school_code
-        LEFT JOIN villages v ON v.code = st.village_code
-        LEFT JOIN unexcused u ON u.student_id = e.student_id
-        LEFT JOIN paid p ON p.student_id = e.student_id
-        WHERE e.school_year = ? AND e.term = ? AND e.status IN {ENROLLED_SQL} AND {where}
-        ORDER BY e.student_id
-        """,
-        [
-            cut,
-            window_days,
-            window_days,
-            window_days,
-            cut,
-            aid.LIVING_SUBSIDY,
-            fold.school_year,
-            fold.term,
-            cut,
-            fold.school_year,
-            fold.term,
-            *params,
-        ],
+def roll_at(con: duckdb.DuckDBPyConnection, fold: Fold) -> tuple[pd.DataFrame, str]:
+    """The roll at the fold's cut-off and where it came from: ``history`` (the change log, as
+    it stood that day) or ``snapshot`` (the term's enrolments with today's attributes: a
+    fallback for stores without a change log, which the model card flags)."""
+    if history.has_history(con, fold.cutoff):
+        return history.students_as_of(con, fold.cutoff), "history"
+    cols = [c for c in risk_inputs.ROLL_COLUMNS if c not in ("student_id", "grade", "school_code", "status")]
+    roll = con.execute(
+        f"SELECT e.student_id, e.grade, e.school_code, e.status, {', '.join('st.' + c for c in cols)} "
+        "FROM enrolments e JOIN students st ON st.student_id = e.student_id WHERE e.school_year = ? AND e.term = ?",
+        [fold.school_year, fold.term],
     ).df()
+    return roll, "snapshot"
+
+
+def inputs_at(
+    con: duckdb.DuckDBPyConnection, scope: Scope, fold: Fold, settings: dict[str, Any]
+) -> pd.DataFrame:
+    """Risk inputs for the students enrolled at ``fold``'s cut-off, from data as it stood then
+    (with the criteria of the fold's school year), plus ``sex`` and ``code`` for the groups."""
+    roll, _ = roll_at(con, fold)
+    return risk_inputs.inputs_on(
+        con, scope, fold.cutoff, risk.criteria_for(settings, fold.school_year), roll=roll
+    )
 
 
 def outcomes(con: duckdb.DuckDBPyConnection, fold: Fold) -> set[str]:
@@ -131,17 +116,17 @@ def outcomes(con: duckdb.DuckDBPyConnection, fold: Fold) -> set[str]:
 
 # ------------------------------------------------------------------ models
 def features(inputs: pd.DataFrame, settings: dict[str, Any]) -> np.ndarray:
-    """The learned model's features: the rules' six sub-scores (0-1)."""
+    """The learned model's features: the rules' sub-scores (absence ones unbounded)."""
     return risk._sub_scores(inputs, settings)[list(risk.FACTORS)].to_numpy()
 
 
 def fit_logistic(inputs: pd.DataFrame, y: np.ndarray, settings: dict[str, Any]) -> Any:
     """A class-balanced logistic regression on :func:`features`; None when ``y`` has one class."""
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import LogisticRegression  # heavy: only when a model is fitted
 
     if len(set(y.tolist())) < 2:
         return None
-    return LogisticRegression(class_weight="balanced", max_iter=1000).fit(features(inputs, settings), y)
+    return LogisticRegression(class_weight="balanced", max_iter=2000).fit(features(inputs, settings), y)
 
 
 def logistic_scores(model: Any, inputs: pd.DataFrame, settings: dict[str, Any]) -> np.ndarray:
@@ -149,8 +134,9 @@ def logistic_scores(model: Any, inputs: pd.DataFrame, settings: dict[str, Any]) 
     return np.round(model.predict_proba(features(inputs, settings))[:, 1] * 100, 1)
 
 
-def rank_scores(inputs: pd.DataFrame, settings: dict[str, Any]) -> np.ndarray:
-    return risk.score_students(inputs, settings=settings, max_reasons=0)["score"].to_numpy()
+def rank_scores(inputs: pd.DataFrame, settings: dict[str, Any], model: str = "rules") -> np.ndarray:
+    """A rule model's scores (:func:`lib.risk.score.model_scores`)."""
+    return risk.model_scores(inputs, settings, model)
 
 
 # ------------------------------------------------------------------ measures
@@ -167,6 +153,25 @@ def top_k_measures(scores: np.ndarray, y: np.ndarray, k: int) -> dict[str, float
         "recall": hits / positives if positives else float("nan"),
         "base_rate": positives / len(y) if len(y) else float("nan"),
     }
+
+
+def auc(scores: np.ndarray, y: np.ndarray) -> float:
+    """Area under the ROC curve (the chance that a random dropout outranks a random stayer;
+    ties count half), by the rank-sum formula; NaN without both classes."""
+    y = np.asarray(y).astype(bool)
+    pos, neg = int(y.sum()), int((~y).sum())
+    if pos == 0 or neg == 0:
+        return float("nan")
+    ranks = pd.Series(np.asarray(scores, dtype=float)).rank(method="average").to_numpy()
+    return float((ranks[y].sum() - pos * (pos + 1) / 2) / (pos * neg))
+
+
+def calibration(bands: np.ndarray, y: np.ndarray) -> pd.DataFrame:
+    """Per band (高/中/低): students, dropouts and the observed dropout rate."""
+    df = pd.DataFrame({"band": bands, "y": y})
+    out = df.groupby("band")["y"].agg(students="size", dropouts="sum").reindex(list(risk.BANDS), fill_value=0)
+    out["rate"] = out["dropouts"] / out["students"].where(out["students"] > 0)
+    return out.reset_index()
 
 
 def group_measures(scores: np.ndarray, y: np.ndarray, groups: pd.Series, k: int) -> pd.DataFrame:
@@ -199,64 +204,86 @@ def _group_series(inputs: pd.DataFrame, name: str, towns: dict[str, str]) -> pd.
 
 @dataclass
 class Backtest:
-    """Results: ``overall`` (fold, model, k, precision, recall ...) and ``groups``."""
+    """Results: ``overall`` (fold, model, k, precision, recall, auc ...), ``groups``,
+    ``calibration`` (fold, band, students, dropouts, rate), the folds scored, the folds left
+    out (no dropout after the cut-off: nothing to measure) and where each roll came from."""
 
     overall: pd.DataFrame
     groups: pd.DataFrame
     folds: list[Fold]
+    calibration: pd.DataFrame = field(default_factory=pd.DataFrame)
+    skipped: list[Fold] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
 
 
 def run_backtest(con: duckdb.DuckDBPyConnection, scope: Scope, settings: dict[str, Any]) -> Backtest:
-    """Score each fold from data before its cut-off; measure top-k precision and recall.
+    """Score each fold from data as it stood at its cut-off; measure AUC, top-k precision and
+    recall and calibration, for the rules, the logistic regression and the two baselines.
 
     The logistic regression of fold i is trained on fold i-1 (features at that cut-off,
-    outcomes up to its horizon, which is fold i's cut-off): it sees no later data.
+    outcomes up to its horizon, which is fold i's cut-off): it sees no later data.  A fold
+    with no dropout after its cut-off is left out (``skipped``).
     """
-    window = int(settings["risk"]["absence_window_days"])
     ks = [int(k) for k in settings["risk"].get("backtest_k", [50])]
     towns = dict(con.execute("SELECT code, name FROM townships").fetchall())
-    rows, group_rows = [], []
-    previous: tuple[pd.DataFrame, np.ndarray] | None = None
-    fs = folds(con, as_of=scope.as_of)
-    for fold in fs:
-        inputs = inputs_at(con, scope, fold, window_days=window)
-        ys = outcomes(con, fold)
-        y = inputs["student_id"].isin(ys).to_numpy().astype(int)
-        ranked = {"rules": rank_scores(inputs, settings)}
+    rows, group_rows, calib = [], [], []
+    previous: tuple[pd.DataFrame, np.ndarray, dict[str, Any]] | None = None
+    used, skipped, sources = [], [], {}
+    for fold in folds(con, as_of=scope.as_of):
+        fold_settings = risk.criteria_for(settings, fold.school_year)
+        _, sources[fold.label] = roll_at(con, fold)
+        inputs = inputs_at(con, scope, fold, settings)
+        y = inputs["student_id"].isin(outcomes(con, fold)).to_numpy().astype(int)
+        ranked = {
+            m: rank_scores(inputs, fold_settings, m) for m in ("rules", "baseline_absence", "baseline_seed4")
+        }
         if previous is not None:
-            model = fit_logistic(previous[0], previous[1], settings)
+            model = fit_logistic(previous[0], previous[1], previous[2])
             if model is not None:
-                ranked["logistic"] = logistic_scores(model, inputs, settings)
-        previous = (inputs, y)
-        for name, scores in ranked.items():
+                ranked["logistic"] = logistic_scores(model, inputs, previous[2])
+        previous = (inputs, y, fold_settings)
+        if y.sum() == 0:
+            skipped.append(fold)
+            continue
+        used.append(fold)
+        for name in MODELS:
+            if name not in ranked:
+                continue
+            scores = ranked[name]
+            area = auc(scores, y)
             for k in ks:
                 rows.append(
                     {
                         "fold": fold.label,
                         "cutoff": fold.cutoff,
                         "horizon": fold.horizon,
-                        "model": MODELS[name],
+                        "model": name,
                         "students": len(y),
                         **top_k_measures(scores, y, k),
+                        "auc": round(area, 4),
                     }
                 )
             k = max(ks)
             for gname, glabel in GROUPS.items():
                 gm = group_measures(scores, y, _group_series(inputs, gname, towns), k)
-                group_rows.append(gm.assign(fold=fold.label, model=MODELS[name], dimension=glabel, k=k))
+                group_rows.append(gm.assign(fold=fold.label, model=name, dimension=glabel, k=k))
+        bands = risk.score_students(inputs, settings=fold_settings, max_reasons=0)["band"].to_numpy()
+        calib.append(calibration(bands, y).assign(fold=fold.label))
     groups = pd.concat(group_rows, ignore_index=True) if group_rows else pd.DataFrame()
-    return Backtest(pd.DataFrame(rows), groups, fs)
+    cal = pd.concat(calib, ignore_index=True) if calib else pd.DataFrame()
+    return Backtest(pd.DataFrame(rows), groups, used, cal, skipped, sources)
 
 
 def overall_table(bt: Backtest) -> pd.DataFrame:
-    """The model card's main table (Chinese headers, rates as fractions)."""
+    """The model card's main table (Chinese headers, model names in Chinese, rates as fractions)."""
     if bt.overall.empty:
         return pd.DataFrame()
     df = bt.overall
     return pd.DataFrame(
         {
             "截止": df["fold"],
-            "模型": df["model"],
+            "模型": df["model"].map(MODELS),
+            "AUC": df["auc"],
             "前k名": df["k"],
             "学生数": df["students"],
             "下学期辍学": df["positives"],
@@ -268,7 +295,23 @@ def overall_table(bt: Backtest) -> pd.DataFrame:
     )
 
 
-def group_table(bt: Backtest, *, dimension: str, model: str = "规则评分") -> pd.DataFrame:
+def calibration_table(bt: Backtest) -> pd.DataFrame:
+    """Calibration of the rules' bands, per fold: 风险等级, 学生数, 下学期辍学, 实际辍学率."""
+    if bt.calibration.empty:
+        return pd.DataFrame()
+    c = bt.calibration
+    return pd.DataFrame(
+        {
+            "截止": c["fold"],
+            "风险等级": c["band"],
+            "学生数": c["students"],
+            "下学期辍学": c["dropouts"],
+            "实际辍学率": c["rate"],
+        }
+    )
+
+
+def group_table(bt: Backtest, *, dimension: str, model: str = "rules") -> pd.DataFrame:
     """Group table for one dimension (留守/残疾/性别/乡镇), all folds pooled."""
     g = bt.groups
     if g.empty:

@@ -15,7 +15,9 @@ import numpy as np
 import pandas as pd
 
 from lib.core import audit, config, fmt, i18n, ids, permissions, schema, store
+from lib.core import settings as settings_store
 from lib.core.scope import Scope
+from lib.present import charts
 from lib.present.cards import Card
 from lib.risk import backtest as rb
 from lib.risk import inputs as risk_inputs_mod
@@ -57,14 +59,19 @@ def _details(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
 
 
 def load_list(con: duckdb.DuckDBPyConnection, scope: Scope, settings: dict[str, Any]) -> pd.DataFrame:
-    """Every enrolled student in Scope with score, band, reasons and the list's columns,
-    sorted by score (highest first).  Personal columns are **not** masked here: callers
-    mask with :func:`display_frame` (the cache below the page keeps one copy)."""
+    """The enrolled students in Scope with at least one risk factor (a reason), with score, band,
+    reasons and the list's columns, most urgent first.  A child with no reason is not listed.
+    Personal columns are **not** masked here: callers mask with :func:`display_frame` (the
+    cache below the page keeps one copy)."""
     permissions.require(scope, "view_named")  # named list: not for planner/admin-only
-    inputs = risk_inputs_mod.risk_inputs(con, scope, window_days=int(settings["risk"]["absence_window_days"]))
+    settings = risk.criteria_for(settings, scope.school_year)
+    inputs = risk_inputs_mod.risk_inputs(con, scope, settings=settings)
     scored = risk.score_students(inputs, settings=settings)
-    scored["factors"] = factor_names(scored)
-    base = inputs[["student_id", "code", "school_code", "grade", "aid_gap", "unexcused_recent"]]
+    keep = scored["score"].to_numpy() > 0
+    inputs, scored = inputs[keep].reset_index(drop=True), scored[keep].reset_index(drop=True)
+    base = inputs[
+        ["student_id", "code", "school_code", "grade", "aid_gap", "unexcused_recent", "current_run"]
+    ]
     out = base.merge(scored, on="student_id").merge(_details(con, scope), on="student_id", how="left")
     out["grade_label"] = out["grade"].map(schema.GRADE_LABELS)
     out["aid_gap"] = out["aid_gap"].astype("boolean").fillna(False).astype(bool)
@@ -90,9 +97,7 @@ def _learned_scores(
     if not fs:
         return None
     fold = fs[-1]
-    train = rb.inputs_at(
-        con, scope.narrow(townships=None), fold, window_days=int(settings["risk"]["absence_window_days"])
-    )
+    train = rb.inputs_at(con, scope.narrow(townships=None), fold, settings)
     y = train["student_id"].isin(rb.outcomes(con, fold)).to_numpy().astype(int)
     model = rb.fit_logistic(train, y, settings)
     return None if model is None else rb.logistic_scores(model, inputs, settings)
@@ -134,7 +139,11 @@ def filter_list(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
         keep &= df["band"].isin(f.bands).to_numpy()
     if f.factors:
         wanted = set(f.factors)
-        keep &= np.array([bool(wanted & set(x)) for x in df["factors"]], dtype=bool)
+        if "factors" in df:
+            keep &= np.array([bool(wanted & set(x)) for x in df["factors"]], dtype=bool)
+        else:  # the scored list: a factor is present where it gives points
+            codes = [c for c, label in risk.FACTORS.items() if label in wanted and c in df]
+            keep &= (df[codes].to_numpy() > 0).any(axis=1) if codes else np.zeros(len(df), dtype=bool)
     if f.open_case:
         keep &= df["open_case"].fillna(False).astype(bool).to_numpy()
     if f.aid_gap:
@@ -207,24 +216,63 @@ def summary(df: pd.DataFrame) -> dict[str, int]:
 
 
 # ------------------------------------------------------------------ search and profile
+_NO_HITS = ["student_id", "name", "id_number", "school_name", "grade", "status"]
+
+
+def like_prefix(text: str) -> str:
+    """``text`` as a LIKE prefix pattern (with ``ESCAPE '\\'``): ``%`` and ``_`` typed by the
+    user match themselves, never any text."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _masked_name_sql(col: str) -> str:
+    """SQL of :func:`lib.core.ids.mask_name` on column ``col`` (张*三, 李*)."""
+    return (
+        f"CASE WHEN length({col}) <= 1 THEN {col} WHEN length({col}) = 2 THEN left({col}, 1) || '*' "
+        f"ELSE left({col}, 1) || repeat('*', length({col}) - 2) || right({col}, 1) END"
+    )
+
+
 def search(con: duckdb.DuckDBPyConnection, scope: Scope, text: str, *, limit: int = 20) -> pd.DataFrame:
-    """Students in Scope whose full name, ID number or 学籍号 equals ``text``
-    (or whose name starts with it when at least two characters are given).
-    Returns ``student_id``, masked ``name``/``id_number``, school, grade, status."""
+    """Students in Scope that ``text`` finds.  Returns ``student_id``, ``name``/``id_number``
+    (masked unless the Scope unmasks), school, grade, status.
+
+    Unmasked (a user who typed a reason): the full name, ID number or 学籍号 equals ``text``,
+    or the name starts with it (two characters at least; ``%`` and ``_`` are plain
+    characters).  Masked: the 学生编号, or the masked shape of the name (王*明) or ID number
+    (area code and last four) equals that of ``text``, so that a guessed name or number
+    finds every student masked alike and confirms nothing the masked list does not show.
+    """
     permissions.require(scope, "view_named")  # named list: not for planner/admin-only
     text = (text or "").strip().upper()
     if not text:
-        return pd.DataFrame(columns=["student_id", "name", "id_number", "school_name", "grade", "status"])
+        return pd.DataFrame(columns=_NO_HITS)
     sw, sp = scope.student_where("st")
     norm = ids.normalise_id(text) or text
+    select = (
+        "SELECT st.student_id, st.name, st.id_number, sc.name AS school_name, st.grade, st.status "
+        "FROM students st LEFT JOIN schools sc ON sc.code = st.school_code "
+    )
+    masked = permissions.masked(scope)
+    if not masked:
+        cond = (
+            "st.id_number = ? OR upper(st.xueji_number) = ? OR st.name = ? "
+            "OR (length(?) >= 2 AND st.name LIKE ? ESCAPE '\\')"
+        )
+        params = [norm, text, text, text, like_prefix(text)]
+    else:
+        shape = text if "*" in text else (ids.mask_name(text) or "")
+        idn = norm[1:] if norm[:1] in ("G", "J", "L") and len(norm) == 19 else norm
+        id_like = len(idn) == 18 and (idn[:17].replace("*", "").isdigit() or ids.is_valid_id(idn))
+        cond = f"st.student_id = ? OR (length(?) >= 2 AND {_masked_name_sql('st.name')} = ?)"
+        params = [text, shape, shape]
+        if id_like:
+            cond += " OR (left(st.id_number, 6) = ? AND right(st.id_number, 4) = ?)"
+            params += [idn[:6], idn[-4:]]
     df = con.execute(
-        f"SELECT st.student_id, st.name, st.id_number, sc.name AS school_name, st.grade, st.status "
-        f"FROM students st LEFT JOIN schools sc ON sc.code = st.school_code "
-        f"WHERE {sw} AND (st.id_number = ? OR upper(st.xueji_number) = ? OR st.name = ? "
-        f"OR (length(?) >= 2 AND st.name LIKE ? || '%')) ORDER BY st.name, st.student_id LIMIT {int(limit)}",
-        [*sp, norm, text, text, text, text],
+        f"{select} WHERE {sw} AND ({cond}) ORDER BY st.name, st.student_id LIMIT {int(limit)}", [*sp, *params]
     ).df()
-    return ids.mask_frame(df) if permissions.masked(scope) else df
+    return ids.mask_frame(df) if masked else df
 
 
 def profile(con: duckdb.DuckDBPyConnection, scope: Scope, student_id: str) -> dict[str, Any] | None:
@@ -290,15 +338,27 @@ def profile(con: duckdb.DuckDBPyConnection, scope: Scope, student_id: str) -> di
 
 
 # ------------------------------------------------------------------ for the page (own connections)
-def find_students(scope: Scope, text: str) -> pd.DataFrame:
-    """:func:`search` in its own connection; every search is recorded in the audit log
-    (with the query masked: the log must not become a list of names and ID numbers)."""
+def find_students(scope: Scope, text: str, *, now: Any = None) -> pd.DataFrame:
+    """:func:`search` in its own connection, rate-limited and recorded in the audit log.
 
+    Each user may search ``security.search_per_minute`` times a minute and
+    ``security.search_per_day`` times a day (counted in the audit log, so across sessions
+    and processes).  The entry says what was searched in a form an auditor can review
+    without the log becoming a list of names: the kind of query, its masked shape, the
+    hits, and a keyed fingerprint with which 审计日志 finds every search for a given child
+    (:func:`lib.core.audit.query_fields`).
+
+    Raises
+    ------
+    lib.core.audit.SearchLimited
+        Too many searches (the refusal is recorded too).
+    """
     with store.connect() as con:
+        settings = settings_store.effective_settings(con)
+        audit.check_search_rate(con, scope, settings["security"], now=now)
         hits = search(con, scope, text)
-    q = (text or "").strip()
-    masked = ids.mask_id(q) if any(ch.isdigit() for ch in q) else ids.mask_name(q)
-    audit.record(scope, "search", list="risk", query=masked, hits=len(hits))
+        fields = audit.query_fields(con, text)
+    audit.record(scope, "search", list="risk", hits=len(hits), masked=permissions.masked(scope), **fields)
     return hits
 
 
@@ -317,15 +377,8 @@ def plot_absences(absences: pd.DataFrame, *, title: str) -> Any:
     if not absences.empty:
         fig.add_bar(x=absences["month"], y=absences["无故缺勤"], name="无故缺勤", marker_color="#c0392b")
         fig.add_bar(x=absences["month"], y=absences["请假"], name="请假", marker_color="#9e9e9e")
-    fig.update_layout(
-        barmode="stack",
-        title=title,
-        height=260,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        legend={"orientation": "h", "y": -0.25},
-        yaxis_title="天",
-    )
-    return fig
+    fig.update_layout(barmode="stack", yaxis_title="天")
+    return charts.style(fig, title, height=280)
 
 
 def options(df: pd.DataFrame) -> dict[str, dict[Any, str]]:
@@ -376,7 +429,9 @@ def cards(df: pd.DataFrame, settings: dict[str, Any]) -> list[Any]:
     s = summary(df)
     r = settings["risk"]
     return [
-        Card("在校学生(已评分)", fmt.fmt_count(s["students"])),
+        Card(
+            "列入名单", fmt.fmt_count(s["students"]), help="至少有一项风险因素的在校生；没有任何因素的不列入"
+        ),
         Card("高风险", fmt.fmt_count(s["high"]), help=f"风险分 ≥ {r['band_high']}"),
         Card("中风险", fmt.fmt_count(s["medium"]), help=f"风险分 ≥ {r['band_medium']}"),
         Card(
@@ -411,3 +466,46 @@ def student_choices(hits: list[dict[str, Any]], shown: pd.DataFrame, *, top: int
     ):
         out.setdefault(sid, f"{n} {i} {sc}")
     return out
+
+
+# ------------------------------------------------------------------ interventions that have not helped
+STILL_HIGH_COLUMNS: dict[str, str] = {
+    "name": "学生",
+    "school_name": "学校",
+    "kind": "帮扶措施",
+    "teacher": "负责人",
+    "started_on": "开始日期",
+    "weeks": "已帮扶(周)",
+    "score": "风险分",
+    "reason_text": "主要原因",
+    "next_level": "上报至",
+}
+
+
+def still_high(
+    scored: pd.DataFrame, interventions: pd.DataFrame, *, as_of: Any, weeks: int, mask: bool = True
+) -> pd.DataFrame:
+    """Children still in the 高 band ``weeks`` or more weeks after an active intervention began:
+    the intervention has not yet helped, so the case goes to the next level (the school's
+    head for a teacher's intervention, the township for the school's), one row per intervention.
+
+    ``scored`` is :func:`load_list`'s frame; ``interventions`` needs ``student_id``, ``kind``,
+    ``teacher``, ``started_on``, ``status``."""
+    cols = list(STILL_HIGH_COLUMNS)
+    if scored.empty or interventions.empty:
+        return pd.DataFrame(columns=list(STILL_HIGH_COLUMNS.values()))
+    active = interventions[interventions["status"] == "进行中"]
+    started = pd.to_datetime(active["started_on"])
+    age = (pd.Timestamp(as_of) - started).dt.days // 7
+    active = active.assign(weeks=age.to_numpy())[age.to_numpy() >= int(weeks)]
+    high = scored[scored["band"] == "高"][
+        ["student_id", "name", "id_number", "school_name", "score", "reasons"]
+    ]
+    out = active[["student_id", "kind", "teacher", "started_on", "weeks"]].merge(high, on="student_id")
+    out["reason_text"] = ["；".join(r) for r in out["reasons"]]
+    out["next_level"] = np.where(out["kind"].isin(["一教一帮", "家访"]), "校长", "乡镇(街道)")
+    out = out.sort_values(["score", "weeks"], ascending=[False, False], ignore_index=True)
+    if mask:
+        out = ids.mask_frame(out, columns={"name": "name"})
+        out["teacher"] = out["teacher"].map(ids.mask_name)
+    return out[cols].rename(columns=STILL_HIGH_COLUMNS)

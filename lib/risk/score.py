@@ -1,15 +1,19 @@
-"""重点关注学生: an explainable rule-based risk score (model card: docs/risk.md).
+"""重点关注学生: an explainable, additive risk score that ranks by urgency (model card: docs/risk.md).
 
-Each student gets a sub-score in [0, 1] for each risk the bureau names
-(学困, 路远, 因贫, 因残) plus attendance and care; the score is the weighted
-mean of the sub-scores times 100, and the band follows the configured cuts.
-The reasons are the largest weighted contributions, in plain Chinese.
-Weights and thresholds come from the effective settings
-(:func:`lib.core.settings.effective_settings`), which an administrator edits.
+Each factor gives a sub-score; the score is the sum of ``weight × sub-score`` in points.
+Most sub-scores lie in [0, 1] (the weight is then the factor's full points), but
+the absence factors do not saturate: the longest run of consecutive unexcused school
+days counts ``log2(1 + run / suspected_days)``, so a child absent 36 days in a row
+outranks a child absent 4 days whatever else is known about either.  The reasons are the
+largest contributions, in plain Chinese; a child with no contributing factor has no
+reason and is not listed.  Weights and thresholds come from the effective settings
+(:func:`lib.core.settings.effective_settings`), and may differ per school year
+(``risk.criteria_by_year``, see :func:`criteria_for`).
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -17,14 +21,27 @@ import pandas as pd
 
 from lib.core import config
 
+#: Factor code -> Chinese name (the settings' ``risk.weights`` keys).
 FACTORS: dict[str, str] = {
+    "absence_recent": "近期缺勤",
+    "absence_term": "学期缺勤",
+    "absence_run": "连续缺勤",
+    "unhandled": "未建台账",
+    "case_history": "曾辍学",
     "learning": "学困",
+    "over_age": "超龄",
+    "repeating": "留级",
+    "transition": "升学衔接",
+    "school_move": "转学",
     "distance": "路远",
     "poverty": "因贫",
     "disability": "因残",
-    "attendance": "缺勤",
     "care": "监护",
 }
+#: The seed's four named risks (学困, 路远, 因贫, 因残): the ``baseline_seed4`` model.
+SEED4: tuple[str, ...] = ("learning", "distance", "poverty", "disability")
+#: The absence factors: the ``baseline_absence`` model.
+ABSENCE: tuple[str, ...] = ("absence_recent", "absence_term", "absence_run", "unhandled")
 BANDS = ("高", "中", "低")
 
 #: Columns :func:`score_students` needs.
@@ -39,20 +56,53 @@ INPUT_COLUMNS = (
     "poverty_category",
     "left_behind",
     "orphan",
+    "unexcused_recent",
+    "home_km",
+)
+#: Optional columns (0/False when absent): ``unexcused_term`` (unexcused days in the
+#: longer window), ``longest_run`` (longest run of consecutive unexcused school days in
+#: the longer window), ``current_run`` (the run still going on the day scored),
+#: ``age_excess`` (age on 1 September minus the grade's normal age), ``repeating``
+#: (same grade as a year before), ``term`` (1 or 2), ``school_moved`` (another school than
+#: a year before, outside the 6→7 move), ``prior_cases`` (earlier dropout cases, returned),
+#: ``open_case`` (a case still open), ``aid_gap``, ``unsupported``, ``prisoner_child``.
+OPTIONAL_COLUMNS = (
+    "unexcused_term",
+    "longest_run",
+    "current_run",
+    "age_excess",
+    "repeating",
+    "term",
+    "school_moved",
+    "prior_cases",
+    "open_case",
+    "aid_gap",
     "unsupported",
     "prisoner_child",
-    "home_km",
-    "unexcused_recent",
 )
-#: Optional columns: used when present (``aid_gap`` bool, ``unexcused_prior`` the
-#: unexcused days in the window before the recent one, for the trend).
-OPTIONAL_COLUMNS = ("aid_gap", "unexcused_prior")
 
 
-def _optional(df: pd.DataFrame, col: str, default: float) -> np.ndarray:
+def criteria_for(settings: dict[str, Any], school_year: int | None) -> dict[str, Any]:
+    """The settings with the school year's criteria applied: ``risk.criteria_by_year``
+    maps a school year (``"2025"``) to overrides of ``risk`` (weights, bands, windows),
+    as OpenEMIS Risks keeps criteria per academic period.  Other years use ``risk``."""
+    per_year = (settings.get("risk") or {}).get("criteria_by_year") or {}
+    over = per_year.get(str(school_year)) if school_year is not None else None
+    if not over:
+        return settings
+    out = copy.deepcopy(settings)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out["risk"].get(key), dict):
+            out["risk"][key] = {**out["risk"][key], **value}
+        else:
+            out["risk"][key] = value
+    return out
+
+
+def _num(df: pd.DataFrame, col: str, default: float = 0.0) -> np.ndarray:
     if col not in df.columns:
         return np.full(len(df), default, dtype="float64")
-    return df[col].astype("float64").fillna(default).to_numpy()
+    return pd.to_numeric(df[col], errors="coerce").astype("float64").fillna(default).to_numpy()
 
 
 def _flag(df: pd.DataFrame, col: str) -> np.ndarray:
@@ -62,35 +112,32 @@ def _flag(df: pd.DataFrame, col: str) -> np.ndarray:
 
 
 def _sub_scores(df: pd.DataFrame, settings: dict[str, Any]) -> pd.DataFrame:
-    layout = settings["layout"]
-    window = settings["risk"]["absence_window_days"]
-    trend = df["score_trend"].astype("float64").fillna(0.0).to_numpy()
+    """Every factor's sub-score (absence ones unbounded above; the others in [0, 1])."""
+    r, layout = settings["risk"], settings["layout"]
+    window = max(int(r["absence_window_days"]), 1)
+    term_window = max(int(r.get("absence_term_days", 60)), 1)
+    run_unit = max(int(settings["dropout"]["suspected_consecutive_days"]), 1)
+    unexcused = _num(df, "unexcused_recent")
+    term_days = np.maximum(_num(df, "unexcused_term"), unexcused)
+    current = _num(df, "current_run")
+    longest = np.maximum(_num(df, "longest_run"), current)
+    trend = _num(df, "score_trend")
     learning = np.where(
         _flag(df, "learning_difficulty"), 1.0, np.where(trend <= -1.0, 0.6, np.where(trend <= -0.5, 0.3, 0.0))
     )
-    reach = np.where(df["grade"].to_numpy() >= 7, layout["reach_km"]["junior"], layout["reach_km"]["primary"])
-    road_km = df["home_km"].astype("float64").fillna(0.0).to_numpy() * layout["detour_factor"]
+    grade = _num(df, "grade")
+    reach = np.where(grade >= 7, layout["reach_km"]["junior"], layout["reach_km"]["primary"])
+    road_km = _num(df, "home_km") * layout["detour_factor"]
     far = (road_km > reach) & ~_flag(df, "boarding")
     distance = np.where(far, np.clip(0.5 + (road_km - reach) / reach, 0, 1), 0.0)
-    cat = df["poverty_category"].astype("object")
+    cat = df["poverty_category"].astype("object") if "poverty_category" in df else pd.Series([None] * len(df))
     poverty = np.select(
-        [cat.isin(["特困", "低保"]).to_numpy(), cat.isin(["脱贫户", "监测对象"]).to_numpy()],
-        [1.0, 0.8],
-        0.0,
+        [cat.isin(["特困", "低保"]).to_numpy(), cat.isin(["脱贫户", "监测对象"]).to_numpy()], [1.0, 0.8], 0.0
     )
-    gap = _optional(df, "aid_gap", 0.0) > 0
-    poverty = np.clip(poverty + np.where(gap, settings["risk"].get("aid_gap_boost", 0.3), 0.0), 0, 1)
+    gap = _flag(df, "aid_gap")
+    poverty = np.clip(poverty + np.where(gap, r.get("aid_gap_boost", 0.3), 0.0), 0, 1)
     disability = np.maximum(
         np.where(_flag(df, "disability"), 1.0, 0.0), np.where(_flag(df, "disabled_parent"), 0.5, 0.0)
-    )
-    unexcused = df["unexcused_recent"].astype("float64").fillna(0.0).to_numpy()
-    prior = _optional(df, "unexcused_prior", 0.0)
-    rising = (unexcused > prior) & (unexcused > 0)
-    attendance = np.clip(
-        unexcused / max(window / 4, 1)
-        + np.where(rising, settings["risk"].get("absence_rising_boost", 0.2), 0.0),
-        0,
-        1,
     )
     care = np.maximum.reduce(
         [
@@ -99,35 +146,58 @@ def _sub_scores(df: pd.DataFrame, settings: dict[str, Any]) -> pd.DataFrame:
             np.where(_flag(df, "left_behind"), 0.5, 0.0),
         ]
     )
+    excess = _num(df, "age_excess")
+    over_age = np.clip((excess - 1.0) / 2.0, 0, 1)  # 2 years over: 0.5, 3 or more: 1
+    term = _num(df, "term", 1.0)
+    grades = [int(g) for g in r.get("transition_grades", [6, 7])]
+    # the move from primary to junior school: the last spring term of grade 6, the first year of 7
+    transition = np.where(
+        (grade == max(grades)) & (term == 1), 1.0, np.where(np.isin(grade, grades), 0.5, 0.0)
+    )
+    # an earlier case the child came back from (an open case is shown beside the list, not scored:
+    # somebody is already on it, and the list ranks who needs attention)
+    history = np.minimum(_num(df, "prior_cases"), 1.0)
     return pd.DataFrame(
         {
+            "absence_recent": unexcused / window,
+            "absence_term": term_days / term_window,
+            # a run still going is the most urgent; one that ended counts half
+            "absence_run": np.maximum(
+                np.log2(1.0 + current / run_unit), 0.5 * np.log2(1.0 + longest / run_unit)
+            ),
+            # absent long enough to be a suspected dropout and nobody has opened a case: no one is on it
+            "unhandled": np.where((current >= run_unit) & ~_flag(df, "open_case"), 1.0, 0.0),
+            "case_history": history,
             "learning": learning,
+            "over_age": over_age,
+            "repeating": np.where(_flag(df, "repeating"), 1.0, 0.0),
+            "transition": transition,
+            "school_move": np.where(_flag(df, "school_moved"), 1.0, 0.0),
             "distance": distance,
             "poverty": poverty,
             "disability": disability,
-            "attendance": attendance,
             "care": care,
         },
         index=df.index,
     )
 
 
-def _reason_texts(df: pd.DataFrame) -> dict[str, np.ndarray]:
+def _reason_texts(df: pd.DataFrame, settings: dict[str, Any]) -> dict[str, np.ndarray]:
     """Per factor, the plain-Chinese reason for every row (used only where it contributes)."""
     n = len(df)
-    km = df["home_km"].astype("float64").fillna(0.0).to_numpy()
-    unexcused = df["unexcused_recent"].astype("float64").fillna(0.0).astype(int).to_numpy()
-    prior = _optional(df, "unexcused_prior", 0.0)
-    cat = df["poverty_category"].astype("object").where(df["poverty_category"].notna(), None).to_numpy()
-    gap = _optional(df, "aid_gap", 0.0) > 0
-    poverty = np.array(
-        [
-            (f"家庭经济困难({c})" if c else "资助对象") + ("，本学期生活补助未发放" if g else "")
-            for c, g in zip(cat, gap, strict=True)
-        ],
-        dtype=object,
+    r = settings["risk"]
+    window, term_window = int(r["absence_window_days"]), int(r.get("absence_term_days", 60))
+    km = _num(df, "home_km")
+    unexcused = _num(df, "unexcused_recent").astype(int)
+    term_days = np.maximum(_num(df, "unexcused_term"), unexcused).astype(int)
+    longest = _num(df, "longest_run").astype(int)
+    current = _num(df, "current_run").astype(int)
+    cat = (
+        df["poverty_category"].astype("object").where(df["poverty_category"].notna(), None).to_numpy()
+        if "poverty_category" in df
+        else np.full(n, None)
     )
-    care_words = np.empty(n, dtype=object)
+    gap = _flag(df, "aid_gap")
     flags = [
         ("orphan", "孤儿"),
         ("unsupported", "事实无人抚养"),
@@ -135,30 +205,56 @@ def _reason_texts(df: pd.DataFrame) -> dict[str, np.ndarray]:
         ("left_behind", "留守"),
     ]
     masks = {col: _flag(df, col) for col, _ in flags}
-    for i in range(n):
-        care_words[i] = "监护缺失(" + "、".join(w for col, w in flags if masks[col][i]) + ")"
+    care = np.array(
+        ["监护缺失(" + "、".join(w for col, w in flags if masks[col][i]) + ")" for i in range(n)],
+        dtype=object,
+    )
+    excess = _num(df, "age_excess").astype(int)
+    grade = _num(df, "grade").astype(int)
     return {
-        "learning": np.where(_flag(df, "learning_difficulty"), "学习困难", "成绩明显下滑").astype(object),
-        "distance": np.array([f"家距学校约{k:.1f}公里(直线)且未寄宿" for k in km], dtype=object),
-        "poverty": poverty,
-        "disability": np.where(_flag(df, "disability"), "本人残疾", "父母残疾").astype(object),
-        "attendance": np.array(
+        "absence_recent": np.array([f"近{window}个上课日无故缺勤{u}天" for u in unexcused], dtype=object),
+        "absence_term": np.array([f"近{term_window}个上课日无故缺勤{t}天" for t in term_days], dtype=object),
+        "absence_run": np.array(
             [
-                f"近期无故缺勤{u}天"
-                + ("，且在增加" if u > p and p >= 0 and u > 0 and "unexcused_prior" in df else "")
-                for u, p in zip(unexcused, prior, strict=True)
+                f"连续无故缺勤{c}个上课日(至今)" if c > 0 and c >= lo else f"曾连续无故缺勤{lo}个上课日"
+                for c, lo in zip(current, longest, strict=True)
             ],
             dtype=object,
         ),
-        "care": care_words,
+        "unhandled": np.full(n, "已达疑似辍学标准，尚未建台账", dtype=object),
+        "case_history": np.full(n, "曾辍学(已返校)", dtype=object),
+        "learning": np.where(_flag(df, "learning_difficulty"), "学习困难", "成绩明显下滑").astype(object),
+        "over_age": np.array([f"超龄{e}岁" for e in excess], dtype=object),
+        "repeating": np.full(n, "留级(与上学年同年级)", dtype=object),
+        "transition": np.where(grade >= 7, "初一(小升初衔接期)", "六年级(将升初中)").astype(object),
+        "school_move": np.full(n, "近一年转学", dtype=object),
+        "distance": np.array([f"家距学校约{k:.1f}公里(直线)且未寄宿" for k in km], dtype=object),
+        "poverty": np.array(
+            [
+                (f"家庭经济困难({c})" if c else "资助对象") + ("，本学期生活补助未发放" if g else "")
+                for c, g in zip(cat, gap, strict=True)
+            ],
+            dtype=object,
+        ),
+        "disability": np.where(_flag(df, "disability"), "本人残疾", "父母残疾").astype(object),
+        "care": care,
     }
 
 
-def _contributions(df: pd.DataFrame, settings: dict[str, Any]) -> pd.DataFrame:
-    weights = settings["risk"]["weights"]
+def weights(settings: dict[str, Any]) -> dict[str, float]:
+    """Each factor's weight (points at a sub-score of 1; a factor missing from the settings: 0)."""
+    w = settings["risk"]["weights"]
+    return {f: float(w.get(f, 0)) for f in FACTORS}
+
+
+def contributions(
+    df: pd.DataFrame, settings: dict[str, Any], *, only: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """Points per factor (``weight × sub-score``); ``only`` keeps those factors (the others 0)."""
     subs = _sub_scores(df, settings)
-    total = float(sum(weights.values())) or 1.0
-    return pd.DataFrame({f: subs[f] * weights[f] / total * 100 for f in FACTORS}, index=df.index)
+    w = weights(settings)
+    keep = set(only) if only is not None else set(FACTORS)
+    return pd.DataFrame({f: subs[f] * (w[f] if f in keep else 0.0) for f in FACTORS}, index=df.index)
 
 
 def score_students(
@@ -169,32 +265,41 @@ def score_students(
     Parameters
     ----------
     df
-        One row per student with :data:`INPUT_COLUMNS`; ``home_km`` is the
-        straight-line distance home village -> school, ``unexcused_recent`` the
-        unexcused absent school days in the configured window before ``as_of``.
+        One row per student with :data:`INPUT_COLUMNS` (and any of :data:`OPTIONAL_COLUMNS`);
+        ``home_km`` is the straight-line distance home village -> school,
+        ``unexcused_recent`` the unexcused absent school days in the last
+        ``absence_window_days`` school days.
     settings
         Settings dict (default :data:`lib.core.config.SETTINGS`).
+    max_reasons
+        How many reasons to name (largest contribution first); 0 = none (faster).
 
     Returns
     -------
     DataFrame
-        ``student_id``, ``score`` (0-100), ``band`` (高/中/低), ``reasons``
-        (list of Chinese strings, largest contribution first), and one column
-        per factor with its weighted contribution.
+        ``student_id``, ``score`` (points, not capped), ``band`` (高/中/低), ``reasons``
+        (Chinese strings, largest contribution first; empty only when ``score`` is 0), and
+        one column per factor with its points.
     """
     settings = settings or config.SETTINGS
-    contrib = _contributions(df, settings)
+    contrib = contributions(df, settings)
     score = contrib.sum(axis=1).round(1)
     band = np.where(
         score >= settings["risk"]["band_high"],
         "高",
         np.where(score >= settings["risk"]["band_medium"], "中", "低"),
     )
+    reasons: list[list[str]] = [[] for _ in range(len(df))]
     values = contrib.to_numpy()
-    order = np.argsort(-values, axis=1, kind="stable")[:, :max_reasons]
-    texts = _reason_texts(df)
-    columns = [texts[f] for f in FACTORS]
-    reasons = [[columns[j][i] for j in order[i] if values[i, j] > 0] for i in range(len(df))]
+    some = np.flatnonzero((values > 0).any(axis=1))
+    if max_reasons > 0 and len(some):
+        # texts only for the rows that have a reason (about half of a county's pupils)
+        values = values[some]
+        order = np.argsort(-values, axis=1, kind="stable")[:, :max_reasons]
+        texts = _reason_texts(df.iloc[some], settings)
+        columns = [texts[f] for f in FACTORS]
+        for n, i in enumerate(some):
+            reasons[i] = [columns[j][n] for j in order[n] if values[n, j] > 0]
     out = pd.DataFrame(
         {
             "student_id": df["student_id"].to_numpy(),
@@ -207,8 +312,15 @@ def score_students(
     return pd.concat([out, contrib.round(1)], axis=1)
 
 
+def model_scores(df: pd.DataFrame, settings: dict[str, Any], model: str) -> np.ndarray:
+    """Ranking scores of a rule model: ``rules`` (every factor), ``baseline_absence`` (the absence
+    factors only) or ``baseline_seed4`` (the seed's four risks only), same weights."""
+    only = {"rules": None, "baseline_absence": ABSENCE, "baseline_seed4": SEED4}[model]
+    return contributions(df, settings, only=only).sum(axis=1).to_numpy()
+
+
 def high_mask(df: pd.DataFrame, *, settings: dict[str, Any] | None = None) -> np.ndarray:
     """Boolean array: student is in the 高 band (no reason texts built: fast)."""
     settings = settings or config.SETTINGS
-    score = _contributions(df, settings).sum(axis=1).round(1)
+    score = contributions(df, settings).sum(axis=1).round(1)
     return (score >= settings["risk"]["band_high"]).to_numpy()

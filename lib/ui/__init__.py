@@ -4,7 +4,9 @@ With :mod:`lib.loaders`, the only place in lib that imports streamlit.  The widg
 of some wings live beside it: login (the login gate, password change, account box),
 present (汇报模式 chrome), ops (maintenance notice, scheduled backup, the correction form),
 planning (布局规划 scenario widgets), imports (数据导入 mapping editor, report, history),
-golive (the data gate of a page without its data, the 上线检查 tables, 数据未报).
+golive (the data gate of a page without its data, the 上线检查 tables, 数据未报),
+risk (重点关注学生 model card and weights form), frame (Streamlit's own texts in Chinese, the
+first start's progress, the note of a long wait).
 """
 
 from __future__ import annotations
@@ -63,26 +65,6 @@ def cells(df: pd.DataFrame, columns: tuple[str, ...] | list[str]) -> pd.DataFram
 def _keys(mapping: dict[str, Any] | None) -> dict[str, Any] | None:
     """A dict keyed by column headers, keyed as :func:`headers` renames them."""
     return None if mapping is None else {tr(k): v for k, v in mapping.items()}
-
-
-def table(
-    df: pd.DataFrame,
-    *,
-    formats: dict[str, Any] | None = None,
-    column_config: dict[str, Any] | None = None,
-    container: Any = None,
-    translate: tuple[str, ...] = (),
-    **kw: Any,
-) -> None:
-    """``st.dataframe`` (``hide_index``, full width unless told) with headers, and the cells of the
-    ``translate`` columns (:func:`cells`), in the reader's language; ``formats`` and
-    ``column_config`` are keyed by the Chinese headers lib writes."""
-    shown: Any = headers(cells(df, translate))
-    if formats:
-        shown = shown.style.format(_keys(formats), na_rep="—")
-    kw.setdefault("hide_index", True)
-    kw.setdefault("width", "stretch")
-    (container or st).dataframe(shown, column_config=_keys(column_config), **kw)
 
 
 def figure(fig: Any) -> Any:
@@ -170,8 +152,9 @@ def sidebar_scope(info: dict[str, Any], allowed: Scope) -> Scope:
     if allowed.townships is not None:
         towns = towns[towns.code.isin(allowed.townships)]
     names = dict(zip(towns.code, towns.name, strict=True))
-    years: list[int] = info["years"] or [allowed.school_year]
     data_as_of: date = info["as_of"]
+    # a year that starts after the data's date (counts derived by a summer rollover) is not offered yet
+    years: list[int] = [y for y in info["years"] if date(y, 9, 1) <= data_as_of] or [allowed.school_year]
 
     st.sidebar.subheader(tr("filters"))
     if "f_towns" not in st.session_state:
@@ -235,7 +218,11 @@ def allowed_scope() -> Scope:
 
 
 def demo_banner(is_demo: bool) -> None:
-    if is_demo:
+    """The synthetic-data warning; in the meeting view every slide's subtitle says 演示数据
+    instead (the banner would take a tenth of a projector's screen)."""
+    from lib.ui.present import PRESENT  # the meeting view's switch (a sibling module of the ui)
+
+    if is_demo and not st.session_state.get(PRESENT):
         st.warning(tr("demo_banner"), icon=":material/science:")
 
 
@@ -270,18 +257,68 @@ def _freshness() -> str | None:
 
 def metric_cards(cards: list[Any], *, per_row: int = 5) -> None:
     """Big-number cards (objects with label, value, delta, help, inverse: lib.present.cards.Card);
-    labels and help lib wrote in Chinese are shown in the reader's language."""
+    labels, help and changes lib wrote in Chinese are shown in the reader's language.
+
+    An arrow and a colour only for a real change: "±0 较上周" is shown plain (a red up arrow
+    for nothing would send a meeting looking for a rise that did not happen)."""
     for i in range(0, len(cards), per_row):
         cols = st.columns(per_row)
         for col, card in zip(cols, cards[i : i + per_row], strict=False):
+            note = getattr(card, "note", None)  # no data: the reason in words, grey, no arrow
+            plain = bool(note) or fmt.is_flat(card.delta)  # no data, or a change of nothing: no arrow
             col.metric(
                 tr(card.label),
                 card.value,
-                delta=tr(card.delta) if card.delta else None,
+                delta=tr(note or card.delta) if (note or card.delta) else None,
                 help=tr(card.help) if card.help else None,
                 border=True,
-                delta_color="inverse" if card.inverse else "normal",
+                delta_color="off" if plain else "inverse" if card.inverse else "normal",
+                delta_arrow="off" if plain else "auto",
             )
+
+
+def shows_masked(scope: Scope | None = None) -> bool:
+    """Whether what this session shows must be masked: always, unless the user typed a
+    reason to unmask (:func:`unmask_control`) and ``scope`` (when given) is the unmasked one."""
+    from lib.core import permissions  # on first use: the frame's first paint loads only what it draws
+
+    if scope is not None and permissions.masked(scope):
+        return True
+    base = st.session_state.get(SCOPE)
+    grant = st.session_state.get(UNMASK)
+    user = (scope or base).user if (scope or base) is not None else None
+    granted = (
+        bool(grant) and grant.get("user") == user and base is not None and permissions.can(base, "unmask")
+    )
+    return not granted
+
+
+def table(
+    data: Any,
+    *,
+    scope: Scope | None = None,
+    where: Any = None,
+    formats: dict[str, Any] | None = None,
+    column_config: dict[str, Any] | None = None,
+    translate: tuple[str, ...] = (),
+    **kwargs: Any,
+) -> None:
+    """``st.dataframe`` (in ``where``, a column or container, if given; no index, full width
+    unless told) through the masking gate (:func:`lib.core.masking.gate`): names, ID numbers,
+    phones and addresses are masked by their values, whatever the columns are called, unless
+    the user unmasked with a reason (:func:`shows_masked`).  Headers, and the cells of the
+    ``translate`` columns (:func:`cells`), in the reader's language; ``formats`` and
+    ``column_config`` are keyed by the Chinese headers lib writes."""
+    from lib.core import masking  # on first use: the frame's first paint loads only what it draws
+
+    shown = masking.gate(data, mask=shows_masked(scope))
+    if isinstance(shown, pd.DataFrame):  # a Styler keeps the headers it was styled with
+        shown = headers(cells(shown, translate))
+        if formats:
+            shown = shown.style.format(_keys(formats), na_rep="—")
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("width", "stretch")
+    (where or st).dataframe(shown, column_config=_keys(column_config), **kwargs)
 
 
 def coloured_table(
@@ -290,19 +327,42 @@ def coloured_table(
     *,
     formats: dict[str, Any],
     height: int | str = "auto",
+    scope: Scope | None = None,
     column_config: dict[str, Any] | None = None,
     width: str = "stretch",
     translate: tuple[str, ...] = (),
 ) -> None:
-    """A table whose cells are tinted by the house palette (``colours`` holds red/amber/...);
-    headers and the ``translate`` columns' cells in the reader's language (``formats`` keyed by
-    the Chinese headers)."""
+    """A table whose cells are tinted by the house palette (``colours`` holds red/amber/...),
+    through the masking gate as :func:`table`; headers and the ``translate`` columns' cells in
+    the reader's language (``formats`` and ``column_config`` keyed by the Chinese headers)."""
+    from lib.core import masking  # on first use: the frame's first paint loads only what it draws
+
+    df = masking.gate(df, mask=shows_masked(scope))
     df, colours, formats = headers(cells(df, translate)), headers(colours), _keys(formats) or {}
-    styler = df.style.format(formats, na_rep="—").apply(
+    # st.dataframe shows a missing cell as "None" whatever the Styler's na_rep: a column with
+    # missing values is shown as text, formatted here, "—" where there is no value
+    config: dict[str, Any] = dict(_keys(column_config) or {})
+    shown, texted = df.copy(), set()
+    for col in df.columns:
+        if df[col].isna().any() and not (df[col].dtype == object and df[col].map(type).eq(str).all()):
+            f = formats.get(col)
+            shown[col] = df[col].map(lambda v, f=f: "—" if pd.isna(v) else _cell_text(v, f))
+            config.setdefault(col, st.column_config.TextColumn(alignment="right"))
+            texted.add(col)
+    styler = shown.style.format({k: v for k, v in formats.items() if k not in texted}, na_rep="—").apply(
         lambda _: colours.map(lambda c: f"background-color: {COLOURS.get(c, '')}" if COLOURS.get(c) else ""),
         axis=None,
     )
-    st.dataframe(styler, hide_index=True, width=width, height=height, column_config=_keys(column_config))
+    st.dataframe(styler, hide_index=True, width=width, height=height, column_config=config or None)
+
+
+def _cell_text(value: Any, f: Any) -> str:
+    """One cell as its column's format writes it (a whole float as an integer)."""
+    if callable(f):
+        return str(f(value))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f.format(value) if f else str(value)
 
 
 def note(text: str) -> None:
@@ -343,8 +403,9 @@ def download_buttons(
     """xlsx + UTF-8 CSV (with BOM) buttons; each download is recorded in the audit log.
 
     The files are built only when a button is clicked (deferred ``data``), so a
-    page with several exports stays fast.  ``df`` must already be masked as the
-    user's rights require.
+    page with several exports stays fast.  Every cell passes the masking gate
+    (:mod:`lib.core.masking`) unless the user unmasked with a reason and ``scope`` is
+    the unmasked one (:func:`shows_masked`).
     """
     from lib.present import reports  # on first use: the frame's first paint loads only what it draws
 
@@ -352,10 +413,16 @@ def download_buttons(
     c1, c2 = st.columns(2)
     book = sheets or {name: df}
     titles = {k: title for k in book} if title else None
+    mask = shows_masked(scope)
     c1.download_button(
         tr("ui_download_xlsx"),
         partial(
-            _export_bytes, partial(reports.to_xlsx_bytes, book, titles=titles), scope, name, len(df), "xlsx"
+            _export_bytes,
+            partial(reports.to_xlsx_bytes, book, titles=titles, mask=mask),
+            scope,
+            name,
+            len(df),
+            "xlsx",
         ),
         file_name=f"{stem}.xlsx",
         key=f"{key}_xlsx",
@@ -365,7 +432,7 @@ def download_buttons(
     )
     c2.download_button(
         tr("ui_download_csv"),
-        partial(_export_bytes, partial(reports.to_csv_bytes, df), scope, name, len(df), "csv"),
+        partial(_export_bytes, partial(reports.to_csv_bytes, df, mask=mask), scope, name, len(df), "csv"),
         file_name=f"{stem}.csv",
         key=f"{key}_csv",
         width="stretch",

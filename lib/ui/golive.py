@@ -75,7 +75,10 @@ def unreported_note(scope: Scope) -> None:
             "最近上报截至": behind["through"].map(
                 lambda d: "从未上报" if d is None or pd.isna(d) else str(d)
             ),
-            "未报上课日": behind["missing_days"],
+            "未报上课日": [
+                "" if never else str(int(n))
+                for n, never in zip(behind["missing_days"], behind["never"], strict=True)
+            ],
         }
     )
     st.dataframe(table, hide_index=True, width="stretch", height=min(35 * len(table) + 38, 240))

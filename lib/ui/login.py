@@ -219,6 +219,9 @@ def _login_form() -> None:
         if _sso_configured():
             st.button(tr("login_sso"), on_click=st.login, width="stretch")
         note(tr("login_note"))
+        first = config.initial_admin_password_file()
+        if first.exists():  # a new installation: say where the first password is, never the password
+            note(tr("login_first_admin").format(path=first))
 
 
 def password_change_form(account: Any, *, key: str) -> bool:

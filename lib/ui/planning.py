@@ -163,9 +163,9 @@ def effect_panel(
             )
         ]
     )
-    ui.table(county, container=tabs[0], height=36 * (len(county) + 1) + 4)
-    ui.table(towns, container=tabs[1], height=36 * 12 + 4)
-    ui.table(receiving, container=tabs[2])
+    ui.table(county, where=tabs[0], height=36 * (len(county) + 1) + 4)
+    ui.table(towns, where=tabs[1], height=36 * 12 + 4)
+    ui.table(receiving, where=tabs[2])
     with tabs[3]:
         if tables["无法安置"].empty:
             st.caption(ui.tr("plan_none_unplaced"))

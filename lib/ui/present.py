@@ -27,13 +27,13 @@ CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 [data-testid="stSidebarNav"], header[data-testid="stHeader"], [data-testid="stToolbar"] {display: none !important;}
-[data-testid="stMainBlockContainer"], .block-container {padding-top: 0.8rem !important; max-width: 100% !important;
-  padding-left: 2rem !important; padding-right: 2rem !important;}
+[data-testid="stMainBlockContainer"], .block-container {padding-top: 0.6rem !important; max-width: 100% !important;
+  padding-left: 2rem !important; padding-right: 2rem !important; padding-bottom: 0.5rem !important;}
 [data-testid="stAppViewContainer"], [data-testid="stMain"] {background: #ffffff; color: #000000;}
 [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label {font-size: 1.15rem;}
 [data-testid="stMain"] button p {font-size: 1.2rem; font-weight: 600;}
-.pm-title {font-size: 2.3rem; font-weight: 800; color: #0b2545; margin: 0.2rem 0 0;}
-.pm-sub {font-size: 1.15rem; color: #111; margin-bottom: 0.6rem;}
+.pm-title {font-size: 2.1rem; font-weight: 800; color: #0b2545; margin: 0; line-height: 1.2;}
+.pm-sub {font-size: 1.05rem; color: #111; margin: 0;}
 .pm .cards {display: grid; grid-template-columns: repeat(3, 1fr); gap: 14px;}
 .pm .card {border: 2px solid #333; border-left: 14px solid #444; border-radius: 8px; padding: 10px 16px;}
 .pm .card .label {font-size: 1.35rem; color: #000; font-weight: 600;}
@@ -77,13 +77,21 @@ def _jump(titles: list[str]) -> None:
     st.session_state[STEP] = titles.index(st.session_state["present_jump"])
 
 
-def step_bar(titles: list[str]) -> int:
-    """◀ / ▶ buttons (keys ← and →), a slide picker and the exit button; returns the slide index."""
+#: Height of a slide's chart and map (px): the header row and the chart fit a 1280×720 projector.
+SLIDE_HEIGHT = 580
+
+
+def step_bar(titles: list[str], header: Callable[[int], str] | None = None) -> int:
+    """One row: the slide's title (``header(step)``, HTML), ◀ / ▶ buttons (keys ← and →), a
+    slide picker and the exit button; returns the slide index.  One row, so that a slide's
+    chart keeps the rest of a 720-pixel screen."""
     n = len(titles)
     step = int(st.session_state.get(STEP, 0)) % n
     st.session_state[STEP] = step
     st.session_state["present_jump"] = titles[step]
-    c1, c2, c3, c4 = st.columns([1, 3, 1, 1], vertical_alignment="center")
+    c0, c1, c2, c3, c4 = st.columns([3.4, 0.9, 1.5, 0.9, 1.0], vertical_alignment="center")
+    if header is not None:
+        c0.html(header(step))
     c1.button(
         "◀ " + tr("present_prev"),
         key="present_prev",

@@ -21,7 +21,8 @@ def test_rollover_page_shows_the_dry_run_and_waits_for_summer(fresh_db):
     assert not at.exception
     labels = {m.label: int(m.value.replace(",", "")) for m in at.metric}
     assert labels["升级前在册"] == labels["升级"] + labels["毕业离册"] + labels["不升级(休学/辍学)"] > 0
-    assert len(at.dataframe) == 1 and not at.dataframe[0].value.empty
+    assert len(at.dataframe) == 2 and not at.dataframe[0].value.empty  # changes per table, by grade
+    assert "students" in set(at.dataframe[0].value["数据表"])
     assert "2026-2027 → 2027-2028" in " ".join(h.value for h in at.subheader)
     # the demo's data date is November 2026: the dry run is shown, the run waits for July 2027
     assert any("2027-07-01" in i.value for i in at.info)

@@ -61,3 +61,56 @@ def test_every_setting_the_page_offers_has_a_chinese_name():
         if key not in settings_store.SETTING_LABELS
     ]
     assert missing == []
+
+
+def test_county_staff_are_offered_the_domains_settings_only(fresh_db):
+    at = open_page("admin_settings", role="county")
+    assert not at.exception, at.exception
+    offered = set(at.segmented_control(key="set_section").options)  # as labelled on the page
+    system = {"账号与登录", "备份", "数据保留期", "数据导入"}  # 数据导入: the upload limits
+    assert not system & offered and "控辍保学" in offered
+    admin = open_page("admin_settings", role="admin")
+    assert system <= set(admin.segmented_control(key="set_section").options)
+
+
+def test_an_admin_cannot_point_the_backup_dir_at_static(fresh_db):
+    from lib.core import config
+
+    at = open_page("admin_settings", role="admin")
+    at.segmented_control(key="set_section").set_value("backup").run()
+    at.text_input(key="set_backup.dir").input(str(config.STATIC_DIR))
+    next(b for b in at.get("form_submit_button") if b.label == "保存修改").click().run()
+    assert not at.exception, at.exception
+    assert any("static" in e.value for e in at.error)
+    con = duckdb.connect(str(fresh_db), read_only=True)
+    stored = con.execute("SELECT count(*) FROM settings WHERE key = 'backup.dir'").fetchone()[0]
+    con.close()
+    assert stored == 0
+
+
+def test_targets_are_typed_and_shown_in_percent():
+    """巩固率目标 is 96.0 (%) on the page and 0.96 in the settings; the overrides table says 96%."""
+    import pandas as pd
+
+    from lib.core import settings as settings_store
+
+    assert settings_store.shown_value("targets.consolidation.green", 0.97) == 97.0
+    assert settings_store.stored_value("targets.consolidation.green", 97.5) == 0.975
+    assert settings_store.stored_value("security.max_failed_logins", 5) == 5
+    assert settings_store.setting_label("targets.consolidation.green").endswith("(%)")
+    table = pd.DataFrame(
+        {
+            "设置项": ["targets.consolidation.green"],
+            "取值": ["0.975"],
+            "修改人": ["wang"],
+            "修改时间": [pd.Timestamp("2026-11-20 08:05")],
+        }
+    )
+    shown = settings_store.overrides_view(table)
+    assert shown.iloc[0].tolist() == [
+        "巩固率目标(%)",
+        "targets.consolidation.green",
+        "97.5%",
+        "wang",
+        "2026年11月20日 08:05",
+    ]

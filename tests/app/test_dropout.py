@@ -22,6 +22,7 @@ PAGES = (
     "dropout_cases",
     "dropout_case",
     "dropout_weekly",
+    "dropout_forms",
     "dropout_rosters",
     "dropout_contacts",
     "todo",
@@ -305,3 +306,26 @@ def test_rosters_log_a_visit(fresh_db):
     assert _sql(
         fresh_db, "SELECT content, visited_on FROM intervention_visits WHERE recorded_by = 'test-county'"
     ) == [("入户送教：识字卡片", AS_OF)]
+
+
+def test_forms_page_lists_the_children_out_as_sql_counts_them(fresh_db):
+    from lib.dropout import rules
+
+    at = _ok(open_page("dropout_forms"))
+    status = rules.status_at_sql("c")
+    (out,) = _sql(
+        fresh_db,
+        f"SELECT count(*) FROM dropout_cases c WHERE ({status}) IN ('疑似辍学', '辍学')",
+        rules.status_at_params(AS_OF),
+    )[0]
+    labels = [t.label for t in at.tabs]
+    assert f"辍学学生登记表({out})" in labels, labels
+    assert any(label.startswith("核查反馈(") for label in labels)
+    register = at.dataframe[0].value
+    assert len(register) == out and register["身份证号"].str.contains(r"\*").all()  # masked
+
+
+def test_rosters_show_every_kind_and_the_effect(fresh_db):
+    at = _ok(open_page("dropout_rosters"))
+    labels = [t.label for t in at.tabs]
+    assert {"家访与资助核查", "帮扶成效"} <= set(labels), labels

@@ -73,7 +73,7 @@ def test_admin_weight_change_rescores_the_list(fresh_db):
     at = open_page("risk")
     before = list(_table(at)["风险分"])
     at.number_input(key="rk_budget").set_value(5).run()
-    weight = next(n for n in at.number_input if n.label == "缺勤")
+    weight = next(n for n in at.number_input if n.label == "近期缺勤(分)")
     weight.set_value(100)
     next(b for b in at.get("form_submit_button") if b.label == "保存设置").click().run()
     assert not at.exception, at.exception
@@ -82,8 +82,20 @@ def test_admin_weight_change_rescores_the_list(fresh_db):
     con = duckdb.connect(str(fresh_db), read_only=True)
     try:
         stored = con.execute(
-            "SELECT value, changed_by FROM settings WHERE key = 'risk.weights.attendance'"
+            "SELECT value, changed_by FROM settings WHERE key = 'risk.weights.absence_recent'"
         ).fetchall()
     finally:
         con.close()
     assert stored == [("100", "test-county")]
+
+
+def test_model_card_shows_auc_baselines_and_calibration(demo_db):
+    at = open_page("risk")
+    at.toggle(key="rk_bt").set_value(True).run()
+    assert not at.exception, at.exception
+    tables = [d.value for d in at.dataframe]
+    card = next(t for t in tables if "AUC" in t.columns)
+    assert {"规则评分", "基线：仅看缺勤", "基线：四类风险"} <= set(card["模型"])
+    assert card["截止"].nunique() >= 4 and card["AUC"].between(0, 1).all()
+    calib = next(t for t in tables if "实际辍学率" in t.columns)
+    assert set(calib["风险等级"]) == {"高", "中", "低"}

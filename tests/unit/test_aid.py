@@ -239,3 +239,28 @@ def test_standards_table_lists_every_programme():
         "生源地信用助学贷款",
     }
     assert (table["执行起始"] <= "2026-09-01").all()
+
+
+def test_a_programme_not_yet_due_says_so_instead_of_zero_percent():
+    """营养改善计划 before its first due date: 尚未到发放日期, never a red 0.0%."""
+    import pandas as pd
+
+    from lib.aid import view as aid_view
+
+    table = pd.DataFrame(
+        {
+            "资助项目": ["营养改善计划", "生活补助"],
+            "应助": [100, 50],
+            "已发放": [0, 40],
+            "待发(未到期)": [98, 0],
+            "应助未助": [2, 10],
+            "覆盖率": [0.0, 0.8],
+            "纳入率": [0.98, 0.8],
+        }
+    )
+    shown, colours, _ = aid_view._coloured(table)
+    assert shown["覆盖率"].tolist() == [aid_view.NOT_YET_DUE, "80.0%"]
+    assert colours.loc[0, "覆盖率"] == "none"
+    towns = pd.DataFrame({"covered": [0, 0], "pending": [60, 38]})
+    assert aid_view.not_yet_due(towns, "营养改善计划").startswith("本学期营养改善计划尚未到发放日期")
+    assert aid_view.not_yet_due(towns.assign(covered=[1, 0]), "营养改善计划") is None

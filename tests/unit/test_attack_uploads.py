@@ -163,3 +163,26 @@ def test_max_upload_mb_holds_at_arrival(fresh_db):
     settings_store.save_overrides(ADMIN, {"ingest.max_upload_mb": 1}, path=fresh_db)
     with pytest.raises(gate.UploadRefused, match=r"ingest\.max_upload_mb"):
         gate.check_upload(b"a,b\n" + b"1,2\n" * 400_000, "big.csv")
+
+
+def test_a_small_very_wide_file_is_refused_before_explore_draws_it():
+    """The 104 KB file that crashed 自由探索's browser tab and left the server 690 MB larger:
+    tens of thousands of columns, in CSV or XLSX."""
+    wide_csv = (",".join(f"c{i}" for i in range(12_000)) + "\n" + ",".join("1" * 12_000) + "\n").encode()
+    assert len(wide_csv) < 150_000
+    with pytest.raises(gate.UploadRefused, match="列"):
+        gate.check_upload(wide_csv, "wide.csv", limits=(50 * 1024 * 1024, 500_000))
+    cell = lambda i: f'<c r="R{i}" t="n"><v>{i}</v></c>'.encode()  # noqa: E731
+    wide_xlsx = _workbook(
+        {
+            "xl/workbook.xml": "<workbook/>",
+            "xl/worksheets/sheet1.xml": (
+                b'<worksheet><sheetData><row r="1">',
+                cell,
+                60_000,
+                b"</row></sheetData></worksheet>",
+            ),
+        }
+    )
+    message, seconds, peak_mb = _measure(wide_xlsx, "wide.xlsx")
+    assert "单元格过多" in message and seconds < 2 and peak_mb < 16

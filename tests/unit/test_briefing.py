@@ -248,6 +248,41 @@ def test_xlsx_has_the_summary_tables_and_no_names(demo_db, whole):
     assert not cells & names and not cells & id_numbers
 
 
+def test_xlsx_is_meeting_ready_numbers_with_formats_and_no_apostrophe(whole):
+    """Rates are numbers shown as 96.3%, counts as 12,345, changes signed; the red list's
+    figures are numbers too, and no cell shows Excel's text apostrophe."""
+    import openpyxl
+
+    b, _, ov = whole
+    wb = openpyxl.load_workbook(io.BytesIO(briefing.summary_xlsx(b)))
+    key = wb["关键指标"]
+    header = [c.value for c in key[2]]
+    rows = {r[0].value: r for r in key.iter_rows(min_row=3)}
+    value, change = header.index("数值"), header.index("变化")
+    assert rows["巩固率"][value].value == pytest.approx(ov.county["consolidation"])
+    assert rows["巩固率"][value].number_format == "0.0%"
+    assert rows["在校学生"][value].number_format == "#,##0" and rows["在校学生"][value].data_type == "n"
+    assert rows["在校学生"][change].value == ov.county["students"] - ov.previous["students"]
+    assert rows["在校学生"][change].number_format.startswith("+#,##0")
+    assert (
+        briefing.summary_formats(b)["关键指标"]["变化"][briefing.KEY_MEASURES.index("consolidation")]
+        == "delta_pp"
+    )
+    assert briefing._difference("consolidation", 0.967, 0.962) == pytest.approx(0.5)  # percentage points
+    red = wb["乡镇红名单"]
+    red_header = [c.value for c in red[2]]
+    cell = red.cell(3, red_header.index("巩固率") + 1)
+    assert cell.data_type == "n" and cell.number_format == "0.0%"
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                assert not (isinstance(c.value, str) and c.value.startswith("'")), (ws.title, c.coordinate)
+    towns = wb["各乡镇汇总"]
+    t_header = [c.value for c in towns[2]]
+    assert towns.cell(3, t_header.index("资助覆盖率") + 1).number_format == "0.0%"
+    assert towns.cell(3, t_header.index("在校学生") + 1).number_format == "#,##0"
+
+
 # ------------------------------------------------------------------ snapshots
 def test_snapshot_of_last_meeting_gives_the_changes(fresh_db):
     town = _first_township(fresh_db)

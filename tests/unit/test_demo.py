@@ -324,7 +324,7 @@ def test_cases_are_consistent(t):
     for s in ("疑似辍学", "已核实", "劝返中", "误报", "已返校", "巩固"):
         assert counts.get(s, 0) > 0, s
     asof = pd.Timestamp(AS_OF)
-    assert (c.reported_on >= pd.Timestamp("2025-09-01")).all() and (c.reported_on <= asof).all()
+    assert (c.reported_on >= pd.Timestamp("2024-09-01")).all() and (c.reported_on <= asof).all()
     confirmed = c[c.status.isin(schema.DROPOUT_CASE_STATUS)]
     assert confirmed.verified_on.notna().all() and confirmed.returned_on.isna().all()
     assert (confirmed.verified_on <= asof).all()
@@ -372,7 +372,7 @@ def test_absences_and_undetected_runs(t):
     ab, cal = t["absences"], t["school_calendar"]
     school_days = pd.DatetimeIndex(cal[cal.is_school_day].day)
     assert ab.day.isin(school_days).all()
-    assert ab.day.min() >= pd.Timestamp("2025-09-01") and ab.day.max() <= pd.Timestamp(AS_OF)
+    assert ab.day.min() >= pd.Timestamp("2024-09-01") and ab.day.max() <= pd.Timestamp(AS_OF)
     assert ab.excused.mean() > 0.6  # mostly excused
     days = school_days[school_days <= pd.Timestamp(AS_OF)]
     pos = pd.Series(np.arange(len(days)), index=days)
@@ -396,8 +396,8 @@ def test_absences_and_undetected_runs(t):
 
 def test_calendar(t):
     cal = t["school_calendar"].set_index("day")
-    assert cal.index.min() == pd.Timestamp("2025-09-01") and cal.index.max() == pd.Timestamp("2027-01-22")
-    assert len(cal) == (date(2027, 1, 22) - date(2025, 9, 1)).days + 1
+    assert cal.index.min() == pd.Timestamp("2024-09-01") and cal.index.max() == pd.Timestamp("2027-01-22")
+    assert len(cal) == (date(2027, 1, 22) - date(2024, 9, 1)).days + 1
     school = cal[cal.is_school_day]
     assert (school.index.weekday < 5).all()
     for off in (
@@ -439,7 +439,7 @@ def test_enrolment_counts_match_students_and_consolidation(t):
 def test_enrolment_snapshots(t):
     en, st = t["enrolments"], t["students"].set_index("student_id")
     terms = sorted(en.groupby(["school_year", "term"]).groups)
-    assert terms == [(2025, 1), (2025, 2), (2026, 1)]
+    assert terms == [(2024, 1), (2024, 2), (2025, 1), (2025, 2), (2026, 1)]
     now = en[(en.school_year == 2026) & (en.term == 1)].set_index("student_id")
     s = st.loc[now.index]
     assert (

@@ -15,8 +15,16 @@ from lib.dropout import rules as dropout
 D = date
 
 
-def _case(status, rep, ver=None, ret=None, close=None):
-    return {"status": status, "reported_on": rep, "verified_on": ver, "returned_on": ret, "closed_on": close}
+def _case(status, rep, ver=None, ret=None, close=None, first=None, reopened=None):
+    return {
+        "status": status,
+        "reported_on": rep,
+        "verified_on": ver,
+        "returned_on": ret,
+        "closed_on": close,
+        "first_returned_on": first,
+        "reopened_on": reopened,
+    }
 
 
 CASES = pd.DataFrame(
@@ -26,6 +34,15 @@ CASES = pd.DataFrame(
         _case("已返校", D(2026, 10, 1), D(2026, 10, 20), D(2026, 11, 5)),
         _case("误报", D(2026, 11, 2), close=D(2026, 11, 6)),
         _case("巩固", D(2026, 3, 1), None, D(2026, 3, 10), D(2026, 6, 8)),
+        # returned on 10-01, left again on 10-28, back on 11-12: the history is kept
+        _case(
+            "已返校",
+            D(2026, 9, 10),
+            D(2026, 9, 20),
+            D(2026, 11, 12),
+            first=D(2026, 10, 1),
+            reopened=D(2026, 10, 28),
+        ),
     ]
 )
 
@@ -33,10 +50,10 @@ CASES = pd.DataFrame(
 @pytest.mark.parametrize(
     ("day", "expected"),
     [
-        (D(2026, 9, 30), [None, None, None, None, "已返校"]),
-        (D(2026, 10, 25), [None, "辍学", "辍学", None, "已返校"]),
-        (D(2026, 11, 3), [None, "辍学", "辍学", "疑似辍学", "已返校"]),
-        (D(2026, 11, 20), ["疑似辍学", "辍学", "已返校", "误报", "已返校"]),
+        (D(2026, 9, 30), [None, None, None, None, "已返校", "辍学"]),
+        (D(2026, 10, 25), [None, "辍学", "辍学", None, "已返校", "已返校"]),
+        (D(2026, 11, 3), [None, "辍学", "辍学", "疑似辍学", "已返校", "辍学"]),
+        (D(2026, 11, 20), ["疑似辍学", "辍学", "已返校", "误报", "已返校", "已返校"]),
     ],
 )
 def test_status_on_follows_the_dates(day, expected):
@@ -54,19 +71,37 @@ def test_status_on_equals_the_sql_rule(day):
 
 
 @pytest.mark.parametrize(
-    ("status", "returned", "as_of", "moves"),
+    ("status", "returned", "as_of", "present", "moves"),
     [
-        ("疑似辍学", None, D(2026, 11, 20), ("已核实", "误报", "已返校")),
-        ("已核实", None, D(2026, 11, 20), ("劝返中", "已返校")),
-        ("劝返中", None, D(2026, 11, 20), ("已返校",)),
-        ("已返校", D(2026, 10, 1), D(2026, 11, 20), ()),  # 90 days not yet passed
-        ("已返校", D(2026, 8, 1), D(2026, 11, 20), ("巩固",)),
-        ("误报", None, D(2026, 11, 20), ()),
-        ("巩固", None, D(2026, 11, 20), ()),
+        ("疑似辍学", None, D(2026, 11, 20), None, ("已核实", "误报")),  # a return goes through 已核实
+        ("已核实", None, D(2026, 11, 20), None, ("劝返中", "已返校")),
+        ("劝返中", None, D(2026, 11, 20), None, ("已返校",)),
+        ("已返校", D(2026, 10, 1), D(2026, 11, 20), True, ()),  # 90 days not yet passed
+        ("已返校", D(2026, 8, 1), D(2026, 11, 20), True, ("巩固",)),
+        ("已返校", D(2026, 8, 1), D(2026, 11, 20), None, ()),  # presence unknown: no 巩固
+        ("已返校", D(2026, 8, 1), D(2026, 11, 20), False, ("劝返中",)),  # left again: reopen
+        ("误报", None, D(2026, 11, 20), None, ()),
+        ("巩固", None, D(2026, 11, 20), True, ()),
+        ("巩固", None, D(2026, 11, 20), False, ("劝返中",)),
     ],
 )
-def test_allowed_moves(status, returned, as_of, moves):
-    assert dropout.allowed_moves(status, returned_on=returned, as_of=as_of) == moves
+def test_allowed_moves(status, returned, as_of, present, moves):
+    assert dropout.allowed_moves(status, returned_on=returned, as_of=as_of, present=present) == moves
+
+
+@pytest.mark.parametrize(
+    ("status", "run", "present"),
+    [("在校", 0, True), ("在校", 4, True), ("在校", 5, False), ("辍学", 0, False), ("送教上门", 0, True)],
+)
+def test_is_present(status, run, present):
+    assert dropout.is_present(status, run) is present
+
+
+def test_retention_status_at_30_and_90_days():
+    back = D(2026, 8, 1)
+    assert dropout.retention_status(back, D(2026, 9, 15), present=True) == {30: "在校", 90: "未到期"}
+    assert dropout.retention_status(back, D(2026, 11, 20), present=False) == {30: "未在校", 90: "未在校"}
+    assert dropout.retention_status(None, D(2026, 11, 20), present=True) == {}
 
 
 @pytest.mark.parametrize(
@@ -198,7 +233,7 @@ def test_escalation_step_from_settings():
 
 def test_days_open():
     got = dropout.days_open(CASES, as_of=D(2026, 11, 20)).tolist()
-    assert got == [10, 50, 35, 4, 9]
+    assert got == [10, 50, 35, 4, 9, 63]  # the reopened case: report to its latest return
 
 
 # ------------------------------------------------------------------ notices

@@ -165,7 +165,7 @@ def test_full_flow_dates_student_status_and_status_log(fresh_db, user):
         ("限期复学通知书", AS_OF + timedelta(days=15))
     ]
     v = _one(fresh_db, "SELECT version FROM dropout_cases WHERE case_id = ?", [case_id])[0][0]
-    dc.move_status(user, case_id, to="已返校", expected_version=v)
+    dc.move_status(user, case_id, to="已返校", placement="原校", expected_version=v)
     row = _one(
         fresh_db,
         "SELECT status, verified_on, returned_on, next_followup_on, reason FROM dropout_cases "

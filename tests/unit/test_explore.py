@@ -142,3 +142,21 @@ def test_points_are_aggregated_to_a_grid_and_the_map_is_offline():
     m = explore.point_map(cells, title="行数")
     html = maps.map_html(m)
     assert "114.1" in html and not maps.external_links(m)
+
+
+def test_profile_flags_damaged_id_numbers_without_showing_them():
+    """自由探索 says how many IDs Excel destroyed (scientific notation, 000) or are wrong, never which."""
+    from tests.fixtures.ingest.samples import valid_id
+
+    good = valid_id(seq=5)
+    frame = pd.DataFrame(
+        {
+            "身份证号": [good, "4.11503E+17", "4.11503E+17", good[:15] + "000", "110101199003077890", None],
+            "姓名": ["甲", "乙", "丙", "丁", "戊", "己"],
+        }
+    )
+    personal = explore.detect_personal(frame)
+    row = explore.profile(frame, personal).set_index("列").loc["身份证号"]
+    assert row["问题"] == "2 个被 Excel 改成科学计数法；1 个末三位被 Excel 改成 000；1 个校验位错误"
+    assert good not in row["问题"] and good not in row["示例"]
+    assert explore.profile(frame.head(1), personal).set_index("列").loc["身份证号", "问题"] == ""

@@ -180,3 +180,42 @@ def test_every_page_in_the_checklist_is_a_page_of_the_app():
     for page, (req, opt) in golive.PAGE_NEEDS.items():
         assert (page or "overview") in pages
         assert set(req) | set(opt) <= set(golive.BY_KIND)
+
+
+def test_an_import_without_as_of_is_dated_today_in_a_bureaus_store(tmp_path, monkeypatch):
+    import contextlib
+    import io
+    import json
+
+    from lib import cli
+
+    db = tmp_path / "t.duckdb"
+    golive.init_store("411521", path=db)
+    monkeypatch.setenv("EDU_DB", str(db))
+    csv = tmp_path / "乡镇.geojson"
+    ref = golive.county_reference("411521")
+    import shapely
+
+    inner = shapely.from_wkt(ref["geometry"]).representative_point().buffer(0.01)
+    csv.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"乡镇代码": "411521101", "乡镇名称": "周党镇"},
+                        "geometry": shapely.geometry.mapping(inner),
+                    }
+                ],
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli.main(["import", "boundaries", str(csv), "--json"]) == 0
+    assert json.loads(out.getvalue())["as_of"] == storemeta.today().isoformat()
+    with store.connect(db) as con:
+        assert con.execute("SELECT kind FROM townships").fetchall() == [("镇",)]

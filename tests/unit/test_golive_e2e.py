@@ -211,7 +211,10 @@ def test_roster_check_equals_the_rules_applied_here(county):
         for r in transfers
         if r["异动类型"] == "转出" and r["审核通过日期"] and "罗山" not in r["转入学校"]
     }
-    want = dict.fromkeys(("enrolled", "suspended", "elsewhere", "placed", "exempt", "unaccounted"), 0)
+    # the whole county: nobody is outside the Scope
+    want = dict.fromkeys(
+        ("enrolled", "suspended", "elsewhere", "placed", "exempt", "unaccounted", "out_of_scope"), 0
+    )
     for r in _csv(files["roster"]):
         age, p = _age(date.fromisoformat(r["出生日期"])), pupils.get(r["公民身份号码"])
         if not (6 <= age <= 16) or (age >= 15 and p is None):
@@ -251,13 +254,13 @@ def test_detection_counts_each_school_up_to_its_own_upload(county):
     # 周党镇中心小学 stopped reporting on 11-16; its run 11-09..11-16 includes the make-up Saturday
     run = [d for d in school_days if date(2026, 11, 9) <= d <= date(2026, 11, 16)]
     assert by_school["周党镇中心小学"]["days"] == len(run) == 7
-    unreported = {u["school"]: u for u in detect["unreported"]}
+    unreported = {u["school_code"]: u for u in detect["unreported"]}
     behind = [d for d in school_days if date(2026, 11, 16) < d <= date(2026, 11, 20)]
-    assert unreported["周党镇中心小学"]["through"] == "2026-11-16"
-    assert unreported["周党镇中心小学"]["missing_days"] == len(behind)
-    never = {fx.SCHOOLS[c][0] for c in fx.SCHOOLS} - {"罗山县龙山第一小学", "周党镇中心小学"}
+    assert unreported["2141521002"]["through"] == "2026-11-16"  # 周党镇中心小学
+    assert unreported["2141521002"]["missing_days"] == len(behind)
+    never = set(fx.SCHOOLS) - {"2141521001", "2141521002"}
     assert {s for s, u in unreported.items() if u["through"] is None} == never
-    assert "罗山县龙山第一小学" not in unreported
+    assert "2141521001" not in unreported  # 罗山县龙山第一小学 reported through 11-20
 
 
 def test_the_checklist_says_live_with_each_kind_dated(county):

@@ -15,8 +15,10 @@ from lib.ingest.types import (
     normalise_phones,
     parse_bools,
     parse_dates,
+    parse_grades,
     parse_numbers,
     valid_xueji,
+    value_shape,
 )
 from tests.fixtures.ingest.samples import valid_id
 
@@ -185,3 +187,52 @@ def test_codes_and_phones_are_text():
         "13812345678",
         "03761234567",
     ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("4", 4),
+        ("4年级", 4),
+        ("四年级", 4),
+        ("四", 4),
+        ("小学四年级", 4),
+        ("４年级", 4),  # full-width digit
+        (" 4 年级 ", 4),
+        ("4.0", 4),  # a number written by Excel
+        ("一年级", 1),
+        ("初一", 7),
+        ("初中二年级", 8),
+        ("初3", 9),
+        ("七年级", 7),
+        ("七年级(初一)", 7),
+        ("九年级（初三）", 9),
+        ("12", 12),  # a number: out of range is the range check's word, not "unreadable"
+    ],
+)
+def test_grades_as_schools_write_them(cell, expected):
+    assert _one(parse_grades, cell) == (expected, False)
+
+
+@pytest.mark.parametrize("cell", ["4年纪", "高一", "十年级", "初四年级", "4.5", "三年二班"])
+def test_unreadable_grades_are_bad(cell):
+    value, bad = _one(parse_grades, cell)
+    assert pd.isna(value) and bad
+
+
+def test_empty_grade_is_empty_not_bad():
+    assert _one(parse_grades, None)[1] is False and _one(parse_grades, "  ")[1] is False
+
+
+@pytest.mark.parametrize(
+    ("value", "shape"),
+    [
+        ("2016.13.01", "####.##.##"),
+        ("2016年13月1日", "####年##月#日"),
+        ("二〇一六年", "□□□□年"),
+        ("张三", "□□"),
+        ("ab-12", "aa-##"),
+    ],
+)
+def test_personal_values_show_their_shape_only(value, shape):
+    assert value_shape(value) == shape

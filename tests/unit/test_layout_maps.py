@@ -134,3 +134,31 @@ def test_school_card_has_grades_trend_and_projection(district):
     assert len(card["history"]) >= 2
     with pytest.raises(KeyError):
         layout.school_card(data, view, "nope")
+
+
+def test_a_scenario_map_crosses_out_the_schools_it_closes(district):
+    """A closed school stays on the scenario map, hollow and crossed out, named in its tooltip."""
+    from lib.layout import planning
+
+    data, shapes, county = district
+    code = data.schools[data.schools.level == "小学"].code.iloc[0]
+    name = data.schools.set_index("code").loc[code, "name"]
+    changes = [{"op": "close", "code": code}]
+    gone = planning.closed_schools(data, changes, band="primary")
+    assert gone["code"].tolist() == [code] and gone["enrolled"].iloc[0] >= 0
+    assert planning.closed_schools(data, changes, band="junior").empty  # not a junior school
+    effect = planning.evaluate(data, changes, band="primary")
+    m = maps.build_layout_map(
+        shapes, county=county, closed=gone, **planning.map_inputs(effect, band="primary", km=2.5)
+    )
+    tips = [p["tip"] for p in _points(m) if "edu-closed" in p["html"]]
+    assert len(tips) == 1 and name in tips[0] and tips[0].startswith("已撤并")
+
+
+def _points(m):
+    out = []
+    for group in m._children.values():
+        for child in getattr(group, "_children", {}).values():
+            if isinstance(child, maps.PointLayer) and child.kind == "school":
+                out += child.points
+    return out

@@ -105,7 +105,7 @@ def test_offline_map_leaves_folium_defaults_alone():
     html = maps.map_html(m)
     assert 'L.control.scale({"metric": true, "imperial": false})' in html
     assert "L.control.scale()" not in html
-    assert 'setPrefix("Leaflet")' in html
+    assert f"setPrefix({json.dumps(maps.ATTRIBUTION_PREFIX)})" in html
     assert json.dumps(maps.DEFAULT_ATTRIBUTION) in html  # Jinja's tojson writes \\uXXXX escapes
 
 
@@ -323,3 +323,120 @@ def test_a_feature_without_code_is_rejected(townships):
 def test_size_is_the_rendered_html(choropleth):
     assert maps.map_size_bytes(choropleth) == len(maps.map_html(choropleth).encode("utf-8"))
     assert maps.map_size_bytes(choropleth) < 30_000
+
+
+# ---------------------------------------------------------------- names, legends, print, closed schools
+
+
+def _l_shape() -> dict:
+    """An L-shaped township whose centroid lies outside it (the corner's notch)."""
+    ring = [[114.0, 32.0], [114.3, 32.0], [114.3, 32.05], [114.05, 32.05], [114.05, 32.3], [114.0, 32.3]]
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"code": "411503009", "name": "拐角镇"},
+                "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]},
+            }
+        ],
+    }
+
+
+def test_names_are_placed_inside_their_area_even_where_the_centroid_is_not():
+    import shapely
+
+    shape = shapely.geometry.shape(_l_shape()["features"][0]["geometry"])
+    assert not shape.contains(shape.centroid)
+    lon, lat = maps.label_points(_l_shape())["411503009"]
+    assert shape.contains(shapely.Point(lon, lat))
+
+
+def test_every_township_is_named_on_the_choropleth_in_a_pane_that_lets_clicks_through(choropleth):
+    html = maps.map_html(choropleth)
+    assert [p["text"] for p in _children(choropleth, maps.AreaLabels)[0].points] == ["甲镇", "乙镇", "丙镇"]
+    assert 'createPane("eduLabels")' in html and "interactive: false" in html
+    assert ".edu-area-label{pointer-events:none" in html.replace(" !important", "")
+
+
+def test_long_names_wrap_and_names_are_escaped(townships):
+    townships["features"][0]["properties"]["name"] = "农村改革发展综合试验核心区"
+    townships["features"][1]["properties"]["name"] = "<b>乙镇</b>"
+    m = maps.build_choropleth(townships, {}, title="t")
+    label = _children(m, maps.AreaLabels)[0]
+    texts = {p["text"] for p in label.points}
+    assert "农村改革发<br>展综合试验<br>核心区" in texts
+    assert not any("<b>" in t for t in texts) and any("&lt;b&gt;乙镇" in t for t in texts)
+
+
+def test_names_can_be_left_off():
+    fc = _l_shape()
+    m = maps.build_choropleth(fc, {}, title="t", area_names=False)
+    assert _children(m, maps.AreaLabels) == []
+
+
+def test_print_hides_the_map_controls_and_legends_fold_away(choropleth):
+    html = maps.map_html(choropleth)
+    assert "@media print{.leaflet-control-zoom,.leaflet-control-layers" in html
+    legend = _children(choropleth, maps.Legend)[0]
+    assert legend.html.startswith('<details open class="edu-legend"') and "<summary" in legend.html
+
+
+def test_legend_goes_to_the_corner_that_hides_no_school():
+    """Areas fill the frame; schools sit in the bottom-right corner, just above the map's
+    credit: the legend never goes over them, and a full corner (a legend already there) is
+    passed over."""
+    left = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"code": "1"}, "geometry": _square(114.0, 32.0, 0.2)},
+            {"type": "Feature", "properties": {"code": "2"}, "geometry": _square(114.2, 32.0, 0.2)},
+        ],
+    }
+    schools = [(114.36, 32.05), (114.35, 32.06), (114.37, 32.07)]  # the bottom-right corner
+    kw = {"view_px": (400, 200), "legend_px": (100, 60)}
+    assert maps.legend_corner(left, schools, **kw) != "bottomright"
+    assert maps.legend_corner(left, [], **kw) in maps.LEGEND_CORNERS
+    full = {c: 200.0 for c in maps.LEGEND_CORNERS if c != "bottomleft"}  # only bottom left has room
+    assert maps.legend_corner(left, schools, **kw, used=full) == "bottomleft"
+    assert maps.legend_size("巩固率", [("#000", "≥ 97.0%")] * 3)[1] == 30 + 3 * 19
+
+
+def test_closed_schools_are_drawn_crossed_out_not_left_off(townships):
+    import pandas as pd
+
+    schools = pd.DataFrame(
+        {
+            "code": ["2141030001"],
+            "name": ["甲小学"],
+            "level": ["小学"],
+            "lon": [114.05],
+            "lat": [32.15],
+            "enrolled": [300],
+            "capacity": [400],
+            "status": ["normal"],
+        }
+    )
+    villages = pd.DataFrame(columns=["code", "name", "lon", "lat", "children", "road_km", "within"])
+    closed = pd.DataFrame(
+        {"name": ["乙小学"], "level": ["小学"], "lon": [114.15], "lat": [32.15], "enrolled": [85]}
+    )
+    m = maps.build_layout_map(
+        townships, schools=schools, villages=villages, values={}, measure_title="t", closed=closed
+    )
+    layers = [
+        p
+        for g in m._children.values()
+        for c in getattr(g, "_children", {}).values()
+        if isinstance(c, maps.PointLayer)
+        for p in c.points
+    ]
+    gone = [p for p in layers if "edu-closed" in p["html"]]
+    assert (
+        len(gone) == 1 and gone[0]["tip"].startswith("已撤并(方案)：乙小学") and "原在校 85" in gone[0]["tip"]
+    )
+    legends = [e for legend in _children(m, maps.Legend) for e in legend.entries]
+    assert ("#f2f2f2", maps.CLOSED_LABEL) in legends
+    plain = maps.build_layout_map(townships, schools=schools, villages=villages, values={}, measure_title="t")
+    assert "edu-closed" not in maps.map_html(plain)
+    assert "edu-closed" in maps.map_html(m)

@@ -36,16 +36,40 @@ def test_group_measures():
     assert g.set_index("group").loc["b"].flagged == 0
 
 
+@pytest.mark.parametrize(
+    ("scores", "y", "expected"),
+    [
+        ([4, 3, 2, 1], [1, 1, 0, 0], 1.0),  # every dropout above every stayer
+        ([1, 2, 3, 4], [1, 1, 0, 0], 0.0),
+        ([1, 1, 1, 1], [1, 0, 1, 0], 0.5),  # ties count half
+        ([3, 1, 2, 0], [1, 0, 0, 1], 0.5),  # pairs (3>1,3>2 won; 0<1,0<2 lost)
+    ],
+)
+def test_auc_by_hand(scores, y, expected):
+    assert rb.auc(np.array(scores, float), np.array(y)) == pytest.approx(expected)
+
+
+def test_auc_without_both_classes_is_nan():
+    assert np.isnan(rb.auc(np.array([1.0, 2.0]), np.array([0, 0])))
+
+
+def test_calibration_by_band():
+    c = rb.calibration(np.array(["高", "高", "中", "低", "低", "低", "低"]), np.array([1, 0, 1, 0, 0, 0, 1]))
+    c = c.set_index("band")
+    assert list(c.index) == ["高", "中", "低"]
+    assert c.loc["高", "rate"] == 0.5 and c.loc["中", "rate"] == 1.0 and c.loc["低", "rate"] == 0.25
+
+
 def test_folds_cut_off_before_as_of(demo_db):
     with store.connect(demo_db) as con:
         fs = rb.folds(con, as_of=config.DEMO_AS_OF)
-    assert len(fs) >= 2
+    assert len(fs) >= 4  # the demo's history reaches back to September two years before
     assert all(f.cutoff < f.horizon <= config.DEMO_AS_OF for f in fs)
     assert all(a.horizon <= b.horizon for a, b in itertools.pairwise(fs))
 
 
 def _state(con, fold):
-    inputs = rb.inputs_at(con, Scope(), fold, window_days=20)
+    inputs = rb.inputs_at(con, Scope(), fold, config.SETTINGS)
     return inputs, rb.rank_scores(inputs, config.SETTINGS)
 
 
@@ -104,7 +128,10 @@ def test_run_backtest_shows_rules_and_logistic(demo_db):
     with store.connect(demo_db) as con:
         bt = rb.run_backtest(con, Scope(), config.SETTINGS)
     table = rb.overall_table(bt)
-    assert {"规则评分", "逻辑回归"} <= set(table["模型"])
+    assert set(bt.overall["model"]) == {"rules", "logistic", "baseline_absence", "baseline_seed4"}
+    assert {"规则评分", "逻辑回归", "基线：仅看缺勤", "基线：四类风险"} == set(table["模型"])
+    assert bt.overall["auc"].between(0, 1).all() and len(bt.folds) >= 4
+    assert set(bt.sources.values()) == {"history"}
     assert table["精确率"].between(0, 1).all()
     g = rb.group_table(bt, dimension="性别")
     assert set(g["性别"]) <= {"男", "女", "未知"} and g["学生人次"].sum() > 0

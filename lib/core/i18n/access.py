@@ -65,6 +65,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit_to": ("截止日期", "To"),
     "audit_users": ("用户", "Users"),
     "audit_actions": ("操作", "Actions"),
+    "audit_search_for": (
+        "查找某个学生被谁查找过(输入姓名或身份证号；日志中只存查询的指纹与脱敏形式)",
+        "Who searched for a student (type the name or ID number; the log keeps only a fingerprint)",
+    ),
+    "audit_search_hits": ("{n} 次查找", "{n} searches"),
     "audit_count": ("条记录(最新在前，最多 {n} 条)", "entries (newest first, at most {n})"),
     "audit_note": (
         "审计日志只追加、不可修改或删除；记录时间为服务器时间。",

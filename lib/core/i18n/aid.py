@@ -199,4 +199,8 @@ LABELS: dict[str, str] = {
     "姓名不一致：核对户籍与学籍姓名": "Names differ: compare the registered and recorded names",
     "名单有、学籍未标记：核实后更新困难类别": "On the list, not flagged: check, then update the category",
     "已退回": "Returned",
+    "本学期{programme}尚未到发放日期：已列入发放名单 {n} 人次，到应发日期后按实发计入覆盖率(现在的 0% 不是漏发)。": (
+        "{programme} is not due yet this term: {n} listed for payment; they count for coverage once paid "
+        "(today's 0% is not a missed payment)."
+    ),
 }

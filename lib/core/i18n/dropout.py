@@ -8,7 +8,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "nav_dropout_rosters": ("帮扶名册", "Support rosters"),
     "nav_dropout_contacts": ("六长联系人", "Responsible persons"),
     "nav_todo": ("我的待办", "My to-do list"),
-    "do_target": ("巩固率目标 {target}。", "Retention target {target}."),
+    "do_target": ("巩固率{target}", "Retention: {target}"),
     "do_cases_link": ("确认疑似、登记劝返", "confirm, follow up"),
     "do_export": ("导出", "export"),
     "do_breakdown_caption": (
@@ -66,6 +66,26 @@ TEXT: dict[str, tuple[str, str]] = {
         "(printing is recorded in the audit log).",
     ),
     "do_recorded": ("已登记。", "Recorded."),
+    "do_move_place": ("安置方式(改为已返校时)", "Placement (when changing to 已返校)"),
+    "do_after_return": ("返校后在校情况", "In school since the return"),
+    "do_not_present": (
+        "未在校(连续缺勤或已离校)：可重新打开台账",
+        "Not in school (absent or left): the case can be reopened",
+    ),
+    "do_chief_account": ("账号(可空)", "Account (optional)"),
+    "do_rule_other": (
+        "家访、资助核查：近四周没有记录的显示为红",
+        "Home visits and aid checks: red without a record in four weeks",
+    ),
+    "do_effect_note": (
+        "开始满四周的帮扶：开始前后各四周的无故缺勤天数(人均)，开始时未在校的学生中已返校的人数。",
+        "Support running four weeks or more: unexcused absence days per pupil in the four weeks before and "
+        "after it started, and how many pupils out of school at the start are back.",
+    ),
+    "do_still_high": (
+        "帮扶满 {weeks} 周仍为高风险，上报上一级",
+        "Still high risk after {weeks} weeks of support: report up",
+    ),
     "do_rule_mentoring": ("每周应辅导 {n} 次", "{n} mentoring sessions a week are due"),
     "do_rule_home": ("每名学生每周应送教 {n} 次", "{n} home-teaching visits a week are due per student"),
     "do_roster_caption": (
@@ -73,12 +93,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "{rule} (a setting); last four weeks = the 28 days before the as-of date. Red = well behind or no "
         "teacher ({behind}), amber = a little behind.",
     ),
-    "do_log_visit": ("登记一次辅导/送教", "Log a session / visit"),
+    "do_log_visit": (
+        "登记一次记录(辅导/送教/家访/核查)",
+        "Log a session (mentoring, home teaching, visit, check)",
+    ),
     "do_no_teacher": ("未安排教师的学生", "Students without a teacher"),
     "do_assign_teacher": ("安排送教教师", "Assign a home teacher"),
     "do_roster_note": (
-        "一教一帮对象也可在“重点关注学生”页安排；安排后出现在本名册。",
-        "Mentoring can also be arranged on the students-at-risk page; it then appears here.",
+        "一教一帮、家访、资助核查、送教上门也可在“重点关注学生”页安排；安排后出现在本名册。",
+        "Mentoring, home visits, aid checks and home teaching can also be arranged on the students-at-risk "
+        "page; they then appear here.",
     ),
     "do_weekly_caption": (
         "一案一行：{start}至{end}期间在册(未返校)或有变动的台账；"
@@ -105,8 +129,13 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "do_contacts_saved": ("已保存 {n} 行。", "{n} rows saved."),
     "do_todo_mine_help": (
-        "按您的角色({role})对应的六长一级筛选：升级到这一级的督办事项。",
-        "Filter by the level of the six responsible persons your role ({role}) stands for: what has escalated to it.",
+        "案件六长中登记了您的账号的，只列这些案件中由您负责的事项；否则按您的角色对应的六长一级筛选。",
+        "Where your account is named among a case's responsible persons, only what you answer for in those "
+        "cases; otherwise filtered by the level your role stands for.",
+    ),
+    "do_todo_transition": (
+        "去小升初衔接查明未报到学生的去向",
+        "Go to the primary-to-junior transition: find where the missing pupils are",
     ),
     "do_todo_caption": (
         "共 {n} 项 · 红 = 已升级或逾期，黄 = 到期或即将到期 · 姓名已脱敏",
@@ -244,4 +273,12 @@ LABELS: dict[str, str] = {
     "学校/地点": "School / place",
     "期限": "Due",
     "责任人": "Responsible",
+    "do_home_rule": (
+        "巩固率(按户籍)把九年级学生算回其户籍乡镇，与按学校所在地的数字并列：进城读初中不再让乡镇显得偏低。",
+        "Retention by home township counts grade-9 pupils where they live, beside the school-location figure.",
+    ),
+    "do_forms": ("两表与核查反馈", "Registers and check feedback"),
+    "do_escalations": ("升级督办通知", "Escalation notices"),
+    "do_effect": ("帮扶成效", "Intervention effect"),
+    "do_other_roster": ("家访与资助核查", "Home visits and aid checks"),
 }

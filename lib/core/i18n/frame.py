@@ -111,6 +111,7 @@ LABELS: dict[str, str] = {
     # case statuses where they head a column or a card (in cells they stay as written)
     "疑似辍学": "Suspected dropouts",
     "辍学": "Dropouts",
+    "目标 {target}": "Target {target}",
     # the overview's township table and measures (lib.overview.metrics)
     "乡镇(街道)": "Township",
     "在校学生": "Students enrolled",

@@ -4,7 +4,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "nav_import": ("数据导入", "Data import"),
     "nav_explore": ("自由探索", "Explore a file"),
     "imp_kind": ("数据类型", "Table kind"),
-    "imp_upload": ("上传 CSV 或 Excel(.xlsx)文件", "Upload a CSV or Excel (.xlsx) file"),
+    "imp_upload": (
+        "上传 CSV 或 Excel(.xlsx)文件(乡镇边界：GeoJSON 或 Shapefile 压缩包)",
+        "Upload a CSV or Excel (.xlsx) file (boundaries: GeoJSON or a zipped shapefile)",
+    ),
     "imp_sheet": ("工作表", "Worksheet"),
     "imp_help": (
         "上传从省、国家系统导出的表或手工整理的 Excel：自动识别编码(UTF-8/GBK)、标题行和列名；"
@@ -62,6 +65,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "imp_done_skipped": ("跳过有错误的 {n} 行", "{n} rows with errors skipped"),
     "imp_done_undo": ("。如有误，可在下方撤销。", ". If it is wrong, undo it below."),
     "imp_example": ("示例", "Example"),
+    "imp_field_kind": ("{label}({kind})", "{label} ({kind})"),
     "imp_empty": ("(空)", "(empty)"),
     "imp_no_history": ("还没有导入记录。", "No imports yet."),
     "imp_cannot_undo": (
@@ -174,6 +178,12 @@ LABELS: dict[str, str] = {
     "异地就读学校": "School elsewhere",
     "异地就学确认日期": "Studying elsewhere confirmed on",
     "(不导入)": "(not imported)",
+    # what a field holds, when two fields share a label (lib.ingest.view._FIELD_TYPES)
+    "文字": "text",
+    "证件号": "ID number",
+    "整数": "whole number",
+    "数值": "number",
+    "是/否": "yes/no",
     # the validation report (lib.ingest.view)
     "可导入行": "Rows to import",
     "错误": "Errors",

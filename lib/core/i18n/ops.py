@@ -91,21 +91,36 @@ TEXT: dict[str, tuple[str, str]] = {
         "学年升级已完成：升级 {up} 人，毕业离册 {out} 人。",
         "Rollover done: {up} promoted, {out} graduated.",
     ),
+    "ro_changes": ("各数据表将发生的变化", "What changes, table by table"),
+    "ro_by_grade": ("按办学类型和年级", "By school level and grade"),
+    "ro_followed": ("小升初待接收", "Leavers to be received"),
+    "ro_backup": (
+        "执行时先自动备份整个数据库(备份与恢复中可见，原因“升级前”)，再在一个事务中完成全部修改。",
+        "The whole store is backed up first (reason: before rollover), then everything is written in "
+        "one transaction.",
+    ),
+    "ro_backup_done": ("升级前备份：{file}", "Backup taken before the rollover: {file}"),
     "ro_note": (
-        "各学年的学籍快照和在校生人数不会改动，往年数据照常可查；新学年的新生和转入学生请通过导入登记。"
-        "升级前建议先在“备份与恢复”中备份。",
-        "Snapshots and counts of past years are not changed; register the new intake by import. "
-        "Back up first.",
+        "往年的学籍、在校生人数和各日期的数字保持不变(选择往年的统计日期即可查看)；新学年的在校生人数按升级后在册学生"
+        "推算，导入教育事业统计后以导入为准；新生和转入学生请通过导入登记。",
+        "Every past figure stays as it was (pick a past date to see it); the new year's counts are derived "
+        "from the roll until the statistics are imported; register the new intake by import.",
     ),
     "nav_admin_retention": ("数据保留期", "Data retention"),
     "rt_rules": (
-        "规则：{statuses}学生离校满 {years} 年后去除身份信息(身份证号、学籍号、姓名、出生日期、监护人及电话)；"
+        "规则：{statuses}学生离校满 {years} 年后(非义务教育受助学生在学制期满、无资助往来满 {years} 年后)，"
+        "所有能识别孩子的字段置为空值(NULL)：学生表的身份证号、学籍号、姓名、出生日期、监护人及电话，"
+        "台账中的家长姓名电话和劝返结果等文字记录、资助核实与申请的文字、花名册、异地就学名单、受助人信息；"
         "审计日志保留 {audit} 年(不得少于 {min} 年)。",
-        "Rules: identifying fields of {statuses} students are removed {years} years after they left; "
-        "the audit log is kept {audit} years (at least {min}).",
+        "Rules: {years} years after {statuses} students left (recipients: after their studies ended and "
+        "no aid since), every field that identifies the child is set to NULL in every table that holds "
+        "one (students, guardians and free text on cases, aid tasks, the roster, the studying-elsewhere "
+        "list, recipients); the audit log is kept {audit} years (at least {min}).",
     ),
     "rt_students": ("将去标识化的学生({day} 及以前离校)", "Students to de-identify (left by {day})"),
-    "rt_related": ("相关台账/核实任务行", "Related case / task rows"),
+    "rt_related": ("其他表中置空的行", "Rows set to NULL in other tables"),
+    "rt_recipients": ("将去标识化的受助学生(非义务教育)", "Aid recipients to de-identify"),
+    "rt_by_table": ("各表置空(NULL)的字段与行数", "Fields set to NULL, and rows, per table"),
     "rt_audit": ("将删除的审计日志({day} 以前)", "Audit entries to delete (before {day})"),
     "rt_confirm": (
         "我已核对报告，确认去标识化并删除过期审计日志(不可撤销；汇总数字不受影响)",
@@ -139,8 +154,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "rt_nothing": ("目前没有超过保留期限的个人信息或审计日志。", "Nothing is past its retention period."),
     "rt_done": (
-        "已去标识化 {n} 名学生，删除审计日志 {a} 条。",
-        "De-identified {n} students; deleted {a} audit entries.",
+        "已去标识化 {n} 名学生、{r} 名受助学生(共 {rows} 行置空)，删除审计日志 {a} 条。",
+        "De-identified {n} students and {r} recipients ({rows} rows set to NULL); deleted {a} audit entries.",
     ),
     "rt_note": (
         "去标识化只去除能识别孩子的字段，学校、年级、性别、户籍村、状态和各类标记保留，历年汇总数字不变。"
@@ -270,6 +285,4 @@ LABELS: dict[str, str] = {
     "考虑学位时最远分配距离(km)": "Farthest assignment within seats (km)",
     "超大班额(班额超过人数)": "Very large class (more pupils than)",
     "需求点合并距离(km，0=不合并)": "Merge demand points within (km, 0 = never)",
-    "缺勤连续几个上课日未报视为数据未报": "School days without absence reports before a school is listed as not reporting",
-    "花名册核查最大年龄(岁)": "Oldest age the roster check looks at (years)",
 }

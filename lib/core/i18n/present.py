@@ -30,6 +30,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "No earlier briefing saved (save this one to compare next time)",
     ),
     "br_no_red": ("没有乡镇低于红线。", "No township is below a red line."),
+    "br_absent": (
+        "{what}暂无数据，未计入红名单({why})。",
+        "{what}: no data yet, not counted for the red list ({why}).",
+    ),
     "br_gone": ("较上次汇报已出榜：{names}", "Off the list since the last briefing: {names}"),
     "sec_dropout": ("控辍保学", "Dropout control"),
     "sec_aid": ("学生资助", "Student aid"),
@@ -63,9 +67,47 @@ TEXT: dict[str, tuple[str, str]] = {
         "dropout cases by the home township.",
     ),
     "busy": ("数据库正忙，请稍后刷新。", "The database is busy; refresh in a moment."),
-    "building_demo": ("首次启动：正在生成演示县数据(约半分钟)…", "First start: building the demo county…"),
+    "building_demo": ("正在生成演示数据…", "First start: building the demo county…"),
+    "seconds_spent": ("(已用 {s} 秒)", "({s} s so far)"),
+    "building_title": ("首次启动", "First start"),
+    "computing_page": ("正在计算“{page}”的数据…", "Computing “{page}”…"),
+    "choose_one": ("请选择", "Choose"),
+    "choose_many": ("请选择(可多选)", "Choose one or more"),
+    "upload_hint": (
+        "拖入文件，或点“选择文件” · 单个文件不超过 {mb} MB",
+        "Drop a file, or choose one · up to {mb} MB",
+    ),
+    "upload_browse": ("选择文件", "Browse"),
+    "press_enter": ("按回车确认", "Press Enter"),
+    "skip_to_content": ("跳到正文", "Skip to main content"),
+    # solver statuses and model names for 布局规划 (PuLP/spopt write them in English)
+    "solver_Optimal": ("已求得最优解", "Optimal"),
+    "solver_Not Solved": ("未求解", "Not solved"),
+    "solver_Infeasible": ("无可行解(条件无法同时满足)", "Infeasible"),
+    "solver_Unbounded": ("问题无界(请检查设置)", "Unbounded"),
+    "solver_Undefined": ("未得出结果(时限内未找到解)", "Undefined"),
+    "opt_model_pmedian": ("p-中位(孩子上学总距离最短)", "p-median (least total distance)"),
+    "opt_model_mclp": ("最大覆盖(就近范围内的孩子最多)", "MCLP (most children within reach)"),
+    "opt_model_lscp": ("集合覆盖(覆盖全部孩子所需最少学校)", "LSCP (fewest schools covering all)"),
+    "opt_model_pcenter": ("p-中心(最远的孩子最近)", "p-center (the farthest child nearest)"),
+    "todo_empty": (
+        "暂无待办：您负责的范围内没有待确认、到期或逾期的事项。",
+        "Nothing to do: no case to confirm, nothing due or overdue in your scope.",
+    ),
+    "snapshots_empty": (
+        "尚未保存过汇报数据：保存本次汇报后，下次汇报可显示与本次相比的变化。",
+        "No briefing saved yet: save this one and the next briefing shows what changed since.",
+    ),
+    "login_first_admin": (
+        "首次使用：管理员账号 admin 的初始密码已显示在启动本系统的终端，并写入服务器上的文件 {path}"
+        "(登录改密后请删除该文件)。",
+        "First use: the initial password of the account admin was printed in the terminal that started "
+        "the server and written to {path} on the server (delete it after changing the password).",
+    ),
     "no_data": ("当前范围内没有数据。", "No data in the current scope."),
     "as_of_caption": ("数据截至", "Figures as of"),
+    # a headline figure whose data has not arrived (the reason follows in words)
+    "figure_no_data": ("暂无数据", "No data yet"),
 }
 
 

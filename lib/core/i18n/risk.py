@@ -3,10 +3,11 @@
 TEXT: dict[str, tuple[str, str]] = {
     "nav_risk": ("重点关注学生", "Students at risk"),
     "risk_rule": (
-        "风险分 = 学困、路远、因贫、因残、缺勤、监护六项子分(0-1)按权重加权 ×100；"
-        "≥高档线为“高”，≥中档线为“中”。原因列出贡献最大的两三项。",
-        "Score = weighted mean of six sub-scores (0-1) x 100; bands by the configured cuts; "
-        "reasons are the largest contributions.",
+        "风险分 = 各项因素的分值之和：每项的权重是其满分，近期缺勤率、学期缺勤率与连续缺勤不封顶"
+        "(连续缺勤越久分越高，正在进行的连续缺勤最紧急)；另计曾辍学、学困、超龄、留级、小升初衔接、"
+        "转学、路远、因贫、因残、监护。≥高档线为“高”，≥中档线为“中”；没有任何因素的学生不列入名单。",
+        "Score = the sum of each factor's points (its weight at full strength); the absence factors "
+        "do not saturate. Children with no factor are not listed.",
     ),
     "risk_budget": ("本学期可结对帮扶人数(显示前 N 名)", "We can pair N students this term (show top N)"),
     "risk_search": (
@@ -18,11 +19,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "risk_tab_card": ("模型说明与回测", "Model card & back-test"),
     "risk_tab_settings": ("权重设置", "Weights"),
     "risk_backtest_note": (
-        "回测：每个学期末只用截止当日及以前的数据评分，看下学期新增辍学(不含已排除的误报)"
-        "中有多少在前 k 名内。精确率 = 命中/k；召回率 = 命中/下学期辍学人数。"
-        "学生的登记属性(困难类别、残疾、留守等)按当前登记值计，库中无其历史。",
-        "Back-test: each term's end, score from data up to that day only; precision and "
-        "recall of the top k for dropouts reported in the next term.",
+        "回测：每个有数据的学期末，只用截止当日及以前的数据评分(学生登记属性取当日的登记，来自变更记录)，"
+        "看下学期新增辍学(不含已排除的误报)的学生排在哪里。精确率 = 命中/k；召回率 = 命中/下学期辍学人数；"
+        "两条基线用同样的权重，只看缺勤或只看四类风险。演示数据是合成的：这些数字说明方法可行，"
+        "不说明在真实县区的效果(见 docs/risk.md 模型说明)。",
+        "Back-test: at each term's end, score from data as it stood that day (attributes from the change "
+        "log); measure AUC, precision and recall of the top k and calibration for next term's dropouts, "
+        "beside two baselines. On synthetic data the figures show the method, not real-world accuracy.",
     ),
     "rk_factors": ("风险类型", "Risk factors"),
     "rk_aid_gap": ("有资助缺口", "Aid gap"),
@@ -66,6 +69,26 @@ TEXT: dict[str, tuple[str, str]] = {
     "rk_save_settings": ("保存设置", "Save settings"),
     "rk_saved": ("已保存，名单已按新权重重新评分。", "Saved; the list is scored again with the new weights."),
     "rk_reset": ("恢复默认", "Reset to defaults"),
+    "rk_folds": ("{n} 个回测学期", "{n} back-tested terms"),
+    "rk_skipped": (
+        "；{terms} 截止后无辍学，无从评估，已略去",
+        "; {terms} had no dropout after the cut-off and are left out",
+    ),
+    "rk_auc": (
+        "。AUC：随机取一名辍学学生和一名未辍学学生，前者分数更高的概率(0.5 = 随机)。",
+        ". AUC: the chance that a random dropout scores higher than a random pupil who stayed (0.5 = chance).",
+    ),
+    "rk_calibration": (
+        "校准：各风险等级的学生在下学期实际辍学的比例(规则评分)。等级越高，比例应越高。",
+        "Calibration: the share of each band's pupils who dropped out the next term (rule score); higher "
+        "bands should have higher shares.",
+    ),
+    "rk_criteria_year": (
+        "以下为 {year} 学年的评分标准(各学年可在设置文件中分别规定：risk.criteria_by_year)。",
+        "The scoring rules of school year {year} (each year may have its own in the settings file: "
+        "risk.criteria_by_year).",
+    ),
+    "rk_points": ("{label}(分)", "{label} (points)"),
     "rk_score_line": (
         "风险分 **{score}**（{band}）：{reasons}",
         "Risk score **{score}** ({band}): {reasons}",

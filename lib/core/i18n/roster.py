@@ -57,6 +57,38 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "rc_open": ("建立台账", "Open a case"),
     "rc_opened": ("已建立控辍保学台账 {case}。", "Dropout case {case} opened."),
+    # ---- 小升初衔接 (lib/roster/transition.py)
+    "nav_transition": ("小升初衔接", "Primary-to-junior transition"),
+    "xs_help": (
+        "小学和教学点毕业生离开原学校后列入待接收名单，直到县内学校为其注册学籍，或查明在外地就读、免缓学、"
+        "已建立控辍保学台账。开学后 {due} 天仍未报到的列入“我的待办”；{case} 天后列为疑似辍学。",
+        "Primary and teaching-point leavers stay on this list until a school of the county enrols them or they "
+        "are accounted for. Not received {due} days after term starts: in My tasks; after {case} days: a "
+        "suspected dropout.",
+    ),
+    "xs_waiting": ("待接收", "To be received"),
+    "xs_overdue": ("逾期未报到", "Overdue"),
+    "xs_case_due": ("已过建档期限", "Past the case deadline"),
+    "xs_received": ("已入学", "Received"),
+    "xs_accounted": ("已查明去向", "Accounted for"),
+    "xs_list": ("待接收名单(逾期的排在前面)", "Still to be received (overdue first)"),
+    "xs_none": (
+        "名单为空：跟踪期内离校的小学、教学点毕业生均已入学或已查明去向。",
+        "Nobody to receive: every leaver of the period is enrolled or accounted for.",
+    ),
+    "xs_open_cases": (
+        "为已过建档期限的 {n} 人建立疑似辍学台账",
+        "Open suspected-dropout cases for the {n} leavers past the deadline",
+    ),
+    "xs_opened": ("已建立疑似辍学台账 {n} 件。", "{n} suspected-dropout cases opened."),
+    "xs_failed": ("{n} 人未能建档：{why}", "{n} leavers could not get a case: {why}"),
+    "xs_elsewhere": ("登记异地就学(该生离开名单)", "Record studying outside the county (leaves the list)"),
+    "xs_pick": ("学生", "Student"),
+    "xs_school": ("就读学校", "School attended"),
+    "xs_county": ("就读地(县、市)", "Where (county, city)"),
+    "xs_on": ("核实日期", "Checked on"),
+    "xs_save": ("登记", "Record"),
+    "xs_saved": ("已登记异地就学。", "Recorded."),
     "do_returned": ("本学年已返校", "Returned this school year"),
     "do_to_confirm": ("待确认(缺勤监测)", "To confirm (from absences)"),
     "do_escalated": ("升级督办", "Escalated"),
