@@ -153,7 +153,7 @@ with tab_student:
 with tab_card:
     ui.note(ui.tr("risk_backtest_note"))
     # the back-test scores every past term: run on request (then cached), not on every visit
-    if st.toggle("计算回测(各学期末评分与下学期辍学对照，首次约需半分钟)", key="rk_bt"):
+    if st.toggle(ui.tr("rk_bt_toggle"), key="rk_bt"):
         ui_risk.model_card(loaders.load_risk_backtest(scope), settings)
 
 with tab_settings:

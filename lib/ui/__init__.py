@@ -45,7 +45,12 @@ def headers(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` with its column headers (labels lib wrote in Chinese) in the reader's language."""
     if lang() == "zh":
         return df
-    return df.rename(columns=lambda c: t(c, "en") if isinstance(c, str) else c)
+    names, seen = [], set()
+    for c in df.columns:
+        en = t(c, "en") if isinstance(c, str) else c
+        names.append(c if en in seen else en)  # two headers with one English: the second keeps its own
+        seen.add(names[-1])
+    return df.set_axis(names, axis=1)
 
 
 def cells(df: pd.DataFrame, columns: tuple[str, ...] | list[str]) -> pd.DataFrame:
@@ -81,12 +86,17 @@ def figure(fig: Any) -> Any:
     fig.for_each_xaxis(title)
     fig.for_each_yaxis(title)
     title(fig.layout.legend)
-    fig.for_each_trace(lambda tr_: tr_.update(name=tr(tr_.name)) if tr_.name else None)
-    for ann in fig.layout.annotations or ():  # a label, or a label and its value ("全区 96.3%")
+    fig.for_each_trace(lambda tr_: tr_.update(name=_label_value(tr_.name)) if tr_.name else None)
+    for ann in fig.layout.annotations or ():
         if ann.text:
-            head, _, rest = ann.text.partition(" ")
-            ann.text = tr(ann.text) if ann.text in TEXT or not rest else f"{tr(head)} {rest}"
+            ann.text = _label_value(ann.text)
     return fig
+
+
+def _label_value(text: str) -> str:
+    """A label, or a label and its value ("全区 96.3%", a reference line's legend), translated."""
+    head, _, rest = text.partition(" ")
+    return tr(text) if text in TEXT or not rest else f"{tr(head)} {rest}"
 
 
 def fmt_date(value: date | None) -> str:

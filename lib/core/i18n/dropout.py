@@ -66,6 +66,28 @@ TEXT: dict[str, tuple[str, str]] = {
         "(printing is recorded in the audit log).",
     ),
     "do_recorded": ("已登记。", "Recorded."),
+    "do_form_register": (
+        "当前疑似辍学与已核实辍学(未返校)的学生，按户籍乡镇排列；辍学(疑似)时间为核实日期(未核实的为上报日期)。",
+        "Pupils now suspected or confirmed out of school (not back), by home township; the date is the "
+        "confirmation date (the report date when not yet confirmed).",
+    ),
+    "do_form_returns": (
+        "本学年返校的学生(含再次辍学后又返校的)：劝返责任人为返校前登记劝返措施的人员；巩固情况按返校后30天、90天是否在校(无连续缺勤)判断。",
+        "Pupils back at school this year (those who left again and came back too): the persuader is who "
+        "logged the persuasion before the return; retention is whether the pupil is in school 30 and 90 days "
+        "after it (no absence in a row).",
+    ),
+    "do_form_feedback": (
+        "每件台账一行：核查结果(在校/已返校/辍学/核查中)、说明、核查人与日期。列序为通用格式，省级模块公布其格式后按 docs/dropout.md 调整。",
+        "One row per case: the finding (in school / back / dropped out / checking), a note, who checked and "
+        "when. A general layout, to be matched to the provincial module's once published (docs/dropout.md).",
+    ),
+    "do_form_escalations": (
+        "跟进逾期已升级、而督办对象没有系统账号的案件(有账号的已进入其“我的待办”)：打印或导出后送达。",
+        "Escalated cases whose responsible person has no account (those with one see it in My to-do list): "
+        "print or export and deliver.",
+    ),
+    "do_form_print": ("打印《{form}》(A4 横向，网页文件)", "Print “{form}” (A4 landscape, web page)"),
     "do_move_place": ("安置方式(改为已返校时)", "Placement (when changing to 已返校)"),
     "do_after_return": ("返校后在校情况", "In school since the return"),
     "do_not_present": (
@@ -150,6 +172,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "去确认缺勤监测发现的疑似辍学",
         "Go and confirm the suspected dropouts found from absences",
     ),
+    "do_home_rule": (
+        "巩固率(按户籍)把九年级学生算回其户籍乡镇，与按学校所在地的数字并列：进城读初中不再让乡镇显得偏低。",
+        "Retention by home township counts grade-9 pupils where they live, beside the school-location figure.",
+    ),
+    "do_forms": ("两表与核查反馈", "Registers and check feedback"),
+    "do_escalations": ("升级督办通知", "Escalation notices"),
+    "do_effect": ("帮扶成效", "Intervention effect"),
+    "do_other_roster": ("家访与资助核查", "Home visits and aid checks"),
 }
 
 
@@ -273,12 +303,40 @@ LABELS: dict[str, str] = {
     "学校/地点": "School / place",
     "期限": "Due",
     "责任人": "Responsible",
-    "do_home_rule": (
-        "巩固率(按户籍)把九年级学生算回其户籍乡镇，与按学校所在地的数字并列：进城读初中不再让乡镇显得偏低。",
-        "Retention by home township counts grade-9 pupils where they live, beside the school-location figure.",
+    # the two registers, the check feedback and the escalation list (lib.dropout.forms)
+    "辍学学生登记表": "Register of pupils out of school",
+    "劝返复学情况表": "Register of returns",
+    "核查反馈": "Check feedback",
+    "升级督办通知": "Escalation notices",
+    "辍学(疑似)时间": "Out of school since",
+    "劝返责任人": "Persuaded by",
+    "劝返日期": "Persuaded on",
+    "复学日期": "Back on",
+    "30天巩固情况": "After 30 days",
+    "90天巩固情况": "After 90 days",
+    "核查结果": "Finding",
+    "核查说明": "Note",
+    "核查人": "Checked by",
+    "核查日期": "Checked on",
+    "督办对象": "Escalated to",
+    "待办事项": "To do",
+    "件数": "Cases",
+    # monitoring by home township, intervention effect, rosters (lib.dropout.monitor, rosters)
+    "巩固率(按户籍)": "Retention (by home)",
+    "巩固率(按学校所在地)": "Retention (by school location)",
+    "每千名在校生未结辍学台账(‰)": "Open dropout cases per 1,000 students (‰)",
+    "九年义务教育巩固率 = 本学年九年级在校生数 ÷ 八年前一年级在校生数(全区按户籍或按学校所在地相同)；{target}(设置项 targets.consolidation)。": (
+        "Nine-year retention rate = grade-9 students this year ÷ grade-1 students eight years earlier (the "
+        "same for the whole district by home or by school location); {target} (setting targets.consolidation)."
     ),
-    "do_forms": ("两表与核查反馈", "Registers and check feedback"),
-    "do_escalations": ("升级督办通知", "Escalation notices"),
-    "do_effect": ("帮扶成效", "Intervention effect"),
-    "do_other_roster": ("家访与资助核查", "Home visits and aid checks"),
+    "近四周(次)": "Last four weeks",
+    "负责人": "Responsible",
+    "累计记录(次)": "Records in all",
+    "开始时未在校(人)": "Out of school at the start",
+    "开始后四周无故缺勤(天/人)": "Unexcused days per pupil, four weeks after",
+    "开始前四周无故缺勤(天/人)": "Unexcused days per pupil, four weeks before",
+    "已满四周(人次)": "Running four weeks or more",
+    "已帮扶(周)": "Supported (weeks)",
+    "其中已返校(人)": "Of whom back",
+    "上报至": "Reported to",
 }

@@ -108,6 +108,7 @@ LABELS: dict[str, str] = {
     "数据导入": "Data import",
     "汇报模式": "Presentation",
     "学籍核查": "Roster check",
+    "小升初衔接": "Primary-to-junior transition",
     # case statuses where they head a column or a card (in cells they stay as written)
     "疑似辍学": "Suspected dropouts",
     "辍学": "Dropouts",
