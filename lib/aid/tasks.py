@@ -74,7 +74,7 @@ def record_tasks(scope: Scope, tasks: pd.DataFrame, *, path: Any = None) -> int:
     """Store new tasks in one transaction; an open task for the same list kind, category
     and student is not created twice.  Returns how many were created (``write_cases``: the roles
     that do the home visits; a 局领导 or 规划 account changes nothing)."""
-    permissions.require(scope, "write_cases")
+    permissions.require(scope, "write_unit")
     if tasks.empty:
         return 0
     with store.transaction(path) as con:

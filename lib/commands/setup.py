@@ -1,8 +1,9 @@
 """首次启动 command: ``setup`` (what ``make run`` does before the server starts).
 
 On a new installation the store is empty and there is no account: ``setup`` builds the
-demo county (with its progress on the terminal) and creates the ``admin`` account, whose
-password it prints here, at the server's start, and writes to
+demo county with its progress on the terminal (not in a bureau's own store made by
+``init``, which its imports fill) and creates the ``admin`` account, whose password it
+prints here, at the server's start, and writes to
 :func:`lib.core.config.initial_admin_password_file`.  On a store that is ready it only says so.
 """
 
@@ -11,9 +12,10 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
 from lib.cli import EXIT_OK, Handler, command, emit
-from lib.core import config, store
+from lib.core import config, store, storemeta
 
 
 @command("setup", "首次启动准备：空库时生成演示数据并创建管理员账号 (first start: demo data and admin)")
@@ -27,7 +29,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
     path = config.db_path()
     built, started = False, time.perf_counter()
-    if not path.exists() or store.is_empty(path):
+    if _needs_demo(path):
         last = {"step": ""}
 
         def progress(share: float, step: str) -> None:
@@ -55,3 +57,14 @@ def cmd_setup(args: argparse.Namespace) -> int:
         + ("" if password else "(已有账号，未创建管理员)" if built else ""),
     )
     return EXIT_OK
+
+
+def _needs_demo(path: Path) -> bool:
+    """No store yet, or an empty one no county was set up in (a bureau's store made by ``init``
+    stays empty until its own imports fill it: no demo there)."""
+    if store.is_empty(path):
+        if not Path(path).exists():
+            return True
+        with store.connect(path) as con:
+            return not storemeta.is_initialised(con)
+    return False

@@ -94,6 +94,27 @@ def fmt_delta_pct(now: float | None, before: float | None, *, lang: str = "zh") 
     return f"{FLAT}0.0{unit}" if points == 0 else f"{points:+.1f}{unit}"
 
 
+def fmt_value(value: float | None, kind: str = "count", *, signed: bool = False) -> str:
+    """A table cell written like the cards: ``count`` 56,522; ``km`` 0.50; ``pct`` 96.3%;
+    ``signed`` changes with their sign (+12, -0.03) and :data:`FLAT` for none; — when missing."""
+    if _missing(value):
+        return "—"
+    v = float(value)
+    if kind == "pct":
+        text = f"{v * 100:+.1f}个百分点" if signed else f"{v * 100:.1f}%"
+        zero = round(v * 100, 1) == 0
+    elif kind == "km":
+        text = f"{v:+.2f}" if signed else f"{v:.2f}"
+        zero = round(v, 2) == 0
+    else:
+        n = int(round(v))
+        text = f"{n:+,}" if signed else f"{n:,}"
+        zero = n == 0
+    if signed and zero:
+        return FLAT + text.lstrip("+-")
+    return text
+
+
 def is_flat(delta: str | None) -> bool:
     """A change text that says "no change" (:data:`FLAT`): shown without an arrow or a colour."""
     return bool(delta) and str(delta).startswith(FLAT)

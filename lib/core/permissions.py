@@ -49,7 +49,9 @@ MATRIX: dict[str, frozenset[str]] = {
     "export_named": frozenset({"leader", "county", "township", "school"}),  # masked unless unmasked
     "view_planning": frozenset({"leader", "county", "planner"}),
     # writing
-    "write_cases": frozenset({"county", "township", "school", "teacher"}),  # cases, interventions, contacts
+    "write_cases": frozenset({"county", "township", "school", "teacher"}),  # cases, interventions
+    # a unit's own records: its contacts, weekly submissions, aid verification tasks (not a class teacher's)
+    "write_unit": frozenset({"county", "township", "school"}),
     "import": frozenset({"county", "township", "school"}),
     "correct_records": frozenset({"county", "township", "school"}),
     "approve_aid": frozenset({"county", "school"}),  # stages narrowed further in lib.aid.approvals
@@ -74,6 +76,7 @@ ACTION_LABELS: dict[str, str] = {
     "export_named": "导出学生名单",
     "view_planning": "查看布局规划",
     "write_cases": "登记/修改控辍保学台账",
+    "write_unit": "登记本单位填报、联系人与核实任务",
     "import": "导入数据",
     "correct_records": "更正单条记录",
     "approve_aid": "资助审核",

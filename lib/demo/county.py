@@ -32,9 +32,7 @@ from shapely.geometry import shape
 from shapely.ops import nearest_points
 
 from lib.core import calendar, config, schema, store
-from lib.core.history import TRACKED as TRACKED_STUDENT
 from lib.core.scope import school_year_of
-from lib.demo import history as demo_history
 
 # ------------------------------------------------------------------ constants
 #: National births (millions) by calendar year, from the NBS statistical
@@ -113,8 +111,8 @@ COUNTY_TABLES: tuple[str, ...] = (
     "case_responsibles",
     "case_actions",
     "aid_records",
-    # the record of the past (lib/core/history.py), from two school years back
-    "student_history",
+    # the record of the past (lib/core/history.py), from two school years back; the students'
+    # log is replayed after all counties are written (lib.demo.history)
     "enrolment_counts_history",
     "village_population_history",
     "school_history",
@@ -1110,18 +1108,16 @@ class _County:
         s = np.where((grade <= 3) & self.tp_choice[sel], self.tp_school[sel], s)
         return np.where(self.at_special[sel], self.special, s)
 
-    def boarding_at(self, grade: np.ndarray, school: np.ndarray, who: np.ndarray | None = None) -> np.ndarray:
-        """Boarding in ``grade`` at ``school``: far pupils of grade 4+ where there are beds
-        (every child, or the children ``who``)."""
-        sel = slice(None) if who is None else who
-        road = self.dist[self.st.vi.to_numpy()[sel], school] * self.settings_detour
+    def boarding_at(self, grade: np.ndarray, school: np.ndarray) -> np.ndarray:
+        """Boarding in ``grade`` at ``school``: far pupils of grade 4+ where there are beds."""
+        road = self.dist[self.st.vi.to_numpy(), school] * self.settings_detour
         beds = self.sch.beds.to_numpy()[school]
-        u = self.u_board[sel]
+        u = self.u_board
         prim = beds & (grade >= 4) & (grade <= 6) & (road > 2.0) & (u < 0.6)
         jun = beds & (grade >= 7) & (((road > 3.0) & (u < 0.85)) | (u < 0.12))
         spec = (school == self.special) & (grade >= 4) & (road > 5.0) & (u < 0.7)
         board = np.where(school == self.special, spec, prim | jun)
-        return board & (self.st.placement.to_numpy()[sel] != "送教上门")
+        return board & (self.st.placement.to_numpy() != "送教上门")
 
     settings_detour = float(config.SETTINGS["layout"]["detour_factor"])
 
@@ -1501,126 +1497,9 @@ class _County:
 
     # -------------------------------------------------------------- history
     def history_start(self) -> date:
-        """The first day of the demo's record of the past: 1 September two school years back."""
+        """The first day of the demo's record of the past: 1 September two school years back (the
+        students' log is replayed from the calendar's first school day by :mod:`lib.demo.history`)."""
         return date(self.y0 - 2, 9, 1)
-
-    def _attribute_changes(self, students: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray, object]]:
-        """Registered attributes that changed within the history: for each column, the children
-        whose value changed, the day it changed, and the value before (the live value after)."""
-        rng = self.rng(20)
-        lo, hi = _day(self.history_start()), self.asof_day
-        out = {}
-        for col, gained, before_gain, lost_pool, before_loss in (
-            ("poverty_category", 0.10, None, students["poverty_category"].isna().to_numpy(), "监测对象"),
-            ("left_behind", 0.12, False, ~students["left_behind"].to_numpy(dtype=bool), True),
-            ("learning_difficulty", 0.10, False, None, None),
-        ):
-            have = students[col].notna().to_numpy() & (students[col].to_numpy() != False)  # noqa: E712
-            g = np.flatnonzero(have)
-            g = rng.choice(g, round(len(g) * gained), replace=False) if len(g) else g
-            before = np.full(len(g), before_gain, dtype=object)
-            if lost_pool is not None:
-                pool = np.flatnonzero(lost_pool)
-                k = min(len(pool), round(have.sum() * 0.3 * gained))
-                lost = rng.choice(pool, k, replace=False)
-                g = np.concatenate([g, lost])
-                before = np.concatenate([before, np.full(k, before_loss, dtype=object)])
-            days = rng.integers(lo + 1, hi + 1, len(g))
-            out[col] = (g, days, before)
-        return out
-
-    def _history(self, students: pd.DataFrame) -> pd.DataFrame:
-        """The students' change log (``student_history``) from :meth:`history_start` to ``as_of``.
-
-        Each child's tracked columns are computed on every day they may change -- the start of
-        each school year they are on the roll, their transfer, suspension, verified dropout,
-        return, graduation and the registered attributes that changed -- with the same rules as
-        :meth:`snapshot`; the last row of each child is their live row (so the log ends exactly
-        at ``students``), and a row equal to the one before is dropped."""
-        st, y0 = self.st, self.y0
-        G = st.G.to_numpy()
-        sd = self.sd
-        starts = [date(y, 9, 1) for y in range(y0 - 2, y0 + 1)]
-        ev_i, ev_day = [], []
-        for d in starts:
-            who = np.flatnonzero(G - (y0 - school_year_of(d)) >= 1)
-            ev_i.append(who)
-            ev_day.append(np.full(len(who), _day(d)))
-        grad = np.flatnonzero(G == 10)
-        graduation = sd[self.year_last[y0 - 1]] + 1  # 毕业 from the day after the last school day
-        ev_i.append(grad)
-        ev_day.append(np.full(len(grad), graduation))
-        for idx in (self.transfer, self.suspend, self.ver_i, self.ret_i):
-            who = np.flatnonzero(idx >= 0)
-            ev_i.append(who)
-            ev_day.append(sd[idx[who]])
-        changes = self._attribute_changes(students)
-        for who, days, _ in changes.values():
-            ev_i.append(who)
-            ev_day.append(days)
-        ev = pd.DataFrame({"i": np.concatenate(ev_i), "day": np.concatenate(ev_day)})
-        first = pd.Series(
-            np.where(G - 2 >= 1, _day(starts[0]), np.where(G - 1 >= 1, _day(starts[1]), _day(starts[2])))
-        )
-        ev = ev[ev.day.to_numpy() >= first.to_numpy()[ev.i.to_numpy()]]
-        ev = ev.drop_duplicates().sort_values(["i", "day"], kind="stable").reset_index(drop=True)
-        i, day = ev.i.to_numpy(), ev.day.to_numpy()
-        k = np.searchsorted(sd, day, side="right") - 1  # the last school day on or before the day
-        year = np.array([school_year_of(date(1970, 1, 1) + timedelta(days=int(x))) for x in day])
-        g = G[i] - (y0 - year)
-        ver, ret = self.ver_i[i], self.ret_i[i]
-        out_now = (ver >= 0) & (ver <= k) & ((ret < 0) | (ret > k))
-        cy = self.case_year[i]
-        frozen = out_now & (cy < year)
-        grade = np.clip(np.where(frozen, g - (year - cy), g), 1, 9)
-        school = self.school_at(grade, i)
-        placement = st.placement.to_numpy()[i]
-        status = np.where(placement == "送教上门", "送教上门", "在校").astype(object)
-        status_day = np.full(len(i), -1)
-        graduated = (G[i] == 10) & (day >= graduation)
-        status[graduated] = "毕业"
-        status_day[graduated] = graduation - 1
-        for idx, label in ((self.transfer[i], "转出"), (self.suspend[i], "休学")):
-            hit = (idx >= 0) & (idx <= k)
-            status[hit] = label
-            status_day[hit] = sd[idx[hit]]
-        status[out_now] = "辍学"
-        status_day[out_now] = sd[ver[out_now]]
-        back = (ret >= 0) & (ret <= k) & ~out_now & (status_day < 0)
-        status_day[back] = sd[ret[back]]
-        start_grade = np.where(grade >= 7, 7, np.where(self.tp_choice[i] & (grade >= 4), 4, 1))
-        start_grade = np.where(self.at_special[i], 1, start_grade)
-        entered = np.array([_day(date(int(y), 9, 1)) for y in year - (grade - start_grade)])
-        status_day = np.where(status_day < 0, entered, status_day)
-        enrolled = np.isin(status, schema.ENROLLED_STATUS)
-        frame = students.iloc[i][["student_id", *TRACKED_STUDENT]].reset_index(drop=True)
-        frame["grade"] = grade
-        frame["school_code"] = self.sch.code.to_numpy()[school]
-        frame["boarding"] = self.boarding_at(grade, school, i) & enrolled
-        frame["status"] = status
-        frame["status_date"] = _dates(status_day)
-        frame["leave_reason"] = None
-        for col, (who, days, before) in changes.items():
-            pos = pd.Series(np.arange(len(who)), index=who)
-            hit = np.isin(i, who)
-            j = pos.reindex(i[hit]).to_numpy()
-            old = day[hit] < days[j]
-            rows = np.flatnonzero(hit)[old]
-            frame.loc[rows, col] = before[j[old]]
-        # each child's last row is their live row: the log ends exactly at the live roll
-        last = np.r_[i[1:] != i[:-1], True]
-        live = students.set_index("student_id").loc[frame.loc[last, "student_id"], list(TRACKED_STUDENT)]
-        frame.loc[last, list(TRACKED_STUDENT)] = live.to_numpy()
-        frame["valid_from"] = _dates(day)
-        same = np.r_[False, i[1:] == i[:-1]]
-        prev = frame[list(TRACKED_STUDENT)].shift(1)
-        equal = (
-            frame[list(TRACKED_STUDENT)].eq(prev) | (frame[list(TRACKED_STUDENT)].isna() & prev.isna())
-        ).all(axis=1)
-        frame = frame[~(same & equal.to_numpy())].reset_index(drop=True)
-        nxt = frame["valid_from"].shift(-1)
-        frame["valid_to"] = nxt.where(frame["student_id"].eq(frame["student_id"].shift(-1)))
-        return frame
 
     def _logs(self, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         """Change logs of the other tracked tables: schools and population known since the start
@@ -1867,6 +1746,10 @@ class _County:
             act_rows, columns=["action_id", "case_id", "acted_on", "actor", "action", "result"]
         )
         actions["acted_on"] = _dates(actions.acted_on.to_numpy(dtype="int64"))
+        # set in the app, not by the generator: 安置方式 (lib/demo/dropout.py fills it), reopenings,
+        # and the accounts of 师长/村长
+        cases = cases.assign(return_placement=None, first_returned_on=None, reopened_on=None)
+        responsibles = responsibles.assign(account=None)
         return {"dropout_cases": cases, "case_responsibles": responsibles, "case_actions": actions}
 
     def _actions(
@@ -2144,7 +2027,6 @@ class _County:
             **self._case_frames(contacts),
             "aid_records": self._aid(snapshots),
         }
-        out["student_history"] = self._history(out["students"])
         out.update(self._logs(out))
         return {name: df.reset_index(drop=True) for name, df in out.items()}
 
@@ -2240,9 +2122,6 @@ def build_demo(
             for name, df in frames.items():
                 counts[name] += store.write_table(con, name, df)
             del frames
-        # the change log of registered attributes back to the calendar's first day
-        demo_history.record_demo_history(con, as_of, monthly=scale == "district")
-        counts["student_history"] = con.execute("SELECT count(*) FROM student_history").fetchone()[0]
         # data-describing flags of the replaced content (e.g. derived demo steps) go with it
         con.execute("DELETE FROM meta WHERE key NOT IN ('schema_version', 'schema_hash')")
         for key, value in {

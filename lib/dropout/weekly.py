@@ -532,7 +532,7 @@ def submit_week(
 ) -> int:
     """Record that schools in Scope filed their report for ``week`` (one transaction).
     Schools already recorded are skipped.  Returns how many were recorded."""
-    if not dropout_cases.may_write(scope):
+    if not dropout_cases.may_write(scope) or not permissions.can(scope, "write_unit"):
         raise permissions.NotPermitted("您的角色不能登记填报。")
     start, _ = week_window(week, scope.as_of)
     iso = dropout.iso_week_of(start)

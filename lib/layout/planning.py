@@ -388,6 +388,31 @@ def compare(before: Effect, after: Effect, *, names: tuple[str, str] = ("现状"
     return pd.DataFrame(rows)
 
 
+def _number_kind(label: str) -> str:
+    return "km" if "(km)" in label else "count"
+
+
+def compare_view(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`compare` for the page, written like the cards: 56,522 pupils, 0.50 km, +12, ±0
+    (the downloads keep the numbers)."""
+    out = table.copy()
+    kinds = [_number_kind(str(label)) for label in out["指标"]]
+    for col in out.columns[1:]:
+        out[col] = [fmt.fmt_value(v, k, signed=col == "变化") for v, k in zip(out[col], kinds, strict=True)]
+    return out
+
+
+def compare_townships_view(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`compare_townships` for the page, written like the cards."""
+    out = table.copy()
+    for col in out.columns:
+        if col in ("乡镇", "有变化"):
+            continue
+        kind = _number_kind(col)
+        out[col] = [fmt.fmt_value(v, kind, signed=col.endswith("变化")) for v in out[col]]
+    return out
+
+
 #: Township columns of :func:`compare_townships` (the measures a township head asks about).
 TOWNSHIP_MEASURES: tuple[str, ...] = (
     "children_total",

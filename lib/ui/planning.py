@@ -163,8 +163,8 @@ def effect_panel(
             )
         ]
     )
-    ui.table(county, where=tabs[0], height=36 * (len(county) + 1) + 4)
-    ui.table(towns, where=tabs[1], height=36 * 12 + 4)
+    ui.table(planning.compare_view(county), where=tabs[0], height=36 * (len(county) + 1) + 4)
+    ui.table(planning.compare_townships_view(towns), where=tabs[1], height=36 * 12 + 4)
     ui.table(receiving, where=tabs[2])
     with tabs[3]:
         if tables["无法安置"].empty:

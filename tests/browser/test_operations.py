@@ -77,6 +77,8 @@ def test_backups_taken_while_serving_restore_to_identical_tables(
     for file in (Path(from_page.path.iloc[0]), next((tmp_path / "cli").glob("edu-*.duckdb"))):
         fresh = tmp_path / f"fresh-{file.stem}" / "edu.duckdb"
         fresh.parent.mkdir()
+        # the same installation on a new disk: its keys go with it (a backup restores only there)
+        shutil.copytree(served_db.parent / "keys", fresh.parent / "keys")
         backup.restore(ADMIN, file, path=fresh)
         _same_tables(file, fresh)
     assert blocked == []

@@ -49,7 +49,7 @@ def _scope(role: str, place: Place) -> Scope:
     """Each role with its usual territory: townships and schools their own, the rest the county."""
     if role == "township":
         return Scope(user=f"u-{role}", role=role, townships=(MINE,))
-    if role == "school":
+    if role in ("school", "teacher"):  # a 师长 account is scoped to its school
         return Scope(user=f"u-{role}", role=role, schools=(place.school,))
     return Scope(user=f"u-{role}", role=role)
 
@@ -58,17 +58,23 @@ def _contact(role: str, code: str, name: str) -> pd.DataFrame:
     return pd.DataFrame({"role": [role], "place_code": [code], "name": [name], "phone": ["13800001111"]})
 
 
-#: name -> (the write, the roles that may do it)
+def _allowed(action: str, *, county_level: bool = False) -> set[str]:
+    """The roles the matrix lets do ``action`` (county-level records: through a county-scope role)."""
+    roles = set(permissions.MATRIX[action])
+    return roles & permissions.COUNTY_ROLES if county_level else roles
+
+
+#: name -> (the write, the roles that may do it: read from the matrix, so the test follows it)
 WRITES: dict[str, tuple[Callable[[Scope, Place, Path], object], set[str]]] = {
     "六长联系人(本校校长)": (
         lambda s, p, db: dropout_cases.save_contacts(s, _contact("校长", p.school, "李校长"), path=db),
-        {"county", "township", "school"},
+        _allowed("write_unit"),
     ),
     "全县教体局局长联系人": (
         lambda s, p, db: dropout_cases.save_contacts(
             s, _contact("教体局局长", config.COUNTY_CODE, "冒充者"), path=db
         ),
-        {"county"},
+        _allowed("write_cases", county_level=True),
     ),
     "新建控辍保学台账": (
         lambda s, p, db: dropout_cases.open_case_for_child(
@@ -80,21 +86,21 @@ WRITES: dict[str, tuple[Callable[[Scope, Place, Path], object], set[str]]] = {
             source="手工",
             path=db,
         ),
-        {"county", "township", "school"},
+        _allowed("write_cases"),
     ),
     "每周填报登记": (
         lambda s, p, db: dropout_weekly.submit_week(s, [p.school], "2026-W47", path=db),
-        {"county", "township", "school"},
+        _allowed("write_unit"),
     ),
     "核实任务": (
         lambda s, p, db: aid_tasks.record_tasks(s, pd.DataFrame(), path=db),
-        {"county", "township", "school"},
+        _allowed("write_unit"),
     ),
     "更正学校记录": (
         lambda s, p, db: corrections.apply_correction(
             s, "schools", {"code": p.school}, {"teachers": 77}, reason="核对", path=db
         ),
-        {"county", "township", "school"},
+        _allowed("correct_records"),
     ),
     "导入联系人文件": (
         lambda s, p, db: ingest.commit(
@@ -108,7 +114,7 @@ WRITES: dict[str, tuple[Callable[[Scope, Place, Path], object], set[str]]] = {
             mode="update",
             path=db,
         ),
-        {"county", "township", "school"},
+        _allowed("import"),
     ),
     "导入全县局长联系人": (
         lambda s, p, db: ingest.commit(
@@ -122,37 +128,37 @@ WRITES: dict[str, tuple[Callable[[Scope, Place, Path], object], set[str]]] = {
             mode="update",
             path=db,
         ),
-        {"county"},
+        _allowed("import", county_level=True),
     ),
     "保存规划方案": (
         lambda s, p, db: planning.save_scenario(s, f"方案-{s.role}", [], path=db),
-        {"county", "planner"},
+        _allowed("save_scenario"),
     ),
     "修改业务设置": (
         lambda s, p, db: settings_store.save_overrides(s, {"dropout.due_soon_days": 3}, path=db),
-        {"county", "admin"},
+        _allowed("edit_settings", county_level=True),
     ),
     "修改安全设置": (
         lambda s, p, db: settings_store.save_overrides(s, {"security.lockout_minutes": 30}, path=db),
-        {"admin"},
+        _allowed("edit_system_settings"),
     ),
     "修改上传限制": (
         lambda s, p, db: settings_store.save_overrides(s, {"ingest.max_rows": 1000}, path=db),
-        {"admin"},
+        _allowed("edit_system_settings"),
     ),
     "恢复备份设置默认值": (
         lambda s, p, db: settings_store.reset_overrides(s, "backup", path=db),
-        {"admin"},
+        _allowed("edit_system_settings"),
     ),
     "新建账号": (
         lambda s, p, db: auth.create_user(
             s, f"new-{s.role}", roles=["leader"], password="Long-enough-pass-1", path=db
         ),
-        {"admin"},
+        _allowed("manage_accounts"),
     ),
     "备份": (
         lambda s, p, db: backup.take_backup(s, path=db, out_dir=db.parent / "bk"),
-        {"admin"},
+        _allowed("backup"),
     ),
 }
 
@@ -281,3 +287,12 @@ def test_a_settings_change_is_audited_with_old_and_new_values(fresh_db):
 def test_settings_out_of_bounds_are_refused(fresh_db, key, value):
     with pytest.raises(settings_store.SettingsError):
         settings_store.save_overrides(Scope(user="管理员", role="admin"), {key: value}, path=fresh_db)
+
+
+def test_county_level_and_system_writes_belong_to_the_roles_the_issue_names():
+    """The matrix the writes above follow: the county's records through 县级业务 only (of the roles
+    that write cases), security, backup and retention settings through 管理员 only."""
+    assert _allowed("write_cases", county_level=True) == {"county"}
+    assert _allowed("import", county_level=True) == {"county"}
+    assert _allowed("edit_settings", county_level=True) == {"county", "admin"}
+    assert _allowed("edit_system_settings") == {"admin"}

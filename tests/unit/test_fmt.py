@@ -81,3 +81,38 @@ def test_cli_user_list_is_a_formatted_table(demo_db, capsys):
 
     rows = json.loads(capsys.readouterr().out)["accounts"]
     assert all(r["locked_until"] is None or "T" in r["locked_until"] for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "signed", "text"),
+    [
+        (56522, "count", False, "56,522"),
+        (0.503, "km", False, "0.50"),
+        (-0.031, "km", True, "-0.03"),
+        (0.001, "km", True, "±0.00"),
+        (12, "count", True, "+12"),
+        (0, "count", True, "±0"),
+        (0.9634, "pct", False, "96.3%"),
+        (None, "count", False, "—"),
+    ],
+)
+def test_table_cells_are_written_like_the_cards(value, kind, signed, text):
+    assert fmt.fmt_value(value, kind, signed=signed) == text
+
+
+def test_planning_tables_are_written_like_the_cards():
+    import pandas as pd
+
+    from lib.layout import planning
+
+    county = pd.DataFrame(
+        {
+            "指标": ["学龄儿童", "平均距离(km)"],
+            "现状": [56522, 0.503],
+            "方案": [56522, 0.53],
+            "变化": [0, 0.027],
+        }
+    )
+    shown = planning.compare_view(county)
+    assert shown.iloc[0].tolist() == ["学龄儿童", "56,522", "56,522", "±0"]
+    assert shown.iloc[1].tolist() == ["平均距离(km)", "0.50", "0.53", "+0.03"]

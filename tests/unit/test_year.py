@@ -182,7 +182,7 @@ def test_rollover_gives_the_new_year_its_own_figures_and_keeps_the_past(county: 
     # a backup of the store as it was came first
     assert (
         plan.backup_file
-        and backup.verify_backup(county.parent / "backups" / plan.backup_file)["students"] == 57
+        and backup.verify_backup(county.parent / "backups" / plan.backup_file, path=county)["students"] == 57
     )
     # by hand: 3 A and 2 D sixth-graders, 2 B third-graders, 4 + 3 ninth-graders leave; 辍学, 休学 stay
     t = plan.totals()
