@@ -34,7 +34,12 @@ if section not in sections:
 with st.form(f"set_form_{section}"):
     cols = st.columns(3)
     submitted = {}
-    for i, (key, value) in enumerate(settings_store.editable_leaves(settings, section)):
+    leaves = [
+        (k, v)
+        for k, v in settings_store.editable_leaves(settings, section)
+        if settings_store.may_edit_key(scope, k)
+    ]
+    for i, (key, value) in enumerate(leaves):
         label = ui.tr(settings_store.setting_label(key))
         col = cols[i % 3]
         locked = not settings_store.may_edit_key(scope, key)  # shown, but only 管理员 changes it

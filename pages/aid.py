@@ -82,7 +82,9 @@ with cov:
     ui.named_download_buttons(
         gaps, name="应助未助名单", scope=scope, key="aid_gaps_dl", title=f"{programme}应助未助名单 {when}"
     )
-    with st.expander(f"{ui.tr('aid_wrong')} ({len(r.paid_not_eligible) + len(r.duplicates)})"):
+    with st.expander(
+        ui.tr("with_count").format(what=ui.tr("aid_wrong"), n=len(r.paid_not_eligible) + len(r.duplicates))
+    ):
         wrong = view.wrong_payments(r, mask=scope.mask)
         ui.audit_once(scope, "view_list", list="aid_wrong_payments")
         ui.table(wrong)

@@ -23,7 +23,11 @@ frames = loaders.load_dropout_ledger(scope)
 found, students = loaders.load_dropout_proposals(scope)
 props = dl.proposals_display(found, students, mask=not unmask)
 tab_ledger, tab_props, tab_new = st.tabs(
-    [ui.tr("do_ledger"), f"{ui.tr('do_proposals')} ({len(props)})", ui.tr("do_new_case")]
+    [
+        ui.tr("do_ledger"),
+        ui.tr("with_count").format(what=ui.tr("do_proposals"), n=len(props)),
+        ui.tr("do_new_case"),
+    ]
 )
 
 

@@ -15,7 +15,12 @@ scope = ui.unmask_control(scope, "两表与核查反馈")
 tables = loaders.load_dropout_forms(scope, mask=scope.mask)
 where = dm.scope_label(scope, {})  # the printed sheet's words: the sheets are the bureau's, in Chinese
 notes = {key: ui.tr(f"do_form_{key}") for key in dropout_forms.FORMS}
-tabs = st.tabs([f"{ui.tr(label)} ({len(tables[key])})" for key, label in dropout_forms.FORMS.items()])
+tabs = st.tabs(
+    [
+        ui.tr("with_count").format(what=ui.tr(label), n=len(tables[key]))
+        for key, label in dropout_forms.FORMS.items()
+    ]
+)
 for tab, (key, label) in zip(tabs, dropout_forms.FORMS.items(), strict=True):
     with tab:
         table = tables[key]

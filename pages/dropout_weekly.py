@@ -44,7 +44,11 @@ ui.named_download_buttons(
 )
 
 tab_rows, tab_sum, tab_missing = st.tabs(
-    [ui.tr("do_weekly_rows"), ui.tr("do_weekly_towns"), f"{ui.tr('do_missing')} ({len(report.missing)})"]
+    [
+        ui.tr("do_weekly_rows"),
+        ui.tr("do_weekly_towns"),
+        ui.tr("with_count").format(what=ui.tr("do_missing"), n=len(report.missing)),
+    ]
 )
 with tab_rows:
     ui.table(report.rows, height=420)

@@ -33,6 +33,7 @@ from shapely.ops import nearest_points
 
 from lib.core import calendar, config, schema, store
 from lib.core.scope import school_year_of
+from lib.demo import history as demo_history
 
 # ------------------------------------------------------------------ constants
 #: National births (millions) by calendar year, from the NBS statistical
@@ -2122,6 +2123,9 @@ def build_demo(
             for name, df in frames.items():
                 counts[name] += store.write_table(con, name, df)
             del frames
+        # the students' change log, replayed back to the calendar's first day (lib.demo.history)
+        demo_history.record_demo_history(con, as_of, monthly=scale == "district")
+        counts["student_history"] = con.execute("SELECT count(*) FROM student_history").fetchone()[0]
         # data-describing flags of the replaced content (e.g. derived demo steps) go with it
         con.execute("DELETE FROM meta WHERE key NOT IN ('schema_version', 'schema_hash')")
         for key, value in {

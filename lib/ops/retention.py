@@ -76,6 +76,9 @@ TARGETS: tuple[Target, ...] = (
     Target("case_responsibles", ("name", "phone"), (("case_id", "cases"),), only=("role", "家长")),
     Target("case_actions", ("result",), (("case_id", "cases"),)),
     Target("case_status_log", ("reason",), (("case_id", "cases"),)),
+    Target(
+        "case_versions", ("before",), (("case_id", "cases"),)
+    ),  # earlier versions name the 六长 and guardian
     Target("detection_decisions", ("reason",), (("student_id", "students"),)),
     Target("interventions", ("note",), (("student_id", "students"),)),
     Target("intervention_visits", ("content",), (("intervention_id", "interventions"),)),

@@ -163,9 +163,20 @@ def effect_panel(
             )
         ]
     )
-    ui.table(planning.compare_view(county), where=tabs[0], height=36 * (len(county) + 1) + 4)
-    ui.table(planning.compare_townships_view(towns), where=tabs[1], height=36 * 12 + 4)
-    ui.table(receiving, where=tabs[2])
+    # totals by township and school: no child in them, so not through the masking gate
+    tabs[0].dataframe(
+        ui.headers(planning.compare_view(county)),
+        hide_index=True,
+        width="stretch",
+        height=36 * (len(county) + 1) + 4,
+    )
+    tabs[1].dataframe(
+        ui.headers(planning.compare_townships_view(towns)),
+        hide_index=True,
+        width="stretch",
+        height=36 * 12 + 4,
+    )
+    tabs[2].dataframe(ui.headers(receiving), hide_index=True, width="stretch")
     with tabs[3]:
         if tables["无法安置"].empty:
             st.caption(ui.tr("plan_none_unplaced"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -31,17 +32,31 @@ def app_url(streamlit_server, db_copy: Path) -> str:
     return streamlit_server("app.py", env={"EDU_DB": str(db_copy)})
 
 
-def _tab(page: Page, name: str) -> None:
-    tab = page.get_by_role("tab", name=re.compile(name)).locator("visible=true")
-    expect(tab).to_have_count(1)
-    tab.click()
-    _settle(page)
+def _tab(page: Page, name: str, *, timeout_s: float = 30.0) -> None:
+    """Select a tab and see it selected: a rerun that is still drawing can reset the tab bar."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        tab = page.get_by_role("tab", name=re.compile(name)).locator("visible=true")
+        expect(tab).to_have_count(1)
+        tab.click()
+        _settle(page)
+        if tab.get_attribute("aria-selected") == "true" or time.monotonic() > deadline:
+            return
 
 
 def _pick(page: Page, label: str, option: str, *, within) -> None:
+    """Choose ``option``; the list is opened again if a rerun closed it."""
     box = within.get_by_role("combobox", name=label, exact=True).locator("visible=true")
-    box.click()
-    page.get_by_role("option", name=option, exact=True).click()
+    choice = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(3):
+        box.click()
+        try:
+            expect(choice).to_be_visible(timeout=5_000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+    choice.click()
     _settle(page)
 
 

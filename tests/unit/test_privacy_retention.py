@@ -215,7 +215,8 @@ def test_retention_on_the_demo_leaves_nothing_identifying(demo_store: Path):
     report = done.by_table().set_index("数据表")["行数"]
     assert report["students"] == len(gone) and report["case_responsibles"] == before["case_responsibles"] // 2
     assert report["aid_recipients"] == len(gone_rec) and report["study_elsewhere"] == 1
-    assert (report > 0).sum() == len(report)  # every table had something, as planted
+    # every table had something, as planted (the demo edits no case of a leaver: no earlier versions)
+    assert (report.drop("case_versions", errors="ignore") > 0).all()
     # rows stay (for the counts), only the fields go; nobody else is touched
     pd.testing.assert_frame_equal(
         _q(demo_store, "SELECT * FROM school_age_roster WHERE guardian_name = '留守监护人'"), stayer

@@ -142,7 +142,7 @@ def test_bad_overrides_are_refused_and_nothing_written(fresh_db, changes, match)
 
 
 def test_viewer_may_not_change_settings(fresh_db):
-    with pytest.raises(settings_store.SettingsError, match="管理员"):
+    with pytest.raises(settings_store.SettingsError, match="不能修改系统设置"):
         settings_store.save_overrides(Scope(role="viewer"), {"risk.weights.care": 1})
 
 

@@ -49,6 +49,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "as_of_day": ("截至{day}", "as of {day}"),
     "as_of_paren": ("{what}(截至{day})", "{what} (as of {day})"),
     "paren": ("{a}（{b}）", "{a} ({b})"),
+    "with_count": ("{what}({n})", "{what} ({n})"),
     "label_value": ("{label}：{value}", "{label}: {value}"),
     "choose": ("请选择", "Choose"),
     "page_title": ("控辍保学与学生资助", "Dropout control & student aid"),
