@@ -13,7 +13,7 @@ from lib.ui import ops as ui_ops
 from lib.ui import present as ui_present
 
 st.set_page_config(
-    page_title="控辍保学与学生资助",
+    page_title=ui.tr("page_title"),  # the language of the last run (zh at first)
     page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
     layout="wide",
 )
@@ -208,7 +208,9 @@ pages = {
 }
 if not any(pages.values()):
     st.error(
-        f"您的角色({permissions.describe_roles(st.session_state[ui.SCOPE])})没有可查看的页面，请联系管理员。"
+        ui.tr("ui_no_pages").format(
+            roles=permissions.describe_roles(st.session_state[ui.SCOPE], lang=ui.lang())
+        )
     )
     st.stop()
 pages = {

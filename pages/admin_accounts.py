@@ -23,8 +23,12 @@ school_names = dict(zip(schools.code, schools.name, strict=True))
 role_names = permissions.ROLES
 
 
+role_label = ui.labeller(role_names.get)
+paren = ui.tr("paren")  # read during the run: AppTest formats options again outside it
+
+
 def _school_label(code: str | None) -> str:
-    return "—" if not code else f"{school_names.get(code, code)}（{code}）"
+    return "—" if not code else paren.format(a=school_names.get(code, code), b=code)
 
 
 def _territory_inputs(prefix: str, *, roles=(), townships=None, school=None):
@@ -35,8 +39,8 @@ def _territory_inputs(prefix: str, *, roles=(), townships=None, school=None):
         list(role_names),
         default=list(roles),
         key=f"{prefix}_roles",
-        format_func=lambda r: f"{role_names[r]} ({r})",
-        placeholder="请选择",
+        format_func=lambda r: f"{role_label(r)} ({r})",
+        placeholder=ui.tr("choose"),
     )
     chosen = c2.multiselect(
         ui.tr("acct_townships"),
@@ -44,7 +48,7 @@ def _territory_inputs(prefix: str, *, roles=(), townships=None, school=None):
         default=list(townships or []),
         key=f"{prefix}_towns",
         format_func=towns.get,
-        placeholder="全区",
+        placeholder=ui.tr("acct_whole_county"),
     )
     options = [None, *schools.code]
     school = c3.selectbox(
@@ -63,10 +67,10 @@ def _show_temp(password: str) -> None:
 
 
 st.subheader(ui.tr("acct_list"))
-st.dataframe(
-    auth.accounts_table(accounts, township_names=towns, school_names=school_names, now=auth.clock()),
-    hide_index=True,
-    width="stretch",
+ui.table(
+    auth.accounts_table(
+        accounts, township_names=towns, school_names=school_names, now=auth.clock(), lang=ui.lang()
+    )
 )
 
 new_tab, edit_tab, status_tab = st.tabs(

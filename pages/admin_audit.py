@@ -24,14 +24,14 @@ what = c4.multiselect(
     actions,
     key="audit_actions",
     placeholder=ui.tr("all"),
-    format_func=lambda a: audit_view.ACTION_LABELS.get(a, a),
+    format_func=ui.labeller(lambda a: audit_view.ACTION_LABELS.get(a, a)),
 )
 
 limit = 5000
 entries = audit_view.load_entries(scope, start=start, end=end, users=who, actions=what, limit=limit)
-table = audit_view.audit_table(entries)
+table = audit_view.audit_table(entries, lang=ui.lang())
 st.caption(f"{len(table):,} {ui.tr('audit_count').format(n=f'{limit:,}')}")
-st.dataframe(table, hide_index=True, width="stretch", height=520)
+ui.table(table, height=520)
 ui.download_buttons(table, name="审计日志", scope=scope, key="audit_export")
 with st.expander(ui.tr("audit_search_for")):
     typed = st.text_input(ui.tr("audit_search_for"), key="audit_search_for", label_visibility="collapsed")

@@ -44,7 +44,7 @@ if st.button(ui.tr("bk_now"), type="primary", icon=":material/backup:", key="bk_
     st.rerun()
 
 st.subheader(ui.tr("bk_list"))
-st.dataframe(backup.backups_table(status["folder"]), hide_index=True, width="stretch")
+ui.table(backup.backups_table(status["folder"]))
 
 st.subheader(ui.tr("bk_restore"))
 if status["names"]:
@@ -52,7 +52,7 @@ if status["names"]:
     chosen = status["folder"] / name
     try:
         rows = backup.backup_summary(chosen)  # the signed manifest; restore checks the file in full
-        st.caption(f"{name}：{len(rows)} 张表，{sum(rows.values()):,} 行")
+        st.caption(ui.tr("bk_verified").format(name=name, tables=len(rows), rows=f"{sum(rows.values()):,}"))
     except AppError as exc:
         rows = None
         st.error(str(exc))

@@ -35,15 +35,15 @@ st.subheader(ui.tr("hl_imports"))
 if h.imports.empty:
     st.caption(ui.tr("hl_no_imports"))
 else:
-    st.dataframe(h.imports, hide_index=True, width="stretch")
+    ui.table(h.imports)
 st.subheader(ui.tr("hl_fail_title"))
 if h.failures.empty:
     st.caption(ui.tr("hl_no_failures"))
 else:
-    st.dataframe(
+    ui.table(
         h.failures.assign(
-            action=h.failures["action"].map(lambda a: audit_view.ACTION_LABELS.get(a, a))
-        ).rename(columns={"action": "操作", "n": "次数"}),
-        hide_index=True,
+            action=h.failures["action"].map(lambda a: ui.tr(audit_view.ACTION_LABELS.get(a, a)))
+        ).rename(columns={"action": ui.tr("hl_action"), "n": ui.tr("hl_times")}),
+        width="content",
     )
 ui.note(ui.tr("hl_note").format(path=h.db_path, as_of=h.as_of or "—"))

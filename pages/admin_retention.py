@@ -22,7 +22,7 @@ conf = settings["retention"]
 st.caption(
     ui.tr("rt_rules").format(
         years=conf["leaver_years"],
-        statuses="、".join(conf["leaver_status"]),
+        statuses=ui.tr("list_sep").join(conf["leaver_status"]),
         audit=conf["audit_years"],
         min=retention.AUDIT_MIN_YEARS,
     )
@@ -42,17 +42,15 @@ c4.metric(
     help=ui.tr("rt_audit").format(day=t["audit_cutoff"][:10]),
 )
 c5.metric(
-    "导入撤销快照(行)",
+    ui.tr("rt_snapshots"),
     f"{plan.snapshot_rows + plan.snapshot_scrubbed:,}",
-    help="早于离校保留期的导入已不能撤销，其快照删除；较新导入的快照中这些孩子的字段一并置空",
+    help=ui.tr("rt_snapshots_help"),
 )
 if not plan.students.empty:
-    st.dataframe(plan.by_school_year(), hide_index=True, width="stretch")
+    ui.table(plan.by_school_year())
 with st.expander(ui.tr("rt_by_table"), expanded=not plan.empty):
-    st.dataframe(
+    ui.table(
         plan.by_table(),
-        hide_index=True,
-        width="stretch",
         height=35 * (len(retention.TARGETS) + 1) + 3,
         column_config={"置空的字段": st.column_config.TextColumn(width="large")},
     )

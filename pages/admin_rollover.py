@@ -26,10 +26,10 @@ for col, (label, value) in zip(
     c,
     [
         (ui.tr("ro_before"), t["on_roll_before"]),
-        ("升级", t["升级"]),
-        ("毕业离册", t["毕业"]),
+        (ui.tr("ro_up"), t["升级"]),
+        (ui.tr("ro_out"), t["毕业"]),
         (ui.tr("ro_followed"), t["leavers_followed"]),
-        ("不升级(休学/辍学)", t["不升级"]),
+        (ui.tr("ro_stay"), t["不升级"]),
         (ui.tr("ro_after"), t["on_roll_after"]),
     ],
     strict=True,
@@ -40,9 +40,9 @@ for note in plan.notes:
     st.info(note)
 st.markdown(f"**{ui.tr('ro_changes')}**")
 changes = plan.changes().rename(columns=rollover.CHANGE_COLUMNS)
-st.dataframe(changes, hide_index=True, width="stretch")
-with st.expander("按办学类型和年级"):
-    st.dataframe(plan.by_grade(), hide_index=True, width="stretch", height=420)
+ui.table(changes)
+with st.expander(ui.tr("ro_by_grade")):
+    ui.table(plan.by_grade(), height=420)
 ui.download_buttons(
     plan.by_grade(),
     name="学年升级预演",

@@ -23,7 +23,7 @@ section = (
     st.segmented_control(
         ui.tr("settings_section"),
         sections,
-        format_func=settings_store.SECTION_LABELS.get,
+        format_func=ui.labeller(settings_store.SECTION_LABELS.get),
         default=sections[0],
         key="set_section",
     )
@@ -40,7 +40,7 @@ with st.form(f"set_form_{section}"):
         if settings_store.may_edit_key(scope, k)
     ]
     for i, (key, value) in enumerate(leaves):
-        label = settings_store.setting_label(key)
+        label = ui.tr(settings_store.setting_label(key))
         col = cols[i % 3]
         locked = not settings_store.may_edit_key(scope, key)  # shown, but only 管理员 changes it
         hint = key + (ui.tr("settings_admin_only") if locked else "")
@@ -94,8 +94,8 @@ table = loaders.load_settings_overrides(section)
 if table.empty:
     ui.note(ui.tr("settings_all_default"))
 else:
-    st.dataframe(settings_store.overrides_view(table), hide_index=True, width="stretch")
-    label = ui.tr("settings_reset").format(section=settings_store.SECTION_LABELS[section])
+    ui.table(settings_store.overrides_view(table))
+    label = ui.tr("settings_reset").format(section=ui.tr(settings_store.SECTION_LABELS[section]))
     if st.button(label, key="set_reset"):
         try:
             n = settings_store.reset_overrides(scope, section)

@@ -5,7 +5,6 @@ import streamlit as st
 from lib import loaders, ui
 from lib.aid import approvals as aid_approvals
 from lib.aid import view
-from lib.core import fmt
 from lib.core.errors import AppError
 
 
@@ -21,9 +20,9 @@ ui.require_page(scope, "view_named")
 r = loaders.load_aid_report(scope)
 ui.page_header(ui.tr("nav_aid"), scope, towns=r.towns)
 scope = ui.unmask_control(scope, "学生资助名单")
-ui.metric_cards(view.cards(r), per_row=6)
+ui.metric_cards(view.cards(r, lang=ui.lang()), per_row=6)
 ui.note(ui.tr("aid_scope_rule"))
-when = f"截至{fmt.fmt_date(scope.as_of)}"
+when = ui.tr("as_of_day").format(day=ui.fmt_date(scope.as_of))
 cov, pay, appr, social = st.tabs(
     [
         ui.tr("aid_tab_coverage"),
@@ -38,15 +37,19 @@ with cov:
     programme = right.selectbox(ui.tr("aid_programme"), r.programmes, key="aid_programme")
     towns = view.township_coverage(r, programme)
     if waiting := view.not_yet_due(towns, programme):  # no chart of zeros before the first due date
-        left.info(waiting, icon=":material/event_upcoming:")
+        left.info(ui.tr(waiting), icon=":material/event_upcoming:")
     else:
         left.plotly_chart(
-            view.plot_township_rate(
-                towns,
-                measure="aid_coverage",
-                rate="coverage",
-                county=view.county_rate(towns),
-                title=f"{programme}：{ui.tr('aid_township_cov')}({when}，已发放÷应助)",
+            ui.figure(
+                view.plot_township_rate(
+                    towns,
+                    measure="aid_coverage",
+                    rate="coverage",
+                    county=view.county_rate(towns),
+                    title=ui.tr("aid_cov_title").format(
+                        programme=programme, what=ui.tr("aid_township_cov"), when=when
+                    ),
+                )
             ),
             width="stretch",
             config={"displayModeBar": False},
@@ -54,7 +57,7 @@ with cov:
     with right:
         st.caption(ui.tr("aid_by_programme"))
         show(view.programme_table(r))
-        st.caption(f"{programme}：{ui.tr('aid_by_category')}")
+        st.caption(ui.tr("label_value").format(label=programme, value=ui.tr("aid_by_category")))
         show(view.category_table(r, programme))
     st.subheader(ui.tr("aid_drill"))
     c1, c2 = st.columns(2)
@@ -75,34 +78,40 @@ with cov:
         show(view.school_coverage(r, programme, town), height=240)
     gaps = view.gap_students(r, programme, township=town, school=school, mask=scope.mask)
     ui.audit_once(scope, "view_list", list="aid_gaps", programme=programme, township=town, school=school)
-    ui.table(gaps, hide_index=True, width="stretch", height=300)
+    ui.table(gaps, height=300)
     ui.named_download_buttons(
         gaps, name="应助未助名单", scope=scope, key="aid_gaps_dl", title=f"{programme}应助未助名单 {when}"
     )
-    with st.expander(f"{ui.tr('aid_wrong')}({len(r.paid_not_eligible) + len(r.duplicates)})"):
+    with st.expander(
+        ui.tr("with_count").format(what=ui.tr("aid_wrong"), n=len(r.paid_not_eligible) + len(r.duplicates))
+    ):
         wrong = view.wrong_payments(r, mask=scope.mask)
         ui.audit_once(scope, "view_list", list="aid_wrong_payments")
-        ui.table(wrong, hide_index=True, width="stretch")
+        ui.table(wrong)
         ui.named_download_buttons(wrong, name="疑似错发重复发放", scope=scope, key="aid_wrong_dl")
     with st.expander(ui.tr("aid_standards")):
-        ui.table(view.standards(r), hide_index=True, width="stretch")
+        ui.table(view.standards(r))
 
 with pay:
     left, right = st.columns([1, 1], gap="medium")
     towns_pay = view.township_payments(r)
     left.plotly_chart(
-        view.plot_township_rate(
-            towns_pay,
-            measure="aid_on_time",
-            rate="on_time_rate",
-            county=r.county["on_time_rate"],
-            title=f"{ui.tr('aid_township_ontime')}({scope.school_year}学年已到期记录，{when})",
+        ui.figure(
+            view.plot_township_rate(
+                towns_pay,
+                measure="aid_on_time",
+                rate="on_time_rate",
+                county=r.county["on_time_rate"],
+                title=ui.tr("aid_ontime_title").format(
+                    what=ui.tr("aid_township_ontime"), year=ui.school_year(scope.school_year), when=when
+                ),
+            )
         ),
         width="stretch",
         config={"displayModeBar": False},
     )
     right.plotly_chart(
-        view.plot_terms(r.terms, title=f"{ui.tr('aid_terms')}({when})"),
+        ui.figure(view.plot_terms(r.terms, title=f"{ui.tr('aid_terms')} ({when})")),
         width="stretch",
         config={"displayModeBar": False},
     )
@@ -110,16 +119,14 @@ with pay:
     st.subheader(ui.tr("aid_problems"))
     problems = view.problem_list(r, mask=scope.mask)
     ui.audit_once(scope, "view_list", list="aid_problem_payments")
-    ui.table(
-        problems.style.format(view.PROBLEM_FORMATS, na_rep="—"), hide_index=True, width="stretch", height=280
-    )
+    ui.table(problems, formats=view.PROBLEM_FORMATS, height=280)
     ui.named_download_buttons(problems, name="逾期未足额发放", scope=scope, key="aid_problems_dl")
     st.subheader(ui.tr("aid_ledger"))
     ledger = view.ledger_table(r)
     if ledger is None:
         ui.note(ui.tr("aid_ledger_none"))
     else:
-        ui.table(ledger.style.format(view.LEDGER_FORMATS, na_rep="—"), hide_index=True, width="stretch")
+        ui.table(ledger, formats=view.LEDGER_FORMATS)
 
 with appr:
     if msg := st.session_state.pop("aid_flash", None):
@@ -135,10 +142,10 @@ with appr:
     )
     waiting = view.waiting_list(r, mask=scope.mask, township=a_town)
     ui.audit_once(scope, "view_list", list="aid_applications", township=a_town)
-    ui.table(waiting.drop(columns="版本"), hide_index=True, width="stretch", height=260)
+    ui.table(waiting.drop(columns="版本"), height=260)
     with st.form("aid_decide"):
         st.markdown(f"**{ui.tr('aid_decide')}**")
-        labels = view.application_labels(waiting)
+        labels = view.application_labels(waiting, lang=ui.lang())
         app_id = st.selectbox(ui.tr("aid_application"), list(labels), format_func=labels.get)
         reason = st.text_input(ui.tr("aid_reason"), key="aid_reason")
         b1, b2 = st.columns(2)
@@ -156,21 +163,16 @@ with appr:
         except AppError as exc:
             st.error(str(exc))
         else:
-            st.session_state["aid_flash"] = f"申请 {app_id} 已办理：{status}"
+            st.session_state["aid_flash"] = ui.tr("aid_done").format(id=app_id, status=ui.tr(status))
             del st.session_state["aid_reason"]
             st.rerun()
 
 with social:
     st.subheader(ui.tr("aid_donations"))
-    ui.table(
-        view.donations_table(r).style.format(view.MONEY_FORMATS, na_rep="—"),
-        hide_index=True,
-        width="stretch",
-        height=260,
-    )
-    st.subheader(f"{r.campaign_year}年{ui.tr('aid_campaign')}")
-    ui.metric_cards(view.campaign_cards(r), per_row=4)
+    ui.table(view.donations_table(r), formats=view.MONEY_FORMATS, height=260)
+    st.subheader(ui.tr("aid_campaign_year").format(year=r.campaign_year, what=ui.tr("aid_campaign")))
+    ui.metric_cards(view.campaign_cards(r, lang=ui.lang()), per_row=4)
     campaign = view.campaign_list(r, mask=scope.mask)
     ui.audit_once(scope, "view_list", list="aid_campaign", year=r.campaign_year)
-    ui.table(campaign, hide_index=True, width="stretch", height=300)
+    ui.table(campaign, height=300)
     ui.named_download_buttons(campaign, name="大学新生助学名单", scope=scope, key="aid_campaign_dl")

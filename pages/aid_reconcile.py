@@ -22,7 +22,10 @@ scope = ui.unmask_control(scope, "精准识别")
 
 c1, c2 = st.columns([1, 2])
 kind = c1.selectbox(
-    ui.tr("rec_kind"), list(schema.REGISTRY_KINDS), format_func=schema.REGISTRY_KINDS.get, key="rec_kind"
+    ui.tr("rec_kind"),
+    list(schema.REGISTRY_KINDS),
+    format_func=ui.labeller(schema.REGISTRY_KINDS.get),
+    key="rec_kind",
 )
 upload = c2.file_uploader(
     ui.tr("rec_upload"), type=["csv", "xlsx"], key="rec_file", max_upload_size=ui.upload_limit_mb()
@@ -35,14 +38,14 @@ if info["demo"] and permissions.can(scope, "unmask") and scope.townships is None
         s2.download_button(
             ui.tr("rec_sample_download"),
             loaders.sample_registry_csv(kind, scope.as_of),
-            file_name=f"演示名单_{kind}.csv",
+            file_name=ui.tr("rec_demo_file").format(kind=kind),
             mime="text/csv",
             key="rec_sample_dl",
         )
 if upload is not None:
     data, filename = ui.uploaded(upload) or (None, None)  # the upload gate: size, rows, zip bombs
 elif st.session_state.get("rec_use_sample") and permissions.can(scope, "unmask") and scope.townships is None:
-    data, filename = loaders.sample_registry_csv(kind, scope.as_of), f"演示名单_{kind}.csv"
+    data, filename = loaders.sample_registry_csv(kind, scope.as_of), ui.tr("rec_demo_file").format(kind=kind)
 else:
     data, filename = None, None
 
@@ -55,20 +58,22 @@ else:
     except AppError as exc:
         st.error(str(exc))
 if result is not None:
-    st.caption(f"{filename} · {schema.REGISTRY_KINDS[kind]} · {len(result.rows)} 行")
-    ui.metric_cards(view.reconcile_cards(result), per_row=7)
+    st.caption(
+        f"{filename} · {ui.tr(schema.REGISTRY_KINDS[kind])} · {ui.tr('rc_rows').format(n=f'{len(result.rows):,}')}"
+    )
+    ui.metric_cards(view.reconcile_cards(result, lang=ui.lang()), per_row=7)
     counts = result.counts
     category = st.radio(
         ui.tr("rec_category"),
         list(view.REC_ORDER),
         horizontal=True,
         key="rec_category",
-        format_func=lambda c: f"{reconcile.CATEGORIES[c]} {counts[c]}",
+        format_func={c: f"{ui.tr(reconcile.CATEGORIES[c])} {counts[c]}" for c in view.REC_ORDER}.get,
     )
     rows = result.category(category)
     shown = reconcile.display_frame(rows, mask=scope.mask)
     ui.audit_once(scope, "view_list", list="reconcile", kind=kind, category=category, file=filename)
-    ui.table(shown, hide_index=True, width="stretch", height=min(35 * (len(shown) + 1) + 3, 320))
+    ui.table(shown, height=min(35 * (len(shown) + 1) + 3, 320))
     ui.named_download_buttons(
         reconcile.display_frame(result.rows, mask=scope.mask),
         name="精准识别比对结果",
@@ -79,7 +84,7 @@ if result is not None:
     if category == "not_enrolled" and len(rows):
         st.markdown(f"**{ui.tr('rec_case_offer')}**")
         k1, k2, k3 = st.columns(3)
-        labels = view.row_labels(shown)
+        labels = view.row_labels(shown, lang=ui.lang())
         pick = k1.selectbox(ui.tr("rec_case_row"), list(labels), format_func=labels.get, key="rec_case_pick")
         row = rows[rows["row"] == pick].iloc[0]
         villages = reconcile.village_choices(loaders.load_villages(scope), row)
@@ -96,11 +101,11 @@ if result is not None:
             except AppError as exc:
                 st.error(str(exc))
             else:
-                st.session_state["rec_flash"] = f"已开立控辍保学台账 {case_id}（名单第 {pick} 行）"
+                st.session_state["rec_flash"] = ui.tr("rec_case_opened").format(case=case_id, row=pick)
                 st.rerun()
     if st.button(ui.tr("rec_tasks_button"), key="rec_make_tasks"):
         made = aid_tasks.record_tasks(scope, aid_tasks.tasks_from_result(result, scope, source_file=filename))
-        st.session_state["rec_flash"] = f"已生成 {made} 条入户核实任务（已存在的未重复生成）"
+        st.session_state["rec_flash"] = ui.tr("rec_tasks_made").format(n=made)
         st.rerun()
 
 st.subheader(ui.tr("rec_tasks"))
@@ -110,12 +115,14 @@ if tasks.empty:
 else:
     table = view.task_table(tasks, mask=scope.mask, as_of=scope.as_of)
     ui.audit_once(scope, "view_list", list="aid_tasks", n=len(tasks))
-    ui.table(table, hide_index=True, width="stretch", height=260)
+    ui.table(table, height=260)
     with st.form("rec_close_task"):
-        labels = view.task_labels(table)
+        labels = view.task_labels(table, lang=ui.lang())
         task_id = st.selectbox(ui.tr("rec_task"), list(labels), format_func=labels.get)
         outcome = st.text_input(ui.tr("rec_outcome"), key="rec_outcome")
-        status = st.radio(ui.tr("rec_task_status"), ["已核实", "无需处理"], horizontal=True)
+        status = st.radio(
+            ui.tr("rec_task_status"), ["已核实", "无需处理"], horizontal=True, format_func=ui.labeller()
+        )
         if st.form_submit_button(ui.tr("rec_close")):
             try:
                 aid_tasks.close_task(
@@ -128,6 +135,6 @@ else:
             except AppError as exc:
                 st.error(str(exc))
             else:
-                st.session_state["rec_flash"] = f"任务 {task_id} 已办结"
+                st.session_state["rec_flash"] = ui.tr("rec_task_closed").format(id=task_id)
                 del st.session_state["rec_outcome"]
                 st.rerun()

@@ -18,7 +18,7 @@ table = (
         ui.tr("cr_kind"),
         list(corrections.RECORD_LABELS),
         default="schools",
-        format_func=corrections.RECORD_LABELS.get,
+        format_func=ui.labeller(corrections.RECORD_LABELS.get),
         key="cr_table",
     )
     or "schools"
@@ -77,7 +77,7 @@ if check or save:
             if fix.ok:
                 st.success(ui.tr("cr_valid") if fix.changes else ui.tr("cr_nothing"))
         if fix.changes:
-            ui.table(fix.changes_frame(masked=masked), hide_index=True, width="stretch")
+            ui.table(fix.changes_frame(masked=masked))
         for p in fix.notes:
             st.warning(ui.tr("cr_existing") + p.message)
     except corrections.CorrectionConflict as exc:

@@ -22,9 +22,9 @@ kind = c1.selectbox(
     ui.tr("imp_kind"),
     view.KIND_CHOICES,
     index=view.KIND_CHOICES.index("students"),
-    format_func=view.kind_label,
+    format_func=ui.labeller(view.kind_label),
     key="imp_kind",
-    help=view.kind_help(),
+    help=view.kind_help(lang=ui.lang()),
 )
 upload = c2.file_uploader(
     ui.tr("imp_upload"),
@@ -38,7 +38,7 @@ if upload is not None:
     data, name = ui.uploaded(upload) or (None, None)  # the upload gate: size, rows, zip bombs
 elif handoff:
     data, name = handoff["data"], handoff["name"]
-    st.caption(f"{ui.tr('imp_from_explore')}：{name}")
+    st.caption(ui.tr("label_value").format(label=ui.tr("imp_from_explore"), value=name))
 else:
     ui.note(ui.tr("imp_help"))
 
@@ -59,21 +59,21 @@ if parsed is not None:
     mode = o1.radio(
         ui.tr("imp_mode"),
         ingest.MODES,
-        format_func=ingest.MODE_LABELS.get,
+        format_func=ui.labeller(ingest.MODE_LABELS.get),
         horizontal=True,
         key="imp_mode",
-        help=view.mode_help(kind),
+        help=view.mode_help(kind, lang=ui.lang()),
     )
     crs = None
     if "lon" in ingest.KINDS[kind].names:
         crs = o2.selectbox(
             ui.tr("imp_crs"),
             list(ingest.CRS),
-            format_func=ingest.CRS.get,
+            format_func=ui.labeller(ingest.CRS.get),
             key="imp_crs",
             index=list(ingest.CRS).index(parsed.crs_hint or "wgs84"),
         )
-    with st.spinner("正在校验…"):
+    with st.spinner(ui.tr("imp_checking")):
         report = loaders.validate_upload(
             scope, data, name, kind=kind, mapping=mapping, mode=mode, crs=crs, sheet=sheet
         )
@@ -84,17 +84,17 @@ if report is not None:
     if report.fatal:
         st.error(ui.tr("imp_fatal"))
     elif report.errors:
-        drop = st.checkbox(view.drop_label(ui.tr("imp_drop_bad"), report), key="imp_drop_bad")
+        drop = st.checkbox(view.drop_label(ui.tr("imp_drop_bad"), report, lang=ui.lang()), key="imp_drop_bad")
         if not drop:
             ui.note(ui.tr("imp_has_errors"))
     ready = view.ready_to_commit(report, allowed=allowed, drop=drop)
     if st.button(
-        f"{ui.tr('imp_commit')} {report.valid_rows:,} 行",
+        ui.tr("imp_commit_rows").format(n=f"{report.valid_rows:,}"),
         type="primary",
         disabled=not ready,
         key="imp_commit",
     ):
-        bar = st.progress(0.0, text="开始导入…")
+        bar = st.progress(0.0, text=ui.tr("imp_starting"))
         try:
             message = view.commit_file(
                 data,
@@ -107,7 +107,8 @@ if report is not None:
                 mode=mode,
                 drop_bad_rows=drop,
                 crs=crs,
-                progress=lambda f, t: bar.progress(f, text=t),
+                progress=lambda f, t: bar.progress(f, text=ui.tr(t)),
+                lang=ui.lang(),
             )
         except AppError as exc:
             st.error(getattr(exc, "reason", str(exc)))

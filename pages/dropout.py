@@ -4,7 +4,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from lib import loaders, ui
-from lib.core import fmt
 from lib.dropout import charts as dropout_charts
 from lib.dropout import monitor as dm
 
@@ -14,20 +13,29 @@ loaders.ensure_dropout_demo()
 data = loaders.load_dropout_monitoring(scope)
 found, _ = loaders.load_dropout_proposals(scope)
 towns = dict(zip(data.townships.code, data.townships.name, strict=True))
-where, when = dm.scope_label(scope, towns), f"截至{fmt.fmt_date(scope.as_of)}"
+where = dm.scope_label(scope, towns, lang=ui.lang())
+when = ui.tr("as_of_day").format(day=ui.fmt_date(scope.as_of))
 ui.page_header(ui.tr("nav_dropout"), scope, towns=towns)
 
 ui.metric_cards(dm.cards(data, proposals=len(found)), per_row=6)
-ui.note(f"{ui.tr('do_case_rule')} 巩固率{dm.target_text()}；{ui.tr('do_home_rule')}")
+ui.note(
+    ui.tr("do_case_rule")
+    + " "
+    + ui.tr("do_target").format(target=ui.tr(dm.target_text()))
+    + ui.tr("item_sep")
+    + ui.tr("do_home_rule")
+)
 c1, c2, c3 = st.columns(3)
 c1.page_link(
     "pages/dropout_cases.py",
-    label=f"{ui.tr('nav_dropout_cases')}：确认疑似、登记劝返",
+    label=ui.tr("label_value").format(label=ui.tr("nav_dropout_cases"), value=ui.tr("do_cases_link")),
     icon=":material/folder_shared:",
 )
 c2.page_link("pages/todo.py", label=ui.tr("nav_todo"), icon=":material/checklist:")
 c3.page_link(
-    "pages/dropout_weekly.py", label=f"{ui.tr('nav_dropout_weekly')}(导出)", icon=":material/event_note:"
+    "pages/dropout_weekly.py",
+    label=ui.tr("paren").format(a=ui.tr("nav_dropout_weekly"), b=ui.tr("do_export")),
+    icon=":material/event_note:",
 )
 
 left, right = st.columns([7, 4], gap="medium")
@@ -35,16 +43,19 @@ with left:
     by = st.radio(
         ui.tr("do_breakdown"),
         list(dm.BREAKDOWNS),
-        format_func=dm.BREAKDOWNS.get,
+        format_func=ui.labeller(dm.BREAKDOWNS.get),
         horizontal=True,
         key="do_by",
     )
     table, colours, formats = dm.breakdown_display(data, by)
-    st.caption(f"{dm.BREAKDOWNS[by]}分组 · {where} · {when} · 未结台账‰ = (疑似辍学+辍学)÷在校生×1000")
+    st.caption(ui.tr("do_breakdown_caption").format(by=ui.tr(dm.BREAKDOWNS[by]), where=where, when=when))
     ui.coloured_table(table, colours, formats=formats, height=430)
 with right:
     measure = st.selectbox(
-        "地图指标", list(dm.MAP_MEASURES), format_func=lambda m: dm.MAP_MEASURES[m][0], key="do_measure"
+        ui.tr("map_measure"),
+        list(dm.MAP_MEASURES),
+        format_func=ui.labeller(lambda m: dm.MAP_MEASURES[m][0]),
+        key="do_measure",
     )
     shapes = loaders.load_township_geojson(scope)
     st_folium(
@@ -58,8 +69,8 @@ with right:
 left, right = st.columns(2, gap="medium")
 with left:
     fig = dropout_charts.plot_weekly_trend(data.trend, title=f"{ui.tr('do_trend')} · {where} · {when}")
-    st.plotly_chart(fig, width="stretch", config={"displayModeBar": False}, key="do_trend_chart")
+    st.plotly_chart(ui.figure(fig), width="stretch", config={"displayModeBar": False}, key="do_trend_chart")
 with right:
     reasons = dm.reasons_table(data.cases, year=int(scope.school_year), as_of=scope.as_of)
     fig = dropout_charts.plot_reasons(reasons, title=f"{ui.tr('do_reasons')} · {where} · {when}")
-    st.plotly_chart(fig, width="stretch", config={"displayModeBar": False}, key="do_reason_chart")
+    st.plotly_chart(ui.figure(fig), width="stretch", config={"displayModeBar": False}, key="do_reason_chart")

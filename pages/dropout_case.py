@@ -47,7 +47,7 @@ def submit(form: str, values: dict, expected: int) -> None:
         st.error(str(exc))
     else:
         st.session_state.pop(dl.CONFLICT, None)
-        st.session_state[dl.FLASH] = "已保存。"
+        st.session_state[dl.FLASH] = ui.tr("acct_saved")
         st.rerun()
 
 
@@ -56,7 +56,7 @@ if conflict and conflict["case_id"] == case_id:
     st.error(conflict["message"], icon=":material/warning:")
     ui.table(
         dl.conflict_table(conflict["current"], conflict["mine"], mask=not unmask),
-        hide_index=True,
+        width="content",
         known=named,
     )
     b1, b2 = st.columns(2)
@@ -66,11 +66,13 @@ if conflict and conflict["case_id"] == case_id:
         st.session_state.pop(dl.CONFLICT)
         st.rerun()
 
-facts = dl.case_facts(case, as_of=scope.as_of, mask=not unmask)
-cards, line = dl.case_cards(case, facts)
+facts = dl.case_facts(case, as_of=scope.as_of, mask=not unmask, lang=ui.lang())
+cards, line = dl.case_cards(case, facts, lang=ui.lang())
 ui.metric_cards(cards, per_row=4)
 st.caption(line)
-tab_status, tab_actions, tab_chiefs, tab_notices = st.tabs(["状态与跟进", "劝返记录", "六长", "文书"])
+tab_status, tab_actions, tab_chiefs, tab_notices = st.tabs(
+    [ui.tr("do_tab_status"), ui.tr("劝返记录"), ui.tr("do_tab_chiefs"), ui.tr("文书")]
+)
 
 with tab_status:
     present = dropout_presence.child_present(case.get("student_id"), as_of=scope.as_of)
@@ -80,54 +82,54 @@ with tab_status:
     if moves:
         with st.form("do_move"):
             c1, c2 = st.columns(2)
-            to = c1.selectbox("改为", moves, key="do_move_to")
-            on = c2.date_input("日期", value=scope.as_of, max_value=scope.as_of, key="do_move_on")
+            to = c1.selectbox(ui.tr("do_move_to"), moves, key="do_move_to")
+            on = c2.date_input(ui.tr("日期"), value=scope.as_of, max_value=scope.as_of, key="do_move_on")
             code = c1.selectbox(
-                "核实的辍学原因(改为已核实时)",
+                ui.tr("do_move_reason"),
                 list(schema.REASONS),
                 index=dl.reason_index(case),
                 key="do_move_code",
             )
-            note = c2.text_input("误报理由(改为误报时必填) / 说明", key="do_move_note")
+            note = c2.text_input(ui.tr("do_move_note"), key="do_move_note")
             placement = c1.selectbox(
-                "安置方式(改为已返校时)", list(schema.RETURN_PLACEMENTS), key="do_move_place"
+                ui.tr("do_move_place"), list(schema.RETURN_PLACEMENTS), key="do_move_place"
             )
-            if st.form_submit_button("保存状态", type="primary", disabled=not writable):
+            if st.form_submit_button(ui.tr("do_save_status"), type="primary", disabled=not writable):
                 submit("status", dl.status_values(to, on, code, note, placement), seen)
     if case["status"] in ("已返校", "巩固"):
-        st.caption(f"返校后在校情况：{'在校' if present else '未在校(连续缺勤或已离校)：可重新打开台账'}")
+        st.caption(
+            ui.tr("label_value").format(
+                label=ui.tr("do_after_return"), value=ui.tr("在校" if present else "do_not_present")
+            )
+        )
     else:
-        st.info(f"“{case['status']}”没有可做的状态变更。")
+        st.info(ui.tr("do_no_moves").format(status=case["status"]))
     with st.form("do_details"):
         c1, c2 = st.columns(2)
         reason = c1.selectbox(
-            "辍学原因", list(schema.REASONS), index=dl.reason_index(case), key="do_det_reason"
+            ui.tr("辍学原因"), list(schema.REASONS), index=dl.reason_index(case), key="do_det_reason"
         )
         follow = c2.date_input(
-            "下次跟进日期", value=case.get("next_followup_on") or scope.as_of, key="do_det_follow"
+            ui.tr("do_next_follow"), value=case.get("next_followup_on") or scope.as_of, key="do_det_follow"
         )
-        if st.form_submit_button("保存", disabled=not writable):
+        if st.form_submit_button(ui.tr("acct_save"), disabled=not writable):
             submit("details", {"reason": reason, "next_followup_on": follow}, seen)
 
 with tab_actions:
     with st.form("do_action"):
         c1, c2, c3 = st.columns(3)
-        action = c1.selectbox("措施", list(schema.CASE_ACTIONS), key="do_act_kind")
-        acted_on = c2.date_input("日期", value=scope.as_of, max_value=scope.as_of, key="do_act_on")
-        actor = c3.text_input("经办人", value=scope.user, key="do_act_actor")
-        result = st.text_area("结果", key="do_act_result", height=80)
-        if st.form_submit_button("登记措施", type="primary", disabled=not writable):
+        action = c1.selectbox(ui.tr("措施"), list(schema.CASE_ACTIONS), key="do_act_kind")
+        acted_on = c2.date_input(ui.tr("日期"), value=scope.as_of, max_value=scope.as_of, key="do_act_on")
+        actor = c3.text_input(ui.tr("经办人"), value=scope.user, key="do_act_actor")
+        result = st.text_area(ui.tr("结果"), key="do_act_result", height=80)
+        if st.form_submit_button(ui.tr("do_log_action"), type="primary", disabled=not writable):
             submit("action", {"action": action, "acted_on": acted_on, "actor": actor, "result": result}, seen)
-    ui.table(
-        dl.actions_table(detail["actions"], mask=not unmask), hide_index=True, width="stretch", known=named
-    )
+    ui.table(dl.actions_table(detail["actions"], mask=not unmask), known=named)
 
 with tab_chiefs:
-    ui.table(
-        dl.chiefs_table(case["responsibles"], mask=not unmask), hide_index=True, width="stretch", known=named
-    )
+    ui.table(dl.chiefs_table(case["responsibles"], mask=not unmask), known=named)
     if not unmask:
-        st.caption("打开“显示完整姓名和证件号”后可修改六长。镇长、村长、校长默认取自“六长联系人”。")
+        st.caption(ui.tr("do_chiefs_masked"))
     else:
         with st.form("do_chiefs"):
             people = {}
@@ -135,35 +137,43 @@ with tab_chiefs:
                 name, phone = case["responsibles"].get(role, (None, None))
                 c1, c2, c3 = st.columns(3)
                 people[role] = [
-                    c1.text_input(f"{role} 姓名", value=name or "", key=f"do_chief_{role}_n"),
-                    c2.text_input(f"{role} 电话", value=phone or "", key=f"do_chief_{role}_p"),
+                    c1.text_input(
+                        f"{ui.tr(role)} · {ui.tr('姓名')}", value=name or "", key=f"do_chief_{role}_n"
+                    ),
+                    c2.text_input(
+                        f"{ui.tr(role)} · {ui.tr('电话')}", value=phone or "", key=f"do_chief_{role}_p"
+                    ),
                 ]
                 if role in ("师长", "村长"):  # with an account, the case's tasks reach their 我的待办
                     people[role].append(
                         c3.text_input(
-                            f"{role} 账号(可空)",
+                            f"{ui.tr(role)} · {ui.tr('do_chief_account')}",
                             value=case.get("accounts", {}).get(role) or "",
                             key=f"do_chief_{role}_a",
                         )
                     )
-            if st.form_submit_button("保存六长", disabled=not writable):
+            if st.form_submit_button(ui.tr("do_save_chiefs"), disabled=not writable):
                 submit("chiefs", {"responsibles": people}, seen)
 
 with tab_notices:
-    due, text = dl.next_notice_text(case, detail["notices"], as_of=scope.as_of)
+    due, text = dl.next_notice_text(case, detail["notices"], as_of=scope.as_of, lang=ui.lang())
     st.caption(text)
     with st.form("do_notice"):
         kinds = list(dropout.notice_kinds())
         # keyed by the notice due, so the choice follows it once one is issued
         kind = st.selectbox(
-            "文书", kinds, index=kinds.index(due) if due in kinds else 0, key=f"do_notice_{due}"
+            ui.tr("文书"),
+            kinds,
+            index=kinds.index(due) if due in kinds else 0,
+            key=f"do_notice_{due}",
+            format_func=ui.labeller(),
         )
-        if st.form_submit_button("签发并登记", type="primary", disabled=not writable):
+        if st.form_submit_button(ui.tr("do_issue"), type="primary", disabled=not writable):
             submit("notice", {"kind": kind, "issued_on": scope.as_of}, seen)
-    ui.table(dl.notices_table(detail["notices"]), hide_index=True, width="stretch")
+    ui.table(dl.notices_table(detail["notices"]))
     for doc in notices.documents(case, detail["notices"]):
         st.download_button(  # personal data: only when unmasked, and every print is recorded
-            doc["label"],
+            ui.tr(doc["label"]),
             doc["html"].encode("utf-8") if unmask else b"",
             file_name=doc["file_name"],
             mime="text/html",
@@ -174,5 +184,5 @@ with tab_notices:
             kwargs={"case": case_id, "notice": doc["notice_id"]},
         )
     if len(detail["notices"]) and not unmask:
-        st.caption("文书载有儿童及监护人完整信息：打开“显示完整姓名和证件号”后可打印(打印记入审计日志)。")
+        st.caption(ui.tr("do_print_masked"))
 st.session_state[f"do_seen_{case_id}"] = version  # what this run showed

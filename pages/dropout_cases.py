@@ -23,7 +23,11 @@ frames = loaders.load_dropout_ledger(scope)
 found, students = loaders.load_dropout_proposals(scope)
 props = dl.proposals_display(found, students, mask=not unmask)
 tab_ledger, tab_props, tab_new = st.tabs(
-    [ui.tr("do_ledger"), f"{ui.tr('do_proposals')}({len(props)})", ui.tr("do_new_case")]
+    [
+        ui.tr("do_ledger"),
+        ui.tr("with_count").format(what=ui.tr("do_proposals"), n=len(props)),
+        ui.tr("do_new_case"),
+    ]
 )
 
 
@@ -37,21 +41,21 @@ def opened(case_id: str, text: str) -> None:
 with tab_ledger:
     c1, c2, c3 = st.columns([3, 1, 2])
     statuses = c1.multiselect(
-        "状态", list(schema.CASE_STATUS), default=list(schema.OPEN_CASE_STATUS), key="do_status_filter"
+        ui.tr("状态"), list(schema.CASE_STATUS), default=list(schema.OPEN_CASE_STATUS), key="do_status_filter"
     )
-    attention = c2.toggle("只看红黄", key="do_attention")
-    text = c3.text_input("查找(台账编号/学校/乡镇)", key="do_find")
+    attention = c2.toggle(ui.tr("do_attention"), key="do_attention")
+    text = c3.text_input(ui.tr("do_find"), key="do_find")
     ledger = dl.ledger_table(
         frames["cases"], frames["responsibles"], frames["notices"], as_of=scope.as_of, mask=not unmask
     )
     view = dl.filter_ledger(ledger, statuses=statuses, attention_only=attention, text=text)
     ui.audit_once(scope, "view_list", list="控辍保学台账", statuses=",".join(statuses), masked=not unmask)
     table, colours, formats = dl.ledger_display(view)
-    st.caption(f"共 {len(view)} 件 · 红 = 跟进逾期已升级，黄 = 逾期或即将到期 · 按紧急程度排序")
-    ui.coloured_table(table, colours, formats=formats, height=420)
+    st.caption(ui.tr("do_ledger_caption").format(n=len(view)))
+    ui.coloured_table(table, colours, formats=formats, height=420, translate=("当前责任人", "待办"))
     if len(view):
         pick = st.selectbox(
-            "选择案件",
+            ui.tr("do_pick"),
             view["case_id"].tolist(),
             key="do_pick",
             format_func=lambda c: f"{c} {view.set_index('case_id').at[c, 'name']}",
@@ -70,46 +74,52 @@ with tab_props:
         shown, colours = dl.proposals_table(props)
         ui.coloured_table(shown, colours, formats={}, height=300)
         keys = [f"{s}|{r}" for s, r in zip(props["student_id"], props["run_start"], strict=True)]
+        run_label = ui.tr("do_run_label")
         labels = {
-            k: f"{n}（{sc}，连续{d}天）"
+            k: run_label.format(name=n, school=sc, days=d)
             for k, n, sc, d in zip(keys, props["name"], props["school_name"], props["days"], strict=True)
         }
         with st.form("do_decide"):
-            key = st.selectbox("学生", keys, format_func=labels.get, key="do_prop_pick")
+            key = st.selectbox(ui.tr("学生"), keys, format_func=labels.get, key="do_prop_pick")
             reason = st.selectbox(
-                "初步判断的原因", list(schema.REASONS), index=len(schema.REASONS) - 1, key="do_prop_reason"
+                ui.tr("rc_first_reason"),
+                list(schema.REASONS),
+                index=len(schema.REASONS) - 1,
+                key="do_prop_reason",
             )
-            note = st.text_input("说明 / 排除理由(排除时必填)", key="do_prop_note")
+            note = st.text_input(ui.tr("do_note_dismiss"), key="do_prop_note")
             b1, b2 = st.columns(2)
-            confirm = b1.form_submit_button("确认为疑似辍学，建立台账", type="primary", disabled=not writable)
-            dismiss = b2.form_submit_button("排除(不是辍学)", disabled=not writable)
+            confirm = b1.form_submit_button(ui.tr("do_confirm"), type="primary", disabled=not writable)
+            dismiss = b2.form_submit_button(ui.tr("do_dismiss"), disabled=not writable)
         if confirm or dismiss:
             sid, run = key.split("|")
             run_start = props.set_index("student_id").at[sid, "run_start"]
             try:
                 if confirm:
                     new_id = dropout_cases.confirm_proposal(scope, sid, run_start, reason=reason, note=note)
-                    opened(new_id, f"已建立台账 {new_id}，请尽快入户核实。")
+                    opened(new_id, ui.tr("do_opened_visit").format(case=new_id))
                 dropout_cases.dismiss_proposal(scope, sid, run_start, reason=note)
-                st.session_state[dl.FLASH] = "已排除，不再提示。"
+                st.session_state[dl.FLASH] = ui.tr("do_dismissed")
                 st.rerun()
             except AppError as exc:
                 st.error(str(exc))
 
 with tab_new:
-    st.caption("为花名册核查、名单比对等发现的未入学适龄儿童建立台账(按身份证号、姓名和户籍村识别)。")
+    st.caption(ui.tr("do_new_help"))
     villages = loaders.load_dropout_places(scope)["villages"]
     vnames = dict(zip(villages["code"], villages["township_name"] + villages["name"], strict=True))
     with st.form("do_new"):
         c1, c2 = st.columns(2)
-        id_number = c1.text_input("身份证号", key="do_new_id")
-        name = c2.text_input("儿童姓名", key="do_new_name")
-        village = c1.selectbox("户籍村(社区)", list(vnames), format_func=vnames.get, key="do_new_village")
-        reason = c2.selectbox("原因", list(schema.REASONS), key="do_new_reason")
-        guardian = c1.text_input("监护人", key="do_new_guardian")
-        phone = c2.text_input("监护人电话", key="do_new_phone")
-        source = st.selectbox("来源", ["花名册核查", "名单比对", "学校上报"], key="do_new_source")
-        if st.form_submit_button("建立台账", type="primary", disabled=not writable):
+        id_number = c1.text_input(ui.tr("身份证号"), key="do_new_id")
+        name = c2.text_input(ui.tr("do_child_name"), key="do_new_name")
+        village = c1.selectbox(
+            ui.tr("户籍村(社区)"), list(vnames), format_func=vnames.get, key="do_new_village"
+        )
+        reason = c2.selectbox(ui.tr("原因"), list(schema.REASONS), key="do_new_reason")
+        guardian = c1.text_input(ui.tr("监护人"), key="do_new_guardian")
+        phone = c2.text_input(ui.tr("监护人电话"), key="do_new_phone")
+        source = st.selectbox(ui.tr("来源"), ["花名册核查", "名单比对", "学校上报"], key="do_new_source")
+        if st.form_submit_button(ui.tr("rc_open"), type="primary", disabled=not writable):
             try:
                 new_id = dropout_cases.open_case_for_child(
                     scope,
@@ -121,6 +131,6 @@ with tab_new:
                     guardian_name=guardian,
                     guardian_phone=phone,
                 )
-                opened(new_id, f"已建立台账 {new_id}。")
+                opened(new_id, ui.tr("do_opened").format(case=new_id))
             except AppError as exc:
                 st.error(str(exc))

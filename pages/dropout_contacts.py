@@ -17,15 +17,25 @@ scope = ui.unmask_control(scope, "六长联系人")
 unmask = not scope.mask
 contacts = loaders.load_dropout_contacts(scope)
 roles = st.multiselect(
-    "角色", sorted(contacts["role"].unique()), key="do_contact_roles", placeholder=ui.tr("all")
+    ui.tr("角色"),
+    sorted(contacts["role"].unique()),
+    key="do_contact_roles",
+    placeholder=ui.tr("all"),
+    format_func=ui.labeller(),
 )
 view = contacts[contacts["role"].isin(roles)] if roles else contacts
 ui.audit_once(scope, "view_list", list="六长联系人", masked=not unmask)
-labels = {"role": "角色", "place_code": "单位代码", "place_name": "单位", "name": "姓名", "phone": "电话"}
-st.caption(
-    f"{len(view)} 人 · 新建台账时，镇长、村长取儿童户籍所在乡镇和村，校长取就读学校，教体局局长取本县。"
-    "批量导入请用“数据导入”页(类型：联系人)。"
-)
+labels = {
+    k: ui.tr(v)
+    for k, v in {
+        "role": "角色",
+        "place_code": "单位代码",
+        "place_name": "单位",
+        "name": "姓名",
+        "phone": "电话",
+    }.items()
+}
+st.caption(ui.tr("do_contacts_caption").format(n=len(view)))
 if not unmask:
     ui.table(ids.mask_frame(view).rename(columns=labels), hide_index=True, width="stretch", height=480)
 else:
@@ -35,21 +45,21 @@ else:
         hide_index=True,
         width="stretch",
         height=480,
-        disabled=["角色", "单位代码", "单位"],
+        disabled=[labels["role"], labels["place_code"], labels["place_name"]],
         key="do_contacts_editor",
         num_rows="fixed",
     )
     changed = dropout_ledger.changed_contacts(view, edited.rename(columns={v: k for k, v in labels.items()}))
-    st.caption(f"已修改 {len(changed)} 行(保存前不会写入)。")
+    st.caption(ui.tr("do_contacts_changed").format(n=len(changed)))
     if st.button(
-        "保存修改",
+        ui.tr("set_save"),
         type="primary",
         disabled=changed.empty or not dropout_cases.may_write(scope),
         key="do_contacts_save",
     ):
         try:
             n = dropout_cases.save_contacts(scope, changed)
-            st.session_state["do_contacts_flash"] = f"已保存 {n} 行。"
+            st.session_state["do_contacts_flash"] = ui.tr("do_contacts_saved").format(n=n)
             st.rerun()
         except AppError as exc:
             st.error(str(exc))

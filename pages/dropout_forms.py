@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib import loaders, ui
-from lib.core import audit, fmt
+from lib.core import audit
 from lib.dropout import forms as dropout_forms
 from lib.dropout import monitor as dm
 
@@ -13,23 +13,26 @@ loaders.ensure_dropout_demo()
 ui.page_header(ui.tr("do_forms"), scope)
 scope = ui.unmask_control(scope, "两表与核查反馈")
 tables = loaders.load_dropout_forms(scope, mask=scope.mask)
-where = dm.scope_label(scope, {})
-notes = {
-    "register": "当前疑似辍学与已核实辍学(未返校)的学生，按户籍乡镇排列；辍学(疑似)时间为核实日期(未核实的为上报日期)。",
-    "returns": "本学年返校的学生(含再次辍学后又返校的)：劝返责任人为返校前登记劝返措施的人员；巩固情况按返校后30天、90天是否在校(无连续缺勤)判断。",
-    "feedback": "每件台账一行：核查结果(在校/已返校/辍学/核查中)、说明、核查人与日期。列序为通用格式，省级模块公布其格式后按 docs/dropout.md 调整。",
-    "escalations": "跟进逾期已升级、而督办对象没有系统账号的案件(有账号的已进入其“我的待办”)：打印或导出后送达。",
-}
-tabs = st.tabs([f"{label}({len(tables[key])})" for key, label in dropout_forms.FORMS.items()])
+where = dm.scope_label(scope, {})  # the printed sheet's words: the sheets are the bureau's, in Chinese
+notes = {key: ui.tr(f"do_form_{key}") for key in dropout_forms.FORMS}
+tabs = st.tabs(
+    [
+        ui.tr("with_count").format(what=ui.tr(label), n=len(tables[key]))
+        for key, label in dropout_forms.FORMS.items()
+    ]
+)
 for tab, (key, label) in zip(tabs, dropout_forms.FORMS.items(), strict=True):
     with tab:
         table = tables[key]
         ui.audit_once(scope, "view_list", list=label, masked=scope.mask)
-        st.caption(f"{notes[key]} · {where} · 截至{fmt.fmt_date(scope.as_of)}")
-        ui.table(table, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 4, 420))
+        shown_where = dm.scope_label(scope, {}, lang=ui.lang())
+        st.caption(
+            f"{notes[key]} · {shown_where} · {ui.tr('as_of_day').format(day=ui.fmt_date(scope.as_of))}"
+        )
+        ui.table(table, height=min(36 * (len(table) + 1) + 4, 420))
         ui.named_download_buttons(table, name=label, scope=scope, key=f"do_form_{key}", title=label)
         st.download_button(  # the printable A4 sheet; every print is recorded like an export
-            f"打印《{label}》(A4 横向，网页文件)",
+            ui.tr("do_form_print").format(form=ui.tr(label)),
             dropout_forms.render_html(label, table, scope_text=where, as_of=scope.as_of),
             file_name=f"{label}_{scope.as_of.isoformat()}.html",
             mime="text/html",

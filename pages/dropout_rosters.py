@@ -30,7 +30,7 @@ def record(call, *args, **kw) -> None:
     except AppError as exc:
         st.error(str(exc))
     else:
-        st.session_state["do_roster_flash"] = "已登记。"
+        st.session_state["do_roster_flash"] = ui.tr("do_recorded")
         st.rerun()
 
 
@@ -38,9 +38,14 @@ tab_m, tab_h, tab_o, tab_e = st.tabs(
     [ui.tr("do_mentoring"), ui.tr("do_home"), ui.tr("do_other_roster"), ui.tr("do_effect")]
 )
 for tab, key, columns, rule in (
-    (tab_m, "mentoring", dr.MENTORING_COLUMNS, f"每周应辅导 {s['mentoring_sessions_per_week']} 次"),
-    (tab_h, "home", dr.HOME_COLUMNS, f"每名学生每周应送教 {s['home_teaching_visits_per_week']} 次"),
-    (tab_o, "other", dr.OTHER_COLUMNS, "家访、资助核查：近四周没有记录的显示为红"),
+    (
+        tab_m,
+        "mentoring",
+        dr.MENTORING_COLUMNS,
+        ui.tr("do_rule_mentoring").format(n=s["mentoring_sessions_per_week"]),
+    ),
+    (tab_h, "home", dr.HOME_COLUMNS, ui.tr("do_rule_home").format(n=s["home_teaching_visits_per_week"])),
+    (tab_o, "other", dr.OTHER_COLUMNS, ui.tr("do_rule_other")),
 ):
     with tab:
         roster = rosters[key]
@@ -48,9 +53,7 @@ for tab, key, columns, rule in (
         shown = dr.display(roster, columns, mask=not unmask)
         colours = dr.roster_colours(roster, shown)
         behind = int((roster["colour"] == "red").sum())
-        st.caption(
-            f"{rule}(设置项)；近四周 = 统计日前28天。红 = 落后较多或未安排教师({behind}人)，黄 = 略有落后。"
-        )
+        st.caption(ui.tr("do_roster_caption").format(rule=rule, behind=behind))
         ui.coloured_table(shown, colours, formats={}, height=380)
         ui.named_download_buttons(
             shown, name=f"帮扶名册_{ui.tr('do_' + key)}", scope=scope, key=f"do_{key}_dl"
@@ -60,12 +63,14 @@ for tab, key, columns, rule in (
             labels = dict(zip(active["intervention_id"], shown.loc[active.index, "学生"], strict=True))
             with st.form(f"do_visit_{key}"):
                 c1, c2 = st.columns(2)
-                iid = c1.selectbox("学生", list(labels), format_func=labels.get, key=f"do_visit_{key}_who")
-                day = c2.date_input(
-                    "日期", value=scope.as_of, max_value=scope.as_of, key=f"do_visit_{key}_on"
+                iid = c1.selectbox(
+                    ui.tr("学生"), list(labels), format_func=labels.get, key=f"do_visit_{key}_who"
                 )
-                content = st.text_input("内容", key=f"do_visit_{key}_text")
-                if st.form_submit_button("登记一次记录(辅导/送教/家访/核查)"):
+                day = c2.date_input(
+                    ui.tr("日期"), value=scope.as_of, max_value=scope.as_of, key=f"do_visit_{key}_on"
+                )
+                content = st.text_input(ui.tr("内容"), key=f"do_visit_{key}_text")
+                if st.form_submit_button(ui.tr("do_log_visit")):
                     record(dr.log_visit, iid, content=content, visited_on=day)
         waiting = roster[roster["intervention_id"].isna()] if key == "home" else roster.iloc[0:0]
         if writable and len(waiting):
@@ -73,16 +78,16 @@ for tab, key, columns, rule in (
             with st.form("do_assign_home"):
                 c1, c2 = st.columns(2)
                 sid = c1.selectbox(
-                    "未安排教师的学生", list(labels), format_func=labels.get, key="do_assign_who"
+                    ui.tr("do_no_teacher"), list(labels), format_func=labels.get, key="do_assign_who"
                 )
-                teacher = c2.text_input("送教教师", key="do_assign_teacher")
-                if st.form_submit_button("安排送教教师"):
+                teacher = c2.text_input(ui.tr("送教教师"), key="do_assign_teacher")
+                if st.form_submit_button(ui.tr("do_assign_teacher")):
                     record(dr.assign_intervention, sid, kind="送教上门", teacher=teacher)
 with tab_e:
     weeks = int(loaders.load_effective_settings()["risk"]["escalate_after_weeks"])
-    st.caption("开始满四周的帮扶：开始前后各四周的无故缺勤天数(人均)，开始时未在校的学生中已返校的人数。")
-    ui.table(rosters["effect"].rename(columns=dr.EFFECT_COLUMNS), hide_index=True, width="stretch")
-    st.markdown(f"**帮扶满 {weeks} 周仍为高风险，上报上一级**")
+    st.caption(ui.tr("do_effect_note"))
+    ui.table(rosters["effect"].rename(columns=dr.EFFECT_COLUMNS))
+    st.markdown(f"**{ui.tr('do_still_high').format(weeks=weeks)}**")
     flagged = risk_list.still_high(
         loaders.load_risk_list(scope),
         rosters["interventions"],
@@ -90,6 +95,6 @@ with tab_e:
         weeks=weeks,
         mask=not unmask,
     )
-    ui.table(flagged, hide_index=True, width="stretch", height=min(36 * (len(flagged) + 1) + 4, 320))
+    ui.table(flagged, height=min(36 * (len(flagged) + 1) + 4, 320))
     ui.named_download_buttons(flagged, name="帮扶后仍为高风险", scope=scope, key="do_still_high_dl")
-st.caption("一教一帮、家访、资助核查、送教上门也可在“重点关注学生”页安排；安排后出现在本名册。")
+st.caption(ui.tr("do_roster_note"))

@@ -32,10 +32,17 @@ if (got := ui.uploaded(upload)) is not None:  # the upload gate: size, rows, zip
 if info is not None:
     frame, personal, types = info["frame"], info["personal"], info["types"]
     parsed = info["parsed"]
-    masked_note = f"；已脱敏：{'、'.join(personal)}" if personal else ""
+    masked_note = ui.tr("exp_masked").format(cols=ui.tr("list_sep").join(personal)) if personal else ""
     st.caption(
-        f"{name} · 表头在第 {parsed.header_row} 行 · {fmt.fmt_count(len(frame))} 行 × {len(types)} 列"
-        f"{' · 编码 ' + parsed.encoding if parsed.encoding else ''}{masked_note} · 未保存"
+        ui.tr("exp_file_caption").format(
+            name=name,
+            header=parsed.header_row,
+            rows=fmt.fmt_count(len(frame), lang=ui.lang()),
+            cols=len(types),
+        )
+        + (ui.tr("exp_encoding").format(enc=parsed.encoding) if parsed.encoding else "")
+        + masked_note
+        + ui.tr("exp_not_saved")
     )
     for skipped in info.get("skipped", []):  # 合计 and signature lines are not data
         ui.note(skipped)
@@ -45,8 +52,6 @@ if info is not None:
     st.subheader(ui.tr("exp_profile"))
     ui.table(
         info["profile"],
-        hide_index=True,
-        width="stretch",
         height=min(35 * (len(types) + 1) + 3, 360),
         column_config={"缺失率": st.column_config.NumberColumn(format="percent")},
     )
@@ -57,7 +62,10 @@ if info is not None:
     default_by = [c for c, t in types.items() if t in ("text", "code", "bool")][:1] or cols[:1]
     by = p1.multiselect(ui.tr("exp_by"), cols, default=default_by, max_selections=2, key="exp_by")
     agg = p2.selectbox(
-        ui.tr("exp_agg"), list(explore.AGGREGATES), format_func=explore.AGGREGATES.get, key="exp_agg"
+        ui.tr("exp_agg"),
+        list(explore.AGGREGATES),
+        format_func=ui.labeller(explore.AGGREGATES.get),
+        key="exp_agg",
     )
     numeric = [c for c, t in types.items() if t in ("number", "lon", "lat")]
     measure = p3.selectbox(
@@ -69,21 +77,21 @@ if info is not None:
     )
     if by and (agg == "count" or measure):
         table = explore.pivot(frame, by, measure=measure, agg=agg, personal=personal)
-        title = (
-            f"{explore.pivot_title(by, measure, agg)} · 文件 {name}(未入库)· {fmt.fmt_date(scope.as_of)}查看"
+        title = ui.tr("exp_chart_title").format(
+            what=explore.pivot_title(by, measure, agg, lang=ui.lang()),
+            name=name,
+            day=ui.fmt_date(scope.as_of),
         )
         chart, values = st.columns([3, 2])
         fig = explore.plot_pivot(table, by, title=title, date_like=types.get(by[0]) == "date")
-        chart.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
+        chart.plotly_chart(ui.figure(fig), width="stretch", config={"displayModeBar": False})
         ui.table(
+            table.rename(columns={"value": explore.AGGREGATES[agg]}),
             where=values,
-            data=table.rename(columns={"value": explore.AGGREGATES[agg]}),
-            hide_index=True,
-            width="stretch",
             height=min(35 * (len(table) + 1) + 3, fig.layout.height or 400, 480),
         )
     elif by:
-        ui.note("请选择数值列。")
+        ui.note(ui.tr("exp_pick_number"))
 
     st.subheader(ui.tr("exp_map"))
     places = loaders.load_places(scope)
@@ -91,18 +99,22 @@ if info is not None:
     shapes = loaders.load_township_geojson(scope)
     if geo.how == "points":
         cells = explore.grid_points(frame, geo)
-        st.caption(explore.map_caption(geo, rows=len(frame), mapped=int(cells["rows"].sum())))
-        m = explore.point_map(cells, title=f"{name} 行数", boundary=shapes.get("county"))
+        st.caption(explore.map_caption(geo, rows=len(frame), mapped=int(cells["rows"].sum()), lang=ui.lang()))
+        m = explore.point_map(
+            cells, title=ui.tr("exp_map_rows").format(name=name), boundary=shapes.get("county")
+        )
         st_folium(m, key="exp_map_points", returned_objects=[], height=460, use_container_width=True)
     elif geo.how in ("townships", "villages"):
         counts = explore.township_counts(
             frame, geo, township_names=places["township_names"], village_codes=places["village_codes"]
         )
-        st.caption(explore.map_caption(geo, rows=len(frame), mapped=int(sum(counts.values()))))
+        st.caption(
+            explore.map_caption(geo, rows=len(frame), mapped=int(sum(counts.values())), lang=ui.lang())
+        )
         m = maps.build_choropleth(
             shapes["townships"],
             counts,
-            title=f"{name} 行数 · 按乡镇",
+            title=ui.tr("exp_map_towns").format(name=name),
             fmt="{:,.0f}",
             boundary=shapes.get("county"),
         )

@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from lib import loaders, ui
-from lib.core import config, fmt
+from lib.core import config
 from lib.layout import coverage as layout
 from lib.present import maps
 from lib.ui import planning as ui_planning
@@ -19,7 +19,7 @@ c1, c2, c3, c4, c5 = st.columns([1.1, 1, 1, 1.2, 1.3])
 band = c1.radio(
     ui.tr("lay_band"),
     list(layout.BAND_LABELS),
-    format_func=layout.BAND_LABELS.get,
+    format_func=ui.labeller(layout.BAND_LABELS.get),
     horizontal=True,
     key="lay_band",
 )
@@ -36,25 +36,27 @@ year = c3.selectbox(
     ui.tr("lay_year"),
     years,
     key="lay_year",
-    format_func=lambda y: f"{y}年" + ("(当前)" if y == data.base_year else "(预测)"),
+    format_func={
+        y: ui.tr("lay_now" if y == data.base_year else "lay_projected").format(y=y) for y in years
+    }.get,
 )
 measure = c4.selectbox(
     ui.tr("lay_measure"),
     list(layout.MAP_MEASURES),
     key="lay_measure",
-    format_func=lambda m: layout.MAP_MEASURES[m]["label"],
+    format_func=ui.labeller(lambda m: layout.MAP_MEASURES[m]["label"]),
 )
 base = c5.selectbox(
-    ui.tr("lay_base"), list(maps.BASE_LAYERS), format_func=maps.BASE_LAYERS.get, key="lay_base"
+    ui.tr("lay_base"), list(maps.BASE_LAYERS), format_func=ui.labeller(maps.BASE_LAYERS.get), key="lay_base"
 )
 
 view = loaders.load_layout_view(scope, band=band, km=km, year=year)
-ui.metric_cards(layout.cards(view), per_row=4)
+ui.metric_cards(layout.cards(view, lang=ui.lang()), per_row=4)
 ui.note(ui.tr("lay_rule"))
 
 key = loaders.tianditu_key() if base == "tianditu" else None
 if base == "tianditu" and not key:
-    st.info(maps.TIANDITU_HELP, icon=":material/key:")
+    st.info(ui.tr(maps.TIANDITU_HELP), icon=":material/key:")
 shapes = loaders.load_township_geojson(scope)
 m = maps.build_layout_map(
     shapes["townships"],
@@ -66,7 +68,8 @@ m = maps.build_layout_map(
 left, right = st.columns([2.2, 1], gap="medium")
 with left:
     st.caption(
-        f"学校与{layout.BAND_LABELS[band]}学龄儿童 · {fmt.fmt_date(scope.as_of)} · {ui.tr('lay_demo_geo')}"
+        ui.tr("lay_map_caption").format(band=ui.tr(layout.BAND_LABELS[band]))
+        + f" · {ui.fmt_date(scope.as_of)} · {ui.tr('lay_demo_geo')}"
     )
     out = st_folium(
         m,
@@ -87,19 +90,19 @@ with right:
         card = layout.school_card(data, view, code)
         st.markdown(
             f"**{card['name']}**  \n{card['level']} · {towns.get(card['township_code'], '')} · "
-            f"{layout.STATUS_LABELS[card['status']]}"
+            f"{ui.tr(layout.STATUS_LABELS[card['status']])}"
         )
         a, b = st.columns(2)
-        a.metric("在校生", f"{card['enrolled']:,}")
-        b.metric("核定学位", "—" if card["capacity"] is None else f"{card['capacity']:,}")
+        a.metric(ui.tr("在校生"), f"{card['enrolled']:,}")
+        b.metric(ui.tr("核定学位"), "—" if card["capacity"] is None else f"{card['capacity']:,}")
         a.metric(
-            "班级数 / 平均班额",
+            ui.tr("lay_classes"),
             f"{card['classes'] or '—'} / {card['mean_class']:.0f}" if card["mean_class"] else "—",
         )
-        b.metric("寄宿生 / 床位", f"{card['boarders']:,} / {card['boarding_beds']:,}")
-        ui.table(card["by_grade"], hide_index=True, width="stretch", height=250)
+        b.metric(ui.tr("lay_boarders"), f"{card['boarders']:,} / {card['boarding_beds']:,}")
+        ui.table(card["by_grade"], height=250)
         st.plotly_chart(
-            layout.plot_school_trend(card),
+            ui.figure(layout.plot_school_trend(card)),
             width="stretch",
             config={"displayModeBar": False},
             key="lay_card_chart",
@@ -117,24 +120,31 @@ ui.download_buttons(
 )
 
 g1, g2 = st.columns(2)
-stamp = f"{'全区' if scope.townships is None else '所选乡镇'} · 截至{fmt.fmt_date(scope.as_of)}"
+stamp = ui.tr("lay_stamp").format(
+    where=ui.tr("全区" if scope.townships is None else "lay_chosen"), day=ui.fmt_date(scope.as_of)
+)
 g1.plotly_chart(
-    layout.plot_distance(view, title=f"学龄儿童上学距离分布({year}年，{stamp})"),
+    ui.figure(layout.plot_distance(view, title=ui.tr("lay_distance_title").format(year=year, stamp=stamp))),
     width="stretch",
     config={"displayModeBar": False},
 )
 g2.plotly_chart(
-    layout.plot_projection(view, title=f"{layout.BAND_LABELS[band]}五年预测({stamp})"),
+    ui.figure(
+        layout.plot_projection(
+            view,
+            title=ui.tr("lay_projection_title").format(band=ui.tr(layout.BAND_LABELS[band]), stamp=stamp),
+        )
+    ),
     width="stretch",
     config={"displayModeBar": False},
 )
 
 ui_planning.layout_downloads(scope, data, view)
 
-flags = layout.school_flags(view, data)
+flags = layout.school_flags(view, data, lang=ui.lang())
 st.subheader(ui.tr("lay_flags"))
 if flags.empty:
-    st.caption("无")
+    st.caption(ui.tr("无"))
 else:
-    ui.table(flags, hide_index=True, width="stretch")
+    ui.table(flags)
     ui.download_buttons(flags, name=f"需关注学校_{band}", scope=scope, key="lay_flags_dl")

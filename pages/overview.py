@@ -4,7 +4,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from lib import loaders, ui
-from lib.core import fmt
 from lib.ops import golive
 from lib.overview import metrics
 from lib.overview import view as overview_view
@@ -29,13 +28,15 @@ with left:
     measure = st.selectbox(
         ui.tr("map_measure"),
         list(overview_view.MAP_MEASURES),
-        format_func=metrics.MEASURE_LABELS.get,
+        format_func=ui.labeller(metrics.MEASURE_LABELS.get),
         key="ov_measure",
     )
     shapes = loaders.load_township_geojson(scope)
     m = overview_view.choropleth(data, shapes, measure=measure)
     st_folium(m, key=f"ov_map_{measure}", returned_objects=[], height=440, use_container_width=True)
 with right:
-    fig = charts.plot_case_trend(data.trend, title=f"{ui.tr('case_trend')}(截至{fmt.fmt_date(scope.as_of)})")
+    fig = charts.plot_case_trend(
+        data.trend, title=ui.tr("as_of_paren").format(what=ui.tr("case_trend"), day=ui.fmt_date(scope.as_of))
+    )
     fig.update_layout(height=500)
-    st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
+    st.plotly_chart(ui.figure(fig), width="stretch", config={"displayModeBar": False})

@@ -25,7 +25,7 @@ c1, c2, c3, c4 = st.columns([1.2, 1, 1, 1])
 band = c1.radio(
     ui.tr("lay_band"),
     list(layout.BAND_LABELS),
-    format_func=layout.BAND_LABELS.get,
+    format_func=ui.labeller(layout.BAND_LABELS.get),
     horizontal=True,
     key="plan_band",
 )
@@ -38,7 +38,7 @@ km = c2.number_input(
     value=float(config.SETTINGS["layout"]["reach_km"][band]),
 )
 years = list(range(data.base_year, data.base_year + config.SETTINGS["layout"]["projection_years"] + 1))
-year = c3.selectbox(ui.tr("lay_year"), years, key="plan_year", format_func=lambda y: f"{y}年")
+year = c3.selectbox(ui.tr("lay_year"), years, key="plan_year", format_func=ui.tr("year_fmt").format)
 today = ui.tr("plan_today")
 base_name = c4.selectbox(
     ui.tr("plan_base"), [today, *saved.name], key="plan_base", help=ui.tr("plan_base_help")

@@ -16,28 +16,32 @@ scope = replace(scope, mask=True)  # aggregates only: nothing personal is read o
 ui_present.chrome()
 b = loaders.load_briefing(scope)
 
-titles, keys = list(briefing.SLIDES.values()), list(briefing.SLIDES)
-slide = keys[ui_present.step_bar(titles, lambda i: briefing.slide_header_html(b, keys[i]))]
+lang = ui.lang()
+titles, keys = [ui.tr(x) for x in briefing.SLIDES.values()], list(briefing.SLIDES)
+slide = keys[ui_present.step_bar(titles, lambda i: briefing.slide_header_html(b, keys[i], lang=lang))]
 
 if slide == "numbers":
-    st.html(briefing.present_html(briefing.cards_html(briefing.headlines(b), b.last)))
+    st.html(briefing.present_html(briefing.cards_html(briefing.headlines(b, lang=lang), b.last, lang=lang)))
 elif slide == "red_list":
-    st.html(briefing.present_html(briefing.red_list_html(b)))
+    st.html(briefing.present_html(briefing.red_list_html(b, lang=lang)))
 elif slide == "map":
     m = briefing.school_map(b, loaders.load_township_geojson(scope), medium="slide")
     st_folium(
         m, key="present_map", returned_objects=[], height=ui_present.SLIDE_HEIGHT, use_container_width=True
     )
 elif slide in ("dropout", "aid"):
-    figs = briefing.figures(b, medium="slide", height=ui_present.SLIDE_HEIGHT)
+    figs = briefing.figures(b, medium="slide", height=ui_present.SLIDE_HEIGHT, lang=lang)
     left, right = st.columns(2, gap="large")
     first, second = ("case_trend", "consolidation") if slide == "dropout" else ("aid_coverage", "aid_on_time")
     for col, key in ((left, first), (right, second)):  # theme=None: our fonts and colours, not pale greys
         col.plotly_chart(
-            figs[key], width="stretch", config={"displayModeBar": False}, key=f"present_{key}", theme=None
+            ui.figure(figs[key]),
+            width="stretch",
+            config={"displayModeBar": False},
+            key=f"present_{key}",
+            theme=None,
         )
 else:
-    lang = ui.lang()
     c1, c2, c3 = st.columns(3)
     with c1:
         ui_present.file_button(
@@ -63,14 +67,11 @@ else:
         st.session_state["present_saved"] = briefing.save(b)
         st.rerun()
     if saved := st.session_state.pop("present_saved", None):
-        st.success(f"已保存本次汇报数据(编号 {saved})。下次汇报(统计日期更晚时)将显示与本次相比的变化。")
-    ui.note(
-        "简报是一个 HTML 文件：断网也能用任何浏览器打开，图表与地图都在文件里；打印时按 A4 横向分页。"
-        "简报与汇总表只含汇总数字，不含学生姓名或证件号。"
-    )
-    st.subheader("已保存的汇报")
+        st.success(ui.tr("present_saved").format(id=saved))
+    ui.note(ui.tr("present_note"))
+    st.subheader(ui.tr("present_snapshots"))
     saved_list = briefing.snapshots_view(briefing.load_snapshots(scope))
     if saved_list.empty:
         ui.note(ui.tr("snapshots_empty"))
     else:
-        ui.table(saved_list, hide_index=True, width="stretch")
+        ui.table(saved_list)

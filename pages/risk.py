@@ -26,33 +26,39 @@ tab_list, tab_student, tab_card, tab_settings = st.tabs(
 with tab_list:
     c1, c2, c3, c4 = st.columns(4)
     towns = c1.multiselect(
-        "乡镇",
+        ui.tr("乡镇"),
         list(opts["townships"]),
         format_func=opts["townships"].get,
         placeholder=ui.tr("all"),
         key="rk_towns",
     )
     schools = c2.multiselect(
-        "学校",
+        ui.tr("学校"),
         list(opts["schools"]),
         format_func=opts["schools"].get,
         placeholder=ui.tr("all"),
         key="rk_schools",
     )
     grades = c3.multiselect(
-        "年级",
+        ui.tr("年级"),
         list(opts["grades"]),
-        format_func=opts["grades"].get,
+        format_func=ui.labeller(opts["grades"].get),
         placeholder=ui.tr("all"),
         key="rk_grades",
     )
-    bands = c4.multiselect("风险等级", list(risk.BANDS), default=["高", "中"], key="rk_bands")
+    bands = c4.multiselect(
+        ui.tr("风险等级"), list(risk.BANDS), default=["高", "中"], key="rk_bands", format_func=ui.labeller()
+    )
     c5, c6, c7, c8 = st.columns([2, 1, 1, 2])
     factors = c5.multiselect(
-        "风险类型", list(risk.FACTORS.values()), placeholder=ui.tr("all"), key="rk_factors"
+        ui.tr("rk_factors"),
+        list(risk.FACTORS.values()),
+        placeholder=ui.tr("all"),
+        key="rk_factors",
+        format_func=ui.labeller(),
     )
-    open_case = c6.checkbox("有在办台账", key="rk_open")
-    aid_gap = c7.checkbox("有资助缺口", key="rk_gap")
+    open_case = c6.checkbox(ui.tr("有在办台账"), key="rk_open")
+    aid_gap = c7.checkbox(ui.tr("rk_aid_gap"), key="rk_gap")
     budget = c8.number_input(
         ui.tr("risk_budget"),
         min_value=1,
@@ -74,16 +80,18 @@ with tab_list:
     shown = risk_list.filter_list(data, flt)
     table = risk_list.display_frame(shown, mask=scope.mask, compact=True)
     ui.audit_once(scope, "view_list", list="risk", filters=repr(flt), rows=len(table))
-    order = "逻辑回归概率" if settings["risk"].get("model") == "logistic" else "风险分"
+    order = ui.tr("rk_by_logistic" if settings["risk"].get("model") == "logistic" else "风险分")
     st.caption(
-        f"按{order}从高到低，显示前 {len(table)} 名(预算 {int(budget)} 人)"
-        + ("；姓名、身份证号已脱敏。" if scope.mask else "。")
+        ui.tr("rk_list_caption").format(order=order, n=len(table), budget=int(budget))
+        + ui.tr("rk_masked" if scope.mask else "rk_stop")
     )
-    ui.table(
-        risk_list.styled(table, ui.COLOURS),
-        hide_index=True,
+    ui.coloured_table(
+        table,
+        risk_list.band_colours(table),
+        formats={"风险分": "{:.1f}"},
         height=min(36 * (len(table) + 1) + 4, 520),
         column_config={c: st.column_config.Column(width=w) for c, w in risk_list.COLUMN_WIDTHS.items()},
+        translate=("年级", "风险等级", "主要原因", "帮扶/台账"),
     )
     ui.note(ui.tr("risk_rule"))
     ui.named_download_buttons(
@@ -99,7 +107,7 @@ with tab_student:
         query = st.text_input(
             ui.tr("risk_search"), key="rk_query", help=ui.tr("risk_search_masked") if scope.mask else None
         )
-        searched = st.form_submit_button("查找")
+        searched = st.form_submit_button(ui.tr("rk_find"))
     if searched and query.strip():
         try:
             st.session_state["rk_hits"] = risk_list.find_students(scope, query).to_dict("records")
@@ -107,13 +115,17 @@ with tab_student:
             st.error(str(exc))
     hits = st.session_state.get("rk_hits") or []
     choices = risk_list.student_choices(hits, shown)
-    sid = st.selectbox("学生(查找结果或名单前 20 名)", list(choices), format_func=choices.get, key="rk_sid")
+    sid = st.selectbox(ui.tr("rk_student"), list(choices), format_func=choices.get, key="rk_sid")
     prof = risk_list.student_profile(scope, sid) if sid else None
     if prof:
-        for line in risk_list.profile_heading(prof, data):
+        for line in risk_list.profile_heading(prof, data, lang=ui.lang()):
             st.markdown(line)
         st.plotly_chart(
-            risk_list.plot_absences(prof["absences"], title=f"每月缺勤天数(截至{fmt.fmt_date(scope.as_of)})"),
+            ui.figure(
+                risk_list.plot_absences(
+                    prof["absences"], title=ui.tr("rk_absences").format(day=ui.fmt_date(scope.as_of))
+                )
+            ),
             width="stretch",
             config={"displayModeBar": False},
         )
@@ -124,31 +136,26 @@ with tab_student:
             (b, "劝返记录", "actions"),
             (a, "帮扶措施", "interventions"),
         ):
-            col.caption(title)
-            ui.table(
-                where=col,
-                data=prof[key],
-                hide_index=True,
-                height=min(36 * (max(len(prof[key]), 1) + 1) + 4, 200),
-            )
+            col.caption(ui.tr(title))
+            ui.table(prof[key], where=col, height=min(36 * (max(len(prof[key]), 1) + 1) + 4, 200))
         with st.form("rk_assign", clear_on_submit=False):
             k1, k2 = st.columns(2)
-            kind = k1.selectbox("安排帮扶", list(schema.INTERVENTION_KINDS), key="rk_kind")
-            teacher = k2.text_input("帮扶教师/负责人", key="rk_teacher")
-            note = st.text_input("说明", key="rk_note")
-            if st.form_submit_button("保存帮扶安排", type="primary"):
+            kind = k1.selectbox(ui.tr("rk_assign"), list(schema.INTERVENTION_KINDS), key="rk_kind")
+            teacher = k2.text_input(ui.tr("rk_teacher"), key="rk_teacher")
+            note = st.text_input(ui.tr("说明"), key="rk_note")
+            if st.form_submit_button(ui.tr("rk_save_assign"), type="primary"):
                 try:
                     iid = dropout_rosters.assign_intervention(
                         scope, sid, kind=kind, teacher=teacher, note=note
                     )
-                    st.success(f"已保存({iid})：将出现在“帮扶名册”中。")
+                    st.success(ui.tr("rk_assigned").format(id=iid))
                 except AppError as exc:
                     st.error(str(exc))
 
 with tab_card:
     ui.note(ui.tr("risk_backtest_note"))
     # the back-test scores every past term: run on request (then cached), not on every visit
-    if st.toggle("计算回测(各学期末评分与下学期辍学对照，首次约需半分钟)", key="rk_bt"):
+    if st.toggle(ui.tr("rk_bt_toggle"), key="rk_bt"):
         ui_risk.model_card(loaders.load_risk_backtest(scope), settings)
 
 with tab_settings:

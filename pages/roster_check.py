@@ -41,7 +41,7 @@ with st.expander(ui.tr("rc_upload"), expanded=classified.empty):  # open until a
         if st.button(ui.tr("rc_sample"), key="rc_sample"):
             st.session_state["rc_use_sample"] = True
         if st.session_state.get("rc_use_sample"):
-            data, filename = loaders.demo_roster_csv(scope), "演示花名册.csv"
+            data, filename = loaders.demo_roster_csv(scope), ui.tr("rc_demo_file")
     if data is not None:
         try:
             frame, n_rows, problems = loaders.read_roster_file(scope, data, filename)
@@ -50,7 +50,9 @@ with st.expander(ui.tr("rc_upload"), expanded=classified.empty):  # open until a
             frame, n_rows, problems = None, 0, []
         if frame is not None:
             st.caption(
-                f"{filename}：{n_rows:,} 行，可导入 {len(frame):,} 行，跳过 {n_rows - len(frame):,} 行"
+                ui.tr("rc_read").format(
+                    file=filename, n=f"{n_rows:,}", ok=f"{len(frame):,}", skip=f"{n_rows - len(frame):,}"
+                )
             )
             if problems:
                 st.warning(
@@ -60,20 +62,18 @@ with st.expander(ui.tr("rc_upload"), expanded=classified.empty):  # open until a
                 try:
                     got = roster.save(frame, scope)
                     st.session_state.pop("rc_use_sample", None)
-                    done(f"已导入花名册 {got['rows']:,} 人(涉及 {got['townships']} 个乡镇)。")
+                    done(ui.tr("rc_imported").format(n=f"{got['rows']:,}", towns=got["townships"]))
                 except AppError as exc:
                     st.error(str(exc))
 
 ui.metric_cards(view.cards(checked), per_row=5)
-st.subheader("花名册覆盖情况(按户籍乡镇)")
+st.subheader(ui.tr("rc_coverage"))
 if classified.empty:
     ui.note(ui.tr("rc_no_roster"))
 else:
     coverage = view.by_township(classified)
     ui.table(
         coverage,
-        hide_index=True,
-        width="stretch",
         height=min(35 * (len(coverage) + 1) + 3, 360),
         column_config={"已掌握去向": st.column_config.NumberColumn(format="percent")},
     )
@@ -87,7 +87,9 @@ lists = {
     "problem": "问题学籍",
     "all": "全部花名册",
 }
-which = st.radio("名单", list(lists), horizontal=True, key="rc_list", format_func=lists.get)
+which = st.radio(
+    ui.tr("rc_list"), list(lists), horizontal=True, key="rc_list", format_func=ui.labeller(lists.get)
+)
 ui.audit_once(scope, "view_list", list=f"学籍核查·{lists[which]}", masked=scope.mask)
 if which in ("unaccounted", "all"):
     rows = classified[classified["category"] == "unaccounted"] if which == "unaccounted" else classified
@@ -100,27 +102,28 @@ else:
         "problem": checked["problems"],
     }[which]
     shown = rc.display(rows, which, mask=scope.mask)
-st.caption(f"共 {len(shown):,} 行" + (f" · 建议措施：{rc.ACTIONS[which]}" if which in rc.ACTIONS else ""))
+st.caption(
+    ui.tr("rc_rows").format(n=f"{len(shown):,}")
+    + (" · " + ui.tr("rc_action").format(action=ui.tr(rc.ACTIONS[which])) if which in rc.ACTIONS else "")
+)
 if len(shown) > view.MAX_ROWS:
-    st.caption(f"仅显示前 {view.MAX_ROWS:,} 行，完整名单请下载。")
+    st.caption(ui.tr("rc_first_rows").format(n=f"{view.MAX_ROWS:,}"))
 if len(shown):
-    ui.table(
-        shown.head(view.MAX_ROWS), hide_index=True, width="stretch", height=min(35 * len(shown) + 38, 420)
-    )
+    ui.table(shown.head(view.MAX_ROWS), height=min(35 * len(shown) + 38, 420))
     ui.named_download_buttons(shown, name=f"学籍核查_{lists[which]}", scope=scope, key=f"rc_dl_{which}")
 
 if which == "unaccounted" and len(rows := rows[rows["open_case"].isna()]):
     st.markdown(f"**{ui.tr('rc_open_case')}**")
     labels = view.child_labels(rows, mask=scope.mask)
     c1, c2, c3 = st.columns([3, 2, 1], vertical_alignment="bottom")
-    pick = c1.selectbox("儿童", list(labels), format_func=labels.get, key="rc_case_pick")
+    pick = c1.selectbox(ui.tr("rc_child"), list(labels), format_func=labels.get, key="rc_case_pick")
     reason = c2.selectbox(
-        "初步判断的原因", list(schema.REASONS), index=len(schema.REASONS) - 1, key="rc_reason"
+        ui.tr("rc_first_reason"), list(schema.REASONS), index=len(schema.REASONS) - 1, key="rc_reason"
     )
     if c3.button(ui.tr("rc_open_case"), key="rc_case_go", type="primary", disabled=not writable):
         try:
             case_id = roster.open_case(scope, pick, reason=reason)
-            done(f"已建立控辍保学台账 {case_id}(来源：花名册核查)，请尽快入户核实。")
+            done(ui.tr("rc_case_opened").format(case=case_id))
         except AppError as exc:
             st.error(str(exc))
 if (
@@ -131,35 +134,37 @@ if (
 ):
     with st.form("rc_tr_confirm"):
         c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
-        tid = c1.selectbox("转学记录", pending["transfer_id"].tolist(), key="rc_tr_id")
-        on = c2.date_input("对方确认日期", value=scope.as_of, max_value=scope.as_of, key="rc_tr_on")
-        if c3.form_submit_button("登记已确认", disabled=not permissions.can(scope, "correct_records")):
+        tid = c1.selectbox(ui.tr("rc_transfer"), pending["transfer_id"].tolist(), key="rc_tr_id")
+        on = c2.date_input(ui.tr("对方确认日期"), value=scope.as_of, max_value=scope.as_of, key="rc_tr_on")
+        if c3.form_submit_button(
+            ui.tr("rc_confirmed"), disabled=not permissions.can(scope, "correct_records")
+        ):
             try:
                 actions.confirm_transfer(scope, tid, on=on)
-                done(f"已登记 {tid} 由转入学校确认。")
+                done(ui.tr("rc_transfer_done").format(id=tid))
             except AppError as exc:
                 st.error(str(exc))
 if which == "elsewhere" and len(checked["elsewhere"]):
     with st.form("rc_ew_check"):
         labels = view.elsewhere_labels(checked["elsewhere"], mask=scope.mask)
         c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
-        who = c1.selectbox("儿童", list(labels), format_func=labels.get, key="rc_ew_pick")
-        on = c2.date_input("核查日期", value=scope.as_of, max_value=scope.as_of, key="rc_ew_on")
-        school = st.text_input("就读学校有变化时填写", key="rc_ew_school")
-        if c3.form_submit_button("登记已核查", disabled=not writable):
+        who = c1.selectbox(ui.tr("rc_child"), list(labels), format_func=labels.get, key="rc_ew_pick")
+        on = c2.date_input(ui.tr("rc_checked_on"), value=scope.as_of, max_value=scope.as_of, key="rc_ew_on")
+        school = st.text_input(ui.tr("rc_new_school"), key="rc_ew_school")
+        if c3.form_submit_button(ui.tr("rc_checked"), disabled=not writable):
             try:
                 actions.confirm_elsewhere(scope, who, on=on, school_name=school)
-                done("已登记异地就学核查。")
+                done(ui.tr("rc_checked_done"))
             except AppError as exc:
                 st.error(str(exc))
 if which == "transfer" and len(checked["overdue"]):
-    st.markdown("**逾期未确认的转出：按疑似辍学建立台账(由您确认，不会自动建立)**")
+    st.markdown(f"**{ui.tr('rc_overdue')}**")
     labels = view.transfer_labels(checked["overdue"], mask=scope.mask)
     c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
-    pick = c1.selectbox("学生", list(labels), format_func=labels.get, key="rc_tr_pick")
-    if c2.button("建立台账", key="rc_tr_go", disabled=not writable):
+    pick = c1.selectbox(ui.tr("学生"), list(labels), format_func=labels.get, key="rc_tr_pick")
+    if c2.button(ui.tr("rc_open"), key="rc_tr_go", disabled=not writable):
         try:
             case_id = dropout_cases.open_case_for_student(scope, pick, reason="其他", source="花名册核查")
-            done(f"已建立控辍保学台账 {case_id}。")
+            done(ui.tr("rc_opened").format(case=case_id))
         except AppError as exc:
             st.error(str(exc))

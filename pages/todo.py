@@ -18,7 +18,7 @@ if st.toggle(
     ui.tr("do_todo_mine"),
     key="do_todo_mine",
     value=named or "teacher" in scope.role.split("+"),
-    help="案件六长中登记了您的账号的，只列这些案件中由您负责的事项；否则按您的角色对应的六长一级筛选。",
+    help=ui.tr("do_todo_mine_help"),
 ):
     items = dl.tasks_for_account(items, people, scope.user) if named else todo.for_role(items, scope.role)
 counts = todo.counts(items)
@@ -26,36 +26,35 @@ cols = st.columns(6)
 for col, kind in zip(
     cols, ("升级督办", "逾期跟进", "待确认", "待发文书", "跟进到期", "资助核实"), strict=True
 ):
-    col.metric(kind, counts[kind], border=True)
+    col.metric(ui.tr(kind), counts[kind], border=True)
 kinds = st.multiselect(
-    "事项",
+    ui.tr("事项"),
     [k for k in (*todo.KINDS, "资助核实", *todo.ROSTER_KINDS, *todo.TRANSITION_KINDS) if counts[k]],
     key="do_todo_kinds",
     placeholder=ui.tr("all"),
+    format_func=ui.labeller(),
 )
 view = items[items["kind"].isin(kinds)] if kinds else items
 ui.audit_once(scope, "view_list", list="我的待办", kinds=",".join(kinds))
 if view.empty:  # an empty table says nothing: say that there is nothing to do
     st.success(ui.tr("todo_empty"), icon=":material/task_alt:")
 else:
-    st.caption(f"共 {len(view)} 项 · 红 = 已升级或逾期，黄 = 到期或即将到期 · 姓名已脱敏")
+    st.caption(ui.tr("do_todo_caption").format(n=len(view)))
     table, colours = todo.display(view)
-    ui.coloured_table(table, colours, formats={}, height=min(36 * (len(table) + 1) + 4, 440))
+    ui.coloured_table(
+        table, colours, formats={}, height=min(36 * (len(table) + 1) + 4, 440), translate=("事项",)
+    )
 
 cases = view[view["page"] == "dropout_case"]["task_id"].drop_duplicates().tolist()
 c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
 if cases:
-    pick = c1.selectbox("办理案件", cases, key="do_todo_pick")
-    if c2.button("打开案件", key="do_todo_open", type="primary"):
+    pick = c1.selectbox(ui.tr("do_todo_pick"), cases, key="do_todo_pick")
+    if c2.button(ui.tr("do_open_case"), key="do_todo_open", type="primary"):
         st.session_state[dl.SELECTED_CASE] = pick
         st.switch_page("pages/dropout_case.py")
 if (view["page"] == "roster_check").any():  # 学籍核查
-    st.page_link(
-        "pages/roster_check.py", label="去学籍核查处理花名册、转学与问题学籍", icon=":material/how_to_reg:"
-    )
+    st.page_link("pages/roster_check.py", label=ui.tr("do_todo_roster"), icon=":material/how_to_reg:")
 if (view["page"] == "transition").any():  # 小升初
-    st.page_link("pages/transition.py", label="去小升初衔接查明未报到学生的去向", icon=":material/move_up:")
+    st.page_link("pages/transition.py", label=ui.tr("do_todo_transition"), icon=":material/move_up:")
 if (view["kind"] == "待确认").any():
-    st.page_link(
-        "pages/dropout_cases.py", label="去确认缺勤监测发现的疑似辍学", icon=":material/folder_shared:"
-    )
+    st.page_link("pages/dropout_cases.py", label=ui.tr("do_todo_confirm"), icon=":material/folder_shared:")

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from lib.core import audit, permissions, store
+from lib.core.i18n import t
 from lib.core.scope import Scope
 
 #: Chinese names of the actions written by the modules (unknown ones are shown as they are).
@@ -117,10 +118,11 @@ def _detail_text(raw: Any) -> str:
     )
 
 
-def audit_table(entries: pd.DataFrame) -> pd.DataFrame:
-    """The entries with Chinese headers, action names and readable details (for screen and export)."""
+def audit_table(entries: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
+    """The entries with Chinese headers, action names (in ``lang``) and readable details
+    (for screen and export)."""
     out = entries.copy()
-    out["action"] = out["action"].map(lambda a: ACTION_LABELS.get(a, a))
+    out["action"] = out["action"].map(lambda a: t(ACTION_LABELS.get(a, a), lang))
     out["detail"] = out["detail"].map(_detail_text)
     out["at"] = pd.to_datetime(out["at"]).dt.strftime("%Y-%m-%d %H:%M:%S")
     return out[list(COLUMNS)].rename(columns=COLUMNS)

@@ -44,6 +44,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from lib.core import config, permissions, store
 from lib.core import settings as settings_store
 from lib.core.errors import AppError
+from lib.core.i18n import t
 from lib.core.scope import Scope
 
 #: The account created on first start.
@@ -244,12 +245,14 @@ def describe_account(account: Account) -> str:
     return " ".join(parts)
 
 
-def rights_table(scope_or_role: Scope | str) -> pd.DataFrame:
-    """The actions of the matrix the user may do, in Chinese (for 我的账号)."""
+def rights_table(scope_or_role: Scope | str, *, lang: str = "zh") -> pd.DataFrame:
+    """The actions of the matrix the user may do, in ``lang`` (for 我的账号)."""
     allowed = [
-        permissions.ACTION_LABELS.get(a, a) for a in permissions.MATRIX if permissions.can(scope_or_role, a)
+        t(permissions.ACTION_LABELS.get(a, a), lang)
+        for a in permissions.MATRIX
+        if permissions.can(scope_or_role, a)
     ]
-    return pd.DataFrame({"可以": allowed or ["(无)"]})
+    return pd.DataFrame({"可以": allowed or [t("(无)", lang)]})
 
 
 def matrix_markdown() -> str:
@@ -366,26 +369,34 @@ def list_accounts(scope: Scope, *, path: Path | None = None) -> pd.DataFrame:
 
 
 def accounts_table(
-    accounts: pd.DataFrame, *, township_names: dict[str, str], school_names: dict[str, str], now: datetime
+    accounts: pd.DataFrame,
+    *,
+    township_names: dict[str, str],
+    school_names: dict[str, str],
+    now: datetime,
+    lang: str = "zh",
 ) -> pd.DataFrame:
-    """:func:`list_accounts` for people: Chinese headers, role and place names, a status word."""
+    """:func:`list_accounts` for people: Chinese headers, role and place names, a status word
+    (role names, status words and 全区 in ``lang``)."""
 
     def status(row: Any) -> str:
         if row.disabled:
-            return "已停用"
+            return t("已停用", lang)
         if pd.notna(row.locked_until) and row.locked_until > now:
-            return f"锁定至 {row.locked_until:%H:%M}"
-        return "须改密" if row.must_change else "正常"
+            return t("锁定至 {time}", lang).format(time=f"{row.locked_until:%H:%M}")
+        return t("须改密" if row.must_change else "正常", lang)
 
     def places(codes: Any) -> str:
         parsed = _parse_codes(codes if isinstance(codes, str) else None)
-        return "、".join(township_names.get(c, c) for c in parsed) if parsed else "全区"
+        return (
+            t("list_sep", lang).join(township_names.get(c, c) for c in parsed) if parsed else t("全区", lang)
+        )
 
     return pd.DataFrame(
         {
             "用户名": accounts["name"],
             "姓名": accounts["display_name"],
-            "角色": accounts["roles"].map(permissions.describe_roles),
+            "角色": accounts["roles"].map(lambda r: permissions.describe_roles(r, lang=lang)),
             "乡镇范围": accounts["townships"].map(places),
             "学校": accounts["school"].map(
                 lambda c: school_names.get(c, c) if isinstance(c, str) and c else ""

@@ -9,6 +9,7 @@ into one :class:`AidReport`; the other functions turn it into display tables
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -21,7 +22,7 @@ from lib.aid import rules as aid
 from lib.aid import social as aid_social
 from lib.aid import tasks as aid_tasks
 from lib.aid.data import AidData
-from lib.core import config, fmt, ids, schema
+from lib.core import config, fmt, i18n, ids, schema
 from lib.core.scope import Scope
 from lib.present import charts
 from lib.present.cards import AMBER, BLUE, GREEN, GREY, RED, Card, status_colour
@@ -165,27 +166,31 @@ def _county(r: AidReport) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ headline
-def cards(r: AidReport) -> list[Card]:
+def cards(r: AidReport, *, lang: str = "zh") -> list[Card]:
+    """The page's big numbers: labels and help translate by their text; numbers and changes in ``lang``."""
     c = r.county
+    count = partial(fmt.fmt_count, lang=lang)
     return [
         Card("生活补助覆盖率", fmt.fmt_pct(c["coverage"]), None, FORMULAS["coverage"]),
-        Card("应助未助(人)", fmt.fmt_count(c["gap"]), None, FORMULAS["gap"]),
+        Card("应助未助(人)", count(c["gap"]), None, FORMULAS["gap"]),
         Card("按时足额发放率", fmt.fmt_pct(c["on_time_rate"]), None, FORMULAS["on_time"]),
         Card(
             "逾期未发(笔)",
-            fmt.fmt_count(c["overdue"]),
-            f"{fmt.fmt_count(c['overdue_amount'])} 元" if c["overdue"] else None,
+            count(c["overdue"]),
+            i18n.t("aid_yuan", lang).format(n=count(c["overdue_amount"])) if c["overdue"] else None,
             FORMULAS["overdue"],
             inverse=True,
         ),
         Card(
             "审批中(件)",
-            fmt.fmt_count(c["open_applications"]),
-            f"超期 {c['stale_applications']}" if c["stale_applications"] else None,
+            count(c["open_applications"]),
+            i18n.t("aid_overdue_n", lang).format(n=c["stale_applications"])
+            if c["stale_applications"]
+            else None,
             FORMULAS["stuck"],
             inverse=True,
         ),
-        Card("疑似错发(笔)", fmt.fmt_count(c["misdirected"]), None, FORMULAS["misdirected"]),
+        Card("疑似错发(笔)", count(c["misdirected"]), None, FORMULAS["misdirected"]),
     ]
 
 
@@ -618,10 +623,11 @@ def schools_of(r: AidReport, township: str | None) -> dict[str, str]:
     return {c: r.schools.get(c, c) for c in sorted(codes)}
 
 
-def application_labels(waiting: pd.DataFrame) -> dict[str, str]:
+def application_labels(waiting: pd.DataFrame, *, lang: str = "zh") -> dict[str, str]:
     """Application ID -> a one-line label for a picker (names as already masked in ``waiting``)."""
+    wait, days = i18n.t("aid_wait_for", lang), i18n.t("aid_days", lang)
     return {
-        a: f"{a} · {n or ''} · {p} · 待{w} · {d}天"
+        a: f"{a} · {n or ''} · {p} · {wait.format(stage=i18n.t(w, lang))} · {days.format(n=d)}"
         for a, n, p, w, d in zip(
             waiting["申请编号"],
             waiting["姓名"],
@@ -638,13 +644,13 @@ def version_of(waiting: pd.DataFrame, application_id: str) -> int:
     return int(waiting.loc[waiting["申请编号"] == application_id, "版本"].iloc[0])
 
 
-def campaign_cards(r: AidReport) -> list[Card]:
+def campaign_cards(r: AidReport, *, lang: str = "zh") -> list[Card]:
     s = aid_social.campaign_summary(r.campaign)
     return [
-        Card("申请人数", fmt.fmt_count(s["applied"])),
-        Card("已资助", fmt.fmt_count(s["funded"])),
+        Card("申请人数", fmt.fmt_count(s["applied"], lang=lang)),
+        Card("已资助", fmt.fmt_count(s["funded"], lang=lang)),
         Card("待审核 / 未资助", f"{s['waiting']} / {s['refused']}"),
-        Card("资助金额(元)", fmt.fmt_count(s["amount"])),
+        Card("资助金额(元)", fmt.fmt_count(s["amount"], lang=lang)),
     ]
 
 
@@ -654,8 +660,8 @@ def standards(r: AidReport) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ 精准识别 page
-def reconcile_cards(result: Any) -> list[Card]:
-    """One card per category of a :class:`lib.aid.reconcile.ReconcileResult`."""
+def reconcile_cards(result: Any, *, lang: str = "zh") -> list[Card]:
+    """One card per category of a :class:`lib.aid.reconcile.ReconcileResult` (help in ``lang``)."""
 
     help_text = {
         "matched": "身份证号与在校学生一致，姓名相符。",
@@ -668,7 +674,12 @@ def reconcile_cards(result: Any) -> list[Card]:
     }
     return [
         Card(
-            REC_SHORT[c], fmt.fmt_count(result.counts[c]), None, f"{reconcile.CATEGORIES[c]}：{help_text[c]}"
+            REC_SHORT[c],
+            fmt.fmt_count(result.counts[c], lang=lang),
+            None,
+            i18n.t("label_value", lang).format(
+                label=i18n.t(reconcile.CATEGORIES[c], lang), value=i18n.t(help_text[c], lang)
+            ),
         )
         for c in REC_ORDER
     ]
@@ -695,10 +706,11 @@ REC_SHORT = {
 }
 
 
-def row_labels(shown: pd.DataFrame) -> dict[int, str]:
+def row_labels(shown: pd.DataFrame, *, lang: str = "zh") -> dict[int, str]:
     """List row number -> label (as displayed, i.e. already masked) for a picker."""
+    row = i18n.t("aid_row_n", lang)
     return {
-        int(r): f"第{int(r)}行 · {n or ''} · {i or ''}"
+        int(r): f"{row.format(n=int(r))} · {n or ''} · {i or ''}"
         for r, n, i in zip(shown["名单行号"], shown["名单姓名"], shown["身份证号"], strict=True)
     }
 
@@ -724,10 +736,10 @@ def task_table(tasks: pd.DataFrame, *, mask: bool = True, as_of: Any = None) -> 
     return out.sort_values(["逾期", "完成期限", "任务编号"], ascending=[False, True, True], ignore_index=True)
 
 
-def task_labels(table: pd.DataFrame) -> dict[str, str]:
+def task_labels(table: pd.DataFrame, *, lang: str = "zh") -> dict[str, str]:
     return {
-        t: f"{t} · {n or ''} · {k}"
-        for t, n, k in zip(table["任务编号"], table["姓名"], table["核实内容"], strict=True)
+        task: f"{task} · {n or ''} · {i18n.t(k, lang)}"
+        for task, n, k in zip(table["任务编号"], table["姓名"], table["核实内容"], strict=True)
     }
 
 

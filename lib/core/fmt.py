@@ -1,4 +1,4 @@
-"""Numbers and dates the way Chinese reports write them (pure; used by ui and reports)."""
+"""Numbers and dates the way Chinese reports write them, or plainly in English (pure; used by ui and reports)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ def _missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def fmt_count(value: float | None, *, wan_from: int = 100_000) -> str:
-    """12,345 below ``wan_from``; 12.3万 from there on; — when missing."""
+def fmt_count(value: float | None, *, wan_from: int = 100_000, lang: str = "zh") -> str:
+    """12,345 below ``wan_from``; 12.3万 from there on (in English always 123,456); — when missing."""
     if _missing(value):
         return "—"
     v = float(value)
-    if abs(v) >= wan_from:
+    if abs(v) >= wan_from and lang != "en":
         return f"{v / 10_000:.1f}万"
     return f"{int(round(v)):,}"
 
@@ -36,9 +36,29 @@ def _is_missing(value: Any) -> bool:
         return False
 
 
-def fmt_date(value: date | None) -> str:
-    """2026年11月20日 (a datetime or pandas Timestamp: its day); — when missing."""
-    return "—" if _is_missing(value) else f"{value.year}年{value.month}月{value.day}日"
+_MONTHS = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)  # not %b: locale
+
+
+def fmt_date(value: date | None, *, lang: str = "zh") -> str:
+    """2026年11月20日 (in English 20 Nov 2026; a datetime or pandas Timestamp: its day); — when missing."""
+    if _is_missing(value):
+        return "—"
+    if lang == "en":
+        return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def fmt_datetime(value: datetime | None) -> str:
@@ -65,12 +85,13 @@ def fmt_delta_count(now: float | None, before: float | None) -> str | None:
     return f"{FLAT}0" if change == 0 else f"{change:+,}"
 
 
-def fmt_delta_pct(now: float | None, before: float | None) -> str | None:
-    """Change of a share in percentage points: +0.4个百分点."""
+def fmt_delta_pct(now: float | None, before: float | None, *, lang: str = "zh") -> str | None:
+    """Change of a share in percentage points: +0.4个百分点 (in English +0.4 pp)."""
     if _missing(now) or _missing(before):
         return None
     points = round((float(now) - float(before)) * 100, 1)
-    return f"{FLAT}0.0个百分点" if points == 0 else f"{points:+.1f}个百分点"
+    unit = " pp" if lang == "en" else "个百分点"
+    return f"{FLAT}0.0{unit}" if points == 0 else f"{points:+.1f}{unit}"
 
 
 def fmt_value(value: float | None, kind: str = "count", *, signed: bool = False) -> str:

@@ -27,6 +27,7 @@ Roles (identifiers as in the CLI and settings):
 from __future__ import annotations
 
 from lib.core.errors import AppError
+from lib.core.i18n import t
 from lib.core.scope import Scope
 
 ROLES: dict[str, str] = {
@@ -173,8 +174,8 @@ def masked(scope: Scope) -> bool:
     return bool(scope.mask) or not can(scope, "unmask")
 
 
-def describe_roles(scope_or_role: Scope | str) -> str:
-    """Chinese names of the user's roles, e.g. ``管理员、县级业务``."""
+def describe_roles(scope_or_role: Scope | str, *, lang: str = "zh") -> str:
+    """Names of the user's roles, e.g. ``管理员、县级业务`` (``Administrator, County staff``)."""
     order = list(ROLES)
     held = sorted(roles_of(scope_or_role), key=lambda r: (order.index(r) if r in order else len(order), r))
-    return "、".join(ROLES.get(r, r) for r in held) or "无"
+    return t("list_sep", lang).join(t(ROLES.get(r, r), lang) for r in held) or t("无", lang)

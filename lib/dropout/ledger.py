@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lib.core import fmt, ids, schema
+from lib.core import fmt, i18n, ids, schema
 from lib.dropout import rules as dropout
 from lib.present.cards import Card
 
@@ -48,11 +48,12 @@ PROPOSAL_COLUMNS: dict[str, str] = {
 _ORDER = {"red": 0, "amber": 1, "green": 2, "grey": 3}
 
 
-def _chip(reason: Any) -> str:
+def _chip(reason: Any, lang: str = "zh") -> str:
     group = {code: g for g, codes in schema.RISK_GROUPS.items() for code in codes}
     if reason is None or pd.isna(reason):
         return "—"
-    return f"【{group.get(reason, '其他')}】{reason}" if reason in group else f"【其他】{reason}"
+    chip = i18n.t("do_chip", lang)
+    return chip.format(group=group.get(reason, "其他"), reason=reason)
 
 
 def ledger_table(
@@ -247,8 +248,8 @@ def notices_table(notices: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def case_facts(case: dict[str, Any], *, as_of: date, mask: bool = True) -> dict[str, str]:
-    """One case's headline facts as display strings."""
+def case_facts(case: dict[str, Any], *, as_of: date, mask: bool = True, lang: str = "zh") -> dict[str, str]:
+    """One case's headline facts as display strings (words and dates in ``lang``)."""
     esc = dropout.escalation(pd.Series([case.get("next_followup_on")]), as_of=as_of).iloc[0]
     frame = pd.DataFrame([case])
     grade = case.get("grade")
@@ -256,15 +257,15 @@ def case_facts(case: dict[str, Any], *, as_of: date, mask: bool = True) -> dict[
     return {
         "学生": (ids.mask_name(case.get("name")) if mask else case.get("name")) or "—",
         "身份证号": (ids.mask_id(case.get("id_number")) if mask else case.get("id_number")) or "—",
-        "学校": case.get("school_name") or "(未入学)",
-        "年级": schema.GRADE_LABELS.get(int(grade), "") if grade is not None else "未入学",
+        "学校": case.get("school_name") or i18n.t("(未入学)", lang),
+        "年级": i18n.t(schema.GRADE_LABELS.get(int(grade), "") if grade is not None else "未入学", lang),
         "户籍": f"{case.get('township_name') or ''}{case.get('village_name') or ''}",
-        "原因": _chip(case.get("reason")),
+        "原因": _chip(case.get("reason"), lang),
         "来源": case.get("source") or "—",
-        "上报": fmt.fmt_date(case.get("reported_on")),
+        "上报": fmt.fmt_date(case.get("reported_on"), lang=lang),
         "在册天数": str(int(dropout.days_open(frame, as_of=as_of).iloc[0])),
-        "下次跟进": fmt.fmt_date(fu) if fu is not None else "—",
-        "跟进": _due_text(esc["overdue_days"]) if fu is not None else "—",
+        "下次跟进": fmt.fmt_date(fu, lang=lang) if fu is not None else "—",
+        "跟进": i18n.t(_due_text(esc["overdue_days"]), lang) if fu is not None else "—",
         "当前责任人": esc["responsible"]
         if case.get("status") in (*schema.OPEN_CASE_STATUS, "已返校")
         else "—",
@@ -351,13 +352,16 @@ def changed_contacts(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ the case page's helpers
-def case_cards(case: dict[str, Any], facts: dict[str, str]) -> tuple[list[Any], str]:
-    """The case page's four cards (lib.present.cards.Card) and its one-line summary."""
+def case_cards(case: dict[str, Any], facts: dict[str, str], *, lang: str = "zh") -> tuple[list[Any], str]:
+    """The case page's four cards (lib.present.cards.Card) and its one-line summary (in ``lang``)."""
 
+    pair = i18n.t("label_value", lang)
     cards = [
         Card("状态", case["status"]),
         Card("在册天数", facts["在册天数"]),
-        Card("跟进", facts["跟进"], help=f"下次跟进：{facts['下次跟进']}"),
+        Card(
+            "跟进", facts["跟进"], help=pair.format(label=i18n.t("下次跟进", lang), value=facts["下次跟进"])
+        ),
         Card(
             "当前责任人",
             facts["当前责任人"],
@@ -365,7 +369,7 @@ def case_cards(case: dict[str, Any], facts: dict[str, str]) -> tuple[list[Any], 
         ),
     ]
     line = " · ".join(
-        f"{k}：{facts[k]}"
+        pair.format(label=i18n.t(k, lang), value=facts[k])
         for k in ("学生", "身份证号", "学校", "年级", "户籍", "原因", "来源", "上报", "下次跟进")
     )
     return cards, line
@@ -390,8 +394,10 @@ def status_values(to: str, on: date, code: str, note: str, placement: str | None
     }
 
 
-def next_notice_text(case: dict[str, Any], issued: pd.DataFrame, *, as_of: date) -> tuple[str | None, str]:
-    """The notice due next (or None) and a sentence saying so."""
+def next_notice_text(
+    case: dict[str, Any], issued: pd.DataFrame, *, as_of: date, lang: str = "zh"
+) -> tuple[str | None, str]:
+    """The notice due next (or None) and a sentence saying so (in ``lang``)."""
     nxt = dropout.next_notice(
         issued,
         status=case["status"],
@@ -400,8 +406,10 @@ def next_notice_text(case: dict[str, Any], issued: pd.DataFrame, *, as_of: date)
         as_of=as_of,
     )
     if nxt is None:
-        return None, "当前无需签发文书(已核实、未返校的案件才签发)。"
-    return nxt[0], f"下一份应发：《{nxt[0]}》(应于{fmt.fmt_date(nxt[1])}前)"
+        return None, i18n.t("do_no_notice", lang)
+    return nxt[0], i18n.t("do_next_notice", lang).format(
+        kind=i18n.t(nxt[0], lang), day=fmt.fmt_date(nxt[1], lang=lang)
+    )
 
 
 # ------------------------------------------------------------------ people, not places

@@ -25,7 +25,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib.core import config, fmt, places, schema
+from lib.core import config, fmt, i18n, places, schema
 from lib.core.scope import Scope
 from lib.dropout import data as dropout_data
 from lib.dropout import homes
@@ -414,14 +414,15 @@ def choropleth(data: Monitoring, shapes: dict, *, measure: str, where: str) -> A
 
 
 # ------------------------------------------------------------------ display
-def scope_label(scope: Scope, towns: dict[str, str]) -> str:
+def scope_label(scope: Scope, towns: dict[str, str], *, lang: str = "zh") -> str:
     """For whom: 平桥区全区, or the chosen townships (and levels)."""
+    sep = i18n.t("list_sep", lang)
     if scope.townships is None:
-        where = config.COUNTY_NAME + "全区"
+        where = config.COUNTY_NAME + i18n.t("whole_county", lang)
     else:
-        where = "、".join(towns.get(c, c) for c in scope.townships) or "—"
+        where = sep.join(towns.get(c, c) for c in scope.townships) or "—"
     if scope.levels is not None:
-        where += "·" + "、".join(scope.levels)
+        where += "·" + sep.join(scope.levels)
     return where
 
 

@@ -22,6 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.core import fmt, ids, masking
+from lib.core.i18n import t
 from lib.ingest.kinds import clean_header
 from lib.ingest.read import ROW
 from lib.ingest.types import id_damage, normalise_ids, parse_dates, parse_numbers
@@ -257,9 +258,14 @@ def pivot(
     )
 
 
-def pivot_title(by: list[str], measure: str | None, agg: str) -> str:
-    what = "行数" if agg == "count" else f"{measure}的{AGGREGATES[agg]}"
-    return f"{what}，按{'、'.join(by)}"
+def pivot_title(by: list[str], measure: str | None, agg: str, *, lang: str = "zh") -> str:
+    """行数，按乡镇 / 补助的合计，按乡镇、年级 (the file's column names as they are)."""
+    what = (
+        t("行数", lang)
+        if agg == "count"
+        else t("exp_of", lang).format(measure=measure, agg=t(AGGREGATES[agg], lang))
+    )
+    return t("exp_by_title", lang).format(what=what, by=t("list_sep", lang).join(by))
 
 
 def plot_pivot(table: pd.DataFrame, by: list[str], *, title: str, date_like: bool = False) -> go.Figure:
@@ -398,9 +404,10 @@ def point_map(cells: pd.DataFrame, *, title: str, boundary: dict | None = None) 
     return m
 
 
-def map_caption(geo: Geo, *, rows: int, mapped: int) -> str:
+def map_caption(geo: Geo, *, rows: int, mapped: int, lang: str = "zh") -> str:
+    n = {"mapped": fmt.fmt_count(mapped, lang=lang), "rows": fmt.fmt_count(rows, lang=lang)}
     if geo.how == "points":
-        note = "(经纬度填反，已按交换后显示)" if geo.swapped else ""
-        return f"按经纬度汇总到约 1 公里网格：{fmt.fmt_count(mapped)} / {fmt.fmt_count(rows)} 行可定位{note}"
-    what = "村(社区)代码，汇总到乡镇" if geo.how == "villages" else "乡镇"
-    return f"按{what}统计行数：{fmt.fmt_count(mapped)} / {fmt.fmt_count(rows)} 行可对应到本区乡镇"
+        note = t("exp_swapped", lang) if geo.swapped else ""
+        return t("exp_grid", lang).format(**n) + note
+    key = "exp_by_villages" if geo.how == "villages" else "exp_by_townships"
+    return t(key, lang).format(**n)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from lib import ingest
 from lib.core import fmt, ids
+from lib.core.i18n import t
 from lib.ingest.commit import CommitResult, UndoResult
 from lib.ingest.explore import detect_personal, mask_columns
 from lib.ingest.kinds import KINDS, TABLE_KINDS, Kind
@@ -30,9 +31,12 @@ def kind_label(kind: str) -> str:
     return KINDS[kind].label
 
 
-def kind_help() -> str:
-    """What each importable kind holds (the kind picker's help)."""
-    return "；".join(f"{KINDS[k].label}：{KINDS[k].description}" for k in KIND_CHOICES)
+def kind_help(*, lang: str = "zh") -> str:
+    """What each importable kind holds (the kind picker's help), in ``lang``."""
+    return t("item_sep", lang).join(
+        t("label_value", lang).format(label=t(KINDS[k].label, lang), value=t(KINDS[k].description, lang))
+        for k in KIND_CHOICES
+    )
 
 
 def table_height(rows: int, most: int) -> int:
@@ -40,27 +44,34 @@ def table_height(rows: int, most: int) -> int:
     return min(35 * (rows + 1) + 3, most)
 
 
-def drop_label(text: str, report: Report) -> str:
-    return f"{text}({len(report.bad_rows):,} 行有错误，可导入 {report.valid_rows:,} 行)"
+def drop_label(text: str, report: Report, *, lang: str = "zh") -> str:
+    return text + t("imp_drop_counts", lang).format(
+        bad=f"{len(report.bad_rows):,}", ok=f"{report.valid_rows:,}"
+    )
 
 
-def truncated_note(report: Report, shown: int) -> str:
-    return f"只显示前 {shown:,} 条，共 {len(report.problems):,} 条；用命令行 validate --json 可得全部。"
+def truncated_note(report: Report, shown: int, *, lang: str = "zh") -> str:
+    return t("imp_truncated", lang).format(shown=f"{shown:,}", n=f"{len(report.problems):,}")
 
 
-def undo_message(result: UndoResult) -> str:
-    return f"已撤销 {result.import_id}：删除导入的 {result.rows_removed:,} 行，恢复原有的 {result.rows_restored:,} 行。"
+def undo_message(result: UndoResult, *, lang: str = "zh") -> str:
+    return t("imp_undone", lang).format(
+        id=result.import_id, removed=f"{result.rows_removed:,}", restored=f"{result.rows_restored:,}"
+    )
 
 
-def field_options(kind: str) -> dict[str, str]:
+def field_options(kind: str, *, lang: str = "zh") -> dict[str, str]:
     """Choices for a file column: "not imported", then every field of the kind (label and name)."""
     k = KINDS[kind]
     labels = [f.label for f in {f.name: f for f in k.fields}.values()]
-    # the Chinese label alone; a label two fields share says which is the code and which the name
+    # the label alone; a label two fields share says which is the code and which the name
+    both = t("imp_field_kind", lang)
     return {
-        NOT_IMPORTED: NOT_IMPORTED,
+        NOT_IMPORTED: t(NOT_IMPORTED, lang),
         **{
-            f.name: f.label if labels.count(f.label) == 1 else f"{f.label}({_FIELD_TYPES[f.type]})"
+            f.name: t(f.label, lang)
+            if labels.count(f.label) == 1
+            else both.format(label=t(f.label, lang), kind=t(_FIELD_TYPES[f.type], lang))
             for f in k.fields
         },
     }
@@ -87,15 +98,11 @@ def needs_mapping(parsed: ParsedFile) -> bool:
     return any(c not in have for c in k.required) or any(not (set(g) & have) for g in k.one_of)
 
 
-def mode_help(kind: str) -> str:
-    k = KINDS[kind]
-    return (
-        f"追加：只新增，已有的记录算错误；追加并更新：已有的记录按文件覆盖(文件没有的列保留原值)；"
-        f"替换：删除“{k.partition_text}”中文件没有列出的行，再写入文件(只在您的权限范围内)。"
-    )
+def mode_help(kind: str, *, lang: str = "zh") -> str:
+    return t("imp_mode_help", lang).format(partition=t(KINDS[kind].partition_text, lang))
 
 
-def mapping_rows(parsed: ParsedFile) -> list[dict[str, Any]]:
+def mapping_rows(parsed: ParsedFile, *, lang: str = "zh") -> list[dict[str, Any]]:
     """One entry per file column: header, masked examples, current field (for the mapping controls)."""
     raw = parsed.raw if parsed.raw is not None else parsed.frame
     personal = detect_personal(raw)
@@ -108,7 +115,12 @@ def mapping_rows(parsed: ParsedFile) -> list[dict[str, Any]]:
     for i, h in enumerate(parsed.columns):
         ex = shown[h].dropna().astype(str).drop_duplicates().head(2).tolist() if h in shown else []
         out.append(
-            {"i": i, "header": h, "examples": "、".join(ex), "field": parsed.mapping.get(h) or NOT_IMPORTED}
+            {
+                "i": i,
+                "header": h,
+                "examples": t("list_sep", lang).join(ex),
+                "field": parsed.mapping.get(h) or NOT_IMPORTED,
+            }
         )
     return out
 
@@ -123,13 +135,13 @@ def overrides(parsed: ParsedFile, chosen: dict[str, str]) -> dict[str, str | Non
     return out
 
 
-def summary_cards(report: Report) -> list[Card]:
+def summary_cards(report: Report, *, lang: str = "zh") -> list[Card]:
     errors, warnings = len(report.errors), len(report.warnings)
     return [
         Card(
             "文件行数",
-            fmt.fmt_count(report.rows),
-            help=f"表头在第 {report.notes.get('header_row', '?')} 行；空行不计",
+            fmt.fmt_count(report.rows, lang=lang),
+            help=t("imp_header_row", lang).format(row=report.notes.get("header_row", "?")),
         ),
         Card("可导入行", fmt.fmt_count(report.valid_rows), help="没有错误的行"),
         Card("错误", fmt.fmt_count(errors), help="有错误的行不会被导入"),
@@ -192,17 +204,22 @@ def preview(report: Report, *, mask: bool = True, limit: int = 100) -> pd.DataFr
     return df.rename(columns=labels)
 
 
-def commit_message(result: CommitResult) -> str:
+def commit_message(result: CommitResult, *, lang: str = "zh") -> str:
     k = KINDS[result.kind]
     parts = [
-        f"已导入 {result.import_id}（{k.label}，{MODE_LABELS[result.mode]}）：写入 {result.rows_written:,} 行",
-        f"其中新增 {result.rows_new:,} 行",
+        t("imp_done", lang).format(
+            id=result.import_id,
+            kind=t(k.label, lang),
+            mode=t(MODE_LABELS[result.mode], lang),
+            n=f"{result.rows_written:,}",
+        ),
+        t("imp_done_new", lang).format(n=f"{result.rows_new:,}"),
     ]
     if result.rows_removed:
-        parts.append(f"替换时删除 {result.rows_removed:,} 行")
+        parts.append(t("imp_done_removed", lang).format(n=f"{result.rows_removed:,}"))
     if result.rows_skipped:
-        parts.append(f"跳过有错误的 {result.rows_skipped:,} 行")
-    return "，".join(parts) + "。如有误，可在下方撤销。"
+        parts.append(t("imp_done_skipped", lang).format(n=f"{result.rows_skipped:,}"))
+    return t("clause_sep", lang).join(parts) + t("imp_done_undo", lang)
 
 
 def history_table(imports: pd.DataFrame) -> pd.DataFrame:
@@ -266,8 +283,9 @@ def commit_file(
     drop_bad_rows: bool,
     crs: str | None,
     progress: Any = None,
+    lang: str = "zh",
 ) -> str:
-    """Read, commit (one transaction) and remember the mapping; the message to show.
+    """Read, commit (one transaction) and remember the mapping; the message to show (in ``lang``).
 
     Raises ``ImportRefused`` or ``StoreBusy`` as :func:`lib.ingest.commit` does.
     """
@@ -278,10 +296,10 @@ def commit_file(
     )
     if mapping:
         ingest.remember_mapping(kind, signature, mapping, scope=scope)
-    return commit_message(result)
+    return commit_message(result, lang=lang)
 
 
-def undo_file(scope: Any, import_id: str) -> str:
+def undo_file(scope: Any, import_id: str, *, lang: str = "zh") -> str:
     """Undo the last import; the message to show (raises ``UndoRefused`` / ``StoreBusy``)."""
 
-    return undo_message(ingest.undo_last_import(scope=scope, import_id=import_id))
+    return undo_message(ingest.undo_last_import(scope=scope, import_id=import_id), lang=lang)

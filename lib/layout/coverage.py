@@ -16,7 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib.core import config, fmt, geo, places, schema
+from lib.core import config, fmt, geo, i18n, places, schema
 from lib.core.places import ENROLLED_SQL
 from lib.core.scope import Scope
 from lib.layout import population
@@ -601,21 +601,23 @@ def map_inputs(data: LayoutData, view: LayoutView, *, measure: str) -> dict[str,
     }
 
 
-def cards(view: LayoutView) -> list[Any]:
-    """The county's big numbers for the band (lib.present.cards.Card objects)."""
+def cards(view: LayoutView, *, lang: str = "zh") -> list[Any]:
+    """The county's big numbers for the band (lib.present.cards.Card objects); the help of the
+    numbers that depend on the choices is written in ``lang``, the rest translate by their text."""
 
     c = view.county
+    band = i18n.t(BAND_LABELS[view.band], lang)
     num = lambda v: "—" if v is None else f"{v:.1f}"  # noqa: E731
     return [
         Card(
             "学龄儿童",
-            fmt.fmt_count(c["children"]),
-            help=f"{BAND_LABELS[view.band]}，按户籍村，{view.year}年",
+            fmt.fmt_count(c["children"], lang=lang),
+            help=i18n.t("lay_children_help", lang).format(band=band, year=view.year),
         ),
         Card(
             "就近可达比例",
             fmt.fmt_pct(c["share"]),
-            help=f"直线距离×绕行系数{view.detour:g} ≤ {view.km:g} km 的儿童占比",
+            help=i18n.t("lay_share_help", lang).format(detour=f"{view.detour:g}", km=f"{view.km:g}"),
         ),
         Card(
             "平均 / 95%距离(km)",
@@ -632,9 +634,9 @@ def cards(view: LayoutView) -> list[Any]:
         Card("寄宿床位", f"{c['boarding_beds']:,}", help="该学段学校的寄宿床位(寄宿不计入就近可达)"),
         Card(
             "五年后学龄儿童",
-            fmt.fmt_count(c["projected_children"]),
+            fmt.fmt_count(c["projected_children"], lang=lang),
             delta=None if c["projected_change"] is None else fmt.fmt_pct(c["projected_change"]),
-            help=f"队列推算：今天0-5岁的儿童即今后的学生；{view.base_year + 5}年",
+            help=i18n.t("lay_projected_help", lang).format(year=view.base_year + 5),
         ),
     ]
 
@@ -684,8 +686,9 @@ def plot_projection(view: LayoutView, *, title: str) -> Any:
     return charts.style(fig, title)
 
 
-def school_flags(view: LayoutView, data: LayoutData) -> pd.DataFrame:
-    """Schools that will fall under 100 pupils or exceed their seats within the projection."""
+def school_flags(view: LayoutView, data: LayoutData, *, lang: str = "zh") -> pd.DataFrame:
+    """Schools that will fall under 100 pupils or exceed their seats within the projection
+    (the projected year's header in ``lang``)."""
     s = view.schools[
         (view.schools["will_be_small"] | view.schools["will_exceed"])
         & view.schools["code"].isin(data.in_scope)
@@ -697,7 +700,9 @@ def school_flags(view: LayoutView, data: LayoutData) -> pd.DataFrame:
             "类型": s["level"],
             "乡镇": s["township_code"].map(names),
             "今年在校生(本学段)": s["band_enrolled"].astype(int),
-            f"{view.base_year + 5}年预计": s["projected_enrolled"].round().astype(int),
+            i18n.t("lay_projected_col", lang).format(year=view.base_year + 5): s["projected_enrolled"]
+            .round()
+            .astype(int),
             "学位(本学段)": s["seats"].round().astype(int),
             "提示": np.where(s["will_exceed"], "将超容量", "将不足100人"),
         }

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from lib.core import config, fmt, geo, permissions, schema, store
+from lib.core import config, fmt, geo, i18n, permissions, schema, store
 from lib.core.errors import AppError
 from lib.core.scope import Scope
 from lib.layout import assign, population
@@ -720,19 +720,26 @@ def closed_schools(data: layout.LayoutData, changes: list[dict[str, Any]], *, ba
     return gone[["code", "name", "level", "lon", "lat"]].assign(enrolled=gone["band_enrolled"].to_numpy())
 
 
-def describe_change(change: dict[str, Any], names: dict[str, str]) -> str:
-    """One line a planner reads: 撤并 XX小学 / XX并入YY / 新建 ... / 调整学位."""
+def describe_change(change: dict[str, Any], names: dict[str, str], *, lang: str = "zh") -> str:
+    """One line a planner reads: 撤并 XX小学 / XX并入YY / 新建 ... / 调整学位 (in ``lang``)."""
     op, code = change.get("op"), str(change.get("code", ""))
+    name = names.get(code, code)
     if op == "close":
-        return f"撤并 {names.get(code, code)}"
+        return i18n.t("plan_do_close", lang).format(name=name)
     if op == "merge":
-        return f"{names.get(code, code)} 并入 {names.get(str(change.get('into')), change.get('into'))}"
+        into = names.get(str(change.get("into")), change.get("into"))
+        return i18n.t("plan_do_merge", lang).format(name=name, into=into)
+    seats, beds = change.get("capacity"), change.get("boarding_beds")
     if op == "add":
-        return (
-            f"新建 {change.get('name')}({change.get('level')}，学位 {change.get('capacity')}，"
-            f"床位 {change.get('boarding_beds')}，{change['lon']:.4f}, {change['lat']:.4f})"
+        return i18n.t("plan_do_add", lang).format(
+            name=change.get("name"),
+            level=change.get("level"),
+            seats=seats,
+            beds=beds,
+            lon=f"{change['lon']:.4f}",
+            lat=f"{change['lat']:.4f}",
         )
-    return f"调整 {names.get(code, code)}：学位 {change.get('capacity')}，床位 {change.get('boarding_beds')}"
+    return i18n.t("plan_do_capacity", lang).format(name=name, seats=seats, beds=beds)
 
 
 def click_point(click: dict[str, Any] | None, *, base: str = "none") -> tuple[float, float] | None:

@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from lib.core import calendar, config, schema, store, storemeta
+from lib.core import calendar, config, i18n, schema, store, storemeta
 from lib.core.errors import AppError
 from lib.core.scope import school_year_of
 from lib.ingest.commit import COMMITTED
@@ -477,7 +477,8 @@ def freshness_text(
     """One line saying how fresh each source is: ``数据：学籍 截至 09-15 · 缺勤 截至 11-20 · 资助 未导入``
     (the month and day when in the data date's year); None when the page reads no source."""
     parts = []
-    for label, through in freshness(status, kinds):
+    for short, through in freshness(status, kinds):
+        label = i18n.t(short, lang)
         if through is None:
             parts.append(f"{label} {'未导入' if lang == 'zh' else 'not imported'}")
         else:

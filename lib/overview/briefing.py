@@ -33,6 +33,7 @@ import plotly.io as pio
 
 from lib.aid import view as aid_view
 from lib.core import audit, config, fmt, masking, permissions, places, store
+from lib.core.i18n import t
 from lib.core.scope import Scope
 from lib.dropout import charts as dropout_charts
 from lib.layout import coverage as layout
@@ -179,23 +180,23 @@ def key_numbers(overview: metrics.Overview) -> dict[str, float | None]:
     return {k: overview.county.get(k) for k in KEY_MEASURES}
 
 
-def _target_text(measure: str) -> str | None:
+def _target_text(measure: str, lang: str = "zh") -> str | None:
     rule = config.SETTINGS["targets"].get(measure)
     if rule is None:
         return None
     sign = "≥" if rule["higher_is_better"] else "≤"
-    return f"目标 {sign}{fmt.fmt_pct(rule['green'])}"
+    return t("br_target", lang).format(target=f"{sign}{fmt.fmt_pct(rule['green'])}")
 
 
-def _change(measure: str, now: float | None, before: float | None) -> str | None:
+def _change(measure: str, now: float | None, before: float | None, lang: str = "zh") -> str | None:
     if measure in RATE_MEASURES:
-        return fmt.fmt_delta_pct(now, before)
+        return fmt.fmt_delta_pct(now, before, lang=lang)
     return fmt.fmt_delta_count(now, before)
 
 
-def headlines(b: Briefing) -> list[Headline]:
-    """The overview's cards with targets, status colour and change since the last briefing."""
-    cards = overview_view.cards(b.overview)
+def headlines(b: Briefing, *, lang: str = "zh") -> list[Headline]:
+    """The overview's cards with targets, status colour and change since the last briefing (in ``lang``)."""
+    cards = overview_view.cards(b.overview, lang=lang)
     if len(cards) != len(KEY_MEASURES):  # the overview changed its cards: keep both in step
         raise RuntimeError("lib.overview.view.cards and lib.overview.briefing.KEY_MEASURES disagree")
     numbers = key_numbers(b.overview)
@@ -208,8 +209,8 @@ def headlines(b: Briefing) -> list[Headline]:
                 label=card.label,
                 value=card.value,
                 status=status_colour(key, numbers[key]),
-                target=_target_text(key),
-                since_last=_change(key, numbers[key], before.get(key)) if b.last else None,
+                target=_target_text(key, lang),
+                since_last=_change(key, numbers[key], before.get(key), lang) if b.last else None,
                 delta=card.delta,
                 inverse=card.inverse,
                 help=card.help,
@@ -263,81 +264,93 @@ RED_COLUMNS: dict[str, str] = {
 }
 
 
-def red_table(b: Briefing) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The red list for display (Chinese columns, formatted text) and the status of each cell."""
+def red_table(b: Briefing, *, lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The red list for display (columns and words in ``lang``, formatted text) and the status of each cell."""
     r = red_list(b)
+    col = {k: t(v, lang) for k, v in RED_COLUMNS.items()}
+    if lang != "zh":  # the measures behind, named in the reader's language
+        r["behind"] = r["behind"].map(lambda s: t("list_sep", lang).join(t(x, lang) for x in s.split("、")))
+    new, still = t("新上榜", lang), t("仍在榜", lang)
     shown = pd.DataFrame(
         {
-            RED_COLUMNS["name"]: r["name"],
-            RED_COLUMNS["behind"]: r["behind"],
-            **{RED_COLUMNS[m]: r[m].map(fmt.fmt_pct) for m in RED_MEASURES},
-            RED_COLUMNS["open_cases"]: r["open_cases"].map(lambda v: f"{int(v):,}"),
-            RED_COLUMNS["new"]: r["new"].map(lambda v: "—" if v is None else ("新上榜" if v else "仍在榜")),
+            col["name"]: r["name"],
+            col["behind"]: r["behind"],
+            **{col[m]: r[m].map(fmt.fmt_pct) for m in RED_MEASURES},
+            col["open_cases"]: r["open_cases"].map(lambda v: f"{int(v):,}"),
+            col["new"]: r["new"].map(lambda v: "—" if v is None else (new if v else still)),
         }
     )
     colours = pd.DataFrame("none", index=shown.index, columns=shown.columns)
     for m in RED_MEASURES:
-        colours[RED_COLUMNS[m]] = r[m].map(lambda v, m=m: status_colour(m, v))
+        colours[col[m]] = r[m].map(lambda v, m=m: status_colour(m, v))
     return masking.mask_table(shown), colours  # aggregates only; the gate all tables pass
 
 
 # ------------------------------------------------------------------ figures and map
-def where_text(b: Briefing) -> str:
+def where_text(b: Briefing, *, lang: str = "zh") -> str:
     """For whom: 平桥区全区, or the townships' names (and levels)."""
-    s = b.scope
+    s, sep = b.scope, t("list_sep", lang)
     where = (
-        (config.COUNTY_NAME + "全区")
+        (config.COUNTY_NAME + t("whole_county", lang))
         if s.townships is None
-        else ("、".join(b.towns.get(c, c) for c in s.townships) or "—")
+        else (sep.join(b.towns.get(c, c) for c in s.townships) or "—")
     )
     if s.levels is not None:
-        where += " · " + "、".join(s.levels)
+        where += " · " + sep.join(s.levels)
     return where
 
 
-def stamp(b: Briefing) -> str:
+def stamp(b: Briefing, *, lang: str = "zh") -> str:
     """``<where> · 截至2026年11月20日`` for titles."""
-    return f"{where_text(b)} · 截至{fmt.fmt_date(b.scope.as_of)}"
+    return t("br_stamp", lang).format(
+        where=where_text(b, lang=lang), day=fmt.fmt_date(b.scope.as_of, lang=lang)
+    )
 
 
 def figures(
-    b: Briefing, *, medium: str = "screen", height: int | None = None, width: int | None = None
+    b: Briefing,
+    *,
+    medium: str = "screen",
+    height: int | None = None,
+    width: int | None = None,
+    lang: str = "zh",
 ) -> dict[str, go.Figure]:
     """The dropout and aid charts: weekly case trend, and townships on 巩固率, coverage, on-time.
 
     Built from the overview's township table with the charts the 控辍保学 and 学生资助
     pages use, so every bar is the overview's number.  ``medium`` (``screen``, ``slide``,
     ``print``) sets the type sizes (:data:`lib.present.charts.SIZES`); ``height`` fixes the
-    height (a slide has one screen), ``width`` the width (the file's charts).
+    height (a slide has one screen), ``width`` the width (the file's charts).  Titles in
+    ``lang``; legends and reference lines as the charts write them (the page translates them).
     """
 
-    ov, st_ = b.overview, stamp(b)
-    t = ov.townships
-    cons = t.assign(colour=t["consolidation"].map(lambda v: status_colour("consolidation", v)))
+    ov, st_ = b.overview, stamp(b, lang=lang)
+    towns = ov.townships
+    cons = towns.assign(colour=towns["consolidation"].map(lambda v: status_colour("consolidation", v)))
     target = config.SETTINGS["targets"]["consolidation"]["green"]
     out = {
-        "case_trend": charts.plot_case_trend(ov.trend, title=f"本学期每周未结辍学台账 · {st_}"),
+        "case_trend": charts.plot_case_trend(ov.trend, title=f"{t('本学期每周未结辍学台账', lang)} · {st_}"),
         "consolidation": dropout_charts.plot_township_bars(
             cons,
             "consolidation",
             county=ov.county["consolidation"],
             target=target,
-            title=f"各乡镇九年义务教育巩固率 · {st_}",
+            title=f"{t('各乡镇九年义务教育巩固率', lang)} · {st_}",
             pct=True,
         ),
         "aid_coverage": aid_view.plot_township_rate(
-            t,
+            towns,
             measure="aid_coverage",
             rate="aid_coverage",
             county=ov.county["aid_coverage"],
-            title=f"各乡镇资助覆盖率 · {st_}",
+            title=f"{t('各乡镇资助覆盖率', lang)} · {st_}",
         ),
         "aid_on_time": aid_view.plot_township_rate(
-            t,
+            towns,
             measure="aid_on_time",
             rate="aid_on_time",
             county=ov.county["aid_on_time"],
-            title=f"各乡镇按时足额发放率 · {st_}",
+            title=f"{t('各乡镇按时足额发放率', lang)} · {st_}",
         ),
     }
     values = cons["consolidation"].dropna()
@@ -426,15 +439,21 @@ def school_map(
 
 
 # ------------------------------------------------------------------ the meeting view (pages/present.py)
-def slide_header_html(b: Briefing, slide: str) -> str:
-    """A slide's title and the line saying for whom and as of when."""
+def slide_header_html(b: Briefing, slide: str, *, lang: str = "zh") -> str:
+    """A slide's title and the line saying for whom and as of when (in ``lang``)."""
     n = list(SLIDES).index(slide) + 1
     s = b.scope
-    sub = f"{where_text(b)} · {s.school_year}-{s.school_year + 1}学年 · 数据截至 {fmt.fmt_date(s.as_of)}"
+    sub = " · ".join(
+        [
+            where_text(b, lang=lang),
+            t("school_year_fmt", lang).format(y=s.school_year, y1=s.school_year + 1),
+            f"{t('as_of_caption', lang)} {fmt.fmt_date(s.as_of, lang=lang)}",
+        ]
+    )
     if b.demo:
-        sub += " · 演示数据"
+        sub += " · " + t("br_demo", lang)
     return (
-        f'<div class="pm-title">{n}. {html_lib.escape(SLIDES[slide])}</div>'
+        f'<div class="pm-title">{n}. {html_lib.escape(t(SLIDES[slide], lang))}</div>'
         f'<div class="pm-sub">{html_lib.escape(sub)}</div>'
     )
 
@@ -733,10 +752,11 @@ section{break-inside:avoid-page}
 """
 
 
-def cards_html(heads: list[Headline], last: Snapshot | None) -> str:
+def cards_html(heads: list[Headline], last: Snapshot | None, *, lang: str = "zh") -> str:
     items = []
     for h in heads:
-        subs = [x for x in (h.note, h.target, h.delta, h.since_last and f"较上次汇报 {h.since_last}") if x]
+        since_last = h.since_last and f"{t('较上次汇报', lang)} {h.since_last}"
+        subs = [x for x in (t(h.note, lang) if h.note else None, h.target, h.delta, since_last) if x]
         items.append(
             f'<div class="card" style="border-left-color:{_STATUS_CSS.get(h.status, "#444")}">'
             f'<div class="label">{html_lib.escape(h.label)}</div><div class="value">{html_lib.escape(h.value)}</div>'
@@ -744,25 +764,25 @@ def cards_html(heads: list[Headline], last: Snapshot | None) -> str:
             + "</div>"
         )
     since = (
-        f"上次汇报：{fmt.fmt_date(last.as_of)}的数据"
-        if last
-        else "尚无保存的上次汇报(保存本次汇报后，下次可比较变化)"
+        t("br_last", lang).format(day=fmt.fmt_date(last.as_of, lang=lang)) if last else t("br_no_last", lang)
     )
     return f'<div class="cards">{"".join(items)}</div><p class="note">{html_lib.escape(since)}</p>'
 
 
-def red_list_html(b: Briefing) -> str:
+def red_list_html(b: Briefing, *, lang: str = "zh") -> str:
     """The red list as an HTML table (cells tinted by status), or a sentence when it is empty."""
-    shown, colours = red_table(b)
-    absent = [metrics.MEASURE_LABELS[m] for m in RED_MEASURES if m in b.overview.missing]
+    shown, colours = red_table(b, lang=lang)
+    absent = [t(metrics.MEASURE_LABELS[m], lang) for m in RED_MEASURES if m in b.overview.missing]
+    why = t("item_sep", lang).join(
+        t(b.overview.missing[m], lang) for m in RED_MEASURES if m in b.overview.missing
+    )
     missing = (
-        f'<p class="note">{html_lib.escape("、".join(absent))}暂无数据，未计入红名单'
-        f"({html_lib.escape('；'.join(b.overview.missing[m] for m in RED_MEASURES if m in b.overview.missing))})。</p>"
+        f'<p class="note">{html_lib.escape(t("br_absent", lang).format(what=t("list_sep", lang).join(absent), why=why))}</p>'
         if absent
         else ""
     )
     if shown.empty:
-        return '<p class="meta">没有乡镇低于红线。</p>' + missing
+        return f'<p class="meta">{html_lib.escape(t("br_no_red", lang))}</p>' + missing
     head = "".join(f"<th>{html_lib.escape(c)}</th>" for c in shown.columns)
     body = []
     for i in shown.index:
@@ -772,7 +792,8 @@ def red_list_html(b: Briefing) -> str:
         )
         body.append(f"<tr>{cells}</tr>")
     gone = left_red_list(b)
-    after = f'<p class="note">较上次汇报已出榜：{html_lib.escape("、".join(gone))}</p>' if gone else ""
+    gone_text = t("br_gone", lang).format(names=t("list_sep", lang).join(gone))
+    after = f'<p class="note">{html_lib.escape(gone_text)}</p>' if gone else ""
     return f'<table class="red"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{after}{missing}'
 
 

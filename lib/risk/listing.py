@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib.core import audit, config, fmt, ids, masking, permissions, schema, store
+from lib.core import audit, config, fmt, i18n, ids, masking, permissions, schema, store
 from lib.core import settings as settings_store
 from lib.core.scope import Scope
 from lib.present import charts
@@ -431,7 +431,7 @@ def backtest_view(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def cards(df: pd.DataFrame, settings: dict[str, Any]) -> list[Any]:
-    """The page's big numbers (lib.present.cards.Card)."""
+    """The page's big numbers (lib.present.cards.Card); labels and help translate by their text."""
 
     s = summary(df)
     r = settings["risk"]
@@ -447,18 +447,21 @@ def cards(df: pd.DataFrame, settings: dict[str, Any]) -> list[Any]:
     ]
 
 
-def profile_heading(prof: dict[str, Any], scored: pd.DataFrame) -> tuple[str, str]:
-    """Two markdown lines: who (masked as the profile is) and the score with its reasons."""
+def profile_heading(prof: dict[str, Any], scored: pd.DataFrame, *, lang: str = "zh") -> tuple[str, str]:
+    """Two markdown lines: who (masked as the profile is) and the score with its reasons (in ``lang``)."""
     s = prof["student"]
-    who = (
-        f"**{s['name']}** · {s['id_number']} · {s['sex']} · {schema.GRADE_LABELS.get(s['grade'], s['grade'])}"
-        f" · {s['school_name']} · {s['status']}"
-    )
+    grade = i18n.t(str(schema.GRADE_LABELS.get(s["grade"], s["grade"])), lang)
+    who = f"**{s['name']}** · {s['id_number']} · {s['sex']} · {grade} · {s['school_name']} · {s['status']}"
     row = scored[scored["student_id"] == s["student_id"]]
     if row.empty:
-        return who, "不在当前范围的在校生名单中，未评分。"
+        return who, i18n.t("不在当前范围的在校生名单中，未评分。", lang)
     r = row.iloc[0]
-    return who, f"风险分 **{r['score']:.1f}**（{r['band']}）：" + ("；".join(r["reasons"]) or "无风险因素")
+    reasons = i18n.t("item_sep", lang).join(i18n.t(x, lang) for x in r["reasons"]) or i18n.t(
+        "无风险因素", lang
+    )
+    return who, i18n.t("rk_score_line", lang).format(
+        score=f"{r['score']:.1f}", band=i18n.t(r["band"], lang), reasons=reasons
+    )
 
 
 def student_choices(hits: list[dict[str, Any]], shown: pd.DataFrame, *, top: int = 20) -> dict[str, str]:

@@ -11,7 +11,9 @@ first start's progress, the note of a long wait).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -19,7 +21,7 @@ import streamlit as st
 
 from lib import loaders
 from lib.core import config, fmt, schema
-from lib.core.i18n import LANGUAGES, t
+from lib.core.i18n import LANGUAGES, TEXT, t
 from lib.core.scope import Scope
 
 # Session-state keys (one place).
@@ -35,7 +37,84 @@ def lang() -> str:
 
 
 def tr(key: str) -> str:
+    """``key`` in the reader's language; a Chinese label lib wrote is its own key (``LABELS``)."""
     return t(key, lang())
+
+
+def headers(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its column headers (labels lib wrote in Chinese) in the reader's language."""
+    if lang() == "zh":
+        return df
+    names, seen = [], set()
+    for c in df.columns:
+        en = t(c, "en") if isinstance(c, str) else c
+        names.append(c if en in seen else en)  # two headers with one English: the second keeps its own
+        seen.add(names[-1])
+    return df.set_axis(names, axis=1)
+
+
+def cells(df: pd.DataFrame, columns: tuple[str, ...] | list[str]) -> pd.DataFrame:
+    """``df`` with the cells of ``columns`` (labels lib wrote in Chinese: grades, bands, reasons,
+    lists of them joined by ；or 、) in the reader's language; names and code-list values stay."""
+    if lang() == "zh" or not columns:
+        return df
+
+    def one(v: Any) -> Any:
+        if not isinstance(v, str):
+            return v
+        return "; ".join(", ".join(t(w, "en") for w in part.split("、")) for part in v.split("；"))
+
+    return df.assign(**{c: df[c].map(one) for c in columns if c in df})
+
+
+def _keys(mapping: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A dict keyed by column headers, keyed as :func:`headers` renames them."""
+    return None if mapping is None else {tr(k): v for k, v in mapping.items()}
+
+
+def figure(fig: Any) -> Any:
+    """A plotly figure with its title, axis and legend titles, trace names and annotations (labels
+    lib wrote in Chinese) in the reader's language.  Changes ``fig`` in place and returns it."""
+    if lang() == "zh":
+        return fig
+
+    def title(obj: Any) -> None:
+        if obj is not None and getattr(obj, "title", None) is not None and obj.title.text:
+            obj.title.text = tr(obj.title.text)
+
+    title(fig.layout)
+    fig.for_each_xaxis(title)
+    fig.for_each_yaxis(title)
+    title(fig.layout.legend)
+    fig.for_each_trace(lambda tr_: tr_.update(name=_label_value(tr_.name)) if tr_.name else None)
+    for ann in fig.layout.annotations or ():
+        if ann.text:
+            ann.text = _label_value(ann.text)
+    return fig
+
+
+def _label_value(text: str) -> str:
+    """A label, or a label and its value ("全区 96.3%", a reference line's legend), translated."""
+    head, _, rest = text.partition(" ")
+    return tr(text) if text in TEXT or not rest else f"{tr(head)} {rest}"
+
+
+def fmt_date(value: date | None) -> str:
+    """A date in the reader's language: 2026年11月20日 / 20 Nov 2026."""
+    return fmt.fmt_date(value, lang=lang())
+
+
+def school_year(year: int, language: str | None = None) -> str:
+    """2026-2027学年 / 2026-2027."""
+    return t("school_year_fmt", language or lang()).format(y=year, y1=year + 1)
+
+
+def labeller(fn: Callable[[Any], Any] | None = None) -> Callable[[Any], str]:
+    """A ``format_func`` showing ``fn(value)`` (or the value), a label lib wrote in Chinese, in
+    the reader's language.  The language is read now, not when the widget formats its options
+    (AppTest formats them again outside the run, where the session's language is not at hand)."""
+    language = lang()
+    return lambda v: t(str(fn(v) if fn else v), language)
 
 
 def current_scope() -> Scope:
@@ -98,7 +177,7 @@ def sidebar_scope(info: dict[str, Any], allowed: Scope) -> Scope:
     )
     levels = st.sidebar.multiselect(tr("level"), list(schema.LEVELS), key="f_levels", placeholder=tr("all"))
     year = st.sidebar.selectbox(
-        tr("school_year"), years, key="f_year", format_func=lambda y: f"{y}-{y + 1}学年"
+        tr("school_year"), years, key="f_year", format_func=partial(school_year, language=lang())
     )
     start, end = date(year, 9, 1), min(date(year + 1, 8, 31), data_as_of)
     a = st.query_params.get("as_of")
@@ -162,15 +241,12 @@ def page_header(title: str, scope: Scope, *, towns: dict[str, str] | None = None
     st.title(title)
     if scope.townships is None:
         county = loaders.store_info().get("county_name") or config.COUNTY_NAME
-        where = county + ("全区" if lang() == "zh" else " (whole district)")
+        where = county + tr("whole_county")
     else:
-        where = "、".join((towns or {}).get(c, c) for c in scope.townships) or "—"
+        where = tr("list_sep").join((towns or {}).get(c, c) for c in scope.townships) or "—"
     if scope.levels is not None:
-        where += " · " + "、".join(scope.levels)
-    st.caption(
-        f"{where} · {scope.school_year}-{scope.school_year + 1}学年 · "
-        f"{tr('as_of_caption')} {fmt.fmt_date(scope.as_of)}"
-    )
+        where += " · " + tr("list_sep").join(scope.levels)
+    st.caption(f"{where} · {school_year(scope.school_year)} · {tr('as_of_caption')} {fmt_date(scope.as_of)}")
     if fresh := _freshness():
         st.caption(fresh)
 
@@ -190,7 +266,8 @@ def _freshness() -> str | None:
 
 
 def metric_cards(cards: list[Any], *, per_row: int = 5) -> None:
-    """Big-number cards (objects with label, value, delta, help, inverse: lib.overview.view.Card).
+    """Big-number cards (objects with label, value, delta, help, inverse: lib.present.cards.Card);
+    labels, help and changes lib wrote in Chinese are shown in the reader's language.
 
     An arrow and a colour only for a real change: "±0 较上周" is shown plain (a red up arrow
     for nothing would send a meeting looking for a rise that did not happen)."""
@@ -200,10 +277,10 @@ def metric_cards(cards: list[Any], *, per_row: int = 5) -> None:
             note = getattr(card, "note", None)  # no data: the reason in words, grey, no arrow
             plain = bool(note) or fmt.is_flat(card.delta)  # no data, or a change of nothing: no arrow
             col.metric(
-                card.label,
+                tr(card.label),
                 card.value,
-                delta=note or card.delta,
-                help=card.help,
+                delta=tr(note or card.delta) if (note or card.delta) else None,
+                help=tr(card.help) if card.help else None,
                 border=True,
                 delta_color="off" if plain else "inverse" if card.inverse else "normal",
                 delta_arrow="off" if plain else "auto",
@@ -227,16 +304,33 @@ def shows_masked(scope: Scope | None = None) -> bool:
 
 
 def table(
-    data: Any, *, scope: Scope | None = None, where: Any = None, known: Any = (), **kwargs: Any
+    data: Any,
+    *,
+    scope: Scope | None = None,
+    where: Any = None,
+    known: Any = (),
+    formats: dict[str, Any] | None = None,
+    column_config: dict[str, Any] | None = None,
+    translate: tuple[str, ...] = (),
+    **kwargs: Any,
 ) -> None:
-    """``st.dataframe`` (in ``where``, a column or container, if given) through the masking
-    gate (:func:`lib.core.masking.gate`): names, ID numbers, phones and addresses are masked
-    by their values, whatever the columns are called, unless the user unmasked with a
-    reason (:func:`shows_masked`).  ``known``: the names the table is about (a case's child
-    and guardian), masked wherever its text repeats them."""
+    """``st.dataframe`` (in ``where``, a column or container, if given; no index, full width
+    unless told) through the masking gate (:func:`lib.core.masking.gate`): names, ID numbers,
+    phones and addresses are masked by their values, whatever the columns are called, unless
+    the user unmasked with a reason (:func:`shows_masked`).  ``known``: the names the table is
+    about (a case's child and guardian), masked wherever its text repeats them.  Headers, and
+    the cells of the ``translate`` columns (:func:`cells`), in the reader's language;
+    ``formats`` and ``column_config`` are keyed by the Chinese headers lib writes."""
     from lib.core import masking  # on first use: the frame's first paint loads only what it draws
 
-    (where or st).dataframe(masking.gate(data, mask=shows_masked(scope), known=known), **kwargs)
+    shown = masking.gate(data, mask=shows_masked(scope), known=known)
+    if isinstance(shown, pd.DataFrame):  # a Styler keeps the headers it was styled with
+        shown = headers(cells(shown, translate))
+        if formats:
+            shown = shown.style.format(_keys(formats), na_rep="—")
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("width", "stretch")
+    (where or st).dataframe(shown, column_config=_keys(column_config), **kwargs)
 
 
 def coloured_table(
@@ -246,26 +340,32 @@ def coloured_table(
     formats: dict[str, Any],
     height: int | str = "auto",
     scope: Scope | None = None,
+    column_config: dict[str, Any] | None = None,
+    width: str = "stretch",
+    translate: tuple[str, ...] = (),
 ) -> None:
     """A table whose cells are tinted by the house palette (``colours`` holds red/amber/...),
-    through the masking gate as :func:`table`."""
+    through the masking gate as :func:`table`; headers and the ``translate`` columns' cells in
+    the reader's language (``formats`` and ``column_config`` keyed by the Chinese headers)."""
     from lib.core import masking  # on first use: the frame's first paint loads only what it draws
 
     df = masking.gate(df, mask=shows_masked(scope))
+    df, colours, formats = headers(cells(df, translate)), headers(colours), _keys(formats) or {}
     # st.dataframe shows a missing cell as "None" whatever the Styler's na_rep: a column with
     # missing values is shown as text, formatted here, "—" where there is no value
-    config: dict[str, Any] = {}
-    shown = df.copy()
+    config: dict[str, Any] = dict(_keys(column_config) or {})
+    shown, texted = df.copy(), set()
     for col in df.columns:
         if df[col].isna().any() and not (df[col].dtype == object and df[col].map(type).eq(str).all()):
             f = formats.get(col)
             shown[col] = df[col].map(lambda v, f=f: "—" if pd.isna(v) else _cell_text(v, f))
-            config[col] = st.column_config.TextColumn(alignment="right")
-    styler = shown.style.format({k: v for k, v in formats.items() if k not in config}, na_rep="—").apply(
+            config.setdefault(col, st.column_config.TextColumn(alignment="right"))
+            texted.add(col)
+    styler = shown.style.format({k: v for k, v in formats.items() if k not in texted}, na_rep="—").apply(
         lambda _: colours.map(lambda c: f"background-color: {COLOURS.get(c, '')}" if COLOURS.get(c) else ""),
         axis=None,
     )
-    st.dataframe(styler, hide_index=True, width="stretch", height=height, column_config=config or None)
+    st.dataframe(styler, hide_index=True, width=width, height=height, column_config=config or None)
 
 
 def _cell_text(value: Any, f: Any) -> str:
@@ -319,8 +419,6 @@ def download_buttons(
     (:mod:`lib.core.masking`) unless the user unmasked with a reason and ``scope`` is
     the unmasked one (:func:`shows_masked`).
     """
-    from functools import partial
-
     from lib.present import reports  # on first use: the frame's first paint loads only what it draws
 
     stem = f"{name}_{scope.as_of.isoformat()}"
@@ -329,7 +427,7 @@ def download_buttons(
     titles = {k: title for k in book} if title else None
     mask = shows_masked(scope)
     c1.download_button(
-        "下载 Excel (.xlsx)",
+        tr("ui_download_xlsx"),
         partial(
             _export_bytes,
             partial(reports.to_xlsx_bytes, book, titles=titles, mask=mask),
@@ -345,7 +443,7 @@ def download_buttons(
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     c2.download_button(
-        "下载 CSV",
+        tr("ui_download_csv"),
         partial(_export_bytes, partial(reports.to_csv_bytes, df, mask=mask), scope, name, len(df), "csv"),
         file_name=f"{stem}.csv",
         key=f"{key}_csv",
@@ -369,8 +467,10 @@ def require_page(scope: Scope, action: str) -> None:
 
     if not permissions.can(scope, action):
         st.error(
-            f"您的角色({permissions.describe_roles(scope)})无权查看本页"
-            f"(需要“{permissions.ACTION_LABELS.get(action, action)}”权限)。如需开通，请联系管理员。",
+            tr("ui_no_right").format(
+                roles=permissions.describe_roles(scope, lang=lang()),
+                right=tr(permissions.ACTION_LABELS.get(action, action)),
+            ),
             icon=":material/lock:",
         )
         st.stop()
@@ -390,26 +490,24 @@ def unmask_control(scope: Scope, list_name: str) -> Scope:
 
     masked = replace(scope, mask=True)
     if not permissions.can(scope, "unmask"):
-        st.caption("ⓘ 姓名、证件号、电话已脱敏(您的角色无权查看完整信息)。")
+        note(tr("ui_masked_no_right"))
         return masked
     grant = st.session_state.get(UNMASK)
     if grant and grant.get("user") == scope.user:
         c1, c2 = st.columns([4, 1], vertical_alignment="center")
-        c1.caption(
-            f"🔓 正在显示完整姓名、证件号和电话(理由：{grant['reason']})，本次登录有效，已记入审计日志。"
-        )
-        if c2.button("恢复脱敏", key=f"unmask_end_{list_name}"):
+        c1.caption("🔓 " + tr("ui_unmasked").format(reason=grant["reason"]))
+        if c2.button(tr("ui_mask_again"), key=f"unmask_end_{list_name}"):
             st.session_state.pop(UNMASK, None)
             audit.record(scope, "unmask_ended", list=list_name)
             st.rerun()
         audit_once(scope, "unmask", list=list_name, reason=grant["reason"])
         return replace(scope, mask=False)
-    with st.expander("🔒 姓名、证件号、电话已脱敏：显示完整信息(需填写理由)"):
-        reason = st.text_input("查看理由(如：入户家访、核对资助名单)", key="unmask_reason", max_chars=200)
-        if st.button("显示完整信息", key="unmask_go"):
+    with st.expander("🔒 " + tr("ui_unmask_open")):
+        reason = st.text_input(tr("ui_unmask_reason"), key="unmask_reason", max_chars=200)
+        if st.button(tr("ui_unmask_go"), key="unmask_go"):
             reason = (reason or "").strip()
             if len(reason) < 2:
-                st.error("请填写查看理由(至少两个字)。")
+                st.error(tr("ui_unmask_short"))
             else:
                 st.session_state[UNMASK] = {"user": scope.user, "reason": reason}
                 audit.record(scope, "unmask_granted", list=list_name, reason=reason)
@@ -431,7 +529,7 @@ def named_download_buttons(
     from lib.core import permissions  # on first use: the frame's first paint loads only what it draws
 
     if not permissions.can(scope, "export_named"):
-        st.caption("ⓘ 您的角色无权导出学生名单。")
+        note(tr("ui_no_export"))
         return
     download_buttons(df, name=name, scope=scope, key=key, sheets=sheets, title=title)
 

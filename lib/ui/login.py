@@ -148,7 +148,7 @@ def login_gate(info: dict[str, Any]) -> Scope:
             if auth.session_expired(
                 sess["last_seen"], time.time(), idle_minutes=float(_security()["session_idle_minutes"])
             ):
-                end_session("idle", "长时间未操作，会话已结束，请重新登录。")
+                end_session("idle", tr("login_idle"))
             elif (account := _session_account(sess)) is None:
                 end_session("revoked", tr("session_ended"))
             else:
@@ -273,9 +273,10 @@ def _sidebar_account(account: Any) -> None:
         who = (
             account.name
             if account.display_name == account.name
-            else f"{account.display_name}（{account.name}）"
+            else tr("paren").format(a=account.display_name, b=account.name)
         )
-        st.caption(f"{tr('logged_in_as')}：**{who}** · {permissions.describe_roles(account.role)}")
+        roles = permissions.describe_roles(account.role, lang=st.session_state.get(LANG, "zh"))
+        st.caption(tr("label_value").format(label=tr("logged_in_as"), value=f"**{who}** · {roles}"))
         st.button(tr("logout"), key="logout", icon=":material/logout:", on_click=end_session)
 
 

@@ -26,7 +26,10 @@ def maintenance_gate() -> None:
     """While a restore runs (flag file beside the store), say so and stop this run."""
     status = backup.maintenance_status()
     if status is not None:
-        st.warning(ui.tr("maintenance_banner") + f"（{status.get('file', '?')}）", icon=":material/build:")
+        st.warning(
+            ui.tr("paren").format(a=ui.tr("maintenance_banner"), b=status.get("file", "?")),
+            icon=":material/build:",
+        )
         st.stop()
 
 
@@ -77,8 +80,10 @@ def scheduled_backup_error() -> str | None:
 _BOOL_CHOICES = (None, True, False)
 
 
-def _bool_text(v: Any) -> str:
-    return "—" if v is None else ("是" if v else "否")
+def _bool_labeller() -> Any:
+    """是/否 in the reader's language, read now (AppTest formats options outside the run)."""
+    yes, no = ui.tr("yes"), ui.tr("no")
+    return lambda v: "—" if v is None else (yes if v else no)
 
 
 def record_form_fields(table: str, record: dict[str, Any], *, masked: bool, key: str) -> dict[str, Any]:
@@ -99,7 +104,7 @@ def record_form_fields(table: str, record: dict[str, Any], *, masked: bool, key:
     cols = st.columns(3)
     for i, name in enumerate(editable):
         f = kind.field(name)
-        label = schema.label(table, name)
+        label = ui.tr(schema.label(table, name))
         v = record.get(name)
         box = cols[i % 3]
         wkey = f"{key}_{name}"
@@ -109,12 +114,12 @@ def record_form_fields(table: str, record: dict[str, Any], *, masked: bool, key:
                 value=corrections.show_value(table, name, v, True),
                 disabled=True,
                 key=wkey + "_masked",
-                help="已脱敏：显示完整信息后可更正",
+                help=ui.tr("cr_masked_field"),
             )
             continue
         if f.type == "bool":
             values[name] = box.selectbox(
-                label, _BOOL_CHOICES, index=_BOOL_CHOICES.index(v), key=wkey, format_func=_bool_text
+                label, _BOOL_CHOICES, index=_BOOL_CHOICES.index(v), key=wkey, format_func=_bool_labeller()
             )
         elif f.codes:
             options = [None, *f.codes] if v in (None, *f.codes) else [None, v, *f.codes]

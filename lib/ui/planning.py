@@ -24,30 +24,32 @@ SOLUTION = "plan_solution"  # the last solve: {"solution": Solution, "changes": 
 
 def scenario_manager(scope: Scope, saved: pd.DataFrame) -> None:
     """The 方案 expander: open a saved scenario into the editor, save, duplicate, rename, delete."""
-    with st.expander("方案：打开、保存、复制、改名、删除", expanded=False):
+    with st.expander(ui.tr("plan_manage"), expanded=False):
         o1, o2 = st.columns(2)
-        pick = o1.selectbox("已保存的方案", ["(新方案)", *saved.name], key="plan_pick")
-        if o1.button("打开", key="plan_open") and pick != "(新方案)":
+        pick = o1.selectbox(
+            ui.tr("plan_saved"), ["(新方案)", *saved.name], key="plan_pick", format_func=ui.labeller()
+        )
+        if o1.button(ui.tr("plan_open"), key="plan_open") and pick != "(新方案)":
             row = saved[saved.name == pick].iloc[0]
             st.session_state[CHANGES] = list(row.changes)
             st.session_state["plan_name"] = pick
             st.session_state["plan_version"] = int(row.version)
-        name = o2.text_input("方案名称", key="plan_name")
+        name = o2.text_input(ui.tr("方案名称"), key="plan_name")
         b1, b2, b3, b4 = o2.columns(4)
         try:
-            if b1.button("保存", key="plan_save"):
+            if b1.button(ui.tr("plan_save"), key="plan_save"):
                 version = st.session_state.get("plan_version") if name in set(saved.name) else None
                 st.session_state["plan_version"] = planning.save_scenario(
                     scope, name, st.session_state[CHANGES], version=version
                 )
-                st.success(f"已保存“{name}”")
-            if b2.button("复制", key="plan_dup") and pick != "(新方案)":
-                planning.duplicate_scenario(scope, pick, f"{pick}(副本)")
+                st.success(ui.tr("plan_saved_msg").format(name=name))
+            if b2.button(ui.tr("plan_dup"), key="plan_dup") and pick != "(新方案)":
+                planning.duplicate_scenario(scope, pick, ui.tr("plan_copy").format(name=pick))
                 st.rerun()
-            if b3.button("改名", key="plan_rename") and pick != "(新方案)" and name:
+            if b3.button(ui.tr("plan_rename"), key="plan_rename") and pick != "(新方案)" and name:
                 planning.rename_scenario(scope, pick, name)
                 st.rerun()
-            if b4.button("删除", key="plan_delete") and pick != "(新方案)":
+            if b4.button(ui.tr("plan_delete"), key="plan_delete") and pick != "(新方案)":
                 planning.delete_scenario(scope, pick)
                 st.rerun()
         except AppError as exc:
@@ -80,7 +82,7 @@ def change_editor(band: str, band_codes: list[str], names: dict[str, str]) -> st
         _new_school(band, changes)
     for i, change in enumerate(changes):
         r1, r2 = st.columns([5, 1])
-        r1.caption(f"{i + 1}. {planning.describe_change(change, names)}")
+        r1.caption(f"{i + 1}. {planning.describe_change(change, names, lang=ui.lang())}")
         if r2.button("✕", key=f"plan_rm_{i}"):
             changes.pop(i)
             st.rerun()
@@ -90,7 +92,9 @@ def change_editor(band: str, band_codes: list[str], names: dict[str, str]) -> st
 def _new_school(band: str, changes: list[dict[str, Any]]) -> None:
     point = st.session_state.get(POINT)
     st.caption(
-        ui.tr("plan_click_hint") if not point else f"{ui.tr('plan_picked')}：{point[0]:.4f}, {point[1]:.4f}"
+        ui.tr("plan_click_hint")
+        if not point
+        else ui.tr("label_value").format(label=ui.tr("plan_picked"), value=f"{point[0]:.4f}, {point[1]:.4f}")
     )
     level = st.selectbox(
         ui.tr("plan_level"),
@@ -105,7 +109,7 @@ def _new_school(band: str, changes: list[dict[str, Any]]) -> None:
             {
                 "op": "add",
                 "code": f"NEW{n:03d}",
-                "name": f"规划新校{n}",
+                "name": ui.tr("plan_new_school").format(n=n),
                 "level": level,
                 "lon": point[0],
                 "lat": point[1],
@@ -135,7 +139,11 @@ def effect_panel(
     """Cards, the comparison tabs (county, townships, receiving schools, 无法安置, where pupils go)
     and their downloads, and the scenario's map as a PNG."""
     band, year = after.band, after.year
-    st.subheader(f"{ui.tr('plan_effect')} · {layout.BAND_LABELS[band]} · {year}年 · 对比{base_name}")
+    st.subheader(
+        ui.tr("plan_effect_title").format(
+            what=ui.tr("plan_effect"), band=ui.tr(layout.BAND_LABELS[band]), year=year, base=ui.tr(base_name)
+        )
+    )
     ui.metric_cards(planning.cards(before, after), per_row=4)
     ui.note(ui.tr("plan_rules"))
     names = planning.school_names(data, changes)
@@ -155,23 +163,30 @@ def effect_panel(
             )
         ]
     )
+    # totals by township and school: no child in them, so not through the masking gate
     tabs[0].dataframe(
-        planning.compare_view(county), hide_index=True, width="stretch", height=36 * (len(county) + 1) + 4
+        ui.headers(planning.compare_view(county)),
+        hide_index=True,
+        width="stretch",
+        height=36 * (len(county) + 1) + 4,
     )
     tabs[1].dataframe(
-        planning.compare_townships_view(towns), hide_index=True, width="stretch", height=36 * 12 + 4
+        ui.headers(planning.compare_townships_view(towns)),
+        hide_index=True,
+        width="stretch",
+        height=36 * 12 + 4,
     )
-    tabs[2].dataframe(receiving, hide_index=True, width="stretch")
+    tabs[2].dataframe(ui.headers(receiving), hide_index=True, width="stretch")
     with tabs[3]:
         if tables["无法安置"].empty:
             st.caption(ui.tr("plan_none_unplaced"))
         else:
-            st.dataframe(tables["无法安置"], hide_index=True, width="stretch")
+            ui.table(tables["无法安置"])
     with tabs[4]:
         if tables["去向"].empty:
             st.caption(ui.tr("plan_no_moves"))
         else:
-            st.dataframe(tables["去向"], hide_index=True, width="stretch")
+            ui.table(tables["去向"])
     ui.download_buttons(
         towns,
         name=f"方案效果_{band}_{year}",
@@ -222,9 +237,9 @@ def layout_downloads(scope: Scope, data: layout.LayoutData, view: layout.LayoutV
     far = layout.out_of_reach_table(data, view.reach, km=view.km)
     st.subheader(ui.tr("lay_far_villages"))
     if far.empty:
-        st.caption("无")
+        st.caption(ui.tr("无"))
     else:
-        st.dataframe(far, hide_index=True, width="stretch", height=min(36 * (len(far) + 1) + 4, 320))
+        ui.table(far, height=min(36 * (len(far) + 1) + 4, 320))
         ui.download_buttons(
             far, name=f"超出就近距离的村_{view.band}_{view.year}", scope=scope, key="lay_far_dl"
         )
@@ -257,7 +272,10 @@ def optimizer(
         ui.note(ui.tr("opt_defaults"))
         q = st.columns(4)
         model = q[0].selectbox(
-            ui.tr("opt_model"), list(optimize.MODELS), format_func=optimize.MODEL_LABELS.get, key="opt_model"
+            ui.tr("opt_model"),
+            list(optimize.MODELS),
+            format_func=ui.labeller(optimize.MODEL_LABELS.get),
+            key="opt_model",
         )
         k = q[1].number_input(ui.tr("opt_k"), min_value=1, value=max(len(band_codes), 1), key=f"opt_k_{band}")
         default_close = int(float(opt["close_max_share"]) * len(band_codes))
@@ -280,7 +298,11 @@ def optimizer(
             ui.tr("opt_capacitated"), key="opt_capacitated", disabled=model != "pmedian"
         )
         if st.button(ui.tr("opt_solve"), key="plan_solve", type="primary"):
-            with st.spinner(f"{ui.tr('opt_solving')} {optimize.MODEL_LABELS[model]}(≤ {limit} 秒)…"):
+            with st.spinner(
+                ui.tr("opt_solving_model").format(
+                    what=ui.tr("opt_solving"), model=ui.tr(optimize.MODEL_LABELS[model]), limit=limit
+                )
+            ):
                 try:
                     sol = optimize.optimize(
                         data,
@@ -312,7 +334,8 @@ def _solution(scope: Scope, data: layout.LayoutData, *, km: float) -> None:
     if not last:
         return
     sol, changes = last["solution"], last["changes"]
-    st.markdown(f"**{ui.tr('opt_result')}：{optimize.MODEL_LABELS[sol.model]} · {sol.status_label()}**")
+    result = f"{ui.tr(optimize.MODEL_LABELS[sol.model])} · {ui.tr(sol.status_label())}"
+    st.markdown(f"**{ui.tr('label_value').format(label=ui.tr('opt_result'), value=result)}**")
     if not sol.ok:
         st.error(sol.message or sol.status_label())  # a failure is never a plan: nothing to use
         return
@@ -341,7 +364,7 @@ def _solution(scope: Scope, data: layout.LayoutData, *, km: float) -> None:
     )
     if sol.closed:
         st.markdown(f"**{ui.tr('opt_why')}**")
-        st.dataframe(sol.why, hide_index=True, width="stretch")
+        ui.table(sol.why)
     preview_after = loaders.load_plan_effect(scope, changes, band=last["band"], km=km, year=last["year"])
     preview_before = loaders.load_plan_effect(scope, [], band=last["band"], km=km, year=last["year"])
     st.markdown(f"**{ui.tr('opt_preview')}**")

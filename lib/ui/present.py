@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 
 from lib.core.scope import Scope
+from lib.ui import tr
 
 #: Session keys: presentation mode on (from ``?present=1``), and the slide shown.
 PRESENT = "present_mode"
@@ -92,16 +93,16 @@ def step_bar(titles: list[str], header: Callable[[int], str] | None = None) -> i
     if header is not None:
         c0.html(header(step))
     c1.button(
-        "◀ 上一页",
+        "◀ " + tr("present_prev"),
         key="present_prev",
         on_click=_step,
         args=(-1, n),
         shortcut="Left",
         width="stretch",
-        help="键盘 ← 键",
+        help=tr("present_key").format(key="←"),
     )
     c2.selectbox(
-        "页",
+        tr("present_page"),
         titles,
         key="present_jump",
         on_change=_jump,
@@ -110,16 +111,16 @@ def step_bar(titles: list[str], header: Callable[[int], str] | None = None) -> i
         format_func=lambda t: f"{titles.index(t) + 1} / {n} · {t}",
     )
     c3.button(
-        "下一页 ▶",
+        tr("present_next") + " ▶",
         key="present_next",
         on_click=_step,
         args=(1, n),
         shortcut="Right",
         type="primary",
         width="stretch",
-        help="键盘 → 键",
+        help=tr("present_key").format(key="→"),
     )
-    if c4.button("退出汇报模式", key="present_exit", width="stretch"):
+    if c4.button(tr("present_exit"), key="present_exit", width="stretch"):
         st.session_state[PRESENT] = False
         st.session_state.pop(STEP, None)
         st.switch_page("pages/overview.py")

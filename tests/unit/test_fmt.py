@@ -20,6 +20,12 @@ def test_fmt_pct_and_date():
     assert fmt.fmt_delta_count(10, None) is None
 
 
+def test_fmt_in_english():
+    assert fmt.fmt_count(123456, lang="en") == "123,456"
+    assert fmt.fmt_date(date(2026, 3, 5), lang="en") == "5 Mar 2026"
+    assert fmt.fmt_delta_pct(0.965, 0.961, lang="en") == "+0.4 pp"
+
+
 def test_no_change_has_no_sign_so_no_arrow():
     assert fmt.fmt_delta_count(12, 12) == "±0" and fmt.is_flat("±0 较上周")
     assert fmt.fmt_delta_count(12.4, 12) == "±0"  # rounds to nothing

@@ -65,4 +65,142 @@ TEXT: dict[str, tuple[str, str]] = {
     "rec_outcome": ("核实结果", "Outcome"),
     "rec_task_status": ("办结方式", "Closed as"),
     "rec_close": ("登记核实结果", "Record the outcome"),
+    "aid_cov_title": (
+        "{programme}：{what}({when}，已发放÷应助)",
+        "{programme}: {what} ({when}, paid ÷ eligible)",
+    ),
+    "aid_ontime_title": (
+        "{what}({year}学年已到期记录，{when})",
+        "{what} (records of {year} due so far, {when})",
+    ),
+    "aid_done": ("申请 {id} 已办理：{status}", "Application {id} handled: {status}"),
+    "aid_campaign_year": ("{year}年{what}", "{year} {what}"),
+    "aid_yuan": ("{n} 元", "{n} yuan"),
+    "aid_overdue_n": ("超期 {n}", "{n} overdue"),
+    "aid_wait_for": ("待{stage}", "waiting for {stage}"),
+    "aid_days": ("{n}天", "{n} days"),
+    "aid_row_n": ("第{n}行", "Row {n}"),
+    "rec_demo_file": ("演示名单_{kind}.csv", "demo-list_{kind}.csv"),
+    "rec_case_opened": (
+        "已开立控辍保学台账 {case}（名单第 {row} 行）",
+        "Dropout case {case} opened (list row {row})",
+    ),
+    "rec_tasks_made": (
+        "已生成 {n} 条入户核实任务（已存在的未重复生成）",
+        "{n} home-visit tasks created (existing ones not repeated)",
+    ),
+    "rec_task_closed": ("任务 {id} 已办结", "Task {id} closed"),
+}
+
+
+#: Labels lib writes in Chinese (学生资助 and 精准识别: cards, tables, charts, categories): Chinese -> English.
+LABELS: dict[str, str] = {
+    # cards (lib.aid.view)
+    "生活补助覆盖率": "Subsidy coverage",
+    "应助未助(人)": "Eligible, unpaid",
+    "逾期未发(笔)": "Overdue",
+    "审批中(件)": "In approval",
+    "疑似错发(笔)": "Doubtful payments",
+    "申请人数": "Applicants",
+    "已资助": "Funded",
+    "待审核 / 未资助": "Waiting / not funded",
+    "资助金额(元)": "Amount (yuan)",
+    "应助未助 = 本学期符合生活补助条件(家庭经济困难在校生)但没有实发>0 的发放记录的学生数。": (
+        "Eligible, unpaid = students eligible for the living subsidy this term (students from families in "
+        "difficulty) without a payment record with an amount > 0."
+    ),
+    "足额发放率 = 本学年应发日期不晚于统计日的资助记录中，统计日前实发≥标准的记录数 ÷ 全部此类记录数。": (
+        "Paid in full = aid records of this year due by the as-of date paid ≥ standard by that date ÷ all such records."
+    ),
+    "逾期未发 = 应发日期已过、截至统计日仍未发放的资助记录(金额按标准计)。": (
+        "Overdue, unpaid = aid records past their due date and still unpaid on the as-of date (amounts at the standard)."
+    ),
+    "审批积压 = 仍在办理中的申请；在同一环节停留超过设定天数的为超期(红色)。": (
+        "Applications open = applications still being handled; those waiting at one stage longer than the "
+        "set number of days are overdue (red)."
+    ),
+    "疑似错发 = 本学期已发放但不符合条件的记录数 + 同一人同一项目同一学期重复发放的记录数。": (
+        "Likely misdirected = records paid this term to someone not eligible + records paid twice to one "
+        "person for one programme and term."
+    ),
+    # coverage and payment tables (lib.aid.view)
+    "应助": "Eligible",
+    "已发放": "Paid",
+    "待发(未到期)": "To pay (not yet due)",
+    "应助未助": "Eligible, unpaid",
+    "覆盖率": "Coverage",
+    "纳入率": "Listed",
+    "受助人数": "Recipients",
+    "受助金额(元)": "Amount received (yuan)",
+    "实发(元)": "Paid (yuan)",
+    "标准(元)": "Standard (yuan)",
+    "标准": "Standard",
+    "金额(元)": "Amount (yuan)",
+    "已下达(元)": "Allocated (yuan)",
+    "已发放(元)": "Paid (yuan)",
+    "结余(元)": "Balance (yuan)",
+    "执行率": "Spent",
+    "执行起始": "From",
+    "已等待(天)": "Waiting (days)",
+    "等待环节": "Waiting at",
+    "当前状态": "Status",
+    "待学校初审": "Waiting for the school",
+    "待资助中心核对": "Waiting for the aid centre",
+    "待批准": "Waiting for approval",
+    "待发放": "Waiting for payment",
+    "超期": "Overdue",
+    "按时足额率": "On time and in full",
+    "足额率": "In full",
+    "未足额": "Short",
+    "逾期发放": "Paid late",
+    "逾期天数": "Days overdue",
+    "逾期未发": "Overdue, unpaid",
+    "应发笔数": "Records due",
+    "应发金额(元)": "Amount due (yuan)",
+    "实发金额(元)": "Amount paid (yuan)",
+    "未发原因": "Why unpaid",
+    "资助依据": "Basis",
+    "对象": "Recipient",
+    "申请总数": "Applications",
+    # 精准识别 (lib.aid.reconcile, lib.aid.view)
+    "匹配成功": "Matched",
+    "适龄未在校(疑似失学)": "School age, not in school (likely out of school)",
+    "不在范围内": "Out of scope",
+    "在册未列入名单(需入户核实)": "Enrolled, not on the list (visit to check)",
+    "姓名不一致": "Names differ",
+    "身份证号无效": "Invalid ID number",
+    "重复行": "Duplicate row",
+    "适龄未在校": "Not in school",
+    "未列入名单": "Not on the list",
+    "姓名不符": "Names differ",
+    "号码无效": "Invalid number",
+    "范围外": "Out of scope",
+    "身份证号与在校学生一致，姓名相符。": "The ID number matches an enrolled student with the same name.",
+    "义务教育年龄、在范围内，但不是在校学生：可能失学，可开立控辍保学台账。": (
+        "Of compulsory-school age and in scope, but not enrolled: possibly out of school; a dropout case can be opened."
+    ),
+    "非义务教育年龄(按当学年9月1日计)，或住址/就读学校不在当前范围内。": (
+        "Not of compulsory-school age (on 1 September), or the address or school is outside the current scope."
+    ),
+    "学籍标记为该类别的在校生却不在名单中：需入户核实。": (
+        "Students flagged with this category who are not on the list: visit to check."
+    ),
+    "身份证号对应的在校生姓名与名单不同。": "The enrolled student with this ID number has another name than the list.",
+    "身份证号为空、校验位错误，或被 Excel 改成科学计数法/末位补0。": (
+        "ID number empty, wrong check digit, or damaged by Excel (scientific notation or trailing zeros)."
+    ),
+    "与名单中前面某行身份证号相同。": "Same ID number as an earlier row of the list.",
+    "名单行号": "List row",
+    "名单姓名": "Name on the list",
+    "学籍姓名": "Name on record",
+    "名单": "List",
+    "逾期": "Overdue",
+    "在册未列入名单：入户核实困难类别": "Enrolled, not on the list: visit to check the category",
+    "姓名不一致：核对户籍与学籍姓名": "Names differ: compare the registered and recorded names",
+    "名单有、学籍未标记：核实后更新困难类别": "On the list, not flagged: check, then update the category",
+    "已退回": "Returned",
+    "本学期{programme}尚未到发放日期：已列入发放名单 {n} 人次，到应发日期后按实发计入覆盖率(现在的 0% 不是漏发)。": (
+        "{programme} is not due yet this term: {n} listed for payment; they count for coverage once paid "
+        "(today's 0% is not a missed payment)."
+    ),
 }

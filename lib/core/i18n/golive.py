@@ -46,3 +46,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "These schools have not reported absences for recent school days: their runs count up to their last report.",
     ),
 }
+
+
+#: Labels lib writes in Chinese (the freshness line's words, lib.ops.golive.SOURCES): Chinese -> English.
+LABELS: dict[str, str] = {
+    "村": "Villages",
+    "学籍": "Enrolment",
+    "人口": "Population",
+    "事业统计": "Statistics",
+    "异动": "Transfers",
+    "花名册": "Roster",
+    "资助": "Aid",
+    "台账": "Cases",
+}

@@ -72,7 +72,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "threshold (teaching points teach grades 1-3); seats do not stop them (receiving schools over capacity "
         "are named). With no school within reach, grades 4+ may board at the nearest school with free beds; "
         "grades 1-3 never board; the rest are listed as unplaced. Receiving schools keep their classes; "
-        "大班额 is recounted from pupils ÷ classes per grade (above 55). Later years use the cohort projection.",
+        "large classes are recounted from pupils ÷ classes per grade (above 55). Later years use the cohort "
+        "projection.",
     ),
     "plan_none_unplaced": ("没有无法安置的学生。", "Every pupil is placed."),
     "plan_no_moves": ("没有学生需要转学。", "No pupil changes school."),
@@ -101,7 +102,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "opt_preview": ("若采用此结果(按安置规则)", "If adopted (placement rules)"),
     "opt_confirm": (
         "我已核对撤并的学校及理由、无法安置与大班额的变化",
-        "I have checked the closures, their reasons, unplaced pupils and 大班额",
+        "I have checked the closures, their reasons, unplaced pupils and large classes",
     ),
     "opt_use": ("把结果作为当前方案", "Use as the current scenario"),
     "opt_defaults": (
@@ -110,5 +111,190 @@ TEXT: dict[str, tuple[str, str]] = {
         "Today's schools are kept by default: at most 20 % may close (layout.optimize.close_max_share) and no "
         "more may open; candidates are today's schools, village centres and a grid; HiGHS, the limit includes "
         "model building.",
+    ),
+    "lay_children_help": ("{band}，按户籍村，{year}年", "{band}, by home village, {year}"),
+    "lay_share_help": (
+        "直线距离×绕行系数{detour} ≤ {km} km 的儿童占比",
+        "Share of children within straight-line distance × detour factor {detour} ≤ {km} km",
+    ),
+    "lay_projected_help": (
+        "队列推算：今天0-5岁的儿童即今后的学生；{year}年",
+        "Cohort projection: today's children aged 0-5 are the future pupils; {year}",
+    ),
+    "lay_projected_col": ("{year}年预计", "Projected {year}"),
+    "lay_now": ("{y}年(当前)", "{y} (now)"),
+    "lay_projected": ("{y}年(预测)", "{y} (projected)"),
+    "lay_map_caption": ("学校与{band}学龄儿童", "Schools and school-age children, {band}"),
+    "lay_classes": ("班级数 / 平均班额", "Classes / mean class size"),
+    "lay_boarders": ("寄宿生 / 床位", "Boarders / beds"),
+    "lay_chosen": ("所选乡镇", "chosen townships"),
+    "lay_stamp": ("{where} · 截至{day}", "{where} · as of {day}"),
+    "lay_distance_title": (
+        "学龄儿童上学距离分布({year}年，{stamp})",
+        "Distance to school of school-age children ({year}, {stamp})",
+    ),
+    "lay_projection_title": ("{band}五年预测({stamp})", "{band}: five-year projection ({stamp})"),
+    "year_fmt": ("{}年", "{}"),
+    "plan_effect_title": (
+        "{what} · {band} · {year}年 · 对比{base}",
+        "{what} · {band} · {year} · against {base}",
+    ),
+    "opt_solving_model": ("{what} {model}(≤ {limit} 秒)…", "{what} {model} (≤ {limit} s)…"),
+    "plan_new_school": ("规划新校{n}", "Planned school {n}"),
+    "plan_manage": ("方案：打开、保存、复制、改名、删除", "Scenarios: open, save, copy, rename, delete"),
+    "plan_saved": ("已保存的方案", "Saved scenarios"),
+    "plan_open": ("打开", "Open"),
+    "plan_save": ("保存", "Save"),
+    "plan_saved_msg": ("已保存“{name}”", "Saved “{name}”"),
+    "plan_dup": ("复制", "Copy"),
+    "plan_copy": ("{name}(副本)", "{name} (copy)"),
+    "plan_rename": ("改名", "Rename"),
+    "plan_delete": ("删除", "Delete"),
+    "plan_do_close": ("撤并 {name}", "Close {name}"),
+    "plan_do_merge": ("{name} 并入 {into}", "Merge {name} into {into}"),
+    "plan_do_add": (
+        "新建 {name}({level}，学位 {seats}，床位 {beds}，{lon}, {lat})",
+        "New {name} ({level}, {seats} seats, {beds} beds, {lon}, {lat})",
+    ),
+    "plan_do_capacity": (
+        "调整 {name}：学位 {seats}，床位 {beds}",
+        "Change {name}: {seats} seats, {beds} beds",
+    ),
+}
+
+
+#: Labels lib writes in Chinese (学校布局's cards, tables, charts, map choices): Chinese -> English.
+LABELS: dict[str, str] = {
+    # bands and map measures (lib.layout.coverage)
+    "小学(6-11岁)": "Primary (6-11)",
+    "初中(12-14岁)": "Junior (12-14)",
+    "就近可达比例": "Share within reach",
+    "每学位学龄儿童": "Children per seat",
+    "五年学龄儿童变化": "Change in school-age children over five years",
+    # base maps (lib.present.maps)
+    "无底图(仅本系统边界)": "No base map (boundaries only)",
+    "天地图(矢量+注记，需密钥 tk)": "Tianditu (vector and labels, needs a key)",
+    "高德地图(GCJ-02)": "Amap (GCJ-02)",
+    "天地图底图需要密钥(tk)：在 https://console.tianditu.gov.cn 注册并申请“浏览器端”密钥，"
+    '写入 .streamlit/secrets.toml 的 tianditu_tk = "..."。': (
+        "The Tianditu base map needs a key (tk): register at https://console.tianditu.gov.cn, ask for a "
+        'browser key and put it in .streamlit/secrets.toml as tianditu_tk = "...".'
+    ),
+    # school status (lib.present.cards.SCHOOL_STATUS_LABELS)
+    "超容量": "Over capacity",
+    "大班额": "Large classes",
+    "不足100人": "Under 100 pupils",
+    # cards
+    "平均 / 95%距离(km)": "Mean / 95% distance (km)",
+    "人均可达学位": "Seats per child within reach",
+    "不足100人学校": "Schools under 100 pupils",
+    "五年后学龄儿童": "School-age children in five years",
+    "两步移动搜索法(2SFCA)：服务范围内学位/儿童": "Two-step floating catchment (2SFCA): seats per child within reach",
+    "到最近的该学段学校，道路估算(直线×绕行系数)，按儿童加权": (
+        "To the nearest school of the band, road estimate (straight line × detour factor), weighted by children"
+    ),
+    "该学段在校生多于核定学位": "More pupils of the band than approved seats",
+    "乡村小规模学校(全校在校生 < 100)": "Small rural schools (under 100 pupils in all)",
+    "该学段学校的寄宿床位(寄宿不计入就近可达)": "Boarding beds of the band's schools (boarding does not count as within reach)",
+    # the township table and the school card (lib.layout.coverage)
+    "可达比例": "Share within reach",
+    "95%距离(km)": "95% distance (km)",
+    "人均学位(可达)": "Seats per child (within reach)",
+    "学校数": "Schools",
+    "五年变化": "Change in five years",
+    "在校生": "Pupils",
+    "最大班额": "Largest class",
+    "寄宿生": "Boarders",
+    "今年在校生(本学段)": "Pupils this year (band)",
+    "学位(本学段)": "Seats (band)",
+    "提示": "Flag",
+    # charts
+    "阈值": "Threshold",
+    "到最近学校距离(km，道路估算)": "Distance to the nearest school (km, road estimate)",
+    "学龄儿童(户籍)": "School-age children (registered)",
+    "预计在校生": "Projected pupils",
+    "学位": "Seats",
+    "历年在校生": "Pupils by year",
+    "预测(本学段)": "Projection (band)",
+    "在校生：历年与五年预测": "Pupils: past years and five-year projection",
+    # 布局规划 (lib.layout.planning): changes, the compare tables, cards
+    "现状": "Today",
+    "方案": "Scenario",
+    "基准": "Base",
+    "(新方案)": "(new scenario)",
+    "撤并学校": "Close a school",
+    "并入另一所学校": "Merge into another school",
+    "新建学校(点击地图选址)": "Build a school (click the site on the map)",
+    "调整学位/床位": "Change seats / beds",
+    "分乡镇": "By township",
+    "指标": "Measure",
+    "变化": "Change",
+    "有变化": "Changed",
+    "床位缺口": "Missing beds",
+    "超出阈值": "Beyond the threshold",
+    "学校数变化": "Change in schools",
+    "学龄儿童变化": "Change in school-age children",
+    "就近可达变化": "Change within reach",
+    "平均距离(km)变化": "Change in mean distance (km)",
+    "床位缺口变化": "Change in missing beds",
+    "超出阈值变化": "Change beyond the threshold",
+    "超容量学校变化": "Change in schools over capacity",
+    "方案学校数": "Schools",
+    "方案就近可达": "Within reach",
+    "方案平均距离(km)": "Mean distance (km)",
+    "方案超容量学校": "Over capacity",
+    "方案床位缺口": "Missing beds",
+    "学龄儿童总数不变(按户籍村计)": "The number of school-age children does not change (by home village)",
+    # placement of pupils and the optimiser (lib.layout.planning, assign, optimize)
+    "{what}变化": "Change in {what}",
+    "本乡镇": "In scope",
+    "无法安置": "Cannot be placed",
+    "大班额班级": "Large classes",
+    "超大班额班级": "Very large classes",
+    "大班额班级(现状)": "Large classes (today)",
+    "大班额班级(方案)": "Large classes (scenario)",
+    "在校生(现状)": "Pupils (today)",
+    "在校生(方案)": "Pupils (scenario)",
+    "在校生(本学段)": "Pupils (band)",
+    "最远距离(km)": "Farthest (km)",
+    "超出阈值(km)": "Beyond the threshold (km)",
+    "最近的学校": "Nearest school",
+    "到最近学校(km，道路估算)": "To the nearest school (km, road estimate)",
+    "超出就近距离的村": "Villages out of reach",
+    "原学校": "School before",
+    "户籍村": "Home village",
+    "去向学校": "School after",
+    "距离(km)": "Distance (km)",
+    "去向": "Where pupils go",
+    "接收学校": "Receiving schools",
+    "(未知)": "(unknown)",
+    "学区儿童(按最近学校)": "Children of its area (nearest school)",
+    "平均距离(现状km)": "Mean distance (today, km)",
+    "平均距离(方案km)": "Mean distance (scenario, km)",
+    "改由": "Taken over by",
+    "没有以该校为最近学校的儿童": "No child has this school as the nearest",
+    "名额移到离儿童更近的新址，总路程更短": "Its place moves to a site nearer the children: less distance in all",
+    "名额用于缩短最远儿童的距离": "Its place shortens the farthest child's way",
+    "名额用于覆盖阈值外的更多儿童": "Its place reaches more children beyond the threshold",
+    "学区儿童在阈值内另有学校": "Its children have another school within the threshold",
+    "{goal}；学区儿童平均 {before}→{after} km": "{goal}; its children's mean {before}→{after} km",
+    "p-中位(儿童总路程最短)": "p-median (least distance in all)",
+    "p-中心(最远儿童距离最短)": "p-center (shortest farthest way)",
+    "最大覆盖(阈值内儿童最多)": "Maximal covering (most children within the threshold)",
+    "集合覆盖(学校最少且全覆盖)": "Set covering (fewest schools reaching everyone)",
+    "已求得最优解": "Optimal",
+    "达到时限：已有可行解，尚未证明最优": "Time limit: a feasible solution, not proven optimal",
+    "时限内未找到可行解": "No feasible solution within the time limit",
+    "无可行解：约束无法同时满足": "Infeasible: the constraints cannot all hold",
+    "求解出错": "Solver error",
+    "家附近(阈值内)无可就读学校、又不能寄宿(1-3年级)或无空余床位的学生": (
+        "Pupils with no school teaching their grade within reach who cannot board (grades 1-3) or find no free bed"
+    ),
+    "按撤并后各校各年级人数÷原有班级数重新计算：平均班额超过55人的年级，其班级全部计入": (
+        "Recounted after the changes from pupils per grade ÷ the school's classes: every class of a grade "
+        "averaging more than 55 counts"
+    ),
+    "每名学生从户籍村到所分配学校的道路估算距离(直线×绕行系数)": (
+        "Each pupil's road estimate from the home village to the assigned school (straight line × detour factor)"
     ),
 }

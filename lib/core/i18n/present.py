@@ -5,6 +5,36 @@ TEXT: dict[str, tuple[str, str]] = {
     "present_export": ("下载简报 (HTML，离线可打开、可打印)", "Download briefing (HTML, offline, printable)"),
     "present_xlsx": ("下载汇总表 (.xlsx)", "Download summary tables (.xlsx)"),
     "present_save": ("保存本次汇报数据(供下次比较)", "Save this briefing's numbers (for the next one)"),
+    "present_saved": (
+        "已保存本次汇报数据(编号 {id})。下次汇报(统计日期更晚时)将显示与本次相比的变化。",
+        "This briefing's numbers are saved (ID {id}). The next briefing (at a later date) shows the changes.",
+    ),
+    "present_note": (
+        "简报是一个 HTML 文件：断网也能用任何浏览器打开，图表与地图都在文件里；打印时按 A4 横向分页。"
+        "简报与汇总表只含汇总数字，不含学生姓名或证件号。",
+        "The briefing is one HTML file: any browser opens it offline, charts and map included; it prints "
+        "on A4 landscape. The briefing and the tables hold totals only, no student's name or ID number.",
+    ),
+    "present_snapshots": ("已保存的汇报", "Saved briefings"),
+    "present_prev": ("上一页", "Previous"),
+    "present_next": ("下一页", "Next"),
+    "present_key": ("键盘 {key} 键", "Keyboard {key}"),
+    "present_page": ("页", "Slide"),
+    "present_exit": ("退出汇报模式", "Leave the presentation"),
+    "br_target": ("目标 {target}", "Target {target}"),
+    "br_stamp": ("{where} · 截至{day}", "{where} · as of {day}"),
+    "br_demo": ("演示数据", "demo data"),
+    "br_last": ("上次汇报：{day}的数据", "Last briefing: data of {day}"),
+    "br_no_last": (
+        "尚无保存的上次汇报(保存本次汇报后，下次可比较变化)",
+        "No earlier briefing saved (save this one to compare next time)",
+    ),
+    "br_no_red": ("没有乡镇低于红线。", "No township is below a red line."),
+    "br_absent": (
+        "{what}暂无数据，未计入红名单({why})。",
+        "{what}: no data yet, not counted for the red list ({why}).",
+    ),
+    "br_gone": ("较上次汇报已出榜：{names}", "Off the list since the last briefing: {names}"),
     "sec_dropout": ("控辍保学", "Dropout control"),
     "sec_aid": ("学生资助", "Student aid"),
     "sec_layout": ("学校布局", "School layout"),
@@ -68,4 +98,26 @@ TEXT: dict[str, tuple[str, str]] = {
     "as_of_caption": ("数据截至", "Figures as of"),
     # a headline figure whose data has not arrived (the reason follows in words)
     "figure_no_data": ("暂无数据", "No data yet"),
+}
+
+
+#: Labels lib writes in Chinese (the briefing's slides, red list and charts): Chinese -> English.
+LABELS: dict[str, str] = {
+    # slides (lib.overview.briefing.SLIDES)
+    "关键指标": "Key figures",
+    "乡镇红名单": "Townships on the red list",
+    "学校分布与巩固率": "Schools and retention",
+    "简报与存档": "Briefing and archive",
+    # red list
+    "落后指标": "Behind on",
+    "未结辍学台账": "Open dropout cases",
+    "较上次汇报": "Since the last briefing",
+    "新上榜": "New",
+    "仍在榜": "Still on it",
+    # chart titles and reference lines
+    "本学期每周未结辍学台账": "Open dropout cases, week by week this term",
+    "各乡镇九年义务教育巩固率": "Nine-year retention rate by township",
+    "各乡镇资助覆盖率": "Aid coverage by township",
+    "各乡镇按时足额发放率": "Paid on time, in full, by township",
+    "目标": "Target",
 }
