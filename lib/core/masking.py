@@ -579,7 +579,9 @@ def mask_table(
         out[col] = out[col].astype("object").map(MASKERS[kind], na_action="ignore")
     for col, kind in kinds.items():
         series = out[col]
-        uniq = pd.unique(series.dropna())
+        # a column of lists (a row's reasons) holds no text cell to mask
+        uniq = [v for v in series.dropna() if isinstance(v, str)]
+        uniq = pd.unique(pd.Series(uniq, dtype=object)) if uniq else []
         mapping = {
             v: mask_value(v, kind=kind, known=frozen if kind != "name" else frozenset())
             for v in uniq

@@ -41,16 +41,26 @@ def tr(key: str) -> str:
     return t(key, lang())
 
 
-def headers(df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` with its column headers (labels lib wrote in Chinese) in the reader's language."""
+def headers(df: Any, translate: tuple[str, ...] = ()) -> Any:
+    """``df`` (a frame, or a Styler lib formatted) with its column headers (labels lib wrote in
+    Chinese), and the cells of the ``translate`` columns (:func:`cells`), in the reader's language."""
     if lang() == "zh":
         return df
+    styler = df if hasattr(df, "relabel_index") else None  # a pandas Styler
+    data = styler.data if styler is not None else df
     names, seen = [], set()
-    for c in df.columns:
+    for c in data.columns:
         en = t(c, "en") if isinstance(c, str) else c
         names.append(c if en in seen else en)  # two headers with one English: the second keeps its own
         seen.add(names[-1])
-    return df.set_axis(names, axis=1)
+    shown = cells(data, translate).set_axis(names, axis=1)
+    if styler is None:
+        return shown
+    # Streamlit draws a Styler's data with its formats, which pandas keys by cell position
+    # (not by label), so the formats carry over to the relabelled copy unchanged.
+    restyled = shown.style
+    restyled._display_funcs.update(styler._display_funcs)
+    return restyled
 
 
 def cells(df: pd.DataFrame, columns: tuple[str, ...] | list[str]) -> pd.DataFrame:

@@ -165,7 +165,7 @@ def effect_panel(
     )
     # totals by township and school: no child in them, so not through the masking gate
     tabs[0].dataframe(
-        ui.headers(planning.compare_view(county)),
+        ui.headers(planning.compare_view(county), translate=("指标",)),
         hide_index=True,
         width="stretch",
         height=36 * (len(county) + 1) + 4,

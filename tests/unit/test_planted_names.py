@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from lib import cli
-from lib.core import store
+from lib.core import ids, store
 from lib.demo import roster as roster_demo
 from tests.accounts import ensure_test_account
 from tests.privacy_store import TOWNSHIP, Planted, full_demo, plant_identities, valid_id
@@ -69,7 +69,8 @@ def planted(demo_db: Path, tmp_path_factory: pytest.TempPathFactory):
         rows.append({"姓名": name, "身份证号码": idn, "乡镇": town_name, "与户主关系": "子女"})
         p.names.add(name)
         p.ids.add(idn)
-    rows.append({**rows[11], "身份证号码": rows[11]["身份证号码"][:15] + "000"})
+    good = rows[11]["身份证号码"]  # a damaged copy: a wrong check character, never by chance the right one
+    rows.append({**rows[11], "身份证号码": good[:17] + ("0" if ids.check_char(good[:17]) != "0" else "1")})
     rows.append(dict(rows[12]))
     registry = folder / "脱贫名单.csv"
     pd.DataFrame(rows).to_csv(registry, index=False, encoding="utf-8-sig")
@@ -81,6 +82,7 @@ def planted(demo_db: Path, tmp_path_factory: pytest.TempPathFactory):
         address = f"河南省信阳市平桥区{town_name}新集村{k + 4}组{k + 20}号"
         extra.iloc[k, extra.columns.get_loc("身份证号")] = idn
         extra.iloc[k, extra.columns.get_loc("姓名")] = name
+        extra.iloc[k, extra.columns.get_loc("出生日期")] = "2015-04-04"  # as the ID says
         extra.iloc[k, extra.columns.get_loc("户籍地址")] = address
         extra.iloc[k, extra.columns.get_loc("监护人")] = name + "父"
         extra.iloc[k, extra.columns.get_loc("监护人电话")] = f"1993000000{k}"
