@@ -2,6 +2,12 @@
 city scale beside an empty page's rerun measured in the same run, and the demo build time.
 
     .venv/bin/python bench/bench_pages.py [--scales district,city] [--runs 7]
+    .venv/bin/python bench/bench_pages.py --cold [--pages aid,risk] [--runs 3] [--profile aid]
+
+``--cold``: the first view after a restart or a data change.  Every Streamlit cache
+(``st.cache_data``, ``st.cache_resource``) is cleared, then the page's first AppTest run is
+timed, beside an empty page's first run after the same clearing in the same process; the
+median of ``--runs`` such rounds.  ``--profile PAGE`` prints the cProfile of one cold run.
 
 Figures go into the README's performance table; they are never test assertions.
 """
@@ -9,11 +15,14 @@ Figures go into the README's performance table; they are never test assertions.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -58,6 +67,76 @@ def _median_rerun(script: str, page: str | None, runs: int) -> float:
     return statistics.median(times)
 
 
+def _clear_caches() -> None:
+    """Forget every cached result, as after a restart or a data change."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _logged_in(script: str) -> Any:
+    from streamlit import config as st_config
+    from streamlit.testing.v1 import AppTest
+
+    st_config.set_option("runner.enforceSerializableSessionState", False)
+    at = AppTest.from_file(script, default_timeout=600)
+    if script.endswith("app.py"):
+        from lib.ui import login as ui_login
+        from tests.accounts import ensure_test_account
+
+        at.session_state[ui_login.AUTH] = ui_login.auth_session(ensure_test_account("county"))
+    return at
+
+
+def _cold_run(script: str, page: str | None, profile: bool = False) -> float:
+    """Seconds of the first run of ``page`` after every cache is cleared (the frame's own first
+    run, which opens the default page, comes before the clearing and is not timed)."""
+    at = _logged_in(script)
+    if page:
+        at.run()
+        assert not at.exception, at.exception
+        at.switch_page(page)
+    _clear_caches()
+    prof = cProfile.Profile() if profile else None
+    started = time.perf_counter()
+    if prof:
+        prof.enable()
+    at.run()
+    if prof:
+        prof.disable()
+    took = time.perf_counter() - started
+    assert not at.exception, at.exception
+    if prof:
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(45)
+    return took
+
+
+def cold(scales: str, only: str | None, runs: int, profile: str | None) -> None:
+    """Print every page's median cold first run beside an empty page's in the same process."""
+    chosen = pages()
+    if only:
+        chosen = [p for p in chosen if Path(p).stem in only.split(",")]
+    print(f"{'scale':<9} {'page':<28} {'cold first run':>15} {'empty page':>11} {'ratio':>6}")
+    for scale in scales.split(","):
+        path, _ = _build(scale)
+        os.environ["EDU_DB"] = str(path)
+        from lib.demo import aid as aid_demo
+        from lib.demo import dropout as dropout_demo
+
+        aid_demo.ensure_aid_demo(path)  # the demo's own one-off fills: not a page's cost
+        dropout_demo.ensure_dropout_demo()
+        app, empty = str(ROOT / "app.py"), str(ROOT / "bench" / "empty_page.py")
+        _cold_run(app, chosen[0])  # imports and the first-start checks: not any page's cost
+        for page in chosen:
+            if profile and Path(page).stem == profile:
+                _cold_run(app, page, profile=True)
+            pairs = [(_cold_run(app, page), _cold_run(empty, None)) for _ in range(runs)]
+            t = statistics.median(p for p, _ in pairs)
+            floor = statistics.median(f for _, f in pairs)
+            print(f"{scale:<9} {page:<28} {t:>14.2f}s {floor:>10.2f}s {t / floor:>6.1f}", flush=True)
+
+
 def pages() -> list[str]:
     """The pages a county user may open (administration pages are measured by nobody)."""
     from lib.core import permissions
@@ -73,7 +152,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scales", default="district,city")
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--cold", action="store_true", help="first run after clearing every cache")
+    parser.add_argument("--pages", default=None, help="comma-separated page names (default: all)")
+    parser.add_argument("--profile", default=None, help="with --cold: cProfile one cold run of this page")
     args = parser.parse_args()
+    print(f"load average: {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f}")
+    if args.cold:
+        cold(args.scales, args.pages, args.runs, args.profile)
+        print(f"load average: {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f}")
+        return
     print(f"{'scale':<9} {'page':<28} {'median warm rerun':>18} {'empty page':>11} {'ratio':>6}")
     for scale in args.scales.split(","):
         path, built = _build(scale)

@@ -85,7 +85,7 @@ def _store_info(db: str, version: tuple[int, ...]) -> dict[str, Any]:
         ]
         # the school year of the data date is always offered, even before its counts are in
         years = sorted({*years, school_year_of(as_of)}, reverse=True)
-        towns = con.execute("SELECT code, name, county_code FROM townships ORDER BY code").df()
+        towns = store.frame(con, "SELECT code, name, county_code FROM townships ORDER BY code")
         county = storemeta.county_code(con)
         return {
             "as_of": as_of,
@@ -513,10 +513,10 @@ def explore_file(data: bytes, filename: str, *, sheet: str | None = None) -> dic
 @st.cache_data(show_spinner=False, max_entries=4)
 def _places(db: str, version: tuple[int, ...], county: str) -> dict[str, Any]:
     with store.connect() as con:
-        towns = con.execute("SELECT code, name FROM townships WHERE code LIKE ?", [county + "%"]).df()
-        villages = con.execute(
-            "SELECT code, township_code FROM villages WHERE township_code LIKE ?", [county + "%"]
-        ).df()
+        towns = store.frame(con, "SELECT code, name FROM townships WHERE code LIKE ?", [county + "%"])
+        villages = store.frame(
+            con, "SELECT code, township_code FROM villages WHERE township_code LIKE ?", [county + "%"]
+        )
     return {
         "township_codes": set(towns["code"]),
         "township_names": dict(zip(towns["name"], towns["code"], strict=True)),
@@ -533,9 +533,11 @@ def load_places(scope: Scope) -> dict[str, Any]:
 def _villages(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> pd.DataFrame:
     where, params = _scope.village_where("v")
     with store.connect() as con:
-        return con.execute(
-            f"SELECT v.code, v.name, v.township_code FROM villages v WHERE {where} ORDER BY v.code", params
-        ).df()
+        return store.frame(
+            con,
+            f"SELECT v.code, v.name, v.township_code FROM villages v WHERE {where} ORDER BY v.code",
+            params,
+        )
 
 
 def load_villages(scope: Scope) -> pd.DataFrame:
@@ -678,11 +680,12 @@ def load_scenarios() -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=4)
 def _school_choices(db: str, version: tuple[int, ...], county: str) -> pd.DataFrame:
     with store.connect() as con:
-        return con.execute(
+        return store.frame(
+            con,
             "SELECT code, name, township_code FROM schools WHERE township_code LIKE ? "
             "ORDER BY township_code, name",
             [county + "%"],
-        ).df()
+        )
 
 
 def load_school_choices(county: str) -> pd.DataFrame:

@@ -58,8 +58,15 @@ NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{1,63}$")
 #: Temporary passwords: no 0/O, 1/l/I, so that they can be read out over the phone.
 _ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 _HASHER = PasswordHasher()
-#: Hashed once, so that an unknown user name costs as much time as a wrong password.
-_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
+
+
+# Hashed once, so that an unknown user name costs as much time as a wrong password; made on the
+# first unknown-name login, not at import (an argon2id hash costs 0.2-0.8 s, which every CLI
+# command and the app's start-up paid before).
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return _HASHER.hash(secrets.token_urlsafe(16))
+
 
 WRONG_LOGIN = "用户名或密码错误。"
 #: The policy's floor: a setting can raise the minimum length, never lower it below this.
@@ -842,7 +849,7 @@ def _attempt(
     so that its audit entry and failure count are committed."""
     account = _load(con, name)
     if account is None:
-        check_password(_DUMMY_HASH, password)  # same cost as a real check: names are not revealed by timing
+        check_password(_dummy_hash(), password)  # same cost as a real check: names are not revealed by timing
         limits = security_settings(con)
         failed, until = _unknown_failure(name, now, limits)
         _audit(con, name, "login_failed", "", reason="unknown_user", failed=failed)

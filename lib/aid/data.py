@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from lib.core import permissions
+from lib.core import permissions, store
 from lib.core.places import ENROLLED_SQL
 from lib.core.scope import Scope
 
@@ -58,11 +58,12 @@ def _scope_schools(scope: Scope) -> tuple[str, list]:
 def load_students(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Enrolled students of the Scope's schools, with the columns eligibility needs."""
     where, params = scope.school_where("sc")
-    return con.execute(
+    return store.frame(
+        con,
         f"SELECT {_STUDENT_COLS} FROM students st JOIN schools sc ON sc.code = st.school_code "
         f"WHERE st.status IN {ENROLLED_SQL} AND {where} ORDER BY st.student_id",
         params,
-    ).df()
+    )
 
 
 def load_records(con: duckdb.DuckDBPyConnection, scope: Scope, *, school_year: int) -> pd.DataFrame:
@@ -73,7 +74,8 @@ def load_records(con: duckdb.DuckDBPyConnection, scope: Scope, *, school_year: i
     """
     schools, sp = _scope_schools(scope)
     where, wp = scope.school_where("sc")
-    return con.execute(
+    return store.frame(
+        con,
         f"""
         WITH mine AS (
             SELECT st.student_id, st.id_number FROM students st JOIN schools sc ON sc.code = st.school_code
@@ -89,7 +91,7 @@ def load_records(con: duckdb.DuckDBPyConnection, scope: Scope, *, school_year: i
         ORDER BY a.record_id
         """,
         [*wp, *sp, school_year, *sp],
-    ).df()
+    )
 
 
 def load_record_students(con: duckdb.DuckDBPyConnection, ids: list[str]) -> pd.DataFrame:
@@ -97,10 +99,11 @@ def load_record_students(con: duckdb.DuckDBPyConnection, ids: list[str]) -> pd.D
     frame = pd.DataFrame({"student_id": pd.Series(ids, dtype=object)}).drop_duplicates()
     con.register("_wanted", frame)
     try:
-        return con.execute(
+        return store.frame(
+            con,
             f"SELECT {_STUDENT_COLS} FROM students st LEFT JOIN schools sc ON sc.code = st.school_code "
-            f"WHERE st.student_id IN (SELECT student_id FROM _wanted)"
-        ).df()
+            f"WHERE st.student_id IN (SELECT student_id FROM _wanted)",
+        )
     finally:
         con.unregister("_wanted")
 
@@ -108,12 +111,13 @@ def load_record_students(con: duckdb.DuckDBPyConnection, ids: list[str]) -> pd.D
 def load_history(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """aid_records of every year paid through a school of the Scope (the columns payments need)."""
     where, params = scope.school_where("sc")
-    return con.execute(
+    return store.frame(
+        con,
         f"SELECT a.programme, a.school_year, a.term, a.standard_amount, a.paid_amount, a.due_date, "
         f"a.paid_date, a.funding_source, sc.township_code FROM aid_records a "
         f"JOIN schools sc ON sc.code = a.school_code WHERE {where}",
         params,
-    ).df()
+    )
 
 
 def load_applications(con: duckdb.DuckDBPyConnection, scope: Scope, *, school_year: int) -> pd.DataFrame:
@@ -125,24 +129,26 @@ def load_applications(con: duckdb.DuckDBPyConnection, scope: Scope, *, school_ye
         tw, tp = scope.township_where("a.township_code")
         cond = f"({cond} OR (a.school_code IS NULL AND {tw}))"
         params += tp
-    return con.execute(
+    return store.frame(
+        con,
         f"SELECT a.*, sc.name AS school_name, coalesce(st.name, r.name) AS name, "
         f"coalesce(st.id_number, r.id_number) AS id_number FROM aid_applications a "
         f"LEFT JOIN schools sc ON sc.code = a.school_code LEFT JOIN students st ON st.student_id = a.student_id "
         f"LEFT JOIN aid_recipients r ON r.recipient_id = a.recipient_id "
         f"WHERE a.school_year = ? AND {cond} ORDER BY a.application_id",
         [school_year, *params],
-    ).df()
+    )
 
 
 def load_steps(con: duckdb.DuckDBPyConnection, application_ids: list[str]) -> pd.DataFrame:
     frame = pd.DataFrame({"application_id": pd.Series(application_ids, dtype=object)})
     con.register("_apps", frame)
     try:
-        return con.execute(
+        return store.frame(
+            con,
             "SELECT * FROM aid_approval_steps WHERE application_id IN (SELECT application_id FROM _apps) "
-            "ORDER BY application_id, step_id"
-        ).df()
+            "ORDER BY application_id, step_id",
+        )
     finally:
         con.unregister("_apps")
 
@@ -157,35 +163,37 @@ def load_funds(con: duckdb.DuckDBPyConnection, scope: Scope, *, school_year: int
     """Allocations of ``school_year`` to the Scope's townships (none when the Scope
     restricts schools or levels: money is allocated by township)."""
     cond, params = _recipient_cond(scope, "f")
-    return con.execute(
-        f"SELECT * FROM aid_funds f WHERE f.school_year = ? AND {cond}", [school_year, *params]
-    ).df()
+    return store.frame(
+        con, f"SELECT * FROM aid_funds f WHERE f.school_year = ? AND {cond}", [school_year, *params]
+    )
 
 
 def load_recipients(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     cond, params = _recipient_cond(scope)
-    return con.execute(f"SELECT * FROM aid_recipients r WHERE {cond} ORDER BY r.recipient_id", params).df()
+    return store.frame(con, f"SELECT * FROM aid_recipients r WHERE {cond} ORDER BY r.recipient_id", params)
 
 
 def load_awards(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     cond, params = _recipient_cond(scope)
-    return con.execute(
+    return store.frame(
+        con,
         f"SELECT w.*, r.township_code, r.stage FROM aid_recipient_awards w "
         f"JOIN aid_recipients r ON r.recipient_id = w.recipient_id WHERE {cond} ORDER BY w.award_id",
         params,
-    ).df()
+    )
 
 
 def load_grants(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Donation grants to people of the Scope (students by school, recipients by home township)."""
     schools, sp = _scope_schools(scope)
     rc, rp = _recipient_cond(scope, "g")
-    return con.execute(
+    return store.frame(
+        con,
         f"SELECT g.* FROM aid_donation_grants g LEFT JOIN students st ON st.student_id = g.student_id "
         f"WHERE (g.student_id IS NOT NULL AND st.school_code IN {schools}) "
         f"OR (g.student_id IS NULL AND {rc})",
         [*sp, *rp],
-    ).df()
+    )
 
 
 def load_all(con: duckdb.DuckDBPyConnection, scope: Scope) -> AidData:
@@ -200,14 +208,15 @@ def load_all(con: duckdb.DuckDBPyConnection, scope: Scope) -> AidData:
     rc, rp = _recipient_cond(scope, "r")
     return AidData(
         scope=scope,
-        townships=con.execute(
-            f"SELECT t.code, t.name, t.kind FROM townships t WHERE {tw} ORDER BY t.code", tp
-        ).df(),
-        schools=con.execute(
+        townships=store.frame(
+            con, f"SELECT t.code, t.name, t.kind FROM townships t WHERE {tw} ORDER BY t.code", tp
+        ),
+        schools=store.frame(
+            con,
             f"SELECT sc.code, sc.name, sc.level, sc.township_code FROM schools sc WHERE {sw} "
             f"ORDER BY sc.code",
             sp,
-        ).df(),
+        ),
         students=load_students(con, scope),
         records=records,
         record_students=load_record_students(con, records["student_id"].dropna().unique().tolist()),
@@ -217,11 +226,12 @@ def load_all(con: duckdb.DuckDBPyConnection, scope: Scope) -> AidData:
         funds=load_funds(con, scope, school_year=year),
         recipients=recipients,
         awards=load_awards(con, scope),
-        donations=con.execute("SELECT * FROM aid_donations ORDER BY donation_id").df(),
+        donations=store.frame(con, "SELECT * FROM aid_donations ORDER BY donation_id"),
         grants=load_grants(con, scope),
-        campaign=con.execute(
+        campaign=store.frame(
+            con,
             f"SELECT c.* FROM aid_campaign_applications c JOIN aid_recipients r ON r.recipient_id = c.recipient_id "
             f"WHERE {rc} ORDER BY c.application_id",
             rp,
-        ).df(),
+        ),
     )

@@ -41,7 +41,7 @@ import pandas as pd
 
 from lib import ingest
 from lib.aid import rules as aid
-from lib.core import ids, masking, permissions, schema
+from lib.core import ids, masking, permissions, schema, store
 from lib.core.errors import AppError
 from lib.core.scope import Scope
 from lib.dropout import cases as dropout_cases
@@ -142,12 +142,12 @@ class Places:
 
 def load_places(con: duckdb.DuckDBPyConnection, scope: Scope) -> Places:
     """Every township and village of the Scope's county (not only those in Scope)."""
-    towns = con.execute(
-        "SELECT code, name FROM townships WHERE code LIKE ? ORDER BY code", [scope.county + "%"]
-    ).df()
-    villages = con.execute(
-        "SELECT code, name, township_code FROM villages WHERE township_code LIKE ?", [scope.county + "%"]
-    ).df()
+    towns = store.frame(
+        con, "SELECT code, name FROM townships WHERE code LIKE ? ORDER BY code", [scope.county + "%"]
+    )
+    villages = store.frame(
+        con, "SELECT code, name, township_code FROM villages WHERE township_code LIKE ?", [scope.county + "%"]
+    )
     return Places(towns, villages)
 
 
@@ -159,7 +159,8 @@ def load_students(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """
     permissions.require(scope, "view_named")  # named list: not for planner/admin-only
     where, params = scope.student_where("st")
-    return con.execute(
+    return store.frame(
+        con,
         f"SELECT st.student_id, st.id_number, st.xueji_number, st.name, st.status, st.school_code, "
         f"sc.name AS school_name, sc.township_code, t.name AS township_name, st.village_code, st.grade, "
         f"st.boarding, st.poverty_category, st.disability, st.disabled_parent, st.orphan, st.unsupported, "
@@ -168,7 +169,7 @@ def load_students(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
         f"LEFT JOIN townships t ON t.code = sc.township_code "
         f"WHERE sc.township_code LIKE ? OR st.village_code LIKE ?",
         [*params, scope.county + "%", scope.county + "%"],
-    ).df()
+    )
 
 
 # ------------------------------------------------------------------ normalising
@@ -268,10 +269,14 @@ def _student_keys(students: pd.DataFrame) -> pd.DataFrame:
     return keys.drop_duplicates()
 
 
-def _student_index(students: pd.DataFrame) -> dict[str, list[int]]:
-    """Normalised ID (from the ID number or a G+ID 学籍号) -> row positions."""
+def _student_index(students: pd.DataFrame, only: set[str] | None = None) -> dict[str, list[int]]:
+    """Normalised ID (from the ID number or a G+ID 学籍号) -> row positions; ``only``: just
+    these IDs (a list's own, picked set-wise first: the loop over every student of the
+    county was most of a 5,000-row list's time)."""
     index: dict[str, list[int]] = {}
     keys = _student_keys(students)
+    if only is not None:
+        keys = keys[keys["key"].isin(only)]
     for k, p in zip(keys["key"].to_numpy(dtype=object), keys["pos"].to_numpy(), strict=True):
         index.setdefault(k, []).append(int(p))
     return index
@@ -380,8 +385,8 @@ def reconcile(
     if kind not in KINDS:
         raise ValueError(f"unknown list kind {kind!r}")
     students = students.reset_index(drop=True)
-    index = _student_index(students)
     cleaned = [clean_id(v) for v in registry["id_number"]]
+    index = _student_index(students, only={k for k in cleaned if k})
     wanted = sorted({p for k in cleaned if k for p in index.get(k, [])})
     sub = students.iloc[wanted]
     records = dict(

@@ -78,9 +78,9 @@ def record_tasks(scope: Scope, tasks: pd.DataFrame, *, path: Any = None) -> int:
     if tasks.empty:
         return 0
     with store.transaction(path) as con:
-        existing = con.execute(
-            "SELECT kind, category, student_id FROM aid_verification_tasks WHERE status = ?", [OPEN]
-        ).df()
+        existing = store.frame(
+            con, "SELECT kind, category, student_id FROM aid_verification_tasks WHERE status = ?", [OPEN]
+        )
         have = set(zip(existing["kind"], existing["category"], existing["student_id"], strict=True))
         keep = tasks[
             [
@@ -122,12 +122,13 @@ def open_tasks(con: Any, scope: Scope) -> pd.DataFrame:
     """Open verification tasks of the Scope (by the student's school), the oldest deadline first."""
     permissions.require(scope, "view_named")  # named list: not for planner/admin-only
     where, params = _task_where(scope)
-    return con.execute(
+    return store.frame(
+        con,
         f"SELECT k.*, sc.name AS school_name, t.name AS township_name FROM aid_verification_tasks k "
         f"LEFT JOIN schools sc ON sc.code = k.school_code LEFT JOIN townships t ON t.code = k.township_code "
         f"WHERE k.status = ? AND {where} ORDER BY k.due_on, k.task_id",
         [OPEN, *params],
-    ).df()
+    )
 
 
 def todo_items(con: Any, scope: Scope) -> pd.DataFrame:

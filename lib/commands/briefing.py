@@ -8,7 +8,6 @@ from pathlib import Path
 from lib.cli import EXIT_OK, DataError, Handler, command, emit
 from lib.commands.access import operator_scope
 from lib.core import store
-from lib.overview import briefing
 
 
 @command("briefing", "汇报简报：离线可打开的 HTML 简报 (offline briefing file, aggregates only)")
@@ -41,6 +40,8 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     for path in (out, xlsx):
         if path is not None and not path.parent.is_dir():
             raise DataError(f"目录不存在：{path.parent}")
+    from lib.overview import briefing  # when the command runs: folium and the maps cost every command 1 s
+
     result = briefing.write_briefing(scope, out, save=args.save, xlsx=xlsx)
     lines = [f"简报已写出：{out}（{result['bytes'] / 1e6:.1f} MB，{result['scope']}）"]
     if xlsx:

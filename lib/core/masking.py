@@ -381,9 +381,23 @@ def _mask_token(m: re.Match[str]) -> str:
     return mask_name(s)
 
 
-@lru_cache(maxsize=64)
-def _lengths(known: frozenset[str]) -> tuple[int, ...]:
-    return tuple(sorted({len(k) for k in known}, reverse=True))
+# The name lengths and first characters of a set of known names, by the set's identity: an
+# lru_cache keyed on the set compared every new but equal set (each table builds its own)
+# element by element on every cell, 0.1 ms a call.  The entry holds the set, so its id is not
+# reused while it is here.
+_INDEX: dict[int, tuple[frozenset[str], tuple[int, ...], frozenset[str]]] = {}
+
+
+def _index(known: frozenset[str]) -> tuple[tuple[int, ...], frozenset[str]]:
+    hit = _INDEX.get(id(known))
+    if hit is not None and hit[0] is known:
+        return hit[1], hit[2]
+    lengths = tuple(sorted({len(k) for k in known}, reverse=True))
+    starts = frozenset(k[0] for k in known)
+    if len(_INDEX) >= 64:
+        _INDEX.clear()
+    _INDEX[id(known)] = (known, lengths, starts)
+    return lengths, starts
 
 
 def known_names(values: Iterable[Any]) -> frozenset[str]:
@@ -402,9 +416,13 @@ def _mask_known(text: str, known: frozenset[str]) -> str:
     """Every occurrence of a name the table or document names elsewhere."""
     if not known or len(text) < 2:
         return text
-    lengths = _lengths(known)
+    lengths, starts = _index(known)
     out, i = [], 0
     while i < len(text):
+        if text[i] not in starts:  # no name begins here: most characters of a long text
+            out.append(text[i])
+            i += 1
+            continue
         for n in lengths:
             seg = text[i : i + n]
             if len(seg) == n and seg in known:
@@ -502,7 +520,14 @@ ADDRESS_HEADERS = frozenset("address 地址 住址 户籍地址 家庭住址 现
 
 def header_kind(header: Any) -> str | None:
     """``name``/``id``/``phone``/``address`` when the header says so, else None."""
-    h = str(header).strip().lower()
+    return _header_kind(str(header))
+
+
+# A JSON document asks this for every key of every row (800k times for an 81k-row roster
+# check's output) and the answer depends on the header text alone.
+@lru_cache(maxsize=4096)
+def _header_kind(header: str) -> str | None:
+    h = header.strip().lower()
     for kind, words in (("id", ID_HEADERS), ("phone", PHONE_HEADERS), ("address", ADDRESS_HEADERS)):
         if h in words or any(w in h for w in words if len(w) >= 2 and not w.isascii()):
             return kind

@@ -11,7 +11,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from lib.core import geo, history, schema
+from lib.core import geo, history, schema, store
 from lib.core.scope import Scope
 
 #: SQL list of the statuses that count as enrolled (在校, 送教上门): ``st.status IN {ENROLLED_SQL}``.
@@ -21,11 +21,12 @@ ENROLLED_SQL = "(" + ", ".join(f"'{s}'" for s in schema.ENROLLED_STATUS) + ")"
 def townships(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Townships in Scope: code, name, kind, geometry (WKT), seat."""
     where, params = scope.township_where("t.code")
-    return con.execute(
+    return store.frame(
+        con,
         f"SELECT t.code, t.name, t.kind, t.seat_lon, t.seat_lat, t.geometry FROM townships t "
         f"WHERE {where} ORDER BY t.code",
         params,
-    ).df()
+    )
 
 
 def county_geometry(con: duckdb.DuckDBPyConnection, scope: Scope) -> str | None:
@@ -42,36 +43,39 @@ def schools_by_township(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Data
     """Schools and their places (special schools' not counted) by township, as on ``scope.as_of``."""
     where, params = scope.school_where("sc")
     schools = history.relation(con, "schools", scope.as_of)
-    return con.execute(
+    return store.frame(
+        con,
         f"SELECT sc.township_code AS code, count(*) AS schools, "
         f"sum(CASE WHEN sc.level != '特殊教育' THEN sc.capacity ELSE 0 END) AS capacity "
         f"FROM {schools} sc WHERE {where} GROUP BY 1",
         params,
-    ).df()
+    )
 
 
 def enrolled_by_township(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Enrolled students (在校 + 送教上门) on ``scope.as_of``, attributed to the school's township."""
     where, params = scope.school_where("sc")
     r = as_of(con, scope)
-    return con.execute(
+    return store.frame(
+        con,
         f"SELECT sc.township_code AS code, count(*) AS students FROM {r['students']} st "
         f"JOIN {r['schools']} sc ON sc.code = st.school_code "
         f"WHERE st.status IN {ENROLLED_SQL} AND {where} GROUP BY 1",
         params,
-    ).df()
+    )
 
 
 def enrolment_history(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Students by school year, township and grade (enrolment_counts, as known on ``scope.as_of``)."""
     where, params = scope.school_where("sc")
     r = as_of(con, scope)
-    return con.execute(
+    return store.frame(
+        con,
         f"SELECT ec.school_year, sc.township_code AS code, ec.grade, sum(ec.students) AS students "
         f"FROM {r['enrolment_counts']} ec JOIN {r['schools']} sc ON sc.code = ec.school_code "
         f"WHERE {where} GROUP BY 1, 2, 3",
         params,
-    ).df()
+    )
 
 
 def population_by_township(
@@ -81,12 +85,13 @@ def population_by_township(
     where, params = scope.village_where("v")
     yrs = ", ".join(str(int(y)) for y in years)
     pop = history.relation(con, "village_population", scope.as_of)
-    return con.execute(
+    return store.frame(
+        con,
         f"SELECT v.township_code AS code, p.year, sum(p.persons) AS population "
         f"FROM {pop} p JOIN villages v ON v.code = p.village_code "
         f"WHERE {where} AND p.year IN ({yrs}) AND p.age BETWEEN ? AND ? GROUP BY 1, 2",
         [*params, ages[0], ages[1]],
-    ).df()
+    )
 
 
 def township_geojson(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict:

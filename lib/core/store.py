@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from lib.core import config, schema, secure
 from lib.core.errors import AppError
@@ -193,16 +195,60 @@ def data_version(path: Path | None = None) -> tuple[int, int, int, int]:
 
 
 # --------------------------------------------------------------- reads/writes
+# ``con.execute(...).to_arrow_table()`` warns that it copies the rows once more than
+# ``con.sql(...)`` would; the copy is cheap (Arrow buffers), and ``con.sql`` refuses to run on a
+# connection that still holds an unfinished ``execute`` result, which ``execute`` simply replaces.
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
+_NULLABLE = {
+    pa.int8(): pd.Int8Dtype(),
+    pa.int16(): pd.Int16Dtype(),
+    pa.int32(): pd.Int32Dtype(),
+    pa.int64(): pd.Int64Dtype(),
+    pa.uint8(): pd.UInt8Dtype(),
+    pa.uint16(): pd.UInt16Dtype(),
+    pa.uint32(): pd.UInt32Dtype(),
+    pa.uint64(): pd.UInt64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
+}
+
+
+def frame(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | Mapping[str, Any] | None = None
+) -> pd.DataFrame:
+    """Run one read query and return the DataFrame ``con.execute(sql, params).df()`` returns.
+
+    Through Arrow, because with pandas 3 (str columns backed by Arrow) DuckDB's ``.df()``
+    builds Python string objects and pandas converts them back: 5-10 times slower on the
+    district's 91k students (2.7 s against 0.35 s, measured).  The dtypes are those of
+    ``.df()``: dates and naive timestamps as ``datetime64[us]``, an integer or boolean column
+    holding NULL as a nullable ``Int``/``boolean`` column, a decimal as ``float64``, a text column that is entirely NULL (or has no rows)
+    as ``object``.
+    """
+    table = con.execute(sql, params or []).to_arrow_table()
+    out = table.to_pandas(date_as_object=False)
+    for i, field in enumerate(table.schema):
+        col, kind = table.column(i), field.type
+        if pa.types.is_date(kind) or (pa.types.is_timestamp(kind) and kind.tz is None):
+            out[field.name] = out[field.name].astype("datetime64[us]")
+        elif pa.types.is_decimal(kind):  # SUM of integers is a HUGEINT: .df() gives floats
+            out[field.name] = col.cast(pa.float64(), safe=False).to_pandas()
+        elif kind in _NULLABLE and col.null_count:
+            out[field.name] = col.to_pandas(types_mapper=_NULLABLE.get)
+        elif (pa.types.is_string(kind) or pa.types.is_large_string(kind)) and col.null_count == len(col):
+            out[field.name] = pd.Series([None] * len(col), index=out.index, dtype=object)
+    return out
+
+
 def read_frame(
     sql: str, params: list[Any] | Mapping[str, Any] | None = None, *, path: Path | None = None
 ) -> pd.DataFrame:
     """Run one read query and return a DataFrame."""
     with connect(path) as con:
-        return con.execute(sql, params or []).df()
+        return frame(con, sql, params)
 
 
 def query(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> pd.DataFrame:
-    return con.execute(sql, params or []).df()
+    return frame(con, sql, params)
 
 
 def _coerce(df: pd.DataFrame, table: schema.Table) -> pd.DataFrame:

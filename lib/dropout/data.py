@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from lib.core import ids, permissions, schema, storemeta
+from lib.core import ids, permissions, schema, store, storemeta
 from lib.core.places import ENROLLED_SQL
 from lib.core.scope import Scope
 from lib.dropout import rules as dropout
@@ -77,7 +77,7 @@ def cases(con: duckdb.DuckDBPyConnection, scope: Scope, *, case_ids: list[str] |
         else:
             where += f" AND c.case_id IN ({', '.join('?' * len(case_ids))})"
             params = params + list(case_ids)
-    df = con.execute(f"{_CASE_SELECT} WHERE {where} ORDER BY c.reported_on, c.case_id", params).df()
+    df = store.frame(con, f"{_CASE_SELECT} WHERE {where} ORDER BY c.reported_on, c.case_id", params)
     for col in ("reported_on", "verified_on", "returned_on", "closed_on", "next_followup_on", "birth_date"):
         df[col] = pd.to_datetime(df[col]).dt.date
     return _with_sex(df)
@@ -107,11 +107,12 @@ def _related(
     if case_ids is not None:
         extra = f" AND r.case_id IN ({', '.join('?' * len(case_ids))})" if case_ids else " AND FALSE"
         params = params + list(case_ids)
-    return con.execute(
+    return store.frame(
+        con,
         f"SELECT r.* FROM {table} r JOIN dropout_cases c ON c.case_id = r.case_id "
         f"WHERE {where}{extra} ORDER BY {order}",
         params,
-    ).df()
+    )
 
 
 def responsibles(
@@ -170,7 +171,8 @@ def reported_through(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
     """
     where, params = scope.school_where("sc")
     data_day = storemeta.data_as_of(con)
-    return con.execute(
+    return store.frame(
+        con,
         f"""
         WITH imp AS (
             SELECT split_part(k.row_key, chr(31), 1) AS student_id,
@@ -192,7 +194,7 @@ def reported_through(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
         ORDER BY sc.township_code, sc.code
         """,
         [COMMITTED_IMPORT, data_day.isoformat(), *params],
-    ).df()
+    )
 
 
 def unreported(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
@@ -213,12 +215,13 @@ def detection_inputs(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, 
     already taken."""
     sw, sp = scope.student_where("st")
     since = scope.as_of - timedelta(days=400)
-    absences = con.execute(
+    absences = store.frame(
+        con,
         f"SELECT a.student_id, a.day, a.excused, st.school_code FROM absences a "
         f"JOIN students st ON st.student_id = a.student_id "
         f"WHERE NOT a.excused AND a.day BETWEEN ?::DATE AND ?::DATE AND st.status IN {ENROLLED_SQL} AND {sw}",
         [since.isoformat(), scope.as_of.isoformat(), *sp],
-    ).df()
+    )
     # the pupils' schools may lie outside a township Scope (children living there): all schools
     rep = reported_through(con, replace(scope, townships=None, schools=None, levels=None))
     reported = pd.Series(
@@ -231,14 +234,16 @@ def detection_inputs(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, 
     if ids_:
         con.register("_ids", pd.DataFrame({"student_id": ids_}))
         try:
-            case_rows = con.execute(
+            case_rows = store.frame(
+                con,
                 "SELECT student_id, status, reported_on FROM dropout_cases WHERE student_id IN "
-                "(SELECT student_id FROM _ids)"
-            ).df()
-            decisions = con.execute(
+                "(SELECT student_id FROM _ids)",
+            )
+            decisions = store.frame(
+                con,
                 "SELECT student_id, run_start, decision FROM detection_decisions WHERE student_id IN "
-                "(SELECT student_id FROM _ids)"
-            ).df()
+                "(SELECT student_id FROM _ids)",
+            )
         finally:
             con.unregister("_ids")
     case_rows["reported_on"] = pd.to_datetime(case_rows["reported_on"]).dt.date
@@ -258,14 +263,15 @@ def students(con: duckdb.DuckDBPyConnection, scope: Scope, student_ids: list[str
     sw, sp = scope.student_where("st")
     if not student_ids:
         student_ids = ["\x00"]
-    return con.execute(
+    return store.frame(
+        con,
         f"SELECT st.*, sc.name AS school_name, sc.township_code AS school_township, v.name AS village_name, "
         f"v.township_code, t.name AS township_name FROM students st "
         f"LEFT JOIN schools sc ON sc.code = st.school_code LEFT JOIN villages v ON v.code = st.village_code "
         f"LEFT JOIN townships t ON t.code = v.township_code "
         f"WHERE st.student_id IN ({', '.join('?' * len(student_ids))}) AND {sw} ORDER BY st.student_id",
         [*student_ids, *sp],
-    ).df()
+    )
 
 
 # ------------------------------------------------------------------ contacts and 六长
@@ -276,7 +282,8 @@ def contacts(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     tw, tp = scope.township_where("t.code")
     vw, vp = scope.village_where("v")
     sw, sp = scope.school_where("sc")
-    return con.execute(
+    return store.frame(
+        con,
         f"""
         SELECT k.role, k.place_code, coalesce(co.name, t.name, v.name, sc.name) AS place_name, k.name, k.phone
         FROM contacts k
@@ -289,7 +296,7 @@ def contacts(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
                  ELSE 4 END, k.place_code
         """,
         [*tp, *vp, *sp, scope.county],
-    ).df()
+    )
 
 
 def default_chiefs(
@@ -331,12 +338,13 @@ def enrolment_history_by_school(
     """``enrolment_counts`` of the schools in Scope for two school years: ``school_year``,
     ``school_code``, ``school_name``, ``code`` (the school's township), ``grade``, ``students``."""
     where, params = scope.school_where("sc")
-    return con.execute(
+    return store.frame(
+        con,
         f"SELECT ec.school_year, ec.school_code, sc.name AS school_name, sc.township_code AS code, ec.grade, "
         f"ec.students FROM enrolment_counts ec JOIN schools sc ON sc.code = ec.school_code "
         f"WHERE {where} AND ec.school_year IN (?, ?)",
         [*params, *years],
-    ).df()
+    )
 
 
 def term_start(con: duckdb.DuckDBPyConnection, scope: Scope) -> date:
@@ -351,31 +359,34 @@ def term_start(con: duckdb.DuckDBPyConnection, scope: Scope) -> date:
 def enrolled_by_school(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Enrolled students per school in Scope: ``code``, ``students``."""
     where, params = scope.school_where("sc")
-    return con.execute(
+    return store.frame(
+        con,
         f"SELECT sc.code, count(*) AS students FROM students st JOIN schools sc ON sc.code = st.school_code "
         f"WHERE st.status IN {ENROLLED_SQL} AND {where} GROUP BY 1",
         params,
-    ).df()
+    )
 
 
 def schools(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Schools in Scope: ``code``, ``name``, ``level``, ``township_code``, ``township_name``."""
     where, params = scope.school_where("sc")
-    return con.execute(
+    return store.frame(
+        con,
         f"SELECT sc.code, sc.name, sc.level, sc.township_code, t.name AS township_name FROM schools sc "
         f"LEFT JOIN townships t ON t.code = sc.township_code WHERE {where} ORDER BY sc.township_code, sc.code",
         params,
-    ).df()
+    )
 
 
 def villages(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Villages in Scope with their township: ``code``, ``name``, ``township_code``, ``township_name``."""
     where, params = scope.village_where("v")
-    return con.execute(
+    return store.frame(
+        con,
         f"SELECT v.code, v.name, v.township_code, t.name AS township_name FROM villages v "
         f"LEFT JOIN townships t ON t.code = v.township_code WHERE {where} ORDER BY v.code",
         params,
-    ).df()
+    )
 
 
 # ------------------------------------------------------------------ rosters
@@ -385,7 +396,8 @@ def interventions(con: duckdb.DuckDBPyConnection, scope: Scope, *, kind: str | N
     cond, params = "TRUE", []
     if kind is not None:
         cond, params = "i.kind = ?", [kind]
-    df = con.execute(
+    df = store.frame(
+        con,
         f"SELECT i.*, st.name, st.id_number, st.sex, st.grade, st.school_code, st.placement, st.disability_level, "
         f"st.status AS student_status, sc.name AS school_name, sc.township_code AS school_township, "
         f"v.name AS village_name, v.township_code, t.name AS township_name FROM interventions i "
@@ -393,7 +405,7 @@ def interventions(con: duckdb.DuckDBPyConnection, scope: Scope, *, kind: str | N
         f"LEFT JOIN villages v ON v.code = st.village_code LEFT JOIN townships t ON t.code = v.township_code "
         f"WHERE {cond} AND {sw} ORDER BY i.started_on, i.intervention_id",
         [*params, *sp],
-    ).df()
+    )
     for col in ("started_on", "ended_on"):
         df[col] = pd.to_datetime(df[col]).dt.date
     return df
@@ -405,12 +417,13 @@ def intervention_visits(
     """Visits/sessions of interventions of students in Scope (from ``since``, up to ``as_of``)."""
     sw, sp = scope.student_where("st")
     since = since or date(1900, 1, 1)
-    df = con.execute(
+    df = store.frame(
+        con,
         f"SELECT w.* FROM intervention_visits w JOIN interventions i ON i.intervention_id = w.intervention_id "
         f"JOIN students st ON st.student_id = i.student_id "
         f"WHERE w.visited_on BETWEEN ?::DATE AND ?::DATE AND {sw} ORDER BY w.visited_on",
         [since.isoformat(), scope.as_of.isoformat(), *sp],
-    ).df()
+    )
     df["visited_on"] = pd.to_datetime(df["visited_on"]).dt.date
     return df
 
@@ -418,14 +431,15 @@ def intervention_visits(
 def home_taught_students(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Students in Scope placed 送教上门 (severely disabled, taught at home)."""
     sw, sp = scope.student_where("st")
-    return con.execute(
+    return store.frame(
+        con,
         f"SELECT st.student_id, st.name, st.id_number, st.sex, st.grade, st.school_code, st.disability_level, "
         f"sc.name AS school_name, v.name AS village_name, v.township_code, t.name AS township_name "
         f"FROM students st LEFT JOIN schools sc ON sc.code = st.school_code "
         f"LEFT JOIN villages v ON v.code = st.village_code LEFT JOIN townships t ON t.code = v.township_code "
         f"WHERE st.placement = '送教上门' AND st.status IN {ENROLLED_SQL} AND {sw} ORDER BY st.student_id",
         sp,
-    ).df()
+    )
 
 
 def unexcused_since(
@@ -437,11 +451,12 @@ def unexcused_since(
     frame = pd.DataFrame({"student_id": student_ids, "since": pd.to_datetime(pd.Series(since).to_numpy())})
     con.register("_since", frame)
     try:
-        df = con.execute(
+        df = store.frame(
+            con,
             "SELECT s.student_id, count(a.day) AS n FROM _since s LEFT JOIN absences a ON a.student_id = s.student_id "
             "AND NOT a.excused AND a.day >= s.since AND a.day <= ?::DATE GROUP BY 1",
             [until.isoformat()],
-        ).df()
+        )
     finally:
         con.unregister("_since")
     return df.set_index("student_id")["n"].astype("int64")

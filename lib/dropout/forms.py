@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lib.core import config, fmt, ids, schema
+from lib.core import config, fmt, ids, schema, store
 from lib.dropout import rules as dropout
 
 REGISTER_COLUMNS = (
@@ -310,10 +310,11 @@ def build_forms(con: Any, scope: Any, *, mask: bool = True) -> dict[str, pd.Data
 
     cases = dropout_data.cases(con, scope)
     ids_ = cases["case_id"].tolist()
-    responsibles = con.execute(
+    responsibles = store.frame(
+        con,
         "SELECT case_id, role, name, phone, account FROM case_responsibles WHERE case_id IN (SELECT unnest(?::VARCHAR[]))",
         [ids_],
-    ).df()
+    )
     actions = dropout_data.actions(con, scope, ids_)
     here = dropout_presence.presence(con, cases["student_id"].dropna().tolist(), as_of=scope.as_of)
     year_start = date(int(scope.school_year), 9, 1)

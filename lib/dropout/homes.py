@@ -18,6 +18,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from lib.core import store
 from lib.core.places import ENROLLED_SQL
 from lib.core.scope import Scope
 
@@ -43,21 +44,23 @@ def home_inputs(con: duckdb.DuckDBPyConnection, scope: Scope, year: int) -> dict
     grade-9 age, 14, in ``year``, every township of the county) and the county's grade-1 base of
     ``year`` - 8."""
     tw, tp = scope.township_where("v.township_code")
-    grade9 = con.execute(
+    grade9 = store.frame(
+        con,
         f"SELECT v.township_code AS code, count(*) AS grade9 FROM students st "
         f"JOIN villages v ON v.code = st.village_code "
         f"WHERE st.status IN {ENROLLED_SQL} AND st.grade = 9 AND {tw} GROUP BY 1",
         tp,
-    ).df()
+    )
     base_year = year - 8
     last = con.execute("SELECT max(year) FROM village_population WHERE year <= ?", [year]).fetchone()[0]
     # the cohort where it lives in the latest year on record (its age then: 14 minus the gap)
     pop_year = last if last is not None else year
-    cohort = con.execute(
+    cohort = store.frame(
+        con,
         "SELECT v.township_code AS code, sum(p.persons) AS cohort FROM village_population p "
         "JOIN villages v ON v.code = p.village_code WHERE p.year = ? AND p.age = ? GROUP BY 1",
         [pop_year, 14 - (year - pop_year)],
-    ).df()
+    )
     g1 = con.execute(
         "SELECT coalesce(sum(students), 0) FROM enrolment_counts WHERE school_year = ? AND grade = 1",
         [base_year],
@@ -70,7 +73,8 @@ def village_inputs(con: duckdb.DuckDBPyConnection, scope: Scope, year: int) -> d
     in an active intervention (``villages``: code, name, township_name, enrolled, school_age,
     interventions)."""
     vw, vp = scope.village_where("v")
-    villages = con.execute(
+    villages = store.frame(
+        con,
         f"""
         SELECT v.code, v.name AS village_name, t.name AS township_name,
                (SELECT count(*) FROM students st WHERE st.village_code = v.code AND st.status IN {ENROLLED_SQL}) AS enrolled,
@@ -82,7 +86,7 @@ def village_inputs(con: duckdb.DuckDBPyConnection, scope: Scope, year: int) -> d
         WHERE {vw} ORDER BY v.code
         """,
         [year, *vp],
-    ).df()
+    )
     return {"villages": villages}
 
 

@@ -13,6 +13,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from lib.core import store
 from lib.dropout import rules as dropout
 
 
@@ -24,7 +25,8 @@ def presence(con: duckdb.DuckDBPyConnection, student_ids: list[str], *, as_of: d
     ids = [s for s in dict.fromkeys(student_ids) if isinstance(s, str)]
     if not ids:
         return pd.DataFrame(columns=cols)
-    df = con.execute(
+    df = store.frame(
+        con,
         """
             WITH ids AS (SELECT unnest(?::VARCHAR[]) AS student_id), days AS (
                 SELECT day, row_number() OVER (ORDER BY day DESC) AS k FROM school_calendar
@@ -43,7 +45,7 @@ def presence(con: duckdb.DuckDBPyConnection, student_ids: list[str], *, as_of: d
             ORDER BY i.student_id
             """,
         [ids, as_of.isoformat()],
-    ).df()
+    )
     df["present"] = [
         dropout.is_present(s, r) for s, r in zip(df["student_status"], df["current_run"], strict=True)
     ]

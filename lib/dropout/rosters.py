@@ -281,7 +281,8 @@ def _around(con: duckdb.DuckDBPyConnection, inter: pd.DataFrame, *, as_of: date)
         return pd.DataFrame(columns=cols)
     con.register("_iv", done[["intervention_id", "student_id", "kind", "started_on"]])
     try:
-        return con.execute(
+        return store.frame(
+            con,
             f"""
             SELECT i.intervention_id, i.kind,
                    (SELECT count(*) FROM absences a WHERE a.student_id = i.student_id AND NOT a.excused
@@ -297,7 +298,7 @@ def _around(con: duckdb.DuckDBPyConnection, inter: pd.DataFrame, *, as_of: date)
             FROM _iv i ORDER BY i.intervention_id
             """,
             [as_of.isoformat()],
-        ).df()
+        )
     finally:
         con.unregister("_iv")
 

@@ -499,11 +499,12 @@ def _versions(con: duckdb.DuckDBPyConnection, case_ids: list[str], *, after: dat
     cols = ["case_id", "version", "edited_on", "before"]
     if not case_ids:
         return pd.DataFrame(columns=cols)
-    return con.execute(
+    return store.frame(
+        con,
         "SELECT case_id, version, edited_on, before FROM case_versions WHERE edited_on > ?::DATE "
         "AND case_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY case_id, version",
         [after.isoformat(), case_ids],
-    ).df()
+    )
 
 
 def to_xlsx(report: WeeklyReport) -> bytes:

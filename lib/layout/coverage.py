@@ -16,7 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib.core import config, fmt, geo, i18n, places, schema
+from lib.core import config, fmt, geo, i18n, places, schema, store
 from lib.core.places import ENROLLED_SQL
 from lib.core.scope import Scope
 from lib.layout import population
@@ -100,56 +100,62 @@ def load_layout_data(con: duckdb.DuckDBPyConnection, scope: Scope) -> LayoutData
         ``in_scope`` naming the ones the Scope itself selects.
     """
     tw, tp = scope.township_where("t.code")
-    towns = con.execute(
-        f"SELECT t.code, t.name, t.kind, t.geometry FROM townships t WHERE {tw} ORDER BY 1", tp
-    ).df()
+    towns = store.frame(
+        con, f"SELECT t.code, t.name, t.kind, t.geometry FROM townships t WHERE {tw} ORDER BY 1", tp
+    )
     row = con.execute("SELECT geometry FROM counties WHERE code = ?", [scope.county]).fetchone()
     vw, vp = scope.village_where("v")
-    villages = con.execute(
-        f"SELECT v.code, v.township_code, v.name, v.lon, v.lat FROM villages v WHERE {vw} ORDER BY 1", vp
-    ).df()
+    villages = store.frame(
+        con, f"SELECT v.code, v.township_code, v.name, v.lon, v.lat FROM villages v WHERE {vw} ORDER BY 1", vp
+    )
     r = places.as_of(con, scope)  # a past date reads schools, roll, counts and population as they stood
-    pop = con.execute(
+    pop = store.frame(
+        con,
         f"SELECT p.village_code, p.year, p.age, p.persons FROM {r['village_population']} p "
         f"JOIN villages v ON v.code = p.village_code WHERE {vw}",
         vp,
-    ).df()
+    )
     sw, sp = reach_scope(scope).school_where("sc")
-    schools = con.execute(
+    schools = store.frame(
+        con,
         f"SELECT sc.code, sc.name, sc.level, sc.township_code, sc.lon, sc.lat, sc.capacity, sc.classes, "
         f"sc.boarding_beds, sc.teachers FROM {r['schools']} sc WHERE {sw} ORDER BY 1",
         sp,
-    ).df()
-    grades = con.execute(
+    )
+    grades = store.frame(
+        con,
         f"SELECT st.school_code, st.grade, st.class_no, count(*) AS students, "
         f"count(*) FILTER (WHERE st.boarding) AS boarders FROM {r['students']} st "
         f"JOIN {r['schools']} sc ON sc.code = st.school_code WHERE st.status IN {ENROLLED_SQL} AND {sw} "
         f"GROUP BY 1, 2, 3",
         sp,
-    ).df()
-    history = con.execute(
+    )
+    history = store.frame(
+        con,
         f"SELECT ec.school_code, ec.school_year, sum(ec.students) AS students FROM {r['enrolment_counts']} ec "
         f"JOIN {r['schools']} sc ON sc.code = ec.school_code WHERE {sw} GROUP BY 1, 2 ORDER BY 1, 2",
         sp,
-    ).df()
+    )
     ow, op = scope.school_where("sc")
     mine = {x[0] for x in con.execute(f"SELECT sc.code FROM {r['schools']} sc WHERE {ow}", op).fetchall()}
-    origins = con.execute(
+    origins = store.frame(
+        con,
         f"SELECT st.school_code, st.village_code, st.grade, count(*) AS students, "
         f"count(*) FILTER (WHERE st.boarding) AS boarders FROM {r['students']} st "
         f"JOIN {r['schools']} sc ON sc.code = st.school_code WHERE st.status IN {ENROLLED_SQL} AND {sw} "
         f"GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
         sp,
-    ).df()
+    )
     cw, cp = reach_scope(scope).village_where("v")
-    county_villages = con.execute(
-        f"SELECT v.code, v.township_code, v.name, v.lon, v.lat FROM villages v WHERE {cw} ORDER BY 1", cp
-    ).df()
-    county_pop = con.execute(
+    county_villages = store.frame(
+        con, f"SELECT v.code, v.township_code, v.name, v.lon, v.lat FROM villages v WHERE {cw} ORDER BY 1", cp
+    )
+    county_pop = store.frame(
+        con,
         f"SELECT p.village_code, p.year, p.age, p.persons FROM {r['village_population']} p "
         f"JOIN villages v ON v.code = p.village_code WHERE {cw}",
         cp,
-    ).df()
+    )
     return LayoutData(
         scope=scope,
         townships=towns,

@@ -584,9 +584,9 @@ def _require_save(scope: Scope) -> None:
 
 def list_scenarios(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Saved scenarios: name, changes (list), created_by, updated_at, version."""
-    df = con.execute(
-        "SELECT name, changes, created_by, updated_at, version FROM scenarios ORDER BY name"
-    ).df()
+    df = store.frame(
+        con, "SELECT name, changes, created_by, updated_at, version FROM scenarios ORDER BY name"
+    )
     df["changes"] = df["changes"].map(json.loads)
     return df
 

@@ -643,11 +643,12 @@ def snapshots_view(table: pd.DataFrame) -> pd.DataFrame:
 
 def snapshots(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Saved snapshots of the same Scope, newest first (id, data date, saved at, by)."""
-    return con.execute(
+    return store.frame(
+        con,
         f"SELECT snapshot_id AS 编号, as_of AS 统计日期, saved_at AS 保存时间, saved_by AS 保存人 "
         f"FROM {SNAPSHOT_TABLE} WHERE scope_key = ? ORDER BY as_of DESC, saved_at DESC",
         [scope_key(scope)],
-    ).df()
+    )
 
 
 # ------------------------------------------------------------------ the HTML file

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from lib.aid import rules as aid
-from lib.core import places
+from lib.core import places, store
 from lib.core.places import ENROLLED_SQL
 from lib.core.scope import Scope
 from lib.dropout import rules as dropout
@@ -32,12 +32,13 @@ def cases_by_township(con: duckdb.DuckDBPyConnection, scope: Scope, *, day: date
     """Case counts by derived status on ``day``, attributed to the home township."""
     where, params = _case_where(scope)
     status = dropout.status_at_sql("c")
-    return con.execute(
+    return store.frame(
+        con,
         f"SELECT v.township_code AS code, {status} AS status, count(*) AS cases "
         f"FROM dropout_cases c JOIN villages v ON v.code = c.village_code "
         f"WHERE {where} GROUP BY 1, 2 HAVING status IS NOT NULL",
         dropout.status_at_params(day) + params,
-    ).df()
+    )
 
 
 def cases_on_days(con: duckdb.DuckDBPyConnection, scope: Scope, days: list[date]) -> pd.DataFrame:
@@ -64,7 +65,8 @@ def aid_by_township(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFram
     ontime = aid.on_time_full_sql("a")
     day = scope.as_of.isoformat()
     paid_by = "(a.paid_date IS NULL OR a.paid_date <= ?::DATE)"  # paid by that day (no date given: paid)
-    cov = con.execute(
+    cov = store.frame(
+        con,
         f"SELECT sc.township_code AS code, count(*) AS aid_eligible, "
         f"count(*) FILTER (WHERE EXISTS (SELECT 1 FROM aid_records a WHERE a.student_id = st.student_id "
         f"AND a.programme = ? AND a.school_year = ? AND a.term = ? AND a.paid_amount > 0 "
@@ -72,19 +74,21 @@ def aid_by_township(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFram
         f"FROM {r['students']} st JOIN {r['schools']} sc ON sc.code = st.school_code "
         f"WHERE st.status IN {ENROLLED_SQL} AND {prio} AND {where} GROUP BY 1",
         [aid.LIVING_SUBSIDY, scope.school_year, scope.term, day, *params],
-    ).df()
-    paid = con.execute(
+    )
+    paid = store.frame(
+        con,
         f"SELECT sc.township_code AS code, count(*) AS aid_paid_records FROM aid_records a "
         f"JOIN {r['schools']} sc ON sc.code = a.school_code "
         f"WHERE a.programme = ? AND a.school_year = ? AND a.term = ? AND a.paid_amount > 0 "
         f"AND {paid_by} AND {where} GROUP BY 1",
         [aid.LIVING_SUBSIDY, scope.school_year, scope.term, day, *params],
-    ).df()
-    pay = con.execute(
+    )
+    pay = store.frame(
+        con,
         f"SELECT sc.township_code AS code, count(*) AS aid_due, "
         f"count(*) FILTER (WHERE {ontime} AND a.paid_date <= ?::DATE) AS aid_ontime "
         f"FROM aid_records a JOIN {r['schools']} sc ON sc.code = a.school_code "
         f"WHERE a.school_year = ? AND a.due_date <= ?::DATE AND {where} GROUP BY 1",
         [day, scope.school_year, day, *params],
-    ).df()
+    )
     return cov.merge(paid, on="code", how="outer").merge(pay, on="code", how="outer")

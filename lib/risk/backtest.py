@@ -21,7 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib.core import history
+from lib.core import history, store
 from lib.core.scope import Scope
 from lib.risk import inputs as risk_inputs
 from lib.risk import score as risk
@@ -82,11 +82,12 @@ def roll_at(con: duckdb.DuckDBPyConnection, fold: Fold) -> tuple[pd.DataFrame, s
     if history.has_history(con, fold.cutoff):
         return history.students_as_of(con, fold.cutoff), "history"
     cols = [c for c in risk_inputs.ROLL_COLUMNS if c not in ("student_id", "grade", "school_code", "status")]
-    roll = con.execute(
+    roll = store.frame(
+        con,
         f"SELECT e.student_id, e.grade, e.school_code, e.status, {', '.join('st.' + c for c in cols)} "
         "FROM enrolments e JOIN students st ON st.student_id = e.student_id WHERE e.school_year = ? AND e.term = ?",
         [fold.school_year, fold.term],
-    ).df()
+    )
     return roll, "snapshot"
 
 

@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from lib.aid import rules as aid
-from lib.core import history
+from lib.core import history, store
 from lib.core.places import ENROLLED_SQL
 from lib.core.scope import Scope
 from lib.dropout import rules as dropout
@@ -70,11 +70,12 @@ def previous_roll(con: duckdb.DuckDBPyConnection, day: date) -> pd.DataFrame:
     term = term_on(con, then)
     if term is None:
         return pd.DataFrame(columns=cols)
-    return con.execute(
+    return store.frame(
+        con,
         "SELECT student_id, grade AS prev_grade, school_code AS prev_school FROM enrolments "
         "WHERE school_year = ? AND term = ?",
         list(term),
-    ).df()
+    )
 
 
 def inputs_on(
@@ -119,7 +120,8 @@ def inputs_on(
     iso = day.isoformat()
     sept1 = date(term[0], 9, 1).isoformat()
     try:
-        return con.execute(
+        return store.frame(
+            con,
             f"""
             WITH days AS (
                 SELECT day, row_number() OVER (ORDER BY day DESC) AS k FROM school_calendar
@@ -197,7 +199,7 @@ def inputs_on(
                 iso,
                 sept1,
             ],
-        ).df()
+        )
     finally:
         for name in registered:
             con.unregister(name)

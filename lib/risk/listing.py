@@ -41,7 +41,8 @@ DISPLAY_COLUMNS: dict[str, str] = {
 
 def _details(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     where, params = scope.school_where("sc")
-    return con.execute(
+    return store.frame(
+        con,
         f"""
         SELECT st.student_id, st.name, st.id_number, st.xueji_number, st.sex, sc.name AS school_name,
                t.name AS township_name,
@@ -55,7 +56,7 @@ def _details(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
         WHERE st.status IN ({", ".join("'" + s + "'" for s in schema.ENROLLED_STATUS)}) AND {where}
         """,
         [scope.as_of.isoformat(), *params],
-    ).df()
+    )
 
 
 def load_list(con: duckdb.DuckDBPyConnection, scope: Scope, settings: dict[str, Any]) -> pd.DataFrame:
@@ -269,9 +270,11 @@ def search(con: duckdb.DuckDBPyConnection, scope: Scope, text: str, *, limit: in
         if id_like:
             cond += " OR (left(st.id_number, 6) = ? AND right(st.id_number, 4) = ?)"
             params += [idn[:6], idn[-4:]]
-    df = con.execute(
-        f"{select} WHERE {sw} AND ({cond}) ORDER BY st.name, st.student_id LIMIT {int(limit)}", [*sp, *params]
-    ).df()
+    df = store.frame(
+        con,
+        f"{select} WHERE {sw} AND ({cond}) ORDER BY st.name, st.student_id LIMIT {int(limit)}",
+        [*sp, *params],
+    )
     return ids.mask_frame(df) if masked else df
 
 
@@ -281,45 +284,51 @@ def profile(con: duckdb.DuckDBPyConnection, scope: Scope, student_id: str) -> di
     and ``interventions``.  None when the student is not in Scope."""
     permissions.require(scope, "view_named")  # named list: not for planner/admin-only
     sw, sp = scope.student_where("st")
-    st = con.execute(
+    st = store.frame(
+        con,
         f"SELECT st.student_id, st.name, st.id_number, st.sex, st.grade, st.status, st.boarding, "
         f"sc.name AS school_name, v.name AS village_name FROM students st "
         f"LEFT JOIN schools sc ON sc.code = st.school_code LEFT JOIN villages v ON v.code = st.village_code "
         f"WHERE st.student_id = ? AND {sw}",
         [student_id, *sp],
-    ).df()
+    )
     if st.empty:
         return None
     day = scope.as_of.isoformat()
-    absences = con.execute(
+    absences = store.frame(
+        con,
         "SELECT strftime(day, '%Y-%m') AS month, count(*) FILTER (WHERE NOT excused) AS 无故缺勤, "
         "count(*) FILTER (WHERE excused) AS 请假 FROM absences WHERE student_id = ? AND day <= ?::DATE "
         "GROUP BY 1 ORDER BY 1",
         [student_id, day],
-    ).df()
-    aid_rows = con.execute(
+    )
+    aid_rows = store.frame(
+        con,
         "SELECT school_year AS 学年, term AS 学期, programme AS 资助项目, standard_amount AS 标准金额, "
         "paid_amount AS 实发金额, paid_date AS 实发日期 FROM aid_records WHERE student_id = ? "
         "AND (due_date <= ?::DATE OR paid_date <= ?::DATE) ORDER BY school_year DESC, term DESC, programme",
         [student_id, day, day],
-    ).df()
-    cases = con.execute(
+    )
+    cases = store.frame(
+        con,
         "SELECT case_id AS 案件编号, status AS 状态, reason AS 辍学原因, reported_on AS 上报日期, "
         "returned_on AS 返校日期 FROM dropout_cases WHERE student_id = ? AND reported_on <= ?::DATE "
         "ORDER BY reported_on DESC",
         [student_id, day],
-    ).df()
-    actions = con.execute(
+    )
+    actions = store.frame(
+        con,
         "SELECT a.acted_on AS 日期, a.action AS 措施, a.result AS 结果 FROM case_actions a "
         "JOIN dropout_cases c ON c.case_id = a.case_id WHERE c.student_id = ? AND a.acted_on <= ?::DATE "
         "ORDER BY a.acted_on DESC",
         [student_id, day],
-    ).df()
-    inter = con.execute(
+    )
+    inter = store.frame(
+        con,
         "SELECT kind AS 措施, teacher AS 帮扶教师, started_on AS 开始日期, status AS 状态, note AS 说明 "
         "FROM interventions WHERE student_id = ? AND started_on <= ?::DATE ORDER BY started_on DESC",
         [student_id, day],
-    ).df()
+    )
     for frame in (aid_rows, cases, actions, inter):
         for col in frame.columns:
             if pd.api.types.is_datetime64_any_dtype(frame[col]):

@@ -31,7 +31,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib.core import config, ids, permissions, schema
+from lib.core import config, ids, permissions, schema, store
 from lib.core.places import ENROLLED_SQL
 from lib.core.scope import Scope
 
@@ -87,7 +87,8 @@ def double_enrolment(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
     """
     permissions.require(scope, "view_named")
     base, params = _students_sql(scope)
-    return con.execute(
+    return store.frame(
+        con,
         f"""WITH dup AS (SELECT st.id_number FROM students st JOIN schools sc ON sc.code = st.school_code
                          WHERE st.status IN {ENROLLED_SQL} AND sc.township_code LIKE ?
                          GROUP BY 1 HAVING count(*) > 1),
@@ -98,7 +99,7 @@ def double_enrolment(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
         WHERE st.status IN {ENROLLED_SQL} AND st.id_number IN (SELECT id_number FROM mine)
         ORDER BY st.id_number, st.enrolled_on, st.student_id""",
         [scope.county + "%", *params],
-    ).df()
+    )
 
 
 def transfers(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
@@ -112,7 +113,8 @@ def transfers(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     permissions.require(scope, "view_named")
     days = int(_settings()["transfer_confirm_days"])
     sw, sp = scope.school_where("sc")
-    out = con.execute(
+    out = store.frame(
+        con,
         f"""SELECT tr.*, st.id_number, st.name, st.grade, st.village_code, sc.name AS school_name,
                    t.name AS township_name, coalesce(sc2.name, tr.other_school_name) AS to_school_name,
                    coalesce(sc0.name, tr.other_school_name) AS from_school_name,
@@ -125,7 +127,7 @@ def transfers(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
             LEFT JOIN schools sc0 ON sc0.code = tr.from_school
             WHERE tr.direction IN ('转出', '转入') AND tr.transfer_on <= ? AND {sw}""",
         [days, scope.as_of, *sp],
-    ).df()
+    )
     inbound = (out["direction"] == "转入").to_numpy()
     confirmed = out["confirmed_on"].notna() & (
         pd.to_datetime(out["confirmed_on"]) <= pd.Timestamp(scope.as_of)
@@ -157,10 +159,11 @@ def overdue_transfers(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFr
     t = transfers(con, scope)
     t = t[t["state"].isin(["逾期未确认", "逾期未到校"])]
     open_ = set(
-        con.execute(
+        store.frame(
+            con,
             "SELECT student_id FROM dropout_cases WHERE student_id IS NOT NULL AND status IN "
-            f"({', '.join(repr(s) for s in schema.OPEN_CASE_STATUS)})"
-        ).df()["student_id"]
+            f"({', '.join(repr(s) for s in schema.OPEN_CASE_STATUS)})",
+        )["student_id"]
     )
     return t[~t["student_id"].isin(open_)].reset_index(drop=True)
 
@@ -170,12 +173,13 @@ def elsewhere(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     confirmed since the term began (to check by phone or at home)."""
     permissions.require(scope, "view_named")
     vw, vp = scope.village_where("v")
-    out = con.execute(
+    out = store.frame(
+        con,
         f"""SELECT e.*, v.name AS village_name, t.name AS township_name
             FROM study_elsewhere e JOIN villages v ON v.code = e.village_code JOIN townships t ON t.code = v.township_code
             WHERE {vw} ORDER BY e.confirmed_on NULLS FIRST, e.id_number""",
         vp,
-    ).df()
+    )
     start = pd.Timestamp(term_start(scope))
     out["confirmed_on"] = (
         pd.to_datetime(out["confirmed_on"]).dt.date.astype(object).where(out["confirmed_on"].notna(), None)
@@ -195,7 +199,8 @@ def problems(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     parts: list[pd.DataFrame] = []
     # 空挂学籍
     parts.append(
-        con.execute(
+        store.frame(
+            con,
             f"""WITH s AS ({base}), a AS (
                 SELECT a.student_id, count(*) AS days FROM absences a JOIN school_calendar c ON c.day = a.day
                 WHERE NOT a.excused AND c.is_school_day AND a.day >= ? AND a.day <= ? GROUP BY 1)
@@ -204,11 +209,12 @@ def problems(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
             WHERE a.days >= ? AND s.student_id NOT IN (SELECT student_id FROM dropout_cases
                   WHERE student_id IS NOT NULL AND status IN ('疑似辍学', '已核实', '劝返中'))""",
             [*params, term_start(scope), scope.as_of, int(s["absent_school_days"])],
-        ).df()
+        )
     )
     # 人籍分离: the roster's home village differs from the record's
     parts.append(
-        con.execute(
+        store.frame(
+            con,
             f"""WITH s AS ({base})
             SELECT {", ".join("s." + c for c in cols.split(", "))}, 'residence' AS problem,
                    '户籍：' || coalesce(v.name, r.village_code) || '，学籍：' || coalesce(v2.name, s.village_code) AS detail
@@ -216,10 +222,10 @@ def problems(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
             LEFT JOIN villages v ON v.code = r.village_code LEFT JOIN villages v2 ON v2.code = s.village_code
             WHERE r.village_code IS NOT NULL AND r.village_code IS DISTINCT FROM s.village_code""",
             params,
-        ).df()
+        )
     )
     # 身份证号校验错误 (checked in Python: GB 11643)
-    st = con.execute(f"SELECT {cols} FROM ({base}) s", params).df()
+    st = store.frame(con, f"SELECT {cols} FROM ({base}) s", params)
     bad = st[~st["id_number"].map(ids.is_valid_id)]
     damage = {
         "checksum": "校验位错误",
@@ -236,7 +242,8 @@ def problems(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     )
     # 疑似重复人员: same name, sex, birth date and home village under two ID numbers
     parts.append(
-        con.execute(
+        store.frame(
+            con,
             f"""WITH s AS ({base}), d AS (
                 SELECT name, sex, birth_date, village_code FROM students WHERE status IN {ENROLLED_SQL}
                 GROUP BY ALL HAVING count(DISTINCT id_number) > 1)
@@ -245,17 +252,18 @@ def problems(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
             FROM s JOIN d ON d.name = s.name AND d.sex = s.sex AND d.birth_date = s.birth_date
                  AND d.village_code = s.village_code""",
             params,
-        ).df()
+        )
     )
     # 超龄
     parts.append(
-        con.execute(
+        store.frame(
+            con,
             f"""WITH s AS ({base}), a AS (SELECT *, date_diff('year', birth_date, ?::DATE)
                  - CASE WHEN strftime(birth_date, '%m%d') > '0901' THEN 1 ELSE 0 END AS age FROM s)
             SELECT {cols}, 'over_age' AS problem, age || '岁读' || grade || '年级' AS detail
             FROM a WHERE age - (grade + 5) > ?""",
             [*params, sept1, int(s["over_age_years"])],
-        ).df()
+        )
     )
     out = (
         pd.concat([p for p in parts if len(p)], ignore_index=True)

@@ -132,10 +132,10 @@ def resolve_places(
     乡镇/村 is placed by its 户籍地代码 (12-digit village or 9-digit township code), else by
     the names its 户籍地址 holds (:class:`lib.roster.address.PlaceIndex`).
     """
-    towns = con.execute("SELECT code, name FROM townships WHERE code LIKE ?", [scope.county + "%"]).df()
-    vills = con.execute(
-        "SELECT code, name, township_code FROM villages WHERE township_code LIKE ?", [scope.county + "%"]
-    ).df()
+    towns = store.frame(con, "SELECT code, name FROM townships WHERE code LIKE ?", [scope.county + "%"])
+    vills = store.frame(
+        con, "SELECT code, name, township_code FROM villages WHERE township_code LIKE ?", [scope.county + "%"]
+    )
     town_by = {**dict(zip(towns["name"], towns["code"], strict=True)), **{c: c for c in towns["code"]}}
     vill_town = dict(zip(vills["code"], vills["township_code"], strict=True))
     pair: dict[tuple[str, str], str | None] = {}
@@ -375,7 +375,7 @@ def classify(con: duckdb.DuckDBPyConnection, scope: Scope, frame: pd.DataFrame |
     if frame is not None:
         con.register("_roster_frame", frame.reindex(columns=list(ROSTER_COLUMNS)))
     try:
-        out = con.execute(sql, params).df()
+        out = store.frame(con, sql, params)
     finally:
         if frame is not None:
             con.unregister("_roster_frame")

@@ -144,7 +144,8 @@ def _leaver_rows(con: duckdb.DuckDBPyConnection, scope: Scope, *, since: date) -
     sw, sp = scope.student_where("lv")
     levels = ", ".join(f"'{lv}'" for lv in NEXT_LEVELS)
     window = [since.isoformat(), scope.as_of.isoformat()]
-    return con.execute(
+    return store.frame(
+        con,
         f"""WITH lv AS (
               SELECT student_id, school_code, grade, village_code, leave_reason, status_date AS left_on
               FROM (SELECT *, row_number() OVER (PARTITION BY student_id ORDER BY src, valid_from DESC) AS k FROM (
@@ -166,7 +167,7 @@ def _leaver_rows(con: duckdb.DuckDBPyConnection, scope: Scope, *, since: date) -
         WHERE sc.level IN ({levels}) AND {sw}
         ORDER BY v.township_code, lv.school_code, lv.student_id""",
         [*window, *window, *sp],
-    ).df()
+    )
 
 
 def _resolutions(con: duckdb.DuckDBPyConnection, leavers: pd.DataFrame, *, as_of: date) -> pd.Series:
@@ -181,7 +182,8 @@ def _resolutions(con: duckdb.DuckDBPyConnection, leavers: pd.DataFrame, *, as_of
     statuses = ", ".join(f"'{s}'" for s in _ENROLLED_OR_SUSPENDED)
     try:
         # equality joins only (an OR inside a correlated EXISTS is a nested loop over the roll)
-        got = con.execute(
+        got = store.frame(
+            con,
             f"""WITH received AS (
                   SELECT l.student_id FROM _leavers l WHERE l.status IN ({statuses})
                   UNION SELECT l.student_id FROM _leavers l JOIN students o ON o.id_number = l.norm
@@ -209,7 +211,7 @@ def _resolutions(con: duckdb.DuckDBPyConnection, leavers: pd.DataFrame, *, as_of
                      WHEN l.student_id IN (SELECT student_id FROM excused) THEN 'exempt' END AS resolved
             FROM _leavers l""",
             [as_of.isoformat(), as_of.isoformat()],
-        ).df()
+        )
     finally:
         con.unregister("_leavers")
     return leavers["student_id"].map(dict(zip(got["student_id"], got["resolved"], strict=True)))
@@ -218,7 +220,8 @@ def _resolutions(con: duckdb.DuckDBPyConnection, leavers: pd.DataFrame, *, as_of
 def _moves(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Pupils the record of the past shows moving from a 小学/教学点 to another school a grade up."""
     levels = ", ".join(f"'{lv}'" for lv in NEXT_LEVELS)
-    return con.execute(
+    return store.frame(
+        con,
         f"""WITH h AS (
               SELECT student_id, school_code, grade,
                      lead(school_code) OVER w AS next_school, lead(grade) OVER w AS next_grade
@@ -226,8 +229,8 @@ def _moves(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             SELECT h.school_code AS from_school, h.next_school AS to_school
             FROM h JOIN schools sc ON sc.code = h.school_code
             WHERE sc.level IN ({levels}) AND h.next_school IS NOT NULL AND h.next_school <> h.school_code
-              AND h.next_grade = h.grade + 1"""
-    ).df()
+              AND h.next_grade = h.grade + 1""",
+    )
 
 
 def _first_school_days(con: duckdb.DuckDBPyConnection) -> dict[int, date]:
@@ -286,7 +289,7 @@ def leavers(
     rows = rows.assign(resolved=resolved.to_numpy() if len(rows) else [])
     waiting = rows[rows["resolved"].isna()].drop(columns=["resolved", "status"]).reset_index(drop=True)
     done = rows[rows["resolved"].notna()].reset_index(drop=True)
-    schools = con.execute("SELECT code, name, level, lon, lat FROM schools").df()
+    schools = store.frame(con, "SELECT code, name, level, lon, lat FROM schools")
     names = dict(zip(schools["code"], schools["name"], strict=True))
     by_moves = expected_by_moves(_moves(con)).set_index("from_school")["expected_school"]
     expected = waiting["school_code"].map(by_moves)

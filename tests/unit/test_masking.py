@@ -200,3 +200,14 @@ def test_the_masked_shapes_are_those_of_lib_core_ids():
     assert masking.mask_value(ID) == ids.mask_id(ID)
     assert masking.mask_value("张小三") == ids.mask_name("张小三")
     assert masking.mask_value("13812345678") == ids.mask_phone("13812345678")
+
+
+def test_known_names_are_masked_wherever_they_start_longest_first():
+    known = masking.known_names(["张三", "李四五", "x"])  # one character: never a known name
+    text = "张三和李四五及张三丰，x"
+    assert masking._mask_known(text, known) == "张*和李*五及张*丰，x"
+    # an equal set built anew (as each table builds its own) gives the same answer
+    assert masking._mask_known(text, frozenset(set(known))) == "张*和李*五及张*丰，x"
+    assert masking._mask_known("没有人名", known) == "没有人名"
+    assert masking.header_kind(" 学生姓名 ") == "name" and masking.header_kind("guardian_phone") == "phone"
+    assert masking.header_kind(3) is None

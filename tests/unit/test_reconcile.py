@@ -359,3 +359,20 @@ def test_village_choices_narrow_to_what_the_list_says():
 def test_open_case_only_for_not_enrolled_rows():
     with pytest.raises(ValueError, match="适龄未在校"):
         reconcile.open_case_for_row(Scope(), {"category": "matched"}, village_code="411503100001")
+
+
+def test_student_index_of_only_the_lists_ids_keeps_every_position_of_those_ids():
+    a, b, c = "411503201401010012", "411503201402020023", "41150320150303003X"
+    students = pd.DataFrame(
+        {
+            "id_number": [a, " 411503201401010012 ", b, None, c.lower()],
+            "xueji_number": [None, "G" + b, "L411503201402020023", "G" + c, "J12"],
+        }
+    )
+    # positions by hand: a in rows 0 and 1 (spaces removed); b in row 2 and row 1's G+ID
+    # 学籍号 (an L 学籍号 is no ID); c in row 3's 学籍号 and row 4 (lower-case x)
+    full = reconcile._student_index(students)
+    assert {k: sorted(v) for k, v in full.items()} == {a: [0, 1], b: [1, 2], c: [3, 4]}
+    only = reconcile._student_index(students, only={b, "999"})
+    assert {k: sorted(v) for k, v in only.items()} == {b: [1, 2]}
+    assert reconcile._student_index(students, only=set()) == {}

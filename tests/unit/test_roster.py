@@ -319,3 +319,32 @@ def test_a_primary_leaver_enrolled_nowhere_is_unaccounted_a_junior_graduate_is_n
         after = roster.classify(con, SCOPE)
     assert young in _ids(after, "unaccounted")
     assert old not in set(after["id_number"])
+
+
+def test_rows_json_masks_and_groups_rows_by_category():
+    from lib.roster import view as roster_view
+
+    classified = pd.DataFrame(
+        {
+            "category": ["unaccounted", "enrolled", "unaccounted"],
+            "id_number": ["411503201401010011", "411503201402020022", "41150320150303003X"],
+            "name": ["王小明", "李四", "赵六"],
+            "township_name": ["甲镇", "乙乡", "甲镇"],
+            "village_name": ["一村", None, "二村"],
+            "age": [12.0, 11.0, 11.0],
+            "school_name": [None, "乙乡中心小学", float("nan")],
+        }
+    )
+    rows = roster_view.rows_json(classified)
+    assert [len(rows[c]) for c in ("unaccounted", "enrolled", "placed")] == [2, 1, 0]
+    first, second = rows["unaccounted"]
+    assert first == {
+        "id_number": "411503********0011",
+        "name": "王*明",
+        "township": "甲镇",
+        "village": "一村",
+        "age": 12,
+        "school": None,
+    }
+    assert second["id_number"].endswith("003X") and second["name"] == "赵*" and second["school"] is None
+    assert rows["enrolled"][0]["school"] == "乙乡中心小学" and pd.isna(rows["enrolled"][0]["village"])

@@ -136,3 +136,30 @@ def test_cli_usage_error_exits_2():
 def test_cli_info_missing_database_exits_1(tmp_path, monkeypatch):
     monkeypatch.setenv("EDU_DB", str(tmp_path / "none.duckdb"))
     assert cli.main(["info"]) == cli.EXIT_DATA
+
+
+def test_frame_returns_what_df_returns_for_every_kind_of_column():
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE t (s VARCHAR, n INTEGER, big BIGINT, x DOUBLE, d DATE, ts TIMESTAMP, b BOOLEAN, "
+        "none VARCHAR, some_null INTEGER)"
+    )
+    con.execute(
+        "INSERT INTO t VALUES ('甲', 1, 10, 0.5, DATE '2026-11-20', TIMESTAMP '2026-11-20 08:30:00', TRUE, "
+        "NULL, NULL), (NULL, 2, 20, NULL, NULL, NULL, NULL, NULL, 7)"
+    )
+    queries = [
+        "SELECT * FROM t",
+        "SELECT * FROM t WHERE n > ?",  # no rows: empty columns keep .df()'s dtypes
+        "SELECT n, sum(big) AS total, avg(x) AS mean, count(*) AS k FROM t GROUP BY n ORDER BY n",
+        "SELECT 1.25::DECIMAL(10, 2) AS amount, list(s) AS names FROM t",
+    ]
+    for sql in queries:
+        params = [5] if "?" in sql else None
+        pd.testing.assert_frame_equal(store.frame(con, sql, params), con.execute(sql, params or []).df())
+    out = store.frame(con, "SELECT * FROM t ORDER BY n")
+    assert out["some_null"].tolist()[1] == 7 and pd.isna(out["some_null"].tolist()[0])
+    assert out["none"].dtype == object and out["d"].tolist()[0] == pd.Timestamp("2026-11-20")
+    assert store.frame(con, "SELECT * FROM t WHERE n = $n", {"n": 2})["big"].tolist() == [20]
