@@ -2,12 +2,14 @@
 city scale beside an empty page's rerun measured in the same run, and the demo build time.
 
     .venv/bin/python bench/bench_pages.py [--scales district,city] [--runs 7]
-    .venv/bin/python bench/bench_pages.py --cold [--pages aid,risk] [--runs 3] [--profile aid]
+    .venv/bin/python bench/bench_pages.py --cold [--pages aid,risk] [--runs 3]
 
 ``--cold``: the first view after a restart or a data change.  Every Streamlit cache
 (``st.cache_data``, ``st.cache_resource``) is cleared, then the page's first AppTest run is
 timed, beside an empty page's first run after the same clearing in the same process; the
-median of ``--runs`` such rounds.  ``--profile PAGE`` prints the cProfile of one cold run.
+median of ``--runs`` such rounds.  (To see where a page's first view goes, profile the loader
+functions it calls in a plain script: AppTest runs the page in another thread, out of cProfile's
+sight.)
 
 Figures go into the README's performance table; they are never test assertions.
 """
@@ -15,9 +17,7 @@ Figures go into the README's performance table; they are never test assertions.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import os
-import pstats
 import statistics
 import sys
 import time
@@ -89,7 +89,7 @@ def _logged_in(script: str) -> Any:
     return at
 
 
-def _cold_run(script: str, page: str | None, profile: bool = False) -> float:
+def _cold_run(script: str, page: str | None) -> float:
     """Seconds of the first run of ``page`` after every cache is cleared (the frame's own first
     run, which opens the default page, comes before the clearing and is not timed)."""
     at = _logged_in(script)
@@ -98,25 +98,15 @@ def _cold_run(script: str, page: str | None, profile: bool = False) -> float:
         assert not at.exception, at.exception
         at.switch_page(page)
     _clear_caches()
-    prof = cProfile.Profile() if profile else None
     started = time.perf_counter()
-    if prof:
-        prof.enable()
     at.run()
-    if prof:
-        prof.disable()
     took = time.perf_counter() - started
     assert not at.exception, at.exception
-    if prof:
-        pstats.Stats(prof).sort_stats("cumulative").print_stats(45)
     return took
 
 
-def cold(scales: str, only: str | None, runs: int, profile: str | None) -> None:
+def cold(scales: str, chosen: list[str], runs: int) -> None:
     """Print every page's median cold first run beside an empty page's in the same process."""
-    chosen = pages()
-    if only:
-        chosen = [p for p in chosen if Path(p).stem in only.split(",")]
     print(f"{'scale':<9} {'page':<28} {'cold first run':>15} {'empty page':>11} {'ratio':>6}")
     for scale in scales.split(","):
         path, _ = _build(scale)
@@ -129,8 +119,6 @@ def cold(scales: str, only: str | None, runs: int, profile: str | None) -> None:
         app, empty = str(ROOT / "app.py"), str(ROOT / "bench" / "empty_page.py")
         _cold_run(app, chosen[0])  # imports and the first-start checks: not any page's cost
         for page in chosen:
-            if profile and Path(page).stem == profile:
-                _cold_run(app, page, profile=True)
             pairs = [(_cold_run(app, page), _cold_run(empty, None)) for _ in range(runs)]
             t = statistics.median(p for p, _ in pairs)
             floor = statistics.median(f for _, f in pairs)
@@ -154,11 +142,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--cold", action="store_true", help="first run after clearing every cache")
     parser.add_argument("--pages", default=None, help="comma-separated page names (default: all)")
-    parser.add_argument("--profile", default=None, help="with --cold: cProfile one cold run of this page")
     args = parser.parse_args()
+    chosen = [p for p in pages() if not args.pages or Path(p).stem in args.pages.split(",")]
     print(f"load average: {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f}")
     if args.cold:
-        cold(args.scales, args.pages, args.runs, args.profile)
+        cold(args.scales, chosen, args.runs)
         print(f"load average: {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f}")
         return
     print(f"{'scale':<9} {'page':<28} {'median warm rerun':>18} {'empty page':>11} {'ratio':>6}")
@@ -168,7 +156,7 @@ def main() -> None:
             print(f"{scale:<9} {'(demo build)':<28} {built:>17.1f}s")
         os.environ["EDU_DB"] = str(path)
         floor = _median_rerun(str(ROOT / "bench" / "empty_page.py"), None, args.runs)
-        for page in pages():
+        for page in chosen:
             t = _median_rerun(str(ROOT / "app.py"), page, args.runs)
             print(f"{scale:<9} {page:<28} {t * 1000:>16.0f}ms {floor * 1000:>9.0f}ms {t / floor:>6.1f}")
         sys.stdout.flush()

@@ -218,8 +218,8 @@ def frame(
     """Run one read query and return the DataFrame ``con.execute(sql, params).df()`` returns.
 
     Through Arrow, because with pandas 3 (str columns backed by Arrow) DuckDB's ``.df()``
-    builds Python string objects and pandas converts them back: 5-10 times slower on the
-    district's 91k students (2.7 s against 0.35 s, measured).  The dtypes are those of
+    builds Python string objects and pandas converts them back: 3-5 times slower on the
+    district's 91k students (1.9-2.7 s against 0.5-0.6 s, measured).  The dtypes are those of
     ``.df()``: dates and naive timestamps as ``datetime64[us]``, an integer or boolean column
     holding NULL as a nullable ``Int``/``boolean`` column, a decimal as ``float64``, a text column that is entirely NULL (or has no rows)
     as ``object``.

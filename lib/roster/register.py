@@ -146,7 +146,8 @@ def resolve_places(
         alone[n] = None if n in alone else c
 
     def column(name: str) -> list[str | None]:
-        return [_text(v) for v in good.get(name, pd.Series([None] * len(good), index=good.index))]
+        # tolist first: iterating an Arrow-backed text column cell by cell is slow
+        return [_text(v) for v in good.get(name, pd.Series([None] * len(good), index=good.index)).tolist()]
 
     t_text, v_text, codes, addresses = (
         column("township"),
@@ -189,7 +190,7 @@ def resolve_places(
     frame = good.iloc[keep].reindex(columns=list(ROSTER_COLUMNS)).reset_index(drop=True)
     frame["township_code"] = town_codes
     frame["village_code"] = vill_codes
-    frame["id_number"] = [ids.normalise_id(v) for v in frame["id_number"]]
+    frame["id_number"] = [ids.normalise_id(v) for v in frame["id_number"].tolist()]
     for c in ("birth_date", "elsewhere_confirmed_on"):
         frame[c] = pd.to_datetime(frame[c], errors="coerce").dt.date
     frame = frame.astype(object).where(frame.notna(), None)
