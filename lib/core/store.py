@@ -212,6 +212,22 @@ _NULLABLE = {
 }
 
 
+def _plain_type(kind: pa.DataType) -> bool:
+    """A type whose conversion :func:`frame` has checked against ``.df()``."""
+    return (
+        pa.types.is_string(kind)
+        or pa.types.is_large_string(kind)
+        or pa.types.is_integer(kind)
+        or pa.types.is_floating(kind)
+        or pa.types.is_boolean(kind)
+        or pa.types.is_date(kind)
+        or (pa.types.is_timestamp(kind) and kind.tz is None)
+        or pa.types.is_decimal(kind)
+        or pa.types.is_null(kind)
+        or (pa.types.is_list(kind) and _plain_type(kind.value_type))
+    )
+
+
 def frame(
     con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | Mapping[str, Any] | None = None
 ) -> pd.DataFrame:
@@ -225,6 +241,8 @@ def frame(
     as ``object``.
     """
     table = con.execute(sql, params or []).to_arrow_table()
+    if not all(_plain_type(f.type) for f in table.schema):  # an interval, a struct: rare, .df()'s own way
+        return con.execute(sql, params or []).df()
     out = table.to_pandas(date_as_object=False)
     for i, field in enumerate(table.schema):
         col, kind = table.column(i), field.type

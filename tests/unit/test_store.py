@@ -155,6 +155,7 @@ def test_frame_returns_what_df_returns_for_every_kind_of_column():
         "SELECT * FROM t WHERE n > ?",  # no rows: empty columns keep .df()'s dtypes
         "SELECT n, sum(big) AS total, avg(x) AS mean, count(*) AS k FROM t GROUP BY n ORDER BY n",
         "SELECT 1.25::DECIMAL(10, 2) AS amount, list(s) AS names FROM t",
+        "SELECT d - ts AS gap, {'a': n} AS pair, NULL AS nothing FROM t",  # interval, struct: .df() itself
     ]
     for sql in queries:
         params = [5] if "?" in sql else None
