@@ -13,6 +13,9 @@ ui.require_page(scope, "edit_settings")
 ui.page_header(ui.tr("nav_admin_settings"), scope)
 if msg := st.session_state.pop("set_flash", None):
     st.success(msg)
+if conflicts := st.session_state.get("set_conflict"):  # refused keys: theirs beside what was typed
+    st.error(ui.tr("settings_conflict") + "\n\n" + "\n\n".join(c.message() for c in conflicts.values()))
+    ui.table(settings_store.conflicts_frame(conflicts), hide_index=True, width="stretch")
 
 settings = loaders.load_effective_settings()
 sections = settings_store.editable_sections(scope, settings)
@@ -75,13 +78,15 @@ with st.form(f"set_form_{section}"):
             entered = col.text_input(label, value=value, key=f"set_{key}", help=hint, disabled=locked)
         if not locked:
             submitted[key] = entered
-    saved = st.form_submit_button(ui.tr("settings_save"), type="primary")
-    reload = st.form_submit_button(ui.tr("cr_reload"), icon=":material/refresh:")
+    c1, c2, _ = st.columns([1, 1, 4])
+    saved = c1.form_submit_button(ui.tr("settings_save"), type="primary")
+    reload = c2.form_submit_button(ui.tr("cr_reload"), icon=":material/refresh:")
 
 
 def _restart_form() -> None:
     """Show the stored settings afresh (a widget would otherwise keep a stale value it showed)."""
     bases.pop(section, None)
+    st.session_state.pop("set_conflict", None)
     for k in [k for k in st.session_state if isinstance(k, str) and k.startswith(f"set_{section}.")]:
         del st.session_state[k]
 
@@ -95,20 +100,17 @@ if saved:
         conflicts = settings_store.save_overrides(scope, changes, base=base) if changes else {}
         if changes:
             st.cache_data.clear()  # every cached figure depends on the settings
+        n = len(changes) - len(conflicts)
         if not conflicts:
             _restart_form()  # the next form starts from the stored settings
+        else:  # refused keys keep the typed value in the form; saving again applies it over theirs
+            bases[section] = {**base, **changes, **{k: c.now for k, c in conflicts.items()}}
+            st.session_state["set_conflict"] = conflicts
+        if n or not conflicts:
             st.session_state["set_flash"] = (
-                ui.tr("settings_saved").format(n=len(changes)) if changes else ui.tr("settings_unchanged")
+                ui.tr("settings_saved").format(n=n) if n else ui.tr("settings_unchanged")
             )
-            st.rerun()
-        # refused keys keep the typed value in the form; saving again applies it over the newer one
-        bases[section] = {**base, **changes, **{k: c.now for k, c in conflicts.items()}}
-        st.error(
-            ui.tr("settings_conflict").format(n=len(changes) - len(conflicts))
-            + "\n\n"
-            + "\n\n".join(c.message() for c in conflicts.values())
-        )
-        ui.table(settings_store.conflicts_frame(conflicts), hide_index=True, width="stretch")
+        st.rerun()
     except AppError as exc:
         st.error(str(exc))
 

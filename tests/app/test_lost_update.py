@@ -6,6 +6,8 @@ of 保存 applies its user's values knowingly."""
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 from streamlit import config as st_config
 
@@ -49,6 +51,7 @@ def test_settings_page_refuses_the_key_another_admin_changed_and_keeps_the_typed
     shown = " ".join(e.value for e in at.error)
     assert "管理员乙" in shown and "改为 3" in shown and "您填写的是 7" in shown
     assert at.number_input(key="set_security.max_failed_logins").value == 7  # what was typed stays
+    pickle.dumps(at.session_state["set_bases"])
     now = settings_store.effective_settings()["security"]
     assert (now["max_failed_logins"], now["lockout_minutes"]) == (3, 45)  # theirs kept, the rest saved
     _save(at, "保存修改")  # re-apply, knowing the other value
@@ -68,6 +71,7 @@ def test_accounts_page_refuses_a_stale_role_change_and_a_stale_disable(fresh_db)
     at.multiselect(key="acct_edit_zhao.l_1_roles").set_value(["leader"])
     _save(at, "保存")
     assert any("管理员乙" in e.value and "角色" in e.value for e in at.error)
+    pickle.dumps(at.session_state["acct_forms"])  # the server pickles session state, conflict included
     assert at.multiselect(key="acct_edit_zhao.l_2_roles").value == ["leader"]  # typed value kept
     assert auth.get_account("zhao.l").roles == ("county",)
     _save(at, "保存")  # re-apply over the newer version
@@ -111,6 +115,7 @@ def test_contacts_page_refuses_a_stale_save_and_keeps_the_typed_row(fresh_db):
             ).fetchone()[0]
 
     assert stored() == "陈明远"
+    pickle.dumps((at.session_state["do_contacts_form"], at.session_state["do_contacts_conflict"]))
     at.button(key="do_contacts_save").click().run()  # re-apply: the typed row is still in the table
     assert not at.exception, at.exception
     assert stored() == "旧局长"

@@ -95,11 +95,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "settings_saved": ("已保存 {n} 项设置。", "{n} setting(s) saved."),
     "settings_unchanged": ("没有改动。", "Nothing changed."),
     "settings_conflict": (
-        "保存冲突：下列设置在您打开此页后已被他人修改，未保存(其余 {n} 项已保存)。您填写的值仍在表单中："
+        "保存冲突：下列设置在您打开此页后已被他人修改，未保存。您填写的值仍在表单中："
         "核对后再次保存即以您的值为准，或点“重新载入”查看现值。",
         "Edit conflict: the settings below were changed by someone else after you opened this page and "
-        "were not saved ({n} other(s) saved). Your values are still in the form: save again to apply "
-        "them over the newer ones, or Reload to see the current values.",
+        "were not saved. Your values are still in the form: save again to apply them over the newer "
+        "ones, or Reload to see the current values.",
     ),
     "settings_overrides": ("已修改的设置(覆盖默认值)", "Changed settings (override the defaults)"),
     "settings_all_default": (
