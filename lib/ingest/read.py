@@ -687,7 +687,8 @@ def _kind(kind: str | None, filename: str) -> Kind | None:
     return KINDS[kind] if kind else None
 
 
-def _check_size(data: bytes, filename: str, limits: ReadLimits) -> None:
+def check_size(data: bytes, filename: str, limits: ReadLimits) -> None:
+    """Refuse a file larger than ``limits.max_upload_bytes`` (``too_large``)."""
     max_bytes = limits.max_upload_bytes
     if len(data) > max_bytes:
         raise _refuse(
@@ -814,7 +815,7 @@ def read_upload(
     """
     k = _kind(kind, filename)
     limits = limits or read_limits()
-    _check_size(data, filename, limits)
+    check_size(data, filename, limits)
     ftype = file_type(data, filename)
     read = _read_table(data, filename, ftype, k, sheet, limits)
     grid, h, raw = read.grid, read.h, read.raw
