@@ -185,7 +185,7 @@ def parse_upload(
         raise _refused(
             filename,
             "worker_timeout",
-            f"超过 {timeout:,.0f} 秒仍未读完，已停止(设置 ingest.worker_timeout_s)。请检查文件，或另存为 CSV",
+            f"超过 {timeout:g} 秒仍未读完，已停止(设置 ingest.worker_timeout_s)。请检查文件，或另存为 CSV",
         ) from None
     finally:
         if proc.poll() is None:
