@@ -143,3 +143,21 @@ def test_a_merge_reaching_past_the_data_makes_no_rows():
     rows = [["学校名称", "姓名"], ["一小", "甲"], [None, "乙"]]
     parsed = read_upload(_book(rows, ["A2:A3000"]), "a.xlsx", kind=None)
     assert _table(parsed) == [["一小", "甲"], ["一小", "乙"]]
+
+
+def test_every_upload_path_sees_the_filled_values():
+    """精准识别 (read_registry) and 自由探索 / 数据导入 (parse_upload, in the worker) read the merged
+    乡镇 of a registry list in every row, as read_upload does."""
+    from lib.aid import reconcile
+    from lib.ingest import worker
+    from tests.fixtures.ingest.samples import valid_id
+
+    a, b, c = (valid_id(seq=n) for n in (1, 2, 3))
+    rows = [["乡镇", "姓名", "身份证号码"], ["明港镇", "甲", a], [None, "乙", b], ["五里镇", "丙", c]]
+    data = _book(rows, ["A2:A3"])
+    registry = reconcile.read_registry(data, "脱贫名单.xlsx", kind="poverty")
+    assert registry["township"].tolist() == ["明港镇", "明港镇", "五里镇"]
+    assert registry["id_number"].tolist() == [a, b, c]
+    explored = worker.parse_upload(data, "脱贫名单.xlsx", kind=None)
+    assert [r[0] for r in _table(explored)] == ["明港镇", "明港镇", "五里镇"]
+    assert [p.code for p in explored.notes] == ["merged_filled"]
