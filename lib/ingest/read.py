@@ -96,6 +96,8 @@ CODES: dict[str, tuple[str, str]] = {
     "derived_key": ("warning", "文件无编号列，编号已按身份信息生成"),
     "name_resolved": ("warning", "已按名称匹配到代码"),
     "merged_filled": ("warning", "合并单元格已按首格的值填入每一行"),
+    "summary_row": ("warning", "合计、小计或表尾签字行，已跳过(不是数据)"),
+    "grade_age": ("warning", "年龄与年级不符(照常导入，请核对)"),
 }
 
 
