@@ -195,20 +195,18 @@ class Scope:
         return attends, sp
 
     def class_where(self, alias: str = "st") -> tuple[str, list[Any]]:
-        """WHERE clause keeping the students of the Scope's classes (any table with ``grade`` and
-        ``class_no`` as ``alias``); ``TRUE`` when the Scope does not restrict classes.
-
-        Use it beside :meth:`school_where` wherever students are read through their school.
+        """WHERE clause keeping the students of the Scope's classes (any relation with a
+        ``student_id`` as ``alias``: the roll, a past roll, cases, interventions); ``TRUE`` when
+        the Scope does not restrict classes.  The class is the one on the roll today: a class
+        teacher follows the pupils they teach now.  Use it beside :meth:`school_where` wherever
+        students are read through their school.
         """
         if self.classes is None:
             return "TRUE", []
         params: list[Any] = []
-        cond = _in(
-            f"(CAST({alias}.grade AS VARCHAR) || '-' || CAST({alias}.class_no AS VARCHAR))",
-            self.classes,
-            params,
-        )
-        return cond, params
+        grade_class = "(CAST(_cls.grade AS VARCHAR) || '-' || CAST(_cls.class_no AS VARCHAR))"
+        cond = _in(grade_class, self.classes, params)
+        return f"{alias}.student_id IN (SELECT _cls.student_id FROM students _cls WHERE {cond})", params
 
 
 def _in(column: str, values: tuple[str, ...], params: list[Any]) -> str:

@@ -114,10 +114,8 @@ def inputs_on(
     else:  # the roll as it stood on ``day`` (the live table when nothing changed since)
         roll_sql = "(SELECT " + ", ".join(ROLL_COLUMNS) + f" FROM {history.relation(con, 'students', day)})"
     where, params = scope.school_where("sc")
-    if scope.classes is not None:  # a class teacher's Scope: their pupils only (the roll has no class)
-        stw, stp = scope.student_where("_cst")
-        where += f" AND st.student_id IN (SELECT _cst.student_id FROM students _cst WHERE {stw})"
-        params = params + stp
+    cw, cp = scope.class_where("st")  # a class teacher's Scope: their pupils only
+    where, params = f"{where} AND {cw}", params + cp
     schools = history.relation(con, "schools", day)  # the schools as they stood on ``day``
     prio = aid.priority_group_sql("st")
     iso = day.isoformat()
