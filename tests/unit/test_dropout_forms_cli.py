@@ -73,7 +73,7 @@ def run(county, monkeypatch, capsys):
 def _audit(path, action: str) -> list[dict]:
     with store.connect(path) as con:
         rows = con.execute(
-            "SELECT user_name, detail FROM audit_log WHERE action = ? ORDER BY \"at\", rowid", [action]
+            'SELECT user_name, detail FROM audit_log WHERE action = ? ORDER BY "at", rowid', [action]
         ).fetchall()
     return [{"user": u, **json.loads(d)} for u, d in rows]
 
