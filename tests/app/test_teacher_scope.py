@@ -99,3 +99,29 @@ def test_pages_read_by_school_are_not_offered_to_a_class_teacher():
         assert permissions.visible(school_teacher, page) and not permissions.visible(teacher, page)
     for page in ("risk", "dropout_cases", "dropout_case", "dropout_forms", "dropout_rosters", "todo"):
         assert permissions.visible(teacher, page)
+
+
+def _todo(scope: Scope):
+    from lib.core import store
+    from lib.dropout import data as dropout_data
+    from lib.dropout import ledger as dropout_ledger
+    from lib.overview import todo
+
+    with store.connect() as con:
+        found, students = dropout_data.proposals(con, scope)
+        return todo.todo_items(con, scope, dropout_ledger.proposals_display(found, students))
+
+
+def test_a_class_teachers_todo_holds_their_pupils_cases_and_no_school_work(fresh_db, cls):
+    school = _todo(Scope(role="teacher", schools=(cls["school"],)))
+    mine = _todo(Scope(role="teacher", schools=(cls["school"],), classes=cls["classes"]))
+    assert len(mine) and set(mine["page"]) <= {"dropout_case", "dropout_cases"}
+    assert len(school) > len(mine)
+    case_ids = _sql(
+        fresh_db,
+        "SELECT case_id FROM dropout_cases WHERE student_id IN (SELECT unnest(?::VARCHAR[]))",
+        [sorted(cls["ids"])],
+    )
+    assert set(mine.loc[mine["page"] == "dropout_case", "task_id"]) <= {r[0] for r in case_ids}
+    at = open_page("todo", role="teacher", schools=(cls["school"],), classes=cls["classes"])
+    assert not at.exception, at.exception

@@ -193,3 +193,25 @@ def test_classes_are_checked_when_an_account_is_made(county, roles, school, clas
 
 def test_the_teacher_role_still_has_no_unmasking_and_no_export():
     assert not permissions.can("teacher", "unmask") and not permissions.can("teacher", "export_named")
+
+
+def test_a_class_teacher_cannot_write_on_another_classs_pupil_or_case(county):
+    from lib.dropout import cases as dropout_cases
+    from lib.dropout import rosters
+
+    other_id, other_name = county["other"][0], county["other"][2]
+    scope = teacher()
+    with pytest.raises(dropout_cases.CaseError) as err:
+        dropout_cases.log_action(
+            scope, "DC0001", expected_version=1, action="家访", result="未见到", path=county["path"]
+        )
+    assert "DC0001" in str(err.value) and other_name not in str(err.value)
+    with pytest.raises(rosters.SupportRosterError) as err:
+        rosters.assign_intervention(scope, other_id, kind="家访", teacher="王老师", path=county["path"])
+    assert other_name not in str(err.value)
+    with pytest.raises(rosters.SupportRosterError):  # IV-A is the 8-1 pupil's
+        rosters.log_visit(scope, "IV-A", content="入户", path=county["path"])
+    # on their own pupil the same write goes through
+    assert rosters.log_visit(scope, "IV-B", content="入户", path=county["path"])
+    n = con_fetch(county["path"], "SELECT count(*) FROM interventions WHERE student_id = ?", [other_id])
+    assert n == [(1,)]  # nothing was added for the other class's pupil
