@@ -112,16 +112,32 @@ def _todo(scope: Scope):
         return todo.todo_items(con, scope, dropout_ledger.proposals_display(found, students))
 
 
-def test_a_class_teachers_todo_holds_their_pupils_cases_and_no_school_work(fresh_db, cls):
-    school = _todo(Scope(role="teacher", schools=(cls["school"],)))
-    mine = _todo(Scope(role="teacher", schools=(cls["school"],), classes=cls["classes"]))
-    assert len(mine) and set(mine["page"]) <= {"dropout_case", "dropout_cases"}
-    assert len(school) > len(mine)
-    case_ids = _sql(
+def test_a_class_teachers_todo_holds_their_pupils_cases_and_no_school_work(fresh_db):
+    county = _todo(Scope(role="county"))
+    case_ids = county.loc[county["page"] == "dropout_case", "task_id"].tolist()
+    rows = _sql(
         fresh_db,
-        "SELECT case_id FROM dropout_cases WHERE student_id IN (SELECT unnest(?::VARCHAR[]))",
-        [sorted(cls["ids"])],
+        "SELECT c.case_id, st.school_code, st.grade, st.class_no FROM dropout_cases c "
+        "JOIN students st ON st.student_id = c.student_id WHERE c.case_id IN (SELECT unnest(?::VARCHAR[])) "
+        "ORDER BY 1",
+        [case_ids],
     )
-    assert set(mine.loc[mine["page"] == "dropout_case", "task_id"]) <= {r[0] for r in case_ids}
-    at = open_page("todo", role="teacher", schools=(cls["school"],), classes=cls["classes"])
+    case_id, school, grade, class_no = rows[0]
+    classes = (f"{grade}-{class_no}",)
+    pupils = {
+        r[0]
+        for r in _sql(
+            fresh_db,
+            "SELECT c.case_id FROM dropout_cases c JOIN students st ON st.student_id = c.student_id "
+            "WHERE st.school_code = ? AND st.grade = ? AND st.class_no = ?",
+            [school, grade, class_no],
+        )
+    }
+    whole = _todo(Scope(role="teacher", schools=(school,)))
+    mine = _todo(Scope(role="teacher", schools=(school,), classes=classes))
+    assert case_id in set(mine["task_id"])
+    assert set(mine["page"]) <= {"dropout_case", "dropout_cases"}
+    assert set(mine.loc[mine["page"] == "dropout_case", "task_id"]) <= pupils
+    assert len(whole) > len(mine)  # the school's other classes or its aid and roster work
+    at = open_page("todo", role="teacher", schools=(school,), classes=classes)
     assert not at.exception, at.exception
