@@ -215,3 +215,19 @@ def test_a_class_teacher_cannot_write_on_another_classs_pupil_or_case(county):
     assert rosters.log_visit(scope, "IV-B", content="入户", path=county["path"])
     n = con_fetch(county["path"], "SELECT count(*) FROM interventions WHERE student_id = ?", [other_id])
     assert n == [(1,)]  # nothing was added for the other class's pupil
+
+
+@pytest.mark.parametrize(
+    "argv", [["transition"], ["roster-check", "{file}"], ["reconcile", "{file}"]], ids=lambda a: a[0]
+)
+def test_commands_read_by_school_refuse_a_class_teacher(county, argv, capsys, monkeypatch, tmp_path):
+    from lib import cli
+
+    monkeypatch.setenv("EDU_DB", str(county["path"]))
+    listed = tmp_path / "名单.csv"
+    listed.write_text("身份证号,姓名\n", encoding="utf-8")
+    account = ensure_test_account("teacher", schools=(sc.C,), classes=("8-2",), path=county["path"])
+    args = [a.replace("{file}", str(listed)) for a in argv]
+    assert cli.main(["--user", account.name, *args, "--json"]) == 1
+    err = capsys.readouterr().err
+    assert "师长" in err and county["other"][2] not in err
