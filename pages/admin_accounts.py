@@ -92,38 +92,71 @@ with new_tab, st.form("acct_new"):
             _show_temp(temp)
 
 names = list(accounts["name"])
+# each form keeps the account as it first showed it (base): a save writes only what the user
+# changed against it, and only if nobody changed those fields meanwhile (no lost update)
+forms = st.session_state.setdefault("acct_forms", {})
 with edit_tab:
     who = st.selectbox(ui.tr("acct_pick"), names, key="acct_edit_who")
-    current = auth.get_account(who) if who else None
-    if current is not None:
-        with st.form(f"acct_edit_{who}"):
-            display = st.text_input(
-                ui.tr("acct_display"), value=current.display_name, key=f"acct_edit_display_{who}"
-            )
+    held = forms.get(who) or {"gen": 0}
+    if who and "base" not in held and (now := auth.get_account(who)) is not None:
+        held = forms[who] = {"base": now, "shown": now, "gen": held["gen"] + 1}
+    if msg := held.pop("flash", None):
+        st.success(msg)
+    if "base" in held:
+        shown, form = held["shown"], f"acct_edit_{who}_{held['gen']}"
+        with st.form(form):
+            display = st.text_input(ui.tr("acct_display"), value=shown.display_name, key=f"{form}_display")
             roles, chosen, school = _territory_inputs(
-                f"acct_edit_{who}", roles=current.roles, townships=current.townships, school=current.school
+                form, roles=shown.roles, townships=shown.townships, school=shown.school
             )
             if st.form_submit_button(ui.tr("acct_save"), type="primary"):
                 try:
                     auth.update_user(
-                        scope, who, roles=roles, display_name=display, townships=chosen or None, school=school
+                        scope,
+                        who,
+                        roles=roles,
+                        display_name=display,
+                        townships=chosen or None,
+                        school=school,
+                        base=held["base"],
                     )
+                except auth.AccountConflict as exc:  # typed values kept; saving again applies them
+                    forms[who] = {
+                        "base": exc.current,
+                        "shown": exc.shown(),
+                        "gen": held["gen"] + 1,
+                        "conflict": exc,
+                    }
+                    st.rerun()
                 except AppError as exc:
                     st.error(str(exc))
                 else:
-                    st.success(ui.tr("acct_saved"))
+                    forms[who] = {"gen": held["gen"], "flash": ui.tr("acct_saved")}
+                    st.rerun()
+        if conflict := held.get("conflict"):
+            st.error(str(conflict))
+            ui.table(conflict.frame(), hide_index=True, width="stretch")
+        if st.button(ui.tr("cr_reload"), key="acct_edit_reload", icon=":material/refresh:"):
+            forms[who] = {"gen": held["gen"]}
+            st.rerun()
 
 with status_tab:
     who = st.selectbox(ui.tr("acct_pick"), names, key="acct_status_who")
     current = auth.get_account(who) if who else None
+    # the state the buttons were drawn for: a click acts on what its user saw, not on what a
+    # second administrator has made of the account since
+    seen = st.session_state.get("acct_status_seen", {})
     if current is not None:
         c1, c2 = st.columns(2)
         toggle = ui.tr("acct_enable") if current.disabled else ui.tr("acct_disable")
         try:
             if c1.button(toggle, key="acct_toggle", width="stretch"):
-                auth.disable(scope, who, disabled=not current.disabled)
+                was = seen.get(who, current.disabled)  # what the clicked button said
+                st.session_state["acct_status_seen"] = {}
+                auth.disable(scope, who, disabled=not was, expected=was)
                 st.rerun()
             if c2.button(ui.tr("acct_reset"), key="acct_reset", width="stretch"):
                 _show_temp(auth.reset(scope, who))
         except AppError as exc:
             st.error(str(exc))
+        st.session_state["acct_status_seen"] = {who: current.disabled}

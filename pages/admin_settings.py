@@ -13,6 +13,9 @@ ui.require_page(scope, "edit_settings")
 ui.page_header(ui.tr("nav_admin_settings"), scope)
 if msg := st.session_state.pop("set_flash", None):
     st.success(msg)
+if conflicts := st.session_state.get("set_conflict"):  # refused keys: theirs beside what was typed
+    st.error(ui.tr("settings_conflict") + "\n\n" + "\n\n".join(c.message() for c in conflicts.values()))
+    ui.table(settings_store.conflicts_frame(conflicts), hide_index=True, width="stretch")
 
 settings = loaders.load_effective_settings()
 sections = settings_store.editable_sections(scope, settings)
@@ -31,14 +34,14 @@ section = (
 )
 if section not in sections:
     section = sections[0]
+# the values as the form first showed them: a save writes only the keys the user changed against
+# them, each only if nobody changed it meanwhile (no lost update between two administrators)
+bases = st.session_state.setdefault("set_bases", {})
+base = bases.setdefault(section, dict(settings_store.editable_leaves(settings, section)))
 with st.form(f"set_form_{section}"):
     cols = st.columns(3)
     submitted = {}
-    leaves = [
-        (k, v)
-        for k, v in settings_store.editable_leaves(settings, section)
-        if settings_store.may_edit_key(scope, k)
-    ]
+    leaves = [(k, v) for k, v in base.items() if settings_store.may_edit_key(scope, k)]
     for i, (key, value) in enumerate(leaves):
         label = ui.tr(settings_store.setting_label(key))
         col = cols[i % 3]
@@ -75,16 +78,38 @@ with st.form(f"set_form_{section}"):
             entered = col.text_input(label, value=value, key=f"set_{key}", help=hint, disabled=locked)
         if not locked:
             submitted[key] = entered
-    saved = st.form_submit_button(ui.tr("settings_save"), type="primary")
+    c1, c2, _ = st.columns([1, 1, 4])
+    saved = c1.form_submit_button(ui.tr("settings_save"), type="primary")
+    reload = c2.form_submit_button(ui.tr("cr_reload"), icon=":material/refresh:")
+
+
+def _restart_form() -> None:
+    """Show the stored settings afresh (a widget would otherwise keep a stale value it showed)."""
+    bases.pop(section, None)
+    st.session_state.pop("set_conflict", None)
+    for k in [k for k in st.session_state if isinstance(k, str) and k.startswith(f"set_{section}.")]:
+        del st.session_state[k]
+
+
+if reload:  # drop what was typed and show the settings as they are now
+    _restart_form()
+    st.rerun()
 if saved:
-    changes = settings_store.changed_values(settings, submitted)
+    changes = settings_store.changed_since(base, submitted)
     try:
+        conflicts = settings_store.save_overrides(scope, changes, base=base) if changes else {}
         if changes:
-            settings_store.save_overrides(scope, changes)
             st.cache_data.clear()  # every cached figure depends on the settings
-        st.session_state["set_flash"] = (
-            ui.tr("settings_saved").format(n=len(changes)) if changes else ui.tr("settings_unchanged")
-        )
+        n = len(changes) - len(conflicts)
+        if not conflicts:
+            _restart_form()  # the next form starts from the stored settings
+        else:  # refused keys keep the typed value in the form; saving again applies it over theirs
+            bases[section] = {**base, **changes, **{k: c.now for k, c in conflicts.items()}}
+            st.session_state["set_conflict"] = conflicts
+        if n or not conflicts:
+            st.session_state["set_flash"] = (
+                ui.tr("settings_saved").format(n=n) if n else ui.tr("settings_unchanged")
+            )
         st.rerun()
     except AppError as exc:
         st.error(str(exc))

@@ -8,6 +8,7 @@ from lib.core.errors import AppError
 from lib.dropout import cases as dropout_cases
 from lib.dropout import ledger as dropout_ledger
 
+FORM, CONFLICT = "do_contacts_form", "do_contacts_conflict"
 scope = ui.current_scope()
 ui.require_page(scope, "view_named")
 ui.page_header(ui.tr("nav_dropout_contacts"), scope)
@@ -15,7 +16,14 @@ if msg := st.session_state.pop("do_contacts_flash", None):
     st.success(msg)
 scope = ui.unmask_control(scope, "六长联系人")
 unmask = not scope.mask
-contacts = loaders.load_dropout_contacts(scope)
+# the table as the user first saw it (base) and as the editor shows it: a save writes only rows the
+# user changed against base, and only if nobody changed them meanwhile (no lost update)
+held = st.session_state.get(FORM) or {"gen": 0}
+if not unmask or "shown" not in held or held["scope"] != str(scope.cache_key()):
+    fresh = loaders.load_dropout_contacts(scope)
+    held = {"shown": fresh, "base": fresh, "gen": held["gen"] + 1, "scope": str(scope.cache_key())}
+    st.session_state[FORM] = held
+contacts = held["shown"]
 roles = st.multiselect(
     ui.tr("角色"),
     sorted(contacts["role"].unique()),
@@ -46,10 +54,11 @@ else:
         width="stretch",
         height=480,
         disabled=[labels["role"], labels["place_code"], labels["place_name"]],
-        key="do_contacts_editor",
+        key=f"do_contacts_editor_{held['gen']}",
         num_rows="fixed",
     )
-    changed = dropout_ledger.changed_contacts(view, edited.rename(columns={v: k for k, v in labels.items()}))
+    edited = edited.rename(columns={v: k for k, v in labels.items()})
+    changed = dropout_ledger.changed_contacts(held["base"], edited)
     st.caption(ui.tr("do_contacts_changed").format(n=len(changed)))
     if st.button(
         ui.tr("set_save"),
@@ -58,8 +67,24 @@ else:
         key="do_contacts_save",
     ):
         try:
-            n = dropout_cases.save_contacts(scope, changed)
+            n = dropout_cases.save_contacts(scope, changed, base=held["base"])
+            st.session_state[FORM] = {"gen": held["gen"]}  # the next table starts from the stored contacts
+            st.session_state.pop(CONFLICT, None)
             st.session_state["do_contacts_flash"] = ui.tr("do_contacts_saved").format(n=n)
+            st.rerun()
+        except dropout_cases.ContactConflict as exc:
+            shown, base = dropout_ledger.contacts_after_conflict(
+                held["shown"], held["base"], edited, exc.rows
+            )
+            st.session_state[FORM] = {**held, "shown": shown, "base": base, "gen": held["gen"] + 1}
+            st.session_state[CONFLICT] = exc
             st.rerun()
         except AppError as exc:
             st.error(str(exc))
+    if conflict := st.session_state.get(CONFLICT):
+        st.error(str(conflict))
+        ui.table(conflict.frame(mask=False), hide_index=True, width="stretch")
+    if st.button(ui.tr("cr_reload"), key="do_contacts_reload", icon=":material/refresh:"):
+        st.session_state[FORM] = {"gen": held["gen"]}
+        st.session_state.pop(CONFLICT, None)
+        st.rerun()

@@ -111,6 +111,8 @@ with tab_student:
     if searched and query.strip():
         try:
             st.session_state["rk_hits"] = risk_list.find_students(scope, query).to_dict("records")
+            if st.session_state["rk_hits"]:  # open the first hit, not the student shown before
+                st.session_state["rk_sid"] = st.session_state["rk_hits"][0]["student_id"]
         except AppError as exc:  # too many searches: refused and recorded
             st.error(str(exc))
     hits = st.session_state.get("rk_hits") or []

@@ -30,7 +30,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -76,6 +76,69 @@ class LoginFailed(AuthError):
 
 class AccountLocked(LoginFailed):
     """Too many wrong passwords: the account is locked for a while."""
+
+
+class AccountConflict(AuthError):
+    """The account was changed by someone else after the form was shown: nothing was saved.
+
+    ``fields``: field -> (value when the form was shown, value now, value typed);
+    ``current``: the account as it is now; ``by``/``at``: who changed it last and when.
+    """
+
+    def __init__(
+        self,
+        current: Account,
+        fields: dict[str, tuple[Any, Any, Any]],
+        by: str | None = None,
+        at: Any = None,
+        typed: dict[str, Any] | None = None,
+    ) -> None:
+        when = f"于 {str(at)[:16]} " if at is not None else ""
+        what = "、".join(FIELD_LABELS.get(f, f) for f in fields)
+        super().__init__(
+            f"账号 {current.name} 在您打开此页后已被 {by or '其他管理员'} {when}修改了{what}：未保存任何内容。"
+            "您填写的内容仍在表单中：核对现值后再次保存即以您的为准，或重新载入。"
+        )
+        self.current, self.fields, self.by, self.at = current, fields, by, at
+        # every field the user changed (not only the conflicting ones): all of it stays in the form
+        self.typed = typed if typed is not None else {f: mine for f, (_, _, mine) in fields.items()}
+
+    def __reduce__(self):  # picklable (session state is serialised)
+        return (AccountConflict, (self.current, self.fields, self.by, self.at, self.typed))
+
+    def shown(self) -> Account:
+        """What the form shows next: the account as it is now, with everything the user typed."""
+        return replace(self.current, **self.typed)
+
+    def frame(self) -> pd.DataFrame:
+        """字段, 打开时, 现在, 修改人, 您填写的: one line per conflicting field."""
+        return pd.DataFrame(
+            [
+                (FIELD_LABELS.get(f, f), _field_text(b), _field_text(n), self.by or "—", _field_text(m))
+                for f, (b, n, m) in self.fields.items()
+            ],
+            columns=["字段", "打开时", "现在", "修改人", "您填写的"],
+        )
+
+
+#: Chinese names of the account fields a form edits.
+FIELD_LABELS = {
+    "roles": "角色",
+    "townships": "乡镇范围",
+    "school": "学校范围",
+    "display_name": "姓名",
+    "disabled": "停用",
+}
+
+
+def _field_text(v: Any) -> str:
+    if v is None or v == ():
+        return "—"
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, tuple):
+        return "、".join(permissions.ROLES.get(x, x) for x in v)
+    return str(v)
 
 
 class PasswordPolicyError(AuthError):
@@ -618,17 +681,23 @@ def update_user(
     display_name: str | None = None,
     townships: Iterable[str] | Any | None = _KEEP,
     school: str | Any | None = _KEEP,
+    base: Account | None = None,
     path: Path | None = None,
     classes: str | Iterable[str] | Any | None = _KEEP,
 ) -> Account:
     """Change an account's roles, territory or display name; audits old and new values.
 
     Arguments left out keep their value (``townships=None`` clears the restriction).
+    No lost update: with ``base`` (the account as the form showed it) only the fields that differ
+    from ``base`` are written, and only if each still holds its ``base`` value (compare-and-set);
+    otherwise :class:`AccountConflict` names them and nothing is written.
 
     Raises
     ------
     AuthError
         Unknown account, bad role or code, or an administrator would lock everyone out.
+    AccountConflict
+        A field the user changed was changed by someone else since ``base``.
     permissions.NotPermitted
         ``actor`` may not manage accounts.
     """
@@ -641,6 +710,14 @@ def update_user(
         towns = old.townships if townships is _KEEP else _territory(townships, None)[0]
         sch = old.school if school is _KEEP else _territory(None, school)[1]
         cls = old.classes if classes is _KEEP else parse_classes(classes)
+        if base is not None:
+            disp = (display_name.strip() or name) if display_name is not None else old.display_name
+            held, towns, sch, display_name = _compare_and_set(
+                con, old, base, {"roles": held, "townships": towns, "school": sch, "display_name": disp}
+            )
+            now = {"roles": held, "townships": towns, "school": sch, "display_name": display_name}
+            if cls == old.classes and all(_same_field(f, v, getattr(old, f)) for f, v in now.items()):
+                return old  # nothing to write: the stamp of who changed it last stays true
         _check_territory(con, held, towns, sch, cls)
         if "admin" in old.roles and "admin" not in held:
             _keep_an_admin(con, name)
@@ -669,6 +746,32 @@ def update_user(
     return new
 
 
+def _same_field(field: str, a: Any, b: Any) -> bool:
+    if field in ("roles", "townships"):
+        return tuple(sorted(a or ())) == tuple(sorted(b or ()))
+    return (a or None) == (b or None)
+
+
+def _compare_and_set(
+    con: duckdb.DuckDBPyConnection, old: Account, base: Account, mine: dict[str, Any]
+) -> tuple[Any, ...]:
+    """The values to write: the fields the user changed against ``base`` (each refused if someone
+    changed it meanwhile), the stored value for every other field."""
+    changed = [f for f, v in mine.items() if not _same_field(f, v, getattr(base, f))]
+    stale = {
+        f: (getattr(base, f), getattr(old, f), mine[f])
+        for f in changed
+        if not _same_field(f, getattr(old, f), getattr(base, f))
+        and not _same_field(f, getattr(old, f), mine[f])
+    }
+    if stale:
+        by, at = con.execute(
+            "SELECT updated_by, updated_at FROM accounts WHERE name = ?", [old.name]
+        ).fetchone()
+        raise AccountConflict(old, stale, by, at, {f: mine[f] for f in changed})
+    return tuple(mine[f] if f in changed else getattr(old, f) for f in mine)
+
+
 def _keep_an_admin(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Refuse a change that would leave no enabled administrator."""
     others = con.execute(
@@ -680,19 +783,37 @@ def _keep_an_admin(con: duckdb.DuckDBPyConnection, name: str) -> None:
         raise AuthError("至少要保留一个启用的管理员账号。")
 
 
-def disable(actor: Scope, name: str, *, disabled: bool = True, path: Path | None = None) -> None:
+def disable(
+    actor: Scope,
+    name: str,
+    *,
+    disabled: bool = True,
+    expected: bool | None = None,
+    path: Path | None = None,
+) -> None:
     """Disable (or enable again) an account; its open sessions end at their next step.
+
+    ``expected``: whether the account was disabled when the page showed it; if another
+    administrator changed that meanwhile, :class:`AccountConflict` says so and nothing is done
+    (a stale button must not undo the other's decision).
 
     Raises
     ------
     AuthError
         Unknown account, or disabling the last enabled administrator (or oneself).
+    AccountConflict
+        The account's state is no longer ``expected``.
     """
     permissions.require(actor, "manage_accounts")
     with store.transaction(path) as con:
         old = _load(con, name)
         if old is None:
             raise AuthError(f"没有账号 {name}。")
+        if expected is not None and old.disabled != expected:
+            by, at = con.execute(
+                "SELECT updated_by, updated_at FROM accounts WHERE name = ?", [name]
+            ).fetchone()
+            raise AccountConflict(old, {"disabled": (expected, old.disabled, disabled)}, by, at)
         if disabled and name == actor.user:
             raise AuthError("不能停用自己的账号。")
         if disabled and "admin" in old.roles:

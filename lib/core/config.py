@@ -253,7 +253,7 @@ DEFAULTS: dict[str, Any] = {
     "roster": {
         # a transfer out not confirmed by the receiving school this many days after it is overdue
         "transfer_confirm_days": 30,
-        # over age for the grade: age on 1 September minus (grade + 5) greater than this
+        # over age for the grade: age on 1 September minus schema.typical_age(grade) greater than this
         "over_age_years": 2,
         # 空挂学籍: unexcused absence on at least this many school days of the current term
         "absent_school_days": 20,

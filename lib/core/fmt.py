@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from datetime import date, datetime
 from typing import Any
@@ -156,3 +157,12 @@ def text_table(rows: list[dict[str, Any]] | Any, *, empty: str = "(无)") -> str
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line([str(h) for h in headers]), rule, *(line(r) for r in body)])
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
+
+
+def md_text(value: Any) -> str:
+    """``value`` as literal text inside Markdown: a masked name (欧**花) or ID (411503********2255)
+    keeps its asterisks instead of turning the rest of the line bold."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))

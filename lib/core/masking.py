@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import time
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -41,7 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lib.core import schema
+from lib.core import schema, store
 
 # ------------------------------------------------------------------ vocabulary
 _HAN = "\u4e00-\u9fff\u3400-\u4dbf"
@@ -91,6 +92,16 @@ _NOT_NAME_ENDINGS = (
     "资助 金额 人数 比例 情况 原因 状态 类别 名单 台账 记录 通知书 风险 措施 率 数 量 额 费 比 线 值 人口 人次 天数 次数 "
     "学生 儿童 家庭 户 表 单 证 卡"
 ).split()
+
+
+#: Endings that only a place or an institution has (a school, a village committee): never a
+#: person's name, also in a names column.  The one-character endings above (村, 镇, 乡 ...) can
+#: end a real name (张小村): in a names column a short surname-led value ending so is a name.
+_INSTITUTION_ENDINGS = (
+    *(e for e in _NOT_NAME_ENDINGS if len(e) >= 2),
+    *"完小 分校 校区 中心校 委员会 村委会 居委会".split(),
+)
+_SHORT_ENDINGS = tuple(e for e in _NOT_NAME_ENDINGS if len(e) == 1)
 
 
 def _schema_words() -> frozenset[str]:
@@ -184,7 +195,8 @@ _LANDLINE = re.compile(
     r"|(?<![0-9A-Za-z.])(0\d{2,3})(\d{7,8})(?![0-9A-Za-z])"
 )
 _UNIT = rf"[{_HAN}]{{1,8}}?(?:省|自治区|市|州|县|区|旗|乡|镇|街道|管理区)"
-_VILLAGE = rf"[{_HAN}0-9]{{2,8}}?(?:村|社区|居委会)(?![委民干级小医里集])"
+# a village followed by a school word is part of a school's name (吴乡村教学点), not an address
+_VILLAGE = rf"[{_HAN}0-9]{{2,8}}?(?:村|社区|居委会)(?![委民干级小医里集教幼完学])(?!中学|中心|分校)"
 _HOUSE = (
     rf"(?:[0-9一二三四五六七八九十百]+(?:组|队|号院|号楼|号|栋|幢|单元|室|层)"
     rf"|[{_HAN}]{{1,6}}(?:路|街|巷|弄)[0-9]+号?)"
@@ -212,6 +224,69 @@ _DIGITS7 = re.compile(r"\d{7}")
 _HAS_HAN = re.compile(rf"[{_HAN}]")
 
 
+# ------------------------------------------------------------------ the store's places
+#: How often the store is asked again whether its places changed (seconds).
+_PLACES_RECHECK_S = 2.0
+_PLACES: dict[str, Any] = {"at": -1e9, "version": None, "names": frozenset(), "by_first": {}}
+
+
+def _read_places(path: Path | None) -> frozenset[str]:
+    """Names of the store's county, townships, villages and schools (none when it cannot be read:
+    no store yet, or another process holds it; masking never waits for the store)."""
+    try:
+        with store.connect(path, wait_s=0.2, create=False) as con:
+            rows = con.execute(
+                "SELECT name FROM counties UNION SELECT name FROM townships "
+                "UNION SELECT name FROM villages UNION SELECT name FROM schools"
+            ).fetchall()
+    except Exception:  # places only spare places from masking: without them masking goes on
+        return frozenset()
+    return frozenset(str(r[0]).strip() for r in rows if r[0] and len(str(r[0]).strip()) >= 2)
+
+
+def store_places(*, path: Path | None = None) -> frozenset[str]:
+    """The place names of the store (townships, villages, schools): never a person's name.
+
+    Read once and again only when the store's files changed (checked every few seconds), so a
+    mask of a whole table costs no store read per cell.
+    """
+    now = time.monotonic()
+    if now - _PLACES["at"] >= _PLACES_RECHECK_S:
+        _PLACES["at"] = now
+        try:
+            version = (str(path), store.data_version(path))
+        except OSError:
+            version = None
+        if version != _PLACES["version"]:
+            names = _read_places(path) if version is not None else frozenset()
+            by_first: dict[str, list[str]] = {}
+            for n in sorted(names, key=len, reverse=True):
+                by_first.setdefault(n[0], []).append(n)
+            if names != _PLACES["names"]:  # what a cell or a text masks to depends on them
+                _mask_cell.cache_clear()
+                _mask_text.cache_clear()
+            _PLACES.update(version=version, names=names, by_first=by_first)
+    return _PLACES["names"]
+
+
+def _place_at(text: str, start: int) -> int:
+    """Length of the store's place name ``text`` has at ``start`` (0 when none)."""
+    store_places()
+    for name in _PLACES["by_first"].get(text[start : start + 1], ()):
+        if text.startswith(name, start):
+            return len(name)
+    return 0
+
+
+def is_place(value: Any) -> bool:
+    """A value that names a place or an institution, never a person: a place of the store, or
+    a name with an institution's ending (…小学, …教学点, …委员会, …街道, …社区)."""
+    if not isinstance(value, str):
+        return False
+    s = value.strip()
+    return s in store_places() or s.endswith(_INSTITUTION_ENDINGS)
+
+
 # ------------------------------------------------------------------ recognising one value
 def _surname_len(s: str) -> int:
     """Length of the surname ``s`` starts with (2 for a 复姓), 0 when it starts with none."""
@@ -236,7 +311,9 @@ def looks_like_name(value: Any, *, loose: bool = False) -> bool:
     if not isinstance(value, str):
         return False
     s = value.strip()
-    if len(s) < 2 or _not_a_name(s):
+    if len(s) < 2 or is_place(s):
+        return False
+    if _not_a_name(s) and not (loose and _short_name_with_place_ending(s)):
         return False
     if _DOT_NAME.match(s):
         return True
@@ -248,6 +325,13 @@ def looks_like_name(value: Any, *, loose: bool = False) -> bool:
     if k == 2:
         return len(s) in (3, 4)
     return k == 1 and len(s) in (2, 3)
+
+
+def _short_name_with_place_ending(s: str) -> bool:
+    """张小村, 李村: in a names column a surname and one or two characters are a name even when
+    the last is a place's one-character ending (a place of the store is not: see is_place)."""
+    k = _surname_len(s)
+    return k == 1 and len(s) in (2, 3) and s.endswith(_SHORT_ENDINGS) and s not in VOCABULARY
 
 
 def looks_like_id(value: Any) -> bool:
@@ -300,7 +384,7 @@ def _name_span(text: str, start: int, *, strict: bool, any_surname: bool = False
     ``any_surname``: after 监护人： and the like, a surname outside :data:`SURNAMES` too.
     """
     rest = text[start : start + 6]
-    if not rest or rest[0] in _FUNCTION:
+    if not rest or rest[0] in _FUNCTION or _place_at(text, start):
         return 0
     dot = _DOT_IN_TEXT.match(text, start)
     if dot:
@@ -453,6 +537,8 @@ def _mask_cell(value: str, kind: str | None) -> str:
         return mask_phone(s)
     if kind == "address" and _HAS_HAN.search(s):
         return mask_address(s)
+    if kind in (None, "name") and s in store_places():
+        return value  # a township, village or school of the store: a place, never a name
     if kind == "name" and looks_like_name(s, loose=True):
         return mask_name(s)
     if looks_like_id(s):

@@ -8,6 +8,7 @@ reasons, programmes, categories).  ``lib.core.store`` builds its DDL from here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 # ---------------------------------------------------------------- code lists
 #: School levels (学段/办学类型).
@@ -41,6 +42,33 @@ GRADE_LABELS: dict[int, str] = {
     8: "八年级",
     9: "九年级",
 }
+#: A pupil's usual age on 1 September is the grade plus this (grade 1 at six; grade 7 = 初一 at
+#: twelve): the one definition of grade -> typical age (import warnings, over-age checks, risk).
+GRADE_AGE_OFFSET = 5
+
+
+def typical_age(grade: Any) -> Any:
+    """The usual age on 1 September of a pupil in ``grade`` (1-9; a number, Series or array)."""
+    return grade + GRADE_AGE_OFFSET
+
+
+#: Words that open a total line of a clerk's table (合计：40人, 小计, 总计 ...): not data.
+SUMMARY_ROW_WORDS: tuple[str, ...] = ("合计", "小计", "总计", "共计", "累计", "总数")
+#: Words that open a signature line under a clerk's table (填表人：张三  审核人：李四).
+FOOTER_ROW_WORDS: tuple[str, ...] = (
+    "填表人",
+    "制表人",
+    "填报人",
+    "审核人",
+    "负责人",
+    "校长",
+    "联系电话",
+    "填表日期",
+    "填报日期",
+    "制表日期",
+    "单位盖章",
+    "盖章",
+)
 
 TOWNSHIP_KINDS = ("街道", "镇", "乡", "类似乡级单位")
 

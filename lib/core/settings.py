@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from lib.core import config, permissions, secure, store
 from lib.core.errors import AppError
@@ -181,8 +183,57 @@ def _check_type(key: str, value: Any) -> Any:
     return value
 
 
-def save_overrides(scope: Scope, changes: dict[str, Any], *, path: Path | None = None) -> None:
+@dataclass(frozen=True)
+class SettingConflict:
+    """A setting another user changed after the form was opened: not saved.
+
+    ``base`` is the value the form showed, ``now`` the stored value, ``mine`` what the user typed;
+    ``by``/``at`` who changed it and when (None: unknown, e.g. reset to its default).
+    """
+
+    key: str
+    base: Any
+    now: Any
+    mine: Any
+    by: str | None = None
+    at: Any = None
+
+    def message(self) -> str:
+        """One Chinese line naming the setting, who changed it, and both values."""
+        who = self.by or "其他管理员"
+        when = f"于 {str(self.at)[:16]} " if self.at is not None else ""
+        return (
+            f"“{setting_label(self.key)}”在您打开此页后已被 {who} {when}改为 {_shown(self.key, self.now)}"
+            f"(您打开时为 {_shown(self.key, self.base)}，您填写的是 {_shown(self.key, self.mine)})"
+        )
+
+
+def _shown(key: str, value: Any) -> str:
+    if key in PERCENT_SETTINGS and _is_number(value):
+        return f"{float(value) * 100:g}%"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def save_overrides(
+    scope: Scope,
+    changes: dict[str, Any],
+    *,
+    base: dict[str, Any] | None = None,
+    path: Path | None = None,
+) -> dict[str, SettingConflict]:
     """Store overrides in one transaction, with who and when, and audit them.
+
+    No lost update: with ``base`` (dotted key -> the value the form showed when it was opened) a
+    key is written only if its stored value is still its ``base`` value (compare-and-set per key);
+    a key another user changed meanwhile is refused and returned, the other keys are saved.  A key
+    already holding the typed value is neither a conflict nor written.
+
+    Returns
+    -------
+    dict
+        Dotted key -> :class:`SettingConflict` for every refused key (empty: all saved).
 
     Raises
     ------
@@ -191,34 +242,80 @@ def save_overrides(scope: Scope, changes: dict[str, Any], *, path: Path | None =
     """
     _require_keys(scope, changes)
     checked = {k: _check(k, v, db=path) for k, v in changes.items()}
-    merged = apply_overrides(config.SETTINGS, checked)
-    if merged["risk"]["band_medium"] >= merged["risk"]["band_high"]:
-        raise SettingsError("中档线必须低于高档线。")
-    if merged["risk"].get("model") not in ("rules", "logistic"):
-        raise SettingsError("名单排序模型只能是 rules 或 logistic。")
-    if sum(merged["risk"]["weights"].values()) <= 0:
-        raise SettingsError("权重之和必须大于 0。")
     with store.transaction(path) as con:
         before = effective_settings(con)
-        old = {key: _leaf(before, key) for key in checked}
-        for key, value in checked.items():
+        conflicts: dict[str, SettingConflict] = {}
+        if base is not None:
+            stamps = _changed_by(con, list(checked))
+            for key, value in checked.items():
+                now = _leaf(before, key)
+                if key in base and now != base[key] and now != value:
+                    conflicts[key] = SettingConflict(
+                        key, base[key], now, value, *stamps.get(key, (None, None))
+                    )
+        write = {k: v for k, v in checked.items() if k not in conflicts and _leaf(before, k) != v}
+        _check_together(apply_overrides(before, write))
+        old = {key: _leaf(before, key) for key in write}
+        for key, value in write.items():
             con.execute("DELETE FROM settings WHERE key = ?", [key])
             # the store's clock, like the audit log's: a change happens when it is made
             con.execute(
                 "INSERT INTO settings VALUES (?, ?, ?, current_timestamp)",
                 [key, json.dumps(value, ensure_ascii=False), scope.user],
             )
-        store.audit(
-            con,
-            user=scope.user,
-            action="settings_changed",
-            scope=scope.describe(),
-            detail=json.dumps(
-                {key: {"old": old[key], "new": value} for key, value in checked.items()},
-                ensure_ascii=False,
-                sort_keys=True,
-            ),
+        if write:
+            store.audit(
+                con,
+                user=scope.user,
+                action="settings_changed",
+                scope=scope.describe(),
+                detail=json.dumps(
+                    {key: {"old": old[key], "new": value} for key, value in write.items()},
+                    ensure_ascii=False,
+                    sort_keys=True,
+                ),
+            )
+    return conflicts
+
+
+def _check_together(merged: dict[str, Any]) -> None:
+    """Rules that tie settings to each other, on the settings as they would be after the save."""
+    if merged["risk"]["band_medium"] >= merged["risk"]["band_high"]:
+        raise SettingsError("中档线必须低于高档线。")
+    if merged["risk"].get("model") not in ("rules", "logistic"):
+        raise SettingsError("名单排序模型只能是 rules 或 logistic。")
+    if sum(merged["risk"]["weights"].values()) <= 0:
+        raise SettingsError("权重之和必须大于 0。")
+
+
+def _changed_by(con: duckdb.DuckDBPyConnection, keys: list[str]) -> dict[str, tuple[str | None, Any]]:
+    """Who last stored each of ``keys`` and when (keys at their default have no row)."""
+    if not keys:
+        return {}
+    marks = ", ".join("?" for _ in keys)
+    rows = con.execute(f"SELECT key, changed_by, changed_at FROM settings WHERE key IN ({marks})", keys)
+    return {k: (by, at) for k, by, at in rows.fetchall()}
+
+
+def changed_since(base: dict[str, Any], submitted: dict[str, Any]) -> dict[str, Any]:
+    """The entries of ``submitted`` that differ from ``base`` (dotted key -> value the form showed)."""
+    return {k: v for k, v in submitted.items() if k not in base or base[k] != v}
+
+
+def conflicts_frame(conflicts: dict[str, SettingConflict]) -> pd.DataFrame:
+    """One line per refused setting: 设置项, 名称, 打开时, 现在, 修改人, 您填写的."""
+    rows = [
+        (
+            c.key,
+            setting_label(c.key),
+            _shown(c.key, c.base),
+            _shown(c.key, c.now),
+            c.by or "—",
+            _shown(c.key, c.mine),
         )
+        for c in conflicts.values()
+    ]
+    return pd.DataFrame(rows, columns=["设置项", "名称", "打开时", "现在", "修改人", "您填写的"])
 
 
 def reset_overrides(scope: Scope, prefix: str, *, path: Path | None = None) -> int:

@@ -84,6 +84,50 @@ def _rebuild_conflict(case_id: str, current: dict[str, Any], mine: dict[str, Any
     return CaseConflict(case_id, current=current, mine=mine)
 
 
+class ContactConflict(CaseError):
+    """Contacts the user edited were changed by someone else after the table was shown (nothing saved).
+
+    ``rows``: one dict per contact: ``role``, ``place_code``, ``base`` / ``now`` / ``mine`` as
+    (name, phone), ``by`` and ``at`` (who saved it last and when, from the audit log; None if unknown).
+    """
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        who = sorted({r["by"] for r in rows if r.get("by")})
+        places = "、".join(f"{r['role']}({r['place_code']})" for r in rows)
+        super().__init__(
+            f"您打开此表后，{('、'.join(who) or '他人')}已修改了 {places}：未保存任何内容。"
+            "您填写的内容仍在表中：核对现值后再次保存即以您的为准，或重新载入。"
+        )
+        self.rows = rows
+
+    def __reduce__(self):  # picklable (session state is serialised)
+        return (ContactConflict, (self.rows,))
+
+    def frame(self, *, mask: bool = True) -> pd.DataFrame:
+        """角色, 单位代码, 打开时, 现在, 修改人, 您填写的: one line per contact."""
+
+        def show(pair: tuple[Any, Any]) -> str:
+            name, phone = pair
+            if mask:
+                name, phone = ids.mask_name(name), ids.mask_phone(phone)
+            return f"{name or ''} {phone or ''}".strip() or "—"
+
+        return pd.DataFrame(
+            [
+                (
+                    r["role"],
+                    r["place_code"],
+                    show(r["base"]),
+                    show(r["now"]),
+                    r.get("by") or "—",
+                    show(r["mine"]),
+                )
+                for r in self.rows
+            ],
+            columns=["角色", "单位代码", "打开时", "现在", "修改人", "您填写的"],
+        )
+
+
 def may_write(scope: Scope) -> bool:
     """May the user of ``scope`` change cases?"""
     return permissions.can(scope, "write_cases")
@@ -826,9 +870,16 @@ def open_case_for_child(
 
 
 # ------------------------------------------------------------------ contacts
-def save_contacts(scope: Scope, rows: pd.DataFrame, *, path: Path | None = None) -> int:
+def save_contacts(
+    scope: Scope, rows: pd.DataFrame, *, base: pd.DataFrame | None = None, path: Path | None = None
+) -> int:
     """Insert or replace contacts (``role``, ``place_code``, ``name``, ``phone``) of places in
     the Scope, in one transaction.  Returns how many rows were written.
+
+    No lost update: ``base`` is the contacts table as the user's form showed it.  A row is
+    written only if the stored name and phone are still those of ``base`` (compare-and-set);
+    when another user changed one of the rows meanwhile, :class:`ContactConflict` names them and
+    nothing is written.
 
     A county-level contact (the 教体局局长, ``place_code`` = the county) fills the 六长 of every
     new case in every township: only a county-scope role (lib.core.permissions.COUNTY_ROLES)
@@ -839,6 +890,8 @@ def save_contacts(scope: Scope, rows: pd.DataFrame, *, path: Path | None = None)
     CaseError
         A role that is not one of the 六长, a place outside the Scope, a county-level contact
         written through a township or school role, or a missing name; nothing is written then.
+    ContactConflict
+        A row changed by someone else since ``base`` (nothing written).
     """
     _require_write(scope)
     permissions.require(scope, "write_unit")  # a class teacher names no school contacts
@@ -864,7 +917,8 @@ def save_contacts(scope: Scope, rows: pd.DataFrame, *, path: Path | None = None)
             allowed.add(scope.county)
         else:
             allowed.discard(scope.county)
-        changes = []
+        changes, stale = [], []
+        shown = _contact_pairs(base) if base is not None else {}
         for i, r in enumerate(rows.itertuples(index=False), start=1):
             if r.role not in schema.SIX_CHIEFS:
                 raise CaseError(f"第 {i} 行：未知的角色 {r.role!r}")
@@ -879,6 +933,22 @@ def save_contacts(scope: Scope, rows: pd.DataFrame, *, path: Path | None = None)
             ).fetchall()
             new = (r.name.strip(), (r.phone or "").strip() or None)
             before = old[0] if old else (None, None)
+            was = shown.get((r.role, r.place_code))
+            if (
+                base is not None
+                and _pair(before) != _pair(was or (None, None))
+                and _pair(before) != _pair(new)
+            ):
+                stale.append(
+                    {
+                        "role": r.role,
+                        "place_code": r.place_code,
+                        "base": _pair(was),
+                        "now": _pair(before),
+                        "mine": new,
+                    }
+                )
+                continue
             fields = {
                 f: [
                     ids.mask_name(o) if f == "name" else ids.mask_phone(o),
@@ -890,9 +960,51 @@ def save_contacts(scope: Scope, rows: pd.DataFrame, *, path: Path | None = None)
             con.execute("DELETE FROM contacts WHERE role = ? AND place_code = ?", [r.role, r.place_code])
             con.execute("INSERT INTO contacts VALUES (?, ?, ?, ?)", [r.role, r.place_code, *new])
             changes.append({"role": r.role, "place_code": r.place_code, "new": not old, "fields": fields})
+        if stale:  # the transaction is rolled back: nothing of this save is kept
+            _who_changed(con, stale)
+            raise ContactConflict(stale)
         # names and phones masked as elsewhere in the log: the changes are visible, the numbers not
         _audit(con, scope, "contacts_saved", rows=len(rows), changes=changes)
     return len(rows)
+
+
+def _pair(pair: Any) -> tuple[str | None, str | None]:
+    """(name, phone) with blanks as None, for comparing what a form showed with what is stored."""
+    if pair is None:
+        return (None, None)
+
+    def norm(v: Any) -> str | None:
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            return None
+        return str(v).strip() or None
+
+    return (norm(pair[0]), norm(pair[1]))
+
+
+def _contact_pairs(frame: pd.DataFrame) -> dict[tuple[str, str], tuple[Any, Any]]:
+    """(role, place_code) -> (name, phone) of a contacts table as a form showed it."""
+    return {
+        (r.role, r.place_code): (r.name, r.phone)
+        for r in frame[["role", "place_code", "name", "phone"]].itertuples(index=False)
+    }
+
+
+def _who_changed(con: duckdb.DuckDBPyConnection, stale: list[dict[str, Any]]) -> None:
+    """Fill ``by``/``at`` of each stale contact from the newest audited save of it."""
+    rows = con.execute(
+        "SELECT \"at\", user_name, detail FROM audit_log WHERE action = 'contacts_saved' "
+        'ORDER BY "at" DESC LIMIT 500'
+    ).fetchall()
+    for s in stale:
+        s["by"] = s["at"] = None
+        for at, user, detail in rows:
+            try:
+                saved = json.loads(detail).get("changes") or []
+            except (TypeError, ValueError):
+                continue
+            if any(c.get("role") == s["role"] and c.get("place_code") == s["place_code"] for c in saved):
+                s["by"], s["at"] = user, at
+                break
 
 
 # ------------------------------------------------------------------ one entry point for the page's forms

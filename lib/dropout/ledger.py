@@ -351,6 +351,28 @@ def changed_contacts(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     return merged.loc[diff, [*key, "name", "phone"]].reset_index(drop=True)
 
 
+def contacts_with(frame: pd.DataFrame, values: dict[tuple[str, str], tuple[Any, Any]]) -> pd.DataFrame:
+    """A copy of a contacts table with (role, place_code) -> (name, phone) put in."""
+    out = frame.copy()
+    for i, r in enumerate(out[["role", "place_code"]].itertuples(index=False)):
+        if (r.role, r.place_code) in values:
+            name, phone = values[(r.role, r.place_code)]
+            out.iloc[i, out.columns.get_loc("name")] = name
+            out.iloc[i, out.columns.get_loc("phone")] = phone
+    return out
+
+
+def contacts_after_conflict(
+    shown: pd.DataFrame, base: pd.DataFrame, edited: pd.DataFrame, stale: list[dict[str, Any]]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The contacts form after a refused save: what to show (everything the user typed kept) and
+    what to compare against (the refused rows' current values, so that saving again re-applies
+    the user's values knowingly, while rows the user did not touch are still never written)."""
+    typed = {(r.role, r.place_code): (r.name, r.phone) for r in edited.itertuples(index=False)}
+    now = {(r["role"], r["place_code"]): tuple(r["now"]) for r in stale}
+    return contacts_with(shown, typed), contacts_with(base, now)
+
+
 # ------------------------------------------------------------------ the case page's helpers
 def case_cards(case: dict[str, Any], facts: dict[str, str], *, lang: str = "zh") -> tuple[list[Any], str]:
     """The case page's four cards (lib.present.cards.Card) and its one-line summary (in ``lang``)."""

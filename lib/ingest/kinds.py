@@ -404,8 +404,12 @@ _POPULATION = Kind(
     description="各村(社区)分年龄(0-15 岁)的学龄人口。",
 )
 
+# disability and learning difficulty are declared with the fields they come with (level, 学困生):
+# a column listed twice would be matched, checked and stored twice
 _STUDENT_FLAGS = tuple(
-    _bool(col, label) for col, (label, _) in schema.FLAGS.items() if col not in ("disability",)
+    _bool(col, label)
+    for col, (label, _) in schema.FLAGS.items()
+    if col not in ("disability", "learning_difficulty")
 )
 _STUDENTS = Kind(
     "students",

@@ -633,10 +633,12 @@ def _type_columns(frame: pd.DataFrame, kind: Kind, sink: _Sink) -> pd.DataFrame:
 
 #: A total line of a clerk's file (合计：40人, 小计, 总计 ...): the word, then nothing, a colon,
 #: a number or a unit.  总计村 is a village, not a total.
-_SUMMARY = r"(合计|小计|总计|共计|累计|总数)([:：\d人名所个条项,，.。(（].*)?"
+_SUMMARY = "(" + "|".join(schema.SUMMARY_ROW_WORDS) + r")([:：\d人名所个条项,，.。(（].*)?"
 #: A signature line under the table (填表人：张三  审核人：李四).
-_FOOTER = (
-    r"(填表人|制表人|填报人|审核人|负责人|校长|联系电话|填表日期|填报日期|制表日期|单位盖章|盖章)[:：].*"
+_FOOTER = "(" + "|".join(schema.FOOTER_ROW_WORDS) + ")[:：].*"
+#: A cheap first pass: a cell holding none of the words' last characters is neither.
+_SUMMARY_HINT = (
+    "[" + "".join(sorted({w[-1] for w in schema.SUMMARY_ROW_WORDS + schema.FOOTER_ROW_WORDS})) + "]"
 )
 #: Columns looked at: a total's word stands in the first columns (序号, 姓名 or 学校名称).
 _SUMMARY_COLUMNS = 3
@@ -659,7 +661,7 @@ def skip_summary_rows(parsed: ParsedFile) -> tuple[ParsedFile, list[Problem]]:
     shown = pd.Series(pd.NA, index=frame.index, dtype="object")
     for c in looked:
         s = frame[c].astype("string").str.replace(f"[{WHITESPACE}]", "", regex=True)
-        maybe = _flag(s.str.contains("[计数人表核责章话期]", regex=True))  # cheap first pass
+        maybe = _flag(s.str.contains(_SUMMARY_HINT, regex=True))
         if not maybe.any():
             continue
         hit = maybe & (_flag(s.str.fullmatch(_SUMMARY)) | (_flag(s.str.fullmatch(_FOOTER)) & (filled <= 2)))
@@ -687,11 +689,12 @@ def _check_grade_age(df: pd.DataFrame, scope: Scope, sink: _Sink) -> None:
     born, grade = df["birth_date"], df["grade"].astype("float64")
     later = (born.dt.month > 9) | ((born.dt.month == 9) & (born.dt.day > 1))
     age = scope.school_year - born.dt.year - later.astype("float64")
-    usual = grade + 5  # grade 1 at six
+    usual = schema.typical_age(grade)
     odd = _flag(age.notna() & grade.notna() & ((age - usual).abs() > slack))
     text = pd.Series(
         [
-            f"{schema.GRADE_LABELS.get(int(g), f'{g:g}年级')}一般 {int(g) + 5 - slack}-{int(g) + 5 + slack} 岁"
+            f"{schema.GRADE_LABELS.get(int(g), f'{g:g}年级')}一般 "
+            f"{schema.typical_age(int(g)) - slack}-{schema.typical_age(int(g)) + slack} 岁"
             if o
             else ""
             for g, o in zip(grade, odd, strict=True)

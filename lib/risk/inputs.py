@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from lib.aid import rules as aid
-from lib.core import history
+from lib.core import history, schema
 from lib.core.places import ENROLLED_SQL
 from lib.core.scope import Scope
 from lib.dropout import rules as dropout
@@ -165,7 +165,7 @@ def inputs_on(
                    coalesce(ru.longest, 0) AS longest_run, coalesce(ru.cur, 0) AS current_run,
                    (year(?::DATE) - year(s0.birth_date)
                      - CASE WHEN month(s0.birth_date) > 9 OR (month(s0.birth_date) = 9 AND day(s0.birth_date) > 1)
-                            THEN 1 ELSE 0 END) - (st.grade + 5) AS age_excess,
+                            THEN 1 ELSE 0 END) - (st.grade + {schema.GRADE_AGE_OFFSET}) AS age_excess,
                    coalesce(p.prev_grade = st.grade, FALSE) AS repeating,
                    coalesce(p.prev_school IS NOT NULL AND p.prev_school <> st.school_code
                             AND NOT (st.grade = 7 AND p.prev_grade = 6)

@@ -453,7 +453,9 @@ def profile_heading(prof: dict[str, Any], scored: pd.DataFrame, *, lang: str = "
     """Two markdown lines: who (masked as the profile is) and the score with its reasons (in ``lang``)."""
     s = prof["student"]
     grade = i18n.t(str(schema.GRADE_LABELS.get(s["grade"], s["grade"])), lang)
-    who = f"**{s['name']}** · {s['id_number']} · {s['sex']} · {grade} · {s['school_name']} · {s['status']}"
+    who = f"**{fmt.md_text(s['name'])}** · " + fmt.md_text(
+        f"{s['id_number']} · {s['sex']} · {grade} · {s['school_name']} · {s['status']}"
+    )
     row = scored[scored["student_id"] == s["student_id"]]
     if row.empty:
         return who, i18n.t("不在当前范围的在校生名单中，未评分。", lang)

@@ -19,7 +19,8 @@ with :func:`display`).  Settings: ``roster.transfer_confirm_days``,
   ``absent_school_days`` school days this term, no open case), 人籍分离 (the
   roster's home village differs from the record's), 身份证号校验错误, 疑似重复人员
   (same name, sex, birth date and home village under two ID numbers), 超龄 (age
-  on 1 September − (grade + 5) > ``over_age_years``).  Each with a suggested action.
+  on 1 September − the grade's typical age, ``schema.typical_age``, > ``over_age_years``).
+  Each with a suggested action.
 """
 
 from __future__ import annotations
@@ -253,7 +254,7 @@ def problems(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
             f"""WITH s AS ({base}), a AS (SELECT *, date_diff('year', birth_date, ?::DATE)
                  - CASE WHEN strftime(birth_date, '%m%d') > '0901' THEN 1 ELSE 0 END AS age FROM s)
             SELECT {cols}, 'over_age' AS problem, age || '岁读' || grade || '年级' AS detail
-            FROM a WHERE age - (grade + 5) > ?""",
+            FROM a WHERE age - (grade + {schema.GRADE_AGE_OFFSET}) > ?""",
             [*params, sept1, int(s["over_age_years"])],
         ).df()
     )

@@ -102,7 +102,7 @@ def test_upload_categories_workbook_and_open_a_case(
     # upload the list: one card per category, with the expected counts
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
     _settle(page)
-    expect(page.get_by_text(f"{path.name} · ")).to_contain_text(f"{len(truth)} 行")
+    expect(page.get_by_text(f"{path.name} · ")).to_contain_text(f"{fmt.fmt_count(len(truth))} 行")
     for cat, label in CARDS.items():
         expect(_metric(page, label)).to_have_text(fmt.fmt_count(expected.get(cat, 0)))
     radio = page.get_by_test_id("stRadio").filter(has_text="比对结果")

@@ -160,7 +160,7 @@ def test_gbk_upload_fix_mapping_commit_then_undo(
 
     # 4. undo the import; the overview is back where it was
     _open(page, f"{app_url}/data_import")
-    undo = page.get_by_role("button", name=re.compile(r"^撤销最近一次导入（.+，学生）$"))
+    undo = page.get_by_role("button", name=re.compile(r"^撤销最近一次导入（.+[，、]学生）$"))
     expect(undo).to_be_enabled(timeout=TIMEOUT_MS)
     undo.click()
     _settle(page)

@@ -118,3 +118,9 @@ def test_planning_tables_are_written_like_the_cards():
     assert "56522" not in html
     towns = pd.DataFrame({"乡镇": ["甲"], "有变化": ["是"], "学校数": [12], "学校数变化": [-1]})
     assert ">-1<" in planning.compare_townships_view(towns).to_html()
+
+
+def test_md_text_keeps_the_asterisks_of_a_masked_name():
+    assert fmt.md_text("欧**花") == r"欧\*\*花"
+    assert fmt.md_text("411503********2255") == "411503" + r"\*" * 8 + "2255"
+    assert fmt.md_text("平桥区第七小学") == "平桥区第七小学"

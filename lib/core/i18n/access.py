@@ -94,6 +94,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "settings_save": ("保存修改", "Save changes"),
     "settings_saved": ("已保存 {n} 项设置。", "{n} setting(s) saved."),
     "settings_unchanged": ("没有改动。", "Nothing changed."),
+    "settings_conflict": (
+        "保存冲突：下列设置在您打开此页后已被他人修改，未保存。您填写的值仍在表单中："
+        "核对后再次保存即以您的值为准，或点“重新载入”查看现值。",
+        "Edit conflict: the settings below were changed by someone else after you opened this page and "
+        "were not saved. Your values are still in the form: save again to apply them over the newer "
+        "ones, or Reload to see the current values.",
+    ),
     "settings_overrides": ("已修改的设置(覆盖默认值)", "Changed settings (override the defaults)"),
     "settings_all_default": (
         "本类设置均为默认值(data/settings.toml 或程序默认)。",
@@ -112,6 +119,9 @@ TEXT: dict[str, tuple[str, str]] = {
 
 #: Labels lib writes in Chinese (role and right names, table headers): Chinese -> English.
 LABELS: dict[str, str] = {
+    # an edit conflict shown beside what the user typed (settings, accounts, contacts)
+    "打开时": "When opened",
+    "现在": "Now",
     # roles (lib.core.permissions.ROLES)
     "局领导": "Bureau leader",
     "县级业务": "County staff",
