@@ -5,6 +5,7 @@ no name in the answer.  The county is the hand-made one of tests/small_county.py
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 from pathlib import Path
@@ -231,3 +232,23 @@ def test_commands_read_by_school_refuse_a_class_teacher(county, argv, capsys, mo
     assert cli.main(["--user", account.name, *args, "--json"]) == 1
     err = capsys.readouterr().err
     assert "师长" in err and county["other"][2] not in err
+
+
+def test_user_add_and_update_name_a_teachers_classes(county, capsys, monkeypatch):
+    from lib import cli
+
+    monkeypatch.setenv("EDU_DB", str(county["path"]))
+    monkeypatch.setattr("sys.stdin", io.StringIO("Kq7-unusual-pass\n"))
+    add = ["user", "add", "t-class", "--role", "teacher", "--school", sc.C, "--classes", "8-2, 8-1", "--json"]
+    assert cli.main(add) == 0
+    assert json.loads(capsys.readouterr().out)["classes"] == ["8-1", "8-2"]
+    assert cli.main(["user", "update", "t-class", "--classes", "8-2", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["classes"] == ["8-2"]
+    changed = con_fetch(
+        county["path"],
+        "SELECT detail FROM audit_log WHERE action = 'account_updated' ORDER BY \"at\" DESC LIMIT 1",
+    )
+    assert json.loads(changed[0][0])["changes"]["classes"] == {"old": ["8-1", "8-2"], "new": ["8-2"]}
+    assert cli.main(["user", "update", "t-class", "--classes", "", "--json"]) == 0  # the whole school again
+    assert json.loads(capsys.readouterr().out)["classes"] is None
+    assert auth.scope_for(auth.get_account("t-class", path=county["path"])).classes is None
