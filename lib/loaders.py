@@ -405,7 +405,10 @@ def _mapping_key(mapping: dict[str, str | None] | None) -> tuple[tuple[str, str 
 def _parsed_upload(data: bytes, filename: str, kind: str | None, mapping: tuple, sheet: str | None) -> Any:
     from lib import ingest  # on first use: a page loads only its own domain
 
-    return ingest.read_upload(data, filename, kind=kind, mapping=dict(mapping) or None, sheet=sheet)
+    # parsed in a child process with memory and time limits (lib.ingest.worker); a spare kept warm
+    return ingest.parse_upload(
+        data, filename, kind=kind, mapping=dict(mapping) or None, sheet=sheet, warm=True
+    )
 
 
 def read_upload(
@@ -416,7 +419,8 @@ def read_upload(
     mapping: dict[str, str | None] | None = None,
     sheet: str | None = None,
 ) -> Any:
-    """:func:`lib.ingest.read_upload`, cached by the file's bytes (raises ``IngestError``, never cached)."""
+    """:func:`lib.ingest.read_upload` in a child process (:func:`lib.ingest.parse_upload`), cached by
+    the file's bytes (raises ``IngestError``, never cached)."""
     return _parsed_upload(data, filename, kind, _mapping_key(mapping), sheet)
 
 
@@ -492,7 +496,9 @@ def _explore(data: bytes, filename: str, sheet: str | None) -> dict[str, Any]:
     from lib.ingest import explore  # on first use: a page loads only its own domain
     from lib.ingest.validate import skip_summary_rows  # on first use, as above
 
-    parsed, skipped = skip_summary_rows(ingest.read_upload(data, filename, kind=None, sheet=sheet))
+    parsed, skipped = skip_summary_rows(
+        ingest.parse_upload(data, filename, kind=None, sheet=sheet, warm=True)
+    )
     frame = parsed.frame.drop(columns=ingest.ROW)
     personal = explore.detect_personal(frame)
     return {

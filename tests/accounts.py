@@ -20,13 +20,15 @@ def ensure_test_account(
     *,
     townships: Iterable[str] | None = None,
     schools: Iterable[str] | None = None,
+    classes: Iterable[str] | None = None,
     path: Path | None = None,
 ):
     """The account ``test-<role>[-<codes>]`` in the database at ``path`` (default: EDU_DB),
     created or updated to this scope; returns the :class:`lib.access.auth.Account`.
 
     ``role`` may join several roles with ``+`` (``"admin+county"``); ``schools`` holds
-    at most one school (an account has one).  Writes only when the account differs.
+    at most one school (an account has one); ``classes`` (``7-2``) make a class teacher's
+    account of that school.  Writes only when the account differs.
     """
     from lib.access import auth
     from lib.core import store
@@ -45,7 +47,7 @@ def ensure_test_account(
         if len(schools) != 1:
             raise ValueError("an account has one school")
         school = schools[0]
-    codes = "-".join([*(townships or ()), *([school] if school else [])])
+    codes = "-".join([*(townships or ()), *([school] if school else []), *(classes or ())])
     name = f"test-{role.replace('+', '.')}" + (f"-{codes}" if codes else "")
     return auth.ensure_account(
         name[:64],
@@ -53,6 +55,7 @@ def ensure_test_account(
         password=TEST_PASSWORD,
         townships=townships,
         school=school,
+        classes=tuple(classes) if classes else None,
         strict_roles=False,
         path=path,
     )

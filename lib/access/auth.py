@@ -168,6 +168,7 @@ class Account:
     password_changed_at: datetime | None = None
     last_login_at: datetime | None = None
     tokens_revoked_at: datetime | None = None
+    classes: tuple[str, ...] | None = None
 
     @property
     def role(self) -> str:
@@ -288,16 +289,18 @@ def _parse_codes(value: str | None) -> tuple[str, ...] | None:
 
 
 def scope_for(account: Account, *, as_of: date | None = None, county: str = config.COUNTY_CODE) -> Scope:
-    """The widest Scope ``account`` may see: its roles, townships and school, masked.
+    """The widest Scope ``account`` may see: its roles, townships, school and classes, masked.
 
     A township account sees its townships (children attending or living there);
-    a school account its school.  ``mask`` is always True here: unmasking is a
+    a school account its school; a class teacher's account (school and classes) the pupils
+    of its classes.  ``mask`` is always True here: unmasking is a
     per-session step with a reason, done by the pages that offer it.
     """
     return Scope(
         county=county,
         townships=account.townships,
         schools=(account.school,) if account.school else None,
+        classes=account.classes,
         as_of=as_of or config.DEMO_AS_OF,
         mask=True,
         user=account.name,
@@ -312,6 +315,8 @@ def describe_account(account: Account) -> str:
         parts.append("乡镇=" + ",".join(account.townships))
     if account.school:
         parts.append("学校=" + account.school)
+    if account.classes:
+        parts.append("班级=" + ",".join(account.classes))
     return " ".join(parts)
 
 
@@ -365,7 +370,7 @@ def check_password_policy(password: str, *, name: str, con: duckdb.DuckDBPyConne
 # ------------------------------------------------------------------ store access
 _COLUMNS = (
     "name, display_name, roles, townships, school, must_change, disabled, failed_count, "
-    "locked_until, password_changed_at, last_login_at, tokens_revoked_at"
+    "locked_until, password_changed_at, last_login_at, tokens_revoked_at, classes"
 )
 
 
@@ -375,7 +380,7 @@ def _clock(con: duckdb.DuckDBPyConnection) -> datetime:
 
 
 def _to_account(row: tuple) -> Account:
-    name, display, roles, towns, school, must, disabled, failed, locked, changed, last, revoked = row
+    name, display, roles, towns, school, must, disabled, failed, locked, changed, last, revoked, classes = row
     return Account(
         name=name,
         display_name=display or name,
@@ -389,6 +394,7 @@ def _to_account(row: tuple) -> Account:
         password_changed_at=changed,
         last_login_at=last,
         tokens_revoked_at=revoked,
+        classes=_parse_codes(classes),
     )
 
 
@@ -500,13 +506,41 @@ def _check_roles(roles: Iterable[str], *, strict: bool = True) -> tuple[str, ...
     return held
 
 
+#: A class as an account names it: grade and class number, ``7-2``.
+CLASS_PATTERN = re.compile(r"^[1-9]-[1-9][0-9]?$")
+
+
+def parse_classes(value: str | Iterable[str] | None) -> tuple[str, ...] | None:
+    """``"7-2, 7-3"`` or ``["7-2"]`` -> ``("7-2", "7-3")``; None or empty -> None (every class).
+
+    Raises
+    ------
+    AuthError
+        A class not written as grade-class (``7-2``).
+    """
+    if value is None:
+        return None
+    items = value.split(",") if isinstance(value, str) else list(value)
+    held = sorted({c.strip() for c in items if c and c.strip()})
+    bad = [c for c in held if not CLASS_PATTERN.match(c)]
+    if bad:
+        raise AuthError(f"班级须写作“年级-班”，如 7-2：{'、'.join(bad)}。")
+    return tuple(held) or None
+
+
 def _check_territory(
     con: duckdb.DuckDBPyConnection,
     roles: tuple[str, ...],
     townships: tuple[str, ...] | None,
     school: str | None,
+    classes: tuple[str, ...] | None = None,
 ) -> None:
-    """Codes must exist in the store; township and school roles need their territory."""
+    """Codes must exist in the store; township and school roles need their territory; classes
+    belong to a school and only to a 师长 account (a class restricts every role it holds)."""
+    if classes and not school:
+        raise AuthError("班级范围须同时指定学校。")
+    if classes and set(roles) - {"teacher"}:
+        raise AuthError("只有师长(班主任)账号可以限定班级。")
     if townships:
         known = {r[0] for r in con.execute("SELECT code FROM townships").fetchall()}
         bad = [c for c in townships if c not in known]
@@ -540,11 +574,12 @@ def _insert(
     must_change: bool,
     actor: str,
     now: datetime,
+    classes: tuple[str, ...] | None = None,
 ) -> None:
     con.execute(
         "INSERT INTO accounts (name, display_name, roles, townships, school, password_hash, must_change, "
         "disabled, failed_count, locked_until, password_changed_at, last_login_at, created_at, created_by, "
-        "updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, FALSE, 0, NULL, ?, NULL, ?, ?, ?, ?)",
+        "updated_at, updated_by, classes) VALUES (?, ?, ?, ?, ?, ?, ?, FALSE, 0, NULL, ?, NULL, ?, ?, ?, ?, ?)",
         [
             name,
             display_name or name,
@@ -558,6 +593,7 @@ def _insert(
             actor,
             now,
             actor,
+            ",".join(classes) if classes else None,
         ],
     )
 
@@ -573,6 +609,7 @@ def create_user(
     school: str | None = None,
     must_change: bool = True,
     path: Path | None = None,
+    classes: str | Iterable[str] | None = None,
 ) -> str | None:
     """Add an account (one transaction, audited with who and what).
 
@@ -603,12 +640,13 @@ def create_user(
     name = _check_name(name)
     held = _check_roles(roles)
     towns, school = _territory(townships, school)
+    classes = parse_classes(classes)
     generated = password is None
     password = temporary_password() if generated else password
     with store.transaction(path) as con:
         if _load(con, name) is not None:
             raise AuthError(f"用户名 {name} 已存在。")
-        _check_territory(con, held, towns, school)
+        _check_territory(con, held, towns, school, classes)
         if not generated:
             check_password_policy(password, name=name, con=con)
         _insert(
@@ -622,6 +660,7 @@ def create_user(
             must_change=must_change,
             actor=actor.user,
             now=_clock(con),
+            classes=classes,
         )
         account = _load(con, name)
         _audit(
@@ -633,6 +672,7 @@ def create_user(
             roles=account.role,
             townships=account.townships,
             school=account.school,
+            classes=account.classes,
         )
     return password if generated else None
 
@@ -650,6 +690,7 @@ def update_user(
     school: str | Any | None = _KEEP,
     base: Account | None = None,
     path: Path | None = None,
+    classes: str | Iterable[str] | Any | None = _KEEP,
 ) -> Account:
     """Change an account's roles, territory or display name; audits old and new values.
 
@@ -675,24 +716,26 @@ def update_user(
         held = _check_roles(roles) if roles is not None else old.roles
         towns = old.townships if townships is _KEEP else _territory(townships, None)[0]
         sch = old.school if school is _KEEP else _territory(None, school)[1]
+        cls = old.classes if classes is _KEEP else parse_classes(classes)
         if base is not None:
             disp = (display_name.strip() or name) if display_name is not None else old.display_name
             held, towns, sch, display_name = _compare_and_set(
                 con, old, base, {"roles": held, "townships": towns, "school": sch, "display_name": disp}
             )
             now = {"roles": held, "townships": towns, "school": sch, "display_name": display_name}
-            if all(_same_field(f, v, getattr(old, f)) for f, v in now.items()):
+            if cls == old.classes and all(_same_field(f, v, getattr(old, f)) for f, v in now.items()):
                 return old  # nothing to write: the stamp of who changed it last stays true
-        _check_territory(con, held, towns, sch)
+        _check_territory(con, held, towns, sch, cls)
         if "admin" in old.roles and "admin" not in held:
             _keep_an_admin(con, name)
         con.execute(
-            "UPDATE accounts SET roles = ?, townships = ?, school = ?, display_name = ?, updated_at = ?, "
-            "updated_by = ? WHERE name = ?",
+            "UPDATE accounts SET roles = ?, townships = ?, school = ?, classes = ?, display_name = ?, "
+            "updated_at = ?, updated_by = ? WHERE name = ?",
             [
                 "+".join(held),
                 ",".join(towns) if towns else None,
                 sch,
+                ",".join(cls) if cls else None,
                 (display_name.strip() or name) if display_name is not None else old.display_name,
                 _clock(con),
                 actor.user,
@@ -702,7 +745,7 @@ def update_user(
         new = _load(con, name)
         changes = {
             field: {"old": getattr(old, field), "new": getattr(new, field)}
-            for field in ("role", "townships", "school", "display_name")
+            for field in ("role", "townships", "school", "classes", "display_name")
             if getattr(old, field) != getattr(new, field)
         }
         if changes:
@@ -1157,6 +1200,7 @@ def ensure_account(
     display_name: str = "",
     strict_roles: bool = True,
     path: Path | None = None,
+    classes: str | Iterable[str] | None = None,
 ) -> Account:
     """Create or update an account to exactly these values (provisioning and test set-up).
 
@@ -1168,6 +1212,7 @@ def ensure_account(
     name = _check_name(name)
     held = _check_roles(roles, strict=strict_roles)
     towns, school = _territory(townships, school)
+    classes = parse_classes(classes)
     with store.connect(path) as con:
         old = _load(con, name)
         if (
@@ -1175,6 +1220,7 @@ def ensure_account(
             and old.roles == held
             and old.townships == towns
             and old.school == school
+            and old.classes == classes
             and not old.disabled
             and not old.must_change
             and old.failed_count == 0
@@ -1183,7 +1229,7 @@ def ensure_account(
         ):
             return old
     with store.transaction(path) as con:
-        _check_territory(con, tuple(r for r in held if r in permissions.ROLES), towns, school)
+        _check_territory(con, tuple(r for r in held if r in permissions.ROLES), towns, school, classes)
         con.execute("DELETE FROM accounts WHERE name = ?", [name])
         _insert(
             con,
@@ -1196,6 +1242,7 @@ def ensure_account(
             must_change=False,
             actor=SYSTEM_USER,
             now=_clock(con),
+            classes=classes,
         )
         _audit(
             con,
@@ -1206,5 +1253,6 @@ def ensure_account(
             roles="+".join(held),
             townships=towns,
             school=school,
+            classes=classes,
         )
         return _load(con, name)

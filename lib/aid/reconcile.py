@@ -106,7 +106,7 @@ def read_registry(data: bytes, filename: str, *, kind: str = DEFAULT_KIND) -> pd
         raise RegistryFileError(f"未知的名单类型：{kind}（可选 {', '.join(KINDS)}）")
     try:
         gate.check_upload(data, filename)  # the settings' size and row limits, zip bombs
-        parsed = ingest.read_upload(data, filename, kind=kind)
+        parsed = ingest.parse_upload(data, filename, kind=kind)  # a child process: memory, time
     except (ingest.IngestError, gate.UploadRefused) as exc:
         raise RegistryFileError(str(exc)) from exc
     frame = parsed.frame.copy()

@@ -86,6 +86,21 @@ def operator_scope(args: argparse.Namespace, *actions: str, as_of: date | None =
     return scope
 
 
+def refuse_class_scope(scope: Scope, what: str) -> None:
+    """Refuse a class teacher's account (``Scope.classes``) a command read by school (学籍核查,
+    小升初衔接, 名单比对), as their pages are not offered to it (``permissions.CLASS_PAGES``).
+
+    Raises
+    ------
+    lib.cli.DataError
+        ``scope`` names classes.
+    """
+    from lib.cli import DataError  # when the command runs: a CLI call loads only its own domain
+
+    if scope.classes is not None:
+        raise DataError(f"师长(班主任)账号只查看本班学生；{what}按学校进行，请用学校账号执行。")
+
+
 def admin_scope(args: argparse.Namespace, action: str) -> Scope:
     """Who runs an administration command (``user``, ``backup``, ``restore``, ``rollover``, ...).
 

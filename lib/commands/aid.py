@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lib.aid import reconcile
 from lib.cli import EXIT_OK, DataError, Handler, command, emit
-from lib.commands.access import operator_scope
+from lib.commands.access import operator_scope, refuse_class_scope
 from lib.core import schema, store
 
 
@@ -32,6 +32,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise DataError(f"名单文件不存在：{path}")
     scope = operator_scope(args, "view_named")
+    refuse_class_scope(scope, "名单比对")
     try:
         frame = reconcile.read_registry(path.read_bytes(), path.name, kind=args.kind)
     except reconcile.RegistryFileError as exc:

@@ -71,7 +71,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     data, name = _read(args)
     scope = operator_scope(args, "import")
     try:
-        parsed = ingest.read_upload(data, name, kind=args.kind, sheet=args.sheet)
+        parsed = ingest.parse_upload(data, name, kind=args.kind, sheet=args.sheet)
     except ingest.IngestError as exc:
         return _unreadable(exc, args)
     if not config.db_path().exists():
@@ -140,7 +140,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     operator_scope(args, "import")  # the account, its rights and the database, checked first
     scope = operator_scope(args, "import", as_of=_file_day(args))
     try:
-        parsed = ingest.read_upload(data, name, kind=args.kind, sheet=args.sheet)
+        parsed = ingest.parse_upload(data, name, kind=args.kind, sheet=args.sheet)
     except ingest.IngestError as exc:
         return _unreadable(exc, args)
     if not config.db_path().exists():

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from lib.cli import EXIT_OK, DataError, Handler, command, emit, print_json, say
-from lib.commands.access import operator_scope
+from lib.commands.access import operator_scope, refuse_class_scope
 from lib.core import store
 from lib.roster import register as roster
 from lib.roster import view as roster_view
@@ -23,6 +23,7 @@ def _roster_check_parser(p: argparse.ArgumentParser) -> Handler:
 
 def cmd_roster_check(args: argparse.Namespace) -> int:
     scope = operator_scope(args, "view_named")
+    refuse_class_scope(scope, "学籍核查")
     if not args.file.is_file():
         raise DataError(f"找不到文件：{args.file}")
     with store.connect() as con:
@@ -71,6 +72,7 @@ def cmd_transition(args: argparse.Namespace) -> int:
     from lib.roster import transition  # when the command runs: a CLI call loads only its own domain
 
     scope = operator_scope(args, "view_named", *(("write_cases",) if args.open_cases else ()))
+    refuse_class_scope(scope, "小升初衔接")
     run = transition.open_overdue_cases(scope) if args.open_cases else None
     lst = transition.load(scope)
     rows = [

@@ -48,6 +48,9 @@ def _user_parser(p: argparse.ArgumentParser) -> Handler:
     )
     add.add_argument("--township", action="append", default=None, metavar="CODE", help="乡镇代码 (可重复)")
     add.add_argument("--school", default=None, metavar="CODE", help="学校代码")
+    add.add_argument(
+        "--classes", default=None, metavar="7-2,7-3", help="师长(班主任)的班级：年级-班，逗号分隔"
+    )
     add.add_argument("--display-name", default="", help="姓名")
     add.add_argument("--no-change", action="store_true", help="首次登录不强制改密")
     sub.add_parser("list", help="列出账号")
@@ -57,6 +60,7 @@ def _user_parser(p: argparse.ArgumentParser) -> Handler:
     upd.add_argument("--township", action="append", default=None, metavar="CODE")
     upd.add_argument("--all-townships", action="store_true", help="取消乡镇限制")
     upd.add_argument("--school", default=None, metavar="CODE")
+    upd.add_argument("--classes", default=None, metavar="7-2,7-3", help="师长的班级 (空字符串=取消班级限制)")
     for verb, text in (
         ("disable", "停用账号"),
         ("enable", "启用账号"),
@@ -84,6 +88,7 @@ def cmd_user(args: argparse.Namespace) -> int:
                 townships=args.township,
                 school=args.school,
                 must_change=not args.no_change,
+                classes=args.classes,
             )
             account = auth.get_account(args.name)
             emit(
@@ -93,6 +98,7 @@ def cmd_user(args: argparse.Namespace) -> int:
                     "roles": list(account.roles),
                     "townships": account.townships,
                     "school": account.school,
+                    "classes": account.classes,
                     "must_change": account.must_change,
                     **({"temporary_password": temp} if temp else {}),
                 },
@@ -111,6 +117,8 @@ def cmd_user(args: argparse.Namespace) -> int:
                 kw["townships"] = args.township
             if args.school is not None:
                 kw["school"] = args.school or None
+            if args.classes is not None:
+                kw["classes"] = args.classes or None
             account = auth.update_user(actor, args.name, roles=_roles(args.role) if args.role else None, **kw)
             emit(
                 args,
@@ -119,6 +127,7 @@ def cmd_user(args: argparse.Namespace) -> int:
                     "roles": list(account.roles),
                     "townships": account.townships,
                     "school": account.school,
+                    "classes": account.classes,
                 },
                 f"已更新 {auth.describe_account(account)}",
             )

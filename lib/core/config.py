@@ -229,6 +229,16 @@ DEFAULTS: dict[str, Any] = {
     "ingest": {
         "max_upload_mb": 50,
         "max_rows": 500_000,
+        # hostile workbooks: cells a sheet may make (empty cells inside a row count), the
+        # decompressed text of its shared strings, the whole workbook decompressed, and the
+        # ratio of decompressed to compressed size (real exports compress 5-20 times)
+        "max_cells": 10_000_000,
+        "max_shared_strings_mb": 100,
+        "max_unzipped_mb": 1024,
+        "max_zip_ratio": 100,
+        # uploads are parsed in a child process with this much memory and time
+        "worker_memory_mb": 2048,
+        "worker_timeout_s": 120,
         # a pupil this many years older or younger than the grade's usual age is a warning
         "grade_age_years": 2,
         # roles that may import (the accounts issue narrows this)

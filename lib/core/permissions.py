@@ -162,9 +162,30 @@ PAGE_ACTIONS: dict[str, str] = {
 }
 
 
+#: Pages naming children whose reads keep a class teacher's Scope (``Scope.classes``) to their
+#: classes.  A Scope with classes sees no other page that names children (fail closed): aid,
+#: 学籍核查, 小升初衔接 and 每周填报 are the school's work, read by school.
+CLASS_PAGES: frozenset[str] = frozenset(
+    {
+        "todo",
+        "dropout",
+        "dropout_cases",
+        "dropout_case",
+        "dropout_forms",
+        "dropout_rosters",
+        "dropout_contacts",
+        "risk",
+    }
+)
+
+
 def visible(scope_or_role: Scope | str, url_path: str) -> bool:
     """May the user see the page at ``url_path``?  Unknown pages are hidden (fail closed)."""
-    action = PAGE_ACTIONS.get(url_path.strip("/"))
+    path = url_path.strip("/")
+    action = PAGE_ACTIONS.get(path)
+    if isinstance(scope_or_role, Scope) and scope_or_role.classes is not None:
+        if action == "view_named" and path not in CLASS_PAGES:
+            return False
     return action is not None and can(scope_or_role, action)
 
 

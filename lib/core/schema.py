@@ -1000,6 +1000,8 @@ TABLES: dict[str, Table] = {
                 _c("created_by", "VARCHAR", "创建人"),
                 _c("updated_at", "TIMESTAMP", "更新时间"),
                 _c("updated_by", "VARCHAR", "更新人"),
+                # a class teacher's classes (grade-class, e.g. 7-2): added last, as the migration appends it
+                _c("classes", "VARCHAR", "班级范围(年级-班，逗号分隔，如 7-2)"),
             ),
             ("name",),
         ),

@@ -11,6 +11,9 @@ Attribution rules (docs/scope.md):
 * **Enrolment** figures are attributed to the school's township.
 * **School-age population** and **dropout cases** are attributed to the home
   village's township.
+* A **class** Scope (a 师长's account: its school and ``classes`` such as ``"7-2"``, grade and
+  class number) sees only the students of those classes and their cases, never the village
+  branch (a class teacher's territory is the class, not where its pupils live).
 """
 
 from __future__ import annotations
@@ -50,6 +53,9 @@ class Scope:
         6-digit county code (the store may hold several counties).
     townships, schools, levels
         Restrictions; ``None`` = all, an empty tuple = none.
+    classes
+        Classes as ``"grade-class_no"`` (``"7-2"``): students are restricted to them (a class
+        teacher); ``None`` = every class, an empty tuple = none.
     as_of
         The date the figures are for; no lib function reads the clock.
     school_year
@@ -70,9 +76,10 @@ class Scope:
     user: str = "local"
     role: str = "county"
     extra: tuple[tuple[str, Any], ...] = field(default=())
+    classes: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
-        for name in ("townships", "schools", "levels"):
+        for name in ("townships", "schools", "levels", "classes"):
             v = getattr(self, name)
             if v is not None and not isinstance(v, tuple):
                 object.__setattr__(self, name, tuple(sorted(v)))
@@ -86,6 +93,7 @@ class Scope:
         townships: tuple[str, ...] | list[str] | None = None,
         schools: tuple[str, ...] | list[str] | None = None,
         levels: tuple[str, ...] | list[str] | None = None,
+        classes: tuple[str, ...] | list[str] | None = None,
         **changes: Any,
     ) -> Scope:
         """This Scope intersected with further restrictions (never widened)."""
@@ -94,6 +102,7 @@ class Scope:
             townships=_intersect(self.townships, tuple(townships) if townships is not None else None),
             schools=_intersect(self.schools, tuple(schools) if schools is not None else None),
             levels=_intersect(self.levels, tuple(levels) if levels is not None else None),
+            classes=_intersect(self.classes, tuple(classes) if classes is not None else None),
             **changes,
         )
 
@@ -103,7 +112,9 @@ class Scope:
 
     @property
     def is_whole_county(self) -> bool:
-        return self.townships is None and self.schools is None and self.levels is None
+        return (
+            self.townships is None and self.schools is None and self.levels is None and self.classes is None
+        )
 
     def cache_key(self) -> tuple[Any, ...]:
         """Hashable identity for caches (includes the user: results may depend on it)."""
@@ -118,6 +129,7 @@ class Scope:
             self.user,
             self.role,
             self.extra,
+            self.classes,
         )
 
     def describe(self) -> str:
@@ -129,6 +141,8 @@ class Scope:
             parts.append("学校=" + ",".join(self.schools))
         if self.levels is not None:
             parts.append("学段=" + ",".join(self.levels))
+        if self.classes is not None:
+            parts.append("班级=" + ",".join(self.classes))
         parts.append(f"截至{self.as_of.isoformat()}")
         return " ".join(parts)
 
@@ -166,15 +180,33 @@ class Scope:
         """WHERE clause for students visible in Scope (table ``students AS alias``).
 
         A student is visible if their school is in Scope, or, when the Scope
-        restricts only by township, if their home village is in one of them.
+        restricts only by township, if their home village is in one of them; a class
+        Scope keeps only the students of its classes (:meth:`class_where`).
         """
         sw, sp = self.school_where("_sc")
         attends = f"{alias}.school_code IN (SELECT _sc.code FROM schools _sc WHERE {sw})"
+        if self.classes is not None:
+            cw, cp = self.class_where(alias)
+            return f"({attends} AND {cw})", sp + cp
         if self.schools is None and self.levels is None:
             vw, vp = self.village_where("_v")
             lives = f"{alias}.village_code IN (SELECT _v.code FROM villages _v WHERE {vw})"
             return f"({attends} OR {lives})", sp + vp
         return attends, sp
+
+    def class_where(self, alias: str = "st") -> tuple[str, list[Any]]:
+        """WHERE clause keeping the students of the Scope's classes (any relation with a
+        ``student_id`` as ``alias``: the roll, a past roll, cases, interventions); ``TRUE`` when
+        the Scope does not restrict classes.  The class is the one on the roll today: a class
+        teacher follows the pupils they teach now.  Use it beside :meth:`school_where` wherever
+        students are read through their school.
+        """
+        if self.classes is None:
+            return "TRUE", []
+        params: list[Any] = []
+        grade_class = "(CAST(_cls.grade AS VARCHAR) || '-' || CAST(_cls.class_no AS VARCHAR))"
+        cond = _in(grade_class, self.classes, params)
+        return f"{alias}.student_id IN (SELECT _cls.student_id FROM students _cls WHERE {cond})", params
 
 
 def _in(column: str, values: tuple[str, ...], params: list[Any]) -> str:
@@ -195,12 +227,14 @@ def role_scope(
     user: str = "local",
     townships: tuple[str, ...] | None = None,
     schools: tuple[str, ...] | None = None,
+    classes: tuple[str, ...] | None = None,
     as_of: date | None = None,
 ) -> Scope:
     """The widest Scope a role allows (the accounts issue fills in the matrix)."""
     return Scope(
         townships=townships,
         schools=schools,
+        classes=classes,
         user=user,
         role=role,
         as_of=as_of or config.DEMO_AS_OF,

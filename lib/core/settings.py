@@ -33,7 +33,16 @@ from lib.core.scope import Scope
 #: Sections only 管理员 may change (they decide who gets in, where copies go, what is kept).
 SYSTEM_SECTIONS = ("security", "backup", "retention")
 #: Further keys only 管理员 may change: the limits that protect the server from hostile files.
-SYSTEM_KEYS = ("ingest.max_upload_mb", "ingest.max_rows")
+SYSTEM_KEYS = (
+    "ingest.max_upload_mb",
+    "ingest.max_rows",
+    "ingest.max_cells",
+    "ingest.max_shared_strings_mb",
+    "ingest.max_unzipped_mb",
+    "ingest.max_zip_ratio",
+    "ingest.worker_memory_mb",
+    "ingest.worker_timeout_s",
+)
 #: Settings that name a folder: resolved inside the data directory (never ``static/``).
 PATH_KEYS = ("backup.dir",)
 #: Inclusive bounds of numeric settings (a value outside is refused with the range).
@@ -49,6 +58,12 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "retention.audit_years": (3, 100),
     "ingest.max_upload_mb": (1, 1024),
     "ingest.max_rows": (1, 5_000_000),
+    "ingest.max_cells": (1_000, 200_000_000),
+    "ingest.max_shared_strings_mb": (1, 2048),
+    "ingest.max_unzipped_mb": (10, 16_384),
+    "ingest.max_zip_ratio": (10, 10_000),
+    "ingest.worker_memory_mb": (256, 65_536),
+    "ingest.worker_timeout_s": (5, 3600),
     # 布局规划: grades board from 1-9; shares are 0-1; a solve's limit stays a planner's wait
     "layout.boarding_min_grade": (1, 9),
     "layout.optimize.close_max_share": (0, 1),
@@ -463,6 +478,12 @@ SETTING_LABELS: dict[str, str] = {
     "risk.budget_default": "默认帮扶人数",
     "ingest.max_upload_mb": "上传文件上限(MB)",
     "ingest.max_rows": "单个文件最多行数",
+    "ingest.max_cells": "单个工作表最多单元格数",
+    "ingest.max_shared_strings_mb": "工作簿文字(共享字符串)上限(MB)",
+    "ingest.max_unzipped_mb": "工作簿解压后上限(MB)",
+    "ingest.max_zip_ratio": "工作簿最大压缩比(倍)",
+    "ingest.worker_memory_mb": "读取上传文件的内存上限(MB)",
+    "ingest.worker_timeout_s": "读取上传文件的时间上限(秒)",
     "ingest.grade_age_years": "年龄与年级相差几岁提示核对",
     "presentation.high_contrast": "汇报模式高对比度",
     "security.max_failed_logins": "连续输错几次锁定账号",

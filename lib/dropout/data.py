@@ -35,6 +35,10 @@ def case_where(scope: Scope, alias: str = "c") -> tuple[str, list[Any]]:
         sw, sp = scope.school_where("_cs")
         cond += f" AND {alias}.school_code IN (SELECT _cs.code FROM schools _cs WHERE {sw})"
         params += sp
+    if scope.classes is not None:  # a class teacher: only the cases of their own pupils
+        stw, stp = scope.student_where("_cst")
+        cond += f" AND {alias}.student_id IN (SELECT _cst.student_id FROM students _cst WHERE {stw})"
+        params += stp
     return cond, params
 
 

@@ -17,7 +17,10 @@ from here.  Beside the pipeline: :mod:`lib.ingest.view` (the import page's table
 :mod:`lib.ingest.explore` (自由探索: any file charted, masked) and
 :mod:`lib.ingest.corrections` (更正记录: one record by the import's rules); in front of it all,
 :mod:`lib.ingest.gate` (every upload's bytes checked against the size and row limits, zip bombs
-refused, before anything parses them).  The report contract and the problem codes are in docs/cli.md, the
+refused, before anything parses them) and :func:`parse_upload` (:mod:`lib.ingest.worker`: an
+upload parsed by ``read_upload`` in a child process with memory and time limits).  An .xlsx is
+opened by :mod:`lib.ingest.xlsx` (the sheet's XML streamed, limits checked while reading,
+merged ranges returned) for ``read_upload`` alone.  The report contract and the problem codes are in docs/cli.md, the
 behaviour in docs/ingest.md.
 
 Example
@@ -72,6 +75,7 @@ from lib.ingest.validate import (
     to_wgs84,
     validate,
 )
+from lib.ingest.worker import parse_upload
 
 __all__ = [
     "CODES",
@@ -106,6 +110,7 @@ __all__ = [
     "list_imports",
     "load_reference",
     "may_import",
+    "parse_upload",
     "problem_codes",
     "read_upload",
     "remap",

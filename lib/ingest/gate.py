@@ -9,8 +9,10 @@ For an XLSX (a zip) nothing is decompressed into memory: the zip's directory is 
 the declared sizes of its parts are summed (a part cannot inflate beyond its declared
 size in Python's zipfile), and each worksheet is decompressed in 1 MB pieces only to
 count its rows and cells, stopping at the first limit passed.  A CSV's lines are
-counted on the bytes.  The work is bounded by the file's size and the limits; the
-XLSX reader itself (lib/ingest/read.py) is unchanged.
+counted on the bytes.  The work is bounded by the file's size and the limits.  Behind
+the gate the reader is bounded too: it streams an XLSX with its own limits
+(lib/ingest/xlsx.py) and runs in a child process with memory and time limits
+(lib/ingest/worker.py).
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ import pandas as pd
 
 from lib.core import config
 from lib.core.errors import AppError
+from lib.ingest import xlsx
 from lib.ingest.kinds import KINDS, Kind, clean_header, get_kind, synonym_index
 
 # ------------------------------------------------------------------ problems
@@ -39,6 +40,11 @@ CODES: dict[str, tuple[str, str]] = {
     "unreadable": ("error", "文件已损坏或无法打开"),
     "too_large": ("error", "文件超过大小上限"),
     "too_many_rows": ("error", "行数超过上限"),
+    "too_many_cells": ("error", "单元格数超过上限"),
+    "too_many_strings": ("error", "文字(共享字符串)超过上限"),
+    "zip_bomb": ("error", "解压后过大或压缩比异常(疑似压缩炸弹)"),
+    "worker_memory": ("error", "读取文件所需内存超过上限"),
+    "worker_timeout": ("error", "读取文件超时"),
     "encoding": ("error", "无法识别文字编码(应为 UTF-8 或 GBK/GB18030)"),
     "no_header": ("error", "找不到表头"),
     "no_rows": ("error", "表头下没有数据行"),
@@ -89,6 +95,9 @@ CODES: dict[str, tuple[str, str]] = {
     "duplicate_column": ("warning", "多列对应同一字段，只用第一列"),
     "derived_key": ("warning", "文件无编号列，编号已按身份信息生成"),
     "name_resolved": ("warning", "已按名称匹配到代码"),
+    "merged_filled": ("warning", "合并单元格已按首格的值填入每一行"),
+    "summary_row": ("warning", "合计、小计或表尾签字行，已跳过(不是数据)"),
+    "grade_age": ("warning", "年龄与年级不符(照常导入，请核对)"),
 }
 
 
@@ -210,9 +219,31 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
-def _limits() -> tuple[int, int]:
-    s = config.SETTINGS["ingest"]
-    return int(float(s["max_upload_mb"]) * 1024 * 1024), int(s["max_rows"])
+@dataclass(frozen=True)
+class ReadLimits(xlsx.Limits):
+    """What one upload may hold: :class:`lib.ingest.xlsx.Limits` and its size in bytes."""
+
+    max_upload_bytes: int = 50 * 1024 * 1024
+
+
+def read_limits(settings: dict[str, Any] | None = None) -> ReadLimits:
+    """The limits of the ``ingest`` settings (default :data:`lib.core.config.SETTINGS`; pass the
+    effective settings to count an administrator's stored values)."""
+    s = (settings or config.SETTINGS)["ingest"]
+    d = config.DEFAULTS["ingest"]
+
+    def num(key: str) -> float:
+        return float(s.get(key, d[key]))
+
+    return ReadLimits(
+        max_rows=int(num("max_rows")),
+        max_cells=int(num("max_cells")),
+        max_shared_strings_bytes=int(num("max_shared_strings_mb") * 1024 * 1024),
+        max_unzipped_bytes=int(num("max_unzipped_mb") * 1024 * 1024),
+        max_ratio=num("max_zip_ratio"),
+        header_allowance=_HEADER_SCAN,
+        max_upload_bytes=int(num("max_upload_mb") * 1024 * 1024),
+    )
 
 
 #: Boundary files (polygons with properties): GeoJSON, or a shapefile zipped with its .dbf/.prj.
@@ -365,27 +396,84 @@ def _cell_type(v: Any) -> str | None:
 Grid = list[list[str | None]]
 
 
-def _xlsx_grid(data: bytes, filename: str, *, sheet: str | None = None) -> tuple[Grid, Grid, str]:
-    """(cells as text, each cell's type letter, the worksheet's name), row by row."""
-    import openpyxl
+def _xlsx_grid(
+    data: bytes, filename: str, limits: xlsx.Limits, *, sheet: str | None = None
+) -> tuple[Grid, Grid, str, list[tuple[int, int, int, int]]]:
+    """(cells as text, each cell's type letter, the worksheet's name, its merged ranges), row by
+    row, streamed within ``limits`` (:func:`lib.ingest.xlsx.read_sheet`)."""
+    try:
+        ws = xlsx.read_sheet(data, limits, sheet)
+    except xlsx.XlsxRefused as exc:
+        raise _refuse(filename, exc.code, exc.detail) from None
+    grid: Grid = []
+    types: Grid = []
+    for row in ws.rows:
+        grid.append([_cell_text(v) for v in row])
+        types.append([_cell_type(v) for v in row])
+    return grid, types, ws.title, ws.merged
 
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for damaged files
-        raise _refuse(filename, "unreadable", type(exc).__name__) from exc
-    try:
-        names = wb.sheetnames
-        ws = wb[sheet] if sheet in names else wb.worksheets[0]
-        if ws.max_row in (None, 1) and ws.max_column in (None, 1):
-            ws.reset_dimensions()
-        grid: Grid = []
-        types: Grid = []
-        for row in ws.iter_rows(min_row=1, values_only=True):
-            grid.append([_cell_text(v) for v in row])
-            types.append([_cell_type(v) for v in row])
-        return grid, types, ws.title
-    finally:
-        wb.close()
+
+Merged = list[tuple[int, int, int, int]]
+
+
+def _filled_down(scan: Grid, merged: Merged) -> Grid:
+    """The first rows with each merged range's value copied down its first column only: what the
+    header is looked for in (a tall header cell names its column in every header row; a title
+    merged across the table stays one cell wide, so it is never taken for a header)."""
+    out = [list(r) for r in scan]
+    for r0, c0, r1, _ in merged:
+        if r0 >= len(out) or c0 >= len(out[r0]) or out[r0][c0] is None:
+            continue
+        for r in range(r0 + 1, min(r1, len(out) - 1) + 1):
+            row = out[r]
+            if len(row) <= c0:
+                row.extend([None] * (c0 + 1 - len(row)))
+            if row[c0] is None:
+                row[c0] = out[r0][c0]
+    return out
+
+
+def _fill_merged(
+    grid: Grid, types: Grid | None, merged: Merged, h: int, budget: int, filename: str
+) -> list[tuple[int, int, int]]:
+    """Copy each merged range's top-left value (and type) into every cell of the range, from the
+    header row down; returns (first row, last row, column), 0-based, of the ranges filled below
+    the header (for the notes).
+
+    A range wholly above the header is a title: left alone (its text is the file's title).  A
+    range that begins in or above the header row and reaches it fills the header row only: a
+    header's or title's text never becomes data.  Ranges are clipped to the rows read and the widest row; the
+    cells filled count against ``budget`` (``ingest.max_cells``)."""
+    width = max((len(r) for r in grid), default=0)
+    filled = 0
+    notes: list[tuple[int, int, int]] = []
+    for r0, c0, r1, c1 in merged:
+        if r1 < h or r0 >= len(grid) or c0 >= width:
+            continue
+        top_row = grid[r0]
+        value = top_row[c0] if c0 < len(top_row) else None
+        if value is None:
+            continue
+        kind = types[r0][c0] if types is not None and c0 < len(types[r0]) else None
+        first, last = (r0, min(r1, len(grid) - 1)) if r0 > h else (h, h)
+        c1 = min(c1, width - 1)
+        filled += (last - first + 1) * (c1 - c0 + 1)
+        if filled > budget:
+            raise _refuse(
+                filename, "too_many_cells", f"合并单元格展开后超过 {budget:,} 个(设置 ingest.max_cells)"
+            )
+        for r in range(first, last + 1):
+            for target in (grid, types) if types is not None else (grid,):
+                row = target[r]
+                if len(row) <= c1:
+                    row.extend([None] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                grid[r][c] = value
+                if types is not None:
+                    types[r][c] = kind
+        if first > h and last > first:
+            notes.append((first, last, c0))
+    return sorted(notes)
 
 
 def _geo_grid(data: bytes, filename: str, ftype: str) -> tuple[Grid, str | None]:
@@ -445,19 +533,10 @@ def _latin_names(gdf: Any) -> bool:
 
 
 def sheet_names(data: bytes) -> list[str]:
-    """The worksheets of an .xlsx (empty for anything else)."""
+    """The worksheets of an .xlsx (empty for anything else); reads only the workbook's index."""
     if not data.startswith(_ZIP):
         return []
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-    except Exception:
-        return []
-    try:
-        return list(wb.sheetnames)
-    finally:
-        wb.close()
+    return xlsx.sheet_names(data)
 
 
 # ------------------------------------------------------------------ header and mapping
@@ -610,8 +689,9 @@ def _kind(kind: str | None, filename: str) -> Kind | None:
     return KINDS[kind] if kind else None
 
 
-def _check_size(data: bytes, filename: str) -> None:
-    max_bytes, _ = _limits()
+def check_size(data: bytes, filename: str, limits: ReadLimits) -> None:
+    """Refuse a file larger than ``limits.max_upload_bytes`` (``too_large``)."""
+    max_bytes = limits.max_upload_bytes
     if len(data) > max_bytes:
         raise _refuse(
             filename,
@@ -632,13 +712,18 @@ class _Table:
     sheet: str | None = None
     types: pd.DataFrame | None = None
     source_crs: str | None = None
+    #: merged ranges filled below the header: (first row, last row, column), 0-based
+    filled: list[tuple[int, int, int]] = field(default_factory=list)
 
 
-def _read_table(data: bytes, filename: str, ftype: str, kind: Kind | None, sheet: str | None) -> _Table:
-    _, max_rows = _limits()
+def _read_table(
+    data: bytes, filename: str, ftype: str, kind: Kind | None, sheet: str | None, limits: ReadLimits
+) -> _Table:
+    max_rows = limits.max_rows
     encoding = sheet_used = types = source_crs = None
+    merged: Merged = []
     if ftype == "xlsx":
-        grid, types, sheet_used = _xlsx_grid(data, filename, sheet=sheet)
+        grid, types, sheet_used, merged = _xlsx_grid(data, filename, limits, sheet=sheet)
     elif ftype in GEO_TYPES:
         grid, source_crs = _geo_grid(data, filename, ftype)
     else:
@@ -646,26 +731,48 @@ def _read_table(data: bytes, filename: str, ftype: str, kind: Kind | None, sheet
         fast = _csv_fast(text, kind, max_rows)
         if fast is not None:
             grid, h, raw = fast
-            return _Table(grid, h, _limit_rows(raw, filename), encoding)
+            return _Table(grid, h, _limit_rows(raw, filename, max_rows), encoding)
         grid = _csv_grid(text)
     if len(grid) > max_rows + _HEADER_SCAN:
         raise _refuse(
             filename, "too_many_rows", f"约 {len(grid):,} 行，上限 {max_rows:,} 行(设置 ingest.max_rows)"
         )
-    h = _find_header(grid, kind)
+    h = _find_header(_filled_down(grid[:_HEADER_SCAN], merged) if merged else grid, kind)
     if h < 0:
         raise _no_header(grid, kind, filename)
+    filled = _fill_merged(grid, types, merged, h, limits.max_cells, filename) if merged else []
+    width = len(grid[h])
+    if (len(grid) - h - 1) * width > limits.max_cells:
+        raise _refuse(
+            filename,
+            "too_many_cells",
+            f"{len(grid) - h - 1:,} 行 × {width:,} 列，超过 {limits.max_cells:,} 个单元格(设置 ingest.max_cells)",
+        )
     raw, type_frame = _frame(grid, h, _unique(grid[h]), types=types)
-    return _Table(grid, h, _limit_rows(raw, filename), encoding, sheet_used, type_frame, source_crs)
+    return _Table(
+        grid, h, _limit_rows(raw, filename, max_rows), encoding, sheet_used, type_frame, source_crs, filled
+    )
 
 
-def _limit_rows(frame: pd.DataFrame, filename: str) -> pd.DataFrame:
-    _, max_rows = _limits()
+def _limit_rows(frame: pd.DataFrame, filename: str, max_rows: int) -> pd.DataFrame:
     if len(frame) > max_rows:
         raise _refuse(
             filename, "too_many_rows", f"{len(frame):,} 行，上限 {max_rows:,} 行(设置 ingest.max_rows)"
         )
     return frame
+
+
+def _merge_notes(filled: list[tuple[int, int, int]], columns: list[str]) -> list[Problem]:
+    return [
+        Problem(
+            r0 + 1,
+            columns[c] if c < len(columns) else None,
+            "merged_filled",
+            f"第 {r0 + 1}-{r1 + 1} 行的“{columns[c] if c < len(columns) else f'第{c + 1}列'}”"
+            "是合并单元格，已把首格的值填入每一行",
+        )
+        for r0, r1, c in filled
+    ]
 
 
 def read_upload(
@@ -675,6 +782,7 @@ def read_upload(
     kind: str | None,
     mapping: dict[str, str | None] | None = None,
     sheet: str | None = None,
+    limits: ReadLimits | None = None,
 ) -> ParsedFile:
     """Read an uploaded CSV/XLSX into text cells under canonical column names.
 
@@ -691,6 +799,10 @@ def read_upload(
         overrides the guess for those headers.
     sheet
         Worksheet of an .xlsx (default: the first).
+    limits
+        What the file may hold (default :func:`read_limits` of the settings file); an .xlsx is
+        streamed and refused as soon as one is passed, before its table is made.  Merged
+        cells are filled with their first cell's value from the header down (a note says where).
 
     Returns
     -------
@@ -700,20 +812,22 @@ def read_upload(
     ------
     IngestError
         The file is empty, binary, too large, too long, undecodable, has no
-        recognisable header, or is clearly another kind of table.
+        recognisable header, or is clearly another kind of table; or an .xlsx passes a
+        limit (``too_many_cells``, ``too_many_strings``, ``zip_bomb``, ``too_many_rows``).
     """
     k = _kind(kind, filename)
-    _check_size(data, filename)
+    limits = limits or read_limits()
+    check_size(data, filename, limits)
     ftype = file_type(data, filename)
-    read = _read_table(data, filename, ftype, k, sheet)
+    read = _read_table(data, filename, ftype, k, sheet, limits)
     grid, h, raw = read.grid, read.h, read.raw
     columns = _unique(grid[h])
     title = [" ".join(str(c) for c in r if c) for r in grid[:h] if any(c for c in r)]
-    frame, mapping_used, notes = raw, {c: None for c in columns}, []
+    frame, mapping_used, notes = raw, {c: None for c in columns}, _merge_notes(read.filled, columns)
     if k is not None:
         mapping_used = apply_mapping(guess_mapping(columns, k), mapping, k)
         frame = _rename(raw, mapping_used, k)
-        notes = _mapping_notes(columns, mapping_used, k, h + 1)
+        notes = notes + _mapping_notes(columns, mapping_used, k, h + 1)
     return ParsedFile(
         filename=filename,
         kind=kind,

@@ -46,13 +46,6 @@ from lib.ingest.types import (
 
 KEY = "_key"
 SEP = "\x1f"
-# Codes raised by the checks of this module that the reader's table does not list yet; kept here so
-# that lib/ingest/read.py (the reader) can change independently.  setdefault: the reader's word wins.
-for _code, _entry in {
-    "summary_row": ("warning", "合计、小计或表尾签字行，已跳过(不是数据)"),
-    "grade_age": ("warning", "年龄与年级不符(照常导入，请核对)"),
-}.items():
-    CODES.setdefault(_code, _entry)
 MODES = ("append", "update", "replace")
 MODE_LABELS = {
     "append": "追加(已有的记录报错)",

@@ -290,7 +290,7 @@ def commit_file(
     Raises ``ImportRefused`` or ``StoreBusy`` as :func:`lib.ingest.commit` does.
     """
 
-    parsed = ingest.read_upload(data, name, kind=kind, mapping=mapping, sheet=sheet)
+    parsed = ingest.parse_upload(data, name, kind=kind, mapping=mapping, sheet=sheet, warm=True)
     result = ingest.commit(
         parsed, kind, scope=scope, mode=mode, drop_bad_rows=drop_bad_rows, crs=crs, progress=progress
     )

@@ -212,11 +212,14 @@ def todo_items(con: duckdb.DuckDBPyConnection, scope: Scope, proposals: pd.DataF
         as_of=scope.as_of,
         mask=permissions.masked(scope),
     )
-    parts = [
-        p
-        for p in (mine, _aid_items(con, scope), _roster_items(con, scope), _transition_items(con, scope))
-        if len(p)
-    ]
+    # a class teacher's Scope: the cases of their pupils only; aid, 学籍核查 and 小升初 tasks are the
+    # school's work, read by school (the pages are hidden from a class Scope too)
+    school_work = (
+        ()
+        if scope.classes is not None
+        else (_aid_items(con, scope), _roster_items(con, scope), _transition_items(con, scope))
+    )
+    parts = [p for p in (mine, *school_work) if len(p)]
     items = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
     return sort_items(items)
 

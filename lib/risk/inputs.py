@@ -115,6 +115,8 @@ def inputs_on(
     else:  # the roll as it stood on ``day`` (the live table when nothing changed since)
         roll_sql = "(SELECT " + ", ".join(ROLL_COLUMNS) + f" FROM {history.relation(con, 'students', day)})"
     where, params = scope.school_where("sc")
+    cw, cp = scope.class_where("st")  # a class teacher's Scope: their pupils only
+    where, params = f"{where} AND {cw}", params + cp
     schools = history.relation(con, "schools", day)  # the schools as they stood on ``day``
     prio = aid.priority_group_sql("st")
     iso = day.isoformat()

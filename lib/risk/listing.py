@@ -41,6 +41,8 @@ DISPLAY_COLUMNS: dict[str, str] = {
 
 def _details(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     where, params = scope.school_where("sc")
+    cw, cp = scope.class_where("st")  # a class teacher's Scope: their classes only
+    where, params = f"{where} AND {cw}", params + cp
     return store.frame(
         con,
         f"""

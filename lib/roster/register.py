@@ -112,7 +112,7 @@ def read_file(
     """
     try:
         gate.check_upload(data, filename)  # the settings' size and row limits, zip bombs
-        parsed = ingest.read_upload(data, filename, kind="roster")
+        parsed = ingest.parse_upload(data, filename, kind="roster")  # a child process: memory, time
     except (ingest.IngestError, gate.UploadRefused) as exc:
         raise RosterError(str(exc)) from exc
     report = ingest.validate(parsed, "roster", con_or_reference=con, scope=scope)

@@ -77,8 +77,8 @@ def test_messages_show_bad_values_masked_but_recognisable(csv_report: ingest.Rep
 
 
 def _filled_down(data: bytes) -> bytes:
-    """The XLSX with every merged range's value written into each of its cells (what the reader
-    will do itself: lib/ingest/read.py)."""
+    """The XLSX with every merged range's value written into each of its cells by openpyxl (what
+    the reader does itself: lib/ingest/read.py)."""
     wb = openpyxl.load_workbook(io.BytesIO(data))
     ws = wb.active
     for rng in list(ws.merged_cells.ranges):
@@ -106,12 +106,14 @@ def test_merged_school_names_once_filled_import_every_row():
     assert set(good["grade"]) == {5}
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the XLSX reader (lib/ingest/read.py) does not fill merged cells down yet"
-)
 def test_merged_xlsx_as_uploaded_imports_every_row():
+    """The reader fills each merged 学校名称 into every row of its range, and says so."""
     report = _validate((cf.HERE / cf.XLSX_NAME).read_bytes(), cf.XLSX_NAME)
     assert report.errors == [] and report.valid_rows == sum(n for _, n in cf.XLSX_SCHOOLS)
+    assert report.good()["school_code"].tolist() == [S1] * 6 + [S2] * 5
+    notes = [p for p in report.problems if p.code == "merged_filled"]
+    assert [(p.row, p.column) for p in notes] == [(3, "学校名称"), (9, "学校名称")]
+    assert notes[0].message.startswith("第 3-8 行的“学校名称”是合并单元格")
 
 
 def test_the_xlsx_really_has_merged_school_names():
