@@ -58,7 +58,12 @@ def _territory_inputs(prefix: str, *, roles=(), townships=None, school=None, cla
         key=f"{prefix}_school",
         format_func=_school_label,
     )
-    taught = c4.text_input(ui.tr("acct_classes"), value=",".join(classes or ()), key=f"{prefix}_classes")
+    taught = c4.text_input(
+        ui.tr("acct_classes"),
+        value=",".join(classes or ()),
+        key=f"{prefix}_classes",
+        placeholder=ui.tr("acct_classes_hint"),
+    )
     return picked, chosen, school, taught
 
 
