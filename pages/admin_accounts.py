@@ -31,9 +31,9 @@ def _school_label(code: str | None) -> str:
     return "—" if not code else paren.format(a=school_names.get(code, code), b=code)
 
 
-def _territory_inputs(prefix: str, *, roles=(), townships=None, school=None):
-    """Roles, townships and school widgets; returns their values."""
-    c1, c2, c3 = st.columns(3)
+def _territory_inputs(prefix: str, *, roles=(), townships=None, school=None, classes=None):
+    """Roles, townships, school and classes widgets; returns their values."""
+    c1, c2, c3, c4 = st.columns([3, 3, 3, 2])
     picked = c1.multiselect(
         ui.tr("acct_roles"),
         list(role_names),
@@ -58,7 +58,13 @@ def _territory_inputs(prefix: str, *, roles=(), townships=None, school=None):
         key=f"{prefix}_school",
         format_func=_school_label,
     )
-    return picked, chosen, school
+    taught = c4.text_input(
+        ui.tr("acct_classes"),
+        value=",".join(classes or ()),
+        key=f"{prefix}_classes",
+        placeholder=ui.tr("acct_classes_hint"),
+    )
+    return picked, chosen, school, taught
 
 
 def _show_temp(password: str) -> None:
@@ -80,11 +86,17 @@ with new_tab, st.form("acct_new"):
     c1, c2 = st.columns(2)
     name = c1.text_input(ui.tr("acct_name"), key="acct_new_name")
     display = c2.text_input(ui.tr("acct_display"), key="acct_new_display")
-    roles, chosen, school = _territory_inputs("acct_new")
+    roles, chosen, school, taught = _territory_inputs("acct_new")
     if st.form_submit_button(ui.tr("acct_create"), type="primary"):
         try:
             temp = auth.create_user(
-                scope, name, roles=roles, display_name=display, townships=chosen, school=school
+                scope,
+                name,
+                roles=roles,
+                display_name=display,
+                townships=chosen,
+                school=school,
+                classes=taught or None,
             )
         except AppError as exc:
             st.error(str(exc))
@@ -106,8 +118,8 @@ with edit_tab:
         shown, form = held["shown"], f"acct_edit_{who}_{held['gen']}"
         with st.form(form):
             display = st.text_input(ui.tr("acct_display"), value=shown.display_name, key=f"{form}_display")
-            roles, chosen, school = _territory_inputs(
-                form, roles=shown.roles, townships=shown.townships, school=shown.school
+            roles, chosen, school, taught = _territory_inputs(
+                form, roles=shown.roles, townships=shown.townships, school=shown.school, classes=shown.classes
             )
             if st.form_submit_button(ui.tr("acct_save"), type="primary"):
                 try:
@@ -118,6 +130,7 @@ with edit_tab:
                         display_name=display,
                         townships=chosen or None,
                         school=school,
+                        classes=taught or None,
                         base=held["base"],
                     )
                 except auth.AccountConflict as exc:  # typed values kept; saving again applies them

@@ -133,6 +133,7 @@ FIELD_LABELS = {
     "roles": "角色",
     "townships": "乡镇范围",
     "school": "学校范围",
+    "classes": "班级范围",
     "display_name": "姓名",
     "disabled": "停用",
 }
@@ -477,6 +478,7 @@ def accounts_table(
             "学校": accounts["school"].map(
                 lambda c: school_names.get(c, c) if isinstance(c, str) and c else ""
             ),
+            "班级": accounts["classes"].fillna("").str.replace(",", "、") if "classes" in accounts else "",
             "状态": [status(r) for r in accounts.itertuples()],
             "最近登录": pd.to_datetime(accounts["last_login_at"]).dt.strftime("%Y-%m-%d %H:%M").fillna(""),
         }
@@ -520,6 +522,8 @@ def parse_classes(value: str | Iterable[str] | None) -> tuple[str, ...] | None:
     """
     if value is None:
         return None
+    if isinstance(value, str):  # as people type it: 7-2，7-3 or 7－2、7－3
+        value = re.sub(r"[，、;；\s]+", ",", value.replace("－", "-").replace("—", "-"))
     items = value.split(",") if isinstance(value, str) else list(value)
     held = sorted({c.strip() for c in items if c and c.strip()})
     bad = [c for c in held if not CLASS_PATTERN.match(c)]
@@ -719,11 +723,16 @@ def update_user(
         cls = old.classes if classes is _KEEP else parse_classes(classes)
         if base is not None:
             disp = (display_name.strip() or name) if display_name is not None else old.display_name
-            held, towns, sch, display_name = _compare_and_set(
-                con, old, base, {"roles": held, "townships": towns, "school": sch, "display_name": disp}
-            )
-            now = {"roles": held, "townships": towns, "school": sch, "display_name": display_name}
-            if cls == old.classes and all(_same_field(f, v, getattr(old, f)) for f, v in now.items()):
+            mine = {"roles": held, "townships": towns, "school": sch, "display_name": disp, "classes": cls}
+            held, towns, sch, display_name, cls = _compare_and_set(con, old, base, mine)
+            now = {
+                "roles": held,
+                "townships": towns,
+                "school": sch,
+                "display_name": display_name,
+                "classes": cls,
+            }
+            if all(_same_field(f, v, getattr(old, f)) for f, v in now.items()):
                 return old  # nothing to write: the stamp of who changed it last stays true
         _check_territory(con, held, towns, sch, cls)
         if "admin" in old.roles and "admin" not in held:
@@ -754,7 +763,7 @@ def update_user(
 
 
 def _same_field(field: str, a: Any, b: Any) -> bool:
-    if field in ("roles", "townships"):
+    if field in ("roles", "townships", "classes"):
         return tuple(sorted(a or ())) == tuple(sorted(b or ()))
     return (a or None) == (b or None)
 

@@ -191,3 +191,23 @@ def test_my_account_page_changes_my_password(fresh_db):
     from lib.access import auth
 
     assert auth.verify("test-county", "Brand-new-pass-7").name == "test-county"
+
+
+def test_admin_gives_a_teacher_two_classes_and_the_list_shows_them(fresh_db):
+    from lib.core import store
+
+    with store.connect(fresh_db) as con:
+        school = con.execute("SELECT min(code) FROM schools WHERE level = '初中'").fetchone()[0]
+    at = open_page("admin_accounts", role="admin")
+    at.text_input(key="acct_new_name").input("li.t")
+    at.multiselect(key="acct_new_roles").set_value(["teacher"])
+    at.selectbox(key="acct_new_school").set_value(school)
+    at.text_input(key="acct_new_classes").input("7－2，7-3")  # as typed with a Chinese keyboard
+    next(b for b in at.get("form_submit_button") if b.label == "新建").click().run()
+    assert not at.exception, at.exception
+    from lib.access import auth
+
+    assert auth.get_account("li.t").classes == ("7-2", "7-3")
+    at.run()  # the list is drawn above the form: the next run shows the new account
+    shown = next(f for f in _frames(at) if "班级" in f.columns)
+    assert shown.set_index("用户名").loc["li.t", "班级"] == "7-2、7-3"

@@ -50,6 +50,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "acct_display": ("姓名", "Display name"),
     "acct_townships": ("乡镇范围(乡镇角色必填)", "Townships (required for the township role)"),
     "acct_school": ("学校(学校角色必填)", "School (required for the school role)"),
+    "acct_classes": ("班级(仅班主任)", "Classes (teachers)"),
+    "acct_classes_hint": ("如 7-2,7-3；空为全校", "e.g. 7-2,7-3; empty: whole school"),
     "acct_create": ("新建", "Create"),
     "acct_save": ("保存", "Save"),
     "acct_pick": ("账号", "Account"),
