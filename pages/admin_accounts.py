@@ -4,8 +4,8 @@ import streamlit as st
 
 from lib import loaders, ui
 from lib.access import auth
-from lib.core import permissions
 from lib.core.errors import AppError
+from lib.ui import accounts as accounts_ui
 
 scope = ui.current_scope()
 ui.require_page(scope, "manage_accounts")
@@ -20,51 +20,6 @@ info = loaders.store_info()
 towns = dict(zip(info["townships"].code, info["townships"].name, strict=True))
 schools = loaders.load_school_choices(scope.county)
 school_names = dict(zip(schools.code, schools.name, strict=True))
-role_names = permissions.ROLES
-
-
-role_label = ui.labeller(role_names.get)
-paren = ui.tr("paren")  # read during the run: AppTest formats options again outside it
-
-
-def _school_label(code: str | None) -> str:
-    return "—" if not code else paren.format(a=school_names.get(code, code), b=code)
-
-
-def _territory_inputs(prefix: str, *, roles=(), townships=None, school=None, classes=None):
-    """Roles, townships, school and classes widgets; returns their values."""
-    c1, c2, c3, c4 = st.columns([3, 3, 3, 2])
-    picked = c1.multiselect(
-        ui.tr("acct_roles"),
-        list(role_names),
-        default=list(roles),
-        key=f"{prefix}_roles",
-        format_func=lambda r: f"{role_label(r)} ({r})",
-        placeholder=ui.tr("choose"),
-    )
-    chosen = c2.multiselect(
-        ui.tr("acct_townships"),
-        list(towns),
-        default=list(townships or []),
-        key=f"{prefix}_towns",
-        format_func=towns.get,
-        placeholder=ui.tr("acct_whole_county"),
-    )
-    options = [None, *schools.code]
-    school = c3.selectbox(
-        ui.tr("acct_school"),
-        options,
-        index=options.index(school) if school in options else 0,
-        key=f"{prefix}_school",
-        format_func=_school_label,
-    )
-    taught = c4.text_input(
-        ui.tr("acct_classes"),
-        value=",".join(classes or ()),
-        key=f"{prefix}_classes",
-        placeholder=ui.tr("acct_classes_hint"),
-    )
-    return picked, chosen, school, taught
 
 
 def _show_temp(password: str) -> None:
@@ -86,7 +41,7 @@ with new_tab, st.form("acct_new"):
     c1, c2 = st.columns(2)
     name = c1.text_input(ui.tr("acct_name"), key="acct_new_name")
     display = c2.text_input(ui.tr("acct_display"), key="acct_new_display")
-    roles, chosen, school, taught = _territory_inputs("acct_new")
+    roles, chosen, school, taught = accounts_ui.territory_inputs("acct_new", towns=towns, schools=schools)
     if st.form_submit_button(ui.tr("acct_create"), type="primary"):
         try:
             temp = auth.create_user(
@@ -118,8 +73,14 @@ with edit_tab:
         shown, form = held["shown"], f"acct_edit_{who}_{held['gen']}"
         with st.form(form):
             display = st.text_input(ui.tr("acct_display"), value=shown.display_name, key=f"{form}_display")
-            roles, chosen, school, taught = _territory_inputs(
-                form, roles=shown.roles, townships=shown.townships, school=shown.school, classes=shown.classes
+            roles, chosen, school, taught = accounts_ui.territory_inputs(
+                form,
+                towns=towns,
+                schools=schools,
+                roles=shown.roles,
+                townships=shown.townships,
+                school=shown.school,
+                classes=shown.classes,
             )
             if st.form_submit_button(ui.tr("acct_save"), type="primary"):
                 try:
