@@ -8,6 +8,7 @@ import pytest
 from lib.core import fmt, store
 from lib.core.scope import Scope
 from lib.overview import briefing, metrics
+from tests.textscan import found_in
 
 from .conftest import open_page
 
@@ -50,8 +51,8 @@ def test_every_slide_renders_without_personal_data(demo_db, role):
         assert title in text, title
         seen.append(text)
     text = "\n".join(seen)
-    assert not [n for n in names if n in text][:5]
-    assert not [x for x in ids if x in text][:5]
+    assert not found_in(names, text)[:5]
+    assert not found_in(ids, text)[:5]
 
 
 def test_numbers_equal_the_overview(demo_db):
