@@ -206,6 +206,7 @@ LABELS: dict[str, str] = {
     "核对": "Checking",
     "生成报告": "Writing the report",
     "回测 {fold}": "Back-testing {fold}",
+    "求解(最长 {limit} 秒)": "Solving (at most {limit} s)",
     "后台任务结果保留天数": "Days to keep background job results",
     # backups, health, retention, rollover tables (lib.ops)
     "备份文件": "Backup file",
