@@ -6,11 +6,13 @@ progress 0..1 with a Chinese text, times, the error), so that its owner finds it
 leaving the page or logging in anew; its result is pickled into a private folder beside the
 store (``jobs/``, owner-only) and read back by its owner only.
 
-The store is opened only for a moment at a time: one short connection to record a state,
-progress written at most every :data:`PROGRESS_EVERY_S` seconds, and the work itself opens
-the store for its own short units of work, so the CLI (another process) still gets in while a
-job computes.  The freshest progress of a job running in this process is kept in memory too,
-so a page polling it does not open the store.
+The store is opened only for a moment at a time: one short connection when a job starts and
+one when it ends, and the work itself opens the store for its own short units of work, so the
+CLI (another process) still gets in while a job computes.  Progress is kept in memory by the
+process that runs the job (a page polling it opens no store) and written to the store with
+the job's end (a failed job shows where it stopped): every write to the store's file changes
+:func:`lib.core.store.data_version`, on which every page's cache is keyed, so a progress bar
+written to the store would make every user's next view a cold one.
 
 A failed job keeps its message: an :class:`~lib.core.errors.AppError`'s Chinese text as
 raised, any other exception a generic Chinese message (a traceback can carry data; it goes
@@ -52,8 +54,6 @@ RESTART_MESSAGE = "服务重启，任务中断，请重新运行"
 UNEXPECTED_MESSAGE = "任务运行出错，请重新运行；若再次出错，请联系管理员查看日志。"
 STATES = ("queued", "running", "done", "failed")
 ACTIVE = ("queued", "running")
-#: Progress is written to the store at most this often (the memory copy is always fresh).
-PROGRESS_EVERY_S = 1.0
 #: Finished results kept per owner, kind and scope (older ones are deleted when one finishes).
 KEEP_PER_OWNER = 3
 
@@ -146,12 +146,6 @@ def _row_to_job(row: tuple) -> Job:
     return Job(*values)
 
 
-def _update(job_id: str, path: Path | None, *, wait_s: float = 5.0, **fields: Any) -> None:
-    sets = ", ".join(f'"{k}" = ?' for k in fields)
-    with store.connect(path, wait_s=wait_s) as con:
-        con.execute(f"UPDATE jobs SET {sets} WHERE job_id = ?", [*fields.values(), job_id])
-
-
 def _remember(job_id: str, **fields: Any) -> None:
     with _LOCK:
         if job_id in _LIVE:
@@ -159,24 +153,16 @@ def _remember(job_id: str, **fields: Any) -> None:
 
 
 class _Reporter:
-    """The progress callback handed to the work: memory always, the store now and then."""
+    """The progress callback handed to the work: this process's memory (see the module's notes)."""
 
-    def __init__(self, job_id: str, path: Path | None) -> None:
-        self.job_id, self.path = job_id, path
-        self.written_at = 0.0
+    def __init__(self, job_id: str) -> None:
+        self.job_id = job_id
         self.text = ""
 
     def __call__(self, fraction: float, text: str = "") -> None:
         fraction = min(max(float(fraction), 0.0), 1.0)
-        text = text or self.text
-        _remember(self.job_id, progress=fraction, progress_text=text)
-        now = time.monotonic()
-        if text != self.text or now - self.written_at >= PROGRESS_EVERY_S:
-            self.text, self.written_at = text, now
-            try:
-                _update(self.job_id, self.path, wait_s=0.5, progress=fraction, progress_text=text)
-            except store.StoreBusy:
-                pass  # another process has the store: the memory copy serves, the next write catches up
+        self.text = text or self.text
+        _remember(self.job_id, progress=fraction, progress_text=self.text)
 
 
 # ------------------------------------------------------------------ running
@@ -210,11 +196,11 @@ def start(
         owner=scope.user,
         scope_key=scope_key(scope),
         params=dict(params or {}),
-        state="queued",
+        state="running",  # a thread starts it at once (``queued`` is for a queue of workers)
         progress=0.0,
-        progress_text="排队等候",
+        progress_text="",
         created_at=datetime.now(),
-        started_at=None,
+        started_at=datetime.now(),
         finished_at=None,
         result_path=None,
         error=None,
@@ -233,7 +219,7 @@ def start(
                 job.progress,
                 job.progress_text,
                 job.created_at,
-                None,
+                job.started_at,
                 None,
                 None,
                 None,
@@ -249,11 +235,9 @@ def start(
 
 
 def _run(job: Job, work: Callable[[Progress], Any], path: Path | None) -> None:
-    started = datetime.now()
+    reporter = _Reporter(job.job_id)
     try:
-        _remember(job.job_id, state="running", started_at=started)
-        _update(job.job_id, path, wait_s=30.0, state="running", started_at=started)
-        result = work(_Reporter(job.job_id, path))
+        result = work(reporter)
         target = results_dir(path) / f"{job.job_id}.pkl"
         with open(target, "wb") as fh:
             pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -266,21 +250,27 @@ def _run(job: Job, work: Callable[[Progress], Any], path: Path | None) -> None:
             "result_path": target.name,
         }
     except AppError as exc:
-        final = {"state": "failed", "finished_at": datetime.now(), "error": str(exc)}
+        final = _failed(job.job_id, str(exc))
     except Exception:
         _LOG.exception("job %s (%s) failed", job.job_id, job.kind)
-        final = {"state": "failed", "finished_at": datetime.now(), "error": UNEXPECTED_MESSAGE}
+        final = _failed(job.job_id, UNEXPECTED_MESSAGE)
     _remember(job.job_id, **final)
     try:
-        _update(job.job_id, path, wait_s=60.0, **final)
-        if final["state"] == "done":
-            _drop_older(job, path)
+        _finish(job, final, path)
     except AppError:
         _LOG.exception("job %s: its end could not be recorded", job.job_id)
         return  # stays in memory (and running in the store until the next start's recovery)
     with _LOCK:
         _LIVE.pop(job.job_id, None)
         _THREADS.pop(job.job_id, None)
+
+
+def _failed(job_id: str, message: str) -> dict[str, Any]:
+    """The end of a failed job: its message, and how far it got."""
+    with _LOCK:
+        live = _LIVE.get(job_id)
+    where = {"progress": live.progress, "progress_text": live.progress_text} if live else {}
+    return {"state": "failed", "finished_at": datetime.now(), "error": message, **where}
 
 
 def wait(job_id: str, *, timeout_s: float = 120.0, path: Path | None = None) -> Job:
@@ -375,9 +365,14 @@ def forget(job: Job, scope: Scope, *, path: Path | None = None) -> bool:
     return True
 
 
-def _drop_older(job: Job, path: Path | None) -> None:
-    """Keep the newest :data:`KEEP_PER_OWNER` finished jobs of this owner, kind and scope."""
-    with store.connect(path) as con:
+def _finish(job: Job, final: dict[str, Any], path: Path | None) -> None:
+    """Record a job's end and, when it is done, keep only the newest :data:`KEEP_PER_OWNER`
+    finished jobs of this owner, kind and scope: one unit of work (one change of the file)."""
+    sets = ", ".join(f'"{k}" = ?' for k in final)
+    with store.connect(path, wait_s=60.0) as con:
+        con.execute(f"UPDATE jobs SET {sets} WHERE job_id = ?", [*final.values(), job.job_id])
+        if final["state"] != "done":
+            return
         rows = con.execute(
             "SELECT job_id, result_path FROM jobs WHERE owner = ? AND kind = ? AND scope_key = ? "
             "AND state IN ('done', 'failed') ORDER BY created_at DESC OFFSET ?",

@@ -50,7 +50,7 @@ def latest(kind: str, scope: Scope) -> jobs.Job | None:
 
 def progress(job: jobs.Job) -> None:
     """The progress bar of a running job, its phase, and that the page may be left."""
-    text = tr(job.progress_text) if job.progress_text else tr("job_queued")
+    text = tr(job.progress_text) if job.progress_text else tr("job_started")
     st.progress(min(max(job.progress, 0.0), 1.0), text=f"{text} · {job.progress:.0%}")
     note(tr("job_leave"))
 

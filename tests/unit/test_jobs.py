@@ -36,49 +36,74 @@ def _rows(db: Path, sql: str, args: list | None = None) -> list[tuple]:
 
 
 def test_a_job_runs_reports_progress_and_keeps_its_result(db):
-    seen: list[tuple[float, str]] = []
-    gate = threading.Event()
-    middle = threading.Event()
+    gate, middle, later = threading.Event(), threading.Event(), threading.Event()
 
     def work(progress):
         progress(0.25, "读取文件")
         middle.set()
         assert gate.wait(10)
         progress(0.75, "核对")
-        seen.append((0.75, "核对"))
+        later.set()
         return {"answer": 42, "rows": [1, 2, 3]}
 
     job_id = jobs.start("demo", ANNA, work, params={"file": "a.csv"}, path=db)
     assert middle.wait(10)
     running = jobs.get(job_id, path=db)
     assert running.state == "running" and running.progress == 0.25 and running.progress_text == "读取文件"
-    # the store has it too (the phase changed, so it was written at once)
-    assert _rows(db, "SELECT state, progress, progress_text FROM jobs WHERE job_id = ?", [job_id]) == [
-        ("running", 0.25, "读取文件")
+    # the store knows it runs; its progress stays in memory: a write would change the data
+    # version every page's cache is keyed on
+    assert _rows(db, "SELECT state, owner, kind FROM jobs WHERE job_id = ?", [job_id]) == [
+        ("running", "anna", "demo")
     ]
+    version = store.data_version(db)
     gate.set()
+    assert later.wait(10)
     done = jobs.wait(job_id, path=db)
     assert done.state == "done" and done.progress == 1.0 and done.error is None
     assert done.started_at <= done.finished_at
     assert done.params == {"file": "a.csv"}
     assert jobs.result(done, ANNA, path=db) == {"answer": 42, "rows": [1, 2, 3]}
-    stored = _rows(db, "SELECT state, result_path FROM jobs WHERE job_id = ?", [job_id])[0]
-    assert stored[0] == "done"
-    result_file = jobs.results_dir(db) / stored[1]
+    stored = _rows(db, "SELECT state, progress, result_path FROM jobs WHERE job_id = ?", [job_id])[0]
+    assert stored[:2] == ("done", 1.0) and store.data_version(db) != version  # the end is written
+    result_file = jobs.results_dir(db) / stored[2]
     assert result_file.is_file() and (result_file.stat().st_mode & 0o077) == 0  # owner only
-    assert seen == [(0.75, "核对")]
+
+
+def test_progress_does_not_write_to_the_store(db):
+    started, reported, release = threading.Event(), threading.Event(), threading.Event()
+
+    def work(progress):
+        started.wait(10)
+        for i in range(20):
+            progress(0.1 + i / 25, "核对")
+        reported.set()
+        release.wait(10)
+
+    job_id = jobs.start("demo", ANNA, work, path=db)
+    version = store.data_version(db)  # after the start was written
+    started.set()
+    assert reported.wait(10)
+    try:
+        assert jobs.get(job_id, path=db).progress == pytest.approx(0.1 + 19 / 25)
+        assert store.data_version(db) == version
+    finally:
+        release.set()
+    jobs.wait(job_id, path=db)
 
 
 def test_a_failed_job_keeps_its_chinese_message(db):
     def work(progress):
-        progress(0.1, "读取文件")
+        progress(0.4, "核对")
         raise AppError("花名册.csv 第 3 行“身份证号”列：校验位不对")
 
     job = jobs.wait(jobs.start("demo", ANNA, work, path=db), path=db)
     assert job.state == "failed"
     assert job.error == "花名册.csv 第 3 行“身份证号”列：校验位不对"
     assert jobs.result(job, ANNA, path=db) is None
-    assert _rows(db, "SELECT error FROM jobs WHERE job_id = ?", [job.job_id]) == [(job.error,)]
+    # the message, and where it stopped, are in the store for when the user comes back
+    assert _rows(db, "SELECT error, progress, progress_text FROM jobs WHERE job_id = ?", [job.job_id]) == [
+        (job.error, 0.4, "核对")
+    ]
 
 
 def test_an_unexpected_error_is_a_generic_message_without_the_details(db):

@@ -6,7 +6,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "可以离开本页，结果会保留在这里",
         "You may leave this page; the result will wait for you here",
     ),
-    "job_queued": ("排队等候", "Waiting to start"),
+    "job_started": ("正在运行", "Running"),
     "job_done_at": ("结果完成于 {at}", "Result finished at {at}"),
     "job_failed": ("任务失败（{at}）：{error}", "The job failed ({at}): {error}"),
     "nav_admin_backup": ("备份与恢复", "Backup & restore"),
