@@ -15,6 +15,7 @@ from typing import Any
 
 import streamlit as st
 
+from lib.core import config
 from lib.core.scope import Scope
 from lib.ops import jobs
 from lib.ui import lang, note, tr
@@ -42,8 +43,6 @@ def start(kind: str, scope: Scope, work: Callable[[jobs.Progress], Any], params:
 
 def latest(kind: str, scope: Scope) -> jobs.Job | None:
     """The user's newest job of ``kind`` in this Scope (after the start-up recovery)."""
-    from lib.core import config  # the store's path keys the once-per-process recovery
-
     _recovered(str(config.db_path()))
     return jobs.latest(scope, kind)
 
@@ -67,6 +66,11 @@ def panel(
     job = latest(kind, scope)
     if job is None:
         return None
+    with st.container(key=key):  # st-key-<key>: where a test or a style finds the panel
+        return _panel(job, scope, show)
+
+
+def _panel(job: jobs.Job, scope: Scope, show: Callable[[Any, jobs.Job], None]) -> jobs.Job:
     if job.active:
 
         @st.fragment(run_every=POLL_S)

@@ -199,3 +199,15 @@ def test_the_store_is_free_while_a_job_computes(db):
         gate.set()
     assert jobs.wait(job_id, path=db).state == "done"
     assert _rows(db, "SELECT value FROM meta WHERE key = 'cli_was_here'") == [("yes",)]
+
+
+def test_the_retention_run_deletes_old_results(db):
+    from lib.ops import retention  # the retention run: beside the jobs' own clean-up
+
+    old = jobs.wait(jobs.start("demo", ANNA, lambda p: "kept a week", path=db), path=db)
+    admin = Scope(as_of=date(2031, 3, 2), user="root", role="admin")
+    retention.apply_retention(admin, as_of=admin.as_of, path=db, now=datetime.now() + timedelta(days=3))
+    assert jobs.latest(ANNA, "demo", path=db) is not None  # within retention.job_days
+    retention.apply_retention(admin, as_of=admin.as_of, path=db, now=datetime.now() + timedelta(days=8))
+    assert jobs.latest(ANNA, "demo", path=db) is None
+    assert not (jobs.results_dir(db) / old.result_path).exists()
