@@ -80,6 +80,7 @@ def test_meeting_view_steps_with_the_keyboard(page: Page, app_url: str, db_copy:
     get = page.get_by_role("button", name="下载简报 (HTML，离线可打开、可打印)")
     expect(get).to_be_visible(timeout=120_000)
     settle(page)
+    page.screenshot(path=str(screenshot_dir / "present_export_ready.png"))
     with page.expect_download(timeout=120_000) as download:
         get.click()
     assert download.value.suggested_filename == "简报_全区_2026-11-20.html"
