@@ -4,7 +4,7 @@ A job (a roster check, a reconciliation, a back-test ...) runs in a thread of th
 process.  Its state lives in the store's ``jobs`` table (queued -> running -> done / failed,
 progress 0..1 with a Chinese text, times, the error), so that its owner finds it again after
 leaving the page or logging in anew; its result is pickled into a private folder beside the
-store (``jobs/``, owner-only) and read back by its owner only.
+store (``<store>-jobs/``, owner-only) and read back by its owner only.
 
 The store is opened only for a moment at a time: one short connection when a job starts and
 one when it ends, and the work itself opens the store for its own short units of work, so the
@@ -126,7 +126,7 @@ def scope_key(scope: Scope) -> str:
 
 
 def results_dir(path: Path | None = None) -> Path:
-    """The private folder of job results: ``jobs/`` beside the store's file (0700)."""
+    """The private folder of job results: ``<stem>-jobs/`` beside the store's file (0700)."""
     db = Path(path or config.db_path())
     return secure.make_private_dir(db.parent / f"{db.stem}-jobs")
 
