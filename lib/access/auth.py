@@ -944,7 +944,8 @@ def verify(name: str, password: str, *, now: datetime | None = None, path: Path 
     with _serialised(name):
         for attempt in range(_RETRIES):
             try:
-                with store.transaction(path) as con:
+                # bookkeeping: a login's count and audit line are no page's figures
+                with store.transaction(path, bookkeeping=True) as con:
                     outcome = _attempt(con, name, password, now or _clock(con))
                 break
             except duckdb.TransactionException:

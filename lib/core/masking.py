@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lib.core import schema, store
+from lib.core import config, schema, store
 
 # ------------------------------------------------------------------ vocabulary
 _HAN = "\u4e00-\u9fff\u3400-\u4dbf"
@@ -227,12 +227,12 @@ _HAS_HAN = re.compile(rf"[{_HAN}]")
 # ------------------------------------------------------------------ the store's places
 #: How often the store is asked again whether its places changed (seconds).
 _PLACES_RECHECK_S = 2.0
-_PLACES: dict[str, Any] = {"at": -1e9, "version": None, "names": frozenset(), "by_first": {}}
+_PLACES: dict[str, Any] = {"at": -1e9, "where": None, "version": None, "names": frozenset(), "by_first": {}}
 
 
-def _read_places(path: Path | None) -> frozenset[str]:
-    """Names of the store's county, townships, villages and schools (none when it cannot be read:
-    no store yet, or another process holds it; masking never waits for the store)."""
+def _read_places(path: Path | None) -> frozenset[str] | None:
+    """Names of the store's county, townships, villages and schools; None when it cannot be read
+    (no store yet, or another process holds it: masking never waits for the store)."""
     try:
         with store.connect(path, wait_s=0.2, create=False) as con:
             rows = con.execute(
@@ -240,7 +240,7 @@ def _read_places(path: Path | None) -> frozenset[str]:
                 "UNION SELECT name FROM villages UNION SELECT name FROM schools"
             ).fetchall()
     except Exception:  # places only spare places from masking: without them masking goes on
-        return frozenset()
+        return None
     return frozenset(str(r[0]).strip() for r in rows if r[0] and len(str(r[0]).strip()) >= 2)
 
 
@@ -251,14 +251,19 @@ def store_places(*, path: Path | None = None) -> frozenset[str]:
     mask of a whole table costs no store read per cell.
     """
     now = time.monotonic()
-    if now - _PLACES["at"] >= _PLACES_RECHECK_S:
-        _PLACES["at"] = now
+    where = str(path or config.db_path())
+    # another store (the CLI's --db, a second county) is read at once, not after the pause
+    if where != _PLACES["where"] or now - _PLACES["at"] >= _PLACES_RECHECK_S:
+        _PLACES["at"], _PLACES["where"] = now, where
         try:
-            version = (str(path), store.data_version(path))
+            version = (where, store.data_version(where))
         except OSError:
             version = None
         if version != _PLACES["version"]:
-            names = _read_places(path) if version is not None else frozenset()
+            names = _read_places(Path(where)) if version is not None else frozenset()
+            if names is None:  # unreadable now (busy): asked again after the pause, not noted as read
+                known = _PLACES["version"] is not None and _PLACES["version"][0] == where
+                names, version = (_PLACES["names"] if known else frozenset()), None
             by_first: dict[str, list[str]] = {}
             for n in sorted(names, key=len, reverse=True):
                 by_first.setdefault(n[0], []).append(n)

@@ -9,7 +9,9 @@ then raises :class:`StoreBusy` with a plain message, never a traceback.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import json
 import os
 import time
 import warnings
@@ -119,7 +121,7 @@ def _is_lock_error(exc: Exception) -> bool:
 
 @contextmanager
 def connect(
-    path: Path | None = None, *, wait_s: float = 5.0, create: bool = True
+    path: Path | None = None, *, wait_s: float = 5.0, create: bool = True, bookkeeping: bool = False
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the store for one unit of work, migrating it if needed.
 
@@ -131,6 +133,10 @@ def connect(
         How long to retry while another process holds the file.
     create
         Create the file if it does not exist.
+    bookkeeping
+        The unit writes only what no page's figures are computed from (the audit log, a login's
+        attempt count, a background job's state): it does not move :func:`data_version`, so
+        it leaves every page's cache warm.
 
     Raises
     ------
@@ -156,12 +162,19 @@ def connect(
                 ) from exc
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
+    opened = _file_stat(path)
+    # files moved since the last unit noted them: something outside connect() wrote (another
+    # tool, a restored file), and this unit's note must still count it as a change
+    unseen = _noted(path) != opened
     try:
         secure.harden_store(path)  # children's data and password hashes: owner only, 0600
         migrate(con)
         yield con
+        # read before close: the checkpoint a close may run moves the files without a change
+        changed = unseen or (_file_stat(path) != opened and not bookkeeping)
     finally:
         con.close()
+    _note_close(path, changed=changed)
 
 
 @contextmanager
@@ -177,21 +190,76 @@ def transaction(path: Path | None = None, **kw: Any) -> Iterator[duckdb.DuckDBPy
         con.execute("COMMIT")
 
 
-def data_version(path: Path | None = None) -> tuple[int, int, int, int]:
-    """A cheap key that changes whenever the store's files change.
-
-    Read from the file system, so it needs no connection (and no lock); caches
-    key on it so that a write by any process invalidates them.
-    """
-    path = Path(path or config.db_path())
+def _file_stat(path: Path) -> tuple[int, ...]:
+    """The store's files as the file system sees them: inode, mtime and size of file and WAL."""
     out: list[int] = []
     for p in (path, Path(str(path) + ".wal")):
         try:
             st = os.stat(p)
-            out += [st.st_mtime_ns, st.st_size]
+            out += [st.st_ino, st.st_mtime_ns, st.st_size]
         except FileNotFoundError:
-            out += [0, 0]
-    return tuple(out)  # type: ignore[return-value]
+            out += [0, 0, 0]
+    return tuple(out)
+
+
+def _version_file(path: Path) -> Path:
+    return Path(str(path) + ".version")
+
+
+def _note_close(path: Path, *, changed: bool) -> None:
+    """After a unit of work: count a data change, and note the files as this unit left them.
+
+    The note (``<store>.version``: a counter and the files' stat) is what lets
+    :func:`data_version` tell a data change from a bookkeeping write or a checkpoint; it is
+    updated under a file lock, so two processes closing at once both count.
+    """
+    try:
+        with open(_version_file(path), "a+", encoding="utf-8") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            fh.seek(0)
+            epoch, counter, _ = _parse_version(fh.read())
+            # a new note (lost, or never made) starts a new epoch: its counts never meet old keys
+            epoch = epoch or os.urandom(8).hex()
+            fh.seek(0)
+            fh.truncate()
+            note = {"epoch": epoch, "counter": counter + int(changed), "stat": _file_stat(path)}
+            fh.write(json.dumps(note))
+    except OSError:  # a read-only folder: data_version falls back to the files' own stat
+        return
+
+
+def _parse_version(text: str) -> tuple[str, int, tuple[int, ...] | None]:
+    """Epoch, counter and noted stat of a note; ``("", 0, None)`` for none or a damaged one."""
+    try:
+        doc = json.loads(text)
+        return str(doc["epoch"]), int(doc["counter"]), tuple(doc["stat"])
+    except (ValueError, KeyError, TypeError):
+        return "", 0, None
+
+
+def _noted(path: Path) -> tuple[int, ...] | None:
+    try:
+        return _parse_version(_version_file(path).read_text(encoding="utf-8"))[2]
+    except OSError:
+        return None
+
+
+def data_version(path: Path | None = None) -> tuple[str | int, ...]:
+    """A cheap key that changes whenever the store's data change, and only then.
+
+    Read from the file system, so it needs no connection (and no lock); caches key on it so
+    that a data write by any process invalidates them.  A unit of work opened with
+    ``bookkeeping=True`` (an audit entry, a login, a job's state) leaves it as it was, and so
+    does a checkpoint; a write by anything else than :func:`connect` (another tool, a restored
+    file) is seen from the files' stat, which then becomes part of the key.
+    """
+    path = Path(path or config.db_path())
+    now = _file_stat(path)
+    try:
+        epoch, counter, noted = _parse_version(_version_file(path).read_text(encoding="utf-8"))
+    except OSError:
+        epoch, counter, noted = "", 0, None
+    return (epoch, counter, now[0]) if noted == now else (epoch, counter, *now)
 
 
 # --------------------------------------------------------------- reads/writes

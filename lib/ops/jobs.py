@@ -10,9 +10,10 @@ The store is opened only for a moment at a time: one short connection when a job
 one when it ends, and the work itself opens the store for its own short units of work, so the
 CLI (another process) still gets in while a job computes.  Progress is kept in memory by the
 process that runs the job (a page polling it opens no store) and written to the store with
-the job's end (a failed job shows where it stopped): every write to the store's file changes
-:func:`lib.core.store.data_version`, on which every page's cache is keyed, so a progress bar
-written to the store would make every user's next view a cold one.
+the job's end (a failed job shows where it stopped).  The jobs table is bookkeeping
+(``store.connect(bookkeeping=True)``): its writes leave :func:`lib.core.store.data_version`,
+on which every page's cache is keyed, as it was, so starting or ending a job makes no user's
+next view a cold one.
 
 A failed job keeps its message: an :class:`~lib.core.errors.AppError`'s Chinese text as
 raised, any other exception a generic Chinese message (a traceback can carry data; it goes
@@ -206,7 +207,7 @@ def start(
         error=None,
         worker=_WORKER,
     )
-    with store.connect(path) as con:
+    with store.connect(path, bookkeeping=True) as con:
         con.execute(
             f"INSERT INTO jobs ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -300,7 +301,7 @@ def get(job_id: str, *, owner: str | None = None, path: Path | None = None) -> J
     with _LOCK:
         live = _LIVE.get(job_id)
     if live is None:
-        with store.connect(path) as con:
+        with store.connect(path, bookkeeping=True) as con:
             row = con.execute(f"SELECT {_COLUMNS} FROM jobs WHERE job_id = ?", [job_id]).fetchall()
         live = _row_to_job(row[0]) if row else None
     if live is None or (owner is not None and live.owner != owner):
@@ -316,7 +317,7 @@ def jobs_of(scope: Scope, kind: str | None = None, *, path: Path | None = None) 
     if kind is not None:
         sql += " AND kind = ?"
         args.append(kind)
-    with store.connect(path) as con:
+    with store.connect(path, bookkeeping=True) as con:
         rows = con.execute(sql + " ORDER BY created_at DESC", args).fetchall()
     out = []
     for row in rows:
@@ -360,7 +361,7 @@ def forget(job: Job, scope: Scope, *, path: Path | None = None) -> bool:
     """Delete a finished job of ``scope.user`` and its result (after an import used it)."""
     if job.owner != scope.user or job.active:
         return False
-    with store.connect(path) as con:
+    with store.connect(path, bookkeeping=True) as con:
         _delete(con, [(job.job_id, job.result_path)], path)
     return True
 
@@ -369,7 +370,7 @@ def _finish(job: Job, final: dict[str, Any], path: Path | None) -> None:
     """Record a job's end and, when it is done, keep only the newest :data:`KEEP_PER_OWNER`
     finished jobs of this owner, kind and scope: one unit of work (one change of the file)."""
     sets = ", ".join(f'"{k}" = ?' for k in final)
-    with store.connect(path, wait_s=60.0) as con:
+    with store.connect(path, wait_s=60.0, bookkeeping=True) as con:
         con.execute(f"UPDATE jobs SET {sets} WHERE job_id = ?", [*final.values(), job.job_id])
         if final["state"] != "done":
             return
@@ -384,7 +385,7 @@ def _finish(job: Job, final: dict[str, Any], path: Path | None) -> None:
 def purge(*, days: float | None = None, now: datetime | None = None, path: Path | None = None) -> int:
     """Delete jobs (and their results) that finished more than ``days`` (``retention.job_days``)
     ago; return how many."""
-    with store.connect(path) as con:
+    with store.connect(path, bookkeeping=True) as con:
         if days is None:
             days = float(settings_store.effective_settings(con)["retention"]["job_days"])
         cutoff = (now or datetime.now()) - timedelta(days=days)
@@ -399,7 +400,7 @@ def recover(*, path: Path | None = None) -> int:
     """Mark failed (:data:`RESTART_MESSAGE`) every job left queued or running by a process that
     no longer runs it; then :func:`purge`.  Return how many were marked.  The server calls it
     once at start; a job this process still runs, or another live process runs, is left alone."""
-    with store.connect(path) as con:
+    with store.connect(path, bookkeeping=True) as con:
         rows = con.execute("SELECT job_id, worker FROM jobs WHERE state IN ('queued', 'running')").fetchall()
         with _LOCK:
             mine = {j for j, t in _THREADS.items() if t.is_alive()}

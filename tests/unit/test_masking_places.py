@@ -99,3 +99,34 @@ def test_outside_a_names_column_a_word_ending_in_a_place_character_is_left_alone
 def test_a_home_address_is_still_masked(places):
     assert masking.mask_value("王岗乡吴乡村3组5号") == "王岗乡****"
     assert masking.mask_text("家住明港镇崔岭村") == "家住明港镇****"
+
+
+def test_a_second_store_is_read_at_once_and_a_busy_store_is_not_noted_as_read(tmp_path, monkeypatch):
+    """The CLI of one process may serve two counties' stores in a row: the second store's
+    places are read at once, not a pause later (罗山县 would otherwise be masked as a name)."""
+    from lib.core import store
+
+    stores = {}
+    for county, town in (("平桥区", "肖王乡"), ("罗山县", "周党镇")):
+        path = tmp_path / f"{county}.duckdb"
+        with store.transaction(path) as con:
+            con.execute("INSERT INTO counties (code, name) VALUES ('1', ?)", [county])
+            con.execute("INSERT INTO townships (code, name) VALUES ('2', ?)", [town])
+        stores[county] = path
+    for key, value in {
+        "at": -1e9,
+        "where": None,
+        "version": None,
+        "names": frozenset(),
+        "by_first": {},
+    }.items():
+        monkeypatch.setitem(masking._PLACES, key, value)
+    assert "平桥区" in masking.store_places(path=stores["平桥区"])
+    assert masking.store_places(path=stores["罗山县"]) == frozenset({"罗山县", "周党镇"})
+    # busy: nothing read, and it is asked again after the pause (not noted as read)
+    monkeypatch.setattr(masking, "_read_places", lambda path: None)
+    monkeypatch.setitem(masking._PLACES, "at", -1e9)
+    with store.transaction(stores["罗山县"]) as con:
+        con.execute("INSERT INTO townships (code, name) VALUES ('3', '子路镇')")
+    assert masking.store_places(path=stores["罗山县"]) == frozenset({"罗山县", "周党镇"})  # as known
+    assert masking._PLACES["version"] is None
