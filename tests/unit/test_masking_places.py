@@ -130,3 +130,16 @@ def test_a_second_store_is_read_at_once_and_a_busy_store_is_not_noted_as_read(tm
         con.execute("INSERT INTO townships (code, name) VALUES ('3', '子路镇')")
     assert masking.store_places(path=stores["罗山县"]) == frozenset({"罗山县", "周党镇"})  # as known
     assert masking._PLACES["version"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("联系13812345678王秀英。", "联系138****5678王*英。"),  # a name right after a phone number
+        ("学号2026001李明杰，旷课", "学号2026001李*杰，旷课"),  # ... or after a student number
+        ("2026年秋季学期", "2026年秋季学期"),  # while dates and grades stay as they are
+        ("7年级2班第3周请假两天", "7年级2班第3周请假两天"),
+    ],
+)
+def test_a_name_after_digits_in_free_text_is_masked(text, masked):
+    assert masking.mask_text(text) == masked
