@@ -84,6 +84,10 @@ def _panel(job: jobs.Job, scope: Scope, show: Callable[[Any, jobs.Job], None]) -
         return job
     if job.state == "failed":
         st.error(tr("job_failed").format(at=_when(job.finished_at), error=job.error or ""))
+        # the failed job is forgotten, so the page starts the same file or settings again
+        if st.button(tr("job_retry"), key=f"job_retry_{job.job_id}", icon=":material/replay:"):
+            jobs.forget(job, scope)
+            st.rerun()
         return job
     got = jobs.result(job, scope)
     if got is None:

@@ -175,3 +175,9 @@ def test_a_file_that_cannot_be_read_fails_with_its_message(fresh_db):
     _wait_for_jobs(at)
     assert at.error and "坏文件.xlsx" in at.error[0].value
     assert "任务失败" in at.error[0].value
+    # 重新运行: the failed job is forgotten, so the page can start the file again
+    (failed,) = _rows(fresh_db, "SELECT job_id FROM jobs WHERE state = 'failed'")
+    next(b for b in at.button if b.label == "重新运行").click().run()
+    _ok(at)
+    assert not at.error
+    assert _rows(fresh_db, f"SELECT count(*) FROM jobs WHERE job_id = '{failed[0]}'")[0][0] == 0

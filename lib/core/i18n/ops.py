@@ -9,6 +9,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "job_started": ("正在运行", "Running"),
     "job_done_at": ("结果完成于 {at}", "Result finished at {at}"),
     "job_failed": ("任务失败（{at}）：{error}", "The job failed ({at}): {error}"),
+    "job_retry": ("重新运行", "Run again"),
     "nav_admin_backup": ("备份与恢复", "Backup & restore"),
     "maintenance_banner": (
         "系统维护中：管理员正在从备份恢复数据库，请暂停录入，稍后刷新页面",
