@@ -3,6 +3,8 @@ and the weights form, as streamlit widgets."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from functools import partial
 from typing import Any
 
@@ -83,18 +85,37 @@ def _run_backtest(scope: Scope, settings: dict[str, Any], path: Any, progress: A
     return risk_backtest.run_backtest(lambda: store.connect(path), scope, settings, progress=progress)
 
 
+def _basis(settings: dict[str, Any]) -> str:
+    """What a back-test's result depends on: the risk settings and the store's data."""
+    text = json.dumps(settings["risk"], sort_keys=True, default=str) + repr(store.data_version())
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def backtest(scope: Scope, settings: dict[str, Any]) -> None:
-    """The back-test on request, as a background job (the user may leave; the model card waits)."""
+    """The back-test on request, as a background job (the user may leave; the model card waits).
+
+    A result computed under other settings or on other data is still shown, said to be so.
+    """
     note(tr("risk_backtest_note"))
     job = ui_jobs.latest(BACKTEST, scope)
     if st.button(tr("rk_bt_toggle"), key="rk_bt", disabled=job is not None and job.active):
-        params = {"model": settings["risk"].get("model"), "k": list(settings["risk"].get("backtest_k", []))}
+        params = {
+            "model": settings["risk"].get("model"),
+            "k": list(settings["risk"].get("backtest_k", [])),
+            "basis": _basis(settings),
+        }
         ui_jobs.start(BACKTEST, scope, partial(_run_backtest, scope, settings, config.db_path()), params)
         st.rerun()
-    ui_jobs.panel(BACKTEST, scope, lambda bt, _job: model_card(bt, settings), key="rk_bt_job")
+
+    def show(bt: Any, done: Any) -> None:
+        if done.params.get("basis") != _basis(settings):
+            st.warning(tr("rk_bt_stale"), icon=":material/history:")
+        model_card(bt, settings, k=done.params.get("k"))
+
+    ui_jobs.panel(BACKTEST, scope, show, key="rk_bt_job")
 
 
-def model_card(bt: Any, settings: dict[str, Any]) -> None:
+def model_card(bt: Any, settings: dict[str, Any], *, k: list[int] | None = None) -> None:
     """The back-test: AUC and top-k per fold and model, calibration by band, groups."""
     overall = risk_backtest.overall_table(bt)
     if overall.empty:
@@ -133,7 +154,7 @@ def model_card(bt: Any, settings: dict[str, Any]) -> None:
             key="rk_model",
         )
         groups = risk_backtest.group_table(bt, dimension=dim, model=model)
-        st.caption(tr("rk_group_caption").format(dim=tr(dim), k=max(settings["risk"]["backtest_k"])))
+        st.caption(tr("rk_group_caption").format(dim=tr(dim), k=max(k or settings["risk"]["backtest_k"])))
         table(
             groups, formats={c: fmt.fmt_pct for c in ("列入比例", "精确率", "召回率")} | {"学生人次": "{:,}"}
         )

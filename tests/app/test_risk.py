@@ -109,3 +109,13 @@ def test_model_card_shows_auc_baselines_and_calibration(fresh_db):
     assert card["截止"].nunique() >= 4 and card["AUC"].between(0, 1).all()
     calib = next(t for t in tables if "实际辍学率" in t.columns)
     assert set(calib["风险等级"]) == {"高", "中", "低"}
+    assert not any("已改变" in w.value for w in at.warning)  # computed on today's settings and data
+    # a weight changes after the back-test: its card is still there, said to be of other settings
+    from lib.core import settings as settings_store
+    from lib.core.scope import Scope
+
+    settings_store.save_overrides(Scope(user="admin", role="admin"), {"risk.weights.absence_recent": 77})
+    at.run()
+    assert not at.exception, at.exception
+    assert any("风险设置或数据在这次回测之后已改变" in w.value for w in at.warning)
+    assert any("AUC" in d.value.columns for d in at.dataframe)

@@ -75,6 +75,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "rk_save_settings": ("保存设置", "Save settings"),
     "rk_saved": ("已保存，名单已按新权重重新评分。", "Saved; the list is scored again with the new weights."),
     "rk_reset": ("恢复默认", "Reset to defaults"),
+    "rk_bt_stale": (
+        "风险设置或数据在这次回测之后已改变：下面是当时的结果，按新设置重算请再点回测。",
+        "The risk settings or the data changed after this back-test: these are its results then; "
+        "run the back-test again for the new ones.",
+    ),
     "rk_bt_toggle": (
         "计算回测(各学期末评分与下学期辍学对照，首次约需半分钟)",
         "Run the back-test (each term's scores against next term's dropouts; about half a minute the first time)",
