@@ -19,6 +19,7 @@ scope = ui.current_scope()
 ui.require_page(scope, "view_named")
 r = loaders.load_aid_report(scope)
 ui.page_header(ui.tr("nav_aid"), scope, towns=r.towns)
+ui.refresh_note("aid", scope)
 scope = ui.unmask_control(scope, "学生资助名单")
 ui.metric_cards(view.cards(r, lang=ui.lang()), per_row=6)
 ui.note(ui.tr("aid_scope_rule"))
@@ -164,6 +165,7 @@ with appr:
             st.error(str(exc))
         else:
             st.session_state["aid_flash"] = ui.tr("aid_done").format(id=app_id, status=ui.tr(status))
+            loaders.after_change("aid")
             del st.session_state["aid_reason"]
             st.rerun()
 

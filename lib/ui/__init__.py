@@ -391,6 +391,13 @@ def note(text: str) -> None:
     st.caption("ⓘ " + text)
 
 
+def refresh_note(loader: str, scope: Scope) -> None:
+    """Say so when the page shows the previous figures of ``loader`` (:data:`lib.loaders.WARMED`)
+    while the server recomputes them after a data change."""
+    if (since := loaders.refresh_started(loader, scope)) is not None:
+        st.info(tr("data_refreshing").format(time=since.strftime("%H:%M")), icon=":material/autorenew:")
+
+
 # ------------------------------------------------------------------ audit and export
 def audit_once(scope: Scope, action: str, **detail: Any) -> None:
     """Record a view once per session and (scope, filters), not once per rerun."""
