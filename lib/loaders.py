@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from lib.aid import summary as aid_summary  # noqa: F401  registers its refresh with every write in this process
 from lib.core import config, places, store, storemeta
 from lib.core.scope import Scope, school_year_of
 from lib.demo import county as demo
