@@ -799,6 +799,7 @@ def load_transition(scope: Scope) -> Any:
 # one short connection per loader, so the CLI still gets in between two of them.
 _WARM_LOCK = threading.Lock()
 _RECENT_PER_LOADER = 8  # Scopes remembered (and warmed) per loader, most recent kept
+# a "Scope key" here is (store path, Scope.cache_key()): figures of one store never stand in for another's
 _recent: dict[str, dict[tuple, Scope]] = {}  # loader -> Scope key -> Scope, oldest first
 _last: dict[tuple[str, tuple], tuple[Any, datetime]] = {}  # (loader, Scope key) -> (result, when)
 _refreshing: set[tuple[str, tuple]] = set()  # (loader, Scope key) being recomputed
@@ -844,7 +845,7 @@ def touched_by_kind(kind: str) -> str:
 
 def _served(name: str, scope: Scope) -> Any:
     """``WARMED[name](scope)``, or its previous result while a warm-up recomputes it."""
-    key = (name, scope.cache_key())
+    key = (name, (str(config.db_path()), scope.cache_key()))
     with _WARM_LOCK:
         recent = _recent.setdefault(name, {})
         recent.pop(key[1], None)
@@ -864,7 +865,7 @@ def _served(name: str, scope: Scope) -> Any:
 def refresh_started(name: str, scope: Scope) -> datetime | None:
     """When the figures shown for ``name`` were computed, if they are the previous ones (a warm-up
     is recomputing them); None when they are current."""
-    key = (name, scope.cache_key())
+    key = (name, (str(config.db_path()), scope.cache_key()))
     with _WARM_LOCK:
         return _last[key][1] if key in _refreshing and key in _last else None
 
@@ -889,15 +890,32 @@ def after_change(what: str = "all") -> int:
 
 
 def _warm_loop() -> None:
+    try:
+        _warm_rounds()
+    except BaseException:  # whatever happened, no page goes on showing the previous figures
+        with _WARM_LOCK:
+            _warm_done()
+        raise
+
+
+def _warm_done() -> None:
+    """(Under _WARM_LOCK) the warm-up thread ends: nothing is being refreshed any more."""
+    _refreshing.clear()
+    _warm_state["thread"] = None
+    _warm_idle.set()
+
+
+def _warm_rounds() -> None:
     while True:
         with _WARM_LOCK:
             _warm_state["again"] = False
-            todo_ = sorted(_refreshing)
+            todo_ = list(_refreshing)
         for name, key in todo_:
             with _WARM_LOCK:
                 scope = _recent.get(name, {}).get(key)
             try:
-                result = WARMED[name](scope) if scope is not None else None
+                current = key[0] == str(config.db_path())  # the store is the one the figures are of
+                result = WARMED[name](scope) if scope is not None and current else None
             except Exception:  # a failed warm-up leaves the page to compute on its own
                 result = None
             with _WARM_LOCK:
@@ -908,10 +926,8 @@ def _warm_loop() -> None:
                 if not _warm_state["again"]:
                     _refreshing.discard((name, key))
         with _WARM_LOCK:
-            if not _warm_state["again"]:
-                _refreshing.clear()
-                _warm_state["thread"] = None
-                _warm_idle.set()
+            if not _warm_state["again"]:  # decided under the lock after_change takes to see a thread
+                _warm_done()
                 return
 
 
