@@ -169,6 +169,8 @@ def test_admin_creates_an_account_on_the_page(fresh_db):
     next(b for b in at.get("form_submit_button") if b.label == "新建").click().run()
     assert not at.exception, at.exception
     assert any("临时密码" in s.value for s in at.success)
+    listed = next(f for f in _frames(at) if "用户名" in f.columns)
+    assert "wang.t" in set(listed["用户名"])  # the list above the form shows it in the same run
     from lib.access import auth
 
     account = auth.get_account("wang.t")
@@ -208,6 +210,5 @@ def test_admin_gives_a_teacher_two_classes_and_the_list_shows_them(fresh_db):
     from lib.access import auth
 
     assert auth.get_account("li.t").classes == ("7-2", "7-3")
-    at.run()  # the list is drawn above the form: the next run shows the new account
-    shown = next(f for f in _frames(at) if "班级" in f.columns)
+    shown = next(f for f in _frames(at) if "班级" in f.columns)  # in the list at once
     assert shown.set_index("用户名").loc["li.t", "班级"] == "7-2、7-3"

@@ -120,6 +120,23 @@ def settle(page: Page, *, pause_s: float = 0.5, timeout_ms: int = APP_TIMEOUT_MS
     expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=timeout_ms)
 
 
+def pick_option(page: Page, label: str, option: str, *, within=None) -> None:
+    """Choose ``option`` in the selectbox labelled ``label`` (a combobox; opened again if a rerun closed it)."""
+    box = (within or page).get_by_role("combobox", name=label, exact=True).locator("visible=true")
+    choice = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(3):
+        expect(box).to_have_count(1)
+        box.click()
+        try:
+            expect(choice).to_be_visible(timeout=5_000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+    choice.click()
+    settle(page)
+
+
 def expect_choice(scope, label: str, value: str | re.Pattern, *, timeout_s: float = 30.0) -> None:
     """Wait until exactly one selectbox labelled ``label`` shows ``value`` (a rerun may briefly show two)."""
     boxes = scope.get_by_role("combobox", name=label, exact=True)

@@ -20,7 +20,7 @@ from lib.aid import reconcile
 from lib.core import fmt, store
 from lib.demo import aid as aid_demo
 from lib.present import reports
-from tests.browser.helpers import block_outside_network, login_as, read_sql, wait_for_app
+from tests.browser.helpers import block_outside_network, login_as, pick_option, read_sql, wait_for_app
 from tests.browser.helpers import expect_choice as _expect_choice
 from tests.browser.helpers import settle as _settle
 
@@ -60,23 +60,6 @@ def registry(db_copy: Path, tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="module")
 def app_url(streamlit_server, db_copy: Path, registry) -> str:
     return streamlit_server("app.py", env={"EDU_DB": str(db_copy)})
-
-
-def _pick(page: Page, label: str, option: str) -> None:
-    """Choose ``option`` in the selectbox labelled ``label`` (a combobox; opened again if a rerun closed it)."""
-    box = page.get_by_role("combobox", name=label, exact=True).locator("visible=true")
-    choice = page.get_by_role("option", name=option, exact=True)
-    for attempt in range(3):
-        expect(box).to_have_count(1)
-        box.click()
-        try:
-            expect(choice).to_be_visible(timeout=5_000)
-            break
-        except AssertionError:
-            if attempt == 2:
-                raise
-    choice.click()
-    _settle(page)
 
 
 def _metric(page: Page, label: str):
@@ -121,7 +104,7 @@ def test_upload_categories_workbook_and_open_a_case(
 
     # open a 控辍保学 case for the first child of age not in school (the category shown first)
     expect(page.get_by_text("为适龄未在校儿童开立控辍保学台账")).to_be_visible()
-    _pick(page, "辍学原因(初判)", "家庭经济困难")
+    pick_option(page, "辍学原因(初判)", "家庭经济困难")
     page.get_by_role("button", name="开立控辍保学台账").click()
     _settle(page)
     success = page.get_by_test_id("stAlertContentSuccess").filter(has_text="已开立控辍保学台账")

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import block_outside_network, login_as, read_sql, wait_for_app
+from tests.browser.helpers import block_outside_network, login_as, pick_option, read_sql, wait_for_app
 from tests.browser.helpers import expect_choice as _expect_choice
 from tests.browser.helpers import settle as _settle
 
@@ -34,23 +34,6 @@ def db_copy(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def app_url(streamlit_server, db_copy: Path) -> str:
     return streamlit_server("app.py", env={"EDU_DB": str(db_copy)})
-
-
-def _pick(page: Page, label: str, option: str, *, within=None) -> None:
-    """Choose ``option`` in the selectbox labelled ``label`` (a combobox; opened again if a rerun closed it)."""
-    box = (within or page).get_by_role("combobox", name=label, exact=True).locator("visible=true")
-    choice = page.get_by_role("option", name=option, exact=True)
-    for attempt in range(3):
-        expect(box).to_have_count(1)
-        box.click()
-        try:
-            expect(choice).to_be_visible(timeout=5_000)
-            break
-        except AssertionError:
-            if attempt == 2:
-                raise
-    choice.click()
-    _settle(page)
 
 
 def _tab(page: Page, name: str | re.Pattern, *, timeout_s: float = 30.0) -> None:
@@ -86,7 +69,7 @@ def test_confirm_visit_notice_ledger_and_week(
     # 1. confirm the first proposed suspected case
     _tab(page, re.compile("缺勤监测：待确认的疑似辍学"))
     form = page.get_by_test_id("stForm")
-    _pick(page, "初步判断的原因", "外出打工", within=form)
+    pick_option(page, "初步判断的原因", "外出打工", within=form)
     page.get_by_role("button", name="确认为疑似辍学，建立台账").click()
     _settle(page)
     success = page.get_by_test_id("stAlertContentSuccess").filter(has_text="已建立台账")
@@ -112,7 +95,7 @@ def test_confirm_visit_notice_ledger_and_week(
     # 3. log a home visit
     _tab(page, "劝返记录")
     form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="登记措施"))
-    _pick(page, "措施", "家访", within=form)
+    pick_option(page, "措施", "家访", within=form)
     form.get_by_label("结果").fill("入户家访：孩子在外地亲戚家，家长同意月底前送回")
     page.get_by_role("button", name="登记措施").click()
     _settle(page)
@@ -125,7 +108,7 @@ def test_confirm_visit_notice_ledger_and_week(
     # 4. verified after the visit
     _tab(page, "状态与跟进")
     form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="保存状态"))
-    _pick(page, "改为", "已核实", within=form)
+    pick_option(page, "改为", "已核实", within=form)
     page.get_by_role("button", name="保存状态").click()
     _settle(page)
     expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text="已保存。")).to_be_visible()

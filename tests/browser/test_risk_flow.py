@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import block_outside_network, login_as, read_sql, wait_for_app
+from tests.browser.helpers import block_outside_network, login_as, pick_option, read_sql, wait_for_app
 from tests.browser.helpers import settle as _settle
 
 pytestmark = pytest.mark.browser
@@ -44,22 +44,6 @@ def _tab(page: Page, name: str, *, timeout_s: float = 30.0) -> None:
             return
 
 
-def _pick(page: Page, label: str, option: str, *, within) -> None:
-    """Choose ``option``; the list is opened again if a rerun closed it."""
-    box = within.get_by_role("combobox", name=label, exact=True).locator("visible=true")
-    choice = page.get_by_role("option", name=option, exact=True)
-    for attempt in range(3):
-        box.click()
-        try:
-            expect(choice).to_be_visible(timeout=5_000)
-            break
-        except AssertionError:
-            if attempt == 2:
-                raise
-    choice.click()
-    _settle(page)
-
-
 def test_assign_home_visit_from_the_list_find_it_in_the_roster_and_record_a_visit(
     page: Page, app_url: str, db_copy: Path, screenshot_dir: Path
 ) -> None:
@@ -74,7 +58,7 @@ def test_assign_home_visit_from_the_list_find_it_in_the_roster_and_record_a_visi
     # 1. the first child of the list, in 学生档案: arrange a 家访
     _tab(page, "学生档案")
     form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="保存帮扶安排"))
-    _pick(page, "安排帮扶", "家访", within=form)
+    pick_option(page, "安排帮扶", "家访", within=form)
     form.get_by_label("帮扶教师/负责人").fill("周老师")
     form.get_by_label("说明").fill("连续缺勤，入户了解情况")
     form.get_by_role("button", name="保存帮扶安排").click()

@@ -6,10 +6,8 @@ memory before any parser sees it.  Figures are printed (``-s``) and bounded by t
 
 from __future__ import annotations
 
-import io
 import time
 import tracemalloc
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -21,32 +19,15 @@ from lib.core import store
 from lib.core.scope import Scope
 from lib.ingest import gate
 from lib.roster import register as roster
+from tests.xlsx_parts import workbook_zip
 
 ADMIN = Scope(user="管理员", role="admin")
 COUNTY = Scope(user="县级", role="county")
 
-_CT = (
-    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-    'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>'
-)
-
 
 def _workbook(parts: dict[str, object]) -> bytes:
-    """An XLSX-shaped zip; a part given as (piece, times) is streamed in, never held whole."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        z.writestr("[Content_Types].xml", _CT)
-        for name, body in parts.items():
-            if isinstance(body, tuple):
-                head, piece, times, tail = body
-                with z.open(name, "w", force_zip64=True) as fh:
-                    fh.write(head)
-                    for i in range(times):
-                        fh.write(piece(i) if callable(piece) else piece)
-                    fh.write(tail)
-            else:
-                z.writestr(name, body)
-    return buf.getvalue()
+    """An XLSX-shaped zip (no workbook part); see :func:`tests.xlsx_parts.workbook_zip`."""
+    return workbook_zip(parts, compresslevel=9)
 
 
 def _measure(data: bytes, name: str) -> tuple[str, float, float]:

@@ -9,45 +9,26 @@ the server's own process without a memory or time limit."""
 
 from __future__ import annotations
 
-import io
 import random
 import resource
 import string
 import time
 import tracemalloc
-import zipfile
 from dataclasses import replace
 
 import pytest
 
 from lib.ingest import read, worker
 from lib.ingest.read import IngestError
+from tests.xlsx_parts import workbook_zip
 
-_CT = (
-    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-    'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>'
-)
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _WB = f'<workbook {_NS}><sheets><sheet name="名单" sheetId="1"/></sheets></workbook>'
 
 
 def _workbook(parts: dict[str, object]) -> bytes:
-    """An XLSX-shaped zip; a part given as (head, piece, times, tail) is streamed in, never held whole."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
-        z.writestr("[Content_Types].xml", _CT)
-        z.writestr("xl/workbook.xml", _WB)
-        for name, body in parts.items():
-            if isinstance(body, tuple):
-                head, piece, times, tail = body
-                with z.open(name, "w", force_zip64=True) as fh:
-                    fh.write(head)
-                    for i in range(times):
-                        fh.write(piece(i) if callable(piece) else piece)
-                    fh.write(tail)
-            else:
-                z.writestr(name, body)
-    return buf.getvalue()
+    """An XLSX-shaped zip with one sheet 名单; see :func:`tests.xlsx_parts.workbook_zip`."""
+    return workbook_zip({"xl/workbook.xml": _WB, **parts})
 
 
 def _sheet(rows: str) -> str:

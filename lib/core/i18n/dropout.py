@@ -1,5 +1,7 @@
 """Labels: 控辍保学.  key -> (Chinese, English)."""
 
+from lib.core.schema import SIX_CHIEFS
+
 TEXT: dict[str, tuple[str, str]] = {
     "nav_dropout": ("控辍保学", "Dropout control"),
     "nav_dropout_cases": ("辍学台账", "Case ledger"),
@@ -260,13 +262,8 @@ LABELS: dict[str, str] = {
     "待核实": "To verify",
     "补齐六长": "Complete the responsible persons",
     "可转巩固": "May be marked retained",
-    # the six responsible persons (lib.core.schema.SIX_CHIEFS) and the notices (settings)
-    "师长": "Class teacher",
-    "家长": "Parent",
-    "校长": "Head teacher",
-    "村长": "Village head",
-    "镇长": "Township head",
-    "教体局局长": "Bureau director",
+    # the six responsible persons, in English where schema defines them, and the notices (settings)
+    **SIX_CHIEFS,
     "入学通知书": "Notice to enrol",
     "限期复学通知书": "Notice to return to school by a date",
     "行政处罚告知书": "Notice of intended penalty",
