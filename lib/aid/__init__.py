@@ -2,5 +2,5 @@
 
 rules (programmes, standards, priority groups), data (scoped reads), payments, approvals,
 social (社会帮扶), tasks (follow-ups), reconcile (精准识别 against outside lists), view
-(the page tables and cards).
+(the page tables and cards), summary (资助覆盖汇总: coverage counts kept in the store).
 """
