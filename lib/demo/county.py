@@ -2139,4 +2139,5 @@ def build_demo(
         }.items():
             store.set_meta(con, key, value)
         derived.changed(con, aid_summary.SOURCES)  # the summaries of the new content, in its transaction
+        counts[aid_summary.NAME] = con.execute(f"SELECT count(*) FROM {aid_summary.NAME}").fetchone()[0]
     return counts
