@@ -128,13 +128,20 @@ def coverage(con: duckdb.DuckDBPyConnection, scope: Scope, by: list[str]) -> pd.
     """Eligible, covered, pending, gap and the rates by ``by`` (a subset of ``programme``,
     ``township_code``, ``school_code``) for the Scope's schools in its term, on its day: the
     frame :func:`lib.aid.rules.coverage_by` gives for the Scope's compulsory-school students."""
-    ensure_current(con)
+    try:
+        ensure_current(con)
+        current = True
+    except duckdb.Error:  # another session rebuilds it at this moment: count on the fly this time
+        current = False
     year, term = int(scope.school_year), int(scope.term)
     where, params = scope.school_where("sc")
-    kept = con.execute(
-        f"SELECT count(*) FROM (SELECT 1 FROM {NAME} WHERE school_year = ? AND term = ? LIMIT 1)",
-        [year, term],
-    ).fetchone()[0] or (year, term) in _terms(con)
+    kept = current and (
+        con.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {NAME} WHERE school_year = ? AND term = ? LIMIT 1)",
+            [year, term],
+        ).fetchone()[0]
+        or (year, term) in _terms(con)
+    )
     if kept:
         source, sparams = f"SELECT * FROM {NAME} WHERE school_year = ? AND term = ?", [year, term]
     else:  # a term the summary does not keep: the same counts, on the fly

@@ -313,3 +313,19 @@ def test_a_write_around_the_summary_is_caught_by_its_reader(
         assert derived.stale(con, summary.NAME) == {"aid_records"}
         assert _living(con) == [5, 3]
         assert not derived.stale(con, summary.NAME)
+
+
+def test_a_reader_that_cannot_rebuild_counts_on_the_fly(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import duckdb
+
+    def busy(con):
+        raise duckdb.TransactionException("Conflict on update")
+
+    monkeypatch.setattr(summary, "ensure_current", busy)  # another session is rebuilding it
+    with store.connect() as con:
+        assert con.execute("SELECT count(*) FROM aid_coverage_summary").fetchone()[0] == 0  # never built
+        _same(
+            _old(con, Scope(as_of=DAY), ["programme"]),
+            summary.coverage(con, Scope(as_of=DAY), ["programme"]),
+            ["programme"],
+        )
