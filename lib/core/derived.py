@@ -67,10 +67,14 @@ def changed(
 def stale(con: duckdb.DuckDBPyConnection, name: str) -> frozenset[str]:
     """The source tables of summary ``name`` written since it was last refreshed (all of them
     when it never was)."""
+    sources = _SUMMARIES.get(name, frozenset())
+    if not sources:
+        return frozenset()
+    keys = [*(f"derived_gen:{t}" for t in sources), *(f"derived_seen:{name}:{t}" for t in sources)]
+    rows = con.execute(f"SELECT key, value FROM meta WHERE key IN ({', '.join('?' * len(keys))})", keys)
+    have = {k: int(v) for k, v in rows.fetchall()}  # one read: every page view of a summary asks
     return frozenset(
-        t
-        for t in _SUMMARIES.get(name, ())
-        if _get(con, f"derived_seen:{name}:{t}", -1) != _get(con, f"derived_gen:{t}", 0)
+        t for t in sources if have.get(f"derived_seen:{name}:{t}", -1) != have.get(f"derived_gen:{t}", 0)
     )
 
 
