@@ -32,13 +32,15 @@ browser-deps:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null; \
 	else echo "browser tests need: apt-get install chromium chromium-driver fonts-noto-cjk"; fi
 
-## All tests: lint first, then unit, AppTest and browser
+## All tests: lint first, then unit, AppTest and browser, on two workers (a test file stays
+## on one worker: its module fixtures, e.g. a browser test's server, are made once)
+XDIST  ?= -n 2 --dist loadfile
 test: install-test browser-deps lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(XDIST)
 
 ## Lint, then unit and AppTest only (no browser)
 test-fast: install-test lint
-	$(PY) -m pytest -q -m "not browser"
+	$(PY) -m pytest -q $(XDIST) -m "not browser"
 
 lint: install-test
 	$(PY) -m ruff check .

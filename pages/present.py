@@ -44,13 +44,11 @@ elif slide in ("dropout", "aid"):
 else:
     c1, c2, c3 = st.columns(3)
     with c1:
-        ui_present.file_button(
-            t("present_export", lang),
-            lambda: briefing.render_html(b, loaders.load_township_geojson(scope)).encode(),
+        shapes = loaders.load_township_geojson(scope)
+        ui_present.export_job(  # a background job: the 简报 with its maps takes a while
+            lambda: briefing.render_html(b, shapes).encode(),
             scope=scope,
-            what="简报",
             file_name=briefing.file_stem(b) + ".html",
-            mime="text/html",
             key="present_html",
         )
     with c2:

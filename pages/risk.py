@@ -3,9 +3,7 @@
 import streamlit as st
 
 from lib import loaders, ui
-from lib.core import fmt, schema
-from lib.core.errors import AppError
-from lib.dropout import rosters as dropout_rosters
+from lib.core import fmt
 from lib.risk import listing as risk_list
 from lib.risk import score as risk
 from lib.ui import risk as ui_risk
@@ -103,62 +101,10 @@ with tab_list:
     )
 
 with tab_student:
-    with st.form("rk_search_form"):
-        query = st.text_input(
-            ui.tr("risk_search"), key="rk_query", help=ui.tr("risk_search_masked") if scope.mask else None
-        )
-        searched = st.form_submit_button(ui.tr("rk_find"))
-    if searched and query.strip():
-        try:
-            st.session_state["rk_hits"] = risk_list.find_students(scope, query).to_dict("records")
-            if st.session_state["rk_hits"]:  # open the first hit, not the student shown before
-                st.session_state["rk_sid"] = st.session_state["rk_hits"][0]["student_id"]
-        except AppError as exc:  # too many searches: refused and recorded
-            st.error(str(exc))
-    hits = st.session_state.get("rk_hits") or []
-    choices = risk_list.student_choices(hits, shown)
-    sid = st.selectbox(ui.tr("rk_student"), list(choices), format_func=choices.get, key="rk_sid")
-    prof = risk_list.student_profile(scope, sid) if sid else None
-    if prof:
-        for line in risk_list.profile_heading(prof, data, lang=ui.lang()):
-            st.markdown(line)
-        st.plotly_chart(
-            ui.figure(
-                risk_list.plot_absences(
-                    prof["absences"], title=ui.tr("rk_absences").format(day=ui.fmt_date(scope.as_of))
-                )
-            ),
-            width="stretch",
-            config={"displayModeBar": False},
-        )
-        a, b = st.columns(2)
-        for col, title, key in (
-            (a, "资助记录", "aid"),
-            (b, "控辍保学台账", "cases"),
-            (b, "劝返记录", "actions"),
-            (a, "帮扶措施", "interventions"),
-        ):
-            col.caption(ui.tr(title))
-            ui.table(prof[key], where=col, height=min(36 * (max(len(prof[key]), 1) + 1) + 4, 200))
-        with st.form("rk_assign", clear_on_submit=False):
-            k1, k2 = st.columns(2)
-            kind = k1.selectbox(ui.tr("rk_assign"), list(schema.INTERVENTION_KINDS), key="rk_kind")
-            teacher = k2.text_input(ui.tr("rk_teacher"), key="rk_teacher")
-            note = st.text_input(ui.tr("说明"), key="rk_note")
-            if st.form_submit_button(ui.tr("rk_save_assign"), type="primary"):
-                try:
-                    iid = dropout_rosters.assign_intervention(
-                        scope, sid, kind=kind, teacher=teacher, note=note
-                    )
-                    st.success(ui.tr("rk_assigned").format(id=iid))
-                except AppError as exc:
-                    st.error(str(exc))
+    ui_risk.student_tab(scope, data, shown)
 
 with tab_card:
-    ui.note(ui.tr("risk_backtest_note"))
-    # the back-test scores every past term: run on request (then cached), not on every visit
-    if st.toggle(ui.tr("rk_bt_toggle"), key="rk_bt"):
-        ui_risk.model_card(loaders.load_risk_backtest(scope), settings)
+    ui_risk.backtest(scope, settings)
 
 with tab_settings:
     ui_risk.weights_form(scope, settings)

@@ -306,6 +306,9 @@ DEFAULTS: dict[str, Any] = {
         "study_years": {"普通高中": 3, "中职": 3, "大学": 4},
         # audit-log entries older than this are deleted by the retention run; never below 3
         "audit_years": 5,
+        # results of background jobs (后台任务: a checked roster, a reconciliation) are deleted
+        # this many days after they finished, and when their owner imports or starts again
+        "job_days": 7,
     },
 }
 

@@ -994,6 +994,28 @@ TABLES: dict[str, Table] = {
             ),
             ("snapshot_id",),
         ),
+        # ---- 后台任务: long work (核查, 比对, 回测, 规划, 简报) run in the background, by owner
+        Table(
+            "jobs",
+            "后台任务",
+            (
+                _c("job_id", "VARCHAR", "任务编号"),
+                _c("kind", "VARCHAR", "类型"),
+                _c("owner", "VARCHAR", "发起人"),
+                _c("scope_key", "VARCHAR", "范围键(JSON)"),
+                _c("params", "VARCHAR", "参数摘要(JSON，不含个人信息)"),
+                _c("state", "VARCHAR", "状态(queued/running/done/failed)"),
+                _c("progress", "DOUBLE", "进度(0-1)"),
+                _c("progress_text", "VARCHAR", "进度说明"),
+                _c("created_at", "TIMESTAMP", "提交时间"),
+                _c("started_at", "TIMESTAMP", "开始时间"),
+                _c("finished_at", "TIMESTAMP", "结束时间"),
+                _c("result_path", "VARCHAR", "结果文件"),
+                _c("error", "VARCHAR", "错误信息"),
+                _c("worker", "VARCHAR", "运行进程"),
+            ),
+            ("job_id",),
+        ),
         # ---- 账号与权限: who may log in, with which roles and scope
         Table(
             "accounts",

@@ -56,6 +56,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "backup.schedule_hours": (0, 24 * 366),
     "retention.leaver_years": (1, 100),
     "retention.audit_years": (3, 100),
+    "retention.job_days": (1, 365),
     "ingest.max_upload_mb": (1, 1024),
     "ingest.max_rows": (1, 5_000_000),
     "ingest.max_cells": (1_000, 200_000_000),
@@ -502,6 +503,7 @@ SETTING_LABELS: dict[str, str] = {
     },
     "retention.leaver_years": "离校学生个人信息保留年数",
     "retention.audit_years": "审计日志保留年数(不少于3)",
+    "retention.job_days": "后台任务结果保留天数",
     **{
         f"retention.study_years.{stage}": f"{stage}学制(年，受助人离校去标识化)"
         for stage in ("普通高中", "中职", "大学")

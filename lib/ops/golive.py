@@ -199,6 +199,7 @@ WAYS_IN: dict[str, tuple[str, str, str]] = {
     "transfers": ("import", "transfers", "学籍异动；学籍核查页登记对方确认"),
     "study_elsewhere": ("form", "lib.roster.register", "学籍核查页：花名册的异地就读学校、核查登记"),
     "briefing_snapshots": ("form", "lib.overview.briefing", "汇报模式：保存简报"),
+    "jobs": ("system", "lib.ops.jobs", "后台任务：核查、比对、回测等长时间运行的任务及其进度"),
     "accounts": ("form", "lib.access.auth", "账号管理页、命令行 user add"),
     "audit_log": ("system", "lib.core.store", "每次查看名单、导出、导入、修改"),
 }

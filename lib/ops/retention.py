@@ -17,6 +17,9 @@ So every figure of past years is unchanged, while no one can any longer tell whi
 a row was.  The day a student left is their status date or, when it is missing, the first
 day the record of the past (:mod:`lib.core.history`) shows them with a leaver's status.
 
+The results of background jobs (:mod:`lib.ops.jobs`: a checked roster, a compared list) are
+deleted ``retention.job_days`` days after they finished, by the same run and at each start.
+
 The audit log is kept for ``retention.audit_years`` (never less than
 :data:`AUDIT_MIN_YEARS`: a shorter setting is refused) against the store's clock
 (the log's own timestamps); older entries are deleted by the same run.
@@ -40,6 +43,7 @@ from lib.core import config, history, permissions, schema, store
 from lib.core import settings as settings_store
 from lib.core.errors import AppError
 from lib.core.scope import Scope
+from lib.ops import jobs
 
 #: The law's floor for keeping the audit log (years).
 AUDIT_MIN_YEARS = 3
@@ -464,6 +468,7 @@ def apply_retention(
             scope=scope.describe(),
             detail=json.dumps(plan.totals(), ensure_ascii=False),
         )
+    jobs.purge(path=path, now=now)  # background jobs' results (children's data among them) too
     return plan
 
 

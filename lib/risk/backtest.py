@@ -13,6 +13,8 @@ two simple baselines with the same weights (absence only; the seed's four risks 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -217,24 +219,40 @@ class Backtest:
     sources: dict[str, str] = field(default_factory=dict)
 
 
-def run_backtest(con: duckdb.DuckDBPyConnection, scope: Scope, settings: dict[str, Any]) -> Backtest:
+def run_backtest(
+    con: duckdb.DuckDBPyConnection | Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]],
+    scope: Scope,
+    settings: dict[str, Any],
+    *,
+    progress: Callable[[float, str], None] | None = None,
+) -> Backtest:
     """Score each fold from data as it stood at its cut-off; measure AUC, top-k precision and
     recall and calibration, for the rules, the logistic regression and the two baselines.
 
     The logistic regression of fold i is trained on fold i-1 (features at that cut-off,
     outcomes up to its horizon, which is fold i's cut-off): it sees no later data.  A fold
     with no dropout after its cut-off is left out (``skipped``).
+
+    ``con`` is an open connection, or a function opening one (``lambda: store.connect(path)``):
+    then the store is open only while a fold's data is read, not while it is scored (a
+    background job leaves the store to the CLI).  ``progress(fraction, phase)`` after each fold.
     """
+    opener = (lambda: nullcontext(con)) if isinstance(con, duckdb.DuckDBPyConnection) else con
+    say = progress or (lambda fraction, text: None)
     ks = [int(k) for k in settings["risk"].get("backtest_k", [50])]
-    towns = dict(con.execute("SELECT code, name FROM townships").fetchall())
+    with opener() as c:
+        towns = dict(c.execute("SELECT code, name FROM townships").fetchall())
+        fold_list = folds(c, as_of=scope.as_of)
     rows, group_rows, calib = [], [], []
     previous: tuple[pd.DataFrame, np.ndarray, dict[str, Any]] | None = None
     used, skipped, sources = [], [], {}
-    for fold in folds(con, as_of=scope.as_of):
+    for i, fold in enumerate(fold_list):
+        say(0.05 + 0.9 * i / max(len(fold_list), 1), f"回测 {fold.label}")
         fold_settings = risk.criteria_for(settings, fold.school_year)
-        _, sources[fold.label] = roll_at(con, fold)
-        inputs = inputs_at(con, scope, fold, settings)
-        y = inputs["student_id"].isin(outcomes(con, fold)).to_numpy().astype(int)
+        with opener() as c:
+            _, sources[fold.label] = roll_at(c, fold)
+            inputs = inputs_at(c, scope, fold, settings)
+            y = inputs["student_id"].isin(outcomes(c, fold)).to_numpy().astype(int)
         ranked = {
             m: rank_scores(inputs, fold_settings, m) for m in ("rules", "baseline_absence", "baseline_seed4")
         }
@@ -272,6 +290,7 @@ def run_backtest(con: duckdb.DuckDBPyConnection, scope: Scope, settings: dict[st
         calib.append(calibration(bands, y).assign(fold=fold.label))
     groups = pd.concat(group_rows, ignore_index=True) if group_rows else pd.DataFrame()
     cal = pd.concat(calib, ignore_index=True) if calib else pd.DataFrame()
+    say(1.0, "生成报告")
     return Backtest(pd.DataFrame(rows), groups, used, cal, skipped, sources)
 
 

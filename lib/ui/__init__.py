@@ -7,7 +7,9 @@ planning (布局规划 scenario widgets), imports (数据导入 mapping editor, 
 golive (the data gate of a page without its data, the 上线检查 tables, 数据未报),
 risk (重点关注学生 model card and weights form), frame (Streamlit's own texts in Chinese, the
 first start's progress, the note of a long wait), accounts (账号管理 role, territory and class
-inputs), cases (案件详情's conflict panel and tab forms), aid (学生资助's four tabs).
+inputs), cases (案件详情's conflict panel and tab forms), jobs (后台任务: a long work's progress
+bar, its result when the user comes back), roster (学籍核查 file check, coverage and lists),
+reconcile (精准识别 of an uploaded list and its result), aid (学生资助's four tabs).
 """
 
 from __future__ import annotations

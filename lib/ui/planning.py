@@ -4,6 +4,9 @@ effect of a scenario with its downloads, and the optimisation panel.  Logic is
 
 from __future__ import annotations
 
+import threading
+import time
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -15,11 +18,12 @@ from lib.core.errors import AppError
 from lib.core.scope import Scope
 from lib.layout import coverage as layout
 from lib.layout import planning
+from lib.ui import jobs as ui_jobs
 
 #: The scenario being edited (kept in the session: a failed save loses nothing).
 CHANGES = "plan_changes"
 POINT = "plan_point"
-SOLUTION = "plan_solution"  # the last solve: {"solution": Solution, "changes": [...], "key": ...}
+OPTIMIZE = "optimize"  # the job kind of a solve: its result {"solution", "changes", "band", "year"}
 
 
 def scenario_manager(scope: Scope, saved: pd.DataFrame) -> None:
@@ -268,7 +272,8 @@ def optimizer(
     from lib.layout import optimize  # not on top: the layout page uses this module, never the solver
 
     opt = config.SETTINGS["layout"]["optimize"]
-    with st.expander(ui.tr("opt_title")):
+    # open when a solve of this user is running or waiting to be seen (they may have left the page)
+    with st.expander(ui.tr("opt_title"), expanded=ui_jobs.latest(OPTIMIZE, scope) is not None):
         ui.note(ui.tr("opt_defaults"))
         q = st.columns(4)
         model = q[0].selectbox(
@@ -298,41 +303,52 @@ def optimizer(
             ui.tr("opt_capacitated"), key="opt_capacitated", disabled=model != "pmedian"
         )
         if st.button(ui.tr("opt_solve"), key="plan_solve", type="primary"):
-            with st.spinner(
-                ui.tr("opt_solving_model").format(
-                    what=ui.tr("opt_solving"), model=ui.tr(optimize.MODEL_LABELS[model]), limit=limit
-                )
-            ):
-                try:
-                    sol = optimize.optimize(
-                        data,
-                        model=model,
-                        band=band,
-                        k=int(k),
-                        close_max=int(close_max),
-                        open_max=int(open_max),
-                        budget_wan=float(budget) or None,
-                        force_open=tuple(keep),
-                        force_closed=tuple(shut),
-                        capacitated=capacitated,
-                        km=km,
-                        year=year,
-                        time_limit_s=float(limit),
-                    )
-                except AppError as exc:
-                    st.error(str(exc))
-                    return
-            changes = optimize.solution_changes(sol, band=band) if sol.ok else []
-            st.session_state[SOLUTION] = {"solution": sol, "changes": changes, "band": band, "year": year}
-        _solution(scope, data, km=km)
+            options = {
+                "model": model,
+                "band": band,
+                "k": int(k),
+                "close_max": int(close_max),
+                "open_max": int(open_max),
+                "budget_wan": float(budget) or None,
+                "force_open": tuple(keep),
+                "force_closed": tuple(shut),
+                "capacitated": capacitated,
+                "km": km,
+                "year": year,
+                "time_limit_s": float(limit),
+            }
+            ui_jobs.start(OPTIMIZE, scope, partial(_solve, data, options), options)
+            st.rerun()
+        ui_jobs.panel(OPTIMIZE, scope, lambda last, _job: _solution(scope, data, last, km=km), key="opt_job")
 
 
-def _solution(scope: Scope, data: layout.LayoutData, *, km: float) -> None:
+def _solve(data: layout.LayoutData, options: dict[str, Any], progress: Any) -> dict[str, Any]:
+    """The optimisation as a background job: its progress is the time spent against the limit
+    (the solver reports none), then the solution and the scenario changes it makes."""
     from lib.layout import optimize  # see optimizer()
 
-    last = st.session_state.get(SOLUTION)
-    if not last:
-        return
+    limit, started, stop = float(options["time_limit_s"]), time.monotonic(), threading.Event()
+    phase = f"求解(最长 {limit:g} 秒)"  # Chinese, as lib writes it: the progress bar translates it
+
+    def tick() -> None:
+        while not stop.wait(1.0):
+            progress(min(0.9, 0.05 + 0.85 * (time.monotonic() - started) / limit), phase)
+
+    progress(0.05, phase)
+    ticker = threading.Thread(target=tick, name="opt-progress", daemon=True)
+    ticker.start()
+    try:
+        sol = optimize.optimize(data, **options)
+    finally:
+        stop.set()
+    progress(0.95, "生成报告")
+    changes = optimize.solution_changes(sol, band=options["band"]) if sol.ok else []
+    return {"solution": sol, "changes": changes, "band": options["band"], "year": options["year"]}
+
+
+def _solution(scope: Scope, data: layout.LayoutData, last: dict[str, Any], *, km: float) -> None:
+    from lib.layout import optimize  # see optimizer()
+
     sol, changes = last["solution"], last["changes"]
     result = f"{ui.tr(optimize.MODEL_LABELS[sol.model])} · {ui.tr(sol.status_label())}"
     st.markdown(f"**{ui.tr('label_value').format(label=ui.tr('opt_result'), value=result)}**")

@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 
 from lib.core.scope import Scope
+from lib.ui import jobs as ui_jobs
 from lib.ui import tr
 
 #: Session keys: presentation mode on (from ``?present=1``), and the slide shown.
@@ -143,3 +144,36 @@ def file_button(
     st.download_button(
         label, partial(build), file_name=file_name, mime=mime, key=key, width="stretch", on_click="ignore"
     )
+
+
+#: The job kind of the HTML briefing.
+BRIEFING = "briefing_html"
+
+
+def export_job(make: Callable[[], bytes], *, scope: Scope, file_name: str, key: str) -> None:
+    """The 简报 (HTML) built in a background job (the page may be left meanwhile), then offered
+    for download (recorded in the audit log when downloaded, as :func:`file_button`)."""
+
+    def work(progress: Callable[[float, str], None]) -> bytes:
+        progress(0.1, "生成报告")
+        return make()
+
+    job = ui_jobs.latest(BRIEFING, scope)
+    if job is None or not job.active:
+        if st.button(tr("present_make"), key=f"{key}_make", width="stretch"):
+            ui_jobs.start(BRIEFING, scope, work, {"file": file_name})
+            st.rerun()
+
+    def show(html: bytes, done: Any) -> None:
+        name = done.params.get("file", file_name)
+        file_button(
+            tr("present_export"),
+            lambda: html,
+            scope=scope,
+            what="简报",
+            file_name=name,
+            mime="text/html",
+            key=key,
+        )
+
+    ui_jobs.panel(BRIEFING, scope, show, key=f"{key}_job")

@@ -1,19 +1,97 @@
-"""重点关注学生: the model card (back-test figures) and the weights form, as streamlit widgets."""
+"""重点关注学生: the student's profile tab, the model card (the back-test, run as a background job)
+and the weights form, as streamlit widgets."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
-from lib.core import fmt
+from lib.core import config, fmt, schema, store
 from lib.core import settings as settings_store
 from lib.core.errors import AppError
 from lib.core.scope import Scope
+from lib.dropout import rosters as dropout_rosters
 from lib.risk import backtest as risk_backtest
 from lib.risk import listing as risk_list
 from lib.risk import score as risk
-from lib.ui import labeller, note, table, tr
+from lib.ui import figure, fmt_date, labeller, lang, note, table, tr
+from lib.ui import jobs as ui_jobs
+
+#: The job kind of the back-test.
+BACKTEST = "risk_backtest"
+
+
+def student_tab(scope: Scope, data: pd.DataFrame, shown: pd.DataFrame) -> None:
+    """学生档案: search (the first hit opens), the student's risk, absences, aid, cases and
+    interventions, and the form assigning an intervention."""
+    with st.form("rk_search_form"):
+        query = st.text_input(
+            tr("risk_search"), key="rk_query", help=tr("risk_search_masked") if scope.mask else None
+        )
+        searched = st.form_submit_button(tr("rk_find"))
+    if searched and query.strip():
+        try:
+            st.session_state["rk_hits"] = risk_list.find_students(scope, query).to_dict("records")
+            if st.session_state["rk_hits"]:  # open the first hit, not the student shown before
+                st.session_state["rk_sid"] = st.session_state["rk_hits"][0]["student_id"]
+        except AppError as exc:  # too many searches: refused and recorded
+            st.error(str(exc))
+    hits = st.session_state.get("rk_hits") or []
+    choices = risk_list.student_choices(hits, shown)
+    sid = st.selectbox(tr("rk_student"), list(choices), format_func=choices.get, key="rk_sid")
+    prof = risk_list.student_profile(scope, sid) if sid else None
+    if not prof:
+        return
+    for line in risk_list.profile_heading(prof, data, lang=lang()):
+        st.markdown(line)
+    st.plotly_chart(
+        figure(
+            risk_list.plot_absences(
+                prof["absences"], title=tr("rk_absences").format(day=fmt_date(scope.as_of))
+            )
+        ),
+        width="stretch",
+        config={"displayModeBar": False},
+    )
+    a, b = st.columns(2)
+    for col, title, key in (
+        (a, "资助记录", "aid"),
+        (b, "控辍保学台账", "cases"),
+        (b, "劝返记录", "actions"),
+        (a, "帮扶措施", "interventions"),
+    ):
+        col.caption(tr(title))
+        table(prof[key], where=col, height=min(36 * (max(len(prof[key]), 1) + 1) + 4, 200))
+    with st.form("rk_assign", clear_on_submit=False):
+        k1, k2 = st.columns(2)
+        kind = k1.selectbox(tr("rk_assign"), list(schema.INTERVENTION_KINDS), key="rk_kind")
+        teacher = k2.text_input(tr("rk_teacher"), key="rk_teacher")
+        text = st.text_input(tr("说明"), key="rk_note")
+        if st.form_submit_button(tr("rk_save_assign"), type="primary"):
+            try:
+                iid = dropout_rosters.assign_intervention(scope, sid, kind=kind, teacher=teacher, note=text)
+                st.success(tr("rk_assigned").format(id=iid))
+            except AppError as exc:
+                st.error(str(exc))
+
+
+def _run_backtest(scope: Scope, settings: dict[str, Any], path: Any, progress: Any) -> Any:
+    """The back-test with the store open only while each term's data is read."""
+    return risk_backtest.run_backtest(lambda: store.connect(path), scope, settings, progress=progress)
+
+
+def backtest(scope: Scope, settings: dict[str, Any]) -> None:
+    """The back-test on request, as a background job (the user may leave; the model card waits)."""
+    note(tr("risk_backtest_note"))
+    job = ui_jobs.latest(BACKTEST, scope)
+    if st.button(tr("rk_bt_toggle"), key="rk_bt", disabled=job is not None and job.active):
+        params = {"model": settings["risk"].get("model"), "k": list(settings["risk"].get("backtest_k", []))}
+        ui_jobs.start(BACKTEST, scope, partial(_run_backtest, scope, settings, config.db_path()), params)
+        st.rerun()
+    ui_jobs.panel(BACKTEST, scope, lambda bt, _job: model_card(bt, settings), key="rk_bt_job")
 
 
 def model_card(bt: Any, settings: dict[str, Any]) -> None:

@@ -31,6 +31,7 @@ from lib.core import settings as settings_store
 from lib.core.i18n import LANGUAGES, t
 from lib.dropout import ledger as dl
 from lib.ingest import corrections
+from lib.ops import jobs
 from lib.overview import briefing
 from tests.fixtures.ingest.samples import csv_bytes, new_students, store_rows
 
@@ -243,6 +244,8 @@ def _open_case(at, db) -> list[str]:
 def _reconcile_sample(at, db) -> list[str]:
     """精准识别 with the demo list compared (its rows are data; their labels are not)."""
     _run(at, at.button(key="rec_sample").click())
+    jobs.wait_all(timeout_s=300)  # the comparison runs as a background job: wait for it, then rerun
+    _run(at, at)
     return []
 
 

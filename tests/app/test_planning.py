@@ -4,10 +4,11 @@ its result can become the scenario, and a failed solve offers nothing."""
 
 from __future__ import annotations
 
-import pickle
 from unittest import mock
 
 import duckdb
+
+from lib.ops import jobs
 
 from .conftest import open_page
 
@@ -101,17 +102,24 @@ def test_a_scenario_is_compared_with_another_and_by_township(fresh_db):
     assert (towns["学校数变化"].map(_number) == 1).sum() == 1  # written "+1" like the cards
 
 
-def test_an_optimised_network_shows_why_before_it_becomes_the_scenario(demo_db):
+def test_an_optimised_network_shows_why_before_it_becomes_the_scenario(fresh_db):
     at = open_page("planning")
     at.radio(key="plan_band").set_value("junior").run()
     at.selectbox(key="opt_model").set_value("mclp").run()
     at.number_input(key="opt_limit").set_value(20).run()
     at.button(key="plan_solve").click().run()
     assert not at.exception, at.exception
+    # a background job: wait for it by condition (its thread ends), leave the page and come back
+    jobs.wait_all(timeout_s=300)
+    at.switch_page("pages/overview.py")
+    at.run()
+    at.switch_page("pages/planning.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert any("结果完成于" in c.value for c in at.caption)
     why = next(d.value for d in at.dataframe if "撤并学校" in d.value.columns)
     assert len(why) and why["理由"].str.len().min() > 0
     assert at.button(key="plan_use_solution").disabled  # not before the closures are checked
-    pickle.dumps(at.session_state["plan_solution"])  # the server enforces serialisable session state
     at.checkbox(key="opt_confirm").check().run()
     at.button(key="plan_use_solution").click().run()
     assert not at.exception, at.exception
@@ -119,12 +127,14 @@ def test_an_optimised_network_shows_why_before_it_becomes_the_scenario(demo_db):
     assert rows["学校数"][1] == rows["学校数"][0]  # as many opened as closed (k = today's)
 
 
-def test_a_failed_solve_offers_nothing_to_save(demo_db):
+def test_a_failed_solve_offers_nothing_to_save(fresh_db):
     at = open_page("planning")
     at.radio(key="plan_band").set_value("junior").run()
     at.number_input(key="opt_k_junior").set_value(2).run()
     at.number_input(key="opt_close_junior").set_value(0).run()
     at.button(key="plan_solve").click().run()
+    jobs.wait_all(timeout_s=300)
+    at.run()
     assert not at.exception, at.exception
     assert any("没有可保存的方案" in e.value for e in at.error)
     assert not [b for b in at.button if b.key == "plan_use_solution"]

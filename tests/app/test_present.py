@@ -7,7 +7,9 @@ import pytest
 
 from lib.core import fmt, store
 from lib.core.scope import Scope
+from lib.ops import jobs
 from lib.overview import briefing, metrics
+from tests.textscan import found_in
 
 from .conftest import open_page
 
@@ -50,8 +52,8 @@ def test_every_slide_renders_without_personal_data(demo_db, role):
         assert title in text, title
         seen.append(text)
     text = "\n".join(seen)
-    assert not [n for n in names if n in text][:5]
-    assert not [x for x in ids if x in text][:5]
+    assert not found_in(names, text)[:5]
+    assert not found_in(ids, text)[:5]
 
 
 def test_numbers_equal_the_overview(demo_db):
@@ -119,3 +121,26 @@ def test_a_township_user_sees_their_townships_numbers(demo_db):
     text = _page_text(at)
     assert f">{fmt.fmt_count(ov.county['students'])}<" in text
     assert ov.townships["name"].iloc[0] in text  # the slide says for whom
+
+
+def test_the_briefing_file_is_made_in_the_background_and_waits(fresh_db):
+    at = open_page("present", role="leader")
+    at.button(key="present_prev").click().run()  # the last slide: 简报与存档
+    assert not at.exception, at.exception
+    assert not [b for b in at.get("download_button") if b.proto.label.startswith("下载简报")]
+    at.button(key="present_html_make").click().run()
+    assert not at.exception, at.exception
+    jobs.wait_all(timeout_s=300)  # by condition: the job's thread ends
+    at.switch_page("pages/overview.py")
+    at.run()
+    at.switch_page("pages/present.py")
+    at.run()
+    if list(briefing.SLIDES.values())[-1] not in _page_text(at):  # the slide shown is kept in the session
+        at.button(key="present_prev").click().run()
+    assert not at.exception, at.exception
+    assert any("结果完成于" in c.value for c in at.caption), [e.value for e in at.error]
+    assert [b for b in at.get("download_button") if b.proto.label.startswith("下载简报")]
+    with store.connect(fresh_db) as con:
+        rows = con.execute("SELECT kind, state, owner, params FROM jobs").fetchall()
+    assert len(rows) == 1 and rows[0][:3] == ("briefing_html", "done", "test-leader")
+    assert rows[0][3].endswith('.html"}')

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from lib.core import ids
+from lib.ops import jobs
 
 from .conftest import open_page
 
@@ -89,10 +90,19 @@ def test_admin_weight_change_rescores_the_list(fresh_db):
     assert stored == [("100", "test-county")]
 
 
-def test_model_card_shows_auc_baselines_and_calibration(demo_db):
+def test_model_card_shows_auc_baselines_and_calibration(fresh_db):
     at = open_page("risk")
-    at.toggle(key="rk_bt").set_value(True).run()
+    assert not any("AUC" in d.value.columns for d in at.dataframe)  # run on request only
+    at.button(key="rk_bt").click().run()
     assert not at.exception, at.exception
+    # a background job: wait for it by condition (its thread ends), then leave and come back
+    jobs.wait_all(timeout_s=300)
+    at.switch_page("pages/overview.py")
+    at.run()
+    at.switch_page("pages/risk.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert any("结果完成于" in c.value for c in at.caption)
     tables = [d.value for d in at.dataframe]
     card = next(t for t in tables if "AUC" in t.columns)
     assert {"规则评分", "基线：仅看缺勤", "基线：四类风险"} <= set(card["模型"])

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import duckdb
 import pytest
@@ -12,6 +13,8 @@ from streamlit import config as st_config
 from lib.core import store
 from lib.core.scope import Scope
 from lib.demo import roster as roster_demo
+from lib.ops import jobs
+from lib.roster import filecheck
 from lib.roster import register as roster
 
 from .conftest import open_page
@@ -110,13 +113,65 @@ def test_confirming_an_overdue_transfer_from_the_ledger(fresh_db):
     assert _metric(at, "转学逾期未确认") == "0"
 
 
+def _wait_for_jobs(at):
+    """Wait (by condition: the job's thread ends) for the check the page started, then rerun."""
+    jobs.wait_all(timeout_s=120)
+    return _ok(at.run())
+
+
 def test_the_demo_roster_from_the_page(fresh_db):
     at = _ok(open_page("roster_check"))
     next(b for b in at.button if b.label == "使用演示花名册").click().run()
     _ok(at)
+    _wait_for_jobs(at)
     assert any("可导入" in c.value for c in at.caption)
     next(b for b in at.button if b.label.startswith("导入花名册")).click().run()
     _ok(at)
     assert any("已导入花名册" in s.value for s in at.success)
     assert _metric(at, "去向不明") == "3"
     assert _metric(at, "重复在籍") == "2"
+    assert not any("可导入" in c.value for c in at.caption)  # the check's result went with the import
+    assert _rows(fresh_db, "SELECT count(*) FROM jobs")[0][0] == 0
+
+
+def _rows(path, sql):
+    with store.connect(path) as con:  # as the job's own connections (read-only would clash in-process)
+        return con.execute(sql).fetchall()
+
+
+def test_the_check_runs_as_a_job_and_waits_for_the_user_to_come_back(fresh_db):
+    at = _ok(open_page("roster_check"))
+    next(b for b in at.button if b.label == "使用演示花名册").click().run()
+    _ok(at)
+    # a job of this user is recorded, the file's name in its summary, no child's data
+    (_, owner, state, params), *more = _rows(fresh_db, "SELECT job_id, owner, state, params FROM jobs")
+    assert not more and owner == "test-county" and state in ("queued", "running", "done")
+    assert "演示花名册.csv" in params and "身份证" not in params
+    # while it runs the page says so (or it has already finished on this machine)
+    assert any("可以离开本页" in c.value for c in at.caption) or state == "done"
+    jobs.wait_all(timeout_s=120)
+    # another page, then back: the result is there, with the time it finished
+    at.switch_page("pages/overview.py")
+    _ok(at.run())
+    at.switch_page("pages/roster_check.py")
+    _ok(at.run())
+    assert any("结果完成于" in c.value for c in at.caption)
+    assert any("可导入" in c.value for c in at.caption)
+    assert any("本文件核对结果" in c.value and "去向不明 3" in c.value for c in at.caption)
+    # a new session of the same user (logged in anew, nothing in session state) finds it too
+    again = _ok(open_page("roster_check"))
+    assert any("结果完成于" in c.value for c in again.caption)
+    assert _rows(fresh_db, "SELECT count(*) FROM jobs")[0][0] == 1  # not started twice
+    # another user does not see it
+    other = _ok(open_page("roster_check", role="township", townships=("411503101",)))
+    assert not any("结果完成于" in c.value for c in other.caption)
+
+
+def test_a_file_that_cannot_be_read_fails_with_its_message(fresh_db):
+    at = _ok(open_page("roster_check"))
+    scope = at.session_state["scope"]
+    assert isinstance(scope, Scope)  # the page's: the test account's
+    jobs.start("roster_check", scope, partial(filecheck.check, b"\x00\x01garbage", "坏文件.xlsx", scope))
+    _wait_for_jobs(at)
+    assert at.error and "坏文件.xlsx" in at.error[0].value
+    assert "任务失败" in at.error[0].value

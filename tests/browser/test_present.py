@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,18 +14,26 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def app_url(streamlit_server, demo_db) -> str:
-    return streamlit_server("app.py", env={"EDU_DB": str(demo_db)})
+def db_copy(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private copy: making the 简报 records a background job in the store."""
+    path = tmp_path_factory.mktemp("present") / "edu.duckdb"
+    shutil.copy(demo_db, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def app_url(streamlit_server, db_copy) -> str:
+    return streamlit_server("app.py", env={"EDU_DB": str(db_copy)})
 
 
 def _title(page: Page):
     return page.locator(".pm-title")
 
 
-def test_meeting_view_steps_with_the_keyboard(page: Page, app_url: str, demo_db: Path, screenshot_dir: Path):
+def test_meeting_view_steps_with_the_keyboard(page: Page, app_url: str, db_copy: Path, screenshot_dir: Path):
     blocked = block_outside_network(page)
     page.set_viewport_size({"width": 1440, "height": 900})
-    login_as(page, "leader", app_url, db=demo_db)
+    login_as(page, "leader", app_url, db=db_copy)
     page.goto(f"{app_url}/?present=1")  # the URL switch: any page becomes the meeting view
     wait_for_app(page)
 
@@ -66,8 +75,14 @@ def test_meeting_view_steps_with_the_keyboard(page: Page, app_url: str, demo_db:
     settle(page)
     expect(_title(page)).to_have_text("6. 简报与存档")
     page.screenshot(path=str(screenshot_dir / "present_export.png"))
+    # the 简报 is made in a background job: its download is offered once it has finished
+    page.get_by_role("button", name="生成简报 (HTML)").click()
+    get = page.get_by_role("button", name="下载简报 (HTML，离线可打开、可打印)")
+    expect(get).to_be_visible(timeout=120_000)
+    settle(page)
+    page.screenshot(path=str(screenshot_dir / "present_export_ready.png"))
     with page.expect_download(timeout=120_000) as download:
-        page.get_by_role("button", name="下载简报 (HTML，离线可打开、可打印)").click()
+        get.click()
     assert download.value.suggested_filename == "简报_全区_2026-11-20.html"
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>") and "一、关键指标" in text and "<script src=" not in text

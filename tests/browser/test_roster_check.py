@@ -72,7 +72,9 @@ def test_import_a_roster_and_open_a_case_for_an_unaccounted_child(
     expect(page.locator("[data-testid='stFileUploaderDropzoneInput']")).to_have_count(1)
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
     _settle(page)
-    expect(page.get_by_text(re.compile(rf"{path.name}：{len(frame):,} 行"))).to_be_visible()
+    # the check runs as a background job: its result shows when it has finished
+    expect(page.get_by_text(re.compile(rf"{path.name}：{len(frame):,} 行"))).to_be_visible(timeout=120_000)
+    _settle(page)
     page.get_by_role("button", name=re.compile("导入花名册")).click()
     _settle(page)
     expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text="已导入花名册")).to_be_visible()

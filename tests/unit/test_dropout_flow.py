@@ -144,7 +144,11 @@ def test_a_past_week_is_identical_before_and_after_later_edits(fresh_db, user):
             [ids],
         ).fetchall()
     touched = 0
+    per_status: dict[str, int] = {}
     for case_id, status, v in cases:
+        if per_status.get(status, 0) >= 3:  # three of each kind show it; every case only costs time
+            continue
+        per_status[status] = per_status.get(status, 0) + 1
         if status in ("劝返中", "已核实"):
             v = dc.log_action(user, case_id, action="家访", result="家长同意送回", expected_version=v)
             v = dc.update_case(

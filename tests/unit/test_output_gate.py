@@ -13,6 +13,7 @@ import pytest
 
 from lib import cli
 from lib.core import config
+from tests.textscan import found_in
 
 COMMANDS = sorted((config.ROOT / "lib" / "commands").glob("*.py"))
 PAGES = sorted((config.ROOT / "pages").glob("*.py"))
@@ -75,4 +76,4 @@ def test_reconcile_json_is_strict_and_names_nobody(fresh_db: Path, tmp_path: Pat
     assert doc["counts"]["name_mismatch"] >= 10
     assert all("“" in r["detail"] and "*" in r["detail"] for r in doc["rows"]["name_mismatch"])
     full = {n for n in names | listed if len(n) >= 3} | ids_
-    assert not [v for v in full if v in out]
+    assert not found_in(full, out)

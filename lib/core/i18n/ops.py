@@ -1,6 +1,14 @@
 """Labels: 运行维护: backup, restore, rollover, retention, health.  key -> (Chinese, English)."""
 
 TEXT: dict[str, tuple[str, str]] = {
+    # ---- 后台任务 (lib/ui/jobs.py)
+    "job_leave": (
+        "可以离开本页，结果会保留在这里",
+        "You may leave this page; the result will wait for you here",
+    ),
+    "job_started": ("正在运行", "Running"),
+    "job_done_at": ("结果完成于 {at}", "Result finished at {at}"),
+    "job_failed": ("任务失败（{at}）：{error}", "The job failed ({at}): {error}"),
     "nav_admin_backup": ("备份与恢复", "Backup & restore"),
     "maintenance_banner": (
         "系统维护中：管理员正在从备份恢复数据库，请暂停录入，稍后刷新页面",
@@ -193,6 +201,13 @@ _LEVELS_EN = {
 
 #: Labels lib writes in Chinese (ops tables, settings names): Chinese -> English.
 LABELS: dict[str, str] = {
+    # phases of background jobs (lib/roster/filecheck.py, lib/ops/jobs.py)
+    "读取文件": "Reading the file",
+    "核对": "Checking",
+    "生成报告": "Writing the report",
+    "回测 {fold}": "Back-testing {fold}",
+    "求解(最长 {limit} 秒)": "Solving (at most {limit} s)",
+    "后台任务结果保留天数": "Days to keep background job results",
     # backups, health, retention, rollover tables (lib.ops)
     "备份文件": "Backup file",
     "备份时间": "Taken at",

@@ -3,6 +3,7 @@
 TEXT: dict[str, tuple[str, str]] = {
     "nav_present": ("汇报模式", "Presentation"),
     "present_export": ("下载简报 (HTML，离线可打开、可打印)", "Download briefing (HTML, offline, printable)"),
+    "present_make": ("生成简报 (HTML)", "Make the briefing (HTML)"),
     "present_xlsx": ("下载汇总表 (.xlsx)", "Download summary tables (.xlsx)"),
     "present_save": ("保存本次汇报数据(供下次比较)", "Save this briefing's numbers (for the next one)"),
     "present_saved": (

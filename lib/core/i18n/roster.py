@@ -23,6 +23,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "{file}：{n} 行，可导入 {ok} 行，跳过 {skip} 行",
         "{file}: {n} rows, {ok} to import, {skip} skipped",
     ),
+    "rc_file_counts": ("本文件核对结果(导入后)：{counts}", "This file checked (once imported): {counts}"),
     "rc_imported": (
         "已导入花名册 {n} 人(涉及 {towns} 个乡镇)。",
         "Roster imported: {n} children ({towns} townships).",
