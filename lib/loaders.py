@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from lib.aid import summary as aid_summary  # noqa: F401  registers its refresh with every write in this process
 from lib.core import config, places, store, storemeta
 from lib.core.scope import Scope, school_year_of
 from lib.demo import county as demo
@@ -109,7 +110,7 @@ def _overview(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope
 
 
 def load_overview(scope: Scope) -> metrics.Overview:
-    return _overview(*_key(), scope.cache_key(), scope)
+    return _served("overview", scope)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -176,8 +177,7 @@ def _aid_report(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Sco
 
 def load_aid_report(scope: Scope) -> Any:
     """The 学生资助 page's :class:`lib.aid.view.AidReport` for ``scope``."""
-    ensure_aid_demo()
-    return _aid_report(*_key(), scope.cache_key(), scope)
+    return _served("aid", scope)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -244,7 +244,7 @@ def _dropout_monitoring(db: str, version: tuple[int, ...], scope_key: tuple, _sc
 
 def load_dropout_monitoring(scope: Scope) -> Any:
     """:class:`lib.dropout.monitor.Monitoring` for ``scope``."""
-    return _dropout_monitoring(*_key(), scope.cache_key(), scope)
+    return _served("dropout_monitoring", scope)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -265,7 +265,7 @@ def _dropout_ledger(
 
 def load_dropout_ledger(scope: Scope) -> dict[str, pd.DataFrame]:
     """Cases in Scope with their 六长 and notices (unmasked: mask before display)."""
-    return _dropout_ledger(*_key(), scope.cache_key(), scope)
+    return _served("dropout_ledger", scope)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -319,7 +319,7 @@ def _dropout_rosters(
 
 def load_dropout_rosters(scope: Scope) -> dict[str, pd.DataFrame]:
     """一教一帮 and 送教上门 rosters (unmasked: mask with lib.dropout.rosters.display)."""
-    return _dropout_rosters(*_key(), scope.cache_key(), scope)
+    return _served("dropout_rosters", scope)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -378,7 +378,7 @@ def _todo(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) ->
 
 def load_todo(scope: Scope) -> pd.DataFrame:
     """我的待办 lines for ``scope`` (names masked)."""
-    return _todo(*_key(), scope.cache_key(), scope)
+    return _served("todo", scope)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -608,7 +608,7 @@ def _risk_list(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scop
 def load_risk_list(scope: Scope) -> pd.DataFrame:
     """Every enrolled student in Scope, scored with the effective settings (unmasked: mask
     before display with lib.risk.listing.display_frame)."""
-    return _risk_list(*_key(), scope.cache_key(), scope)
+    return _served("risk", scope)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -788,3 +788,149 @@ def _transition(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Sco
 def load_transition(scope: Scope) -> Any:
     """The 小升初 待接收 list of ``scope`` (:class:`lib.roster.transition.TransitionList`, unmasked)."""
     return _transition(*_key(), scope.cache_key(), scope)
+
+
+# ------------------------------------------------------------------ warm-up after a data change
+# After an import, a case edit or an approval the server recomputes, in a background thread, the
+# loaders that change touches for the Scopes people used lately, so the next first view is warm.
+# While that runs a page gets the figures it had before, with their time (refresh_started).  The
+# state is module-level, one server process, guarded by _WARM_LOCK: not st.cache_resource, which a
+# cache clearing would forget and every session could mutate.  The thread only reads the store,
+# one short connection per loader, so the CLI still gets in between two of them.
+_WARM_LOCK = threading.Lock()
+_RECENT_PER_LOADER = 8  # Scopes remembered (and warmed) per loader, most recent kept
+# a "Scope key" here is (store path, Scope.cache_key()): figures of one store never stand in for another's
+_recent: dict[str, dict[tuple, Scope]] = {}  # loader -> Scope key -> Scope, oldest first
+_last: dict[tuple[str, tuple], tuple[Any, datetime]] = {}  # (loader, Scope key) -> (result, when)
+_refreshing: set[tuple[str, tuple]] = set()  # (loader, Scope key) being recomputed
+_warm_state: dict[str, Any] = {"thread": None, "again": False}
+_warm_idle = threading.Event()
+_warm_idle.set()
+
+
+def _compute_aid(scope: Scope) -> Any:
+    ensure_aid_demo()
+    return _aid_report(*_key(), scope.cache_key(), scope)
+
+
+#: The loaders kept warm: name -> the cached computation for one Scope.
+WARMED: dict[str, Callable[[Scope], Any]] = {
+    "aid": _compute_aid,
+    "overview": lambda s: _overview(*_key(), s.cache_key(), s),
+    "dropout_monitoring": lambda s: _dropout_monitoring(*_key(), s.cache_key(), s),
+    "dropout_ledger": lambda s: _dropout_ledger(*_key(), s.cache_key(), s),
+    "dropout_rosters": lambda s: _dropout_rosters(*_key(), s.cache_key(), s),
+    "todo": lambda s: _todo(*_key(), s.cache_key(), s),
+    "risk": lambda s: _risk_list(*_key(), s.cache_key(), s),
+}
+#: What each kind of change touches (an import of any table may touch every page: "all").
+TOUCHES: dict[str, tuple[str, ...]] = {
+    "aid": ("aid", "overview", "todo"),
+    "dropout": ("dropout_monitoring", "dropout_ledger", "dropout_rosters", "todo", "overview", "risk"),
+    "all": tuple(WARMED),
+}
+
+
+def touched_by_kind(kind: str) -> str:
+    """The :data:`TOUCHES` entry an import (or its undo) of ``kind`` changes."""
+    from lib.ingest.kinds import KINDS  # on first use: only the import page needs it
+
+    table = (KINDS[kind].table or "") if kind in KINDS else ""
+    if table.startswith("aid_"):
+        return "aid"
+    if table.startswith("dropout_"):
+        return "dropout"
+    return "all"
+
+
+def _served(name: str, scope: Scope) -> Any:
+    """``WARMED[name](scope)``, or its previous result while a warm-up recomputes it."""
+    key = (name, (str(config.db_path()), scope.cache_key()))
+    with _WARM_LOCK:
+        recent = _recent.setdefault(name, {})
+        recent.pop(key[1], None)
+        recent[key[1]] = scope
+        while len(recent) > _RECENT_PER_LOADER:
+            _last.pop((name, next(iter(recent))), None)
+            del recent[next(iter(recent))]
+        if key in _refreshing and key in _last:
+            return _last[key][0]
+    result = WARMED[name](scope)
+    with _WARM_LOCK:
+        if key not in _refreshing:  # a result computed before the change must not pose as newer
+            _last[key] = (result, datetime.now())
+    return result
+
+
+def refresh_started(name: str, scope: Scope) -> datetime | None:
+    """When the figures shown for ``name`` were computed, if they are the previous ones (a warm-up
+    is recomputing them); None when they are current."""
+    key = (name, (str(config.db_path()), scope.cache_key()))
+    with _WARM_LOCK:
+        return _last[key][1] if key in _refreshing and key in _last else None
+
+
+def after_change(what: str = "all") -> int:
+    """Recompute, in the background, the loaders a change of ``what`` (:data:`TOUCHES`) touches,
+    for the Scopes used lately; returns how many (loader, Scope) pairs are due."""
+    with _WARM_LOCK:
+        due = {(n, k) for n in TOUCHES[what] for k in _recent.get(n, {}) if (n, k) in _last}
+        _refreshing.update(due)
+        if not due:
+            return 0
+        _warm_idle.clear()
+        running = _warm_state["thread"]
+        if running is not None and running.is_alive():
+            _warm_state["again"] = True  # the running thread goes round once more
+            return len(due)
+        thread = threading.Thread(target=_warm_loop, name="warm-up", daemon=True)
+        _warm_state["thread"] = thread
+    thread.start()
+    return len(due)
+
+
+def _warm_loop() -> None:
+    try:
+        _warm_rounds()
+    except BaseException:  # whatever happened, no page goes on showing the previous figures
+        with _WARM_LOCK:
+            _warm_done()
+        raise
+
+
+def _warm_done() -> None:
+    """(Under _WARM_LOCK) the warm-up thread ends: nothing is being refreshed any more."""
+    _refreshing.clear()
+    _warm_state["thread"] = None
+    _warm_idle.set()
+
+
+def _warm_rounds() -> None:
+    while True:
+        with _WARM_LOCK:
+            _warm_state["again"] = False
+            todo_ = list(_refreshing)
+        for name, key in todo_:
+            with _WARM_LOCK:
+                scope = _recent.get(name, {}).get(key)
+            try:
+                current = key[0] == str(config.db_path())  # the store is the one the figures are of
+                result = WARMED[name](scope) if scope is not None and current else None
+            except Exception:  # a failed warm-up leaves the page to compute on its own
+                result = None
+            with _WARM_LOCK:
+                if result is not None:
+                    _last[(name, key)] = (result, datetime.now())
+                else:
+                    _last.pop((name, key), None)
+                if not _warm_state["again"]:
+                    _refreshing.discard((name, key))
+        with _WARM_LOCK:
+            if not _warm_state["again"]:  # decided under the lock after_change takes to see a thread
+                _warm_done()
+                return
+
+
+def wait_warm(timeout: float = 60.0) -> bool:
+    """Block until no warm-up runs (tests, benchmarks); True if it finished within ``timeout``."""
+    return _warm_idle.wait(timeout)

@@ -114,6 +114,7 @@ if report is not None:
             st.error(getattr(exc, "reason", str(exc)))
         else:
             st.session_state["imp_flash"] = message
+            loaders.after_change(loaders.touched_by_kind(kind))
             st.session_state.pop("imp_handoff", None)
             st.session_state["imp_n"] = st.session_state.get("imp_n", 0) + 1  # a fresh, empty uploader
             st.rerun()

@@ -44,6 +44,7 @@ def submit(form: str, values: dict, expected: int) -> None:
         st.error(str(exc))
     else:
         st.session_state.pop(dl.CONFLICT, None)
+        loaders.after_change("dropout")
         st.session_state[dl.FLASH] = ui.tr("acct_saved")
         st.rerun()
 

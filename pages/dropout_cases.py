@@ -20,6 +20,7 @@ unmask = not scope.mask
 writable = dropout_cases.may_write(scope)
 
 frames = loaders.load_dropout_ledger(scope)
+ui.refresh_note("dropout_ledger", scope)
 found, students = loaders.load_dropout_proposals(scope)
 props = dl.proposals_display(found, students, mask=not unmask)
 tab_ledger, tab_props, tab_new = st.tabs(

@@ -20,6 +20,7 @@ scope = ui.unmask_control(scope, "帮扶名册")
 unmask = not scope.mask
 writable = dropout_cases.may_write(scope)
 rosters = loaders.load_dropout_rosters(scope)
+ui.refresh_note("dropout_rosters", scope)
 s = config.SETTINGS["dropout"]
 
 

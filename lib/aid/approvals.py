@@ -17,7 +17,7 @@ import pandas as pd
 
 from lib.aid import payments as aid_payments
 from lib.aid import rules as aid
-from lib.core import config, permissions, schema, store
+from lib.core import config, derived, permissions, schema, store
 from lib.core.errors import AppError
 from lib.core.permissions import NotPermitted
 from lib.core.scope import Scope
@@ -211,6 +211,7 @@ def decide(
         )
         if approve and stage == PAID:
             _record_payment(con, app, scope.as_of)
+            derived.changed(con, ("aid_records" if app.get("student_id") else "aid_recipient_awards",))
         store.audit(
             con,
             user=scope.user,

@@ -9,11 +9,12 @@ schools or school levels (they attend no school of the county).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
 
+from lib.aid import summary
 from lib.core import permissions, store
 from lib.core.places import ENROLLED_SQL
 from lib.core.scope import Scope
@@ -44,6 +45,9 @@ class AidData:
     donations: pd.DataFrame  # aid_donations (county-wide; not personal)
     grants: pd.DataFrame  # aid_donation_grants to the Scope's people
     campaign: pd.DataFrame  # aid_campaign_applications of the Scope's recipients
+    #: compulsory-school coverage from the store's summary (lib.aid.summary) by "programme",
+    #: "township" (programme, township_code) and "school" (programme, township_code, school_code)
+    coverage: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def recipients_in_scope(self) -> bool:
@@ -234,4 +238,12 @@ def load_all(con: duckdb.DuckDBPyConnection, scope: Scope) -> AidData:
             f"WHERE {rc} ORDER BY c.application_id",
             rp,
         ),
+        coverage={
+            name: summary.coverage(con, scope, by)
+            for name, by in (
+                ("programme", ["programme"]),
+                ("township", ["programme", "township_code"]),
+                ("school", ["programme", "township_code", "school_code"]),
+            )
+        },
     )

@@ -48,7 +48,9 @@ class AidReport:
     scope: Scope
     towns: dict[str, str]
     schools: dict[str, str]
-    marked: pd.DataFrame  # (student, programme) owed this term, with covered (compulsory)
+    #: compulsory-school coverage from the store's summary (lib.aid.data.AidData.coverage); the
+    #: per-student marking stays out of the report, which every rerun unpickles from the cache
+    coverage: dict[str, pd.DataFrame]
     recipient_marked: pd.DataFrame  # (recipient, programme) owed this term, with covered
     gaps: pd.DataFrame  # owed and unpaid, with reason (compulsory-school students)
     recipient_gaps: pd.DataFrame  # the same for non-compulsory recipients
@@ -63,13 +65,16 @@ class AidReport:
     donations: pd.DataFrame
     campaign: pd.DataFrame
     campaign_year: int
-    students: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    #: coverage by programme and priority group (compulsory; coverage_by_category of every programme)
+    categories: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    #: names of the enrolled students the lists of payments name (by student_id)
+    names: pd.Series = field(repr=False, default_factory=lambda: pd.Series(dtype=object))
     county: dict[str, Any] = field(default_factory=dict)
 
     @property
     def programmes(self) -> list[str]:
         """Programmes owed to someone in the Scope this term, in display order."""
-        have = set(self.marked["programme"]) | set(self.recipient_marked["programme"])
+        have = set(self.coverage["programme"]["programme"]) | set(self.recipient_marked["programme"])
         order = [*aid.COMPULSORY_PROGRAMMES, *aid.OTHER_PROGRAMMES]
         return [p for p in order if p in have]
 
@@ -125,11 +130,17 @@ def compute_report(data: AidData) -> AidReport:
             as_of=scope.as_of,
         )
     cy = aid_social.campaign_year(scope.as_of)
+    named = {
+        *aid_payments.problem_payments(payments)["student_id"],
+        *wrong["student_id"],
+        *dup["student_id"],
+    }
+    names = students.loc[students["student_id"].isin(named), ["student_id", "name"]]
     report = AidReport(
         scope=scope,
         towns=dict(zip(data.townships["code"], data.townships["name"], strict=True)),
         schools=dict(zip(data.schools["code"], data.schools["name"], strict=True)),
-        marked=marked,
+        coverage=data.coverage,
         recipient_marked=rec_marked,
         gaps=gaps,
         recipient_gaps=rec_gaps,
@@ -144,20 +155,23 @@ def compute_report(data: AidData) -> AidReport:
         donations=aid_social.donations_ledger(data.donations, data.grants, as_of=scope.as_of),
         campaign=aid_social.campaign_table(data.campaign, data.recipients, data.grants, year=cy),
         campaign_year=cy,
-        students=students,
+        categories=aid.coverage_by_category(marked, students),
+        names=names.set_index("student_id")["name"],
     )
     object.__setattr__(report, "county", _county(report))
     return report
 
 
 def _county(r: AidReport) -> dict[str, Any]:
-    living = r.marked[r.marked["programme"] == aid.LIVING_SUBSIDY]
+    cov = r.coverage["programme"]
+    living = cov[cov["programme"] == aid.LIVING_SUBSIDY]
     tot = aid_payments.totals(r.payments)
+    eligible = int(living["eligible"].sum())
     return {
-        "eligible": len(living),
+        "eligible": eligible,
         "covered": int(living["covered"].sum()),
-        "coverage": float(living["covered"].mean()) if len(living) else None,
-        "gap": int((~living["covered"] & ~living["pending"]).sum()),
+        "coverage": float(living["covered"].sum() / eligible) if eligible else None,
+        "gap": int(living["gap"].sum()),
         **tot,
         "open_applications": len(r.waiting),
         "stale_applications": int(r.waiting["stale"].sum()) if len(r.waiting) else 0,
@@ -205,14 +219,22 @@ _COV_LABELS = {
 }
 
 
-def _marked_all(r: AidReport) -> pd.DataFrame:
-    rec = r.recipient_marked.assign(school_code=None)
-    return pd.concat([r.marked, rec], ignore_index=True)
+def _coverage_by(r: AidReport, programme: str | None, by: list[str]) -> pd.DataFrame:
+    """Coverage by ``by`` of ``programme`` (None: every programme): compulsory programmes from
+    the summary, the others from the recipients' marking."""
+    summary = r.coverage["programme" if by == ["programme"] else "township"]
+    if programme is None:
+        return pd.concat([summary, aid.coverage_by(r.recipient_marked, by)], ignore_index=True).sort_values(
+            by, ignore_index=True
+        )
+    if programme in aid.COMPULSORY_PROGRAMMES:
+        return summary[summary["programme"] == programme].reset_index(drop=True)
+    return aid.coverage_by(r.recipient_marked[r.recipient_marked["programme"] == programme], by)
 
 
 def programme_table(r: AidReport) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """Coverage by programme (compulsory and non-compulsory), with colours."""
-    cov = aid.coverage_by(_marked_all(r), ["programme"])
+    cov = _coverage_by(r, None, ["programme"])
     cov = cov.set_index("programme").reindex(r.programmes).reset_index()
     table = cov.rename(columns={"programme": "资助项目", **_COV_LABELS})
     return _coloured(table)
@@ -220,8 +242,8 @@ def programme_table(r: AidReport) -> tuple[pd.DataFrame, pd.DataFrame, dict[str,
 
 def category_table(r: AidReport, programme: str) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """Coverage of one programme by priority group (a student counts in each of their groups)."""
-    marked = r.marked[r.marked["programme"] == programme]
-    cov = aid.coverage_by_category(marked, r.students).drop(columns="programme")
+    cats = r.categories
+    cov = cats[cats["programme"] == programme].drop(columns="programme").reset_index(drop=True)
     order = {c: i for i, c in enumerate(aid.PRIORITY_CATEGORIES)}
     cov = cov.sort_values("category", key=lambda s: s.map(order), ignore_index=True)
     return _coloured(cov.rename(columns={"category": "困难类别", **_COV_LABELS}))
@@ -229,8 +251,7 @@ def category_table(r: AidReport, programme: str) -> tuple[pd.DataFrame, pd.DataF
 
 def township_coverage(r: AidReport, programme: str) -> pd.DataFrame:
     """Coverage of ``programme`` per township of the Scope (code, name, eligible, covered, gap, coverage)."""
-    marked = _marked_all(r)
-    cov = aid.coverage_by(marked[marked["programme"] == programme], ["township_code"])
+    cov = _coverage_by(r, programme, ["township_code"]).drop(columns="programme", errors="ignore")
     out = pd.DataFrame({"code": list(r.towns), "name": list(r.towns.values())})
     out = out.merge(cov.rename(columns={"township_code": "code"}), on="code", how="left")
     out[["eligible", "covered", "gap"]] = out[["eligible", "covered", "gap"]].fillna(0).astype("int64")
@@ -239,8 +260,11 @@ def township_coverage(r: AidReport, programme: str) -> pd.DataFrame:
 
 def school_coverage(r: AidReport, programme: str, township: str) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Coverage of ``programme`` per school of one township, the largest gap first."""
-    m = r.marked[(r.marked["programme"] == programme) & (r.marked["township_code"] == township)]
-    cov = aid.coverage_by(m, ["school_code"]).sort_values(["gap", "school_code"], ascending=[False, True])
+    s = r.coverage["school"]
+    cov = s[(s["programme"] == programme) & (s["township_code"] == township)].drop(
+        columns=["programme", "township_code"]
+    )
+    cov = cov.sort_values(["gap", "school_code"], ascending=[False, True])
     cov.insert(0, "学校", cov.pop("school_code").map(r.schools))
     return _coloured(cov.rename(columns=_COV_LABELS).reset_index(drop=True))
 
@@ -295,7 +319,7 @@ def _mask_why(why: Any, mask: bool) -> str:
 
 def wrong_payments(r: AidReport, *, mask: bool = True) -> pd.DataFrame:
     """Paid but not eligible, then paid twice: one list with a reason per row."""
-    info = r.students.set_index("student_id")["name"] if len(r.students) else pd.Series(dtype=object)
+    info = r.names
     a = r.paid_not_eligible
     first = pd.DataFrame(
         {
@@ -374,7 +398,7 @@ def township_payments(r: AidReport) -> pd.DataFrame:
 def problem_list(r: AidReport, *, mask: bool = True, limit: int = 500) -> pd.DataFrame:
     """Overdue, short and late records, the most urgent first."""
     bad = aid_payments.problem_payments(r.payments).head(limit)
-    names = r.students.set_index("student_id")["name"] if len(r.students) else pd.Series(dtype=object)
+    names = r.names
     out = pd.DataFrame(
         {
             "问题": bad["problem"],
@@ -619,7 +643,8 @@ def schools_of(r: AidReport, township: str | None) -> dict[str, str]:
     """Schools of one township in the Scope that owe someone aid (code -> name); {} for none."""
     if not township:
         return {}
-    codes = r.marked.loc[r.marked["township_code"] == township, "school_code"].dropna().unique()
+    s = r.coverage["school"]
+    codes = s.loc[s["township_code"] == township, "school_code"].dropna().unique()
     return {c: r.schools.get(c, c) for c in sorted(codes)}
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from lib import ingest
+from lib.aid import summary as _aid_summary  # noqa: F401  registers the summary's refresh with the import's transaction
 from lib.cli import EXIT_DATA, EXIT_OK, DataError, command, emit, print_json, say
 from lib.commands.access import operator_scope
 from lib.core import config, store, storemeta

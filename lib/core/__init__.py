@@ -7,5 +7,6 @@ reports write them), i18n (every label), permissions (the role x action matrix),
 calendar (school days by national rules), storemeta (a store's county, demo flag and data
 date: the one read of today), history (students and their registered attributes per date),
 places (shared reads of townships, schools and enrolment), errors (the AppError base),
-secure (owner-only files, key files, confined paths, what static serving may serve).
+secure (owner-only files, key files, confined paths, what static serving may serve), derived
+(summaries refreshed in the transaction of every write of their sources).
 """

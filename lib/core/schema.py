@@ -670,6 +670,22 @@ TABLES: dict[str, Table] = {
             ),
             ("record_id",),
         ),
+        # Derived (lib.aid.summary): who is owed what per term, counted per school, refreshed in the
+        # transaction of every write that changes it; no personal data (counts per school).
+        Table(
+            "aid_coverage_summary",
+            "资助覆盖汇总",
+            (
+                _c("school_year", "INTEGER", "学年"),
+                _c("term", "INTEGER", "学期"),
+                _c("programme", "VARCHAR", "资助项目"),
+                _c("township_code", "VARCHAR", "乡镇代码"),
+                _c("school_code", "VARCHAR", "学校标识码"),
+                _c("covered", "BOOLEAN", "已发放"),
+                _c("last_due", "DATE", "最晚应发日期"),
+                _c("students", "INTEGER", "学生数"),
+            ),
+        ),
         # ---- 学生资助: approvals, funds, non-compulsory recipients, social aid, tasks
         Table(
             "aid_applications",

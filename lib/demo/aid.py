@@ -20,7 +20,7 @@ import pandas as pd
 
 from lib.aid import payments as aid_payments
 from lib.aid import rules as aid
-from lib.core import config, ids, schema, store
+from lib.core import config, derived, ids, schema, store
 from lib.core.scope import school_year_of, term_of
 from lib.demo import county as demo
 
@@ -95,8 +95,10 @@ def ensure_aid_demo(path: Path | None = None) -> bool:
         if not needs_aid_demo(con):  # another process did it meanwhile
             return False
         as_of = date.fromisoformat(store.get_meta(con, "as_of") or config.DEMO_AS_OF.isoformat())
-        for name, frame in build_frames(con, as_of).items():
+        frames = build_frames(con, as_of)
+        for name, frame in frames.items():
             store.write_table(con, name, frame, mode="replace")
+        derived.changed(con, tuple(frames))
         store.set_meta(con, META_KEY, "true")
     return True
 

@@ -31,7 +31,8 @@ import shapely
 from shapely.geometry import shape
 from shapely.ops import nearest_points
 
-from lib.core import calendar, config, schema, store
+from lib.aid import summary as aid_summary
+from lib.core import calendar, config, derived, schema, store
 from lib.core.scope import school_year_of
 from lib.demo import history as demo_history
 
@@ -2137,4 +2138,6 @@ def build_demo(
             "demo_counties": ",".join(s.code for s in specs),
         }.items():
             store.set_meta(con, key, value)
+        derived.changed(con, aid_summary.SOURCES)  # the summaries of the new content, in its transaction
+        counts[aid_summary.NAME] = con.execute(f"SELECT count(*) FROM {aid_summary.NAME}").fetchone()[0]
     return counts

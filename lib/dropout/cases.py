@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from lib.core import config, history, ids, permissions, schema, store
+from lib.core import config, derived, history, ids, permissions, schema, store
 from lib.core.errors import AppError
 from lib.core.permissions import NotPermitted
 from lib.core.scope import Scope
@@ -421,7 +421,7 @@ def _sync_student(
     if to == "已核实" or (to == "劝返中" and case["status"] in ("已返校", "巩固")):
         rows = con.execute(
             "UPDATE students SET status = '辍学', status_date = ? WHERE student_id = ? "
-            "AND status IN ('在校', '送教上门') RETURNING 1",
+            "AND status IN ('在校', '送教上门') RETURNING school_code",
             [on, case["student_id"]],
         ).fetchall()
     elif to == "已返校":
@@ -429,11 +429,13 @@ def _sync_student(
         rows = con.execute(
             "UPDATE students SET status = ?, status_date = ?, "
             "placement = CASE WHEN ? = '送教上门' THEN '送教上门' WHEN ? = '特教学校' THEN '特教学校' ELSE placement END "
-            "WHERE student_id = ? AND status = '辍学' RETURNING 1",
+            "WHERE student_id = ? AND status = '辍学' RETURNING school_code",
             [status, on, placement, placement, case["student_id"]],
         ).fetchall()
     else:
         rows = []
+    if rows:  # summaries of the register follow in this transaction (only this school's rows)
+        derived.changed(con, ("students",), schools=[r[0] for r in rows if r[0]])
     return bool(rows)
 
 

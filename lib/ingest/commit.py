@@ -24,7 +24,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from lib.core import config, history, permissions, schema, store
+from lib.core import config, derived, history, permissions, schema, store
 from lib.core.errors import AppError
 from lib.core.scope import Scope
 from lib.ingest.kinds import KINDS, Kind
@@ -301,6 +301,7 @@ def commit(
         tell(0.35, f"正在写入 {len(good):,} 行…")
         written = _write(con, k, good, report, scope, mode, tell)
         history.record(con, scope.as_of, tables=(k.table,))  # the file describes its as_of: keep the past
+        derived.changed(con, (k.table,))  # summaries of this table commit (or roll back) with the rows
         tell(0.9, "正在记录导入…")
         import_id = _record(con, k, parsed, report, scope, mode, written)
         tell(1.0, "完成")
@@ -555,6 +556,7 @@ def undo_last_import(*, scope: Scope, path: Path | None = None, import_id: str |
             )
         removed = con.execute("SELECT count(*) FROM _old").fetchone()[0]
         history.record(con, scope.as_of, tables=(kind.table,))
+        derived.changed(con, (kind.table,))
         con.execute(
             "UPDATE imports SET status = ?, undone_by = ?, undone_at = now()::TIMESTAMP WHERE import_id = ?",
             [UNDONE, scope.user, iid],

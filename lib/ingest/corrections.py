@@ -33,7 +33,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from lib.core import history, ids, permissions, schema, store
+from lib.core import derived, history, ids, permissions, schema, store
 from lib.core.errors import AppError
 from lib.core.scope import Scope
 from lib.ingest.kinds import KINDS, Kind
@@ -474,6 +474,7 @@ def apply_correction(
         if len(n) != 1:
             raise CorrectionConflict("该记录刚被其他人修改，请重新打开后再更正。")
         history.record(con, scope.as_of, tables=(table,))  # from the data date on; the past keeps its value
+        derived.changed(con, (table,))
         detail = {
             "table": table,
             "key": fix.key,

@@ -175,6 +175,11 @@ WAYS_IN: dict[str, tuple[str, str, str]] = {
     "intervention_visits": ("form", "lib.dropout.rosters", "帮扶名册页：帮扶记录"),
     "weekly_submissions": ("form", "lib.dropout.weekly", "每周填报页：学校填报"),
     "aid_records": ("import", "aid_records", "资助发放台账；审批发放时也写入"),
+    "aid_coverage_summary": (
+        "derived",
+        "lib.aid.summary",
+        "写入学生、学校、乡镇或资助台账时在同一事务中重算",
+    ),
     "aid_applications": ("import", "aid_applications", "资助申请；审批在学生资助页"),
     "aid_approval_steps": ("form", "lib.aid.approvals", "学生资助页：审批"),
     "aid_funds": ("import", "aid_funds", "资助资金下达"),

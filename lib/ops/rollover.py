@@ -39,7 +39,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from lib.core import calendar, config, history, permissions, schema, store
+from lib.core import calendar, config, derived, history, permissions, schema, store
 from lib.core import settings as settings_store
 from lib.core.errors import AppError
 from lib.core.scope import Scope, school_year_of
@@ -464,6 +464,7 @@ def apply_rollover(
             )
         finally:
             con.unregister("_rollover")
+        derived.changed(con, ("students",))
         staying = s[s["outcome"] != "毕业"]
         _snapshot(
             con,

@@ -9,7 +9,7 @@ risk (重点关注学生 model card and weights form), frame (Streamlit's own te
 first start's progress, the note of a long wait), accounts (账号管理 role, territory and class
 inputs), cases (案件详情's conflict panel and tab forms), jobs (后台任务: a long work's progress
 bar, its result when the user comes back), roster (学籍核查 file check, coverage and lists),
-reconcile (精准识别 of an uploaded list and its result).
+reconcile (精准识别 of an uploaded list and its result), aid (学生资助's four tabs).
 """
 
 from __future__ import annotations
@@ -392,6 +392,13 @@ def _cell_text(value: Any, f: Any) -> str:
 
 def note(text: str) -> None:
     st.caption("ⓘ " + text)
+
+
+def refresh_note(loader: str, scope: Scope) -> None:
+    """Say so when the page shows the previous figures of ``loader`` (:data:`lib.loaders.WARMED`)
+    while the server recomputes them after a data change."""
+    if (since := loaders.refresh_started(loader, scope)) is not None:
+        st.info(tr("data_refreshing").format(time=since.strftime("%H:%M")), icon=":material/autorenew:")
 
 
 # ------------------------------------------------------------------ audit and export

@@ -73,6 +73,7 @@ def history_and_undo(scope: Scope) -> None:
                 st.error(getattr(exc, "reason", str(exc)))
             else:
                 st.session_state["imp_flash"] = message
+                loaders.after_change(loaders.touched_by_kind(last["kind"]))
                 st.rerun()
     with st.expander(ui.tr("imp_codes")):
         ui.table(view.problem_codes_table())

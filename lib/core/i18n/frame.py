@@ -9,6 +9,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "2026-11-20); township boundaries and seats are illustrative, not real Pingqiao figures.",
     ),
     "nav_overview": ("总览", "Overview"),
+    "data_refreshing": (
+        "数据更新中，显示的是 {time} 的数据",
+        "Updating the figures: showing those of {time}",
+    ),
     "whole_county": ("全区", " (whole district)"),
     "list_sep": ("、", ", "),
     "item_sep": ("；", "; "),
