@@ -23,7 +23,7 @@ from lib.demo import county as demo
 from lib.overview import metrics
 
 
-def _key() -> tuple[str, tuple[int, ...]]:
+def _key() -> tuple[str, tuple]:
     path = config.db_path()
     return str(path), store.data_version(path)
 
@@ -75,7 +75,7 @@ def ensure_store(progress: Callable[[float, str], None] | None = None) -> bool:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _store_info(db: str, version: tuple[int, ...]) -> dict[str, Any]:
+def _store_info(db: str, version: tuple) -> dict[str, Any]:
     with store.connect() as con:
         as_of = storemeta.data_as_of(con)  # the demo's anchor, or a bureau's today
         years = [
@@ -104,7 +104,7 @@ def store_info() -> dict[str, Any]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _overview(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> metrics.Overview:
+def _overview(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> metrics.Overview:
     with store.connect() as con:
         return metrics.compute_overview(con, _scope)
 
@@ -114,7 +114,7 @@ def load_overview(scope: Scope) -> metrics.Overview:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _township_geojson(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> dict:
+def _township_geojson(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> dict:
     with store.connect() as con:
         return places.township_geojson(con, _scope)
 
@@ -126,7 +126,7 @@ def load_township_geojson(scope: Scope) -> dict:
 
 # ------------------------------------------------------------------ 上线检查
 @st.cache_data(show_spinner=False, max_entries=8)
-def _golive_status(db: str, version: tuple[int, ...]) -> Any:
+def _golive_status(db: str, version: tuple) -> Any:
     from lib.ops import golive  # on first use: a page loads only its own domain
 
     with store.connect() as con:
@@ -140,7 +140,7 @@ def load_golive_status() -> Any:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _unreported(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> pd.DataFrame:
+def _unreported(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> pd.DataFrame:
     from lib.dropout import data as dropout_data  # on first use: a page loads only its own domain
 
     with store.connect() as con:
@@ -154,7 +154,7 @@ def load_unreported(scope: Scope) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ 学生资助
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _ensure_aid_demo(db: str, version: tuple[int, ...]) -> bool:
+def _ensure_aid_demo(db: str, version: tuple) -> bool:
     from lib.demo import aid as aid_demo  # on first use: a page loads only its own domain
 
     return aid_demo.ensure_aid_demo()
@@ -166,7 +166,7 @@ def ensure_aid_demo() -> bool:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _aid_report(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> Any:
+def _aid_report(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> Any:
     from lib.aid import data as aid_data  # on first use: a page loads only its own domain
     from lib.aid import view as aid_view  # on first use: a page loads only its own domain
 
@@ -182,7 +182,7 @@ def load_aid_report(scope: Scope) -> Any:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _reconcile(
-    db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope, data: bytes, filename: str, kind: str
+    db: str, version: tuple, scope_key: tuple, _scope: Scope, data: bytes, filename: str, kind: str
 ) -> Any:
     from lib.aid import reconcile  # on first use: a page loads only its own domain
 
@@ -207,7 +207,7 @@ def load_aid_tasks(scope: Scope) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _sample_registry(db: str, version: tuple[int, ...], kind: str, as_of: date) -> bytes:
+def _sample_registry(db: str, version: tuple, kind: str, as_of: date) -> bytes:
     from lib.demo import aid as aid_demo  # on first use: a page loads only its own domain
     from lib.present import reports  # on first use: a page loads only its own domain
 
@@ -223,7 +223,7 @@ def sample_registry_csv(kind: str, as_of: date) -> bytes:
 
 # ------------------------------------------------------------------ 控辍保学
 @st.cache_data(show_spinner=False, max_entries=4)
-def _dropout_demo(db: str, version: tuple[int, ...]) -> bool:
+def _dropout_demo(db: str, version: tuple) -> bool:
     from lib.demo import dropout as dropout_demo  # on first use: a page loads only its own domain
 
     return dropout_demo.ensure_dropout_demo()
@@ -235,7 +235,7 @@ def ensure_dropout_demo() -> bool:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _dropout_monitoring(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> Any:
+def _dropout_monitoring(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> Any:
     from lib.dropout import monitor as dropout_monitor  # on first use: a page loads only its own domain
 
     with store.connect() as con:
@@ -248,9 +248,7 @@ def load_dropout_monitoring(scope: Scope) -> Any:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _dropout_ledger(
-    db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope
-) -> dict[str, pd.DataFrame]:
+def _dropout_ledger(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> dict[str, pd.DataFrame]:
     from lib.dropout import data as dropout_data  # on first use: a page loads only its own domain
 
     with store.connect() as con:
@@ -270,7 +268,7 @@ def load_dropout_ledger(scope: Scope) -> dict[str, pd.DataFrame]:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _dropout_proposals(
-    db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope
+    db: str, version: tuple, scope_key: tuple, _scope: Scope
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     from lib.dropout import data as dropout_data  # on first use: a page loads only its own domain
 
@@ -285,7 +283,7 @@ def load_dropout_proposals(scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _dropout_case(
-    db: str, version: tuple[int, ...], scope_key: tuple, case_id: str, _scope: Scope
+    db: str, version: tuple, scope_key: tuple, case_id: str, _scope: Scope
 ) -> dict[str, Any] | None:
     from lib.dropout import cases as dropout_cases  # on first use: a page loads only its own domain
     from lib.dropout import data as dropout_data  # on first use: a page loads only its own domain
@@ -308,9 +306,7 @@ def load_dropout_case(scope: Scope, case_id: str) -> dict[str, Any] | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _dropout_rosters(
-    db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope
-) -> dict[str, pd.DataFrame]:
+def _dropout_rosters(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> dict[str, pd.DataFrame]:
     from lib.dropout import rosters as dropout_rosters  # on first use: a page loads only its own domain
 
     with store.connect() as con:
@@ -324,7 +320,7 @@ def load_dropout_rosters(scope: Scope) -> dict[str, pd.DataFrame]:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _dropout_forms(
-    db: str, version: tuple[int, ...], scope_key: tuple, mask: bool, _scope: Scope
+    db: str, version: tuple, scope_key: tuple, mask: bool, _scope: Scope
 ) -> dict[str, pd.DataFrame]:
     from lib.dropout import forms as dropout_forms  # on first use: a page loads only its own domain
 
@@ -338,9 +334,7 @@ def load_dropout_forms(scope: Scope, *, mask: bool) -> dict[str, pd.DataFrame]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _weekly_report(
-    db: str, version: tuple[int, ...], scope_key: tuple, week: str, unmask: bool, _scope: Scope
-) -> Any:
+def _weekly_report(db: str, version: tuple, scope_key: tuple, week: str, unmask: bool, _scope: Scope) -> Any:
     from lib.dropout import weekly as weekly_report  # on first use: a page loads only its own domain
 
     with store.connect() as con:
@@ -353,7 +347,7 @@ def load_weekly_report(scope: Scope, week: str, *, unmask: bool = False) -> Any:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _dropout_contacts(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> pd.DataFrame:
+def _dropout_contacts(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> pd.DataFrame:
     from lib.dropout import data as dropout_data  # on first use: a page loads only its own domain
 
     with store.connect() as con:
@@ -366,7 +360,7 @@ def load_dropout_contacts(scope: Scope) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _todo(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> pd.DataFrame:
+def _todo(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> pd.DataFrame:
     from lib.dropout import data as dropout_data  # on first use: a page loads only its own domain
     from lib.dropout import ledger as dropout_ledger  # on first use: a page loads only its own domain
     from lib.overview import todo  # on first use: a page loads only its own domain
@@ -382,9 +376,7 @@ def load_todo(scope: Scope) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _dropout_places(
-    db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope
-) -> dict[str, pd.DataFrame]:
+def _dropout_places(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> dict[str, pd.DataFrame]:
     from lib.dropout import data as dropout_data  # on first use: a page loads only its own domain
 
     with store.connect() as con:
@@ -427,7 +419,7 @@ def read_upload(
 @st.cache_data(show_spinner=False, max_entries=6)
 def _upload_report(
     db: str,
-    version: tuple[int, ...],
+    version: tuple,
     scope_key: tuple,
     _scope: Scope,
     data: bytes,
@@ -463,7 +455,7 @@ def validate_upload(
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _remembered_mapping(db: str, version: tuple[int, ...], kind: str, signature: str) -> dict | None:
+def _remembered_mapping(db: str, version: tuple, kind: str, signature: str) -> dict | None:
     from lib import ingest  # on first use: a page loads only its own domain
 
     with store.connect() as con:
@@ -476,7 +468,7 @@ def load_remembered_mapping(kind: str, signature: str) -> dict[str, str | None] 
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _imports(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> tuple:
+def _imports(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> tuple:
     from lib import ingest  # on first use: a page loads only its own domain
 
     with store.connect() as con:
@@ -517,7 +509,7 @@ def explore_file(data: bytes, filename: str, *, sheet: str | None = None) -> dic
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _places(db: str, version: tuple[int, ...], county: str) -> dict[str, Any]:
+def _places(db: str, version: tuple, county: str) -> dict[str, Any]:
     with store.connect() as con:
         towns = store.frame(con, "SELECT code, name FROM townships WHERE code LIKE ?", [county + "%"])
         villages = store.frame(
@@ -536,7 +528,7 @@ def load_places(scope: Scope) -> dict[str, Any]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _villages(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> pd.DataFrame:
+def _villages(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> pd.DataFrame:
     where, params = _scope.village_where("v")
     with store.connect() as con:
         return store.frame(
@@ -553,7 +545,7 @@ def load_villages(scope: Scope) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ 学校布局
 @st.cache_data(show_spinner=False, max_entries=8)
-def _layout_data(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> Any:
+def _layout_data(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> Any:
     from lib.layout import coverage as layout  # on first use: a page loads only its own domain
 
     with store.connect() as con:
@@ -568,7 +560,7 @@ def load_layout_data(scope: Scope) -> Any:
 @st.cache_data(show_spinner=False, max_entries=32)
 def _layout_view(
     db: str,
-    version: tuple[int, ...],
+    version: tuple,
     scope_key: tuple,
     _scope: Scope,
     band: str,
@@ -597,7 +589,7 @@ def tianditu_key() -> str | None:
 # cache_resource, not cache_data: the scored list of every student is large, and cache_data
 # unpickles a copy on every rerun (~350 ms at district scale).  Callers only read it.
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _risk_list(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> pd.DataFrame:
+def _risk_list(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> pd.DataFrame:
     from lib.core import settings as settings_store  # on first use: a page loads only its own domain
     from lib.risk import listing as risk_list  # on first use: a page loads only its own domain
 
@@ -612,7 +604,7 @@ def load_risk_list(scope: Scope) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _risk_backtest(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> Any:
+def _risk_backtest(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> Any:
     from lib.core import settings as settings_store  # on first use: a page loads only its own domain
     from lib.risk import backtest as risk_backtest  # on first use: a page loads only its own domain
 
@@ -631,7 +623,7 @@ def load_effective_settings() -> dict[str, Any]:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _effective_settings(db: str, version: tuple[int, ...]) -> dict[str, Any]:
+def _effective_settings(db: str, version: tuple) -> dict[str, Any]:
     from lib.core import settings as settings_store  # on first use: a page loads only its own domain
 
     with store.connect() as con:
@@ -642,7 +634,7 @@ def _effective_settings(db: str, version: tuple[int, ...]) -> dict[str, Any]:
 @st.cache_data(show_spinner=False, max_entries=32)
 def _plan_effect(
     db: str,
-    version: tuple[int, ...],
+    version: tuple,
     scope_key: tuple,
     _scope: Scope,
     changes_json: str,
@@ -684,7 +676,7 @@ def load_scenarios() -> pd.DataFrame:
 
 # ------------------------------------------------------------------ 账号
 @st.cache_data(show_spinner=False, max_entries=4)
-def _school_choices(db: str, version: tuple[int, ...], county: str) -> pd.DataFrame:
+def _school_choices(db: str, version: tuple, county: str) -> pd.DataFrame:
     with store.connect() as con:
         return store.frame(
             con,
@@ -716,9 +708,7 @@ def load_briefing(scope: Scope) -> Any:
 
 # ------------------------------------------------------------------ 学籍核查
 @st.cache_data(show_spinner=False, max_entries=16)
-def _roster_check(
-    db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope
-) -> dict[str, pd.DataFrame]:
+def _roster_check(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> dict[str, pd.DataFrame]:
     from lib.roster import checks as roster_checks  # on first use: a page loads only its own domain
     from lib.roster import register as roster  # on first use: a page loads only its own domain
 
@@ -740,7 +730,7 @@ def load_roster_check(scope: Scope) -> dict[str, pd.DataFrame]:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _roster_file(
-    db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope, data: bytes, filename: str
+    db: str, version: tuple, scope_key: tuple, _scope: Scope, data: bytes, filename: str
 ) -> tuple[pd.DataFrame, int, list[str]]:
     from lib.roster import register as roster  # on first use: a page loads only its own domain
 
@@ -756,7 +746,7 @@ def read_roster_file(scope: Scope, data: bytes, filename: str) -> tuple[pd.DataF
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
-def _demo_roster(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> bytes:
+def _demo_roster(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> bytes:
     from lib.demo import roster as roster_demo  # on first use: a page loads only its own domain
 
     roster_demo.plant_faults(scope=_scope)  # once per store (recorded in meta)
@@ -778,7 +768,7 @@ def load_settings_overrides(section: str | None = None) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ 小升初
 @st.cache_data(show_spinner=False, max_entries=16)
-def _transition(db: str, version: tuple[int, ...], scope_key: tuple, _scope: Scope) -> Any:
+def _transition(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> Any:
     from lib.roster import transition  # on first use: a page loads only its own domain
 
     with store.connect() as con:

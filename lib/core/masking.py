@@ -208,9 +208,7 @@ _DOT_NAME = re.compile(rf"^[{_HAN}]{{1,10}}(?:[·•・][{_HAN}]{{1,10}})+$")
 _DOT_IN_TEXT = re.compile(rf"[{_HAN}]{{1,10}}(?:[·•・][{_HAN}]{{1,10}})+")
 _HAN_ONLY = re.compile(rf"^[{_HAN}]+$")
 _QUOTED = re.compile(rf"([“\"「『‘'])([{_HAN}·•・]{{2,21}})([”\"」』’'])")
-_TOKEN3 = re.compile(
-    rf"(?<![{_HAN}*])([{_HAN}]{{3,4}})(?![{_HAN}*〔\[［(（])"
-)  # 平财教〔2026〕: a document
+_TOKEN3 = re.compile(rf"(?<![{_HAN}*])([{_HAN}]{{3,4}})(?![{_HAN}*〔\[［(（])")  # 平财教〔2026〕: a document
 _CUE = re.compile(
     "(?:" + "|".join(sorted(map(re.escape, _CUES), key=len, reverse=True)) + r")[：:\s“\"「『‘']{0,2}"
 )
