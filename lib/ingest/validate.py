@@ -18,6 +18,7 @@ only formatted for the rows that have the problem.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -104,6 +105,9 @@ class Reference:
     identities: pd.Series | None = None
     #: the Scope is the whole county (county-wide kinds: boundaries, the 校历)
     whole_county: bool = True
+    #: the store's own county names (平桥区): a place named with another county's (光山县实验中学)
+    #: is never taken for ours by leaving the county off
+    divisions: tuple[str, ...] = ()
 
 
 def _frame_of(*cols: str) -> pd.DataFrame:
@@ -221,6 +225,11 @@ def load_reference(con: duckdb.DuckDBPyConnection, kind: str | Kind, scope: Scop
 
         boundary = shapely.from_wkt(row[0])
         shapely.prepare(boundary)
+    divisions = tuple(
+        r[0]
+        for r in con.execute("SELECT name FROM counties WHERE code = ?", [scope.county]).fetchall()
+        if r[0]
+    )
     ref = Reference(
         scope.county,
         towns,
@@ -230,6 +239,7 @@ def load_reference(con: duckdb.DuckDBPyConnection, kind: str | Kind, scope: Scop
         scope_restricts_schools=scope.schools is not None or scope.levels is not None,
         whole_county=scope.is_whole_county,
         county_contacts=_county_contacts(scope),
+        divisions=divisions,
     )
     if k.table in _FINDS_STUDENTS:
         ref.students = _objects(
@@ -704,10 +714,16 @@ def _clean_names(names: pd.Series) -> pd.Series:
 
 
 def _lookup_names(
-    names: pd.Series, table: pd.DataFrame, *, within: pd.Series | None = None
+    names: pd.Series,
+    table: pd.DataFrame,
+    *,
+    within: pd.Series | None = None,
+    divisions: tuple[str, ...] = (),
 ) -> tuple[pd.Series, pd.Series]:
     """(code, ambiguous) for each name: an exact match on the place's name, narrowed
-    to ``within`` (a township code per row) when the name repeats."""
+    to ``within`` (a township code per row) when the name repeats; then the name with its
+    county left off or added, when that county is the store's own (``divisions``, or the
+    county the store's own names begin with)."""
     key = _clean_names(table["name"])
     counts = key.value_counts()
     unique = pd.Series(table["code"].to_numpy(), index=key.to_numpy())
@@ -731,13 +747,27 @@ def _lookup_names(
         by_short = by_short[
             _member(pd.Series(by_short.index), short_counts[short_counts == 1].index).to_numpy()
         ]
-        found = _lookup(_without_division(wanted.where(missing)), by_short)
+        asked = wanted.where(missing)
+        own = {_county_part(p) for p in _division(key).dropna()} | set(divisions)
+        prefix = _division(asked).fillna("")
+        foreign = prefix.map(lambda p: bool(p) and _county_part(p) not in own).astype(bool)
+        found = _lookup(_without_division(asked.where(~foreign)), by_short)
         code = code.where(code.notna(), found.astype("object"))
     return code.where(code.notna(), None), ambiguous
 
 
 #: A leading city and county (信阳市平桥区, 平桥区) before a place's own name.
 _DIVISION = r"^(?:[^\d\s]{1,4}?市)?[^\d\s]{1,4}?[区县](?=[^\d\s]{4,})"
+
+
+def _division(names: pd.Series) -> pd.Series:
+    """The leading city/county of each name (信阳市平桥区, 平桥区), <NA> where there is none."""
+    return names.astype("string").str.extract(f"^({_DIVISION[1:]})", expand=False)
+
+
+def _county_part(division: str) -> str:
+    """信阳市平桥区 -> 平桥区: the county of a division, whether or not its city is written."""
+    return re.sub(r"^[^\d\s]{1,4}?市", "", division)
 
 
 def _without_division(names: pd.Series) -> pd.Series:
@@ -777,7 +807,9 @@ def _resolve_names(df: pd.DataFrame, kind: Kind, ref: Reference, sink: _Sink) ->
         if not need.any():
             continue
         within = df["township_code"] if code_col == "village_code" and "township_code" in df else None
-        found, ambiguous = _lookup_names(names.where(need), tables[code_col], within=within)
+        found, ambiguous = _lookup_names(
+            names.where(need), tables[code_col], within=within, divisions=ref.divisions
+        )
         where = name_col if name_col in df else code_col
         sink.cells(
             need & ambiguous, where, "ambiguous_name", "名称“{v}”对应多个代码：请填写代码", values=names

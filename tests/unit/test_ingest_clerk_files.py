@@ -137,3 +137,38 @@ def test_a_school_named_without_the_county_is_found():
         ingest.read_upload(text.encode(), "a.csv", kind="students"), con_or_reference=ref, scope=Scope()
     )
     assert any(p.code == "unknown_school" for p in other.errors)
+
+
+def test_a_school_of_another_county_is_not_taken_for_ours():
+    """光山县明港镇中心小学 is not 平桥区明港镇中心小学: only the store's own county may be left off
+    or added (信阳市平桥区 with its city too); another county's school stays unknown."""
+    ref = reference()
+    ref.schools = ref.schools.assign(name=["平桥区明港镇中心小学", "平桥区五里镇中心小学"])
+    rows = [
+        ("甲", "光山县明港镇中心小学"),  # another county: unknown
+        ("乙", "浉河区五里镇中心小学"),  # another district of the city: unknown
+        ("丙", "信阳市平桥区明港镇中心小学"),  # ours, with the city
+        ("丁", "明港镇中心小学"),  # ours, county left off
+    ]
+    text = "姓名,身份证号,学校名称,年级\n" + "".join(
+        f"{n},{cf.valid_id(seq=20 + i)},{school},3\n" for i, (n, school) in enumerate(rows)
+    )
+    report = ingest.validate(
+        ingest.read_upload(text.encode(), "a.csv", kind="students"), con_or_reference=ref, scope=Scope()
+    )
+    unknown = sorted(p.row for p in report.errors if p.code == "unknown_school")
+    assert unknown == [2, 3]  # the file's rows 2 and 3 (row 1 is the header)
+    assert list(report.good()["school_code"]) == [S1, S1]
+
+
+def test_the_county_of_the_store_may_be_added_even_when_its_names_do_not_carry_it():
+    ref = reference()
+    ref.schools = ref.schools.assign(name=["明港镇中心小学", "五里镇中心小学"])
+    ref.divisions = ("平桥区",)
+    text = f"姓名,身份证号,学校名称,年级\n甲,{cf.valid_id(seq=31)},平桥区明港镇中心小学,3\n"
+    text += f"乙,{cf.valid_id(seq=32)},罗山县明港镇中心小学,3\n"
+    report = ingest.validate(
+        ingest.read_upload(text.encode(), "a.csv", kind="students"), con_or_reference=ref, scope=Scope()
+    )
+    assert list(report.good()["school_code"]) == [S1]
+    assert [p.row for p in report.errors if p.code == "unknown_school"] == [3]
