@@ -26,7 +26,8 @@ st.subheader(ui.tr("acct_list"))
 ui.table(
     auth.accounts_table(
         accounts, township_names=towns, school_names=school_names, now=auth.clock(), lang=ui.lang()
-    )
+    ),
+    keep=auth.STAFF_NAME_COLUMNS,  # who holds an account: staff, shown to the administrator
 )
 
 new_tab, edit_tab, status_tab = st.tabs(

@@ -38,5 +38,5 @@ with st.expander(ui.tr("audit_search_for")):
     if typed.strip():
         found = audit_view.searches_for(scope, typed)
         st.caption(ui.tr("audit_search_hits").format(n=len(found)))
-        st.dataframe(found, hide_index=True, width="stretch")
+        ui.table(found, hide_index=True, width="stretch")
 ui.note(ui.tr("audit_note"))

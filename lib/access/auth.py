@@ -128,6 +128,10 @@ class AccountConflict(AuthError):
         )
 
 
+#: Columns of the account list and of an account conflict that name staff (never a child):
+#: shown as they are to the administrator, who must see who holds an account.
+STAFF_NAME_COLUMNS = ("姓名", "打开时", "现在", "修改人", "您填写的")
+
 #: Chinese names of the account fields a form edits.
 FIELD_LABELS = {
     "roles": "角色",

@@ -780,23 +780,24 @@ def dumps(obj: Any, *, mask: bool = True, indent: int | None = 2) -> str:
 
 
 # ------------------------------------------------------------------ the gate
-def gate(obj: Any, *, mask: bool = True, known: Iterable[str] = ()) -> Any:
+def gate(obj: Any, *, mask: bool = True, known: Iterable[str] = (), keep: Iterable[str] = ()) -> Any:
     """The one gate: a frame (or a pandas Styler's frame) through :func:`mask_table`, a
     string through :func:`mask_text`, anything else through :func:`jsonable`.  ``known``:
     names the caller knows the output is about (the child of a case page), masked wherever
-    they occur.  With ``mask`` False (a user who typed a reason to unmask) frames and text
+    they occur; ``keep``: a frame's columns left as they are (staff names in 账号管理, never
+    a child's).  With ``mask`` False (a user who typed a reason to unmask) frames and text
     pass unchanged."""
     if not mask:
         return obj
     if isinstance(obj, pd.DataFrame):
-        return mask_table(obj, known=known)
+        return mask_table(obj, known=known, keep=keep)
     if (
         hasattr(obj, "data")
         and isinstance(getattr(obj, "data", None), pd.DataFrame)
         and hasattr(obj, "format")
     ):
         obj.data = mask_table(
-            obj.data, known=known
+            obj.data, known=known, keep=keep
         )  # a Styler: styles are computed from the frame at render time
         return obj
     if isinstance(obj, str):

@@ -322,6 +322,7 @@ def table(
     scope: Scope | None = None,
     where: Any = None,
     known: Any = (),
+    keep: tuple[str, ...] = (),
     formats: dict[str, Any] | None = None,
     column_config: dict[str, Any] | None = None,
     translate: tuple[str, ...] = (),
@@ -331,12 +332,13 @@ def table(
     unless told) through the masking gate (:func:`lib.core.masking.gate`): names, ID numbers,
     phones and addresses are masked by their values, whatever the columns are called, unless
     the user unmasked with a reason (:func:`shows_masked`).  ``known``: the names the table is
-    about (a case's child and guardian), masked wherever its text repeats them.  Headers, and
+    about (a case's child and guardian), masked wherever its text repeats them; ``keep``:
+    columns shown as they are (staff names, never a child's).  Headers, and
     the cells of the ``translate`` columns (:func:`cells`), in the reader's language;
     ``formats`` and ``column_config`` are keyed by the Chinese headers lib writes."""
     from lib.core import masking  # on first use: the frame's first paint loads only what it draws
 
-    shown = masking.gate(data, mask=shows_masked(scope), known=known)
+    shown = masking.gate(data, mask=shows_masked(scope), known=known, keep=keep)
     if isinstance(shown, pd.DataFrame):  # a Styler keeps the headers it was styled with
         shown = headers(cells(shown, translate))
         if formats:

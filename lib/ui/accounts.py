@@ -132,7 +132,7 @@ def edit_form(scope: Scope, names: list[str], *, towns: dict[str, str], schools:
                 st.rerun()
     if conflict := held.get("conflict"):
         st.error(str(conflict))
-        ui.table(conflict.frame(), hide_index=True, width="stretch")
+        ui.table(conflict.frame(), hide_index=True, width="stretch", keep=auth.STAFF_NAME_COLUMNS)
     if st.button(ui.tr("cr_reload"), key="acct_edit_reload", icon=":material/refresh:"):
         forms[who] = {"gen": held["gen"]}
         st.rerun()

@@ -171,6 +171,8 @@ def test_admin_creates_an_account_on_the_page(fresh_db):
     assert any("临时密码" in s.value for s in at.success)
     listed = next(f for f in _frames(at) if "用户名" in f.columns)
     assert "wang.t" in set(listed["用户名"])  # the list above the form shows it in the same run
+    # staff, not a child: the administrator sees whose account it is
+    assert listed.set_index("用户名").loc["wang.t", "姓名"] == "王老师"
     from lib.access import auth
 
     account = auth.get_account("wang.t")
