@@ -45,6 +45,7 @@ CODES: dict[str, tuple[str, str]] = {
     "zip_bomb": ("error", "解压后过大或压缩比异常(疑似压缩炸弹)"),
     "worker_memory": ("error", "读取文件所需内存超过上限"),
     "worker_timeout": ("error", "读取文件超时"),
+    "worker_crash": ("error", "读取进程意外退出"),
     "encoding": ("error", "无法识别文字编码(应为 UTF-8 或 GBK/GB18030)"),
     "no_header": ("error", "找不到表头"),
     "no_rows": ("error", "表头下没有数据行"),

@@ -209,12 +209,27 @@ def parse_upload(
         time.monotonic() - t0,
         err[-2000:].decode("utf-8", "replace"),
     )
-    raise _refused(
+    if _out_of_memory(status, proc.returncode, err):
+        raise _refused(
+            filename,
+            "worker_memory",
+            f"读取时所需内存超过 {memory / 1024 / 1024:,.0f} MB，已停止(设置 ingest.worker_memory_mb)。"
+            "请检查文件，或拆分后再上传",
+        )
+    raise _refused(  # a fault of the program or its installation, not of the file: the log has it
         filename,
-        "worker_memory",
-        f"读取时所需内存超过 {memory / 1024 / 1024:,.0f} MB，已停止(设置 ingest.worker_memory_mb)。"
-        "请检查文件，或拆分后再上传",
+        "worker_crash",
+        f"退出码 {proc.returncode}。请重试；仍失败请联系系统管理员(服务器日志有详情)",
     )
+
+
+def _out_of_memory(status: str, returncode: int | None, err: bytes) -> bool:
+    """Whether a child that sent no result ran out of its memory limit: it said so, a signal
+    ended it (an allocation failing inside C code aborts), or its last words were MemoryError."""
+    if status == "memory" or (returncode is not None and returncode < 0):
+        return True
+    tail = err[-4000:]
+    return b"MemoryError" in tail or b"Cannot allocate memory" in tail or b"bad_alloc" in tail
 
 
 def _address_space() -> int:

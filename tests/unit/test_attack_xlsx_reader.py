@@ -238,3 +238,17 @@ def test_the_worker_returns_what_the_reader_returns_and_its_refusals():
     with pytest.raises(IngestError) as caught:  # a limit of the reader, passed back as it was
         worker.parse_upload(small, "ok.xlsx", kind=None, settings={"ingest": {"max_rows": 10}})
     assert caught.value.problem.code == "too_many_rows" and "ingest.max_rows" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("status", "returncode", "err", "memory"),
+    [
+        ("memory", 0, b"", True),  # the child said so
+        ("crash", -6, b"", True),  # an allocation failing in C code aborts it
+        ("crash", 1, b"Traceback ...\nMemoryError\n", True),  # its last words
+        ("crash", 1, b"ModuleNotFoundError: No module named 'lib'\n", False),  # a broken install
+        ("crash", 0, b"", False),  # ended without a word: not the file's size
+    ],
+)
+def test_only_a_child_out_of_memory_is_reported_as_one(status, returncode, err, memory):
+    assert worker._out_of_memory(status, returncode, err) is memory
