@@ -180,24 +180,6 @@ def load_aid_report(scope: Scope) -> Any:
     return _served("aid", scope)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _reconcile(
-    db: str, version: tuple, scope_key: tuple, _scope: Scope, data: bytes, filename: str, kind: str
-) -> Any:
-    from lib.aid import reconcile  # on first use: a page loads only its own domain
-
-    frame = reconcile.read_registry(data, filename, kind=kind)
-    with store.connect() as con:
-        students = reconcile.load_students(con, _scope)
-        places = reconcile.load_places(con, _scope)
-    return reconcile.reconcile(frame, students, places, _scope, kind=kind, source=filename)
-
-
-def run_reconcile(scope: Scope, data: bytes, filename: str, kind: str) -> Any:
-    """:func:`lib.aid.reconcile.reconcile` of an uploaded list (cached by its bytes and the Scope)."""
-    return _reconcile(*_key(), scope.cache_key(), scope, data, filename, kind)
-
-
 def load_aid_tasks(scope: Scope) -> pd.DataFrame:
     """Open verification tasks of ``scope`` (not cached: they change as people work)."""
     from lib.aid import tasks as aid_tasks  # on first use: a page loads only its own domain
@@ -603,20 +585,6 @@ def load_risk_list(scope: Scope) -> pd.DataFrame:
     return _served("risk", scope)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _risk_backtest(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> Any:
-    from lib.core import settings as settings_store  # on first use: a page loads only its own domain
-    from lib.risk import backtest as risk_backtest  # on first use: a page loads only its own domain
-
-    with store.connect() as con:
-        return risk_backtest.run_backtest(con, _scope, settings_store.effective_settings(con))
-
-
-def load_risk_backtest(scope: Scope) -> Any:
-    """The back-test (lib.risk.backtest.Backtest) for the Scope with the effective settings."""
-    return _risk_backtest(*_key(), scope.cache_key(), scope)
-
-
 def load_effective_settings() -> dict[str, Any]:
     """DEFAULTS ∘ TOML ∘ the administrator's stored overrides."""
     return _effective_settings(*_key())
@@ -726,23 +694,6 @@ def _roster_check(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> d
 def load_roster_check(scope: Scope) -> dict[str, pd.DataFrame]:
     """The stored roster classified and the 学籍核查 lists for ``scope`` (unmasked: mask before display)."""
     return _roster_check(*_key(), scope.cache_key(), scope)
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _roster_file(
-    db: str, version: tuple, scope_key: tuple, _scope: Scope, data: bytes, filename: str
-) -> tuple[pd.DataFrame, int, list[str]]:
-    from lib.roster import register as roster  # on first use: a page loads only its own domain
-
-    with store.connect() as con:
-        frame, report, problems = roster.read_file(data, filename, con, _scope)
-    return frame, report.rows, [f"第{e.row}行：{e.message}" for e in report.errors] + problems
-
-
-def read_roster_file(scope: Scope, data: bytes, filename: str) -> tuple[pd.DataFrame, int, list[str]]:
-    """A roster file read and checked (:func:`lib.roster.register.read_file`): (good rows with places
-    resolved, rows in the file, problems in Chinese).  Raises ``lib.roster.register.RosterError``."""
-    return _roster_file(*_key(), scope.cache_key(), scope, data, filename)
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
