@@ -41,14 +41,14 @@ base = bases.setdefault(section, dict(settings_store.editable_leaves(settings, s
 with st.form(f"set_form_{section}"):
     cols = st.columns(3)
     submitted = {}
+    # only the keys this role may change are offered (管理员-only keys are not shown to others)
     leaves = [(k, v) for k, v in base.items() if settings_store.may_edit_key(scope, k)]
     for i, (key, value) in enumerate(leaves):
         label = ui.tr(settings_store.setting_label(key))
         col = cols[i % 3]
-        locked = not settings_store.may_edit_key(scope, key)  # shown, but only 管理员 changes it
-        hint = key + (ui.tr("settings_admin_only") if locked else "")
+        hint = key
         if isinstance(value, bool):
-            entered = col.checkbox(label, value=value, key=f"set_{key}", help=hint, disabled=locked)
+            entered = col.checkbox(label, value=value, key=f"set_{key}", help=hint)
         elif key in settings_store.PERCENT_SETTINGS:  # a share, typed in percent as people write it
             typed = col.number_input(
                 label,
@@ -59,7 +59,6 @@ with st.form(f"set_form_{section}"):
                 format="%.1f",
                 key=f"set_{key}",
                 help=hint,
-                disabled=locked,
             )
             entered = settings_store.stored_value(key, typed)
         elif isinstance(value, (int, float)):
@@ -72,12 +71,10 @@ with st.form(f"set_form_{section}"):
                 key=f"set_{key}",
                 help=hint,
                 step=1 if isinstance(value, int) else 0.01,
-                disabled=locked,
             )
         else:
-            entered = col.text_input(label, value=value, key=f"set_{key}", help=hint, disabled=locked)
-        if not locked:
-            submitted[key] = entered
+            entered = col.text_input(label, value=value, key=f"set_{key}", help=hint)
+        submitted[key] = entered
     c1, c2, _ = st.columns([1, 1, 4])
     saved = c1.form_submit_button(ui.tr("settings_save"), type="primary")
     reload = c2.form_submit_button(ui.tr("cr_reload"), icon=":material/refresh:")

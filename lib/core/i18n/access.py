@@ -92,7 +92,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "您的角色没有可修改的设置。",
         "Your role may change no settings.",
     ),
-    "settings_admin_only": ("（仅管理员可改）", " (administrators only)"),
     "settings_save": ("保存修改", "Save changes"),
     "settings_saved": ("已保存 {n} 项设置。", "{n} setting(s) saved."),
     "settings_unchanged": ("没有改动。", "Nothing changed."),
