@@ -160,47 +160,89 @@ def model_card(bt: Any, settings: dict[str, Any], *, k: list[int] | None = None)
         )
 
 
+#: Session keys of the weights form: the values as the form first showed them, the refused keys.
+_RK_BASE, _RK_CONFLICT = "rk_base", "rk_conflict"
+
+
+def _shown_weights(settings: dict[str, Any]) -> dict[str, Any]:
+    """The risk settings the form edits, by dotted key."""
+    risk_settings = settings["risk"]
+    return {
+        **{f"risk.weights.{f}": int(risk_settings["weights"][f]) for f in risk.FACTORS},
+        "risk.band_high": int(risk_settings["band_high"]),
+        "risk.band_medium": int(risk_settings["band_medium"]),
+        "risk.model": risk_settings["model"],
+    }
+
+
+def _restart_weights() -> None:
+    """Show the stored settings afresh (the widgets would otherwise keep what they showed)."""
+    st.session_state.pop(_RK_BASE, None)
+    for k in [k for k in st.session_state if isinstance(k, str) and k.startswith("rk_w_")]:
+        del st.session_state[k]
+
+
 def weights_form(scope: Scope, settings: dict[str, Any]) -> None:
-    """Each factor's weight, the bands and the list's model, saved as settings overrides."""
+    """Each factor's weight, the bands and the list's model, saved as settings overrides.
+
+    No lost update: the form keeps the values as it first showed them (its base); a save
+    writes only what the user changed against them, each key only if nobody changed it
+    meanwhile; a refused key is shown with who changed it, and what was typed stays.
+    """
     if not settings_store.may_edit(scope):
         st.info(tr("rk_admin_only"))
-    else:
-        note(tr("rk_weights_note"))
-        with st.form("rk_settings"):
-            st.caption(tr("rk_criteria_year").format(year=scope.school_year))
-            changes = {}
-            factors = list(risk.FACTORS.items())
-            for row in range(0, len(factors), 5):
-                cols = st.columns(5)
-                for i, (f, label) in enumerate(factors[row : row + 5]):
-                    changes[f"risk.weights.{f}"] = cols[i].number_input(
-                        tr("rk_points").format(label=tr(label)),
-                        min_value=0,
-                        max_value=100,
-                        step=5,
-                        value=int(settings["risk"]["weights"][f]),
-                    )
-            h1, h2, h3 = st.columns(3)
-            changes["risk.band_high"] = h1.number_input(
-                tr("rk_high_cut"), 0, 100, int(settings["risk"]["band_high"])
-            )
-            changes["risk.band_medium"] = h2.number_input(
-                tr("rk_medium_cut"), 0, 100, int(settings["risk"]["band_medium"])
-            )
-            changes["risk.model"] = h3.radio(
-                tr("rk_model"),
-                ["rules", "logistic"],
-                horizontal=True,
-                format_func=labeller(risk_backtest.MODELS.get),
-                index=["rules", "logistic"].index(settings["risk"]["model"]),
-            )
-            if st.form_submit_button(tr("rk_save_settings"), type="primary"):
-                try:
-                    settings_store.save_overrides(scope, changes)
+        return
+    note(tr("rk_weights_note"))
+    if conflicts := st.session_state.pop(_RK_CONFLICT, None):
+        st.error(tr("settings_conflict") + "\n\n" + "\n\n".join(c.message() for c in conflicts.values()))
+        table(settings_store.conflicts_frame(conflicts), hide_index=True, width="stretch")
+    base = st.session_state.setdefault(_RK_BASE, _shown_weights(settings))
+    with st.form("rk_settings"):
+        st.caption(tr("rk_criteria_year").format(year=scope.school_year))
+        typed: dict[str, Any] = {}
+        factors = list(risk.FACTORS.items())
+        for row in range(0, len(factors), 5):
+            cols = st.columns(5)
+            for i, (f, label) in enumerate(factors[row : row + 5]):
+                key = f"risk.weights.{f}"
+                typed[key] = cols[i].number_input(
+                    tr("rk_points").format(label=tr(label)),
+                    min_value=0,
+                    max_value=100,
+                    step=5,
+                    value=base[key],
+                    key=f"rk_w_{key}",
+                )
+        h1, h2, h3 = st.columns(3)
+        typed["risk.band_high"] = h1.number_input(
+            tr("rk_high_cut"), 0, 100, base["risk.band_high"], key="rk_w_risk.band_high"
+        )
+        typed["risk.band_medium"] = h2.number_input(
+            tr("rk_medium_cut"), 0, 100, base["risk.band_medium"], key="rk_w_risk.band_medium"
+        )
+        typed["risk.model"] = h3.radio(
+            tr("rk_model"),
+            ["rules", "logistic"],
+            horizontal=True,
+            format_func=labeller(risk_backtest.MODELS.get),
+            index=["rules", "logistic"].index(base["risk.model"]),
+            key="rk_w_risk.model",
+        )
+        if st.form_submit_button(tr("rk_save_settings"), type="primary"):
+            changes = settings_store.changed_since(base, typed)
+            try:
+                refused = settings_store.save_overrides(scope, changes, base=base) if changes else {}
+            except AppError as exc:
+                st.error(str(exc))
+            else:
+                if refused:  # what was typed stays; saving again applies it over theirs
+                    st.session_state[_RK_BASE] = {**base, **changes, **{k: c.now for k, c in refused.items()}}
+                    st.session_state[_RK_CONFLICT] = refused
+                else:
+                    _restart_weights()
                     st.toast(tr("rk_saved"))
-                    st.rerun()
-                except AppError as exc:
-                    st.error(str(exc))
-        if st.button(tr("rk_reset"), key="rk_reset"):
-            settings_store.reset_overrides(scope, "risk")
-            st.rerun()
+                st.rerun()
+    if st.button(tr("rk_reset"), key="rk_reset"):
+        settings_store.reset_overrides(scope, "risk")
+        _restart_weights()
+        st.rerun()

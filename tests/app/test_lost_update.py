@@ -59,6 +59,22 @@ def test_settings_page_refuses_the_key_another_admin_changed_and_keeps_the_typed
     assert settings_store.effective_settings()["security"]["max_failed_logins"] == 7
 
 
+def test_risk_weights_refuse_the_weight_another_user_changed_and_keep_the_typed_value(fresh_db):
+    at = open_page("risk")
+    settings_store.save_overrides(OTHER_COUNTY, {"risk.weights.absence_recent": 70})  # meanwhile
+    at.number_input(key="rk_w_risk.weights.absence_recent").set_value(60)
+    at.number_input(key="rk_w_risk.band_high").set_value(66)
+    _save(at, "保存设置")
+    shown = " ".join(e.value for e in at.error)
+    assert "县级乙" in shown and "改为 70" in shown and "您填写的是 60" in shown
+    assert at.number_input(key="rk_w_risk.weights.absence_recent").value == 60  # what was typed stays
+    now = settings_store.effective_settings()["risk"]
+    assert (now["weights"]["absence_recent"], now["band_high"]) == (70, 66)  # theirs kept, the rest saved
+    _save(at, "保存设置")  # re-apply, knowing the other value
+    assert not at.error
+    assert settings_store.effective_settings()["risk"]["weights"]["absence_recent"] == 60
+
+
 def test_accounts_page_refuses_a_stale_role_change_and_a_stale_disable(fresh_db):
     admin = Scope(user="管理员甲", role="admin")
     auth.create_user(admin, "zhao.l", roles=["township"], display_name="赵老师", townships=[TOWN])
