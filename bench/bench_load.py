@@ -224,11 +224,17 @@ def start_server(db: Path, port: int) -> subprocess.Popen:
 def school_tokens(n: int, db: Path) -> list[tuple[str, str]]:
     """(school code, refresh token) for ``n`` school accounts, one school each."""
     from lib.access import tokens as auth_tokens
-    from lib.core import store
+    from lib.core import config, store
     from tests.accounts import ensure_test_account
 
-    with store.connect(db) as con:
-        codes = [r[0] for r in con.execute("SELECT code FROM schools ORDER BY code LIMIT ?", [n]).fetchall()]
+    with store.connect(db) as con:  # schools of the county the app serves (a city store holds ten)
+        codes = [
+            r[0]
+            for r in con.execute(
+                "SELECT code FROM schools WHERE township_code LIKE ? ORDER BY code LIMIT ?",
+                [config.COUNTY_CODE + "%", n],
+            ).fetchall()
+        ]
     out = []
     for code in codes:
         account = ensure_test_account("school", schools=[code], path=db)
