@@ -16,6 +16,7 @@ towns = dict(zip(data.townships.code, data.townships.name, strict=True))
 where = dm.scope_label(scope, towns, lang=ui.lang())
 when = ui.tr("as_of_day").format(day=ui.fmt_date(scope.as_of))
 ui.page_header(ui.tr("nav_dropout"), scope, towns=towns)
+ui.refresh_note("dropout_monitoring", scope)  # the previous figures, while a data change is taken in
 
 ui.metric_cards(dm.cards(data, proposals=len(found)), per_row=6)
 ui.note(

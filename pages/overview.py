@@ -14,6 +14,7 @@ ui.require_page(scope, "view_aggregates")
 data = loaders.load_overview(scope)
 towns = dict(zip(data.townships.code, data.townships.name, strict=True))
 ui.page_header(ui.tr("nav_overview"), scope, towns=towns)
+ui.refresh_note("overview", scope)  # the previous figures, while a data change is taken in
 
 unknown = golive.unknown_measures(loaders.load_golive_status())  # not imported: 未导入, never 0 %
 ui.metric_cards(overview_view.cards(data, lang=ui.lang(), unknown=unknown))

@@ -14,6 +14,7 @@ data = loaders.load_risk_list(scope)
 settings = loaders.load_effective_settings()
 opts = risk_list.options(data)
 ui.page_header(ui.tr("nav_risk"), scope, towns=opts["townships"])
+ui.refresh_note("risk", scope)  # the previous figures, while a data change is taken in
 scope = ui.unmask_control(scope, "重点关注学生")
 ui.metric_cards(risk_list.cards(data, settings), per_row=4)
 

@@ -12,6 +12,7 @@ ui.require_page(scope, "view_named")
 loaders.ensure_dropout_demo()
 ui.page_header(ui.tr("nav_todo"), scope)
 items = loaders.load_todo(scope)
+ui.refresh_note("todo", scope)  # the previous figures, while a data change is taken in
 people = loaders.load_dropout_ledger(scope)["responsibles"]
 named = dl.is_named(people, scope.user)  # a 师长 or 村长 named on cases with this account
 if st.toggle(

@@ -39,6 +39,16 @@ def _allow_apptest_state() -> None:
     st_config.set_option("runner.enforceSerializableSessionState", False)
 
 
+@pytest.fixture(autouse=True)
+def _no_warm_up_left_running():
+    """A test whose page changed data leaves no warm-up thread reading its store into the next
+    test (its connection would refuse the next test's read-only one)."""
+    yield
+    from lib import loaders
+
+    assert loaders.wait_warm(120), "the warm-up after a data change did not finish"
+
+
 def open_page(
     page: str | None = None, *, role: str = "county", query: dict | None = None, **scope_kw
 ) -> AppTest:
