@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import time
 from collections.abc import Iterable, Mapping
@@ -225,7 +226,7 @@ _HAS_HAN = re.compile(rf"[{_HAN}]")
 # ------------------------------------------------------------------ the store's places
 #: How often the store is asked again whether its places changed (seconds).
 _PLACES_RECHECK_S = 2.0
-_PLACES: dict[str, Any] = {"at": -1e9, "where": None, "version": None, "names": frozenset(), "by_first": {}}
+_PLACES: dict[str, Any] = {"at": -1e9, "asked": None, "version": None, "names": frozenset(), "by_first": {}}
 
 
 def _read_places(path: Path | None) -> frozenset[str] | None:
@@ -249,10 +250,11 @@ def store_places(*, path: Path | None = None) -> frozenset[str]:
     mask of a whole table costs no store read per cell.
     """
     now = time.monotonic()
-    where = str(path or config.db_path())
+    asked = (path, os.environ.get("EDU_DB"))  # no file-system call per masked cell
     # another store (the CLI's --db, a second county) is read at once, not after the pause
-    if where != _PLACES["where"] or now - _PLACES["at"] >= _PLACES_RECHECK_S:
-        _PLACES["at"], _PLACES["where"] = now, where
+    if asked != _PLACES["asked"] or now - _PLACES["at"] >= _PLACES_RECHECK_S:
+        where = str(path or config.db_path())
+        _PLACES["at"], _PLACES["asked"] = now, asked
         try:
             version = (where, store.data_version(where))
         except OSError:

@@ -174,7 +174,8 @@ def connect(
         changed = unseen or (_file_stat(path) != opened and not bookkeeping)
     finally:
         con.close()
-    _note_close(path, changed=changed)
+    if changed or _file_stat(path) != opened:  # a read that moved no file leaves the note as it was
+        _note_close(path, changed=changed)
 
 
 @contextmanager

@@ -115,7 +115,7 @@ def test_a_second_store_is_read_at_once_and_a_busy_store_is_not_noted_as_read(tm
         stores[county] = path
     for key, value in {
         "at": -1e9,
-        "where": None,
+        "asked": None,
         "version": None,
         "names": frozenset(),
         "by_first": {},
