@@ -232,19 +232,26 @@ def load_dropout_monitoring(scope: Scope) -> Any:
 @st.cache_data(show_spinner=False, max_entries=32)
 def _dropout_ledger(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> dict[str, pd.DataFrame]:
     from lib.dropout import data as dropout_data  # on first use: a page loads only its own domain
+    from lib.dropout import ledger  # on first use: a page loads only its own domain
 
     with store.connect() as con:
         cases = dropout_data.cases(con, _scope)
         ids_ = cases["case_id"].tolist()
-        return {
+        frames = {
             "cases": cases,
             "responsibles": dropout_data.responsibles(con, _scope, ids_),
             "notices": dropout_data.notices(con, _scope, ids_),
         }
+    frames["ledger"] = ledger.ledger_table(
+        frames["cases"], frames["responsibles"], frames["notices"], as_of=_scope.as_of, mask=_scope.mask
+    )
+    return frames
 
 
 def load_dropout_ledger(scope: Scope) -> dict[str, pd.DataFrame]:
-    """Cases in Scope with their 六长 and notices (unmasked: mask before display)."""
+    """Cases in Scope with their 六长 and notices (unmasked: mask before display), and the
+    台账 (:func:`lib.dropout.ledger.ledger_table`) as of the Scope's day, masked unless the
+    Scope is unmasked."""
     return _served("dropout_ledger", scope)
 
 
@@ -585,6 +592,19 @@ def load_risk_list(scope: Scope) -> pd.DataFrame:
     return _served("risk", scope)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _student_profile(db: str, version: tuple, scope_key: tuple, student_id: str, _scope: Scope) -> Any:
+    from lib.risk import listing as risk_list  # on first use: a page loads only its own domain
+
+    return risk_list.student_profile(_scope, student_id)
+
+
+def load_student_profile(scope: Scope, student_id: str) -> dict[str, Any] | None:
+    """:func:`lib.risk.listing.profile` of one student (masked unless the Scope unmasks), or
+    None outside the Scope."""
+    return _student_profile(*_key(), scope.cache_key(), student_id, scope)
+
+
 def load_effective_settings() -> dict[str, Any]:
     """DEFAULTS ∘ TOML ∘ the administrator's stored overrides."""
     return _effective_settings(*_key())
@@ -634,12 +654,17 @@ def load_plan_effect(
     )
 
 
-def load_scenarios() -> pd.DataFrame:
-    """Saved scenarios (not cached: planners edit them)."""
+@st.cache_data(show_spinner=False, max_entries=4)
+def _scenarios(db: str, version: tuple) -> pd.DataFrame:
     from lib.layout import planning  # on first use: a page loads only its own domain
 
     with store.connect() as con:
         return planning.list_scenarios(con)
+
+
+def load_scenarios() -> pd.DataFrame:
+    """Saved scenarios (a save, rename or delete is a data change: the next call reads them)."""
+    return _scenarios(*_key())
 
 
 # ------------------------------------------------------------------ 账号

@@ -46,20 +46,16 @@ with tab_ledger:
     )
     attention = c2.toggle(ui.tr("do_attention"), key="do_attention")
     text = c3.text_input(ui.tr("do_find"), key="do_find")
-    ledger = dl.ledger_table(
-        frames["cases"], frames["responsibles"], frames["notices"], as_of=scope.as_of, mask=not unmask
-    )
+    ledger = frames["ledger"]
     view = dl.filter_ledger(ledger, statuses=statuses, attention_only=attention, text=text)
     ui.audit_once(scope, "view_list", list="控辍保学台账", statuses=",".join(statuses), masked=not unmask)
     table, colours, formats = dl.ledger_display(view)
     st.caption(ui.tr("do_ledger_caption").format(n=len(view)))
     ui.coloured_table(table, colours, formats=formats, height=420, translate=("当前责任人", "待办"))
     if len(view):
+        names = dict(zip(view["case_id"], view["name"], strict=True))
         pick = st.selectbox(
-            ui.tr("do_pick"),
-            view["case_id"].tolist(),
-            key="do_pick",
-            format_func=lambda c: f"{c} {view.set_index('case_id').at[c, 'name']}",
+            ui.tr("do_pick"), list(names), key="do_pick", format_func=lambda c: f"{c} {names[c]}"
         )
         if st.button(ui.tr("do_open_case"), key="do_open", type="primary"):
             st.session_state[dl.SELECTED_CASE] = pick

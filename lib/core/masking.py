@@ -28,11 +28,14 @@ files), :func:`jsonable` (anything JSON is made of: masked, and NaN/inf become
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
 import re
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -676,11 +679,92 @@ def mask_table(
     :func:`column_kind`, its cells by :func:`mask_value` (a whole name, ID or phone, else free
     text), and a name found in a names column (declared or judged, or given in ``known``) is
     masked wherever else the table mentions it.  ``keep``: columns left as they are.
+
+    The same table asked again (the same cells, columns and arguments, and the store's places
+    unchanged: a page's rerun) is answered from :data:`_MEMO`, not judged again.
     """
+    known_set = _known_set(known)
+    places = store_places()  # what a cell masks to depends on them: read before the memo
+    key = _memo_key(df, keep=keep, known=known_set, columns=columns)
+    if key is not None:
+        with _MEMO_LOCK:
+            hit = _MEMO.get(key)
+            if hit is not None and hit[0] == places:
+                _MEMO.move_to_end(key)
+                return hit[1].copy()
+    out = _mask_table(df, keep=keep, known=known_set, columns=columns)
+    if key is not None:
+        _remember(key, places, out)
+        return out.copy()
+    return out
+
+
+# ---- the memo of masked tables: a page's rerun shows the same tables again
+#: At most this many cells of masked tables are kept (about 100 bytes each, so ~300 MB).
+_MEMO_CELLS = 3_000_000
+_MEMO: OrderedDict[tuple[Any, ...], tuple[frozenset[str], pd.DataFrame]] = OrderedDict()
+_MEMO_LOCK = threading.Lock()
+#: What ``pandas.api.types.infer_dtype`` says of a text (object) column whose values hash
+#: without ambiguity: all text, or none at all (numbers, dates: never masked, hashed as text).
+_PLAIN_KINDS = frozenset(
+    "string empty integer floating decimal boolean datetime datetime64 date time timedelta period".split()
+)
+
+
+def _memo_key(
+    df: pd.DataFrame, *, keep: Iterable[str], known: frozenset[str], columns: Mapping[str, str] | None
+) -> tuple[Any, ...] | None:
+    """The table's identity by content, or None when it cannot be told safely (a column mixing
+    text with other values, which hashing as text would confuse: ``1`` and ``"1"``)."""
+    if df.size == 0 or df.size > _MEMO_CELLS // 4 or not df.columns.is_unique:
+        return None
+    inferred = []  # in the key: 13812345678 and "13812345678" hash alike, as text
+    for col in df.columns:
+        series = df[col]
+        if series.dtype == object:
+            inferred.append(pd.api.types.infer_dtype(series, skipna=True))
+            if inferred[-1] not in _PLAIN_KINDS:
+                return None
+    if df.index.dtype == object:
+        inferred.append(pd.api.types.infer_dtype(df.index, skipna=True))
+        if inferred[-1] not in _PLAIN_KINDS:
+            return None
+    try:
+        rows = pd.util.hash_pandas_object(df, index=True).to_numpy()
+    except TypeError:  # a cell pandas cannot hash
+        return None
+    digest = hashlib.blake2b(rows.tobytes(), digest_size=16).digest()
+    return (
+        digest,
+        len(df),
+        tuple(df.columns),
+        tuple(str(t) for t in df.dtypes),
+        tuple(inferred),
+        tuple(sorted(map(str, keep))),
+        known,
+        tuple(sorted((str(c), k) for c, k in (columns or {}).items())),
+    )
+
+
+def _remember(key: tuple[Any, ...], places: frozenset[str], out: pd.DataFrame) -> None:
+    with _MEMO_LOCK:
+        _MEMO[key] = (places, out)
+        _MEMO.move_to_end(key)
+        while len(_MEMO) > 1 and sum(v[1].size for v in _MEMO.values()) > _MEMO_CELLS:
+            _MEMO.popitem(last=False)
+
+
+def _mask_table(
+    df: pd.DataFrame,
+    *,
+    keep: Iterable[str],
+    known: frozenset[str],
+    columns: Mapping[str, str] | None,
+) -> pd.DataFrame:
     out = df.copy()
     forced = {c: k for c, k in (columns or {}).items() if c in out.columns}
     kinds: dict[Any, str | None] = {}
-    names: set[str] = set(_known_set(known))
+    names: set[str] = set(known)
     for col, kind in forced.items():
         if kind == "name":
             names.update(x for x in _text_values(out[col]) if len(x) >= 2)

@@ -191,6 +191,12 @@ def transaction(path: Path | None = None, **kw: Any) -> Iterator[duckdb.DuckDBPy
         con.execute("COMMIT")
 
 
+def files_stat(path: Path | None = None) -> tuple[int, ...]:
+    """The store's files as the file system sees them now: they move with every write, by
+    anyone, bookkeeping included (what :func:`data_version` leaves out)."""
+    return _file_stat(Path(path or config.db_path()))
+
+
 def _file_stat(path: Path) -> tuple[int, ...]:
     """The store's files as the file system sees them: inode, mtime and size of file and WAL."""
     out: list[int] = []

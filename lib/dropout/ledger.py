@@ -109,13 +109,19 @@ def _todo_text(
     settings: dict[str, Any] | None,
 ) -> pd.Series:
     missing = missing_chiefs(responsibles)
+    # each case's notices, found once (not by a scan of every notice for each case)
+    # (only a confirmed case not yet back needs a notice: schema.DROPOUT_CASE_STATUS)
+    needing = cases.loc[cases["status"].isin(schema.DROPOUT_CASE_STATUS), "case_id"]
+    wanted = notices[notices["case_id"].isin(needing)] if len(notices) else notices
+    by_case = dict(tuple(wanted.groupby("case_id", sort=False))) if len(wanted) else {}
+    none = notices.iloc[0:0]
     texts = []
     for row in cases.itertuples(index=False):
         items = []
         if row.status == "疑似辍学":
             items.append("待核实")
         nxt = dropout.next_notice(
-            notices[notices["case_id"] == row.case_id] if len(notices) else notices,
+            by_case.get(row.case_id, none),
             status=row.status,
             enrolled=isinstance(row.student_id, str),
             verified_on=row.verified_on,

@@ -449,7 +449,7 @@ def next_notice(
     issued
         This case's notices so far: ``kind``, ``issued_on``.
     """
-    if status not in ("已核实", "劝返中"):
+    if status not in schema.DROPOUT_CASE_STATUS:
         return None
     s = (settings or config.SETTINGS)["dropout"]
     seq = notice_sequence(enrolled=enrolled, settings=settings)

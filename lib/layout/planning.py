@@ -396,13 +396,16 @@ def compare_view(table: pd.DataFrame) -> Any:
     """:func:`compare` for the page, written like the cards (56,522 pupils, 0.50 km, +12, ±0):
     a pandas Styler, so the cells keep their numbers (the downloads, the tests) and show text."""
     styler = table.style
-    for i, label in enumerate(table["指标"]):
-        kind = _number_kind(str(label))
-        for col in table.columns[1:]:
-            styler = styler.format(
-                lambda v, k=kind, d=col == "变化": fmt.fmt_value(v, k, signed=d),
-                subset=pd.IndexSlice[[table.index[i]], [col]],
-            )
+    kinds = table["指标"].map(lambda label: _number_kind(str(label)))
+    for kind in kinds.unique():
+        rows = table.index[kinds == kind]
+        for signed in (False, True):
+            cols = [c for c in table.columns[1:] if (c == "变化") == signed]
+            if cols:
+                styler = styler.format(
+                    lambda v, k=kind, d=signed: fmt.fmt_value(v, k, signed=d),
+                    subset=pd.IndexSlice[rows, cols],
+                )
     return styler
 
 

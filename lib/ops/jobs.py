@@ -91,6 +91,9 @@ class Job:
 _LOCK = threading.Lock()
 _THREADS: dict[str, threading.Thread] = {}
 _LIVE: dict[str, Job] = {}  # the freshest state of the jobs this process runs
+# a page asks for its jobs on every rerun: the list as last read, by the store's files then
+# (any write to the store, by any process, moves them; a page's rerun opens no store)
+_LISTED: dict[tuple[Any, ...], tuple[tuple[int, ...], list[Job]]] = {}
 
 
 def _start_time(pid: int) -> str | None:
@@ -312,19 +315,29 @@ def get(job_id: str, *, owner: str | None = None, path: Path | None = None) -> J
 def jobs_of(scope: Scope, kind: str | None = None, *, path: Path | None = None) -> list[Job]:
     """The jobs of ``scope.user`` filed under this Scope (of ``kind`` when given), newest first.
     Nobody sees another user's jobs, nor their own of another scope."""
-    sql = f"SELECT {_COLUMNS} FROM jobs WHERE owner = ? AND scope_key = ?"
-    args: list[Any] = [scope.user, scope_key(scope)]
-    if kind is not None:
-        sql += " AND kind = ?"
-        args.append(kind)
-    with store.connect(path, bookkeeping=True) as con:
-        rows = con.execute(sql + " ORDER BY created_at DESC", args).fetchall()
-    out = []
-    for row in rows:
-        job = _row_to_job(row)
+    where = Path(path or config.db_path())
+    key = (str(where), scope.user, scope_key(scope), kind)
+    seen = store.files_stat(where)  # before the read: a write after it makes the next call read
+    with _LOCK:
+        hit = _LISTED.get(key)
+    if hit is not None and hit[0] == seen:
+        found = hit[1]
+    else:
+        sql = f"SELECT {_COLUMNS} FROM jobs WHERE owner = ? AND scope_key = ?"
+        args: list[Any] = [scope.user, scope_key(scope)]
+        if kind is not None:
+            sql += " AND kind = ?"
+            args.append(kind)
+        with store.connect(where, bookkeeping=True) as con:
+            found = [
+                _row_to_job(row) for row in con.execute(sql + " ORDER BY created_at DESC", args).fetchall()
+            ]
         with _LOCK:
-            out.append(_LIVE.get(job.job_id, job))
-    return out
+            if len(_LISTED) >= 256:
+                _LISTED.clear()
+            _LISTED[key] = (seen, found)
+    with _LOCK:  # a job this process runs: its state as of now, from memory
+        return [_LIVE.get(job.job_id, job) for job in found]
 
 
 def latest(scope: Scope, kind: str, *, path: Path | None = None) -> Job | None:

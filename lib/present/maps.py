@@ -36,6 +36,7 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from lib.core import geo
+from lib.present import plain_templates
 from lib.present.cards import (
     AMBER,
     GREEN,
@@ -46,6 +47,8 @@ from lib.present.cards import (
     SEQUENTIAL,
     STATUS_COLOURS,
 )
+
+plain_templates.install()  # a map's rendered text is not compiled as a Jinja template again
 
 #: Where Streamlit serves ``static/vendor/`` (``static/`` beside the entry script).
 STATIC_URL = "/app/static/vendor"

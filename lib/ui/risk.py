@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from lib import loaders
 from lib.core import config, fmt, schema, store
 from lib.core import settings as settings_store
 from lib.core.errors import AppError
@@ -19,7 +20,7 @@ from lib.dropout import rosters as dropout_rosters
 from lib.risk import backtest as risk_backtest
 from lib.risk import listing as risk_list
 from lib.risk import score as risk
-from lib.ui import figure, fmt_date, labeller, lang, note, table, tr
+from lib.ui import audit_once, figure, fmt_date, labeller, lang, note, table, tr
 from lib.ui import jobs as ui_jobs
 
 #: The job kind of the back-test.
@@ -44,9 +45,10 @@ def student_tab(scope: Scope, data: pd.DataFrame, shown: pd.DataFrame) -> None:
     hits = st.session_state.get("rk_hits") or []
     choices = risk_list.student_choices(hits, shown)
     sid = st.selectbox(tr("rk_student"), list(choices), format_func=choices.get, key="rk_sid")
-    prof = risk_list.student_profile(scope, sid) if sid else None
+    prof = loaders.load_student_profile(scope, sid) if sid else None
     if not prof:
         return
+    audit_once(scope, "view_student", student=sid, masked=scope.mask)  # a named view: recorded
     for line in risk_list.profile_heading(prof, data, lang=lang()):
         st.markdown(line)
     st.plotly_chart(

@@ -64,10 +64,16 @@ def test_search_is_recorded_and_assignment_saved(fresh_db):
         saved = con.execute(
             "SELECT kind, teacher, created_by FROM interventions WHERE student_id = ?", [sid]
         ).fetchall()
+        viewed = con.execute("SELECT detail FROM audit_log WHERE action = 'view_student'").fetchall()
     finally:
         con.close()
     assert searches and xueji not in searches[-1][0]
     assert ("一教一帮", "王老师", "test-county") in saved
+    assert any(sid in d for (d,) in viewed)  # opening a child's profile is a named view: recorded
+    # the profile is cached, and the save is a data change: the next run shows the new intervention
+    at.run()
+    shown = [getattr(d.value, "data", d.value) for d in at.dataframe]
+    assert any("措施" in f.columns and "一教一帮" in set(f["措施"]) for f in shown)
 
 
 def test_admin_weight_change_rescores_the_list(fresh_db):
