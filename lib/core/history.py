@@ -31,7 +31,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from lib.core import schema
+from lib.core import schema, store
 
 #: The attributes of a student kept per date (everything of ``students`` that can change and
 #: is not an identifier).
@@ -110,13 +110,14 @@ def _differs(log: Log, a: str, b: str) -> str:
 def last_change(con: duckdb.DuckDBPyConnection, table: str = "students") -> date | None:
     """The latest day on which the log of ``table`` recorded a change (None: nothing recorded)."""
     log = LOGS[table]
-    row = con.execute(f"SELECT greatest(max(valid_from), max(valid_to)) FROM {log.log}").fetchone()
+    # fetchall: a result left half-read blocks the connection's next register() (DuckDB 2)
+    row = con.execute(f"SELECT greatest(max(valid_from), max(valid_to)) FROM {log.log}").fetchall()[0]
     return row[0] if row and row[0] is not None else None
 
 
 def first_record(con: duckdb.DuckDBPyConnection, table: str = "students") -> date | None:
     """The first day the log of ``table`` knows anything about (None: nothing recorded)."""
-    row = con.execute(f"SELECT min(valid_from) FROM {LOGS[table].log}").fetchone()
+    row = con.execute(f"SELECT min(valid_from) FROM {LOGS[table].log}").fetchall()[0]  # as last_change
     return row[0] if row and row[0] is not None else None
 
 
@@ -258,15 +259,20 @@ def relation(con: duckdb.DuckDBPyConnection, table: str, day: date) -> str:
     return f"(SELECT {cols} FROM ({_log_sql(log, day)}) h LEFT JOIN {table} l ON {_on(log, 'h', 'l')})"
 
 
+def students_as_of_sql(day: date) -> tuple[str, list[str]]:
+    """SQL (and its parameters) of :func:`students_as_of`, unordered: to use inside a query."""
+    cols = ", ".join(TRACKED)
+    return (
+        f"SELECT student_id, {cols} FROM {TABLE} WHERE valid_from <= ?::DATE AND (valid_to IS NULL OR valid_to > ?::DATE)",
+        [day.isoformat(), day.isoformat()],
+    )
+
+
 def students_as_of(con: duckdb.DuckDBPyConnection, day: date) -> pd.DataFrame:
     """The roll as it stood at the end of ``day``: ``student_id`` and every :data:`TRACKED`
     column, one row per student who was on record then (empty before the first record)."""
-    cols = ", ".join(TRACKED)
-    return con.execute(
-        f"SELECT student_id, {cols} FROM {TABLE} "
-        f"WHERE valid_from <= ?::DATE AND (valid_to IS NULL OR valid_to > ?::DATE) ORDER BY student_id",
-        [day.isoformat(), day.isoformat()],
-    ).df()
+    sql, params = students_as_of_sql(day)
+    return store.frame(con, sql + " ORDER BY student_id", params)
 
 
 def attribute_on(con: duckdb.DuckDBPyConnection, day: date, column: str) -> pd.Series:

@@ -58,20 +58,23 @@ def term_on(con: duckdb.DuckDBPyConnection, day: date) -> tuple[int, int] | None
     return (int(row[0][0]), int(row[0][1])) if row else None
 
 
-def previous_roll(con: duckdb.DuckDBPyConnection, day: date) -> pd.DataFrame:
-    """Grade and school of every student one year before ``day``: from the change log when it
-    reaches back that far, else from the term snapshot (``enrolments``) a year earlier; empty
-    when neither exists.  Columns ``student_id``, ``prev_grade``, ``prev_school``."""
-    cols = ["student_id", "prev_grade", "prev_school"]
+def previous_roll(con: duckdb.DuckDBPyConnection, day: date) -> tuple[str, list[Any]]:
+    """SQL (and its parameters) for the grade and school of every student one year before
+    ``day``: from the change log when it reaches back that far, else from the term snapshot
+    (``enrolments``) a year earlier; no row when neither exists.  Columns ``student_id``,
+    ``prev_grade``, ``prev_school``.  A relation, not a frame: the 91k rows stay in the store."""
     then = day - timedelta(days=365)
     if history.has_history(con, then):
-        frame = history.students_as_of(con, then)
-        return frame.rename(columns={"grade": "prev_grade", "school_code": "prev_school"})[cols]
+        sql, params = history.students_as_of_sql(then)
+        return f"SELECT student_id, grade AS prev_grade, school_code AS prev_school FROM ({sql})", params
     term = term_on(con, then)
     if term is None:
-        return pd.DataFrame(columns=cols)
-    return store.frame(
-        con,
+        return (
+            "SELECT NULL::VARCHAR AS student_id, NULL::INTEGER AS prev_grade, NULL::VARCHAR AS prev_school "
+            "WHERE FALSE",
+            [],
+        )
+    return (
         "SELECT student_id, grade AS prev_grade, school_code AS prev_school FROM enrolments "
         "WHERE school_year = ? AND term = ?",
         list(term),
@@ -105,9 +108,8 @@ def inputs_on(
     r = settings["risk"]
     window, term_days = int(r["absence_window_days"]), int(r.get("absence_term_days", 60))
     term = term_on(con, day) or (scope.school_year, scope.term)
-    prev = previous_roll(con, day)
-    registered: list[str] = ["_risk_prev"]
-    con.register("_risk_prev", prev)
+    prev_sql, prev_params = previous_roll(con, day)
+    registered: list[str] = []
     if roll is not None:
         con.register("_risk_roll", roll[list(ROLL_COLUMNS)])
         registered.append("_risk_roll")
@@ -125,7 +127,7 @@ def inputs_on(
         return store.frame(
             con,
             f"""
-            WITH days AS (
+            WITH prev AS ({prev_sql}), days AS (
                 SELECT day, row_number() OVER (ORDER BY day DESC) AS k FROM school_calendar
                 WHERE is_school_day AND day <= ?::DATE
             ), roll AS (
@@ -180,13 +182,14 @@ def inputs_on(
             LEFT JOIN villages v ON v.code = st.village_code
             LEFT JOIN agg g ON g.student_id = st.student_id
             LEFT JOIN runs ru ON ru.student_id = st.student_id
-            LEFT JOIN _risk_prev p ON p.student_id = st.student_id
+            LEFT JOIN prev p ON p.student_id = st.student_id
             LEFT JOIN schools ps ON ps.code = p.prev_school
             LEFT JOIN cases c ON c.student_id = st.student_id
             LEFT JOIN paid pd ON pd.student_id = st.student_id
             ORDER BY st.student_id
             """,
             [
+                *prev_params,
                 iso,
                 *params,
                 term_days,

@@ -182,6 +182,11 @@ def _sub_scores(df: pd.DataFrame, settings: dict[str, Any]) -> pd.DataFrame:
     )
 
 
+def _between(head: str, numbers: np.ndarray, tail: str) -> np.ndarray:
+    """``f"{head}{k}{tail}"`` for every whole number ``k``, as an object array, set-wise."""
+    return (head + pd.Series(numbers, dtype="int64").astype(str) + tail).to_numpy(dtype=object)
+
+
 def _reason_texts(df: pd.DataFrame, settings: dict[str, Any]) -> dict[str, np.ndarray]:
     """Per factor, the plain-Chinese reason for every row (used only where it contributes)."""
     n = len(df)
@@ -204,16 +209,21 @@ def _reason_texts(df: pd.DataFrame, settings: dict[str, Any]) -> dict[str, np.nd
         ("prisoner_child", "服刑人员子女"),
         ("left_behind", "留守"),
     ]
-    masks = {col: _flag(df, col) for col, _ in flags}
-    care = np.array(
-        ["监护缺失(" + "、".join(w for col, w in flags if masks[col][i]) + ")" for i in range(n)],
+    # the care text of each of the 16 combinations of the four flags, picked by the row's code
+    code = sum(_flag(df, col).astype(int) << bit for bit, (col, _) in enumerate(flags))
+    texts = np.array(
+        [
+            "监护缺失(" + "、".join(w for bit, (_, w) in enumerate(flags) if k >> bit & 1) + ")"
+            for k in range(16)
+        ],
         dtype=object,
     )
+    care = texts[np.asarray(code, dtype=int)] if n else np.array([], dtype=object)
     excess = _num(df, "age_excess").astype(int)
     grade = _num(df, "grade").astype(int)
     return {
-        "absence_recent": np.array([f"近{window}个上课日无故缺勤{u}天" for u in unexcused], dtype=object),
-        "absence_term": np.array([f"近{term_window}个上课日无故缺勤{t}天" for t in term_days], dtype=object),
+        "absence_recent": _between(f"近{window}个上课日无故缺勤", unexcused, "天"),
+        "absence_term": _between(f"近{term_window}个上课日无故缺勤", term_days, "天"),
         "absence_run": np.array(
             [
                 f"连续无故缺勤{c}个上课日(至今)" if c > 0 and c >= lo else f"曾连续无故缺勤{lo}个上课日"
@@ -224,7 +234,7 @@ def _reason_texts(df: pd.DataFrame, settings: dict[str, Any]) -> dict[str, np.nd
         "unhandled": np.full(n, "已达疑似辍学标准，尚未建台账", dtype=object),
         "case_history": np.full(n, "曾辍学(已返校)", dtype=object),
         "learning": np.where(_flag(df, "learning_difficulty"), "学习困难", "成绩明显下滑").astype(object),
-        "over_age": np.array([f"超龄{e}岁" for e in excess], dtype=object),
+        "over_age": _between("超龄", excess, "岁"),
         "repeating": np.full(n, "留级(与上学年同年级)", dtype=object),
         "transition": np.where(grade >= 7, "初一(小升初衔接期)", "六年级(将升初中)").astype(object),
         "school_move": np.full(n, "近一年转学", dtype=object),
@@ -297,9 +307,11 @@ def score_students(
         values = values[some]
         order = np.argsort(-values, axis=1, kind="stable")[:, :max_reasons]
         texts = _reason_texts(df.iloc[some], settings)
-        columns = [texts[f] for f in FACTORS]
-        for n, i in enumerate(some):
-            reasons[i] = [columns[j][n] for j in order[n] if values[n, j] > 0]
+        picked = np.take_along_axis(np.stack([texts[f] for f in FACTORS], axis=1), order, axis=1)
+        # largest first, so a row's contributing factors lead its ordered row
+        counts = (np.take_along_axis(values, order, axis=1) > 0).sum(axis=1)
+        for i, row, k in zip(some.tolist(), picked.tolist(), counts.tolist(), strict=True):
+            reasons[i] = row[:k]
     out = pd.DataFrame(
         {
             "student_id": df["student_id"].to_numpy(),
