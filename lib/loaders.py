@@ -8,8 +8,10 @@ Callers must not mutate what these return.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -811,6 +813,7 @@ def touched_by_kind(kind: str) -> str:
 
 def _served(name: str, scope: Scope) -> Any:
     """``WARMED[name](scope)``, or its previous result while a warm-up recomputes it."""
+    _start_watch()
     key = (name, (str(config.db_path()), scope.cache_key()))
     with _WARM_LOCK:
         recent = _recent.setdefault(name, {})
@@ -836,11 +839,17 @@ def refresh_started(name: str, scope: Scope) -> datetime | None:
         return _last[key][1] if key in _refreshing and key in _last else None
 
 
-def after_change(what: str = "all") -> int:
+def after_change(what: str = "all", *, also: frozenset[tuple[str, tuple]] = frozenset()) -> int:
     """Recompute, in the background, the loaders a change of ``what`` (:data:`TOUCHES`) touches,
-    for the Scopes used lately; returns how many (loader, Scope) pairs are due."""
+    for the Scopes used lately (and the ``also`` pairs, not yet shown); returns how many
+    (loader, Scope) pairs are due."""
+    try:  # this change is warmed here: the watch need not warm it again
+        seen = (str(config.db_path()), store.data_version())
+    except OSError:
+        seen = None
     with _WARM_LOCK:
-        due = {(n, k) for n in TOUCHES[what] for k in _recent.get(n, {}) if (n, k) in _last}
+        _watch["seen"] = seen
+        due = {(n, k) for n in TOUCHES[what] for k in _recent.get(n, {}) if (n, k) in _last} | set(also)
         _refreshing.update(due)
         if not due:
             return 0
@@ -895,6 +904,74 @@ def _warm_rounds() -> None:
             if not _warm_state["again"]:  # decided under the lock after_change takes to see a thread
                 _warm_done()
                 return
+
+
+# ---- a change made outside this process (the CLI's nightly import, another server)
+#: Seconds between two looks at the store's data version (``EDU_WATCH_S``; 0: no watch).
+WATCH_S_DEFAULT = 30.0
+_watch: dict[str, Any] = {"thread": None, "seen": None, "as_of": None}
+_watch_wake = threading.Event()  # set: look now (tests)
+
+
+def watch_seconds() -> float:
+    """How often the server looks whether another process changed the store's data."""
+    try:
+        return max(0.0, float(os.environ.get("EDU_WATCH_S", WATCH_S_DEFAULT)))
+    except ValueError:
+        return WATCH_S_DEFAULT
+
+
+def _start_watch() -> None:
+    """Start, once per process, the thread that warms the pages after an outside change."""
+    if _watch["thread"] is not None or watch_seconds() <= 0:
+        return
+    with _WARM_LOCK:
+        if _watch["thread"] is not None:
+            return
+        _watch["thread"] = threading.Thread(target=_watch_loop, name="data-watch", daemon=True)
+    _watch["thread"].start()
+
+
+def _watch_loop() -> None:
+    while True:
+        _watch_wake.wait(watch_seconds() or WATCH_S_DEFAULT)
+        _watch_wake.clear()
+        look_for_change()
+
+
+def look_for_change() -> int:
+    """If the store's data changed since the last look (or the last warm-up) and nobody here
+    warmed it, warm every page for the Scopes used lately, as :func:`after_change` does for a
+    change made in the app; return how many (loader, Scope) pairs are due."""
+    try:
+        now = (str(config.db_path()), store.data_version())
+        day = store_info()["as_of"]  # the data's date: the day every page opens on
+    except Exception:  # no store yet, or unreadable now: look again next time
+        return 0
+    with _WARM_LOCK:
+        seen, _watch["seen"] = _watch["seen"], now
+        before, _watch["as_of"] = _watch.get("as_of"), day
+    if seen is None or seen == now or seen[0] != now[0]:
+        return 0  # the first look, no change, or another store now: nothing of ours to warm
+    return after_change("all", also=_moved_to(before, day) if before and before != day else frozenset())
+
+
+def _moved_to(before: date, day: date) -> frozenset[tuple[str, tuple]]:
+    """The import moved the data's date from ``before`` to ``day``: a Scope used lately on the
+    old data date (the page's default, not a date the user picked) is remembered on the new one
+    too, so that tomorrow's first view of it is warm; within the same school year only."""
+    if school_year_of(before) != school_year_of(day):
+        return frozenset()
+    out = set()
+    with _WARM_LOCK:
+        for name, recent in _recent.items():
+            for key, scope in list(recent.items()):
+                if scope.as_of == before and key[0] == str(config.db_path()):
+                    moved = replace(scope, as_of=day)
+                    new_key = (key[0], moved.cache_key())
+                    recent.setdefault(new_key, moved)
+                    out.add((name, new_key))
+    return frozenset(out)
 
 
 def wait_warm(timeout: float = 60.0) -> bool:

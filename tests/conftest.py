@@ -13,6 +13,8 @@ import pytest
 _RUN_DIR = Path(tempfile.mkdtemp(prefix="edu-test-"))
 os.environ["EDU_DB"] = str(_RUN_DIR / "edu.duckdb")
 os.environ.setdefault("EDU_SETTINGS", str(_RUN_DIR / "settings.toml"))
+# no background look for outside changes: a test warms (loaders.look_for_change) when it means to
+os.environ["EDU_WATCH_S"] = "0"
 
 
 @pytest.fixture(scope="session")

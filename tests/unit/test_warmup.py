@@ -149,3 +149,73 @@ def test_after_an_aid_payment_is_undone_the_next_view_is_warm_and_current(fresh_
     assert after.county["covered"] == before.county["covered"] - 1
     assert after.county["eligible"] == before.county["eligible"]
     assert loaders.refresh_started("aid", scope) is None
+
+
+def test_a_change_made_by_another_process_is_warmed_once(fake, tmp_path, monkeypatch) -> None:
+    """The CLI's import in another process moves the data version; the server's watch warms
+    the pages once, and not again for a change it warmed itself."""
+    from lib.core import store
+
+    db = tmp_path / "watched.duckdb"
+    monkeypatch.setenv("EDU_DB", str(db))
+    monkeypatch.setitem(loaders._watch, "seen", None)
+    with store.transaction(db) as con:
+        con.execute("CREATE TABLE outside (x INTEGER)")
+    data, gate = fake
+    scope = default_scope(as_of=date(2026, 11, 20))
+    loaders._served("x", scope)
+    loaders._served("y", scope)
+    assert loaders.look_for_change() == 0  # the first look only notes the version
+    assert loaders.look_for_change() == 0  # nothing changed
+    data["value"] = "imported"
+    with store.transaction(db) as con:  # as the CLI does, past this process's loaders
+        con.execute("INSERT INTO outside VALUES (1)")
+    gate.clear()
+    assert loaders.look_for_change() == 2  # every loader, for the Scope seen
+    assert loaders.refresh_started("x", scope) is not None  # previous figures, with their time
+    gate.set()
+    assert loaders.wait_warm(10)
+    assert loaders._served("x", scope)[0] == "imported"
+    assert loaders.look_for_change() == 0  # warmed already
+    with store.transaction(db) as con:  # a change made in the app, warmed by the app
+        con.execute("INSERT INTO outside VALUES (2)")
+    loaders.after_change("x")
+    assert loaders.wait_warm(10)
+    assert loaders.look_for_change() == 0
+
+
+def test_the_watch_is_off_in_tests_and_reads_its_period() -> None:
+    import os
+
+    assert os.environ["EDU_WATCH_S"] == "0" and loaders.watch_seconds() == 0
+    assert loaders._watch["thread"] is None  # no background look during the suite
+
+
+def test_an_import_that_moves_the_data_date_warms_the_new_day(fake, tmp_path, monkeypatch) -> None:
+    """The nightly import moves the data's date to today: yesterday's default view is warmed
+    on the new date (what the morning's first click opens); a date the user picked is not."""
+    from lib.core import store, storemeta
+
+    db = tmp_path / "nightly.duckdb"
+    monkeypatch.setenv("EDU_DB", str(db))
+    monkeypatch.setitem(loaders._watch, "seen", None)
+    monkeypatch.setitem(loaders._watch, "as_of", None)
+    with store.transaction(db) as con:
+        con.execute("INSERT INTO meta VALUES (?, '2026-11-19')", [storemeta.AS_OF_KEY])
+    _data, gate = fake
+    default = default_scope(as_of=date(2026, 11, 19))
+    picked = default_scope(as_of=date(2026, 11, 2))
+    loaders._served("x", default)
+    loaders._served("x", picked)
+    assert loaders.look_for_change() == 0
+    with store.transaction(db) as con:  # the import, in another process
+        con.execute("UPDATE meta SET value = '2026-11-20' WHERE key = ?", [storemeta.AS_OF_KEY])
+    gate.clear()
+    assert loaders.look_for_change() == 3  # the two Scopes seen, and the default on the new day
+    gate.set()
+    assert loaders.wait_warm(10)
+    new_day = default_scope(as_of=date(2026, 11, 20))
+    key = ("x", (str(db), new_day.cache_key()))
+    assert key in loaders._last  # computed before anybody asked
+    assert loaders._last[key][0][1] == new_day.cache_key()
+    assert not any(k[1][1] == default_scope(as_of=date(2026, 11, 3)).cache_key() for k in loaders._last)
