@@ -1,7 +1,8 @@
 """Print, for every page, the median warm-rerun time (AppTest script time) at district and
 city scale beside an empty page's rerun and the issue's reference page's (a 30-row table and a
 bar chart from memory, ``bench/reference_page.py``) measured in the same run, the ratio to the
-reference, and the demo build time.
+reference, how many times faster than a hand-rolled overview (``bench/handrolled_overview.py``,
+no cache) the page is, and the demo build time.
 
     .venv/bin/python bench/bench_pages.py [--scales district,city] [--runs 7]
     .venv/bin/python bench/bench_pages.py --cold [--pages aid,risk] [--runs 3]
@@ -153,7 +154,7 @@ def main() -> None:
         return
     print(
         f"{'scale':<9} {'page':<28} {'median warm rerun':>18} {'empty page':>11} {'reference':>10} "
-        f"{'÷ reference':>12}"
+        f"{'÷ reference':>12} {'hand-rolled ÷':>14}"
     )
     for scale in args.scales.split(","):
         path, built = _build(scale)
@@ -163,11 +164,14 @@ def main() -> None:
         floor = _median_rerun(str(ROOT / "bench" / "empty_page.py"), None, args.runs)
         # the issue's yardstick: a 30-row table and a bar chart from memory (bench/reference_page.py)
         ref = _median_rerun(str(ROOT / "bench" / "reference_page.py"), None, args.runs)
+        # what a page without cache or summary costs on this store (bench/handrolled_overview.py)
+        hand = _median_rerun(str(ROOT / "bench" / "handrolled_overview.py"), None, args.runs)
+        print(f"{scale:<9} {'(hand-rolled overview)':<28} {hand * 1000:>16.0f}ms", flush=True)
         for page in chosen:
             t = _median_rerun(str(ROOT / "app.py"), page, args.runs)
             print(
                 f"{scale:<9} {page:<28} {t * 1000:>16.0f}ms {floor * 1000:>9.0f}ms {ref * 1000:>8.0f}ms "
-                f"{t / ref:>12.1f}",
+                f"{t / ref:>12.1f} {hand / t:>14.0f}",
                 flush=True,
             )
 

@@ -392,6 +392,20 @@ def _cell_text(value: Any, f: Any) -> str:
     return f.format(value) if f else str(value)
 
 
+def lazy_tabs(labels: list[str], *, key: str) -> Any:
+    """``st.tabs`` whose content runs for the open tab only: a page draws each tab inside
+    ``if tab.open:``, and a click on another tab reruns the page with that one open (the
+    first by default).  A page of four tabs no longer computes and sends all four on every
+    rerun.  ``st.session_state[key]`` holds the open tab's label (:data:`LAZY_TABS`: every
+    such key, for the tests that open each tab)."""
+    LAZY_TABS.add(key)
+    return st.tabs(labels, key=key, on_change="rerun")
+
+
+#: The session keys of the pages' :func:`lazy_tabs`.
+LAZY_TABS: set[str] = set()
+
+
 def note(text: str) -> None:
     st.caption("ⓘ " + text)
 

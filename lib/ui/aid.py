@@ -15,6 +15,9 @@ from lib.aid import view
 from lib.core.errors import AppError
 from lib.core.scope import Scope
 
+#: Session key of the page's open tab (:func:`lib.ui.lazy_tabs`).
+TABS = "aid_tab"
+
 
 def show(styled: tuple, **kw: Any) -> None:
     """A (table, colours, formats) triple from lib.aid.view as a tinted table."""

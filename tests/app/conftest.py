@@ -65,6 +65,14 @@ def open_page(
     return at
 
 
+def open_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """Open the tab ``label`` of a page's lazy tabs (lib.ui.lazy_tabs, session key ``key``), as
+    a click on it does: the page reruns with that tab's content."""
+    assert label in [t.label for t in at.tabs], [t.label for t in at.tabs]
+    at.session_state[key] = label
+    return at.run()
+
+
 @pytest.fixture
 def app(demo_db):
     return open_page

@@ -16,6 +16,7 @@ import pytest
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
+from lib import ui
 from lib.core import permissions, store
 from lib.dropout import ledger as dl
 from tests.privacy_store import TOWNSHIP, full_demo, plant_identities
@@ -69,7 +70,27 @@ def _shown(at: AppTest) -> str:
     return "\n".join(parts)
 
 
-def _open(page: str, role: str, case: str, files: list[str]) -> AppTest:
+def _every_tab(at: AppTest) -> str:
+    """What every tab of the page shows: a lazy tab (lib.ui.lazy_tabs) runs only when open."""
+    parts = [_shown(at)]
+    for key in sorted(ui.LAZY_TABS):
+        try:
+            at.session_state[key]
+        except KeyError:
+            continue  # not this page's tabs
+        for label in [t.label for t in at.tabs]:
+            at.session_state[key] = label
+            at.run()
+            assert not at.exception, (key, label, at.exception)
+            parts.append(_shown(at))
+    _TABS_OPENED.append(len(parts) - 1)
+    return "\n".join(parts)
+
+
+_TABS_OPENED: list[int] = []  # how many lazy tabs each page's check opened
+
+
+def _open(page: str, role: str, case: str, files: list[str], shown: list[str] | None = None) -> AppTest:
     def button(*args, **kwargs):  # st.download_button / DeltaGenerator.download_button, data built now
         args = [a for a in args if not isinstance(a, DeltaGenerator)]
         data = kwargs.get("data", args[1] if len(args) > 1 else None)
@@ -89,6 +110,8 @@ def _open(page: str, role: str, case: str, files: list[str]) -> AppTest:
         at.run()
         at.switch_page(f"pages/{page}.py")
         at.run()
+        if shown is not None and not at.exception:
+            shown.append(_every_tab(at))  # the files each tab offers are collected too
     return at
 
 
@@ -100,13 +123,16 @@ def test_no_page_shows_or_offers_a_planted_value(planted, role):
     leaks, offered = {}, 0
     for page in pages:
         files: list[str] = []
-        at = _open(page, role, case, files)
+        shown: list[str] = []
+        at = _open(page, role, case, files, shown)
         assert not at.exception, (page, at.exception)
         offered += len(files)
-        found = p.found_in(_shown(at) + "\n".join(files))
+        found = p.found_in("\n".join(shown) + "\n".join(files))
         if found:
             leaks[page] = sorted(found)[:5]
     assert not leaks, leaks
+    if "aid" in pages:  # the check reached past the first tab of a page of lazy tabs
+        assert max(_TABS_OPENED) >= 4
     if role != "planner":
         assert offered > 0  # named lists were offered for download (and read above)
 
