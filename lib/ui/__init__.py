@@ -397,8 +397,18 @@ def lazy_tabs(labels: list[str], *, key: str) -> Any:
     ``if tab.open:``, and a click on another tab reruns the page with that one open (the
     first by default).  A page of four tabs no longer computes and sends all four on every
     rerun.  ``st.session_state[key]`` holds the open tab's label (:data:`LAZY_TABS`: every
-    such key, for the tests that open each tab)."""
+    such key, for the tests that open each tab).
+
+    A label that changes while its tab is open (a count in it, the language) keeps that tab
+    open: Streamlit would fall back to the first.  A widget inside a tab loses its value while
+    the tab is closed unless made with ``persist_state="page"``.
+    """
     LAZY_TABS.add(key)
+    seen = f"{key}__labels"
+    was, before = st.session_state.get(key), st.session_state.get(seen)
+    if was is not None and was not in labels and before and was in before:
+        st.session_state[key] = labels[min(before.index(was), len(labels) - 1)]
+    st.session_state[seen] = list(labels)
     return st.tabs(labels, key=key, on_change="rerun")
 
 
