@@ -9,6 +9,7 @@ from lib.core.errors import AppError
 from lib.dropout import cases as dropout_cases
 from lib.dropout import rosters as dr
 from lib.risk import listing as risk_list
+from lib.ui import cases as case_ui
 
 scope = ui.current_scope()
 ui.require_page(scope, "view_named")
@@ -35,8 +36,9 @@ def record(call, *args, **kw) -> None:
         st.rerun()
 
 
-tab_m, tab_h, tab_o, tab_e = st.tabs(
-    [ui.tr("do_mentoring"), ui.tr("do_home"), ui.tr("do_other_roster"), ui.tr("do_effect")]
+tab_m, tab_h, tab_o, tab_e = ui.lazy_tabs(
+    [ui.tr("do_mentoring"), ui.tr("do_home"), ui.tr("do_other_roster"), ui.tr("do_effect")],
+    key=case_ui.ROSTER_TABS,
 )
 for tab, key, columns, rule in (
     (
@@ -48,6 +50,8 @@ for tab, key, columns, rule in (
     (tab_h, "home", dr.HOME_COLUMNS, ui.tr("do_rule_home").format(n=s["home_teaching_visits_per_week"])),
     (tab_o, "other", dr.OTHER_COLUMNS, ui.tr("do_rule_other")),
 ):
+    if not tab.open:  # only the open tab runs (a write reruns with the same tab open)
+        continue
     with tab:
         roster = rosters[key]
         ui.audit_once(scope, "view_list", list=f"帮扶名册-{key}", masked=not unmask)
@@ -84,18 +88,19 @@ for tab, key, columns, rule in (
                 teacher = c2.text_input(ui.tr("送教教师"), key="do_assign_teacher")
                 if st.form_submit_button(ui.tr("do_assign_teacher")):
                     record(dr.assign_intervention, sid, kind="送教上门", teacher=teacher)
-with tab_e:
-    weeks = int(loaders.load_effective_settings()["risk"]["escalate_after_weeks"])
-    st.caption(ui.tr("do_effect_note"))
-    ui.table(rosters["effect"].rename(columns=dr.EFFECT_COLUMNS))
-    st.markdown(f"**{ui.tr('do_still_high').format(weeks=weeks)}**")
-    flagged = risk_list.still_high(
-        loaders.load_risk_list(scope),
-        rosters["interventions"],
-        as_of=scope.as_of,
-        weeks=weeks,
-        mask=not unmask,
-    )
-    ui.table(flagged, height=min(36 * (len(flagged) + 1) + 4, 320))
-    ui.named_download_buttons(flagged, name="帮扶后仍为高风险", scope=scope, key="do_still_high_dl")
+if tab_e.open:
+    with tab_e:
+        weeks = int(loaders.load_effective_settings()["risk"]["escalate_after_weeks"])
+        st.caption(ui.tr("do_effect_note"))
+        ui.table(rosters["effect"].rename(columns=dr.EFFECT_COLUMNS))
+        st.markdown(f"**{ui.tr('do_still_high').format(weeks=weeks)}**")
+        flagged = risk_list.still_high(
+            loaders.load_risk_list(scope),
+            rosters["interventions"],
+            as_of=scope.as_of,
+            weeks=weeks,
+            mask=not unmask,
+        )
+        ui.table(flagged, height=min(36 * (len(flagged) + 1) + 4, 320))
+        ui.named_download_buttons(flagged, name="帮扶后仍为高风险", scope=scope, key="do_still_high_dl")
 st.caption(ui.tr("do_roster_note"))

@@ -1,4 +1,5 @@
-"""案件详情's widgets: the conflict panel and the four tabs' forms of one dropout case.
+"""案件详情's widgets: the conflict panel and the four tabs' forms of one dropout case; the
+session keys of the open tab of 辍学台账 and 帮扶名册.
 
 Every write goes through the page's ``submit(form, values, expected_version)``, which keeps
 what was typed beside the newer version on a conflict; these blocks only read widgets and
@@ -21,6 +22,9 @@ from lib.dropout import presence as dropout_presence
 from lib.dropout import rules as dropout
 
 Submit = Callable[[str, dict, int], None]
+
+#: Session keys of the open tab of 辍学台账 and of 帮扶名册 (:func:`lib.ui.lazy_tabs`).
+LEDGER_TABS, ROSTER_TABS = "do_ledger_tab", "do_roster_tab"
 
 
 def conflict_panel(case_id: str, *, unmask: bool, named: list, submit: Submit) -> None:

@@ -13,8 +13,9 @@ from streamlit import config as st_config
 from lib.core import fmt
 from lib.core.scope import Scope
 from lib.dropout import cases as dropout_cases
+from lib.ui import cases as case_ui
 
-from .conftest import open_page
+from .conftest import open_page, open_tab
 
 AS_OF = date(2026, 11, 20)
 PAGES = (
@@ -67,6 +68,14 @@ def _ok(at):
     return at
 
 
+PROPOSALS, NEW_CASE = "缺勤监测：待确认的疑似辍学(", "登记未入学儿童"
+
+
+def _tab(at, key, start):
+    """Open the tab whose label starts with ``start`` (the proposals' label ends with a count)."""
+    return _ok(open_tab(at, key, next(t.label for t in at.tabs if t.label.startswith(start))))
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders(fresh_db, page):
     at = _ok(open_page(page))
@@ -103,7 +112,7 @@ def test_breakdowns_switch(fresh_db, by):
 
 
 def test_confirm_visit_notice_ledger_and_weekly_report(fresh_db):
-    at = _ok(open_page("dropout_cases"))
+    at = _tab(_ok(open_page("dropout_cases")), case_ui.LEDGER_TABS, PROPOSALS)
     before = _sql(fresh_db, "SELECT count(*) FROM dropout_cases")[0][0]
     student = at.selectbox(key="do_prop_pick").value.split("|")[0]
     at.selectbox(key="do_prop_reason").set_value("外出打工")
@@ -210,21 +219,26 @@ def test_a_conflicting_edit_keeps_what_was_typed(fresh_db):
 
 
 def test_dismiss_needs_a_reason_and_keeps_the_input(fresh_db):
-    at = _ok(open_page("dropout_cases"))
+    at = _tab(_ok(open_page("dropout_cases")), case_ui.LEDGER_TABS, PROPOSALS)
     _button(at, "排除(不是辍学)").click().run()
     _ok(at)
     assert any("理由" in e.value for e in at.error)
     at.text_input(key="do_prop_note").input("已办理病假")
+    label = at.session_state[case_ui.LEDGER_TABS]
     _button(at, "排除(不是辍学)").click().run()
     _ok(at)
     assert _sql(fresh_db, "SELECT decision, reason FROM detection_decisions") == [("排除", "已办理病假")]
+    # one proposal fewer in the tab's label, and that tab is still the open one
+    n = int(label.removeprefix(PROPOSALS).rstrip(")"))
+    assert at.session_state[case_ui.LEDGER_TABS] == f"{PROPOSALS}{n - 1})"
+    assert [m.value for m in at.success] == ["已排除，不再提示。"] and at.selectbox(key="do_prop_pick")
 
 
 def test_open_a_case_for_a_child_not_enrolled(fresh_db):
     from lib.core import ids
 
     body = "41150320150101123"
-    at = _ok(open_page("dropout_cases"))
+    at = _tab(_ok(open_page("dropout_cases")), case_ui.LEDGER_TABS, NEW_CASE)
     at.text_input(key="do_new_id").input(body + ids.check_char(body))
     at.text_input(key="do_new_name").input("王小花")
     _button(at, "建立台账").click().run()
@@ -238,8 +252,8 @@ def test_open_a_case_for_a_child_not_enrolled(fresh_db):
 
 def test_read_only_role_sees_but_cannot_write(fresh_db):
     at = _ok(open_page("dropout_cases", role="leader"))  # 局领导: sees everything masked, changes nothing
-    assert _button(at, "确认为疑似辍学，建立台账").disabled
-    assert _button(at, "建立台账").disabled
+    assert _button(_tab(at, case_ui.LEDGER_TABS, PROPOSALS), "确认为疑似辍学，建立台账").disabled
+    assert _button(_tab(at, case_ui.LEDGER_TABS, NEW_CASE), "建立台账").disabled
     assert not [b for b in at.button if b.label == "显示完整信息"]
 
 
@@ -299,9 +313,13 @@ def test_rosters_log_a_visit(fresh_db):
     _form_button(at, "do_visit_mentoring").click().run()  # nothing typed: refused, nothing written
     _ok(at)
     assert any("内容" in e.value for e in at.error)
+    _tab(at, case_ui.ROSTER_TABS, "送教上门")
     at.text_input(key="do_visit_home_text").input("入户送教：识字卡片")
     _form_button(at, "do_visit_home").click().run()
     _ok(at)
+    assert at.session_state[case_ui.ROSTER_TABS] == "送教上门"  # the write reran with the same tab open
+    assert [m.value for m in at.success] == ["已登记。"]
+    assert _form_button(at, "do_visit_home")  # ...and shows that tab's roster and form again
     assert _sql(fresh_db, "SELECT count(*) FROM intervention_visits")[0][0] == n + 1
     assert _sql(
         fresh_db, "SELECT content, visited_on FROM intervention_visits WHERE recorded_by = 'test-county'"
