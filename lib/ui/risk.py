@@ -25,6 +25,87 @@ from lib.ui import jobs as ui_jobs
 
 #: The job kind of the back-test.
 BACKTEST = "risk_backtest"
+#: Session key of the page's open tab (:func:`lib.ui.lazy_tabs`).
+TABS = "risk_tab"
+#: The bands the list shows until the user picks others.
+_BANDS = ["高", "中"]
+
+
+def filters(opts: dict[str, dict], settings: dict[str, Any], *, draw: bool = True) -> risk_list.Filters:
+    """The list's filters as widgets (their values kept while the list's tab is closed), or with
+    ``draw=False`` as last set, without widgets (for the other tabs)."""
+    budget_default = int(settings["risk"]["budget_default"])
+    if not draw:
+        got = st.session_state.get
+        return risk_list.Filters(
+            townships=tuple(got("rk_towns") or ()),
+            schools=tuple(got("rk_schools") or ()),
+            grades=tuple(got("rk_grades") or ()),
+            bands=tuple(got("rk_bands", _BANDS)),
+            factors=tuple(got("rk_factors") or ()),
+            open_case=bool(got("rk_open", False)),
+            aid_gap=bool(got("rk_gap", False)),
+            budget=int(got("rk_budget", budget_default)),
+        )
+    kept: dict[str, Any] = {"persist_state": "page"}
+    c1, c2, c3, c4 = st.columns(4)
+    towns = c1.multiselect(
+        tr("乡镇"),
+        list(opts["townships"]),
+        format_func=opts["townships"].get,
+        placeholder=tr("all"),
+        key="rk_towns",
+        **kept,
+    )
+    schools = c2.multiselect(
+        tr("学校"),
+        list(opts["schools"]),
+        format_func=opts["schools"].get,
+        placeholder=tr("all"),
+        key="rk_schools",
+        **kept,
+    )
+    grades = c3.multiselect(
+        tr("年级"),
+        list(opts["grades"]),
+        format_func=labeller(opts["grades"].get),
+        placeholder=tr("all"),
+        key="rk_grades",
+        **kept,
+    )
+    bands = c4.multiselect(
+        tr("风险等级"), list(risk.BANDS), default=_BANDS, key="rk_bands", format_func=labeller(), **kept
+    )
+    c5, c6, c7, c8 = st.columns([2, 1, 1, 2])
+    factors = c5.multiselect(
+        tr("rk_factors"),
+        list(risk.FACTORS.values()),
+        placeholder=tr("all"),
+        key="rk_factors",
+        format_func=labeller(),
+        **kept,
+    )
+    open_case = c6.checkbox(tr("有在办台账"), key="rk_open", **kept)
+    aid_gap = c7.checkbox(tr("rk_aid_gap"), key="rk_gap", **kept)
+    budget = c8.number_input(
+        tr("risk_budget"),
+        min_value=1,
+        max_value=5000,
+        value=budget_default,
+        step=10,
+        key="rk_budget",
+        **kept,
+    )
+    return risk_list.Filters(
+        townships=tuple(towns),
+        schools=tuple(schools),
+        grades=tuple(grades),
+        bands=tuple(bands),
+        factors=tuple(factors),
+        open_case=open_case,
+        aid_gap=aid_gap,
+        budget=int(budget),
+    )
 
 
 def student_tab(scope: Scope, data: pd.DataFrame, shown: pd.DataFrame) -> None:
@@ -32,7 +113,10 @@ def student_tab(scope: Scope, data: pd.DataFrame, shown: pd.DataFrame) -> None:
     interventions, and the form assigning an intervention."""
     with st.form("rk_search_form"):
         query = st.text_input(
-            tr("risk_search"), key="rk_query", help=tr("risk_search_masked") if scope.mask else None
+            tr("risk_search"),
+            key="rk_query",
+            help=tr("risk_search_masked") if scope.mask else None,
+            persist_state="page",  # kept while another tab is open
         )
         searched = st.form_submit_button(tr("rk_find"))
     if searched and query.strip():
@@ -44,7 +128,9 @@ def student_tab(scope: Scope, data: pd.DataFrame, shown: pd.DataFrame) -> None:
             st.error(str(exc))
     hits = st.session_state.get("rk_hits") or []
     choices = risk_list.student_choices(hits, shown)
-    sid = st.selectbox(tr("rk_student"), list(choices), format_func=choices.get, key="rk_sid")
+    sid = st.selectbox(
+        tr("rk_student"), list(choices), format_func=choices.get, key="rk_sid", persist_state="page"
+    )
     prof = loaders.load_student_profile(scope, sid) if sid else None
     if not prof:
         return
@@ -147,6 +233,7 @@ def model_card(bt: Any, settings: dict[str, Any], *, k: list[int] | None = None)
             horizontal=True,
             key="rk_dim",
             format_func=labeller(),
+            persist_state="page",
         )
         model = d2.radio(
             tr("模型"),
@@ -154,6 +241,7 @@ def model_card(bt: Any, settings: dict[str, Any], *, k: list[int] | None = None)
             format_func=labeller(risk_backtest.MODELS.get),
             horizontal=True,
             key="rk_model",
+            persist_state="page",
         )
         groups = risk_backtest.group_table(bt, dimension=dim, model=model)
         st.caption(tr("rk_group_caption").format(dim=tr(dim), k=max(k or settings["risk"]["backtest_k"])))

@@ -17,8 +17,9 @@ from lib.core import settings as settings_store
 from lib.core.scope import Scope
 from lib.dropout import cases as dropout_cases
 from lib.dropout import ledger as dropout_ledger
+from lib.ui import risk as ui_risk
 
-from .conftest import open_page
+from .conftest import open_page, open_tab
 
 OTHER_ADMIN = Scope(user="管理员乙", role="admin")
 OTHER_COUNTY = Scope(user="县级乙", role="county")
@@ -60,7 +61,7 @@ def test_settings_page_refuses_the_key_another_admin_changed_and_keeps_the_typed
 
 
 def test_risk_weights_refuse_the_weight_another_user_changed_and_keep_the_typed_value(fresh_db):
-    at = open_page("risk")
+    at = open_tab(open_page("risk"), ui_risk.TABS, "权重设置")
     settings_store.save_overrides(OTHER_COUNTY, {"risk.weights.absence_recent": 70})  # meanwhile
     at.number_input(key="rk_w_risk.weights.absence_recent").set_value(60)
     at.number_input(key="rk_w_risk.band_high").set_value(66)

@@ -6,8 +6,9 @@ import duckdb
 
 from lib.core import ids
 from lib.ops import jobs
+from lib.ui import risk as ui_risk
 
-from .conftest import open_page
+from .conftest import open_page, open_tab
 
 
 def _table(at):
@@ -49,7 +50,7 @@ def test_search_is_recorded_and_assignment_saved(fresh_db):
         "SELECT student_id, xueji_number, id_number FROM students WHERE status = '在校' ORDER BY student_id LIMIT 1"
     ).fetchone()
     con.close()
-    at = open_page("risk")
+    at = open_tab(open_page("risk"), ui_risk.TABS, "学生档案")
     at.text_input(key="rk_query").input(xueji)
     next(b for b in at.get("form_submit_button") if b.label == "查找").click().run()
     assert not at.exception, at.exception
@@ -80,11 +81,14 @@ def test_admin_weight_change_rescores_the_list(fresh_db):
     at = open_page("risk")
     before = list(_table(at)["风险分"])
     at.number_input(key="rk_budget").set_value(5).run()
+    open_tab(at, ui_risk.TABS, "权重设置")
     weight = next(n for n in at.number_input if n.label == "近期缺勤(分)")
     weight.set_value(100)
     next(b for b in at.get("form_submit_button") if b.label == "保存设置").click().run()
     assert not at.exception, at.exception
+    open_tab(at, ui_risk.TABS, "名单")
     after = list(_table(at)["风险分"])
+    assert len(after) == 5  # the budget typed before the list's tab was left is kept
     assert after != before[:5]
     con = duckdb.connect(str(fresh_db), read_only=True)
     try:
@@ -97,7 +101,7 @@ def test_admin_weight_change_rescores_the_list(fresh_db):
 
 
 def test_model_card_shows_auc_baselines_and_calibration(fresh_db):
-    at = open_page("risk")
+    at = open_tab(open_page("risk"), ui_risk.TABS, "模型说明与回测")
     assert not any("AUC" in d.value.columns for d in at.dataframe)  # run on request only
     at.button(key="rk_bt").click().run()
     assert not at.exception, at.exception
@@ -108,6 +112,7 @@ def test_model_card_shows_auc_baselines_and_calibration(fresh_db):
     at.switch_page("pages/risk.py")
     at.run()
     assert not at.exception, at.exception
+    open_tab(at, ui_risk.TABS, "模型说明与回测")  # a page opens on its first tab
     assert any("结果完成于" in c.value for c in at.caption)
     tables = [d.value for d in at.dataframe]
     card = next(t for t in tables if "AUC" in t.columns)

@@ -9,8 +9,9 @@ import pytest
 
 from lib.core import ids, permissions
 from lib.core.scope import Scope
+from lib.ui import risk as ui_risk
 
-from .conftest import open_page
+from .conftest import open_page, open_tab
 
 
 def _sql(db, sql: str, params: list | None = None) -> list[tuple]:
@@ -69,6 +70,7 @@ def test_a_class_teachers_risk_list_holds_only_their_pupils(cls):
 
 def test_another_class_pupil_is_not_found_by_xueji_number(cls):
     at = open_page("risk", role="teacher", schools=(cls["school"],), classes=cls["classes"])
+    open_tab(at, ui_risk.TABS, "学生档案")
     _, xueji, id_number = cls["other"]
     at.text_input(key="rk_query").input(xueji)
     next(b for b in at.get("form_submit_button") if b.label == "查找").click().run()
