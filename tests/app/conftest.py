@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -71,6 +73,13 @@ def open_tab(at: AppTest, key: str, label: str) -> AppTest:
     assert label in [t.label for t in at.tabs], [t.label for t in at.tabs]
     at.session_state[key] = label
     return at.run()
+
+
+def each_tab(at: AppTest, key: str) -> Iterator[AppTest]:
+    """The page with each of its lazy tabs (session key ``key``) open in turn, the first first:
+    what every tab shows."""
+    for label in [t.label for t in at.tabs]:
+        yield open_tab(at, key, label)
 
 
 @pytest.fixture

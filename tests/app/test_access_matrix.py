@@ -17,8 +17,11 @@ from streamlit.testing.v1 import AppTest
 
 from lib import ui
 from lib.core import config, ids, permissions
+from lib.ui import aid as ui_aid
+from lib.ui import cases as case_ui
+from lib.ui import risk as ui_risk
 
-from .conftest import TIMEOUT, open_page
+from .conftest import TIMEOUT, each_tab, open_page
 
 PAGES_DIR = config.ROOT / "pages"
 LOCK = "无权查看本页"
@@ -94,11 +97,16 @@ def _cells(frames) -> set[str]:
     return {str(v) for f in frames for col in f.columns for v in f[col].tolist()}
 
 
-@pytest.mark.parametrize("page", ["risk", "dropout_cases", "aid"])
-def test_leader_sees_named_lists_masked_and_cannot_unmask(fresh_db, page):
+@pytest.mark.parametrize(
+    ("page", "tabs"), [("risk", ui_risk.TABS), ("dropout_cases", case_ui.LEDGER_TABS), ("aid", ui_aid.TABS)]
+)
+def test_leader_sees_named_lists_masked_and_cannot_unmask(fresh_db, page, tabs):
     at = open_page(page, role="leader")
     assert not at.exception, at.exception
-    frames = _frames(at)
+    frames = []
+    for _ in each_tab(at, tabs):  # every tab's tables (a lazy tab draws only when open)
+        assert not at.exception, at.exception
+        frames += _frames(at)
     assert frames, "the leader sees the list"
     full_ids, names = _people(fresh_db)
     cells = _cells(frames)

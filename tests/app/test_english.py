@@ -26,6 +26,7 @@ import pyarrow as pa
 import pytest
 from google.protobuf.message import Message
 
+from lib import ui
 from lib.core import config, permissions, schema
 from lib.core import settings as settings_store
 from lib.core.i18n import LANGUAGES, t
@@ -259,6 +260,20 @@ SETUPS: dict[str, Callable] = {
 }
 
 
+def _lazy_tabs(at) -> Iterator[str]:
+    """Open each tab of the page's lazy tabs (:func:`lib.ui.lazy_tabs`) in turn, rerunning: only
+    the open tab draws; yield a label per tab."""
+    for key in sorted(ui.LAZY_TABS):
+        try:
+            at.session_state[key]
+        except KeyError:
+            continue  # not this page's tabs
+        for label in [tab.label for tab in at.tabs]:
+            at.session_state[key] = label
+            _run(at, at)
+            yield f"{key}={label}"
+
+
 def _widget(at, key: str):
     return next(w for kind in ("button_group", "radio", "selectbox") for w in at.get(kind) if w.key == key)
 
@@ -298,6 +313,9 @@ def test_page_in_english_has_no_chinese_labels(english_db, page):
     assert at.query_params["lang"] == "en"
     values = _data_values(str(demo_db))
     left = chinese_left(at, values)
+    for state in _lazy_tabs(at):
+        assert not at.exception, (state, [e.stack_trace for e in at.exception])
+        left += [f"[{state}] {x}" for x in chinese_left(at, values)]
     if page in SETUPS:
         with patch("streamlit_folium.st_folium"):  # AppTest cannot draw the component
             file_values = SETUPS[page](at, demo_db)
