@@ -275,6 +275,20 @@ def test_township_user_sees_only_home_township_cases(fresh_db):
     assert len(ledger) == expected
 
 
+def test_ledger_filters_are_kept_while_another_tab_is_open(fresh_db):
+    at = _ok(open_page("dropout_cases"))
+    opened = len(at.dataframe[0].value)
+    at.multiselect(key="do_status_filter").set_value([]).run()  # every status, closed cases too
+    at.text_input(key="do_find").input("KC").run()
+    every = len(at.dataframe[0].value)
+    assert every > opened
+    _tab(at, case_ui.LEDGER_TABS, NEW_CASE)
+    assert at.text_input(key="do_new_id")  # the other tab runs, the ledger does not
+    _tab(at, case_ui.LEDGER_TABS, "控辍保学台账")
+    assert at.multiselect(key="do_status_filter").value == [] and at.text_input(key="do_find").value == "KC"
+    assert len(at.dataframe[0].value) == every
+
+
 def test_weekly_report_numbers_equal_sql(fresh_db):
     at = _ok(open_page("dropout_weekly"))
     at.selectbox(key="do_week").set_value("2026-W46").run()
