@@ -67,14 +67,20 @@ def test_confirm_visit_notice_ledger_and_week(
     before = read_sql(db_copy, "SELECT count(*) FROM dropout_cases")[0][0]
 
     # 1. confirm the first proposed suspected case
-    _tab(page, re.compile("缺勤监测：待确认的疑似辍学"))
+    proposals = re.compile("缺勤监测：待确认的疑似辍学")
+    _tab(page, proposals)
     form = page.get_by_test_id("stForm")
+    expect(form.get_by_role("button", name="确认为疑似辍学，建立台账")).to_be_visible()  # drawn on the click
     pick_option(page, "初步判断的原因", "外出打工", within=form)
     page.get_by_role("button", name="确认为疑似辍学，建立台账").click()
     _settle(page)
     success = page.get_by_test_id("stAlertContentSuccess").filter(has_text="已建立台账")
     expect(success).to_be_visible()
     _settle(page)  # the success shows at the top of the run that follows st.rerun()
+    # one proposal fewer in the tab's label, and that tab still open
+    expect(page.get_by_role("tab", name=proposals).locator("visible=true")).to_have_attribute(
+        "aria-selected", "true"
+    )
     case_id = CASE_ID.search(success.inner_text()).group(1)
     assert read_sql(db_copy, "SELECT count(*) FROM dropout_cases")[0][0] == before + 1
     assert read_sql(
@@ -83,6 +89,7 @@ def test_confirm_visit_notice_ledger_and_week(
 
     # 2. open it from the ledger
     _tab(page, "控辍保学台账")
+    expect(page.get_by_label("查找(台账编号/学校/乡镇)")).to_be_visible()
     page.get_by_label("查找(台账编号/学校/乡镇)").fill(case_id)
     page.get_by_label("查找(台账编号/学校/乡镇)").press("Enter")
     _settle(page)

@@ -137,6 +137,9 @@ def test_close_two_schools_see_unplaced_and_large_classes_save_and_compare(
     expect(large.locator("[data-testid='stMetricDelta']")).to_be_visible()
     assert int(large.locator("[data-testid='stMetricValue']").inner_text().replace(",", "")) > large_before
     page.get_by_role("tab", name="无法安置").locator("visible=true").click()
+    # a lazy tab: its table comes with the rerun the click starts
+    panel = page.get_by_role("tabpanel").locator("visible=true")
+    expect(panel.get_by_test_id("stDataFrame")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("没有无法安置的学生")).to_have_count(0)
     page.screenshot(path=str(screenshot_dir / "planning_closures.png"), full_page=True)
 

@@ -51,7 +51,9 @@ def test_a_leaders_search_is_masked_and_an_auditor_finds_it(
     wait_for_app(page)
     page.get_by_role("tab", name="学生档案").click()
     settle(page)
-    page.get_by_role("textbox", name="按姓名、身份证号或学籍号查找(范围内)").fill(PLANTED)
+    search = page.get_by_role("textbox", name="按姓名、身份证号或学籍号查找(范围内)")
+    expect(search).to_be_visible()  # a lazy tab: drawn by the rerun the click starts
+    search.fill(PLANTED)
     page.get_by_role("button", name="查找", exact=True).click()
     settle(page)
     expect(page.get_by_text("欧**花").first).to_be_visible(timeout=APP_TIMEOUT_MS)

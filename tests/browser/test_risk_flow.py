@@ -58,6 +58,7 @@ def test_assign_home_visit_from_the_list_find_it_in_the_roster_and_record_a_visi
     # 1. the first child of the list, in 学生档案: arrange a 家访
     _tab(page, "学生档案")
     form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="保存帮扶安排"))
+    expect(form).to_be_visible()  # a lazy tab: its content comes with the rerun the click starts
     pick_option(page, "安排帮扶", "家访", within=form)
     form.get_by_label("帮扶教师/负责人").fill("周老师")
     form.get_by_label("说明").fill("连续缺勤，入户了解情况")
