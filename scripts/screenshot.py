@@ -3,6 +3,8 @@
     .venv/bin/python scripts/screenshot.py http://127.0.0.1:8599 overview dropout ... [--out DIR]
         [--role county --db PATH_OF_THE_SERVERS_EDU_DB]
 
+``risk#学生档案`` shows the page with that tab open (clicked: a lazy tab draws on the click).
+
 With ``--db`` it first logs in as a test account of ``--role`` (created in that
 database, see tests/accounts.py), as the browser tests do.
 """
@@ -16,7 +18,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.browser.helpers import login_as, wait_for_app
+from tests.browser.helpers import login_as, settle, wait_for_app
 
 
 def main() -> None:
@@ -43,11 +45,15 @@ def main() -> None:
         page = browser.new_page(viewport={"width": args.width, "height": args.height})
         if args.db:
             login_as(page, args.role, args.base, db=Path(args.db), townships=args.township)
-        for name in args.pages:
+        for arg in args.pages:
+            name, _, tab = arg.partition("#")
             page.goto(f"{args.base}/{name}")
             wait_for_app(page)
+            if tab:
+                page.get_by_role("tab", name=tab).locator("visible=true").first.click()
+                settle(page)
             page.wait_for_timeout(2500)  # let maps and charts draw
-            path = out / f"{name}.png"
+            path = out / f"{name}{'_' + tab if tab else ''}.png"
             page.screenshot(path=str(path), full_page=True)
             print(path)
         browser.close()
