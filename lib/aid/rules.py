@@ -475,38 +475,17 @@ def paid_not_eligible(records: pd.DataFrame, eligible: pd.DataFrame, students: p
     return out.assign(reason=reasons)
 
 
-def _valid_canonical(values: list[str]) -> np.ndarray:
-    """:func:`lib.core.ids.is_valid_id` of IDs already written as 17 ASCII digits and a digit or X,
-    all at once (checksum and birth date; the date rule is the one ``datetime.date`` applies)."""
-    if not values:
-        return np.zeros(0, dtype=bool)
-    raw = np.frombuffer("".join(values).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
-    digits = raw[:, :17].astype(np.int64) - 48
-    check = np.frombuffer(ids._CHECK.encode("ascii"), dtype=np.uint8)[digits @ np.array(ids._WEIGHTS) % 11]
-    year = digits[:, 6:10] @ np.array([1000, 100, 10, 1])
-    month = digits[:, 10:12] @ np.array([10, 1])
-    day = digits[:, 12:14] @ np.array([10, 1])
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[np.clip(month, 0, 12)]
-    month_days = month_days + ((month == 2) & leap)
-    dated = (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days)
-    return dated & (check == raw[:, 17])
-
-
-_ID_LAST = frozenset("0123456789X")
-
-
 def person_key(students: pd.DataFrame) -> pd.Series:
     """One key per person: the normalised valid ID number, else the student ID."""
     norm: dict[Any, str | None] = {}
     canonical: list[str] = []
     for v in students["id_number"].dropna().unique():
-        if isinstance(v, str) and len(v) == 18 and v.isascii() and v[:17].isdigit() and v[17] in _ID_LAST:
+        if ids.is_canonical(v):
             canonical.append(v)  # normalise_id leaves it as it is: judged below, all at once
             continue
         n = ids.normalise_id(v) if isinstance(v, str) else None
         norm[v] = n if n and ids.is_valid_id(n) else None
-    for v, ok in zip(canonical, _valid_canonical(canonical), strict=True):
+    for v, ok in zip(canonical, ids.valid_canonical(canonical), strict=True):
         norm[v] = v if ok else None
     return students["id_number"].map(norm).fillna(students["student_id"])
 

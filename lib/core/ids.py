@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from lib.core import masking
@@ -31,6 +33,50 @@ def is_valid_id(value: str | None) -> bool:
     except ValueError:
         return False
     return check_char(value[:17]) == value[17]
+
+
+_LAST = frozenset("0123456789X")
+
+
+def is_canonical(value: Any) -> bool:
+    """An ID written as 17 ASCII digits and a digit or X (what :func:`valid_canonical` judges)."""
+    return (
+        isinstance(value, str)
+        and len(value) == 18
+        and value.isascii()
+        and value[:17].isdigit()
+        and value[17] in _LAST
+    )
+
+
+def valid_canonical(values: list[str]) -> np.ndarray:
+    """:func:`is_valid_id` of canonical IDs (:func:`is_canonical`), all at once: checksum and
+    birth date, the date rule being the one ``datetime.date`` applies."""
+    if not values:
+        return np.zeros(0, dtype=bool)
+    raw = np.frombuffer("".join(values).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
+    digits = raw[:, :17].astype(np.int64) - 48
+    check = np.frombuffer(_CHECK.encode("ascii"), dtype=np.uint8)[digits @ np.array(_WEIGHTS) % 11]
+    year = digits[:, 6:10] @ np.array([1000, 100, 10, 1])
+    month = digits[:, 10:12] @ np.array([10, 1])
+    day = digits[:, 12:14] @ np.array([10, 1])
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[np.clip(month, 0, 12)]
+    month_days = month_days + ((month == 2) & leap)
+    dated = (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days)
+    return dated & (check == raw[:, 17])
+
+
+def valid_ids(values: pd.Series) -> np.ndarray:
+    """:func:`is_valid_id` of every value of ``values``, canonical ones set-wise (a county's
+    91k IDs in milliseconds), anything else one by one."""
+    out = np.zeros(len(values), dtype=bool)
+    arr = values.to_numpy(dtype=object)
+    canon = np.fromiter((is_canonical(v) for v in arr), dtype=bool, count=len(arr))
+    out[canon] = valid_canonical(list(arr[canon]))
+    rest = np.flatnonzero(~canon)
+    out[rest] = [is_valid_id(v) for v in arr[rest]]
+    return out
 
 
 def id_from_15(old: str) -> str:

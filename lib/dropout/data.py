@@ -58,7 +58,7 @@ def _with_sex(df: pd.DataFrame) -> pd.DataFrame:
     """Fill ``sex`` from the ID number for children who are not students."""
     if df.empty:
         return df
-    missing = df["sex"].isna() & df["id_number"].map(ids.is_valid_id)
+    missing = df["sex"].isna() & ids.valid_ids(df["id_number"])
     if missing.any():
         df.loc[missing, "sex"] = df.loc[missing, "id_number"].map(ids.sex_from_id)
     return df

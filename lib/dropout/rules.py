@@ -33,19 +33,20 @@ from lib.core import config, schema
 #: (NULL when the case had not been reported yet).  Uses the case's dates:
 #: reported_on -> verified_on -> returned_on, and closed_on for 误报.
 #: A case closed as 误报 is 误报 from its closing date; before it, 疑似辍学.
-def status_at_sql(alias: str = "c") -> str:
-    """SQL CASE giving a case's status on the day bound to the ``?`` (:func:`status_at_params`).
+def status_at_sql(alias: str = "c", *, day: str = "?::DATE") -> str:
+    """SQL CASE giving a case's status on the day bound to the ``?`` (:func:`status_at_params`),
+    or on ``day``, an SQL expression (a column of days: no parameter then).
 
     A case that reopened (the child left again after returning) is 已返校 from its first
     return until the day it reopened, and 辍学 from then until it returns again."""
-    a = alias
+    a, d = alias, day
     return (
-        f"CASE WHEN {a}.reported_on > ?::DATE THEN NULL "
-        f"WHEN {a}.status = '误报' AND {a}.closed_on <= ?::DATE THEN '误报' "
-        f"WHEN {a}.first_returned_on <= ?::DATE AND {a}.reopened_on > ?::DATE THEN '已返校' "
-        f"WHEN {a}.returned_on IS NOT NULL AND {a}.returned_on <= ?::DATE THEN '已返校' "
-        f"WHEN {a}.reopened_on <= ?::DATE THEN '辍学' "
-        f"WHEN {a}.verified_on IS NOT NULL AND {a}.verified_on <= ?::DATE THEN '辍学' "
+        f"CASE WHEN {a}.reported_on > {d} THEN NULL "
+        f"WHEN {a}.status = '误报' AND {a}.closed_on <= {d} THEN '误报' "
+        f"WHEN {a}.first_returned_on <= {d} AND {a}.reopened_on > {d} THEN '已返校' "
+        f"WHEN {a}.returned_on IS NOT NULL AND {a}.returned_on <= {d} THEN '已返校' "
+        f"WHEN {a}.reopened_on <= {d} THEN '辍学' "
+        f"WHEN {a}.verified_on IS NOT NULL AND {a}.verified_on <= {d} THEN '辍学' "
         f"ELSE '疑似辍学' END"
     )
 

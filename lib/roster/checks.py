@@ -227,7 +227,7 @@ def problems(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     )
     # 身份证号校验错误 (checked in Python: GB 11643)
     st = store.frame(con, f"SELECT {cols} FROM ({base}) s", params)
-    bad = st[~st["id_number"].map(ids.is_valid_id)]
+    bad = st[~ids.valid_ids(st["id_number"])]
     damage = {
         "checksum": "校验位错误",
         "format": "格式错误",

@@ -78,3 +78,47 @@ def test_sex_and_birth_from_id():
 )
 def test_school_code(code, ok):
     assert ids.is_valid_school_code(code) is ok
+
+
+def test_valid_ids_set_wise_is_is_valid_id_one_by_one():
+    """The set-wise check gives what the one-by-one check gives, on hand-made edge cases and on
+    random strings shaped like IDs (most of them with a wrong checksum or date)."""
+    import random
+
+    import numpy as np
+    import pandas as pd
+
+    body = "41150320140229123"  # 29 Feb 2014 does not exist
+    good = "11010519491231002X"
+    cases = [
+        good,
+        good.lower(),
+        "110105194912310021",
+        body + ids.check_char(body),
+        "41150320120229" + "123",  # 17 digits only
+        "411503201202291230X",
+        "４１１５０３２０１２０２２９１２３４",  # full-width digits
+        "000000000001010000",
+        "411503000001010011",
+        "411503999912310010",
+        None,
+        float("nan"),
+        12345,
+        "",
+        "4115032012O2291234",
+    ]
+    rng = random.Random(11)
+    for _ in range(3000):
+        first = "".join(rng.choice("0123456789") for _ in range(6))
+        year = str(rng.randint(1, 9999)).zfill(4)
+        month = str(rng.randint(0, 13)).zfill(2)
+        day = str(rng.randint(0, 32)).zfill(2)
+        seq = "".join(rng.choice("0123456789") for _ in range(3))
+        first17 = first + year + month + day + seq
+        last = ids.check_char(first17) if rng.random() < 0.5 else rng.choice("0123456789X")
+        cases.append(first17 + last)
+    values = pd.Series(cases, dtype=object)
+    expected = np.array([ids.is_valid_id(v) for v in cases])
+    assert (ids.valid_ids(values) == expected).all()
+    assert 100 < expected.sum() < len(cases) - 100  # both answers are well represented
+    assert ids.valid_ids(pd.Series([], dtype=object)).tolist() == []
