@@ -24,8 +24,6 @@ from lib.ui import jobs as ui_jobs
 CHANGES = "plan_changes"
 POINT = "plan_point"
 OPTIMIZE = "optimize"  # the job kind of a solve: its result {"solution", "changes", "band", "year"}
-#: Session key of the open tab of the scenario's effect (:func:`lib.ui.lazy_tabs`).
-EFFECT_TABS = "plan_effect_tab"
 
 
 def scenario_manager(scope: Scope, saved: pd.DataFrame) -> None:
@@ -157,7 +155,7 @@ def effect_panel(
     towns = planning.compare_townships(before, after)
     receiving = planning.receiving_schools(before, after, names)
     tables = planning.assignment_tables(data, after, changes)
-    tabs = ui.lazy_tabs(
+    tabs = st.tabs(
         [
             ui.tr(k)
             for k in (
@@ -167,34 +165,32 @@ def effect_panel(
                 "plan_tab_unplaced",
                 "plan_tab_moves",
             )
-        ],
-        key=EFFECT_TABS,
+        ]
     )
-    # only the open tab is drawn (the download holds every table)
     # totals by township and school: no child in them, so not through the masking gate
-    if tabs[0].open:
-        tabs[0].dataframe(
-            ui.headers(planning.compare_view(county), translate=("指标",)),
-            hide_index=True,
-            width="stretch",
-            height=36 * (len(county) + 1) + 4,
-        )
-    if tabs[1].open:
-        tabs[1].dataframe(
-            ui.headers(planning.compare_townships_view(towns)),
-            hide_index=True,
-            width="stretch",
-            height=36 * 12 + 4,
-        )
-    if tabs[2].open:
-        tabs[2].dataframe(ui.headers(receiving), hide_index=True, width="stretch")
-    for tab, what, none in ((tabs[3], "无法安置", "plan_none_unplaced"), (tabs[4], "去向", "plan_no_moves")):
-        if tab.open:
-            with tab:
-                if tables[what].empty:
-                    st.caption(ui.tr(none))
-                else:
-                    ui.table(tables[what])
+    tabs[0].dataframe(
+        ui.headers(planning.compare_view(county), translate=("指标",)),
+        hide_index=True,
+        width="stretch",
+        height=36 * (len(county) + 1) + 4,
+    )
+    tabs[1].dataframe(
+        ui.headers(planning.compare_townships_view(towns)),
+        hide_index=True,
+        width="stretch",
+        height=36 * 12 + 4,
+    )
+    tabs[2].dataframe(ui.headers(receiving), hide_index=True, width="stretch")
+    with tabs[3]:
+        if tables["无法安置"].empty:
+            st.caption(ui.tr("plan_none_unplaced"))
+        else:
+            ui.table(tables["无法安置"])
+    with tabs[4]:
+        if tables["去向"].empty:
+            st.caption(ui.tr("plan_no_moves"))
+        else:
+            ui.table(tables["去向"])
     ui.download_buttons(
         towns,
         name=f"方案效果_{band}_{year}",

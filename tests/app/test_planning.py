@@ -9,9 +9,8 @@ from unittest import mock
 import duckdb
 
 from lib.ops import jobs
-from lib.ui import planning as ui_planning
 
-from .conftest import open_page, open_tab
+from .conftest import open_page
 
 
 def _number(cell):
@@ -64,7 +63,6 @@ def test_closing_two_schools_counts_unplaced_and_recounts_large_classes(demo_db)
     assert rows["在校生(本学段)"][0] == rows["在校生(本学段)"][1]  # nobody vanishes
     assert rows["大班额班级"][1] >= rows["大班额班级"][0]
     assert _metric(at, "无法安置") == f"{int(rows['无法安置'][1]):,}"
-    open_tab(at, ui_planning.EFFECT_TABS, "接收学校")
     receiving = next(d.value for d in at.dataframe if "在校生(方案)" in d.value.columns)
     assert (receiving["在校生(方案)"] >= receiving["在校生(现状)"]).all() and len(receiving)
 
@@ -99,7 +97,6 @@ def test_a_scenario_is_compared_with_another_and_by_township(fresh_db):
     rows = _compare(at)  # the editor is empty (today's network) against the saved closure
     assert rows["学校数"][1] == rows["学校数"][0] + 1
     assert rows["学龄儿童"][0] == rows["学龄儿童"][1]
-    open_tab(at, ui_planning.EFFECT_TABS, "分乡镇")
     towns = next(d.value for d in at.dataframe if "乡镇" in d.value.columns and "有变化" in d.value.columns)
     assert towns["有变化"].iloc[0] == "是"  # the township that lost the school is listed first
     assert (towns["学校数变化"].map(_number) == 1).sum() == 1  # written "+1" like the cards
