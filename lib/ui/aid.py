@@ -36,7 +36,10 @@ def coverage_tab(r: Any, scope: Scope) -> None:
     and not paid; payments that look wrong; the standards."""
     when = when_text(scope.as_of)
     left, right = st.columns([5, 6], gap="medium")
-    programme = right.selectbox(ui.tr("aid_programme"), r.programmes, key="aid_programme")
+    # persist_state: a filter keeps its value while another (lazy) tab is open
+    programme = right.selectbox(
+        ui.tr("aid_programme"), r.programmes, key="aid_programme", persist_state="page"
+    )
     towns = view.township_coverage(r, programme)
     if waiting := view.not_yet_due(towns, programme):  # no chart of zeros before the first due date
         left.info(ui.tr(waiting), icon=":material/event_upcoming:")
@@ -67,6 +70,7 @@ def coverage_tab(r: Any, scope: Scope) -> None:
         ui.tr("township"),
         [None, *r.towns],
         key="aid_town",
+        persist_state="page",
         format_func=lambda c: r.towns.get(c, ui.tr("aid_all_towns")),
     )
     schools = view.schools_of(r, town)
@@ -74,6 +78,7 @@ def coverage_tab(r: Any, scope: Scope) -> None:
         ui.tr("schools"),
         [None, *schools],
         key=f"aid_school_{town}",
+        persist_state="page",
         format_func=lambda c: schools.get(c, ui.tr("aid_all_schools")),
     )
     if town and not school:
@@ -145,6 +150,7 @@ def approvals_tab(r: Any, scope: Scope) -> None:
         ui.tr("township"),
         [None, *r.towns],
         key="aid_appr_town",
+        persist_state="page",
         format_func=lambda c: r.towns.get(c, ui.tr("aid_all_towns")),
     )
     waiting = view.waiting_list(r, mask=scope.mask, township=a_town)

@@ -121,6 +121,21 @@ def test_drill_down_township_school_student(aid_db):
     assert gaps["姓名"].str.contains(r"\*").all()
 
 
+def test_filters_are_kept_while_another_tab_is_open(aid_db):
+    from lib.demo import county as demo
+
+    town = demo.AID_DEFECT_TOWNSHIPS[0]
+    at = open_page("aid")
+    at.selectbox(key="aid_programme").set_value("营养改善计划")
+    at.selectbox(key="aid_town").set_value(town).run()
+    open_tab(at, ui_aid.TABS, "审批进度")
+    _ok(at)
+    open_tab(at, ui_aid.TABS, "覆盖与缺口")
+    _ok(at)
+    assert at.selectbox(key="aid_programme").value == "营养改善计划"
+    assert at.selectbox(key="aid_town").value == town
+
+
 @pytest.mark.parametrize("programme", ["省级资助", "营养改善计划", "助学金"])
 def test_programme_switch(aid_db, programme):
     at = open_page("aid")
