@@ -8,6 +8,7 @@ Callers must not mutate what these return.
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from collections.abc import Callable
@@ -977,3 +978,13 @@ def _moved_to(before: date, day: date) -> frozenset[tuple[str, tuple]]:
 def wait_warm(timeout: float = 60.0) -> bool:
     """Block until no warm-up runs (tests, benchmarks); True if it finished within ``timeout``."""
     return _warm_idle.wait(timeout)
+
+
+# What is loaded by now (modules, classes, functions: the server's code) lives as long as the
+# process.  Out of the cyclic collector's sight (refcounting still frees them), its full
+# collections during a page's computation no longer walk those objects again.  Measured in a
+# plain process on the district store: the risk list and 总览 together 1.05 / 0.93 s without,
+# 0.88 / 0.83 s with; in the AppTest cold bench the difference is within the noise.  Once, at
+# first import.
+gc.collect()
+gc.freeze()
