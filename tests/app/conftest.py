@@ -75,6 +75,20 @@ def open_tab(at: AppTest, key: str, label: str) -> AppTest:
     return at.run()
 
 
+def lazy_tab_keys(at: AppTest) -> list[str]:
+    """The session keys of the lazy tabs (:func:`lib.ui.lazy_tabs`) on the page ``at`` shows."""
+    from lib import ui  # the registry fills as pages run
+
+    keys = []
+    for key in sorted(ui.LAZY_TABS):
+        try:
+            at.session_state[key]
+        except KeyError:
+            continue  # another page's tabs
+        keys.append(key)
+    return keys
+
+
 def each_tab(at: AppTest, key: str) -> Iterator[AppTest]:
     """The page with each of its lazy tabs (session key ``key``) open in turn, the first first:
     what every tab shows."""

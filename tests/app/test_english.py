@@ -26,7 +26,6 @@ import pyarrow as pa
 import pytest
 from google.protobuf.message import Message
 
-from lib import ui
 from lib.core import config, permissions, schema
 from lib.core import settings as settings_store
 from lib.core.i18n import LANGUAGES, t
@@ -36,7 +35,7 @@ from lib.ops import jobs
 from lib.overview import briefing
 from tests.fixtures.ingest.samples import csv_bytes, new_students, store_rows
 
-from .conftest import open_page
+from .conftest import lazy_tab_keys, open_page
 
 #: Chinese characters and the full-width punctuation that comes with them.
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e]")
@@ -263,11 +262,7 @@ SETUPS: dict[str, Callable] = {
 def _lazy_tabs(at) -> Iterator[str]:
     """Open each tab of the page's lazy tabs (:func:`lib.ui.lazy_tabs`) in turn, rerunning: only
     the open tab draws; yield a label per tab."""
-    for key in sorted(ui.LAZY_TABS):
-        try:
-            at.session_state[key]
-        except KeyError:
-            continue  # not this page's tabs
+    for key in lazy_tab_keys(at):
         for label in [tab.label for tab in at.tabs]:
             at.session_state[key] = label
             _run(at, at)

@@ -16,12 +16,11 @@ import pytest
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
-from lib import ui
 from lib.core import permissions, store
 from lib.dropout import ledger as dl
 from tests.privacy_store import TOWNSHIP, full_demo, plant_identities
 
-from .conftest import APP, TIMEOUT, _allow_apptest_state, login_as
+from .conftest import APP, TIMEOUT, _allow_apptest_state, each_tab, lazy_tab_keys, login_as
 
 ROLES = {"leader": {}, "planner": {}, "township": {"townships": (TOWNSHIP,)}}
 #: Pages that need a file or a click to show anything personal are covered elsewhere
@@ -73,15 +72,9 @@ def _shown(at: AppTest) -> str:
 def _every_tab(at: AppTest) -> str:
     """What every tab of the page shows: a lazy tab (lib.ui.lazy_tabs) runs only when open."""
     parts = [_shown(at)]
-    for key in sorted(ui.LAZY_TABS):
-        try:
-            at.session_state[key]
-        except KeyError:
-            continue  # not this page's tabs
-        for label in [t.label for t in at.tabs]:
-            at.session_state[key] = label
-            at.run()
-            assert not at.exception, (key, label, at.exception)
+    for key in lazy_tab_keys(at):
+        for _ in each_tab(at, key):
+            assert not at.exception, (key, at.exception)
             parts.append(_shown(at))
     _TABS_OPENED.append(len(parts) - 1)
     return "\n".join(parts)
