@@ -247,6 +247,7 @@ def problems(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
             con,
             f"""WITH s AS ({base}), d AS (
                 SELECT name, sex, birth_date, village_code FROM students WHERE status IN {ENROLLED_SQL}
+                  AND village_code IN (SELECT village_code FROM s)  -- the pairs s can join, not the store's
                 GROUP BY ALL HAVING count(DISTINCT id_number) > 1)
             SELECT {", ".join("s." + c for c in cols.split(", "))}, 'duplicate' AS problem,
                    '同名同性别同生日同村，身份证号不同' AS detail

@@ -217,19 +217,24 @@ def _resolutions(con: duckdb.DuckDBPyConnection, leavers: pd.DataFrame, *, as_of
     return leavers["student_id"].map(dict(zip(got["student_id"], got["resolved"], strict=True)))
 
 
-def _moves(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Pupils the record of the past shows moving from a 小学/教学点 to another school a grade up."""
+def _moves(con: duckdb.DuckDBPyConnection, from_schools: list[str]) -> pd.DataFrame:
+    """Pupils the record of the past shows moving from a 小学/教学点 of ``from_schools`` to
+    another school a grade up (the history of the pupils ever at one of them, not the whole
+    store's: a city's store holds millions of rows)."""
     levels = ", ".join(f"'{lv}'" for lv in NEXT_LEVELS)
     return store.frame(
         con,
         f"""WITH h AS (
               SELECT student_id, school_code, grade,
                      lead(school_code) OVER w AS next_school, lead(grade) OVER w AS next_grade
-              FROM {HISTORY} WINDOW w AS (PARTITION BY student_id ORDER BY valid_from))
+              FROM {HISTORY}
+              WHERE student_id IN (SELECT student_id FROM {HISTORY} WHERE school_code IN (SELECT unnest(?::VARCHAR[])))
+              WINDOW w AS (PARTITION BY student_id ORDER BY valid_from))
             SELECT h.school_code AS from_school, h.next_school AS to_school
             FROM h JOIN schools sc ON sc.code = h.school_code
             WHERE sc.level IN ({levels}) AND h.next_school IS NOT NULL AND h.next_school <> h.school_code
-              AND h.next_grade = h.grade + 1""",
+              AND h.next_grade = h.grade + 1 AND h.school_code IN (SELECT unnest(?::VARCHAR[]))""",
+        [from_schools, from_schools],
     )
 
 
@@ -291,8 +296,9 @@ def leavers(
     done = rows[rows["resolved"].notna()].reset_index(drop=True)
     schools = store.frame(con, "SELECT code, name, level, lon, lat FROM schools")
     names = dict(zip(schools["code"], schools["name"], strict=True))
-    by_moves = expected_by_moves(_moves(con)).set_index("from_school")["expected_school"]
-    expected = waiting["school_code"].map(by_moves)
+    left = sorted(waiting["school_code"].dropna().unique().tolist())
+    by_moves = expected_by_moves(_moves(con, left)).set_index("from_school")["expected_school"]
+    expected = waiting["school_code"].map(by_moves).astype("str")  # text even when nobody left
     near = nearest_school(waiting, schools)
     waiting["expected_basis"] = np.where(
         expected.notna(), "往届去向", np.where(near.notna(), "距家最近", None)
