@@ -235,27 +235,36 @@ def load_dropout_monitoring(scope: Scope) -> Any:
 @st.cache_data(show_spinner=False, max_entries=32)
 def _dropout_ledger(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> dict[str, pd.DataFrame]:
     from lib.dropout import data as dropout_data  # on first use: a page loads only its own domain
-    from lib.dropout import ledger  # on first use: a page loads only its own domain
 
     with store.connect() as con:
         cases = dropout_data.cases(con, _scope)
         ids_ = cases["case_id"].tolist()
-        frames = {
+        return {
             "cases": cases,
             "responsibles": dropout_data.responsibles(con, _scope, ids_),
             "notices": dropout_data.notices(con, _scope, ids_),
         }
-    frames["ledger"] = ledger.ledger_table(
-        frames["cases"], frames["responsibles"], frames["notices"], as_of=_scope.as_of, mask=_scope.mask
-    )
-    return frames
 
 
 def load_dropout_ledger(scope: Scope) -> dict[str, pd.DataFrame]:
-    """Cases in Scope with their 六长 and notices (unmasked: mask before display), and the
-    台账 (:func:`lib.dropout.ledger.ledger_table`) as of the Scope's day, masked unless the
-    Scope is unmasked."""
+    """Cases in Scope with their 六长 and notices (unmasked: mask before display)."""
     return _served("dropout_ledger", scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _ledger_table(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> pd.DataFrame:
+    from lib.dropout import ledger  # on first use: a page loads only its own domain
+
+    frames = _dropout_ledger(db, version, scope_key, _scope)
+    return ledger.ledger_table(
+        frames["cases"], frames["responsibles"], frames["notices"], as_of=_scope.as_of, mask=_scope.mask
+    )
+
+
+def load_ledger_table(scope: Scope) -> pd.DataFrame:
+    """The 台账 (:func:`lib.dropout.ledger.ledger_table`) as of the Scope's day, masked unless
+    the Scope is unmasked: computed once per data change, not on every rerun of 辍学台账."""
+    return _served("ledger_table", scope)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -788,6 +797,7 @@ WARMED: dict[str, Callable[[Scope], Any]] = {
     "overview": lambda s: _overview(*_key(), s.cache_key(), s),
     "dropout_monitoring": lambda s: _dropout_monitoring(*_key(), s.cache_key(), s),
     "dropout_ledger": lambda s: _dropout_ledger(*_key(), s.cache_key(), s),
+    "ledger_table": lambda s: _ledger_table(*_key(), s.cache_key(), s),
     "dropout_rosters": lambda s: _dropout_rosters(*_key(), s.cache_key(), s),
     "todo": lambda s: _todo(*_key(), s.cache_key(), s),
     "risk": lambda s: _risk_list(*_key(), s.cache_key(), s),
@@ -795,7 +805,15 @@ WARMED: dict[str, Callable[[Scope], Any]] = {
 #: What each kind of change touches (an import of any table may touch every page: "all").
 TOUCHES: dict[str, tuple[str, ...]] = {
     "aid": ("aid", "overview", "todo"),
-    "dropout": ("dropout_monitoring", "dropout_ledger", "dropout_rosters", "todo", "overview", "risk"),
+    "dropout": (
+        "dropout_monitoring",
+        "dropout_ledger",
+        "ledger_table",
+        "dropout_rosters",
+        "todo",
+        "overview",
+        "risk",
+    ),
     "all": tuple(WARMED),
 }
 

@@ -20,7 +20,7 @@ scope = ui.unmask_control(scope, "控辍保学台账")
 unmask = not scope.mask
 writable = dropout_cases.may_write(scope)
 
-ui.refresh_note("dropout_ledger", scope)
+ui.refresh_note("ledger_table", scope)
 found, students = loaders.load_dropout_proposals(scope)
 props = dl.proposals_display(found, students, mask=not unmask)
 tab_ledger, tab_props, tab_new = ui.lazy_tabs(
@@ -53,7 +53,7 @@ if tab_ledger.open:
         )
         attention = c2.toggle(ui.tr("do_attention"), key="do_attention", persist_state="page")
         text = c3.text_input(ui.tr("do_find"), key="do_find", persist_state="page")
-        ledger = loaders.load_dropout_ledger(scope)["ledger"]
+        ledger = loaders.load_ledger_table(scope)
         view = dl.filter_ledger(ledger, statuses=statuses, attention_only=attention, text=text)
         ui.audit_once(scope, "view_list", list="控辍保学台账", statuses=",".join(statuses), masked=not unmask)
         table, colours, formats = dl.ledger_display(view)

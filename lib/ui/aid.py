@@ -66,13 +66,7 @@ def coverage_tab(r: Any, scope: Scope) -> None:
         show(view.category_table(r, programme))
     st.subheader(ui.tr("aid_drill"))
     c1, c2 = st.columns(2)
-    town = c1.selectbox(
-        ui.tr("township"),
-        [None, *r.towns],
-        key="aid_town",
-        persist_state="page",
-        format_func=lambda c: r.towns.get(c, ui.tr("aid_all_towns")),
-    )
+    town = _township(c1, r, "aid_town")
     schools = view.schools_of(r, town)
     school = c2.selectbox(
         ui.tr("schools"),
@@ -139,6 +133,17 @@ def payments_tab(r: Any, scope: Scope) -> None:
         ui.table(ledger, formats=view.LEDGER_FORMATS)
 
 
+def _township(where: Any, r: Any, key: str) -> str | None:
+    """A township of the report (None: all), kept while another tab is open."""
+    return where.selectbox(
+        ui.tr("township"),
+        [None, *r.towns],
+        key=key,
+        persist_state="page",
+        format_func=lambda c: r.towns.get(c, ui.tr("aid_all_towns")),
+    )
+
+
 def approvals_tab(r: Any, scope: Scope) -> None:
     """Applications stuck by township, the waiting list and the approve / reject form."""
     if msg := st.session_state.pop("aid_flash", None):
@@ -146,13 +151,7 @@ def approvals_tab(r: Any, scope: Scope) -> None:
     st.subheader(ui.tr("aid_stuck"))
     show(view.stuck_table(r))
     st.subheader(ui.tr("aid_waiting"))
-    a_town = st.selectbox(
-        ui.tr("township"),
-        [None, *r.towns],
-        key="aid_appr_town",
-        persist_state="page",
-        format_func=lambda c: r.towns.get(c, ui.tr("aid_all_towns")),
-    )
+    a_town = _township(st, r, "aid_appr_town")
     waiting = view.waiting_list(r, mask=scope.mask, township=a_town)
     ui.audit_once(scope, "view_list", list="aid_applications", township=a_town)
     ui.table(waiting.drop(columns="版本"), height=260)
