@@ -250,29 +250,32 @@ def eligibility(
         student's priority groups and boarding, in Chinese).
     """
     s = settings or config.SETTINGS
-    base = students.assign(
-        categories=category_text(students),
-        band=students["grade"].map(band_of_grade),
-        boarding=_flag(students, "boarding"),
-    )
+    # only the columns judged: every filter below copies what it keeps
+    wanted = ["student_id", "school_code", "grade", "poverty_category", "status", "boarding", *PRIORITY_FLAGS]
+    base = students[[c for c in wanted if c in students]]
     parts = []
     prio = base[priority_mask(base)]
     if len(prio):
-        amounts = {
-            (band, b): living_subsidy_term(school_year, term, band=band, boarding=b, settings=s)
-            for band in ("primary", "junior")
-            for b in (True, False)
-        }
+        bands = {g: band_of_grade(g) for g in prio["grade"].unique()}  # per grade, not per student
+        junior = prio["grade"].map(bands).eq("junior").to_numpy(dtype=bool)
+        boarding = _flag(prio, "boarding").to_numpy()
+
+        def amount(band: str, board: bool) -> float:
+            v = living_subsidy_term(school_year, term, band=band, boarding=board, settings=s)
+            return np.nan if v is None else v
+
         parts.append(
             pd.DataFrame(
                 {
                     "student_id": prio["student_id"],
                     "school_code": prio["school_code"],
                     "programme": LIVING_SUBSIDY,
-                    "standard_amount": [
-                        amounts[(bd, bo)] for bd, bo in zip(prio["band"], prio["boarding"], strict=True)
-                    ],
-                    "why": prio["categories"] + np.where(prio["boarding"], "、寄宿生", "、走读生(按半额)"),
+                    "standard_amount": np.select(
+                        [junior & boarding, junior, boarding],
+                        [amount("junior", True), amount("junior", False), amount("primary", True)],
+                        amount("primary", False),
+                    ),
+                    "why": category_text(prio) + np.where(boarding, "、寄宿生", "、走读生(按半额)"),
                 }
             )
         )
@@ -477,17 +480,17 @@ def paid_not_eligible(records: pd.DataFrame, eligible: pd.DataFrame, students: p
 
 def person_key(students: pd.DataFrame) -> pd.Series:
     """One key per person: the normalised valid ID number, else the student ID."""
-    norm: dict[Any, str | None] = {}
-    canonical: list[str] = []
-    for v in students["id_number"].dropna().unique():
-        if ids.is_canonical(v):
-            canonical.append(v)  # normalise_id leaves it as it is: judged below, all at once
-            continue
+    raw = students["id_number"]
+    arr = raw.to_numpy(dtype=object)
+    key = np.full(len(arr), None, dtype=object)
+    canon = ids.canonical_mask(raw)  # normalise_id leaves these as they are: judged all at once
+    key[canon] = np.where(ids.valid_canonical(arr[canon]), arr[canon], None)
+    for i in np.flatnonzero(~canon & raw.notna().to_numpy(dtype=bool)):  # written otherwise: few
+        v = arr[i]
         n = ids.normalise_id(v) if isinstance(v, str) else None
-        norm[v] = n if n and ids.is_valid_id(n) else None
-    for v, ok in zip(canonical, ids.valid_canonical(canonical), strict=True):
-        norm[v] = v if ok else None
-    return students["id_number"].map(norm).fillna(students["student_id"])
+        key[i] = n if n and ids.is_valid_id(n) else None
+    out = pd.Series(key, index=students.index, dtype=object, name=raw.name).fillna(students["student_id"])
+    return out.astype("str")
 
 
 def duplicate_payments(records: pd.DataFrame, students: pd.DataFrame) -> pd.DataFrame:
@@ -502,7 +505,9 @@ def duplicate_payments(records: pd.DataFrame, students: pd.DataFrame) -> pd.Data
         person, programme and term) and ``schools`` (distinct schools).
     """
     paid = records[records["paid_amount"].fillna(0) > 0]
-    named = students[students["student_id"].isin(set(paid["student_id"]))].drop_duplicates("student_id")
+    # a join, not .isin(set): pandas judges an isin value set on text one value at a time
+    payers = paid[["student_id"]].drop_duplicates()
+    named = students[["student_id", "id_number"]].merge(payers, on="student_id").drop_duplicates("student_id")
     keys = pd.DataFrame({"student_id": named["student_id"], "person": person_key(named)})
     paid = paid.merge(keys, on="student_id", how="left")
     paid["person"] = paid["person"].fillna(paid["student_id"])

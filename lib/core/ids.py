@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -49,10 +50,24 @@ def is_canonical(value: Any) -> bool:
     )
 
 
-def valid_canonical(values: list[str]) -> np.ndarray:
+#: :func:`is_canonical` as a pattern: 17 ASCII digits and a digit or X
+_CANONICAL_RE = "[0-9]{17}[0-9X]"
+
+
+def canonical_mask(values: pd.Series) -> np.ndarray:
+    """:func:`is_canonical` of every value of ``values``; text columns judged set-wise (one
+    regular expression over the column), anything else one by one."""
+    if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
+        return values.str.fullmatch(_CANONICAL_RE).fillna(False).to_numpy(dtype=bool)
+    return np.fromiter(
+        (is_canonical(v) for v in values.to_numpy(dtype=object)), dtype=bool, count=len(values)
+    )
+
+
+def valid_canonical(values: Sequence[str] | np.ndarray) -> np.ndarray:
     """:func:`is_valid_id` of canonical IDs (:func:`is_canonical`), all at once: checksum and
     birth date, the date rule being the one ``datetime.date`` applies."""
-    if not values:
+    if len(values) == 0:
         return np.zeros(0, dtype=bool)
     raw = np.frombuffer("".join(values).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
     digits = raw[:, :17].astype(np.int64) - 48
@@ -72,8 +87,8 @@ def valid_ids(values: pd.Series) -> np.ndarray:
     91k IDs in milliseconds), anything else one by one."""
     out = np.zeros(len(values), dtype=bool)
     arr = values.to_numpy(dtype=object)
-    canon = np.fromiter((is_canonical(v) for v in arr), dtype=bool, count=len(arr))
-    out[canon] = valid_canonical(list(arr[canon]))
+    canon = canonical_mask(values)
+    out[canon] = valid_canonical(arr[canon])
     rest = np.flatnonzero(~canon)
     out[rest] = [is_valid_id(v) for v in arr[rest]]
     return out

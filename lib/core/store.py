@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import json
 import os
+import threading
 import time
 import warnings
 from collections.abc import Iterator, Mapping
@@ -151,6 +152,7 @@ def connect(
     delay = 0.05
     while True:
         try:
+            _anchor(path)
             con = duckdb.connect(str(path))
             break
         except duckdb.IOException as exc:
@@ -176,6 +178,98 @@ def connect(
         con.close()
     if changed or _file_stat(path) != opened:  # a read that moved no file leaves the note as it was
         _note_close(path, changed=changed)
+
+
+# --------------------------------------------------------------- one page run: one instance
+# Opening a DuckDB database costs 10-15 ms whatever its size (the instance's start-up), and a
+# page's first view after a data change opens one connection per cache miss. Within held(), the
+# first connect of the thread also opens an "anchor" connection to the same file, closed when
+# the block ends; while it lives, DuckDB hands every connect of this process to the same
+# instance at no cost. A block is one script run (well under the 5 s a CLI waits for the lock).
+_held = threading.local()
+_anchors: dict[Path, int] = {}  # store -> anchors open in this process
+_quiet: set[Path] = set()  # stores no new anchor may open on (a restore is replacing the file)
+_anchor_cond = threading.Condition()
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """Share one open database instance among this thread's units of work in the block.
+
+    Each :func:`connect` still opens, migrates and closes as before (locks, change notes and
+    transactions are unchanged); only the instance start-up is paid once per block. Nested
+    blocks join the outer one.
+    """
+    if getattr(_held, "anchors", None) is not None:
+        yield
+        return
+    _held.anchors = {}
+    try:
+        yield
+    finally:
+        _release_own(end=True)
+
+
+def _anchor(path: Path) -> None:
+    """Inside :func:`held`: keep the instance of ``path`` open until the block ends."""
+    mine = getattr(_held, "anchors", None)
+    path = path.resolve()
+    if mine is None or path in mine:
+        return
+    with _anchor_cond:
+        if path in _quiet:
+            return
+        _anchors[path] = _anchors.get(path, 0) + 1
+    try:
+        mine[path] = duckdb.connect(str(path))
+    except BaseException:
+        _drop_anchor(path)
+        raise
+
+
+def _drop_anchor(path: Path) -> None:
+    with _anchor_cond:
+        _anchors[path] -= 1
+        if not _anchors[path]:
+            del _anchors[path]
+        _anchor_cond.notify_all()
+
+
+def _release_own(*, end: bool = True) -> None:
+    """Close this thread's anchors (the instance shuts with the last connection to it); ``end``:
+    the block ends, else it goes on without them."""
+    mine = getattr(_held, "anchors", None) or {}
+    _held.anchors = None if end else {}
+    for path, con in mine.items():
+        before = _file_stat(path)
+        try:
+            con.close()
+        finally:
+            _drop_anchor(path)
+        # closing the last connection may checkpoint: files moved, data the same
+        if _file_stat(path) != before and _noted(path) == before:
+            _note_close(path, changed=False)
+
+
+@contextmanager
+def quiesced(path: Path | None = None, *, wait_s: float = 10.0) -> Iterator[None]:
+    """No anchor on ``path`` in this process during the block, and none of this thread's at all:
+    a restore replaces the file, and an instance left open would go on reading the old one.
+    This thread's anchors are closed, other threads' awaited (their runs end within seconds)."""
+    path = Path(path or config.db_path()).resolve()
+    with _anchor_cond:
+        _quiet.add(path)
+    outer = getattr(_held, "anchors", None)
+    try:
+        if outer is not None:
+            _release_own(end=True)  # and no new ones in the block
+        with _anchor_cond:
+            _anchor_cond.wait_for(lambda: path not in _anchors, timeout=wait_s)
+        yield
+    finally:
+        _held.anchors = {} if outer is not None else None  # the run's block goes on
+        with _anchor_cond:
+            _quiet.discard(path)
 
 
 @contextmanager

@@ -671,6 +671,12 @@ def restore(
     lib.core.permissions.NotPermitted, lib.core.store.StoreBusy, BackupError
     """
     permissions.require(scope, "backup")
+    # no instance of this process may stay open on the file being replaced (lib.core.store.held)
+    with store.quiesced(path):
+        return _restore(scope, file, path=path, safety_backup=safety_backup)
+
+
+def _restore(scope: Scope, file: Path, *, path: Path | None, safety_backup: bool) -> RestoreResult:
     file = Path(file).resolve()
     db = Path(path or config.db_path()).resolve()
     if file == db:

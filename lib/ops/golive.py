@@ -375,11 +375,25 @@ def _last_imports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def _count(con: duckdb.DuckDBPyConnection, table: str, county: str) -> int:
-    sql = _COUNT_SQL.get(table)
-    if sql is None:
-        return int(con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
-    return int(con.execute(sql, [county + "%"]).fetchone()[0])
+def _counts(con: duckdb.DuckDBPyConnection, tables: list[str], county: str) -> dict[str, int]:
+    """Rows of each of ``tables`` in the county, in one query (one round trip, not one each)."""
+    tables = list(dict.fromkeys(tables))
+    parts, params = [], []
+    for table in tables:
+        sql = _COUNT_SQL.get(table)
+        parts.append(f"({sql})" if sql else f'(SELECT count(*) FROM "{table}")')
+        params += [county + "%"] if sql else []
+    row = con.execute("SELECT " + ", ".join(parts), params).fetchall()[0]
+    return {t: int(n) for t, n in zip(tables, row, strict=True)}
+
+
+def _own_dates(con: duckdb.DuckDBPyConnection, tables: list[str]) -> dict[str, Any]:
+    """The latest date the rows of each of ``tables`` carry (:data:`_OWN_DATE_SQL`), in one query."""
+    tables = [t for t in dict.fromkeys(tables) if t in _OWN_DATE_SQL]
+    if not tables:
+        return {}
+    row = con.execute("SELECT " + ", ".join(f"({_OWN_DATE_SQL[t]})" for t in tables)).fetchall()[0]
+    return dict(zip(tables, row, strict=True))
 
 
 def _as_date(v: Any) -> date | None:
@@ -404,12 +418,15 @@ def golive_status(con: duckdb.DuckDBPyConnection, *, as_of: date | None = None) 
         for k in (*req, *opt):
             needed_by.setdefault(k, []).append(page or "overview")
     rows = []
+    counts = _counts(con, [src.table for src in SOURCES], county)
+    dated = {k for k, v in imports["as_of"].items() if _as_date(v) is not None}
+    own = _own_dates(con, [src.table for src in SOURCES if counts[src.table] and src.kind not in dated])
     for i, src in enumerate(SOURCES, start=1):
-        n = _count(con, src.table, county)
+        n = counts[src.table]
         last = imports.loc[src.kind] if src.kind in imports.index else None
         through = _as_date(last["as_of"]) if last is not None else None
-        if through is None and n and src.table in _OWN_DATE_SQL:
-            through = _as_date(con.execute(_OWN_DATE_SQL[src.table]).fetchone()[0])
+        if through is None and n and src.table in own:
+            through = _as_date(own[src.table])
         if through is None and n and src.kind != "calendar":
             through = day
         state = "已导入" if n else "未导入"
