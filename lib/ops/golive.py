@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -346,9 +346,14 @@ class GoLiveStatus:
     table: pd.DataFrame  # one row per source
     notes: dict[str, Any] = field(default_factory=dict)
 
+    @cached_property
+    def _rows(self) -> dict[str, tuple[bool, Any]]:
+        """kind -> (loaded, through): every page's frame asks, on every run."""
+        t = self.table
+        return dict(zip(t["kind"], zip(t["loaded"], t["through"], strict=True), strict=True))
+
     def loaded(self, kind: str) -> bool:
-        row = self.table[self.table["kind"] == kind]
-        return bool(len(row)) and bool(row["loaded"].iloc[0])
+        return bool(self._rows.get(kind, (False, None))[0])
 
     @property
     def missing_required(self) -> list[str]:
@@ -361,8 +366,7 @@ class GoLiveStatus:
         return not self.missing_required
 
     def through(self, kind: str) -> date | None:
-        row = self.table[self.table["kind"] == kind]
-        v = row["through"].iloc[0] if len(row) else None
+        v = self._rows.get(kind, (False, None))[1]
         return None if v is None or pd.isna(v) else v
 
 
