@@ -31,6 +31,12 @@ def _key() -> tuple[str, tuple]:
     return str(path), store.data_version(path)
 
 
+def data_key() -> tuple[str, tuple]:
+    """The store and its data version: what a result computed from the store's data alone (and
+    not served from a warm-up's previous figures) may be remembered under."""
+    return _key()
+
+
 @st.cache_resource(show_spinner=False)
 def _store_ready(db: str) -> dict[str, Any]:
     """Per process and database: whether the store is known to need no build, and the lock of its build."""

@@ -69,9 +69,13 @@ with right:
 
 left, right = st.columns(2, gap="medium")
 with left:
-    fig = dropout_charts.plot_weekly_trend(data.trend, title=f"{ui.tr('do_trend')} · {where} · {when}")
-    st.plotly_chart(ui.figure(fig), width="stretch", config={"displayModeBar": False}, key="do_trend_chart")
+    fig = ui.cached_figure(
+        dropout_charts.plot_weekly_trend, data.trend, title=f"{ui.tr('do_trend')} · {where} · {when}"
+    )
+    st.plotly_chart(fig, width="stretch", config={"displayModeBar": False}, key="do_trend_chart")
 with right:
     reasons = dm.reasons_table(data.cases, year=int(scope.school_year), as_of=scope.as_of)
-    fig = dropout_charts.plot_reasons(reasons, title=f"{ui.tr('do_reasons')} · {where} · {when}")
-    st.plotly_chart(ui.figure(fig), width="stretch", config={"displayModeBar": False}, key="do_reason_chart")
+    fig = ui.cached_figure(
+        dropout_charts.plot_reasons, reasons, title=f"{ui.tr('do_reasons')} · {where} · {when}"
+    )
+    st.plotly_chart(fig, width="stretch", config={"displayModeBar": False}, key="do_reason_chart")

@@ -123,17 +123,24 @@ g1, g2 = st.columns(2)
 stamp = ui.tr("lay_stamp").format(
     where=ui.tr("全区" if scope.townships is None else "lay_chosen"), day=ui.fmt_date(scope.as_of)
 )
+# the view is decided by the store's data, the Scope and the choices above (loaders.load_layout_view)
+decided_by = (loaders.data_key(), scope.cache_key(), band, km, year)
 g1.plotly_chart(
-    ui.figure(layout.plot_distance(view, title=ui.tr("lay_distance_title").format(year=year, stamp=stamp))),
+    ui.cached_figure(
+        layout.plot_distance,
+        view,
+        inputs=decided_by,
+        title=ui.tr("lay_distance_title").format(year=year, stamp=stamp),
+    ),
     width="stretch",
     config={"displayModeBar": False},
 )
 g2.plotly_chart(
-    ui.figure(
-        layout.plot_projection(
-            view,
-            title=ui.tr("lay_projection_title").format(band=ui.tr(layout.BAND_LABELS[band]), stamp=stamp),
-        )
+    ui.cached_figure(
+        layout.plot_projection,
+        view,
+        inputs=decided_by,
+        title=ui.tr("lay_projection_title").format(band=ui.tr(layout.BAND_LABELS[band]), stamp=stamp),
     ),
     width="stretch",
     config={"displayModeBar": False},

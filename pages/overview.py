@@ -36,8 +36,10 @@ with left:
     m = overview_view.choropleth(data, shapes, measure=measure)
     st_folium(m, key=f"ov_map_{measure}", returned_objects=[], height=440, use_container_width=True)
 with right:
-    fig = charts.plot_case_trend(
-        data.trend, title=ui.tr("as_of_paren").format(what=ui.tr("case_trend"), day=ui.fmt_date(scope.as_of))
+    fig = ui.cached_figure(
+        charts.plot_case_trend,
+        data.trend,
+        title=ui.tr("as_of_paren").format(what=ui.tr("case_trend"), day=ui.fmt_date(scope.as_of)),
+        height=500,
     )
-    fig.update_layout(height=500)
-    st.plotly_chart(ui.figure(fig), width="stretch", config={"displayModeBar": False})
+    st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})

@@ -252,8 +252,9 @@ def day_label(day: Any) -> str:
     return f"{d.month}月{d.day}日"
 
 
-def plot_case_trend(trend: pd.DataFrame, *, title: str) -> go.Figure:
-    """Open suspected and confirmed dropout cases at the end of each week of the term.
+def plot_case_trend(trend: pd.DataFrame, *, title: str, height: int | None = None) -> go.Figure:
+    """Open suspected and confirmed dropout cases at the end of each week of the term (``height``:
+    the chart's, default the house one).
 
     ``trend`` has columns ``day``, ``status``, ``cases`` (from lib.overview.queries.cases_on_days).
     """
@@ -272,4 +273,4 @@ def plot_case_trend(trend: pd.DataFrame, *, title: str) -> go.Figure:
     fig.update_layout(barmode="stack", hovermode="x unified")
     fig.update_yaxes(rangemode="tozero", title="件数")
     fig.update_xaxes(type="category")
-    return style(fig, title)
+    return style(fig, title, height=height)

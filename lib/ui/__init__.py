@@ -106,6 +106,32 @@ def figure(fig: Any) -> Any:
     return fig
 
 
+def cached_figure(fn: Callable[..., Any], *args: Any, inputs: tuple | None = None, **kwargs: Any) -> Any:
+    """``figure(fn(*args, **kwargs))``, made once per process for the same inputs and language.
+
+    Building a plotly figure and styling it (lib.present.charts.style validates every property)
+    costs 10-30 ms on every rerun of a page; the figure shows the same until its inputs change.
+    The key is ``fn`` and its arguments, judged by content (small frames: a township's rows, a
+    trend), or, when they are costly to judge, ``inputs``: what they were computed from (the
+    store's :func:`lib.loaders.data_key`, the Scope's key, the page's choices), which must then
+    decide them entirely. The figure is shared: Streamlit only reads it; never change it.
+    """
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    if inputs is not None:
+        return _figure_by_inputs(name, lang(), inputs, kwargs, _build=partial(fn, *args))
+    return _figure_by_content(name, lang(), args, kwargs, _build=fn)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _figure_by_content(name: str, language: str, args: tuple, kwargs: dict, _build: Callable) -> Any:
+    return figure(_build(*args, **kwargs))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _figure_by_inputs(name: str, language: str, inputs: tuple, kwargs: dict, _build: Callable) -> Any:
+    return figure(_build(**kwargs))
+
+
 def _label_value(text: str) -> str:
     """A label, or a label and its value ("全区 96.3%", a reference line's legend), translated."""
     head, _, rest = text.partition(" ")

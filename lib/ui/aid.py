@@ -45,16 +45,15 @@ def coverage_tab(r: Any, scope: Scope) -> None:
         left.info(ui.tr(waiting), icon=":material/event_upcoming:")
     else:
         left.plotly_chart(
-            ui.figure(
-                view.plot_township_rate(
-                    towns,
-                    measure="aid_coverage",
-                    rate="coverage",
-                    county=view.county_rate(towns),
-                    title=ui.tr("aid_cov_title").format(
-                        programme=programme, what=ui.tr("aid_township_cov"), when=when
-                    ),
-                )
+            ui.cached_figure(
+                view.plot_township_rate,
+                towns,
+                measure="aid_coverage",
+                rate="coverage",
+                county=view.county_rate(towns),
+                title=ui.tr("aid_cov_title").format(
+                    programme=programme, what=ui.tr("aid_township_cov"), when=when
+                ),
             ),
             width="stretch",
             config={"displayModeBar": False},
@@ -100,22 +99,21 @@ def payments_tab(r: Any, scope: Scope) -> None:
     left, right = st.columns([1, 1], gap="medium")
     towns_pay = view.township_payments(r)
     left.plotly_chart(
-        ui.figure(
-            view.plot_township_rate(
-                towns_pay,
-                measure="aid_on_time",
-                rate="on_time_rate",
-                county=r.county["on_time_rate"],
-                title=ui.tr("aid_ontime_title").format(
-                    what=ui.tr("aid_township_ontime"), year=ui.school_year(scope.school_year), when=when
-                ),
-            )
+        ui.cached_figure(
+            view.plot_township_rate,
+            towns_pay,
+            measure="aid_on_time",
+            rate="on_time_rate",
+            county=r.county["on_time_rate"],
+            title=ui.tr("aid_ontime_title").format(
+                what=ui.tr("aid_township_ontime"), year=ui.school_year(scope.school_year), when=when
+            ),
         ),
         width="stretch",
         config={"displayModeBar": False},
     )
     right.plotly_chart(
-        ui.figure(view.plot_terms(r.terms, title=f"{ui.tr('aid_terms')} ({when})")),
+        ui.cached_figure(view.plot_terms, r.terms, title=f"{ui.tr('aid_terms')} ({when})"),
         width="stretch",
         config={"displayModeBar": False},
     )
