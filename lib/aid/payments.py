@@ -172,11 +172,13 @@ def term_series(classified: pd.DataFrame) -> pd.DataFrame:
     if rates.empty:
         return rates.assign(label=pd.Series(dtype=object))
     rates = rates.sort_values(["school_year", "term"], ignore_index=True)
-    rates["label"] = [
-        f"{y}-{y + 1}第{'一' if t == 1 else '二'}学期"
-        for y, t in zip(rates["school_year"], rates["term"], strict=True)
-    ]
+    rates["label"] = term_labels(rates["school_year"], rates["term"])
     return rates
+
+
+def term_labels(years: pd.Series, terms: pd.Series) -> list[str]:
+    """``2025-2026第一学期`` for each (school year, term)."""
+    return [f"{y}-{y + 1}第{'一' if t == 1 else '二'}学期" for y, t in zip(years, terms, strict=True)]
 
 
 def default_due_date(school_year: int, term: int, programme: str | None = None) -> date:

@@ -118,7 +118,7 @@ def compute_report(data: AidData) -> AidReport:
     awards = aid_payments.classify_payments(
         data.awards[data.awards["school_year"] == year], as_of=scope.as_of
     )
-    terms = aid_payments.term_series(aid_payments.classify_payments(data.history, as_of=scope.as_of))
+    terms = data.terms  # counted in the store (lib.aid.data.load_terms)
     waiting = aid_approvals.waiting(data.applications, as_of=scope.as_of)
     stuck = aid_approvals.stuck_by_township(data.applications, data.townships, as_of=scope.as_of)
     ledger = None
