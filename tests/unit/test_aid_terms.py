@@ -58,11 +58,15 @@ def db(tmp_path):
         ],
     ).assign(programme="生活补助", student_id=lambda f: "P" + f["record_id"], funding_source="中央")
     with store.transaction(path) as con:
-        store.write_table(con, "townships", pd.DataFrame({"code": ["411503001", "411503002"], "name": ["甲镇", "乙镇"]}))
+        store.write_table(
+            con, "townships", pd.DataFrame({"code": ["411503001", "411503002"], "name": ["甲镇", "乙镇"]})
+        )
         store.write_table(
             con,
             "schools",
-            pd.DataFrame({"code": ["S1", "S2"], "name": ["甲校", "乙校"], "township_code": ["411503001", "411503002"]}),
+            pd.DataFrame(
+                {"code": ["S1", "S2"], "name": ["甲校", "乙校"], "township_code": ["411503001", "411503002"]}
+            ),
         )
         store.write_table(con, "aid_records", records)
     return path
