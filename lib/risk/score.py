@@ -14,6 +14,7 @@ reason and is not listed.  Weights and thresholds come from the effective settin
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -187,22 +188,13 @@ def _between(head: str, numbers: np.ndarray, tail: str) -> np.ndarray:
     return (head + pd.Series(numbers, dtype="int64").astype(str) + tail).to_numpy(dtype=object)
 
 
-def _reason_texts(df: pd.DataFrame, settings: dict[str, Any]) -> dict[str, np.ndarray]:
-    """Per factor, the plain-Chinese reason for every row (used only where it contributes)."""
-    n = len(df)
+def _reason_texts(
+    df: pd.DataFrame, settings: dict[str, Any], rows: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Per factor, the plain-Chinese reason of each row ``rows[factor]`` (positions in ``df``):
+    texts only where a factor is named, not for every row and factor."""
     r = settings["risk"]
     window, term_window = int(r["absence_window_days"]), int(r.get("absence_term_days", 60))
-    km = _num(df, "home_km")
-    unexcused = _num(df, "unexcused_recent").astype(int)
-    term_days = np.maximum(_num(df, "unexcused_term"), unexcused).astype(int)
-    longest = _num(df, "longest_run").astype(int)
-    current = _num(df, "current_run").astype(int)
-    cat = (
-        df["poverty_category"].astype("object").where(df["poverty_category"].notna(), None).to_numpy()
-        if "poverty_category" in df
-        else np.full(n, None)
-    )
-    gap = _flag(df, "aid_gap")
     flags = [
         ("orphan", "孤儿"),
         ("unsupported", "事实无人抚养"),
@@ -210,45 +202,77 @@ def _reason_texts(df: pd.DataFrame, settings: dict[str, Any]) -> dict[str, np.nd
         ("left_behind", "留守"),
     ]
     # the care text of each of the 16 combinations of the four flags, picked by the row's code
-    code = sum(_flag(df, col).astype(int) << bit for bit, (col, _) in enumerate(flags))
-    texts = np.array(
+    care_texts = np.array(
         [
             "监护缺失(" + "、".join(w for bit, (_, w) in enumerate(flags) if k >> bit & 1) + ")"
             for k in range(16)
         ],
         dtype=object,
     )
-    care = texts[np.asarray(code, dtype=int)] if n else np.array([], dtype=object)
-    excess = _num(df, "age_excess").astype(int)
-    grade = _num(df, "grade").astype(int)
-    return {
-        "absence_recent": _between(f"近{window}个上课日无故缺勤", unexcused, "天"),
-        "absence_term": _between(f"近{term_window}个上课日无故缺勤", term_days, "天"),
-        "absence_run": np.array(
+
+    def unexcused(i: np.ndarray) -> np.ndarray:
+        return _num(df, "unexcused_recent")[i].astype(int)
+
+    def same(text: str) -> Callable[[np.ndarray], np.ndarray]:
+        return lambda i: np.full(len(i), text, dtype=object)
+
+    def absence_run(i: np.ndarray) -> np.ndarray:
+        current = _num(df, "current_run")[i].astype(int)
+        longest = _num(df, "longest_run")[i].astype(int)
+        return np.array(
             [
                 f"连续无故缺勤{c}个上课日(至今)" if c > 0 and c >= lo else f"曾连续无故缺勤{lo}个上课日"
                 for c, lo in zip(current, longest, strict=True)
             ],
             dtype=object,
-        ),
-        "unhandled": np.full(n, "已达疑似辍学标准，尚未建台账", dtype=object),
-        "case_history": np.full(n, "曾辍学(已返校)", dtype=object),
-        "learning": np.where(_flag(df, "learning_difficulty"), "学习困难", "成绩明显下滑").astype(object),
-        "over_age": _between("超龄", excess, "岁"),
-        "repeating": np.full(n, "留级(与上学年同年级)", dtype=object),
-        "transition": np.where(grade >= 7, "初一(小升初衔接期)", "六年级(将升初中)").astype(object),
-        "school_move": np.full(n, "近一年转学", dtype=object),
-        "distance": np.array([f"家距学校约{k:.1f}公里(直线)且未寄宿" for k in km], dtype=object),
-        "poverty": np.array(
+        )
+
+    def poverty(i: np.ndarray) -> np.ndarray:
+        if "poverty_category" in df:
+            cats = df["poverty_category"].astype("object")
+            cat = cats.where(df["poverty_category"].notna(), None).to_numpy()[i]
+        else:
+            cat = np.full(len(i), None)
+        gap = _flag(df, "aid_gap")[i]
+        return np.array(
             [
                 (f"家庭经济困难({c})" if c else "资助对象") + ("，本学期生活补助未发放" if g else "")
                 for c, g in zip(cat, gap, strict=True)
             ],
             dtype=object,
+        )
+
+    def care(i: np.ndarray) -> np.ndarray:
+        code = sum(_flag(df, col)[i].astype(int) << bit for bit, (col, _) in enumerate(flags))
+        return care_texts[np.asarray(code, dtype=int)]
+
+    build: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+        "absence_recent": lambda i: _between(f"近{window}个上课日无故缺勤", unexcused(i), "天"),
+        "absence_term": lambda i: _between(
+            f"近{term_window}个上课日无故缺勤",
+            np.maximum(_num(df, "unexcused_term")[i], _num(df, "unexcused_recent")[i]).astype(int),
+            "天",
         ),
-        "disability": np.where(_flag(df, "disability"), "本人残疾", "父母残疾").astype(object),
+        "absence_run": absence_run,
+        "unhandled": same("已达疑似辍学标准，尚未建台账"),
+        "case_history": same("曾辍学(已返校)"),
+        "learning": lambda i: np.where(
+            _flag(df, "learning_difficulty")[i], "学习困难", "成绩明显下滑"
+        ).astype(object),
+        "over_age": lambda i: _between("超龄", _num(df, "age_excess")[i].astype(int), "岁"),
+        "repeating": same("留级(与上学年同年级)"),
+        "transition": lambda i: np.where(
+            _num(df, "grade")[i].astype(int) >= 7, "初一(小升初衔接期)", "六年级(将升初中)"
+        ).astype(object),
+        "school_move": same("近一年转学"),
+        "distance": lambda i: np.array(
+            [f"家距学校约{k:.1f}公里(直线)且未寄宿" for k in _num(df, "home_km")[i]], dtype=object
+        ),
+        "poverty": poverty,
+        "disability": lambda i: np.where(_flag(df, "disability")[i], "本人残疾", "父母残疾").astype(object),
         "care": care,
     }
+    return {f: build[f](np.asarray(i, dtype=np.intp)) for f, i in rows.items()}
 
 
 def weights(settings: dict[str, Any]) -> dict[str, float]:
@@ -303,15 +327,22 @@ def score_students(
     values = contrib.to_numpy()
     some = np.flatnonzero((values > 0).any(axis=1))
     if max_reasons > 0 and len(some):
-        # texts only for the rows that have a reason (about half of a county's pupils)
+        # texts only for the (row, factor) pairs named: a row's largest contributions, in order
         values = values[some]
         order = np.argsort(-values, axis=1, kind="stable")[:, :max_reasons]
-        texts = _reason_texts(df.iloc[some], settings)
-        picked = np.take_along_axis(np.stack([texts[f] for f in FACTORS], axis=1), order, axis=1)
-        # largest first, so a row's contributing factors lead its ordered row
         counts = (np.take_along_axis(values, order, axis=1) > 0).sum(axis=1)
-        for i, row, k in zip(some.tolist(), picked.tolist(), counts.tolist(), strict=True):
-            reasons[i] = row[:k]
+        named = np.arange(order.shape[1]) < counts[:, None]  # row-major: each row's reasons in order
+        row_of = np.broadcast_to(some[:, None], order.shape)[named]
+        factor_of = order[named]
+        chosen = {f: factor_of == j for j, f in enumerate(FACTORS)}
+        texts = _reason_texts(df, settings, {f: row_of[m] for f, m in chosen.items() if m.any()})
+        flat = np.empty(len(factor_of), dtype=object)
+        for f, text in texts.items():
+            flat[chosen[f]] = text
+        flat_list = flat.tolist()
+        ends = np.cumsum(counts)
+        for i, a, b in zip(some.tolist(), (ends - counts).tolist(), ends.tolist(), strict=True):
+            reasons[i] = flat_list[a:b]
     out = pd.DataFrame(
         {
             "student_id": df["student_id"].to_numpy(),
