@@ -27,6 +27,14 @@ from lib.overview import metrics
 
 
 def _key() -> tuple[str, tuple]:
+    """The store and the version of what every page but 每周填报 reads (a school's weekly filing,
+    a table only that page reads, leaves it as it was: lib.core.store.NARROW_TABLES)."""
+    path = config.db_path()
+    return str(path), store.data_version(path, narrow=False)
+
+
+def _key_with_filings() -> tuple[str, tuple]:
+    """:func:`_key` that also moves with every weekly filing (the 每周填报 page's own results)."""
     path = config.db_path()
     return str(path), store.data_version(path)
 
@@ -349,8 +357,9 @@ def _weekly_report(db: str, version: tuple, scope_key: tuple, week: str, unmask:
 
 
 def load_weekly_report(scope: Scope, week: str, *, unmask: bool = False) -> Any:
-    """:class:`lib.dropout.weekly.WeeklyReport` for ``week`` (masked unless ``unmask``)."""
-    return _weekly_report(*_key(), scope.cache_key(), week, unmask, scope)
+    """:class:`lib.dropout.weekly.WeeklyReport` for ``week`` (masked unless ``unmask``); it reads the
+    weekly filings, so its key moves with them."""
+    return _weekly_report(*_key_with_filings(), scope.cache_key(), week, unmask, scope)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -869,7 +878,7 @@ def after_change(what: str = "all", *, also: frozenset[tuple[str, tuple]] = froz
     for the Scopes used lately (and the ``also`` pairs, not yet shown); returns how many
     (loader, Scope) pairs are due."""
     try:  # this change is warmed here: the watch need not warm it again
-        seen = (str(config.db_path()), store.data_version())
+        seen = _key()
     except OSError:
         seen = None
     with _WARM_LOCK:
@@ -969,7 +978,7 @@ def look_for_change() -> int:
     warmed it, warm every page for the Scopes used lately, as :func:`after_change` does for a
     change made in the app; return how many (loader, Scope) pairs are due."""
     try:
-        now = (str(config.db_path()), store.data_version())
+        now = _key()  # a weekly filing alone leaves every warmed page as it was
         day = store_info()["as_of"]  # the data's date: the day every page opens on
     except Exception:  # no store yet, or unreadable now: look again next time
         return 0

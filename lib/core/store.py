@@ -122,7 +122,12 @@ def _is_lock_error(exc: Exception) -> bool:
 
 @contextmanager
 def connect(
-    path: Path | None = None, *, wait_s: float = 5.0, create: bool = True, bookkeeping: bool = False
+    path: Path | None = None,
+    *,
+    wait_s: float = 5.0,
+    create: bool = True,
+    bookkeeping: bool = False,
+    only: str | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the store for one unit of work, migrating it if needed.
 
@@ -138,6 +143,10 @@ def connect(
         The unit writes only what no page's figures are computed from (the audit log, a login's
         attempt count, a background job's state): it does not move :func:`data_version`, so
         it leaves every page's cache warm.
+    only
+        The unit writes one table of :data:`NARROW_TABLES` and nothing else a page computes from
+        (an audit line aside): its change moves that table's count only, which only the
+        results that read the table key on (``data_version(narrow=True)``).
 
     Raises
     ------
@@ -177,7 +186,7 @@ def connect(
     finally:
         con.close()
     if changed or _file_stat(path) != opened:  # a read that moved no file leaves the note as it was
-        _note_close(path, changed=changed)
+        _note_close(path, changed=changed, only=None if unseen else only)
 
 
 # --------------------------------------------------------------- one page run: one instance
@@ -307,7 +316,7 @@ def _version_file(path: Path) -> Path:
     return Path(str(path) + ".version")
 
 
-def _note_close(path: Path, *, changed: bool) -> None:
+def _note_close(path: Path, *, changed: bool, only: str | None = None) -> None:
     """After a unit of work: count a data change, and note the files as this unit left them.
 
     The note (``<store>.version``: a counter and the files' stat) is what lets
@@ -318,12 +327,18 @@ def _note_close(path: Path, *, changed: bool) -> None:
         with open(_version_file(path), "a+", encoding="utf-8") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             fh.seek(0)
-            epoch, counter, _ = _parse_version(fh.read())
+            text = fh.read()
+            epoch, counter, _ = _parse_version(text)
+            narrow = _narrow_counts(text)
             # a new note (lost, or never made) starts a new epoch: its counts never meet old keys
             epoch = epoch or os.urandom(8).hex()
+            if changed and only in NARROW_TABLES:
+                narrow[only] = narrow.get(only, 0) + 1
+            else:
+                counter += int(changed)
             fh.seek(0)
             fh.truncate()
-            note = {"epoch": epoch, "counter": counter + int(changed), "stat": _file_stat(path)}
+            note = {"epoch": epoch, "counter": counter, "narrow": narrow, "stat": _file_stat(path)}
             fh.write(json.dumps(note))
     except OSError:  # a read-only folder: data_version falls back to the files' own stat
         return
@@ -338,6 +353,15 @@ def _parse_version(text: str) -> tuple[str, int, tuple[int, ...] | None]:
         return "", 0, None
 
 
+def _narrow_counts(text: str) -> dict[str, int]:
+    """The note's count of changes of each of :data:`NARROW_TABLES` ({} for none or a damaged note)."""
+    try:
+        got = json.loads(text).get("narrow") or {}
+        return {str(k): int(v) for k, v in got.items() if k in NARROW_TABLES}
+    except (ValueError, AttributeError, TypeError):
+        return {}
+
+
 def _noted(path: Path) -> tuple[int, ...] | None:
     try:
         return _parse_version(_version_file(path).read_text(encoding="utf-8"))[2]
@@ -345,7 +369,14 @@ def _noted(path: Path) -> tuple[int, ...] | None:
         return None
 
 
-def data_version(path: Path | None = None) -> tuple[str | int, ...]:
+#: Tables a unit of work may declare as the only one it changes (``connect(only=...)``): written
+#: many times a day by many people, read by one page. 每周填报: 200 school heads file their week on
+#: a Friday afternoon, and only the 每周填报 page reads the filings; each filing moving every
+#: page's key would make every page of every user a cold one, over and over.
+NARROW_TABLES = ("weekly_submissions",)
+
+
+def data_version(path: Path | None = None, *, narrow: bool = True) -> tuple[str | int, ...]:
     """A cheap key that changes whenever the store's data change, and only then.
 
     Read from the file system, so it needs no connection (and no lock); caches key on it so
@@ -353,14 +384,19 @@ def data_version(path: Path | None = None) -> tuple[str | int, ...]:
     ``bookkeeping=True`` (an audit entry, a login, a job's state) leaves it as it was, and so
     does a checkpoint; a write by anything else than :func:`connect` (another tool, a restored
     file) is seen from the files' stat, which then becomes part of the key.
+
+    ``narrow=False``: the key of a result that reads none of :data:`NARROW_TABLES`; a unit that
+    declared it changed only one of them (``connect(only=...)``) leaves that key as it was.
     """
     path = Path(path or config.db_path())
     now = _file_stat(path)
     try:
-        epoch, counter, noted = _parse_version(_version_file(path).read_text(encoding="utf-8"))
+        text = _version_file(path).read_text(encoding="utf-8")
     except OSError:
-        epoch, counter, noted = "", 0, None
-    return (epoch, counter, now[0]) if noted == now else (epoch, counter, *now)
+        text = ""
+    epoch, counter, noted = _parse_version(text)
+    counts = tuple(sorted(_narrow_counts(text).items())) if narrow else ()
+    return (epoch, counter, *counts, now[0]) if noted == now else (epoch, counter, *counts, *now)
 
 
 # --------------------------------------------------------------- reads/writes

@@ -537,7 +537,8 @@ def submit_week(
         raise permissions.NotPermitted("您的角色不能登记填报。")
     start, _ = week_window(week, scope.as_of)
     iso = dropout.iso_week_of(start)
-    with store.transaction(path) as con:
+    # the filings only: every page but 每周填报 keeps its figures (lib.core.store.NARROW_TABLES)
+    with store.transaction(path, only="weekly_submissions") as con:
         visible = set(dropout_data.schools(con, scope)["code"])
         outside = [c for c in school_codes if c not in visible]
         if outside:

@@ -121,3 +121,42 @@ def test_without_its_note_the_version_is_the_files_own(path):
     with store.transaction(path) as con:
         con.execute("INSERT INTO schools (code) VALUES ('n')")
     assert store.data_version(path) != before
+
+
+def test_a_weekly_filing_moves_only_the_key_of_what_reads_the_filings(path):
+    """每周填报 (lib.core.store.NARROW_TABLES): a unit that declares it wrote only the filings
+    moves the full key (the 每周填报 page's) and leaves every other page's key as it was."""
+    full, broad = store.data_version(path), store.data_version(path, narrow=False)
+    with store.transaction(path, only="weekly_submissions") as con:
+        con.execute("INSERT INTO weekly_submissions (iso_week, school_code) VALUES ('2026-W47', 'a')")
+    assert store.data_version(path) != full
+    assert store.data_version(path, narrow=False) == broad
+    again = store.data_version(path)
+    with store.transaction(path, only="weekly_submissions") as con:
+        con.execute("INSERT INTO weekly_submissions (iso_week, school_code) VALUES ('2026-W48', 'a')")
+    assert store.data_version(path) not in (full, again)  # every filing, not only the first
+    assert store.data_version(path, narrow=False) == broad
+    with store.transaction(path) as con:  # any other write moves both
+        con.execute("UPDATE schools SET name = '丙校'")
+    assert store.data_version(path, narrow=False) != broad
+
+
+def test_a_filing_after_an_outside_write_still_moves_every_key(path):
+    """The outside write was not counted yet: the narrow unit that finds it counts it for all."""
+    broad = store.data_version(path, narrow=False)
+    con = duckdb.connect(str(path))
+    con.execute("INSERT INTO schools (code) VALUES ('z')")
+    con.close()
+    with store.transaction(path, only="weekly_submissions") as con:
+        con.execute("INSERT INTO weekly_submissions (iso_week, school_code) VALUES ('2026-W47', 'a')")
+    after = store.data_version(path, narrow=False)
+    assert after != broad
+    assert _schools(path) == ["a", "z"]
+    assert store.data_version(path, narrow=False) == after  # and it does not come back
+
+
+def test_a_declared_filing_that_wrote_nothing_moves_nothing(path):
+    full = store.data_version(path)
+    with store.transaction(path, only="weekly_submissions") as con:
+        con.execute("SELECT count(*) FROM weekly_submissions").fetchall()
+    assert store.data_version(path) == full

@@ -218,6 +218,20 @@ def test_submit_week_marks_schools_reported(fresh_db):
         wr.submit_week(Scope(role="viewer"), [code], "2026-W47")
 
 
+def test_a_filing_refreshes_the_weekly_page_and_leaves_every_other_page_warm(fresh_db):
+    """The page's loader reads the filing at once; 总览's and every other loader's key stays."""
+    from lib import loaders
+
+    scope = Scope(user="校办")
+    before = loaders.load_weekly_report(scope, "2026-W47").missing
+    code = before["学校标识码"].iloc[0]
+    others, page = loaders.data_key(), loaders._key_with_filings()
+    assert wr.submit_week(scope, [code], "2026-W47") == 1
+    assert loaders.data_key() == others  # 总览, 学生资助 ... keep their computed figures
+    assert loaders._key_with_filings() != page
+    assert code not in set(loaders.load_weekly_report(scope, "2026-W47").missing["学校标识码"])
+
+
 # ------------------------------------------------------------------ CLI
 def test_cli_writes_the_same_report_the_page_downloads(fresh_db, tmp_path):
     out = tmp_path / "w47.xlsx"
