@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "_out"
 
+from tests.server_mode import as_the_server  # noqa: E402  (pages through the frame, as the server runs them)
+
 
 def _build(scale: str) -> tuple[Path, float | None]:
     from lib.core import store
@@ -45,43 +47,13 @@ def _build(scale: str) -> tuple[Path, float | None]:
     return path, time.perf_counter() - started
 
 
-def _as_the_server() -> None:
-    """Run pages through the frame (app.py), as the server does.
-
-    AppTest re-detects Streamlit's legacy ``pages/``-folder mode before every run, and in that
-    mode a page opened with ``switch_page`` runs alone, without app.py. A real server runs the
-    frame on every run: its first ``st.navigation`` turns that mode off for good. So the bench
-    turns it off after AppTest's detection, and a page's figure includes the frame's work
-    (login check, navigation, data gate, the run's one database instance).
-
-    AppTest also compiles the scripts again on every run (a new ``ScriptCache`` each time); the
-    server compiles each once. The bench keeps one, so that no figure counts a compilation."""
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-    from streamlit.testing.v1 import app_test, local_script_runner
-
-    if getattr(PagesManager.__init__, "_as_server", False):
-        return
-    compiled = ScriptCache()
-    app_test.ScriptCache = lambda: compiled  # type: ignore[attr-defined,assignment]
-    local_script_runner.ScriptCache = lambda: compiled  # type: ignore[attr-defined,assignment]
-    init = PagesManager.__init__
-
-    def server_init(self: Any, *args: Any, **kw: Any) -> None:
-        init(self, *args, **kw)
-        PagesManager.uses_pages_directory = False
-
-    server_init._as_server = True  # type: ignore[attr-defined]
-    PagesManager.__init__ = server_init  # type: ignore[method-assign]
-
-
 def _median_rerun(script: str, page: str | None, runs: int) -> float:
     from streamlit import config as st_config
     from streamlit.testing.v1 import AppTest
 
     # AppTest keeps an unpicklable internal value in session state (see tests/app/conftest.py).
     st_config.set_option("runner.enforceSerializableSessionState", False)
-    _as_the_server()
+    as_the_server()
     at = AppTest.from_file(script, default_timeout=600)
     if script.endswith("app.py"):  # every page is behind the login: log in as a county user
         from lib.ui import login as ui_login
@@ -114,7 +86,7 @@ def _logged_in(script: str) -> Any:
     from streamlit.testing.v1 import AppTest
 
     st_config.set_option("runner.enforceSerializableSessionState", False)
-    _as_the_server()
+    as_the_server()
     at = AppTest.from_file(script, default_timeout=600)
     if script.endswith("app.py"):
         from lib.ui import login as ui_login
