@@ -9,6 +9,10 @@ from streamlit.testing.v1 import AppTest
 
 from lib.core import config
 from tests.accounts import ensure_test_account
+from tests.server_mode import as_the_server
+
+# every page runs through the frame (login gate, data gate, navigation), as on the server
+as_the_server()
 
 APP = str(config.ROOT / "app.py")
 TIMEOUT = 120  # the first run imports geopandas/folium and may build caches

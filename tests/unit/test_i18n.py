@@ -67,3 +67,12 @@ def test_a_key_defined_twice_raises(monkeypatch, text, labels):
         importlib.reload(i18n)
     monkeypatch.undo()
     importlib.reload(i18n)  # leave the real table for the other tests
+
+
+def test_every_source_of_the_freshness_line_has_english_words():
+    """The line under every page's title names its sources (lib.ops.golive.freshness_text); the
+    English page must not show 资金 or 高中及以上受助 (seen once pages ran through the frame)."""
+    from lib.ops import golive
+
+    untranslated = [s.short for s in golive.SOURCES if re.search(r"[\u4e00-\u9fff]", i18n.t(s.short, "en"))]
+    assert not untranslated

@@ -58,4 +58,8 @@ LABELS: dict[str, str] = {
     "花名册": "Roster",
     "资助": "Aid",
     "台账": "Cases",
+    "资金": "Funds",
+    "高中及以上受助": "Upper-secondary and university recipients",
+    "捐赠": "Donations",
+    "新生助学": "New-student aid",
 }
