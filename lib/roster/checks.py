@@ -189,12 +189,27 @@ def elsewhere(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     return out
 
 
+#: What the checks of :func:`problems` read of a student.
+_PROBLEM_COLUMNS = "student_id, id_number, name, sex, birth_date, grade, school_code, school_name, township_name, village_code"
+
+
 def problems(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Problem records in Scope: one row per student and problem, with ``problem``
     (:data:`PROBLEMS` key), ``detail`` and ``action``."""
     permissions.require(scope, "view_named")
-    s = _settings()
+    # the Scope's students once (a city's store has 1.1M), not once per kind of problem below
     base, params = _students_sql(scope)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _problem_students AS SELECT {_PROBLEM_COLUMNS} FROM ({base})", params
+    )
+    try:
+        return _problems(con, scope, "SELECT * FROM _problem_students", [])
+    finally:
+        con.execute("DROP TABLE IF EXISTS _problem_students")
+
+
+def _problems(con: duckdb.DuckDBPyConnection, scope: Scope, base: str, params: list) -> pd.DataFrame:
+    s = _settings()
     sept1 = date(int(scope.school_year), 9, 1)
     cols = "student_id, id_number, name, grade, school_code, school_name, township_name, village_code"
     parts: list[pd.DataFrame] = []
