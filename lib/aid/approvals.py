@@ -13,6 +13,7 @@ import json
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from lib.aid import payments as aid_payments
@@ -75,10 +76,15 @@ def waiting(applications: pd.DataFrame, *, as_of: date, stale_days: int | None =
         for y, t, p in zip(open_["school_year"], open_["term"], open_["programme"], strict=True)
     ]
     to_pay = (open_["waiting_at"] == PAID).to_numpy()
-    open_["stale"] = [
-        d < as_of if pay else w > stale_after
-        for d, pay, w in zip(due, to_pay, open_["days_waiting"], strict=True)
-    ]
+    # bool even when nothing is open: an empty list would make a column of objects, and a frame
+    # indexed by it selects columns, not rows
+    open_["stale"] = np.array(
+        [
+            d < as_of if pay else w > stale_after
+            for d, pay, w in zip(due, to_pay, open_["days_waiting"], strict=True)
+        ],
+        dtype=bool,
+    )
     return open_.sort_values(["days_waiting", "application_id"], ascending=[False, True], ignore_index=True)
 
 

@@ -105,7 +105,11 @@ def compute_report(data: AidData) -> AidReport:
         rec_gaps, cur_awards, data.applications, as_of=scope.as_of, key="recipient_id"
     )
 
-    people = pd.concat([students, data.record_students], ignore_index=True).drop_duplicates("student_id")
+    # who the payments name: the columns the two checks read, not every column of 117k rows
+    who = ["student_id", "id_number", "status"]
+    people = pd.concat([students[who], data.record_students[who]], ignore_index=True).drop_duplicates(
+        "student_id"
+    )
     in_scope = current[current["in_scope"].astype(bool)]
     wrong = aid.paid_not_eligible(in_scope, owed, people)
     dup = aid.duplicate_payments(current, people)

@@ -65,6 +65,17 @@ def test_stuck_by_township():
     assert s.loc["t3", ["open", "total"]].tolist() == [0, 0]  # a township without applications still shows
 
 
+@pytest.mark.parametrize("rows", [APPS.iloc[:0], APPS[APPS["status"].isin(["已退回", "已发放"])]])
+def test_a_year_with_nothing_open_shows_zeros(rows):
+    """No application open (a school year before any was imported, or all decided): every township
+    is listed with zeros, not an error (学生资助 on 2026-03-20 of the demo raised KeyError)."""
+    assert aid_approvals.waiting(rows, as_of=AS_OF).empty
+    s = aid_approvals.stuck_by_township(rows, TOWNS, as_of=AS_OF).set_index("code")
+    assert list(s.index) == ["t1", "t2", "t3"]
+    assert s[["open", "stale"]].to_numpy().sum() == 0
+    assert s["total"].sum() == len(rows)
+
+
 @pytest.mark.parametrize(
     ("role", "stage", "allowed"),
     [
