@@ -142,7 +142,9 @@ def return_table(
         # the persuasion before the (latest) return, not the follow-up visits after it
         until = dict(zip(c["case_id"], c["_back"], strict=True))
         acts = acts[acts["case_id"].isin(until)]
-        acts = acts[[d <= until[k] for k, d in zip(acts["case_id"], acts["acted_on"], strict=True)]]
+        # a bool array: an empty list would select columns, not rows
+        before = [d <= until[k] for k, d in zip(acts["case_id"], acts["acted_on"], strict=True)]
+        acts = acts[np.array(before, dtype=bool)]
         for case_id, g in acts.sort_values("acted_on").groupby("case_id"):
             who = [a for a in dict.fromkeys(g["actor"].dropna()) if a]
             persuaders[case_id] = "、".join(ids.mask_name(a) if mask else a for a in who[:3])

@@ -652,7 +652,8 @@ def plot_distance(view: LayoutView, *, title: str) -> Any:
     import plotly.graph_objects as go
 
     r = view.reach
-    top = max(float(np.nanmax(r["road_km"])) if len(r) else 1.0, view.km) + 1
+    known = r["road_km"].dropna()  # a year without children placed: no distance known
+    top = max(float(known.max()) if len(known) else 1.0, view.km) + 1
     edges = np.arange(0, np.ceil(top) + 0.5, 0.5)
     counts, _ = np.histogram(r["road_km"].fillna(0), bins=edges, weights=r["children"])
     colours = [GREEN if e + 0.5 <= view.km + 1e-9 else RED for e in edges[:-1]]
