@@ -14,9 +14,7 @@ from lib.core import config, permissions
 
 from .conftest import each_tab, lazy_tab_keys, open_page
 
-PAGES = sorted(
-    p.stem for p in (config.ROOT / "pages").glob("*.py") if permissions.visible("county", p.stem)
-)
+PAGES = sorted(p.stem for p in (config.ROOT / "pages").glob("*.py") if permissions.visible("county", p.stem))
 
 
 @pytest.mark.parametrize("page", PAGES)
