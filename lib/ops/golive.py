@@ -137,7 +137,8 @@ _COUNT_SQL: dict[str, str] = {
 _OWN_DATE_SQL: dict[str, str] = {
     "absences": "SELECT max(day) FROM absences",
     "dropout_cases": "SELECT max(reported_on) FROM dropout_cases",
-    "aid_records": "SELECT max(coalesce(paid_date, due_date)) FROM aid_records",
+    # the last payment recorded: a payment due next term does not make the ledger that fresh
+    "aid_records": "SELECT max(paid_date) FROM aid_records",
     "school_age_roster": "SELECT max(loaded_on) FROM school_age_roster",
     "transfers": "SELECT max(transfer_on) FROM transfers",
 }

@@ -175,6 +175,21 @@ def test_loaded_kinds_are_dated_by_their_imports(new_store):
     )
 
 
+def test_the_aid_ledger_is_dated_by_its_last_payment_not_a_payment_due_later(new_store):
+    """A record due next term (not paid) made 资助 read "截至 2027-01-22" on 2026-11-20."""
+    with store.transaction(new_store) as con:
+        _add(
+            con,
+            "aid_records",
+            [
+                {"record_id": "A1", "paid_date": date(2026, 10, 30), "due_date": date(2026, 10, 31)},
+                {"record_id": "A2", "paid_date": None, "due_date": date(2027, 1, 22)},
+            ],
+        )
+    with store.connect(new_store) as con:
+        assert golive.golive_status(con).through("aid_records") == date(2026, 10, 30)
+
+
 def test_every_page_in_the_checklist_is_a_page_of_the_app():
     pages = {p.stem for p in (config.ROOT / "pages").glob("*.py")}
     for page, (req, opt) in golive.PAGE_NEEDS.items():
