@@ -140,6 +140,8 @@ def test_confirm_visit_notice_ledger_and_week(
     page.get_by_text("显示完整信息(需填写理由)").click()  # the unmask panel: a reason, then the names
     page.get_by_label("查看理由(如：入户家访、核对资助名单)").fill("送达限期复学通知书")
     page.get_by_role("button", name="显示完整信息", exact=True).click()
+    # the grant is in once its end button shows: a tab clicked before that rerun ran would cut it off
+    expect(page.get_by_role("button", name="恢复脱敏")).to_be_visible(timeout=60_000)
     _settle(page)
     _tab(page, "文书")
     expect(print_button).to_be_enabled()
