@@ -7,6 +7,7 @@ from lib import loaders, ui
 from lib.core import config
 from lib.layout import coverage as layout
 from lib.present import maps
+from lib.ui import layout as ui_layout
 from lib.ui import planning as ui_planning
 
 scope = ui.current_scope()
@@ -82,31 +83,7 @@ clicked = layout.school_at_click(view.schools, (out or {}).get("last_object_clic
 if clicked:
     st.session_state["lay_school"] = clicked
 with right:
-    st.subheader(ui.tr("lay_card"))
-    code = st.session_state.get("lay_school")
-    if not code or code not in set(data.schools.code):
-        st.caption(ui.tr("lay_card_hint"))
-    else:
-        card = layout.school_card(data, view, code)
-        st.markdown(
-            f"**{card['name']}**  \n{card['level']} · {towns.get(card['township_code'], '')} · "
-            f"{ui.tr(layout.STATUS_LABELS[card['status']])}"
-        )
-        a, b = st.columns(2)
-        a.metric(ui.tr("在校生"), f"{card['enrolled']:,}")
-        b.metric(ui.tr("核定学位"), "—" if card["capacity"] is None else f"{card['capacity']:,}")
-        a.metric(
-            ui.tr("lay_classes"),
-            f"{card['classes'] or '—'} / {card['mean_class']:.0f}" if card["mean_class"] else "—",
-        )
-        b.metric(ui.tr("lay_boarders"), f"{card['boarders']:,} / {card['boarding_beds']:,}")
-        ui.table(card["by_grade"], height=250)
-        st.plotly_chart(
-            ui.figure(layout.plot_school_trend(card)),
-            width="stretch",
-            config={"displayModeBar": False},
-            key="lay_card_chart",
-        )
+    ui_layout.school_card(data, view, towns)
 
 st.subheader(ui.tr("lay_townships"))
 table, colours = layout.township_table(view)
@@ -119,32 +96,7 @@ ui.download_buttons(
     title=f"各乡镇学校布局 · {layout.BAND_LABELS[band]} · {year}年",
 )
 
-g1, g2 = st.columns(2)
-stamp = ui.tr("lay_stamp").format(
-    where=ui.tr("全区" if scope.townships is None else "lay_chosen"), day=ui.fmt_date(scope.as_of)
-)
-# the view is decided by the store's data, the Scope and the choices above (loaders.load_layout_view)
-decided_by = (loaders.data_key(), scope.cache_key(), band, km, year)
-g1.plotly_chart(
-    ui.cached_figure(
-        layout.plot_distance,
-        view,
-        inputs=decided_by,
-        title=ui.tr("lay_distance_title").format(year=year, stamp=stamp),
-    ),
-    width="stretch",
-    config={"displayModeBar": False},
-)
-g2.plotly_chart(
-    ui.cached_figure(
-        layout.plot_projection,
-        view,
-        inputs=decided_by,
-        title=ui.tr("lay_projection_title").format(band=ui.tr(layout.BAND_LABELS[band]), stamp=stamp),
-    ),
-    width="stretch",
-    config={"displayModeBar": False},
-)
+ui_layout.charts(scope, view, band=band, km=km, year=year)
 
 ui_planning.layout_downloads(scope, data, view)
 
