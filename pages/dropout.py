@@ -1,7 +1,6 @@
 """控辍保学: who is out of school now, where, why, and this term week by week."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from lib import loaders, ui
 from lib.dropout import charts as dropout_charts
@@ -59,7 +58,7 @@ with right:
         key="do_measure",
     )
     shapes = loaders.load_township_geojson(scope)
-    st_folium(
+    ui.show_map(
         dm.choropleth(data, shapes, measure=measure, where=where),
         key=f"do_map_{measure}",
         returned_objects=[],

@@ -1,7 +1,6 @@
 """自由探索: drop any CSV/XLSX: column profile, pivot with a chart, a map; nothing is stored."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from lib import ingest, loaders, ui
 from lib.core import fmt
@@ -103,7 +102,7 @@ if info is not None:
         m = explore.point_map(
             cells, title=ui.tr("exp_map_rows").format(name=name), boundary=shapes.get("county")
         )
-        st_folium(m, key="exp_map_points", returned_objects=[], height=460, use_container_width=True)
+        ui.show_map(m, key="exp_map_points", returned_objects=[], height=460, use_container_width=True)
     elif geo.how in ("townships", "villages"):
         counts = explore.township_counts(
             frame, geo, township_names=places["township_names"], village_codes=places["village_codes"]
@@ -118,7 +117,7 @@ if info is not None:
             fmt="{:,.0f}",
             boundary=shapes.get("county"),
         )
-        st_folium(m, key="exp_map_towns", returned_objects=[], height=460, use_container_width=True)
+        ui.show_map(m, key="exp_map_towns", returned_objects=[], height=460, use_container_width=True)
     else:
         ui.note(ui.tr("exp_no_map"))
 

@@ -1,7 +1,6 @@
 """学校布局: schools against school-age children, coverage by township, five-year projection."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from lib import loaders, ui
 from lib.core import config
@@ -58,21 +57,14 @@ ui.note(ui.tr("lay_rule"))
 key = loaders.tianditu_key() if base == "tianditu" else None
 if base == "tianditu" and not key:
     st.info(ui.tr(maps.TIANDITU_HELP), icon=":material/key:")
-shapes = loaders.load_township_geojson(scope)
-m = maps.build_layout_map(
-    shapes["townships"],
-    county=shapes.get("county"),
-    base=base,
-    tianditu_key=key,
-    **layout.map_inputs(data, view, measure=measure),
-)
+m = ui_layout.layout_map(scope, data, view, measure=measure, base=base, tianditu_key=key)
 left, right = st.columns([2.2, 1], gap="medium")
 with left:
     st.caption(
         ui.tr("lay_map_caption").format(band=ui.tr(layout.BAND_LABELS[band]))
         + f" · {ui.fmt_date(scope.as_of)} · {ui.tr('lay_demo_geo')}"
     )
-    out = st_folium(
+    out = ui.show_map(
         m,
         key=f"lay_map_{band}_{km}_{year}_{measure}_{base}",
         height=560,

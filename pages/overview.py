@@ -1,7 +1,6 @@
 """总览: the state of the county at a glance."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from lib import loaders, ui
 from lib.ops import golive
@@ -34,7 +33,7 @@ with left:
     )
     shapes = loaders.load_township_geojson(scope)
     m = overview_view.choropleth(data, shapes, measure=measure)
-    st_folium(m, key=f"ov_map_{measure}", returned_objects=[], height=440, use_container_width=True)
+    ui.show_map(m, key=f"ov_map_{measure}", returned_objects=[], height=440, use_container_width=True)
 with right:
     fig = ui.cached_figure(
         charts.plot_case_trend,

@@ -1,14 +1,12 @@
 """布局规划: what-if scenarios on the school network, where pupils go, and optimal networks."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from lib import loaders, ui
 from lib.core import config
 from lib.core.errors import AppError
 from lib.layout import coverage as layout
 from lib.layout import planning
-from lib.present import maps
 from lib.ui import planning as ui_planning
 
 CHANGES = ui_planning.CHANGES
@@ -63,15 +61,10 @@ except AppError as exc:
     st.stop()
 with left:
     show_after = st.toggle(ui.tr("plan_map_after"), value=True, key="plan_show_after")
-    shapes = loaders.load_township_geojson(scope)
-    effect = after if show_after else before
-    m = maps.build_layout_map(
-        shapes["townships"],
-        county=shapes.get("county"),
-        closed=planning.closed_schools(data, changes if show_after else base_changes, band=band),
-        **planning.map_inputs(effect, band=band, km=km),
+    m = ui_planning.plan_map(
+        scope, data, changes if show_after else base_changes, band=band, km=km, year=year
     )
-    out = st_folium(
+    out = ui.show_map(
         m,
         key=f"plan_map_{band}_{km}_{year}_{show_after}_{len(changes)}_{base_name}",
         height=520,

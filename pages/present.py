@@ -3,7 +3,6 @@
 from dataclasses import replace
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from lib import loaders, ui
 from lib.core.i18n import t
@@ -26,7 +25,7 @@ elif slide == "red_list":
     st.html(briefing.present_html(briefing.red_list_html(b, lang=lang)))
 elif slide == "map":
     m = briefing.school_map(b, loaders.load_township_geojson(scope), medium="slide")
-    st_folium(
+    ui.show_map(
         m, key="present_map", returned_objects=[], height=ui_present.SLIDE_HEIGHT, use_container_width=True
     )
 elif slide in ("dropout", "aid"):

@@ -71,10 +71,9 @@ def waiting(applications: pd.DataFrame, *, as_of: date, stale_days: int | None =
     since = pd.to_datetime(open_["stage_on"].fillna(open_["applied_on"]))
     open_["days_waiting"] = (pd.Timestamp(as_of) - since).dt.days.astype("int64")
     # waiting to be paid is late only once the programme's due date has passed
-    due = [
-        aid_payments.default_due_date(int(y), int(t), p)
-        for y, t, p in zip(open_["school_year"], open_["term"], open_["programme"], strict=True)
-    ]
+    terms = list(zip(open_["school_year"], open_["term"], open_["programme"], strict=True))
+    due_of = {k: aid_payments.default_due_date(int(k[0]), int(k[1]), k[2]) for k in set(terms)}  # a few
+    due = [due_of[k] for k in terms]
     to_pay = (open_["waiting_at"] == PAID).to_numpy()
     # bool even when nothing is open: an empty list would make a column of objects, and a frame
     # indexed by it selects columns, not rows
@@ -89,7 +88,12 @@ def waiting(applications: pd.DataFrame, *, as_of: date, stale_days: int | None =
 
 
 def stuck_by_township(
-    applications: pd.DataFrame, townships: pd.DataFrame, *, as_of: date, stale_days: int | None = None
+    applications: pd.DataFrame,
+    townships: pd.DataFrame,
+    *,
+    as_of: date,
+    stale_days: int | None = None,
+    open_: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Per township: open applications waiting at each stage, of which stale, rejected and paid.
 
@@ -98,18 +102,19 @@ def stuck_by_township(
     DataFrame
         ``code``, ``name``, one column per stage waited for (学校初审 ...
         已发放), ``open``, ``stale``, ``rejected``, ``paid``, ``total``; in
-        township-code order.
+        township-code order.  ``open_``: :func:`waiting` of the same arguments, if the caller
+        has it already.
     """
-    w = waiting(applications, as_of=as_of, stale_days=stale_days)
+    w = waiting(applications, as_of=as_of, stale_days=stale_days) if open_ is None else open_
     waits = list(STAGES[1:])
     counts = w.pivot_table(
         index="township_code", columns="waiting_at", values="application_id", aggfunc="count", fill_value=0
     ).reindex(columns=waits, fill_value=0)
     stale = w[w["stale"]].groupby("township_code").size().rename("stale")
-    status = applications.groupby("township_code")["status"]
-    rejected = status.apply(lambda s: int((s == REJECTED).sum())).rename("rejected")
-    paid = status.apply(lambda s: int((s == PAID).sum())).rename("paid")
-    total = status.size().rename("total")
+    town = applications["township_code"]
+    rejected = (applications["status"] == REJECTED).groupby(town).sum().rename("rejected")
+    paid = (applications["status"] == PAID).groupby(town).sum().rename("paid")
+    total = town.value_counts().rename("total")
     out = townships[["code", "name"]].set_index("code")
     out = out.join(counts).join(stale).join(rejected).join(paid).join(total)
     num = [*waits, "stale", "rejected", "paid", "total"]

@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from lib.aid import payments as aid_payments
+from lib.aid import rules as aid_rules
 from lib.aid import summary
 from lib.core import config, permissions, store
 from lib.core.places import ENROLLED_SQL
@@ -34,9 +35,14 @@ class AidData:
     scope: Scope
     townships: pd.DataFrame  # code, name, kind (in Scope)
     schools: pd.DataFrame  # code, name, level, township_code (in Scope)
-    students: pd.DataFrame  # enrolled compulsory-school students of the Scope
-    records: pd.DataFrame  # aid_records of the school year for those students / schools
-    record_students: pd.DataFrame  # every student the records name (any status)
+    #: the enrolled students of the Scope judged one by one (load_judged_students): every
+    #: priority-group student, and every student at school without a paid nutrition record this
+    #: term; the summary counts the others, who are owed nutrition alone and are paid it
+    students: pd.DataFrame
+    records: pd.DataFrame  # aid_records of the school year for the Scope's students / schools
+    #: every student the records name (any status): student_id, id_number, status, name and
+    #: ``mine`` (enrolled at a school of the Scope)
+    record_students: pd.DataFrame
     #: on-time and in-full payment per term, every year, of the Scope's schools (load_terms)
     terms: pd.DataFrame
     applications: pd.DataFrame  # aid_applications of the school year
@@ -71,6 +77,38 @@ def load_students(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     )
 
 
+def load_judged_students(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """The students of :func:`load_students` whose (student, programme) rows the page lists or
+    counts one by one: every priority-group student (the living subsidy, the provincial aid and
+    the coverage by priority group are theirs alone), and every student at school with no
+    nutrition record of the Scope's term that is paid or due after the Scope's day, at a school of
+    the nutrition programme (the nutrition gaps are among them).  The others are owed nutrition alone and are paid it or not yet due:
+    they appear in no list, and the summary counts them.
+    ``lib.aid.view.compute_report`` gives the same report from either frame (tests compare)."""
+    where, params = scope.school_where("sc")
+    return store.frame(
+        con,
+        f"""
+        SELECT {_STUDENT_COLS} FROM students st JOIN schools sc ON sc.code = st.school_code
+        LEFT JOIN townships _t ON _t.code = sc.township_code
+        WHERE st.status IN {ENROLLED_SQL} AND {where} AND ({aid_rules.priority_group_sql("st")} OR (
+            st.status = '在校' AND (NOT ? OR coalesce({aid_rules.rural_township_sql("_t")}, TRUE))
+            AND NOT EXISTS (
+                SELECT 1 FROM aid_records a WHERE a.student_id = st.student_id AND a.programme = ?
+                AND a.school_year = ? AND a.term = ? AND (a.paid_amount > 0 OR a.due_date > ?))))
+        ORDER BY st.student_id
+        """,
+        [
+            *params,
+            bool(config.SETTINGS["aid"].get("nutrition_rural_only", True)),
+            aid_rules.NUTRITION,
+            int(scope.school_year),
+            int(scope.term),
+            scope.as_of,
+        ],
+    )
+
+
 def load_records(con: duckdb.DuckDBPyConnection, scope: Scope, *, school_year: int) -> pd.DataFrame:
     """aid_records of ``school_year`` paid through a school of the Scope, or naming a student
     of the Scope, or naming anyone who shares an ID number with one (duplicates across schools).
@@ -99,15 +137,19 @@ def load_records(con: duckdb.DuckDBPyConnection, scope: Scope, *, school_year: i
     )
 
 
-def load_record_students(con: duckdb.DuckDBPyConnection, ids: list[str]) -> pd.DataFrame:
-    """The students ``ids`` names (any status)."""
+def load_record_students(con: duckdb.DuckDBPyConnection, ids: list[str], scope: Scope) -> pd.DataFrame:
+    """The students ``ids`` names (any status): who they are (``student_id``, ``id_number``,
+    ``status``, ``name``) and whether they are enrolled at a school of ``scope`` (``mine``)."""
     frame = pd.DataFrame({"student_id": pd.Series(ids, dtype=object)}).drop_duplicates()
+    schools, sp = _scope_schools(scope)
     con.register("_wanted", frame)
     try:
         return store.frame(
             con,
-            f"SELECT {_STUDENT_COLS} FROM students st LEFT JOIN schools sc ON sc.code = st.school_code "
-            f"WHERE st.student_id IN (SELECT student_id FROM _wanted)",
+            f"SELECT st.student_id, st.id_number, st.status, st.name, "
+            f"coalesce(st.status IN {ENROLLED_SQL} AND st.school_code IN {schools}, FALSE) AS mine "
+            f"FROM students st WHERE st.student_id IN (SELECT student_id FROM _wanted)",
+            sp,
         )
     finally:
         con.unregister("_wanted")
@@ -256,9 +298,9 @@ def load_all(con: duckdb.DuckDBPyConnection, scope: Scope) -> AidData:
             f"ORDER BY sc.code",
             sp,
         ),
-        students=load_students(con, scope),
+        students=load_judged_students(con, scope),
         records=records,
-        record_students=load_record_students(con, records["student_id"].dropna().unique().tolist()),
+        record_students=load_record_students(con, records["student_id"].dropna().unique().tolist(), scope),
         terms=load_terms(con, scope),
         applications=apps,
         funds=load_funds(con, scope, school_year=year),

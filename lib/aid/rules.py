@@ -38,6 +38,12 @@ def priority_group_sql(alias: str = "st") -> str:
     )
 
 
+def rural_township_sql(alias: str = "t") -> str:
+    """SQL predicate: township ``alias`` is not a 街道 (the SQL twin of :func:`nutrition_schools`'s
+    test; NULL when the township is unknown, which counts as rural there)."""
+    return f"NOT ({alias}.kind = '街道' OR ({alias}.kind = '类似乡级单位' AND {alias}.name LIKE '%街道'))"
+
+
 LIVING_SUBSIDY = "生活补助"
 NUTRITION = "营养改善计划"
 PROVINCIAL = "省级资助"
@@ -92,8 +98,10 @@ def priority_mask(students: pd.DataFrame) -> pd.Series:
     return mask.astype(bool)
 
 
-def student_categories(students: pd.DataFrame) -> pd.DataFrame:
-    """Long frame ``student_id``, ``category``: one row per priority group a student is in."""
+def student_categories(students: pd.DataFrame, *, ordered: bool = True) -> pd.DataFrame:
+    """Long frame ``student_id``, ``category``: one row per priority group a student is in, by
+    student and then in the order of :data:`PRIORITY_CATEGORIES` (``ordered=False``: group by
+    group, for a caller that groups them anyway)."""
     parts = [
         students.loc[students["poverty_category"].notna(), ["student_id", "poverty_category"]].rename(
             columns={"poverty_category": "category"}
@@ -102,6 +110,8 @@ def student_categories(students: pd.DataFrame) -> pd.DataFrame:
     for col, label in PRIORITY_FLAGS.items():
         parts.append(students.loc[_flag(students, col), ["student_id"]].assign(category=label))
     out = pd.concat(parts, ignore_index=True)
+    if not ordered:
+        return out
     order = {c: i for i, c in enumerate(PRIORITY_CATEGORIES)}
     return out.sort_values(
         ["student_id", "category"],
@@ -392,8 +402,11 @@ def coverage_by(marked: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 def coverage_by_category(marked: pd.DataFrame, students: pd.DataFrame) -> pd.DataFrame:
     """Coverage per priority group (a student counts once in each group they are in)."""
-    cats = student_categories(students)
-    return coverage_by(marked.merge(cats, on="student_id"), ["programme", "category"])
+    cats = student_categories(students, ordered=False)  # coverage_by groups them
+    return coverage_by(
+        marked[["student_id", "programme", "covered", "pending"]].merge(cats, on="student_id"),
+        ["programme", "category"],
+    )
 
 
 def gap_reasons(
@@ -411,12 +424,15 @@ def gap_reasons(
     application at all.  ``key``: ``student_id`` or ``recipient_id``.
     """
     keys = [key, "programme"]
+    wanted = gaps[keys].drop_duplicates()  # the gaps' own records and applications: a few of many
+    records = records[[*keys, "due_date"]].merge(wanted, on=keys)
+    applications = applications[[*keys, "applied_on", "status", "reject_reason"]].merge(wanted, on=keys)
     rec = (
-        records.sort_values("due_date")
+        records.sort_values("due_date", kind="stable")
         .drop_duplicates(keys, keep="last")[[*keys, "due_date"]]
         .assign(_rec=True)
     )
-    apps = applications.sort_values("applied_on").drop_duplicates(keys, keep="last")[
+    apps = applications.sort_values("applied_on", kind="stable").drop_duplicates(keys, keep="last")[
         [*keys, "status", "reject_reason"]
     ]
     m = gaps[keys].merge(rec, on=keys, how="left").merge(apps, on=keys, how="left")

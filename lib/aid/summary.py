@@ -57,7 +57,7 @@ def _select(terms: list[tuple[int, int]], schools: list[str] | None) -> tuple[st
     WITH terms(school_year, term, provincial) AS (VALUES {values}),
     st AS (
         SELECT st.*, sc.township_code,
-               NOT (t.kind = '街道' OR (t.kind = '类似乡级单位' AND t.name LIKE '%街道')) AS rural
+               {aid.rural_township_sql("t")} AS rural
         FROM students st JOIN schools sc ON sc.code = st.school_code
         LEFT JOIN townships t ON t.code = sc.township_code
         WHERE st.status IN {ENROLLED_SQL} {only}

@@ -56,8 +56,13 @@ class AidReport:
     recipient_gaps: pd.DataFrame  # the same for non-compulsory recipients
     paid_not_eligible: pd.DataFrame
     duplicates: pd.DataFrame
-    payments: pd.DataFrame  # this school year's records of the Scope's schools, classified
-    awards: pd.DataFrame  # this school year's awards of the Scope's recipients, classified
+    #: payment counts and rates of this school year by programme: the records of the Scope's
+    #: schools and the awards of its recipients (aid_payments.payment_rates)
+    programme_rates: pd.DataFrame
+    township_rates: pd.DataFrame  # the same of the records, by township_code
+    #: overdue, short and late records, the most urgent first (aid_payments.problem_payments);
+    #: the report keeps these and the counts, not the school year's every record
+    problems: pd.DataFrame
     terms: pd.DataFrame  # on-time / in-full rates per term, every year (aid_payments.term_series)
     waiting: pd.DataFrame  # open applications
     stuck: pd.DataFrame  # by township
@@ -105,11 +110,8 @@ def compute_report(data: AidData) -> AidReport:
         rec_gaps, cur_awards, data.applications, as_of=scope.as_of, key="recipient_id"
     )
 
-    # who the payments name: the columns the two checks read, not every column of 117k rows
-    who = ["student_id", "id_number", "status"]
-    people = pd.concat([students[who], data.record_students[who]], ignore_index=True).drop_duplicates(
-        "student_id"
-    )
+    # who the payments name (every payer, any status): the columns the two checks read
+    people = data.record_students[["student_id", "id_number", "status"]].drop_duplicates("student_id")
     in_scope = current[current["in_scope"].astype(bool)]
     wrong = aid.paid_not_eligible(in_scope, owed, people)
     dup = aid.duplicate_payments(current, people)
@@ -124,7 +126,11 @@ def compute_report(data: AidData) -> AidReport:
     )
     terms = data.terms  # counted in the store (lib.aid.data.load_terms)
     waiting = aid_approvals.waiting(data.applications, as_of=scope.as_of)
-    stuck = aid_approvals.stuck_by_township(data.applications, data.townships, as_of=scope.as_of)
+    stuck = aid_approvals.stuck_by_township(
+        data.applications, data.townships, as_of=scope.as_of, open_=waiting
+    )
+    problems = aid_payments.problem_payments(payments)
+    rated = ["programme", *aid_payments.RATE_COLUMNS, "standard_amount", "paid_amount"]
     ledger = None
     if data.recipients_in_scope:
         paid_cols = ["funding_source", "programme", "paid_amount", "paid_date"]
@@ -135,11 +141,12 @@ def compute_report(data: AidData) -> AidReport:
         )
     cy = aid_social.campaign_year(scope.as_of)
     named = {
-        *aid_payments.problem_payments(payments)["student_id"],
+        *problems["student_id"],
         *wrong["student_id"],
         *dup["student_id"],
     }
-    names = students.loc[students["student_id"].isin(named), ["student_id", "name"]]
+    who = data.record_students
+    names = who.loc[who["mine"].astype(bool) & who["student_id"].isin(named), ["student_id", "name"]]
     report = AidReport(
         scope=scope,
         towns=dict(zip(data.townships["code"], data.townships["name"], strict=True)),
@@ -150,8 +157,11 @@ def compute_report(data: AidData) -> AidReport:
         recipient_gaps=rec_gaps,
         paid_not_eligible=wrong,
         duplicates=dup,
-        payments=payments,
-        awards=awards,
+        programme_rates=aid_payments.payment_rates(
+            pd.concat([payments[rated], awards[rated]], ignore_index=True), ["programme"]
+        ),
+        township_rates=aid_payments.payment_rates(payments, ["township_code"]),
+        problems=problems,
         terms=terms,
         waiting=waiting,
         stuck=stuck,
@@ -162,14 +172,13 @@ def compute_report(data: AidData) -> AidReport:
         categories=aid.coverage_by_category(marked, students),
         names=names.set_index("student_id")["name"],
     )
-    object.__setattr__(report, "county", _county(report))
+    object.__setattr__(report, "county", _county(report, aid_payments.totals(payments)))
     return report
 
 
-def _county(r: AidReport) -> dict[str, Any]:
+def _county(r: AidReport, tot: dict[str, Any]) -> dict[str, Any]:
     cov = r.coverage["programme"]
     living = cov[cov["programme"] == aid.LIVING_SUBSIDY]
-    tot = aid_payments.totals(r.payments)
     eligible = int(living["eligible"].sum())
     return {
         "eligible": eligible,
@@ -361,8 +370,7 @@ def wrong_payments(r: AidReport, *, mask: bool = True) -> pd.DataFrame:
 # ------------------------------------------------------------------ payments
 def payments_table(r: AidReport) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """By programme: due records, on time and in full, overdue, short, standard and paid amounts."""
-    both = pd.concat([r.payments, r.awards], ignore_index=True)
-    rates = aid_payments.payment_rates(both, ["programme"])
+    rates = r.programme_rates
     table = rates[
         ["programme", "due", "on_time_rate", "in_full_rate", "overdue", "short", "late", "standard", "paid"]
     ].rename(
@@ -392,16 +400,14 @@ def payments_table(r: AidReport) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, 
 
 def township_payments(r: AidReport) -> pd.DataFrame:
     """On-time-in-full rate per township (code, name, due, on_time, on_time_rate ...)."""
-    rates = aid_payments.payment_rates(r.payments, ["township_code"]).rename(
-        columns={"township_code": "code"}
-    )
+    rates = r.township_rates.rename(columns={"township_code": "code"})
     out = pd.DataFrame({"code": list(r.towns), "name": list(r.towns.values())})
     return out.merge(rates, on="code", how="left")
 
 
 def problem_list(r: AidReport, *, mask: bool = True, limit: int = 500) -> pd.DataFrame:
     """Overdue, short and late records, the most urgent first."""
-    bad = aid_payments.problem_payments(r.payments).head(limit)
+    bad = r.problems.head(limit)
     names = r.names
     out = pd.DataFrame(
         {

@@ -3,11 +3,65 @@ and the loaders, and calls these)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from lib import loaders, ui
 from lib.core.scope import Scope
 from lib.layout import coverage as layout
+from lib.present import maps
+
+
+def layout_map(
+    scope: Scope,
+    data: layout.LayoutData,
+    view: layout.LayoutView,
+    *,
+    measure: str,
+    base: str,
+    tianditu_key: str | None,
+) -> Any:
+    """学校布局's map: a copy of the one built for the same store data, Scope and choices
+    (:func:`lib.ui.cached_map`; the view is decided by the Scope, band, distance and year)."""
+    return ui.cached_map(
+        _build_layout_map,
+        scope,
+        data,
+        view,
+        measure=measure,
+        base=base,
+        tianditu_key=tianditu_key,
+        inputs=(
+            loaders.data_key(),
+            scope.cache_key(),
+            view.band,
+            view.km,
+            view.year,
+            measure,
+            base,
+            tianditu_key,
+        ),
+    )
+
+
+def _build_layout_map(
+    scope: Scope,
+    data: layout.LayoutData,
+    view: layout.LayoutView,
+    *,
+    measure: str,
+    base: str,
+    tianditu_key: str | None,
+) -> Any:
+    shapes = loaders.load_township_geojson(scope)
+    return maps.build_layout_map(
+        shapes["townships"],
+        county=shapes.get("county"),
+        base=base,
+        tianditu_key=tianditu_key,
+        **layout.map_inputs(data, view, measure=measure),
+    )
 
 
 def school_card(data: layout.LayoutData, view: layout.LayoutView, towns: dict[str, str]) -> None:

@@ -124,6 +124,53 @@ def _new_school(band: str, changes: list[dict[str, Any]]) -> None:
         st.session_state.pop(POINT, None)
 
 
+def plan_map(
+    scope: Scope,
+    data: layout.LayoutData,
+    changes: list[dict[str, Any]],
+    *,
+    band: str,
+    km: float,
+    year: int,
+) -> Any:
+    """布局规划's map of ``changes``' effect: a copy of the one built for the same store data,
+    Scope, changes and choices (:func:`lib.ui.cached_map`; the effect is decided by them)."""
+    import json
+
+    return ui.cached_map(
+        _build_plan_map,
+        scope,
+        data,
+        changes,
+        band=band,
+        km=km,
+        year=year,
+        inputs=(
+            loaders.data_key(),
+            scope.cache_key(),
+            json.dumps(changes, sort_keys=True, ensure_ascii=False),
+            band,
+            km,
+            year,
+        ),
+    )
+
+
+def _build_plan_map(
+    scope: Scope, data: layout.LayoutData, changes: list[dict[str, Any]], *, band: str, km: float, year: int
+) -> Any:
+    from lib.present import maps  # on first use
+
+    effect = loaders.load_plan_effect(scope, changes, band=band, km=km, year=year)
+    shapes = loaders.load_township_geojson(scope)
+    return maps.build_layout_map(
+        shapes["townships"],
+        county=shapes.get("county"),
+        closed=planning.closed_schools(data, changes, band=band),
+        **planning.map_inputs(effect, band=band, km=km),
+    )
+
+
 def remember_click(point: tuple[float, float] | None, kind: str) -> None:
     """A map click picks the new school's site (only while adding a school)."""
     if point and point != st.session_state.get(POINT) and kind == "add":

@@ -19,6 +19,7 @@ from lib.aid import view as aid_view
 from lib.core import store
 from lib.core.scope import Scope
 from lib.demo import aid as aid_demo
+from tests.aid_reports import same_report
 
 AS_OF = date(2026, 11, 20)
 
@@ -289,3 +290,17 @@ def test_gap_list_of_a_non_compulsory_programme_lists_recipients(county):
     assert set(gaps["年级"]) <= {"普通高中", "中职", "大学"}
     town = county.recipient_gaps.loc[county.recipient_gaps["programme"] == "助学金", "township_code"].iloc[0]
     assert 0 < len(aid_view.gap_students(county, "助学金", township=town)) < len(gaps)
+
+
+@pytest.mark.parametrize("day", [AS_OF, date(2027, 1, 10)])
+def test_judging_the_few_gives_the_report_of_judging_everyone(aid_db, day):
+    """On the demo's 81k pupils: the page judges one by one the priority groups and the pupils
+    its nutrition lists can name; judging every enrolled pupil gives the same report."""
+    import dataclasses
+
+    scope = Scope(as_of=day)
+    with store.connect(aid_db) as con:
+        data = aid_data.load_all(con, scope)
+        everyone = dataclasses.replace(data, students=aid_data.load_students(con, scope))
+    assert len(data.students) < len(everyone.students) / 3  # the point of it
+    same_report(aid_view.compute_report(data), aid_view.compute_report(everyone))

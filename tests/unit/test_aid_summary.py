@@ -16,6 +16,7 @@ from lib.aid import rules as aid
 from lib.aid import summary
 from lib.core import derived, store
 from lib.core.scope import Scope
+from tests.aid_reports import same_report
 from tests.fixtures.ingest.samples import csv_bytes
 
 COUNTY = "411503"
@@ -329,3 +330,123 @@ def test_a_reader_that_cannot_rebuild_counts_on_the_fly(db: Path, monkeypatch: p
             summary.coverage(con, Scope(as_of=DAY), ["programme"]),
             ["programme"],
         )
+
+
+# ------------------------------------------------------------------ the page's report
+def _more(path: Path) -> None:
+    """Pupils and payments the summary's tests leave out: a pupil of the 镇 paid nutrition and one
+    listed for it later (neither in any list), a payment to a pupil who dropped out, one paid
+    twice, and applications for two of the gaps."""
+    with store.transaction(path) as con:
+        base = {"poverty_category": None, "orphan": False, "disability": False, "boarding": False}
+        store.write_table(
+            con,
+            "students",
+            pd.DataFrame(
+                [
+                    {
+                        "student_id": "T09",
+                        "name": "学生T09",
+                        "school_code": S1,
+                        "grade": 4,
+                        "status": "在校",
+                        **base,
+                    },
+                    {
+                        "student_id": "T10",
+                        "name": "学生T10",
+                        "school_code": S1,
+                        "grade": 6,
+                        "status": "在校",
+                        **base,
+                    },
+                ]
+            ),
+        )
+        store.write_table(
+            con,
+            "aid_records",
+            pd.DataFrame(
+                [
+                    ("R09", "T09", S1, NUT, 2026, 1, 400.0, date(2026, 10, 31)),  # paid
+                    ("R10", "T10", S1, NUT, 2026, 1, 0.0, date(2026, 12, 15)),  # due after DAY
+                    ("R11", "T06", S2, LS, 2026, 1, 625.0, date(2026, 10, 31)),  # T06 dropped out
+                    ("R12", "T07", S3, LS, 2026, 1, 312.5, date(2026, 10, 31)),  # T07 paid twice (R05)
+                ],
+                columns=RECORD_COLUMNS,
+            ).assign(standard_amount=625.0),
+        )
+        store.write_table(
+            con,
+            "aid_applications",
+            pd.DataFrame(
+                {
+                    "application_id": ["A1", "A2"],
+                    "student_id": ["T03", "T05"],
+                    "school_code": [S1, S2],
+                    "township_code": [TOWN, TOWN],
+                    "programme": [LS, PROV],
+                    "school_year": [2026, 2026],
+                    "term": [1, 1],
+                    "status": ["已退回", "学校初审"],
+                    "applied_on": [date(2026, 9, 5), date(2026, 9, 6)],
+                    "reject_reason": ["材料不全", None],
+                    "version": [1, 1],
+                }
+            ),
+        )
+
+
+@pytest.mark.parametrize("day", [date(2026, 9, 10), DAY, date(2026, 12, 20)])
+@pytest.mark.parametrize("towns", [None, (TOWN,), (STREET,)])
+def test_the_report_judges_the_few_and_lists_what_judging_everyone_lists(db: Path, day: date, towns) -> None:
+    """The page judges one by one only the pupils a list or a count by priority group can name
+    (lib.aid.data.load_judged_students); judging every enrolled pupil gives the same report."""
+    import dataclasses
+
+    from lib.aid import view as aid_view
+
+    _more(db)
+    scope = Scope(as_of=day, townships=towns)
+    with store.connect() as con:
+        data = aid_data.load_all(con, scope)
+        everyone = dataclasses.replace(data, students=aid_data.load_students(con, scope))
+    narrow, full = aid_view.compute_report(data), aid_view.compute_report(everyone)
+    same_report(narrow, full)
+    # the names the payment lists show: enrolled pupils of the Scope, as before
+    named = {
+        *full.problems["student_id"],
+        *full.paid_not_eligible["student_id"],
+        *full.duplicates["student_id"],
+    }
+    old = everyone.students.set_index("student_id")["name"]
+    pd.testing.assert_series_equal(
+        narrow.names.sort_index(), old[old.index.isin(named)].sort_index(), check_names=False
+    )
+    if day == DAY and towns is None:  # by hand
+        assert sorted(data.students["student_id"]) == ["T01", "T02", "T03", "T04", "T05", "T07"]
+        assert sorted(everyone.students["student_id"]) == [
+            "T01",
+            "T02",
+            "T03",
+            "T04",
+            "T05",
+            "T07",
+            "T08",
+            "T09",
+            "T10",
+        ]
+        wrong = dict(
+            zip(narrow.paid_not_eligible["record_id"], narrow.paid_not_eligible["reason"], strict=True)
+        )
+        assert wrong == {
+            "R06": "不属于家庭经济困难学生(无困难类别或标记)",
+            "R11": "学籍状态为“辍学”，不应发放",
+        }
+        assert sorted(narrow.duplicates["record_id"]) == ["R05", "R12"]
+        reasons = narrow.gaps.set_index(["student_id", "programme"])["reason"]
+        assert reasons[("T03", LS)] == "申请被退回：材料不全"
+        assert reasons[("T02", LS)] == "已列入发放名单，逾期20天未发"
+        assert reasons[("T05", PROV)] == "申请停在“资助中心核对”环节"
+        assert reasons[("T03", NUT)] == "未申请，未纳入资助名单"
+        assert ("T10", NUT) not in reasons.index and ("T09", NUT) not in reasons.index
