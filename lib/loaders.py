@@ -681,6 +681,60 @@ def load_plan_effect(
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _plan_comparison(
+    db: str,
+    version: tuple,
+    scope_key: tuple,
+    _scope: Scope,
+    base_json: str,
+    changes_json: str,
+    band: str,
+    km: float | None,
+    year: int | None,
+    base_name: str,
+) -> dict[str, Any]:
+    import json
+
+    from lib.layout import planning  # on first use: a page loads only its own domain
+
+    base, changes = json.loads(base_json), json.loads(changes_json)
+    return planning.comparison(
+        load_layout_data(_scope),
+        load_plan_effect(_scope, base, band=band, km=km, year=year),
+        load_plan_effect(_scope, changes, band=band, km=km, year=year),
+        changes,
+        base_name=base_name,
+    )
+
+
+def load_plan_comparison(
+    scope: Scope,
+    base: list[dict],
+    changes: list[dict],
+    *,
+    band: str,
+    km: float | None = None,
+    year: int | None = None,
+    base_name: str,
+) -> dict[str, Any]:
+    """:func:`lib.layout.planning.comparison` of a scenario's changes against ``base``'s (cached
+    by their JSON): the tables 布局规划 compares on every rerun."""
+    import json
+
+    return _plan_comparison(
+        *_key(),
+        scope.cache_key(),
+        scope,
+        json.dumps(base, sort_keys=True, ensure_ascii=False),
+        json.dumps(changes, sort_keys=True, ensure_ascii=False),
+        band,
+        km,
+        year,
+        base_name,
+    )
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def _scenarios(db: str, version: tuple) -> pd.DataFrame:
     from lib.layout import planning  # on first use: a page loads only its own domain

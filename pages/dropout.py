@@ -5,6 +5,7 @@ import streamlit as st
 from lib import loaders, ui
 from lib.dropout import charts as dropout_charts
 from lib.dropout import monitor as dm
+from lib.ui import mapview
 
 scope = ui.current_scope()
 ui.require_page(scope, "view_named")
@@ -58,7 +59,7 @@ with right:
         key="do_measure",
     )
     shapes = loaders.load_township_geojson(scope)
-    ui.show_map(
+    mapview.show_map(
         dm.choropleth(data, shapes, measure=measure, where=where),
         key=f"do_map_{measure}",
         returned_objects=[],

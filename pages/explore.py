@@ -7,6 +7,7 @@ from lib.core import fmt
 from lib.core.errors import AppError
 from lib.ingest import explore
 from lib.present import maps
+from lib.ui import mapview
 
 scope = ui.current_scope()
 ui.require_page(scope, "view_aggregates")
@@ -102,7 +103,7 @@ if info is not None:
         m = explore.point_map(
             cells, title=ui.tr("exp_map_rows").format(name=name), boundary=shapes.get("county")
         )
-        ui.show_map(m, key="exp_map_points", returned_objects=[], height=460, use_container_width=True)
+        mapview.show_map(m, key="exp_map_points", returned_objects=[], height=460, use_container_width=True)
     elif geo.how in ("townships", "villages"):
         counts = explore.township_counts(
             frame, geo, township_names=places["township_names"], village_codes=places["village_codes"]
@@ -117,7 +118,7 @@ if info is not None:
             fmt="{:,.0f}",
             boundary=shapes.get("county"),
         )
-        ui.show_map(m, key="exp_map_towns", returned_objects=[], height=460, use_container_width=True)
+        mapview.show_map(m, key="exp_map_towns", returned_objects=[], height=460, use_container_width=True)
     else:
         ui.note(ui.tr("exp_no_map"))
 

@@ -57,15 +57,19 @@ ui.note(ui.tr("lay_rule"))
 key = loaders.tianditu_key() if base == "tianditu" else None
 if base == "tianditu" and not key:
     st.info(ui.tr(maps.TIANDITU_HELP), icon=":material/key:")
-m = ui_layout.layout_map(scope, data, view, measure=measure, base=base, tianditu_key=key)
 left, right = st.columns([2.2, 1], gap="medium")
 with left:
     st.caption(
         ui.tr("lay_map_caption").format(band=ui.tr(layout.BAND_LABELS[band]))
         + f" · {ui.fmt_date(scope.as_of)} · {ui.tr('lay_demo_geo')}"
     )
-    out = ui.show_map(
-        m,
+    out = ui_layout.show_layout_map(
+        scope,
+        data,
+        view,
+        measure=measure,
+        base=base,
+        tianditu_key=key,
         key=f"lay_map_{band}_{km}_{year}_{measure}_{base}",
         height=560,
         use_container_width=True,

@@ -7,6 +7,7 @@ from lib.ops import golive
 from lib.overview import metrics
 from lib.overview import view as overview_view
 from lib.present import charts
+from lib.ui import mapview
 
 scope = ui.current_scope()
 ui.require_page(scope, "view_aggregates")
@@ -33,7 +34,7 @@ with left:
     )
     shapes = loaders.load_township_geojson(scope)
     m = overview_view.choropleth(data, shapes, measure=measure)
-    ui.show_map(m, key=f"ov_map_{measure}", returned_objects=[], height=440, use_container_width=True)
+    mapview.show_map(m, key=f"ov_map_{measure}", returned_objects=[], height=440, use_container_width=True)
 with right:
     fig = ui.cached_figure(
         charts.plot_case_trend,

@@ -53,19 +53,22 @@ with right:
 
 changes = st.session_state[CHANGES]
 base_changes = [] if base_name == today else list(saved[saved.name == base_name].iloc[0].changes)
-try:
-    before = loaders.load_plan_effect(scope, base_changes, band=band, km=km, year=year)
-    after = loaders.load_plan_effect(scope, changes, band=band, km=km, year=year)
+try:  # the scenario against its base: computed once per changes, choices and store data
+    compared = loaders.load_plan_comparison(
+        scope, base_changes, changes, band=band, km=km, year=year, base_name=base_name
+    )
 except AppError as exc:
     st.error(str(exc))
     st.stop()
 with left:
     show_after = st.toggle(ui.tr("plan_map_after"), value=True, key="plan_show_after")
-    m = ui_planning.plan_map(
-        scope, data, changes if show_after else base_changes, band=band, km=km, year=year
-    )
-    out = ui.show_map(
-        m,
+    out = ui_planning.show_plan_map(
+        scope,
+        data,
+        changes if show_after else base_changes,
+        band=band,
+        km=km,
+        year=year,
         key=f"plan_map_{band}_{km}_{year}_{show_after}_{len(changes)}_{base_name}",
         height=520,
         use_container_width=True,
@@ -73,5 +76,5 @@ with left:
     )
 ui_planning.remember_click(planning.click_point((out or {}).get("last_clicked")), kind)
 
-ui_planning.effect_panel(scope, data, before, after, changes, base_name=base_name)
+ui_planning.effect_panel(scope, data, compared, changes, base_name=base_name, km=km)
 ui_planning.optimizer(scope, data, band=band, km=km, year=year, band_codes=band_codes, names=names)

@@ -7,6 +7,7 @@ import streamlit as st
 from lib import loaders, ui
 from lib.core.i18n import t
 from lib.overview import briefing
+from lib.ui import mapview
 from lib.ui import present as ui_present
 
 scope = ui.current_scope()
@@ -25,7 +26,7 @@ elif slide == "red_list":
     st.html(briefing.present_html(briefing.red_list_html(b, lang=lang)))
 elif slide == "map":
     m = briefing.school_map(b, loaders.load_township_geojson(scope), medium="slide")
-    ui.show_map(
+    mapview.show_map(
         m, key="present_map", returned_objects=[], height=ui_present.SLIDE_HEIGHT, use_container_width=True
     )
 elif slide in ("dropout", "aid"):

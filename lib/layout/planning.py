@@ -371,6 +371,26 @@ def _effect_row(reach: pd.DataFrame, sup: pd.DataFrame, rows: pd.DataFrame) -> d
     }
 
 
+def comparison(
+    data: layout.LayoutData, before: Effect, after: Effect, changes: list[dict[str, Any]], *, base_name: str
+) -> dict[str, Any]:
+    """What 布局规划 compares of a scenario (``changes``, giving ``after``) against its base
+    (``before``, named ``base_name``): the headline (``cards``, with ``band`` and ``year``), the
+    county (``county``, :func:`compare`), the townships
+    (``towns``), the receiving schools (``receiving``) and where pupils go (``tables``,
+    :func:`assignment_tables`)."""
+    names = school_names(data, changes)
+    return {
+        "cards": cards(before, after),
+        "band": after.band,
+        "year": after.year,
+        "county": compare(before, after, names=(base_name if base_name != "方案" else "基准", "方案")),
+        "towns": compare_townships(before, after),
+        "receiving": receiving_schools(before, after, names),
+        "tables": assignment_tables(data, after, changes),
+    }
+
+
 def compare(before: Effect, after: Effect, *, names: tuple[str, str] = ("现状", "方案")) -> pd.DataFrame:
     """County numbers side by side with the change (``names``: the two networks' column titles)."""
     labels = EFFECT_LABELS

@@ -133,38 +133,6 @@ def _figure_by_inputs(name: str, language: str, inputs: tuple, kwargs: dict, _bu
     return figure(_build(**kwargs))
 
 
-def cached_map(fn: Callable[..., Any], *args: Any, inputs: tuple, **kwargs: Any) -> Any:
-    """A copy of the folium map ``fn(*args, **kwargs)``, built once per process for the same
-    ``inputs`` and language.
-
-    Building a map (its areas' styles, labels, the legend's corner) took about a quarter of a
-    rerun of 学校布局 and 布局规划.  ``inputs`` must decide the map entirely, as for
-    :func:`cached_figure` (the store's :func:`lib.loaders.data_key`, the Scope's key, the page's
-    choices).  The caller gets a deep copy: folium's render is not idempotent (rendering one map
-    twice adds its layers' ``addTo`` lines and its header twice), and a copy costs a fifth of a
-    build.  Show it with :func:`show_map`.
-    """
-    import copy
-
-    name = f"{fn.__module__}.{fn.__qualname__}"
-    return copy.deepcopy(_map_by_inputs(name, lang(), inputs, _build=partial(fn, *args, **kwargs)))
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _map_by_inputs(name: str, language: str, inputs: tuple, _build: Callable) -> Any:
-    return _build()
-
-
-def show_map(m: Any, **kwargs: Any) -> Any:
-    """``st_folium(m, **kwargs)`` without its first, whole-page render: st_folium renders the
-    page (``render=True``) and then the map again, and sends only what the second render gives
-    (the map's script, header and html); the component's arguments are the same without the
-    first (tests/unit/test_show_map.py)."""
-    from streamlit_folium import st_folium  # on first use: pages without a map do not load it
-
-    return st_folium(m, render=False, **kwargs)
-
-
 def _label_value(text: str) -> str:
     """A label, or a label and its value ("全区 96.3%", a reference line's legend), translated."""
     head, _, rest = text.partition(" ")

@@ -3,6 +3,7 @@ and the loaders, and calls these)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -11,9 +12,10 @@ from lib import loaders, ui
 from lib.core.scope import Scope
 from lib.layout import coverage as layout
 from lib.present import maps
+from lib.ui import mapview
 
 
-def layout_map(
+def show_layout_map(
     scope: Scope,
     data: layout.LayoutData,
     view: layout.LayoutView,
@@ -21,17 +23,13 @@ def layout_map(
     measure: str,
     base: str,
     tianditu_key: str | None,
+    **widget: Any,
 ) -> Any:
-    """学校布局's map: a copy of the one built for the same store data, Scope and choices
-    (:func:`lib.ui.cached_map`; the view is decided by the Scope, band, distance and year)."""
-    return ui.cached_map(
-        _build_layout_map,
-        scope,
-        data,
-        view,
-        measure=measure,
-        base=base,
-        tianditu_key=tianditu_key,
+    """学校布局's map, shown by :func:`lib.ui.mapview.show_map` (``widget``: st_folium's
+    arguments): built and rendered once per store data, Scope and choices (the view is decided
+    by the Scope, band, distance and year); returns what st_folium returns."""
+    return mapview.show_map(
+        partial(_build_layout_map, scope, data, view, measure=measure, base=base, tianditu_key=tianditu_key),
         inputs=(
             loaders.data_key(),
             scope.cache_key(),
@@ -42,6 +40,7 @@ def layout_map(
             base,
             tianditu_key,
         ),
+        **widget,
     )
 
 

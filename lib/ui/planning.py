@@ -19,6 +19,7 @@ from lib.core.scope import Scope
 from lib.layout import coverage as layout
 from lib.layout import planning
 from lib.ui import jobs as ui_jobs
+from lib.ui import mapview
 
 #: The scenario being edited (kept in the session: a failed save loses nothing).
 CHANGES = "plan_changes"
@@ -124,7 +125,7 @@ def _new_school(band: str, changes: list[dict[str, Any]]) -> None:
         st.session_state.pop(POINT, None)
 
 
-def plan_map(
+def show_plan_map(
     scope: Scope,
     data: layout.LayoutData,
     changes: list[dict[str, Any]],
@@ -132,19 +133,15 @@ def plan_map(
     band: str,
     km: float,
     year: int,
+    **widget: Any,
 ) -> Any:
-    """布局规划's map of ``changes``' effect: a copy of the one built for the same store data,
-    Scope, changes and choices (:func:`lib.ui.cached_map`; the effect is decided by them)."""
+    """布局规划's map of ``changes``' effect, shown by :func:`lib.ui.mapview.show_map`
+    (``widget``: st_folium's arguments): built and rendered once per store data, Scope, changes
+    and choices (the effect is decided by them); returns what st_folium returns."""
     import json
 
-    return ui.cached_map(
-        _build_plan_map,
-        scope,
-        data,
-        changes,
-        band=band,
-        km=km,
-        year=year,
+    return mapview.show_map(
+        partial(_build_plan_map, scope, data, changes, band=band, km=km, year=year),
         inputs=(
             loaders.data_key(),
             scope.cache_key(),
@@ -153,6 +150,7 @@ def plan_map(
             km,
             year,
         ),
+        **widget,
     )
 
 
@@ -181,27 +179,24 @@ def remember_click(point: tuple[float, float] | None, kind: str) -> None:
 def effect_panel(
     scope: Scope,
     data: layout.LayoutData,
-    before: planning.Effect,
-    after: planning.Effect,
+    compared: dict[str, Any],
     changes: list[dict[str, Any]],
     *,
     base_name: str,
+    km: float | None,
 ) -> None:
     """Cards, the comparison tabs (county, townships, receiving schools, 无法安置, where pupils go)
-    and their downloads, and the scenario's map as a PNG."""
-    band, year = after.band, after.year
+    and their downloads, and the scenario's map as a PNG: ``compared`` is
+    :func:`lib.loaders.load_plan_comparison` of ``changes``."""
+    band, year = compared["band"], compared["year"]
     st.subheader(
         ui.tr("plan_effect_title").format(
             what=ui.tr("plan_effect"), band=ui.tr(layout.BAND_LABELS[band]), year=year, base=ui.tr(base_name)
         )
     )
-    ui.metric_cards(planning.cards(before, after), per_row=4)
+    ui.metric_cards(compared["cards"], per_row=4)
     ui.note(ui.tr("plan_rules"))
-    names = planning.school_names(data, changes)
-    county = planning.compare(before, after, names=(base_name if base_name != "方案" else "基准", "方案"))
-    towns = planning.compare_townships(before, after)
-    receiving = planning.receiving_schools(before, after, names)
-    tables = planning.assignment_tables(data, after, changes)
+    county, towns, receiving, tables = (compared[k] for k in ("county", "towns", "receiving", "tables"))
     tabs = st.tabs(
         [
             ui.tr(k)
@@ -247,7 +242,9 @@ def effect_panel(
     )
     title = f"布局方案 · {layout.BAND_LABELS[band]} · {year}年 · {_where(scope, data)}"
     png_button(
-        lambda: _plan_png(data, after, changes, title=title),
+        lambda: _plan_png(
+            data, loaders.load_plan_effect(scope, changes, band=band, km=km, year=year), changes, title=title
+        ),
         scope=scope,
         what=f"方案地图_{band}_{year}",
         key="plan_png",

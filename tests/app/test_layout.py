@@ -57,7 +57,7 @@ def test_a_click_on_a_school_shows_its_card(demo_db):
     ).fetchone()
     con.close()
     click = {"last_object_clicked": {"lat": lat, "lng": lon}}
-    with mock.patch("streamlit_folium.st_folium", return_value=click):
+    with mock.patch("streamlit_folium._component_func", return_value=click):
         at = open_page("layout")
     assert not at.exception, at.exception
     assert any(name in md.value for md in at.markdown), "school card missing"

@@ -71,7 +71,9 @@ def test_a_map_click_places_a_new_school(demo_db):
     con = duckdb.connect(str(demo_db), read_only=True)
     lon, lat = con.execute("SELECT lon, lat FROM villages ORDER BY code DESC LIMIT 1").fetchone()
     con.close()
-    with mock.patch("streamlit_folium.st_folium", return_value={"last_clicked": {"lat": lat, "lng": lon}}):
+    with mock.patch(
+        "streamlit_folium._component_func", return_value={"last_clicked": {"lat": lat, "lng": lon}}
+    ):
         at = open_page("planning")
         at.radio(key="plan_kind").set_value("add").run()
         at.button(key="plan_add_new").click().run()

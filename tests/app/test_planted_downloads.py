@@ -98,7 +98,7 @@ def _open(page: str, role: str, case: str, files: list[str], shown: list[str] | 
     with (
         patch.object(DeltaGenerator, "download_button", button),
         patch("streamlit.download_button", button),
-        patch("streamlit_folium.st_folium", return_value={}),
+        patch("streamlit_folium._component_func", return_value={}),
     ):
         at.run()
         at.switch_page(f"pages/{page}.py")
@@ -163,7 +163,7 @@ def test_explore_masks_a_column_of_names_headed_student(planted):
     at.run()
     at.switch_page("pages/explore.py")
     at.run()
-    with patch("streamlit_folium.st_folium", return_value={}):
+    with patch("streamlit_folium._component_func", return_value={}):
         at.file_uploader(key="exp_file").set_value(("名单.csv", data, "text/csv")).run()
         at.multiselect(key="exp_by").set_value(["学生"]).run()
     assert not at.exception, at.exception

@@ -1,9 +1,8 @@
-"""lib.ui.show_map and lib.ui.cached_map: a map built once and shown from a copy sends the
-browser exactly what the map built anew and shown by st_folium's defaults sends."""
+"""lib.ui.mapview.show_map: a map built and rendered once per inputs sends the browser exactly
+what the map built anew and shown by st_folium's defaults sends."""
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 
@@ -11,8 +10,8 @@ import pandas as pd
 import pytest
 import streamlit_folium
 
-from lib import ui
 from lib.present import maps
+from lib.ui import mapview
 
 REFERENCE = Path(__file__).resolve().parents[2] / "data" / "reference" / "xinyang_counties.geojson"
 
@@ -90,27 +89,60 @@ def test_without_the_first_render_the_browser_gets_the_same(monkeypatch, build) 
 
 
 @pytest.mark.parametrize("build", [_layout_map, _choropleth])
-def test_a_copy_of_a_built_map_shows_as_a_new_one_each_time(monkeypatch, build) -> None:
+def test_a_map_object_shown_twice_carries_its_layers_twice(monkeypatch, build) -> None:
+    """Why show_map keeps the component's arguments, not the map: folium's render is not
+    idempotent."""
     built = build()
     fresh = _sent(monkeypatch, build())
-    shown = [_sent(monkeypatch, copy.deepcopy(built), render=False) for _ in range(3)]
-    assert all(s == fresh for s in shown)
-    # why the copy: the same object shown again carries its layers twice
     again = [_sent(monkeypatch, built, render=False) for _ in range(2)]
+    assert again[0] == fresh
     assert again[1]["script"].count(".addTo(") > fresh["script"].count(".addTo(")
 
 
-def test_cached_map_builds_once_per_inputs_and_hands_out_copies() -> None:
-    ui._map_by_inputs.clear()
-    calls: list[int] = []
+def test_a_map_with_inputs_is_built_once_and_the_component_gets_what_st_folium_gives(monkeypatch) -> None:
+    """The first show builds the map; later shows with the same inputs build nothing and call the
+    component with the very arguments st_folium gives for a map built anew."""
+    from functools import partial
 
-    def build(n: int) -> dict:
-        calls.append(n)
-        return {"layers": [n]}
+    mapview._cached_arguments.clear()
+    fresh = _sent(monkeypatch, _layout_map())
+    builds: list[int] = []
 
-    a = ui.cached_map(build, 1, inputs=("v1", "band"))
-    b = ui.cached_map(build, 1, inputs=("v1", "band"))
-    assert a == b == {"layers": [1]} and a is not b and calls == [1]
-    a["layers"].append(99)  # what one run does to its copy stays there
-    assert ui.cached_map(build, 1, inputs=("v1", "band")) == {"layers": [1]}
-    assert ui.cached_map(build, 2, inputs=("v2", "band")) == {"layers": [2]} and calls == [1, 2]
+    def build(n: int) -> object:
+        builds.append(n)
+        return _layout_map()
+
+    got: list[dict] = []
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **a: got.append(a) or {"zoom": 9})
+    shows = [
+        mapview.show_map(partial(build, 1), inputs=("v1", "primary"), key="k", returned_objects=[])
+        for _ in range(3)
+    ]
+    assert builds == [1] and shows == [{"zoom": 9}] * 3
+    assert len(got) == 3
+    for sent in got:
+        callback = sent.pop("on_change")
+        assert callable(callback) and sent == fresh
+    # other inputs, or other widget arguments: built again
+    mapview.show_map(partial(build, 2), inputs=("v2", "primary"), key="k", returned_objects=[])
+    mapview.show_map(partial(build, 1), inputs=("v1", "primary"), key="k2", returned_objects=[])
+    assert builds == [1, 2, 1]
+
+
+def test_the_component_is_caught_in_its_own_thread_only(monkeypatch) -> None:
+    """While one session's thread catches st_folium's arguments, another session's map is drawn."""
+    import threading
+
+    drawn: list[str] = []
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **a: drawn.append(a["key"]))
+    catcher = mapview._component()
+    mapview._CAUGHT.box = []
+    try:
+        other = threading.Thread(target=lambda: catcher(key="other session"))
+        other.start()
+        other.join()
+        catcher(key="caught here")
+        assert mapview._CAUGHT.box == [{"key": "caught here"}]
+    finally:
+        mapview._CAUGHT.box = None
+    assert drawn == ["other session"]
