@@ -22,7 +22,7 @@ from lib.aid import rules as aid
 from lib.aid import social as aid_social
 from lib.aid import tasks as aid_tasks
 from lib.aid.data import AidData
-from lib.core import config, fmt, i18n, ids, schema
+from lib.core import config, fmt, i18n, ids, schema, textsets
 from lib.core.scope import Scope
 from lib.present import charts
 from lib.present.cards import AMBER, BLUE, GREEN, GREY, RED, Card, status_colour
@@ -93,9 +93,11 @@ def compute_report(data: AidData) -> AidReport:
     owed = aid.eligibility(students, school_year=year, term=term, nutrition_schools=nutrition)
     current = data.records[(data.records["school_year"] == year) & (data.records["term"] == term)]
     info = students[["student_id", "name", "grade", "township_code", "school_name"]]
-    marked = aid.mark_covered(owed, current, as_of=scope.as_of).merge(info, on="student_id", how="left")
+    # the judged pupils' own records (a few of the term's): owed rows look up only theirs
+    theirs = current[textsets.member(current["student_id"], students["student_id"]).to_numpy()]
+    marked = aid.mark_covered(owed, theirs, as_of=scope.as_of).merge(info, on="student_id", how="left")
     gaps = marked[~marked["covered"] & ~marked["pending"]].copy()
-    gaps["reason"] = aid.gap_reasons(gaps, current, data.applications, as_of=scope.as_of)
+    gaps["reason"] = aid.gap_reasons(gaps, theirs, data.applications, as_of=scope.as_of)
 
     rec_owed = aid.recipient_eligibility(data.recipients, school_year=year)
     cur_awards = data.awards[(data.awards["school_year"] == year) & (data.awards["term"] == term)]
@@ -146,7 +148,9 @@ def compute_report(data: AidData) -> AidReport:
         *dup["student_id"],
     }
     who = data.record_students
-    names = who.loc[who["mine"].astype(bool) & who["student_id"].isin(named), ["student_id", "name"]]
+    names = who.loc[
+        who["mine"].astype(bool) & textsets.member(who["student_id"], named), ["student_id", "name"]
+    ]
     report = AidReport(
         scope=scope,
         towns=dict(zip(data.townships["code"], data.townships["name"], strict=True)),

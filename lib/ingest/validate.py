@@ -26,7 +26,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib.core import config, geo, ids, permissions, schema
+from lib.core import config, geo, ids, permissions, schema, textsets
 from lib.core.scope import Scope
 from lib.ingest.kinds import KINDS, Kind, clean_header
 from lib.ingest.read import CODES, ROW, ParsedFile, Problem, as_kind, guess_kind, guess_mapping
@@ -439,32 +439,8 @@ def _flag(s: pd.Series) -> pd.Series:
     return s.fillna(False).astype(bool)
 
 
-def _arrow(values: Any) -> Any:
-    """Text as an Arrow large-string array (zero-copy for an Arrow-backed Series)."""
-    import pyarrow as pa
-
-    s = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype="object")
-    return pa.array(s.astype("string").array).cast(pa.large_string())
-
-
-def _member(values: pd.Series, allowed: Any) -> pd.Series:
-    """``values.isin(allowed)``, hashed in Arrow (pandas' ``isin`` on Arrow strings is slow)."""
-    import pyarrow.compute as pc
-
-    found = pc.is_in(_arrow(values), value_set=pc.drop_null(_arrow(allowed)))
-    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index).fillna(False).astype(bool)
-
-
-def _lookup(values: pd.Series, table: pd.Series) -> pd.Series:
-    """``table[value]`` for each value (None when absent), hashed in Arrow; ``table`` has unique keys."""
-    import pyarrow.compute as pc
-
-    where = pc.index_in(_arrow(values), value_set=_arrow(pd.Series(table.index, dtype="object")))
-    idx = where.to_numpy(zero_copy_only=False)
-    out = np.full(len(values), None, dtype=object)
-    hit = ~np.isnan(idx)
-    out[hit] = table.to_numpy(dtype=object)[idx[hit].astype(np.int64)]
-    return pd.Series(out, index=values.index, dtype="object")
+_member = textsets.member
+_lookup = textsets.lookup
 
 
 # ------------------------------------------------------------------ steps
