@@ -10,7 +10,7 @@ r = loaders.load_aid_report(scope)
 ui.page_header(ui.tr("nav_aid"), scope, towns=r.towns)
 ui.refresh_note("aid", scope)
 scope = ui.unmask_control(scope, "学生资助名单")
-ui.metric_cards(view.cards(r, lang=ui.lang()), per_row=6)
+ui.metric_cards(view.cards(r, lang=ui.lang()), per_row=3)  # six cards: two rows, labels whole
 ui.note(ui.tr("aid_scope_rule"))
 tabs = ui.lazy_tabs(
     [ui.tr(k) for k in ("aid_tab_coverage", "aid_tab_payments", "aid_tab_approvals", "aid_tab_social")],

@@ -113,7 +113,7 @@ def payments_tab(r: Any, scope: Scope) -> None:
         config={"displayModeBar": False},
     )
     right.plotly_chart(
-        ui.cached_figure(view.plot_terms, r.terms, title=f"{ui.tr('aid_terms')} ({when})"),
+        ui.cached_figure(view.plot_terms, r.terms, title=f"{ui.tr('aid_terms')} · {when}"),
         width="stretch",
         config={"displayModeBar": False},
     )

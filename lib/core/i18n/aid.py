@@ -66,12 +66,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "rec_task_status": ("办结方式", "Closed as"),
     "rec_close": ("登记核实结果", "Record the outcome"),
     "aid_cov_title": (
-        "{programme}：{what}({when}，已发放÷应助)",
-        "{programme}: {what} ({when}, paid ÷ eligible)",
+        "{programme}：{what} · {when}，已发放÷应助",
+        "{programme}: {what} · {when}, paid ÷ eligible",
     ),
     "aid_ontime_title": (
-        "{what}({year}学年已到期记录，{when})",
-        "{what} (records of {year} due so far, {when})",
+        "{what} · {year}学年已到期记录，{when}",
+        "{what} · records of {year} due so far, {when}",
     ),
     "aid_done": ("申请 {id} 已办理：{status}", "Application {id} handled: {status}"),
     "aid_campaign_year": ("{year}年{what}", "{year} {what}"),
