@@ -381,9 +381,10 @@ def _todo(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> pd.DataFr
     from lib.dropout import ledger as dropout_ledger  # on first use: a page loads only its own domain
     from lib.overview import todo  # on first use: a page loads only its own domain
 
+    ledger = _dropout_ledger(db, version, scope_key, _scope)  # read once: the page shows its 六长 too
     with store.connect() as con:
         found, students = dropout_data.proposals(con, _scope)
-        return todo.todo_items(con, _scope, dropout_ledger.proposals_display(found, students))
+        return todo.todo_items(con, _scope, dropout_ledger.proposals_display(found, students), ledger=ledger)
 
 
 def load_todo(scope: Scope) -> pd.DataFrame:

@@ -199,15 +199,30 @@ def _transition_items(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFr
     return transition.todo_items(con, scope)[COLUMNS]
 
 
-def todo_items(con: duckdb.DuckDBPyConnection, scope: Scope, proposals: pd.DataFrame) -> pd.DataFrame:
-    """Every to-do line for ``scope``: 控辍保学 (ledger and ``proposals``) and 学生资助 tasks."""
+def todo_items(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    proposals: pd.DataFrame,
+    *,
+    ledger: dict[str, pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """Every to-do line for ``scope``: 控辍保学 (ledger and ``proposals``) and 学生资助 tasks.
+
+    ``ledger``: the Scope's ``cases``, ``responsibles`` and ``notices`` when the caller has them
+    (:func:`lib.loaders.load_dropout_ledger`'s frames; the page shows the 六长 from them too)."""
     permissions.require(scope, "view_named")  # named list: not for planner/admin-only
-    cases = dropout_data.cases(con, scope)
-    ids_ = cases["case_id"].tolist()
+    if ledger is None:
+        cases = dropout_data.cases(con, scope)
+        ids_ = cases["case_id"].tolist()
+        ledger = {
+            "cases": cases,
+            "responsibles": dropout_data.responsibles(con, scope, ids_),
+            "notices": dropout_data.notices(con, scope, ids_),
+        }
     mine = dropout_items(
-        cases,
-        dropout_data.responsibles(con, scope, ids_),
-        dropout_data.notices(con, scope, ids_),
+        ledger["cases"],
+        ledger["responsibles"],
+        ledger["notices"],
         proposals,
         as_of=scope.as_of,
         mask=permissions.masked(scope),

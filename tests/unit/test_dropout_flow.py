@@ -199,13 +199,21 @@ def test_a_teacher_named_with_an_account_gets_the_case_on_the_case_and_in_the_to
     from lib.overview import todo
 
     with store.connect(fresh_db) as con:
-        items = todo.todo_items(
-            con,
-            Scope(role="county"),
+        proposals = (
             pd.DataFrame(columns=["student_id"])
             .iloc[0:0]
-            .assign(run_start=None, days=None, name=None, grade=None, school_name=None, colour=None),
+            .assign(run_start=None, days=None, name=None, grade=None, school_name=None, colour=None)
         )
+        items = todo.todo_items(con, Scope(role="county"), proposals)
         people = dropout_data.responsibles(con, Scope(role="county"))
+        # the page hands over the ledger it has read already: the same lines
+        cases = dropout_data.cases(con, Scope(role="county"))
+        frames = {
+            "cases": cases,
+            "responsibles": dropout_data.responsibles(con, Scope(role="county"), cases["case_id"].tolist()),
+            "notices": dropout_data.notices(con, Scope(role="county"), cases["case_id"].tolist()),
+        }
+        handed = todo.todo_items(con, Scope(role="county"), proposals, ledger=frames)
+    pd.testing.assert_frame_equal(handed, items)
     mine = ledger.tasks_for_account(items, people, "zhou")
     assert case_id in set(mine["task_id"]) and set(mine["responsible"]) == {"师长"}
