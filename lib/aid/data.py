@@ -314,12 +314,5 @@ def load_all(con: duckdb.DuckDBPyConnection, scope: Scope) -> AidData:
             f"WHERE {rc} ORDER BY c.application_id",
             rp,
         ),
-        coverage={
-            name: summary.coverage(con, scope, by)
-            for name, by in (
-                ("programme", ["programme"]),
-                ("township", ["programme", "township_code"]),
-                ("school", ["programme", "township_code", "school_code"]),
-            )
-        },
+        coverage=summary.coverage_sets(con, scope),
     )

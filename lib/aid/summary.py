@@ -124,6 +124,45 @@ def ensure_current(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
+#: The groupings 学生资助 shows, finest last: :func:`coverage_sets` counts the last in the store
+#: and sums it up to the others.
+SETS: dict[str, list[str]] = {
+    "programme": ["programme"],
+    "township": ["programme", "township_code"],
+    "school": ["programme", "township_code", "school_code"],
+}
+
+
+def coverage_sets(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, pd.DataFrame]:
+    """:func:`coverage` by each grouping of :data:`SETS`, from one read of the store (the
+    school rows; a programme's or township's counts are their schools' sums)."""
+    finest = coverage(con, scope, SETS["school"])
+    out = {"school": finest}
+    for name, by in SETS.items():
+        if name != "school":
+            sums = (
+                finest.groupby(by, sort=True, dropna=False)[["eligible", "covered", "pending"]]
+                .sum()
+                .reset_index()
+            )
+            out[name] = _rates(sums, by)
+    return out
+
+
+def _rates(out: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """``out`` (``by``, eligible, covered, pending) with gap, coverage and listed."""
+    cols_out = [*by, "eligible", "covered", "pending", "gap", "coverage", "listed"]
+    if out.empty:
+        return pd.DataFrame(columns=cols_out)
+    for c in ("eligible", "covered", "pending"):
+        out[c] = out[c].fillna(0).astype("int64")
+    out["gap"] = out["eligible"] - out["covered"] - out["pending"]
+    den = out["eligible"].where(out["eligible"] > 0)
+    out["coverage"] = out["covered"] / den
+    out["listed"] = (out["covered"] + out["pending"]) / den
+    return out[cols_out].reset_index(drop=True)
+
+
 def coverage(con: duckdb.DuckDBPyConnection, scope: Scope, by: list[str]) -> pd.DataFrame:
     """Eligible, covered, pending, gap and the rates by ``by`` (a subset of ``programme``,
     ``township_code``, ``school_code``) for the Scope's schools in its term, on its day: the
@@ -161,13 +200,6 @@ def coverage(con: duckdb.DuckDBPyConnection, scope: Scope, by: list[str]) -> pd.
         """,
         [scope.as_of, *sparams, *params],
     )
-    cols_out = [*by, "eligible", "covered", "pending", "gap", "coverage", "listed"]
-    if out.empty or (not by and pd.isna(out.loc[0, "eligible"])):
-        return pd.DataFrame(columns=cols_out)
-    for c in ("eligible", "covered", "pending"):
-        out[c] = out[c].fillna(0).astype("int64")
-    out["gap"] = out["eligible"] - out["covered"] - out["pending"]
-    den = out["eligible"].where(out["eligible"] > 0)
-    out["coverage"] = out["covered"] / den
-    out["listed"] = (out["covered"] + out["pending"]) / den
-    return out[cols_out]
+    if not by and len(out) and pd.isna(out.loc[0, "eligible"]):
+        out = out.iloc[0:0]
+    return _rates(out, by)

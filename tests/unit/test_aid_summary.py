@@ -450,3 +450,19 @@ def test_the_report_judges_the_few_and_lists_what_judging_everyone_lists(db: Pat
         assert reasons[("T05", PROV)] == "申请停在“资助中心核对”环节"
         assert reasons[("T03", NUT)] == "未申请，未纳入资助名单"
         assert ("T10", NUT) not in reasons.index and ("T09", NUT) not in reasons.index
+
+
+@pytest.mark.parametrize("day", [date(2026, 9, 10), DAY, date(2027, 3, 1), date(2024, 10, 1)])
+@pytest.mark.parametrize("towns", [None, (TOWN,), (STREET,)])
+def test_the_groupings_from_one_read_equal_their_own_reads(db: Path, day: date, towns) -> None:
+    """学生资助 reads the school rows once and sums them up (summary.coverage_sets): each grouping
+    equals its own read of the store, on a kept term and on one counted on the fly (2024)."""
+    _more(db)
+    scope = Scope(as_of=day, townships=towns)
+    with store.connect() as con:
+        sets = summary.coverage_sets(con, scope)
+        for name, by in summary.SETS.items():
+            pd.testing.assert_frame_equal(sets[name], summary.coverage(con, scope, by), obj=name)
+    if day == DAY and towns is None:  # by hand: the 镇's living subsidy, T01 T02 T03 T05 owed
+        town = sets["township"].set_index(["programme", "township_code"])
+        assert town.loc[(LS, TOWN), ["eligible", "covered", "pending", "gap"]].tolist() == [4, 1, 1, 2]
