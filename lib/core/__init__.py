@@ -8,5 +8,6 @@ calendar (school days by national rules), storemeta (a store's county, demo flag
 date: the one read of today), history (students and their registered attributes per date),
 places (shared reads of townships, schools and enrolment), errors (the AppError base),
 secure (owner-only files, key files, confined paths, what static serving may serve), derived
-(summaries refreshed in the transaction of every write of their sources).
+(summaries refreshed in the transaction of every write of their sources), textsets (membership
+and lookup of text values hashed in Arrow).
 """

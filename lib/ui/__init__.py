@@ -10,7 +10,8 @@ first start's progress, the note of a long wait), accounts (账号管理 role, t
 inputs), cases (案件详情's conflict panel and tab forms), jobs (后台任务: a long work's progress
 bar, its result when the user comes back), roster (学籍核查 file check, coverage and lists),
 reconcile (精准识别 of an uploaded list and its result), aid (学生资助's four tabs), layout
-(学校布局's school card and charts).
+(学校布局's school card, charts and map), mapview (a folium map on a page: st_folium's work
+done once per map).
 """
 
 from __future__ import annotations
