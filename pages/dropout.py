@@ -58,9 +58,12 @@ with right:
         format_func=ui.labeller(lambda m: dm.MAP_MEASURES[m][0]),
         key="do_measure",
     )
-    shapes = loaders.load_township_geojson(scope)
-    mapview.show_map(
-        dm.choropleth(data, shapes, measure=measure, where=where),
+    mapview.show_choropleth(
+        dm.choropleth,
+        data,
+        scope,
+        dm.township_values(data, measure),
+        build_kw={"measure": measure, "where": where},
         key=f"do_map_{measure}",
         returned_objects=[],
         height=430,
@@ -74,8 +77,7 @@ with left:
     )
     st.plotly_chart(fig, width="stretch", config={"displayModeBar": False}, key="do_trend_chart")
 with right:
-    reasons = dm.reasons_table(data.cases, year=int(scope.school_year), as_of=scope.as_of)
     fig = ui.cached_figure(
-        dropout_charts.plot_reasons, reasons, title=f"{ui.tr('do_reasons')} · {where} · {when}"
+        dropout_charts.plot_reasons, data.reasons, title=f"{ui.tr('do_reasons')} · {where} · {when}"
     )
     st.plotly_chart(fig, width="stretch", config={"displayModeBar": False}, key="do_reason_chart")

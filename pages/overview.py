@@ -32,9 +32,17 @@ with left:
         format_func=ui.labeller(metrics.MEASURE_LABELS.get),
         key="ov_measure",
     )
-    shapes = loaders.load_township_geojson(scope)
-    m = overview_view.choropleth(data, shapes, measure=measure)
-    mapview.show_map(m, key=f"ov_map_{measure}", returned_objects=[], height=440, use_container_width=True)
+    mapview.show_choropleth(
+        overview_view.choropleth,
+        data,
+        scope,
+        overview_view.township_values(data, measure),
+        build_kw={"measure": measure},
+        key=f"ov_map_{measure}",
+        returned_objects=[],
+        height=440,
+        use_container_width=True,
+    )
 with right:
     fig = ui.cached_figure(
         charts.plot_case_trend,

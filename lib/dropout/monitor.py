@@ -80,6 +80,8 @@ class Monitoring:
     trend: pd.DataFrame
     notes: dict[str, Any] = field(default_factory=dict)
     villages: pd.DataFrame = field(default_factory=pd.DataFrame)  # the 村 breakdown
+    #: cases of the school year by reason (:func:`reasons_table`), counted once per data change
+    reasons: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # ------------------------------------------------------------------ pure steps
@@ -370,6 +372,7 @@ def compute_monitoring(con: duckdb.DuckDBPyConnection, scope: Scope) -> Monitori
         trend=trend,
         notes={"term_start": start},
         villages=villages,
+        reasons=reasons_table(cases, year=int(scope.school_year), as_of=as_of),
     )
 
 

@@ -155,10 +155,15 @@ TOWNSHIP_XLSX_FORMATS: dict[str, str] = {
 }
 
 
+def township_values(data: metrics.Overview, measure: str) -> dict[str, float | None]:
+    """Values per township code for the choropleth of ``measure``."""
+    values = dict(zip(data.townships.code, data.townships[measure], strict=True))
+    return {k: (None if pd.isna(v) else float(v)) for k, v in values.items()}
+
+
 def choropleth(data: metrics.Overview, shapes: dict, *, measure: str) -> folium.Map:
     """Township choropleth of ``measure`` (target measures coloured red/amber/green)."""
-    values = dict(zip(data.townships.code, data.townships[measure], strict=True))
-    values = {k: (None if pd.isna(v) else float(v)) for k, v in values.items()}
+    values = township_values(data, measure)
     label = metrics.MEASURE_LABELS[measure]
     title = f"{label} · 截至{fmt.fmt_date(data.scope.as_of)}"
     rule = metrics.config.SETTINGS["targets"].get(measure)

@@ -14,7 +14,8 @@ here, and tests/unit/test_show_map.py checks that the component gets the same.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -99,3 +100,40 @@ def show_map(m: Any, *, inputs: tuple | None = None, **kwargs: Any) -> Any:
             st.session_state[key] = st.session_state.get(hashed, {})
 
     return _component()(**args, on_change=on_change)
+
+
+def show_choropleth(
+    build: Callable[..., Any],
+    data: Any,
+    scope: Any,
+    values: Mapping[str, float | None],
+    *,
+    build_kw: dict[str, Any],
+    **widget: Any,
+) -> Any:
+    """Show the township map ``build(data, shapes, **build_kw)`` of ``values`` (its townships'
+    values) through :func:`show_map`, built once per store data, Scope, ``build_kw`` and values.
+
+    The values are part of the key, not only the data's version: while a change is taken in, a
+    page shows its previous figures (lib.loaders' warm-up), and their map is keyed by their own
+    values, never stored under the new version."""
+    from lib import loaders
+
+    name = f"{build.__module__}.{build.__qualname__}"
+    return show_map(
+        partial(_choropleth, build, data, scope, build_kw),
+        inputs=(
+            name,
+            loaders.data_key(),
+            scope.cache_key(),
+            tuple(sorted(build_kw.items())),
+            tuple(sorted(values.items())),
+        ),
+        **widget,
+    )
+
+
+def _choropleth(build: Callable[..., Any], data: Any, scope: Any, build_kw: dict[str, Any]) -> Any:
+    from lib import loaders
+
+    return build(data, loaders.load_township_geojson(scope), **build_kw)

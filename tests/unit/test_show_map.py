@@ -146,3 +146,32 @@ def test_the_component_is_caught_in_its_own_thread_only(monkeypatch) -> None:
     finally:
         mapview._CAUGHT.box = None
     assert drawn == ["other session"]
+
+
+def test_a_township_map_is_keyed_by_the_values_it_shows(monkeypatch) -> None:
+    """While a change is taken in, a page shows its previous figures under the new data version:
+    their map must be their own, built from their values, not stored as the new figures' map."""
+    from lib import loaders
+    from lib.core.scope import Scope
+
+    mapview._cached_arguments.clear()
+    shapes = {"townships": _counties()}
+    monkeypatch.setattr(loaders, "data_key", lambda: ("store", ("v2",)))
+    monkeypatch.setattr(loaders, "load_township_geojson", lambda scope: shapes)
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **a: a["script"])
+    built: list[dict] = []
+
+    def build(values: dict, shapes: dict, *, measure: str) -> object:
+        built.append(values)
+        return maps.build_choropleth(shapes["townships"], values, title=measure)
+
+    scope = Scope()
+    codes = [f["properties"]["code"] for f in shapes["townships"]["features"]]
+    previous = dict.fromkeys(codes, 0.5)
+    current = {**previous, codes[0]: 0.9}
+    shown = [
+        mapview.show_choropleth(build, v, scope, v, build_kw={"measure": "巩固率"}, key="m")
+        for v in (previous, previous, current, previous)
+    ]
+    assert built == [previous, current]  # each set of values built once
+    assert shown[0] == shown[1] == shown[3] != shown[2]
