@@ -75,6 +75,8 @@ class AidReport:
     #: names of the enrolled students the lists of payments name (by student_id)
     names: pd.Series = field(repr=False, default_factory=lambda: pd.Series(dtype=object))
     county: dict[str, Any] = field(default_factory=dict)
+    #: coverage of every programme owed this term (compulsory and not), in display order
+    by_programme: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
 
     @property
     def programmes(self) -> list[str]:
@@ -177,6 +179,10 @@ def compute_report(data: AidData) -> AidReport:
         names=names.set_index("student_id")["name"],
     )
     object.__setattr__(report, "county", _county(report, aid_payments.totals(payments)))
+    by_programme = _coverage_by(report, None, ["programme"])  # counted once, shown on every rerun
+    object.__setattr__(
+        report, "by_programme", by_programme.set_index("programme").reindex(report.programmes).reset_index()
+    )
     return report
 
 
@@ -251,9 +257,7 @@ def _coverage_by(r: AidReport, programme: str | None, by: list[str]) -> pd.DataF
 
 def programme_table(r: AidReport) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """Coverage by programme (compulsory and non-compulsory), with colours."""
-    cov = _coverage_by(r, None, ["programme"])
-    cov = cov.set_index("programme").reindex(r.programmes).reset_index()
-    table = cov.rename(columns={"programme": "资助项目", **_COV_LABELS})
+    table = r.by_programme.rename(columns={"programme": "资助项目", **_COV_LABELS})
     return _coloured(table)
 
 
