@@ -20,7 +20,7 @@ from typing import Any
 
 import streamlit as st
 
-from lib import ui
+from lib import loaders, ui
 
 _CAUGHT = threading.local()  # this thread's list while st_folium's arguments are being caught
 _INSTALL = threading.Lock()
@@ -117,8 +117,6 @@ def show_choropleth(
     The values are part of the key, not only the data's version: while a change is taken in, a
     page shows its previous figures (lib.loaders' warm-up), and their map is keyed by their own
     values, never stored under the new version."""
-    from lib import loaders
-
     name = f"{build.__module__}.{build.__qualname__}"
     return show_map(
         partial(_choropleth, build, data, scope, build_kw),
@@ -134,6 +132,4 @@ def show_choropleth(
 
 
 def _choropleth(build: Callable[..., Any], data: Any, scope: Any, build_kw: dict[str, Any]) -> Any:
-    from lib import loaders
-
     return build(data, loaders.load_township_geojson(scope), **build_kw)
