@@ -665,17 +665,22 @@ def _plan_effect(
     return planning.evaluate(load_layout_data(_scope), json.loads(changes_json), band=band, km=km, year=year)
 
 
+def changes_key(changes: list[dict]) -> str:
+    """A scenario's changes as the text its cached results are keyed by (and rebuilt from)."""
+    import json  # on first use: only 布局规划 keys by changes
+
+    return json.dumps(changes, sort_keys=True, ensure_ascii=False)
+
+
 def load_plan_effect(
     scope: Scope, changes: list[dict], *, band: str, km: float | None = None, year: int | None = None
 ) -> Any:
     """:class:`lib.layout.planning.Effect` of a scenario's changes (cached by their JSON)."""
-    import json
-
     return _plan_effect(
         *_key(),
         scope.cache_key(),
         scope,
-        json.dumps(changes, sort_keys=True, ensure_ascii=False),
+        changes_key(changes),
         band,
         km,
         year,
@@ -721,14 +726,12 @@ def load_plan_comparison(
 ) -> dict[str, Any]:
     """:func:`lib.layout.planning.comparison` of a scenario's changes against ``base``'s (cached
     by their JSON): the tables 布局规划 compares on every rerun."""
-    import json
-
     return _plan_comparison(
         *_key(),
         scope.cache_key(),
         scope,
-        json.dumps(base, sort_keys=True, ensure_ascii=False),
-        json.dumps(changes, sort_keys=True, ensure_ascii=False),
+        changes_key(base),
+        changes_key(changes),
         band,
         km,
         year,

@@ -138,14 +138,12 @@ def show_plan_map(
     """布局规划's map of ``changes``' effect, shown by :func:`lib.ui.mapview.show_map`
     (``widget``: st_folium's arguments): built and rendered once per store data, Scope, changes
     and choices (the effect is decided by them); returns what st_folium returns."""
-    import json
-
     return mapview.show_map(
         partial(_build_plan_map, scope, data, changes, band=band, km=km, year=year),
         inputs=(
             loaders.data_key(),
             scope.cache_key(),
-            json.dumps(changes, sort_keys=True, ensure_ascii=False),
+            loaders.changes_key(changes),
             band,
             km,
             year,
