@@ -41,7 +41,7 @@ import pandas as pd
 
 from lib import ingest
 from lib.aid import rules as aid
-from lib.core import ids, masking, permissions, schema, store
+from lib.core import ids, masking, permissions, schema, store, textsets
 from lib.core.errors import AppError
 from lib.core.scope import Scope
 from lib.dropout import cases as dropout_cases
@@ -256,7 +256,7 @@ def _student_keys(students: pd.DataFrame) -> pd.DataFrame:
     like :func:`clean_id` (spaces, lower-case x; full-width digits are rare in the store)."""
 
     def clean(col: pd.Series) -> pd.Series:
-        t = col.astype("string").str.replace(r"\s+", "", regex=True).str.upper()
+        t = col.astype("string").str.replace(textsets.SPACES, "", regex=True).str.upper()
         return t.mask(t == "")
 
     idn = clean(students["id_number"])
@@ -575,9 +575,9 @@ _MASK = {"id_number": "id", "name": "name", "student_name": "name"}
 def display_frame(frame: pd.DataFrame, *, mask: bool = True) -> pd.DataFrame:
     """Rows with Chinese headers, masked unless ``mask`` is False: the name and ID columns,
     and every name, ID, phone or address in 说明 (the masking gate, by value)."""
-    df = frame.assign(category_label=frame["category"].map(CATEGORIES))
-    if mask:
-        df = ids.mask_frame(df, columns=_MASK)
+    # the rows masked as they are (what :func:`to_json` masks too: the gate's memo answers it once)
+    df = ids.mask_frame(frame, columns=_MASK) if mask else frame
+    df = df.assign(category_label=frame["category"].map(CATEGORIES))
     out = df[list(DISPLAY_COLUMNS)].rename(columns=DISPLAY_COLUMNS)
     text = [c for c in out.columns if c != DISPLAY_COLUMNS["row"]]
     out[text] = out[text].astype(object).where(out[text].notna(), "")
@@ -601,28 +601,32 @@ def workbook_bytes(result: ReconcileResult, *, mask: bool = True) -> bytes:
     return reports.to_xlsx_bytes(workbook_sheets(result, mask=mask), mask=mask)
 
 
+#: What a row of :func:`to_json` holds besides its 说明.
+_JSON_FIELDS = ("row", "id_number", "name", "student_id", "school_code")
+
+
 def to_json(result: ReconcileResult) -> dict[str, Any]:
     """``{"counts": {...}, "rows": {...}}`` keyed by category, IDs and names masked, names
-    in ``detail`` too; strict JSON types (``None`` for a missing value, never NaN)."""
+    in ``detail`` too; strict JSON types (``None`` for a missing value, never NaN).
+
+    The rows are masked as :func:`display_frame` masks them (the columns whole, every other
+    cell by value), once; what the CLI prints passes the gate again, as all it prints does."""
     rows: dict[str, list[dict[str, Any]]] = {}
     for cat in CATEGORIES:
         frame = result.category(cat)
         shown = display_frame(frame, mask=True)[DISPLAY_COLUMNS["detail"]].tolist()
-        frame = ids.mask_frame(frame, columns=_MASK)
+        masked = ids.mask_frame(frame, columns=_MASK)
+        # column by column, as Python values (not a dict per row from pandas: 5k rows × 6)
+        cols = {f: masked[f].astype(object).where(masked[f].notna(), None).tolist() for f in _JSON_FIELDS}
+        cols["row"] = [None if r is None else int(r) for r in cols["row"]]
         rows[cat] = [
-            {
-                "row": None if pd.isna(r["row"]) else int(r["row"]),
-                "id_number": r["id_number"],
-                "name": r["name"],
-                "student_id": r["student_id"],
-                "school_code": r["school_code"],
-                "detail": detail,
-            }
-            for r, detail in zip(frame.to_dict("records"), shown, strict=True)
+            dict(zip((*_JSON_FIELDS, "detail"), values, strict=True))
+            for values in zip(*(cols[f] for f in _JSON_FIELDS), shown, strict=True)
         ]
-    return masking.jsonable(
-        {"kind": result.kind, "source": result.source, "counts": result.counts, "rows": rows}
-    )
+    return {
+        **masking.jsonable({"kind": result.kind, "source": result.source, "counts": result.counts}),
+        "rows": rows,
+    }
 
 
 # ------------------------------------------------------------------ the offer: open a 控辍保学 case

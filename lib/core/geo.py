@@ -18,6 +18,7 @@ county); everything handed to folium is WGS-84.
 from __future__ import annotations
 
 import functools
+import importlib.util
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,12 +30,22 @@ from shapely import wkt as shapely_wkt
 
 from lib.core import config, schema
 
-try:  # scipy comes with the runtime set (scikit-learn, spopt); the fallback keeps geo importable alone
-    from scipy.spatial import cKDTree
-except ImportError:  # pragma: no cover - exercised by monkeypatching _HAVE_SCIPY
-    cKDTree = None
+#: scipy comes with the runtime set (scikit-learn, spopt); without it a brute-force search serves
+_HAVE_SCIPY = importlib.util.find_spec("scipy") is not None
 
-_HAVE_SCIPY = cKDTree is not None
+
+def _kd_query(points_xy: np.ndarray, targets_xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distance, index) of each target's nearest point: a k-d tree, else brute force."""
+    if not _HAVE_SCIPY:
+        index = _nearest_brute(points_xy, targets_xy)
+        return np.hypot(*(targets_xy - points_xy[index]).T), index
+    # on first use: SciPy's spatial module is 0.26 s of imports that an import check or a CLI
+    # command without distances need not pay
+    from scipy.spatial import cKDTree
+
+    dist, index = cKDTree(points_xy).query(targets_xy, k=1)
+    return np.asarray(dist, dtype=float), np.asarray(index, dtype=np.intp)
+
 
 #: GCJ-02 uses the Krasovsky 1940 ellipsoid's semi-major axis and WGS-84's eccentricity.
 _GCJ_A = 6378245.0
@@ -311,11 +322,7 @@ def nearest(
 
     points_xy = np.column_stack(to_metric(p_lon, p_lat))
     targets_xy = np.column_stack(to_metric(t_lon, t_lat))
-    if _HAVE_SCIPY:
-        _, index = cKDTree(points_xy).query(targets_xy, k=1)
-        index = np.asarray(index, dtype=np.intp)
-    else:
-        index = _nearest_brute(points_xy, targets_xy)
+    _, index = _kd_query(points_xy, targets_xy)
     km = np.atleast_1d(haversine_km(p_lon[index], p_lat[index], t_lon, t_lat))
     return index, km
 
@@ -471,11 +478,7 @@ def village_reach(
     vx, vy = to_metric(out["lon"].to_numpy(float), out["lat"].to_numpy(float))
     pts = np.column_stack([np.atleast_1d(sx), np.atleast_1d(sy)])
     tgt = np.column_stack([np.atleast_1d(vx), np.atleast_1d(vy)])
-    if _HAVE_SCIPY:
-        dist_m, idx = cKDTree(pts).query(tgt, k=1)
-    else:
-        idx = _nearest_brute(pts, tgt)
-        dist_m = np.hypot(*(tgt - pts[idx]).T)
+    dist_m, idx = _kd_query(pts, tgt)
     out["school_code"] = cands["code"].to_numpy()[np.asarray(idx, dtype=np.intp)]
     out["straight_km"] = np.asarray(dist_m, dtype=float) / 1000.0
     out["road_km"] = out["straight_km"] * factor

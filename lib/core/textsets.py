@@ -1,4 +1,5 @@
-"""Membership and lookup of text values, hashed in Arrow.
+"""Membership and lookup of text values, hashed in Arrow, and what keeps a text column's
+regular expressions in Arrow.
 
 pandas' ``Series.isin`` on an Arrow-backed text column builds one Arrow scalar per value of the
 set in a Python loop: 85 ms for 47k student IDs against 10k on this machine, where
@@ -11,6 +12,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+#: Python's ``\s+`` (on text: every character ``str.isspace`` accepts, the full-width space
+#: included) as a literal character class.  pandas runs a pattern with ``\s`` through Python's
+#: ``re`` one value at a time, because RE2's ``\s`` is ASCII only; this one it hands to Arrow
+#: (0.21 s against 0.07 s over a county's 81k ID numbers and 学籍号).
+SPACES = "[" + "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "]+"
 
 
 def arrow_text(values: Any) -> Any:

@@ -173,10 +173,15 @@ def reported_through(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
     counts instead).  Absence rows that no import wrote (the demo's generator, a bulk load)
     are taken as complete up to the store's data date for every school.
     """
+    sql, params = _reported_sql(con, scope)
+    return store.frame(con, f"{sql} ORDER BY sc.township_code, sc.code", params)
+
+
+def _reported_sql(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str, list[Any]]:
+    """The SELECT of :func:`reported_through` (unordered) and its parameters."""
     where, params = scope.school_where("sc")
     data_day = storemeta.data_as_of(con)
-    return store.frame(
-        con,
+    return (
         f"""
         WITH imp AS (
             SELECT split_part(k.row_key, chr(31), 1) AS student_id,
@@ -194,9 +199,7 @@ def reported_through(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
         FROM schools sc LEFT JOIN by_school b ON b.school_code = sc.code
         LEFT JOIN townships t ON t.code = sc.township_code
         WHERE {where} AND EXISTS (SELECT 1 FROM students st WHERE st.school_code = sc.code
-                                  AND st.status IN {ENROLLED_SQL})
-        ORDER BY sc.township_code, sc.code
-        """,
+                                  AND st.status IN {ENROLLED_SQL})""",
         [COMMITTED_IMPORT, data_day.isoformat(), *params],
     )
 
@@ -212,53 +215,56 @@ def unreported(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     return dropout.unreported_schools(reported, days, as_of=scope.as_of)
 
 
-def detection_inputs(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]:
-    """What :func:`lib.dropout.rules.absence_runs` and :func:`lib.dropout.rules.proposals` need for the
-    enrolled students in Scope: their unexcused absences of the last school year (with their
-    school), each school's last reported day, the school days, their cases and the decisions
-    already taken."""
+def absence_runs(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """:func:`lib.dropout.rules.absence_runs` of the enrolled students in Scope, counted in the
+    store (:func:`lib.dropout.rules.runs_sql`): their unexcused absences of the last 400 days,
+    each judged up to the last day their school's absences are known for."""
     sw, sp = scope.student_where("st")
-    since = scope.as_of - timedelta(days=400)
-    absences = store.frame(
-        con,
-        f"SELECT a.student_id, a.day, a.excused, st.school_code FROM absences a "
-        f"JOIN students st ON st.student_id = a.student_id "
-        f"WHERE NOT a.excused AND a.day BETWEEN ?::DATE AND ?::DATE AND st.status IN {ENROLLED_SQL} AND {sw}",
-        [since.isoformat(), scope.as_of.isoformat(), *sp],
-    )
-    # the pupils' schools may lie outside a township Scope (children living there): all schools
-    rep = reported_through(con, replace(scope, townships=None, schools=None, levels=None))
-    reported = pd.Series(
-        pd.to_datetime(rep["through"]).dt.date.to_numpy(), index=rep["school_code"].to_numpy()
-    )
-    absences["day"] = pd.to_datetime(absences["day"]).dt.date
-    ids_ = absences["student_id"].unique().tolist()
-    case_rows = pd.DataFrame(columns=["student_id", "status", "reported_on"])
-    decisions = pd.DataFrame(columns=["student_id", "run_start", "decision"])
-    if ids_:
-        con.register("_ids", pd.DataFrame({"student_id": ids_}))
-        try:
-            case_rows = store.frame(
-                con,
-                "SELECT student_id, status, reported_on FROM dropout_cases WHERE student_id IN "
-                "(SELECT student_id FROM _ids)",
-            )
-            decisions = store.frame(
-                con,
-                "SELECT student_id, run_start, decision FROM detection_decisions WHERE student_id IN "
-                "(SELECT student_id FROM _ids)",
-            )
-        finally:
-            con.unregister("_ids")
+    since, until = (scope.as_of - timedelta(days=400)).isoformat(), scope.as_of.isoformat()
+    # the pupils' schools may lie outside a township Scope (children living there): all schools.
+    # Read first (218 rows at district scale), not as a CTE of this query: DuckDB 2.0.1 joined
+    # that CTE to none of the absences once they were filtered by the Scope's OR of two
+    # subqueries (found on the demo; tests/unit/test_golive_e2e.py checks the per-school days)
+    reported = reported_through(con, replace(scope, townships=None, schools=None, levels=None))
+    con.register("_reported", reported[["school_code", "through"]])
+    try:
+        runs = store.frame(
+            con,
+            f"""WITH ab AS (
+                SELECT a.student_id, a.day, a.excused, st.school_code FROM absences a
+                JOIN students st ON st.student_id = a.student_id
+                WHERE NOT a.excused AND a.day BETWEEN ?::DATE AND ?::DATE AND st.status IN {ENROLLED_SQL}
+                  AND {sw}),
+            sd AS (SELECT day FROM school_calendar WHERE is_school_day AND day BETWEEN ?::DATE AND ?::DATE)
+            SELECT * FROM ({dropout.runs_sql("ab", "sd", "_reported")}) ORDER BY days DESC, student_id""",
+            [since, until, *sp, since, until],
+        )
+    finally:
+        con.unregister("_reported")
+    return dropout.runs_frame(runs)
+
+
+def _handled(con: duckdb.DuckDBPyConnection, student_ids: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cases (``student_id``, ``status``, ``reported_on``) and detection decisions
+    (``student_id``, ``run_start``, ``decision``) of ``student_ids``: what
+    :func:`lib.dropout.rules.proposals` weighs a run against."""
+    con.register("_ids", pd.DataFrame({"student_id": pd.Series(student_ids, dtype=object)}))
+    try:
+        case_rows = store.frame(
+            con,
+            "SELECT student_id, status, reported_on FROM dropout_cases WHERE student_id IN "
+            "(SELECT student_id FROM _ids)",
+        )
+        decisions = store.frame(
+            con,
+            "SELECT student_id, run_start, decision FROM detection_decisions WHERE student_id IN "
+            "(SELECT student_id FROM _ids)",
+        )
+    finally:
+        con.unregister("_ids")
     case_rows["reported_on"] = pd.to_datetime(case_rows["reported_on"]).dt.date
     decisions["run_start"] = pd.to_datetime(decisions["run_start"]).dt.date
-    return {
-        "absences": absences,
-        "school_days": school_days(con, until=scope.as_of, since=since),
-        "reported": reported,
-        "cases": case_rows,
-        "decisions": decisions,
-    }
+    return case_rows, decisions
 
 
 def students(con: duckdb.DuckDBPyConnection, scope: Scope, student_ids: list[str]) -> pd.DataFrame:
@@ -471,9 +477,6 @@ def proposals(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[pd.DataFram
     students they concern (:func:`students`)."""
     permissions.require(scope, "view_named")  # named list: not for planner/admin-only
 
-    inputs = detection_inputs(con, scope)
-    runs = dropout.absence_runs(
-        inputs["absences"], inputs["school_days"], as_of=scope.as_of, reported_through=inputs["reported"]
-    )
-    found = dropout.proposals(runs, inputs["cases"], inputs["decisions"])
+    runs = absence_runs(con, scope)
+    found = dropout.proposals(runs, *_handled(con, runs["student_id"].tolist()))
     return found, students(con, scope, found["student_id"].tolist())

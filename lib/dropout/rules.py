@@ -7,7 +7,9 @@
   a returned child who leaves again reopens the case: 已返校/巩固 -> 劝返中), and the
   retention checks at 30 and 90 days, which need the child present in school;
 * **detection** of suspected dropouts from consecutive unexcused absence,
-  counted in school days of the calendar (:func:`absence_runs`, :func:`proposals`);
+  counted in school days of the calendar (:func:`absence_runs`, :func:`proposals`): one SQL
+  (:func:`runs_sql`) that the store runs where the absences are and :func:`absence_runs` runs
+  on the frames it is given, in a private in-memory DuckDB;
 * **escalation** of overdue follow-ups up the chain 师长 -> 校长 -> 村长 -> 镇长 -> 教体局局长;
 * which **notice** (文书) a case needs next;
 * ISO weeks (the weekly report is by ISO week).
@@ -22,6 +24,7 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -218,45 +221,81 @@ def absence_runs(
         (school days in the run), ``through`` (the last school day the run was judged on);
         one row per student at most.
     """
-    cols = ["student_id", "run_start", "run_end", "days", "through"]
     days = sorted({_as_date(d) for d in school_days if _as_date(d) <= as_of})
     if not days or absences.empty:
-        return pd.DataFrame(columns=cols)
-    index = {d: i for i, d in enumerate(days)}
-    a = absences[~absences["excused"].fillna(False).astype(bool)]
-    pos = a["day"].map(lambda d: index.get(_as_date(d), -1))
-    a = a.assign(pos=pos.to_numpy())
-    a = a[a["pos"] >= 0]
-    if reported_through is None:
-        a = a.assign(last=len(days) - 1)
+        return runs_frame(pd.DataFrame(columns=RUN_COLUMNS))
+    excused = absences["excused"].fillna(False).astype(bool) if "excused" in absences else False
+    frames = {
+        "_absences": pd.DataFrame(
+            {
+                "student_id": absences["student_id"].astype(str).to_numpy(),
+                "day": pd.to_datetime(pd.Series(absences["day"].to_numpy())),
+                "excused": pd.Series(excused, index=absences.index).to_numpy(dtype=bool),
+                "school_code": (
+                    absences["school_code"].astype(str).to_numpy() if "school_code" in absences else None
+                ),
+            }
+        ),
+        "_school_days": pd.DataFrame({"day": pd.to_datetime(pd.Series(days))}),
+    }
+    if reported_through is not None:
+        frames["_reported"] = pd.DataFrame(
+            {
+                "school_code": [str(c) for c in reported_through.index],
+                "through": pd.to_datetime(pd.Series(reported_through.to_numpy(), dtype=object)),
+            }
+        )
+    con = duckdb.connect()  # a private in-memory database: the rule's SQL over the given frames
+    try:
+        for name, frame in frames.items():
+            con.register(name, frame)
+        sql = runs_sql("_absences", "_school_days", "_reported" if reported_through is not None else None)
+        return runs_frame(con.execute(sql).df())
+    finally:
+        con.close()
+
+
+#: What :func:`absence_runs` returns.
+RUN_COLUMNS = ["student_id", "run_start", "run_end", "days", "through"]
+
+
+def runs_sql(absences: str, school_days: str, reported: str | None) -> str:
+    """The SELECT of :func:`absence_runs` over three relations (table names or CTEs), so that the
+    store counts them where the absences are: ``absences`` (``student_id``, ``day``, ``excused``,
+    ``school_code``: the pupil's school), ``school_days`` (``day``: the school days up to the day
+    judged) and ``reported`` (``school_code``, ``through``), or None to judge every school up to
+    the last school day.
+
+    Gaps and islands over the school-day index: a run is a stretch of consecutive indices; it is
+    going on when it reaches the last index its school is judged on.  Columns as
+    :data:`RUN_COLUMNS`; longest first, then by student."""
+    if reported is None:
+        horizon, last = "", "(SELECT max(pos) FROM _d)"
     else:
-        horizon = {code: _last_index(days, through) for code, through in reported_through.items()}
-        last = a["school_code"].map(lambda c: horizon.get(c, -1)).fillna(-1).astype(int)
-        a = a.assign(last=last.to_numpy())
-        a = a[(a["last"] >= 0) & (a["pos"] <= a["last"])]
-    a = a.sort_values(["student_id", "pos"]).drop_duplicates(["student_id", "pos"])
-    ongoing = a[a["student_id"].isin(a.loc[a["pos"] == a["last"], "student_id"])]
-    if ongoing.empty:
-        return pd.DataFrame(columns=cols)
-    brk = (ongoing["student_id"] != ongoing["student_id"].shift()) | (ongoing["pos"].diff() != 1)
-    ongoing = ongoing.assign(run=brk.cumsum())
-    runs = ongoing.groupby("run").agg(
-        student_id=("student_id", "first"),
-        start=("pos", "min"),
-        end=("pos", "max"),
-        days=("pos", "size"),
-        last=("last", "first"),
-    )
-    runs = runs[runs["end"] == runs["last"]]
-    return pd.DataFrame(
-        {
-            "student_id": runs["student_id"].to_numpy(),
-            "run_start": [days[i] for i in runs["start"]],
-            "run_end": [days[i] for i in runs["end"]],
-            "days": runs["days"].astype("int64").to_numpy(),
-            "through": [days[i] for i in runs["last"]],
-        }
-    ).sort_values(["days", "student_id"], ascending=[False, True], ignore_index=True)
+        horizon = (
+            f"LEFT JOIN (SELECT r.school_code, max(d.pos) AS last FROM {reported} r JOIN _d d ON d.day <= r.through "
+            f"GROUP BY 1) h ON h.school_code = x.school_code"
+        )
+        last = "h.last"
+    return f"""
+        WITH _d AS (SELECT day, row_number() OVER (ORDER BY day) - 1 AS pos FROM (SELECT DISTINCT day FROM {school_days})),
+        _a AS (SELECT x.student_id, d.pos, max({last}) AS last FROM {absences} x JOIN _d d ON d.day = x.day {horizon}
+               WHERE NOT coalesce(x.excused, FALSE) AND d.pos <= {last} GROUP BY x.student_id, d.pos),
+        _i AS (SELECT *, pos - row_number() OVER (PARTITION BY student_id ORDER BY pos) AS island FROM _a),
+        _r AS (SELECT student_id, min(pos) AS first, max(pos) AS final, count(*) AS n, max(last) AS last
+               FROM _i GROUP BY student_id, island)
+        SELECT r.student_id, ds.day AS run_start, de.day AS run_end, r.n AS days, dl.day AS through
+        FROM _r r JOIN _d ds ON ds.pos = r.first JOIN _d de ON de.pos = r.final JOIN _d dl ON dl.pos = r.last
+        WHERE r.final = r.last
+        ORDER BY days DESC, student_id"""
+
+
+def runs_frame(runs: pd.DataFrame) -> pd.DataFrame:
+    """:func:`runs_sql`'s rows as :func:`absence_runs` gives them: days as ``datetime.date``."""
+    out = runs[RUN_COLUMNS].reset_index(drop=True)
+    for col in ("run_start", "run_end", "through"):
+        out[col] = pd.to_datetime(out[col]).dt.date.astype(object)
+    return out.astype({"student_id": object, "days": "int64"})
 
 
 def _last_index(days: list[date], through: Any) -> int:

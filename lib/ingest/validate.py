@@ -686,7 +686,7 @@ def _check_grade_age(df: pd.DataFrame, scope: Scope, sink: _Sink) -> None:
 
 
 def _clean_names(names: pd.Series) -> pd.Series:
-    return names.astype("string").str.normalize("NFKC").str.replace(r"\s+", "", regex=True)
+    return names.astype("string").str.normalize("NFKC").str.replace(textsets.SPACES, "", regex=True)
 
 
 def _lookup_names(

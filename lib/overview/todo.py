@@ -88,6 +88,9 @@ def dropout_items(
     active = cases[cases["status"].isin(schema.OPEN_CASE_STATUS) | (cases["status"] == "已返校")]
     esc = dropout.escalation(active["next_followup_on"], as_of=as_of, settings=settings)
     missing = dropout_ledger.missing_chiefs(responsibles)
+    # each case's notices, grouped once (not one filter of every notice per case)
+    by_case = dict(tuple(notices.groupby("case_id", sort=False))) if len(notices) else {}
+    none_issued = notices.iloc[0:0]
     for row, e in zip(active.itertuples(index=False), esc.itertuples(index=False), strict=True):
         who = ids.mask_name(row.name) if mask else row.name
         place = row.school_name if isinstance(row.school_name, str) else row.township_name
@@ -121,7 +124,7 @@ def dropout_items(
                     "colour": "amber",
                 }
             )
-        issued = notices[notices["case_id"] == row.case_id] if len(notices) else notices
+        issued = by_case.get(row.case_id, none_issued)
         nxt = dropout.next_notice(
             issued,
             status=row.status,

@@ -189,104 +189,103 @@ def elsewhere(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     return out
 
 
-#: What the checks of :func:`problems` read of a student.
-_PROBLEM_COLUMNS = "student_id, id_number, name, sex, birth_date, grade, school_code, school_name, township_name, village_code"
+#: What the checks of :func:`problems` judge of a student (names are read for what they find).
+_PROBLEM_COLUMNS = "student_id, id_number, sex, birth_date, grade, village_code"
+#: What a problem record shows of its student.
+_SHOWN = "student_id, id_number, name, grade, school_code, school_name, township_name, village_code"
+#: What an ID number's damage is called (:func:`lib.core.ids.id_damage`).
+_DAMAGE = {
+    "checksum": "校验位错误",
+    "format": "格式错误",
+    "excel_zeros": "被 Excel 截断(末尾 000)",
+    "scientific": "科学计数法",
+    "missing": "缺失",
+}
 
 
 def problems(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Problem records in Scope: one row per student and problem, with ``problem``
-    (:data:`PROBLEMS` key), ``detail`` and ``action``."""
+    (:data:`PROBLEMS` key), ``detail`` and ``action``.
+
+    The checks read only what they judge of the Scope's students (a city's store has 1.1M);
+    names and places are read for the students they find."""
     permissions.require(scope, "view_named")
-    # the Scope's students once (a city's store has 1.1M), not once per kind of problem below
     base, params = _students_sql(scope)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _problem_students AS SELECT {_PROBLEM_COLUMNS} FROM ({base})", params
-    )
-    try:
-        return _problems(con, scope, "SELECT * FROM _problem_students", [])
-    finally:
-        con.execute("DROP TABLE IF EXISTS _problem_students")
-
-
-def _problems(con: duckdb.DuckDBPyConnection, scope: Scope, base: str, params: list) -> pd.DataFrame:
     s = _settings()
     sept1 = date(int(scope.school_year), 9, 1)
-    cols = "student_id, id_number, name, grade, school_code, school_name, township_name, village_code"
-    parts: list[pd.DataFrame] = []
-    # 空挂学籍
-    parts.append(
-        store.frame(
+    found = store.frame(
+        con,
+        f"""WITH s AS MATERIALIZED (SELECT {_PROBLEM_COLUMNS} FROM ({base})),
+        -- 空挂学籍: unexcused absence on N school days of this term, no open case
+        a AS (SELECT a.student_id, count(*) AS days FROM absences a JOIN school_calendar c ON c.day = a.day
+              WHERE NOT a.excused AND c.is_school_day AND a.day >= ? AND a.day <= ? GROUP BY 1),
+        -- 疑似重复人员: same name, sex, birth date and home village under two ID numbers (the groups
+        -- of more than one record first: comparing their ID numbers is the dear part)
+        k AS (SELECT name, sex, birth_date, village_code FROM students WHERE status IN {ENROLLED_SQL}
+              AND village_code IN (SELECT village_code FROM s)  -- the pairs s can join, not the store's
+              GROUP BY ALL HAVING count(*) > 1),
+        d AS (SELECT k.* FROM k JOIN students x ON x.name = k.name AND x.sex = k.sex
+              AND x.birth_date = k.birth_date AND x.village_code = k.village_code
+              WHERE x.status IN {ENROLLED_SQL} GROUP BY ALL HAVING count(DISTINCT x.id_number) > 1),
+        -- 超龄: the age on 1 September against the grade's typical age
+        age AS (SELECT student_id, grade, year(?::DATE) - year(birth_date)
+                 - CASE WHEN month(birth_date) > 9 OR (month(birth_date) = 9 AND day(birth_date) > 1)
+                        THEN 1 ELSE 0 END AS age FROM s)
+        SELECT s.student_id, 'kongua' AS problem, '本学期无故缺勤' || a.days || '个上课日' AS detail
+        FROM s JOIN a USING (student_id)
+        WHERE a.days >= ? AND s.student_id NOT IN (SELECT student_id FROM dropout_cases
+              WHERE student_id IS NOT NULL AND status IN ('疑似辍学', '已核实', '劝返中'))
+        UNION ALL  -- 人籍分离: the roster's home village differs from the record's
+        SELECT s.student_id, 'residence',
+               '户籍：' || coalesce(v.name, r.village_code) || '，学籍：' || coalesce(v2.name, s.village_code)
+        FROM s JOIN school_age_roster r ON r.id_number = s.id_number
+        LEFT JOIN villages v ON v.code = r.village_code LEFT JOIN villages v2 ON v2.code = s.village_code
+        WHERE r.village_code IS NOT NULL AND r.village_code IS DISTINCT FROM s.village_code
+        UNION ALL
+        SELECT s.student_id, 'duplicate', '同名同性别同生日同村，身份证号不同'
+        FROM s JOIN students n ON n.student_id = s.student_id
+        JOIN d ON d.name = n.name AND d.sex = s.sex AND d.birth_date = s.birth_date AND d.village_code = s.village_code
+        UNION ALL
+        SELECT student_id, 'over_age', age || '岁读' || grade || '年级' FROM age
+        WHERE age - (grade + {schema.GRADE_AGE_OFFSET}) > ?""",
+        [
+            *params,
+            term_start(scope),
+            scope.as_of,
+            sept1,
+            int(s["absent_school_days"]),
+            int(s["over_age_years"]),
+        ],
+    )
+    # 身份证号校验错误 (GB 11643, judged set-wise in Python: lib.core.ids)
+    roll = store.frame(con, f"SELECT student_id, id_number FROM ({base})", params)
+    bad = roll[~ids.valid_ids(roll["id_number"])]
+    bad = pd.DataFrame(
+        {
+            "student_id": bad["student_id"],
+            "problem": "bad_id",
+            "detail": bad["id_number"].map(
+                lambda v: _DAMAGE.get(ids.id_damage(v) or "", "无效"), na_action=None
+            ),
+        }
+    )
+    return _shown(con, pd.concat([p for p in (found, bad) if len(p)] or [found], ignore_index=True))
+
+
+def _shown(con: duckdb.DuckDBPyConnection, found: pd.DataFrame) -> pd.DataFrame:
+    """``found`` with what a problem record shows of its student, its label and action."""
+    con.register("_found_problems", found.astype({"student_id": "str", "problem": "str", "detail": "str"}))
+    try:
+        out = store.frame(
             con,
-            f"""WITH s AS ({base}), a AS (
-                SELECT a.student_id, count(*) AS days FROM absences a JOIN school_calendar c ON c.day = a.day
-                WHERE NOT a.excused AND c.is_school_day AND a.day >= ? AND a.day <= ? GROUP BY 1)
-            SELECT {cols}, 'kongua' AS problem, '本学期无故缺勤' || a.days || '个上课日' AS detail
-            FROM s JOIN a USING (student_id)
-            WHERE a.days >= ? AND s.student_id NOT IN (SELECT student_id FROM dropout_cases
-                  WHERE student_id IS NOT NULL AND status IN ('疑似辍学', '已核实', '劝返中'))""",
-            [*params, term_start(scope), scope.as_of, int(s["absent_school_days"])],
+            f"""SELECT {", ".join("s." + c for c in _SHOWN.split(", "))}, f.problem, f.detail
+            FROM _found_problems f JOIN (SELECT st.student_id, st.id_number, st.name, st.grade, st.school_code,
+                 sc.name AS school_name, t.name AS township_name, st.village_code FROM students st
+                 JOIN schools sc ON sc.code = st.school_code JOIN townships t ON t.code = sc.township_code) s
+              ON s.student_id = f.student_id""",
         )
-    )
-    # 人籍分离: the roster's home village differs from the record's
-    parts.append(
-        store.frame(
-            con,
-            f"""WITH s AS ({base})
-            SELECT {", ".join("s." + c for c in cols.split(", "))}, 'residence' AS problem,
-                   '户籍：' || coalesce(v.name, r.village_code) || '，学籍：' || coalesce(v2.name, s.village_code) AS detail
-            FROM s JOIN school_age_roster r ON r.id_number = s.id_number
-            LEFT JOIN villages v ON v.code = r.village_code LEFT JOIN villages v2 ON v2.code = s.village_code
-            WHERE r.village_code IS NOT NULL AND r.village_code IS DISTINCT FROM s.village_code""",
-            params,
-        )
-    )
-    # 身份证号校验错误 (checked in Python: GB 11643)
-    st = store.frame(con, f"SELECT {cols} FROM ({base}) s", params)
-    bad = st[~ids.valid_ids(st["id_number"])]
-    damage = {
-        "checksum": "校验位错误",
-        "format": "格式错误",
-        "excel_zeros": "被 Excel 截断(末尾 000)",
-        "scientific": "科学计数法",
-        "missing": "缺失",
-    }
-    parts.append(
-        bad.assign(
-            problem="bad_id",
-            detail=bad["id_number"].map(lambda v: damage.get(ids.id_damage(v) or "", "无效"), na_action=None),
-        )
-    )
-    # 疑似重复人员: same name, sex, birth date and home village under two ID numbers
-    parts.append(
-        store.frame(
-            con,
-            f"""WITH s AS ({base}), d AS (
-                SELECT name, sex, birth_date, village_code FROM students WHERE status IN {ENROLLED_SQL}
-                  AND village_code IN (SELECT village_code FROM s)  -- the pairs s can join, not the store's
-                GROUP BY ALL HAVING count(DISTINCT id_number) > 1)
-            SELECT {", ".join("s." + c for c in cols.split(", "))}, 'duplicate' AS problem,
-                   '同名同性别同生日同村，身份证号不同' AS detail
-            FROM s JOIN d ON d.name = s.name AND d.sex = s.sex AND d.birth_date = s.birth_date
-                 AND d.village_code = s.village_code""",
-            params,
-        )
-    )
-    # 超龄
-    parts.append(
-        store.frame(
-            con,
-            f"""WITH s AS ({base}), a AS (SELECT *, date_diff('year', birth_date, ?::DATE)
-                 - CASE WHEN strftime(birth_date, '%m%d') > '0901' THEN 1 ELSE 0 END AS age FROM s)
-            SELECT {cols}, 'over_age' AS problem, age || '岁读' || grade || '年级' AS detail
-            FROM a WHERE age - (grade + {schema.GRADE_AGE_OFFSET}) > ?""",
-            [*params, sept1, int(s["over_age_years"])],
-        )
-    )
-    out = (
-        pd.concat([p for p in parts if len(p)], ignore_index=True)
-        if any(len(p) for p in parts)
-        else (pd.DataFrame(columns=[*cols.split(", "), "problem", "detail"]))
-    )
+    finally:
+        con.unregister("_found_problems")
     out["problem_label"] = out["problem"].map(PROBLEMS)
     out["action"] = out["problem"].map(ACTIONS)
     return out.sort_values(["problem", "township_name", "school_name", "student_id"]).reset_index(drop=True)
