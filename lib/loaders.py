@@ -92,7 +92,7 @@ def ensure_store(progress: Callable[[float, str], None] | None = None) -> bool:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _store_info(db: str, version: tuple) -> dict[str, Any]:
+def _store_info(db: str, version: tuple, today: date) -> dict[str, Any]:
     with store.connect() as con:
         as_of = storemeta.data_as_of(con)  # the demo's anchor, or a bureau's today
         years = [
@@ -116,8 +116,11 @@ def _store_info(db: str, version: tuple) -> dict[str, Any]:
 
 
 def store_info() -> dict[str, Any]:
-    """Data date, whether it is demo data, school years and townships available."""
-    return _store_info(*_key())
+    """Data date, whether it is demo data, school years and townships available.
+
+    Kept per data version and per calendar day: a bureau's data date is today, and the first
+    page opened after midnight reads the new day's figures without waiting for a data change."""
+    return _store_info(*_key(), storemeta.today())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -14,6 +14,7 @@ ui.require_page(scope, "view_aggregates")
 data = loaders.load_layout_data(scope)
 towns = dict(zip(data.townships.code, data.townships.name, strict=True))
 ui.page_header(ui.tr("nav_layout"), scope, towns=towns)
+ui_layout.stop_before_records(data, scope)  # a day before the store knew any school
 
 c1, c2, c3, c4, c5 = st.columns([1.1, 1, 1, 1.2, 1.3])
 band = c1.radio(

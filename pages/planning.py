@@ -7,6 +7,7 @@ from lib.core import config
 from lib.core.errors import AppError
 from lib.layout import coverage as layout
 from lib.layout import planning
+from lib.ui import layout as ui_layout
 from lib.ui import planning as ui_planning
 
 CHANGES = ui_planning.CHANGES
@@ -16,6 +17,7 @@ ui.require_page(scope, "view_planning")
 data = loaders.load_layout_data(scope)
 towns = dict(zip(data.townships.code, data.townships.name, strict=True))
 ui.page_header(ui.tr("nav_planning"), scope, towns=towns)
+ui_layout.stop_before_records(data, scope)  # a day before the store knew any school
 st.session_state.setdefault(CHANGES, [])
 
 saved = loaders.load_scenarios()

@@ -622,8 +622,9 @@ def _coloured(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, dict[str
     return table, colours, formats
 
 
-#: What the coverage of a programme reads before its first payment is due.
-NOT_YET_DUE = "尚未到发放日期"
+#: What the coverage of a programme reads before its first payment is due (short: the column
+#: beside it, 待发(未到期), says what is waiting).
+NOT_YET_DUE = "未到期"
 
 
 def not_yet_due(towns: pd.DataFrame, programme: str, *, term: str = "本学期") -> str | None:

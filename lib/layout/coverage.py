@@ -10,6 +10,7 @@ DataFrames apart from the loader.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from lib.core import config, fmt, geo, i18n, places, schema, store
+from lib.core.history import first_record
 from lib.core.places import ENROLLED_SQL
 from lib.core.scope import Scope
 from lib.layout import population
@@ -67,6 +69,8 @@ class LayoutData:
     # every village of the county with its point and children (aggregates): homes across the border
     county_villages: pd.DataFrame = field(default_factory=pd.DataFrame)  # code, township_code, name, lon, lat
     county_population: pd.DataFrame = field(default_factory=pd.DataFrame)  # village_code, year, age, persons
+    # a day before the store's first record of schools: when that record begins (else None)
+    records_from: date | None = None
 
     @property
     def base_year(self) -> int:
@@ -156,7 +160,9 @@ def load_layout_data(con: duckdb.DuckDBPyConnection, scope: Scope) -> LayoutData
         f"JOIN villages v ON v.code = p.village_code WHERE {cw}",
         cp,
     )
+    first = first_record(con, "schools")  # nothing to lay out before the store knew schools
     return LayoutData(
+        records_from=first if first is not None and scope.as_of < first else None,
         scope=scope,
         townships=towns,
         county_wkt=row[0] if row else None,

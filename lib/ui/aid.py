@@ -35,7 +35,7 @@ def coverage_tab(r: Any, scope: Scope) -> None:
     """Coverage by township, programme and priority group; the drill-down to the children owed
     and not paid; payments that look wrong; the standards."""
     when = when_text(scope.as_of)
-    left, right = st.columns([5, 6], gap="medium")
+    left, right = st.columns([4, 6], gap="medium")  # the coverage tables' seven columns, unscrolled
     # persist_state: a filter keeps its value while another (lazy) tab is open
     programme = right.selectbox(
         ui.tr("aid_programme"), r.programmes, key="aid_programme", persist_state="page"
@@ -60,9 +60,9 @@ def coverage_tab(r: Any, scope: Scope) -> None:
         )
     with right:
         st.caption(ui.tr("aid_by_programme"))
-        show(view.programme_table(r))
+        show(view.programme_table(r), translate=("覆盖率",))  # 未到期 in the reader's language
         st.caption(ui.tr("label_value").format(label=programme, value=ui.tr("aid_by_category")))
-        show(view.category_table(r, programme))
+        show(view.category_table(r, programme), translate=("覆盖率",))
     st.subheader(ui.tr("aid_drill"))
     c1, c2 = st.columns(2)
     town = _township(c1, r, "aid_town")
@@ -75,7 +75,7 @@ def coverage_tab(r: Any, scope: Scope) -> None:
         format_func=lambda c: schools.get(c, ui.tr("aid_all_schools")),
     )
     if town and not school:
-        show(view.school_coverage(r, programme, town), height=240)
+        show(view.school_coverage(r, programme, town), height=240, translate=("覆盖率",))
     gaps = view.gap_students(r, programme, township=town, school=school, mask=scope.mask)
     ui.audit_once(scope, "view_list", list="aid_gaps", programme=programme, township=town, school=school)
     ui.table(gaps, height=300)

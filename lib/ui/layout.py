@@ -9,10 +9,26 @@ from typing import Any
 import streamlit as st
 
 from lib import loaders, ui
-from lib.core.scope import Scope
+from lib.core.scope import Scope, school_year_of
 from lib.layout import coverage as layout
 from lib.present import maps
 from lib.ui import mapview
+
+
+def stop_before_records(data: layout.LayoutData, scope: Scope) -> None:
+    """On a day before the store's first record of schools, say so and stop the page: a layout
+    of no school would read as zeros, not as "no data"."""
+    if data.records_from is None:
+        return
+    st.info(
+        ui.tr("lay_before_records").format(
+            day=ui.fmt_date(scope.as_of),
+            first=ui.fmt_date(data.records_from),
+            year=f"{school_year_of(data.records_from)}-{school_year_of(data.records_from) + 1}",
+        ),
+        icon=":material/history:",
+    )
+    st.stop()
 
 
 def show_layout_map(

@@ -27,3 +27,15 @@ def test_the_earliest_school_year_opens_every_page(fresh_db, page):
     for key in lazy_tab_keys(at):
         for shown in each_tab(at, key):
             assert not shown.exception, (key, [e.value for e in shown.exception])
+
+
+@pytest.mark.parametrize("page", ["layout", "planning"])
+def test_a_year_before_the_first_school_record_says_so_instead_of_zeros(fresh_db, page):
+    at = open_page(page)
+    assert at.metric  # today: the layout's cards
+    year = at.sidebar.selectbox(key="f_year")
+    year.select_index(len(year.options) - 1).run()  # 2018: the demo's records begin in 2024
+    assert not at.exception, [e.value for e in at.exception]
+    said = " ".join(i.value for i in at.info)
+    assert "尚无学校与学籍记录" in said and "2024-2025学年" in said, said
+    assert not at.metric  # no card of zeros

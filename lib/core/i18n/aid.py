@@ -127,6 +127,7 @@ LABELS: dict[str, str] = {
     "应助": "Eligible",
     "已发放": "Paid",
     "待发(未到期)": "To pay (not yet due)",
+    "未到期": "Not yet due",
     "应助未助": "Eligible, unpaid",
     "覆盖率": "Coverage",
     "纳入率": "Listed",

@@ -14,6 +14,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "点击地图上的学校查看：各年级在校生、学位、班额、寄宿床位、历年与预测。",
         "Click a school on the map: enrolment by grade, capacity, class size, beds, trend and projection.",
     ),
+    "lay_before_records": (
+        "截至{day}，本系统尚无学校与学籍记录(记录始于{first})：学校布局按当日的学校、学籍和人口计算，"
+        "那时还没有可算的数据。请在左侧“范围筛选”中选择{year}学年或之后的学年。",
+        "On {day} this system holds no schools or roll yet (its records begin on {first}): the layout is "
+        "computed from the schools, roll and population of that day. Choose the school year {year} or a "
+        "later one under Scope on the left.",
+    ),
     "lay_townships": ("各乡镇学校布局", "Townships"),
     "lay_flags": ("五年内需关注的学校", "Schools to watch within five years"),
     "lay_rule": (
