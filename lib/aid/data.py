@@ -124,8 +124,8 @@ def load_records(con: duckdb.DuckDBPyConnection, scope: Scope, *, school_year: i
             SELECT st.student_id, st.id_number FROM students st JOIN schools sc ON sc.code = st.school_code
             WHERE st.status IN {ENROLLED_SQL} AND {where}
         ), people AS (
-            SELECT student_id FROM mine
-            UNION SELECT s2.student_id FROM students s2
+            SELECT student_id FROM mine  -- ALL: only ever asked "IN", so no need to drop repeats
+            UNION ALL SELECT s2.student_id FROM students s2
             WHERE s2.id_number IN (SELECT id_number FROM mine WHERE id_number IS NOT NULL)
         )
         SELECT a.*, sc.township_code, sc.name AS school_name, a.school_code IN {schools} AS in_scope

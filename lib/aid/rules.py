@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lib.core import config, ids, schema
+from lib.core import config, ids, schema, textsets
 
 
 #: SQL predicate: student row ``st`` belongs to a priority group (DESIGN.md §4)
@@ -365,16 +365,20 @@ def mark_covered(
 
     ``records`` must already be restricted to the term judged.
     """
-    recs = records[[key, "programme", "paid_amount", "due_date"]].copy()
-    recs["_paid"] = recs["paid_amount"].fillna(0) > 0
-    recs["_later"] = (
-        False if as_of is None else (pd.to_datetime(recs["due_date"]) > pd.Timestamp(as_of)).fillna(False)
-    )
-    flags = recs.groupby([key, "programme"], as_index=False)[["_paid", "_later"]].any()
-    out = eligible.merge(flags, on=[key, "programme"], how="left")
-    covered = out.pop("_paid").astype("boolean").fillna(False).astype(bool)
-    later = out.pop("_later").astype("boolean").fillna(False).astype(bool)
-    return out.assign(covered=covered, pending=later & ~covered)
+
+    # (person, programme) pairs as one text each, judged set-wise: no grouping, no merge
+    def pairs(frame: pd.DataFrame) -> pd.Series:
+        return frame[key].astype("str") + "\x1f" + frame["programme"].astype("str")
+
+    recs = pairs(records)
+    paid = (records["paid_amount"].fillna(0) > 0).to_numpy(dtype=bool)
+    later = np.zeros(len(records), dtype=bool)
+    if as_of is not None:
+        later = (pd.to_datetime(records["due_date"]) > pd.Timestamp(as_of)).fillna(False).to_numpy(dtype=bool)
+    wanted = pairs(eligible)
+    covered = textsets.member(wanted, recs[paid]).to_numpy()
+    listed = textsets.member(wanted, recs[later]).to_numpy()
+    return eligible.assign(covered=covered, pending=listed & ~covered)
 
 
 def coverage_by(marked: pd.DataFrame, by: list[str]) -> pd.DataFrame:
