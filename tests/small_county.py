@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -67,6 +68,20 @@ def make_id(birth: date, serial: int, male: bool) -> str:
     return body + ids.check_char(body)
 
 
+def student_id(n: int) -> str:
+    """The ``student_id`` of the n-th pupil of :func:`pupils` (from 1: A's first grade 1 pupil)."""
+    return f"SC{n:04d}"
+
+
+def school_days(con: Any, *, since: date | None = None, until: date = AS_OF) -> list[date]:
+    """The calendar's school days in the store, from ``since`` (default: all) up to ``until``."""
+    rows = con.execute(
+        "SELECT day FROM school_calendar WHERE is_school_day AND day BETWEEN ? AND ? ORDER BY day",
+        [since or date(1900, 1, 1), until],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def pupils(year: int = YEAR) -> pd.DataFrame:
     """The 57 pupils in school year ``year`` (grades as of 1 September of that year)."""
     rows = []
@@ -79,7 +94,7 @@ def pupils(year: int = YEAR) -> pd.DataFrame:
                 male = n % 2 == 0
                 rows.append(
                     {
-                        "student_id": f"SC{n:04d}",
+                        "student_id": student_id(n),
                         "id_number": make_id(birth, n, male),
                         "xueji_number": "G" + make_id(birth, n, male),
                         "name": f"学生{n:02d}",

@@ -25,8 +25,9 @@ def today() -> date:
 
 
 def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-    return row[0] if row else None
+    # fetchall: a result left half-read blocks the connection's next register() (DuckDB 2)
+    rows = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+    return rows[0][0] if rows else None
 
 
 def county_code(con: duckdb.DuckDBPyConnection) -> str:

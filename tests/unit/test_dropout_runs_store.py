@@ -17,20 +17,14 @@ from tests import small_county as sc
 SCOPE = Scope(county=sc.COUNTY, as_of=sc.AS_OF, user="测试员", role="county", mask=True)
 
 
-def _id(n: int) -> str:
-    return f"SC{n:04d}"
+_id = sc.student_id
 
 
 @pytest.fixture(scope="module")
 def county(tmp_path_factory):
     path = sc.build(tmp_path_factory.mktemp("runs") / "edu.duckdb")
     with store.transaction(path) as con:
-        days = [
-            r[0]
-            for r in con.execute(
-                "SELECT day FROM school_calendar WHERE is_school_day AND day <= ? ORDER BY day", [sc.AS_OF]
-            ).fetchall()
-        ]
+        days = sc.school_days(con)
         rows = [(_id(1), d, False) for d in days[-6:]]  # 城关 A: the last six school days
         rows += [(_id(37), d, False) for d in days[-3:]] + [(_id(37), days[-4], True)]  # 长竹园 D: three
         rows += [(_id(2), d, False) for d in days[-9:-1]]  # back on the last day: no run

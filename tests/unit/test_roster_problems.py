@@ -17,20 +17,14 @@ from tests import small_county as sc
 SCOPE = Scope(county=sc.COUNTY, as_of=sc.AS_OF, user="测试员", role="county", mask=True)
 
 
-def _id(n: int) -> str:
-    return f"SC{n:04d}"
+_id = sc.student_id
 
 
 @pytest.fixture(scope="module")
 def county(tmp_path_factory):
     path = sc.build(tmp_path_factory.mktemp("problems") / "edu.duckdb")
     with store.transaction(path) as con:
-        days = [
-            r[0]
-            for r in con.execute(
-                "SELECT day FROM school_calendar WHERE is_school_day AND day >= DATE '2026-09-01' ORDER BY day"
-            ).fetchall()
-        ]
+        days = sc.school_days(con, since=date(2026, 9, 1))  # this term's
         absent = [(_id(1), d, False) for d in days[:20]]  # 20 school days unexcused: 空挂学籍
         absent += [(_id(2), d, False) for d in days[:19]]  # 19: not yet
         absent += [(_id(2), d, True) for d in days[19:25]]  # excused days do not count

@@ -22,3 +22,13 @@ def test_a_bureaus_data_date_moves_at_midnight_and_a_set_one_does_not(tmp_path, 
     version = store.data_version(path, narrow=False)
     assert loaders.store_info()["as_of"] == date(2026, 11, 24)
     assert store.data_version(path, narrow=False) == version
+
+
+def test_reading_the_data_date_leaves_the_connection_free_for_a_register(tmp_path):
+    import pandas as pd
+
+    path = sc.build(tmp_path / "edu.duckdb")
+    with store.connect(path) as con:
+        assert storemeta.data_as_of(con) == sc.AS_OF
+        con.register("_after", pd.DataFrame({"x": [1]}))  # DuckDB 2 refuses it after a half-read result
+        assert con.execute("SELECT x FROM _after").fetchall() == [(1,)]
