@@ -173,15 +173,10 @@ def reported_through(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
     counts instead).  Absence rows that no import wrote (the demo's generator, a bulk load)
     are taken as complete up to the store's data date for every school.
     """
-    sql, params = _reported_sql(con, scope)
-    return store.frame(con, f"{sql} ORDER BY sc.township_code, sc.code", params)
-
-
-def _reported_sql(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str, list[Any]]:
-    """The SELECT of :func:`reported_through` (unordered) and its parameters."""
     where, params = scope.school_where("sc")
     data_day = storemeta.data_as_of(con)
-    return (
+    return store.frame(
+        con,
         f"""
         WITH imp AS (
             SELECT split_part(k.row_key, chr(31), 1) AS student_id,
@@ -199,7 +194,9 @@ def _reported_sql(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str, li
         FROM schools sc LEFT JOIN by_school b ON b.school_code = sc.code
         LEFT JOIN townships t ON t.code = sc.township_code
         WHERE {where} AND EXISTS (SELECT 1 FROM students st WHERE st.school_code = sc.code
-                                  AND st.status IN {ENROLLED_SQL})""",
+                                  AND st.status IN {ENROLLED_SQL})
+        ORDER BY sc.township_code, sc.code
+        """,
         [COMMITTED_IMPORT, data_day.isoformat(), *params],
     )
 
@@ -224,7 +221,7 @@ def absence_runs(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     # the pupils' schools may lie outside a township Scope (children living there): all schools.
     # Read first (218 rows at district scale), not as a CTE of this query: DuckDB 2.0.1 joined
     # that CTE to none of the absences once they were filtered by the Scope's OR of two
-    # subqueries (found on the demo; tests/unit/test_golive_e2e.py checks the per-school days)
+    # subqueries (tests/unit/test_dropout_runs_store.py finds no run at all in that form)
     reported = reported_through(con, replace(scope, townships=None, schools=None, levels=None))
     con.register("_reported", reported[["school_code", "through"]])
     try:
