@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from lib.core import calendar, history, ids, store
+from lib.core.scope import Scope
 
 COUNTY = "411524"
 T1, T2 = "411524100", "411524200"
@@ -66,6 +67,10 @@ def make_id(birth: date, serial: int, male: bool) -> str:
     seq = seq[:2] + str((int(seq[2]) // 2) * 2 + (1 if male else 0))
     body = f"{COUNTY}{birth:%Y%m%d}{seq}"
     return body + ids.check_char(body)
+
+
+#: A county user's Scope over the whole county on :data:`AS_OF` (names masked).
+SCOPE = Scope(county=COUNTY, as_of=AS_OF, user="测试员", role="county", mask=True)
 
 
 def student_id(n: int) -> str:

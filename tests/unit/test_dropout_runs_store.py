@@ -10,14 +10,10 @@ import pandas as pd
 import pytest
 
 from lib.core import store
-from lib.core.scope import Scope
 from lib.dropout import data, rules
 from tests import small_county as sc
 
-SCOPE = Scope(county=sc.COUNTY, as_of=sc.AS_OF, user="测试员", role="county", mask=True)
-
-
-_id = sc.student_id
+SCOPE, _id = sc.SCOPE, sc.student_id
 
 
 @pytest.fixture(scope="module")
