@@ -196,8 +196,29 @@ def _aid_report(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> Any
 
 
 def load_aid_report(scope: Scope) -> Any:
-    """The 学生资助 page's :class:`lib.aid.view.AidReport` for ``scope``."""
+    """The 学生资助 page's first view (:class:`lib.aid.view.AidReport`) for ``scope``."""
     return _served("aid", scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _aid_tab(db: str, version: tuple, scope_key: tuple, _scope: Scope, tab: str) -> Any:
+    from lib.aid import data as aid_data  # on first use: a page loads only its own domain
+    from lib.aid import tabs as aid_tabs  # on first use: a page loads only its own domain
+
+    with store.connect() as con:
+        if tab == "payments":
+            return aid_tabs.compute_payments(aid_data.load_payments(con, _scope))
+        return aid_tabs.compute_social(aid_data.load_social(con, _scope))
+
+
+def load_aid_payments(scope: Scope) -> Any:
+    """学生资助's payments tab (:class:`lib.aid.tabs.PaymentsReport`), computed when first opened."""
+    return _served("aid_payments", scope)
+
+
+def load_aid_social(scope: Scope) -> Any:
+    """学生资助's social-aid tab (:class:`lib.aid.tabs.SocialReport`), computed when first opened."""
+    return _served("aid_social", scope)
 
 
 def load_aid_tasks(scope: Scope) -> pd.DataFrame:
@@ -870,6 +891,8 @@ def _compute_aid(scope: Scope) -> Any:
 #: The loaders kept warm: name -> the cached computation for one Scope.
 WARMED: dict[str, Callable[[Scope], Any]] = {
     "aid": _compute_aid,
+    "aid_payments": lambda s: _aid_tab(*_key(), s.cache_key(), s, "payments"),
+    "aid_social": lambda s: _aid_tab(*_key(), s.cache_key(), s, "social"),
     "overview": lambda s: _overview(*_key(), s.cache_key(), s),
     "dropout_monitoring": lambda s: _dropout_monitoring(*_key(), s.cache_key(), s),
     "dropout_ledger": lambda s: _dropout_ledger(*_key(), s.cache_key(), s),
@@ -880,7 +903,7 @@ WARMED: dict[str, Callable[[Scope], Any]] = {
 }
 #: What each kind of change touches (an import of any table may touch every page: "all").
 TOUCHES: dict[str, tuple[str, ...]] = {
-    "aid": ("aid", "overview", "todo"),
+    "aid": ("aid", "aid_payments", "aid_social", "overview", "todo"),
     "dropout": (
         "dropout_monitoring",
         "dropout_ledger",

@@ -107,9 +107,12 @@ def stuck_by_township(
     """
     w = waiting(applications, as_of=as_of, stale_days=stale_days) if open_ is None else open_
     waits = list(STAGES[1:])
-    counts = w.pivot_table(
-        index="township_code", columns="waiting_at", values="application_id", aggfunc="count", fill_value=0
-    ).reindex(columns=waits, fill_value=0)
+    counts = (
+        w.groupby(["township_code", "waiting_at"])
+        .size()
+        .unstack(fill_value=0)
+        .reindex(columns=waits, fill_value=0)
+    )
     stale = w[w["stale"]].groupby("township_code").size().rename("stale")
     town = applications["township_code"]
     rejected = (applications["status"] == REJECTED).groupby(town).sum().rename("rejected")

@@ -9,7 +9,10 @@ schools or school levels (they attend no school of the county).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -30,7 +33,9 @@ _STUDENT_COLS = (
 
 @dataclass(frozen=True)
 class AidData:
-    """Everything the 学生资助 page computes from, for one Scope and school year."""
+    """What the 学生资助 page's first view (its cards, coverage and approvals) computes from, for
+    one Scope and term; the payments and social-aid tabs read theirs when first opened
+    (:class:`PaymentsData`, :class:`SocialData`)."""
 
     scope: Scope
     townships: pd.DataFrame  # code, name, kind (in Scope)
@@ -39,26 +44,44 @@ class AidData:
     #: priority-group student, and every student at school without a paid nutrition record this
     #: term; the summary counts the others, who are owed nutrition alone and are paid it
     students: pd.DataFrame
-    records: pd.DataFrame  # aid_records of the school year for the Scope's students / schools
+    records: pd.DataFrame  # aid_records of the Scope's term for the Scope's students / schools
     #: every student the records name (any status): student_id, id_number, status, name and
     #: ``mine`` (enrolled at a school of the Scope)
     record_students: pd.DataFrame
     #: on-time and in-full payment per term, every year, of the Scope's schools (load_terms)
     terms: pd.DataFrame
     applications: pd.DataFrame  # aid_applications of the school year
-    funds: pd.DataFrame  # aid_funds of the school year
     recipients: pd.DataFrame  # aid_recipients of the Scope
     awards: pd.DataFrame  # aid_recipient_awards of every year for those recipients
-    donations: pd.DataFrame  # aid_donations (county-wide; not personal)
-    grants: pd.DataFrame  # aid_donation_grants to the Scope's people
-    campaign: pd.DataFrame  # aid_campaign_applications of the Scope's recipients
     #: compulsory-school coverage from the store's summary (lib.aid.summary) by "programme",
     #: "township" (programme, township_code) and "school" (programme, township_code, school_code)
     coverage: dict[str, pd.DataFrame] = field(default_factory=dict)
 
+
+@dataclass(frozen=True)
+class PaymentsData:
+    """What the payments tab computes from: the school year's records and awards, its funds."""
+
+    scope: Scope
+    records: pd.DataFrame  # load_history of the school year
+    awards: pd.DataFrame  # aid_recipient_awards of the school year for the Scope's recipients
+    funds: pd.DataFrame  # aid_funds of the school year
+    terms: pd.DataFrame  # load_terms
+
     @property
     def recipients_in_scope(self) -> bool:
         return self.scope.schools is None and self.scope.levels is None
+
+
+@dataclass(frozen=True)
+class SocialData:
+    """What the social-aid tab computes from."""
+
+    scope: Scope
+    recipients: pd.DataFrame  # aid_recipients of the Scope
+    donations: pd.DataFrame  # aid_donations (county-wide; not personal)
+    grants: pd.DataFrame  # aid_donation_grants to the Scope's people
+    campaign: pd.DataFrame  # aid_campaign_applications of the Scope's recipients
 
 
 def _scope_schools(scope: Scope) -> tuple[str, list]:
@@ -109,9 +132,12 @@ def load_judged_students(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Dat
     )
 
 
-def load_records(con: duckdb.DuckDBPyConnection, scope: Scope, *, school_year: int) -> pd.DataFrame:
-    """aid_records of ``school_year`` paid through a school of the Scope, or naming a student
-    of the Scope, or naming anyone who shares an ID number with one (duplicates across schools).
+def load_records(
+    con: duckdb.DuckDBPyConnection, scope: Scope, *, school_year: int, term: int | None = None
+) -> pd.DataFrame:
+    """aid_records of ``school_year`` (of its ``term``; None: both) paid through a school of the
+    Scope, or naming a student of the Scope, or naming anyone who shares an ID number with one
+    (duplicates across schools).
 
     ``in_scope`` marks records paid through a school of the Scope (payment figures use only those).
     """
@@ -130,10 +156,11 @@ def load_records(con: duckdb.DuckDBPyConnection, scope: Scope, *, school_year: i
         )
         SELECT a.*, sc.township_code, sc.name AS school_name, a.school_code IN {schools} AS in_scope
         FROM aid_records a LEFT JOIN schools sc ON sc.code = a.school_code
-        WHERE a.school_year = ? AND (a.school_code IN {schools} OR a.student_id IN (SELECT student_id FROM people))
+        WHERE a.school_year = ? AND (a.term = ? OR ? IS NULL)
+          AND (a.school_code IN {schools} OR a.student_id IN (SELECT student_id FROM people))
         ORDER BY a.record_id
         """,
-        [*wp, *sp, school_year, *sp],
+        [*wp, *sp, school_year, term, term, *sp],
     )
 
 
@@ -155,15 +182,27 @@ def load_record_students(con: duckdb.DuckDBPyConnection, ids: list[str], scope: 
         con.unregister("_wanted")
 
 
-def load_history(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """aid_records of every year paid through a school of the Scope (the columns payments need)."""
+def load_history(
+    con: duckdb.DuckDBPyConnection, scope: Scope, *, school_year: int | None = None
+) -> pd.DataFrame:
+    """aid_records paid through a school of the Scope, of every year (of ``school_year``), with
+    what payments need: the school, its township, and the pupil's ``name`` when the pupil is
+    enrolled at a school of the Scope (else NULL: a leaver's name is not the Scope's to show)."""
     where, params = scope.school_where("sc")
+    schools, sp = _scope_schools(scope)
     return store.frame(
         con,
-        f"SELECT a.programme, a.school_year, a.term, a.standard_amount, a.paid_amount, a.due_date, "
-        f"a.paid_date, a.funding_source, sc.township_code FROM aid_records a "
-        f"JOIN schools sc ON sc.code = a.school_code WHERE {where}",
-        params,
+        f"""
+        SELECT a.record_id, a.student_id, a.programme, a.school_year, a.term, a.standard_amount,
+               a.paid_amount, a.due_date, a.paid_date, a.funding_source, sc.township_code,
+               sc.name AS school_name,
+               CASE WHEN st.status IN {ENROLLED_SQL} AND st.school_code IN {schools} THEN st.name END AS name
+        FROM aid_records a JOIN schools sc ON sc.code = a.school_code
+        LEFT JOIN students st ON st.student_id = a.student_id
+        WHERE {where} AND (a.school_year = ? OR ? IS NULL)
+        ORDER BY a.record_id
+        """,
+        [*sp, *params, school_year, school_year],
     )
 
 
@@ -197,12 +236,15 @@ def load_terms(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
                count(*) FILTER (WHERE paid_by_now AND NOT in_time) AS late,
                count(*) FILTER (WHERE short) AS short,
                coalesce(sum(standard_amount), 0)::DOUBLE AS standard,
-               coalesce(sum(paid_amount), 0)::DOUBLE AS paid
+               coalesce(sum(paid_amount), 0)::DOUBLE AS paid,
+               coalesce(sum(standard_amount) FILTER (WHERE NOT paid_by_now), 0)::DOUBLE AS overdue_amount,
+               coalesce(sum(standard_amount - coalesce(paid_amount, 0)) FILTER (WHERE short), 0)::DOUBLE
+                   AS short_amount
         FROM due GROUP BY ALL ORDER BY school_year, term
         """,
         [day, day, day, day, *params, day],
     )
-    cols = ["school_year", "term", *aid_payments.RATE_COLUMNS, "standard", "paid"]
+    cols = ["school_year", "term", *aid_payments.RATE_COLUMNS, *aid_payments.AMOUNT_COLUMNS]
     if out.empty:
         return pd.DataFrame(columns=[*cols, "on_time_rate", "in_full_rate", "label"])
     for c in aid_payments.RATE_COLUMNS:
@@ -277,42 +319,81 @@ def load_grants(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     )
 
 
-def load_all(con: duckdb.DuckDBPyConnection, scope: Scope) -> AidData:
-    """Every frame of :class:`AidData` in one unit of work."""
+def _read_all(submit: Callable[..., Future[Any]], scope: Scope) -> dict[str, Future[Any]]:
+    """Start reading every frame of :class:`AidData` with ``submit`` (the longest first)."""
     permissions.require(scope, "view_named")  # named list: not for planner/admin-only
-    year = int(scope.school_year)
+    year, term = int(scope.school_year), int(scope.term)
     tw, tp = scope.township_where("t.code")
     sw, sp = scope.school_where("sc")
-    records = load_records(con, scope, school_year=year)
-    apps = load_applications(con, scope, school_year=year)
-    recipients = load_recipients(con, scope)
-    rc, rp = _recipient_cond(scope, "r")
-    return AidData(
+    f: dict[str, Future[Any]] = {}
+    f["students"] = submit(load_judged_students, scope)
+    f["records"] = submit(load_records, scope, school_year=year, term=term)
+    f["schools"] = submit(
+        store.frame,
+        f"SELECT sc.code, sc.name, sc.level, sc.township_code FROM schools sc WHERE {sw} ORDER BY sc.code",
+        sp,
+    )
+    f["townships"] = submit(
+        store.frame, f"SELECT t.code, t.name, t.kind FROM townships t WHERE {tw} ORDER BY t.code", tp
+    )
+    f["applications"] = submit(load_applications, scope, school_year=year)
+    f["recipients"] = submit(load_recipients, scope)
+    f["awards"] = submit(load_awards, scope)
+    records = f["records"]
+    f["record_students"] = submit(  # waits for the records, submitted before it
+        lambda cur: load_record_students(
+            cur, records.result()["student_id"].dropna().unique().tolist(), scope
+        )
+    )
+    f["coverage"] = submit(summary.coverage_sets, scope)
+    f["terms"] = submit(load_terms, scope)
+    return f
+
+
+def load_all(con: duckdb.DuckDBPyConnection, scope: Scope) -> AidData:
+    """Every frame of :class:`AidData`, read side by side (:func:`lib.core.store.concurrently`)."""
+    with store.concurrently(con) as submit:
+        read = _read_all(submit, scope)
+    return AidData(scope=scope, **{name: got.result() for name, got in read.items()})
+
+
+def load_payments(con: duckdb.DuckDBPyConnection, scope: Scope) -> PaymentsData:
+    """:class:`PaymentsData` of the Scope's school year, read side by side."""
+    permissions.require(scope, "view_named")  # the problem payments name pupils
+    year = int(scope.school_year)
+    with store.concurrently(con) as submit:
+        records = submit(load_history, scope, school_year=year)
+        awards = submit(load_awards, scope)
+        funds = submit(load_funds, scope, school_year=year)
+        terms = submit(load_terms, scope)
+    got = awards.result()
+    return PaymentsData(
         scope=scope,
-        townships=store.frame(
-            con, f"SELECT t.code, t.name, t.kind FROM townships t WHERE {tw} ORDER BY t.code", tp
-        ),
-        schools=store.frame(
-            con,
-            f"SELECT sc.code, sc.name, sc.level, sc.township_code FROM schools sc WHERE {sw} "
-            f"ORDER BY sc.code",
-            sp,
-        ),
-        students=load_judged_students(con, scope),
-        records=records,
-        record_students=load_record_students(con, records["student_id"].dropna().unique().tolist(), scope),
-        terms=load_terms(con, scope),
-        applications=apps,
-        funds=load_funds(con, scope, school_year=year),
-        recipients=recipients,
-        awards=load_awards(con, scope),
-        donations=store.frame(con, "SELECT * FROM aid_donations ORDER BY donation_id"),
-        grants=load_grants(con, scope),
-        campaign=store.frame(
-            con,
+        records=records.result(),
+        awards=got[got["school_year"] == year].reset_index(drop=True),
+        funds=funds.result(),
+        terms=terms.result(),
+    )
+
+
+def load_social(con: duckdb.DuckDBPyConnection, scope: Scope) -> SocialData:
+    """:class:`SocialData` of the Scope, read side by side."""
+    permissions.require(scope, "view_named")  # the campaign list names students
+    rc, rp = _recipient_cond(scope, "r")
+    with store.concurrently(con) as submit:
+        recipients = submit(load_recipients, scope)
+        donations = submit(store.frame, "SELECT * FROM aid_donations ORDER BY donation_id")
+        grants = submit(load_grants, scope)
+        campaign = submit(
+            store.frame,
             f"SELECT c.* FROM aid_campaign_applications c JOIN aid_recipients r ON r.recipient_id = c.recipient_id "
             f"WHERE {rc} ORDER BY c.application_id",
             rp,
-        ),
-        coverage=summary.coverage_sets(con, scope),
+        )
+    return SocialData(
+        scope=scope,
+        recipients=recipients.result(),
+        donations=donations.result(),
+        grants=grants.result(),
+        campaign=campaign.result(),
     )

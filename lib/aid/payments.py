@@ -57,16 +57,28 @@ def classify_payments(records: pd.DataFrame, *, as_of: date, grace_days: int | N
     return out
 
 
+#: Amounts :func:`payment_rates` sums besides the standard and the paid: the standard of the
+#: overdue records, and the shortfall of the short ones.
+AMOUNT_COLUMNS = ("standard", "paid", "overdue_amount", "short_amount")
+
+
 def payment_rates(classified: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Counts of due / on-time / in-full / overdue / late / short records and the two rates, by ``by``."""
+    """Counts of due / on-time / in-full / overdue / late / short records, the amounts of
+    :data:`AMOUNT_COLUMNS` and the two rates, by ``by``."""
     cols = list(RATE_COLUMNS)
     due = classified[classified["due"]]
     if due.empty:
-        return pd.DataFrame(columns=[*by, *cols, "standard", "paid", "on_time_rate", "in_full_rate"])
+        return pd.DataFrame(columns=[*by, *cols, *AMOUNT_COLUMNS, "on_time_rate", "in_full_rate"])
+    due = due.assign(
+        overdue_amount=due["standard_amount"].where(due["overdue"], 0.0),
+        short_amount=due["shortfall"].where(due["short"], 0.0),
+    )
     g = due.groupby(by, dropna=False, observed=True)
     out = g[cols].sum().astype("int64")
     out["standard"] = g["standard_amount"].sum()
     out["paid"] = g["paid_amount"].sum()
+    out["overdue_amount"] = g["overdue_amount"].sum()
+    out["short_amount"] = g["short_amount"].sum()
     out = out.reset_index()
     out["on_time_rate"] = out["on_time"] / out["due"].where(out["due"] > 0)
     out["in_full_rate"] = out["in_full"] / out["due"].where(out["due"] > 0)
@@ -74,20 +86,21 @@ def payment_rates(classified: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 
 def totals(classified: pd.DataFrame) -> dict[str, float | None]:
-    """County totals: counts summed, rates recomputed; overdue and short amounts."""
-    due = classified[classified["due"]]
-    n = len(due)
+    """County totals of classified records (:func:`sum_rates` of their one row of rates)."""
+    return sum_rates(payment_rates(classified.assign(_all=0), ["_all"]))
+
+
+def sum_rates(rates: pd.DataFrame) -> dict[str, float | None]:
+    """Rows of :func:`payment_rates` (or :func:`lib.aid.data.load_terms`) summed: the counts and
+    amounts added, the rates recomputed."""
+    n = int(rates["due"].sum()) if len(rates) else 0
+    got = {c: int(rates[c].sum()) if len(rates) else 0 for c in RATE_COLUMNS}
     return {
-        "due": n,
-        "on_time": int(due["on_time"].sum()),
-        "in_full": int(due["in_full"].sum()),
-        "on_time_rate": float(due["on_time"].sum()) / n if n else None,
-        "in_full_rate": float(due["in_full"].sum()) / n if n else None,
-        "overdue": int(due["overdue"].sum()),
-        "overdue_amount": float(due.loc[due["overdue"], "standard_amount"].sum()),
-        "short": int(due["short"].sum()),
-        "short_amount": float(due.loc[due["short"], "shortfall"].sum()),
-        "late": int(due["late"].sum()),
+        **got,
+        "on_time_rate": got["on_time"] / n if n else None,
+        "in_full_rate": got["in_full"] / n if n else None,
+        "overdue_amount": float(rates["overdue_amount"].sum()) if len(rates) else 0.0,
+        "short_amount": float(rates["short_amount"].sum()) if len(rates) else 0.0,
     }
 
 

@@ -532,7 +532,8 @@ def duplicate_payments(records: pd.DataFrame, students: pd.DataFrame) -> pd.Data
     paid = paid.merge(keys, on="student_id", how="left")
     paid["person"] = paid["person"].fillna(paid["student_id"])
     grp = ["person", "programme", "school_year", "term"]
-    paid["copies"] = paid.groupby(grp)["record_id"].transform("size")
-    paid["schools"] = paid.groupby(grp)["school_code"].transform("nunique")
-    dup = paid[paid["copies"] > 1]
+    # every record of a repeated (person, programme, term), then counted among those few
+    dup = paid[paid.duplicated(grp, keep=False).to_numpy()].copy()
+    dup["copies"] = dup.groupby(grp)["record_id"].transform("size")
+    dup["schools"] = dup.groupby(grp)["school_code"].transform("nunique")
     return dup.sort_values([*grp, "record_id"], ignore_index=True)

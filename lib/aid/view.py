@@ -1,9 +1,9 @@
 """What the 学生资助 page shows, computed from :class:`lib.aid.data.AidData` (pure; no streamlit).
 
 :func:`compute_report` combines the domain functions of :mod:`lib.aid.rules`,
-:mod:`lib.aid.payments`, :mod:`lib.aid.approvals` and :mod:`lib.aid.social`
-into one :class:`AidReport`; the other functions turn it into display tables
-(Chinese headers, personal columns masked, cell colours) and plotly figures.
+:mod:`lib.aid.payments` and :mod:`lib.aid.approvals` into one :class:`AidReport` of the page's first view (the payments and social-aid tabs:
+:mod:`lib.aid.tabs`); the other functions turn it into display tables (Chinese headers,
+personal columns masked, cell colours) and plotly figures.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from lib.aid import approvals as aid_approvals
 from lib.aid import payments as aid_payments
 from lib.aid import reconcile
 from lib.aid import rules as aid
-from lib.aid import social as aid_social
 from lib.aid import tasks as aid_tasks
 from lib.aid.data import AidData
 from lib.core import config, fmt, i18n, ids, schema, textsets
@@ -56,23 +55,11 @@ class AidReport:
     recipient_gaps: pd.DataFrame  # the same for non-compulsory recipients
     paid_not_eligible: pd.DataFrame
     duplicates: pd.DataFrame
-    #: payment counts and rates of this school year by programme: the records of the Scope's
-    #: schools and the awards of its recipients (aid_payments.payment_rates)
-    programme_rates: pd.DataFrame
-    township_rates: pd.DataFrame  # the same of the records, by township_code
-    #: overdue, short and late records, the most urgent first (aid_payments.problem_payments);
-    #: the report keeps these and the counts, not the school year's every record
-    problems: pd.DataFrame
-    terms: pd.DataFrame  # on-time / in-full rates per term, every year (aid_payments.term_series)
     waiting: pd.DataFrame  # open applications
     stuck: pd.DataFrame  # by township
-    ledger: pd.DataFrame | None  # None when the Scope restricts schools or levels
-    donations: pd.DataFrame
-    campaign: pd.DataFrame
-    campaign_year: int
     #: coverage by programme and priority group (compulsory; coverage_by_category of every programme)
     categories: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
-    #: names of the enrolled students the lists of payments name (by student_id)
+    #: names of the enrolled students the wrong payments name (by student_id)
     names: pd.Series = field(repr=False, default_factory=lambda: pd.Series(dtype=object))
     county: dict[str, Any] = field(default_factory=dict)
     #: coverage of every programme owed this term (compulsory and not), in display order
@@ -87,13 +74,14 @@ class AidReport:
 
 
 def compute_report(data: AidData) -> AidReport:
-    """All figures of the 学生资助 page (docs/aid.md)."""
+    """The figures of the 学生资助 page's first view: cards, coverage, approvals (docs/aid.md;
+    the payments and social-aid tabs: :mod:`lib.aid.tabs`)."""
     scope = data.scope
     year, term = int(scope.school_year), scope.term
     students = data.students
     nutrition = aid.nutrition_schools(data.schools, data.townships)
     owed = aid.eligibility(students, school_year=year, term=term, nutrition_schools=nutrition)
-    current = data.records[(data.records["school_year"] == year) & (data.records["term"] == term)]
+    current = data.records  # of the Scope's term (load_all)
     info = students[["student_id", "name", "grade", "township_code", "school_name"]]
     # the judged pupils' own records (a few of the term's): owed rows look up only theirs
     theirs = current[textsets.member(current["student_id"], students["student_id"]).to_numpy()]
@@ -123,32 +111,11 @@ def compute_report(data: AidData) -> AidReport:
         touched = dup.groupby(["person", "programme", "term"])["in_scope"].transform("any")
         dup = dup[touched.astype(bool)]
 
-    this_year = data.records[data.records["in_scope"].astype(bool)]
-    payments = aid_payments.classify_payments(this_year, as_of=scope.as_of)
-    awards = aid_payments.classify_payments(
-        data.awards[data.awards["school_year"] == year], as_of=scope.as_of
-    )
-    terms = data.terms  # counted in the store (lib.aid.data.load_terms)
     waiting = aid_approvals.waiting(data.applications, as_of=scope.as_of)
     stuck = aid_approvals.stuck_by_township(
         data.applications, data.townships, as_of=scope.as_of, open_=waiting
     )
-    problems = aid_payments.problem_payments(payments)
-    rated = ["programme", *aid_payments.RATE_COLUMNS, "standard_amount", "paid_amount"]
-    ledger = None
-    if data.recipients_in_scope:
-        paid_cols = ["funding_source", "programme", "paid_amount", "paid_date"]
-        ledger = aid_payments.funds_ledger(
-            data.funds,
-            pd.concat([payments[paid_cols], awards[paid_cols]], ignore_index=True),
-            as_of=scope.as_of,
-        )
-    cy = aid_social.campaign_year(scope.as_of)
-    named = {
-        *problems["student_id"],
-        *wrong["student_id"],
-        *dup["student_id"],
-    }
+    named = {*wrong["student_id"], *dup["student_id"]}
     who = data.record_students
     names = who.loc[
         who["mine"].astype(bool) & textsets.member(who["student_id"], named), ["student_id", "name"]
@@ -163,22 +130,14 @@ def compute_report(data: AidData) -> AidReport:
         recipient_gaps=rec_gaps,
         paid_not_eligible=wrong,
         duplicates=dup,
-        programme_rates=aid_payments.payment_rates(
-            pd.concat([payments[rated], awards[rated]], ignore_index=True), ["programme"]
-        ),
-        township_rates=aid_payments.payment_rates(payments, ["township_code"]),
-        problems=problems,
-        terms=terms,
         waiting=waiting,
         stuck=stuck,
-        ledger=ledger,
-        donations=aid_social.donations_ledger(data.donations, data.grants, as_of=scope.as_of),
-        campaign=aid_social.campaign_table(data.campaign, data.recipients, data.grants, year=cy),
-        campaign_year=cy,
         categories=aid.coverage_by_category(marked, students),
         names=names.set_index("student_id")["name"],
     )
-    object.__setattr__(report, "county", _county(report, aid_payments.totals(payments)))
+    # the payment cards: this school year's terms as counted in the store (the payments tab's line)
+    this_year = data.terms[data.terms["school_year"] == year]
+    object.__setattr__(report, "county", _county(report, aid_payments.sum_rates(this_year)))
     by_programme = _coverage_by(report, None, ["programme"])  # counted once, shown on every rerun
     object.__setattr__(
         report, "by_programme", by_programme.set_index("programme").reindex(report.programmes).reset_index()
@@ -375,86 +334,6 @@ def wrong_payments(r: AidReport, *, mask: bool = True) -> pd.DataFrame:
     return out
 
 
-# ------------------------------------------------------------------ payments
-def payments_table(r: AidReport) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
-    """By programme: due records, on time and in full, overdue, short, standard and paid amounts."""
-    rates = r.programme_rates
-    table = rates[
-        ["programme", "due", "on_time_rate", "in_full_rate", "overdue", "short", "late", "standard", "paid"]
-    ].rename(
-        columns={
-            "programme": "资助项目",
-            "due": "应发笔数",
-            "on_time_rate": "按时足额率",
-            "in_full_rate": "足额率",
-            "overdue": "逾期未发",
-            "short": "未足额",
-            "late": "逾期发放",
-            "standard": "应发金额(元)",
-            "paid": "实发金额(元)",
-        }
-    )
-    colours = pd.DataFrame("none", index=table.index, columns=table.columns)
-    colours["按时足额率"] = rates["on_time_rate"].map(lambda v: status_colour("aid_on_time", v))
-    colours["逾期未发"] = rates["overdue"].map(lambda v: "red" if v else "none")
-    formats = {
-        "按时足额率": fmt.fmt_pct,
-        "足额率": fmt.fmt_pct,
-        "应发金额(元)": "{:,.0f}",
-        "实发金额(元)": "{:,.0f}",
-    }
-    return table, colours, formats
-
-
-def township_payments(r: AidReport) -> pd.DataFrame:
-    """On-time-in-full rate per township (code, name, due, on_time, on_time_rate ...)."""
-    rates = r.township_rates.rename(columns={"township_code": "code"})
-    out = pd.DataFrame({"code": list(r.towns), "name": list(r.towns.values())})
-    return out.merge(rates, on="code", how="left")
-
-
-def problem_list(r: AidReport, *, mask: bool = True, limit: int = 500) -> pd.DataFrame:
-    """Overdue, short and late records, the most urgent first."""
-    bad = r.problems.head(limit)
-    names = r.names
-    out = pd.DataFrame(
-        {
-            "问题": bad["problem"],
-            "学生编号": bad["student_id"],
-            "姓名": bad["student_id"].map(names),
-            "学校": bad["school_name"],
-            "资助项目": bad["programme"],
-            "标准(元)": bad["standard_amount"],
-            "实发(元)": bad["paid_amount"].fillna(0.0),
-            "应发日期": bad["due_date"].map(_iso),
-            "实发日期": bad["paid_date"].map(_iso),
-            "逾期天数": bad["days_overdue"],
-        }
-    )
-    if mask:
-        out["姓名"] = out["姓名"].map(ids.mask_name, na_action="ignore")
-    return out
-
-
-def _iso(value: Any) -> str:
-    return "" if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
-
-
-def ledger_table(r: AidReport) -> pd.DataFrame | None:
-    if r.ledger is None:
-        return None
-    return r.ledger.rename(
-        columns={
-            "funding_source": "资金来源",
-            "programme": "资助项目",
-            "allocated": "已下达(元)",
-            "paid": "已发放(元)",
-            "balance": "结余(元)",
-            "execution": "执行率",
-        }
-    )
-
-
 # ------------------------------------------------------------------ approvals
 def stuck_table(r: AidReport) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """Where each township's applications wait (stale ones red), the most stale first."""
@@ -498,42 +377,6 @@ def waiting_list(r: AidReport, *, mask: bool = True, township: str | None = None
     return out
 
 
-# ------------------------------------------------------------------ social aid
-def donations_table(r: AidReport) -> pd.DataFrame:
-    d = r.donations
-    return pd.DataFrame(
-        {
-            "到账日期": d["received_on"].map(_iso),
-            "捐赠方": d["donor"],
-            "类型": d["donor_kind"],
-            "用途": d["purpose"],
-            "金额(元)": d["amount"],
-            "已发放(元)": d["granted"],
-            "受助人数": d["recipients"],
-            "结余(元)": d["balance"],
-        }
-    )
-
-
-def campaign_list(r: AidReport, *, mask: bool = True) -> pd.DataFrame:
-    c = r.campaign
-    out = pd.DataFrame(
-        {
-            "申请日期": c["applied_on"].map(_iso),
-            "姓名": c["name"],
-            "身份证号": c["id_number"],
-            "户籍乡镇": c["township_code"].map(r.towns),
-            "录取院校": c["university"],
-            "状态": c["status"],
-            "受助金额(元)": c["amount"],
-            "备注": c["note"].fillna(""),
-        }
-    )
-    if mask:
-        out = ids.mask_frame(out, columns={"姓名": "name", "身份证号": "id"})
-    return out
-
-
 # ------------------------------------------------------------------ figures
 def plot_township_rate(
     table: pd.DataFrame, *, measure: str, rate: str, title: str, county: float | None
@@ -560,42 +403,6 @@ def plot_township_rate(
     lo = min([v for v in t[rate].dropna()] + [rule["red"]]) if t[rate].notna().any() else 0.0
     fig.update_xaxes(range=[max(0.0, lo - 0.05), 1.01], tickformat=".0%")
     return charts.style(fig, title, height=max(300, 22 * len(t) + 90))
-
-
-def plot_terms(series: pd.DataFrame, *, title: str) -> go.Figure:
-    """On-time-in-full and in-full rates per term, with the on-time target as a line."""
-    rule = config.SETTINGS["targets"]["aid_on_time"]
-    fig = go.Figure()
-    fig.add_scatter(
-        x=series["label"],
-        y=series["on_time_rate"],
-        name="按时足额率",
-        mode="lines+markers+text",
-        line={"color": BLUE},
-        text=[fmt.fmt_pct(v) for v in series["on_time_rate"]],
-        # on the side away from the target line, so that no value is written across it
-        textposition=[
-            "top center" if v >= rule["green"] else "bottom center" for v in series["on_time_rate"]
-        ],
-        cliponaxis=False,
-        customdata=series["due"],
-        hovertemplate="%{x}: %{text}(应发 %{customdata:,} 笔)<extra></extra>",
-    )
-    fig.add_scatter(
-        x=series["label"],
-        y=series["in_full_rate"],
-        name="足额率",
-        mode="lines+markers",
-        line={"color": GREEN, "dash": "dot"},
-    )
-    charts.reference_line(
-        fig, rule["green"], f"目标 {fmt.fmt_pct(rule['green'])}", axis="y", colour=GREEN, dash="dash"
-    )
-    rates = pd.concat([series["on_time_rate"], series["in_full_rate"]]).dropna()
-    low = min([*rates.tolist(), rule["red"]]) if len(rates) else rule["red"]
-    fig.update_layout(yaxis={"tickformat": ".0%", "range": [max(0.0, low - 0.05), 1.05]})
-    fig.update_xaxes(type="category")
-    return charts.style(fig, title, height=340)
 
 
 # ------------------------------------------------------------------ shared
@@ -642,16 +449,6 @@ def not_yet_due(towns: pd.DataFrame, programme: str, *, term: str = "本学期")
 
 
 # ------------------------------------------------------------------ small helpers for the page
-PROBLEM_FORMATS: dict[str, str] = {"标准(元)": "{:,.1f}", "实发(元)": "{:,.1f}"}
-MONEY_FORMATS: dict[str, str] = {"金额(元)": "{:,.0f}", "已发放(元)": "{:,.0f}", "结余(元)": "{:,.0f}"}
-LEDGER_FORMATS: dict[str, Any] = {
-    "已下达(元)": "{:,.0f}",
-    "已发放(元)": "{:,.0f}",
-    "结余(元)": "{:,.0f}",
-    "执行率": fmt.fmt_pct,
-}
-
-
 def county_rate(towns: pd.DataFrame) -> float | None:
     """Covered ÷ eligible summed over the townships (never a mean of rates)."""
     eligible = float(towns["eligible"].sum())
@@ -686,16 +483,6 @@ def application_labels(waiting: pd.DataFrame, *, lang: str = "zh") -> dict[str, 
 def version_of(waiting: pd.DataFrame, application_id: str) -> int:
     """The version of an application as the user saw it."""
     return int(waiting.loc[waiting["申请编号"] == application_id, "版本"].iloc[0])
-
-
-def campaign_cards(r: AidReport, *, lang: str = "zh") -> list[Card]:
-    s = aid_social.campaign_summary(r.campaign)
-    return [
-        Card("申请人数", fmt.fmt_count(s["applied"], lang=lang)),
-        Card("已资助", fmt.fmt_count(s["funded"], lang=lang)),
-        Card("待审核 / 未资助", f"{s['waiting']} / {s['refused']}"),
-        Card("资助金额(元)", fmt.fmt_count(s["amount"], lang=lang)),
-    ]
 
 
 def standards(r: AidReport) -> pd.DataFrame:
@@ -770,8 +557,8 @@ def task_table(tasks: pd.DataFrame, *, mask: bool = True, as_of: Any = None) -> 
             "身份证号": tasks["id_number"],
             "学校": tasks["school_name"],
             "名单": tasks["kind"].map(schema.REGISTRY_KINDS),
-            "下发日期": tasks["created_on"].map(_iso),
-            "完成期限": tasks["due_on"].map(_iso),
+            "下发日期": tasks["created_on"].map(fmt.fmt_iso),
+            "完成期限": tasks["due_on"].map(fmt.fmt_iso),
             "逾期": (pd.to_datetime(tasks["due_on"]) < pd.Timestamp(as_of)) if as_of else False,
         }
     )

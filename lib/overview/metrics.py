@@ -18,7 +18,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib.core import config, fmt, places, schema
+from lib.core import config, fmt, places, schema, store
 from lib.core import settings as settings_store
 from lib.core.scope import Scope
 from lib.overview import queries
@@ -218,19 +218,36 @@ def compute_overview(con: duckdb.DuckDBPyConnection, scope: Scope) -> Overview:
         that have no data (``missing``: their values are None, with the reason).
     """
     year = int(scope.school_year)
-    base = places.townships(con, scope)[["code", "name", "kind"]]
     last_week = scope.as_of - timedelta(days=7)
-    history = places.enrolment_history(con, scope)
-    pop = places.population_by_township(con, scope, years=(year, year - 1), ages=schema.COMPULSORY_AGES)
     settings = settings_store.effective_settings(con)  # an administrator's weights count here too
+    with store.concurrently(con) as submit:  # the reads side by side, the longest first
+        risk = submit(risk_inputs_mod.risk_inputs, scope, settings=settings)
+        got = {
+            "base": submit(places.townships, scope),
+            "history": submit(places.enrolment_history, scope),
+            "pop": submit(
+                places.population_by_township, scope, years=(year, year - 1), ages=schema.COMPULSORY_AGES
+            ),
+            "schools": submit(places.schools_by_township, scope),
+            "enrolled": submit(places.enrolled_by_township, scope),
+            "cases": submit(queries.cases_by_township, scope, day=scope.as_of),
+            "prev_cases": submit(queries.cases_by_township, scope, day=last_week),
+            "aid": submit(queries.aid_by_township, scope),
+            "term_start": submit(_term_start, scope),
+        }
+    base, history, pop = (
+        got["base"].result()[["code", "name", "kind"]],
+        got["history"].result(),
+        got["pop"].result(),
+    )
     parts = [
-        places.schools_by_township(con, scope),
-        places.enrolled_by_township(con, scope),
+        got["schools"].result(),
+        got["enrolled"].result(),
         pop[pop.year == year].drop(columns="year"),
-        _cases_wide(queries.cases_by_township(con, scope, day=scope.as_of)),
+        _cases_wide(got["cases"].result()),
         _consolidation(history, year),
-        queries.aid_by_township(con, scope),
-        _risk_by_township(risk_inputs_mod.risk_inputs(con, scope, settings=settings), settings),
+        got["aid"].result(),
+        _risk_by_township(risk.result(), settings),
     ]
     table = base
     for p in parts:
@@ -247,7 +264,7 @@ def compute_overview(con: duckdb.DuckDBPyConnection, scope: Scope) -> Overview:
     for m in missing:
         county[m] = None
 
-    prev_cases = _cases_wide(queries.cases_by_township(con, scope, day=last_week))
+    prev_cases = _cases_wide(got["prev_cases"].result())
     prev_hist = history[history.school_year == year - 1]
     previous = {
         "suspected": float(prev_cases.suspected.sum()),
@@ -260,7 +277,7 @@ def compute_overview(con: duckdb.DuckDBPyConnection, scope: Scope) -> Overview:
     cons_prev = _consolidation(history, year - 1)
     previous["consolidation"] = _ratio(cons_prev.grade9.sum(), cons_prev.grade1_base.sum())
 
-    days = term_weeks(scope.as_of, _term_start(con, scope))
+    days = term_weeks(scope.as_of, got["term_start"].result())
     trend = queries.cases_on_days(con, scope, days)
     return Overview(
         scope=scope,

@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib.core import audit, config, fmt, i18n, ids, masking, permissions, schema, store
+from lib.core import audit, config, fmt, i18n, ids, masking, permissions, schema, store, textsets
 from lib.core import settings as settings_store
 from lib.core.scope import Scope
 from lib.present import charts
@@ -68,14 +68,18 @@ def load_list(con: duckdb.DuckDBPyConnection, scope: Scope, settings: dict[str, 
     cache below the page keeps one copy)."""
     permissions.require(scope, "view_named")  # named list: not for planner/admin-only
     settings = risk.criteria_for(settings, scope.school_year)
-    inputs = risk_inputs_mod.risk_inputs(con, scope, settings=settings)
-    scored = risk.score_students(inputs, settings=settings)
-    keep = scored["score"].to_numpy() > 0
-    inputs, scored = inputs[keep].reset_index(drop=True), scored[keep].reset_index(drop=True)
-    base = inputs[
-        ["student_id", "code", "school_code", "grade", "aid_gap", "unexcused_recent", "current_run"]
-    ]
-    out = base.merge(scored, on="student_id").merge(_details(con, scope), on="student_id", how="left")
+    with store.concurrently(con) as submit:  # the names and places are read while the scores are worked out
+        details = submit(_details, scope)
+        inputs = risk_inputs_mod.risk_inputs(con, scope, settings=settings)
+        scored = risk.score_students(inputs, settings=settings)
+        keep = scored["score"].to_numpy() > 0
+        inputs, scored = inputs[keep].reset_index(drop=True), scored[keep].reset_index(drop=True)
+        base = inputs[
+            ["student_id", "code", "school_code", "grade", "aid_gap", "unexcused_recent", "current_run"]
+        ]
+        listed = details.result()
+    listed = listed[textsets.member(listed["student_id"], base["student_id"]).to_numpy()]
+    out = base.merge(scored, on="student_id").merge(listed, on="student_id", how="left")
     out["grade_label"] = out["grade"].map(schema.GRADE_LABELS)
     out["aid_gap"] = out["aid_gap"].astype("boolean").fillna(False).astype(bool)
     # the order: the rules' score, or (if the administrator chose it) the learned model's
@@ -86,9 +90,15 @@ def load_list(con: duckdb.DuckDBPyConnection, scope: Scope, settings: dict[str, 
         )
         if learned is not None:
             out["rank_score"] = learned
-    return out.sort_values(
-        ["rank_score", "score", "student_id"], ascending=[False, False, True], ignore_index=True
+    # rank_score and score down, then student_id up (numbers and codes: no text sort of the list)
+    order = np.lexsort(
+        (
+            pd.factorize(out["student_id"], sort=True)[0],
+            -out["score"].to_numpy(),
+            -out["rank_score"].to_numpy(),
+        )
     )
+    return out.take(order).reset_index(drop=True)
 
 
 def _learned_scores(

@@ -1,6 +1,7 @@
 """学生资助: the page's four tabs (coverage and its gaps, payments, approvals, social aid) as
-streamlit blocks.  Figures and tables come from :mod:`lib.aid.view`; the page reads the report
-(:func:`lib.loaders.load_aid_report`) and calls these in its tabs."""
+streamlit blocks.  Figures and tables come from :mod:`lib.aid.view` (the first view's report,
+:func:`lib.loaders.load_aid_report`) and :mod:`lib.aid.tabs` (the payments and social-aid tabs,
+read when first opened); the page reads the report and calls these in its tabs."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import streamlit as st
 
 from lib import loaders, ui
 from lib.aid import approvals as aid_approvals
-from lib.aid import view
+from lib.aid import tabs, view
 from lib.core.errors import AppError
 from lib.core.scope import Scope
 
@@ -94,10 +95,12 @@ def coverage_tab(r: Any, scope: Scope) -> None:
 
 
 def payments_tab(r: Any, scope: Scope) -> None:
-    """On-time payment by township and term, the payments table, the problem payments, the ledger."""
+    """On-time payment by township and term, the payments table, the problem payments, the ledger
+    (computed when the tab is first opened)."""
+    p = loaders.load_aid_payments(scope)
     when = when_text(scope.as_of)
     left, right = st.columns([1, 1], gap="medium")
-    towns_pay = view.township_payments(r)
+    towns_pay = tabs.township_payments(p, r.towns)
     left.plotly_chart(
         ui.cached_figure(
             view.plot_township_rate,
@@ -113,22 +116,22 @@ def payments_tab(r: Any, scope: Scope) -> None:
         config={"displayModeBar": False},
     )
     right.plotly_chart(
-        ui.cached_figure(view.plot_terms, r.terms, title=f"{ui.tr('aid_terms')} · {when}"),
+        ui.cached_figure(tabs.plot_terms, p.terms, title=f"{ui.tr('aid_terms')} · {when}"),
         width="stretch",
         config={"displayModeBar": False},
     )
-    show(view.payments_table(r))
+    show(tabs.payments_table(p))
     st.subheader(ui.tr("aid_problems"))
-    problems = view.problem_list(r, mask=scope.mask)
+    problems = tabs.problem_list(p, mask=scope.mask)
     ui.audit_once(scope, "view_list", list="aid_problem_payments")
-    ui.table(problems, formats=view.PROBLEM_FORMATS, height=280)
+    ui.table(problems, formats=tabs.PROBLEM_FORMATS, height=280)
     ui.named_download_buttons(problems, name="逾期未足额发放", scope=scope, key="aid_problems_dl")
     st.subheader(ui.tr("aid_ledger"))
-    ledger = view.ledger_table(r)
+    ledger = tabs.ledger_table(p)
     if ledger is None:
         ui.note(ui.tr("aid_ledger_none"))
     else:
-        ui.table(ledger, formats=view.LEDGER_FORMATS)
+        ui.table(ledger, formats=tabs.LEDGER_FORMATS)
 
 
 def _township(where: Any, r: Any, key: str) -> str | None:
@@ -180,12 +183,14 @@ def approvals_tab(r: Any, scope: Scope) -> None:
 
 
 def social_tab(r: Any, scope: Scope) -> None:
-    """Donations, and this year's campaign for new university students."""
+    """Donations, and this year's campaign for new university students (computed when the tab
+    is first opened)."""
+    s = loaders.load_aid_social(scope)
     st.subheader(ui.tr("aid_donations"))
-    ui.table(view.donations_table(r), formats=view.MONEY_FORMATS, height=260)
-    st.subheader(ui.tr("aid_campaign_year").format(year=r.campaign_year, what=ui.tr("aid_campaign")))
-    ui.metric_cards(view.campaign_cards(r, lang=ui.lang()), per_row=4)
-    campaign = view.campaign_list(r, mask=scope.mask)
-    ui.audit_once(scope, "view_list", list="aid_campaign", year=r.campaign_year)
+    ui.table(tabs.donations_table(s), formats=tabs.MONEY_FORMATS, height=260)
+    st.subheader(ui.tr("aid_campaign_year").format(year=s.campaign_year, what=ui.tr("aid_campaign")))
+    ui.metric_cards(tabs.campaign_cards(s, lang=ui.lang()), per_row=4)
+    campaign = tabs.campaign_list(s, r.towns, mask=scope.mask)
+    ui.audit_once(scope, "view_list", list="aid_campaign", year=s.campaign_year)
     ui.table(campaign, height=300)
     ui.named_download_buttons(campaign, name="大学新生助学名单", scope=scope, key="aid_campaign_dl")

@@ -14,6 +14,7 @@ import pytest
 from lib.aid import data as aid_data
 from lib.aid import reconcile
 from lib.aid import social as aid_social
+from lib.aid import tabs as aid_tabs
 from lib.aid import tasks as aid_tasks
 from lib.aid import view as aid_view
 from lib.core import store
@@ -177,15 +178,16 @@ def test_approval_steps_are_in_order_with_who_and_when(aid_db):
     assert rejected[0][0] == 0
 
 
-def test_social_aid_ledger_and_campaign(county):
-    r = county
+def test_social_aid_ledger_and_campaign(aid_db, county):
+    with store.connect(aid_db) as con:
+        r = aid_tabs.compute_social(aid_data.load_social(con, county.scope))
     assert (r.donations["balance"] >= 0).all()
     assert r.campaign_year == 2026
     s = aid_social.campaign_summary(r.campaign)
     assert s["applied"] == len(r.campaign) > 0
     assert s["amount"] == pytest.approx(r.campaign.loc[r.campaign["status"] == "已资助", "amount"].sum())
     assert (r.campaign.loc[r.campaign["status"] != "已资助", "amount"] == 0).all()
-    assert aid_view.campaign_list(r)["身份证号"].str.contains(r"\*").all()
+    assert aid_tabs.campaign_list(r, county.towns)["身份证号"].str.contains(r"\*").all()
 
 
 # ------------------------------------------------------------------ 精准识别 on the demo
@@ -304,3 +306,18 @@ def test_judging_the_few_gives_the_report_of_judging_everyone(aid_db, day):
         everyone = dataclasses.replace(data, students=aid_data.load_students(con, scope))
     assert len(data.students) < len(everyone.students) / 3  # the point of it
     same_report(aid_view.compute_report(data), aid_view.compute_report(everyone))
+
+
+def test_the_payment_cards_agree_with_the_payments_tab(aid_db, county):
+    """The cards count this school year's terms in the store (lib.aid.data.load_terms); the
+    payments tab (lib.aid.tabs, read when first opened) classifies the same records in pandas."""
+    with store.connect(aid_db) as con:
+        pay = aid_tabs.compute_payments(aid_data.load_payments(con, county.scope))
+    c = county.county
+    problems = aid_tabs.problem_list(pay, limit=10**6)
+    overdue = problems[problems["问题"] == "逾期未发"]
+    assert c["overdue"] == len(overdue) > 0
+    assert c["overdue_amount"] == pytest.approx(overdue["标准(元)"].sum())
+    towns = pay.township_rates
+    assert (c["due"], c["on_time"]) == (int(towns["due"].sum()), int(towns["on_time"].sum()))
+    assert c["on_time_rate"] == pytest.approx(towns["on_time"].sum() / towns["due"].sum())

@@ -413,12 +413,8 @@ def test_the_report_judges_the_few_and_lists_what_judging_everyone_lists(db: Pat
         everyone = dataclasses.replace(data, students=aid_data.load_students(con, scope))
     narrow, full = aid_view.compute_report(data), aid_view.compute_report(everyone)
     same_report(narrow, full)
-    # the names the payment lists show: enrolled pupils of the Scope, as before
-    named = {
-        *full.problems["student_id"],
-        *full.paid_not_eligible["student_id"],
-        *full.duplicates["student_id"],
-    }
+    # the names the wrong payments show: enrolled pupils of the Scope, as before
+    named = {*full.paid_not_eligible["student_id"], *full.duplicates["student_id"]}
     old = everyone.students.set_index("student_id")["name"]
     pd.testing.assert_series_equal(
         narrow.names.sort_index(), old[old.index.isin(named)].sort_index(), check_names=False
@@ -466,3 +462,41 @@ def test_the_groupings_from_one_read_equal_their_own_reads(db: Path, day: date, 
     if day == DAY and towns is None:  # by hand: the 镇's living subsidy, T01 T02 T03 T05 owed
         town = sets["township"].set_index(["programme", "township_code"])
         assert town.loc[(LS, TOWN), ["eligible", "covered", "pending", "gap"]].tolist() == [4, 1, 1, 2]
+
+
+@pytest.mark.parametrize("towns", [None, (TOWN,), (STREET,)])
+def test_the_payments_tab_names_only_pupils_enrolled_in_the_scope(db: Path, towns) -> None:
+    """学生资助's payments tab (read when first opened, lib.aid.tabs): R03 (T02, overdue) names
+    its pupil; an overdue record of T06, who dropped out, names nobody; a 街道 Scope sees neither
+    (they were paid through the 镇's schools). Its card counts are the tab's."""
+    from lib.aid import tabs as aid_tabs
+    from lib.aid import view as aid_view
+
+    _more(db)
+    with store.transaction(db) as con:
+        store.write_table(
+            con,
+            "aid_records",
+            pd.DataFrame(
+                [("R13", "T06", S2, LS, 2026, 1, 0.0, date(2026, 10, 31))], columns=RECORD_COLUMNS
+            ).assign(standard_amount=625.0),
+        )
+    scope = Scope(as_of=DAY, townships=towns)
+    with store.connect() as con:
+        pay = aid_tabs.compute_payments(aid_data.load_payments(con, scope))
+        report = aid_view.compute_report(aid_data.load_all(con, scope))
+    shown = aid_tabs.problem_list(pay, mask=False)
+    overdue = shown[shown["问题"] == "逾期未发"]
+    names = overdue.groupby("学生编号")["姓名"].agg(lambda s: set(s.fillna("(无)")))
+    if towns == (STREET,):
+        assert "T02" not in names.index and "T06" not in names.index
+    else:
+        # T06's two (R13, and R11: an amount but no date paid) name nobody
+        assert names["T02"] == {"学生T02"} and names["T06"] == {"(无)"}
+        assert (overdue["学生编号"] == "T06").sum() == 2
+        masked = aid_tabs.problem_list(pay)
+        assert "学生T02" not in set(masked["姓名"].dropna())
+    # the cards count what the tab lists, from the store's count of the terms
+    assert report.county["overdue"] == len(overdue)
+    assert report.county["overdue_amount"] == pytest.approx(625.0 * len(overdue))
+    assert report.county["due"] == int(pay.township_rates["due"].sum())
