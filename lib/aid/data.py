@@ -114,35 +114,54 @@ def load_judged_students(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Dat
         f"""
         SELECT {_STUDENT_COLS} FROM students st JOIN schools sc ON sc.code = st.school_code
         LEFT JOIN townships _t ON _t.code = sc.township_code
+        -- a join, not NOT EXISTS under the OR: DuckDB then reads the term's records once (2x faster)
+        LEFT JOIN (SELECT DISTINCT a.student_id FROM aid_records a WHERE a.programme = ?
+                   AND a.school_year = ? AND a.term = ? AND (a.paid_amount > 0 OR a.due_date > ?)) _n
+               ON _n.student_id = st.student_id
         WHERE st.status IN {ENROLLED_SQL} AND {where} AND ({aid_rules.priority_group_sql("st")} OR (
             st.status = '在校' AND (NOT ? OR coalesce({aid_rules.rural_township_sql("_t")}, TRUE))
-            AND NOT EXISTS (
-                SELECT 1 FROM aid_records a WHERE a.student_id = st.student_id AND a.programme = ?
-                AND a.school_year = ? AND a.term = ? AND (a.paid_amount > 0 OR a.due_date > ?))))
+            AND _n.student_id IS NULL))
         ORDER BY st.student_id
         """,
         [
-            *params,
-            bool(config.SETTINGS["aid"].get("nutrition_rural_only", True)),
             aid_rules.NUTRITION,
             int(scope.school_year),
             int(scope.term),
             scope.as_of,
+            *params,
+            bool(config.SETTINGS["aid"].get("nutrition_rural_only", True)),
         ],
     )
 
 
 def load_records(
-    con: duckdb.DuckDBPyConnection, scope: Scope, *, school_year: int, term: int | None = None
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    *,
+    school_year: int,
+    term: int | None = None,
+    judged_only: bool = False,
 ) -> pd.DataFrame:
     """aid_records of ``school_year`` (of its ``term``; None: both) paid through a school of the
     Scope, or naming a student of the Scope, or naming anyone who shares an ID number with one
     (duplicates across schools).
 
     ``in_scope`` marks records paid through a school of the Scope (payment figures use only those).
+    ``judged_only`` (with ``term``): without the unpaid nutrition records due after the Scope's day
+    of pupils in no priority group. Such a pupil is not judged one by one
+    (:func:`load_judged_students`: that very record makes them owed nutrition alone and not late),
+    and the checks of paid records do not read an unpaid one: the report is the same from fewer
+    rows (the demo county's term: 47k → 22k rows; tests compare).
     """
     schools, sp = _scope_schools(scope)
     where, wp = scope.school_where("sc")
+    unjudged, up = "FALSE", []
+    if judged_only and term is not None:
+        unjudged = (
+            "(a.programme = ? AND coalesce(a.paid_amount, 0) <= 0 AND a.due_date > ? AND a.student_id IN ("
+            f"SELECT _p.student_id FROM students _p WHERE NOT coalesce({aid_rules.priority_group_sql('_p')}, FALSE)))"
+        )
+        up = [aid_rules.NUTRITION, scope.as_of]
     return store.frame(
         con,
         f"""
@@ -158,9 +177,10 @@ def load_records(
         FROM aid_records a LEFT JOIN schools sc ON sc.code = a.school_code
         WHERE a.school_year = ? AND (a.term = ? OR ? IS NULL)
           AND (a.school_code IN {schools} OR a.student_id IN (SELECT student_id FROM people))
+          AND NOT coalesce({unjudged}, FALSE)  -- a NULL (no due date, no pupil) keeps the row
         ORDER BY a.record_id
         """,
-        [*wp, *sp, school_year, term, term, *sp],
+        [*wp, *sp, school_year, term, term, *sp, *up],
     )
 
 
@@ -319,15 +339,15 @@ def load_grants(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     )
 
 
-def _read_all(submit: Callable[..., Future[Any]], scope: Scope) -> dict[str, Future[Any]]:
+def _read_all(submit: Callable[..., Future[Any]], scope: Scope, everyone: bool) -> dict[str, Future[Any]]:
     """Start reading every frame of :class:`AidData` with ``submit`` (the longest first)."""
     permissions.require(scope, "view_named")  # named list: not for planner/admin-only
     year, term = int(scope.school_year), int(scope.term)
     tw, tp = scope.township_where("t.code")
     sw, sp = scope.school_where("sc")
     f: dict[str, Future[Any]] = {}
-    f["students"] = submit(load_judged_students, scope)
-    f["records"] = submit(load_records, scope, school_year=year, term=term)
+    f["students"] = submit(load_students if everyone else load_judged_students, scope)
+    f["records"] = submit(load_records, scope, school_year=year, term=term, judged_only=not everyone)
     f["schools"] = submit(
         store.frame,
         f"SELECT sc.code, sc.name, sc.level, sc.township_code FROM schools sc WHERE {sw} ORDER BY sc.code",
@@ -350,10 +370,14 @@ def _read_all(submit: Callable[..., Future[Any]], scope: Scope) -> dict[str, Fut
     return f
 
 
-def load_all(con: duckdb.DuckDBPyConnection, scope: Scope) -> AidData:
-    """Every frame of :class:`AidData`, read side by side (:func:`lib.core.store.concurrently`)."""
+def load_all(con: duckdb.DuckDBPyConnection, scope: Scope, *, everyone: bool = False) -> AidData:
+    """Every frame of :class:`AidData`, read side by side (:func:`lib.core.store.concurrently`).
+
+    ``everyone``: every enrolled pupil and every record of the term, where the page reads only the
+    pupils it judges one by one and their records (``load_judged_students``, ``load_records(...,
+    judged_only=True)``); the report is the same (the tests' reference)."""
     with store.concurrently(con) as submit:
-        read = _read_all(submit, scope)
+        read = _read_all(submit, scope, everyone)
     return AidData(scope=scope, **{name: got.result() for name, got in read.items()})
 
 

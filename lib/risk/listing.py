@@ -78,8 +78,11 @@ def load_list(con: duckdb.DuckDBPyConnection, scope: Scope, settings: dict[str, 
             ["student_id", "code", "school_code", "grade", "aid_gap", "unexcused_recent", "current_run"]
         ]
         listed = details.result()
+    # the scores are the inputs' rows in order: side by side, not a merge on the text key
+    out = pd.concat([base, scored.drop(columns="student_id")], axis=1)
     listed = listed[textsets.member(listed["student_id"], base["student_id"]).to_numpy()]
-    out = base.merge(scored, on="student_id").merge(listed, on="student_id", how="left")
+    named = listed.set_index("student_id").reindex(out["student_id"]).reset_index(drop=True)
+    out = pd.concat([out, named], axis=1)
     out["grade_label"] = out["grade"].map(schema.GRADE_LABELS)
     out["aid_gap"] = out["aid_gap"].astype("boolean").fillna(False).astype(bool)
     # the order: the rules' score, or (if the administrator chose it) the learned model's
