@@ -60,13 +60,13 @@ class AidData:
 
 @dataclass(frozen=True)
 class PaymentsData:
-    """What the payments tab computes from: the school year's records and awards, its funds."""
+    """What the payments tab computes from: the school year's records and awards, its funds (the
+    term counts it draws are the first view's, :attr:`AidData.terms`)."""
 
     scope: Scope
     records: pd.DataFrame  # load_history of the school year
     awards: pd.DataFrame  # aid_recipient_awards of the school year for the Scope's recipients
     funds: pd.DataFrame  # aid_funds of the school year
-    terms: pd.DataFrame  # load_terms
 
     @property
     def recipients_in_scope(self) -> bool:
@@ -389,14 +389,12 @@ def load_payments(con: duckdb.DuckDBPyConnection, scope: Scope) -> PaymentsData:
         records = submit(load_history, scope, school_year=year)
         awards = submit(load_awards, scope)
         funds = submit(load_funds, scope, school_year=year)
-        terms = submit(load_terms, scope)
     got = awards.result()
     return PaymentsData(
         scope=scope,
         records=records.result(),
         awards=got[got["school_year"] == year].reset_index(drop=True),
         funds=funds.result(),
-        terms=terms.result(),
     )
 
 

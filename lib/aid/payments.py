@@ -93,14 +93,14 @@ def totals(classified: pd.DataFrame) -> dict[str, float | None]:
 def sum_rates(rates: pd.DataFrame) -> dict[str, float | None]:
     """Rows of :func:`payment_rates` (or :func:`lib.aid.data.load_terms`) summed: the counts and
     amounts added, the rates recomputed."""
-    n = int(rates["due"].sum()) if len(rates) else 0
-    got = {c: int(rates[c].sum()) if len(rates) else 0 for c in RATE_COLUMNS}
+    got = {c: int(rates[c].sum()) for c in RATE_COLUMNS}  # an empty column sums to 0
+    n = got["due"]
     return {
         **got,
         "on_time_rate": got["on_time"] / n if n else None,
         "in_full_rate": got["in_full"] / n if n else None,
-        "overdue_amount": float(rates["overdue_amount"].sum()) if len(rates) else 0.0,
-        "short_amount": float(rates["short_amount"].sum()) if len(rates) else 0.0,
+        "overdue_amount": float(rates["overdue_amount"].sum()),
+        "short_amount": float(rates["short_amount"].sum()),
     }
 
 

@@ -19,23 +19,21 @@ from lib.aid import payments as aid_payments
 from lib.aid import social as aid_social
 from lib.aid.data import PaymentsData, SocialData
 from lib.core import config, fmt, ids
-from lib.core.scope import Scope
 from lib.present import charts
 from lib.present.cards import BLUE, GREEN, Card, status_colour
 
 
 @dataclass(frozen=True)
 class PaymentsReport:
-    """The payments tab's figures for one Scope's school year."""
+    """The payments tab's figures for one Scope's school year (its term chart draws the first
+    view's term counts, ``lib.aid.view.AidReport.terms``)."""
 
-    scope: Scope
     #: payment counts and rates by programme: the records of the Scope's schools and the
     #: awards of its recipients (aid_payments.payment_rates)
     programme_rates: pd.DataFrame
     township_rates: pd.DataFrame  # the same of the records, by township_code
     #: overdue, short and late records, the most urgent first (aid_payments.problem_payments)
     problems: pd.DataFrame
-    terms: pd.DataFrame  # on-time / in-full rates per term, every year (lib.aid.data.load_terms)
     ledger: pd.DataFrame | None  # None when the Scope restricts schools or levels
 
 
@@ -61,13 +59,11 @@ def compute_payments(data: PaymentsData) -> PaymentsReport:
             data.funds, pd.concat([payments[paid_cols], awards[paid_cols]], ignore_index=True), as_of=day
         )
     return PaymentsReport(
-        scope=data.scope,
         programme_rates=aid_payments.payment_rates(
             pd.concat([payments[rated], awards[rated]], ignore_index=True), ["programme"]
         ),
         township_rates=aid_payments.payment_rates(payments, ["township_code"]),
         problems=aid_payments.problem_payments(payments),
-        terms=data.terms,
         ledger=ledger,
     )
 

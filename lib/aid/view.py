@@ -57,6 +57,9 @@ class AidReport:
     duplicates: pd.DataFrame
     waiting: pd.DataFrame  # open applications
     stuck: pd.DataFrame  # by township
+    #: on-time / in-full counts and rates per term, every year, as the store counts them
+    #: (lib.aid.data.load_terms): this school year's are the payment cards, all the payments tab's chart
+    terms: pd.DataFrame
     #: coverage by programme and priority group (compulsory; coverage_by_category of every programme)
     categories: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     #: names of the enrolled students the wrong payments name (by student_id)
@@ -132,11 +135,12 @@ def compute_report(data: AidData) -> AidReport:
         duplicates=dup,
         waiting=waiting,
         stuck=stuck,
+        terms=data.terms,
         categories=aid.coverage_by_category(marked, students),
         names=names.set_index("student_id")["name"],
     )
     # the payment cards: this school year's terms as counted in the store (the payments tab's line)
-    this_year = data.terms[data.terms["school_year"] == year]
+    this_year = report.terms[report.terms["school_year"] == year]
     object.__setattr__(report, "county", _county(report, aid_payments.sum_rates(this_year)))
     by_programme = _coverage_by(report, None, ["programme"])  # counted once, shown on every rerun
     object.__setattr__(

@@ -116,7 +116,7 @@ def payments_tab(r: Any, scope: Scope) -> None:
         config={"displayModeBar": False},
     )
     right.plotly_chart(
-        ui.cached_figure(tabs.plot_terms, p.terms, title=f"{ui.tr('aid_terms')} · {when}"),
+        ui.cached_figure(tabs.plot_terms, r.terms, title=f"{ui.tr('aid_terms')} · {when}"),
         width="stretch",
         config={"displayModeBar": False},
     )
