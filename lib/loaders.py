@@ -185,7 +185,10 @@ def ensure_aid_demo() -> bool:
     return _ensure_aid_demo(*_key())
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+# cache_resource, not cache_data: every rerun of the page would unpickle its own copy of the
+# report (~5 ms), and lib.ui.memo keys what the page derives from it on the object.  The report
+# is frozen and its readers only read (pandas copies on write).
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _aid_report(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> Any:
     from lib.aid import data as aid_data  # on first use: a page loads only its own domain
     from lib.aid import view as aid_view  # on first use: a page loads only its own domain
@@ -200,7 +203,7 @@ def load_aid_report(scope: Scope) -> Any:
     return _served("aid", scope)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)  # shared, read only: as _aid_report
 def _aid_tab(db: str, version: tuple, scope_key: tuple, _scope: Scope, tab: str) -> Any:
     from lib.aid import data as aid_data  # on first use: a page loads only its own domain
     from lib.aid import tabs as aid_tabs  # on first use: a page loads only its own domain
@@ -401,14 +404,11 @@ def load_dropout_contacts(scope: Scope) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _todo(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> pd.DataFrame:
-    from lib.dropout import data as dropout_data  # on first use: a page loads only its own domain
-    from lib.dropout import ledger as dropout_ledger  # on first use: a page loads only its own domain
     from lib.overview import todo  # on first use: a page loads only its own domain
 
     ledger = _dropout_ledger(db, version, scope_key, _scope)  # read once: the page shows its 六长 too
-    with store.connect() as con:
-        found, students = dropout_data.proposals(con, _scope)
-        return todo.todo_items(con, _scope, dropout_ledger.proposals_display(found, students), ledger=ledger)
+    with store.connect() as con:  # the proposals read by todo_items, beside the schools' work
+        return todo.todo_items(con, _scope, ledger=ledger)
 
 
 def load_todo(scope: Scope) -> pd.DataFrame:

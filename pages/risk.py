@@ -11,7 +11,7 @@ scope = ui.current_scope()
 ui.require_page(scope, "view_named")
 data = loaders.load_risk_list(scope)
 settings = loaders.load_effective_settings()
-opts = risk_list.options(data)
+opts = ui.memo(risk_list.options, data)  # worked out once per list, not on every click
 ui.page_header(ui.tr("nav_risk"), scope, towns=opts["townships"])
 ui.refresh_note("risk", scope)  # the previous figures, while a data change is taken in
 scope = ui.unmask_control(scope, "重点关注学生")
@@ -26,8 +26,8 @@ tab_list, tab_student, tab_card, tab_settings = ui.lazy_tabs(
 if tab_list.open:
     with tab_list:
         flt = ui_risk.filters(opts, settings)
-        shown = risk_list.filter_list(data, flt)
-        table = risk_list.display_frame(shown, mask=scope.mask, compact=True)
+        view = ui.memo(risk_list.screen, data, flt, scope.mask, by=(repr(flt), scope.mask))
+        table = view.table
         ui.audit_once(scope, "view_list", list="risk", filters=repr(flt), rows=len(table))
         order = ui.tr("rk_by_logistic" if settings["risk"].get("model") == "logistic" else "风险分")
         st.caption(
@@ -36,7 +36,7 @@ if tab_list.open:
         )
         ui.coloured_table(
             table,
-            risk_list.band_colours(table),
+            view.colours,
             formats={"风险分": "{:.1f}"},
             height=min(36 * (len(table) + 1) + 4, 520),
             column_config={c: st.column_config.Column(width=w) for c, w in risk_list.COLUMN_WIDTHS.items()},
@@ -44,7 +44,7 @@ if tab_list.open:
         )
         ui.note(ui.tr("risk_rule"))
         ui.named_download_buttons(
-            risk_list.display_frame(shown, mask=scope.mask),
+            view.export,
             name="重点关注学生",
             scope=scope,
             key="rk_dl",
@@ -53,8 +53,9 @@ if tab_list.open:
 
 if tab_student.open:  # the list as last filtered offers its first students
     with tab_student:
+        flt = ui_risk.filters(opts, settings, draw=False)
         ui_risk.student_tab(
-            scope, data, risk_list.filter_list(data, ui_risk.filters(opts, settings, draw=False))
+            scope, data, ui.memo(risk_list.screen, data, flt, scope.mask, by=(repr(flt), scope.mask)).shown
         )
 
 if tab_card.open:

@@ -9,7 +9,7 @@ personal columns masked, cell colours) and plotly figures.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 import pandas as pd
@@ -68,7 +68,7 @@ class AidReport:
     #: coverage of every programme owed this term (compulsory and not), in display order
     by_programme: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
 
-    @property
+    @cached_property  # asked by every rerun of the page: worked out once per report
     def programmes(self) -> list[str]:
         """Programmes owed to someone in the Scope this term, in display order."""
         have = set(self.coverage["programme"]["programme"]) | set(self.recipient_marked["programme"])

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from lib.aid import tasks as aid_tasks
-from lib.core import config, fmt, ids, permissions, schema
+from lib.core import config, fmt, ids, permissions, schema, store
 from lib.core.scope import Scope
 from lib.dropout import data as dropout_data
 from lib.dropout import ledger as dropout_ledger
@@ -205,39 +205,43 @@ def _transition_items(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFr
 def todo_items(
     con: duckdb.DuckDBPyConnection,
     scope: Scope,
-    proposals: pd.DataFrame,
+    proposals: pd.DataFrame | None = None,
     *,
     ledger: dict[str, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """Every to-do line for ``scope``: 控辍保学 (ledger and ``proposals``) and 学生资助 tasks.
 
-    ``ledger``: the Scope's ``cases``, ``responsibles`` and ``notices`` when the caller has them
-    (:func:`lib.loaders.load_dropout_ledger`'s frames; the page shows the 六长 from them too)."""
+    ``proposals``: the Scope's suspected-dropout proposals as displayed
+    (:func:`lib.dropout.ledger.proposals_display`); None reads them here.  ``ledger``: the Scope's
+    ``cases``, ``responsibles`` and ``notices`` when the caller has them
+    (:func:`lib.loaders.load_dropout_ledger`'s frames; the page shows the 六长 from them too).
+    The schools' work (aid, 学籍核查, 小升初) is read side by side with the 控辍保学 lines."""
     permissions.require(scope, "view_named")  # named list: not for planner/admin-only
-    if ledger is None:
-        cases = dropout_data.cases(con, scope)
-        ids_ = cases["case_id"].tolist()
-        ledger = {
-            "cases": cases,
-            "responsibles": dropout_data.responsibles(con, scope, ids_),
-            "notices": dropout_data.notices(con, scope, ids_),
-        }
-    mine = dropout_items(
-        ledger["cases"],
-        ledger["responsibles"],
-        ledger["notices"],
-        proposals,
-        as_of=scope.as_of,
-        mask=permissions.masked(scope),
-    )
     # a class teacher's Scope: the cases of their pupils only; aid, 学籍核查 and 小升初 tasks are the
     # school's work, read by school (the pages are hidden from a class Scope too)
-    school_work = (
-        ()
-        if scope.classes is not None
-        else (_aid_items(con, scope), _roster_items(con, scope), _transition_items(con, scope))
-    )
-    parts = [p for p in (mine, *school_work) if len(p)]
+    school = () if scope.classes is not None else (_aid_items, _roster_items, _transition_items)
+    with store.concurrently(con) as submit:
+        school_work = [submit(read, scope) for read in school]
+        if proposals is None:
+            found, students = dropout_data.proposals(con, scope)
+            proposals = dropout_ledger.proposals_display(found, students)
+        if ledger is None:
+            cases = dropout_data.cases(con, scope)
+            ids_ = cases["case_id"].tolist()
+            ledger = {
+                "cases": cases,
+                "responsibles": dropout_data.responsibles(con, scope, ids_),
+                "notices": dropout_data.notices(con, scope, ids_),
+            }
+        mine = dropout_items(
+            ledger["cases"],
+            ledger["responsibles"],
+            ledger["notices"],
+            proposals,
+            as_of=scope.as_of,
+            mask=permissions.masked(scope),
+        )
+    parts = [p for p in (mine, *(f.result() for f in school_work)) if len(p)]
     items = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
     return sort_items(items)
 

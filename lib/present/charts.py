@@ -132,8 +132,6 @@ def style(
         per_bar = room / bars
         floor = SLIDE_MIN_TICK if medium == "slide" else 8
         tick_bars = int(max(floor, min(tick, per_bar * 0.85)))
-        if fig.layout.yaxis.tickvals is None:  # a chart that labels its bars itself keeps its labels
-            fig.update_yaxes(tickmode="linear", dtick=1)
 
     fig.update_layout(
         meta={**meta, _META: medium},
@@ -168,18 +166,18 @@ def style(
         hoverlabel={"font": {"size": max(sizes["base"], 13)}},
         uniformtext={"minsize": sizes["label"] - 2, "mode": "show"},
     )
-    axis = {"automargin": True, "tickfont": {"size": tick}, "title": {"font": {"size": sizes["base"]}}}
-    fig.update_xaxes(**axis)
-    fig.update_yaxes(**axis)
-    if bars:
-        fig.update_yaxes(tickfont={"size": tick_bars})
-    fig.update_xaxes(showgrid=False, linecolor="#888888")
-    fig.update_yaxes(gridcolor="#e6e6e6")
-    if bars:  # the value axis of horizontal bars is x
-        fig.update_xaxes(showgrid=True, gridcolor="#e6e6e6")
-        fig.update_yaxes(showgrid=False)
-    fig.update_traces(textfont={"size": sizes["label"]}, selector={"type": "bar"})
-    fig.update_traces(textfont={"size": sizes["label"]}, selector={"type": "scatter"})
+    # each axis and the traces in one update: plotly checks every property of every update
+    axis = {"automargin": True, "title": {"font": {"size": sizes["base"]}}}
+    x = {**axis, "tickfont": {"size": tick}, "showgrid": False, "linecolor": "#888888"}
+    y = {**axis, "tickfont": {"size": tick}, "gridcolor": "#e6e6e6"}
+    if bars:  # the value axis of horizontal bars is x; one label per bar, as large as fits
+        x.update(showgrid=True, gridcolor="#e6e6e6")
+        y.update(tickfont={"size": tick_bars}, showgrid=False)
+        if fig.layout.yaxis.tickvals is None:  # a chart that labels its bars itself keeps its labels
+            y.update(tickmode="linear", dtick=1)
+    fig.update_xaxes(**x)
+    fig.update_yaxes(**y)
+    fig.update_traces(textfont={"size": sizes["label"]}, selector=lambda t: t.type in ("bar", "scatter"))
     return fig
 
 

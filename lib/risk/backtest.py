@@ -120,7 +120,8 @@ def outcomes(con: duckdb.DuckDBPyConnection, fold: Fold) -> set[str]:
 # ------------------------------------------------------------------ models
 def features(inputs: pd.DataFrame, settings: dict[str, Any]) -> np.ndarray:
     """The learned model's features: the rules' sub-scores (absence ones unbounded)."""
-    return risk._sub_scores(inputs, settings)[list(risk.FACTORS)].to_numpy()
+    subs = risk._sub_scores(inputs, settings)
+    return np.column_stack([subs[f] for f in risk.FACTORS])
 
 
 def fit_logistic(inputs: pd.DataFrame, y: np.ndarray, settings: dict[str, Any]) -> Any:

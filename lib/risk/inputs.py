@@ -114,8 +114,11 @@ def inputs_on(
         con.register("_risk_roll", roll[list(ROLL_COLUMNS)])
         registered.append("_risk_roll")
         roll_sql = "_risk_roll"
-    else:  # the roll as it stood on ``day`` (the live table when nothing changed since)
-        roll_sql = "(SELECT " + ", ".join(ROLL_COLUMNS) + f" FROM {history.relation(con, 'students', day)})"
+        person, by = "LEFT JOIN students s0 ON s0.student_id = st.student_id", "s0"  # sex, birth date
+    else:  # the roll as it stood on ``day`` (the live table when nothing changed since), with every column
+        cols = ", ".join((*ROLL_COLUMNS, "sex", "birth_date"))
+        roll_sql = f"(SELECT {cols} FROM {history.relation(con, 'students', day)})"
+        person, by = "", "st"
     where, params = scope.school_where("sc")
     cw, cp = scope.class_where("st")  # a class teacher's Scope: their pupils only
     where, params = f"{where} AND {cw}", params + cp
@@ -158,7 +161,7 @@ def inputs_on(
                 WHERE programme = ? AND school_year = ? AND term = ? AND paid_amount > 0 AND paid_date <= ?::DATE
             )
             SELECT st.student_id, sc.township_code AS code, st.school_code, st.village_code, st.grade,
-                   {term[1]} AS term, s0.sex, st.boarding,
+                   {term[1]} AS term, {by}.sex, st.boarding,
                    st.learning_difficulty, st.score_trend, st.disability, st.disabled_parent,
                    st.poverty_category, st.left_behind, st.orphan, st.unsupported, st.prisoner_child,
                    2 * 6371.0088 * asin(sqrt(
@@ -167,8 +170,8 @@ def inputs_on(
                    )) AS home_km,
                    coalesce(g.recent, 0) AS unexcused_recent, coalesce(g.term_n, 0) AS unexcused_term,
                    coalesce(ru.longest, 0) AS longest_run, coalesce(ru.cur, 0) AS current_run,
-                   (year(?::DATE) - year(s0.birth_date)
-                     - CASE WHEN month(s0.birth_date) > 9 OR (month(s0.birth_date) = 9 AND day(s0.birth_date) > 1)
+                   (year(?::DATE) - year({by}.birth_date)
+                     - CASE WHEN month({by}.birth_date) > 9 OR (month({by}.birth_date) = 9 AND day({by}.birth_date) > 1)
                             THEN 1 ELSE 0 END) - (st.grade + {schema.GRADE_AGE_OFFSET}) AS age_excess,
                    coalesce(p.prev_grade = st.grade, FALSE) AS repeating,
                    coalesce(p.prev_school IS NOT NULL AND p.prev_school <> st.school_code
@@ -178,7 +181,7 @@ def inputs_on(
                    ({prio} AND pd.student_id IS NULL) AS aid_gap
             FROM roll st
             JOIN {schools} sc ON sc.code = st.school_code
-            LEFT JOIN students s0 ON s0.student_id = st.student_id
+            {person}
             LEFT JOIN villages v ON v.code = st.village_code
             LEFT JOIN agg g ON g.student_id = st.student_id
             LEFT JOIN runs ru ON ru.student_id = st.student_id

@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib.core import audit, config, fmt, i18n, ids, masking, permissions, schema, store, textsets
+from lib.core import audit, config, fmt, i18n, ids, masking, permissions, schema, store
 from lib.core import settings as settings_store
 from lib.core.scope import Scope
 from lib.present import charts
@@ -56,6 +56,7 @@ def _details(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
         FROM students st JOIN schools sc ON sc.code = st.school_code
         LEFT JOIN townships t ON t.code = sc.township_code
         WHERE st.status IN ({", ".join("'" + s + "'" for s in schema.ENROLLED_STATUS)}) AND {where}
+        ORDER BY st.student_id
         """,
         [scope.as_of.isoformat(), *params],
     )
@@ -72,36 +73,36 @@ def load_list(con: duckdb.DuckDBPyConnection, scope: Scope, settings: dict[str, 
         details = submit(_details, scope)
         inputs = risk_inputs_mod.risk_inputs(con, scope, settings=settings)
         scored = risk.score_students(inputs, settings=settings)
-        keep = scored["score"].to_numpy() > 0
-        inputs, scored = inputs[keep].reset_index(drop=True), scored[keep].reset_index(drop=True)
-        base = inputs[
-            ["student_id", "code", "school_code", "grade", "aid_gap", "unexcused_recent", "current_run"]
-        ]
         listed = details.result()
-    # the scores are the inputs' rows in order: side by side, not a merge on the text key
-    out = pd.concat([base, scored.drop(columns="student_id")], axis=1)
-    listed = listed[textsets.member(listed["student_id"], base["student_id"]).to_numpy()]
-    named = listed.set_index("student_id").reindex(out["student_id"]).reset_index(drop=True)
-    out = pd.concat([out, named], axis=1)
+    rows = np.flatnonzero(scored["score"].to_numpy() > 0)
+    score = scored["score"].to_numpy()[rows]
+    # the order: the rules' score, or (if the administrator chose it) the learned model's
+    rank_score = score
+    if settings["risk"].get("model") == "logistic":
+        learned = _learned_scores(con, scope, settings, inputs.take(rows).reset_index(drop=True))
+        if learned is not None:
+            rank_score = np.asarray(learned)
+    # rank_score and score down, then student_id up (numbers and codes: no text sort of the list)
+    ids = inputs["student_id"].take(rows)
+    order = np.lexsort((pd.factorize(ids, sort=True)[0], -score, -rank_score))
+    rows = rows[order]  # the listed rows of the inputs, most urgent first: each part taken once
+    parts = [
+        inputs[list(_BASE)].take(rows).reset_index(drop=True),
+        scored.drop(columns="student_id").take(rows).reset_index(drop=True),
+    ]
+    if listed["student_id"].equals(inputs["student_id"]):  # the same pupils in the same order (today's roll)
+        parts.append(listed.drop(columns="student_id").take(rows).reset_index(drop=True))
+    else:  # the roll of an earlier day: its pupils looked up by their code
+        parts.append(listed.set_index("student_id").reindex(parts[0]["student_id"]).reset_index(drop=True))
+    out = pd.concat(parts, axis=1)
     out["grade_label"] = out["grade"].map(schema.GRADE_LABELS)
     out["aid_gap"] = out["aid_gap"].astype("boolean").fillna(False).astype(bool)
-    # the order: the rules' score, or (if the administrator chose it) the learned model's
-    out["rank_score"] = out["score"]
-    if settings["risk"].get("model") == "logistic":
-        learned = _learned_scores(
-            con, scope, settings, inputs.set_index("student_id").loc[out["student_id"]].reset_index()
-        )
-        if learned is not None:
-            out["rank_score"] = learned
-    # rank_score and score down, then student_id up (numbers and codes: no text sort of the list)
-    order = np.lexsort(
-        (
-            pd.factorize(out["student_id"], sort=True)[0],
-            -out["score"].to_numpy(),
-            -out["rank_score"].to_numpy(),
-        )
-    )
-    return out.take(order).reset_index(drop=True)
+    out["rank_score"] = rank_score[order]
+    return out
+
+
+#: The inputs the list keeps beside the scores and the names.
+_BASE = ("student_id", "code", "school_code", "grade", "aid_gap", "unexcused_recent", "current_run")
 
 
 def _learned_scores(
@@ -209,6 +210,24 @@ def _action_text(open_case: Any, interventions: Any) -> str:
     if bool(open_case) and not pd.isna(open_case):
         parts.append("有在办台账")
     return "、".join(parts) or "未安排"
+
+
+@dataclass(frozen=True)
+class Screen:
+    """The list tab as filtered: its rows (:func:`filter_list`), the table on screen (compact,
+    masked as asked), that table's colours, and the export (every column)."""
+
+    shown: pd.DataFrame
+    table: pd.DataFrame
+    colours: pd.DataFrame
+    export: pd.DataFrame
+
+
+def screen(df: pd.DataFrame, f: Filters, mask: bool) -> Screen:
+    """The list tab for filters ``f``: the page keeps it while the list and the filters stay."""
+    shown = filter_list(df, f)
+    table = display_frame(shown, mask=mask, compact=True)
+    return Screen(shown, table, band_colours(table), display_frame(shown, mask=mask))
 
 
 def band_colours(shown: pd.DataFrame) -> pd.DataFrame:

@@ -103,17 +103,25 @@ def criteria_for(settings: dict[str, Any], school_year: int | None) -> dict[str,
 def _num(df: pd.DataFrame, col: str, default: float = 0.0) -> np.ndarray:
     if col not in df.columns:
         return np.full(len(df), default, dtype="float64")
-    return pd.to_numeric(df[col], errors="coerce").astype("float64").fillna(default).to_numpy()
+    values = df[col]
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "biuf":  # the store's columns: no casts
+        out = values.to_numpy(dtype="float64")
+        return np.where(np.isnan(out), default, out) if values.dtype.kind == "f" else out
+    return pd.to_numeric(values, errors="coerce").astype("float64").fillna(default).to_numpy()
 
 
 def _flag(df: pd.DataFrame, col: str) -> np.ndarray:
     if col not in df.columns:
         return np.zeros(len(df), dtype=bool)
-    return df[col].astype("boolean").fillna(False).astype(bool).to_numpy()
+    values = df[col]
+    if values.dtype == np.dtype(bool):  # the store's BOOLEAN NOT NULL columns: as they are
+        return values.to_numpy()
+    return values.astype("boolean").fillna(False).astype(bool).to_numpy()
 
 
-def _sub_scores(df: pd.DataFrame, settings: dict[str, Any]) -> pd.DataFrame:
-    """Every factor's sub-score (absence ones unbounded above; the others in [0, 1])."""
+def _sub_scores(df: pd.DataFrame, settings: dict[str, Any]) -> dict[str, np.ndarray]:
+    """Every factor's sub-score, one array each in ``df``'s row order (absence ones unbounded
+    above; the others in [0, 1])."""
     r, layout = settings["risk"], settings["layout"]
     window = max(int(r["absence_window_days"]), 1)
     term_window = max(int(r.get("absence_term_days", 60)), 1)
@@ -158,34 +166,31 @@ def _sub_scores(df: pd.DataFrame, settings: dict[str, Any]) -> pd.DataFrame:
     # an earlier case the child came back from (an open case is shown beside the list, not scored:
     # somebody is already on it, and the list ranks who needs attention)
     history = np.minimum(_num(df, "prior_cases"), 1.0)
-    return pd.DataFrame(
-        {
-            "absence_recent": unexcused / window,
-            "absence_term": term_days / term_window,
-            # a run still going is the most urgent; one that ended counts half
-            "absence_run": np.maximum(
-                np.log2(1.0 + current / run_unit), 0.5 * np.log2(1.0 + longest / run_unit)
-            ),
-            # absent long enough to be a suspected dropout and nobody has opened a case: no one is on it
-            "unhandled": np.where((current >= run_unit) & ~_flag(df, "open_case"), 1.0, 0.0),
-            "case_history": history,
-            "learning": learning,
-            "over_age": over_age,
-            "repeating": np.where(_flag(df, "repeating"), 1.0, 0.0),
-            "transition": transition,
-            "school_move": np.where(_flag(df, "school_moved"), 1.0, 0.0),
-            "distance": distance,
-            "poverty": poverty,
-            "disability": disability,
-            "care": care,
-        },
-        index=df.index,
-    )
+    return {
+        "absence_recent": unexcused / window,
+        "absence_term": term_days / term_window,
+        # a run still going is the most urgent; one that ended counts half
+        "absence_run": np.maximum(np.log2(1.0 + current / run_unit), 0.5 * np.log2(1.0 + longest / run_unit)),
+        # absent long enough to be a suspected dropout and nobody has opened a case: no one is on it
+        "unhandled": np.where((current >= run_unit) & ~_flag(df, "open_case"), 1.0, 0.0),
+        "case_history": history,
+        "learning": learning,
+        "over_age": over_age,
+        "repeating": np.where(_flag(df, "repeating"), 1.0, 0.0),
+        "transition": transition,
+        "school_move": np.where(_flag(df, "school_moved"), 1.0, 0.0),
+        "distance": distance,
+        "poverty": poverty,
+        "disability": disability,
+        "care": care,
+    }
 
 
 def _between(head: str, numbers: np.ndarray, tail: str) -> np.ndarray:
-    """``f"{head}{k}{tail}"`` for every whole number ``k``, as an object array, set-wise."""
-    return (head + pd.Series(numbers, dtype="int64").astype(str) + tail).to_numpy(dtype=object)
+    """``f"{head}{k}{tail}"`` for every whole number ``k``, as an object array: one text per
+    distinct number (a few dozen days or years), picked for each row."""
+    distinct, which = np.unique(np.asarray(numbers, dtype="int64"), return_inverse=True)
+    return np.array([f"{head}{k}{tail}" for k in distinct.tolist()] or [""], dtype=object)[which]
 
 
 def _reason_texts(
@@ -288,7 +293,10 @@ def contributions(
     subs = _sub_scores(df, settings)
     w = weights(settings)
     keep = set(only) if only is not None else set(FACTORS)
-    return pd.DataFrame({f: subs[f] * (w[f] if f in keep else 0.0) for f in FACTORS}, index=df.index)
+    points = np.empty((len(df), len(FACTORS)), dtype="float64")  # one block: no frame of columns to stack
+    for j, f in enumerate(FACTORS):
+        np.multiply(subs[f], w[f] if f in keep else 0.0, out=points[:, j])
+    return pd.DataFrame(points, columns=list(FACTORS), index=df.index, copy=False)
 
 
 def score_students(
@@ -345,7 +353,7 @@ def score_students(
             reasons[i] = flat_list[a:b]
     out = pd.DataFrame(
         {
-            "student_id": df["student_id"].to_numpy(),
+            "student_id": df["student_id"].array,  # as read: no round trip through Python strings
             "score": score.to_numpy(),
             "band": band,
             "reasons": reasons,

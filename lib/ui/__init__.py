@@ -16,7 +16,10 @@ done once per map).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from datetime import date
 from functools import partial
 from typing import Any
@@ -132,6 +135,39 @@ def _figure_by_content(name: str, language: str, args: tuple, kwargs: dict, _bui
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _figure_by_inputs(name: str, language: str, inputs: tuple, kwargs: dict, _build: Callable) -> Any:
     return figure(_build(**kwargs))
+
+
+_MEMO: OrderedDict[tuple, tuple[weakref.ref, Any]] = OrderedDict()
+_MEMO_LOCK = threading.Lock()
+_MEMO_SIZE = 128
+
+
+def memo(fn: Callable[..., Any], data: Any, *args: Any, by: Hashable = None, **kwargs: Hashable) -> Any:
+    """``fn(data, *args, **kwargs)``, worked out once while ``data`` stays the same object.
+
+    ``data`` is a loader's result (one object shared by every rerun until the store changes and
+    the loader computes a new one); what a page derives from it on each rerun (the filter
+    choices, the rows a filter keeps, their display table) is then derived once, not again on
+    every click elsewhere on the page.  ``args`` and ``kwargs`` (or ``by``, when they are not
+    hashable: their ``repr``, say) must decide the result with ``data`` (the filters, the mask);
+    the result is shared, never change it.  Entries hold ``data`` weakly: a result of a loader's
+    earlier figures is dropped with them.
+    """
+    what = (args, tuple(sorted(kwargs.items()))) if by is None else by
+    key = (f"{fn.__module__}.{fn.__qualname__}", id(data), what)
+    with _MEMO_LOCK:
+        hit = _MEMO.get(key)
+        if hit is not None and hit[0]() is data:
+            _MEMO.move_to_end(key)
+            return hit[1]
+    out = fn(data, *args, **kwargs)
+    with _MEMO_LOCK:
+        _MEMO[key] = (weakref.ref(data), out)
+        for old in [k for k, (ref, _) in _MEMO.items() if ref() is None]:  # their data is gone
+            del _MEMO[old]
+        while len(_MEMO) > _MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    return out
 
 
 def _label_value(text: str) -> str:

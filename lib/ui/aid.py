@@ -41,7 +41,7 @@ def coverage_tab(r: Any, scope: Scope) -> None:
     programme = right.selectbox(
         ui.tr("aid_programme"), r.programmes, key="aid_programme", persist_state="page"
     )
-    towns = view.township_coverage(r, programme)
+    towns = ui.memo(view.township_coverage, r, programme)  # once per report: not on every click
     if waiting := view.not_yet_due(towns, programme):  # no chart of zeros before the first due date
         left.info(ui.tr(waiting), icon=":material/event_upcoming:")
     else:
@@ -61,13 +61,13 @@ def coverage_tab(r: Any, scope: Scope) -> None:
         )
     with right:
         st.caption(ui.tr("aid_by_programme"))
-        show(view.programme_table(r), translate=("覆盖率",))  # 未到期 in the reader's language
+        show(ui.memo(view.programme_table, r), translate=("覆盖率",))  # 未到期 in the reader's language
         st.caption(ui.tr("label_value").format(label=programme, value=ui.tr("aid_by_category")))
-        show(view.category_table(r, programme), translate=("覆盖率",))
+        show(ui.memo(view.category_table, r, programme), translate=("覆盖率",))
     st.subheader(ui.tr("aid_drill"))
     c1, c2 = st.columns(2)
     town = _township(c1, r, "aid_town")
-    schools = view.schools_of(r, town)
+    schools = ui.memo(view.schools_of, r, town)
     school = c2.selectbox(
         ui.tr("schools"),
         [None, *schools],
@@ -76,8 +76,8 @@ def coverage_tab(r: Any, scope: Scope) -> None:
         format_func=lambda c: schools.get(c, ui.tr("aid_all_schools")),
     )
     if town and not school:
-        show(view.school_coverage(r, programme, town), height=240, translate=("覆盖率",))
-    gaps = view.gap_students(r, programme, township=town, school=school, mask=scope.mask)
+        show(ui.memo(view.school_coverage, r, programme, town), height=240, translate=("覆盖率",))
+    gaps = ui.memo(view.gap_students, r, programme, township=town, school=school, mask=scope.mask)
     ui.audit_once(scope, "view_list", list="aid_gaps", programme=programme, township=town, school=school)
     ui.table(gaps, height=300)
     ui.named_download_buttons(
@@ -86,12 +86,12 @@ def coverage_tab(r: Any, scope: Scope) -> None:
     with st.expander(
         ui.tr("with_count").format(what=ui.tr("aid_wrong"), n=len(r.paid_not_eligible) + len(r.duplicates))
     ):
-        wrong = view.wrong_payments(r, mask=scope.mask)
+        wrong = ui.memo(view.wrong_payments, r, mask=scope.mask)
         ui.audit_once(scope, "view_list", list="aid_wrong_payments")
         ui.table(wrong)
         ui.named_download_buttons(wrong, name="疑似错发重复发放", scope=scope, key="aid_wrong_dl")
     with st.expander(ui.tr("aid_standards")):
-        ui.table(view.standards(r))
+        ui.table(ui.memo(view.standards, r))
 
 
 def payments_tab(r: Any, scope: Scope) -> None:
