@@ -225,11 +225,17 @@ def load_aid_social(scope: Scope) -> Any:
 
 
 def load_aid_tasks(scope: Scope) -> pd.DataFrame:
-    """Open verification tasks of ``scope`` (not cached: they change as people work)."""
+    """Open verification tasks of ``scope``.  Kept per data version: a task made or closed is a
+    write of the store, which moves the version (a rerun no longer opens the store to ask)."""
+    return _aid_tasks(*_key(), scope.cache_key(), scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _aid_tasks(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> pd.DataFrame:
     from lib.aid import tasks as aid_tasks  # on first use: a page loads only its own domain
 
     with store.connect() as con:
-        return aid_tasks.open_tasks(con, scope)
+        return aid_tasks.open_tasks(con, _scope)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -585,7 +591,9 @@ def load_villages(scope: Scope) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ 学校布局
-@st.cache_data(show_spinner=False, max_entries=8)
+# cache_resource, not cache_data: shared by every rerun (no copy unpickled each time; lib.ui.memo
+# keys what the pages derive from them on the object); readers only read (pandas copies on write)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _layout_data(db: str, version: tuple, scope_key: tuple, _scope: Scope) -> Any:
     from lib.layout import coverage as layout  # on first use: a page loads only its own domain
 
@@ -598,7 +606,7 @@ def load_layout_data(scope: Scope) -> Any:
     return _layout_data(*_key(), scope.cache_key(), scope)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)  # shared, read only: as _layout_data
 def _layout_view(
     db: str,
     version: tuple,

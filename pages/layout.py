@@ -83,10 +83,10 @@ with right:
     ui_layout.school_card(data, view, towns)
 
 st.subheader(ui.tr("lay_townships"))
-table, colours = layout.township_table(view)
+table, colours = ui.memo(layout.township_table, view)  # once per view, not on every click
 ui.coloured_table(table, colours, formats=layout.TABLE_FORMATS, height=min(36 * (len(table) + 1) + 4, 460))
 ui.download_buttons(
-    layout.township_export(view),
+    ui.memo(layout.township_export, view),
     name=f"学校布局_{band}_{year}",
     scope=scope,
     key="lay_dl",
@@ -97,7 +97,7 @@ ui_layout.charts(scope, view, band=band, km=km, year=year)
 
 ui_planning.layout_downloads(scope, data, view)
 
-flags = layout.school_flags(view, data, lang=ui.lang())
+flags = ui.memo(layout.school_flags, view, data, lang=ui.lang(), by=ui.lang())  # data: the view's own
 st.subheader(ui.tr("lay_flags"))
 if flags.empty:
     st.caption(ui.tr("无"))

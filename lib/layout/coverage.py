@@ -783,6 +783,11 @@ def township_export(view: LayoutView) -> pd.DataFrame:
     return out.rename(columns={"code": "乡镇代码", **TOWNSHIP_COLUMNS})
 
 
+def view_out_of_reach(view: LayoutView, data: LayoutData) -> pd.DataFrame:
+    """:func:`out_of_reach_table` of ``view``'s own reach and threshold (``data``: the Scope's)."""
+    return out_of_reach_table(data, view.reach, km=view.km)
+
+
 def out_of_reach_table(
     data: LayoutData, reach: pd.DataFrame, *, km: float, names: dict[str, str] | None = None
 ) -> pd.DataFrame:
