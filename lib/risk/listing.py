@@ -72,10 +72,11 @@ def load_list(con: duckdb.DuckDBPyConnection, scope: Scope, settings: dict[str, 
     with store.concurrently(con) as submit:  # the names and places are read while the scores are worked out
         details = submit(_details, scope)
         inputs = risk_inputs_mod.risk_inputs(con, scope, settings=settings)
-        scored = risk.score_students(inputs, settings=settings)
+        scored = risk.score_students(inputs, settings=settings, scored_only=True)  # index: the inputs' rows
         listed = details.result()
-    rows = np.flatnonzero(scored["score"].to_numpy() > 0)
-    score = scored["score"].to_numpy()[rows]
+    at = np.flatnonzero(scored["score"].to_numpy() > 0)  # a factor's points may round to a score of 0
+    rows = inputs.index.get_indexer(scored.index[at])  # the listed rows of the inputs (positions)
+    score = scored["score"].to_numpy()[at]
     # the order: the rules' score, or (if the administrator chose it) the learned model's
     rank_score = score
     if settings["risk"].get("model") == "logistic":
@@ -85,10 +86,10 @@ def load_list(con: duckdb.DuckDBPyConnection, scope: Scope, settings: dict[str, 
     # rank_score and score down, then student_id up (numbers and codes: no text sort of the list)
     ids = inputs["student_id"].take(rows)
     order = np.lexsort((pd.factorize(ids, sort=True)[0], -score, -rank_score))
-    rows = rows[order]  # the listed rows of the inputs, most urgent first: each part taken once
+    at, rows = at[order], rows[order]  # most urgent first: each part taken once
     parts = [
         inputs[list(_BASE)].take(rows).reset_index(drop=True),
-        scored.drop(columns="student_id").take(rows).reset_index(drop=True),
+        scored.drop(columns="student_id").take(at).reset_index(drop=True),
     ]
     if listed["student_id"].equals(inputs["student_id"]):  # the same pupils in the same order (today's roll)
         parts.append(listed.drop(columns="student_id").take(rows).reset_index(drop=True))

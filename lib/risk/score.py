@@ -14,7 +14,9 @@ reason and is not listed.  Weights and thresholds come from the effective settin
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -193,6 +195,16 @@ def _between(head: str, numbers: np.ndarray, tail: str) -> np.ndarray:
     return np.array([f"{head}{k}{tail}" for k in distinct.tolist()] or [""], dtype=object)[which]
 
 
+def _per_distinct(keys: np.ndarray, text: Callable[..., str]) -> np.ndarray:
+    """``text(*row)`` for every row of ``keys`` (one column per argument), as an object array: one
+    text per distinct row (pupils of a village share its distance, most runs are a few days)."""
+    if not len(keys):
+        return np.array([], dtype=object)
+    distinct, which = np.unique(keys, axis=0, return_inverse=True)
+    texts = np.array([text(*row) for row in distinct.tolist()], dtype=object)
+    return texts[which.reshape(-1)]
+
+
 def _reason_texts(
     df: pd.DataFrame, settings: dict[str, Any], rows: dict[str, np.ndarray]
 ) -> dict[str, np.ndarray]:
@@ -222,29 +234,26 @@ def _reason_texts(
         return lambda i: np.full(len(i), text, dtype=object)
 
     def absence_run(i: np.ndarray) -> np.ndarray:
-        current = _num(df, "current_run")[i].astype(int)
-        longest = _num(df, "longest_run")[i].astype(int)
-        return np.array(
-            [
+        pairs = np.column_stack([_num(df, "current_run")[i], _num(df, "longest_run")[i]]).astype(int)
+        return _per_distinct(
+            pairs,
+            lambda c, lo: (
                 f"连续无故缺勤{c}个上课日(至今)" if c > 0 and c >= lo else f"曾连续无故缺勤{lo}个上课日"
-                for c, lo in zip(current, longest, strict=True)
-            ],
-            dtype=object,
+            ),
         )
 
     def poverty(i: np.ndarray) -> np.ndarray:
         if "poverty_category" in df:
-            cats = df["poverty_category"].astype("object")
-            cat = cats.where(df["poverty_category"].notna(), None).to_numpy()[i]
+            codes, cats = pd.factorize(df["poverty_category"].to_numpy(dtype=object)[i])  # None: -1
         else:
-            cat = np.full(len(i), None)
-        gap = _flag(df, "aid_gap")[i]
-        return np.array(
-            [
-                (f"家庭经济困难({c})" if c else "资助对象") + ("，本学期生活补助未发放" if g else "")
-                for c, g in zip(cat, gap, strict=True)
-            ],
-            dtype=object,
+            codes, cats = np.full(len(i), -1), np.array([], dtype=object)
+        gap = _flag(df, "aid_gap")[i].astype(int)
+        return _per_distinct(
+            np.column_stack([codes, gap]),
+            lambda k, g: (
+                (f"家庭经济困难({cats[k]})" if k >= 0 and cats[k] else "资助对象")
+                + ("，本学期生活补助未发放" if g else "")
+            ),
         )
 
     def care(i: np.ndarray) -> np.ndarray:
@@ -270,8 +279,8 @@ def _reason_texts(
             _num(df, "grade")[i].astype(int) >= 7, "初一(小升初衔接期)", "六年级(将升初中)"
         ).astype(object),
         "school_move": same("近一年转学"),
-        "distance": lambda i: np.array(
-            [f"家距学校约{k:.1f}公里(直线)且未寄宿" for k in _num(df, "home_km")[i]], dtype=object
+        "distance": lambda i: _per_distinct(
+            _num(df, "home_km")[i][:, None], lambda k: f"家距学校约{k:.1f}公里(直线)且未寄宿"
         ),
         "poverty": poverty,
         "disability": lambda i: np.where(_flag(df, "disability")[i], "本人残疾", "父母残疾").astype(object),
@@ -300,7 +309,11 @@ def contributions(
 
 
 def score_students(
-    df: pd.DataFrame, *, settings: dict[str, Any] | None = None, max_reasons: int = 3
+    df: pd.DataFrame,
+    *,
+    settings: dict[str, Any] | None = None,
+    max_reasons: int = 3,
+    scored_only: bool = False,
 ) -> pd.DataFrame:
     """Score students.
 
@@ -315,6 +328,9 @@ def score_students(
         Settings dict (default :data:`lib.core.config.SETTINGS`).
     max_reasons
         How many reasons to name (largest contribution first); 0 = none (faster).
+    scored_only
+        Only the rows with a factor that gives points (``df``'s index kept): a list drops the
+        others, and need not build them (a third of a county's pupils).
 
     Returns
     -------
@@ -331,36 +347,71 @@ def score_students(
         "高",
         np.where(score >= settings["risk"]["band_medium"], "中", "低"),
     )
-    reasons: list[list[str]] = [[] for _ in range(len(df))]
     values = contrib.to_numpy()
-    some = np.flatnonzero((values > 0).any(axis=1))
-    if max_reasons > 0 and len(some):
-        # texts only for the (row, factor) pairs named: a row's largest contributions, in order
-        values = values[some]
-        order = np.argsort(-values, axis=1, kind="stable")[:, :max_reasons]
-        counts = (np.take_along_axis(values, order, axis=1) > 0).sum(axis=1)
-        named = np.arange(order.shape[1]) < counts[:, None]  # row-major: each row's reasons in order
-        row_of = np.broadcast_to(some[:, None], order.shape)[named]
-        factor_of = order[named]
-        chosen = {f: factor_of == j for j, f in enumerate(FACTORS)}
-        texts = _reason_texts(df, settings, {f: row_of[m] for f, m in chosen.items() if m.any()})
-        flat = np.empty(len(factor_of), dtype=object)
-        for f, text in texts.items():
-            flat[chosen[f]] = text
-        flat_list = flat.tolist()
-        ends = np.cumsum(counts)
-        for i, a, b in zip(some.tolist(), (ends - counts).tolist(), ends.tolist(), strict=True):
-            reasons[i] = flat_list[a:b]
+    some = np.flatnonzero((values > 0).any(axis=1))  # the rows a factor gives points to
+    with _paused_collection():  # a list per pupil: tens of thousands of containers at district scale
+        named = _reasons(df, values, some, settings, max_reasons)
+        if scored_only:
+            reasons = named
+        else:
+            reasons = [[] for _ in range(len(df))]
+            for i, r in zip(some.tolist(), named, strict=True):
+                reasons[i] = r
     out = pd.DataFrame(
         {
             "student_id": df["student_id"].array,  # as read: no round trip through Python strings
             "score": score.to_numpy(),
             "band": band,
-            "reasons": reasons,
         },
         index=df.index,
     )
-    return pd.concat([out, contrib.round(1)], axis=1)
+    out = pd.concat([out, contrib.round(1)], axis=1)
+    if scored_only:
+        out = out.iloc[some]
+    out.insert(3, "reasons", reasons)
+    return out
+
+
+@contextmanager
+def _paused_collection() -> Iterator[None]:
+    """Python's cyclic garbage collector held off while a block makes tens of thousands of lists.
+
+    Each 700 new containers start a collection, and in a server whose heap holds a page's
+    frames and Streamlit's state those collections cost more than the lists (about a sixth of the
+    重点关注学生 list's first view, measured).  Lists of strings hold no cycles: nothing is left
+    for the collector that reference counting does not free, and it runs again after the block.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _reasons(
+    df: pd.DataFrame, values: np.ndarray, some: np.ndarray, settings: dict[str, Any], max_reasons: int
+) -> list[list[str]]:
+    """For each row ``some`` (positions; ``values``: every row's points per factor), the texts of
+    its ``max_reasons`` largest contributions, largest first."""
+    if max_reasons <= 0 or not len(some):
+        return [[] for _ in some]
+    # texts only for the (row, factor) pairs named: a row's largest contributions, in order
+    values = values[some]
+    order = np.argsort(-values, axis=1, kind="stable")[:, :max_reasons]
+    counts = (np.take_along_axis(values, order, axis=1) > 0).sum(axis=1)
+    named = np.arange(order.shape[1]) < counts[:, None]  # row-major: each row's reasons in order
+    row_of = np.broadcast_to(some[:, None], order.shape)[named]
+    factor_of = order[named]
+    chosen = {f: factor_of == j for j, f in enumerate(FACTORS)}
+    texts = _reason_texts(df, settings, {f: row_of[m] for f, m in chosen.items() if m.any()})
+    flat = np.empty(len(factor_of), dtype=object)
+    for f, text in texts.items():
+        flat[chosen[f]] = text
+    flat_list = flat.tolist()
+    ends = np.cumsum(counts)
+    return [flat_list[a:b] for a, b in zip((ends - counts).tolist(), ends.tolist(), strict=True)]
 
 
 def model_scores(df: pd.DataFrame, settings: dict[str, Any], model: str) -> np.ndarray:

@@ -75,3 +75,31 @@ def test_score_changes_when_a_weight_changes():
     before = risk.score_students(df, settings=settings).score[0]
     settings["risk"]["weights"]["learning"] *= 2
     assert risk.score_students(df, settings=settings).score[0] > before
+
+
+def test_scored_only_keeps_the_rows_with_points_and_their_own_reasons():
+    """The list's form (scored_only): the rows a factor gives points to, under their own index,
+    equal to the same rows of the full frame; texts shared by distinct values stay each row's."""
+    rows = [
+        _student(student_id="A"),  # nothing: left out
+        _student(student_id="B", home_km=4.0, poverty_category="低保", aid_gap=True),
+        _student(student_id="C"),
+        _student(student_id="D", home_km=4.0, current_run=3, longest_run=3),
+        _student(student_id="E", home_km=6.5, poverty_category="", current_run=0, longest_run=5),
+        _student(student_id="F", poverty_category="监测对象"),
+    ]
+    df = pd.DataFrame(rows, index=[10, 11, 12, 13, 14, 15])
+    full = risk.score_students(df)
+    some = risk.score_students(df, scored_only=True)
+    assert list(some.index) == [11, 13, 14, 15] and list(some.student_id) == ["B", "D", "E", "F"]
+    pd.testing.assert_frame_equal(some, full.loc[[11, 13, 14, 15]])
+    assert full.loc[10, "reasons"] == [] and full.loc[12, "reasons"] == []
+    reasons = dict(zip(some.student_id, some.reasons, strict=True))
+    assert "家庭经济困难(低保)，本学期生活补助未发放" in reasons["B"]
+    assert (
+        "家距学校约4.0公里(直线)且未寄宿" in reasons["B"]
+        and "家距学校约4.0公里(直线)且未寄宿" in reasons["D"]
+    )
+    assert "连续无故缺勤3个上课日(至今)" in reasons["D"]
+    assert "曾连续无故缺勤5个上课日" in reasons["E"] and "家距学校约6.5公里(直线)且未寄宿" in reasons["E"]
+    assert "家庭经济困难(监测对象)" in reasons["F"]
