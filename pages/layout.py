@@ -97,7 +97,7 @@ ui_layout.charts(scope, view, band=band, km=km, year=year)
 
 ui_planning.layout_downloads(scope, data, view)
 
-flags = ui.memo(layout.school_flags, view, data, lang=ui.lang(), by=ui.lang())  # data: the view's own
+flags = ui.memo(layout.school_flags, view, data, lang=ui.lang(), by=(ui.lang(), id(data)))
 st.subheader(ui.tr("lay_flags"))
 if flags.empty:
     st.caption(ui.tr("无"))

@@ -302,10 +302,12 @@ def contributions(
     subs = _sub_scores(df, settings)
     w = weights(settings)
     keep = set(only) if only is not None else set(FACTORS)
-    points = np.empty((len(df), len(FACTORS)), dtype="float64")  # one block: no frame of columns to stack
+    # one block, laid out as pandas keeps a frame's columns (a factor's row of points after another):
+    # no frame of columns to stack, and a pupil's points are summed in the same order as before
+    points = np.empty((len(FACTORS), len(df)), dtype="float64")
     for j, f in enumerate(FACTORS):
-        np.multiply(subs[f], w[f] if f in keep else 0.0, out=points[:, j])
-    return pd.DataFrame(points, columns=list(FACTORS), index=df.index, copy=False)
+        np.multiply(subs[f], w[f] if f in keep else 0.0, out=points[j])
+    return pd.DataFrame(points.T, columns=list(FACTORS), index=df.index, copy=False)
 
 
 def score_students(

@@ -149,9 +149,8 @@ def memo(fn: Callable[..., Any], data: Any, *args: Any, by: Hashable = None, **k
     the loader computes a new one); what a page derives from it on each rerun (the filter
     choices, the rows a filter keeps, their display table) is then derived once, not again on
     every click elsewhere on the page.  ``args`` and ``kwargs`` (or ``by``, when they are not
-    hashable: their ``repr``, say; ``by=()`` when they are ``data``'s own, as a layout view's
-    data) must decide the result with ``data`` (the filters, the mask); the result is shared,
-    never change it.  Entries hold ``data`` weakly: a result of a loader's
+    hashable: their ``repr``, say, or a second result's ``id`` beside the first) must decide the
+    result with ``data`` (the filters, the mask); the result is shared, never change it.  Entries hold ``data`` weakly: a result of a loader's
     earlier figures is dropped with them.
     """
     what = (args, tuple(sorted(kwargs.items()))) if by is None else by

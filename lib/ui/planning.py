@@ -280,7 +280,7 @@ def png_button(make: Any, *, scope: Scope, what: str, key: str) -> None:
 
 def layout_downloads(scope: Scope, data: layout.LayoutData, view: layout.LayoutView) -> None:
     """学校布局's downloads a 乡镇 head acts on: villages out of reach, and the map as a PNG."""
-    far = ui.memo(layout.view_out_of_reach, view, data, by=())  # once per view: data is the view's own
+    far = ui.memo(layout.view_out_of_reach, view, data, by=(id(data),))  # once per view and data
     st.subheader(ui.tr("lay_far_villages"))
     if far.empty:
         st.caption(ui.tr("无"))

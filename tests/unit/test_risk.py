@@ -1,5 +1,6 @@
 import copy
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -103,3 +104,44 @@ def test_scored_only_keeps_the_rows_with_points_and_their_own_reasons():
     assert "连续无故缺勤3个上课日(至今)" in reasons["D"]
     assert "曾连续无故缺勤5个上课日" in reasons["E"] and "家距学校约6.5公里(直线)且未寄宿" in reasons["E"]
     assert "家庭经济困难(监测对象)" in reasons["F"]
+
+
+def test_a_score_adds_the_factors_in_their_order_to_the_last_bit():
+    """The points are one block as pandas keeps columns: a pupil's score adds factor after factor,
+    as when the points were a frame of columns, so a score on a .x5 edge rounds the same way."""
+    rng = np.random.default_rng(7)
+    n = 500
+    df = pd.DataFrame(
+        [
+            _student(
+                student_id=f"S{i}",
+                grade=int(rng.integers(1, 10)),
+                home_km=float(rng.uniform(0, 9)),
+                unexcused_recent=int(rng.integers(0, 12)),
+                poverty_category=[None, "低保", "脱贫户"][i % 3],
+                learning_difficulty=bool(i % 4 == 0),
+                left_behind=bool(i % 5 == 0),
+                disabled_parent=bool(i % 7 == 0),
+            )
+            for i in range(n)
+        ]
+        # the optional inputs too: every factor gives points to someone
+    ).assign(
+        unexcused_term=rng.integers(0, 30, n),
+        current_run=rng.integers(0, 9, n),
+        longest_run=rng.integers(0, 15, n),
+        age_excess=rng.integers(0, 4, n),
+        prior_cases=rng.integers(0, 2, n),
+        repeating=rng.random(n) < 0.1,
+        school_moved=rng.random(n) < 0.1,
+    )
+    settings = copy.deepcopy(config.SETTINGS)
+    for k, f in enumerate(risk.FACTORS):  # awkward weights: sums that need every bit
+        settings["risk"]["weights"][f] = 0.1 + 0.37 * k + 1e-9 * k * k
+    contrib = risk.contributions(df, settings)
+    first, *rest = risk.FACTORS
+    in_order = contrib[first].to_numpy().copy()
+    for f in rest:
+        in_order = in_order + contrib[f].to_numpy()
+    assert np.array_equal(contrib.sum(axis=1).to_numpy(), in_order)
+    assert (risk.score_students(df, settings=settings)["score"].to_numpy() == np.round(in_order, 1)).all()
