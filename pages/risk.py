@@ -26,7 +26,7 @@ tab_list, tab_student, tab_card, tab_settings = ui.lazy_tabs(
 if tab_list.open:
     with tab_list:
         flt = ui_risk.filters(opts, settings)
-        view = ui.memo(risk_list.screen, data, flt, scope.mask, by=(repr(flt), scope.mask))
+        view = ui_risk.screen(data, flt, scope)
         table = view.table
         ui.audit_once(scope, "view_list", list="risk", filters=repr(flt), rows=len(table))
         order = ui.tr("rk_by_logistic" if settings["risk"].get("model") == "logistic" else "风险分")
@@ -54,9 +54,7 @@ if tab_list.open:
 if tab_student.open:  # the list as last filtered offers its first students
     with tab_student:
         flt = ui_risk.filters(opts, settings, draw=False)
-        ui_risk.student_tab(
-            scope, data, ui.memo(risk_list.screen, data, flt, scope.mask, by=(repr(flt), scope.mask)).shown
-        )
+        ui_risk.student_tab(scope, data, ui_risk.screen(data, flt, scope).shown)
 
 if tab_card.open:
     with tab_card:

@@ -84,8 +84,8 @@ def load_list(con: duckdb.DuckDBPyConnection, scope: Scope, settings: dict[str, 
         if learned is not None:
             rank_score = np.asarray(learned)
     # rank_score and score down, then student_id up (numbers and codes: no text sort of the list)
-    ids = inputs["student_id"].take(rows)
-    order = np.lexsort((pd.factorize(ids, sort=True)[0], -score, -rank_score))
+    codes = pd.factorize(inputs["student_id"].take(rows), sort=True)[0]
+    order = np.lexsort((codes, -score, -rank_score))
     at, rows = at[order], rows[order]  # most urgent first: each part taken once
     parts = [
         inputs[list(_BASE)].take(rows).reset_index(drop=True),

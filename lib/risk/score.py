@@ -191,8 +191,7 @@ def _sub_scores(df: pd.DataFrame, settings: dict[str, Any]) -> dict[str, np.ndar
 def _between(head: str, numbers: np.ndarray, tail: str) -> np.ndarray:
     """``f"{head}{k}{tail}"`` for every whole number ``k``, as an object array: one text per
     distinct number (a few dozen days or years), picked for each row."""
-    distinct, which = np.unique(np.asarray(numbers, dtype="int64"), return_inverse=True)
-    return np.array([f"{head}{k}{tail}" for k in distinct.tolist()] or [""], dtype=object)[which]
+    return _per_distinct(np.asarray(numbers, dtype="int64")[:, None], lambda k: f"{head}{k}{tail}")
 
 
 def _per_distinct(keys: np.ndarray, text: Callable[..., str]) -> np.ndarray:

@@ -150,8 +150,8 @@ def memo(fn: Callable[..., Any], data: Any, *args: Any, by: Hashable = None, **k
     choices, the rows a filter keeps, their display table) is then derived once, not again on
     every click elsewhere on the page.  ``args`` and ``kwargs`` (or ``by``, when they are not
     hashable: their ``repr``, say, or a second result's ``id`` beside the first) must decide the
-    result with ``data`` (the filters, the mask); the result is shared, never change it.  Entries hold ``data`` weakly: a result of a loader's
-    earlier figures is dropped with them.
+    result with ``data`` (the filters, the mask); the result is shared, never change it.  Entries
+    hold ``data`` weakly: a result of a loader's earlier figures is dropped with them.
     """
     what = (args, tuple(sorted(kwargs.items()))) if by is None else by
     key = (f"{fn.__module__}.{fn.__qualname__}", id(data), what)

@@ -20,7 +20,7 @@ from lib.dropout import rosters as dropout_rosters
 from lib.risk import backtest as risk_backtest
 from lib.risk import listing as risk_list
 from lib.risk import score as risk
-from lib.ui import audit_once, figure, fmt_date, labeller, lang, note, table, tr
+from lib.ui import audit_once, figure, fmt_date, labeller, lang, memo, note, table, tr
 from lib.ui import jobs as ui_jobs
 
 #: The job kind of the back-test.
@@ -29,6 +29,12 @@ BACKTEST = "risk_backtest"
 TABS = "risk_tab"
 #: The bands the list shows until the user picks others.
 _BANDS = ["高", "中"]
+
+
+def screen(data: pd.DataFrame, flt: risk_list.Filters, scope: Scope) -> risk_list.Screen:
+    """:func:`lib.risk.listing.screen` of the list ``data`` for ``flt``, worked out once per list,
+    filters and masking (:func:`lib.ui.memo`), not on every click."""
+    return memo(risk_list.screen, data, flt, scope.mask, by=(repr(flt), scope.mask))
 
 
 def filters(opts: dict[str, dict], settings: dict[str, Any], *, draw: bool = True) -> risk_list.Filters:
